@@ -1,0 +1,127 @@
+"""The legal rule table: every legal period is data with its day kind, effective dates and
+citation (`data/legal_rules.yaml`), loaded into `LegalRule` after each migrate. A case asks
+for a rule by code and by the date that fixes its law (usually its receipt date); the version
+in force on that date applies, so an old case keeps the old period after the law changes."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.db import transaction
+
+from dieuhanh.core.choices import DayKind
+
+RULES_FILE = Path(__file__).parent / "data" / "legal_rules.yaml"
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    period: int
+    day_kind: DayKind
+    effective_from: dt.date
+    effective_to: dt.date | None
+    citation: str
+    note: str = ""
+
+    def applies_on(self, day: dt.date) -> bool:
+        return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
+
+
+class RuleNotFound(LookupError):
+    pass
+
+
+def load_file(path: Path = RULES_FILE) -> list[Rule]:
+    raw: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    rules = [
+        Rule(
+            code=r["code"],
+            name=r["name"],
+            period=int(r["period"]),
+            day_kind=DayKind(r["day_kind"]),
+            effective_from=r["effective_from"],
+            effective_to=r.get("effective_to"),
+            citation=r["citation"],
+            note=r.get("note", ""),
+        )
+        for r in raw
+    ]
+    _check_no_overlap(rules)
+    return rules
+
+
+def _check_no_overlap(rules: list[Rule]) -> None:
+    by_code: dict[str, list[Rule]] = {}
+    for r in rules:
+        by_code.setdefault(r.code, []).append(r)
+    for code, versions in by_code.items():
+        versions.sort(key=lambda r: r.effective_from)
+        for a, b in zip(versions, versions[1:], strict=False):
+            if a.effective_to is None or a.effective_to >= b.effective_from:
+                raise ValueError(f"Quy tắc {code}: phiên bản từ {a.effective_from} chồng lên phiên bản từ {b.effective_from}")
+
+
+@transaction.atomic
+def sync_rules(rules: list[Rule] | None = None) -> int:
+    """Upsert the rule file into the table (natural key: code + effective_from)."""
+    from dieuhanh.core.models import LegalRule
+
+    count = 0
+    for r in rules if rules is not None else load_file():
+        LegalRule.objects.update_or_create(
+            code=r.code,
+            effective_from=r.effective_from,
+            defaults={
+                "name": r.name,
+                "period": r.period,
+                "day_kind": r.day_kind,
+                "effective_to": r.effective_to,
+                "citation": r.citation,
+                "note": r.note,
+            },
+        )
+        count += 1
+    return count
+
+
+def sync_rules_after_migrate(**kwargs: Any) -> None:
+    sync_rules()
+
+
+def rule_for(code: str, on: dt.date) -> Rule:
+    """The version of rule `code` in force on `on`."""
+    from dieuhanh.core.models import LegalRule
+
+    row = (
+        LegalRule.objects.filter(code=code, effective_from__lte=on)
+        .exclude(effective_to__lt=on)
+        .order_by("-effective_from")
+        .first()
+    )
+    if row is None:
+        raise RuleNotFound(f"Không có quy tắc thời hạn {code!r} có hiệu lực ngày {on:%d/%m/%Y}")
+    return Rule(
+        code=row.code,
+        name=row.name,
+        period=row.period,
+        day_kind=DayKind(row.day_kind),
+        effective_from=row.effective_from,
+        effective_to=row.effective_to,
+        citation=row.citation,
+        note=row.note,
+    )
+
+
+def deadline(code: str, start: dt.date, *, on: dt.date | None = None) -> tuple[dt.date, Rule]:
+    """The due date of rule `code` counted from `start`, by the version in force on `on`
+    (default: `start`). Returns the date and the rule version used, for display and citation."""
+    from dieuhanh.core import calendar
+
+    rule = rule_for(code, on or start)
+    return calendar.add(start, rule.period, working=rule.day_kind == DayKind.WORKING), rule

@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from dieuhanh.core.choices import AuditAction, CalendarExceptionKind, DayKind
+
+
+class CalendarException(models.Model):
+    """A day announced off, or a Saturday announced as worked (*làm bù*), by a named document.
+
+    Statutory holidays come from the `holidays` package; these rows are what each year's
+    civil-service schedule adds on top of it (LEGAL.md, "The calendar").
+    """
+
+    date = models.DateField("ngày", unique=True)
+    kind = models.CharField("loại", max_length=16, choices=CalendarExceptionKind.choices)
+    name = models.CharField("tên", max_length=200, blank=True)
+    document_number = models.CharField(
+        "văn bản công bố", max_length=100, help_text="Số hiệu văn bản công bố lịch nghỉ, ví dụ 2508/TB-BNV"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = "ngày nghỉ / làm bù được công bố"
+        verbose_name_plural = "ngày nghỉ / làm bù được công bố"
+
+    def __str__(self) -> str:
+        return f"{self.date:%d/%m/%Y} {self.get_kind_display()} ({self.document_number})"
+
+
+class LegalRule(models.Model):
+    """One version of a legal period. A rule is identified by `code`; when the law changes, a
+    new row with the same code and a later `effective_from` is added and the old one keeps
+    applying to cases that started before that date."""
+
+    code = models.CharField("mã quy tắc", max_length=80)
+    name = models.CharField("tên", max_length=300)
+    period = models.PositiveIntegerField("thời hạn")
+    day_kind = models.CharField("cách tính", max_length=16, choices=DayKind.choices)
+    effective_from = models.DateField("hiệu lực từ")
+    effective_to = models.DateField("hết hiệu lực", null=True, blank=True)
+    citation = models.CharField("căn cứ", max_length=300)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        ordering = ["code", "effective_from"]
+        constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="legalrule_version")]
+        verbose_name = "quy tắc thời hạn"
+        verbose_name_plural = "bảng quy tắc thời hạn"
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.period} {self.get_day_kind_display()} ({self.citation})"
+
+
+class AuditEvent(models.Model):
+    """Append-only, hash-chained record of a state change. `hash` covers every field and the
+    previous event's hash, so editing or deleting a row breaks the chain at that row."""
+
+    seq = models.BigIntegerField(unique=True)
+    at = models.DateTimeField(db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    actor_name = models.CharField(max_length=150, blank=True)
+    channel = models.CharField(max_length=16, default="web")
+    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    object_type = models.CharField(max_length=100, db_index=True)
+    object_id = models.CharField(max_length=64, db_index=True)
+    object_repr = models.CharField(max_length=300)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["seq"]
+        indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
+        verbose_name = "nhật ký thay đổi"
+        verbose_name_plural = "nhật ký thay đổi"
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if self.pk is not None:
+            raise PermissionError("Nhật ký thay đổi chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        raise PermissionError("Nhật ký thay đổi không được xoá.")
+
+
+class AuditChainHead(models.Model):
+    """Single row locked while appending, so concurrent writers on PostgreSQL chain in order."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default="0" * 64)
+
+
+class ApiToken(models.Model):
+    """A bearer token for API v1. Only its SHA-256 is stored; the token is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=8)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "mã truy cập API"
+        verbose_name_plural = "mã truy cập API"
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.prefix}…"

@@ -1,0 +1,316 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Q, Value, When
+
+from dieuhanh.core.text import fold
+from dieuhanh.directives.choices import (
+    AdjustedField,
+    DocumentKind,
+    DocumentSystem,
+    Evaluation,
+    ReportPeriod,
+    TaskStatus,
+)
+from dieuhanh.org.models import AdminUnit, Organisation, Person
+
+
+class Document(models.Model):
+    """A resolution, conclusion, programme, plan, project… A document may implement another
+    (`parent`): congress resolution → action programme → programmes, plans, projects."""
+
+    system = models.CharField("hệ thống văn bản", max_length=8, choices=DocumentSystem.choices)
+    kind = models.CharField("loại văn bản", max_length=4, choices=DocumentKind.choices)
+    number = models.CharField("số", max_length=20, help_text="Số văn bản, ví dụ 15 hoặc 01")
+    issuer_code = models.CharField(
+        "ký hiệu cơ quan ban hành", max_length=40, help_text="Ví dụ UBND, TU, ĐH, VPTU"
+    )
+    issuer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="documents", verbose_name="cơ quan ban hành"
+    )
+    issuing_unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", editable=False)
+    issued_on = models.DateField("ngày ban hành")
+    title = models.CharField("trích yếu", max_length=500)
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name="thực hiện văn bản",
+    )
+    signer = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="người ký"
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    search_text = models.CharField(max_length=700, editable=False)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "kind", "number", "issued_on"], name="document_number_unique"
+            )
+        ]
+        verbose_name = "văn bản"
+        verbose_name_plural = "văn bản"
+
+    def __str__(self) -> str:
+        return f"{self.notation} — {self.title}"
+
+    @property
+    def symbol(self) -> str:
+        if self.system == DocumentSystem.PARTY:
+            return f"{self.number}-{self.kind}/{self.issuer_code}"
+        return f"{self.number}/{self.kind}-{self.issuer_code}"
+
+    @property
+    def notation(self) -> str:
+        """`Số: 15/QĐ-UBND` (Decree 30/2020, state) or `Số 12-NQ/TU` (Hướng dẫn 36-HD/VPTW, party)."""
+        if self.system == DocumentSystem.PARTY:
+            return f"Số {self.symbol}"
+        return f"Số: {self.symbol}"
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.issuing_unit_id = self.issuer.unit_id
+        self.search_text = fold(f"{self.symbol} {self.title}")[:700]
+        super().save(*args, **kwargs)
+
+
+class Meeting(models.Model):
+    """A meeting of a committee whose conclusion assigns tasks."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meetings")
+    title = models.CharField("tên cuộc họp", max_length=300)
+    held_on = models.DateField("ngày họp")
+    chair = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    conclusion = models.OneToOneField(
+        Document,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="meeting",
+        verbose_name="thông báo kết luận",
+    )
+    summary = models.TextField("nội dung", blank=True)
+
+    class Meta:
+        ordering = ["-held_on"]
+        verbose_name = "cuộc họp"
+        verbose_name_plural = "cuộc họp"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.held_on:%d/%m/%Y})"
+
+
+class TaskQuerySet(models.QuerySet["Task"]):
+    def with_status(self, today: dt.date | None = None) -> TaskQuerySet:
+        """Annotate `status` computed in SQL, so lists filter and count by it."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        soon = today + dt.timedelta(days=settings.DIEUHANH_DUE_SOON_DAYS)
+        return self.annotate(
+            status=Case(
+                When(cancelled_on__isnull=False, then=Value(TaskStatus.CANCELLED.value)),
+                When(
+                    completed_on__isnull=False,
+                    completed_on__lte=models.F("due_date"),
+                    then=Value(TaskStatus.DONE_ON_TIME.value),
+                ),
+                When(completed_on__isnull=False, then=Value(TaskStatus.DONE_LATE.value)),
+                When(due_date__lt=today, then=Value(TaskStatus.OVERDUE.value)),
+                When(due_date__lte=soon, then=Value(TaskStatus.DUE_SOON.value)),
+                default=Value(TaskStatus.ON_TRACK.value),
+                output_field=models.CharField(),
+            )
+        )
+
+    def open(self) -> TaskQuerySet:
+        return self.filter(completed_on__isnull=True, cancelled_on__isnull=True)
+
+
+class Task(models.Model):
+    """Work assigned under the "5 rõ": rõ người (lead unit and person), rõ việc (title and
+    content), rõ thời gian / tiến độ (due date, milestones), rõ nguồn lực (resources), rõ kết
+    quả (expected result), rõ trách nhiệm (accountable leader). All are required except the
+    resources and milestones."""
+
+    code = models.CharField("mã nhiệm vụ", max_length=30, unique=True, editable=False)
+    title = models.CharField("nhiệm vụ (rõ việc)", max_length=500)
+    content = models.TextField("nội dung chi tiết", blank=True)
+    source_document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="tasks", verbose_name="văn bản giao"
+    )
+    meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks", verbose_name="cuộc họp"
+    )
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subtasks", verbose_name="nhiệm vụ cha"
+    )
+    lead_unit = models.ForeignKey(
+        AdminUnit, on_delete=models.PROTECT, related_name="tasks", verbose_name="đơn vị chủ trì (rõ người)"
+    )
+    lead_organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks",
+        verbose_name="cơ quan chủ trì",
+    )
+    lead_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="led_tasks", verbose_name="người chủ trì (rõ người)"
+    )
+    coordinating_units = models.ManyToManyField(
+        AdminUnit, blank=True, related_name="coordinated_tasks", verbose_name="đơn vị phối hợp"
+    )
+    assigned_on = models.DateField("ngày giao")
+    due_date = models.DateField("thời hạn hoàn thành (rõ thời gian)")
+    original_due_date = models.DateField("thời hạn ban đầu", editable=False)
+    budget_vnd = models.DecimalField(
+        "kinh phí (đồng)", max_digits=18, decimal_places=0, null=True, blank=True
+    )
+    staff_count = models.PositiveIntegerField("nhân lực (người)", null=True, blank=True)
+    resource_note = models.TextField("nguồn lực khác", blank=True)
+    expected_result = models.TextField("kết quả cần đạt (rõ kết quả)")
+    accountable_person = models.ForeignKey(
+        Person,
+        on_delete=models.PROTECT,
+        related_name="accountable_tasks",
+        verbose_name="lãnh đạo chịu trách nhiệm (rõ trách nhiệm)",
+    )
+    progress_percent = models.PositiveSmallIntegerField("tiến độ (%)", default=0, editable=False)
+    last_reported_on = models.DateField(null=True, blank=True, editable=False)
+    completed_on = models.DateField("ngày hoàn thành", null=True, blank=True, editable=False)
+    result_summary = models.TextField("kết quả đạt được", blank=True, editable=False)
+    evaluation = models.CharField(
+        "đánh giá", max_length=16, choices=Evaluation.choices, blank=True, editable=False
+    )
+    evaluation_note = models.TextField("nhận xét", blank=True, editable=False)
+    cancelled_on = models.DateField(null=True, blank=True, editable=False)
+    cancel_reason = models.TextField(blank=True, editable=False)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    search_text = models.TextField(editable=False)
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        indexes = [
+            models.Index(fields=["lead_unit", "due_date"]),
+            models.Index(fields=["due_date"]),
+            models.Index(fields=["accountable_person", "due_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(due_date__gte=models.F("assigned_on")), name="task_due_after_assigned"),
+            models.CheckConstraint(condition=Q(progress_percent__lte=100), name="task_progress_max_100"),
+        ]
+        verbose_name = "nhiệm vụ"
+        verbose_name_plural = "nhiệm vụ"
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    def compute_status(self, today: dt.date | None = None) -> TaskStatus:
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
+        if self.cancelled_on:
+            return TaskStatus.CANCELLED
+        if self.completed_on:
+            return TaskStatus.DONE_ON_TIME if self.completed_on <= self.due_date else TaskStatus.DONE_LATE
+        if self.due_date < today:
+            return TaskStatus.OVERDUE
+        if (self.due_date - today).days <= settings.DIEUHANH_DUE_SOON_DAYS:
+            return TaskStatus.DUE_SOON
+        return TaskStatus.ON_TRACK
+
+    @property
+    def status_value(self) -> str:
+        return getattr(self, "status", None) or self.compute_status().value
+
+    @property
+    def status_label(self) -> str:
+        return TaskStatus(self.status_value).label
+
+    def days_late(self, today: dt.date | None = None) -> int:
+        from django.utils import timezone
+
+        end = self.completed_on or today or timezone.localdate()
+        return max(0, (end - self.due_date).days)
+
+    def refresh_search_text(self) -> None:
+        self.search_text = fold(f"{self.code} {self.title} {self.content} {self.expected_result}")
+
+
+class Milestone(models.Model):
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField("mốc tiến độ", max_length=300)
+    due_date = models.DateField("thời hạn")
+    done_on = models.DateField("hoàn thành ngày", null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_date", "id"]
+        verbose_name = "mốc tiến độ"
+        verbose_name_plural = "mốc tiến độ"
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.due_date:%d/%m/%Y})"
+
+
+class ProgressReport(models.Model):
+    """A unit's weekly, monthly or urgent report. Obstacles and proposals beyond the unit's
+    authority are flagged for the accountable leader until acknowledged."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
+    period = models.CharField("kỳ báo cáo", max_length=16, choices=ReportPeriod.choices)
+    reported_on = models.DateField("ngày báo cáo")
+    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    percent = models.PositiveSmallIntegerField("tiến độ (%)")
+    content = models.TextField("kết quả thực hiện")
+    obstacles = models.TextField("khó khăn, vướng mắc", blank=True)
+    proposals = models.TextField("đề xuất, kiến nghị", blank=True)
+    beyond_authority = models.BooleanField("vượt thẩm quyền, cần lãnh đạo cho ý kiến", default=False)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    leader_response = models.TextField("ý kiến chỉ đạo", blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reported_on", "-id"]
+        constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_max_100")]
+        verbose_name = "báo cáo tiến độ"
+        verbose_name_plural = "báo cáo tiến độ"
+
+    def __str__(self) -> str:
+        return f"{self.task.code} {self.get_period_display()} {self.reported_on:%d/%m/%Y}"
+
+
+class Adjustment(models.Model):
+    """A versioned change to a task's deadline, target or owner, decided by a document."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="adjustments")
+    version = models.PositiveIntegerField("phiên bản")
+    field = models.CharField("nội dung điều chỉnh", max_length=32, choices=AdjustedField.choices)
+    old_value = models.TextField("giá trị cũ")
+    new_value = models.TextField("giá trị mới")
+    deciding_document = models.ForeignKey(
+        Document, on_delete=models.PROTECT, related_name="adjustments", verbose_name="văn bản quyết định điều chỉnh"
+    )
+    reason = models.TextField("lý do")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["version", "id"]
+        verbose_name = "điều chỉnh nhiệm vụ"
+        verbose_name_plural = "điều chỉnh nhiệm vụ"
+
+    def __str__(self) -> str:
+        return f"{self.task.code} v{self.version}: {self.get_field_display()}"

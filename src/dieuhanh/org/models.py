@@ -1,0 +1,236 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+
+from dieuhanh.core.text import fold
+from dieuhanh.org.choices import AssignmentKind, OrganisationKind, Role, SuccessionKind, UnitKind, UnitLevel
+
+
+class AdminUnitQuerySet(models.QuerySet["AdminUnit"]):
+    def valid_on(self, day: dt.date) -> AdminUnitQuerySet:
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+    def current(self) -> AdminUnitQuerySet:
+        return self.filter(valid_to__isnull=True)
+
+
+class AdminUnit(models.Model):
+    """An administrative unit during a period of validity.
+
+    Codes follow Decision 19/2025/QĐ-TTg (province 2 digits, commune 5 digits) and the earlier
+    Decision 124/2004/QĐ-TTg. A code can be reused after a reform (phường Sao Đỏ 10549 until
+    30/6/2025, phường Chu Văn An 10549 from 1/7/2025), so (code, valid_from) identifies a unit.
+    """
+
+    code = models.CharField("mã đơn vị", max_length=16, db_index=True)
+    name = models.CharField("tên", max_length=200)
+    short_name = models.CharField("tên ngắn", max_length=150, blank=True)
+    level = models.CharField("cấp", max_length=16, choices=UnitLevel.choices)
+    kind = models.CharField("loại", max_length=16, choices=UnitKind.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hết hiệu lực", null=True, blank=True, help_text="Ngày cuối cùng còn hiệu lực")
+    latitude = models.FloatField(null=True, blank=True)
+    longitude = models.FloatField(null=True, blank=True)
+    area_km2 = models.FloatField(null=True, blank=True)
+    search_text = models.CharField(max_length=400, editable=False, db_index=True)
+
+    objects = AdminUnitQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code", "valid_from"]
+        constraints = [models.UniqueConstraint(fields=["code", "valid_from"], name="adminunit_code_period")]
+        verbose_name = "đơn vị hành chính"
+        verbose_name_plural = "đơn vị hành chính"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.search_text = fold(f"{self.name} {self.code}")
+        super().save(*args, **kwargs)
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (self.valid_to is None or day <= self.valid_to)
+
+    @property
+    def full_name(self) -> str:
+        names = [self.name]
+        unit = self.parent
+        while unit is not None:
+            names.append(unit.name)
+            unit = unit.parent
+        return ", ".join(names)
+
+
+class UnitSuccession(models.Model):
+    """`predecessor` was merged, split, renamed or partly transferred into `successor` on `date`.
+
+    `share` is the fraction of the predecessor that went to this successor (1.0 for a merge or
+    rename), used when a figure recorded under the predecessor rolls up under its successors."""
+
+    predecessor = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="successions")
+    successor = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="predecessions")
+    date = models.DateField("ngày hiệu lực")
+    kind = models.CharField("hình thức", max_length=16, choices=SuccessionKind.choices)
+    share = models.FloatField("tỷ lệ", default=1.0)
+    document = models.CharField("căn cứ", max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unitsuccession_pair"),
+        ]
+        verbose_name = "kế thừa đơn vị hành chính"
+        verbose_name_plural = "kế thừa đơn vị hành chính"
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.get_kind_display()} {self.date:%d/%m/%Y})"
+
+
+class Organisation(models.Model):
+    """A party committee or cell, People's Council or Committee, department, mass organisation…
+    belonging to an administrative unit."""
+
+    name = models.CharField("tên", max_length=300)
+    short_name = models.CharField("tên viết tắt", max_length=60, blank=True)
+    kind = models.CharField("loại", max_length=32, choices=OrganisationKind.choices)
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="organisations")
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    search_text = models.CharField(max_length=400, editable=False)
+
+    class Meta:
+        ordering = ["unit__code", "name"]
+        verbose_name = "cơ quan, tổ chức"
+        verbose_name_plural = "cơ quan, tổ chức"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.search_text = fold(f"{self.name} {self.short_name}")
+        super().save(*args, **kwargs)
+
+
+class Position(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="positions")
+    title = models.CharField("chức vụ", max_length=200)
+    is_head = models.BooleanField("người đứng đầu", default=False)
+    is_leadership = models.BooleanField("thuộc lãnh đạo", default=False)
+
+    class Meta:
+        ordering = ["organisation", "-is_head", "title"]
+        verbose_name = "chức vụ"
+        verbose_name_plural = "chức vụ"
+
+    def __str__(self) -> str:
+        return f"{self.title}, {self.organisation}"
+
+
+class Person(models.Model):
+    full_name = models.CharField("họ và tên", max_length=150)
+    birth_year = models.PositiveSmallIntegerField("năm sinh", null=True, blank=True)
+    phone = models.CharField("điện thoại", max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    home_unit = models.ForeignKey(
+        AdminUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="quê quán"
+    )
+    search_text = models.CharField(max_length=200, editable=False, db_index=True)
+
+    class Meta:
+        ordering = ["full_name"]
+        verbose_name = "cán bộ"
+        verbose_name_plural = "cán bộ"
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.search_text = fold(self.full_name)
+        super().save(*args, **kwargs)
+
+    def positions_on(self, day: dt.date) -> models.QuerySet[Assignment]:
+        return self.assignments.active_on(day).select_related("position__organisation")
+
+
+class AssignmentQuerySet(models.QuerySet["Assignment"]):
+    def active_on(self, day: dt.date) -> AssignmentQuerySet:
+        return self.filter(start_date__lte=day).filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+
+
+class Assignment(models.Model):
+    """A person holding a position for a period: appointment, election, concurrent post
+    (*kiêm nhiệm*), rotation (*luân chuyển*)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assignments")
+    position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="assignments")
+    kind = models.CharField("hình thức", max_length=16, choices=AssignmentKind.choices)
+    start_date = models.DateField("từ ngày")
+    end_date = models.DateField("đến ngày", null=True, blank=True)
+    document = models.CharField("quyết định", max_length=200, blank=True)
+    rotated_from = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="luân chuyển từ"
+    )
+
+    objects = AssignmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="assignment_dates_ordered",
+            )
+        ]
+        verbose_name = "phân công chức vụ"
+        verbose_name_plural = "phân công chức vụ"
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.position} ({self.get_kind_display()})"
+
+
+class User(AbstractUser):
+    """A login. Officials are linked to their `person` record; roles come from `grants`."""
+
+    person = models.OneToOneField(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="user", verbose_name="cán bộ"
+    )
+
+    class Meta:
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+
+    @property
+    def display_name(self) -> str:
+        return self.person.full_name if self.person else (self.get_full_name() or self.username)
+
+
+class RoleGrant(models.Model):
+    """A role held by a user over an administrative unit (and everything below it, including
+    the units it succeeded). An administrator's grant may have no unit: the whole system."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
+    role = models.CharField("vai trò", max_length=16, choices=Role.choices)
+    unit = models.ForeignKey(AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "phân quyền"
+        verbose_name_plural = "phân quyền"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="rolegrant_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.unit or 'toàn hệ thống'}"

@@ -1,10 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import Case, Exists, Q, Value, When
 
 from dieuhanh.core.text import fold
 from dieuhanh.directives.choices import (
@@ -16,6 +17,18 @@ from dieuhanh.directives.choices import (
     TaskStatus,
 )
 from dieuhanh.org.models import AdminUnit, Organisation, Person
+
+
+class DocumentQuerySet(models.QuerySet["Document"]):
+    def visible_to(self, user: Any) -> DocumentQuerySet:
+        """Documents issued in the user's units, or above them (a ward reads the city's
+        resolutions), but never a sibling unit's."""
+        from dieuhanh.org import scope
+
+        units = scope.unit_scope(user)
+        if units is scope.ALL:
+            return self.all()
+        return self.filter(issuing_unit_id__in=units | scope.ancestors(units))
 
 
 class Document(models.Model):
@@ -49,6 +62,8 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     search_text = models.CharField(max_length=700, editable=False)
 
+    objects = DocumentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-issued_on", "-id"]
         constraints = [
@@ -62,6 +77,11 @@ class Document(models.Model):
     def __str__(self) -> str:
         return f"{self.notation} — {self.title}"
 
+    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        self.issuing_unit_id = self.issuer.unit_id
+        self.search_text = fold(f"{self.symbol} {self.title}")[:700]
+        super().save(*args, **kwargs)
+
     @property
     def symbol(self) -> str:
         if self.system == DocumentSystem.PARTY:
@@ -74,11 +94,6 @@ class Document(models.Model):
         if self.system == DocumentSystem.PARTY:
             return f"Số {self.symbol}"
         return f"Số: {self.symbol}"
-
-    def save(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-        self.issuing_unit_id = self.issuer.unit_id
-        self.search_text = fold(f"{self.symbol} {self.title}")[:700]
-        super().save(*args, **kwargs)
 
 
 class Meeting(models.Model):
@@ -129,6 +144,24 @@ class TaskQuerySet(models.QuerySet["Task"]):
                 output_field=models.CharField(),
             )
         )
+
+    def visible_to(self, user: Any) -> TaskQuerySet:
+        """Tasks led by or coordinated with a unit in the user's scope, or where the user is
+        the lead person or the accountable leader."""
+        from dieuhanh.org import scope
+
+        units = scope.unit_scope(user)
+        if units is scope.ALL:
+            return self.all()
+        if not user.is_authenticated:
+            return self.none()
+        coordinated = Task.coordinating_units.through.objects.filter(
+            task_id=models.OuterRef("pk"), adminunit_id__in=units
+        )
+        condition = Q(lead_unit_id__in=units) | Exists(coordinated)
+        if user.person_id:
+            condition |= Q(lead_person_id=user.person_id) | Q(accountable_person_id=user.person_id)
+        return self.filter(condition)
 
     def open(self) -> TaskQuerySet:
         return self.filter(completed_on__isnull=True, cancelled_on__isnull=True)

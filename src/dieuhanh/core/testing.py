@@ -1,0 +1,148 @@
+"""A small world for tests, built through the real models and services, and the personas of
+STYLE.md: the committee office, the leader, officers of ward A and ward B, an inspector, an
+outsider with no role, and an administrator. Loaded as a pytest plugin (see pyproject.toml),
+so every test can ask for the `world` fixture."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+PASSWORD = "Mat-khau-thu-nghiem-1"  # noqa: S105 - test-only password
+
+
+@dataclass
+class World:
+    province_old: Any
+    city: Any
+    ward_a_old: Any
+    ward_b_old: Any
+    province: Any
+    ward_a: Any
+    ward_b: Any
+    party_committee: Any
+    ward_a_committee: Any
+    ward_b_committee: Any
+    leader_person: Any
+    officer_a_person: Any
+    officer_b_person: Any
+    office: Any
+    leader: Any
+    officer_a: Any
+    officer_b: Any
+    inspector: Any
+    outsider: Any
+    admin: Any
+    resolution: Any
+
+    def task(self, actor: Any = None, **overrides: Any) -> Any:
+        """A valid "5 rõ" task for ward A (override any field)."""
+        from django.utils import timezone
+
+        from dieuhanh.directives.services import do_create_task
+
+        today = timezone.localdate()
+        fields: dict[str, Any] = {
+            "title": "Giải phóng mặt bằng tuyến đường Sao Đỏ – Côn Sơn",
+            "source_document": self.resolution,
+            "lead_unit": self.ward_a,
+            "lead_person": self.officer_a_person,
+            "due_date": today + dt.timedelta(days=30),
+            "expected_result": "Bàn giao 100% mặt bằng cho chủ đầu tư",
+            "accountable_person": self.leader_person,
+            "assigned_on": today,
+        }
+        fields.update(overrides)
+        return do_create_task(actor=actor or self.office, **fields)
+
+
+def build_world() -> World:
+    from django.db import transaction
+
+    from dieuhanh.directives.services import do_create_document
+    from dieuhanh.org.choices import OrganisationKind, Role, SuccessionKind, UnitKind, UnitLevel
+    from dieuhanh.org.models import AdminUnit, Organisation, Person, RoleGrant, UnitSuccession, User
+
+    reform = dt.date(2025, 7, 1)
+    last_old_day = dt.date(2025, 6, 30)
+    with transaction.atomic():
+        province_old = AdminUnit.objects.create(
+            code="30", name="Tỉnh Hải Dương", level=UnitLevel.PROVINCE, kind=UnitKind.PROVINCE, valid_to=last_old_day
+        )
+        city = AdminUnit.objects.create(
+            code="290", name="Thành phố Chí Linh", level=UnitLevel.DISTRICT, kind=UnitKind.PROVINCIAL_CITY,
+            parent=province_old, valid_to=last_old_day,
+        )
+        ward_a_old = AdminUnit.objects.create(
+            code="10549", name="Phường Sao Đỏ", level=UnitLevel.COMMUNE, kind=UnitKind.WARD, parent=city, valid_to=last_old_day
+        )
+        ward_b_old = AdminUnit.objects.create(
+            code="10546", name="Phường Phả Lại", level=UnitLevel.COMMUNE, kind=UnitKind.WARD, parent=city, valid_to=last_old_day
+        )
+        province = AdminUnit.objects.create(
+            code="31", name="Thành phố Hải Phòng", level=UnitLevel.PROVINCE, kind=UnitKind.CENTRAL_CITY, valid_from=reform
+        )
+        ward_a = AdminUnit.objects.create(
+            code="10549", name="Phường Chu Văn An", level=UnitLevel.COMMUNE, kind=UnitKind.WARD, parent=province, valid_from=reform
+        )
+        ward_b = AdminUnit.objects.create(
+            code="10546", name="Phường Chí Linh", level=UnitLevel.COMMUNE, kind=UnitKind.WARD, parent=province, valid_from=reform
+        )
+        for old, new in ((ward_a_old, ward_a), (ward_b_old, ward_b), (province_old, province)):
+            UnitSuccession.objects.create(predecessor=old, successor=new, date=reform, kind=SuccessionKind.MERGE)
+        party_committee = Organisation.objects.create(
+            name="Thành uỷ Chí Linh", short_name="TU", kind=OrganisationKind.PARTY_COMMITTEE, unit=city
+        )
+        ward_a_committee = Organisation.objects.create(
+            name="UBND phường Chu Văn An", short_name="UBND", kind=OrganisationKind.PEOPLES_COMMITTEE, unit=ward_a
+        )
+        ward_b_committee = Organisation.objects.create(
+            name="UBND phường Chí Linh", short_name="UBND", kind=OrganisationKind.PEOPLES_COMMITTEE, unit=ward_b
+        )
+        leader_person = Person.objects.create(full_name="Trần Văn Lãnh")
+        officer_a_person = Person.objects.create(full_name="Lê Thị An")
+        officer_b_person = Person.objects.create(full_name="Phạm Văn Bình")
+
+        def user(username: str, person: Any = None, **grants: Any) -> Any:
+            u = User.objects.create_user(username=username, password=PASSWORD, person=person)
+            for role, unit in grants.items():
+                RoleGrant.objects.create(user=u, role=role, unit=unit)
+            return u
+
+        office = user("vanphong_t", **{Role.OFFICE: city})
+        leader = user("bithu_t", leader_person, **{Role.LEADER: city})
+        officer_a = user("phuong_a", officer_a_person, **{Role.UNIT_OFFICER: ward_a})
+        officer_b = user("phuong_b", officer_b_person, **{Role.UNIT_OFFICER: ward_b})
+        inspector = user("kiemtra_t", **{Role.INSPECTOR: city})
+        outsider = user("nguoingoai_t")
+        admin = User.objects.create_superuser(username="admin_t", password=PASSWORD)
+    resolution = do_create_document(
+        actor=office,
+        system="party",
+        kind="NQ",
+        number="01",
+        issuer_code="ĐH",
+        issuer=party_committee,
+        issued_on=dt.date(2020, 10, 15),
+        title="Nghị quyết Đại hội đại biểu Đảng bộ thành phố lần thứ XXIII, nhiệm kỳ 2020–2025",
+    )
+    return World(
+        province_old, city, ward_a_old, ward_b_old, province, ward_a, ward_b, party_committee, ward_a_committee,
+        ward_b_committee, leader_person, officer_a_person, officer_b_person, office, leader, officer_a, officer_b,
+        inspector, outsider, admin, resolution,
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(request: Any, settings: Any) -> None:
+    """Argon2 is deliberately slow; tests use a fast hasher except those marked `argon2`."""
+    if request.node.get_closest_marker("argon2") is None:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def world(db: Any) -> World:
+    return build_world()

@@ -1,0 +1,139 @@
+"""One filter definition per list, shared by the web list, API v1 and the .xlsx export."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+
+from dieuhanh.core.text import fold
+from dieuhanh.directives.choices import TaskStatus
+from dieuhanh.directives.models import Document, DocumentQuerySet, TaskQuerySet
+from dieuhanh.org.scope import expand_units
+
+
+@dataclass
+class TaskFilter:
+    unit: int | None = None  # lead unit, its sub-units and the units it succeeded
+    status: str | None = None  # a TaskStatus value
+    leader: int | None = None  # accountable person id
+    person: int | None = None  # lead person id
+    document: int | None = None  # source document and every document implementing it
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    q: str | None = None  # words matched without diacritics
+    flagged: bool = False  # only tasks with a report awaiting the leader's answer
+    parent: int | None = None  # sub-tasks of this task
+    top_level: bool = False
+
+    @classmethod
+    def from_params(cls, params: Any) -> TaskFilter:
+        """Build from a QueryDict / dict of strings; bad values raise a ValidationError that
+        names the parameter."""
+        errors: dict[str, list[str]] = {}
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = params.get(f.name)
+            if raw in (None, ""):
+                continue
+            try:
+                if f.name in ("unit", "leader", "person", "document", "parent"):
+                    values[f.name] = int(raw)
+                elif f.name in ("due_from", "due_to"):
+                    values[f.name] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+                elif f.name in ("flagged", "top_level"):
+                    values[f.name] = str(raw).lower() in ("1", "true", "on", "yes")
+                elif f.name == "status":
+                    values[f.name] = TaskStatus(raw).value
+                else:
+                    values[f.name] = str(raw)
+            except ValueError:
+                errors[f.name] = [f"Giá trị không hợp lệ cho bộ lọc “{f.name}”: {raw!r}."]
+        if errors:
+            raise ValidationError(errors)
+        return cls(**values)
+
+    def apply(self, qs: TaskQuerySet) -> TaskQuerySet:
+        qs = qs.with_status()
+        if self.unit is not None:
+            qs = qs.filter(lead_unit_id__in=expand_units([self.unit]))
+        if self.status:
+            qs = qs.filter(status=self.status)
+        if self.leader is not None:
+            qs = qs.filter(accountable_person_id=self.leader)
+        if self.person is not None:
+            qs = qs.filter(lead_person_id=self.person)
+        if self.document is not None:
+            qs = qs.filter(source_document_id__in=document_subtree([self.document]))
+        if self.due_from:
+            qs = qs.filter(due_date__gte=self.due_from)
+        if self.due_to:
+            qs = qs.filter(due_date__lte=self.due_to)
+        if self.parent is not None:
+            qs = qs.filter(parent_id=self.parent)
+        elif self.top_level:
+            qs = qs.filter(parent__isnull=True)
+        if self.flagged:
+            qs = qs.filter(reports__beyond_authority=True, reports__acknowledged_at__isnull=True).distinct()
+        for word in fold(self.q).split():
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+
+def document_subtree(root_ids: list[int]) -> set[int]:
+    """The documents and every document implementing them, transitively."""
+    result: set[int] = set()
+    frontier = set(root_ids)
+    while frontier:
+        result |= frontier
+        frontier = set(Document.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - result
+    return result
+
+
+@dataclass
+class DocumentFilter:
+    kind: str | None = None
+    issuer: int | None = None
+    parent: int | None = None
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
+    q: str | None = None
+
+    @classmethod
+    def from_params(cls, params: Any) -> DocumentFilter:
+        errors: dict[str, list[str]] = {}
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = params.get(f.name)
+            if raw in (None, ""):
+                continue
+            try:
+                if f.name in ("issuer", "parent"):
+                    values[f.name] = int(raw)
+                elif f.name in ("issued_from", "issued_to"):
+                    values[f.name] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+                else:
+                    values[f.name] = str(raw)
+            except ValueError:
+                errors[f.name] = [f"Giá trị không hợp lệ cho bộ lọc “{f.name}”: {raw!r}."]
+        if errors:
+            raise ValidationError(errors)
+        return cls(**values)
+
+    def apply(self, qs: DocumentQuerySet) -> DocumentQuerySet:
+        if self.kind:
+            qs = qs.filter(kind=self.kind)
+        if self.issuer is not None:
+            qs = qs.filter(issuer_id=self.issuer)
+        if self.parent is not None:
+            qs = qs.filter(parent_id=self.parent)
+        if self.issued_from:
+            qs = qs.filter(issued_on__gte=self.issued_from)
+        if self.issued_to:
+            qs = qs.filter(issued_on__lte=self.issued_to)
+        for word in fold(self.q).split():
+            qs = qs.filter(Q(search_text__contains=word))
+        return qs

@@ -1,0 +1,105 @@
+"""API v1 (django-ninja). OpenAPI documentation at /api/docs.
+
+Authentication: `Authorization: Bearer <token>` (token from `dieuhanh token create USERNAME`),
+or the browser session. Errors are JSON: 401 unauthenticated, 403 not allowed, 404 not found
+or not visible to the caller, 422 invalid input with `errors` keyed by field name and
+Vietnamese messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from dieuhanh.core.tokens import user_for_token
+
+
+class BearerToken(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Any:
+        user = user_for_token(token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Điều Hành API",
+    version="1",
+    description=__doc__ or "",
+    auth=[BearerToken(), django_auth],
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    urls_namespace="api",
+)
+
+_FIELD_WORDS = {
+    "missing": "Thiếu trường bắt buộc.",
+    "date_from_datetime_parsing": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
+    "date_parsing": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
+    "date_from_datetime_inexact": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
+    "int_parsing": "Phải là số nguyên.",
+    "int_type": "Phải là số nguyên.",
+    "string_type": "Phải là chuỗi ký tự.",
+    "greater_than_equal": "Giá trị quá nhỏ.",
+    "less_than_equal": "Giá trị quá lớn.",
+    "json_invalid": "Nội dung gửi lên không phải JSON hợp lệ.",
+}
+
+
+def error_response(request: HttpRequest, status: int, detail: str, errors: dict[str, list[str]] | None = None) -> HttpResponse:
+    body: dict[str, Any] = {"detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for err in exc.errors:
+        loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")]
+        field = ".".join(loc) or "body"
+        errors.setdefault(field, []).append(_FIELD_WORDS.get(err.get("type", ""), str(err.get("msg", "Không hợp lệ."))))
+    return error_response(request, 422, "Dữ liệu không hợp lệ: " + ", ".join(errors), errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
+    summary = " ".join(m for msgs in errors.values() for m in msgs)
+    return error_response(request, 422, summary, errors)
+
+
+@api.exception_handler(PermissionDenied)
+def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return error_response(request, 403, str(exc) or "Bạn không có quyền thực hiện thao tác này.")
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return error_response(request, 404, "Không tìm thấy hoặc bạn không có quyền xem.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    response = error_response(request, 401, "Chưa xác thực: gửi tiêu đề Authorization: Bearer <mã API>.")
+    response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+def _register_routers() -> None:
+    from dieuhanh.directives.api import documents_router, tasks_router
+    from dieuhanh.org.api import units_router
+
+    api.add_router("/v1/tasks", tasks_router, tags=["Nhiệm vụ"])
+    api.add_router("/v1/documents", documents_router, tags=["Văn bản"])
+    api.add_router("/v1/units", units_router, tags=["Đơn vị hành chính"])
+
+
+_register_routers()

@@ -1,0 +1,466 @@
+"""API v1 for documents and tasks. Field names follow the "5 rõ": `title`, `source_document`,
+`lead_unit`, `lead_person`, `due_date`, `milestones`, `resources`, `expected_result`,
+`accountable_person`. Every read starts from `visible_to(request.user)`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from dieuhanh.core import audit
+from dieuhanh.directives import services
+from dieuhanh.directives.choices import TaskStatus
+from dieuhanh.directives.filters import DocumentFilter, TaskFilter
+from dieuhanh.directives.models import Document, Milestone, ProgressReport, Task
+from dieuhanh.org.models import AdminUnit, Organisation, Person
+
+tasks_router = Router()
+documents_router = Router()
+
+MAX_PAGE_SIZE = 200
+
+
+# --- schemas --------------------------------------------------------------------------------
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class UnitRef(Schema):
+    id: int
+    code: str
+    name: str
+
+
+class DocumentRef(Schema):
+    id: int
+    notation: str
+    title: str
+
+
+class MilestoneSchema(Schema):
+    title: str
+    due_date: dt.date
+    done_on: dt.date | None = None
+
+
+class MilestoneIn(Schema):
+    title: str
+    due_date: dt.date
+
+
+class Resources(Schema):
+    budget_vnd: int | None = Field(None, ge=0, description="Kinh phí, đồng")
+    staff: int | None = Field(None, ge=0, description="Nhân lực, người")
+    note: str = ""
+
+
+class TaskIn(Schema):
+    title: str | None = Field(None, description="Rõ việc")
+    content: str = ""
+    source_document: int | None = Field(None, description="Văn bản giao (id)")
+    lead_unit: int | None = Field(None, description="Rõ người: đơn vị chủ trì (id)")
+    lead_person: int | None = Field(None, description="Rõ người: người chủ trì (id)")
+    assigned_on: dt.date | None = None
+    due_date: dt.date | None = Field(None, description="Rõ thời gian")
+    milestones: list[MilestoneIn] = Field(default_factory=list, description="Rõ tiến độ")
+    resources: Resources | None = Field(None, description="Rõ nguồn lực")
+    expected_result: str | None = Field(None, description="Rõ kết quả")
+    accountable_person: int | None = Field(None, description="Rõ trách nhiệm: lãnh đạo chịu trách nhiệm (id)")
+    coordinating_units: list[int] = Field(default_factory=list)
+    parent: int | None = None
+    meeting: int | None = None
+
+
+class TaskOut(Schema):
+    id: int
+    code: str
+    title: str
+    content: str
+    source_document: DocumentRef
+    lead_unit: UnitRef
+    lead_person: Ref
+    accountable_person: Ref
+    assigned_on: dt.date
+    due_date: dt.date
+    original_due_date: dt.date
+    milestones: list[MilestoneSchema]
+    resources: Resources
+    expected_result: str
+    status: str
+    status_label: str
+    progress_percent: int
+    last_reported_on: dt.date | None
+    completed_on: dt.date | None
+    evaluation: str
+    days_late: int
+    parent: int | None
+    version: int
+
+
+class ReportIn(Schema):
+    period: str = Field(..., description="weekly | monthly | urgent")
+    percent: int | None = None
+    content: str = ""
+    obstacles: str = ""
+    proposals: str = ""
+    beyond_authority: bool = False
+    reported_on: dt.date | None = None
+
+
+class ReportOut(Schema):
+    id: int
+    task: int
+    period: str
+    reported_on: dt.date
+    reporter: str
+    percent: int
+    content: str
+    obstacles: str
+    proposals: str
+    beyond_authority: bool
+    acknowledged_at: dt.datetime | None
+    leader_response: str
+
+
+class AdjustmentOut(Schema):
+    version: int
+    field: str
+    old_value: str
+    new_value: str
+    deciding_document: DocumentRef
+    reason: str
+    created_at: dt.datetime
+
+
+class TaskDetailOut(TaskOut):
+    reports: list[ReportOut]
+    adjustments: list[AdjustmentOut]
+    subtasks: list[int]
+
+
+class TaskPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[TaskOut]
+
+
+class TaskQuery(Schema):
+    unit: int | None = None
+    status: TaskStatus | None = None
+    leader: int | None = None
+    person: int | None = None
+    document: int | None = None
+    due_from: dt.date | None = None
+    due_to: dt.date | None = None
+    q: str | None = None
+    flagged: bool = False
+    parent: int | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+class DocumentIn(Schema):
+    notation: str | None = Field(None, description="Ví dụ '15/QĐ-UBND' hoặc '12-NQ/TU'; thay cho system/kind/number/issuer_code")
+    system: str | None = None
+    kind: str | None = None
+    number: str | None = None
+    issuer_code: str | None = None
+    issuer: int | None = Field(None, description="Cơ quan ban hành (id)")
+    issued_on: dt.date | None = None
+    title: str | None = None
+    parent: int | None = None
+
+
+class DocumentOut(Schema):
+    id: int
+    notation: str
+    system: str
+    kind: str
+    number: str
+    issuer_code: str
+    issuer: Ref
+    issued_on: dt.date
+    title: str
+    parent: int | None
+
+
+class DocumentQuery(Schema):
+    kind: str | None = None
+    issuer: int | None = None
+    parent: int | None = None
+    issued_from: dt.date | None = None
+    issued_to: dt.date | None = None
+    q: str | None = None
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+class DocumentPage(Schema):
+    count: int
+    page: int
+    page_size: int
+    results: list[DocumentOut]
+
+
+# --- serialisation ----------------------------------------------------------------------------
+
+
+def _doc_ref(doc: Document) -> dict[str, Any]:
+    return {"id": doc.pk, "notation": doc.notation, "title": doc.title}
+
+
+def task_out(task: Task) -> dict[str, Any]:
+    return {
+        "id": task.pk,
+        "code": task.code,
+        "title": task.title,
+        "content": task.content,
+        "source_document": _doc_ref(task.source_document),
+        "lead_unit": {"id": task.lead_unit.pk, "code": task.lead_unit.code, "name": task.lead_unit.name},
+        "lead_person": {"id": task.lead_person.pk, "name": task.lead_person.full_name},
+        "accountable_person": {"id": task.accountable_person.pk, "name": task.accountable_person.full_name},
+        "assigned_on": task.assigned_on,
+        "due_date": task.due_date,
+        "original_due_date": task.original_due_date,
+        "milestones": [{"title": m.title, "due_date": m.due_date, "done_on": m.done_on} for m in task.milestones.all()],
+        "resources": {
+            "budget_vnd": int(task.budget_vnd) if task.budget_vnd is not None else None,
+            "staff": task.staff_count,
+            "note": task.resource_note,
+        },
+        "expected_result": task.expected_result,
+        "status": task.status_value,
+        "status_label": task.status_label,
+        "progress_percent": task.progress_percent,
+        "last_reported_on": task.last_reported_on,
+        "completed_on": task.completed_on,
+        "evaluation": task.evaluation,
+        "days_late": task.days_late(),
+        "parent": task.parent_id,
+        "version": task.version,
+    }
+
+
+def report_out(r: ProgressReport) -> dict[str, Any]:
+    return {
+        "id": r.pk,
+        "task": r.task_id,
+        "period": r.period,
+        "reported_on": r.reported_on,
+        "reporter": r.reporter.get_username(),
+        "percent": r.percent,
+        "content": r.content,
+        "obstacles": r.obstacles,
+        "proposals": r.proposals,
+        "beyond_authority": r.beyond_authority,
+        "acknowledged_at": r.acknowledged_at,
+        "leader_response": r.leader_response,
+    }
+
+
+def _task_queryset(request: HttpRequest) -> Any:
+    return (
+        Task.objects.visible_to(request.user)
+        .select_related("source_document", "lead_unit", "lead_person", "accountable_person")
+        .prefetch_related(Prefetch("milestones", queryset=Milestone.objects.order_by("due_date", "id")))
+    )
+
+
+def _visible_task(request: HttpRequest, task_id: int) -> Task:
+    task = _task_queryset(request).with_status().filter(pk=task_id).first()
+    if task is None:
+        raise Http404
+    return task
+
+
+def _resolve(model: Any, pk: int | None, field: str, label: str, errors: dict[str, list[str]], qs: Any = None) -> Any:
+    if pk is None:
+        return None
+    obj = (qs if qs is not None else model.objects).filter(pk=pk).first()
+    if obj is None:
+        errors[field] = [f"Không tìm thấy {label} có id {pk}."]
+    return obj
+
+
+# --- tasks ------------------------------------------------------------------------------------
+
+
+@tasks_router.get("", response=TaskPage, summary="Danh sách nhiệm vụ (lọc theo đơn vị, trạng thái, lãnh đạo, văn bản, thời hạn)")
+def list_tasks(request: HttpRequest, query: Query[TaskQuery]) -> dict[str, Any]:
+    params = query.dict(exclude={"page", "page_size"})
+    qs = TaskFilter.from_params({k: v for k, v in params.items() if v not in (None, False)}).apply(_task_queryset(request))
+    qs = qs.order_by("due_date", "id")
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": qs.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": [task_out(t) for t in qs[start : start + query.page_size]],
+    }
+
+
+@tasks_router.post("", response={201: TaskOut}, summary="Giao nhiệm vụ theo \"5 rõ\"")
+def create_task(request: HttpRequest, payload: TaskIn) -> Status:
+    errors: dict[str, list[str]] = {}
+    user = request.user
+    source_document = _resolve(
+        Document, payload.source_document, "source_document", "văn bản giao", errors, Document.objects.visible_to(user)
+    )
+    lead_unit = _resolve(AdminUnit, payload.lead_unit, "lead_unit", "đơn vị chủ trì (rõ người)", errors)
+    lead_person = _resolve(Person, payload.lead_person, "lead_person", "người chủ trì (rõ người)", errors)
+    accountable = _resolve(
+        Person, payload.accountable_person, "accountable_person", "lãnh đạo chịu trách nhiệm (rõ trách nhiệm)", errors
+    )
+    parent = _resolve(Task, payload.parent, "parent", "nhiệm vụ cha", errors, Task.objects.visible_to(user))
+    coordinating = list(AdminUnit.objects.filter(pk__in=payload.coordinating_units))
+    if len(coordinating) != len(set(payload.coordinating_units)):
+        errors["coordinating_units"] = ["Có đơn vị phối hợp không tồn tại."]
+    if errors:
+        raise ValidationError(errors)
+    resources = payload.resources or Resources()
+    with audit.channel("api"):
+        task = services.do_create_task(
+            actor=user,
+            title=payload.title,
+            content=payload.content,
+            source_document=source_document,
+            lead_unit=lead_unit,
+            lead_person=lead_person,
+            assigned_on=payload.assigned_on,
+            due_date=payload.due_date,
+            milestones=[services.MilestoneInput(m.title, m.due_date) for m in payload.milestones],
+            budget_vnd=Decimal(resources.budget_vnd) if resources.budget_vnd is not None else None,
+            staff_count=resources.staff,
+            resource_note=resources.note,
+            expected_result=payload.expected_result,
+            accountable_person=accountable,
+            parent=parent,
+            coordinating_units=coordinating,
+        )
+    return Status(201, task_out(_visible_task(request, task.pk)))
+
+
+@tasks_router.get("/{int:task_id}", response=TaskDetailOut, summary="Chi tiết nhiệm vụ, báo cáo và điều chỉnh")
+def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
+    task = _visible_task(request, task_id)
+    data = task_out(task)
+    data["reports"] = [report_out(r) for r in task.reports.select_related("reporter").order_by("reported_on", "id")]
+    data["adjustments"] = [
+        {
+            "version": a.version,
+            "field": a.field,
+            "old_value": a.old_value,
+            "new_value": a.new_value,
+            "deciding_document": _doc_ref(a.deciding_document),
+            "reason": a.reason,
+            "created_at": a.created_at,
+        }
+        for a in task.adjustments.select_related("deciding_document")
+    ]
+    data["subtasks"] = list(task.subtasks.values_list("id", flat=True))
+    return data
+
+
+@tasks_router.post("/{int:task_id}/reports", response={201: ReportOut}, summary="Báo cáo tiến độ (tuần, tháng, đột xuất)")
+def create_report(request: HttpRequest, task_id: int, payload: ReportIn) -> Status:
+    task = _visible_task(request, task_id)
+    with audit.channel("api"):
+        report = services.do_report_progress(
+            actor=request.user,
+            task=task,
+            period=payload.period,
+            percent=payload.percent,
+            content=payload.content,
+            obstacles=payload.obstacles,
+            proposals=payload.proposals,
+            beyond_authority=payload.beyond_authority,
+            reported_on=payload.reported_on,
+        )
+    return Status(201, report_out(report))
+
+
+@tasks_router.get("/{int:task_id}/reports", response=list[ReportOut], summary="Các báo cáo tiến độ của nhiệm vụ")
+def list_reports(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
+    task = _visible_task(request, task_id)
+    return [report_out(r) for r in task.reports.select_related("reporter").order_by("reported_on", "id")]
+
+
+# --- documents ------------------------------------------------------------------------------
+
+
+def document_out(doc: Document) -> dict[str, Any]:
+    return {
+        "id": doc.pk,
+        "notation": doc.notation,
+        "system": doc.system,
+        "kind": doc.kind,
+        "number": doc.number,
+        "issuer_code": doc.issuer_code,
+        "issuer": {"id": doc.issuer.pk, "name": doc.issuer.name},
+        "issued_on": doc.issued_on,
+        "title": doc.title,
+        "parent": doc.parent_id,
+    }
+
+
+@documents_router.get("", response=DocumentPage, summary="Danh sách văn bản")
+def list_documents(request: HttpRequest, query: Query[DocumentQuery]) -> dict[str, Any]:
+    params = query.dict(exclude={"page", "page_size"})
+    qs = DocumentFilter.from_params({k: v for k, v in params.items() if v is not None}).apply(
+        Document.objects.visible_to(request.user).select_related("issuer")
+    )
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": qs.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": [document_out(d) for d in qs[start : start + query.page_size]],
+    }
+
+
+@documents_router.get("/{int:document_id}", response=DocumentOut, summary="Chi tiết văn bản")
+def get_document(request: HttpRequest, document_id: int) -> dict[str, Any]:
+    doc = Document.objects.visible_to(request.user).select_related("issuer").filter(pk=document_id).first()
+    if doc is None:
+        raise Http404
+    return document_out(doc)
+
+
+@documents_router.post("", response={201: DocumentOut}, summary="Ghi văn bản (nghị quyết, kết luận, chương trình…)")
+def create_document(request: HttpRequest, payload: DocumentIn) -> Status:
+    errors: dict[str, list[str]] = {}
+    system, kind, number, issuer_code = payload.system, payload.kind, payload.number, payload.issuer_code
+    if payload.notation:
+        try:
+            parsed = services.parse_notation(payload.notation)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+        else:
+            system, kind, number, issuer_code = parsed.system, parsed.kind, parsed.number, parsed.issuer_code
+    issuer = _resolve(Organisation, payload.issuer, "issuer", "cơ quan ban hành", errors)
+    parent = _resolve(Document, payload.parent, "parent", "văn bản được thực hiện", errors, Document.objects.visible_to(request.user))
+    if errors:
+        raise ValidationError(errors)
+    with audit.channel("api"):
+        doc = services.do_create_document(
+            actor=request.user,
+            system=system or "",
+            kind=kind or "",
+            number=number or "",
+            issuer_code=issuer_code or "",
+            issuer=issuer,
+            issued_on=payload.issued_on,
+            title=payload.title or "",
+            parent=parent,
+        )
+    return Status(201, document_out(doc))

@@ -46,6 +46,90 @@ def calendar_add(
     typer.echo(calendar.add(start, days, working=working).isoformat())
 
 
+@app.command()
+def migrate() -> None:
+    """Tạo hoặc cập nhật cơ sở dữ liệu (SQLite mặc định hoặc DATABASE_URL)."""
+    _django()
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Cổng")] = 8000,
+    workers: Annotated[int, typer.Option(help="Số tiến trình")] = 3,
+) -> None:
+    """Chạy máy chủ web (gunicorn) phục vụ Điều Hành."""
+    _django()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    if settings.DEMO_MODE and host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo("Chế độ trình diễn chỉ phục vụ trên 127.0.0.1 (mật khẩu mẫu được công bố).", err=True)
+        raise typer.Exit(2)
+    if host not in settings.ALLOWED_HOSTS and host not in ("0.0.0.0", "::"):  # noqa: S104
+        os.environ["DIEUHANH_ALLOWED_HOSTS"] = ",".join([*settings.ALLOWED_HOSTS, host])
+    call_command("collectstatic", interactive=False, verbosity=0)
+    typer.echo(f"Điều Hành đang chạy tại http://{host}:{port}  (Ctrl+C để dừng)")
+    # gunicorn with threads: the app is I/O bound on the database; SQLite in WAL mode serves
+    # concurrent readers, and writers queue on the IMMEDIATE lock.
+    os.execv(  # noqa: S606
+        sys.executable,
+        [
+            sys.executable, "-m", "gunicorn", "dieuhanh.wsgi:application",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+            "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120",
+        ],
+    )
+
+
+@token_app.command("create")
+def token_create(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập")],
+    name: Annotated[str, typer.Option(help="Ghi chú mục đích sử dụng")] = "",
+) -> None:
+    """Cấp mã truy cập API cho người dùng; mã chỉ hiện một lần."""
+    _django()
+    from django.contrib.auth import get_user_model
+
+    from dieuhanh.core import audit
+    from dieuhanh.core.tokens import do_create_token
+
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        typer.echo(f"Không có người dùng {username!r}.", err=True)
+        raise typer.Exit(1)
+    with audit.channel("cli"):
+        token, _ = do_create_token(user=user, actor=user, name=name)
+    typer.echo(token)
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Kiểm tra chuỗi băm của nhật ký thay đổi; nêu sự kiện đầu tiên bị sửa hoặc xoá."""
+    _django()
+    from rich.progress import Progress
+
+    from dieuhanh.core.audit import verify_chain
+    from dieuhanh.core.models import AuditEvent
+
+    total = AuditEvent.objects.count()
+    with Progress(transient=True) as progress:
+        bar = progress.add_task("Kiểm tra nhật ký", total=total)
+        report = verify_chain(progress=lambda n: progress.advance(bar, n))
+    if report.ok:
+        typer.echo(f"Nhật ký nguyên vẹn: {report.checked} sự kiện, chuỗi băm khớp.")
+        return
+    typer.echo(
+        f"Nhật ký bị thay đổi: sự kiện số {report.broken_seq} (id {report.broken_id}) — {report.reason}. "
+        f"{report.checked} sự kiện trước đó khớp.",
+        err=True,
+    )
+    raise typer.Exit(1)
+
+
 def main() -> None:
     sys.exit(app())  # type: ignore[func-returns-value]
 

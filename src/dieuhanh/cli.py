@@ -16,6 +16,8 @@ token_app = typer.Typer(help="Mã truy cập API.", no_args_is_help=True)
 app.add_typer(calendar_app, name="calendar")
 app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
+units_app = typer.Typer(help="Đơn vị hành chính.", no_args_is_help=True)
+app.add_typer(units_app, name="units")
 
 
 def _django() -> None:
@@ -128,6 +130,67 @@ def audit_verify() -> None:
         err=True,
     )
     raise typer.Exit(1)
+
+
+@units_app.command("load")
+def units_load(
+    legacy: Annotated[
+        str,
+        typer.Option(
+            "--legacy",
+            help="Đơn vị trước 1/7/2025: all (tất cả), none (không nạp) hoặc mã tỉnh cũ, ví dụ 30 hoặc 30,31",
+        ),
+    ] = "all",
+) -> None:
+    """Nạp danh mục đơn vị hành chính từ gói vietnamadminunits.
+
+    34 tỉnh, 3.321 xã từ 1/7/2025, và đơn vị trước 1/7/2025 cùng quan hệ kế thừa.
+    Chạy lại nhiều lần không tạo bản ghi trùng."""
+    value = legacy.strip().lower()
+    codes: list[str] | None = None
+    if value == "none":
+        codes = []
+    elif value != "all":
+        codes = [code.strip() for code in value.split(",") if code.strip()]
+        if not codes or not all(code.isdigit() and len(code) == 2 for code in codes):
+            raise typer.BadParameter(f"cần all, none hoặc mã tỉnh 2 chữ số cách nhau dấu phẩy: {legacy!r}")
+    _django()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    from dieuhanh.core.audit import channel
+    from dieuhanh.org.choices import UnitLevel
+    from dieuhanh.org.loaders import UnitLoadError, load_current_units, load_legacy_units
+
+    console = Console()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    tasks: dict[str, TaskID] = {}
+    with Progress(*columns, console=console) as bar, channel("cli"):
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=total)
+            bar.update(tasks[step], completed=done, total=total)
+
+        try:
+            results = [("Từ 1/7/2025", load_current_units(progress))]
+            if codes != []:
+                results.append(("Trước 1/7/2025", load_legacy_units(codes, progress)))
+        except UnitLoadError as exc:
+            console.print(f"[red]Lỗi:[/red] {exc}")
+            raise typer.Exit(1) from None
+
+    def n(value: int) -> str:
+        return f"{value:,}".replace(",", ".")
+
+    for label, r in results:
+        levels = ", ".join(f"{UnitLevel(lv).label.lower()} {n(count)}" for lv, count in r.by_level.items())
+        seconds = f"{r.seconds:.1f}".replace(".", ",")
+        console.print(
+            f"[bold]{label}[/bold] ({levels}): tạo mới {n(r.units_created)}, cập nhật {n(r.units_updated)}, "
+            f"giữ nguyên {n(r.units_unchanged)} đơn vị; kế thừa: tạo mới {n(r.successions_created)}, "
+            f"cập nhật {n(r.successions_updated)}, xoá {n(r.successions_removed)}; {seconds} giây"
+        )
 
 
 def main() -> None:

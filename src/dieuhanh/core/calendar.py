@@ -1,1 +1,446 @@
-"""Placeholder replaced by the working-day calendar implementation."""
+"""The shared working-day calendar: every legal deadline is counted here, never with `timedelta`.
+
+How time is counted (Civil Code 91/2015/QH13):
+- Art 147(2): the day of the event is not counted; the period starts on the next day.
+- Art 148(1), (6): a period in days ends at 24:00 of its last day, so a deadline is a date.
+- Art 148(5): if the last day of a period falls on a weekly rest day or a holiday, the period
+  ends at the end of the next working day.
+- A period in working days (*ngày làm việc*) counts only working days, so it ends on the N-th
+  working day after the start; Art 148(5) can never apply to it.
+- A period of 0 days has no last day to move, so it ends on the day of the event itself, for
+  both kinds (for example a transfer "in the same day").
+
+Which days are working days (LEGAL.md, "The calendar"):
+  Monday–Friday
+  − public holidays of Labour Code 2019 Art 112 and the days given back under Art 111(3), as
+    published by the `holidays` package (which also knows some announced swaps)
+  + Saturdays worked under an announced swap (*làm bù*), also from the `holidays` package
+  − days off announced by the Government for civil servants (`CalendarException` day_off)
+  + Saturdays or Sundays announced as worked (`CalendarException` working_day).
+An announced exception always wins over the package for its date.
+
+A `WorkCalendar` is a snapshot that needs no database, so the bench and importers can build one
+from the YAML schedule alone. The module functions use `current()`, which rebuilds the snapshot
+whenever the `CalendarException` table differs from the one it was built from; the table is read
+at most once per public call, so a change made by another process is seen at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import holidays
+import numpy as np
+import yaml
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from dieuhanh.core.choices import AuditAction, CalendarExceptionKind
+
+EXCEPTIONS_FILE = Path(__file__).parent / "data" / "calendar_exceptions.yaml"
+
+# Monday–Friday: civil servants rest on Saturday and Sunday (the 40-hour week of Decision
+# 188/1999/QĐ-TTg); LEGAL.md, "Counting time".
+WEEKMASK = "1111100"
+_EPOCH = dt.date(1970, 1, 1).toordinal()  # numpy's datetime64[D] counts days from here
+WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+
+ExceptionRow = tuple[dt.date, str]  # (date, CalendarExceptionKind value)
+
+
+def _day(d: dt.date) -> int:
+    if isinstance(d, dt.datetime):
+        raise TypeError(
+            "Lịch ngày làm việc nhận kiểu date, không nhận datetime: đổi sang giờ Việt Nam rồi lấy .date()"
+        )
+    return d.toordinal() - _EPOCH
+
+
+def _date(day: int | np.integer[Any]) -> dt.date:
+    return dt.date.fromordinal(int(day) + _EPOCH)
+
+
+@functools.cache
+def _statutory(year: int) -> tuple[frozenset[int], frozenset[int]]:
+    """Days off and worked weekend days that the `holidays` package publishes when it builds
+    `year`. Swaps can cross a year end (in 2018 the 31/12 was given off against 05/01/2019), so
+    the result may hold dates of a neighbouring year; callers union several years."""
+    h = holidays.country_holidays("VN", years=year, language="vi")
+    off = frozenset(_day(d) for d in h)
+    worked = frozenset(_day(d) for d in getattr(h, "weekend_workdays", ()))
+    return off, worked
+
+
+class WorkCalendar:
+    """The working days of a span of years, as a sorted array of day numbers (days since
+    1970-01-01). Every question is a binary search in that array, which is what lets `add_many`
+    treat worked Saturdays exactly: numpy's business-day functions only know a weekmask and a
+    list of holidays, so a worked Saturday cannot be expressed to them directly.
+
+    The span grows by itself when a question reaches outside it."""
+
+    def __init__(
+        self, exceptions: Iterable[ExceptionRow] = (), *, years: tuple[int, int] | None = None
+    ) -> None:
+        off: set[int] = set()
+        worked: set[int] = set()
+        for d, kind in exceptions:
+            (worked if kind == CalendarExceptionKind.WORKING_DAY else off).add(_day(d))
+        self._off = frozenset(off)
+        self._worked = frozenset(worked)
+        self._lock = threading.Lock()
+        self._state: tuple[tuple[int, int], np.ndarray] | None = None
+        if years is not None:
+            self._state = (years, self._build(*years))
+
+    @classmethod
+    def from_announced_schedule(cls, path: Path = EXCEPTIONS_FILE, **kwargs: Any) -> WorkCalendar:
+        """A calendar from the `holidays` package and the YAML schedule only, without a database."""
+        return cls(((a.date, a.kind) for a in announced_schedule(path)), **kwargs)
+
+    @property
+    def years(self) -> tuple[int, int] | None:
+        return self._state[0] if self._state else None
+
+    def _build(self, first_year: int, last_year: int) -> np.ndarray:
+        off: set[int] = set()
+        worked: set[int] = set()
+        for year in range(first_year - 1, last_year + 2):
+            y_off, y_worked = _statutory(year)
+            off |= y_off
+            worked |= y_worked
+        # An announced exception overrides the package for its date, in both directions.
+        off = (off - self._worked) | self._off
+        worked = (worked - self._off) | self._worked
+        first, last = _day(dt.date(first_year, 1, 1)), _day(dt.date(last_year, 12, 31))
+        days = np.arange(first, last + 1, dtype=np.int64)
+        busdays = np.busdaycalendar(
+            weekmask=WEEKMASK, holidays=np.array(sorted(off), dtype=np.int64).astype("datetime64[D]")
+        )
+        mask = np.is_busday(days.astype("datetime64[D]"), busdaycal=busdays)
+        mask |= np.isin(days, np.fromiter(worked, dtype=np.int64, count=len(worked)))
+        return days[mask]
+
+    def _cover(self, lo: int, hi: int) -> np.ndarray:
+        """The working-day array, grown if needed so that it holds every day in [lo, hi]."""
+        state = self._state
+        lo_year, hi_year = _date(lo).year, _date(hi).year
+        if state is not None and state[0][0] <= lo_year and hi_year <= state[0][1]:
+            return state[1]
+        with self._lock:
+            state = self._state
+            if state is None:
+                span = (lo_year - 1, hi_year + 1)
+            else:
+                span = (min(state[0][0], lo_year), max(state[0][1], hi_year))
+            if state is None or span != state[0]:
+                state = (span, self._build(*span))
+                self._state = state
+            return state[1]
+
+    def _offset(self, starts: np.ndarray, days: np.ndarray, working: bool) -> np.ndarray:
+        if days.size and int(days.min()) < 0:
+            raise ValueError("Số ngày của thời hạn không được âm")
+        if starts.size == 0:
+            return starts.copy()
+        counted = days > 0
+        lo = int(starts.min())
+        # Enough room for almost every question; the loop below grows the span for the rest.
+        hi = int(starts.max()) + 2 * int(days.max()) + 60
+        while True:
+            work = self._cover(lo, hi)
+            if working:
+                # The N-th working day strictly after the start (Art 147(2)).
+                idx = np.searchsorted(work, starts, side="right") + days - 1
+            else:
+                # Start + N, or the first working day after it (Art 148(5)).
+                idx = np.searchsorted(work, starts + days, side="left")
+            if not counted.any() or int(idx[counted].max()) < len(work):
+                break
+            hi = int(work[-1]) + max(366, hi - lo)
+        return np.where(counted, work[np.clip(idx, 0, len(work) - 1)], starts)
+
+    def add(self, start: dt.date, days: int, *, working: bool) -> dt.date:
+        """The last day of a period of `days` days (or working days) counted from `start`.
+        The same count as `_offset`, without its array overhead for one date."""
+        s = _day(start)
+        if days < 0:
+            raise ValueError("Số ngày của thời hạn không được âm")
+        if days == 0:
+            return start
+        hi = s + 2 * days + 60
+        while True:
+            work = self._cover(s, hi)
+            if working:
+                i = int(work.searchsorted(s, side="right")) + days - 1
+            else:
+                i = int(work.searchsorted(s + days, side="left"))
+            if i < len(work):
+                return _date(work[i])
+            hi = int(work[-1]) + max(366, hi - s)
+
+    def add_many(self, starts: np.ndarray, days: np.ndarray | int, *, working: bool) -> np.ndarray:
+        """`add` over arrays: `starts` of datetime64[D], `days` of ints (broadcast together).
+        Returns datetime64[D]."""
+        s = np.asarray(starts, dtype="datetime64[D]")
+        if np.isnat(s).any():
+            raise ValueError("Có ngày bắt đầu trống (NaT)")
+        s_days, n = np.broadcast_arrays(s.astype(np.int64), np.asarray(days, dtype=np.int64))
+        return self._offset(s_days.ravel(), n.ravel(), working).reshape(s_days.shape).astype("datetime64[D]")
+
+    def is_working_day(self, d: dt.date) -> bool:
+        x = _day(d)
+        work = self._cover(x, x)
+        i = int(np.searchsorted(work, x))
+        return i < len(work) and int(work[i]) == x
+
+    def next_working_day(self, d: dt.date) -> dt.date:
+        """The first working day strictly after `d` (the "next working day" of Art 148(5))."""
+        return self.add(d, 1, working=True)
+
+    def working_days_between(self, a: dt.date, b: dt.date) -> int:
+        """Working days in (a, b]: so `add(a, n, working=True) == b` gives n. Negative when b is
+        before a (for example days early). Used for "days late" counted in working days."""
+        x, y = _day(a), _day(b)
+        work = self._cover(min(x, y), max(x, y))
+        return int(np.searchsorted(work, y, side="right") - np.searchsorted(work, x, side="right"))
+
+
+# --- The database-backed calendar -------------------------------------------------------------
+
+_cache_lock = threading.Lock()
+_cache: tuple[tuple[ExceptionRow, ...], WorkCalendar] | None = None
+
+
+def _exceptions_in_db() -> tuple[ExceptionRow, ...]:
+    from dieuhanh.core.models import CalendarException
+
+    return tuple(CalendarException.objects.order_by("date").values_list("date", "kind"))
+
+
+def current() -> WorkCalendar:
+    """The calendar for the announced exceptions now in the database. One cheap query each call
+    (the table holds a few rows a year); the arrays are rebuilt only when the rows differ, which
+    also catches edits made by another process or directly in the admin."""
+    global _cache
+    rows = _exceptions_in_db()
+    cached = _cache
+    if cached is not None and cached[0] == rows:
+        return cached[1]
+    with _cache_lock:
+        cached = _cache
+        if cached is not None and cached[0] == rows:
+            return cached[1]
+        cal = WorkCalendar(rows, years=cached[1].years if cached is not None else None)
+        _cache = (rows, cal)
+        return cal
+
+
+def invalidate() -> None:
+    """Drop the cached snapshot. Not needed for correctness (`current()` compares the table)."""
+    global _cache
+    with _cache_lock:
+        _cache = None
+
+
+def is_working_day(d: dt.date) -> bool:
+    return current().is_working_day(d)
+
+
+def add(start: dt.date, days: int, *, working: bool) -> dt.date:
+    return current().add(start, days, working=working)
+
+
+def add_many(starts: np.ndarray, days: np.ndarray | int, *, working: bool) -> np.ndarray:
+    return current().add_many(starts, days, working=working)
+
+
+def next_working_day(d: dt.date) -> dt.date:
+    return current().next_working_day(d)
+
+
+def working_days_between(a: dt.date, b: dt.date) -> int:
+    return current().working_days_between(a, b)
+
+
+# --- Announced days off and worked weekends -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AnnouncedDay:
+    date: dt.date
+    kind: CalendarExceptionKind
+    name: str
+    document_number: str
+    note: str = ""
+
+
+def announced_schedule(path: Path = EXCEPTIONS_FILE) -> list[AnnouncedDay]:
+    """The civil-service schedules of `data/calendar_exceptions.yaml`, checked like the service
+    checks an administrator's entry."""
+    raw: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    days = [
+        AnnouncedDay(
+            date=r["date"],
+            kind=CalendarExceptionKind(r["kind"]),
+            name=str(r.get("name", "")),
+            document_number=str(r["document_number"]),
+            note=str(r.get("note", "")),
+        )
+        for r in raw
+    ]
+    seen: set[dt.date] = set()
+    for a in days:
+        if a.date in seen:
+            raise ValueError(f"{path.name}: ngày {a.date:%d/%m/%Y} được ghi hai lần")
+        seen.add(a.date)
+        errors = _check(a.date, a.kind, a.document_number)
+        if errors:
+            raise ValueError(f"{path.name}: ngày {a.date:%d/%m/%Y}: " + "; ".join(errors.values()))
+    return days
+
+
+def _check(date: dt.date, kind: str, document_number: str) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    if kind not in CalendarExceptionKind.values:
+        errors["kind"] = "Loại ngày phải là ngày nghỉ được công bố hoặc ngày làm bù."
+    elif kind == CalendarExceptionKind.WORKING_DAY and date.weekday() < 5:
+        errors["date"] = (
+            f"Ngày làm bù phải là thứ Bảy hoặc Chủ nhật; ngày {date:%d/%m/%Y} là "
+            f"{WEEKDAY_NAMES[date.weekday()]}, vốn đã là ngày làm việc."
+        )
+    if not document_number.strip():
+        errors["document_number"] = "Phải ghi số hiệu văn bản công bố ngày nghỉ hoặc ngày làm bù."
+    return errors
+
+
+def _upsert(
+    *, date: dt.date, kind: str, document_number: str, name: str, actor: Any, action: str, new_action: str
+) -> tuple[Any, str]:
+    """Create or update the exception of `date`. Returns the row and what happened: "created",
+    "updated" or "unchanged". A row of the other kind is an error: turning a day off into a
+    worked day changes deadlines already counted, so it is an explicit removal first."""
+    from dieuhanh.core import audit
+    from dieuhanh.core.models import CalendarException
+
+    document_number = document_number.strip()
+    name = name.strip()
+    errors = _check(date, kind, document_number)
+    existing = CalendarException.objects.select_for_update().filter(date=date).first()
+    if existing is not None and existing.kind != kind and "kind" not in errors:
+        errors["date"] = (
+            f"Ngày {date:%d/%m/%Y} đã được công bố là {existing.get_kind_display().lower()} "
+            f"theo {existing.document_number}; hãy xoá ngày đó trước khi công bố lại."
+        )
+    if errors:
+        raise ValidationError(errors)
+    if existing is not None:
+        if existing.name == name and existing.document_number == document_number:
+            return existing, "unchanged"
+        before = audit.snapshot(existing)
+        existing.name, existing.document_number = name, document_number
+        existing.full_clean()
+        existing.save(update_fields=["name", "document_number"])
+        audit.record(actor=actor, action=action, obj=existing, before=before, after=audit.snapshot(existing))
+        return existing, "updated"
+    row = CalendarException(date=date, kind=kind, name=name, document_number=document_number)
+    row.full_clean()
+    row.save()
+    audit.record(actor=actor, action=new_action, obj=row, after=audit.snapshot(row))
+    return row, "created"
+
+
+@transaction.atomic
+def do_add_calendar_exception(
+    *, date: dt.date, kind: str, document_number: str, name: str = "", actor: Any
+) -> Any:
+    """Announce a day off, or a Saturday/Sunday worked in exchange (*làm bù*), by the document
+    that announced it. Adding again the same date and kind updates its name and document."""
+    row, outcome = _upsert(
+        date=date,
+        kind=kind,
+        document_number=document_number,
+        name=name,
+        actor=actor,
+        action=AuditAction.UPDATE,
+        new_action=AuditAction.CREATE,
+    )
+    if outcome != "unchanged":
+        transaction.on_commit(invalidate)
+    return row
+
+
+@transaction.atomic
+def do_remove_calendar_exception(*, date: dt.date, actor: Any) -> None:
+    """Withdraw an announced exception; the date falls back to the statutory calendar."""
+    from dieuhanh.core import audit
+    from dieuhanh.core.models import CalendarException
+
+    row = CalendarException.objects.select_for_update().filter(date=date).first()
+    if row is None:
+        raise ValidationError(
+            {"date": f"Ngày {date:%d/%m/%Y} không có trong danh sách ngày nghỉ, ngày làm bù đã công bố."}
+        )
+    audit.record(actor=actor, action=AuditAction.DELETE, obj=row, before=audit.snapshot(row))
+    row.delete()
+    transaction.on_commit(invalidate)
+
+
+@dataclass
+class LoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    conflicts: list[dt.date] = field(default_factory=list)
+
+
+@transaction.atomic
+def load_announced_schedule(*, actor: Any = None, path: Path = EXCEPTIONS_FILE) -> LoadResult:
+    """Upsert the YAML schedule; each created or changed row is audited with action "load", so a
+    second run writes nothing. A date an administrator has since announced with the other kind is
+    left as the administrator set it and reported in `conflicts`."""
+    from dieuhanh.core.models import CalendarException
+
+    result = LoadResult()
+    existing_kinds = dict(CalendarException.objects.values_list("date", "kind"))
+    for a in announced_schedule(path):
+        if a.date in existing_kinds and existing_kinds[a.date] != a.kind:
+            result.conflicts.append(a.date)
+            continue
+        _, outcome = _upsert(
+            date=a.date,
+            kind=a.kind,
+            document_number=a.document_number,
+            name=a.name,
+            actor=actor,
+            action=AuditAction.LOAD,
+            new_action=AuditAction.LOAD,
+        )
+        setattr(result, outcome, getattr(result, outcome) + 1)
+    if result.created or result.updated:
+        transaction.on_commit(invalidate)
+    return result
+
+
+def load_announced_schedule_after_migrate(using: str = "default", **kwargs: Any) -> None:
+    from django.db import connections
+
+    from dieuhanh.core import audit
+    from dieuhanh.core.models import AuditEvent, CalendarException
+
+    tables = connections[using].introspection.table_names()
+    if CalendarException._meta.db_table not in tables or AuditEvent._meta.db_table not in tables:
+        return  # core migrated backwards: nothing to load into
+    with audit.channel("cli"):
+        load_announced_schedule()
+
+
+def as_dates(values: np.ndarray) -> Sequence[dt.date]:
+    """datetime64[D] array → list of `date`, for display and tests."""
+    return list(np.asarray(values, dtype="datetime64[D]").astype(object))

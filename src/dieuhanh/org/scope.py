@@ -11,8 +11,11 @@ API response and export starts from `visible_to(user)` on a model's queryset, wh
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.utils import timezone
 
 from dieuhanh.org.choices import Role
@@ -48,31 +51,75 @@ def has_role(user: User | AnonymousUser, *wanted: str) -> bool:
     return bool(roles(user) & set(wanted))
 
 
+@dataclass
+class _UnitGraph:
+    children: dict[int, list[int]] = field(default_factory=dict)
+    parents: dict[int, int] = field(default_factory=dict)
+    predecessors: dict[int, list[int]] = field(default_factory=dict)
+    successors_of_ended: dict[int, list[int]] = field(default_factory=dict)
+
+
+_graph_cache: dict[str, Any] = {"key": None, "graph": None}
+WHOLE = 0.999
+
+
+def _fingerprint() -> tuple[Any, ...]:
+    """Changes whenever a unit or succession is added, removed or re-parented, in any process."""
+    with connection.cursor() as cur:
+        # Table names come from the models, never from input.
+        cur.execute(
+            f"SELECT (SELECT COUNT(*) FROM {AdminUnit._meta.db_table}),"  # noqa: S608
+            f" (SELECT MAX(id) FROM {AdminUnit._meta.db_table}),"
+            f" (SELECT SUM(parent_id) FROM {AdminUnit._meta.db_table}),"
+            f" (SELECT COUNT(*) FROM {AdminUnit._meta.db_table} WHERE valid_to IS NOT NULL),"
+            f" (SELECT COUNT(*) FROM {UnitSuccession._meta.db_table}),"
+            f" (SELECT MAX(id) FROM {UnitSuccession._meta.db_table})"
+        )
+        return (connection.alias, *cur.fetchone())
+
+
+def unit_graph() -> _UnitGraph:
+    """The unit tree and successions, loaded once per process and reloaded when they change."""
+    key = _fingerprint()
+    if _graph_cache["key"] == key:
+        return _graph_cache["graph"]
+    graph = _UnitGraph()
+    ended: set[int] = set()
+    for uid, parent_id, valid_to in AdminUnit.objects.values_list("id", "parent_id", "valid_to").iterator(chunk_size=5000):
+        if parent_id is not None:
+            graph.children.setdefault(parent_id, []).append(uid)
+            graph.parents[uid] = parent_id
+        if valid_to is not None:
+            ended.add(uid)
+    for pred, succ, share in UnitSuccession.objects.values_list("predecessor_id", "successor_id", "share"):
+        graph.predecessors.setdefault(succ, []).append(pred)
+        # Follow an abolished unit only into successors that took it whole: a ward split three
+        # ways does not hand its city's office the whole of a neighbouring town's new ward.
+        if pred in ended and share >= WHOLE:
+            graph.successors_of_ended.setdefault(pred, []).append(succ)
+    _graph_cache.update(key=key, graph=graph)
+    return graph
+
+
 def expand_units(root_ids: Iterable[int]) -> set[int]:
     """The units covered by grants on `root_ids` (see the module docstring)."""
+    graph = unit_graph()
     result: set[int] = set()
-    # Each frontier entry carries whether successors may be followed from it: not once we
-    # have walked back to a predecessor, or a split predecessor would lead to its siblings.
-    frontier: dict[int, bool] = dict.fromkeys(root_ids, True)
-    while frontier:
-        new_ids = {uid: fwd for uid, fwd in frontier.items() if uid not in result}
-        result.update(new_ids)
-        if not new_ids:
-            break
-        nxt: dict[int, bool] = {}
-        for child_id, parent_id in AdminUnit.objects.filter(parent_id__in=new_ids).values_list("id", "parent_id"):
-            nxt[child_id] = nxt.get(child_id, False) or new_ids[parent_id]
-        for pred_id in UnitSuccession.objects.filter(successor_id__in=new_ids).values_list(
-            "predecessor_id", flat=True
-        ):
-            nxt.setdefault(pred_id, False)
-        forward_ids = [uid for uid, fwd in new_ids.items() if fwd]
-        if forward_ids:
-            for succ_id in UnitSuccession.objects.filter(
-                predecessor_id__in=forward_ids, predecessor__valid_to__isnull=False
-            ).values_list("successor_id", flat=True):
-                nxt[succ_id] = True
-        frontier = {uid: fwd for uid, fwd in nxt.items() if uid not in result}
+    # Each entry carries whether successors may be followed from it: not once we have walked
+    # back to a predecessor, or a split predecessor would lead to its siblings.
+    stack: list[tuple[int, bool]] = [(uid, True) for uid in root_ids]
+    forward_seen: set[int] = set()
+    while stack:
+        uid, forward = stack.pop()
+        if uid in result and (not forward or uid in forward_seen):
+            continue
+        result.add(uid)
+        if forward:
+            forward_seen.add(uid)
+        stack.extend((child, forward) for child in graph.children.get(uid, ()))
+        stack.extend((pred, False) for pred in graph.predecessors.get(uid, ()))
+        if forward:
+            stack.extend((succ, True) for succ in graph.successors_of_ended.get(uid, ()))
     return result
 
 
@@ -96,14 +143,12 @@ def unit_scope(user: User | AnonymousUser, *only_roles: str) -> set[int] | None:
 
 def ancestors(unit_ids: Iterable[int]) -> set[int]:
     """All units above the given ones (a ward officer reads the city's resolutions)."""
+    parents = unit_graph().parents
     result: set[int] = set()
-    frontier = set(unit_ids)
-    while frontier:
-        parents = set(
-            AdminUnit.objects.filter(id__in=frontier, parent_id__isnull=False).values_list("parent_id", flat=True)
-        )
-        frontier = parents - result
-        result |= parents
+    for uid in unit_ids:
+        while uid in parents and parents[uid] not in result:
+            uid = parents[uid]
+            result.add(uid)
     return result
 
 

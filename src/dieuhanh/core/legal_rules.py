@@ -6,6 +6,7 @@ in force on that date applies, so an old case keeps the old period after the law
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -62,14 +63,18 @@ def _check_no_overlap(rules: list[Rule]) -> None:
         by_code.setdefault(r.code, []).append(r)
     for code, versions in by_code.items():
         versions.sort(key=lambda r: r.effective_from)
-        for a, b in zip(versions, versions[1:], strict=False):
+        for v in versions:
+            if v.effective_to is not None and v.effective_to < v.effective_from:
+                raise ValueError(f"Quy tắc {code}: ngày hết hiệu lực {v.effective_to} trước ngày hiệu lực {v.effective_from}")
+        for a, b in itertools.pairwise(versions):
             if a.effective_to is None or a.effective_to >= b.effective_from:
                 raise ValueError(f"Quy tắc {code}: phiên bản từ {a.effective_from} chồng lên phiên bản từ {b.effective_from}")
 
 
 @transaction.atomic
 def sync_rules(rules: list[Rule] | None = None) -> int:
-    """Upsert the rule file into the table (natural key: code + effective_from)."""
+    """Upsert the rule file into the table (natural key: code + effective_from). A version that
+    disappears from the file is kept in the table: cases decided under it still cite it."""
     from dieuhanh.core.models import LegalRule
 
     count = 0

@@ -99,6 +99,9 @@ class AuditChainHead(models.Model):
     seq = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64, default="0" * 64)
 
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.hash[:12]}"
+
 
 class ApiToken(models.Model):
     """A bearer token for API v1. Only its SHA-256 is stored; the token is shown once."""

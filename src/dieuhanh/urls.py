@@ -1,8 +1,14 @@
 from django.urls import include, path
 
 from dieuhanh.api import api
+from dieuhanh.core import calendar_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    path("lich/", calendar_views.calendar_page, name="calendar"),
+    path("lich/them/", calendar_views.calendar_add, name="calendar_add"),
+    path("lich/bo/", calendar_views.calendar_remove, name="calendar_remove"),
+    path("", include("dieuhanh.directives.urls")),
+    path("", include("dieuhanh.core.urls")),
 ]

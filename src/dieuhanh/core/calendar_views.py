@@ -1,0 +1,139 @@
+"""The working-day calendar page: the year's days off and worked Saturdays, a deadline
+calculator for every officer, and — for administrators — adding or withdrawing an announced
+day with the document that announced it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import holidays
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dieuhanh.core import calendar
+from dieuhanh.core.choices import CalendarExceptionKind
+from dieuhanh.core.models import CalendarException
+from dieuhanh.org import scope
+from dieuhanh.org.choices import Role
+
+
+def _is_admin(user: object) -> bool:
+    return scope.has_role(user, Role.ADMIN)  # type: ignore[arg-type]
+
+
+def _parse_date(raw: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+
+
+@login_required
+def calendar_page(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        year = int(request.GET.get("year", today.year))
+    except ValueError:
+        year = today.year
+    year = min(max(year, 2000), 2100)
+    cal = calendar.current()
+    statutory = holidays.country_holidays("VN", years=year, language="vi")
+    announced = {row.date: row for row in CalendarException.objects.filter(date__year=year)}
+    days = []
+    day = dt.date(year, 1, 1)
+    while day.year == year:
+        weekend = day.weekday() >= 5
+        working = cal.is_working_day(day)
+        if (weekend and working) or (not weekend and not working):
+            row = announced.get(day)
+            days.append(
+                {
+                    "date": day,
+                    "working": working,
+                    "name": (row.name if row and row.name else statutory.get(day, "")),
+                    "document": row.document_number if row else "",
+                    "source": "announced" if row else "statutory",
+                }
+            )
+        day += dt.timedelta(days=1)
+
+    result = None
+    errors: dict[str, str] = {}
+    start = _parse_date(request.GET.get("from"))
+    if "from" in request.GET:
+        try:
+            count = int(request.GET.get("days", ""))
+            if count < 0:
+                raise ValueError
+        except ValueError:
+            errors["days"] = "Số ngày phải là số nguyên không âm."
+            count = 0
+        if start is None:
+            errors["from"] = "Ngày bắt đầu không hợp lệ."
+        if not errors and start is not None:
+            working = request.GET.get("working") == "1"
+            result = {"start": start, "days": count, "working": working, "due": cal.add(start, count, working=working)}
+    return render(
+        request,
+        "core/calendar.html",
+        {
+            "title": "Lịch ngày làm việc",
+            "year": year,
+            "days": days,
+            "result": result,
+            "errors": errors,
+            "query": request.GET,
+            "is_admin": _is_admin(request.user),
+            "kinds": CalendarExceptionKind.choices,
+            "announced_rows": CalendarException.objects.filter(date__year=year),
+        },
+    )
+
+
+@login_required
+@require_POST
+def calendar_add(request: HttpRequest) -> HttpResponse:
+    if not _is_admin(request.user):
+        raise PermissionDenied("Chỉ quản trị hệ thống được công bố ngày nghỉ, ngày làm bù.")
+    day = _parse_date(request.POST.get("date"))
+    try:
+        if day is None:
+            raise ValidationError({"date": ["Ngày không hợp lệ."]})
+        calendar.do_add_calendar_exception(
+            date=day,
+            kind=request.POST.get("kind", ""),
+            document_number=request.POST.get("document_number", ""),
+            name=request.POST.get("name", ""),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        for field_errors in exc.message_dict.values():
+            for msg in field_errors:
+                messages.error(request, msg)
+    else:
+        messages.success(request, f"Đã ghi ngày {day:%d/%m/%Y} vào lịch.")
+    return redirect(f"/lich/?year={day.year if day else timezone.localdate().year}")
+
+
+@login_required
+@require_POST
+def calendar_remove(request: HttpRequest) -> HttpResponse:
+    if not _is_admin(request.user):
+        raise PermissionDenied("Chỉ quản trị hệ thống được sửa lịch.")
+    day = _parse_date(request.POST.get("date"))
+    try:
+        if day is None:
+            raise ValidationError({"date": ["Ngày không hợp lệ."]})
+        calendar.do_remove_calendar_exception(date=day, actor=request.user)
+    except ValidationError as exc:
+        for field_errors in exc.message_dict.values():
+            for msg in field_errors:
+                messages.error(request, msg)
+    else:
+        messages.success(request, f"Đã bỏ ngày {day:%d/%m/%Y} khỏi danh sách công bố.")
+    return redirect(f"/lich/?year={day.year if day else timezone.localdate().year}")

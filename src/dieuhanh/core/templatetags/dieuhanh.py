@@ -1,0 +1,221 @@
+"""Vietnamese formatting for templates and exports: dates as dd/mm/yyyy, money with a dot
+between thousands and a comma before decimals ("1.500.000.000 đồng", "13.416,4 tỷ đồng"), and
+the colours and labels of a task's derived status.
+
+The same functions are used by the .xlsx export (dates there are real dates with a
+dd/mm/yyyy number format), so a figure reads the same on screen and on paper."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_noop, ngettext
+
+from dieuhanh.directives.choices import TaskStatus
+
+register = template.Library()
+
+BILLION = Decimal(1_000_000_000)
+MILLION = Decimal(1_000_000)
+
+# CSS modifier of each derived status (see static/dieuhanh/app.css, ".badge--…").
+STATUS_CSS = {
+    TaskStatus.ON_TRACK.value: "on-track",
+    TaskStatus.DUE_SOON.value: "due-soon",
+    TaskStatus.OVERDUE.value: "overdue",
+    TaskStatus.DONE_ON_TIME.value: "done-on-time",
+    TaskStatus.DONE_LATE.value: "done-late",
+    TaskStatus.CANCELLED.value: "cancelled",
+}
+
+
+def _decimal(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        return Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return None
+
+
+def group_digits(value: Any, decimals: int = 0) -> str:
+    """12345678.9 → "12.345.678,9" (decimals=1). Trailing ",0" is dropped."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    quant = Decimal(1).scaleb(-decimals) if decimals else Decimal(1)
+    number = number.quantize(quant, rounding=ROUND_HALF_UP)
+    sign = "-" if number < 0 else ""
+    whole, _, fraction = f"{abs(number):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = sign + ".".join(groups)
+    fraction = fraction.rstrip("0")
+    return f"{text},{fraction}" if fraction else text
+
+
+@register.filter
+def vn_date(value: Any) -> str:
+    """A date (or datetime, in local time) as dd/mm/yyyy."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, dt.datetime):
+        from django.utils import timezone
+
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+@register.filter
+def vn_datetime(value: Any) -> str:
+    """A datetime in local time as "HH:MM dd/mm/yyyy"."""
+    if not isinstance(value, dt.datetime):
+        return vn_date(value)
+    from django.utils import timezone
+
+    if timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return value.strftime("%H:%M %d/%m/%Y")
+
+
+@register.filter
+def vn_number(value: Any, decimals: int = 0) -> str:
+    return group_digits(value, int(decimals))
+
+
+@register.filter
+def vn_money(value: Any) -> str:
+    """Whole đồng: 1500000000 → "1.500.000.000 đồng"."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    return gettext("%(amount)s đồng") % {"amount": group_digits(number)}
+
+
+@register.filter
+def vn_money_short(value: Any) -> str:
+    """Large sums the way reports write them: 13416400000000 → "13.416,4 tỷ đồng",
+    87000000 → "87 triệu đồng"; smaller sums in whole đồng."""
+    number = _decimal(value)
+    if number is None:
+        return ""
+    if abs(number) >= BILLION:
+        return gettext("%(amount)s tỷ đồng") % {"amount": group_digits(number / BILLION, 1)}
+    if abs(number) >= MILLION:
+        return gettext("%(amount)s triệu đồng") % {"amount": group_digits(number / MILLION, 1)}
+    return vn_money(number)
+
+
+@register.filter
+def status_css(value: Any) -> str:
+    return STATUS_CSS.get(str(value), "on-track")
+
+
+@register.simple_tag
+def status_badge(task: Any) -> str:
+    """The coloured badge of a task's derived status (annotated `status` or computed)."""
+    value = task.status_value
+    return format_html(
+        '<span class="badge badge--{}">{}</span>', STATUS_CSS.get(value, "on-track"), gettext(TaskStatus(value).label)
+    )
+
+
+@register.simple_tag
+def status_label(value: str) -> str:
+    return gettext(TaskStatus(value).label)
+
+
+@register.filter
+def days_late_text(task: Any) -> str:
+    days = task.days_late()
+    return ngettext("%(days)s ngày", "%(days)s ngày", days) % {"days": days}
+
+
+@register.filter
+def days_left_text(task: Any) -> str:
+    from django.utils import timezone
+
+    days = (task.due_date - timezone.localdate()).days
+    if days == 0:
+        return gettext("hạn hôm nay")
+    return ngettext("còn %(days)s ngày", "còn %(days)s ngày", days) % {"days": days}
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: Any, **changes: Any) -> str:
+    """The current query string with some parameters replaced (pagination, sorting), so a
+    filtered list keeps its filters when paged or re-sorted."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+@register.filter(name="tr")
+def translate_label(value: Any) -> str:
+    """Translate a choice label at run time (`{{ report.get_period_display|tr }}`). The
+    labels are Vietnamese in `choices.py`; their English is in locale/en."""
+    return gettext(str(value)) if value not in (None, "") else ""
+
+
+# The choice labels shown in the UI, marked here so `makemessages` puts them in the catalogue
+# (choices.py keeps plain strings, which are also the Vietnamese text of the database).
+CHOICE_LABELS = [
+    gettext_noop("Đang thực hiện"),
+    gettext_noop("Sắp đến hạn"),
+    gettext_noop("Quá hạn"),
+    gettext_noop("Hoàn thành đúng hạn"),
+    gettext_noop("Hoàn thành quá hạn"),
+    gettext_noop("Đã huỷ"),
+    gettext_noop("Báo cáo tuần"),
+    gettext_noop("Báo cáo tháng"),
+    gettext_noop("Báo cáo đột xuất"),
+    gettext_noop("Thời hạn"),
+    gettext_noop("Kết quả cần đạt"),
+    gettext_noop("Đơn vị chủ trì"),
+    gettext_noop("Người chủ trì"),
+    gettext_noop("Lãnh đạo chịu trách nhiệm"),
+    gettext_noop("Kinh phí"),
+    gettext_noop("Hoàn thành xuất sắc"),
+    gettext_noop("Hoàn thành tốt"),
+    gettext_noop("Hoàn thành"),
+    gettext_noop("Không hoàn thành"),
+    gettext_noop("Nghị quyết"),
+    gettext_noop("Kết luận"),
+    gettext_noop("Chỉ thị"),
+    gettext_noop("Quyết định"),
+    gettext_noop("Chương trình"),
+    gettext_noop("Kế hoạch"),
+    gettext_noop("Đề án"),
+    gettext_noop("Thông báo"),
+    gettext_noop("Báo cáo"),
+    gettext_noop("Biên bản"),
+    gettext_noop("Hướng dẫn"),
+    gettext_noop("Quy định"),
+    gettext_noop("Công văn"),
+    gettext_noop("Văn bản hành chính nhà nước (Số: 15/QĐ-UBND)"),
+    gettext_noop("Văn bản của Đảng (Số 12-NQ/TU)"),
+]
+
+
+@register.filter
+def minutes(value: Any) -> int:
+    """A timedelta as whole minutes (the lockout page: "khoá trong 30 phút")."""
+    if isinstance(value, dt.timedelta):
+        return int(value.total_seconds() // 60)
+    return 0

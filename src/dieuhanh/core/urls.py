@@ -1,0 +1,9 @@
+from django.urls import path
+
+from dieuhanh.core import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("dang-nhap/", views.LoginView.as_view(), name="login"),
+    path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
+]

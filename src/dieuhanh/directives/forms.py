@@ -1,0 +1,504 @@
+"""Forms of the web UI. They only parse typed input and limit every choice to what the user
+may see; the rules (and their Vietnamese messages naming the missing "rõ") live in
+`services.py`, whose ValidationError is mapped back onto these forms by `apply_errors()`.
+
+That is why the "5 rõ" fields are `required=False` here: an empty field reaches the service,
+which answers "Thiếu lãnh đạo chịu trách nhiệm (rõ trách nhiệm)." rather than Django's generic
+"This field is required."."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from dieuhanh.core.permissions import ASSIGNERS, REPORTERS
+from dieuhanh.directives.choices import (
+    AdjustedField,
+    DocumentKind,
+    DocumentSystem,
+    Evaluation,
+    ReportPeriod,
+    TaskStatus,
+)
+from dieuhanh.directives.models import Document, Meeting, Task
+from dieuhanh.org import scope
+from dieuhanh.org.models import AdminUnit, Organisation, Person
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+_NON_DIGITS = re.compile(r"[\s.,_]|đồng|đ|vnd", re.IGNORECASE)
+
+
+def translated_choices(choices: Any, blank: str | None = None) -> list[tuple[str, Any]]:
+    """A TextChoices' (value, label) pairs with the label translated at render time."""
+    pairs: list[tuple[str, Any]] = [(value, _(label)) for value, label in choices.choices]
+    return ([("", blank)] if blank is not None else []) + pairs
+
+
+class DateInput(forms.DateInput):
+    """The browser's date picker; the value travels as ISO (yyyy-mm-dd) and is shown to the
+    user in their locale (dd/mm/yyyy in vi-VN)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+def date_field(label: Any, **kwargs: Any) -> forms.DateField:
+    return forms.DateField(label=label, required=False, input_formats=DATE_INPUT_FORMATS, widget=DateInput(), **kwargs)
+
+
+class VndField(forms.CharField):
+    """An amount in whole đồng, accepting "1.500.000.000", "1 500 000 000" or "1500000000 đồng"."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "placeholder": "1.500.000.000"})
+
+    def to_python(self, value: Any) -> Decimal | None:  # type: ignore[override]
+        text = _NON_DIGITS.sub("", str(value or "")).strip()
+        if not text:
+            return None
+        try:
+            amount = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(gettext("Kinh phí phải là số tiền, ví dụ 1.500.000.000.")) from None
+        if amount != amount.to_integral_value():
+            raise ValidationError(gettext("Kinh phí tính theo đồng, không có phần lẻ."))
+        return amount
+
+
+def textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+# --- what a user may choose ---------------------------------------------------------------
+
+
+def visible_documents(user: Any) -> QuerySet[Document]:
+    return Document.objects.visible_to(user).select_related("issuer").order_by("-issued_on", "-id")
+
+
+def visible_meetings(user: Any) -> QuerySet[Meeting]:
+    """Meetings of organisations in the user's units or above them, as for documents."""
+    units = scope.unit_scope(user)
+    qs = Meeting.objects.select_related("organisation", "conclusion")
+    if units is scope.ALL:
+        return qs
+    return qs.filter(organisation__unit_id__in=units | scope.ancestors(units))
+
+
+def assignable_units(user: Any, roles: tuple[str, ...] = ASSIGNERS) -> QuerySet[AdminUnit]:
+    """Units valid today in which the user holds one of `roles`."""
+    qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
+    units = scope.unit_scope(user, *roles)
+    return qs if units is scope.ALL else qs.filter(id__in=units)
+
+
+def coordinating_unit_choices(user: Any) -> QuerySet[AdminUnit]:
+    """Valid units in the user's scope and the units above them (a ward task may be
+    coordinated with the city's departments)."""
+    qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
+    units = scope.unit_scope(user)
+    return qs if units is scope.ALL else qs.filter(id__in=units | scope.ancestors(units))
+
+
+def issuing_organisations(user: Any) -> QuerySet[Organisation]:
+    units = scope.unit_scope(user, *ASSIGNERS)
+    qs = Organisation.objects.select_related("unit").order_by("name")
+    return qs if units is scope.ALL else qs.filter(unit_id__in=units)
+
+
+def people() -> QuerySet[Person]:
+    return Person.objects.order_by("full_name", "id")
+
+
+def apply_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> list[str]:
+    """Put a service's errors on the form fields they name; return those that belong to no
+    field of this form (shown above it)."""
+    field_map = field_map or {}
+    loose: list[str] = []
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return loose
+    for key, messages in exc.message_dict.items():
+        name = field_map.get(key, key)
+        if name in form.fields:
+            for message in messages:
+                form.add_error(name, message)
+        else:
+            loose.extend(messages)
+    return loose
+
+
+# --- documents and meetings ---------------------------------------------------------------
+
+
+class DocumentForm(forms.Form):
+    notation = forms.CharField(
+        label=_("Số, ký hiệu"),
+        required=False,
+        max_length=80,
+        help_text=_("Ví dụ 15/QĐ-UBND (nhà nước) hoặc 12-NQ/TU (Đảng). Có thể để trống và nhập từng phần bên dưới."),
+        widget=forms.TextInput(attrs={"placeholder": "15/QĐ-UBND"}),
+    )
+    system = forms.ChoiceField(label=_("Hệ thống văn bản"), required=False)
+    kind = forms.ChoiceField(label=_("Loại văn bản"), required=False)
+    number = forms.CharField(label=_("Số"), required=False, max_length=20)
+    issuer_code = forms.CharField(label=_("Ký hiệu cơ quan ban hành"), required=False, max_length=40)
+    issuer = forms.ModelChoiceField(Organisation.objects.none(), label=_("Cơ quan ban hành"), required=False)
+    issued_on = date_field(_("Ngày ban hành"))
+    title = forms.CharField(label=_("Trích yếu"), required=False, max_length=500, widget=textarea(2))
+    parent = forms.ModelChoiceField(
+        Document.objects.none(),
+        label=_("Thực hiện văn bản"),
+        required=False,
+        help_text=_("Văn bản cấp trên mà văn bản này cụ thể hoá (ví dụ nghị quyết đại hội → chương trình hành động)."),
+    )
+    signer = forms.ModelChoiceField(Person.objects.none(), label=_("Người ký"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["system"].choices = translated_choices(DocumentSystem, blank="—")
+        self.fields["kind"].choices = translated_choices(DocumentKind, blank="—")
+        self.fields["issuer"].queryset = issuing_organisations(user)
+        self.fields["parent"].queryset = visible_documents(user)
+        self.fields["signer"].queryset = people()
+
+    def clean(self) -> dict[str, Any]:
+        from dieuhanh.directives.services import parse_notation
+
+        data = super().clean()
+        if data.get("notation"):
+            try:
+                parsed = parse_notation(data["notation"])
+            except ValidationError as exc:
+                apply_errors(self, exc)
+            else:
+                data.update(
+                    system=parsed.system.value, kind=parsed.kind.value, number=parsed.number, issuer_code=parsed.issuer_code
+                )
+        return data
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "system": d.get("system") or "",
+            "kind": d.get("kind") or "",
+            "number": d.get("number") or "",
+            "issuer_code": d.get("issuer_code") or "",
+            "issuer": d.get("issuer"),
+            "issued_on": d.get("issued_on"),
+            "title": d.get("title") or "",
+            "parent": d.get("parent"),
+            "signer": d.get("signer"),
+        }
+
+
+class MeetingForm(forms.Form):
+    organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Cơ quan chủ trì họp"))
+    title = forms.CharField(label=_("Tên cuộc họp"), required=False, max_length=300)
+    held_on = date_field(_("Ngày họp"))
+    chair = forms.ModelChoiceField(Person.objects.none(), label=_("Người chủ trì"), required=False)
+    summary = forms.CharField(label=_("Nội dung"), required=False, widget=textarea(3))
+    conclusion = forms.ModelChoiceField(
+        Document.objects.none(),
+        label=_("Thông báo kết luận đã có"),
+        required=False,
+        help_text=_("Chọn văn bản kết luận đã nhập, hoặc nhập văn bản kết luận mới bên dưới."),
+    )
+    conclusion_notation = forms.CharField(
+        label=_("Số, ký hiệu thông báo kết luận"),
+        required=False,
+        max_length=80,
+        widget=forms.TextInput(attrs={"placeholder": "125-TB/TU"}),
+    )
+    conclusion_issued_on = date_field(_("Ngày ban hành kết luận"))
+    conclusion_title = forms.CharField(label=_("Trích yếu kết luận"), required=False, max_length=500)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = issuing_organisations(user)
+        self.fields["chair"].queryset = people()
+        self.fields["conclusion"].queryset = visible_documents(user).filter(meeting__isnull=True)
+
+    def clean(self) -> dict[str, Any]:
+        from dieuhanh.directives.services import parse_notation
+
+        data = super().clean()
+        data["new_conclusion"] = None
+        if data.get("conclusion_notation"):
+            if data.get("conclusion"):
+                self.add_error("conclusion_notation", gettext("Chọn văn bản đã có hoặc nhập văn bản mới, không cả hai."))
+            try:
+                data["new_conclusion"] = parse_notation(data["conclusion_notation"])
+            except ValidationError as exc:
+                apply_errors(self, exc, {"notation": "conclusion_notation"})
+        return data
+
+
+# --- tasks -----------------------------------------------------------------------------------
+
+
+class TaskForm(forms.Form):
+    # Rõ việc
+    title = forms.CharField(label=_("Tên nhiệm vụ"), required=False, max_length=500)
+    content = forms.CharField(label=_("Nội dung chi tiết"), required=False, widget=textarea(3))
+    # Căn cứ giao
+    source_document = forms.ModelChoiceField(Document.objects.none(), label=_("Văn bản giao"), required=False)
+    meeting = forms.ModelChoiceField(Meeting.objects.none(), label=_("Cuộc họp"), required=False)
+    parent = forms.ModelChoiceField(Task.objects.none(), required=False, widget=forms.HiddenInput)
+    # Rõ người
+    lead_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Đơn vị chủ trì"), required=False)
+    lead_person = forms.ModelChoiceField(Person.objects.none(), label=_("Người chủ trì"), required=False)
+    coordinating_units = forms.ModelMultipleChoiceField(
+        AdminUnit.objects.none(),
+        label=_("Đơn vị phối hợp"),
+        required=False,
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+    # Rõ thời gian, tiến độ
+    assigned_on = date_field(_("Ngày giao"))
+    due_date = date_field(_("Thời hạn hoàn thành"))
+    # Rõ nguồn lực
+    budget_vnd = VndField(label=_("Kinh phí (đồng)"), required=False)
+    staff_count = forms.IntegerField(label=_("Nhân lực (người)"), required=False, min_value=0)
+    resource_note = forms.CharField(label=_("Nguồn lực khác"), required=False, widget=textarea(2))
+    # Rõ kết quả
+    expected_result = forms.CharField(label=_("Kết quả cần đạt"), required=False, widget=textarea(3))
+    # Rõ trách nhiệm
+    accountable_person = forms.ModelChoiceField(
+        Person.objects.none(), label=_("Lãnh đạo chịu trách nhiệm"), required=False
+    )
+
+    # Which "rõ" each field makes clear (the summary above the form names them).
+    CLARITY = {
+        "title": _("rõ việc"),
+        "lead_unit": _("rõ người"),
+        "lead_person": _("rõ người"),
+        "due_date": _("rõ thời gian"),
+        "budget_vnd": _("rõ nguồn lực"),
+        "expected_result": _("rõ kết quả"),
+        "accountable_person": _("rõ trách nhiệm"),
+    }
+    SERVICE_FIELDS = {"resources": "budget_vnd"}
+
+    def __init__(self, *args: Any, user: Any, parent: Task | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        roles = REPORTERS if parent is not None else ASSIGNERS
+        self.fields["source_document"].queryset = visible_documents(user)
+        self.fields["meeting"].queryset = visible_meetings(user)
+        self.fields["parent"].queryset = Task.objects.visible_to(user).open()
+        self.fields["lead_unit"].queryset = assignable_units(user, roles)
+        self.fields["coordinating_units"].queryset = coordinating_unit_choices(user)
+        self.fields["lead_person"].queryset = people()
+        self.fields["accountable_person"].queryset = people()
+        self.fields["assigned_on"].initial = timezone.localdate()
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "title": d.get("title") or "",
+            "content": d.get("content") or "",
+            "source_document": d.get("source_document"),
+            "meeting": d.get("meeting"),
+            "parent": d.get("parent"),
+            "lead_unit": d.get("lead_unit"),
+            "lead_person": d.get("lead_person"),
+            "coordinating_units": list(d.get("coordinating_units") or []),
+            "assigned_on": d.get("assigned_on"),
+            "due_date": d.get("due_date"),
+            "budget_vnd": d.get("budget_vnd"),
+            "staff_count": d.get("staff_count"),
+            "resource_note": d.get("resource_note") or "",
+            "expected_result": d.get("expected_result") or "",
+            "accountable_person": d.get("accountable_person"),
+        }
+
+    def missing_clarities(self) -> list[str]:
+        """The "rõ" left empty, in the order of the form, each named once."""
+        found: list[str] = []
+        for name, clarity in self.CLARITY.items():
+            if name in self.errors and not self.data.get(self.add_prefix(name)) and str(clarity) not in found:
+                found.append(str(clarity))
+        return found
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Mốc tiến độ"), required=False, max_length=300)
+    due_date = date_field(_("Thời hạn"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("title") and not data.get("due_date") and "due_date" not in self.errors:
+            self.add_error("due_date", gettext("Mốc tiến độ cần có thời hạn."))
+        return data
+
+
+MilestoneFormSet = forms.formset_factory(MilestoneForm, extra=3, max_num=30, absolute_max=30)
+
+
+def milestone_inputs(formset: Any) -> list[Any]:
+    from dieuhanh.directives.services import MilestoneInput
+
+    result = []
+    for f in formset.forms:
+        d = f.cleaned_data
+        if d.get("due_date") or d.get("title"):
+            result.append(MilestoneInput(d.get("title") or "", d["due_date"]))
+    return result
+
+
+class ReportForm(forms.Form):
+    period = forms.ChoiceField(label=_("Kỳ báo cáo"), required=False)
+    percent = forms.IntegerField(
+        label=_("Tiến độ (%)"), required=False, widget=forms.NumberInput(attrs={"min": 0, "max": 100, "step": 1})
+    )
+    content = forms.CharField(label=_("Kết quả thực hiện trong kỳ"), required=False, widget=textarea(3))
+    obstacles = forms.CharField(label=_("Khó khăn, vướng mắc"), required=False, widget=textarea(2))
+    proposals = forms.CharField(label=_("Đề xuất, kiến nghị"), required=False, widget=textarea(2))
+    beyond_authority = forms.BooleanField(
+        label=_("Vượt thẩm quyền, cần lãnh đạo cho ý kiến"), required=False
+    )
+    reported_on = date_field(_("Ngày báo cáo"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = translated_choices(ReportPeriod)
+        self.fields["reported_on"].initial = timezone.localdate()
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "period": d.get("period") or "",
+            "percent": d.get("percent"),
+            "content": d.get("content") or "",
+            "obstacles": d.get("obstacles") or "",
+            "proposals": d.get("proposals") or "",
+            "beyond_authority": bool(d.get("beyond_authority")),
+            "reported_on": d.get("reported_on"),
+        }
+
+
+class AcknowledgeForm(forms.Form):
+    response = forms.CharField(label=_("Ý kiến chỉ đạo"), required=False, widget=textarea(2))
+
+
+class AdjustForm(forms.Form):
+    """One form for every adjustable field: the value is read from the input matching
+    `field` (the page shows only that input when JavaScript runs)."""
+
+    field = forms.ChoiceField(label=_("Nội dung điều chỉnh"), required=False)
+    new_date = date_field(_("Thời hạn mới"))
+    new_text = forms.CharField(label=_("Kết quả cần đạt mới"), required=False, widget=textarea(2))
+    new_budget = VndField(label=_("Kinh phí mới (đồng)"), required=False)
+    new_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Đơn vị chủ trì mới"), required=False)
+    new_person = forms.ModelChoiceField(Person.objects.none(), label=_("Người mới"), required=False)
+    deciding_document = forms.ModelChoiceField(
+        Document.objects.none(), label=_("Văn bản quyết định điều chỉnh"), required=False
+    )
+    reason = forms.CharField(label=_("Lý do"), required=False, widget=textarea(2))
+
+    INPUT_FOR = {
+        AdjustedField.DUE_DATE.value: "new_date",
+        AdjustedField.EXPECTED_RESULT.value: "new_text",
+        AdjustedField.BUDGET.value: "new_budget",
+        AdjustedField.LEAD_UNIT.value: "new_unit",
+        AdjustedField.LEAD_PERSON.value: "new_person",
+        AdjustedField.ACCOUNTABLE_PERSON.value: "new_person",
+    }
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["field"].choices = translated_choices(AdjustedField, blank="—")
+        self.fields["new_unit"].queryset = assignable_units(user)
+        self.fields["new_person"].queryset = people()
+        self.fields["deciding_document"].queryset = visible_documents(user)
+
+    def value_input(self) -> str:
+        return self.INPUT_FOR.get(self.cleaned_data.get("field") or "", "new_text")
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "field": d.get("field") or "",
+            "new_value": d.get(self.value_input()),
+            "deciding_document": d.get("deciding_document"),
+            "reason": d.get("reason") or "",
+        }
+
+
+class CloseForm(forms.Form):
+    completed_on = date_field(_("Ngày hoàn thành"))
+    result_summary = forms.CharField(label=_("Kết quả đạt được"), required=False, widget=textarea(3))
+    evaluation = forms.ChoiceField(label=_("Đánh giá"), required=False)
+    evaluation_note = forms.CharField(label=_("Nhận xét"), required=False, widget=textarea(2))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["evaluation"].choices = translated_choices(Evaluation, blank="—")
+        self.fields["completed_on"].initial = timezone.localdate()
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do huỷ"), required=False, widget=textarea(2))
+    deciding_document = forms.ModelChoiceField(
+        Document.objects.none(), label=_("Văn bản quyết định huỷ"), required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["deciding_document"].queryset = visible_documents(user)
+
+
+# --- list filters (rendering only: TaskFilter / DocumentFilter parse and apply) -------------
+
+
+class TaskFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": _("Mã, tên, nội dung… (gõ có dấu hoặc không dấu)")}),
+    )
+    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Đơn vị chủ trì"), required=False)
+    status = forms.ChoiceField(label=_("Trạng thái"), required=False)
+    leader = forms.ModelChoiceField(Person.objects.none(), label=_("Lãnh đạo chịu trách nhiệm"), required=False)
+    document = forms.ModelChoiceField(Document.objects.none(), label=_("Văn bản giao"), required=False)
+    due_from = date_field(_("Thời hạn từ"))
+    due_to = date_field(_("đến"))
+    flagged = forms.BooleanField(label=_("Có kiến nghị chờ lãnh đạo"), required=False)
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        visible = Task.objects.visible_to(user)
+        self.fields["unit"].queryset = AdminUnit.objects.filter(id__in=visible.values("lead_unit_id")).order_by("name")
+        self.fields["leader"].queryset = Person.objects.filter(
+            id__in=visible.values("accountable_person_id")
+        ).order_by("full_name")
+        self.fields["document"].queryset = visible_documents(user)
+        self.fields["status"].choices = translated_choices(TaskStatus, blank=gettext("Tất cả"))
+
+
+class DocumentFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("Tìm kiếm"),
+        required=False,
+        widget=forms.SearchInput(attrs={"placeholder": _("Số ký hiệu, trích yếu…")}),
+    )
+    kind = forms.ChoiceField(label=_("Loại văn bản"), required=False)
+    issuer = forms.ModelChoiceField(Organisation.objects.none(), label=_("Cơ quan ban hành"), required=False)
+    issued_from = date_field(_("Ban hành từ"))
+    issued_to = date_field(_("đến"))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = translated_choices(DocumentKind, blank=gettext("Tất cả"))
+        self.fields["issuer"].queryset = Organisation.objects.filter(
+            id__in=Document.objects.visible_to(user).values("issuer_id")
+        ).order_by("name")

@@ -1,0 +1,568 @@
+"""Pages of the "5 rõ" core: documents, meetings, tasks and the actions on a task.
+
+Every view starts from `Model.objects.visible_to(request.user)`, so an object outside the
+user's scope is a 404 for every URL, page or action alike. Views parse input with the forms and
+call the `do_*` services, which check the role again and own every change; a service's
+ValidationError goes back onto the form, its PermissionDenied becomes the 403 page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dieuhanh.core.permissions import ASSIGNERS, LEADERS, REPORTERS, may
+from dieuhanh.directives import export, services
+from dieuhanh.directives.choices import TaskStatus
+from dieuhanh.directives.filters import DocumentFilter, TaskFilter, document_subtree
+from dieuhanh.directives.forms import (
+    AcknowledgeForm,
+    AdjustForm,
+    CancelForm,
+    CloseForm,
+    DocumentFilterForm,
+    DocumentForm,
+    MeetingForm,
+    MilestoneFormSet,
+    ReportForm,
+    TaskFilterForm,
+    TaskForm,
+    apply_errors,
+    milestone_inputs,
+    visible_documents,
+    visible_meetings,
+)
+from dieuhanh.directives.models import Document, ProgressReport, Task
+from dieuhanh.org import scope
+
+PAGE_SIZE = 50
+TASK_SORTS = {
+    "due": ("due_date", "id"),
+    "-due": ("-due_date", "-id"),
+    "progress": ("progress_percent", "due_date", "id"),
+    "-progress": ("-progress_percent", "due_date", "id"),
+    "code": ("code",),
+}
+TASK_LIST_RELATED = ("lead_unit", "lead_person", "accountable_person", "source_document")
+
+
+def _int_or_none(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _parse_filter(request: HttpRequest, filter_class: Any) -> tuple[Any, list[str]]:
+    """The list filter from the query string. A bad parameter is dropped and reported instead
+    of failing the page; the other filters still apply."""
+    params = request.GET.copy()
+    try:
+        return filter_class.from_params(params), []
+    except ValidationError as exc:
+        problems = [message for messages_ in exc.message_dict.values() for message in messages_]
+        for name in exc.message_dict:
+            params.pop(name, None)
+        return filter_class.from_params(params), problems
+
+
+def _can_assign(user: Any) -> bool:
+    return scope.has_role(user, *ASSIGNERS)
+
+
+# --- documents -------------------------------------------------------------------------------
+
+
+def _filtered_documents(request: HttpRequest) -> tuple[Any, list[str]]:
+    flt, problems = _parse_filter(request, DocumentFilter)
+    qs = flt.apply(Document.objects.visible_to(request.user)).select_related("issuer", "parent")
+    return qs.annotate(task_count=Count("tasks", distinct=True)), problems
+
+
+@login_required
+def document_list(request: HttpRequest) -> HttpResponse:
+    documents, problems = _filtered_documents(request)
+    for problem in problems:
+        messages.error(request, problem)
+    page = Paginator(documents.order_by("-issued_on", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directives/document_list.html",
+        {
+            "title": _("Văn bản"),
+            "filter_form": DocumentFilterForm(request.GET or None, user=request.user),
+            "page": page,
+            "can_create": _can_assign(request.user),
+        },
+    )
+
+
+@login_required
+def document_export(request: HttpRequest) -> HttpResponse:
+    documents, _problems = _filtered_documents(request)
+    return export.xlsx_response(export.documents_workbook(documents.order_by("-issued_on", "-id").iterator(chunk_size=2000)), "van-ban")
+
+
+def _tree(root: Document, visible_ids: set[int], task_counts: dict[int, int]) -> dict[str, Any]:
+    """The visible documents implementing `root`, transitively, as nested nodes."""
+    ids = document_subtree([root.pk]) & visible_ids
+    docs = Document.objects.filter(id__in=ids).select_related("issuer").order_by("issued_on", "id")
+    children: dict[int | None, list[Document]] = {}
+    for doc in docs:
+        children.setdefault(doc.parent_id, []).append(doc)
+
+    def node(doc: Document) -> dict[str, Any]:
+        return {
+            "doc": doc,
+            "tasks": task_counts.get(doc.pk, 0),
+            "children": [node(child) for child in children.get(doc.pk, [])],
+        }
+
+    return node(root)
+
+
+@login_required
+def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    visible = Document.objects.visible_to(request.user)
+    document = get_object_or_404(visible.select_related("issuer", "parent", "signer"), pk=pk)
+    subtree_tasks = TaskFilter(document=document.pk).apply(Task.objects.visible_to(request.user))
+    task_counts = dict(
+        subtree_tasks.order_by().values_list("source_document_id").annotate(n=Count("id"))
+    )
+    status_counts = dict(subtree_tasks.order_by().values_list("status").annotate(n=Count("id")))
+    tasks = (
+        Task.objects.visible_to(request.user)
+        .with_status()
+        .filter(source_document=document)
+        .select_related(*TASK_LIST_RELATED)
+        .order_by("due_date", "id")
+    )
+    ancestors = []
+    parent = document.parent
+    while parent is not None and len(ancestors) < 20:
+        ancestors.insert(0, parent)
+        parent = parent.parent
+    return render(
+        request,
+        "directives/document_detail.html",
+        {
+            "title": document.notation,
+            "document": document,
+            "ancestors": ancestors,
+            "tree": _tree(document, set(visible.values_list("id", flat=True)), task_counts),
+            "tasks": tasks[:PAGE_SIZE],
+            "task_total": sum(status_counts.values()),
+            "direct_total": tasks.count(),
+            "status_counts": [(s.value, s.label, status_counts.get(s.value, 0)) for s in TaskStatus],
+            "can_assign": _can_assign(request.user),
+        },
+    )
+
+
+@login_required
+def document_create(request: HttpRequest) -> HttpResponse:
+    if not _can_assign(request.user):
+        raise PermissionDenied(_("Bạn không có quyền nhập văn bản."))
+    initial = {}
+    if parent_id := _int_or_none(request.GET.get("parent")):
+        initial["parent"] = parent_id
+    form = DocumentForm(request.POST or None, user=request.user, initial=initial)
+    loose: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.do_create_document(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            loose = apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã lưu văn bản %(notation)s.") % {"notation": document.notation})
+            return redirect("directives:document_detail", pk=document.pk)
+    return render(
+        request, "directives/document_form.html", {"title": _("Nhập văn bản"), "form": form, "loose_errors": loose}
+    )
+
+
+# --- meetings --------------------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    meetings = visible_meetings(request.user).annotate(task_count=Count("tasks")).order_by("-held_on", "-id")
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directives/meeting_list.html",
+        {"title": _("Cuộc họp"), "page": page, "can_create": _can_assign(request.user)},
+    )
+
+
+CONCLUSION_FIELDS = {
+    "number": "conclusion_notation",
+    "kind": "conclusion_notation",
+    "system": "conclusion_notation",
+    "issuer_code": "conclusion_notation",
+    "issued_on": "conclusion_issued_on",
+    "title": "conclusion_title",
+    "issuer": "organisation",
+}
+
+
+@login_required
+def meeting_create(request: HttpRequest) -> HttpResponse:
+    if not _can_assign(request.user):
+        raise PermissionDenied(_("Bạn không có quyền ghi cuộc họp."))
+    form = MeetingForm(request.POST or None, user=request.user)
+    loose: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        field_map: dict[str, str] = {}
+        try:
+            with transaction.atomic():
+                conclusion = d.get("conclusion")
+                if d["new_conclusion"] is not None:
+                    parsed = d["new_conclusion"]
+                    field_map = CONCLUSION_FIELDS
+                    conclusion = services.do_create_document(
+                        actor=request.user,
+                        system=parsed.system,
+                        kind=parsed.kind,
+                        number=parsed.number,
+                        issuer_code=parsed.issuer_code,
+                        issuer=d["organisation"],
+                        issued_on=d.get("conclusion_issued_on"),
+                        title=d.get("conclusion_title") or "",
+                    )
+                    field_map = {}
+                meeting = services.do_create_meeting(
+                    actor=request.user,
+                    organisation=d["organisation"],
+                    title=d.get("title") or "",
+                    held_on=d.get("held_on"),  # type: ignore[arg-type]
+                    chair=d.get("chair"),
+                    summary=d.get("summary") or "",
+                    conclusion=conclusion,
+                )
+        except ValidationError as exc:
+            loose = apply_errors(form, exc, field_map)
+        else:
+            messages.success(request, _("Đã ghi cuộc họp “%(title)s”.") % {"title": meeting.title})
+            return redirect("directives:meeting_list")
+    return render(
+        request, "directives/meeting_form.html", {"title": _("Ghi cuộc họp"), "form": form, "loose_errors": loose}
+    )
+
+
+# --- task list and export -----------------------------------------------------------------------
+
+
+def _filtered_tasks(request: HttpRequest) -> tuple[Any, list[str], str]:
+    flt, problems = _parse_filter(request, TaskFilter)
+    sort = request.GET.get("sort") or "due"
+    if sort not in TASK_SORTS:
+        problems.append(_("Không sắp xếp được theo “%(sort)s”; danh sách sắp theo thời hạn.") % {"sort": sort})
+        sort = "due"
+    qs = flt.apply(Task.objects.visible_to(request.user)).select_related(*TASK_LIST_RELATED)
+    return qs.order_by(*TASK_SORTS[sort]), problems, sort
+
+
+@login_required
+def task_list(request: HttpRequest) -> HttpResponse:
+    tasks, problems, sort = _filtered_tasks(request)
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "title": _("Nhiệm vụ"),
+        "page": page,
+        "sort": sort,
+        "problems": problems,
+        "filter_form": TaskFilterForm(request.GET or None, user=request.user),
+        "can_create": _can_assign(request.user),
+    }
+    if request.htmx and request.htmx.target == "task-results":
+        return render(request, "directives/_task_results.html", context)
+    return render(request, "directives/task_list.html", context)
+
+
+@login_required
+def task_export(request: HttpRequest) -> HttpResponse:
+    tasks, _problems, _sort = _filtered_tasks(request)
+    return export.xlsx_response(export.tasks_workbook(tasks.iterator(chunk_size=2000)), "nhiem-vu")
+
+
+# --- giving a task -----------------------------------------------------------------------------
+
+
+def _clarity_summary(form: TaskForm, milestone_errors: list[str], loose: list[str]) -> dict[str, Any] | None:
+    if not (form.errors or milestone_errors or loose):
+        return None
+    messages_ = [
+        (form.fields[name].label if name in form.fields and name != "__all__" else "", message)
+        for name, errors in form.errors.items()
+        for message in errors
+    ]
+    messages_ += [(_("Mốc tiến độ"), m) for m in milestone_errors] + [("", m) for m in loose]
+    return {"missing": form.missing_clarities(), "messages": messages_}
+
+
+@login_required
+def task_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    data = request.POST if request.method == "POST" else request.GET
+    parent = None
+    if parent_id := _int_or_none(data.get("parent")):
+        parent = get_object_or_404(Task.objects.visible_to(user).open(), pk=parent_id)
+        if not may(user, REPORTERS, parent.lead_unit_id):
+            raise PermissionDenied(_("Bạn không có quyền giao nhiệm vụ con của nhiệm vụ này."))
+    elif not _can_assign(user):
+        raise PermissionDenied(_("Bạn không có quyền giao nhiệm vụ."))
+
+    initial: dict[str, Any] = {}
+    if parent is not None:
+        initial.update(
+            parent=parent.pk,
+            source_document=parent.source_document_id,
+            meeting=parent.meeting_id,
+            lead_unit=parent.lead_unit_id,
+            due_date=parent.due_date,
+            accountable_person=parent.accountable_person_id,
+        )
+    if (doc_id := _int_or_none(request.GET.get("document"))) and visible_documents(user).filter(pk=doc_id).exists():
+        initial["source_document"] = doc_id
+    if (meeting_id := _int_or_none(request.GET.get("meeting"))) and visible_meetings(user).filter(pk=meeting_id).exists():
+        initial["meeting"] = meeting_id
+
+    is_post = request.method == "POST"
+    form = TaskForm(request.POST if is_post else None, user=user, parent=parent, initial=initial)
+    milestones = MilestoneFormSet(request.POST if is_post else None, prefix="milestones")
+    milestone_errors: list[str] = []
+    loose: list[str] = []
+    if is_post and form.is_valid() and milestones.is_valid():
+        try:
+            task = services.do_create_task(
+                actor=user, milestones=milestone_inputs(milestones), **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            errors = exc.message_dict if hasattr(exc, "error_dict") else {"task": exc.messages}
+            milestone_errors = errors.pop("milestones", [])
+            loose = apply_errors(form, ValidationError(errors), TaskForm.SERVICE_FIELDS)
+        else:
+            messages.success(request, _("Đã giao nhiệm vụ %(code)s.") % {"code": task.code})
+            return redirect("directives:task_detail", pk=task.pk)
+    return render(
+        request,
+        "directives/task_form.html",
+        {
+            "title": _("Giao nhiệm vụ con") if parent else _("Giao nhiệm vụ"),
+            "form": form,
+            "milestones": milestones,
+            "milestone_errors": milestone_errors,
+            "summary": _clarity_summary(form, milestone_errors, loose) if is_post else None,
+            "parent": parent,
+        },
+    )
+
+
+# --- a task and what can be done to it -----------------------------------------------------------
+
+
+def _visible_task(request: HttpRequest, pk: int) -> Task:
+    """The task if the user may see it, else 404, for the page and every action alike."""
+    qs = Task.objects.visible_to(request.user).with_status()
+    related = (
+        "source_document",
+        "meeting",
+        "parent",
+        "lead_unit",
+        "lead_organisation",
+        "lead_person",
+        "accountable_person",
+        "created_by",
+    )
+    return get_object_or_404(qs.select_related(*related), pk=pk)
+
+
+def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]:
+    """Progress reports, adjustments, the closing evaluation and a cancellation, in the order
+    they happened (by day, then by when they were recorded)."""
+    events: list[tuple[dt.date, int, Any, dict[str, Any]]] = []
+    events.append((task.assigned_on, 0, task.created_at, {"kind": "created"}))
+    for report in reports:
+        events.append((report.reported_on, 1, report.created_at, {"kind": "report", "report": report}))
+    for adj in task.adjustments.select_related("deciding_document", "decided_by__person"):
+        day = timezone.localtime(adj.created_at).date()
+        events.append((day, 1, adj.created_at, {"kind": "adjustment", "adjustment": adj}))
+    if task.completed_on:
+        events.append((task.completed_on, 2, task.updated_at, {"kind": "closed"}))
+    if task.cancelled_on:
+        events.append((task.cancelled_on, 2, task.updated_at, {"kind": "cancelled"}))
+    events.sort(key=lambda e: (e[0], e[1], e[2]))
+    return [{"day": day, **event} for day, _order, _at, event in events]
+
+
+def _render_task(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse:
+    user = request.user
+    is_open = not (task.completed_on or task.cancelled_on)
+    can_report = is_open and may(user, REPORTERS, task.lead_unit_id)
+    can_assign = is_open and may(user, ASSIGNERS, task.lead_unit_id)
+    can_acknowledge = may(user, LEADERS, task.lead_unit_id)
+    reports = list(
+        task.reports.select_related("reporter__person", "acknowledged_by__person").order_by("reported_on", "id")
+    )
+    subtasks = (
+        Task.objects.visible_to(user)
+        .with_status()
+        .filter(parent=task)
+        .select_related("lead_unit", "lead_person")
+        .order_by("due_date", "id")
+    )
+    ack_form_for = forms.pop("ack_form_for", None)
+    ack_form = forms.pop("ack_form", None)
+    context = {
+        "title": f"{task.code} — {task.title}",
+        "task": task,
+        "is_open": is_open,
+        "milestones": list(task.milestones.all()),
+        "coordinating_units": list(task.coordinating_units.order_by("name")),
+        "subtasks": subtasks,
+        "timeline": _timeline(task, reports),
+        "flagged_reports": [r for r in reports if r.beyond_authority and r.acknowledged_at is None],
+        "can_report": can_report,
+        "can_assign": can_assign,
+        "can_acknowledge": can_acknowledge,
+        "can_subtask": can_report,
+        "report_form": forms.get("report_form") or (ReportForm() if can_report else None),
+        "adjust_form": forms.get("adjust_form") or (AdjustForm(user=user) if can_assign else None),
+        "close_form": forms.get("close_form") or (CloseForm() if can_assign else None),
+        "cancel_form": forms.get("cancel_form") or (CancelForm(user=user) if can_assign else None),
+        "ack_form": ack_form,
+        "ack_form_for": ack_form_for,
+        "open_panel": forms.get("open_panel", ""),
+        "loose_errors": forms.get("loose_errors", []),
+        "today": timezone.localdate(),
+    }
+    return render(request, "directives/task_detail.html", context)
+
+
+@login_required
+def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_task(request, _visible_task(request, pk))
+
+
+def _action(
+    request: HttpRequest,
+    task: Task,
+    form: Any,
+    form_name: str,
+    call: Any,
+    success: str,
+    field_map: dict[str, str] | None = None,
+) -> HttpResponse:
+    """Run a service from a bound form: on success a message and back to the task (so a
+    reload does not post twice); on a ValidationError the task page with the form's errors."""
+    loose: list[str] = []
+    if form.is_valid():
+        try:
+            call(form)
+        except ValidationError as exc:
+            loose = apply_errors(form, exc, field_map)
+        else:
+            messages.success(request, success)
+            return redirect("directives:task_detail", pk=task.pk)
+    return _render_task(request, task, **{form_name: form, "open_panel": form_name, "loose_errors": loose})
+
+
+@login_required
+@require_POST
+def task_report(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _visible_task(request, pk)
+    return _action(
+        request,
+        task,
+        ReportForm(request.POST),
+        "report_form",
+        lambda f: services.do_report_progress(actor=request.user, task=task, **f.service_kwargs()),
+        _("Đã gửi báo cáo tiến độ."),
+    )
+
+
+@login_required
+@require_POST
+def task_acknowledge(request: HttpRequest, pk: int, report_pk: int) -> HttpResponse:
+    task = _visible_task(request, pk)
+    report = get_object_or_404(ProgressReport, pk=report_pk, task=task)
+    form = AcknowledgeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.do_acknowledge_report(actor=request.user, report=report, response=form.cleaned_data["response"])
+        except ValidationError as exc:
+            loose = apply_errors(form, exc)
+        else:
+            messages.success(request, _("Đã ghi ý kiến chỉ đạo."))
+            return redirect("directives:task_detail", pk=task.pk)
+    else:
+        loose = []
+    return _render_task(
+        request, task, ack_form=form, ack_form_for=report.pk, open_panel="ack_form", loose_errors=loose
+    )
+
+
+@login_required
+@require_POST
+def task_adjust(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _visible_task(request, pk)
+    form = AdjustForm(request.POST, user=request.user)
+
+    def call(f: AdjustForm) -> None:
+        services.do_adjust_task(actor=request.user, task=task, **f.service_kwargs())
+
+    field_map = {"new_value": form.value_input() if form.is_valid() else "new_text"}
+    return _action(request, task, form, "adjust_form", call, _("Đã điều chỉnh nhiệm vụ."), field_map)
+
+
+@login_required
+@require_POST
+def task_close(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _visible_task(request, pk)
+    return _action(
+        request,
+        task,
+        CloseForm(request.POST),
+        "close_form",
+        lambda f: services.do_close_task(
+            actor=request.user,
+            task=task,
+            completed_on=f.cleaned_data.get("completed_on"),
+            result_summary=f.cleaned_data.get("result_summary") or "",
+            evaluation=f.cleaned_data.get("evaluation") or "",
+            evaluation_note=f.cleaned_data.get("evaluation_note") or "",
+        ),
+        _("Đã kết thúc và đánh giá nhiệm vụ."),
+    )
+
+
+@login_required
+@require_POST
+def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _visible_task(request, pk)
+    return _action(
+        request,
+        task,
+        CancelForm(request.POST, user=request.user),
+        "cancel_form",
+        lambda f: services.do_cancel_task(
+            actor=request.user,
+            task=task,
+            reason=f.cleaned_data.get("reason") or "",
+            deciding_document=f.cleaned_data.get("deciding_document"),
+        ),
+        _("Đã huỷ nhiệm vụ."),
+    )

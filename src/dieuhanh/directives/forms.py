@@ -8,6 +8,7 @@ which answers "Thiếu lãnh đạo chịu trách nhiệm (rõ trách nhiệm)."
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -32,7 +33,9 @@ from dieuhanh.directives.models import Document, Meeting, Task
 from dieuhanh.org import scope
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 
-DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"]
+DATE_FORMAT = "%d/%m/%Y"
+LOCAL_DATE_FORMATS = (DATE_FORMAT, "%d-%m-%Y", "%d.%m.%Y")
+DATE_INPUT_FORMATS = [*LOCAL_DATE_FORMATS, "%Y-%m-%d"]
 _NON_DIGITS = re.compile(r"[\s.,_]|đồng|đ|vnd", re.IGNORECASE)
 
 
@@ -43,13 +46,28 @@ def translated_choices(choices: Any, blank: str | None = None) -> list[tuple[str
 
 
 class DateInput(forms.DateInput):
-    """The browser's date picker; the value travels as ISO (yyyy-mm-dd) and is shown to the
-    user in their locale (dd/mm/yyyy in vi-VN)."""
-
-    input_type = "date"
+    """A date typed as dd/mm/yyyy. Not the browser's date picker: that one follows the
+    browser's language, and an English-language browser shows mm/dd/yyyy, where 01/12 and
+    12/01 are easily confused on a deadline. ISO dates (yyyy-mm-dd) are accepted too."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        defaults = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "class": "date"}
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=DATE_FORMAT)
+
+
+def iso_dates(params: Any, names: tuple[str, ...]) -> Any:
+    """A copy of a QueryDict with dates typed as dd/mm/yyyy turned into ISO, which the shared
+    list filters (and the API) expect; anything else is left for the filter to judge."""
+    params = params.copy()
+    for name in names:
+        raw = (params.get(name) or "").strip()
+        for fmt in LOCAL_DATE_FORMATS:
+            try:
+                params[name] = dt.datetime.strptime(raw, fmt).date().isoformat()
+                break
+            except ValueError:
+                continue
+    return params
 
 
 def date_field(label: Any, **kwargs: Any) -> forms.DateField:
@@ -475,7 +493,7 @@ class TaskFilterForm(forms.Form):
     flagged = forms.BooleanField(label=_("Có kiến nghị chờ lãnh đạo"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         visible = Task.objects.visible_to(user)
         self.fields["unit"].queryset = AdminUnit.objects.filter(id__in=visible.values("lead_unit_id")).order_by("name")
         self.fields["leader"].queryset = Person.objects.filter(
@@ -497,7 +515,7 @@ class DocumentFilterForm(forms.Form):
     issued_to = date_field(_("đến"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, label_suffix="", **kwargs)
         self.fields["kind"].choices = translated_choices(DocumentKind, blank=gettext("Tất cả"))
         self.fields["issuer"].queryset = Organisation.objects.filter(
             id__in=Document.objects.visible_to(user).values("issuer_id")

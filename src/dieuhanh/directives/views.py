@@ -39,6 +39,7 @@ from dieuhanh.directives.forms import (
     TaskFilterForm,
     TaskForm,
     apply_errors,
+    iso_dates,
     milestone_inputs,
     visible_documents,
     visible_meetings,
@@ -64,10 +65,13 @@ def _int_or_none(value: Any) -> int | None:
         return None
 
 
+FILTER_DATES = ("due_from", "due_to", "issued_from", "issued_to")
+
+
 def _parse_filter(request: HttpRequest, filter_class: Any) -> tuple[Any, list[str]]:
-    """The list filter from the query string. A bad parameter is dropped and reported instead
-    of failing the page; the other filters still apply."""
-    params = request.GET.copy()
+    """The list filter from the query string (dates may be typed dd/mm/yyyy). A bad parameter
+    is dropped and reported instead of failing the page; the other filters still apply."""
+    params = iso_dates(request.GET, FILTER_DATES)
     try:
         return filter_class.from_params(params), []
     except ValidationError as exc:

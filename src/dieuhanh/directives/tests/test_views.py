@@ -603,3 +603,18 @@ def test_a_meeting_with_a_bad_conclusion_saves_neither(client, world):
     assert "Thông báo kết luận không thể ban hành trước ngày họp." in response.content.decode()
     assert not Meeting.objects.exists() and not Document.objects.filter(number="126").exists()
 
+
+
+def test_dates_are_typed_and_shown_as_dd_mm_yyyy(client, world, task_b):
+    login(client, world.office)
+    due = TODAY() + dt.timedelta(days=40)
+    data = task_post(world, assigned_on=f"{TODAY():%d/%m/%Y}", due_date=f"{due:%d/%m/%Y}")
+    data["milestones-0-due_date"] = f"{TODAY() + dt.timedelta(days=10):%d/%m/%Y}"
+    assert client.post(reverse("directives:task_create"), data).status_code == 302
+    task = Task.objects.get(title=data["title"])
+    assert task.due_date == due
+    form_html = client.get(reverse("directives:task_create")).content.decode()
+    assert f'value="{TODAY():%d/%m/%Y}"' in form_html and 'placeholder="dd/mm/yyyy"' in form_html
+    # The list filter accepts the same form and passes ISO dates to the shared TaskFilter.
+    html = client.get(reverse("directives:task_list"), {"due_from": f"{due:%d/%m/%Y}"}).content.decode()
+    assert task.code in html and task_b.code not in html and "Bộ lọc không hợp lệ" not in html

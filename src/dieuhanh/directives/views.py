@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -88,10 +88,16 @@ def _can_assign(user: Any) -> bool:
 # --- documents -------------------------------------------------------------------------------
 
 
+def _visible_task_count(user: Any) -> Count:
+    """How many of a document's (or meeting's) tasks the user may see: never the number of
+    another ward's tasks under a city resolution both can read."""
+    return Count("tasks", filter=Q(tasks__in=Task.objects.visible_to(user).values("id")), distinct=True)
+
+
 def _filtered_documents(request: HttpRequest) -> tuple[Any, list[str]]:
     flt, problems = _parse_filter(request, DocumentFilter)
     qs = flt.apply(Document.objects.visible_to(request.user)).select_related("issuer", "parent")
-    return qs.annotate(task_count=Count("tasks", distinct=True)), problems
+    return qs.annotate(task_count=_visible_task_count(request.user)), problems
 
 
 @login_required
@@ -118,10 +124,10 @@ def document_export(request: HttpRequest) -> HttpResponse:
     return export.xlsx_response(export.documents_workbook(documents.order_by("-issued_on", "-id").iterator(chunk_size=2000)), "van-ban")
 
 
-def _tree(root: Document, visible_ids: set[int], task_counts: dict[int, int]) -> dict[str, Any]:
-    """The visible documents implementing `root`, transitively, as nested nodes."""
-    ids = document_subtree([root.pk]) & visible_ids
-    docs = Document.objects.filter(id__in=ids).select_related("issuer").order_by("issued_on", "id")
+def _tree(root: Document, visible: Any, task_counts: dict[int, int]) -> dict[str, Any]:
+    """The visible documents implementing `root`, transitively, as nested nodes. A document
+    the user may not see hides its own descendants too (they hang from it)."""
+    docs = visible.filter(id__in=document_subtree([root.pk])).order_by("issued_on", "id")
     children: dict[int | None, list[Document]] = {}
     for doc in docs:
         children.setdefault(doc.parent_id, []).append(doc)
@@ -164,7 +170,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "title": document.notation,
             "document": document,
             "ancestors": ancestors,
-            "tree": _tree(document, set(visible.values_list("id", flat=True)), task_counts),
+            "tree": _tree(document, visible, task_counts),
             "tasks": tasks[:PAGE_SIZE],
             "task_total": sum(status_counts.values()),
             "direct_total": tasks.count(),
@@ -201,7 +207,8 @@ def document_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    meetings = visible_meetings(request.user).annotate(task_count=Count("tasks")).order_by("-held_on", "-id")
+    meetings = visible_meetings(request.user).annotate(task_count=_visible_task_count(request.user))
+    meetings = meetings.order_by("-held_on", "-id")
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -618,3 +618,28 @@ def test_dates_are_typed_and_shown_as_dd_mm_yyyy(client, world, task_b):
     # The list filter accepts the same form and passes ISO dates to the shared TaskFilter.
     html = client.get(reverse("directives:task_list"), {"due_from": f"{due:%d/%m/%Y}"}).content.decode()
     assert task.code in html and task_b.code not in html and "Bộ lọc không hợp lệ" not in html
+
+
+def test_task_counts_next_to_documents_count_only_visible_tasks(client, world, task_a, task_b):
+    login(client, world.officer_a)
+    response = client.get(reverse("directives:document_list"))
+    assert [d.task_count for d in response.context["page"].object_list] == [1]
+    _sheet, rows = xlsx_rows(client.get(reverse("directives:document_export")))
+    assert rows[1][-1] == 1
+    detail = client.get(reverse("directives:document_detail", args=[world.resolution.pk]))
+    assert detail.context["task_total"] == 1 and detail.context["direct_total"] == 1
+
+
+def test_list_and_detail_queries_do_not_grow_with_rows(client, world, django_assert_max_num_queries):
+    task = world.task()
+    for i in range(40):
+        sub = world.task(title=f"Việc {i}", parent=task, due_date=task.due_date)
+        do_report_progress(actor=world.officer_a, task=sub, period="weekly", percent=i, content="x")
+        do_report_progress(actor=world.officer_a, task=task, period="weekly", percent=i, content=f"Báo cáo {i}")
+    login(client, world.office)
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("directives:task_list")).status_code == 200
+    with django_assert_max_num_queries(30):
+        assert client.get(reverse("directives:task_detail", args=[task.pk])).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(reverse("directives:task_export")).status_code == 200

@@ -58,6 +58,17 @@ def migrate() -> None:
 
 
 @app.command()
+def demo(
+    force: Annotated[bool, typer.Option("--force", help="Nạp cả khi cơ sở dữ liệu đã có người dùng khác")] = False,
+) -> None:
+    """Nạp thành phố mẫu Chí Linh (chạy lại không nhân đôi) và in các tài khoản trình diễn."""
+    _django()
+    from dieuhanh.demo.console import run
+
+    raise typer.Exit(run(force=force))
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Cổng")] = 8000,

@@ -366,7 +366,10 @@ class WorkLoader:
         self.counts["closed"] += 1
 
     def _cancel(self, task: Task, doc: Document, reason: str) -> None:
-        do_cancel_task(actor=self._closer(task), task=task, reason=reason, deciding_document=doc)
+        do_cancel_task(
+            actor=self._closer(task), task=task, reason=reason, deciding_document=doc,
+            cancelled_on=max(doc.issued_on, task.assigned_on),
+        )
         self.counts["cancelled"] += 1
 
     def _conclusion_between(self, first: dt.date, last: dt.date) -> Document | None:

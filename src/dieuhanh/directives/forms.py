@@ -16,6 +16,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -135,6 +136,15 @@ def issuing_organisations(user: Any) -> QuerySet[Organisation]:
 
 def people() -> QuerySet[Person]:
     return Person.objects.order_by("full_name", "id")
+
+
+def unit_staff(unit_id: int) -> QuerySet[Person]:
+    """People holding a position today in an organisation of the unit (listed first when a
+    lead unit is chosen)."""
+    from dieuhanh.org.models import Assignment
+
+    holders = Assignment.objects.active_on(timezone.localdate()).filter(position__organisation__unit_id=unit_id)
+    return people().filter(id__in=holders.values("person_id"))
 
 
 def apply_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> list[str]:
@@ -314,6 +324,15 @@ class TaskForm(forms.Form):
         self.fields["meeting"].queryset = visible_meetings(user)
         self.fields["parent"].queryset = Task.objects.visible_to(user).open()
         self.fields["lead_unit"].queryset = assignable_units(user, roles)
+        # Choosing the lead unit puts its staff first in "người chủ trì" (htmx; a plain select without JS).
+        self.fields["lead_unit"].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("directives:person_options"),
+                "hx-target": "#id_lead_person",
+                "hx-include": "#id_lead_person",
+                "hx-trigger": "change",
+            }
+        )
         self.fields["coordinating_units"].queryset = coordinating_unit_choices(user)
         self.fields["lead_person"].queryset = people()
         self.fields["accountable_person"].queryset = people()

@@ -223,6 +223,10 @@ class Task(models.Model):
     evaluation_note = models.TextField("nhận xét", blank=True, editable=False)
     cancelled_on = models.DateField(null=True, blank=True, editable=False)
     cancel_reason = models.TextField(blank=True, editable=False)
+    cancel_document = models.ForeignKey(
+        Document, null=True, blank=True, on_delete=models.PROTECT, related_name="cancelled_tasks", editable=False,
+        verbose_name="văn bản quyết định huỷ",
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -531,26 +531,34 @@ def do_close_task(
 
 
 @transaction.atomic
-def do_cancel_task(*, actor: Any, task: Task, reason: str, deciding_document: Document | None) -> Task:
+def do_cancel_task(
+    *, actor: Any, task: Task, reason: str, deciding_document: Document | None, cancelled_on: dt.date | None = None
+) -> Task:
+    """Cancel a task by a deciding document (e.g. a key work dropped at the mid-term review)."""
     require(actor, ASSIGNERS, task.lead_unit_id, "huỷ nhiệm vụ này")
     task = _lock(task)
     _require_open(task)
+    cancelled_on = cancelled_on or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if not (reason or "").strip():
         errors["reason"] = ["Thiếu lý do huỷ nhiệm vụ."]
     if deciding_document is None:
         errors["deciding_document"] = ["Thiếu văn bản quyết định huỷ nhiệm vụ."]
+    elif not Document.objects.visible_to(actor).filter(pk=deciding_document.pk).exists():
+        raise PermissionDenied("Bạn không có quyền sử dụng văn bản này.")
+    elif cancelled_on < deciding_document.issued_on:
+        errors["cancelled_on"] = [f"Ngày huỷ không được trước ngày ban hành văn bản quyết định ({_fmt(deciding_document.issued_on)})."]
+    if cancelled_on > timezone.localdate():
+        errors["cancelled_on"] = ["Ngày huỷ không được ở tương lai."]
+    elif cancelled_on < task.assigned_on:
+        errors["cancelled_on"] = [f"Ngày huỷ không được trước ngày giao {_fmt(task.assigned_on)}."]
     _raise(errors)
-    before = audit.snapshot(task, ["cancelled_on", "cancel_reason"])
-    task.cancelled_on = timezone.localdate()
+    fields = ["cancelled_on", "cancel_reason", "cancel_document"]
+    before = audit.snapshot(task, fields)
+    task.cancelled_on = cancelled_on
     task.cancel_reason = reason.strip()
+    task.cancel_document = deciding_document
     task.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CANCEL,
-        obj=task,
-        before=before,
-        after={**audit.snapshot(task, ["cancelled_on", "cancel_reason"]), "deciding_document": deciding_document.pk},  # type: ignore[union-attr]
-    )
+    audit.record(actor=actor, action=AuditAction.CANCEL, obj=task, before=before, after=audit.snapshot(task, fields))
     return task
 

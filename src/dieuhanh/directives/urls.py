@@ -14,6 +14,7 @@ urlpatterns = [
     path("nhiem-vu/", views.task_list, name="task_list"),
     path("nhiem-vu/xuat-excel/", views.task_export, name="task_export"),
     path("nhiem-vu/giao/", views.task_create, name="task_create"),
+    path("nhiem-vu/giao/can-bo/", views.person_options, name="person_options"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
     path("nhiem-vu/<int:pk>/bao-cao/", views.task_report, name="task_report"),
     path("nhiem-vu/<int:pk>/bao-cao/<int:report_pk>/cho-y-kien/", views.task_acknowledge, name="task_acknowledge"),

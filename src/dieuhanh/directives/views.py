@@ -41,11 +41,14 @@ from dieuhanh.directives.forms import (
     apply_errors,
     iso_dates,
     milestone_inputs,
+    people,
+    unit_staff,
     visible_documents,
     visible_meetings,
 )
 from dieuhanh.directives.models import Document, ProgressReport, Task
 from dieuhanh.org import scope
+from dieuhanh.org.models import Person
 
 PAGE_SIZE = 50
 TASK_SORTS = {
@@ -378,6 +381,23 @@ def task_create(request: HttpRequest) -> HttpResponse:
             "milestone_errors": milestone_errors,
             "summary": _clarity_summary(form, milestone_errors, loose) if is_post else None,
             "parent": parent,
+        },
+    )
+
+
+@login_required
+def person_options(request: HttpRequest) -> HttpResponse:
+    """The <option>s of "người chủ trì" for a chosen lead unit: its staff first, then everyone
+    (the lead person need not hold a post in the unit), keeping the current choice."""
+    unit_id = _int_or_none(request.GET.get("lead_unit"))
+    staff = unit_staff(unit_id) if unit_id and scope.can_see_unit(request.user, unit_id) else Person.objects.none()
+    return render(
+        request,
+        "directives/_person_options.html",
+        {
+            "staff": staff,
+            "others": people().exclude(id__in=staff.values("id")),
+            "selected": _int_or_none(request.GET.get("lead_person")),
         },
     )
 

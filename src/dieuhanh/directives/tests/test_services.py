@@ -194,3 +194,21 @@ def test_notation_is_parsed_and_rendered_in_both_forms(world):
     assert world.resolution.notation == "Số 01-NQ/ĐH"
     with pytest.raises(ValidationError):
         parse_notation("mười lăm")
+
+
+def test_cancelling_records_its_date_and_deciding_document(world):
+    from dieuhanh.directives.services import do_cancel_task
+
+    task = world.task(assigned_on=dt.date(2023, 1, 10), due_date=dt.date(2025, 12, 31))
+    review = do_create_document(
+        actor=world.office, system="party", kind="KL", number="75", issuer_code="TU", issuer=world.party_committee,
+        issued_on=dt.date(2023, 5, 16), title="Kết luận sơ kết giữa nhiệm kỳ",
+    )
+    with pytest.raises(ValidationError) as exc:
+        do_cancel_task(actor=world.office, task=task, reason="Không còn phù hợp", deciding_document=review,
+                       cancelled_on=dt.date(2023, 5, 1))
+    assert "trước ngày ban hành" in exc.value.message_dict["cancelled_on"][0]
+    do_cancel_task(actor=world.office, task=task, reason="Không còn phù hợp", deciding_document=review,
+                   cancelled_on=dt.date(2023, 5, 16))
+    task.refresh_from_db()
+    assert (task.cancelled_on, task.cancel_document, task.compute_status()) == (dt.date(2023, 5, 16), review, TaskStatus.CANCELLED)

@@ -643,3 +643,23 @@ def test_list_and_detail_queries_do_not_grow_with_rows(client, world, django_ass
         assert client.get(reverse("directives:task_detail", args=[task.pk])).status_code == 200
     with django_assert_max_num_queries(20):
         assert client.get(reverse("directives:task_export")).status_code == 200
+
+
+def test_choosing_the_lead_unit_lists_its_staff_first(client, world):
+    from dieuhanh.org.models import Assignment, Person, Position
+
+    chair = Position.objects.create(organisation=world.ward_a_committee, title="Chủ tịch UBND phường", is_head=True)
+    Assignment.objects.create(person=world.officer_a_person, position=chair, kind="elected", start_date=dt.date(2025, 7, 1))
+    Person.objects.create(full_name="Đỗ Thị Ánh")
+    login(client, world.office)
+    url = reverse("directives:person_options")
+    html = client.get(url, {"lead_unit": world.ward_a.pk, "lead_person": world.leader_person.pk}).content.decode()
+    assert html.index("Cán bộ của đơn vị chủ trì") < html.index("Lê Thị An") < html.index("Cán bộ khác")
+    assert html.index("Cán bộ khác") < html.index("Đỗ Thị Ánh")
+    assert f'value="{world.leader_person.pk}" selected' in html
+    # A unit without staff (or outside the user's scope) gives the plain list of everyone.
+    login(client, world.officer_b)
+    html = client.get(url, {"lead_unit": world.ward_a.pk}).content.decode()
+    assert "Cán bộ của đơn vị chủ trì" not in html and "Lê Thị An" in html
+    form_html = login(client, world.office).get(reverse("directives:task_create")).content.decode()
+    assert f'hx-get="{url}"' in form_html

@@ -50,7 +50,10 @@ def test_giving_a_task_without_its_accountable_leader_is_refused_then_accepted(
     page.get_by_label("Văn bản giao").select_option(label=str(people.resolution))
     page.get_by_label("Tên nhiệm vụ").fill("Giải phóng mặt bằng dự án đường vành đai phía Bắc")
     page.get_by_label("Nội dung chi tiết").fill("Kiểm đếm, lập phương án bồi thường, hỗ trợ, tái định cư cho 126 hộ")
-    page.get_by_label("Đơn vị chủ trì").select_option(label="Phường Chu Văn An")
+    # Choosing the lead unit reloads "người chủ trì" (its staff first) through htmx.
+    with page.expect_response(lambda r: "/nhiem-vu/giao/can-bo/" in r.url):
+        page.get_by_label("Đơn vị chủ trì").select_option(label="Phường Chu Văn An")
+    page.wait_for_load_state("networkidle")
     page.get_by_label("Người chủ trì").select_option(label="Lê Thị An")
     page.get_by_label("Thời hạn hoàn thành").fill(f"{today + dt.timedelta(days=60):%d/%m/%Y}")
     page.locator("[name='milestones-0-title']").fill("Hoàn thành kiểm đếm")

@@ -488,10 +488,12 @@ class CancelForm(forms.Form):
     deciding_document = forms.ModelChoiceField(
         Document.objects.none(), label=_("Văn bản quyết định huỷ"), required=False
     )
+    cancelled_on = date_field(_("Ngày huỷ"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["deciding_document"].queryset = visible_documents(user)
+        self.fields["cancelled_on"].initial = timezone.localdate()
 
 
 # --- list filters (rendering only: TaskFilter / DocumentFilter parse and apply) -------------

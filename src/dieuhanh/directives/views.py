@@ -417,6 +417,7 @@ def _visible_task(request: HttpRequest, pk: int) -> Task:
         "lead_person",
         "accountable_person",
         "created_by",
+        "cancel_document",
     )
     return get_object_or_404(qs.select_related(*related), pk=pk)
 
@@ -594,6 +595,7 @@ def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             task=task,
             reason=f.cleaned_data.get("reason") or "",
             deciding_document=f.cleaned_data.get("deciding_document"),
+            cancelled_on=f.cleaned_data.get("cancelled_on"),
         ),
         _("Đã huỷ nhiệm vụ."),
     )

@@ -499,8 +499,22 @@ def test_the_office_cancels_a_task(client, world, task_a, decision):
     )
     assert response.status_code == 302
     task_a.refresh_from_db()
-    assert task_a.cancelled_on == TODAY()
-    assert "Đã huỷ" in client.get(reverse("directives:task_detail", args=[task_a.pk])).content.decode()
+    assert task_a.cancelled_on == TODAY() and task_a.cancel_document == decision
+    html = client.get(reverse("directives:task_detail", args=[task_a.pk])).content.decode()
+    assert "Đã huỷ" in html and "Số: 15/QĐ-UBND" in html and "Dự án dừng triển khai" in html
+
+
+def test_a_cancellation_date_before_the_task_or_its_document_is_refused(client, world, task_a, decision):
+    before = task_state(task_a)
+    login(client, world.office)
+    response = client.post(
+        reverse("directives:task_cancel", args=[task_a.pk]),
+        {"reason": "Dừng", "deciding_document": decision.pk,
+         "cancelled_on": f"{decision.issued_on - dt.timedelta(days=1):%d/%m/%Y}"},
+    )
+    assert response.status_code == 200
+    assert "Ngày huỷ không được trước" in response.content.decode()
+    assert task_state(task_a) == before
 
 
 def test_the_timeline_is_chronological(client, world):

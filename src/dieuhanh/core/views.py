@@ -66,7 +66,8 @@ def _unit_table(tasks: Any, user: Any) -> list[dict[str, Any]]:
                 "total": row["total"],
             }
         )
-    result.sort(key=lambda r: (-r["cells"][0][1], r["unit"].name))
+    # Most overdue first; units abolished by a reform (their history) after today's units.
+    result.sort(key=lambda r: (-r["cells"][0][1], r["unit"].valid_to is not None, r["unit"].name))
     return result
 
 

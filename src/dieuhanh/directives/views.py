@@ -136,11 +136,10 @@ def _tree(root: Document, visible: Any, task_counts: dict[int, int]) -> dict[str
         children.setdefault(doc.parent_id, []).append(doc)
 
     def node(doc: Document) -> dict[str, Any]:
-        return {
-            "doc": doc,
-            "tasks": task_counts.get(doc.pk, 0),
-            "children": [node(child) for child in children.get(doc.pk, [])],
-        }
+        kids = [node(child) for child in children.get(doc.pk, [])]
+        # Tasks under the document and its implementing documents: what the link lists.
+        total = task_counts.get(doc.pk, 0) + sum(kid["tasks"] for kid in kids)
+        return {"doc": doc, "tasks": total, "children": kids}
 
     return node(root)
 
@@ -430,7 +429,9 @@ def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]
     for report in reports:
         events.append((report.reported_on, 1, report.created_at, {"kind": "report", "report": report}))
     for adj in task.adjustments.select_related("deciding_document", "decided_by__person"):
-        day = timezone.localtime(adj.created_at).date()
+        # An adjustment takes effect by its deciding document, so it sits at that document's
+        # date (it may be recorded later, e.g. history entered after a mid-term review).
+        day = adj.deciding_document.issued_on
         events.append((day, 1, adj.created_at, {"kind": "adjustment", "adjustment": adj}))
     if task.completed_on:
         events.append((task.completed_on, 2, task.updated_at, {"kind": "closed"}))

@@ -551,8 +551,17 @@ def test_a_document_is_created_from_its_notation_and_shows_in_the_parents_tree(c
     doc = Document.objects.get(number="05")
     assert (doc.system, doc.kind, doc.issuer_code, doc.parent) == ("party", "CTr", "TU", world.resolution)
     world.task(title="Xây dựng đề án đô thị thông minh", source_document=doc)
-    html = client.get(reverse("directives:document_detail", args=[world.resolution.pk])).content.decode()
-    assert "Số 01-NQ/ĐH" in html and "05-CTr/TU" in html and "1 nhiệm vụ" in html
+    plan = do_create_document(
+        actor=world.office, system="party", kind="KH", number="07", issuer_code="TU", issuer=world.party_committee,
+        issued_on=dt.date(2021, 3, 1), parent=doc, title="Kế hoạch thu hút đầu tư",
+    )
+    world.task(title="Xúc tiến đầu tư khu công nghiệp", source_document=plan)
+    response = client.get(reverse("directives:document_detail", args=[world.resolution.pk]))
+    html = response.content.decode()
+    assert "Số 01-NQ/ĐH" in html and "05-CTr/TU" in html and "07-KH/TU" in html
+    # Each node counts its own tasks and those of the documents implementing it (what its link lists).
+    programme = response.context["tree"]["children"][0]
+    assert (programme["tasks"], programme["children"][0]["tasks"]) == (2, 1)
     assert f"{reverse('directives:task_create')}?document={world.resolution.pk}" in html
 
 
@@ -677,3 +686,20 @@ def test_choosing_the_lead_unit_lists_its_staff_first(client, world):
     assert "Cán bộ của đơn vị chủ trì" not in html and "Lê Thị An" in html
     form_html = login(client, world.office).get(reverse("directives:task_create")).content.decode()
     assert f'hx-get="{url}"' in form_html
+
+
+def test_an_adjustment_sits_in_the_timeline_at_its_deciding_documents_date(client, world):
+    from dieuhanh.directives.services import do_adjust_task
+
+    task = world.task(assigned_on=TODAY() - dt.timedelta(days=30))
+    review = do_create_document(
+        actor=world.office, system="party", kind="KL", number="75", issuer_code="TU", issuer=world.party_committee,
+        issued_on=TODAY() - dt.timedelta(days=10), title="Kết luận sơ kết giữa nhiệm kỳ",
+    )
+    do_report_progress(actor=world.officer_a, task=task, period="weekly", percent=50, content="Báo cáo sau sơ kết",
+                       reported_on=TODAY() - dt.timedelta(days=5))
+    do_adjust_task(actor=world.office, task=task, field="expected_result", new_value="Bàn giao 80% mặt bằng",
+                   deciding_document=review, reason="Sơ kết giữa nhiệm kỳ")
+    login(client, world.office)
+    html = client.get(reverse("directives:task_detail", args=[task.pk])).content.decode()
+    assert html.index("Sơ kết giữa nhiệm kỳ") < html.index("Báo cáo sau sơ kết")

@@ -19,7 +19,7 @@ from dieuhanh.core.permissions import ASSIGNERS
 from dieuhanh.directives.choices import TaskStatus
 from dieuhanh.directives.models import ProgressReport, Task
 from dieuhanh.org import scope
-from dieuhanh.org.choices import Role
+from dieuhanh.org.choices import Role, UnitLevel
 from dieuhanh.org.models import AdminUnit
 
 DASHBOARD_ROWS = 15  # overdue / due-soon tasks listed on the dashboard; the rest via "xem tất cả"
@@ -44,31 +44,62 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-def _unit_table(tasks: Any, user: Any) -> list[dict[str, Any]]:
-    """Rows of (unit, counts by status, total) for lead units in the user's scope."""
+def _unit_table(tasks: Any, user: Any) -> tuple[list[dict[str, Any]], bool]:
+    """Rows of (unit, counts by status, total) for today's wards and communes, each counting the
+    tasks its task list shows (`?unit=`): those led by the unit, its villages, and the units it
+    succeeded, so 2021's phường Sao Đỏ counts under today's phường Chu Văn An. Work led by a
+    unit with no heir today (the former city level) keeps a row of its own (`?lead_unit=`).
+    The second value says whether a ward split between heirs is counted under each of them."""
     units = scope.unit_scope(user)
     grouped = tasks.order_by().values("lead_unit_id", "status").annotate(n=Count("id"))
     if units is not scope.ALL:
         grouped = grouped.filter(lead_unit_id__in=units)
-    rows: dict[int, dict[str, Any]] = {}
+    by_lead: dict[int, dict[str, int]] = {}
     for item in grouped:
-        row = rows.setdefault(item["lead_unit_id"], {"counts": dict.fromkeys(TaskStatus.values, 0), "total": 0})
-        row["counts"][item["status"]] = item["n"]
-        row["total"] += item["n"]
-    names = AdminUnit.objects.in_bulk(list(rows))
-    result = []
-    for unit_id, row in rows.items():
-        unit = names[unit_id]
-        result.append(
-            {
-                "unit": unit,
-                "cells": [(status, row["counts"][status]) for status in STATUS_ORDER],
-                "total": row["total"],
-            }
-        )
-    # Most overdue first; units abolished by a reform (their history) after today's units.
-    result.sort(key=lambda r: (-r["cells"][0][1], r["unit"].valid_to is not None, r["unit"].name))
-    return result
+        by_lead.setdefault(item["lead_unit_id"], {})[item["status"]] = item["n"]
+    graph = scope.unit_graph()
+    candidates = {*by_lead, *(graph.parents[lead] for lead in by_lead if lead in graph.parents)}
+    candidates |= {heir for uid in list(candidates) for heir in scope.heirs(uid)}
+    info = AdminUnit.objects.in_bulk(candidates)
+
+    def display_units(lead_id: int) -> set[int]:
+        shown: set[int] = set()
+        for heir in scope.heirs(lead_id):
+            unit = info.get(heir) or AdminUnit.objects.get(pk=heir)
+            info[heir] = unit
+            if unit.level == UnitLevel.VILLAGE and unit.parent_id:
+                shown.add(unit.parent_id)
+            elif unit.level == UnitLevel.COMMUNE:
+                shown.add(heir)
+        lead = info[lead_id]
+        if not shown and lead.level == UnitLevel.VILLAGE and lead.parent_id:
+            return display_units(lead.parent_id)
+        return shown
+
+    rows: dict[tuple[str, int], dict[str, int]] = {}
+    split = False
+    for lead_id, counts in by_lead.items():
+        shown = display_units(lead_id)
+        split |= len(shown) > 1
+        keys = [("unit", uid) for uid in shown] or [("lead_unit", lead_id)]
+        for key in keys:
+            row = rows.setdefault(key, dict.fromkeys(TaskStatus.values, 0))
+            for status, n in counts.items():
+                row[status] += n
+    missing = [uid for _, uid in rows if uid not in info]
+    info.update(AdminUnit.objects.in_bulk(missing))
+    result = [
+        {
+            "unit": info[uid],
+            "param": param,
+            "cells": [(status, counts[status]) for status in STATUS_ORDER],
+            "total": sum(counts.values()),
+        }
+        for (param, uid), counts in rows.items()
+    ]
+    # Today's units first, most overdue first; then the history of units with no heir.
+    result.sort(key=lambda r: (r["param"] != "unit", -r["cells"][0][1], r["unit"].name))
+    return result, split
 
 
 @login_required
@@ -83,6 +114,7 @@ def home(request: HttpRequest) -> HttpResponse:
     related = ("lead_unit", "lead_person", "accountable_person")
     overdue = tasks.filter(status=TaskStatus.OVERDUE).select_related(*related).order_by("due_date", "id")
     due_soon = tasks.filter(status=TaskStatus.DUE_SOON).select_related(*related).order_by("due_date", "id")
+    unit_rows, unit_rows_split = _unit_table(tasks, user)
     flagged = None
     if scope.has_role(user, *FOLLOWERS):
         flagged = (
@@ -99,7 +131,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "title": _("Tổng quan"),
             "status_cards": status_cards,
             "total": sum(counts.values()),
-            "unit_rows": _unit_table(tasks, user),
+            "unit_rows": unit_rows,
+            "unit_rows_split": unit_rows_split,
             "status_order": STATUS_ORDER,
             "overdue": overdue[:DASHBOARD_ROWS],
             "overdue_count": counts.get(TaskStatus.OVERDUE.value, 0),

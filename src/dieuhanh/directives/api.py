@@ -155,7 +155,8 @@ class TaskPage(Schema):
 
 
 class TaskQuery(Schema):
-    unit: int | None = None
+    unit: int | None = Field(None, description="Đơn vị chủ trì, các đơn vị trực thuộc và các đơn vị nó kế thừa")
+    lead_unit: int | None = Field(None, description="Đúng đơn vị chủ trì này")
     status: TaskStatus | None = None
     leader: int | None = None
     person: int | None = None

@@ -18,6 +18,7 @@ from dieuhanh.org.scope import expand_units
 @dataclass
 class TaskFilter:
     unit: int | None = None  # lead unit, its sub-units and the units it succeeded
+    lead_unit: int | None = None  # exactly this lead unit
     status: str | None = None  # a TaskStatus value
     leader: int | None = None  # accountable person id
     person: int | None = None  # lead person id
@@ -40,7 +41,7 @@ class TaskFilter:
             if raw in (None, ""):
                 continue
             try:
-                if f.name in ("unit", "leader", "person", "document", "parent"):
+                if f.name in ("unit", "lead_unit", "leader", "person", "document", "parent"):
                     values[f.name] = int(raw)
                 elif f.name in ("due_from", "due_to"):
                     values[f.name] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
@@ -60,6 +61,8 @@ class TaskFilter:
         qs = qs.with_status()
         if self.unit is not None:
             qs = qs.filter(lead_unit_id__in=expand_units([self.unit]))
+        if self.lead_unit is not None:
+            qs = qs.filter(lead_unit_id=self.lead_unit)
         if self.status:
             qs = qs.filter(status=self.status)
         if self.leader is not None:

@@ -57,6 +57,8 @@ class _UnitGraph:
     parents: dict[int, int] = field(default_factory=dict)
     predecessors: dict[int, list[int]] = field(default_factory=dict)
     successors_of_ended: dict[int, list[int]] = field(default_factory=dict)
+    successors: dict[int, list[int]] = field(default_factory=dict)
+    ended: set[int] = field(default_factory=set)
 
 
 _graph_cache: dict[str, Any] = {"key": None, "graph": None}
@@ -93,10 +95,12 @@ def unit_graph() -> _UnitGraph:
             ended.add(uid)
     for pred, succ, share in UnitSuccession.objects.values_list("predecessor_id", "successor_id", "share"):
         graph.predecessors.setdefault(succ, []).append(pred)
+        graph.successors.setdefault(pred, []).append(succ)
         # Follow an abolished unit only into successors that took it whole: a ward split three
         # ways does not hand its city's office the whole of a neighbouring town's new ward.
         if pred in ended and share >= WHOLE:
             graph.successors_of_ended.setdefault(pred, []).append(succ)
+    graph.ended = ended
     _graph_cache.update(key=key, graph=graph)
     return graph
 
@@ -120,6 +124,26 @@ def expand_units(root_ids: Iterable[int]) -> set[int]:
         stack.extend((pred, False) for pred in graph.predecessors.get(uid, ()))
         if forward:
             stack.extend((succ, True) for succ in graph.successors_of_ended.get(uid, ()))
+    return result
+
+
+def heirs(unit_id: int) -> set[int]:
+    """Today's units whose scope covers `unit_id`: the unit itself if it still exists, or the
+    units it passed into (through every succession, whole or in part), for a figure recorded
+    under an abolished unit to roll up under today's. Empty if it has no heir (a district)."""
+    graph = unit_graph()
+    result: set[int] = set()
+    seen: set[int] = set()
+    stack = [unit_id]
+    while stack:
+        uid = stack.pop()
+        if uid in seen:
+            continue
+        seen.add(uid)
+        if uid not in graph.ended:
+            result.add(uid)
+        else:
+            stack.extend(graph.successors.get(uid, ()))
     return result
 
 

@@ -163,3 +163,36 @@ def test_an_outsider_sees_an_empty_dashboard(client, world):
 def test_vietnamese_number_and_date_formats(template, value, expected):
     rendered = Template("{% load dieuhanh %}" + template).render(Context({"v": value}))
     assert rendered == expected
+
+
+def test_dashboard_unit_rows_roll_history_up_and_match_their_lists(world):
+    from django.test import Client
+
+    from dieuhanh.directives.filters import TaskFilter
+
+    world.task(title="Việc năm 2021 của phường Sao Đỏ", lead_unit=world.ward_a_old,
+               assigned_on=dt.date(2021, 3, 1), due_date=dt.date(2021, 12, 31))
+    world.task(title="Việc hôm nay của phường Chu Văn An")
+    world.task(title="Việc cấp thành phố năm 2022", lead_unit=world.city,
+               assigned_on=dt.date(2022, 3, 1), due_date=dt.date(2022, 12, 31))
+    client = Client()
+    client.force_login(world.leader)
+    rows = client.get("/").context["unit_rows"]
+    by_name = {row["unit"].name: row for row in rows}
+    assert set(by_name) == {"Phường Chu Văn An", "Thành phố Chí Linh"}
+    assert by_name["Phường Chu Văn An"]["total"] == 2 and by_name["Phường Chu Văn An"]["param"] == "unit"
+    assert by_name["Thành phố Chí Linh"]["total"] == 1 and by_name["Thành phố Chí Linh"]["param"] == "lead_unit"
+    for row in rows:
+        listed = TaskFilter.from_params({row["param"]: row["unit"].pk}).apply(Task.objects.visible_to(world.leader))
+        assert listed.count() == row["total"]
+
+
+def test_the_interface_is_vietnamese_whatever_the_browser_asks_until_english_is_chosen(world):
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client(headers={"Accept-Language": "en-US,en;q=0.9"})
+    client.force_login(world.office)
+    assert 'lang="vi"' in client.get("/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert 'lang="en"' in client.get("/").content.decode()

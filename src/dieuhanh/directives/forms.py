@@ -105,12 +105,7 @@ def visible_documents(user: Any) -> QuerySet[Document]:
 
 
 def visible_meetings(user: Any) -> QuerySet[Meeting]:
-    """Meetings of organisations in the user's units or above them, as for documents."""
-    units = scope.unit_scope(user)
-    qs = Meeting.objects.select_related("organisation", "conclusion")
-    if units is scope.ALL:
-        return qs
-    return qs.filter(organisation__unit_id__in=units | scope.ancestors(units))
+    return Meeting.objects.visible_to(user).select_related("organisation", "conclusion")
 
 
 def assignable_units(user: Any, roles: tuple[str, ...] = ASSIGNERS) -> QuerySet[AdminUnit]:

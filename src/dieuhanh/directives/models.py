@@ -96,6 +96,17 @@ class Document(models.Model):
         return f"Số: {self.symbol}"
 
 
+class MeetingQuerySet(models.QuerySet["Meeting"]):
+    def visible_to(self, user: Any) -> MeetingQuerySet:
+        """Meetings of organisations in the user's units or above them, as for documents."""
+        from dieuhanh.org import scope
+
+        units = scope.unit_scope(user)
+        if units is scope.ALL:
+            return self.all()
+        return self.filter(organisation__unit_id__in=units | scope.ancestors(units))
+
+
 class Meeting(models.Model):
     """A meeting of a committee whose conclusion assigns tasks."""
 
@@ -112,6 +123,8 @@ class Meeting(models.Model):
         verbose_name="thông báo kết luận",
     )
     summary = models.TextField("nội dung", blank=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on"]

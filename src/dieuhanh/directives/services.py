@@ -152,6 +152,8 @@ def do_create_meeting(
         errors["conclusion"] = ["Thông báo kết luận không thể ban hành trước ngày họp."]
     _raise(errors)
     require(actor, ASSIGNERS, organisation.unit_id, "ghi cuộc họp của cơ quan này")
+    if conclusion is not None and not Document.objects.visible_to(actor).filter(pk=conclusion.pk).exists():
+        raise PermissionDenied("Bạn không có quyền sử dụng văn bản kết luận này.")
     meeting = Meeting.objects.create(
         organisation=organisation, title=title.strip(), held_on=held_on, chair=chair, summary=summary, conclusion=conclusion
     )

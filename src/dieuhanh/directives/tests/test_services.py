@@ -212,3 +212,27 @@ def test_cancelling_records_its_date_and_deciding_document(world):
                    cancelled_on=dt.date(2023, 5, 16))
     task.refresh_from_db()
     assert (task.cancelled_on, task.cancel_document, task.compute_status()) == (dt.date(2023, 5, 16), review, TaskStatus.CANCELLED)
+
+
+def test_meetings_are_scoped_and_cannot_cite_an_invisible_conclusion(world):
+    from dieuhanh.directives.models import Meeting
+    from dieuhanh.directives.services import do_create_meeting
+
+    ward_b_doc = do_create_document(
+        actor=world.office, system="state", kind="TB", number="3", issuer_code="UBND", issuer=world.ward_b_committee,
+        issued_on=TODAY(), title="Thông báo kết luận của phường B",
+    )
+    ward_b_meeting = do_create_meeting(
+        actor=world.office, organisation=world.ward_b_committee, title="Giao ban phường B", held_on=TODAY(),
+        conclusion=ward_b_doc,
+    )
+    assert set(Meeting.objects.visible_to(world.officer_b)) == {ward_b_meeting}
+    assert not Meeting.objects.visible_to(world.officer_a).exists()
+    assert set(Meeting.objects.visible_to(world.leader)) == {ward_b_meeting}
+    world.officer_a.grants.create(role="office", unit=world.ward_a)
+    from dieuhanh.org import scope
+
+    scope.forget(world.officer_a)
+    with pytest.raises(PermissionDenied):
+        do_create_meeting(actor=world.officer_a, organisation=world.ward_a_committee, title="Giao ban phường A",
+                          held_on=TODAY(), conclusion=ward_b_doc)

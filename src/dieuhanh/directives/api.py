@@ -11,7 +11,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, HttpRequest
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
+from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
 from dieuhanh.directives import services
@@ -27,26 +28,28 @@ MAX_PAGE_SIZE = 200
 
 
 # --- schemas --------------------------------------------------------------------------------
+# Responses are plain pydantic models: they validate and document the output without
+# django-ninja's per-attribute ORM wrapper, which cost more than the whole database work.
 
 
-class Ref(Schema):
+class Ref(BaseModel):
     id: int
     name: str
 
 
-class UnitRef(Schema):
+class UnitRef(BaseModel):
     id: int
     code: str
     name: str
 
 
-class DocumentRef(Schema):
+class DocumentRef(BaseModel):
     id: int
     notation: str
     title: str
 
 
-class MilestoneSchema(Schema):
+class MilestoneSchema(BaseModel):
     title: str
     due_date: dt.date
     done_on: dt.date | None = None
@@ -57,7 +60,7 @@ class MilestoneIn(Schema):
     due_date: dt.date
 
 
-class Resources(Schema):
+class Resources(BaseModel):
     budget_vnd: int | None = Field(None, ge=0, description="Kinh phí, đồng")
     staff: int | None = Field(None, ge=0, description="Nhân lực, người")
     note: str = ""
@@ -80,7 +83,7 @@ class TaskIn(Schema):
     meeting: int | None = None
 
 
-class TaskOut(Schema):
+class TaskOut(BaseModel):
     id: int
     code: str
     title: str
@@ -116,7 +119,7 @@ class ReportIn(Schema):
     reported_on: dt.date | None = None
 
 
-class ReportOut(Schema):
+class ReportOut(BaseModel):
     id: int
     task: int
     period: str
@@ -131,7 +134,7 @@ class ReportOut(Schema):
     leader_response: str
 
 
-class AdjustmentOut(Schema):
+class AdjustmentOut(BaseModel):
     version: int
     field: str
     old_value: str
@@ -147,7 +150,7 @@ class TaskDetailOut(TaskOut):
     subtasks: list[int]
 
 
-class TaskPage(Schema):
+class TaskPage(BaseModel):
     count: int
     page: int
     page_size: int
@@ -182,7 +185,7 @@ class DocumentIn(Schema):
     parent: int | None = None
 
 
-class DocumentOut(Schema):
+class DocumentOut(BaseModel):
     id: int
     notation: str
     system: str
@@ -206,7 +209,7 @@ class DocumentQuery(Schema):
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
-class DocumentPage(Schema):
+class DocumentPage(BaseModel):
     count: int
     page: int
     page_size: int

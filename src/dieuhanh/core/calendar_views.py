@@ -5,6 +5,7 @@ day with the document that announced it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 import holidays
 from django.contrib import messages
@@ -95,45 +96,47 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-@require_POST
-def calendar_add(request: HttpRequest) -> HttpResponse:
+def _change(request: HttpRequest, what: str, action: Callable[[dt.date], object], done: str) -> HttpResponse:
+    """Run one administrator's change of the calendar; errors become messages, never a 500."""
     if not _is_admin(request.user):
-        raise PermissionDenied("Chỉ quản trị hệ thống được công bố ngày nghỉ, ngày làm bù.")
+        raise PermissionDenied(f"Chỉ quản trị hệ thống được {what}.")
     day = _parse_date(request.POST.get("date"))
     try:
         if day is None:
             raise ValidationError({"date": ["Ngày không hợp lệ."]})
-        calendar.do_add_calendar_exception(
+        action(day)
+    except ValidationError as exc:
+        for field_errors in exc.message_dict.values():
+            for msg in field_errors:
+                messages.error(request, msg)
+    else:
+        messages.success(request, done.format(day=f"{day:%d/%m/%Y}"))
+    return redirect(f"/lich/?year={day.year if day else timezone.localdate().year}")
+
+
+@login_required
+@require_POST
+def calendar_add(request: HttpRequest) -> HttpResponse:
+    return _change(
+        request,
+        "công bố ngày nghỉ, ngày làm bù",
+        lambda day: calendar.do_add_calendar_exception(
             date=day,
             kind=request.POST.get("kind", ""),
             document_number=request.POST.get("document_number", ""),
             name=request.POST.get("name", ""),
             actor=request.user,
-        )
-    except ValidationError as exc:
-        for field_errors in exc.message_dict.values():
-            for msg in field_errors:
-                messages.error(request, msg)
-    else:
-        messages.success(request, f"Đã ghi ngày {day:%d/%m/%Y} vào lịch.")
-    return redirect(f"/lich/?year={day.year if day else timezone.localdate().year}")
+        ),
+        "Đã ghi ngày {day} vào lịch.",
+    )
 
 
 @login_required
 @require_POST
 def calendar_remove(request: HttpRequest) -> HttpResponse:
-    if not _is_admin(request.user):
-        raise PermissionDenied("Chỉ quản trị hệ thống được sửa lịch.")
-    day = _parse_date(request.POST.get("date"))
-    try:
-        if day is None:
-            raise ValidationError({"date": ["Ngày không hợp lệ."]})
-        calendar.do_remove_calendar_exception(date=day, actor=request.user)
-    except ValidationError as exc:
-        for field_errors in exc.message_dict.values():
-            for msg in field_errors:
-                messages.error(request, msg)
-    else:
-        messages.success(request, f"Đã bỏ ngày {day:%d/%m/%Y} khỏi danh sách công bố.")
-    return redirect(f"/lich/?year={day.year if day else timezone.localdate().year}")
+    return _change(
+        request,
+        "sửa lịch",
+        lambda day: calendar.do_remove_calendar_exception(date=day, actor=request.user),
+        "Đã bỏ ngày {day} khỏi danh sách công bố.",
+    )

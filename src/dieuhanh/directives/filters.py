@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import typing
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -13,6 +14,35 @@ from dieuhanh.core.text import fold
 from dieuhanh.directives.choices import TaskStatus
 from dieuhanh.directives.models import Document, DocumentQuerySet, TaskQuerySet
 from dieuhanh.org.scope import expand_units
+
+
+def _parse(cls: type, params: Any) -> dict[str, Any]:
+    """Convert request parameters to the dataclass's field types (int, date, bool, TaskStatus,
+    str), collecting a Vietnamese message for each value that does not convert."""
+    errors: dict[str, list[str]] = {}
+    values: dict[str, Any] = {}
+    hints = typing.get_type_hints(cls)
+    for f in fields(cls):
+        raw = params.get(f.name)
+        if raw in (None, ""):
+            continue
+        kind = hints[f.name]
+        try:
+            if f.name == "status":
+                values[f.name] = TaskStatus(raw).value
+            elif kind == int | None:
+                values[f.name] = int(raw)
+            elif kind == dt.date | None:
+                values[f.name] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
+            elif kind is bool:
+                values[f.name] = str(raw).lower() in ("1", "true", "on", "yes")
+            else:
+                values[f.name] = str(raw)
+        except ValueError:
+            errors[f.name] = [f"Giá trị không hợp lệ cho bộ lọc “{f.name}”: {raw!r}."]
+    if errors:
+        raise ValidationError(errors)
+    return values
 
 
 @dataclass
@@ -34,28 +64,7 @@ class TaskFilter:
     def from_params(cls, params: Any) -> TaskFilter:
         """Build from a QueryDict / dict of strings; bad values raise a ValidationError that
         names the parameter."""
-        errors: dict[str, list[str]] = {}
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = params.get(f.name)
-            if raw in (None, ""):
-                continue
-            try:
-                if f.name in ("unit", "lead_unit", "leader", "person", "document", "parent"):
-                    values[f.name] = int(raw)
-                elif f.name in ("due_from", "due_to"):
-                    values[f.name] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
-                elif f.name in ("flagged", "top_level"):
-                    values[f.name] = str(raw).lower() in ("1", "true", "on", "yes")
-                elif f.name == "status":
-                    values[f.name] = TaskStatus(raw).value
-                else:
-                    values[f.name] = str(raw)
-            except ValueError:
-                errors[f.name] = [f"Giá trị không hợp lệ cho bộ lọc “{f.name}”: {raw!r}."]
-        if errors:
-            raise ValidationError(errors)
-        return cls(**values)
+        return cls(**_parse(cls, params))
 
     def apply(self, qs: TaskQuerySet) -> TaskQuerySet:
         qs = qs.with_status()
@@ -107,24 +116,7 @@ class DocumentFilter:
 
     @classmethod
     def from_params(cls, params: Any) -> DocumentFilter:
-        errors: dict[str, list[str]] = {}
-        values: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = params.get(f.name)
-            if raw in (None, ""):
-                continue
-            try:
-                if f.name in ("issuer", "parent"):
-                    values[f.name] = int(raw)
-                elif f.name in ("issued_from", "issued_to"):
-                    values[f.name] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
-                else:
-                    values[f.name] = str(raw)
-            except ValueError:
-                errors[f.name] = [f"Giá trị không hợp lệ cho bộ lọc “{f.name}”: {raw!r}."]
-        if errors:
-            raise ValidationError(errors)
-        return cls(**values)
+        return cls(**_parse(cls, params))
 
     def apply(self, qs: DocumentQuerySet) -> DocumentQuerySet:
         if self.kind:

@@ -337,6 +337,22 @@ def _audit(result: LoadResult, actor: Any, what: str) -> None:
 # --- the 2025 units ------------------------------------------------------------------------
 
 
+def _province(r: dict[str, Any], valid_from: Any, valid_to: Any, area_km2: float | None) -> _Unit:
+    return _Unit(
+        code=r["provinceCode"],
+        name=r["province"],
+        short_name=r["provinceShort"] or "",
+        level=UnitLevel.PROVINCE,
+        kind=_kind(_PROVINCE_KINDS, r["province"], "tỉnh"),
+        parent=None,
+        valid_from=valid_from,
+        valid_to=valid_to,
+        latitude=r["provinceLat"],
+        longitude=r["provinceLon"],
+        area_km2=area_km2,
+    )
+
+
 def _current_units(rows: list[dict[str, Any]]) -> tuple[list[_Unit], list[_Unit]]:
     area_by_province: Counter[str] = Counter()
     for r in rows:
@@ -346,20 +362,8 @@ def _current_units(rows: list[dict[str, Any]]) -> tuple[list[_Unit], list[_Unit]
     for r in rows:
         code = r["provinceCode"]
         if code not in provinces:
-            provinces[code] = _Unit(
-                code=code,
-                name=r["province"],
-                short_name=r["provinceShort"] or "",
-                level=UnitLevel.PROVINCE,
-                kind=_kind(_PROVINCE_KINDS, r["province"], "tỉnh"),
-                parent=None,
-                valid_from=REFORM_DATE,
-                valid_to=None,
-                latitude=r["provinceLat"],
-                longitude=r["provinceLon"],
-                # The package has no province area; the sum of its communes' is the province's.
-                area_km2=round(area_by_province[code], 2) or None,
-            )
+            # The package has no province area; the sum of its communes' is the province's.
+            provinces[code] = _province(r, REFORM_DATE, None, round(area_by_province[code], 2) or None)
         communes.append(
             _Unit(
                 code=r["wardCode"],
@@ -405,18 +409,7 @@ def _legacy_units(rows: list[dict[str, Any]]) -> tuple[list[_Unit], list[_Unit],
     for r in rows:
         pcode, dcode = r["provinceCode"], r["districtCode"]
         if pcode not in provinces:
-            provinces[pcode] = _Unit(
-                code=pcode,
-                name=r["province"],
-                short_name=r["provinceShort"] or "",
-                level=UnitLevel.PROVINCE,
-                kind=_kind(_PROVINCE_KINDS, r["province"], "tỉnh"),
-                parent=None,
-                valid_from=None,
-                valid_to=LEGACY_LAST_DAY,
-                latitude=r["provinceLat"],
-                longitude=r["provinceLon"],
-            )
+            provinces[pcode] = _province(r, None, LEGACY_LAST_DAY, None)
         if dcode not in districts:
             districts[dcode] = _Unit(
                 code=dcode,

@@ -5,6 +5,7 @@ DIEUHANH_DATA_DIR   where the SQLite file, the secret key and exports live (defa
 DIEUHANH_DEBUG      1 to enable Django debug pages (never in production)
 DIEUHANH_DEMO       1 when serving the demo city (prints personas; binds 127.0.0.1 only)
 DIEUHANH_ALLOWED_HOSTS  comma-separated host names
+DIEUHANH_FIELD_KEYS  comma-separated Fernet keys for identity fields (default: DATA_DIR/field_keys)
 """
 
 from __future__ import annotations
@@ -31,6 +32,24 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+
+def _field_keys() -> list[str]:
+    """Keys that encrypt denouncers' identities at rest (Fernet). The first encrypts; all decrypt,
+    so a key can be rotated by putting a new one first. Kept outside the database on purpose: a
+    copy of the database alone does not reveal who denounced whom."""
+    if keys := os.environ.get("DIEUHANH_FIELD_KEYS"):
+        return [k.strip() for k in keys.split(",") if k.strip()]
+    path = DATA_DIR / "field_keys"
+    if not path.exists():
+        import base64
+
+        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
+        path.chmod(0o600)
+    return [k.strip() for k in path.read_text().splitlines() if k.strip()]
+
+
+FIELD_ENCRYPTION_KEYS = _field_keys()
 DEBUG = os.environ.get("DIEUHANH_DEBUG") == "1"
 DEMO_MODE = os.environ.get("DIEUHANH_DEMO") == "1"
 ALLOWED_HOSTS = [
@@ -49,6 +68,7 @@ INSTALLED_APPS = [
     "dieuhanh.core",
     "dieuhanh.org",
     "dieuhanh.directives",
+    "dieuhanh.petitions",
     "dieuhanh.demo",
 ]
 

@@ -37,6 +37,27 @@ class World:
     outsider: Any
     admin: Any
     resolution: Any
+    reception_a: Any = None
+    reception_b: Any = None
+    officer_a2: Any = None
+
+    def petition(self, actor: Any = None, **overrides: Any) -> Any:
+        """A valid complaint received by ward A today (override any field)."""
+        from django.utils import timezone
+
+        from dieuhanh.petitions.services import do_receive_petition
+
+        fields: dict[str, Any] = {
+            "kind": "complaint",
+            "field": "land",
+            "subject": "Khiếu nại quyết định thu hồi đất",
+            "content": "Tôi khiếu nại Quyết định thu hồi đất số 12/QĐ-UBND vì chưa bồi thường đúng diện tích.",
+            "unit": self.ward_a,
+            "received_on": timezone.localdate(),
+            "identity": {"name": "Nguyễn Văn Khiếu", "address": "Tổ dân phố 3, phường Chu Văn An", "phone": "0912345678"},
+        }
+        fields.update(overrides)
+        return do_receive_petition(actor=actor or self.reception_a, **fields)
 
     def task(self, actor: Any = None, **overrides: Any) -> Any:
         """A valid "5 rõ" task for ward A (override any field)."""
@@ -119,6 +140,9 @@ def build_world() -> World:
         inspector = user("kiemtra_t", **{Role.INSPECTOR: city})
         outsider = user("nguoingoai_t")
         admin = User.objects.create_superuser(username="admin_t", password=PASSWORD)
+        reception_a = user("tiepdan_a", **{Role.RECEPTION: ward_a})
+        reception_b = user("tiepdan_b", **{Role.RECEPTION: ward_b})
+        officer_a2 = user("phuong_a2", **{Role.UNIT_OFFICER: ward_a})
     resolution = do_create_document(
         actor=office,
         system="party",
@@ -132,7 +156,7 @@ def build_world() -> World:
     return World(
         province_old, city, ward_a_old, ward_b_old, province, ward_a, ward_b, party_committee, ward_a_committee,
         ward_b_committee, leader_person, officer_a_person, officer_b_person, office, leader, officer_a, officer_b,
-        inspector, outsider, admin, resolution,
+        inspector, outsider, admin, resolution, reception_a, reception_b, officer_a2,
     )
 
 

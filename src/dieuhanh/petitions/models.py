@@ -1,0 +1,342 @@
+"""Citizen reception sessions and petitions (the "case" primitive of DESIGN.md).
+
+A petition's identity fields (who wrote it, where they live, how to reach them, their ID
+number, co-signers) are never stored in clear: `identity_enc` holds them encrypted, and only
+`confidentiality.identity_for(user, petition)` opens them, after checking that the user may see
+them and logging the reveal when the petition is confidential (a denunciation). Nothing else —
+search text, audit snapshots, exports, API schemas — reads that column.
+
+State changes go through `services.do_*`; the deadlines come from `deadlines.compute()`, which
+reads the legal rule table and the working-day calendar. `due_on` and `resolve_due_on` are the
+stored results, so lists and sweeps can filter on them in SQL."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
+
+from dieuhanh.core.text import fold
+from dieuhanh.org.models import AdminUnit, Organisation, Person
+from dieuhanh.petitions.choices import (
+    OPEN_STATES,
+    Action,
+    Channel,
+    Complexity,
+    Field,
+    Ineligibility,
+    Kind,
+    Result,
+    SessionKind,
+    State,
+)
+
+
+class ReceptionSessionQuerySet(models.QuerySet["ReceptionSession"]):
+    def visible_to(self, user: Any) -> ReceptionSessionQuerySet:
+        from dieuhanh.org import scope
+
+        if not user.is_authenticated:
+            return self.none()
+        units = scope.unit_scope(user)
+        if units is scope.ALL:
+            return self.all()
+        return self.filter(unit_id__in=units)
+
+
+class ReceptionSession(models.Model):
+    """A citizen reception day of a leader, an ad-hoc reception, or a direct dialogue between the
+    secretary or chairman and residents (Law 42/2013/QH13)."""
+
+    kind = models.CharField("hình thức", max_length=12, choices=SessionKind.choices)
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    held_on = models.DateField("ngày tiếp")
+    host = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="người chủ trì"
+    )
+    host_title = models.CharField("chức vụ người chủ trì", max_length=200, blank=True)
+    place = models.CharField("địa điểm", max_length=300)
+    attendees = models.TextField("thành phần tham dự", blank=True)
+    citizens_count = models.PositiveIntegerField("số lượt công dân", default=0)
+    matters = models.TextField("nội dung công dân nêu", blank=True)
+    answers = models.TextField("ý kiến trả lời, chỉ đạo tại buổi tiếp", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ReceptionSessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = "buổi tiếp công dân"
+        verbose_name_plural = "buổi tiếp công dân"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.held_on:%d/%m/%Y} — {self.place}"
+
+
+class PetitionQuerySet(models.QuerySet["Petition"]):
+    def visible_to(self, user: Any) -> PetitionQuerySet:
+        """Petitions whose matter arises in, or which were received by, a unit in the user's
+        scope, and those the user is assigned to handle. An officer of ward A never sees ward
+        B's petitions."""
+        from dieuhanh.org import scope
+
+        if not user.is_authenticated:
+            return self.none()
+        units = scope.unit_scope(user)
+        if units is scope.ALL:
+            return self.all()
+        handled = PetitionHandler.objects.filter(petition_id=OuterRef("pk"), user_id=user.pk)
+        return self.filter(Q(unit_id__in=units) | Q(receiving_unit_id__in=units) | Exists(handled))
+
+    def open(self) -> PetitionQuerySet:
+        return self.filter(state__in=OPEN_STATES)
+
+    def with_timing(self, today: dt.date | None = None) -> PetitionQuerySet:
+        """`timing`: overdue / due_soon / on_track for open petitions (by the next deadline),
+        on_time / late for resolved ones (by the resolution deadline), none otherwise."""
+        from django.utils import timezone
+
+        from dieuhanh.core import calendar
+
+        today = today or timezone.localdate()
+        soon = calendar.add(today, 3, working=True)
+        return self.annotate(
+            timing=Case(
+                When(state__in=OPEN_STATES, due_on__lt=today, then=Value("overdue")),
+                When(state__in=OPEN_STATES, due_on__lte=soon, then=Value("due_soon")),
+                When(state__in=OPEN_STATES, then=Value("on_track")),
+                When(concluded_on__isnull=False, resolve_due_on__isnull=False,
+                     concluded_on__lte=models.F("resolve_due_on"), then=Value("on_time")),
+                When(concluded_on__isnull=False, resolve_due_on__isnull=False, then=Value("late")),
+                default=Value("none"),
+                output_field=models.CharField(),
+            )
+        )
+
+
+class Petition(models.Model):
+    """A petition (đơn): complaint, denunciation, recommendation, feedback, or several of these.
+    One row per petition received by a body; a transferred petition is closed here and, when the
+    receiving body uses Điều Hành, opens again there with `transferred_from`."""
+
+    receipt_code = models.CharField("mã tra cứu", max_length=12, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField("năm", editable=False)
+    seq = models.PositiveIntegerField("số thứ tự trong sổ", editable=False)
+    channel = models.CharField("nguồn đơn", max_length=12, choices=Channel.choices)
+    session = models.ForeignKey(
+        ReceptionSession, null=True, blank=True, on_delete=models.PROTECT, related_name="petitions",
+        verbose_name="buổi tiếp",
+    )
+    received_on = models.DateField("ngày nhận")
+    dated_on = models.DateField("ngày ghi trên đơn", null=True, blank=True)
+    kind = models.CharField("phân loại theo nội dung", max_length=16, choices=Kind.choices)
+    field = models.CharField("lĩnh vực", max_length=16, choices=Field.choices, default=Field.OTHER)
+    subject = models.CharField("tóm tắt nội dung", max_length=300)
+    content = models.TextField("nội dung đơn")
+    respondent = models.CharField(
+        "người, cơ quan hoặc quyết định bị khiếu nại, tố cáo", max_length=300, blank=True
+    )
+    against_party_member = models.BooleanField("tố cáo đảng viên", default=False)
+    unit = models.ForeignKey(
+        AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="nơi phát sinh vụ việc"
+    )
+    receiving_unit = models.ForeignKey(
+        AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị tiếp nhận"
+    )
+    handling_org = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        verbose_name="cơ quan giải quyết",
+    )
+    place = models.CharField("địa điểm vụ việc", max_length=300, blank=True)
+    lat = models.FloatField("vĩ độ", null=True, blank=True)
+    lon = models.FloatField("kinh độ", null=True, blank=True)
+    signer_count = models.PositiveIntegerField("số người ký đơn", default=1)
+    is_anonymous = models.BooleanField("nặc danh, mạo danh", default=False)
+    confidential = models.BooleanField(
+        "bảo mật danh tính người gửi", default=False, editable=False,
+        help_text="Bật cho đơn tố cáo (Luật Tố cáo Điều 8, 9, 47); không bao giờ tắt lại.",
+    )
+    identity_enc = models.TextField(editable=False, blank=True)
+    eligible = models.BooleanField("đủ điều kiện xử lý", null=True, blank=True)
+    ineligibility = models.CharField("lý do không đủ điều kiện", max_length=20, choices=Ineligibility.choices, blank=True)
+    state = models.CharField("trạng thái", max_length=12, choices=State.choices, default=State.RECEIVED)
+    level = models.PositiveSmallIntegerField("lần giải quyết", default=1)
+    previous = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="later", verbose_name="đơn lần trước"
+    )
+    transferred_from = models.CharField("cơ quan chuyển đơn đến", max_length=300, blank=True)
+    complexity = models.CharField("mức độ phức tạp", max_length=12, choices=Complexity.choices, default=Complexity.NORMAL)
+    remote = models.BooleanField("vùng sâu, vùng xa, đi lại khó khăn", default=False)
+    multi_site = models.BooleanField("phải kiểm tra, xác minh ở nhiều địa điểm", default=False)
+    routed_on = models.DateField("ngày xử lý đơn", null=True, blank=True)
+    accepted_on = models.DateField("ngày thụ lý", null=True, blank=True)
+    transferred_to = models.CharField("chuyển đến cơ quan", max_length=300, blank=True)
+    extensions = models.PositiveSmallIntegerField("số lần gia hạn", default=0)
+    suspended_on = models.DateField("ngày tạm đình chỉ", null=True, blank=True)
+    suspended_days = models.PositiveIntegerField("số ngày tạm đình chỉ", default=0)
+    concluded_on = models.DateField("ngày kết luận, quyết định", null=True, blank=True)
+    result = models.CharField("kết quả giải quyết", max_length=16, choices=Result.choices, blank=True)
+    conclusion = models.TextField("nội dung kết luận, quyết định", blank=True)
+    decision_number = models.CharField("số quyết định, kết luận", max_length=60, blank=True)
+    decision_sent_on = models.DateField("ngày gửi quyết định", null=True, blank=True)
+    closed_on = models.DateField("ngày kết thúc", null=True, blank=True)
+    due_on = models.DateField("hạn gần nhất", null=True, blank=True, db_index=True)
+    due_rule = models.CharField("quy tắc của hạn gần nhất", max_length=60, blank=True)
+    resolve_due_on = models.DateField("hạn giải quyết", null=True, blank=True)
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats", verbose_name="trùng với đơn"
+    )
+    duplicate_score = models.FloatField(null=True, blank=True, editable=False)
+    is_over_level = models.BooleanField("vượt cấp", default=False)
+    is_prolonged = models.BooleanField("kéo dài", default=False)
+    flag_notes = models.CharField("căn cứ đánh dấu", max_length=500, blank=True)
+    handlers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="PetitionHandler", through_fields=("petition", "user"),
+        related_name="handled_petitions", blank=True,
+    )
+    task = models.ForeignKey(
+        "directives.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="petitions",
+        verbose_name="nhiệm vụ giao từ đơn",
+    )
+    search_text = models.TextField(editable=False, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PetitionQuerySet.as_manager()
+
+    # Fields audit snapshots may contain (never `identity_enc`).
+    AUDIT_FIELDS = [
+        "state", "kind", "field", "subject", "unit", "receiving_unit", "handling_org", "channel", "received_on",
+        "eligible", "ineligibility", "level", "complexity", "remote", "multi_site", "routed_on", "accepted_on",
+        "transferred_to", "extensions", "suspended_on", "suspended_days", "concluded_on", "result",
+        "decision_number", "decision_sent_on", "closed_on", "due_on", "due_rule", "resolve_due_on",
+        "confidential", "duplicate_of", "is_over_level", "is_prolonged", "task",
+    ]
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["receiving_unit", "year", "seq"], name="petition_register_number"),
+        ]
+        indexes = [
+            models.Index(fields=["state", "due_on"]),
+            models.Index(fields=["unit", "received_on"]),
+            models.Index(fields=["receiving_unit", "received_on"]),
+        ]
+        verbose_name = "đơn"
+        verbose_name_plural = "đơn"
+
+    def __str__(self) -> str:
+        return f"Đơn số {self.number}: {self.subject}"
+
+    @property
+    def number(self) -> str:
+        """Register number (số vào sổ): sequence within the receiving unit's year."""
+        return f"{self.seq}/{self.year}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_STATES
+
+    @property
+    def is_group(self) -> bool:
+        """A "many people" petition: five or more signers (Circular 05/2021)."""
+        return self.signer_count >= 5
+
+    def refresh_search_text(self, identity: dict[str, Any] | None = None) -> None:
+        """The folded search text. The petitioner's name goes in only when the petition is not
+        confidential, so searching a denouncer's name finds nothing for anyone."""
+        parts = [self.number, self.receipt_code, self.subject, self.content, self.respondent, self.place]
+        if identity and not self.confidential:
+            parts += [identity.get("name", ""), identity.get("address", "")]
+        self.search_text = fold(" ".join(p for p in parts if p))
+
+    def timing(self, today: dt.date | None = None) -> str:
+        from django.utils import timezone
+
+        from dieuhanh.core import calendar
+
+        today = today or timezone.localdate()
+        if self.state in OPEN_STATES:
+            if self.due_on is None:
+                return "on_track"
+            if self.due_on < today:
+                return "overdue"
+            return "due_soon" if self.due_on <= calendar.add(today, 3, working=True) else "on_track"
+        if self.concluded_on and self.resolve_due_on:
+            return "on_time" if self.concluded_on <= self.resolve_due_on else "late"
+        return "none"
+
+
+class PetitionHandler(models.Model):
+    """Who is assigned to handle a petition. For a denunciation, only these users see the
+    denouncer's identity."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    assigned_on = models.DateField()
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["petition", "user"], name="petition_handler_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.petition_id}"
+
+
+class PetitionStep(models.Model):
+    """One step of a petition's history, with the deadline it set and its legal basis."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="steps")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    on = models.DateField("ngày")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
+    actor_name = models.CharField(max_length=150, blank=True)
+    from_state = models.CharField(max_length=12, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=12, choices=State.choices, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    legal_basis = models.CharField("căn cứ pháp lý", max_length=300, blank=True)
+    document_number = models.CharField("số văn bản", max_length=60, blank=True)
+    due_on = models.DateField("hạn mới", null=True, blank=True)
+
+    class Meta:
+        ordering = ["on", "id"]
+        verbose_name = "bước xử lý đơn"
+        verbose_name_plural = "bước xử lý đơn"
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.on:%d/%m/%Y}"
+
+
+class Attachment(models.Model):
+    """A file sent with a petition. Its name and bytes are encrypted at rest; for a confidential
+    petition they are served only to its handlers (a scan of a signed denunciation shows the
+    denouncer's handwriting)."""
+
+    petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
+    name_enc = models.TextField(editable=False)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    data_enc = models.BinaryField(editable=False)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    MAX_BYTES = 10 * 1024 * 1024
+
+    class Meta:
+        verbose_name = "tệp đính kèm"
+        verbose_name_plural = "tệp đính kèm"
+
+    def __str__(self) -> str:
+        return f"Tệp #{self.pk} ({self.size} byte)"

@@ -1,0 +1,709 @@
+"""Every change to reception sessions and petitions goes through a `do_*` function here. Each
+checks the actor's role over the petition's unit, validates with Vietnamese messages that name
+the field, writes in one transaction with its history step and audit event, and recomputes the
+deadlines from the legal rule table. Views, API v1, Open311, the demo loader and the CLI call
+these.
+
+The workflow is declared in `TRANSITIONS`: for each action, the states it may start from, the
+state it leads to, and who may take it (routing staff, or the petition's handlers and the
+leaders over it)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from dieuhanh.core import audit
+from dieuhanh.core.legal_rules import rule_for
+from dieuhanh.core.permissions import LEADERS, may
+from dieuhanh.org.choices import OrganisationKind, Role
+from dieuhanh.org.models import AdminUnit, Organisation, Person
+from dieuhanh.petitions import crypto, deadlines
+from dieuhanh.petitions.choices import (
+    RESULTS_BY_KIND,
+    Action,
+    Channel,
+    Complexity,
+    Field,
+    Ineligibility,
+    Kind,
+    Result,
+    SessionKind,
+    State,
+)
+from dieuhanh.petitions.confidentiality import IDENTITY_KEYS
+from dieuhanh.petitions.models import Attachment, Petition, PetitionHandler, PetitionStep, ReceptionSession
+
+RECEIVERS = (Role.RECEPTION, Role.OFFICE, Role.LEADER, Role.ADMIN)
+ROUTERS = RECEIVERS
+PARTY_BODIES = (OrganisationKind.PARTY_COMMITTEE, OrganisationKind.PARTY_CELL)
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple[str, ...]
+    target: str | None  # None: the state does not change
+    who: str  # "routers" or "handlers"
+
+
+TRANSITIONS: dict[str, Transition] = {
+    Action.CLASSIFY: Transition((State.RECEIVED,), None, "routers"),
+    Action.ASSIGN: Transition((State.RECEIVED, State.ACCEPTED, State.VERIFYING, State.SUSPENDED, State.CONCLUDED),
+                              None, "routers"),
+    Action.ACCEPT: Transition((State.RECEIVED,), State.ACCEPTED, "routers"),
+    Action.TRANSFER: Transition((State.RECEIVED,), State.TRANSFERRED, "routers"),
+    Action.GUIDE: Transition((State.RECEIVED,), State.GUIDED, "routers"),
+    Action.ARCHIVE: Transition((State.RECEIVED,), State.FILED, "routers"),
+    Action.VERIFY: Transition((State.ACCEPTED,), State.VERIFYING, "handlers"),
+    Action.EXTEND: Transition((State.ACCEPTED, State.VERIFYING), None, "handlers"),
+    Action.SUSPEND: Transition((State.ACCEPTED, State.VERIFYING), State.SUSPENDED, "handlers"),
+    Action.RESUME: Transition((State.SUSPENDED,), State.VERIFYING, "handlers"),
+    Action.CONCLUDE: Transition((State.ACCEPTED, State.VERIFYING), State.CONCLUDED, "handlers"),
+    Action.SEND_DECISION: Transition((State.CONCLUDED,), State.RESOLVED, "handlers"),
+    Action.TERMINATE: Transition((State.ACCEPTED, State.VERIFYING, State.SUSPENDED), State.TERMINATED, "handlers"),
+}
+
+
+def allowed_actions(user: Any, p: Petition) -> list[str]:
+    """The actions `user` may take on `p` now (for buttons and the API)."""
+    out = []
+    for action, t in TRANSITIONS.items():
+        if p.state in t.sources and _may_act(user, p, t.who):
+            out.append(str(action))
+    if p.kind == Kind.COMPLAINT and p.level == 1 and p.state in (State.RESOLVED, State.CONCLUDED) and _may_act(
+        user, p, "routers"
+    ):
+        out.append(str(Action.SECOND_COMPLAINT))
+    if p.task_id is None and p.state in (State.ACCEPTED, State.VERIFYING) and _may_act(user, p, "routers"):
+        out.append(str(Action.MAKE_TASK))
+    return out
+
+
+# --- helpers -------------------------------------------------------------------------------
+
+
+def _fmt(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else ""
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _may_act(user: Any, p: Petition, who: str) -> bool:
+    if who == "routers":
+        return may(user, ROUTERS, p.receiving_unit_id)
+    if user is not None and user.is_authenticated and p.assignments.filter(user_id=user.pk).exists():
+        return True
+    return may(user, LEADERS, p.receiving_unit_id)
+
+
+def _check_transition(actor: Any, p: Petition, action: str) -> Transition:
+    t = TRANSITIONS[action]
+    if p.state not in t.sources:
+        raise ValidationError(
+            {"state": [f"Không thể «{Action(action).label.lower()}» đơn đang ở trạng thái «{State(p.state).label}»."]}
+        )
+    if not _may_act(actor, p, t.who):
+        who = "cán bộ tiếp công dân, văn phòng hoặc lãnh đạo" if t.who == "routers" else "người được giao xử lý hoặc lãnh đạo"
+        raise PermissionDenied(f"Chỉ {who} của đơn vị tiếp nhận mới được «{Action(action).label.lower()}» đơn này.")
+    return t
+
+
+def _last_step_day(p: Petition) -> dt.date:
+    last = p.steps.order_by("-on", "-id").values_list("on", flat=True).first()
+    return max(filter(None, [last, p.received_on]))
+
+
+def _check_day(p: Petition, on: dt.date | None, field: str, label: str) -> dt.date:
+    today = timezone.localdate()
+    on = on or today
+    if on > today:
+        raise ValidationError({field: [f"{label} ({_fmt(on)}) không được sau ngày hôm nay ({_fmt(today)})."]})
+    if on < p.received_on:
+        raise ValidationError(
+            {field: [f"{label} ({_fmt(on)}) không được trước ngày nhận đơn ({_fmt(p.received_on)})."]}
+        )
+    last = _last_step_day(p)
+    if on < last:
+        raise ValidationError({field: [f"{label} ({_fmt(on)}) không được trước bước xử lý gần nhất ({_fmt(last)})."]})
+    return on
+
+
+def _step(
+    p: Petition, actor: Any, action: str, on: dt.date, from_state: str, *, note: str = "", legal_basis: str = "",
+    document_number: str = "", before: dict[str, Any] | None = None,
+) -> PetitionStep:
+    deadlines.refresh(p)
+    p.save()
+    step = PetitionStep.objects.create(
+        petition=p, action=action, on=on, actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor_name=actor.get_username() if getattr(actor, "is_authenticated", False) else str(actor or "hệ thống"),
+        from_state=from_state, to_state=p.state, note=note, legal_basis=legal_basis, document_number=document_number,
+        due_on=p.due_on,
+    )
+    audit.record(
+        actor=actor, action=action, obj=p, before=before,
+        after={**audit.snapshot(p, Petition.AUDIT_FIELDS), "ghi chú": note, "căn cứ": legal_basis},
+    )
+    return step
+
+
+def _identity(data: dict[str, Any] | None) -> dict[str, Any]:
+    data = data or {}
+    out: dict[str, Any] = {}
+    for key in IDENTITY_KEYS:
+        value = data.get(key)
+        if key == "co_signers":
+            out[key] = [str(v).strip() for v in (value or []) if str(v).strip()]
+        else:
+            out[key] = str(value or "").strip()
+    return out
+
+
+def _new_receipt_code() -> str:
+    while True:
+        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+        if not Petition.objects.filter(receipt_code=code).exists():
+            return code
+
+
+def _before(p: Petition) -> dict[str, Any]:
+    return audit.snapshot(p, Petition.AUDIT_FIELDS)
+
+
+# --- reception sessions ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_session(
+    *, actor: Any, kind: str, unit: AdminUnit | None, held_on: dt.date | None, place: str, host: Person | None = None,
+    host_title: str = "", attendees: str = "", citizens_count: int = 0, matters: str = "", answers: str = "",
+) -> ReceptionSession:
+    errors: dict[str, list[str]] = {}
+    if kind not in SessionKind.values:
+        errors["kind"] = ["Chọn hình thức tiếp: định kỳ, đột xuất hoặc đối thoại trực tiếp."]
+    if unit is None:
+        errors["unit"] = ["Thiếu đơn vị tổ chức buổi tiếp."]
+    if held_on is None:
+        errors["held_on"] = ["Thiếu ngày tiếp."]
+    elif held_on > timezone.localdate():
+        errors["held_on"] = [f"Ngày tiếp ({_fmt(held_on)}) chưa đến: chỉ ghi buổi tiếp đã diễn ra."]
+    if not (place or "").strip():
+        errors["place"] = ["Thiếu địa điểm tiếp."]
+    if host is None and not host_title.strip():
+        errors["host"] = ["Thiếu người chủ trì buổi tiếp."]
+    if citizens_count < 0:
+        errors["citizens_count"] = ["Số lượt công dân không được âm."]
+    _raise(errors)
+    if not may(actor, RECEIVERS, unit.pk):  # type: ignore[union-attr]
+        raise PermissionDenied("Bạn không có quyền ghi buổi tiếp công dân của đơn vị này.")
+    session = ReceptionSession.objects.create(
+        kind=kind, unit=unit, held_on=held_on, host=host, host_title=host_title.strip(), place=place.strip(),
+        attendees=attendees.strip(), citizens_count=citizens_count, matters=matters.strip(), answers=answers.strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(actor=actor, action="create", obj=session, after=audit.snapshot(session))
+    return session
+
+
+# --- receiving --------------------------------------------------------------------------------
+
+
+def _validate_new(
+    *, kind: str, field: str, channel: str, subject: str, content: str, unit: AdminUnit | None,
+    received_on: dt.date | None, dated_on: dt.date | None, identity: dict[str, Any], is_anonymous: bool,
+    signer_count: int, lat: float | None, lon: float | None,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if kind not in Kind.values:
+        errors["kind"] = ["Phân loại đơn phải là khiếu nại, tố cáo, kiến nghị, phản ánh hoặc đơn nhiều nội dung."]
+    if field not in Field.values:
+        errors["field"] = ["Lĩnh vực không hợp lệ."]
+    if channel not in Channel.values:
+        errors["channel"] = ["Nguồn đơn không hợp lệ."]
+    if not (content or "").strip():
+        errors["content"] = ["Thiếu nội dung đơn: ghi rõ sự việc, yêu cầu của người gửi."]
+    elif len(content.strip()) < 10:
+        errors["content"] = ["Nội dung đơn quá ngắn (dưới 10 ký tự): ghi rõ sự việc, yêu cầu của người gửi."]
+    if subject and len(subject) > 300:
+        errors["subject"] = ["Tóm tắt nội dung dài quá 300 ký tự."]
+    if unit is None:
+        errors["unit"] = ["Thiếu nơi phát sinh vụ việc (phường, xã)."]
+    if received_on is None:
+        errors["received_on"] = ["Thiếu ngày nhận đơn."]
+    elif received_on > today:
+        errors["received_on"] = [f"Ngày nhận đơn ({_fmt(received_on)}) không được sau ngày hôm nay."]
+    if dated_on and received_on and dated_on > received_on:
+        errors["dated_on"] = [f"Ngày ghi trên đơn ({_fmt(dated_on)}) sau ngày nhận đơn ({_fmt(received_on)})."]
+    if not is_anonymous and not identity.get("name"):
+        errors["name"] = ["Thiếu họ tên người gửi đơn (đơn không ghi tên là đơn nặc danh: đánh dấu nặc danh)."]
+    if signer_count < 1:
+        errors["signer_count"] = ["Số người ký đơn ít nhất là 1."]
+    if (lat is None) != (lon is None):
+        errors["lat"] = ["Vị trí cần cả vĩ độ và kinh độ."]
+    if lat is not None and not -90 <= lat <= 90:
+        errors["lat"] = ["Vĩ độ phải trong khoảng −90 đến 90."]
+    if lon is not None and not -180 <= lon <= 180:
+        errors["lon"] = ["Kinh độ phải trong khoảng −180 đến 180."]
+    _raise(errors)
+
+
+def _next_seq(receiving_unit: AdminUnit, year: int) -> int:
+    top = Petition.objects.filter(receiving_unit=receiving_unit, year=year).aggregate(m=Max("seq"))["m"]
+    return (top or 0) + 1
+
+
+def do_receive_petition(
+    *, actor: Any, kind: str, content: str, unit: AdminUnit | None, received_on: dt.date | None = None,
+    receiving_unit: AdminUnit | None = None, channel: str = Channel.DESK, field: str = Field.OTHER,
+    subject: str = "", respondent: str = "", identity: dict[str, Any] | None = None, is_anonymous: bool = False,
+    signer_count: int = 1, dated_on: dt.date | None = None, session: ReceptionSession | None = None,
+    transferred_from: str = "", against_party_member: bool = False, place: str = "", lat: float | None = None,
+    lon: float | None = None, handling_org: Organisation | None = None, confidential: bool = False,
+    attachments: list[tuple[str, str, bytes]] | None = None, public: bool = False,
+) -> Petition:
+    """Record a petition received at the desk, by post, online, at a session, or transferred in.
+    `public=True` is a citizen filing online without an account (actor None): then the unit
+    itself is the receiving unit and no role is required."""
+    received_on = received_on or timezone.localdate()
+    identity = _identity(identity)
+    subject = (subject or "").strip() or " ".join((content or "").split())[:120]
+    _validate_new(
+        kind=kind, field=field, channel=channel, subject=subject, content=content, unit=unit, received_on=received_on,
+        dated_on=dated_on, identity=identity, is_anonymous=is_anonymous, signer_count=signer_count, lat=lat, lon=lon,
+    )
+    receiving_unit = receiving_unit or unit
+    if not public and not may(actor, RECEIVERS, receiving_unit.pk):  # type: ignore[union-attr]
+        raise PermissionDenied("Bạn không có quyền tiếp nhận đơn cho đơn vị này.")
+    if session is not None and session.unit_id != receiving_unit.pk:  # type: ignore[union-attr]
+        raise ValidationError({"session": ["Buổi tiếp thuộc đơn vị khác với đơn vị tiếp nhận đơn."]})
+    for name, _type, data in attachments or []:
+        if len(data) > Attachment.MAX_BYTES:
+            raise ValidationError({"attachments": [f"Tệp «{name}» lớn hơn 10 MB."]})
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                p = Petition(
+                    receipt_code=_new_receipt_code(), year=received_on.year,
+                    seq=_next_seq(receiving_unit, received_on.year),  # type: ignore[arg-type]
+                    channel=channel, session=session, received_on=received_on, dated_on=dated_on, kind=kind,
+                    field=field, subject=subject, content=content.strip(), respondent=respondent.strip(),
+                    against_party_member=against_party_member, unit=unit, receiving_unit=receiving_unit,
+                    handling_org=handling_org, place=place.strip(), lat=lat, lon=lon, signer_count=signer_count,
+                    is_anonymous=is_anonymous, transferred_from=transferred_from.strip(),
+                    confidential=confidential or kind == Kind.DENUNCIATION,
+                    identity_enc=crypto.encrypt_json(identity),
+                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                )
+                p.refresh_search_text(identity)
+                deadlines.refresh(p)
+                p.save()
+                for name, content_type, data in attachments or []:
+                    Attachment.objects.create(
+                        petition=p, name_enc=crypto.encrypt_bytes(name.encode()).decode(),
+                        content_type=content_type or "application/octet-stream", size=len(data),
+                        data_enc=crypto.encrypt_bytes(data),
+                    )
+                from dieuhanh.petitions import detection
+
+                detection.flag_new(p, identity)
+                _step(p, actor, Action.RECEIVE, received_on, "", note=Channel(channel).label)
+                return p
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def do_classify(
+    *, actor: Any, petition: Petition, kind: str | None = None, field: str | None = None,
+    eligible: bool | None = None, ineligibility: str = "", complexity: str | None = None,
+    remote: bool | None = None, multi_site: bool | None = None, against_party_member: bool | None = None,
+    handling_org: Organisation | None = None, note: str = "",
+) -> Petition:
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        _check_transition(actor, p, Action.CLASSIFY)
+        before = _before(p)
+        errors: dict[str, list[str]] = {}
+        if kind is not None and kind not in Kind.values:
+            errors["kind"] = ["Phân loại đơn không hợp lệ."]
+        if field is not None and field not in Field.values:
+            errors["field"] = ["Lĩnh vực không hợp lệ."]
+        if complexity is not None and complexity not in Complexity.values:
+            errors["complexity"] = ["Mức độ phức tạp không hợp lệ."]
+        if eligible is False and ineligibility not in Ineligibility.values:
+            errors["ineligibility"] = ["Đơn không đủ điều kiện phải ghi lý do."]
+        _raise(errors)
+        if kind is not None:
+            p.kind = kind
+        if field is not None:
+            p.field = field
+        if eligible is not None:
+            p.eligible = eligible
+            p.ineligibility = ineligibility if eligible is False else ""
+        if complexity is not None:
+            p.complexity = complexity
+        if remote is not None:
+            p.remote = remote
+        if multi_site is not None:
+            p.multi_site = multi_site
+        if against_party_member is not None:
+            p.against_party_member = against_party_member
+        if handling_org is not None:
+            p.handling_org = handling_org
+        if p.kind == Kind.DENUNCIATION:
+            p.confidential = True  # never switched off again
+        p.refresh_search_text(crypto.decrypt_json(p.identity_enc))
+        _step(p, actor, Action.CLASSIFY, timezone.localdate(), p.state, note=note, before=before)
+        return p
+
+
+def do_assign(*, actor: Any, petition: Petition, users: list[Any], on: dt.date | None = None) -> Petition:
+    """Assign the officers who handle the petition. They alone see a denouncer's identity."""
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        _check_transition(actor, p, Action.ASSIGN)
+        if not users:
+            raise ValidationError({"handlers": ["Chọn ít nhất một người xử lý."]})
+        on = on or timezone.localdate()
+        for u in users:
+            if not Petition.objects.visible_to(u).filter(pk=p.pk).exists() and not may(
+                u, (Role.RECEPTION, Role.UNIT_OFFICER, Role.INSPECTOR, *LEADERS), p.receiving_unit_id
+            ):
+                raise ValidationError({"handlers": [f"{u.get_username()} không thuộc đơn vị xử lý đơn này."]})
+        added = []
+        for u in users:
+            _, created = PetitionHandler.objects.get_or_create(
+                petition=p, user=u, defaults={"assigned_on": on, "assigned_by": actor}
+            )
+            if created:
+                added.append(u.get_username())
+        _step(p, actor, Action.ASSIGN, on, p.state, note="Giao xử lý: " + ", ".join(added or ["(không đổi)"]))
+        return p
+
+
+def do_accept(
+    *, actor: Any, petition: Petition, on: dt.date | None = None, handlers: list[Any] | None = None,
+    complexity: str | None = None, remote: bool | None = None, document_number: str = "", note: str = "",
+) -> Petition:
+    """Accept (thụ lý) a petition within the body's competence; the resolution period starts."""
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        _check_transition(actor, p, Action.ACCEPT)
+        on = _check_day(p, on, "accepted_on", "Ngày thụ lý")
+        errors: dict[str, list[str]] = {}
+        if p.eligible is False:
+            errors["eligible"] = [f"Đơn không đủ điều kiện thụ lý: {Ineligibility(p.ineligibility).label}."]
+        if p.kind == Kind.DENUNCIATION and p.is_anonymous:
+            errors["is_anonymous"] = [
+                "Tố cáo nặc danh, mạo danh không được thụ lý giải quyết như tố cáo (Luật Tố cáo, Điều 25); "
+                "lưu đơn hoặc chuyển làm căn cứ thanh tra, kiểm tra."
+            ]
+        if p.kind == Kind.DENUNCIATION and p.against_party_member and (
+            p.handling_org is None or p.handling_org.kind not in PARTY_BODIES
+        ):
+            errors["handling_org"] = [
+                "Tố cáo đảng viên phải chuyển cho tổ chức đảng có thẩm quyền (cấp uỷ, uỷ ban kiểm tra), "
+                "không thụ lý tại cơ quan nhà nước."
+            ]
+        if p.kind == Kind.MIXED:
+            errors["kind"] = ["Đơn nhiều nội dung: phân loại lại từng nội dung trước khi thụ lý."]
+        _raise(errors)
+        before = _before(p)
+        if complexity is not None:
+            p.complexity = complexity
+        if remote is not None:
+            p.remote = remote
+        p.state, p.accepted_on, p.routed_on, p.eligible = State.ACCEPTED, on, on, True
+        if handlers:
+            for u in handlers:
+                PetitionHandler.objects.get_or_create(petition=p, user=u, defaults={"assigned_on": on, "assigned_by": actor})
+        _step(p, actor, Action.ACCEPT, on, State.RECEIVED, note=note, document_number=document_number, before=before)
+        return p
+
+
+def _route_out(
+    actor: Any, petition: Petition, action: str, on: dt.date | None, note: str, *, target: str = "",
+    ineligibility: str = "",
+) -> Petition:
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        t = _check_transition(actor, p, action)
+        on = _check_day(p, on, "routed_on", "Ngày xử lý đơn")
+        before = _before(p)
+        p.state, p.routed_on, p.closed_on = t.target, on, on  # type: ignore[assignment]
+        if action == Action.TRANSFER:
+            p.transferred_to = target
+        if ineligibility:
+            p.eligible, p.ineligibility = False, ineligibility
+        _step(p, actor, action, on, State.RECEIVED, note=note, before=before)
+        return p
+
+
+def do_transfer(*, actor: Any, petition: Petition, to: str, on: dt.date | None = None, note: str = "") -> Petition:
+    """Transfer a petition outside the body's competence to the competent body — once only."""
+    errors: dict[str, list[str]] = {}
+    if not (to or "").strip():
+        errors["transferred_to"] = ["Thiếu cơ quan có thẩm quyền nhận đơn chuyển."]
+    if petition.channel == Channel.TRANSFERRED or petition.transferred_from:
+        errors["transferred_to"] = [
+            f"Đơn này do {petition.transferred_from or 'cơ quan khác'} chuyển đến: đơn không thuộc thẩm quyền "
+            "chỉ được chuyển một lần (Thông tư 05/2021/TT-TTCP); hướng dẫn công dân hoặc lưu đơn."
+        ]
+    _raise(errors)
+    return _route_out(actor, petition, Action.TRANSFER, on, note, target=to.strip())
+
+
+def do_guide(*, actor: Any, petition: Petition, note: str, on: dt.date | None = None) -> Petition:
+    if not (note or "").strip():
+        raise ValidationError({"note": ["Ghi rõ đã hướng dẫn công dân gửi đơn đến cơ quan nào."]})
+    return _route_out(actor, petition, Action.GUIDE, on, note.strip())
+
+
+def do_archive(*, actor: Any, petition: Petition, reason: str, note: str = "", on: dt.date | None = None) -> Petition:
+    """File a petition without handling it (anonymous, duplicate already answered, ...)."""
+    if reason not in Ineligibility.values:
+        raise ValidationError({"reason": ["Chọn lý do lưu đơn."]})
+    label = Ineligibility(reason).label
+    return _route_out(actor, petition, Action.ARCHIVE, on, f"{label}. {note}".strip(), ineligibility=reason)
+
+
+def do_verify(*, actor: Any, petition: Petition, on: dt.date | None = None, note: str = "",
+              document_number: str = "") -> Petition:
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        _check_transition(actor, p, Action.VERIFY)
+        on = _check_day(p, on, "on", "Ngày bắt đầu xác minh")
+        before = _before(p)
+        p.state = State.VERIFYING
+        _step(p, actor, Action.VERIFY, on, State.ACCEPTED, note=note, document_number=document_number, before=before)
+        return p
+
+
+def do_extend(
+    *, actor: Any, petition: Petition, legal_basis: str, reason: str = "", on: dt.date | None = None,
+    complexity: str | None = None, document_number: str = "",
+) -> Petition:
+    """Extend the resolution period. A denunciation may be extended once when complex and twice
+    when especially complex, 30 days each (Law on Denunciations Art 30). A complaint has no
+    extension as such: recognising it as complex moves it to the longer period (Art 28, 37)."""
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        _check_transition(actor, p, Action.EXTEND)
+        on = _check_day(p, on, "on", "Ngày gia hạn")
+        errors: dict[str, list[str]] = {}
+        if not (legal_basis or "").strip():
+            errors["legal_basis"] = ["Thiếu căn cứ pháp lý của việc gia hạn."]
+        if complexity is not None and complexity not in Complexity.values:
+            errors["complexity"] = ["Mức độ phức tạp không hợp lệ."]
+        _raise(errors)
+        before = _before(p)
+        new_complexity = complexity or p.complexity
+        if p.kind == Kind.DENUNCIATION:
+            if new_complexity == Complexity.NORMAL:
+                new_complexity = Complexity.COMPLEX
+            allowed = 2 if new_complexity == Complexity.VERY_COMPLEX else 1
+            if p.extensions >= allowed:
+                raise ValidationError({"extensions": [
+                    f"Đã gia hạn {p.extensions} lần: vụ việc {Complexity(new_complexity).label.lower()} chỉ được gia "
+                    f"hạn tối đa {allowed} lần (Luật Tố cáo, Điều 30)."
+                ]})
+            p.extensions += 1
+        elif p.kind == Kind.COMPLAINT:
+            if p.complexity != Complexity.NORMAL:
+                raise ValidationError({"complexity": [
+                    "Khiếu nại đã được xác định là phức tạp: thời hạn giải quyết đã là thời hạn dài nhất (Luật Khiếu "
+                    "nại, Điều 28, 37)."
+                ]})
+            if new_complexity == Complexity.NORMAL:
+                new_complexity = Complexity.COMPLEX
+        else:
+            raise ValidationError({"kind": ["Kiến nghị, phản ánh không có gia hạn theo luật."]})
+        p.complexity = new_complexity
+        old_due = p.resolve_due_on
+        deadlines.refresh(p)
+        if old_due is not None and p.resolve_due_on is not None and p.resolve_due_on <= old_due:
+            raise ValidationError({"resolve_due_on": ["Gia hạn phải kéo dài thời hạn giải quyết."]})
+        note = f"Hạn giải quyết mới {_fmt(p.resolve_due_on)} (trước đó {_fmt(old_due)}). {reason}".strip()
+        _step(p, actor, Action.EXTEND, on, p.state, note=note, legal_basis=legal_basis.strip(),
+              document_number=document_number, before=before)
+        return p
+
+
+def do_suspend(*, actor: Any, petition: Petition, legal_basis: str, reason: str, on: dt.date | None = None,
+               document_number: str = "") -> Petition:
+    """Suspend resolution (e.g. waiting for another body's result); the period stops running."""
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        t = _check_transition(actor, p, Action.SUSPEND)
+        on = _check_day(p, on, "suspended_on", "Ngày tạm đình chỉ")
+        errors: dict[str, list[str]] = {}
+        if not (legal_basis or "").strip():
+            errors["legal_basis"] = ["Thiếu căn cứ pháp lý của việc tạm đình chỉ."]
+        if not (reason or "").strip():
+            errors["reason"] = ["Thiếu lý do tạm đình chỉ."]
+        _raise(errors)
+        before = _before(p)
+        from_state = p.state
+        p.state, p.suspended_on = t.target, on  # type: ignore[assignment]
+        _step(p, actor, Action.SUSPEND, on, from_state, note=reason, legal_basis=legal_basis,
+              document_number=document_number, before=before)
+        return p
+
+
+def do_resume(*, actor: Any, petition: Petition, on: dt.date | None = None, note: str = "") -> Petition:
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        _check_transition(actor, p, Action.RESUME)
+        on = _check_day(p, on, "on", "Ngày tiếp tục giải quyết")
+        before = _before(p)
+        p.suspended_days += (on - p.suspended_on).days if p.suspended_on else 0
+        p.state, p.suspended_on = State.VERIFYING, None
+        _step(p, actor, Action.RESUME, on, State.SUSPENDED, note=note, before=before)
+        return p
+
+
+def do_conclude(
+    *, actor: Any, petition: Petition, result: str, conclusion: str, on: dt.date | None = None,
+    decision_number: str = "",
+) -> Petition:
+    """The decision on a complaint, the conclusion on a denunciation, the answer to a
+    recommendation or feedback."""
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        _check_transition(actor, p, Action.CONCLUDE)
+        on = _check_day(p, on, "concluded_on", "Ngày kết luận, quyết định")
+        errors: dict[str, list[str]] = {}
+        allowed = RESULTS_BY_KIND[Kind(p.kind)]
+        if result not in allowed:
+            errors["result"] = ["Kết quả phải là: " + ", ".join(Result(r).label.lower() for r in allowed) + "."]
+        if not (conclusion or "").strip():
+            errors["conclusion"] = ["Thiếu nội dung kết luận, quyết định giải quyết."]
+        _raise(errors)
+        before = _before(p)
+        from_state = p.state
+        p.state, p.concluded_on, p.result = State.CONCLUDED, on, result
+        p.conclusion, p.decision_number = conclusion.strip(), decision_number.strip()
+        _step(p, actor, Action.CONCLUDE, on, from_state, note=Result(result).label, document_number=decision_number,
+              before=before)
+        return p
+
+
+def do_send_decision(*, actor: Any, petition: Petition, on: dt.date | None = None, note: str = "") -> Petition:
+    """Send the decision or conclusion to the parties; the case is resolved."""
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        _check_transition(actor, p, Action.SEND_DECISION)
+        on = _check_day(p, on, "decision_sent_on", "Ngày gửi quyết định")
+        before = _before(p)
+        p.state, p.decision_sent_on, p.closed_on = State.RESOLVED, on, on
+        _step(p, actor, Action.SEND_DECISION, on, State.CONCLUDED, note=note, before=before)
+        return p
+
+
+def do_terminate(*, actor: Any, petition: Petition, legal_basis: str, reason: str, on: dt.date | None = None,
+                 document_number: str = "") -> Petition:
+    """End resolution without a conclusion (the complainant withdraws, dies without heirs, ...)."""
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        _check_transition(actor, p, Action.TERMINATE)
+        on = _check_day(p, on, "closed_on", "Ngày đình chỉ")
+        errors: dict[str, list[str]] = {}
+        if not (legal_basis or "").strip():
+            errors["legal_basis"] = ["Thiếu căn cứ pháp lý của việc đình chỉ."]
+        if not (reason or "").strip():
+            errors["reason"] = ["Thiếu lý do đình chỉ."]
+        _raise(errors)
+        before = _before(p)
+        from_state = p.state
+        p.state, p.closed_on = State.TERMINATED, on
+        _step(p, actor, Action.TERMINATE, on, from_state, note=reason, legal_basis=legal_basis,
+              document_number=document_number, before=before)
+        return p
+
+
+def second_complaint_limit(previous: Petition) -> dt.date | None:
+    """The last day to file a second-time complaint: 30 days (45 remote) after the first-time
+    decision was received, or after the first-time deadline passed without one."""
+    start = previous.decision_sent_on or previous.concluded_on
+    if start is None:
+        if previous.resolve_due_on is None:
+            return None
+        start = previous.resolve_due_on
+    code = "complaint.second.file_limit_remote" if previous.remote else "complaint.second.file_limit"
+    return deadlines._add(rule_for(code, start), start)
+
+
+def do_second_complaint(
+    *, actor: Any, previous: Petition, content: str, receiving_unit: AdminUnit, received_on: dt.date | None = None,
+    channel: str = Channel.DESK, handling_org: Organisation | None = None,
+) -> Petition:
+    """A second-time complaint against the first-time decision (or its missed deadline), filed with
+    the superior body. Recorded even when late; a late one is marked ineligible (time limit)."""
+    if previous.kind != Kind.COMPLAINT or previous.level != 1:
+        raise ValidationError({"previous": ["Chỉ khiếu nại lần đầu mới có khiếu nại lần hai."]})
+    overdue_first = previous.state in (State.ACCEPTED, State.VERIFYING) and previous.resolve_due_on and (
+        previous.resolve_due_on < (received_on or timezone.localdate())
+    )
+    if previous.state not in (State.CONCLUDED, State.RESOLVED) and not overdue_first:
+        raise ValidationError({"previous": [
+            "Chưa có quyết định giải quyết lần đầu và chưa hết thời hạn giải quyết lần đầu: chưa thể khiếu nại lần hai."
+        ]})
+    identity = crypto.decrypt_json(previous.identity_enc)
+    with transaction.atomic():
+        p = do_receive_petition(
+            actor=actor, kind=Kind.COMPLAINT, content=content, unit=previous.unit, received_on=received_on,
+            receiving_unit=receiving_unit, channel=channel, field=previous.field, subject=previous.subject,
+            respondent=previous.decision_number or previous.respondent, identity=identity,
+            signer_count=previous.signer_count, handling_org=handling_org, place=previous.place,
+        )
+        p.level, p.previous, p.remote = 2, previous, previous.remote
+        limit = second_complaint_limit(previous)
+        if limit is not None and p.received_on > limit:
+            p.eligible, p.ineligibility = False, Ineligibility.TIME_LIMIT
+        _step(p, actor, Action.SECOND_COMPLAINT, p.received_on, p.state,
+              note=f"Khiếu nại lần hai đối với đơn số {previous.number}; hạn gửi {_fmt(limit)}.")
+        return p
+
+
+def do_task_from_petition(
+    *, actor: Any, petition: Petition, source_document: Any, lead_unit: AdminUnit, lead_person: Person,
+    due_date: dt.date, expected_result: str, accountable_person: Person, title: str = "",
+) -> Any:
+    """Turn a matter raised at a dialogue or a petition into a "5 rõ" task."""
+    from dieuhanh.directives.services import do_create_task
+
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        if p.task_id is not None:
+            raise ValidationError({"task": ["Đơn này đã được giao thành nhiệm vụ."]})
+        task = do_create_task(
+            actor=actor, title=title or f"Giải quyết kiến nghị của công dân: {p.subject}"[:500],
+            content=p.content, source_document=source_document, lead_unit=lead_unit, lead_person=lead_person,
+            due_date=due_date, expected_result=expected_result, accountable_person=accountable_person,
+            assigned_on=timezone.localdate(),
+        )
+        before = _before(p)
+        p.task = task
+        _step(p, actor, Action.MAKE_TASK, timezone.localdate(), p.state, note=f"Nhiệm vụ {task.code}", before=before)
+        return task
+
+
+def attachment_name(a: Attachment) -> str:
+    return crypto.decrypt_bytes(a.name_enc.encode()).decode()
+
+
+def attachment_bytes(a: Attachment) -> bytes:
+    return crypto.decrypt_bytes(bytes(a.data_enc))

@@ -9,6 +9,8 @@ urlpatterns = [
     path("lich/", calendar_views.calendar_page, name="calendar"),
     path("lich/them/", calendar_views.calendar_add, name="calendar_add"),
     path("lich/bo/", calendar_views.calendar_remove, name="calendar_remove"),
+    path("open311/v2/", include("dieuhanh.petitions.open311_urls")),
+    path("", include("dieuhanh.petitions.urls")),
     path("", include("dieuhanh.directives.urls")),
     path("", include("dieuhanh.core.urls")),
 ]

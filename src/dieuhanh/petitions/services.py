@@ -330,11 +330,12 @@ def do_classify(
     *, actor: Any, petition: Petition, kind: str | None = None, field: str | None = None,
     eligible: bool | None = None, ineligibility: str = "", complexity: str | None = None,
     remote: bool | None = None, multi_site: bool | None = None, against_party_member: bool | None = None,
-    handling_org: Organisation | None = None, note: str = "",
+    handling_org: Organisation | None = None, note: str = "", on: dt.date | None = None,
 ) -> Petition:
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.CLASSIFY)
+        on = _check_day(p, on, "on", "Ngày phân loại")
         before = _before(p)
         errors: dict[str, list[str]] = {}
         if kind is not None and kind not in Kind.values:
@@ -366,7 +367,7 @@ def do_classify(
         if p.kind == Kind.DENUNCIATION:
             p.confidential = True  # never switched off again
         p.refresh_search_text(crypto.decrypt_json(p.identity_enc))
-        _step(p, actor, Action.CLASSIFY, timezone.localdate(), p.state, note=note, before=before)
+        _step(p, actor, Action.CLASSIFY, on, p.state, note=note, before=before)
         return p
 
 
@@ -377,7 +378,7 @@ def do_assign(*, actor: Any, petition: Petition, users: list[Any], on: dt.date |
         _check_transition(actor, p, Action.ASSIGN)
         if not users:
             raise ValidationError({"handlers": ["Chọn ít nhất một người xử lý."]})
-        on = on or timezone.localdate()
+        on = _check_day(p, on, "on", "Ngày giao xử lý")
         for u in users:
             if not Petition.objects.visible_to(u).filter(pk=p.pk).exists() and not may(
                 u, (Role.RECEPTION, Role.UNIT_OFFICER, Role.INSPECTOR, *LEADERS), p.receiving_unit_id

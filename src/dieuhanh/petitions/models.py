@@ -79,6 +79,16 @@ class ReceptionSession(models.Model):
         return f"{self.get_kind_display()} {self.held_on:%d/%m/%Y} — {self.place}"
 
 
+def prolonged_q(today: dt.date) -> Q:
+    """Running past its legal deadline (kéo dài): open and not suspended, after its resolution
+    deadline without a conclusion, or after its routing deadline without a decision. The same
+    rule as `detection.is_prolonged`, in SQL, so statistics never depend on a sweep having run."""
+    running = Q(state__in=OPEN_STATES) & ~Q(state=State.SUSPENDED)
+    past_resolution = Q(resolve_due_on__isnull=False, concluded_on__isnull=True, resolve_due_on__lt=today)
+    past_routing = Q(accepted_on__isnull=True, routed_on__isnull=True, due_on__lt=today)
+    return running & (past_resolution | past_routing)
+
+
 class PetitionQuerySet(models.QuerySet["Petition"]):
     def visible_to(self, user: Any) -> PetitionQuerySet:
         """Petitions whose matter arises in, or which were received by, a unit in the user's

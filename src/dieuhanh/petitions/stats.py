@@ -22,6 +22,7 @@ from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 from dieuhanh.petitions.choices import OPEN_STATES, ROUTED_STATES, Field, Kind, State
+from dieuhanh.petitions.models import prolonged_q
 
 COUNTS = (
     "received", "routed", "accepted", "transferred", "guided", "filed", "resolved", "on_time", "late", "open",
@@ -92,7 +93,7 @@ def _aggregates(today: dt.date) -> dict[str, Count]:
         "overdue": Count("id", filter=open_ & Q(due_on__lt=today)),
         "duplicates": Count("id", filter=Q(duplicate_of__isnull=False)),
         "over_level": Count("id", filter=Q(is_over_level=True)),
-        "prolonged": Count("id", filter=Q(is_prolonged=True)),
+        "prolonged": Count("id", filter=prolonged_q(today)),
     }
 
 

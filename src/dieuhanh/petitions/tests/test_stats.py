@@ -27,3 +27,12 @@ def test_rates_follow_the_definitions(world):
     assert then == {"Phường Chu Văn An": 2, "Phường Sao Đỏ": 1, "Phường Chí Linh": 1}
     by_field = {r.key: r.received for r in stats.table(Petition.objects.all(), by="field")}
     assert by_field == {"land": 2, "infrastructure": 1, "environment": 1}
+
+
+def test_prolonged_is_counted_live(world):
+    p = world.petition(received_on=dt.date(2026, 3, 2))
+    services.do_accept(actor=world.reception_a, petition=p, on=dt.date(2026, 3, 3))
+    qs = Petition.objects.all()
+    assert stats.totals(qs, today=dt.date(2026, 4, 2)).prolonged == 0  # due Fri 2/4 (3/3 + 30)
+    assert stats.totals(qs, today=dt.date(2026, 4, 3)).prolonged == 1
+    assert Petition.objects.filter(pk=p.pk, is_prolonged=False).exists()  # no sweep needed

@@ -33,6 +33,6 @@ def test_prolonged_is_counted_live(world):
     p = world.petition(received_on=dt.date(2026, 3, 2))
     services.do_accept(actor=world.reception_a, petition=p, on=dt.date(2026, 3, 3))
     qs = Petition.objects.all()
-    assert stats.totals(qs, today=dt.date(2026, 4, 2)).prolonged == 0  # due Fri 2/4 (3/3 + 30)
+    assert stats.totals(qs, today=dt.date(2026, 4, 2)).prolonged == 0  # due Thu 2/4 (3/3 + 30)
     assert stats.totals(qs, today=dt.date(2026, 4, 3)).prolonged == 1
     assert Petition.objects.filter(pk=p.pk, is_prolonged=False).exists()  # no sweep needed

@@ -102,6 +102,30 @@ def _unit_table(tasks: Any, user: Any) -> tuple[list[dict[str, Any]], bool]:
     return result, split
 
 
+def _petition_panel(user: Any) -> dict[str, Any] | None:
+    """Open petitions in the user's scope with their alerts: overdue and due-soon by the next
+    legal deadline, prolonged, repeated and over-level. None when the user sees no petitions."""
+    from dieuhanh.petitions import stats
+    from dieuhanh.petitions.choices import OPEN_STATES
+    from dieuhanh.petitions.models import Petition
+
+    visible = Petition.objects.visible_to(user)
+    today = timezone.localdate()
+    row = stats.totals(visible.filter(state__in=OPEN_STATES), today=today)
+    if not row.received and not scope.has_role(user, Role.RECEPTION, *FOLLOWERS):
+        return None
+    urgent = (
+        visible.open()
+        .with_timing(today)
+        .filter(timing__in=("overdue", "due_soon"))
+        .select_related("unit")
+        .order_by("due_on", "id")[:DASHBOARD_ROWS]
+    )
+    due_soon = visible.open().with_timing(today).filter(timing="due_soon").count()
+    return {"open": row.open, "overdue": row.overdue, "due_soon": due_soon, "prolonged": row.prolonged,
+            "repeated": row.duplicates, "over_level": row.over_level, "urgent": urgent}
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -124,6 +148,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .select_related("task__lead_unit", "task__accountable_person", "reporter__person")
             .order_by("reported_on", "id")[:DASHBOARD_ROWS]
         )
+    petitions = _petition_panel(user)
     return render(
         request,
         "core/home.html",
@@ -139,6 +164,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "due_soon": due_soon[:DASHBOARD_ROWS],
             "due_soon_count": counts.get(TaskStatus.DUE_SOON.value, 0),
             "flagged": flagged,
+            "petitions": petitions,
             "can_assign": scope.has_role(user, *ASSIGNERS),
             "today": timezone.localdate(),
         },

@@ -1,5 +1,795 @@
-"""API v1 for petitions: /api/v1/petitions."""
+"""API v1 for petitions: /api/v1/petitions.
 
-from ninja import Router
+Every read starts from `Petition.objects.visible_to(request.user)`: a petition the caller may not
+see answers 404, an action the caller may not take answers 403, and a service's
+ValidationError answers 422 with `errors` keyed by the field it names (`state` when the action
+is not possible from the petition's current state). Input date fields carry the names the
+services use in their messages (`accepted_on`, `routed_on`, `concluded_on`, ...), so an error
+names the field the client sent.
+
+The petitioner of a confidential petition (a denunciation) is `REDACTED` in lists and in the
+detail, for everyone — handlers included. Handlers read the identity only through
+`POST /{id}/reveal`, which logs the reveal in the audit chain (Law on Denunciations Arts 8, 9,
+47)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+from ninja import Query, Router, Schema, Status
+from pydantic import BaseModel, Field
+
+from dieuhanh.core import audit
+from dieuhanh.core.text import fold
+from dieuhanh.org.models import AdminUnit, Organisation, User
+from dieuhanh.org.scope import expand_units
+from dieuhanh.petitions import confidentiality, deadlines, services, stats
+from dieuhanh.petitions.choices import (
+    Channel,
+    Complexity,
+    Ineligibility,
+    Kind,
+    Result,
+    State,
+)
+from dieuhanh.petitions.choices import Field as PetitionField
+from dieuhanh.petitions.models import Petition, PetitionQuerySet, ReceptionSession
 
 petitions_router = Router()
+
+MAX_PAGE_SIZE = 200
+TIMINGS = {
+    "overdue": "quá hạn",
+    "due_soon": "sắp đến hạn (trong 3 ngày làm việc)",
+    "on_track": "còn hạn",
+    "on_time": "giải quyết đúng hạn",
+    "late": "giải quyết trễ hạn",
+}
+STATS_GROUPS = ("unit", "unit_then", "field", "kind")
+
+
+# --- schemas --------------------------------------------------------------------------------
+# Output schemas are plain pydantic models, as in directives/api.py: they document and validate
+# the response without django-ninja's per-attribute ORM wrapper.
+
+
+class UnitRef(BaseModel):
+    id: int
+    code: str
+    name: str
+
+
+class Ref(BaseModel):
+    id: int
+    name: str
+
+
+class Flags(BaseModel):
+    duplicate_of: int | None = Field(None, description="Đơn trùng nội dung với đơn này (id)")
+    duplicate_score: float | None = None
+    over_level: bool = Field(description="Vượt cấp")
+    prolonged: bool = Field(description="Kéo dài")
+    notes: str = Field(description="Căn cứ đánh dấu")
+
+
+class PetitionerName(BaseModel):
+    name: str = Field(description=f"Họ tên người gửi; «{confidentiality.REDACTED}» với đơn bảo mật")
+
+
+class Identity(BaseModel):
+    name: str
+    address: str
+    phone: str
+    email: str
+    id_number: str
+    co_signers: list[str]
+
+
+class DeadlineOut(BaseModel):
+    step: str
+    label: str
+    start: dt.date
+    due_on: dt.date | None = Field(description="Hạn; null khi đang tạm đình chỉ")
+    met_on: dt.date | None
+    status: str = Field(description="open | overdue | met | met_late | paused")
+    rule: str = Field(description="Mã quy tắc thời hạn")
+    rule_name: str
+    period: str = Field(description="Ví dụ «10 ngày làm việc»")
+    citation: str = Field(description="Căn cứ pháp lý")
+
+
+class StepOut(BaseModel):
+    action: str
+    action_label: str
+    on: dt.date
+    at: dt.datetime
+    actor: str
+    from_state: str
+    to_state: str
+    note: str
+    legal_basis: str
+    document_number: str
+    due_on: dt.date | None
+
+
+class PetitionOut(BaseModel):
+    id: int
+    number: str = Field(description="Số vào sổ (số/năm)")
+    receipt_code: str = Field(description="Mã tra cứu của công dân")
+    kind: str
+    kind_label: str
+    field: str
+    field_label: str
+    subject: str
+    state: str
+    state_label: str
+    unit: UnitRef = Field(description="Nơi phát sinh vụ việc")
+    receiving_unit: UnitRef
+    received_on: dt.date
+    due_on: dt.date | None = Field(description="Hạn gần nhất chưa hoàn thành")
+    due_rule: str = Field(description="Quy tắc của hạn gần nhất")
+    resolve_due_on: dt.date | None = Field(description="Hạn giải quyết")
+    timing: str = Field(description="overdue | due_soon | on_track | on_time | late | none")
+    confidential: bool
+    is_anonymous: bool
+    flags: Flags
+    petitioner: PetitionerName
+
+
+class PetitionDetailOut(PetitionOut):
+    content: str
+    respondent: str
+    channel: str
+    channel_label: str
+    dated_on: dt.date | None
+    place: str
+    lat: float | None
+    lon: float | None
+    signer_count: int
+    handling_org: Ref | None
+    session: int | None
+    transferred_from: str
+    transferred_to: str
+    eligible: bool | None
+    ineligibility: str
+    level: int
+    previous: int | None
+    complexity: str
+    remote: bool
+    multi_site: bool
+    against_party_member: bool
+    routed_on: dt.date | None
+    accepted_on: dt.date | None
+    extensions: int
+    suspended_on: dt.date | None
+    suspended_days: int
+    concluded_on: dt.date | None
+    result: str
+    result_label: str
+    conclusion: str
+    decision_number: str
+    decision_sent_on: dt.date | None
+    closed_on: dt.date | None
+    task: int | None
+    handlers: list[Ref]
+    identity: Identity = Field(
+        description="Danh tính người gửi; mọi trường «" + confidentiality.REDACTED + "» với đơn bảo mật "
+        "(người xử lý xem qua POST /{id}/reveal)"
+    )
+    deadlines: list[DeadlineOut]
+    steps: list[StepOut]
+    allowed_actions: list[str]
+
+
+class PetitionPage(BaseModel):
+    count: int
+    page: int
+    page_size: int
+    results: list[PetitionOut]
+
+
+class RevealOut(BaseModel):
+    petition: int
+    identity: Identity
+    logged: bool = Field(description="Lần xem đã được ghi vào nhật ký (đơn bảo mật)")
+
+
+class PetitionQuery(Schema):
+    kind: str | None = Field(None, description="complaint | denunciation | recommendation | feedback | mixed")
+    field: str | None = Field(None, description="Lĩnh vực: " + " | ".join(PetitionField.values))
+    state: str | None = Field(None, description="Trạng thái: " + " | ".join(State.values))
+    unit: int | None = Field(None, description="Nơi phát sinh: đơn vị, các đơn vị trực thuộc và các đơn vị nó kế thừa")
+    timing: str | None = Field(None, description=" | ".join(TIMINGS))
+    duplicate: bool | None = Field(None, description="Đơn trùng")
+    over_level: bool | None = Field(None, description="Đơn vượt cấp")
+    prolonged: bool | None = Field(None, description="Đơn kéo dài")
+    received_from: dt.date | None = None
+    received_to: dt.date | None = None
+    q: str | None = Field(None, description="Tìm không dấu theo số, mã tra cứu, nội dung, địa điểm")
+    page: int = Field(1, ge=1)
+    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
+
+
+class PetitionIn(Schema):
+    kind: str = Field("", description="complaint | denunciation | recommendation | feedback | mixed")
+    field: str = Field(PetitionField.OTHER, description="Lĩnh vực")
+    channel: str = Field(Channel.DESK, description=" | ".join(Channel.values))
+    subject: str = ""
+    content: str = Field("", description="Nội dung đơn")
+    respondent: str = Field("", description="Người, cơ quan hoặc quyết định bị khiếu nại, tố cáo")
+    unit: int | None = Field(None, description="Nơi phát sinh vụ việc (id)")
+    receiving_unit: int | None = Field(None, description="Đơn vị tiếp nhận (id); mặc định là nơi phát sinh")
+    received_on: dt.date | None = None
+    dated_on: dt.date | None = None
+    name: str = Field("", description="Họ tên người gửi")
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    id_number: str = Field("", description="Số định danh cá nhân")
+    co_signers: list[str] = Field(default_factory=list)
+    is_anonymous: bool = False
+    signer_count: int = 1
+    session: int | None = Field(None, description="Buổi tiếp công dân (id)")
+    transferred_from: str = ""
+    against_party_member: bool = False
+    place: str = ""
+    lat: float | None = None
+    lon: float | None = None
+    handling_org: int | None = Field(None, description="Cơ quan giải quyết (id)")
+
+
+class ClassifyIn(Schema):
+    kind: str | None = None
+    field: str | None = None
+    eligible: bool | None = None
+    ineligibility: str = Field("", description=" | ".join(Ineligibility.values))
+    complexity: str | None = Field(None, description=" | ".join(Complexity.values))
+    remote: bool | None = None
+    multi_site: bool | None = None
+    against_party_member: bool | None = None
+    handling_org: int | None = None
+    note: str = ""
+
+
+class AssignIn(Schema):
+    handlers: list[int] = Field(default_factory=list, description="Người xử lý (id người dùng)")
+    assigned_on: dt.date | None = None
+
+
+class AcceptIn(Schema):
+    accepted_on: dt.date | None = Field(None, description="Ngày thụ lý; mặc định hôm nay")
+    handlers: list[int] = Field(default_factory=list)
+    complexity: str | None = None
+    remote: bool | None = None
+    document_number: str = ""
+    note: str = ""
+
+
+class TransferIn(Schema):
+    transferred_to: str = Field("", description="Cơ quan có thẩm quyền nhận đơn")
+    routed_on: dt.date | None = None
+    note: str = ""
+
+
+class GuideIn(Schema):
+    note: str = Field("", description="Đã hướng dẫn công dân gửi đơn đến đâu")
+    routed_on: dt.date | None = None
+
+
+class ArchiveIn(Schema):
+    reason: str = Field("", description=" | ".join(Ineligibility.values))
+    note: str = ""
+    routed_on: dt.date | None = None
+
+
+class VerifyIn(Schema):
+    on: dt.date | None = None
+    note: str = ""
+    document_number: str = ""
+
+
+class ExtendIn(Schema):
+    legal_basis: str = ""
+    reason: str = ""
+    on: dt.date | None = None
+    complexity: str | None = None
+    document_number: str = ""
+
+
+class SuspendIn(Schema):
+    legal_basis: str = ""
+    reason: str = ""
+    suspended_on: dt.date | None = None
+    document_number: str = ""
+
+
+class ResumeIn(Schema):
+    on: dt.date | None = None
+    note: str = ""
+
+
+class ConcludeIn(Schema):
+    result: str = Field("", description=" | ".join(Result.values))
+    conclusion: str = ""
+    concluded_on: dt.date | None = None
+    decision_number: str = ""
+
+
+class SendDecisionIn(Schema):
+    decision_sent_on: dt.date | None = None
+    note: str = ""
+
+
+class TerminateIn(Schema):
+    legal_basis: str = ""
+    reason: str = ""
+    closed_on: dt.date | None = None
+    document_number: str = ""
+
+
+class SecondComplaintIn(Schema):
+    content: str = ""
+    receiving_unit: int | None = Field(None, description="Cơ quan cấp trên nhận khiếu nại lần hai (đơn vị, id)")
+    received_on: dt.date | None = None
+    channel: str = Channel.DESK
+    handling_org: int | None = None
+
+
+class StatsRow(BaseModel):
+    key: int | str | None
+    label: str
+    received: int
+    routed: int
+    accepted: int
+    transferred: int
+    guided: int
+    filed: int
+    resolved: int
+    on_time: int
+    late: int
+    open: int
+    overdue: int
+    duplicates: int
+    over_level: int
+    prolonged: int
+    routed_rate: float | None
+    resolution_rate: float | None
+    on_time_rate: float | None
+
+
+class StatsOut(BaseModel):
+    year: int
+    by: str
+    rows: list[StatsRow]
+    totals: StatsRow
+
+
+class StatsQuery(Schema):
+    year: int | None = Field(None, description="Năm nhận đơn; mặc định năm nay")
+    by: str = Field("unit", description=" | ".join(STATS_GROUPS))
+
+
+# --- filters --------------------------------------------------------------------------------
+
+
+def _choice(value: str | None, allowed: list[str] | tuple[str, ...], field: str, errors: dict[str, list[str]]) -> None:
+    if value is not None and value not in allowed:
+        errors[field] = [f"Giá trị không hợp lệ cho bộ lọc «{field}»: {value!r} (chọn một trong: {', '.join(allowed)})."]
+
+
+def filter_petitions(qs: PetitionQuerySet, query: PetitionQuery) -> PetitionQuerySet:
+    """Apply the list filters; bad values raise a ValidationError naming the parameter."""
+    errors: dict[str, list[str]] = {}
+    _choice(query.kind, Kind.values, "kind", errors)
+    _choice(query.field, PetitionField.values, "field", errors)
+    _choice(query.state, State.values, "state", errors)
+    _choice(query.timing, tuple(TIMINGS), "timing", errors)
+    if query.received_from and query.received_to and query.received_from > query.received_to:
+        errors["received_to"] = ["Ngày nhận «đến» phải sau ngày nhận «từ»."]
+    if errors:
+        raise ValidationError(errors)
+    qs = qs.with_timing()
+    if query.kind:
+        qs = qs.filter(kind=query.kind)
+    if query.field:
+        qs = qs.filter(field=query.field)
+    if query.state:
+        qs = qs.filter(state=query.state)
+    if query.unit is not None:
+        qs = qs.filter(unit_id__in=expand_units([query.unit]))
+    if query.timing:
+        qs = qs.filter(timing=query.timing)
+    if query.duplicate is not None:
+        qs = qs.filter(duplicate_of__isnull=not query.duplicate)
+    if query.over_level is not None:
+        qs = qs.filter(is_over_level=query.over_level)
+    if query.prolonged is not None:
+        qs = qs.filter(is_prolonged=query.prolonged)
+    if query.received_from:
+        qs = qs.filter(received_on__gte=query.received_from)
+    if query.received_to:
+        qs = qs.filter(received_on__lte=query.received_to)
+    for word in fold(query.q).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+# --- serialisation ----------------------------------------------------------------------------
+
+
+def _unit_ref(u: AdminUnit) -> dict[str, Any]:
+    return {"id": u.pk, "code": u.code, "name": u.name}
+
+
+def petition_out(p: Petition) -> dict[str, Any]:
+    """The list item. The petitioner's name goes through `public_name`, which never opens a
+    confidential petition's identity."""
+    timing = getattr(p, "timing", None)
+    return {
+        "id": p.pk,
+        "number": p.number,
+        "receipt_code": p.receipt_code,
+        "kind": p.kind,
+        "kind_label": p.get_kind_display(),
+        "field": p.field,
+        "field_label": p.get_field_display(),
+        "subject": p.subject,
+        "state": p.state,
+        "state_label": p.get_state_display(),
+        "unit": _unit_ref(p.unit),
+        "receiving_unit": _unit_ref(p.receiving_unit),
+        "received_on": p.received_on,
+        "due_on": p.due_on,
+        "due_rule": p.due_rule,
+        "resolve_due_on": p.resolve_due_on,
+        "timing": timing if isinstance(timing, str) else p.timing(),
+        "confidential": p.confidential,
+        "is_anonymous": p.is_anonymous,
+        "flags": {
+            "duplicate_of": p.duplicate_of_id,
+            "duplicate_score": p.duplicate_score,
+            "over_level": p.is_over_level,
+            "prolonged": p.is_prolonged,
+            "notes": p.flag_notes,
+        },
+        "petitioner": {"name": confidentiality.public_name(p)},
+    }
+
+
+def _identity_out(identity: dict[str, Any]) -> dict[str, Any]:
+    co = identity.get("co_signers") or []
+    return {
+        "name": str(identity.get("name") or ""),
+        "address": str(identity.get("address") or ""),
+        "phone": str(identity.get("phone") or ""),
+        "email": str(identity.get("email") or ""),
+        "id_number": str(identity.get("id_number") or ""),
+        "co_signers": [str(c) for c in co] if isinstance(co, list) else [str(co)],
+    }
+
+
+def deadline_out(d: deadlines.Deadline, today: dt.date) -> dict[str, Any]:
+    return {
+        "step": d.step,
+        "label": d.label,
+        "start": d.start,
+        "due_on": d.due_on,
+        "met_on": d.met_on,
+        "status": d.status(today),
+        "rule": d.rule.code,
+        "rule_name": d.rule.name,
+        "period": d.period_text,
+        "citation": d.citation,
+    }
+
+
+def petition_detail_out(request: HttpRequest, p: Petition) -> dict[str, Any]:
+    today = timezone.localdate()
+    data = petition_out(p)
+    if p.confidential:
+        # Redacted for everyone here, handlers included: their reveal is a separate, logged call.
+        identity = confidentiality.redacted()
+    else:
+        identity = confidentiality.identity_for(request.user, p) or confidentiality.redacted()
+    data.update(
+        content=p.content,
+        respondent=p.respondent,
+        channel=p.channel,
+        channel_label=p.get_channel_display(),
+        dated_on=p.dated_on,
+        place=p.place,
+        lat=p.lat,
+        lon=p.lon,
+        signer_count=p.signer_count,
+        handling_org={"id": p.handling_org.pk, "name": p.handling_org.name} if p.handling_org else None,
+        session=p.session_id,
+        transferred_from=p.transferred_from,
+        transferred_to=p.transferred_to,
+        eligible=p.eligible,
+        ineligibility=p.ineligibility,
+        level=p.level,
+        previous=p.previous_id,
+        complexity=p.complexity,
+        remote=p.remote,
+        multi_site=p.multi_site,
+        against_party_member=p.against_party_member,
+        routed_on=p.routed_on,
+        accepted_on=p.accepted_on,
+        extensions=p.extensions,
+        suspended_on=p.suspended_on,
+        suspended_days=p.suspended_days,
+        concluded_on=p.concluded_on,
+        result=p.result,
+        result_label=p.get_result_display() if p.result else "",
+        conclusion=p.conclusion,
+        decision_number=p.decision_number,
+        decision_sent_on=p.decision_sent_on,
+        closed_on=p.closed_on,
+        task=p.task_id,
+        handlers=[
+            {"id": a.user.pk, "name": a.user.get_full_name() or a.user.get_username()}
+            for a in p.assignments.select_related("user").order_by("assigned_on", "id")
+        ],
+        identity=_identity_out(identity),
+        deadlines=[deadline_out(d, today) for d in deadlines.compute(p)],
+        steps=[
+            {
+                "action": s.action,
+                "action_label": s.get_action_display(),
+                "on": s.on,
+                "at": timezone.localtime(s.at),
+                "actor": s.actor_name,
+                "from_state": s.from_state,
+                "to_state": s.to_state,
+                "note": s.note,
+                "legal_basis": s.legal_basis,
+                "document_number": s.document_number,
+                "due_on": s.due_on,
+            }
+            for s in p.steps.order_by("on", "id")
+        ],
+        allowed_actions=services.allowed_actions(request.user, p),
+    )
+    return data
+
+
+# --- lookups ----------------------------------------------------------------------------------
+
+
+def _petition_queryset(request: HttpRequest) -> PetitionQuerySet:
+    return Petition.objects.visible_to(request.user).select_related("unit", "receiving_unit")
+
+
+def _visible(request: HttpRequest, petition_id: int) -> Petition:
+    p = _petition_queryset(request).select_related("handling_org").filter(pk=petition_id).first()
+    if p is None:
+        raise Http404
+    return p
+
+
+def _resolve(qs: Any, pk: int | None, field: str, label: str, errors: dict[str, list[str]]) -> Any:
+    if pk is None:
+        return None
+    obj = qs.filter(pk=pk).first()
+    if obj is None:
+        errors[field] = [f"Không tìm thấy {label} có id {pk}."]
+    return obj
+
+
+def _users(ids: list[int], field: str, errors: dict[str, list[str]]) -> list[Any]:
+    wanted = list(dict.fromkeys(ids))
+    found = User.objects.in_bulk(wanted)
+    missing = [str(i) for i in wanted if i not in found]
+    if missing:
+        errors[field] = [f"Không tìm thấy người dùng có id {', '.join(missing)}."]
+    return [found[i] for i in wanted if i in found]
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _act(request: HttpRequest, petition_id: int, action: Any, **kwargs: Any) -> dict[str, Any]:
+    """Run one workflow service on a petition the caller may see, and answer with the detail
+    (its recomputed deadlines included)."""
+    p = _visible(request, petition_id)
+    with audit.channel("api"):
+        action(actor=request.user, petition=p, **kwargs)
+    return petition_detail_out(request, _visible(request, petition_id))
+
+
+# --- list, create, detail -------------------------------------------------------------------------
+
+
+@petitions_router.get("", response=PetitionPage, summary="Danh sách đơn (lọc theo loại, lĩnh vực, trạng thái, đơn vị, hạn)")
+def list_petitions(request: HttpRequest, query: Query[PetitionQuery]) -> dict[str, Any]:
+    qs = filter_petitions(_petition_queryset(request), query).order_by("-received_on", "-id")
+    start = (query.page - 1) * query.page_size
+    return {
+        "count": qs.count(),
+        "page": query.page,
+        "page_size": query.page_size,
+        "results": [petition_out(p) for p in qs[start : start + query.page_size]],
+    }
+
+
+@petitions_router.post("", response={201: PetitionDetailOut}, summary="Tiếp nhận đơn")
+def create_petition(request: HttpRequest, payload: PetitionIn) -> Status:
+    errors: dict[str, list[str]] = {}
+    unit = _resolve(AdminUnit.objects, payload.unit, "unit", "nơi phát sinh vụ việc", errors)
+    receiving_unit = _resolve(AdminUnit.objects, payload.receiving_unit, "receiving_unit", "đơn vị tiếp nhận", errors)
+    session = _resolve(
+        ReceptionSession.objects.visible_to(request.user), payload.session, "session", "buổi tiếp công dân", errors
+    )
+    handling_org = _resolve(Organisation.objects, payload.handling_org, "handling_org", "cơ quan giải quyết", errors)
+    _raise(errors)
+    with audit.channel("api"):
+        p = services.do_receive_petition(
+            actor=request.user, kind=payload.kind, content=payload.content, unit=unit, received_on=payload.received_on,
+            receiving_unit=receiving_unit, channel=payload.channel, field=payload.field, subject=payload.subject,
+            respondent=payload.respondent,
+            identity={
+                "name": payload.name, "address": payload.address, "phone": payload.phone, "email": payload.email,
+                "id_number": payload.id_number, "co_signers": payload.co_signers,
+            },
+            is_anonymous=payload.is_anonymous, signer_count=payload.signer_count, dated_on=payload.dated_on,
+            session=session, transferred_from=payload.transferred_from,
+            against_party_member=payload.against_party_member, place=payload.place, lat=payload.lat, lon=payload.lon,
+            handling_org=handling_org,
+        )
+    return Status(201, petition_detail_out(request, _visible(request, p.pk)))
+
+
+@petitions_router.get("/stats", response=StatsOut, summary="Thống kê đơn theo đơn vị hoặc lĩnh vực trong năm")
+def petition_stats(request: HttpRequest, query: Query[StatsQuery]) -> dict[str, Any]:
+    if query.by not in STATS_GROUPS:
+        raise ValidationError({"by": [f"Cách nhóm không hợp lệ: {query.by!r} (chọn một trong: {', '.join(STATS_GROUPS)})."]})
+    year = query.year or timezone.localdate().year
+    if not 1900 <= year <= 9999:
+        raise ValidationError({"year": [f"Năm không hợp lệ: {year}."]})
+    qs = Petition.objects.visible_to(request.user).filter(year=year)
+    return {
+        "year": year,
+        "by": query.by,
+        "rows": [row.as_dict() for row in stats.table(qs, by=query.by)],
+        "totals": stats.totals(qs).as_dict(),
+    }
+
+
+@petitions_router.get("/{int:petition_id}", response=PetitionDetailOut, summary="Chi tiết đơn, các thời hạn và lịch sử xử lý")
+def get_petition(request: HttpRequest, petition_id: int) -> dict[str, Any]:
+    return petition_detail_out(request, _visible(request, petition_id))
+
+
+@petitions_router.post("/{int:petition_id}/reveal", response=RevealOut, summary="Người xử lý xem danh tính người gửi (được ghi nhật ký)")
+def reveal_identity(request: HttpRequest, petition_id: int) -> dict[str, Any]:
+    p = _visible(request, petition_id)
+    with audit.channel("api"):
+        identity = confidentiality.identity_for(request.user, p, purpose="xem danh tính người gửi qua API")
+    if identity is None:
+        raise PermissionDenied("Chỉ người được giao xử lý đơn này mới được xem danh tính người tố cáo.")
+    return {"petition": p.pk, "identity": _identity_out(identity), "logged": p.confidential}
+
+
+# --- workflow actions -----------------------------------------------------------------------------
+
+
+@petitions_router.post("/{int:petition_id}/classify", response=PetitionDetailOut, summary="Phân loại đơn")
+def classify(request: HttpRequest, petition_id: int, payload: ClassifyIn) -> dict[str, Any]:
+    _visible(request, petition_id)
+    errors: dict[str, list[str]] = {}
+    org = _resolve(Organisation.objects, payload.handling_org, "handling_org", "cơ quan giải quyết", errors)
+    _raise(errors)
+    return _act(
+        request, petition_id, services.do_classify, kind=payload.kind, field=payload.field, eligible=payload.eligible,
+        ineligibility=payload.ineligibility, complexity=payload.complexity, remote=payload.remote,
+        multi_site=payload.multi_site, against_party_member=payload.against_party_member, handling_org=org,
+        note=payload.note,
+    )
+
+
+@petitions_router.post("/{int:petition_id}/assign", response=PetitionDetailOut, summary="Giao người xử lý")
+def assign(request: HttpRequest, petition_id: int, payload: AssignIn) -> dict[str, Any]:
+    _visible(request, petition_id)
+    errors: dict[str, list[str]] = {}
+    users = _users(payload.handlers, "handlers", errors)
+    _raise(errors)
+    return _act(request, petition_id, services.do_assign, users=users, on=payload.assigned_on)
+
+
+@petitions_router.post("/{int:petition_id}/accept", response=PetitionDetailOut, summary="Thụ lý đơn")
+def accept(request: HttpRequest, petition_id: int, payload: AcceptIn) -> dict[str, Any]:
+    _visible(request, petition_id)
+    errors: dict[str, list[str]] = {}
+    users = _users(payload.handlers, "handlers", errors)
+    if payload.complexity is not None and payload.complexity not in Complexity.values:
+        errors["complexity"] = ["Mức độ phức tạp không hợp lệ."]
+    _raise(errors)
+    return _act(
+        request, petition_id, services.do_accept, on=payload.accepted_on, handlers=users or None,
+        complexity=payload.complexity, remote=payload.remote, document_number=payload.document_number,
+        note=payload.note,
+    )
+
+
+@petitions_router.post("/{int:petition_id}/transfer", response=PetitionDetailOut, summary="Chuyển đơn đến cơ quan có thẩm quyền")
+def transfer(request: HttpRequest, petition_id: int, payload: TransferIn) -> dict[str, Any]:
+    return _act(request, petition_id, services.do_transfer, to=payload.transferred_to, on=payload.routed_on,
+                note=payload.note)
+
+
+@petitions_router.post("/{int:petition_id}/guide", response=PetitionDetailOut, summary="Hướng dẫn công dân")
+def guide(request: HttpRequest, petition_id: int, payload: GuideIn) -> dict[str, Any]:
+    return _act(request, petition_id, services.do_guide, note=payload.note, on=payload.routed_on)
+
+
+@petitions_router.post("/{int:petition_id}/archive", response=PetitionDetailOut, summary="Lưu đơn")
+def archive(request: HttpRequest, petition_id: int, payload: ArchiveIn) -> dict[str, Any]:
+    return _act(request, petition_id, services.do_archive, reason=payload.reason, note=payload.note,
+                on=payload.routed_on)
+
+
+@petitions_router.post("/{int:petition_id}/verify", response=PetitionDetailOut, summary="Bắt đầu xác minh")
+def verify(request: HttpRequest, petition_id: int, payload: VerifyIn) -> dict[str, Any]:
+    return _act(request, petition_id, services.do_verify, on=payload.on, note=payload.note,
+                document_number=payload.document_number)
+
+
+@petitions_router.post("/{int:petition_id}/extend", response=PetitionDetailOut, summary="Gia hạn giải quyết")
+def extend(request: HttpRequest, petition_id: int, payload: ExtendIn) -> dict[str, Any]:
+    return _act(request, petition_id, services.do_extend, legal_basis=payload.legal_basis, reason=payload.reason,
+                on=payload.on, complexity=payload.complexity, document_number=payload.document_number)
+
+
+@petitions_router.post("/{int:petition_id}/suspend", response=PetitionDetailOut, summary="Tạm đình chỉ giải quyết")
+def suspend(request: HttpRequest, petition_id: int, payload: SuspendIn) -> dict[str, Any]:
+    return _act(request, petition_id, services.do_suspend, legal_basis=payload.legal_basis, reason=payload.reason,
+                on=payload.suspended_on, document_number=payload.document_number)
+
+
+@petitions_router.post("/{int:petition_id}/resume", response=PetitionDetailOut, summary="Tiếp tục giải quyết")
+def resume(request: HttpRequest, petition_id: int, payload: ResumeIn) -> dict[str, Any]:
+    return _act(request, petition_id, services.do_resume, on=payload.on, note=payload.note)
+
+
+@petitions_router.post("/{int:petition_id}/conclude", response=PetitionDetailOut, summary="Kết luận, ra quyết định, trả lời")
+def conclude(request: HttpRequest, petition_id: int, payload: ConcludeIn) -> dict[str, Any]:
+    return _act(request, petition_id, services.do_conclude, result=payload.result, conclusion=payload.conclusion,
+                on=payload.concluded_on, decision_number=payload.decision_number)
+
+
+@petitions_router.post("/{int:petition_id}/send_decision", response=PetitionDetailOut, summary="Gửi quyết định, kết luận")
+def send_decision(request: HttpRequest, petition_id: int, payload: SendDecisionIn) -> dict[str, Any]:
+    return _act(request, petition_id, services.do_send_decision, on=payload.decision_sent_on, note=payload.note)
+
+
+@petitions_router.post("/{int:petition_id}/terminate", response=PetitionDetailOut, summary="Đình chỉ giải quyết")
+def terminate(request: HttpRequest, petition_id: int, payload: TerminateIn) -> dict[str, Any]:
+    return _act(request, petition_id, services.do_terminate, legal_basis=payload.legal_basis, reason=payload.reason,
+                on=payload.closed_on, document_number=payload.document_number)
+
+
+@petitions_router.post(
+    "/{int:petition_id}/second_complaint", response={201: PetitionDetailOut},
+    summary="Khiếu nại lần hai (trả về đơn mới)",
+)
+def second_complaint(request: HttpRequest, petition_id: int, payload: SecondComplaintIn) -> Status:
+    previous = _visible(request, petition_id)
+    errors: dict[str, list[str]] = {}
+    receiving_unit = _resolve(AdminUnit.objects, payload.receiving_unit, "receiving_unit", "cơ quan nhận khiếu nại lần hai", errors)
+    if payload.receiving_unit is None:
+        errors["receiving_unit"] = ["Thiếu cơ quan cấp trên nhận khiếu nại lần hai."]
+    handling_org = _resolve(Organisation.objects, payload.handling_org, "handling_org", "cơ quan giải quyết", errors)
+    _raise(errors)
+    with audit.channel("api"):
+        p = services.do_second_complaint(
+            actor=request.user, previous=previous, content=payload.content, receiving_unit=receiving_unit,
+            received_on=payload.received_on, channel=payload.channel, handling_org=handling_org,
+        )
+    return Status(201, petition_detail_out(request, _visible(request, p.pk)))
+

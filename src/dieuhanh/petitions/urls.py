@@ -1,7 +1,24 @@
 """Web pages of citizen reception and petitions (staff) and the citizen's filing and lookup."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dieuhanh.petitions import views
 
 app_name = "petitions"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("don/", views.petition_list, name="petition_list"),
+    path("don/xuat/", views.petition_export, name="petition_export"),
+    path("don/moi/", views.petition_create, name="petition_create"),
+    path("don/thong-ke/", views.petition_stats, name="petition_stats"),
+    path("don/<int:pk>/", views.petition_detail, name="petition_detail"),
+    path("don/<int:pk>/danh-tinh/", views.petition_identity, name="petition_identity"),
+    path("don/<int:pk>/tep/<int:aid>/", views.petition_attachment, name="petition_attachment"),
+    path("don/<int:pk>/<slug:action>/", views.petition_action, name="petition_action"),
+    path("tiep-cong-dan/", views.session_list, name="session_list"),
+    path("tiep-cong-dan/moi/", views.session_create, name="session_create"),
+    path("tiep-cong-dan/<int:pk>/", views.session_detail, name="session_detail"),
+    path("gui-don/", views.public_file, name="public_file"),
+    path("gui-don/da-nhan/", views.public_receipt, name="public_receipt"),
+    path("tra-cuu/", views.public_lookup, name="public_lookup"),
+]

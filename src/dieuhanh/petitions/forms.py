@@ -1,0 +1,800 @@
+"""Forms of the petition pages. They parse typed input and limit every choice to what the user
+may see; the rules and their Vietnamese messages live in `services.py`, whose ValidationError
+goes back onto these forms through `directives.forms.apply_errors()`. That is why most fields
+are `required=False`: an empty field reaches the service, which names what is missing.
+
+`PetitionFilter` is the one definition of the petition list's filters: the list page and the
+register export (.xlsx) both apply it to `Petition.objects.visible_to(user)`."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, fields
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dieuhanh.core.text import fold
+from dieuhanh.directives.forms import (
+    DATE_INPUT_FORMATS,
+    DateInput,
+    assignable_units,
+    people,
+    textarea,
+    visible_documents,
+)
+from dieuhanh.directives.models import Document
+from dieuhanh.org import scope
+from dieuhanh.org.choices import Role, UnitLevel
+from dieuhanh.org.models import AdminUnit, Organisation, Person, RoleGrant
+from dieuhanh.petitions.choices import (
+    OPEN_STATES,
+    RESULTS_BY_KIND,
+    Channel,
+    Complexity,
+    Field,
+    Ineligibility,
+    Kind,
+    Result,
+    SessionKind,
+    State,
+)
+from dieuhanh.petitions.models import Petition, ReceptionSession
+
+TIMINGS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn (3 ngày làm việc)"}
+FLAGS = {"duplicate": "Đơn trùng", "over_level": "Vượt cấp", "prolonged": "Kéo dài"}
+PUBLIC_KINDS = (Kind.RECOMMENDATION, Kind.FEEDBACK, Kind.COMPLAINT, Kind.DENUNCIATION)
+# Roles that may be given a petition to handle (services.do_assign checks the same).
+HANDLER_ROLES = (Role.RECEPTION, Role.UNIT_OFFICER, Role.INSPECTOR, Role.LEADER, Role.ADMIN)
+
+
+def choices(enum: Any, blank: str | None = None, only: Any = None) -> list[tuple[str, str]]:
+    pairs = [(v, str(label)) for v, label in enum.choices if only is None or v in only]
+    return ([("", blank)] if blank is not None else []) + pairs
+
+
+def date_field(label: str, **kwargs: Any) -> forms.DateField:
+    """A date typed dd/mm/yyyy, with a Vietnamese message when it does not parse."""
+    return forms.DateField(
+        label=label, required=False, input_formats=DATE_INPUT_FORMATS, widget=DateInput(),
+        error_messages={"invalid": f"{label}: nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2026."},
+        **kwargs,
+    )
+
+
+def int_field(label: str, **kwargs: Any) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label, required=False, error_messages={"invalid": f"{label} phải là số nguyên."}, **kwargs
+    )
+
+
+def current_units() -> QuerySet[AdminUnit]:
+    return AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
+
+
+def receiving_units(user: Any) -> QuerySet[AdminUnit]:
+    """Today's units where the user may record petitions (reception, office, leaders)."""
+    from dieuhanh.petitions.services import RECEIVERS
+
+    return assignable_units(user, RECEIVERS)
+
+
+def matter_units(user: Any) -> QuerySet[AdminUnit]:
+    """Where a matter may arise: today's units in the user's scope and the communes of the same
+    provinces (a ward's desk also receives petitions about its neighbours)."""
+    units = scope.unit_scope(user)
+    qs = current_units().exclude(level=UnitLevel.VILLAGE)
+    if units is scope.ALL:
+        return qs
+    provinces = set(qs.filter(id__in=units).values_list("parent_id", flat=True)) - {None}
+    return qs.filter(Q(id__in=units) | Q(parent_id__in=provinces) | Q(id__in=provinces))
+
+
+def public_units() -> list[tuple[str, list[tuple[int, str]]]]:
+    """Today's communes and wards served here, grouped by province, for the citizen's form:
+    the provinces holding a unit where some account has a role (the whole country when none
+    has, e.g. a fresh installation)."""
+    granted = set(RoleGrant.objects.exclude(unit=None).values_list("unit_id", flat=True))
+    communes = AdminUnit.objects.current().filter(level=UnitLevel.COMMUNE)
+    if granted:
+        covered = scope.expand_units(granted)
+        provinces = set(communes.filter(id__in=covered).values_list("parent_id", flat=True))
+        provinces |= set(
+            AdminUnit.objects.current().filter(id__in=covered, level=UnitLevel.PROVINCE).values_list("id", flat=True)
+        )
+        communes = communes.filter(parent_id__in=provinces)
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for pk, name, province in communes.order_by("parent__name", "name").values_list("id", "name", "parent__name"):
+        groups.setdefault(province or "", []).append((pk, name))
+    return list(groups.items())
+
+
+def handler_candidates(petition: Petition) -> QuerySet[Any]:
+    """Accounts that may handle a petition: a handling role over its receiving unit (or over a
+    unit it succeeded, or a unit above either)."""
+    from dieuhanh.core.permissions import may
+
+    graph = scope.unit_graph()
+    units: set[int] = set()
+    stack = [petition.receiving_unit_id]
+    while stack:
+        uid = stack.pop()
+        if uid in units:
+            continue
+        units.add(uid)
+        stack.extend(graph.predecessors.get(uid, ()))
+    units |= scope.ancestors(units)
+    user_model = get_user_model()
+    candidates = user_model.objects.filter(
+        Q(is_superuser=True) | Q(grants__unit_id__in=units, grants__role__in=HANDLER_ROLES),
+        is_active=True,
+    ).distinct().select_related("person").order_by("username")
+    ids = [u.pk for u in candidates if may(u, HANDLER_ROLES, petition.receiving_unit_id)]
+    return user_model.objects.filter(pk__in=ids).select_related("person").order_by("username")
+
+
+class UserChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        name = obj.display_name if hasattr(obj, "display_name") else obj.get_username()
+        return name if name == obj.get_username() else f"{name} ({obj.get_username()})"
+
+
+# --- list filters --------------------------------------------------------------------------------
+
+
+@dataclass
+class PetitionFilter:
+    kind: str | None = None
+    field: str | None = None
+    state: str | None = None
+    unit: int | None = None  # the matter's unit, its villages and the units it succeeded
+    timing: str | None = None  # overdue / due_soon
+    flag: str | None = None  # duplicate / over_level / prolonged
+    year: int | None = None
+    session: int | None = None
+    q: str | None = None  # words matched without diacritics
+
+    ENUMS = {"kind": Kind, "field": Field, "state": State}
+    LABELS = {
+        "kind": "Phân loại", "field": "Lĩnh vực", "state": "Trạng thái", "unit": "Đơn vị", "timing": "Thời hạn",
+        "flag": "Đánh dấu", "year": "Năm", "session": "Buổi tiếp", "q": "Tìm kiếm",
+    }
+
+    @classmethod
+    def from_params(cls, params: Any) -> PetitionFilter:
+        """Build from a QueryDict; a value that does not parse raises a ValidationError naming
+        the filter."""
+        values: dict[str, Any] = {}
+        errors: dict[str, list[str]] = {}
+        for f in fields(cls):
+            raw = (params.get(f.name) or "").strip()
+            if not raw:
+                continue
+            label = cls.LABELS[f.name]
+            if f.name in cls.ENUMS:
+                ok = raw in cls.ENUMS[f.name].values
+            elif f.name == "timing":
+                ok = raw in TIMINGS
+            elif f.name == "flag":
+                ok = raw in FLAGS
+            elif f.name in ("unit", "year", "session"):
+                ok = raw.isdigit()
+                raw = int(raw) if ok else raw  # type: ignore[assignment]
+            else:
+                ok = True
+            if ok:
+                values[f.name] = raw
+            else:
+                errors[f.name] = [f"Giá trị không hợp lệ cho bộ lọc «{label}»: {raw!r}."]
+        if errors:
+            raise ValidationError(errors)
+        return cls(**values)
+
+    def apply(self, qs: Any, today: dt.date | None = None) -> Any:
+        qs = qs.with_timing(today)
+        if self.kind:
+            qs = qs.filter(kind=self.kind)
+        if self.field:
+            qs = qs.filter(field=self.field)
+        if self.state:
+            qs = qs.filter(state=self.state)
+        if self.unit is not None:
+            qs = qs.filter(unit_id__in=scope.expand_units([self.unit]))
+        if self.timing:
+            qs = qs.filter(timing=self.timing)
+        if self.flag == "duplicate":
+            qs = qs.filter(duplicate_of__isnull=False)
+        elif self.flag == "over_level":
+            qs = qs.filter(is_over_level=True)
+        elif self.flag == "prolonged":
+            qs = qs.filter(is_prolonged=True)
+        if self.year is not None:
+            qs = qs.filter(year=self.year)
+        if self.session is not None:
+            qs = qs.filter(session_id=self.session)
+        for word in fold(self.q).split():
+            qs = qs.filter(search_text__contains=word)
+        return qs
+
+
+def filter_units(visible: Any) -> QuerySet[AdminUnit]:
+    """The units to filter by: today's heirs of the units the visible petitions arise in (a unit
+    with no heir today, such as a former district, is offered itself)."""
+    ids: set[int] = set()
+    for unit_id in visible.order_by().values_list("unit_id", flat=True).distinct():
+        ids |= scope.heirs(unit_id) or {unit_id}
+    return AdminUnit.objects.filter(id__in=ids).order_by("name")
+
+
+class PetitionFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Tìm kiếm", required=False,
+        widget=forms.SearchInput(attrs={"placeholder": "Số đơn, mã tra cứu, nội dung… (có dấu hoặc không dấu)"}),
+    )
+    kind = forms.ChoiceField(label="Phân loại", required=False, choices=choices(Kind, "Tất cả"))
+    field = forms.ChoiceField(label="Lĩnh vực", required=False, choices=choices(Field, "Tất cả"))
+    state = forms.ChoiceField(label="Trạng thái", required=False, choices=choices(State, "Tất cả"))
+    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Nơi phát sinh", required=False,
+                                  empty_label="Tất cả")
+    timing = forms.ChoiceField(label="Thời hạn", required=False, choices=[("", "Tất cả"), *TIMINGS.items()])
+    flag = forms.ChoiceField(label="Đánh dấu", required=False, choices=[("", "Tất cả"), *FLAGS.items()])
+    year = forms.ChoiceField(label="Năm nhận", required=False)
+
+    def __init__(self, *args: Any, visible: Any, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["unit"].queryset = filter_units(visible)
+        years = set(visible.order_by().values_list("year", flat=True).distinct()) | {timezone.localdate().year}
+        self.fields["year"].choices = [("", "Tất cả")] + [(str(y), str(y)) for y in sorted(years, reverse=True)]
+
+
+# --- receiving a petition --------------------------------------------------------------------------
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        if isinstance(data, list | tuple):
+            return [f for f in (super(MultipleFileField, self).clean(d, initial) for d in data) if f]
+        single = super().clean(data, initial)
+        return [single] if single else []
+
+
+def read_attachments(files: list[Any]) -> list[tuple[str, str, bytes]]:
+    """Uploaded files as the services take them: (name, content type, bytes). A file over the
+    limit is still read up to the limit + 1 byte so the service can refuse it by name."""
+    from dieuhanh.petitions.models import Attachment
+
+    out = []
+    for f in files:
+        data = f.read(Attachment.MAX_BYTES + 1)
+        out.append((f.name, getattr(f, "content_type", "") or "application/octet-stream", data))
+    return out
+
+
+class IdentityFields(forms.Form):
+    """The petitioner: encrypted by the service, never stored in clear."""
+
+    name = forms.CharField(label="Họ và tên người gửi", required=False, max_length=150)
+    address = forms.CharField(label="Địa chỉ", required=False, max_length=300)
+    phone = forms.CharField(label="Điện thoại", required=False, max_length=30)
+    email = forms.EmailField(label="Thư điện tử", required=False,
+                             error_messages={"invalid": "Thư điện tử không đúng dạng, ví dụ ten@example.vn."})
+    id_number = forms.CharField(label="Số định danh cá nhân (CCCD)", required=False, max_length=20)
+
+    def identity(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {k: d.get(k) or "" for k in ("name", "address", "phone", "email", "id_number")}
+
+
+class ReceiveForm(IdentityFields):
+    channel = forms.ChoiceField(label="Nguồn đơn", choices=choices(Channel), initial=Channel.DESK)
+    session = forms.ModelChoiceField(ReceptionSession.objects.none(), label="Buổi tiếp công dân", required=False,
+                                     empty_label="— Không —")
+    receiving_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị tiếp nhận", required=False)
+    received_on = date_field("Ngày nhận đơn")
+    dated_on = date_field("Ngày ghi trên đơn")
+    transferred_from = forms.CharField(label="Cơ quan chuyển đơn đến", required=False, max_length=300)
+    kind = forms.ChoiceField(label="Phân loại theo nội dung", required=False, choices=choices(Kind, "—"))
+    field = forms.ChoiceField(label="Lĩnh vực", required=False, choices=choices(Field), initial=Field.OTHER)
+    subject = forms.CharField(label="Tóm tắt nội dung", required=False, max_length=300,
+                              help_text="Để trống: lấy 120 ký tự đầu của nội dung đơn.")
+    content = forms.CharField(label="Nội dung đơn", required=False, widget=textarea(6))
+    respondent = forms.CharField(label="Người, cơ quan hoặc quyết định bị khiếu nại, tố cáo", required=False,
+                                 max_length=300)
+    against_party_member = forms.BooleanField(label="Tố cáo đảng viên", required=False)
+    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Nơi phát sinh vụ việc", required=False)
+    place = forms.CharField(label="Địa điểm vụ việc", required=False, max_length=300)
+    is_anonymous = forms.BooleanField(label="Đơn nặc danh, mạo danh (không rõ người gửi)", required=False)
+    signer_count = int_field("Số người ký đơn", initial=1, min_value=1,
+                             widget=forms.NumberInput(attrs={"min": 1, "step": 1}))
+    co_signers = forms.CharField(label="Những người cùng ký", required=False, widget=textarea(3),
+                                 help_text="Mỗi người một dòng: họ tên, địa chỉ.")
+    attachments = MultipleFileField(label="Tệp đính kèm (ảnh chụp đơn, giấy tờ)", required=False,
+                                    help_text="Mỗi tệp tối đa 10 MB; được mã hoá khi lưu.")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_unit"].queryset = receiving_units(user)
+        self.fields["unit"].queryset = matter_units(user)
+        self.fields["session"].queryset = ReceptionSession.objects.visible_to(user).select_related("unit")
+        self.fields["received_on"].initial = timezone.localdate()
+        self.fields["signer_count"].error_messages["min_value"] = "Số người ký đơn ít nhất là 1."
+        only = self.fields["receiving_unit"].queryset
+        if only.count() == 1:
+            self.fields["receiving_unit"].initial = only.first().pk
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        identity = self.identity()
+        identity["co_signers"] = [line.strip() for line in (d.get("co_signers") or "").splitlines() if line.strip()]
+        return {
+            "channel": d.get("channel") or Channel.DESK,
+            "session": d.get("session"),
+            "receiving_unit": d.get("receiving_unit") or d.get("unit"),
+            "received_on": d.get("received_on"),
+            "dated_on": d.get("dated_on"),
+            "transferred_from": d.get("transferred_from") or "",
+            "kind": d.get("kind") or "",
+            "field": d.get("field") or Field.OTHER,
+            "subject": d.get("subject") or "",
+            "content": d.get("content") or "",
+            "respondent": d.get("respondent") or "",
+            "against_party_member": bool(d.get("against_party_member")),
+            "unit": d.get("unit"),
+            "place": d.get("place") or "",
+            "identity": identity,
+            "is_anonymous": bool(d.get("is_anonymous")),
+            "signer_count": d.get("signer_count") or 1,
+            "attachments": read_attachments(d.get("attachments") or []),
+        }
+
+
+class PublicPetitionForm(IdentityFields):
+    """A citizen filing online without an account. `website` is a honeypot: hidden from people,
+    filled in by spam robots."""
+
+    kind = forms.ChoiceField(label="Loại đơn", required=False, choices=choices(Kind, "— Chọn —", PUBLIC_KINDS))
+    field = forms.ChoiceField(label="Lĩnh vực", required=False, choices=choices(Field), initial=Field.OTHER)
+    unit = forms.TypedChoiceField(label="Phường, xã nơi xảy ra sự việc", required=False, coerce=int,
+                                  empty_value=None)
+    content = forms.CharField(label="Nội dung", required=False, widget=textarea(7),
+                              help_text="Trình bày rõ sự việc, thời gian, địa điểm và đề nghị của ông/bà.")
+    place = forms.CharField(label="Địa điểm cụ thể", required=False, max_length=300,
+                            help_text="Số nhà, đường, tổ dân phố, thôn…")
+    lat = forms.FloatField(label="Vĩ độ", required=False, widget=forms.NumberInput(attrs={"step": "any"}),
+                           error_messages={"invalid": "Vĩ độ phải là số, ví dụ 21.1302."})
+    lon = forms.FloatField(label="Kinh độ", required=False, widget=forms.NumberInput(attrs={"step": "any"}),
+                           error_messages={"invalid": "Kinh độ phải là số, ví dụ 106.3947."})
+    is_anonymous = forms.BooleanField(label="Gửi phản ánh không ghi tên", required=False,
+                                      help_text="Chỉ áp dụng cho phản ánh; khiếu nại, tố cáo, kiến nghị phải ghi rõ "
+                                                "họ tên, địa chỉ.")
+    website = forms.CharField(label="Để trống ô này", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit_groups = public_units()
+        self.fields["unit"].choices = [("", "— Chọn phường, xã —")] + [
+            (province, options) for province, options in self.unit_groups
+        ]
+        self.fields["name"].label = "Họ và tên"
+        self.fields["address"].label = "Địa chỉ liên hệ"
+        del self.fields["id_number"]
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean()
+        if d.get("is_anonymous") and d.get("kind") not in ("", None, Kind.FEEDBACK):
+            self.add_error("is_anonymous", "Chỉ phản ánh mới được gửi không ghi tên; khiếu nại, tố cáo, kiến nghị "
+                                           "phải ghi rõ họ tên, địa chỉ của người gửi.")
+        if not d.get("is_anonymous") and d.get("kind") and not (d.get("address") or d.get("phone")):
+            self.add_error("address", "Ghi địa chỉ hoặc số điện thoại để cơ quan trả lời ông/bà.")
+        return d
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        anonymous = bool(d.get("is_anonymous"))
+        return {
+            "kind": d.get("kind") or "",
+            "field": d.get("field") or Field.OTHER,
+            "unit": AdminUnit.objects.filter(pk=d.get("unit")).first() if d.get("unit") else None,
+            "content": d.get("content") or "",
+            "place": d.get("place") or "",
+            "lat": d.get("lat"),
+            "lon": d.get("lon"),
+            "identity": {} if anonymous else self.identity(),
+            "is_anonymous": anonymous,
+        }
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(label="Mã tra cứu", max_length=20, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": "Ví dụ: 7KQ2M9XHTA", "autocomplete": "off",
+                                                         "autocapitalize": "characters", "spellcheck": "false"}))
+
+    def cleaned_code(self) -> str:
+        return "".join((self.cleaned_data.get("code") or "").split()).upper()
+
+
+class SessionForm(forms.Form):
+    kind = forms.ChoiceField(label="Hình thức", required=False, choices=choices(SessionKind, "—"))
+    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị tổ chức", required=False)
+    held_on = date_field("Ngày tiếp")
+    host = forms.ModelChoiceField(Person.objects.none(), label="Người chủ trì", required=False)
+    host_title = forms.CharField(label="Chức vụ người chủ trì", required=False, max_length=200)
+    place = forms.CharField(label="Địa điểm", required=False, max_length=300)
+    attendees = forms.CharField(label="Thành phần tham dự", required=False, widget=textarea(2))
+    citizens_count = int_field("Số lượt công dân", initial=0, min_value=0)
+    matters = forms.CharField(label="Nội dung công dân nêu", required=False, widget=textarea(4))
+    answers = forms.CharField(label="Ý kiến trả lời, chỉ đạo tại buổi tiếp", required=False, widget=textarea(4))
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = receiving_units(user)
+        self.fields["host"].queryset = people()
+        self.fields["held_on"].initial = timezone.localdate()
+        self.fields["citizens_count"].error_messages["min_value"] = "Số lượt công dân không được âm."
+        only = self.fields["unit"].queryset
+        if only.count() == 1:
+            self.fields["unit"].initial = only.first().pk
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "kind": d.get("kind") or "",
+            "unit": d.get("unit"),
+            "held_on": d.get("held_on"),
+            "host": d.get("host"),
+            "host_title": d.get("host_title") or "",
+            "place": d.get("place") or "",
+            "attendees": d.get("attendees") or "",
+            "citizens_count": d.get("citizens_count") or 0,
+            "matters": d.get("matters") or "",
+            "answers": d.get("answers") or "",
+        }
+
+
+# --- actions on a petition -------------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """One step of the workflow. `title` heads its panel, `button` submits it, `danger` marks
+    steps that end the case. `kwargs()` are the service's keyword arguments besides the actor
+    and the petition."""
+
+    title = ""
+    button = ""
+    danger = False
+    on_label = "Ngày thực hiện"
+
+    def __init__(self, *args: Any, petition: Petition, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.petition = petition
+        self.user = user
+        if "on" in self.fields:
+            self.fields["on"].label = self.on_label
+            self.fields["on"].initial = timezone.localdate()
+
+    def kwargs(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+
+def bool_choice(label: str) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        label=label, required=False, coerce=lambda v: {"yes": True, "no": False}.get(v), empty_value=None,
+        choices=[("", "Chưa xác định"), ("yes", "Có"), ("no", "Không")],
+    )
+
+
+class ClassifyForm(ActionForm):
+    title = "Phân loại đơn"
+    button = "Ghi phân loại"
+    kind = forms.ChoiceField(label="Phân loại theo nội dung", required=False, choices=choices(Kind))
+    field = forms.ChoiceField(label="Lĩnh vực", required=False, choices=choices(Field))
+    eligible = bool_choice("Đủ điều kiện xử lý")
+    ineligibility = forms.ChoiceField(label="Lý do không đủ điều kiện", required=False,
+                                      choices=choices(Ineligibility, "—"))
+    complexity = forms.ChoiceField(label="Mức độ phức tạp", required=False, choices=choices(Complexity))
+    remote = forms.BooleanField(label="Vùng sâu, vùng xa, đi lại khó khăn", required=False)
+    multi_site = forms.BooleanField(label="Phải kiểm tra, xác minh ở nhiều địa điểm", required=False)
+    against_party_member = forms.BooleanField(label="Tố cáo đảng viên", required=False)
+    handling_org = forms.ModelChoiceField(Organisation.objects.none(), label="Cơ quan giải quyết", required=False)
+    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        p = self.petition
+        self.fields["handling_org"].queryset = Organisation.objects.select_related("unit").order_by("name")
+        for name in ("kind", "field", "complexity", "remote", "multi_site", "against_party_member", "handling_org"):
+            self.fields[name].initial = getattr(p, f"{name}_id" if name == "handling_org" else name)
+        self.fields["eligible"].initial = {True: "yes", False: "no"}.get(p.eligible, "")
+        self.fields["ineligibility"].initial = p.ineligibility
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "kind": d.get("kind") or None, "field": d.get("field") or None, "eligible": d.get("eligible"),
+            "ineligibility": d.get("ineligibility") or "", "complexity": d.get("complexity") or None,
+            "remote": bool(d.get("remote")), "multi_site": bool(d.get("multi_site")),
+            "against_party_member": bool(d.get("against_party_member")), "handling_org": d.get("handling_org"),
+            "note": d.get("note") or "",
+        }
+
+
+class AssignForm(ActionForm):
+    title = "Giao người xử lý"
+    button = "Giao xử lý"
+    on_label = "Ngày giao"
+    handlers = UserChoiceField(get_user_model().objects.none(), label="Người xử lý", required=False,
+                               widget=forms.SelectMultiple(attrs={"size": 5}))
+    on = date_field("Ngày giao")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handlers"].queryset = handler_candidates(self.petition)
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"users": list(self.cleaned_data.get("handlers") or []), "on": self.cleaned_data.get("on")}
+
+
+class AcceptForm(ActionForm):
+    title = "Thụ lý giải quyết"
+    button = "Thụ lý"
+    on_label = "Ngày thụ lý"
+    on = date_field("Ngày thụ lý")
+    handlers = UserChoiceField(get_user_model().objects.none(), label="Người được giao xử lý", required=False,
+                               widget=forms.SelectMultiple(attrs={"size": 4}))
+    complexity = forms.ChoiceField(label="Mức độ phức tạp", required=False, choices=choices(Complexity))
+    remote = forms.BooleanField(label="Vùng sâu, vùng xa, đi lại khó khăn", required=False)
+    document_number = forms.CharField(label="Số thông báo thụ lý", required=False, max_length=60)
+    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handlers"].queryset = handler_candidates(self.petition)
+        self.fields["complexity"].initial = self.petition.complexity
+        self.fields["remote"].initial = self.petition.remote
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "on": d.get("on"), "handlers": list(d.get("handlers") or []), "complexity": d.get("complexity") or None,
+            "remote": bool(d.get("remote")), "document_number": d.get("document_number") or "",
+            "note": d.get("note") or "",
+        }
+
+
+class TransferForm(ActionForm):
+    title = "Chuyển đơn đến cơ quan có thẩm quyền"
+    button = "Chuyển đơn"
+    danger = True
+    on_label = "Ngày chuyển"
+    transferred_to = forms.CharField(label="Cơ quan nhận đơn chuyển", required=False, max_length=300)
+    on = date_field("Ngày chuyển")
+    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"to": d.get("transferred_to") or "", "on": d.get("on"), "note": d.get("note") or ""}
+
+
+class GuideForm(ActionForm):
+    title = "Hướng dẫn công dân"
+    button = "Ghi hướng dẫn"
+    danger = True
+    on_label = "Ngày hướng dẫn"
+    note = forms.CharField(label="Nội dung hướng dẫn (gửi đơn đến cơ quan nào)", required=False, widget=textarea(2))
+    on = date_field("Ngày hướng dẫn")
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"note": self.cleaned_data.get("note") or "", "on": self.cleaned_data.get("on")}
+
+
+class ArchiveForm(ActionForm):
+    title = "Lưu đơn (không xử lý)"
+    button = "Lưu đơn"
+    danger = True
+    on_label = "Ngày lưu đơn"
+    reason = forms.ChoiceField(label="Lý do lưu đơn", required=False, choices=choices(Ineligibility, "—"))
+    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
+    on = date_field("Ngày lưu đơn")
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"reason": d.get("reason") or "", "note": d.get("note") or "", "on": d.get("on")}
+
+
+class VerifyForm(ActionForm):
+    title = "Bắt đầu xác minh"
+    button = "Ghi xác minh"
+    on_label = "Ngày bắt đầu xác minh"
+    on = date_field("Ngày bắt đầu xác minh")
+    document_number = forms.CharField(label="Số quyết định xác minh", required=False, max_length=60)
+    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"on": d.get("on"), "document_number": d.get("document_number") or "", "note": d.get("note") or ""}
+
+
+class ExtendForm(ActionForm):
+    title = "Gia hạn giải quyết"
+    button = "Gia hạn"
+    on_label = "Ngày gia hạn"
+    complexity = forms.ChoiceField(label="Mức độ phức tạp", required=False, choices=choices(Complexity, "— Giữ nguyên —"))
+    legal_basis = forms.CharField(label="Căn cứ pháp lý", required=False, max_length=300)
+    reason = forms.CharField(label="Lý do", required=False, widget=textarea(2))
+    document_number = forms.CharField(label="Số quyết định gia hạn", required=False, max_length=60)
+    on = date_field("Ngày gia hạn")
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "legal_basis": d.get("legal_basis") or "", "reason": d.get("reason") or "",
+            "complexity": d.get("complexity") or None, "document_number": d.get("document_number") or "",
+            "on": d.get("on"),
+        }
+
+
+class SuspendForm(ActionForm):
+    title = "Tạm đình chỉ giải quyết"
+    button = "Tạm đình chỉ"
+    on_label = "Ngày tạm đình chỉ"
+    legal_basis = forms.CharField(label="Căn cứ pháp lý", required=False, max_length=300)
+    reason = forms.CharField(label="Lý do", required=False, widget=textarea(2))
+    document_number = forms.CharField(label="Số quyết định tạm đình chỉ", required=False, max_length=60)
+    on = date_field("Ngày tạm đình chỉ")
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"legal_basis": d.get("legal_basis") or "", "reason": d.get("reason") or "",
+                "document_number": d.get("document_number") or "", "on": d.get("on")}
+
+
+class ResumeForm(ActionForm):
+    title = "Tiếp tục giải quyết"
+    button = "Tiếp tục"
+    on_label = "Ngày tiếp tục"
+    on = date_field("Ngày tiếp tục")
+    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"on": self.cleaned_data.get("on"), "note": self.cleaned_data.get("note") or ""}
+
+
+class ConcludeForm(ActionForm):
+    title = "Kết luận, ra quyết định"
+    button = "Ghi kết luận"
+    on_label = "Ngày kết luận, quyết định"
+    result = forms.ChoiceField(label="Kết quả giải quyết", required=False)
+    conclusion = forms.CharField(label="Nội dung kết luận, quyết định", required=False, widget=textarea(4))
+    decision_number = forms.CharField(label="Số quyết định, kết luận", required=False, max_length=60)
+    on = date_field("Ngày kết luận, quyết định")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = RESULTS_BY_KIND[Kind(self.petition.kind)]
+        self.fields["result"].choices = choices(Result, "— Chọn —" if len(allowed) > 1 else None, allowed)
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"result": d.get("result") or "", "conclusion": d.get("conclusion") or "",
+                "decision_number": d.get("decision_number") or "", "on": d.get("on")}
+
+
+class SendDecisionForm(ActionForm):
+    title = "Gửi quyết định, kết luận"
+    button = "Ghi đã gửi"
+    on_label = "Ngày gửi"
+    on = date_field("Ngày gửi")
+    note = forms.CharField(label="Gửi đến (người khiếu nại, tố cáo, cơ quan liên quan)", required=False,
+                           widget=textarea(2))
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"on": self.cleaned_data.get("on"), "note": self.cleaned_data.get("note") or ""}
+
+
+class TerminateForm(ActionForm):
+    title = "Đình chỉ giải quyết"
+    button = "Đình chỉ"
+    danger = True
+    on_label = "Ngày đình chỉ"
+    legal_basis = forms.CharField(label="Căn cứ pháp lý", required=False, max_length=300)
+    reason = forms.CharField(label="Lý do (rút đơn, …)", required=False, widget=textarea(2))
+    document_number = forms.CharField(label="Số quyết định đình chỉ", required=False, max_length=60)
+    on = date_field("Ngày đình chỉ")
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"legal_basis": d.get("legal_basis") or "", "reason": d.get("reason") or "",
+                "document_number": d.get("document_number") or "", "on": d.get("on")}
+
+
+class SecondComplaintForm(ActionForm):
+    title = "Ghi khiếu nại lần hai"
+    button = "Ghi khiếu nại lần hai"
+    content = forms.CharField(label="Nội dung khiếu nại lần hai", required=False, widget=textarea(3))
+    receiving_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Cơ quan cấp trên tiếp nhận",
+                                            required=False)
+    received_on = date_field("Ngày nhận khiếu nại lần hai")
+    channel = forms.ChoiceField(label="Nguồn đơn", required=False, choices=choices(Channel), initial=Channel.DESK)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["receiving_unit"].queryset = receiving_units(self.user)
+        self.fields["received_on"].initial = timezone.localdate()
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean()
+        if not d.get("receiving_unit") and "receiving_unit" not in self.errors:
+            self.add_error("receiving_unit", "Chọn cơ quan cấp trên tiếp nhận khiếu nại lần hai.")
+        return d
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"content": d.get("content") or "", "receiving_unit": d.get("receiving_unit"),
+                "received_on": d.get("received_on"), "channel": d.get("channel") or Channel.DESK}
+
+
+class MakeTaskForm(ActionForm):
+    title = "Giao thành nhiệm vụ “5 rõ”"
+    button = "Giao nhiệm vụ"
+    task_title = forms.CharField(label="Tên nhiệm vụ", required=False, max_length=500,
+                                 help_text="Để trống: «Giải quyết kiến nghị của công dân: …».")
+    source_document = forms.ModelChoiceField(Document.objects.none(), label="Văn bản giao", required=False)
+    lead_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị chủ trì", required=False)
+    lead_person = forms.ModelChoiceField(Person.objects.none(), label="Người chủ trì", required=False)
+    due_date = date_field("Thời hạn hoàn thành")
+    expected_result = forms.CharField(label="Kết quả cần đạt", required=False, widget=textarea(2))
+    accountable_person = forms.ModelChoiceField(Person.objects.none(), label="Lãnh đạo chịu trách nhiệm",
+                                                required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["source_document"].queryset = visible_documents(self.user)
+        self.fields["lead_unit"].queryset = assignable_units(self.user)
+        self.fields["lead_person"].queryset = people()
+        self.fields["accountable_person"].queryset = people()
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "title": d.get("task_title") or "", "source_document": d.get("source_document"),
+            "lead_unit": d.get("lead_unit"), "lead_person": d.get("lead_person"), "due_date": d.get("due_date"),
+            "expected_result": d.get("expected_result") or "", "accountable_person": d.get("accountable_person"),
+        }
+
+
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "classify": ClassifyForm,
+    "assign": AssignForm,
+    "accept": AcceptForm,
+    "verify": VerifyForm,
+    "extend": ExtendForm,
+    "suspend": SuspendForm,
+    "resume": ResumeForm,
+    "conclude": ConcludeForm,
+    "send_decision": SendDecisionForm,
+    "make_task": MakeTaskForm,
+    "second_complaint": SecondComplaintForm,
+    "transfer": TransferForm,
+    "guide": GuideForm,
+    "archive": ArchiveForm,
+    "terminate": TerminateForm,
+}
+
+# Service error keys that belong to a form's `on` (the day of the step).
+DAY_KEYS = dict.fromkeys(("accepted_on", "routed_on", "suspended_on", "concluded_on", "decision_sent_on", "closed_on"), "on")
+# do_task_from_petition's errors come from do_create_task.
+TASK_KEYS = {"title": "task_title"}
+
+OPEN_STATE_VALUES = tuple(str(s) for s in OPEN_STATES)

@@ -1,0 +1,500 @@
+"""Pages of citizen reception and petitions: the petition register (list, export, statistics),
+receiving a petition, a petition's page with its deadlines, history and the workflow's actions,
+reception sessions, and the citizen's own pages (filing online, looking up by receipt code).
+
+Every staff page starts from `Petition.objects.visible_to(request.user)`, so a petition outside
+the user's scope is a 404 for its page, its actions and its files alike. Views parse input with
+the forms and call the `do_*` services, which check the role again and own every change; a
+ValidationError goes back onto the form, a PermissionDenied becomes the 403 page.
+
+Who wrote a petition is read only through `confidentiality`: a denunciation's petitioner is
+shown to its assigned handlers after they ask for it (each time logged), and to nobody else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dieuhanh.core.permissions import LEADERS, may
+from dieuhanh.directives.forms import apply_errors
+from dieuhanh.org import scope
+from dieuhanh.org.choices import Role
+from dieuhanh.petitions import confidentiality, deadlines, export, services, stats
+from dieuhanh.petitions.choices import Action, Channel, Kind, Result, State
+from dieuhanh.petitions.export import routing_text
+from dieuhanh.petitions.forms import (
+    ACTION_FORMS,
+    DAY_KEYS,
+    TASK_KEYS,
+    LookupForm,
+    PetitionFilter,
+    PetitionFilterForm,
+    PublicPetitionForm,
+    ReceiveForm,
+    SessionForm,
+)
+from dieuhanh.petitions.models import Attachment, Petition, ReceptionSession
+
+PAGE_SIZE = 50
+FOLLOWERS = (Role.LEADER, Role.OFFICE, Role.ADMIN, Role.RECEPTION)  # see the due-soon/overdue summary
+LIST_RELATED = ("unit", "receiving_unit")
+# Citizens' pages: at most FILE_LIMIT filings and LOOKUP_LIMIT look-ups per address per window.
+FILE_LIMIT, FILE_WINDOW = 5, 3600
+LOOKUP_LIMIT, LOOKUP_WINDOW = 30, 600
+
+SUCCESS = {
+    "classify": "Đã ghi phân loại đơn.",
+    "assign": "Đã giao người xử lý.",
+    "accept": "Đã thụ lý đơn; thời hạn giải quyết bắt đầu tính.",
+    "transfer": "Đã chuyển đơn đến cơ quan có thẩm quyền.",
+    "guide": "Đã ghi việc hướng dẫn công dân.",
+    "archive": "Đã lưu đơn.",
+    "verify": "Đã ghi bắt đầu xác minh.",
+    "extend": "Đã gia hạn giải quyết.",
+    "suspend": "Đã tạm đình chỉ giải quyết.",
+    "resume": "Đã tiếp tục giải quyết.",
+    "conclude": "Đã ghi kết luận, quyết định giải quyết.",
+    "send_decision": "Đã ghi gửi quyết định, kết luận; đơn đã giải quyết xong.",
+    "terminate": "Đã đình chỉ giải quyết.",
+}
+
+
+def _require_staff(user: Any) -> None:
+    """Petition pages are for accounts holding a role (an outsider account sees nothing)."""
+    if not scope.roles(user):
+        raise PermissionDenied("Trang này dành cho cán bộ được phân quyền theo đơn vị.")
+
+
+def _visible_petition(request: HttpRequest, pk: int) -> Petition:
+    related = ("unit", "receiving_unit", "handling_org", "session", "previous", "task", "duplicate_of", "created_by")
+    return get_object_or_404(Petition.objects.visible_to(request.user).select_related(*related), pk=pk)
+
+
+# --- list, export -----------------------------------------------------------------------------------
+
+
+def _filtered(request: HttpRequest) -> tuple[Any, list[str]]:
+    try:
+        flt, problems = PetitionFilter.from_params(request.GET), []
+    except ValidationError as exc:
+        problems = [m for ms in exc.message_dict.values() for m in ms]
+        params = request.GET.copy()
+        for name in exc.message_dict:
+            params.pop(name, None)
+        flt = PetitionFilter.from_params(params)
+    qs = flt.apply(Petition.objects.visible_to(request.user)).select_related(*LIST_RELATED)
+    return qs.order_by("-received_on", "-id"), problems
+
+
+def _summary(user: Any) -> dict[str, int] | None:
+    if not scope.has_role(user, *FOLLOWERS):
+        return None
+    counts = dict(
+        Petition.objects.visible_to(user).open().with_timing().order_by().values_list("timing").annotate(n=Count("id"))
+    )
+    return {
+        "overdue": counts.get("overdue", 0),
+        "due_soon": counts.get("due_soon", 0),
+        "open": sum(counts.values()),
+        "received_today": Petition.objects.visible_to(user).filter(received_on=timezone.localdate()).count(),
+    }
+
+
+@login_required
+def petition_list(request: HttpRequest) -> HttpResponse:
+    _require_staff(request.user)
+    petitions, problems = _filtered(request)
+    page = Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
+    for p in page.object_list:
+        p.petitioner = confidentiality.public_name(p) or ("(nặc danh)" if p.is_anonymous else "")
+    context = {
+        "title": "Sổ tiếp nhận đơn",
+        "page": page,
+        "problems": problems,
+        "filter_form": PetitionFilterForm(request.GET or None, visible=Petition.objects.visible_to(request.user)),
+        "summary": _summary(request.user),
+        "can_receive": scope.has_role(request.user, *services.RECEIVERS),
+        "today": timezone.localdate(),
+    }
+    if request.htmx and request.htmx.target == "petition-results":
+        return render(request, "petitions/_petition_results.html", context)
+    return render(request, "petitions/petition_list.html", context)
+
+
+@login_required
+def petition_export(request: HttpRequest) -> HttpResponse:
+    _require_staff(request.user)
+    petitions, _problems = _filtered(request)
+    rows = petitions.iterator(chunk_size=2000)
+    return export.xlsx_response(export.register_workbook(rows, request.user), "so-tiep-nhan-don")
+
+
+# --- receiving -----------------------------------------------------------------------------------------
+
+
+@login_required
+def petition_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not scope.has_role(user, *services.RECEIVERS):
+        raise PermissionDenied("Chỉ cán bộ tiếp công dân, văn phòng hoặc lãnh đạo mới được tiếp nhận đơn.")
+    initial: dict[str, Any] = {}
+    session = None
+    if (sid := request.GET.get("session", "")).isdigit():
+        session = ReceptionSession.objects.visible_to(user).filter(pk=int(sid)).first()
+        if session is not None:
+            initial.update(session=session.pk, channel=Channel.SESSION, received_on=session.held_on,
+                           receiving_unit=session.unit_id, unit=session.unit_id)
+    form = ReceiveForm(request.POST or None, request.FILES or None, user=user, initial=initial)
+    loose: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            p = services.do_receive_petition(actor=user, **form.service_kwargs())
+        except ValidationError as exc:
+            loose = apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã vào sổ đơn số {p.number}, mã tra cứu {p.receipt_code}.")
+            return redirect("petitions:petition_detail", pk=p.pk)
+    return render(request, "petitions/petition_form.html", {
+        "title": "Tiếp nhận đơn", "form": form, "loose_errors": loose, "session": session,
+        "has_errors": bool(form.errors or loose),
+    })
+
+
+# --- a petition ------------------------------------------------------------------------------------------
+
+
+def _attachments(user: Any, p: Petition) -> dict[str, Any]:
+    items = list(p.attachments.order_by("id").only("id", "content_type", "size", "name_enc"))
+    allowed = confidentiality.may_see_identity(user, p)
+    rows = []
+    for i, a in enumerate(items, start=1):
+        # A confidential petition's file names may name the denouncer: only a numbered label
+        # here; the download itself is a logged reveal.
+        name = f"Tệp đính kèm {i}" if p.confidential else services.attachment_name(a)
+        rows.append({"id": a.pk, "name": name, "type": a.content_type, "size": a.size})
+    return {"items": rows if allowed else [], "count": len(items), "allowed": allowed}
+
+
+def _render_petition(
+    request: HttpRequest, p: Petition, *, bound: Any = None, loose: list[str] | None = None,
+    revealed: dict[str, Any] | None = None, status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    allowed = services.allowed_actions(user, p)
+    action_forms = []
+    for name, form_class in ACTION_FORMS.items():
+        if name not in allowed and not (bound is not None and bound.prefix == name):
+            continue
+        form = bound if bound is not None and bound.prefix == name else form_class(prefix=name, petition=p, user=user)
+        action_forms.append({"name": name, "form": form, "open": bound is not None and bound.prefix == name,
+                             "loose": loose if bound is not None and bound.prefix == name else []})
+    identity = revealed if p.confidential else confidentiality.identity_for(user, p)
+    deadline_rows = [
+        {"d": d, "status": d.status(today)} for d in deadlines.compute(p)
+    ]
+    duplicate_visible = (
+        p.duplicate_of_id is not None and Petition.objects.visible_to(user).filter(pk=p.duplicate_of_id).exists()
+    )
+    context = {
+        "title": f"Đơn số {p.number}",
+        "p": p,
+        "today": today,
+        "identity": identity,
+        "can_reveal": p.confidential and confidentiality.may_see_identity(user, p) and revealed is None,
+        "redacted": confidentiality.REDACTED,
+        "deadlines": deadline_rows,
+        "steps": list(p.steps.order_by("on", "id")),
+        "handlers": list(p.assignments.select_related("user__person").order_by("assigned_on", "id")),
+        "attachments": _attachments(user, p),
+        "action_forms": action_forms,
+        "duplicate_visible": duplicate_visible,
+        "later": list(Petition.objects.visible_to(user).filter(previous=p).only("id", "seq", "year", "receipt_code")),
+        "routing": routing_text(p),
+        "timing": p.timing(today),
+        "is_handler": confidentiality.is_handler(user, p),
+        "loose_errors": loose if bound is None else [],
+    }
+    return render(request, "petitions/petition_detail.html", context, status=status)
+
+
+@login_required
+def petition_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_petition(request, _visible_petition(request, pk))
+
+
+@login_required
+@require_POST
+def petition_identity(request: HttpRequest, pk: int) -> HttpResponse:
+    """Show a confidential petition's petitioner to one of its handlers; the reveal is logged
+    (who, when) by `identity_for`."""
+    p = _visible_petition(request, pk)
+    if not p.confidential:
+        return redirect("petitions:petition_detail", pk=p.pk)
+    identity = confidentiality.identity_for(request.user, p, purpose="xem danh tính trên trang chi tiết đơn")
+    if identity is None:
+        raise PermissionDenied("Chỉ người được giao xử lý đơn mới được xem danh tính người tố cáo.")
+    return _render_petition(request, p, revealed=identity)
+
+
+@login_required
+def petition_attachment(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+    p = _visible_petition(request, pk)
+    attachment = get_object_or_404(Attachment, pk=aid, petition=p)
+    if not confidentiality.may_see_identity(request.user, p):
+        raise Http404("Không có tệp này.")
+    if p.confidential:
+        confidentiality.identity_for(request.user, p, purpose=f"tải tệp đính kèm #{attachment.pk}")
+    name = services.attachment_name(attachment)
+    response = FileResponse(
+        iter([services.attachment_bytes(attachment)]), as_attachment=True, filename=name,
+        content_type=attachment.content_type or "application/octet-stream",
+    )
+    response["Content-Length"] = str(attachment.size)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def petition_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
+    p = _visible_petition(request, pk)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404("Không có thao tác này.")
+    form = form_class(request.POST, prefix=action, petition=p, user=user)
+    if action not in services.TRANSITIONS and action not in services.allowed_actions(user, p):
+        # make_task and second_complaint: the routing staff only, from the right states.
+        if not may(user, services.ROUTERS, p.receiving_unit_id) and not may(user, LEADERS, p.receiving_unit_id):
+            raise PermissionDenied(f"Bạn không có quyền «{Action(action).label.lower()}» đơn này.")
+        message = f"Không thể «{Action(action).label.lower()}» đơn đang ở trạng thái «{State(p.state).label}»."
+        if action == "make_task" and p.task_id:
+            message = "Đơn này đã được giao thành nhiệm vụ."
+        form.is_valid()
+        return _render_petition(request, p, bound=form, loose=[message])
+    loose: list[str] = []
+    if form.is_valid():
+        try:
+            result = _call(action, user, p, form)
+        except ValidationError as exc:
+            loose = apply_errors(form, exc, {**DAY_KEYS, **TASK_KEYS})
+        else:
+            if action == "second_complaint":
+                messages.success(request, f"Đã vào sổ khiếu nại lần hai, đơn số {result.number}.")
+                return redirect("petitions:petition_detail", pk=result.pk)
+            if action == "make_task":
+                messages.success(request, f"Đã giao nhiệm vụ {result.code} từ đơn này.")
+            else:
+                messages.success(request, SUCCESS[action])
+            return redirect("petitions:petition_detail", pk=p.pk)
+    return _render_petition(request, p, bound=form, loose=loose)
+
+
+def _call(action: str, user: Any, p: Petition, form: Any) -> Any:
+    kwargs = form.kwargs()
+    if action == "second_complaint":
+        return services.do_second_complaint(actor=user, previous=p, **kwargs)
+    if action == "make_task":
+        return services.do_task_from_petition(actor=user, petition=p, **kwargs)
+    service = getattr(services, f"do_{action}")
+    return service(actor=user, petition=p, **kwargs)
+
+
+# --- reception sessions ------------------------------------------------------------------------------------
+
+
+@login_required
+def session_list(request: HttpRequest) -> HttpResponse:
+    _require_staff(request.user)
+    sessions = (
+        ReceptionSession.objects.visible_to(request.user).select_related("unit", "host")
+        .annotate(petition_count=Count("petitions")).order_by("-held_on", "-id")
+    )
+    page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "petitions/session_list.html", {
+        "title": "Tiếp công dân", "page": page,
+        "can_create": scope.has_role(request.user, *services.RECEIVERS),
+    })
+
+
+@login_required
+def session_create(request: HttpRequest) -> HttpResponse:
+    if not scope.has_role(request.user, *services.RECEIVERS):
+        raise PermissionDenied("Chỉ cán bộ tiếp công dân, văn phòng hoặc lãnh đạo mới được ghi buổi tiếp công dân.")
+    form = SessionForm(request.POST or None, user=request.user)
+    loose: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.do_create_session(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            loose = apply_errors(form, exc)
+        else:
+            messages.success(request, "Đã ghi buổi tiếp công dân.")
+            return redirect("petitions:session_detail", pk=session.pk)
+    return render(request, "petitions/session_form.html", {
+        "title": "Ghi buổi tiếp công dân", "form": form, "loose_errors": loose,
+    })
+
+
+@login_required
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(
+        ReceptionSession.objects.visible_to(request.user).select_related("unit", "host", "created_by"), pk=pk
+    )
+    petitions = list(
+        Petition.objects.visible_to(request.user).with_timing().filter(session=session)
+        .select_related(*LIST_RELATED).order_by("received_on", "id")
+    )
+    for p in petitions:
+        p.petitioner = confidentiality.public_name(p) or ("(nặc danh)" if p.is_anonymous else "")
+    return render(request, "petitions/session_detail.html", {
+        "title": str(session), "session": session, "petitions": petitions,
+        "can_record": may(request.user, services.RECEIVERS, session.unit_id),
+    })
+
+
+# --- statistics -------------------------------------------------------------------------------------------------
+
+
+@login_required
+def petition_stats(request: HttpRequest) -> HttpResponse:
+    _require_staff(request.user)
+    today = timezone.localdate()
+    visible = Petition.objects.visible_to(request.user)
+    years = sorted(set(visible.order_by().values_list("year", flat=True).distinct()) | {today.year}, reverse=True)
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() else today.year
+    grouping = "unit_then" if request.GET.get("units") == "then" else "unit"
+    qs = visible.filter(year=year)
+    by_unit = stats.table(qs, by=grouping, today=today)
+    context = {
+        "title": f"Thống kê đơn năm {year}",
+        "year": year,
+        "years": years,
+        "grouping": grouping,
+        "total": stats.totals(qs, today=today),
+        "by_unit": by_unit,
+        "by_field": stats.table(qs, by="field", today=today),
+        "by_kind": stats.table(qs, by="kind", today=today),
+        "today": today,
+    }
+    return render(request, "petitions/stats.html", context)
+
+
+# --- citizens ---------------------------------------------------------------------------------------------------
+
+
+def _client_address(request: HttpRequest) -> str:
+    # REMOTE_ADDR only: a forwarded-for header is the client's to choose. Behind a proxy,
+    # the proxy must set REMOTE_ADDR (e.g. gunicorn's forwarded-allow-ips).
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _over_limit(kind: str, request: HttpRequest, limit: int, window: int) -> bool:
+    """Count one attempt for the caller's address; True once more than `limit` in `window`."""
+    key = f"petitions:{kind}:{_client_address(request)}"
+    cache.add(key, 0, timeout=window)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        count = 1
+    return count > limit
+
+
+def public_file(request: HttpRequest) -> HttpResponse:
+    """A citizen files a recommendation, feedback, complaint or denunciation online, without an
+    account; the receipt code is the only way back to it."""
+    form = PublicPetitionForm(request.POST or None)
+    loose: list[str] = []
+    status = 200
+    if request.method == "POST":
+        if _over_limit("file", request, FILE_LIMIT, FILE_WINDOW):
+            loose = ["Ông/bà đã gửi nhiều đơn trong thời gian ngắn. Vui lòng thử lại sau một giờ, hoặc gửi đơn "
+                     "trực tiếp tại Bộ phận tiếp công dân."]
+            status = 429
+        elif request.POST.get("website"):
+            loose = ["Không gửi được đơn: hệ thống nghi đây là thư rác tự động. Vui lòng tải lại trang và gửi lại."]
+            status = 400
+        elif form.is_valid():
+            try:
+                p = services.do_receive_petition(actor=None, public=True, channel=Channel.ONLINE,
+                                                 **form.service_kwargs())
+            except ValidationError as exc:
+                loose = apply_errors(form, exc)
+            else:
+                request.session["petition_receipt"] = p.receipt_code
+                return redirect("petitions:public_receipt")
+    return render(request, "petitions/public_form.html", {
+        "title": "Gửi đơn, phản ánh trực tuyến", "form": form, "loose_errors": loose,
+        "has_errors": bool(loose or form.errors),
+    }, status=status)
+
+
+def public_receipt(request: HttpRequest) -> HttpResponse:
+    code = request.session.get("petition_receipt")
+    p = Petition.objects.filter(receipt_code=code).select_related("unit").first() if code else None
+    if p is None:
+        return redirect("petitions:public_file")
+    return render(request, "petitions/public_receipt.html", {
+        "title": "Đã nhận đơn", "p": p, "deadline": p.due_on,
+    })
+
+
+def public_lookup(request: HttpRequest) -> HttpResponse:
+    """What a citizen may know of a petition from its receipt code: its number, dates, kind,
+    state, routing decision, next deadline and result — never a person's name, address, phone
+    or the respondent."""
+    form = LookupForm(request.GET or None)
+    p = None
+    searched = False
+    status = 200
+    error = ""
+    if request.GET.get("code") is not None and form.is_valid():
+        code = form.cleaned_code()
+        if not code:
+            error = "Nhập mã tra cứu ghi trên giấy biên nhận."
+        elif _over_limit("lookup", request, LOOKUP_LIMIT, LOOKUP_WINDOW):
+            error = "Ông/bà tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút."
+            status = 429
+        else:
+            searched = True
+            p = Petition.objects.filter(receipt_code=code).first()
+            if p is None:
+                status = 404
+    context: dict[str, Any] = {"title": "Tra cứu kết quả giải quyết đơn", "form": form, "p": p,
+                               "searched": searched, "error": error}
+    if p is not None:
+        context.update(public_facts(p))
+    return render(request, "petitions/public_lookup.html", context, status=status)
+
+
+def public_facts(p: Petition) -> dict[str, Any]:
+    today = timezone.localdate()
+    # The answer to a recommendation or feedback is shown; a complaint's decision or a
+    # denunciation's conclusion names people, so only its result and number are.
+    answer = p.conclusion if p.kind in (Kind.RECOMMENDATION, Kind.FEEDBACK) and p.concluded_on else ""
+    return {
+        "routing": routing_text(p),
+        "state_label": State(p.state).label,
+        "result_label": Result(p.result).label if p.result else "",
+        "answer": answer,
+        "next_due": p.due_on if p.is_open else None,
+        "timing": p.timing(today),
+        "steps_public": [
+            {"on": s.on, "label": Action(s.action).label}
+            for s in p.steps.order_by("on", "id").only("on", "action")
+            if s.action not in (Action.ASSIGN, Action.CLASSIFY, Action.REVEAL, Action.MAKE_TASK)
+        ],
+    }

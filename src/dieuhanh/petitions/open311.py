@@ -1,0 +1,473 @@
+"""Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2), JSON format, at /open311/v2/.
+
+Citizens' apps report a problem seen in the street — rubbish, a broken street light, building
+without a permit, a land encroachment, a rude official — and follow what became of it. Each
+report is recorded as a *phản ánh* (feedback) petition through `services.do_receive_petition`,
+received by the ward or commune where the problem is, with the legal processing deadline that
+any petition gets.
+
+What the public side shows, and what it never shows:
+- only recommendations and feedback in the fields listed as services (never complaints,
+  denunciations or mixed petitions, whose subject matter is personal or confidential);
+- never the petitioner: no name, address, phone or e-mail leaves this module, and the
+  identity column is not read here at all;
+- `status_notes` give the state and the kind of result, not the written answer, which may name
+  people.
+
+Errors follow the spec: an HTTP 400 or 404 whose body is `[{"code": <int>, "description":
+"<text>"}]`, the text in Vietnamese. Times are ISO 8601 with the +07:00 offset."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+
+from dieuhanh.core import audit
+from dieuhanh.core.text import fold
+from dieuhanh.org.choices import UnitLevel
+from dieuhanh.org.models import AdminUnit
+from dieuhanh.petitions import services
+from dieuhanh.petitions.choices import OPEN_STATES, Channel, Field, Kind, Result, State
+from dieuhanh.petitions.models import Petition
+
+SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
+MAX_RESULTS = 1000  # the spec's default limit
+WINDOW = dt.timedelta(days=90)  # the spec's default and largest date span
+MAX_DISTANCE_KM = 50  # a point farther than this from every commune centroid is outside the territory
+SEARCH_BOX_DEG = 0.5  # first look for centroids within this many degrees of the point
+MAX_DESCRIPTION = 5000
+_NON_WORD = re.compile(r"[^\w]+")
+PUBLIC_KINDS = (Kind.RECOMMENDATION, Kind.FEEDBACK)
+FIELD_NAMES = {
+    "content": "description",
+    "lat": "lat",
+    "lon": "long",
+    "name": "first_name",
+    "place": "address_string",
+    "email": "email",
+    "phone": "phone",
+}
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str
+    description: str
+    keywords: str
+    group: str
+
+    @property
+    def name(self) -> str:
+        return str(Field(self.code).label)
+
+
+SERVICES: dict[str, Service] = {
+    s.code: s
+    for s in (
+        Service(Field.ENVIRONMENT, "Rác thải, nước thải, khói bụi, tiếng ồn, ô nhiễm nguồn nước, cây xanh.",
+                "rác thải, nước thải, ô nhiễm, tiếng ồn, khói bụi, cây xanh", "Môi trường"),
+        Service(Field.INFRASTRUCTURE, "Đường hư hỏng, ổ gà, đèn chiếu sáng, cống thoát nước, biển báo, "
+                "vỉa hè, ngập úng.", "ổ gà, đèn đường, cống, ngập úng, biển báo, vỉa hè", "Hạ tầng đô thị"),
+        Service(Field.CONSTRUCTION, "Xây dựng không phép, sai phép, lấn chiếm vỉa hè, lòng đường, trật tự đô "
+                "thị.", "xây dựng không phép, lấn chiếm, vỉa hè, trật tự đô thị", "Hạ tầng đô thị"),
+        Service(Field.LAND, "Lấn chiếm đất công, sử dụng đất sai mục đích, san lấp trái phép.",
+                "lấn chiếm đất, đất công, san lấp", "Đất đai"),
+        Service(Field.ADMINISTRATION, "Thái độ, tác phong của cán bộ; thủ tục hành chính chậm, phiền hà.",
+                "thái độ cán bộ, thủ tục hành chính, một cửa", "Hành chính"),
+        Service(Field.OTHER, "Các vấn đề khác ở địa phương cần chính quyền xem xét.", "khác", "Khác"),
+    )
+}
+
+
+# --- responses --------------------------------------------------------------------------------
+
+
+def _json(data: Any, status: int = 200) -> JsonResponse:
+    return JsonResponse(
+        data, status=status, safe=False, json_dumps_params={"ensure_ascii": False},
+        content_type="application/json; charset=utf-8",
+    )
+
+
+def _error(status: int, *descriptions: str) -> JsonResponse:
+    """The spec's error body: a list of {code, description}."""
+    return _json([{"code": status, "description": d} for d in descriptions], status=status)
+
+
+def _iso(moment: dt.datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def _end_of_day(day: dt.date | None) -> str | None:
+    """A period in days ends at 24:00 of its last day (Civil Code Art 148)."""
+    if day is None:
+        return None
+    return _iso(timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59, 59))))
+
+
+def requested_at(p: Petition) -> dt.datetime:
+    """When the request was made: the moment it was recorded if that was on the day of receipt,
+    otherwise the start of the day of receipt (a letter recorded days after it arrived)."""
+    local = timezone.localtime(p.created_at)
+    if local.date() == p.received_on:
+        return local
+    return timezone.make_aware(dt.datetime.combine(p.received_on, dt.time(0, 0)))
+
+
+def _agency(p: Petition) -> str:
+    if p.handling_org is not None:
+        return p.handling_org.name
+    name = p.receiving_unit.name
+    return f"UBND {name[:1].lower()}{name[1:]}"
+
+
+def _status_notes(p: Petition) -> str:
+    notes = [str(State(p.state).label)]
+    if p.result:
+        notes.append(f"Kết quả: {Result(p.result).label}")
+    if p.state == State.TRANSFERRED and p.transferred_to:
+        notes.append(f"Chuyển đến: {p.transferred_to}")
+    return ". ".join(notes) + "."
+
+
+def _notice(p: Petition) -> str:
+    if p.state in OPEN_STATES and p.due_on:
+        return f"Hạn xử lý gần nhất: {p.due_on:%d/%m/%Y}. Mã tra cứu: {p.receipt_code}."
+    return f"Mã tra cứu: {p.receipt_code}."
+
+
+def request_out(p: Petition) -> dict[str, Any]:
+    """One service request with the spec's field names. Nothing here reads the identity."""
+    is_open = p.state in OPEN_STATES
+    service = SERVICES.get(p.field)
+    return {
+        "service_request_id": p.receipt_code,
+        "status": "open" if is_open else "closed",
+        "status_notes": _status_notes(p),
+        "service_name": service.name if service else str(Field(p.field).label),
+        "service_code": p.field,
+        "description": p.content,
+        "agency_responsible": _agency(p),
+        "service_notice": _notice(p),
+        "requested_datetime": _iso(requested_at(p)),
+        "updated_datetime": _iso(p.updated_at),
+        "expected_datetime": _end_of_day(p.due_on) if is_open else None,
+        "address": p.place or p.unit.name,
+        "address_id": p.unit.code,
+        "lat": p.lat,
+        "long": p.lon,
+        "media_url": "",
+    }
+
+
+def public_requests() -> Any:
+    """The petitions Open311 may show: recommendations and feedback in a listed service."""
+    return (
+        Petition.objects.filter(kind__in=PUBLIC_KINDS, confidential=False, field__in=list(SERVICES))
+        .select_related("unit", "receiving_unit", "handling_org")
+        .defer("identity_enc", "search_text")
+    )
+
+
+# --- parsing ----------------------------------------------------------------------------------
+
+
+class BadRequest(Exception):
+    def __init__(self, status: int, *descriptions: str) -> None:
+        super().__init__(*descriptions)
+        self.status = status
+        self.descriptions = descriptions
+
+
+def _param(request: HttpRequest, name: str) -> str:
+    data = request.POST if request.method == "POST" else request.GET
+    return (data.get(name) or "").strip()
+
+
+def _datetime(raw: str, name: str) -> dt.datetime:
+    try:
+        value = dt.datetime.fromisoformat(raw)
+    except ValueError:
+        raise BadRequest(400, f"{name}: «{raw}» không đúng định dạng ISO 8601 (ví dụ 2026-03-01T08:00:00+07:00).") from None
+    return timezone.make_aware(value) if timezone.is_naive(value) else value
+
+
+def _window(request: HttpRequest) -> tuple[dt.datetime, dt.datetime]:
+    start_raw, end_raw = _param(request, "start_date"), _param(request, "end_date")
+    start = _datetime(start_raw, "start_date") if start_raw else None
+    end = _datetime(end_raw, "end_date") if end_raw else None
+    if start is None and end is None:
+        end = timezone.now()
+    if start is None:
+        start = end - WINDOW  # type: ignore[operator]
+    if end is None:
+        end = start + WINDOW
+    if end < start:
+        raise BadRequest(400, "end_date phải sau start_date.")
+    if end - start > WINDOW:
+        raise BadRequest(400, "Khoảng thời gian từ start_date đến end_date không được quá 90 ngày.")
+    return start, end
+
+
+def _codes(raw: str) -> list[str]:
+    return [c.strip() for c in raw.split(",") if c.strip()]
+
+
+def _service(code: str) -> Service:
+    if code not in SERVICES:
+        raise BadRequest(404, f"service_code «{code}» không có trong danh sách dịch vụ (xem services.json).")
+    return SERVICES[code]
+
+
+# --- locating the ward or commune ---------------------------------------------------------------
+
+
+def _communes() -> Any:
+    return AdminUnit.objects.filter(valid_to__isnull=True, level=UnitLevel.COMMUNE)
+
+
+def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(a))
+
+
+def nearest_commune(lat: float, lon: float, within: AdminUnit | None = None) -> AdminUnit | None:
+    """Today's ward or commune whose centroid is nearest to the point (an approximation of the
+    unit containing it: no boundaries are stored), or None when the point is farther than
+    MAX_DISTANCE_KM from every one."""
+    qs = _communes().filter(latitude__isnull=False, longitude__isnull=False)
+    if within is not None:
+        qs = qs.filter(parent=within)
+    box = qs.filter(
+        latitude__range=(lat - SEARCH_BOX_DEG, lat + SEARCH_BOX_DEG),
+        longitude__range=(lon - SEARCH_BOX_DEG, lon + SEARCH_BOX_DEG),
+    )
+    rows = list(box.values_list("pk", "latitude", "longitude")) or list(qs.values_list("pk", "latitude", "longitude"))
+    if not rows:
+        return None
+    distance, pk = min((_distance_km(lat, lon, la, lo), pk) for pk, la, lo in rows)
+    if distance > MAX_DISTANCE_KM:
+        return None
+    return AdminUnit.objects.get(pk=pk)
+
+
+def _words(text: str) -> str:
+    """Folded words between single spaces, punctuation dropped: " so 5 phuong chi linh "."""
+    return " " + " ".join(_NON_WORD.sub(" ", fold(text)).split()) + " "
+
+
+def _commune_named_in(address: str, within: AdminUnit | None) -> AdminUnit | None:
+    """The one current ward or commune whose full name ("Phường Chu Văn An") the address
+    contains; None when none or several do."""
+    text = _words(address)
+    qs = _communes().filter(parent=within) if within is not None else _communes()
+    found = [(pk, _words(name)) for pk, name in qs.values_list("pk", "name")]
+    found = [(pk, name) for pk, name in found if name in text]
+    if not found:
+        return None
+    longest = max(len(name) for _, name in found)
+    best = [pk for pk, name in found if len(name) == longest]
+    return AdminUnit.objects.get(pk=best[0]) if len(best) == 1 else None
+
+
+def _coordinate(raw: str, name: str, limit: float) -> float:
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        raise BadRequest(400, f"{name}: «{raw}» không phải là số.") from None
+    if not math.isfinite(value) or not -limit <= value <= limit:
+        raise BadRequest(400, f"{name} phải nằm trong khoảng −{limit:g} đến {limit:g} (WGS-84).")
+    return value
+
+
+def _locate(request: HttpRequest) -> tuple[AdminUnit, float | None, float | None, str]:
+    lat_raw, lon_raw = _param(request, "lat"), _param(request, "long")
+    address = _param(request, "address_string")
+    address_id = _param(request, "address_id")
+    jurisdiction_id = _param(request, "jurisdiction_id")
+    if not (lat_raw or lon_raw or address or address_id):
+        raise BadRequest(400, "Thiếu vị trí: gửi lat và long, hoặc address_string, hoặc address_id.")
+    if bool(lat_raw) != bool(lon_raw):
+        raise BadRequest(400, "Vị trí cần cả lat và long.")
+    lat = _coordinate(lat_raw, "lat", 90) if lat_raw else None
+    lon = _coordinate(lon_raw, "long", 180) if lon_raw else None
+    if len(address) > 300:
+        raise BadRequest(400, "address_string dài quá 300 ký tự.")
+    within = None
+    if jurisdiction_id:
+        within = AdminUnit.objects.filter(valid_to__isnull=True, code=jurisdiction_id).first()
+        if within is None:
+            raise BadRequest(404, f"jurisdiction_id «{jurisdiction_id}» không phải mã đơn vị hành chính hiện hành.")
+    unit = None
+    if address_id:
+        unit = _communes().filter(code=address_id).first()
+        if unit is None:
+            raise BadRequest(404, f"address_id «{address_id}» không phải mã phường, xã hiện hành.")
+    elif within is not None and within.level == UnitLevel.COMMUNE:
+        unit = within
+    elif lat is not None and lon is not None:
+        unit = nearest_commune(lat, lon, within)
+        if unit is None:
+            raise BadRequest(400, "Vị trí (lat, long) nằm ngoài địa bàn các phường, xã đang quản lý.")
+    else:
+        unit = _commune_named_in(address, within)
+        if unit is None:
+            raise BadRequest(
+                400, "Không xác định được phường, xã từ address_string: ghi rõ tên phường, xã, hoặc gửi lat và long, "
+                "hoặc address_id (mã phường, xã)."
+            )
+    return unit, lat, lon, address
+
+
+# --- views --------------------------------------------------------------------------------------
+
+
+def _only(request: HttpRequest, *methods: str) -> JsonResponse | None:
+    if request.method in methods:
+        return None
+    response = _error(405, f"Phương thức {request.method} không được hỗ trợ; dùng {', '.join(methods)}.")
+    response["Allow"] = ", ".join(methods)
+    return response
+
+
+def discovery(request: HttpRequest) -> JsonResponse:
+    """The service discovery document the spec asks every endpoint to have."""
+    return _only(request, "GET") or _json({
+        "changeset": "2026-01-01T00:00:00+07:00",
+        "contact": "Văn phòng HĐND và UBND — bộ phận tiếp công dân",
+        "key_service": "",
+        "endpoints": [{
+            "specification": SPECIFICATION,
+            "url": request.build_absolute_uri("/open311/v2/"),
+            "changeset": "2026-01-01T00:00:00+07:00",
+            "type": "production",
+            "formats": ["application/json"],
+        }],
+    })
+
+
+def services_list(request: HttpRequest) -> JsonResponse:
+    return _only(request, "GET") or _json([
+        {
+            "service_code": s.code,
+            "service_name": s.name,
+            "description": s.description,
+            "metadata": False,
+            "type": "realtime",
+            "keywords": s.keywords,
+            "group": s.group,
+        }
+        for s in SERVICES.values()
+    ])
+
+
+def service_definition(request: HttpRequest, service_code: str) -> JsonResponse:
+    if bad := _only(request, "GET"):
+        return bad
+    try:
+        service = _service(service_code)
+    except BadRequest as exc:
+        return _error(exc.status, *exc.descriptions)
+    return _json({"service_code": service.code, "attributes": []})
+
+
+@csrf_exempt
+def requests_view(request: HttpRequest) -> JsonResponse:
+    if bad := _only(request, "GET", "POST"):
+        return bad
+    try:
+        return _create(request) if request.method == "POST" else _search(request)
+    except BadRequest as exc:
+        return _error(exc.status, *exc.descriptions)
+
+
+def request_detail(request: HttpRequest, service_request_id: str) -> JsonResponse:
+    if bad := _only(request, "GET"):
+        return bad
+    p = public_requests().filter(receipt_code=service_request_id.strip().upper()).first()
+    if p is None:
+        return _error(404, f"Không tìm thấy yêu cầu «{service_request_id}».")
+    return _json([request_out(p)])
+
+
+def unknown(request: HttpRequest, rest: str) -> JsonResponse:
+    return _error(404, f"Không có tài nguyên «{rest}»: Open311 ở đây chỉ phục vụ định dạng JSON (…/requests.json).")
+
+
+def _search(request: HttpRequest) -> JsonResponse:
+    qs = public_requests()
+    ids = [i.upper() for i in _codes(_param(request, "service_request_id"))]
+    if ids:  # overrides every other parameter (spec)
+        rows = qs.filter(receipt_code__in=ids[:MAX_RESULTS]).order_by("-received_on", "-id")
+        return _json([request_out(p) for p in rows])
+    codes = _codes(_param(request, "service_code"))
+    for code in codes:
+        _service(code)
+    statuses = _codes(_param(request, "status").lower())
+    for s in statuses:
+        if s not in ("open", "closed"):
+            raise BadRequest(400, f"status «{s}» không hợp lệ: chỉ nhận open hoặc closed.")
+    start, end = _window(request)
+    if codes:
+        qs = qs.filter(field__in=codes)
+    if statuses and set(statuses) != {"open", "closed"}:
+        qs = qs.filter(state__in=OPEN_STATES) if statuses[0] == "open" else qs.exclude(state__in=OPEN_STATES)
+    qs = qs.filter(received_on__gte=timezone.localtime(start).date(), received_on__lte=timezone.localtime(end).date())
+    out = []
+    for p in qs.order_by("-received_on", "-created_at", "-id").iterator(chunk_size=500):
+        if start <= requested_at(p) <= end:
+            out.append(request_out(p))
+            if len(out) == MAX_RESULTS:
+                break
+    return _json(out)
+
+
+def _create(request: HttpRequest) -> JsonResponse:
+    code = _param(request, "service_code")
+    if not code:
+        raise BadRequest(400, "Thiếu service_code (loại phản ánh, xem services.json).")
+    service = _service(code)
+    unit, lat, lon, address = _locate(request)
+    description = _param(request, "description")
+    if len(description) > MAX_DESCRIPTION:
+        raise BadRequest(400, f"description dài quá {MAX_DESCRIPTION} ký tự.")
+    email = _param(request, "email")
+    if email and ("@" not in email or len(email) > 254):
+        raise BadRequest(400, f"email «{email}» không hợp lệ.")
+    phone = _param(request, "phone")
+    if phone and (len(phone) > 30 or not all(c.isdigit() or c in "+ .-()" for c in phone)):
+        raise BadRequest(400, "phone chỉ gồm chữ số (có thể có +, dấu cách, dấu chấm, gạch ngang).")
+    # A Vietnamese full name is the family name first: Nguyễn (last_name) Văn Hùng (first_name).
+    name = " ".join(p for p in (_param(request, "last_name"), _param(request, "first_name")) if p)[:200]
+    try:
+        with audit.channel("open311"):
+            p = services.do_receive_petition(
+                actor=None, public=True, channel=Channel.ONLINE, kind=Kind.FEEDBACK, field=service.code,
+                content=description, unit=unit, identity={"name": name, "phone": phone, "email": email},
+                is_anonymous=not name, place=address, lat=lat, lon=lon,
+            )
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
+        return _error(400, *[
+            f"{FIELD_NAMES.get(field, field)}: {message}" if field else message
+            for field, messages in errors.items() for message in messages
+        ])
+    except PermissionDenied as exc:  # pragma: no cover - public filing needs no role
+        return _error(403, str(exc))
+    notice = f"Đã tiếp nhận phản ánh, chuyển {unit.name} xử lý. Mã tra cứu: {p.receipt_code}."
+    if p.due_on:
+        notice += f" Hạn xử lý: {p.due_on:%d/%m/%Y}."
+    if not name:
+        notice += " Phản ánh không ghi họ tên được ghi nhận là đơn nặc danh."
+    return _json([{"service_request_id": p.receipt_code, "service_notice": notice, "account_id": None}])
+

@@ -12,6 +12,7 @@ shown to its assigned handlers after they ask for it (each time logged), and to 
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 from django.contrib import messages
@@ -257,10 +258,9 @@ def petition_attachment(request: HttpRequest, pk: int, aid: int) -> HttpResponse
         confidentiality.identity_for(request.user, p, purpose=f"tải tệp đính kèm #{attachment.pk}")
     name = services.attachment_name(attachment)
     response = FileResponse(
-        iter([services.attachment_bytes(attachment)]), as_attachment=True, filename=name,
+        io.BytesIO(services.attachment_bytes(attachment)), as_attachment=True, filename=name,
         content_type=attachment.content_type or "application/octet-stream",
     )
-    response["Content-Length"] = str(attachment.size)
     response["Cache-Control"] = "private, no-store"
     return response
 

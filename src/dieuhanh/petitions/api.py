@@ -24,31 +24,23 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
-from dieuhanh.core.text import fold
 from dieuhanh.org.models import AdminUnit, Organisation, User
-from dieuhanh.org.scope import expand_units
 from dieuhanh.petitions import confidentiality, deadlines, services, stats
 from dieuhanh.petitions.choices import (
     Channel,
     Complexity,
     Ineligibility,
-    Kind,
     Result,
     State,
 )
 from dieuhanh.petitions.choices import Field as PetitionField
+from dieuhanh.petitions.forms import TIMINGS, PetitionFilter
 from dieuhanh.petitions.models import Petition, PetitionQuerySet, ReceptionSession
 
 petitions_router = Router()
 
 MAX_PAGE_SIZE = 200
-TIMINGS = {
-    "overdue": "quá hạn",
-    "due_soon": "sắp đến hạn (trong 3 ngày làm việc)",
-    "on_track": "còn hạn",
-    "on_time": "giải quyết đúng hạn",
-    "late": "giải quyết trễ hạn",
-}
+SHARED_FILTERS = ("kind", "field", "state", "unit", "timing", "year", "session", "q")
 STATS_GROUPS = ("unit", "unit_then", "field", "kind")
 
 
@@ -204,6 +196,8 @@ class PetitionQuery(Schema):
     state: str | None = Field(None, description="Trạng thái: " + " | ".join(State.values))
     unit: int | None = Field(None, description="Nơi phát sinh: đơn vị, các đơn vị trực thuộc và các đơn vị nó kế thừa")
     timing: str | None = Field(None, description=" | ".join(TIMINGS))
+    year: int | None = Field(None, description="Năm vào sổ")
+    session: int | None = Field(None, description="Buổi tiếp công dân (id)")
     duplicate: bool | None = Field(None, description="Đơn trùng")
     over_level: bool | None = Field(None, description="Đơn vượt cấp")
     prolonged: bool | None = Field(None, description="Đơn kéo dài")
@@ -376,33 +370,21 @@ class StatsQuery(Schema):
 # --- filters --------------------------------------------------------------------------------
 
 
-def _choice(value: str | None, allowed: list[str] | tuple[str, ...], field: str, errors: dict[str, list[str]]) -> None:
-    if value is not None and value not in allowed:
-        errors[field] = [f"Giá trị không hợp lệ cho bộ lọc «{field}»: {value!r} (chọn một trong: {', '.join(allowed)})."]
-
-
 def filter_petitions(qs: PetitionQuerySet, query: PetitionQuery) -> PetitionQuerySet:
-    """Apply the list filters; bad values raise a ValidationError naming the parameter."""
+    """The register's filters: those of the list page and the export (`forms.PetitionFilter`,
+    one definition), plus the API's receipt-date range and yes/no flags. Bad values raise a
+    ValidationError naming the parameter."""
+    shared = {name: str(getattr(query, name)) for name in SHARED_FILTERS if getattr(query, name) not in (None, "")}
     errors: dict[str, list[str]] = {}
-    _choice(query.kind, Kind.values, "kind", errors)
-    _choice(query.field, PetitionField.values, "field", errors)
-    _choice(query.state, State.values, "state", errors)
-    _choice(query.timing, tuple(TIMINGS), "timing", errors)
+    try:
+        flt = PetitionFilter.from_params(shared)
+    except ValidationError as exc:
+        errors.update(exc.message_dict)
     if query.received_from and query.received_to and query.received_from > query.received_to:
         errors["received_to"] = ["Ngày nhận «đến» phải sau ngày nhận «từ»."]
     if errors:
         raise ValidationError(errors)
-    qs = qs.with_timing()
-    if query.kind:
-        qs = qs.filter(kind=query.kind)
-    if query.field:
-        qs = qs.filter(field=query.field)
-    if query.state:
-        qs = qs.filter(state=query.state)
-    if query.unit is not None:
-        qs = qs.filter(unit_id__in=expand_units([query.unit]))
-    if query.timing:
-        qs = qs.filter(timing=query.timing)
+    qs = flt.apply(qs)
     if query.duplicate is not None:
         qs = qs.filter(duplicate_of__isnull=not query.duplicate)
     if query.over_level is not None:
@@ -413,8 +395,6 @@ def filter_petitions(qs: PetitionQuerySet, query: PetitionQuery) -> PetitionQuer
         qs = qs.filter(received_on__gte=query.received_from)
     if query.received_to:
         qs = qs.filter(received_on__lte=query.received_to)
-    for word in fold(query.q).split():
-        qs = qs.filter(search_text__contains=word)
     return qs
 
 

@@ -483,6 +483,7 @@ def test_list_filters(world, petitions):
     assert _ids(client, over_level="true") == {over.pk}
     assert _ids(client, prolonged="true") == {old.pk}
     assert _ids(client, received_from="2025-01-01", received_to="2025-12-31") == {old.pk}
+    assert _ids(client, year=2025) == {old.pk}
     assert _ids(client, q="duong lang xuong cap") == {old.pk}
     assert _ids(client, q="ĐƯỜNG LÀNG") == {old.pk}
     assert _ids(client, q=a.receipt_code) == {a.pk}

@@ -45,6 +45,7 @@ from dieuhanh.petitions.choices import (
 )
 from dieuhanh.petitions.models import Petition, ReceptionSession
 
+OPEN = "open"
 TIMINGS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn (3 ngày làm việc)"}
 FLAGS = {"duplicate": "Đơn trùng", "over_level": "Vượt cấp", "prolonged": "Kéo dài"}
 PUBLIC_KINDS = (Kind.RECOMMENDATION, Kind.FEEDBACK, Kind.COMPLAINT, Kind.DENUNCIATION)
@@ -150,7 +151,7 @@ class UserChoiceField(forms.ModelMultipleChoiceField):
 class PetitionFilter:
     kind: str | None = None
     field: str | None = None
-    state: str | None = None
+    state: str | None = None  # a State, or "open" for every state not yet closed
     unit: int | None = None  # the matter's unit, its villages and the units it succeeded
     timing: str | None = None  # overdue / due_soon
     flag: str | None = None  # duplicate / over_level / prolonged
@@ -175,7 +176,9 @@ class PetitionFilter:
             if not raw:
                 continue
             label = cls.LABELS[f.name]
-            if f.name in cls.ENUMS:
+            if f.name == "state":
+                ok = raw in State.values or raw == OPEN
+            elif f.name in cls.ENUMS:
                 ok = raw in cls.ENUMS[f.name].values
             elif f.name == "timing":
                 ok = raw in TIMINGS
@@ -200,7 +203,9 @@ class PetitionFilter:
             qs = qs.filter(kind=self.kind)
         if self.field:
             qs = qs.filter(field=self.field)
-        if self.state:
+        if self.state == OPEN:
+            qs = qs.filter(state__in=OPEN_STATES)
+        elif self.state:
             qs = qs.filter(state=self.state)
         if self.unit is not None:
             qs = qs.filter(unit_id__in=scope.expand_units([self.unit]))
@@ -237,7 +242,8 @@ class PetitionFilterForm(forms.Form):
     )
     kind = forms.ChoiceField(label="Phân loại", required=False, choices=choices(Kind, "Tất cả"))
     field = forms.ChoiceField(label="Lĩnh vực", required=False, choices=choices(Field, "Tất cả"))
-    state = forms.ChoiceField(label="Trạng thái", required=False, choices=choices(State, "Tất cả"))
+    state = forms.ChoiceField(label="Trạng thái", required=False,
+                              choices=[("", "Tất cả"), (OPEN, "Chưa giải quyết xong"), *choices(State)])
     unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Nơi phát sinh", required=False,
                                   empty_label="Tất cả")
     timing = forms.ChoiceField(label="Thời hạn", required=False, choices=[("", "Tất cả"), *TIMINGS.items()])
@@ -796,5 +802,3 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 DAY_KEYS = dict.fromkeys(("accepted_on", "routed_on", "suspended_on", "concluded_on", "decision_sent_on", "closed_on"), "on")
 # do_task_from_petition's errors come from do_create_task.
 TASK_KEYS = {"title": "task_title"}
-
-OPEN_STATE_VALUES = tuple(str(s) for s in OPEN_STATES)

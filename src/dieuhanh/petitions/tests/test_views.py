@@ -163,6 +163,15 @@ def test_it_filters_by_timing_and_flags(client, world):
     assert f">{repeat.number}<" in page and f">{fresh.number}<" not in page
 
 
+def test_it_lists_open_petitions_as_the_dashboard_links_them(client, world, complaint):
+    closed = world.petition(subject="Đơn đã chuyển đi", content="Nội dung khác hẳn của đơn đã chuyển.",
+                            identity={"name": "Người chuyển"})
+    services.do_transfer(actor=world.reception_a, petition=closed, to="Sở Xây dựng")
+    login(client, world.reception_a)
+    page = client.get(reverse("petitions:petition_list"), {"state": "open"}).content.decode()
+    assert complaint.subject in page and closed.subject not in page and "Bộ lọc không hợp lệ" not in page
+
+
 def test_it_reports_a_bad_filter_and_applies_the_others(client, world, complaint):
     login(client, world.reception_a)
     response = client.get(reverse("petitions:petition_list"), {"kind": "nonsense", "field": "land"})

@@ -35,6 +35,7 @@ from dieuhanh.core.text import fold
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 from dieuhanh.petitions import services
+from dieuhanh.petitions import views as pages
 from dieuhanh.petitions.choices import OPEN_STATES, Channel, Field, Kind, Result, State
 from dieuhanh.petitions.models import Petition
 
@@ -433,6 +434,9 @@ def _search(request: HttpRequest) -> JsonResponse:
 
 
 def _create(request: HttpRequest) -> JsonResponse:
+    # The same budget per address as filing on the citizens' page: anonymous writes are cheap.
+    if pages._over_limit("file", request, pages.FILE_LIMIT, pages.FILE_WINDOW):
+        raise BadRequest(429, "Địa chỉ này đã gửi nhiều phản ánh trong thời gian ngắn; vui lòng thử lại sau một giờ.")
     code = _param(request, "service_code")
     if not code:
         raise BadRequest(400, "Thiếu service_code (loại phản ánh, xem services.json).")

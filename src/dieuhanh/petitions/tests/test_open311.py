@@ -2,11 +2,12 @@ import datetime as dt
 from urllib.parse import urlencode
 
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.org.models import AdminUnit
-from dieuhanh.petitions import confidentiality, open311, services
+from dieuhanh.petitions import confidentiality, open311, services, views
 from dieuhanh.petitions.models import Petition
 
 REQUEST_FIELDS = {
@@ -18,6 +19,13 @@ SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "ty
 # Centroids of the two wards (phường Chu Văn An around Sao Đỏ, phường Chí Linh around Phả Lại).
 WARD_A_AT = (21.108, 106.398)
 WARD_B_AT = (21.117, 106.300)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -184,6 +192,14 @@ def test_bad_reports_get_spec_errors_and_save_nothing(located, overrides, status
     assert Petition.objects.count() == before
 
 
+def test_too_many_reports_from_one_address_are_refused(located):
+    for i in range(views.FILE_LIMIT):
+        assert submit(report(description=f"Ổ gà thứ {i} trên đường Trần Hưng Đạo rất nguy hiểm.")).status_code == 200
+    before = Petition.objects.count()
+    assert "thử lại" in assert_spec_error(submit(report()), 429)
+    assert Petition.objects.count() == before
+
+
 def test_an_abolished_ward_code_is_not_a_place_to_report_to(located):
     # 10549 was phường Sao Đỏ until 30/6/2025 and is phường Chu Văn An since: only today's unit.
     response = submit(report(lat=None, long=None, address_id="10549"))
@@ -305,13 +321,15 @@ def test_bad_queries_get_spec_errors(world, client, params, status, words):
 
 
 def test_at_most_the_limit_is_returned(located, client, monkeypatch):
+    monkeypatch.setattr(views, "FILE_LIMIT", 100)
     for i in range(4):
         submit(report(description=f"Ổ gà lớn thứ {i} trên đường Trần Hưng Đạo, xe máy dễ ngã."))
     monkeypatch.setattr(open311, "MAX_RESULTS", 3)
     assert len(_get(client)) == 3
 
 
-def test_the_list_has_a_bounded_query_count(located, client, django_assert_max_num_queries):
+def test_the_list_has_a_bounded_query_count(located, client, django_assert_max_num_queries, monkeypatch):
+    monkeypatch.setattr(views, "FILE_LIMIT", 100)
     for i in range(3):
         submit(report(description=f"Phản ánh số {i} về đèn đường hỏng trên phố."))
     with django_assert_max_num_queries(5) as few:

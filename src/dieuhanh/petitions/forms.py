@@ -319,7 +319,8 @@ class ReceiveForm(IdentityFields):
     respondent = forms.CharField(label="Người, cơ quan hoặc quyết định bị khiếu nại, tố cáo", required=False,
                                  max_length=300)
     against_party_member = forms.BooleanField(label="Tố cáo đảng viên", required=False)
-    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Nơi phát sinh vụ việc", required=False)
+    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Nơi phát sinh vụ việc", required=False,
+                                  empty_label="— Chọn phường, xã —")
     place = forms.CharField(label="Địa điểm vụ việc", required=False, max_length=300)
     is_anonymous = forms.BooleanField(label="Đơn nặc danh, mạo danh (không rõ người gửi)", required=False)
     signer_count = int_field("Số người ký đơn", initial=1, min_value=1,
@@ -338,7 +339,7 @@ class ReceiveForm(IdentityFields):
         self.fields["signer_count"].error_messages["min_value"] = "Số người ký đơn ít nhất là 1."
         only = self.fields["receiving_unit"].queryset
         if only.count() == 1:
-            self.fields["receiving_unit"].initial = only.first().pk
+            self.fields["receiving_unit"].initial = self.fields["unit"].initial = only.first().pk
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data

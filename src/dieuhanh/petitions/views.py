@@ -26,7 +26,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dieuhanh.core.permissions import LEADERS, may
+from dieuhanh.core.permissions import may
 from dieuhanh.directives.forms import apply_errors
 from dieuhanh.org import scope
 from dieuhanh.org.choices import Role
@@ -273,16 +273,19 @@ def petition_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     form_class = ACTION_FORMS.get(action)
     if form_class is None:
         raise Http404("Không có thao tác này.")
-    form = form_class(request.POST, prefix=action, petition=p, user=user)
-    if action not in services.TRANSITIONS and action not in services.allowed_actions(user, p):
-        # make_task and second_complaint: the routing staff only, from the right states.
-        if not may(user, services.ROUTERS, p.receiving_unit_id) and not may(user, LEADERS, p.receiving_unit_id):
-            raise PermissionDenied(f"Bạn không có quyền «{Action(action).label.lower()}» đơn này.")
-        message = f"Không thể «{Action(action).label.lower()}» đơn đang ở trạng thái «{State(p.state).label}»."
+    if action not in services.allowed_actions(user, p):
+        # Not from this state, or not by this user: say which, before reading the form.
+        label = Action(action).label.lower()
+        transition = services.TRANSITIONS.get(action)
+        if transition is not None and p.state in transition.sources:
+            raise PermissionDenied(f"Bạn không có quyền «{label}» đơn này.")
+        if transition is None and not may(user, services.ROUTERS, p.receiving_unit_id):
+            raise PermissionDenied(f"Bạn không có quyền «{label}» đơn này.")
+        message = f"Không thể «{label}» đơn đang ở trạng thái «{State(p.state).label}»."
         if action == "make_task" and p.task_id:
             message = "Đơn này đã được giao thành nhiệm vụ."
-        form.is_valid()
-        return _render_petition(request, p, bound=form, loose=[message])
+        return _render_petition(request, p, loose=[message])
+    form = form_class(request.POST, prefix=action, petition=p, user=user)
     loose: list[str] = []
     if form.is_valid():
         try:

@@ -193,7 +193,7 @@ class RevealOut(BaseModel):
 class PetitionQuery(Schema):
     kind: str | None = Field(None, description="complaint | denunciation | recommendation | feedback | mixed")
     field: str | None = Field(None, description="Lĩnh vực: " + " | ".join(PetitionField.values))
-    state: str | None = Field(None, description="Trạng thái: " + " | ".join(State.values))
+    state: str | None = Field(None, description="Trạng thái: " + " | ".join(State.values) + "; open: mọi đơn chưa xong")
     unit: int | None = Field(None, description="Nơi phát sinh: đơn vị, các đơn vị trực thuộc và các đơn vị nó kế thừa")
     timing: str | None = Field(None, description=" | ".join(TIMINGS))
     year: int | None = Field(None, description="Năm vào sổ")

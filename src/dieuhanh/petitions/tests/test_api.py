@@ -472,6 +472,9 @@ def test_list_filters(world, petitions):
     assert _ids(client, kind="feedback") == {old.pk}
     assert _ids(client, field="infrastructure") == {old.pk}
     assert _ids(client, state="received") == everyone
+    services.do_guide(actor=world.reception_b, petition=b, note="Hướng dẫn gửi Toà án nhân dân khu vực")
+    assert _ids(client, state="guided") == {b.pk}
+    assert _ids(client, state="open") == everyone - {b.pk}
     # Today's ward includes what was recorded under the ward it succeeded.
     assert _ids(client, unit=world.ward_a.pk) == everyone - {b.pk}
     assert _ids(client, unit=world.ward_b.pk) == {b.pk}

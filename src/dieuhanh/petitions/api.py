@@ -27,6 +27,7 @@ from dieuhanh.core import audit
 from dieuhanh.org.models import AdminUnit, Organisation, User
 from dieuhanh.petitions import confidentiality, deadlines, services, stats
 from dieuhanh.petitions.choices import (
+    Action,
     Channel,
     Complexity,
     Ineligibility,
@@ -331,6 +332,16 @@ class SecondComplaintIn(Schema):
     received_on: dt.date | None = None
     channel: str = Channel.DESK
     handling_org: int | None = None
+
+
+class MakeTaskIn(Schema):
+    source_document: int | None = Field(None, description="Văn bản giao nhiệm vụ (id), ví dụ thông báo kết luận buổi đối thoại")
+    lead_unit: int | None = None
+    lead_person: int | None = None
+    due_date: dt.date | None = None
+    expected_result: str = ""
+    accountable_person: int | None = None
+    title: str = ""
 
 
 class StatsRow(BaseModel):
@@ -773,3 +784,39 @@ def second_complaint(request: HttpRequest, petition_id: int, payload: SecondComp
         )
     return Status(201, petition_detail_out(request, _visible(request, p.pk)))
 
+
+
+@petitions_router.post(
+    "/{int:petition_id}/make_task", response={201: dict}, summary="Giao nội dung đơn thành nhiệm vụ theo \"5 rõ\"",
+)
+def make_task(request: HttpRequest, petition_id: int, payload: MakeTaskIn) -> Status:
+    from dieuhanh.directives.models import Document
+    from dieuhanh.org.models import Person
+
+    p = _visible(request, petition_id)
+    if str(Action.MAKE_TASK) not in services.allowed_actions(request.user, p):
+        if p.task_id is not None or p.state not in (State.ACCEPTED, State.VERIFYING):
+            raise ValidationError({"state": ["Chỉ đơn đã thụ lý, chưa giao thành nhiệm vụ mới giao được thành nhiệm vụ."]})
+        raise PermissionDenied("Chỉ cán bộ tiếp công dân, văn phòng hoặc lãnh đạo mới giao nhiệm vụ từ đơn.")
+    errors: dict[str, list[str]] = {}
+    doc = _resolve(Document.objects.visible_to(request.user), payload.source_document, "source_document", "văn bản", errors)
+    unit = _resolve(AdminUnit.objects, payload.lead_unit, "lead_unit", "đơn vị chủ trì", errors)
+    lead = _resolve(Person.objects, payload.lead_person, "lead_person", "người chủ trì", errors)
+    leader = _resolve(Person.objects, payload.accountable_person, "accountable_person", "lãnh đạo chịu trách nhiệm", errors)
+    for field, value, msg in (
+        ("source_document", doc, "Thiếu văn bản giao nhiệm vụ."),
+        ("lead_unit", unit, "Thiếu đơn vị chủ trì (rõ người)."),
+        ("lead_person", lead, "Thiếu người chủ trì thực hiện (rõ người)."),
+        ("due_date", payload.due_date, "Thiếu thời hạn hoàn thành (rõ thời gian)."),
+        ("accountable_person", leader, "Thiếu lãnh đạo chịu trách nhiệm (rõ trách nhiệm)."),
+    ):
+        if value is None and field not in errors:
+            errors[field] = [msg]
+    _raise(errors)
+    with audit.channel("api"):
+        task = services.do_task_from_petition(
+            actor=request.user, petition=p, source_document=doc, lead_unit=unit, lead_person=lead,
+            due_date=payload.due_date, expected_result=payload.expected_result, accountable_person=leader,
+            title=payload.title,
+        )
+    return Status(201, {"task": task.pk, "code": task.code, "petition": petition_detail_out(request, _visible(request, p.pk))})

@@ -73,15 +73,15 @@ def state_badge(state: str) -> str:
     )
 
 
-def _nice_max(value: int) -> int:
-    """A round axis maximum at or above `value` (1, 2, 5 × 10ⁿ)."""
-    if value <= 5:
-        return 5
-    power = 10 ** math.floor(math.log10(value))
-    for step in (1, 2, 2.5, 5, 10):
-        if value <= step * power:
-            return int(step * power)
-    return value
+def _axis(value: int, ticks: int = 5) -> tuple[int, int]:
+    """A round axis: (maximum, step) with about `ticks` steps of 1, 2, 2.5 or 5 × 10ⁿ."""
+    if value <= ticks:
+        return ticks, 1
+    raw = value / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    step = max(1, int(step))
+    return step * math.ceil(value / step), step
 
 
 def _n(value: float) -> str:
@@ -107,7 +107,7 @@ def bar_chart(rows: list[Any], title: str = "", width: int = 880, limit: int = 1
     plot_w = width - label_w - value_w - 10
     group_h = bar_h * len(SERIES) + gap
     height = top + group_h * len(rows) + 26
-    peak = _nice_max(max(max(getattr(r, key) for key, _l, _c in SERIES) for r in rows))
+    peak, step = _axis(max(max(getattr(r, key) for key, _l, _c in SERIES) for r in rows))
     parts: list[SafeString] = []
     # Legend.
     x = label_w
@@ -117,10 +117,8 @@ def bar_chart(rows: list[Any], title: str = "", width: int = 880, limit: int = 1
             '<text x="{}" y="18" class="chart__legend">{}</text>', x, colour, x + 17, label))
         x += 30 + 7 * len(label)
     # Grid and axis.
-    ticks = 5
-    for i in range(ticks + 1):
-        value = peak * i // ticks
-        gx = label_w + plot_w * i / ticks
+    for value in range(0, peak + 1, step):
+        gx = label_w + plot_w * value / peak
         parts.append(format_html(
             '<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" class="chart__grid"/>'
             '<text x="{x}" y="{ty}" text-anchor="middle" class="chart__tick">{v}</text>',

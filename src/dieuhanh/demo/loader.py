@@ -9,11 +9,14 @@ people.
 2. villages, organisations, positions, people and their assignments (`people.py`);
 3. the demo logins of `PERSONAS`, all with the password `DEMO_PASSWORD`;
 4. the documents and tasks (`work.py`), only through the directive services;
-5. the announced civil-service calendar, if that loader is installed.
+5. citizen reception and petitions (`petitions.py`): the 2021 register, reception days and
+   dialogues, and petitions of 2022 to today in every state, only through the petition services;
+6. the announced civil-service calendar, if that loader is installed.
 
 It is idempotent: units, villages, organisations, people and logins are found again by their
-natural keys, and the documents and tasks are loaded only if the congress resolution (the
-root of the document tree) is not there yet, so a second run adds nothing.
+natural keys, the documents and tasks are loaded only if the congress resolution (the root of
+the document tree) is not there yet, and the petitions only if the city's 2021 register is not,
+so a second run adds nothing.
 
 The demo logins have a published password: they are created only when this loader runs
 (the `dieuhanh demo` command, or tests), never by a migration or at start-up.
@@ -53,9 +56,12 @@ class Persona:
 PERSONAS: tuple[Persona, ...] = (
     Persona("vanphong", Role.OFFICE, "city", "vanphong", "Văn phòng Thành uỷ: giao, theo dõi nhiệm vụ"),
     Persona("bithu", Role.LEADER, "city", "bithu", "Bí thư Thành uỷ: xem toàn bộ, cho ý kiến chỉ đạo"),
-    Persona("phuong_saodo", Role.UNIT_OFFICER, "10549", "phuong_saodo", "Công chức phường (trước là Sao Đỏ): báo cáo"),
-    Persona("phuong_phalai", Role.UNIT_OFFICER, "10546", "phuong_phalai", "Công chức phường (trước là Phả Lại): báo cáo"),
-    Persona("tiepdan", Role.RECEPTION, "city", "tiepdan", "Tiếp công dân"),
+    Persona("phuong_saodo", Role.UNIT_OFFICER, "10549", "phuong_saodo",
+            "Công chức phường (trước là Sao Đỏ): báo cáo; xử lý đơn được giao"),
+    Persona("phuong_phalai", Role.UNIT_OFFICER, "10546", "phuong_phalai",
+            "Công chức phường (trước là Phả Lại): báo cáo; xử lý đơn được giao"),
+    Persona("tiepdan", Role.RECEPTION, "city", "tiepdan",
+            "Tiếp công dân: ghi buổi tiếp, nhận và xử lý đơn; được giao giải quyết một số đơn tố cáo"),
     Persona("motcua", Role.ONE_STOP, "10549", "motcua", "Bộ phận một cửa"),
     Persona("kiemtra", Role.INSPECTOR, "city", "kiemtra", "Uỷ ban Kiểm tra: xem, không giao việc"),
     Persona("admin", Role.ADMIN, None, None, "Quản trị: lịch, người dùng", superuser=True),
@@ -73,6 +79,8 @@ class DemoResult:
     created: dict[str, int] = field(default_factory=dict)  # villages, people, users… made by this run
     work: dict[str, int] = field(default_factory=dict)  # documents, tasks, reports… made by this run
     work_skipped: bool = False  # the documents and tasks were already there
+    petitions: dict[str, int] = field(default_factory=dict)  # sessions, petitions, states… made by this run
+    petitions_skipped: bool = False  # the petitions were already there
     calendar_loaded: bool | None = None  # None: no calendar loader installed
     seconds: float = 0.0
     steps: list[tuple[str, float]] = field(default_factory=list)
@@ -91,6 +99,7 @@ def _root_document_exists() -> bool:
 def load_demo(progress: Progress | None = None, *, today: dt.date | None = None) -> DemoResult:
     """Load the demo city into the configured database (see the module docstring)."""
     from dieuhanh.demo.people import CastBuilder, ensure_users
+    from dieuhanh.demo.petitions import PetitionLoader, register_loaded
     from dieuhanh.demo.work import WorkLoader
     from dieuhanh.org.loaders import load_current_units, load_legacy_units
 
@@ -123,6 +132,14 @@ def load_demo(progress: Progress | None = None, *, today: dt.date | None = None)
         with transaction.atomic():
             result.work = dict(WorkLoader(cast, random.Random(SEED), today, progress).run())
     step("Văn bản, nhiệm vụ", t0)
+
+    t0 = time.perf_counter()
+    if register_loaded(cast):
+        result.petitions_skipped = True
+    else:
+        with transaction.atomic():
+            result.petitions = dict(PetitionLoader(cast, random.Random(SEED), today, progress).run())
+    step("Tiếp công dân, đơn thư", t0)
 
     t0 = time.perf_counter()
     from dieuhanh.core import calendar

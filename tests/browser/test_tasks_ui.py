@@ -158,11 +158,11 @@ def test_the_dashboard_and_the_list_show_statuses_in_colour(live_server, page, s
                    deciding_document=people.resolution)
 
     log_in(page, live_server, "bithu_t")
-    expect(page.locator(".stat--overdue .stat__count")).to_have_text("2")
+    expect(page.locator("section.stats .stat--overdue .stat__count")).to_have_text("2")
     expect(page.locator(".card--attention")).to_contain_text("Đề nghị Thường trực Thành uỷ chủ trì đối thoại")
     screenshot("dashboard-leader")
 
-    page.locator(".stat--overdue").click()
+    page.locator("section.stats .stat--overdue").click()
     expect(page.locator(".results-head__count")).to_have_text("2 nhiệm vụ")
     page.get_by_role("link", name="Xoá bộ lọc").click()
     expect(page.locator(".results-head__count")).to_have_text("9 nhiệm vụ")

@@ -36,7 +36,7 @@ from dieuhanh.petitions.choices import (
 )
 from dieuhanh.petitions.choices import Field as PetitionField
 from dieuhanh.petitions.forms import TIMINGS, PetitionFilter
-from dieuhanh.petitions.models import Petition, PetitionQuerySet, ReceptionSession
+from dieuhanh.petitions.models import Petition, PetitionQuerySet, ReceptionSession, prolonged_q
 
 petitions_router = Router()
 
@@ -401,7 +401,8 @@ def filter_petitions(qs: PetitionQuerySet, query: PetitionQuery) -> PetitionQuer
     if query.over_level is not None:
         qs = qs.filter(is_over_level=query.over_level)
     if query.prolonged is not None:
-        qs = qs.filter(is_prolonged=query.prolonged)
+        live = prolonged_q(timezone.localdate())
+        qs = qs.filter(live) if query.prolonged else qs.exclude(live)
     if query.received_from:
         qs = qs.filter(received_on__gte=query.received_from)
     if query.received_to:
@@ -444,7 +445,7 @@ def petition_out(p: Petition) -> dict[str, Any]:
             "duplicate_of": p.duplicate_of_id,
             "duplicate_score": p.duplicate_score,
             "over_level": p.is_over_level,
-            "prolonged": p.is_prolonged,
+            "prolonged": p.prolonged,
             "notes": p.flag_notes,
         },
         "petitioner": {"name": confidentiality.public_name(p)},

@@ -94,6 +94,6 @@ def _flags(p: Any) -> str:
         flags.append("Trùng")
     if p.is_over_level:
         flags.append("Vượt cấp")
-    if p.is_prolonged:
+    if p.prolonged:
         flags.append("Kéo dài")
     return ", ".join(flags)

@@ -43,7 +43,7 @@ from dieuhanh.petitions.choices import (
     SessionKind,
     State,
 )
-from dieuhanh.petitions.models import Petition, ReceptionSession
+from dieuhanh.petitions.models import Petition, ReceptionSession, prolonged_q
 
 OPEN = "open"
 TIMINGS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn (3 ngày làm việc)"}
@@ -216,7 +216,7 @@ class PetitionFilter:
         elif self.flag == "over_level":
             qs = qs.filter(is_over_level=True)
         elif self.flag == "prolonged":
-            qs = qs.filter(is_prolonged=True)
+            qs = qs.filter(prolonged_q(today or timezone.localdate()))
         if self.year is not None:
             qs = qs.filter(year=self.year)
         if self.session is not None:

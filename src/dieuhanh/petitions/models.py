@@ -270,6 +270,15 @@ class Petition(models.Model):
             parts += [identity.get("name", ""), identity.get("address", "")]
         self.search_text = fold(" ".join(p for p in parts if p))
 
+    @property
+    def prolonged(self) -> bool:
+        """Running past its legal deadline today (the rule of `prolonged_q`)."""
+        from django.utils import timezone
+
+        from dieuhanh.petitions.detection import is_prolonged
+
+        return is_prolonged(self, timezone.localdate())
+
     def timing(self, today: dt.date | None = None) -> str:
         from django.utils import timezone
 

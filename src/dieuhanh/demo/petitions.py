@@ -899,7 +899,9 @@ class PetitionLoader:
             "province": "thành phố Hải Phòng" if new else "tỉnh Hải Dương",
             "party": f"Đảng uỷ {ward}" if new else "Thành uỷ Chí Linh",
         }
-        return self.rng.choice(self.data["transfer"].get(plan.field) or self.data["transfer"]["other"]).format_map(names)
+        targets = self.data["transfer"]
+        options = targets["mixed"] if plan.kind == Kind.MIXED else (targets.get(plan.field) or targets["other"])
+        return self.rng.choice(options).format_map(names)
 
     def _receive(self, plan: Plan) -> Petition:
         identity = {} if plan.anonymous else {"name": plan.name, "address": plan.address, "co_signers": plan.co_signers}

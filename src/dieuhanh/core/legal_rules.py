@@ -92,6 +92,8 @@ def sync_rules(rules: list[Rule] | None = None) -> int:
             },
         )
         count += 1
+    transaction.on_commit(forget)
+    forget()
     return count
 
 
@@ -99,18 +101,30 @@ def sync_rules_after_migrate(**kwargs: Any) -> None:
     sync_rules()
 
 
-def rule_for(code: str, on: dt.date) -> Rule:
-    """The version of rule `code` in force on `on`."""
-    from dieuhanh.core.models import LegalRule
+_versions: dict[str, list[Rule]] | None = None
 
-    row = (
-        LegalRule.objects.filter(code=code, effective_from__lte=on)
-        .exclude(effective_to__lt=on)
-        .order_by("-effective_from")
-        .first()
-    )
-    if row is None:
-        raise RuleNotFound(f"Không có quy tắc thời hạn {code!r} có hiệu lực ngày {on:%d/%m/%Y}")
+
+def forget() -> None:
+    """Drop the in-process copy of the table (after `sync_rules`, and between tests)."""
+    global _versions
+    _versions = None
+
+
+def _table() -> dict[str, list[Rule]]:
+    """Every version of every rule, read once per process: deadlines are computed for each step
+    of each case, and the table changes only when the rule file is synced at migrate."""
+    global _versions
+    if _versions is None:
+        from dieuhanh.core.models import LegalRule
+
+        table: dict[str, list[Rule]] = {}
+        for row in LegalRule.objects.order_by("code", "-effective_from"):
+            table.setdefault(row.code, []).append(_rule(row))
+        _versions = table
+    return _versions
+
+
+def _rule(row: Any) -> Rule:
     return Rule(
         code=row.code,
         name=row.name,
@@ -121,6 +135,14 @@ def rule_for(code: str, on: dt.date) -> Rule:
         citation=row.citation,
         note=row.note,
     )
+
+
+def rule_for(code: str, on: dt.date) -> Rule:
+    """The version of rule `code` in force on `on`."""
+    for rule in _table().get(code, ()):
+        if rule.applies_on(on):
+            return rule
+    raise RuleNotFound(f"Không có quy tắc thời hạn {code!r} có hiệu lực ngày {on:%d/%m/%Y}")
 
 
 def deadline(code: str, start: dt.date, *, on: dt.date | None = None) -> tuple[dt.date, Rule]:

@@ -167,6 +167,16 @@ def _fast_password_hashing(request: Any, settings: Any) -> None:
         settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rule_table() -> Any:
+    """Tests may sync their own rule versions; none leaks into the next test's deadlines."""
+    from dieuhanh.core import legal_rules
+
+    legal_rules.forget()
+    yield
+    legal_rules.forget()
+
+
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()

@@ -71,6 +71,11 @@ def run(*, force: bool = False, console: Console | None = None) -> int:
             summary.add_row(label, str(result.work[key]))
     for status, count in task_status_counts().items():
         summary.add_row(f"Nhiệm vụ — {TaskStatus(status).label.lower()}", str(count))
+    if result.petitions:
+        summary.add_row("Buổi tiếp công dân, đối thoại", str(result.petitions.get("sessions", 0)))
+        summary.add_row("Đơn thư", str(result.petitions.get("petitions", 0)))
+    elif result.petitions_skipped:
+        summary.add_row("Đơn thư", "đã có sẵn, không nạp lại")
     console.print(summary)
 
     table = Table(title=f"Tài khoản trình diễn — mật khẩu chung: [bold]{DEMO_PASSWORD}[/bold]")

@@ -671,6 +671,8 @@ def do_second_complaint(
             signer_count=previous.signer_count, handling_org=handling_org, place=previous.place,
         )
         p.level, p.previous, p.remote = 2, previous, previous.remote
+        if p.duplicate_of_id == previous.pk:  # the same matter by design, not a repeat
+            p.duplicate_of, p.duplicate_score, p.flag_notes = None, None, ""
         limit = second_complaint_limit(previous)
         if limit is not None and p.received_on > limit:
             p.eligible, p.ineligibility = False, Ineligibility.TIME_LIMIT

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,6 +19,8 @@ app.add_typer(audit_app, name="audit")
 app.add_typer(token_app, name="token")
 units_app = typer.Typer(help="Đơn vị hành chính.", no_args_is_help=True)
 app.add_typer(units_app, name="units")
+petitions_app = typer.Typer(help="Tiếp công dân, xử lý đơn.", no_args_is_help=True)
+app.add_typer(petitions_app, name="petitions")
 
 
 def _django() -> None:
@@ -202,6 +205,83 @@ def units_load(
             f"giữ nguyên {n(r.units_unchanged)} đơn vị; kế thừa: tạo mới {n(r.successions_created)}, "
             f"cập nhật {n(r.successions_updated)}, xoá {n(r.successions_removed)}; {seconds} giây"
         )
+
+
+def _n(value: int) -> str:
+    return f"{value:,}".replace(",", ".")
+
+
+@petitions_app.command("sweep")
+def petitions_sweep(
+    today: Annotated[str | None, typer.Option("--today", help="Ngày rà soát (YYYY-MM-DD), mặc định hôm nay")] = None,
+) -> None:
+    """Rà soát mọi đơn: đánh dấu lại đơn kéo dài, đếm đơn quá hạn.
+
+    Báo cả số đơn đang giải quyết có hạn đã lưu khác hạn tính lại theo bảng quy tắc thời hạn và
+    lịch ngày làm việc hiện hành."""
+    day = _date(today) if today else None
+    _django()
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from dieuhanh.petitions.detection import run_sweep
+
+    console = Console()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("Rà soát đơn", total=None)
+        result = run_sweep(day, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    console.print(
+        f"Đã rà soát {_n(result.checked)} đơn, {_n(result.open)} đơn đang giải quyết: quá hạn {_n(result.overdue)}, "
+        f"kéo dài {_n(result.prolonged)} (mới đánh dấu {_n(result.flagged)}, bỏ đánh dấu {_n(result.cleared)})."
+    )
+    if result.stale:
+        console.print(
+            f"[yellow]{_n(result.stale)} đơn đang giải quyết có hạn đã lưu khác hạn tính theo bảng quy tắc và lịch "
+            "hiện hành[/yellow] (ví dụ sau khi công bố thêm ngày nghỉ); hạn mới được tính lại ở bước xử lý tiếp theo."
+        )
+
+
+@petitions_app.command("dedup-eval")
+def petitions_dedup_eval(
+    file: Annotated[
+        Path | None, typer.Option("--file", exists=True, dir_okay=False, help="Tệp YAML đơn mẫu (mặc định: bộ kèm theo)")
+    ] = None,
+    threshold: Annotated[
+        float | None, typer.Option("--threshold", min=0.0, max=1.0, help="Ngưỡng độ giống (mặc định của phần mềm)")
+    ] = None,
+    errors: Annotated[bool, typer.Option("--errors", help="In các cặp đoán sai")] = False,
+) -> None:
+    """Đo độ chính xác, độ phủ và F1 của việc phát hiện đơn trùng trên bộ đơn mẫu.
+
+    Xét mọi cặp đơn cùng đơn vị; cặp được coi là trùng khi độ giống đạt ngưỡng."""
+    import yaml
+    from rich.console import Console
+    from rich.table import Table
+
+    from dieuhanh.petitions import detection
+
+    try:
+        records = detection.load_eval_set(file) if file else detection.load_eval_set()
+        limit = detection.THRESHOLD if threshold is None else threshold
+        pairs = detection.eval_pairs(records)
+    except (KeyError, TypeError, ValueError, AttributeError, yaml.YAMLError) as exc:
+        typer.echo(f"Tệp đơn mẫu không đúng dạng (id, unit, petitioner, subject, content, received_on): {exc}", err=True)
+        raise typer.Exit(1) from None
+    precision, recall, f1, tp, fp, fn = detection.evaluate(records, threshold=limit)
+    console = Console()
+    units = len({r["unit"] for r in records})
+    console.print(f"{_n(len(records))} đơn, {units} đơn vị, {_n(len(pairs))} cặp cùng đơn vị, {_n(tp + fn)} cặp trùng; "
+                  f"ngưỡng {limit:.2f}")
+    table = Table("Độ chính xác", "Độ phủ", "F1", "Đúng", "Báo nhầm", "Bỏ sót")
+    table.add_row(f"{precision:.3f}", f"{recall:.3f}", f"{f1:.3f}", _n(tp), _n(fp), _n(fn))
+    console.print(table)
+    if errors:
+        subjects = {r["id"]: r["subject"] for r in records}
+        for a, b, truth, s in sorted(pairs, key=lambda x: -x[3]):
+            if truth != (s >= limit):
+                label = "bỏ sót" if truth else "báo nhầm"
+                console.print(f"{label} {s:.3f}  {a} «{subjects[a]}» — {b} «{subjects[b]}»")
 
 
 def main() -> None:

@@ -15,9 +15,10 @@ similarities of a block are one matrix product of its TF-IDF vectors, the name s
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import numpy as np
@@ -96,46 +97,61 @@ class DueDates:
         return len(self.due_on)
 
 
+_EPOCH = dt.date(1970, 1, 1).toordinal()
+_NAT_INT = np.datetime64("NaT", "D").astype(np.int64)
+# Every rule code a petition's deadlines use; rows carry indices into this tuple (−1: no such step).
+RULE_CODES = (
+    "complaint.accept", "denunciation.check", "denunciation.check_multi", "petition.process", "denunciation.transfer",
+    "reception.reply",
+    *(f"complaint.{stage}.{suffix}" for stage in ("first", "second")
+      for suffix in ("resolve", "complex", "remote", "remote_complex")),
+    "denunciation.resolve", "recommendation.resolve", "complaint.decision_send",
+)
+_CODE = {code: i for i, code in enumerate(RULE_CODES)}
+_CODE_NAMES = np.array([*RULE_CODES, ""], dtype=object)  # index −1 reads ""
+_KIND = {v: i for i, v in enumerate(Kind.values)}
+_STATE = {v: i for i, v in enumerate(State.values)}
+_CHANNEL = {v: i for i, v in enumerate(Channel.values)}
+_COMPLEXITY = {v: i for i, v in enumerate(Complexity.values)}
+
+
 class _Columns:
+    """The rows as one numpy array per field: choices as small integers, dates as
+    datetime64[D] with NaT for None."""
+
     def __init__(self, rows: Sequence[Any]) -> None:
-        def get(r: Any, f: str) -> Any:
-            return r[f] if isinstance(r, Mapping) else getattr(r, f)
-
-        def col(f: str, dtype: Any) -> np.ndarray:
-            return np.array([get(r, f) for r in rows], dtype=dtype)
-
-        self.kind = col("kind", object)
-        self.level = col("level", np.int64)
-        self.complexity = col("complexity", object)
-        self.remote = col("remote", bool)
-        self.multi_site = col("multi_site", bool)
-        self.channel = col("channel", object)
-        self.state = col("state", object)
-        self.extensions = col("extensions", np.int64)
-        self.suspended_days = col("suspended_days", np.int64)
+        get = itemgetter(*DEADLINE_FIELDS) if rows and isinstance(rows[0], Mapping) else attrgetter(*DEADLINE_FIELDS)
+        values = list(zip(*map(get, rows), strict=True)) if rows else [() for _ in DEADLINE_FIELDS]
+        cols = dict(zip(DEADLINE_FIELDS, values, strict=True))
+        n = len(rows)
+        for f, choices in (("kind", _KIND), ("state", _STATE), ("channel", _CHANNEL), ("complexity", _COMPLEXITY)):
+            unknown = set(cols[f]) - set(choices)
+            if unknown:
+                raise ValueError(f"{f}: giá trị không hợp lệ {sorted(map(str, unknown))}")
+            setattr(self, f, np.fromiter(map(choices.__getitem__, cols[f]), dtype=np.int8, count=n))
+        for f in ("level", "extensions", "suspended_days"):
+            setattr(self, f, np.fromiter(cols[f], dtype=np.int64, count=n))
+        for f in ("remote", "multi_site"):
+            setattr(self, f, np.fromiter(cols[f], dtype=bool, count=n))
         for f in ("received_on", "routed_on", "accepted_on", "concluded_on", "decision_sent_on"):
-            setattr(self, f, col(f, "datetime64[D]"))
-
-
-def _isin(values: np.ndarray, choices: Iterable[str]) -> np.ndarray:
-    out = np.zeros(len(values), dtype=bool)
-    for c in choices:
-        out |= values == str(c)
-    return out
+            days = np.fromiter((_NAT_INT if d is None else d.toordinal() - _EPOCH for d in cols[f]), dtype=np.int64,
+                               count=n)
+            setattr(self, f, days.astype("datetime64[D]"))
 
 
 def _count(
-    table: RuleTable, cal: WorkCalendar, codes: np.ndarray, applies: np.ndarray, law_day: np.ndarray,
-    start: np.ndarray, extra: np.ndarray,
+    table: RuleTable, cal: WorkCalendar, codes: np.ndarray, law_day: np.ndarray, start: np.ndarray,
+    extra: np.ndarray,
 ) -> np.ndarray:
-    """`deadlines._add` for every row where `applies`: the rule of `codes` in force on `law_day`,
-    counted from `start`, plus `extra` calendar days. NaT elsewhere."""
+    """`deadlines._add` for every row with a rule: the version of `RULE_CODES[codes]` in force on
+    `law_day`, counted from `start`, plus `extra` calendar days. NaT where `codes` is −1."""
     n = len(codes)
+    applies = codes >= 0
     period = np.zeros(n, dtype=np.int64)
     working = np.zeros(n, dtype=bool)
-    for code in np.unique(codes[applies]):
-        sel = applies & (codes == code)
-        period[sel], working[sel] = table.versions(str(code), law_day[sel])
+    for code in np.flatnonzero(np.bincount(codes[applies], minlength=len(RULE_CODES))):
+        sel = codes == code
+        period[sel], working[sel] = table.versions(RULE_CODES[code], law_day[sel])
     due = np.full(n, NAT, dtype="datetime64[D]")
     w = applies & working
     if w.any():
@@ -146,16 +162,6 @@ def _count(
     if c.any():
         due[c] = cal.add_many(start[c], period[c] + extra[c], working=False)
     return due
-
-
-def _resolve_codes(c: _Columns) -> np.ndarray:
-    """`deadlines.resolve_rule_code` for every row."""
-    complex_ = c.complexity != str(Complexity.NORMAL)
-    suffix = np.where(complex_, np.where(c.remote, "remote_complex", "complex"), np.where(c.remote, "remote", "resolve"))
-    stage = np.where(c.level <= 1, "complaint.first.", "complaint.second.")
-    complaint = np.char.add(stage.astype(str), suffix.astype(str)).astype(object)
-    return np.where(c.kind == str(Kind.COMPLAINT), complaint,
-                    np.where(c.kind == str(Kind.DENUNCIATION), "denunciation.resolve", "recommendation.resolve"))
 
 
 def compute_due_dates(
@@ -177,76 +183,60 @@ def compute_due_dates(
     n = len(rows)
     law = c.received_on  # the rule version is the one in force on the receipt date
     zero = np.zeros(n, dtype=np.int64)
-    everyone = np.ones(n, dtype=bool)
-    is_complaint, is_denunciation = c.kind == str(Kind.COMPLAINT), c.kind == str(Kind.DENUNCIATION)
-
-    codes: dict[str, np.ndarray] = {}
-    applies: dict[str, np.ndarray] = {}
-    due: dict[str, np.ndarray] = {}
-    met: dict[str, np.ndarray] = {}
-
-    codes["routing"] = np.where(
-        is_complaint, "complaint.accept",
-        np.where(is_denunciation, np.where(c.multi_site, "denunciation.check_multi", "denunciation.check"),
-                 "petition.process"),
-    ).astype(object)
-    applies["routing"] = everyone
-    due["routing"] = _count(table, cal, codes["routing"], everyone, law, c.received_on, zero)
-    met["routing"] = c.routed_on
-
-    applies["transfer"] = is_denunciation & (c.state == str(State.TRANSFERRED))
-    codes["transfer"] = np.full(n, "denunciation.transfer", dtype=object)
-    due["transfer"] = _count(table, cal, codes["transfer"], applies["transfer"], law, c.received_on, zero)
-    met["transfer"] = c.routed_on
-
-    applies["reply"] = _isin(c.channel, (Channel.DESK, Channel.SESSION))
-    codes["reply"] = np.full(n, "reception.reply", dtype=object)
-    due["reply"] = _count(table, cal, codes["reply"], applies["reply"], law, c.received_on, zero)
-    met["reply"] = c.routed_on
-
+    none = np.full(n, -1, dtype=np.int64)
+    is_complaint, is_denunciation = c.kind == _KIND[Kind.COMPLAINT], c.kind == _KIND[Kind.DENUNCIATION]
     accepted = ~np.isnat(c.accepted_on)
+
+    codes = {
+        "routing": np.where(is_complaint, _CODE["complaint.accept"], np.where(
+            is_denunciation, np.where(c.multi_site, _CODE["denunciation.check_multi"], _CODE["denunciation.check"]),
+            _CODE["petition.process"])),
+        "transfer": np.where(is_denunciation & (c.state == _STATE[State.TRANSFERRED]), _CODE["denunciation.transfer"],
+                             none),
+        "reply": np.where((c.channel == _CHANNEL[Channel.DESK]) | (c.channel == _CHANNEL[Channel.SESSION]),
+                          _CODE["reception.reply"], none),
+        # deadlines.resolve_rule_code: first/second × normal/complex × near/remote, in RULE_CODES order.
+        "resolve": np.where(~accepted, none, np.where(
+            is_complaint,
+            _CODE["complaint.first.resolve"] + 4 * (c.level > 1) + (c.complexity != _COMPLEXITY[Complexity.NORMAL])
+            + 2 * c.remote,
+            np.where(is_denunciation, _CODE["denunciation.resolve"], _CODE["recommendation.resolve"]))),
+        "send": np.where(is_complaint & ~np.isnat(c.concluded_on), _CODE["complaint.decision_send"], none),
+    }
+    due = {step: _count(table, cal, codes[step], law, c.received_on, zero) for step in ("routing", "transfer", "reply")}
+    met = {"routing": c.routed_on, "transfer": c.routed_on, "reply": c.routed_on, "resolve": c.concluded_on,
+           "send": c.decision_sent_on}
     extra = c.suspended_days.copy()
     extended = accepted & is_denunciation & (c.extensions > 0)
     if extended.any():
         period, _ = table.versions("denunciation.extension", law[extended])
         extra[extended] += period * c.extensions[extended]
-    applies["resolve"] = accepted
-    codes["resolve"] = _resolve_codes(c)
-    resolve = _count(table, cal, codes["resolve"], accepted, law, c.accepted_on, extra)
-    paused = (c.state == str(State.SUSPENDED)) & np.isnat(c.concluded_on)
+    resolve = _count(table, cal, codes["resolve"], law, c.accepted_on, extra)
+    paused = (c.state == _STATE[State.SUSPENDED]) & np.isnat(c.concluded_on)
     due["resolve"] = np.where(paused, NAT, resolve)
-    met["resolve"] = c.concluded_on
-
-    applies["send"] = is_complaint & ~np.isnat(c.concluded_on)
-    codes["send"] = np.full(n, "complaint.decision_send", dtype=object)
-    due["send"] = _count(table, cal, codes["send"], applies["send"], law, c.concluded_on, zero)
-    met["send"] = c.decision_sent_on
+    due["send"] = _count(table, cal, codes["send"], law, c.concluded_on, zero)
 
     # deadlines.summary: the first of the earliest unmet deadlines, in step order.
     never = np.iinfo(np.int64).max
     stacked = np.stack([
-        np.where(applies[s] & np.isnat(met[s]) & ~np.isnat(due[s]), due[s].astype(np.int64), never) for s in STEPS
+        np.where((codes[s] >= 0) & np.isnat(met[s]) & ~np.isnat(due[s]), due[s].astype(np.int64), never) for s in STEPS
     ])
     first = stacked.argmin(axis=0)
-    has_next = stacked.min(axis=0) != never
     rows_idx = np.arange(n)
-    step_codes = np.stack([np.where(applies[s], codes[s], "") for s in STEPS])
-    open_ = _isin(c.state, OPEN_STATES)  # deadlines.refresh clears the next deadline of closed petitions
-    keep = has_next & open_
-    due_on = np.where(keep, stacked[first, rows_idx], 0).astype("datetime64[D]")
-    due_on[~keep] = NAT
-    due_rule = np.where(keep, step_codes[first, rows_idx], "").astype(object)
+    open_ = np.isin(c.state, [_STATE[s] for s in OPEN_STATES])  # refresh clears the next deadline of closed ones
+    keep = (stacked.min(axis=0) != never) & open_
+    due_on = np.where(keep, stacked[first, rows_idx], _NAT_INT).astype("datetime64[D]")
+    due_rule = _CODE_NAMES[np.where(keep, np.stack([codes[s] for s in STEPS])[first, rows_idx], -1)]
     resolve_due_on = due["resolve"]
 
     today64 = np.datetime64(today, "D")
     overdue = open_ & ~np.isnat(due_on) & (due_on < today64)
-    running = open_ & (c.state != str(State.SUSPENDED))
+    running = open_ & (c.state != _STATE[State.SUSPENDED])
     past_resolution = ~np.isnat(resolve_due_on) & np.isnat(c.concluded_on) & (resolve_due_on < today64)
     past_routing = ~accepted & np.isnat(c.routed_on) & ~np.isnat(due_on) & (due_on < today64)
     return DueDates(
-        due=due, due_rule_by_step={s: np.where(applies[s], codes[s], "").astype(object) for s in STEPS},
-        due_on=due_on, due_rule=due_rule, resolve_due_on=resolve_due_on, overdue=overdue,
-        prolonged=running & (past_resolution | past_routing),
+        due=due, due_rule_by_step={s: _CODE_NAMES[codes[s]] for s in STEPS}, due_on=due_on, due_rule=due_rule,
+        resolve_due_on=resolve_due_on, overdue=overdue, prolonged=running & (past_resolution | past_routing),
     )
 
 
@@ -277,35 +267,68 @@ class _BlockNames:
     """`detection.name_similarity` within one block, through its distinct name parts only."""
 
     def __init__(self, parts: list[tuple[str, str, str]]) -> None:
-        self.named = np.array([bool(p[2]) for p in parts])
+        self.named = np.array([bool(p[2]) for p in parts], dtype=bool)
         self.parts = []
         w_given, w_surname, w_middle = detection.NAME_PART_WEIGHTS
         for k, weight in ((2, w_given), (0, w_surname), (1, w_middle)):
             uniq, inv = np.unique(np.array([p[k] for p in parts], dtype=object), return_inverse=True)
-            sims = process.cdist(list(uniq), list(uniq), scorer=fuzz.ratio, dtype=np.float64, workers=-1)
+            workers = -1 if len(uniq) > 300 else 1  # threads cost more than they save on a few names
+            sims = process.cdist(list(uniq), list(uniq), scorer=fuzz.ratio, dtype=np.float64, workers=workers)
             self.parts.append((weight, inv, sims))
 
-    def matrix(self, lo: int, hi: int) -> np.ndarray:
+    def pairs(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """Members a[i] against b[i], summed in the order `detection.name_similarity` sums."""
         total = 0.0
         for weight, inv, sims in self.parts:
-            total = total + weight * sims[np.ix_(inv[lo:hi], inv)]
+            total = total + weight * sims[inv[a], inv[b]]
         return np.asarray(total) / 100
 
 
-def _tfidf_block(doc_terms: list[np.ndarray], doc_weights: list[np.ndarray]) -> np.ndarray:
-    """The block's TF-IDF vectors as a dense matrix over the terms found in two documents of the
-    block or more: the others cannot add to any dot product within it."""
-    terms = np.concatenate(doc_terms)
-    weights = np.concatenate(doc_weights)
-    rows = np.repeat(np.arange(len(doc_terms)), [len(t) for t in doc_terms])
-    uniq, counts = np.unique(terms, return_counts=True)
-    shared = uniq[counts >= 2]
-    x = np.zeros((len(doc_terms), len(shared)))
-    if len(shared):
-        cols = np.searchsorted(shared, terms)
-        hit = shared[np.clip(cols, 0, len(shared) - 1)] == terms
-        x[rows[hit], cols[hit]] = weights[hit]
-    return x
+class _Vectors:
+    """The TF-IDF vectors of every candidate, as `TextModel.vector_of_tokens` makes them, in CSR
+    form: `terms[bounds[i]:bounds[i + 1]]` and `weights[...]` are candidate i's. Tokens become
+    integer ids as they are read, so the texts' words are never all held at once."""
+
+    def __init__(self, texts: Iterable[str], model: detection.TextModel | None) -> None:
+        vocab: dict[str, int] = {}
+        ids: list[np.ndarray] = []
+        for text in texts:
+            toks = detection.tokens(text)
+            ids.append(np.fromiter((vocab.setdefault(t, len(vocab)) for t in toks), dtype=np.int64, count=len(toks)))
+        n, size = len(ids), max(len(vocab), 1)
+        docs = np.repeat(np.arange(n, dtype=np.int64), [len(i) for i in ids])
+        keys, counts = np.unique(docs * size + np.concatenate(ids or [np.zeros(0, np.int64)]), return_counts=True)
+        del ids, docs
+        doc, term = keys // size, keys % size  # sorted by document, then term
+        words = list(vocab)
+        if model is None:  # TextModel.fit_tokens over the same texts
+            df = np.bincount(term, minlength=len(words))
+            ref_df, ref_n = detection._reference_counts()
+            model = detection.TextModel(Counter(ref_df) + Counter(dict(zip(words, df.tolist(), strict=True))),
+                                        ref_n + n)
+        self.model = model
+        idf = np.array([model.idf(w) for w in words], dtype=np.float64)
+        weights = (1 + np.log(counts)) * idf[term] if len(words) else np.zeros(0)
+        norms = np.sqrt(np.bincount(doc, weights=weights * weights, minlength=n))
+        norms[norms == 0] = 1.0
+        self.terms, self.weights = term, weights / norms[doc]
+        self.bounds = np.searchsorted(doc, np.arange(n + 1))
+
+    def block(self, members: np.ndarray) -> np.ndarray:
+        """The members' vectors as a dense matrix over the terms found in two of them or more:
+        the others cannot add to any dot product within the block."""
+        spans = [np.arange(self.bounds[i], self.bounds[i + 1]) for i in members]
+        at = np.concatenate(spans) if spans else np.zeros(0, np.int64)
+        rows = np.repeat(np.arange(len(members)), [len(sp) for sp in spans])
+        terms = self.terms[at]
+        uniq, counts = np.unique(terms, return_counts=True)
+        shared = uniq[counts >= 2]
+        x = np.zeros((len(members), len(shared)))
+        if len(shared):
+            cols = np.searchsorted(shared, terms)
+            hit = shared[np.clip(cols, 0, len(shared) - 1)] == terms
+            x[rows[hit], cols[hit]] = self.weights[at[hit]]
+        return x
 
 
 def score_pairs(
@@ -314,19 +337,19 @@ def score_pairs(
     cells_per_chunk: int = 2_000_000,
 ) -> PairScores:
     """Every same-unit pair within `window_days` whose score reaches `threshold` (every pair when
-    `threshold` is None). Earlier means received earlier, then earlier in `candidates`."""
-    token_lists = [detection.tokens(c.text) for c in candidates]
-    model = model or detection.TextModel.fit_tokens(token_lists)
-    vocab: dict[str, int] = {}
-    doc_terms: list[np.ndarray] = []
-    doc_weights: list[np.ndarray] = []
-    for toks in token_lists:
-        v = model.vector_of_tokens(toks)
-        doc_terms.append(np.array([vocab.setdefault(t, len(vocab)) for t in v], dtype=np.int64))
-        doc_weights.append(np.fromiter(v.values(), dtype=np.float64, count=len(v)))
+    `threshold` is None). Earlier means received earlier, then earlier in `candidates`. Without
+    `model`, word frequencies come from the candidates and the reference set, as in
+    `TextModel.fit`.
+
+    With a threshold, names are compared only where the wording alone could still reach it: a
+    name adds at most `NAME_WEIGHT`, so a named pair needs a wording similarity of at least
+    (threshold − NAME_WEIGHT) / (1 − NAME_WEIGHT), an anonymous one the threshold itself."""
+    vectors = _Vectors((c.text for c in candidates), model)
     parts = [detection.name_parts(c.name) for c in candidates]
     dated = np.array([c.received_on is not None for c in candidates], dtype=bool)
     days = np.array([c.received_on or dt.date.min for c in candidates], dtype="datetime64[D]").astype(np.int64)
+    wn = detection.NAME_WEIGHT
+    floor = None if threshold is None else min(threshold, (threshold - wn) / (1 - wn)) - 1e-9
 
     blocks: dict[Any, list[int]] = defaultdict(list)
     for i, c in enumerate(candidates):
@@ -338,24 +361,27 @@ def score_pairs(
             continue
         idx = np.array(sorted(members, key=lambda i: (days[i], i)), dtype=np.int64)
         n = len(idx)
-        x = _tfidf_block([doc_terms[i] for i in idx], [doc_weights[i] for i in idx])
+        x = vectors.block(idx)
         names = _BlockNames([parts[i] for i in idx])
         b_days, b_dated = days[idx], dated[idx]
         step = max(1, cells_per_chunk // n)
         for lo in range(0, n - 1, step):
             hi = min(n - 1, lo + step)
             wording = x[lo:hi] @ x.T
-            both = names.named[lo:hi, None] & names.named[None, :]
-            s = np.where(both, detection.NAME_WEIGHT * names.matrix(lo, hi)
-                         + (1 - detection.NAME_WEIGHT) * wording, wording)
             keep = np.arange(n)[None, :] > np.arange(lo, hi)[:, None]  # each pair once, earlier first
             keep &= (np.abs(b_days[None, :] - b_days[lo:hi, None]) <= window_days) | ~(
                 b_dated[None, :] & b_dated[lo:hi, None])
             compared += int(keep.sum())
-            if threshold is not None:
-                keep &= s >= threshold
+            if floor is not None:
+                keep &= wording >= floor
             r, k = np.nonzero(keep)
-            found.append((idx[lo + r], idx[k], s[r, k]))
+            w = wording[r, k]
+            both = names.named[lo + r] & names.named[k]
+            s = np.where(both, wn * names.pairs(lo + r, k) + (1 - wn) * w, w)
+            if threshold is not None:
+                ok = s >= threshold
+                r, k, s = r[ok], k[ok], s[ok]
+            found.append((idx[lo + r], idx[k], s))
     if not found:
         empty = np.zeros(0, dtype=np.int64)
         return PairScores(empty, empty, np.zeros(0), compared)
@@ -368,7 +394,11 @@ def find_duplicates(
 ) -> list[Duplicate]:
     """For every candidate that repeats an earlier one, the earlier candidate it is most like
     (as `detection.best_match` picks it), in the order of `candidates`."""
-    pairs = score_pairs(candidates, threshold=threshold, window_days=window_days, model=model)
+    return best_matches(candidates, score_pairs(candidates, threshold=threshold, window_days=window_days, model=model))
+
+
+def best_matches(candidates: Sequence[detection.Candidate], pairs: PairScores) -> list[Duplicate]:
+    """The best earlier match of each later candidate among `pairs` (ties: the earlier one)."""
     best: dict[int, tuple[float, int]] = {}
     for a, b, s in zip(pairs.earlier.tolist(), pairs.later.tolist(), pairs.score.tolist(), strict=True):
         if b not in best or s > best[b][0]:

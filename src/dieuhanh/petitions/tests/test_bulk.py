@@ -167,3 +167,10 @@ def test_units_are_blocks_and_the_window_applies():
     in_time = detection.Candidate(4, CANDIDATES[0].text, "Nguyễn Văn Hùng", "x", dt.date(2025, 12, 30))
     assert [(d.pk, d.duplicate_of) for d in bulk.find_duplicates([a, same_elsewhere, too_late, in_time])] == [
         (3, 4), (4, 1)]
+
+
+def test_an_unknown_choice_is_named(db):
+    p = _sample(1)[0]
+    p.kind = "gossip"
+    with pytest.raises(ValueError, match="kind"):
+        bulk.compute_due_dates([p], today=TODAY)

@@ -192,3 +192,46 @@ def test_the_sweep_counts_deadlines_a_new_day_off_has_made_stale(world):
     calendar.do_add_calendar_exception(date=dt.date(2026, 3, 10), kind=CalendarExceptionKind.DAY_OFF,
                                        document_number="99/TB-TEST", actor=world.admin)
     assert detection.run_sweep(dt.date(2026, 3, 5)).stale == 1
+
+
+# --- The command line -----------------------------------------------------------------------------
+
+
+def test_the_dedup_eval_command_prints_the_evaluation():
+    from typer.testing import CliRunner
+
+    from dieuhanh.cli import app
+
+    result = CliRunner().invoke(app, ["petitions", "dedup-eval"])
+    precision, recall, f1, *_ = detection.evaluate(RECORDS)
+    assert result.exit_code == 0, result.output
+    assert "260 đơn, 13 đơn vị, 2.470 cặp cùng đơn vị, 98 cặp trùng" in result.output
+    assert f"{precision:.3f}" in result.output and f"{recall:.3f}" in result.output and f"{f1:.3f}" in result.output
+    low = CliRunner().invoke(app, ["petitions", "dedup-eval", "--threshold", "0.3", "--errors"])
+    assert low.exit_code == 0 and "báo nhầm" in low.output
+
+
+def test_the_dedup_eval_command_refuses_a_malformed_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from dieuhanh.cli import app
+
+    bad = tmp_path / "don.yaml"
+    bad.write_text("- id: a\n  unit: x\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["petitions", "dedup-eval", "--file", str(bad)])
+    assert result.exit_code == 1 and "không đúng dạng" in result.output
+
+
+def test_the_sweep_command_reports_and_flags(world):
+    from typer.testing import CliRunner
+
+    from dieuhanh.cli import app
+
+    p = world.petition(received_on=dt.date(2026, 3, 2))
+    result = CliRunner().invoke(app, ["petitions", "sweep", "--today", "2026-03-17"])
+    assert result.exit_code == 0, result.output
+    assert "Đã rà soát 1 đơn, 1 đơn đang giải quyết: quá hạn 1, kéo dài 1 (mới đánh dấu 1, bỏ đánh dấu 0)." in (
+        " ".join(result.output.split()))
+    assert Petition.objects.get(pk=p.pk).is_prolonged
+    wrong = CliRunner().invoke(app, ["petitions", "sweep", "--today", "17/03/2026"])
+    assert wrong.exit_code == 2 and "ngày không hợp lệ" in wrong.output

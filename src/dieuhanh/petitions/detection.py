@@ -94,23 +94,24 @@ _EXPANSIONS = {k: v.split() for k, v in ABBREVIATIONS.items()}
 def tokens(text: str) -> list[str]:
     """Folded syllables and numbers of `text`, abbreviations spelt out: "UBND P. Sao Đỏ, 1.500.000
     đ" → uy ban nhan dan phuong sao do 1500000 d. Folds as `fold()` does (diacritics dropped,
-    đ → d), with C-level string methods only: this runs for every petition compared."""
+    đ → d) but with string methods that run in C: this runs for every petition compared."""
     if not text.isascii():
         text = _MARKS.sub("", unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D")))
         text = _NOT_ASCII.sub(" ", text)
     out: list[str] = []
-    append, extend, expansions = out.append, out.extend, _EXPANSIONS
     for word in text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split():
-        if not (word.isalpha() or word.isdigit()):  # "dat.", "1.500.000", "ql18", "m2"
-            word = word.strip(".,")
-            if not (word.isalpha() or word.isdigit()):
-                for part in _THOUSANDS.sub("", word).replace(",", ".").split("."):
-                    for t in _TOKEN.findall(part):
-                        expansion = expansions.get(t)
-                        append(t) if expansion is None else extend(expansion)
-                continue
-        expansion = expansions.get(word)
-        append(word) if expansion is None else extend(expansion)
+        if not (word.isalpha() or word.isdigit()):
+            word = word.strip(".,")  # "dat." at the end of a sentence
+        if word.isalpha() or word.isdigit():
+            parts = [word]
+        else:  # "1.500.000", "1,5", "ql18", "m2"
+            parts = [t for part in _THOUSANDS.sub("", word).replace(",", ".").split(".") for t in _TOKEN.findall(part)]
+        for t in parts:
+            expansion = _EXPANSIONS.get(t)
+            if expansion is None:
+                out.append(t)
+            else:
+                out.extend(expansion)
     return out
 
 

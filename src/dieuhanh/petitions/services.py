@@ -672,7 +672,10 @@ def do_second_complaint(
         )
         p.level, p.previous, p.remote = 2, previous, previous.remote
         if p.duplicate_of_id == previous.pk:  # the same matter by design, not a repeat
-            p.duplicate_of, p.duplicate_score, p.flag_notes = None, None, ""
+            p.duplicate_of, p.duplicate_score = None, None
+        # Filed with the superior body by law, so never "over the competent level".
+        p.is_over_level = False
+        p.flag_notes = "" if p.duplicate_of_id is None else p.flag_notes
         limit = second_complaint_limit(previous)
         if limit is not None and p.received_on > limit:
             p.eligible, p.ineligibility = False, Ineligibility.TIME_LIMIT

@@ -109,7 +109,7 @@ def test_second_time_complaint(world):
                                           receiving_unit=world.city, received_on=D(2026, 5, 4))
     assert second.level == 2 and second.previous == first and second.eligible is None
     assert second.due_rule == "complaint.accept" and second.unit == world.ward_a
-    assert second.duplicate_of is None  # the same matter by design, not a repeated petition
+    assert second.duplicate_of is None and not second.is_over_level  # the same matter, filed upwards by law
     late = services.do_second_complaint(actor=world.office, previous=first, content="Khiếu nại lần hai gửi muộn.",
                                         receiving_unit=world.city, received_on=D(2026, 5, 5))
     assert late.eligible is False and late.ineligibility == "time_limit"

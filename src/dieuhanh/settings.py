@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "dieuhanh.org",
     "dieuhanh.directives",
     "dieuhanh.petitions",
+    "dieuhanh.dossiers",
     "dieuhanh.demo",
 ]
 

@@ -44,3 +44,13 @@ class AuditAction(models.TextChoices):
     MAKE_TASK = "make_task", "Giao thành nhiệm vụ"
     FLAG = "flag", "Đánh dấu tự động"
     REVEAL = "reveal", "Xem danh tính được bảo mật"
+    # Steps of a one-stop dossier (dossiers.choices.EventKind)
+    STEP_DONE = "step_done", "Cơ quan liên thông trả kết quả"
+    REQUEST_SUPPLEMENT = "request_supplement", "Yêu cầu bổ sung hồ sơ"
+    SUPPLEMENTED = "supplemented", "Nhận hồ sơ bổ sung"
+    APOLOGY = "apology", "Văn bản xin lỗi, hẹn lại"
+    RESULT = "result", "Có kết quả giải quyết"
+    REFUSE = "refuse", "Từ chối giải quyết"
+    RETURN_RESULT = "return_result", "Trả kết quả"
+    WITHDRAW = "withdraw", "Rút hồ sơ"
+    IMPORT = "import", "Nhập dữ liệu từ tệp"

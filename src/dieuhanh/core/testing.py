@@ -40,6 +40,42 @@ class World:
     reception_a: Any = None
     reception_b: Any = None
     officer_a2: Any = None
+    onestop_a: Any = None
+    onestop_b: Any = None
+    onestop_province: Any = None
+    province_department: Any = None
+
+    def procedure(self, **overrides: Any) -> Any:
+        """A commune-level procedure with a 5-working-day processing time (override any field)."""
+        from dieuhanh.dossiers.models import Procedure
+
+        fields: dict[str, Any] = {
+            "code": "1.001193",
+            "name": "Đăng ký khai sinh",
+            "field": "Hộ tịch",
+            "level": "commune",
+            "processing_days": 5,
+            "online_type": "full",
+            "postal_return": True,
+        }
+        fields.update(overrides)
+        proc, _ = Procedure.objects.update_or_create(code=fields.pop("code"), defaults=fields)
+        return proc
+
+    def dossier(self, actor: Any = None, **overrides: Any) -> Any:
+        """A dossier received at ward A's one-stop desk now (override any field)."""
+        from dieuhanh.dossiers.services import do_receive_dossier
+
+        fields: dict[str, Any] = {
+            "unit": self.ward_a,
+            "channel": "desk",
+            "applicant_name": "Nguyễn Thị Hồ Sơ",
+            "applicant_phone": "0987654321",
+        }
+        fields.update(overrides)
+        if "procedure" not in fields:
+            fields["procedure"] = self.procedure()
+        return do_receive_dossier(actor=actor or self.onestop_a, **fields)
 
     def petition(self, actor: Any = None, **overrides: Any) -> Any:
         """A valid complaint received by ward A today (override any field)."""
@@ -143,6 +179,12 @@ def build_world() -> World:
         reception_a = user("tiepdan_a", **{Role.RECEPTION: ward_a})
         reception_b = user("tiepdan_b", **{Role.RECEPTION: ward_b})
         officer_a2 = user("phuong_a2", **{Role.UNIT_OFFICER: ward_a})
+        onestop_a = user("motcua_a", **{Role.ONE_STOP: ward_a})
+        onestop_b = user("motcua_b", **{Role.ONE_STOP: ward_b})
+        province_department = Organisation.objects.create(
+            name="Sở Nông nghiệp và Môi trường", short_name="SNNMT", kind=OrganisationKind.DEPARTMENT, unit=province
+        )
+        onestop_province = user("motcua_tinh", **{Role.ONE_STOP: province})
     resolution = do_create_document(
         actor=office,
         system="party",
@@ -157,6 +199,7 @@ def build_world() -> World:
         province_old, city, ward_a_old, ward_b_old, province, ward_a, ward_b, party_committee, ward_a_committee,
         ward_b_committee, leader_person, officer_a_person, officer_b_person, office, leader, officer_a, officer_b,
         inspector, outsider, admin, resolution, reception_a, reception_b, officer_a2,
+        onestop_a, onestop_b, onestop_province, province_department,
     )
 
 

@@ -1,0 +1,301 @@
+"""One-stop administrative procedures and dossiers (the second "case" type of DESIGN.md).
+
+A `Dossier` is one application for one procedure, received by one unit's one-stop desk (or
+online, or by post). It is either received here (`source=native`, moved through its steps by
+`services.do_*`) or taken in from the province's one-stop system by `importer` (`source=import`),
+keyed by its code so that a newer export updates it in place. Both kinds share the same columns,
+so statistics, lists and the IOC never ask where a dossier came from.
+
+Dates are calendar dates in Vietnam time: `due_on` is the appointment date on the receipt
+(*ngày hẹn trả*); `result_on` the day the result was ready (*ngày có kết quả*), which classes the
+dossier early / on time / late (`timeliness`, stored once the result exists, since it never
+changes after); `returned_on` the day the result was handed over. An open dossier is late now when
+`due_on` is before today; that is decided in SQL from today's date (`late_now_q`), never by a sweep.
+`DossierEvent` keeps every status the dossier went through, with who or which import changed it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from dieuhanh.dossiers.choices import (
+    OPEN_STATUSES,
+    Channel,
+    EventKind,
+    JobKind,
+    JobState,
+    Level,
+    OnlineType,
+    ReturnMethod,
+    Source,
+    Status,
+    StepState,
+    Timeliness,
+)
+from dieuhanh.org.models import AdminUnit, Organisation
+
+
+class Procedure(models.Model):
+    """An administrative procedure of the catalogue, keyed by its code in the national
+    procedures database (e.g. 1.001193)."""
+
+    code = models.CharField("mã thủ tục", max_length=30, unique=True)
+    name = models.CharField("tên thủ tục", max_length=500)
+    field = models.CharField("lĩnh vực", max_length=200, db_index=True)
+    level = models.CharField("cấp thực hiện", max_length=10, choices=Level.choices)
+    processing_days = models.PositiveSmallIntegerField("thời hạn giải quyết (ngày làm việc)")
+    online_type = models.CharField("dịch vụ công trực tuyến", max_length=10, choices=OnlineType.choices,
+                                   default=OnlineType.NONE)
+    fee_vnd = models.PositiveBigIntegerField("phí, lệ phí (đồng)", null=True, blank=True)
+    fee_note = models.CharField("ghi chú phí, lệ phí", max_length=300, blank=True)
+    postal_return = models.BooleanField("cho phép trả kết quả qua bưu chính", default=True)
+    deciding_body = models.CharField("cơ quan có thẩm quyền quyết định", max_length=300, blank=True)
+    active = models.BooleanField("đang áp dụng", default=True)
+    search = models.CharField(max_length=600, editable=False, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "thủ tục hành chính"
+        verbose_name_plural = "thủ tục hành chính"
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.name}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        from dieuhanh.core.text import fold
+
+        self.search = fold(f"{self.code} {self.name} {self.field}")
+        super().save(*args, **kwargs)
+
+
+def late_now_q(today: dt.date) -> Q:
+    """Open (received, processing or waiting for documents) and past its appointment date."""
+    return Q(status__in=OPEN_STATUSES, due_on__lt=today)
+
+
+class DossierQuerySet(models.QuerySet["Dossier"]):
+    def visible_to(self, user: Any) -> DossierQuerySet:
+        """Dossiers received by a unit in the user's scope, and those sent to a body of such a
+        unit for an inter-level step. A ward's officer never sees another ward's dossiers."""
+        from dieuhanh.org import scope
+
+        if not user.is_authenticated:
+            return self.none()
+        units = scope.unit_scope(user)
+        if units is scope.ALL:
+            return self.all()
+        stepped = DossierStep.objects.filter(dossier_id=OuterRef("pk"), unit_id__in=units)
+        return self.filter(Q(unit_id__in=units) | Exists(stepped))
+
+    def open(self) -> DossierQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def late_now(self, today: dt.date | None = None) -> DossierQuerySet:
+        from django.utils import timezone
+
+        return self.filter(late_now_q(today or timezone.localdate()))
+
+
+class Dossier(models.Model):
+    code = models.CharField("mã hồ sơ", max_length=60, unique=True)
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers",
+                                  verbose_name="thủ tục")
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị tiếp nhận")
+    channel = models.CharField("kênh tiếp nhận", max_length=8, choices=Channel.choices)
+    status = models.CharField("trạng thái", max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    source = models.CharField("nguồn", max_length=8, choices=Source.choices, default=Source.NATIVE)
+    applicant_name = models.CharField("người nộp hồ sơ", max_length=200, blank=True)
+    applicant_phone = models.CharField("số điện thoại", max_length=30, blank=True)
+    applicant_address = models.CharField("địa chỉ", max_length=300, blank=True)
+    received_on = models.DateField("ngày tiếp nhận")
+    received_at = models.DateTimeField("thời điểm tiếp nhận", null=True, blank=True)
+    due_on = models.DateField("ngày hẹn trả")
+    due_computed = models.BooleanField("ngày hẹn do hệ thống tính", default=False)
+    supplement_requested_on = models.DateField("ngày yêu cầu bổ sung", null=True, blank=True)
+    supplement_note = models.TextField("nội dung yêu cầu bổ sung", blank=True)
+    supplemented_on = models.DateField("ngày công dân bổ sung", null=True, blank=True)
+    apology_on = models.DateField("ngày văn bản xin lỗi", null=True, blank=True)
+    apology_reason = models.TextField("lý do chậm", blank=True)
+    new_due_on = models.DateField("ngày hẹn lại", null=True, blank=True)
+    result_on = models.DateField("ngày có kết quả", null=True, blank=True)
+    returned_on = models.DateField("ngày trả kết quả", null=True, blank=True)
+    return_method = models.CharField("hình thức trả kết quả", max_length=8, choices=ReturnMethod.choices, blank=True)
+    timeliness = models.CharField("tiến độ giải quyết", max_length=8, choices=Timeliness.choices, blank=True)
+    current_body = models.CharField("cơ quan đang xử lý", max_length=300, blank=True)
+    current_step = models.CharField("bước đang xử lý", max_length=200, blank=True)
+    search = models.CharField(max_length=300, editable=False, blank=True)
+    import_job = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   editable=False)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+", editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "-id"]
+        verbose_name = "hồ sơ thủ tục hành chính"
+        verbose_name_plural = "hồ sơ thủ tục hành chính"
+        indexes = [
+            models.Index(fields=["received_on", "unit"], name="dossier_received_unit"),
+            models.Index(fields=["status", "due_on"], name="dossier_status_due"),
+            models.Index(fields=["unit", "status"], name="dossier_unit_status"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def late_now(self, today: dt.date | None = None) -> bool:
+        from django.utils import timezone
+
+        return self.is_open and self.due_on < (today or timezone.localdate())
+
+    @property
+    def effective_due_on(self) -> dt.date:
+        """The date the applicant now expects: the new appointment after an apology."""
+        return self.new_due_on or self.due_on
+
+
+def classify(result_on: dt.date | None, due_on: dt.date) -> str:
+    """Early / on time / late against the appointment date (an apology does not make a late
+    dossier on time: the new date is a promise, the class is kept against the original one)."""
+    if result_on is None:
+        return ""
+    if result_on < due_on:
+        return Timeliness.EARLY
+    if result_on == due_on:
+        return Timeliness.ON_TIME
+    return Timeliness.LATE
+
+
+class DossierStep(models.Model):
+    """One body's part in handling a dossier: the receiving unit's own processing, or an
+    inter-level (*liên thông*) step at a city or province body. Each step has its own deadline;
+    `transfer_due_on` is when the sender had to pass the dossier on (the same working day, or the
+    next one when it reached the sender after 15:00)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    seq = models.PositiveSmallIntegerField("thứ tự")
+    body = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="cơ quan xử lý")
+    body_name = models.CharField("cơ quan xử lý", max_length=300)
+    unit = models.ForeignKey(AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                             verbose_name="đơn vị của cơ quan")
+    interlevel = models.BooleanField("liên thông", default=False)
+    task = models.CharField("nội dung bước", max_length=300, blank=True)
+    started_at = models.DateTimeField("thời điểm nhận hồ sơ")
+    counts_from = models.DateField("ngày bắt đầu tính hạn")
+    days = models.PositiveSmallIntegerField("số ngày làm việc được giao")
+    due_on = models.DateField("hạn của bước")
+    transfer_due_on = models.DateField("hạn chuyển hồ sơ", null=True, blank=True)
+    due_rule = models.CharField("quy tắc hạn chuyển", max_length=60, blank=True)
+    state = models.CharField("trạng thái", max_length=6, choices=StepState.choices, default=StepState.OPEN)
+    finished_at = models.DateTimeField("thời điểm xong", null=True, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+
+    class Meta:
+        ordering = ["dossier", "seq"]
+        constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_step_seq")]
+        verbose_name = "bước xử lý"
+        verbose_name_plural = "bước xử lý"
+
+    def __str__(self) -> str:
+        return f"{self.seq}. {self.body_name}"
+
+    @property
+    def transferred_late(self) -> bool:
+        from django.utils import timezone
+
+        if self.transfer_due_on is None:
+            return False
+        return timezone.localtime(self.started_at).date() > self.transfer_due_on
+
+    def late(self, today: dt.date | None = None) -> bool:
+        from django.utils import timezone
+
+        if self.finished_at is not None:
+            return timezone.localtime(self.finished_at).date() > self.due_on
+        return self.due_on < (today or timezone.localdate())
+
+
+class DossierEvent(models.Model):
+    """The dossier's history: every status it went through, and every step, with the officer or
+    the import job that recorded it."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField("thời điểm")
+    kind = models.CharField("sự kiện", max_length=20, choices=EventKind.choices)
+    from_status = models.CharField("từ trạng thái", max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField("sang trạng thái", max_length=12, choices=Status.choices, blank=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    job = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField("ghi chú", max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["dossier", "at", "id"]
+        verbose_name = "lịch sử hồ sơ"
+        verbose_name_plural = "lịch sử hồ sơ"
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind} {self.from_status}→{self.to_status}"
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def visible_to(self, user: Any) -> ImportJobQuerySet:
+        """A user sees the jobs they started; administrators and office staff of the whole
+        scope see all."""
+        from dieuhanh.org import scope
+
+        if not user.is_authenticated:
+            return self.none()
+        if scope.unit_scope(user) is scope.ALL:
+            return self.all()
+        return self.filter(created_by=user)
+
+
+class ImportJob(models.Model):
+    """One run of an import file (from `dieuhanh import` or the web page). Counts and the
+    error file are written as batches commit, so a killed run shows how far it got, and
+    running it again finishes it without adding anything twice."""
+
+    kind = models.CharField("loại dữ liệu", max_length=12, choices=JobKind.choices, default=JobKind.DOSSIERS)
+    state = models.CharField("trạng thái", max_length=12, choices=JobState.choices, default=JobState.QUEUED)
+    file_path = models.CharField("tệp", max_length=500)
+    original_name = models.CharField("tên tệp", max_length=300)
+    sha256 = models.CharField(max_length=64, blank=True)
+    mapping = models.JSONField("ánh xạ cột", default=dict, blank=True)
+    total_rows = models.PositiveIntegerField("số dòng", null=True, blank=True)
+    processed_rows = models.PositiveIntegerField("đã đọc", default=0)
+    created_rows = models.PositiveIntegerField("thêm mới", default=0)
+    updated_rows = models.PositiveIntegerField("cập nhật", default=0)
+    unchanged_rows = models.PositiveIntegerField("không đổi", default=0)
+    bad_rows = models.PositiveIntegerField("dòng lỗi", default=0)
+    errors_path = models.CharField("tệp lỗi", max_length=500, blank=True)
+    message = models.TextField("thông báo", blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "lượt nhập dữ liệu"
+        verbose_name_plural = "lượt nhập dữ liệu"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.original_name}"

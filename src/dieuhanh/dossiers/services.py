@@ -1,0 +1,583 @@
+"""Every change to procedures and dossiers received here goes through a `do_*` function: it
+checks the actor's role over the dossier's unit (or the unit of the body holding it), validates
+with Vietnamese messages that name the field, and writes the change, its `DossierEvent` and its
+audit event in one transaction. Deadlines come only from the procedure's processing time, the
+legal rule table and the working-day calendar.
+
+The rules of Decree 118/2025/NĐ-CP kept here:
+- the appointment date is the receipt day plus the procedure's processing time in working days;
+- an inter-level (*liên thông*) transfer is due the same working day the dossier reached the
+  sender, or the next working day when it arrived after 15:00 (`dossier.interlevel_transfer`,
+  `dossier.interlevel_transfer_late`); a body that receives a dossier after 15:00 counts its own
+  time from the next working day;
+- completion is requested once only; the time counts again from the day the complete dossier
+  is received;
+- a dossier that will be late gets one apology with a new appointment date, issued no later
+  than the appointment date; it stays classed late against the original date if it is late."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from dieuhanh.core import audit, calendar
+from dieuhanh.core.legal_rules import deadline
+from dieuhanh.core.permissions import may
+from dieuhanh.core.text import fold
+from dieuhanh.dossiers.choices import (
+    OPEN_STATUSES,
+    Channel,
+    EventKind,
+    Level,
+    OnlineType,
+    ReturnMethod,
+    Source,
+    Status,
+    StepState,
+)
+from dieuhanh.dossiers.models import Dossier, DossierEvent, DossierStep, Procedure, classify
+from dieuhanh.org.choices import Role
+from dieuhanh.org.models import AdminUnit, Organisation
+
+ONE_STOP = (Role.ONE_STOP, Role.ADMIN)
+HANDLERS = (Role.ONE_STOP, Role.OFFICE, Role.LEADER, Role.ADMIN)
+APOLOGISERS = (Role.ONE_STOP, Role.LEADER, Role.ADMIN)
+CATALOGUE = (Role.ADMIN,)
+CUTOFF = dt.time(15, 0)  # after this hour a received dossier counts from the next working day
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: tuple[str, ...]
+    target: str | None  # None: the status does not change
+    who: tuple[str, ...]
+
+
+# The workflow as data: for each action, the statuses it may start from, where it leads, who may
+# take it. `allowed_actions` and every do_* below read it.
+TRANSITIONS: dict[str, Transition] = {
+    EventKind.START: Transition((Status.RECEIVED, Status.PROCESSING), Status.PROCESSING, HANDLERS),
+    EventKind.TRANSFER: Transition((Status.RECEIVED, Status.PROCESSING), Status.PROCESSING, HANDLERS),
+    EventKind.STEP_DONE: Transition((Status.PROCESSING,), None, HANDLERS),
+    EventKind.REQUEST_SUPPLEMENT: Transition((Status.RECEIVED, Status.PROCESSING), Status.SUPPLEMENT, HANDLERS),
+    EventKind.SUPPLEMENTED: Transition((Status.SUPPLEMENT,), Status.PROCESSING, HANDLERS),
+    EventKind.APOLOGY: Transition((Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT), None, APOLOGISERS),
+    EventKind.RESULT: Transition((Status.RECEIVED, Status.PROCESSING), Status.DONE, HANDLERS),
+    EventKind.REFUSE: Transition((Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT), Status.REFUSED, HANDLERS),
+    EventKind.RETURN: Transition((Status.DONE,), Status.RETURNED, ONE_STOP),
+    EventKind.WITHDRAW: Transition((Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT), Status.WITHDRAWN, ONE_STOP),
+}
+
+
+def _raise(errors: dict[str, list[str]]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
+def _fmt(day: dt.date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def _now(at: dt.datetime | None) -> dt.datetime:
+    at = at or timezone.now()
+    if timezone.is_naive(at):
+        at = timezone.make_aware(at)
+    return at
+
+
+def local_day(at: dt.datetime) -> dt.date:
+    return timezone.localtime(at).date()
+
+
+def counted_from(at: dt.datetime) -> dt.date:
+    """The day a body's time counts from when a dossier reaches it at `at`: that day, or the
+    next working day when it arrives after 15:00 or on a day off."""
+    local = timezone.localtime(at)
+    day = local.date()
+    if local.time() >= CUTOFF or not calendar.is_working_day(day):
+        return calendar.next_working_day(day)
+    return day
+
+
+def transfer_deadline(arrived: dt.datetime) -> tuple[dt.date, str]:
+    """When a body that got the dossier at `arrived` must pass it on to the next level."""
+    local = timezone.localtime(arrived)
+    day = local.date()
+    if not calendar.is_working_day(day):
+        day = calendar.next_working_day(day)
+        code = "dossier.interlevel_transfer"
+    else:
+        code = "dossier.interlevel_transfer_late" if local.time() >= CUTOFF else "dossier.interlevel_transfer"
+    due, rule = deadline(code, day, on=local.date())
+    return due, rule.code
+
+
+def appointment(procedure: Procedure, received_on: dt.date) -> dt.date:
+    """The appointment date on the receipt: the processing time in working days after receipt."""
+    return calendar.add(received_on, procedure.processing_days, working=True)
+
+
+def _unit_ids(d: Dossier) -> list[int | None]:
+    ids: list[int | None] = [d.unit_id]
+    step = current_step(d)
+    if step is not None and step.unit_id not in ids:
+        ids.append(step.unit_id)
+    return ids
+
+
+def _may(user: Any, d: Dossier, roles: tuple[str, ...]) -> bool:
+    return any(may(user, roles, uid) for uid in _unit_ids(d))
+
+
+def current_step(d: Dossier) -> DossierStep | None:
+    return d.steps.filter(state=StepState.OPEN).order_by("-seq").first()
+
+
+def allowed_actions(user: Any, d: Dossier) -> list[str]:
+    """The actions `user` may take on `d` now, in workflow order."""
+    out = []
+    for action, t in TRANSITIONS.items():
+        if d.status not in t.sources or not _may(user, d, t.who):
+            continue
+        if action == EventKind.REQUEST_SUPPLEMENT and d.supplement_requested_on:
+            continue
+        if action == EventKind.APOLOGY and (d.apology_on or d.due_on < timezone.localdate()):
+            continue
+        if action == EventKind.STEP_DONE and current_step(d) is None:
+            continue
+        if action == EventKind.START and d.steps.exists():
+            continue
+        out.append(action)
+    return out
+
+
+def _check(actor: Any, d: Dossier, action: str) -> Transition:
+    t = TRANSITIONS[action]
+    if not _may(actor, d, t.who):
+        raise PermissionDenied(f"Bạn không có quyền {EventKind(action).label.lower()} hồ sơ này.")
+    if d.status not in t.sources:
+        raise ValidationError({"status": [
+            f"Không thể {EventKind(action).label.lower()} khi hồ sơ đang ở trạng thái «{d.get_status_display()}»."
+        ]})
+    return t
+
+
+def _event(d: Dossier, kind: str, at: dt.datetime, actor: Any, before: str, note: str = "") -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=d, at=at, kind=kind, from_status=before, to_status=d.status, actor=actor, note=note[:500]
+    )
+
+
+_TRACKED = ["status", "due_on", "new_due_on", "apology_on", "supplement_requested_on", "supplemented_on",
+            "result_on", "returned_on", "return_method", "timeliness", "current_body", "current_step"]
+
+
+def _save(d: Dossier, actor: Any, kind: str, at: dt.datetime, before: dict[str, Any], note: str = "") -> Dossier:
+    d.save()
+    _event(d, kind, at, actor, before["status"], note)
+    audit.record(actor=actor, action=AUDIT_ACTIONS[kind], obj=d, before=before, after=audit.snapshot(d, _TRACKED))
+    return d
+
+
+def _lock(d: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().get(pk=d.pk)
+
+
+def _body_name(unit: AdminUnit) -> str:
+    return f"Bộ phận Một cửa {unit.name}"
+
+
+# --- Catalogue ----------------------------------------------------------------------------------
+
+PROCEDURE_FIELDS = ("name", "field", "level", "processing_days", "online_type", "fee_vnd", "fee_note",
+                    "postal_return", "deciding_body", "active")
+
+
+def validate_procedure(data: dict[str, Any]) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    code = str(data.get("code") or "").strip()
+    if not code:
+        errors["code"] = ["Mã thủ tục không được để trống."]
+    if not str(data.get("name") or "").strip():
+        errors["name"] = ["Tên thủ tục không được để trống."]
+    if not str(data.get("field") or "").strip():
+        errors["field"] = ["Lĩnh vực không được để trống."]
+    if data.get("level") not in Level.values:
+        errors["level"] = ["Cấp thực hiện phải là cấp tỉnh hoặc cấp xã."]
+    days = data.get("processing_days")
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0 or days > 365:
+        errors["processing_days"] = ["Thời hạn giải quyết phải là số ngày làm việc từ 0 đến 365."]
+    if data.get("online_type", OnlineType.NONE) not in OnlineType.values:
+        errors["online_type"] = ["Dịch vụ công trực tuyến phải là toàn trình, một phần hoặc không."]
+    fee = data.get("fee_vnd")
+    if fee is not None and (not isinstance(fee, int) or fee < 0):
+        errors["fee_vnd"] = ["Phí, lệ phí phải là số đồng không âm."]
+    return errors
+
+
+@transaction.atomic
+def do_save_procedure(*, actor: Any, code: str, **data: Any) -> tuple[Procedure, bool]:
+    """Create or update the procedure `code` (administrators only). Returns (procedure, created)."""
+    if not may(actor, CATALOGUE, None):
+        raise PermissionDenied("Bạn không có quyền sửa danh mục thủ tục hành chính.")
+    data = {k: v for k, v in data.items() if k in PROCEDURE_FIELDS}
+    data.setdefault("online_type", OnlineType.NONE)
+    _raise(validate_procedure({"code": code, **data}))
+    code = code.strip()
+    proc = Procedure.objects.select_for_update().filter(code=code).first()
+    created = proc is None
+    before = None if created else audit.snapshot(proc)
+    if proc is None:
+        proc = Procedure(code=code)
+    for k, v in data.items():
+        setattr(proc, k, v.strip() if isinstance(v, str) else v)
+    proc.save()
+    audit.record(actor=actor, action="create" if created else "update", obj=proc, before=before,
+                 after=audit.snapshot(proc))
+    return proc, created
+
+
+# --- Receiving -----------------------------------------------------------------------------------
+
+
+def _new_code(unit: AdminUnit, day: dt.date) -> str:
+    prefix = f"{unit.code}-{day:%y%m%d}-"
+    taken = Dossier.objects.filter(code__startswith=prefix).count()
+    return f"{prefix}{taken + 1:04d}"
+
+
+@transaction.atomic
+def do_receive_dossier(
+    *,
+    actor: Any,
+    procedure: Procedure,
+    unit: AdminUnit,
+    channel: str,
+    applicant_name: str,
+    applicant_phone: str = "",
+    applicant_address: str = "",
+    received_at: dt.datetime | None = None,
+    code: str = "",
+    note: str = "",
+) -> Dossier:
+    """Receive a complete dossier at `unit`'s one-stop desk (or online, or by post) and fix its
+    appointment date. Prints as the receipt and appointment slip."""
+    if not may(actor, ONE_STOP, unit.pk):
+        raise PermissionDenied("Bạn không có quyền tiếp nhận hồ sơ tại đơn vị này.")
+    at = _now(received_at)
+    errors: dict[str, list[str]] = {}
+    if at > timezone.now() + dt.timedelta(minutes=5):
+        errors["received_at"] = ["Thời điểm tiếp nhận không được ở tương lai."]
+    if channel not in Channel.values:
+        errors["channel"] = ["Kênh tiếp nhận phải là trực tiếp, trực tuyến hoặc bưu chính."]
+    elif channel == Channel.ONLINE and procedure.online_type == OnlineType.NONE:
+        errors["channel"] = [f"Thủ tục {procedure.code} không cung cấp dịch vụ công trực tuyến."]
+    if not procedure.active:
+        errors["procedure"] = [f"Thủ tục {procedure.code} không còn áp dụng."]
+    if not applicant_name.strip():
+        errors["applicant_name"] = ["Tên người nộp hồ sơ không được để trống."]
+    day = local_day(at)
+    if not unit.is_valid_on(day):
+        errors["unit"] = [f"Đơn vị {unit.name} không tồn tại vào ngày {_fmt(day)}."]
+    code = code.strip()
+    if code and Dossier.objects.filter(code=code).exists():
+        errors["code"] = [f"Mã hồ sơ {code} đã có."]
+    _raise(errors)
+    d = Dossier(
+        code=code or _new_code(unit, day),
+        procedure=procedure,
+        unit=unit,
+        channel=channel,
+        status=Status.RECEIVED,
+        source=Source.NATIVE,
+        applicant_name=applicant_name.strip(),
+        applicant_phone=applicant_phone.strip(),
+        applicant_address=applicant_address.strip(),
+        received_on=day,
+        received_at=at,
+        due_on=appointment(procedure, day),
+        due_computed=True,
+        current_body=_body_name(unit),
+        current_step="Tiếp nhận hồ sơ",
+        created_by=actor,
+    )
+    d.search = fold(f"{d.code} {d.applicant_name}")
+    try:
+        with transaction.atomic():
+            d.save()
+    except IntegrityError:
+        raise ValidationError({"code": [f"Mã hồ sơ {d.code} đã có."]}) from None
+    _event(d, EventKind.RECEIVE, at, actor, "", note)
+    audit.record(actor=actor, action="receive", obj=d, after=audit.snapshot(d))
+    return d
+
+
+def _open_step(d: Dossier, *, body: Organisation | None, body_name: str, unit: AdminUnit | None, at: dt.datetime,
+               days: int | None, task: str, sender_got: dt.datetime | None) -> DossierStep:
+    last = d.steps.order_by("-seq").first()
+    start = counted_from(at)
+    if days is None:
+        days = max(1, calendar.working_days_between(start, d.effective_due_on))
+    transfer_due, rule = (None, "")
+    if sender_got is not None:
+        transfer_due, rule = transfer_deadline(sender_got)
+    return DossierStep.objects.create(
+        dossier=d,
+        seq=(last.seq + 1) if last else 1,
+        body=body,
+        body_name=body_name,
+        unit=unit,
+        interlevel=unit is not None and unit.pk != d.unit_id,
+        task=task,
+        started_at=at,
+        counts_from=start,
+        days=days,
+        due_on=calendar.add(start, days, working=True),
+        transfer_due_on=transfer_due,
+        due_rule=rule,
+    )
+
+
+def _close_open_step(d: Dossier, at: dt.datetime) -> DossierStep | None:
+    step = current_step(d)
+    if step is not None:
+        if at < step.started_at:
+            raise ValidationError({"at": [
+                f"Thời điểm không được trước khi {step.body_name} nhận hồ sơ "
+                f"({timezone.localtime(step.started_at):%H:%M %d/%m/%Y})."
+            ]})
+        step.state = StepState.DONE
+        step.finished_at = at
+        step.save(update_fields=["state", "finished_at"])
+    return step
+
+
+def _check_days(days: int | None) -> None:
+    if days is not None and (not isinstance(days, int) or days < 1 or days > 365):
+        raise ValidationError({"days": ["Số ngày làm việc được giao phải từ 1 đến 365."]})
+
+
+@transaction.atomic
+def do_forward(
+    *,
+    actor: Any,
+    dossier: Dossier,
+    body: Organisation,
+    days: int | None = None,
+    task: str = "",
+    at: dt.datetime | None = None,
+    note: str = "",
+) -> Dossier:
+    """Send the dossier to `body` for processing: the unit's own specialist (`start`) or a body of
+    another level (*liên thông*, `transfer`). The new step's time counts from the day it arrives,
+    or the next working day when it arrives after 15:00; the transfer itself is due the day the
+    sender got the dossier (the next working day if that was after 15:00)."""
+    d = _lock(dossier)
+    interlevel = body.unit_id != d.unit_id
+    action = EventKind.TRANSFER if interlevel else EventKind.START
+    _check(actor, d, action)
+    _check_days(days)
+    at = _now(at)
+    if at > timezone.now() + dt.timedelta(minutes=5):
+        raise ValidationError({"at": ["Thời điểm chuyển không được ở tương lai."]})
+    before = audit.snapshot(d, _TRACKED)
+    previous = _close_open_step(d, at)
+    sender_got = previous.started_at if previous is not None else (d.received_at or at)
+    if at < sender_got:
+        raise ValidationError({"at": ["Thời điểm chuyển không được trước khi nhận hồ sơ."]})
+    step = _open_step(d, body=body, body_name=body.name, unit=body.unit, at=at, days=days, task=task,
+                      sender_got=sender_got if interlevel or previous is not None else None)
+    d.status = Status.PROCESSING
+    d.current_body = body.name
+    d.current_step = task or ("Xử lý liên thông" if interlevel else "Thẩm định, giải quyết")
+    text = f"{body.name}, hạn {_fmt(step.due_on)}"
+    if step.transferred_late:
+        text += f" (chuyển chậm, hạn chuyển {_fmt(step.transfer_due_on)})"
+    return _save(d, actor, action, at, before, f"{text}. {note}".strip(" ."))
+
+
+@transaction.atomic
+def do_step_done(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None, note: str = "") -> Dossier:
+    """The body holding the dossier has finished its part and sends it back to the receiving
+    unit's one-stop desk."""
+    d = _lock(dossier)
+    _check(actor, d, EventKind.STEP_DONE)
+    at = _now(at)
+    before = audit.snapshot(d, _TRACKED)
+    step = _close_open_step(d, at)
+    if step is None:
+        raise ValidationError({"status": ["Hồ sơ không có bước xử lý nào đang mở."]})
+    d.current_body = _body_name(d.unit)
+    d.current_step = f"Nhận lại kết quả từ {step.body_name}"
+    return _save(d, actor, EventKind.STEP_DONE, at, before, f"{step.body_name}. {note}".strip(" ."))
+
+
+@transaction.atomic
+def do_request_supplement(*, actor: Any, dossier: Dossier, note: str, at: dt.datetime | None = None) -> Dossier:
+    """Ask the applicant to complete the dossier — once only, listing everything that is missing."""
+    d = _lock(dossier)
+    _check(actor, d, EventKind.REQUEST_SUPPLEMENT)
+    at = _now(at)
+    errors: dict[str, list[str]] = {}
+    if d.supplement_requested_on:
+        errors["supplement"] = [
+            f"Hồ sơ đã được yêu cầu bổ sung ngày {_fmt(d.supplement_requested_on)}; chỉ được yêu cầu một lần."
+        ]
+    if not note.strip():
+        errors["note"] = ["Ghi rõ các giấy tờ, nội dung cần bổ sung."]
+    _raise(errors)
+    before = audit.snapshot(d, _TRACKED)
+    d.status = Status.SUPPLEMENT
+    d.supplement_requested_on = local_day(at)
+    d.supplement_note = note.strip()
+    d.current_step = "Chờ công dân bổ sung hồ sơ"
+    return _save(d, actor, EventKind.REQUEST_SUPPLEMENT, at, before, note)
+
+
+@transaction.atomic
+def do_supplement(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None, note: str = "") -> Dossier:
+    """The applicant brought the missing documents: the processing time counts again from the
+    day the complete dossier was received, and the appointment date moves accordingly."""
+    d = _lock(dossier)
+    _check(actor, d, EventKind.SUPPLEMENTED)
+    at = _now(at)
+    day = local_day(at)
+    if d.supplement_requested_on and day < d.supplement_requested_on:
+        raise ValidationError({"at": ["Ngày bổ sung không được trước ngày yêu cầu bổ sung."]})
+    before = audit.snapshot(d, _TRACKED)
+    old_due = d.due_on
+    d.status = Status.PROCESSING if d.steps.exists() else Status.RECEIVED
+    d.supplemented_on = day
+    d.due_on = appointment(d.procedure, day)
+    d.current_step = "Đã nhận đủ hồ sơ bổ sung"
+    return _save(d, actor, EventKind.SUPPLEMENTED, at, before,
+                 f"Hẹn trả {_fmt(old_due)} → {_fmt(d.due_on)}. {note}".strip(" ."))
+
+
+@transaction.atomic
+def do_apologise(
+    *, actor: Any, dossier: Dossier, reason: str, new_due_on: dt.date, at: dt.datetime | None = None
+) -> Dossier:
+    """Issue the apology for a dossier that will be late, with a new appointment date — once
+    only, and no later than the appointment date."""
+    d = _lock(dossier)
+    _check(actor, d, EventKind.APOLOGY)
+    at = _now(at)
+    day = local_day(at)
+    errors: dict[str, list[str]] = {}
+    if d.apology_on:
+        errors["apology"] = [f"Hồ sơ đã có văn bản xin lỗi ngày {_fmt(d.apology_on)}; chỉ được xin lỗi, hẹn lại một lần."]
+    if day > d.due_on:
+        errors["at"] = [
+            f"Văn bản xin lỗi phải ban hành trước khi hết hạn (hẹn trả {_fmt(d.due_on)}); hồ sơ đã quá hạn."
+        ]
+    if not reason.strip():
+        errors["reason"] = ["Ghi rõ lý do chậm giải quyết."]
+    if not isinstance(new_due_on, dt.date):
+        errors["new_due_on"] = ["Ngày hẹn lại không hợp lệ."]
+    elif new_due_on <= d.due_on:
+        errors["new_due_on"] = [f"Ngày hẹn lại phải sau ngày hẹn trả {_fmt(d.due_on)}."]
+    elif not calendar.is_working_day(new_due_on):
+        errors["new_due_on"] = [f"Ngày hẹn lại {_fmt(new_due_on)} không phải ngày làm việc."]
+    _raise(errors)
+    before = audit.snapshot(d, _TRACKED)
+    d.apology_on = day
+    d.apology_reason = reason.strip()
+    d.new_due_on = new_due_on
+    return _save(d, actor, EventKind.APOLOGY, at, before, f"Hẹn lại {_fmt(new_due_on)}: {reason.strip()}")
+
+
+def _finish(actor: Any, dossier: Dossier, kind: str, at: dt.datetime | None, note: str) -> Dossier:
+    d = _lock(dossier)
+    t = _check(actor, d, kind)
+    at = _now(at)
+    day = local_day(at)
+    if day < d.received_on:
+        raise ValidationError({"at": ["Ngày có kết quả không được trước ngày tiếp nhận."]})
+    before = audit.snapshot(d, _TRACKED)
+    _close_open_step(d, at)
+    d.status = t.target
+    d.result_on = day
+    d.timeliness = classify(day, d.due_on)
+    d.current_body = _body_name(d.unit)
+    d.current_step = "Chờ trả kết quả" if kind == EventKind.RESULT else "Đã từ chối giải quyết"
+    return _save(d, actor, kind, at, before, note)
+
+
+@transaction.atomic
+def do_record_result(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None, note: str = "") -> Dossier:
+    """The result is ready at the one-stop desk: the dossier is classed early, on time or late."""
+    return _finish(actor, dossier, EventKind.RESULT, at, note)
+
+
+@transaction.atomic
+def do_refuse(*, actor: Any, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> Dossier:
+    """The dossier is refused, with the written reason given to the applicant."""
+    if not reason.strip():
+        raise ValidationError({"reason": ["Ghi rõ lý do từ chối giải quyết."]})
+    return _finish(actor, dossier, EventKind.REFUSE, at, reason.strip())
+
+
+@transaction.atomic
+def do_return(
+    *, actor: Any, dossier: Dossier, method: str = ReturnMethod.DESK, at: dt.datetime | None = None, note: str = ""
+) -> Dossier:
+    """Hand the result to the applicant at the desk, by public post (when the procedure allows
+    it), or online."""
+    d = _lock(dossier)
+    _check(actor, d, EventKind.RETURN)
+    at = _now(at)
+    day = local_day(at)
+    errors: dict[str, list[str]] = {}
+    if method not in ReturnMethod.values:
+        errors["method"] = ["Hình thức trả kết quả phải là tại Bộ phận Một cửa, bưu chính hoặc trực tuyến."]
+    elif method == ReturnMethod.POST and not d.procedure.postal_return:
+        errors["method"] = [f"Thủ tục {d.procedure.code} không trả kết quả qua bưu chính."]
+    if d.result_on and day < d.result_on:
+        errors["at"] = [f"Ngày trả không được trước ngày có kết quả {_fmt(d.result_on)}."]
+    _raise(errors)
+    before = audit.snapshot(d, _TRACKED)
+    d.status = Status.RETURNED
+    d.returned_on = day
+    d.return_method = method
+    d.current_step = "Đã trả kết quả"
+    return _save(d, actor, EventKind.RETURN, at, before, f"{ReturnMethod(method).label}. {note}".strip(" ."))
+
+
+@transaction.atomic
+def do_withdraw(*, actor: Any, dossier: Dossier, note: str = "", at: dt.datetime | None = None) -> Dossier:
+    """The applicant withdraws the dossier (with a written request)."""
+    d = _lock(dossier)
+    _check(actor, d, EventKind.WITHDRAW)
+    at = _now(at)
+    before = audit.snapshot(d, _TRACKED)
+    _close_open_step(d, at)
+    d.status = Status.WITHDRAWN
+    d.current_step = "Công dân rút hồ sơ"
+    return _save(d, actor, EventKind.WITHDRAW, at, before, note)
+
+
+AUDIT_ACTIONS: dict[str, str] = {
+    EventKind.RECEIVE: "receive",
+    EventKind.START: "transfer",
+    EventKind.TRANSFER: "transfer",
+    EventKind.STEP_DONE: "step_done",
+    EventKind.REQUEST_SUPPLEMENT: "request_supplement",
+    EventKind.SUPPLEMENTED: "supplemented",
+    EventKind.APOLOGY: "apology",
+    EventKind.RESULT: "result",
+    EventKind.REFUSE: "refuse",
+    EventKind.RETURN: "return_result",
+    EventKind.WITHDRAW: "withdraw",
+}
+
+__all__ = [
+    "OPEN_STATUSES", "TRANSITIONS", "allowed_actions", "appointment", "counted_from", "current_step",
+    "do_apologise", "do_forward", "do_receive_dossier", "do_record_result", "do_refuse", "do_request_supplement",
+    "do_return", "do_save_procedure", "do_step_done", "do_supplement", "do_withdraw", "transfer_deadline",
+]

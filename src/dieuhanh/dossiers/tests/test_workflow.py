@@ -1,0 +1,247 @@
+"""The dossier workflow of Decree 118/2025: appointment dates, early / on time / late,
+inter-level steps with the 15:00 rule, completion requested once, the apology rule, the status
+history, and who may act. Dates are worked out by hand from the 2026 calendar: 1–2/1 New Year
+off, Tết holidays 14–22/2 2026 (see core/data), weekends off."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from dieuhanh.core.models import AuditEvent
+from dieuhanh.dossiers import services as s
+from dieuhanh.dossiers.choices import EventKind, Status, Timeliness
+from dieuhanh.dossiers.models import Dossier, DossierEvent, classify
+
+pytestmark = pytest.mark.django_db
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+def at(y: int, m: int, d: int, h: int = 9, mi: int = 0) -> dt.datetime:
+    return dt.datetime(y, m, d, h, mi, tzinfo=VN)
+
+
+def test_appointment_is_processing_days_in_working_days(world):
+    # Tue 10/3/2026 + 5 working days = Tue 17/3/2026 (the weekend 14–15/3 skipped)
+    d = world.dossier(received_at=at(2026, 3, 10))
+    assert d.received_on == dt.date(2026, 3, 10)
+    assert d.due_on == dt.date(2026, 3, 17)
+    assert d.status == Status.RECEIVED
+    # Friday 24/4/2026, 5 working days: Mon 27/4 is off (Hùng Vương day, Sunday 26/4, moved),
+    # 28, 29/4 count, 30/4 and 1/5 are holidays, then 4, 5, 6/5
+    d2 = world.dossier(received_at=at(2026, 4, 24))
+    assert d2.due_on == dt.date(2026, 5, 6)
+
+
+def test_classification_early_on_time_late():
+    due = dt.date(2026, 3, 17)
+    assert classify(dt.date(2026, 3, 16), due) == Timeliness.EARLY
+    assert classify(due, due) == Timeliness.ON_TIME
+    assert classify(dt.date(2026, 3, 18), due) == Timeliness.LATE
+    assert classify(None, due) == ""
+
+
+@pytest.mark.parametrize(
+    ("result_day", "expected"),
+    [(16, Timeliness.EARLY), (17, Timeliness.ON_TIME), (18, Timeliness.LATE)],
+)
+def test_result_classes_the_dossier(world, result_day, expected):
+    d = world.dossier(received_at=at(2026, 3, 10))
+    d = s.do_record_result(actor=world.onestop_a, dossier=d, at=at(2026, 3, result_day, 10))
+    assert d.status == Status.DONE
+    assert d.timeliness == expected
+    d = s.do_return(actor=world.onestop_a, dossier=d, at=at(2026, 3, result_day, 15))
+    assert d.status == Status.RETURNED
+    assert d.returned_on == dt.date(2026, 3, result_day)
+
+
+def test_interlevel_transfer_before_and_after_three_pm(world):
+    proc = world.procedure(code="2.000001", name="Cấp giấy chứng nhận quyền sử dụng đất lần đầu", field="Đất đai",
+                           processing_days=20)
+    # Received Wed 11/3 at 14:00; sent to the province the same day at 14:30: on time, and the
+    # province counts from 11/3 (before 15:00).
+    d = world.dossier(procedure=proc, received_at=at(2026, 3, 11, 14))
+    d = s.do_forward(actor=world.onestop_a, dossier=d, body=world.province_department, days=10,
+                     at=at(2026, 3, 11, 14, 30))
+    step = d.steps.get()
+    assert step.interlevel is True
+    assert step.transfer_due_on == dt.date(2026, 3, 11)
+    assert step.due_rule == "dossier.interlevel_transfer"
+    assert step.transferred_late is False
+    assert step.counts_from == dt.date(2026, 3, 11)
+    assert step.due_on == dt.date(2026, 3, 25)  # 10 working days after Wed 11/3
+    assert d.current_body == world.province_department.name
+
+    # Received Wed 11/3 at 15:30: the transfer is due Thu 12/3; sent Thu 12/3 at 16:00 it is
+    # still on time, and the province counts from Fri 13/3 (arrived after 15:00).
+    d2 = world.dossier(procedure=proc, received_at=at(2026, 3, 11, 15, 30))
+    d2 = s.do_forward(actor=world.onestop_a, dossier=d2, body=world.province_department, days=10,
+                      at=at(2026, 3, 12, 16))
+    step2 = d2.steps.get()
+    assert step2.transfer_due_on == dt.date(2026, 3, 12)
+    assert step2.due_rule == "dossier.interlevel_transfer_late"
+    assert step2.transferred_late is False
+    assert step2.counts_from == dt.date(2026, 3, 13)
+    assert step2.due_on == dt.date(2026, 3, 27)
+
+    # Received Thu 12/3 at 09:00, sent Mon 16/3: late transfer, recorded as such.
+    d3 = world.dossier(procedure=proc, received_at=at(2026, 3, 12, 9))
+    d3 = s.do_forward(actor=world.onestop_a, dossier=d3, body=world.province_department, days=5, at=at(2026, 3, 16, 9))
+    assert d3.steps.get().transferred_late is True
+    assert "chuyển chậm" in d3.events.get(kind=EventKind.TRANSFER).note
+
+
+def test_step_returns_to_the_ward_and_the_province_may_act_on_its_step(world):
+    d = world.dossier(received_at=at(2026, 3, 11, 9))
+    d = s.do_forward(actor=world.onestop_a, dossier=d, body=world.province_department, days=3, at=at(2026, 3, 11, 10))
+    # The province's one-stop officer sees the dossier while the province holds it
+    assert Dossier.objects.visible_to(world.onestop_province).filter(pk=d.pk).exists()
+    assert EventKind.STEP_DONE in s.allowed_actions(world.onestop_province, d)
+    d = s.do_step_done(actor=world.onestop_province, dossier=d, at=at(2026, 3, 13, 11))
+    step = d.steps.get()
+    assert step.finished_at is not None and step.late() is False
+    assert d.current_body.startswith("Bộ phận Một cửa")
+    # Ward B's one-stop officer can do nothing with it
+    with pytest.raises(PermissionDenied):
+        s.do_record_result(actor=world.onestop_b, dossier=d, at=at(2026, 3, 13, 14))
+    d = s.do_record_result(actor=world.onestop_a, dossier=d, at=at(2026, 3, 13, 14))
+    assert d.timeliness == Timeliness.EARLY
+
+
+def test_supplement_requested_once_and_time_counts_again(world):
+    d = world.dossier(received_at=at(2026, 3, 10))
+    d = s.do_request_supplement(actor=world.onestop_a, dossier=d, note="Thiếu bản sao giấy chứng sinh",
+                                at=at(2026, 3, 11))
+    assert d.status == Status.SUPPLEMENT
+    assert EventKind.REQUEST_SUPPLEMENT not in s.allowed_actions(world.onestop_a, d)
+    d = s.do_supplement(actor=world.onestop_a, dossier=d, at=at(2026, 3, 13))
+    assert d.due_on == dt.date(2026, 3, 20)  # Fri 13/3 + 5 working days
+    with pytest.raises(ValidationError) as e:
+        s.do_request_supplement(actor=world.onestop_a, dossier=d, note="Thiếu thêm giấy tờ", at=at(2026, 3, 16))
+    assert "một lần" in str(e.value.message_dict["supplement"])
+    with pytest.raises(ValidationError) as e2:
+        s.do_request_supplement(actor=world.onestop_a, dossier=world.dossier(), note="  ")
+    assert "note" in e2.value.message_dict
+
+
+def test_apology_once_before_the_deadline_and_still_late(world):
+    d = world.dossier(received_at=at(2026, 3, 10))  # due 17/3
+    with pytest.raises(ValidationError) as e:
+        s.do_apologise(actor=world.onestop_a, dossier=d, reason="Chờ xác minh", new_due_on=dt.date(2026, 3, 16),
+                       at=at(2026, 3, 16))
+    assert "new_due_on" in e.value.message_dict
+    with pytest.raises(ValidationError) as e:
+        s.do_apologise(actor=world.onestop_a, dossier=d, reason="Chờ xác minh", new_due_on=dt.date(2026, 3, 21),
+                       at=at(2026, 3, 16))
+    assert "không phải ngày làm việc" in e.value.message_dict["new_due_on"][0]  # Saturday
+    d = s.do_apologise(actor=world.onestop_a, dossier=d, reason="Chờ xác minh nguồn gốc",
+                       new_due_on=dt.date(2026, 3, 20), at=at(2026, 3, 17, 16))
+    assert d.apology_on == dt.date(2026, 3, 17)
+    assert d.effective_due_on == dt.date(2026, 3, 20)
+    with pytest.raises(ValidationError) as e:
+        s.do_apologise(actor=world.onestop_a, dossier=d, reason="Lần hai", new_due_on=dt.date(2026, 3, 24),
+                       at=at(2026, 3, 17, 17))
+    assert "một lần" in e.value.message_dict["apology"][0]
+    d = s.do_record_result(actor=world.onestop_a, dossier=d, at=at(2026, 3, 19))
+    assert d.timeliness == Timeliness.LATE  # the apology does not make it on time
+
+
+def test_apology_refused_after_the_deadline(world):
+    d = world.dossier(received_at=at(2026, 3, 10))  # due 17/3
+    with pytest.raises(ValidationError) as e:
+        s.do_apologise(actor=world.onestop_a, dossier=d, reason="Chậm", new_due_on=dt.date(2026, 3, 25),
+                       at=at(2026, 3, 18))
+    assert "quá hạn" in e.value.message_dict["at"][0]
+    d.refresh_from_db()
+    assert d.apology_on is None
+
+
+def test_status_history_is_kept(world):
+    d = world.dossier(received_at=at(2026, 3, 10))
+    d = s.do_forward(actor=world.onestop_a, dossier=d, body=world.ward_a_committee, at=at(2026, 3, 10, 10))
+    d = s.do_request_supplement(actor=world.onestop_a, dossier=d, note="Thiếu tờ khai", at=at(2026, 3, 11))
+    d = s.do_supplement(actor=world.onestop_a, dossier=d, at=at(2026, 3, 12))
+    d = s.do_record_result(actor=world.onestop_a, dossier=d, at=at(2026, 3, 16))
+    d = s.do_return(actor=world.onestop_a, dossier=d, method="post", at=at(2026, 3, 17))
+    events = list(DossierEvent.objects.filter(dossier=d).order_by("at", "id").values_list("kind", "from_status",
+                                                                                           "to_status"))
+    assert events == [
+        ("receive", "", "received"),
+        ("start", "received", "processing"),
+        ("request_supplement", "processing", "supplement"),
+        ("supplemented", "supplement", "processing"),
+        ("result", "processing", "done"),
+        ("return", "done", "returned"),
+    ]
+    assert AuditEvent.objects.filter(object_type__endswith="dossier", object_id=str(d.pk)).count() == 6
+    assert d.return_method == "post"
+
+
+def test_postal_return_only_when_the_procedure_allows_it(world):
+    proc = world.procedure(code="1.000002", name="Chứng thực bản sao", field="Chứng thực", processing_days=1,
+                           postal_return=False, online_type="none")
+    d = world.dossier(procedure=proc)
+    d = s.do_record_result(actor=world.onestop_a, dossier=d)
+    with pytest.raises(ValidationError) as e:
+        s.do_return(actor=world.onestop_a, dossier=d, method="post")
+    assert "bưu chính" in e.value.message_dict["method"][0]
+    with pytest.raises(ValidationError) as e:
+        world.dossier(procedure=proc, channel="online")
+    assert "trực tuyến" in e.value.message_dict["channel"][0]
+
+
+def test_only_one_stop_officers_of_the_unit_receive(world):
+    for user in (world.onestop_b, world.officer_a, world.outsider, world.reception_a):
+        with pytest.raises(PermissionDenied):
+            world.dossier(actor=user)
+    assert world.dossier(actor=world.admin).unit == world.ward_a
+
+
+def test_ward_officers_see_only_their_wards_dossiers(world):
+    a = world.dossier()
+    b = world.dossier(actor=world.onestop_b, unit=world.ward_b)
+    assert list(Dossier.objects.visible_to(world.onestop_a)) == [a]
+    assert list(Dossier.objects.visible_to(world.onestop_b)) == [b]
+    assert list(Dossier.objects.visible_to(world.officer_a)) == [a]
+    # The leader of the former city sees its successor wards (docs/decisions/0001)
+    assert set(Dossier.objects.visible_to(world.leader)) == {a, b}
+    assert set(Dossier.objects.visible_to(world.admin)) == {a, b}
+    assert not Dossier.objects.visible_to(world.outsider).exists()
+    # A role over the province covers its wards
+    assert set(Dossier.objects.visible_to(world.onestop_province)) == {a, b}
+
+
+def test_a_body_sees_the_dossiers_sent_to_it_from_another_ward(world):
+    """Decree 118/2025 lets a dossier be lodged regardless of boundary: ward B receives it and
+    sends it to ward A's committee, whose officers then see it; ward B's own list keeps it."""
+    d = world.dossier(actor=world.onestop_b, unit=world.ward_b)
+    assert not Dossier.objects.visible_to(world.onestop_a).filter(pk=d.pk).exists()
+    d = s.do_forward(actor=world.onestop_b, dossier=d, body=world.ward_a_committee, days=2)
+    assert d.steps.get().interlevel is True
+    assert Dossier.objects.visible_to(world.onestop_a).filter(pk=d.pk).exists()
+    assert Dossier.objects.visible_to(world.officer_a).filter(pk=d.pk).exists()
+    assert EventKind.STEP_DONE in s.allowed_actions(world.onestop_a, d)
+    assert EventKind.RETURN not in s.allowed_actions(world.onestop_a, d)
+
+
+def test_bad_input_names_the_field(world):
+    with pytest.raises(ValidationError) as e:
+        world.dossier(applicant_name=" ", received_at=dt.datetime(2030, 1, 1, tzinfo=VN))
+    assert set(e.value.message_dict) >= {"applicant_name", "received_at"}
+    assert Dossier.objects.count() == 0
+
+
+def test_catalogue_is_kept_by_administrators(world):
+    proc, created = s.do_save_procedure(actor=world.admin, code="1.003000", name="Đăng ký kết hôn", field="Hộ tịch",
+                                        level="commune", processing_days=3, online_type="partial")
+    assert created and proc.processing_days == 3
+    with pytest.raises(PermissionDenied):
+        s.do_save_procedure(actor=world.onestop_a, code="1.003000", name="X", field="Y", level="commune",
+                            processing_days=1)
+    with pytest.raises(ValidationError) as e:
+        s.do_save_procedure(actor=world.admin, code="1.003001", name="", field="Hộ tịch", level="huyen",
+                            processing_days=-1)
+    assert set(e.value.message_dict) == {"name", "level", "processing_days"}

@@ -96,12 +96,14 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 def _register_routers() -> None:
     from dieuhanh.directives.api import documents_router, tasks_router
     from dieuhanh.org.api import units_router
+    from dieuhanh.dossiers.api import dossiers_router
     from dieuhanh.petitions.api import petitions_router
 
     api.add_router("/v1/tasks", tasks_router, tags=["Nhiệm vụ"])
     api.add_router("/v1/documents", documents_router, tags=["Văn bản"])
     api.add_router("/v1/units", units_router, tags=["Đơn vị hành chính"])
     api.add_router("/v1/petitions", petitions_router, tags=["Đơn thư"])
+    api.add_router("/v1/dossiers", dossiers_router, tags=["Hồ sơ thủ tục hành chính"])
 
 
 _register_routers()

@@ -11,6 +11,7 @@ urlpatterns = [
     path("lich/bo/", calendar_views.calendar_remove, name="calendar_remove"),
     path("open311/v2/", include("dieuhanh.petitions.open311_urls")),
     path("", include("dieuhanh.petitions.urls")),
+    path("", include("dieuhanh.dossiers.urls")),
     path("", include("dieuhanh.directives.urls")),
     path("", include("dieuhanh.core.urls")),
 ]

@@ -1,0 +1,5 @@
+"""API v1 for one-stop dossiers: /api/v1/dossiers."""
+
+from ninja import Router
+
+dossiers_router = Router()

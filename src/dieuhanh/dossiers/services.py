@@ -10,8 +10,10 @@ The rules of Decree 118/2025/NĐ-CP kept here:
   sender, or the next working day when it arrived after 15:00 (`dossier.interlevel_transfer`,
   `dossier.interlevel_transfer_late`); a body that receives a dossier after 15:00 counts its own
   time from the next working day;
-- completion is requested once only; the time counts again from the day the complete dossier
-  is received;
+- completion is requested once only; the clock stops while the applicant completes the
+  dossier, and the working days already spent count towards the processing time (Decree
+  61/2018 Art 19 as carried into Decree 118/2025 [U]: "thời gian đã giải quyết lần đầu được tính
+  vào thời gian giải quyết");
 - a dossier that will be late gets one apology with a new appointment date, issued no later
   than the appointment date; it stays classed late against the original date if it is late."""
 
@@ -441,19 +443,23 @@ def do_request_supplement(*, actor: Any, dossier: Dossier, note: str, at: dt.dat
 
 @transaction.atomic
 def do_supplement(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None, note: str = "") -> Dossier:
-    """The applicant brought the missing documents: the processing time counts again from the
-    day the complete dossier was received, and the appointment date moves accordingly."""
+    """The applicant brought the missing documents. The clock stopped while they were missing:
+    the working days already spent count, and the rest runs from the day the complete dossier
+    was received, so the appointment date moves by the pause."""
     d = _lock(dossier)
     _check(actor, d, EventKind.SUPPLEMENTED)
     at = _now(at)
     day = local_day(at)
-    if d.supplement_requested_on and day < d.supplement_requested_on:
+    requested = d.supplement_requested_on or day
+    if day < requested:
         raise ValidationError({"at": ["Ngày bổ sung không được trước ngày yêu cầu bổ sung."]})
     before = audit.snapshot(d, _TRACKED)
     old_due = d.due_on
+    spent = max(0, calendar.working_days_between(d.received_on, requested))
+    remaining = max(1, d.procedure.processing_days - spent)
     d.status = Status.PROCESSING if d.steps.exists() else Status.RECEIVED
     d.supplemented_on = day
-    d.due_on = appointment(d.procedure, day)
+    d.due_on = calendar.add(day, remaining, working=True)
     d.current_step = "Đã nhận đủ hồ sơ bổ sung"
     return _save(d, actor, EventKind.SUPPLEMENTED, at, before,
                  f"Hẹn trả {_fmt(old_due)} → {_fmt(d.due_on)}. {note}".strip(" ."))

@@ -118,7 +118,8 @@ def test_supplement_requested_once_and_time_counts_again(world):
     assert d.status == Status.SUPPLEMENT
     assert EventKind.REQUEST_SUPPLEMENT not in s.allowed_actions(world.onestop_a, d)
     d = s.do_supplement(actor=world.onestop_a, dossier=d, at=at(2026, 3, 13))
-    assert d.due_on == dt.date(2026, 3, 20)  # Fri 13/3 + 5 working days
+    # 1 working day spent (10/3 → 11/3), 4 left from Fri 13/3: 16, 17, 18, 19/3
+    assert d.due_on == dt.date(2026, 3, 19)
     with pytest.raises(ValidationError) as e:
         s.do_request_supplement(actor=world.onestop_a, dossier=d, note="Thiếu thêm giấy tờ", at=at(2026, 3, 16))
     assert "một lần" in str(e.value.message_dict["supplement"])

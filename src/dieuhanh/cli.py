@@ -21,6 +21,8 @@ units_app = typer.Typer(help="Đơn vị hành chính.", no_args_is_help=True)
 app.add_typer(units_app, name="units")
 petitions_app = typer.Typer(help="Tiếp công dân, xử lý đơn.", no_args_is_help=True)
 app.add_typer(petitions_app, name="petitions")
+import_app = typer.Typer(help="Nhập dữ liệu từ tệp .xlsx hoặc .csv.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 
 def _django() -> None:
@@ -282,6 +284,111 @@ def petitions_dedup_eval(
             if truth != (s >= limit):
                 label = "bỏ sót" if truth else "báo nhầm"
                 console.print(f"{label} {s:.3f}  {a} «{subjects[a]}» — {b} «{subjects[b]}»")
+
+
+# --- import ----------------------------------------------------------------------------------------
+
+
+def _run_import(file: Path, kind: str, mapping: list[str] | None, batch: int, job_id: int | None = None) -> None:
+    """Run one import with a progress bar (rows/s) and print its summary. Exit 2 when the file is
+    refused (unreadable, required columns missing); 0 otherwise, bad rows included."""
+    _django()
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from dieuhanh.core.audit import channel
+    from dieuhanh.dossiers import importer
+    from dieuhanh.dossiers.models import ImportJob
+
+    console = Console()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+               TimeElapsedColumn())
+    job = ImportJob.objects.get(pk=job_id) if job_id is not None else None
+    started = time.monotonic()
+    with Progress(*columns, console=console, transient=True) as bar, channel("cli"):
+        task = bar.add_task(f"Nhập {file.name}", total=None, rate="")
+
+        def progress(done: int, total: int | None) -> None:
+            rate = done / max(time.monotonic() - started, 1e-6)
+            bar.update(task, completed=done, total=max(total or 0, done) or None,
+                       rate=f"{_n(round(rate))} dòng/giây")
+
+        try:
+            result = importer.import_file(file, kind=kind, mapping=mapping, batch_size=batch, progress=progress,
+                                          job=job)
+        except importer.ImportRefused as exc:
+            console.print(f"[red]Không nhập được tệp {file.name}:[/red] {exc}", soft_wrap=True)
+            raise typer.Exit(2) from None
+    seconds = f"{result.seconds:.1f}".replace(".", ",")
+    rate = _n(round(result.total / result.seconds)) if result.seconds else "—"
+    lines = [
+        f"Lượt nhập số {result.job_id}: đã đọc {_n(result.total)} dòng trong {seconds} giây ({rate} dòng/giây).",
+        f"  thêm mới {_n(result.created)}, cập nhật {_n(result.updated)}, không đổi {_n(result.unchanged)}, "
+        f"dòng lỗi {_n(result.bad)}",
+    ]
+    if result.ignored_columns:
+        lines.append("  bỏ qua các cột: " + ", ".join(f"«{h}»" for h in result.ignored_columns))
+    if result.errors_path:
+        lines.append(f"  [yellow]Các dòng lỗi (số dòng, cột, lý do):[/yellow] {result.errors_path}")
+    for line in lines:
+        console.print(line, soft_wrap=True)
+
+
+FileArg = Annotated[Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Tệp .xlsx hoặc .csv")]
+
+
+@import_app.command("dossiers")
+def import_dossiers(
+    file: FileArg,
+    map_: Annotated[list[str] | None, typer.Option(
+        "--map", help="Ánh xạ cột khác tên mẫu: «Tên cột trong tệp=trường», ví dụ «Số biên nhận=code»; lặp lại được"
+    )] = None,
+    batch: Annotated[int, typer.Option("--batch", min=100, help="Số dòng mỗi lần ghi (một giao dịch)")] = 25_000,
+) -> None:
+    """Nhập hồ sơ thủ tục hành chính từ tệp xuất của hệ thống một cửa.
+
+    Mã hồ sơ là khoá: nhập lại cùng tệp không thêm gì, tệp mới hơn chỉ cập nhật hồ sơ thay đổi.
+    Dòng lỗi được ghi ra tệp lỗi (số dòng, cột, lý do); các dòng đúng vẫn được nhập."""
+    _run_import(file, "dossiers", map_, batch)
+
+
+@import_app.command("procedures")
+def import_procedures(
+    file: FileArg,
+    map_: Annotated[list[str] | None, typer.Option("--map", help="Ánh xạ cột: «Tên cột trong tệp=trường»")] = None,
+) -> None:
+    """Nhập danh mục thủ tục hành chính (mã thủ tục là khoá; nhập lại không nhân đôi)."""
+    _run_import(file, "procedures", map_, 1_000)
+
+
+@import_app.command("resume")
+def import_resume(
+    job_id: Annotated[int, typer.Argument(help="Số lượt nhập")],
+    force: Annotated[bool, typer.Option("--force", help="Chạy lại cả khi lượt nhập còn ghi là đang chạy")] = False,
+    batch: Annotated[int, typer.Option("--batch", min=100, help="Số dòng mỗi lần ghi")] = 25_000,
+) -> None:
+    """Chạy lại một lượt nhập bị ngắt hoặc bị lỗi trên chính tệp của nó, đến khi hoàn tất."""
+    _django()
+    from dieuhanh.dossiers import jobs
+    from dieuhanh.dossiers.choices import JobState
+    from dieuhanh.dossiers.models import ImportJob
+
+    job = ImportJob.objects.filter(pk=job_id).first()
+    if job is None:
+        typer.echo(f"Không có lượt nhập số {job_id}.", err=True)
+        raise typer.Exit(1)
+    state = jobs.state_of(job)
+    if state == JobState.DONE or (state in jobs.ACTIVE_STATES and not force):
+        typer.echo(f"Lượt nhập số {job_id} đang ở trạng thái «{JobState(state).label}»; không chạy lại "
+                   "(dùng --force nếu chắc chắn tiến trình cũ đã dừng).", err=True)
+        raise typer.Exit(1)
+    path = Path(job.file_path)
+    if not path.is_file():
+        typer.echo(f"Không còn tệp {path} của lượt nhập số {job_id}.", err=True)
+        raise typer.Exit(2)
+    _run_import(path, job.kind, [f"{k}={v}" for k, v in (job.mapping or {}).items()], batch, job_id=job.pk)
 
 
 def main() -> None:

@@ -126,6 +126,37 @@ def _petition_panel(user: Any) -> dict[str, Any] | None:
             "repeated": row.duplicates, "over_level": row.over_level, "urgent": urgent}
 
 
+def _dossier_panel(user: Any) -> dict[str, Any] | None:
+    """One-stop dossiers in the user's scope: received this year, the share of this year's
+    results given early or on time, dossiers late now and those due within three working days.
+    None when the user sees no dossiers."""
+    import datetime as dt
+
+    from django.db.models import Q
+
+    from dieuhanh.core import calendar
+    from dieuhanh.dossiers.choices import OPEN_STATUSES, Timeliness
+    from dieuhanh.dossiers.models import Dossier
+
+    visible = Dossier.objects.visible_to(user)
+    if not scope.has_role(user, Role.ONE_STOP, *FOLLOWERS) and not visible.exists():
+        return None
+    today = timezone.localdate()
+    year = visible.filter(received_on__gte=dt.date(today.year, 1, 1), received_on__lte=dt.date(today.year, 12, 31))
+    counts = year.aggregate(
+        received=Count("id"),
+        in_time=Count("id", filter=Q(timeliness__in=(Timeliness.EARLY, Timeliness.ON_TIME))),
+        classed=Count("id", filter=~Q(timeliness="")),
+    )
+    soon = calendar.add(today, 3, working=True)
+    open_counts = visible.filter(status__in=OPEN_STATUSES).aggregate(
+        late_now=Count("id", filter=Q(due_on__lt=today)),
+        due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=soon)),
+    )
+    percent = 100 * counts["in_time"] / counts["classed"] if counts["classed"] else None
+    return {"year": today.year, "received": counts["received"], "on_time_percent": percent, **open_counts}
+
+
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
@@ -149,6 +180,7 @@ def home(request: HttpRequest) -> HttpResponse:
             .order_by("reported_on", "id")[:DASHBOARD_ROWS]
         )
     petitions = _petition_panel(user)
+    dossiers = _dossier_panel(user)
     return render(
         request,
         "core/home.html",
@@ -165,6 +197,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "due_soon_count": counts.get(TaskStatus.DUE_SOON.value, 0),
             "flagged": flagged,
             "petitions": petitions,
+            "dossiers": dossiers,
             "can_assign": scope.has_role(user, *ASSIGNERS),
             "today": timezone.localdate(),
         },

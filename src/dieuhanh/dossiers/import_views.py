@@ -1,3 +1,196 @@
-from django.urls import URLPattern
+"""The import pages: upload a one-stop export (or, for administrators, a procedures catalogue),
+watch the background job's progress bar, download its error file, run an interrupted job again,
+and see past jobs.
 
-urlpatterns: list[URLPattern] = []
+The upload is handed to `jobs.submit`, which keeps the file and runs `importer.import_file` in a
+background thread; the job page polls a fragment (htmx, every second) that reads the job row's
+counters. An upload over `forms.MAX_UPLOAD_MB` is refused while it arrives: the oversized file is
+read and dropped, never written to disk, and the page says why."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_POST
+
+from dieuhanh.core.permissions import may
+from dieuhanh.dossiers import forms as dossier_forms
+from dieuhanh.dossiers import jobs
+from dieuhanh.dossiers.choices import JobKind, JobState
+from dieuhanh.dossiers.forms import ImportForm
+from dieuhanh.dossiers.models import ImportJob
+from dieuhanh.org import scope
+from dieuhanh.org.choices import Role
+
+IMPORTERS = (Role.ONE_STOP, Role.OFFICE, Role.ADMIN)
+CATALOGUE = (Role.ADMIN,)
+PAST_JOBS = 50
+
+
+def _kinds(user: Any) -> list[str]:
+    """The kinds of file the user may import: dossiers (one-stop officers, office, administrators)
+    and the procedures catalogue (administrators)."""
+    kinds = []
+    if scope.has_role(user, *IMPORTERS):
+        kinds.append(JobKind.DOSSIERS)
+    if may(user, CATALOGUE, None):
+        kinds.append(JobKind.PROCEDURES)
+    return kinds
+
+
+class SizeLimitHandler(FileUploadHandler):
+    """First in the chain: when the request announces more than the limit, every file in it is
+    skipped (read and dropped, never written to a temporary file)."""
+
+    too_big = False
+
+    def handle_raw_input(self, input_data: Any, META: Any, content_length: int, boundary: Any,
+                         encoding: Any = None) -> None:
+        limit = dossier_forms.MAX_UPLOAD_MB * 1024 * 1024
+        self.too_big = content_length > limit + 64 * 1024  # the form's other fields and boundaries
+        if self.request is not None:
+            self.request.upload_too_big = self.too_big
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        if self.too_big:
+            raise SkipFile()
+        super().new_file(*args, **kwargs)
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes:
+        return raw_data
+
+    def file_complete(self, file_size: int) -> None:
+        return None
+
+
+def _progress(job: ImportJob) -> dict[str, Any]:
+    """What the progress bar shows: state as users should see it, percentage, rows per second."""
+    state = jobs.state_of(job)
+    now = timezone.now()
+    end = job.finished_at or (job.heartbeat_at if state != JobState.RUNNING else now) or now
+    seconds = (end - job.started_at).total_seconds() if job.started_at else 0.0
+    total = job.total_rows
+    percent = None
+    if total:
+        percent = min(100, int(job.processed_rows * 100 / total))
+    elif state == JobState.DONE:
+        percent = 100
+    return {
+        "job": job,
+        "state": state,
+        "active": state in jobs.ACTIVE_STATES,
+        "resumable": state in jobs.RESUMABLE_STATES,
+        "percent": percent,
+        "rate": job.processed_rows / seconds if seconds > 0.5 and job.processed_rows else None,
+        "seconds": seconds,
+        "has_errors": job.bad_rows > 0 and jobs.errors_file(job) is not None,
+    }
+
+
+@login_required
+@csrf_exempt
+def import_page(request: HttpRequest) -> HttpResponse:
+    """Upload form and past jobs. The size limit handler must be installed before the body is
+    read, which CSRF checking does; so CSRF is checked in `_import_page` instead."""
+    if request.method == "POST":
+        request.upload_handlers.insert(0, SizeLimitHandler(request))
+    return _import_page(request)
+
+
+@csrf_protect
+def _import_page(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    kinds = _kinds(user)
+    if not kinds:
+        raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa, văn phòng hoặc quản trị hệ thống mới được nhập hồ sơ.")
+    wanted = request.GET.get("kind")
+    initial = {"kind": wanted if wanted in kinds else kinds[0]}
+    form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if getattr(request, "upload_too_big", False):
+            form.is_valid()
+            form.errors.pop("file", None)
+            form.add_error("file", f"Tệp vượt giới hạn {dossier_forms.MAX_UPLOAD_MB} MB của trang nhập. Chia tệp thành "
+                                   "nhiều phần, hoặc nhập bằng lệnh «dieuhanh import dossiers» trên máy chủ.")
+            status = 413
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                job = jobs.submit(d["file"], kind=d["kind"], actor=user, mapping=d["mapping"] or None)
+            except PermissionDenied as exc:
+                form.add_error("kind", str(exc) or "Bạn không có quyền nhập loại dữ liệu này.")
+                status = 403
+            else:
+                messages.success(request, f"Đã nhận tệp «{job.original_name}»; đang nhập.")
+                return redirect("dossier_import_job", pk=job.pk)
+        else:
+            status = 400
+    past = [_progress(j) for j in ImportJob.objects.visible_to(user).select_related("created_by")[:PAST_JOBS]]
+    return render(request, "dossiers/import_page.html", {
+        "title": "Nhập hồ sơ từ tệp", "form": form, "past": past, "kinds": kinds,
+        "max_mb": dossier_forms.MAX_UPLOAD_MB,
+    }, status=status)
+
+
+def _visible_job(request: HttpRequest, pk: int) -> ImportJob:
+    if not _kinds(request.user):
+        raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa, văn phòng hoặc quản trị hệ thống mới được nhập hồ sơ.")
+    return get_object_or_404(ImportJob.objects.visible_to(request.user).select_related("created_by"), pk=pk)
+
+
+@login_required
+def import_job(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _visible_job(request, pk)
+    context = {"title": f"Lượt nhập #{job.pk}", **_progress(job)}
+    return render(request, "dossiers/import_job.html", context)
+
+
+@login_required
+def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress fragment the job page polls every second while the job runs."""
+    job = _visible_job(request, pk)
+    return render(request, "dossiers/_import_progress.html", _progress(job))
+
+
+@login_required
+def import_job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _visible_job(request, pk)
+    path = jobs.errors_file(job)
+    if path is None:
+        raise Http404("Lượt nhập này không có dòng lỗi.")
+    response = FileResponse(path.open("rb"), as_attachment=True, filename=f"loi-nhap-{job.pk}{path.suffix or '.csv'}",
+                            content_type="text/csv; charset=utf-8" if path.suffix == ".csv" else None)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_POST
+def import_job_resume(request: HttpRequest, pk: int) -> HttpResponse:
+    job = _visible_job(request, pk)
+    try:
+        jobs.resume(job, actor=request.user)
+    except ValueError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Đang chạy lại lượt nhập; các dòng đã nhập không bị nhân đôi.")
+    return redirect("dossier_import_job", pk=job.pk)
+
+
+urlpatterns: list[URLPattern] = [
+    path("ho-so/nhap/", import_page, name="dossier_import"),
+    path("ho-so/nhap/<int:pk>/", import_job, name="dossier_import_job"),
+    path("ho-so/nhap/<int:pk>/tien-do/", import_job_progress, name="dossier_import_progress"),
+    path("ho-so/nhap/<int:pk>/loi/", import_job_errors, name="dossier_import_errors"),
+    path("ho-so/nhap/<int:pk>/chay-lai/", import_job_resume, name="dossier_import_resume"),
+]

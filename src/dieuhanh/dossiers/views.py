@@ -1,3 +1,357 @@
-from django.urls import URLPattern
+"""Pages of the one-stop desk: the dossier register (list, filters, Excel export), receiving a
+dossier, a dossier's page with its steps, history and the workflow's actions, the printable
+receipt and appointment slip, and the procedures catalogue.
 
-urlpatterns: list[URLPattern] = []
+Every dossier page starts from `Dossier.objects.visible_to(request.user)`, so a dossier outside
+the user's scope is a 404 for its page, its slip and its actions alike. Views parse input with
+the forms and call the `do_*` services, which check the role again and own every change; a
+ValidationError goes back onto the form, a PermissionDenied becomes the 403 page.
+
+Dossier codes come from the province's one-stop systems and are kept as given, so the code in a
+URL may hold any character, slashes included. The module's other pages under `ho-so/` (import,
+statistics: their routes come after these in `urls.py`) are listed in `PAGES` so that they are
+never read as a dossier code; a new page under `ho-so/` must be added there."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path, register_converter, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from dieuhanh.core import calendar
+from dieuhanh.core.permissions import may
+from dieuhanh.directives.forms import apply_errors
+from dieuhanh.dossiers import export, services
+from dieuhanh.dossiers.choices import OPEN_STATUSES, EventKind
+from dieuhanh.dossiers.filters import DossierFilter
+from dieuhanh.dossiers.forms import (
+    ACTION_FORMS,
+    ERROR_KEYS,
+    DossierFilterForm,
+    ProcedureFilterForm,
+    ProcedureForm,
+    ReceiveForm,
+    procedure_fields,
+    search_procedures,
+)
+from dieuhanh.dossiers.models import Dossier, DossierEvent, Procedure
+from dieuhanh.org import scope
+from dieuhanh.org.choices import Role
+
+PAGE_SIZE = 50
+LIST_RELATED = ("procedure", "unit")
+IMPORTERS = (Role.ONE_STOP, Role.OFFICE, Role.ADMIN)
+DUE_SOON_DAYS = 3  # working days: "sắp đến hạn"
+
+
+# First path segments under ho-so/ that are pages, not dossier codes.
+PAGES = ("xuat", "moi", "thu-tuc", "nhap", "thong-ke", "tre-han", "chi-so-766")
+
+
+class DossierCode:
+    """Any dossier code, slashes included, but not one of the module's pages (`PAGES`)."""
+
+    regex = r"(?!(?:" + "|".join(PAGES) + r")/).+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(DossierCode, "dossier_code")
+
+
+def _require_staff(user: Any) -> None:
+    """The one-stop pages are for accounts holding a role (an outsider account sees nothing)."""
+    if not scope.roles(user):
+        raise PermissionDenied("Trang này dành cho cán bộ được phân quyền theo đơn vị.")
+
+
+def _visible_dossier(request: HttpRequest, code: str) -> Dossier:
+    qs = Dossier.objects.visible_to(request.user).select_related("procedure", "unit", "created_by")
+    return get_object_or_404(qs, code=code)
+
+
+# --- register, export --------------------------------------------------------------------------------
+
+
+def _filter(request: HttpRequest) -> tuple[DossierFilter, list[str]]:
+    """The register's filter from the query string; a value that does not parse is dropped and
+    reported, never a 500."""
+    try:
+        return DossierFilter.from_params(request.GET), []
+    except ValidationError as exc:
+        problems = [m for ms in exc.message_dict.values() for m in ms]
+        params = request.GET.copy()
+        for name in exc.message_dict:
+            params.pop(name, None)
+        if "date_to" in exc.message_dict:
+            params.pop("date_from", None)
+        return DossierFilter.from_params(params), problems
+
+
+def _filtered(request: HttpRequest) -> tuple[Any, list[str]]:
+    flt, problems = _filter(request)
+    qs = flt.apply(Dossier.objects.visible_to(request.user), timezone.localdate())
+    return qs, problems
+
+
+def _summary(user: Any, today: Any) -> dict[str, int]:
+    visible = Dossier.objects.visible_to(user)
+    soon = calendar.add(today, DUE_SOON_DAYS, working=True)
+    counts = visible.filter(status__in=OPEN_STATUSES).aggregate(
+        open=Count("id"),
+        late_now=Count("id", filter=Q(due_on__lt=today)),
+        due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=soon)),
+    )
+    counts["received_today"] = visible.filter(received_on=today).count()
+    return counts
+
+
+@login_required
+def dossier_list(request: HttpRequest) -> HttpResponse:
+    _require_staff(request.user)
+    today = timezone.localdate()
+    dossiers, problems = _filtered(request)
+    dossiers = dossiers.select_related(*LIST_RELATED).order_by("-received_on", "-id")
+    page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "title": "Sổ theo dõi hồ sơ một cửa",
+        "page": page,
+        "problems": problems,
+        "today": today,
+        "late_status": OPEN_STATUSES,
+    }
+    if request.htmx and request.htmx.target == "dossier-results":
+        return render(request, "dossiers/_dossier_results.html", context)
+    context.update(
+        filter_form=DossierFilterForm(request.GET or None, user=request.user),
+        procedures=Procedure.objects.order_by("code").only("code", "name"),
+        summary=_summary(request.user, today),
+        can_receive=scope.has_role(request.user, *services.ONE_STOP),
+        can_import=scope.has_role(request.user, *IMPORTERS),
+    )
+    return render(request, "dossiers/dossier_list.html", context)
+
+
+@login_required
+def dossier_export(request: HttpRequest) -> HttpResponse:
+    _require_staff(request.user)
+    dossiers, _problems = _filtered(request)
+    return export.register_response(dossiers, today=timezone.localdate())
+
+
+# --- receiving ------------------------------------------------------------------------------------------
+
+
+@login_required
+def dossier_create(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not scope.has_role(user, *services.ONE_STOP):
+        raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa mới được tiếp nhận hồ sơ.")
+    form = ReceiveForm(request.POST or None, user=user)
+    loose: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            d = services.do_receive_dossier(actor=user, **form.service_kwargs())
+        except ValidationError as exc:
+            loose = apply_errors(form, exc, {"received_at": "received_on"})
+        else:
+            messages.success(request, f"Đã tiếp nhận hồ sơ {d.code}, hẹn trả kết quả ngày {d.due_on:%d/%m/%Y}.")
+            return redirect("dossier_detail", code=d.code)
+    return render(request, "dossiers/dossier_form.html", {
+        "title": "Tiếp nhận hồ sơ", "form": form, "loose_errors": loose,
+    })
+
+
+@login_required
+def procedure_options(request: HttpRequest) -> HttpResponse:
+    """The receive form's procedure list narrowed to a search (htmx)."""
+    if not scope.has_role(request.user, *services.ONE_STOP):
+        raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa mới được tiếp nhận hồ sơ.")
+    q = request.GET.get("procedure_q", "")
+    found = list(search_procedures(q))
+    return render(request, "dossiers/_procedure_options.html", {
+        "procedures": found, "q": q.strip(), "selected": found[0].pk if len(found) == 1 else None,
+    })
+
+
+# --- a dossier ---------------------------------------------------------------------------------------------
+
+
+def _action_forms(user: Any, d: Dossier, bound: Any = None, loose: list[str] | None = None) -> list[dict[str, Any]]:
+    allowed = set(services.allowed_actions(user, d))
+    out = []
+    for slug, form_class in ACTION_FORMS.items():
+        is_bound = bound is not None and bound.prefix == slug
+        if not is_bound and not allowed & set(form_class.kinds):
+            continue
+        form = bound if is_bound else form_class(prefix=slug, dossier=d, user=user)
+        out.append({"slug": slug, "form": form, "open": is_bound, "loose": (loose or []) if is_bound else [],
+                    "url": reverse(f"dossier_{slug}", kwargs={"code": d.code})})
+    return out
+
+
+def _render_dossier(request: HttpRequest, d: Dossier, *, bound: Any = None, loose: list[str] | None = None,
+                    page_errors: list[str] | None = None, status: int = 200) -> HttpResponse:
+    user = request.user
+    today = timezone.localdate()
+    steps = list(d.steps.select_related("body", "unit").order_by("seq"))
+    for step in steps:
+        step.is_late = step.late(today)
+    events = list(
+        DossierEvent.objects.filter(dossier=d).select_related("actor", "job").order_by("at", "id")
+    )
+    context = {
+        "title": f"Hồ sơ {d.code}",
+        "d": d,
+        "today": today,
+        "late_now": d.late_now(today),
+        "steps": steps,
+        "events": events,
+        "action_forms": _action_forms(user, d, bound, loose),
+        "loose_errors": page_errors or [],
+    }
+    return render(request, "dossiers/dossier_detail.html", context, status=status)
+
+
+@login_required
+def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
+    return _render_dossier(request, _visible_dossier(request, code))
+
+
+def _may_act(user: Any, d: Dossier, kinds: tuple[str, ...]) -> bool:
+    """Whether the user holds a role that may take one of `kinds` over the dossier's receiving
+    unit or the unit of the body holding it (whatever its status)."""
+    step = services.current_step(d)
+    units = [d.unit_id] + ([step.unit_id] if step is not None and step.unit_id else [])
+    return any(may(user, services.TRANSITIONS[k].who, uid) for k in kinds for uid in units)
+
+
+@login_required
+@require_POST
+def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+    user = request.user
+    d = _visible_dossier(request, code)
+    form_class = ACTION_FORMS.get(action)
+    if form_class is None:
+        raise Http404("Không có thao tác này.")
+    if not set(services.allowed_actions(user, d)) & set(form_class.kinds):
+        # Not from this state, or not by this user: say which, before reading the form.
+        label = form_class.title.lower()
+        if not _may_act(user, d, form_class.kinds):
+            raise PermissionDenied(f"Bạn không có quyền thực hiện «{label}» đối với hồ sơ này.")
+        return _render_dossier(request, d, page_errors=[
+            f"Không thể thực hiện «{label}» khi hồ sơ đang ở trạng thái «{d.get_status_display()}»"
+            + (" hoặc đã thực hiện việc này trước đó." if d.status in OPEN_STATUSES else ".")
+        ], status=409)
+    form = form_class(request.POST, prefix=action, dossier=d, user=user)
+    loose: list[str] = []
+    if form.is_valid():
+        kwargs = form.kwargs()
+        try:
+            getattr(services, form_class.service)(actor=user, dossier=d, **kwargs)
+        except ValidationError as exc:
+            loose = apply_errors(form, exc, ERROR_KEYS)
+        else:
+            body = kwargs.get("body")
+            messages.success(request, form_class.success.format(body=body.name if body is not None else ""))
+            return redirect("dossier_detail", code=d.code)
+    d.refresh_from_db()
+    return _render_dossier(request, d, bound=form, loose=loose)
+
+
+@login_required
+def dossier_slip(request: HttpRequest, code: str) -> HttpResponse:
+    """The receipt and appointment slip (*Giấy tiếp nhận hồ sơ và hẹn trả kết quả*), printed on
+    A4 and handed to the applicant."""
+    d = _visible_dossier(request, code)
+    receipt = d.events.filter(kind=EventKind.RECEIVE).select_related("actor").order_by("at", "id").first()
+    officer = receipt.actor if receipt is not None and receipt.actor_id else d.created_by
+    return render(request, "dossiers/dossier_slip.html", {
+        "title": f"Giấy tiếp nhận hồ sơ {d.code}",
+        "d": d,
+        "documents": receipt.note if receipt is not None else "",
+        "officer": officer,
+        "received_at": d.received_at,
+        "today": timezone.localdate(),
+    })
+
+
+# --- procedures catalogue ---------------------------------------------------------------------------------
+
+
+@login_required
+def procedure_list(request: HttpRequest) -> HttpResponse:
+    _require_staff(request.user)
+    form = ProcedureFilterForm(request.GET or None)
+    procedures = form.apply(Procedure.objects.all()).order_by("code")
+    page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "title": "Danh mục thủ tục hành chính",
+        "page": page,
+        "filter_form": form,
+        "can_edit": may(request.user, services.CATALOGUE, None),
+    }
+    if request.htmx and request.htmx.target == "procedure-results":
+        return render(request, "dossiers/_procedure_results.html", context)
+    return render(request, "dossiers/procedure_list.html", context)
+
+
+def _procedure_form(request: HttpRequest, instance: Procedure | None) -> HttpResponse:
+    if not may(request.user, services.CATALOGUE, None):
+        raise PermissionDenied("Chỉ quản trị hệ thống được sửa danh mục thủ tục hành chính.")
+    form = ProcedureForm(request.POST or None, instance=instance)
+    loose: list[str] = []
+    if request.method == "POST" and form.is_valid():
+        try:
+            proc, created = services.do_save_procedure(actor=request.user, **form.service_kwargs())
+        except ValidationError as exc:
+            loose = apply_errors(form, exc)
+        else:
+            messages.success(request, f"Đã {'thêm' if created else 'cập nhật'} thủ tục {proc.code}.")
+            return redirect(f"/ho-so/thu-tuc/?q={proc.code}")
+    return render(request, "dossiers/procedure_form.html", {
+        "title": f"Sửa thủ tục {instance.code}" if instance else "Thêm thủ tục hành chính",
+        "form": form, "loose_errors": loose, "procedure": instance, "fields": procedure_fields(),
+    })
+
+
+@login_required
+def procedure_create(request: HttpRequest) -> HttpResponse:
+    return _procedure_form(request, None)
+
+
+@login_required
+def procedure_edit(request: HttpRequest, code: str) -> HttpResponse:
+    if not may(request.user, services.CATALOGUE, None):
+        raise PermissionDenied("Chỉ quản trị hệ thống được sửa danh mục thủ tục hành chính.")
+    return _procedure_form(request, get_object_or_404(Procedure, code=code))
+
+
+urlpatterns: list[URLPattern] = [
+    path("ho-so/", dossier_list, name="dossier_list"),
+    path("ho-so/xuat/", dossier_export, name="dossier_export"),
+    path("ho-so/moi/", dossier_create, name="dossier_create"),
+    path("ho-so/thu-tuc/", procedure_list, name="procedure_list"),
+    path("ho-so/thu-tuc/moi/", procedure_create, name="procedure_create"),
+    path("ho-so/thu-tuc/chon/", procedure_options, name="procedure_options"),
+    path("ho-so/thu-tuc/<path:code>/sua/", procedure_edit, name="procedure_edit"),
+    path("ho-so/<dossier_code:code>/phieu/", dossier_slip, name="dossier_slip"),
+    *[
+        path(f"ho-so/<dossier_code:code>/{slug}/", dossier_action, {"action": slug}, name=f"dossier_{slug}")
+        for slug in ACTION_FORMS
+    ],
+    path("ho-so/<dossier_code:code>/", dossier_detail, name="dossier_detail"),
+]

@@ -1,0 +1,529 @@
+"""Forms of the one-stop pages. They parse typed input and limit every choice to what the user
+may see or pick; the rules and their Vietnamese messages live in `services.py`, whose
+ValidationError goes back onto these forms through `directives.forms.apply_errors()`. That is
+why most fields are `required=False`: an empty field reaches the service, which names what is
+missing.
+
+The register's filters are `filters.DossierFilter` (shared with the export, the statistics and
+the API); `DossierFilterForm` here only draws them."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils import timezone
+
+from dieuhanh.directives.forms import DATE_INPUT_FORMATS, DateInput, assignable_units, textarea
+from dieuhanh.dossiers import services
+from dieuhanh.dossiers.choices import (
+    Channel,
+    EventKind,
+    JobKind,
+    Level,
+    OnlineType,
+    ReturnMethod,
+    Source,
+    Status,
+    Timeliness,
+)
+from dieuhanh.dossiers.filters import LATE_NOW, OPEN
+from dieuhanh.dossiers.models import Dossier, Procedure
+from dieuhanh.org import scope
+from dieuhanh.org.choices import OrganisationKind, UnitLevel
+from dieuhanh.org.models import AdminUnit, Organisation
+
+# Bodies a dossier may be sent to: the state bodies that decide or process procedures.
+BODY_KINDS = (OrganisationKind.PEOPLES_COMMITTEE, OrganisationKind.DEPARTMENT, OrganisationKind.PUBLIC_SERVICE)
+PROCEDURE_OPTIONS = 60  # procedures offered at once by the receive form's search
+
+
+def choices(enum: Any, blank: str | None = None) -> list[tuple[str, str]]:
+    pairs = [(v, str(label)) for v, label in enum.choices]
+    return ([("", blank)] if blank is not None else []) + pairs
+
+
+def date_field(label: str, **kwargs: Any) -> forms.DateField:
+    """A date typed dd/mm/yyyy, with a Vietnamese message when it does not parse."""
+    return forms.DateField(
+        label=label, required=False, input_formats=DATE_INPUT_FORMATS, widget=DateInput(),
+        error_messages={"invalid": f"{label}: nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2026."}, **kwargs,
+    )
+
+
+def int_field(label: str, **kwargs: Any) -> forms.IntegerField:
+    return forms.IntegerField(label=label, required=False,
+                              error_messages={"invalid": f"{label} phải là số nguyên."}, **kwargs)
+
+
+def procedure_label(p: Procedure) -> str:
+    return f"{p.code} — {p.name}"
+
+
+def search_procedures(q: str, *, active_only: bool = True, limit: int | None = PROCEDURE_OPTIONS) -> QuerySet[Procedure]:
+    """Procedures whose code, name or field contain every word of `q`, with or without
+    diacritics."""
+    from dieuhanh.core.text import fold
+
+    qs = Procedure.objects.all()
+    if active_only:
+        qs = qs.filter(active=True)
+    for word in fold(q).split():
+        qs = qs.filter(search__contains=word)
+    qs = qs.order_by("code")
+    return qs[:limit] if limit else qs
+
+
+def procedure_fields() -> list[str]:
+    return list(Procedure.objects.order_by("field").values_list("field", flat=True).distinct())
+
+
+# --- the register's filters --------------------------------------------------------------------
+
+
+def filter_units(user: Any) -> QuerySet[AdminUnit]:
+    """Units to filter the register by: today's heirs of the units whose dossiers the user may
+    see (a unit with no heir today is offered itself)."""
+    units = scope.unit_scope(user)
+    received = Dossier.objects.order_by().values_list("unit_id", flat=True).distinct()
+    if units is not scope.ALL:
+        received = received.filter(unit_id__in=units)
+    ids: set[int] = set()
+    for unit_id in received:
+        ids |= scope.heirs(unit_id) or {unit_id}
+    return AdminUnit.objects.filter(id__in=ids).order_by("name")
+
+
+class DossierFilterForm(forms.Form):
+    q = forms.CharField(
+        label="Tìm kiếm", required=False,
+        widget=forms.SearchInput(attrs={"placeholder": "Mã hồ sơ, tên người nộp… (có dấu hoặc không dấu)"}),
+    )
+    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị tiếp nhận", required=False,
+                                  empty_label="Tất cả")
+    procedure = forms.CharField(label="Mã thủ tục", required=False,
+                                widget=forms.TextInput(attrs={"list": "procedure-codes", "placeholder": "1.001193"}))
+    field = forms.ChoiceField(label="Lĩnh vực", required=False)
+    channel = forms.ChoiceField(label="Kênh tiếp nhận", required=False, choices=choices(Channel, "Tất cả"))
+    status = forms.ChoiceField(
+        label="Trạng thái", required=False,
+        choices=[("", "Tất cả"), (OPEN, "Đang giải quyết"), (LATE_NOW, "Đang quá hạn"), *choices(Status)],
+    )
+    timeliness = forms.ChoiceField(label="Tiến độ", required=False, choices=choices(Timeliness, "Tất cả"))
+    source = forms.ChoiceField(label="Nguồn", required=False, choices=choices(Source, "Tất cả"))
+    date_from = forms.CharField(label="Tiếp nhận từ ngày", required=False, widget=DateInput())
+    date_to = forms.CharField(label="Đến ngày", required=False, widget=DateInput())
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["unit"].queryset = filter_units(user)
+        self.fields["field"].choices = [("", "Tất cả")] + [(f, f) for f in procedure_fields()]
+
+
+# --- receiving a dossier ----------------------------------------------------------------------------
+
+
+def receiving_units(user: Any) -> QuerySet[AdminUnit]:
+    """Today's provinces, wards and communes where the user may receive dossiers."""
+    return assignable_units(user, services.ONE_STOP).filter(level__in=(UnitLevel.PROVINCE, UnitLevel.COMMUNE))
+
+
+class ProcedureChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return procedure_label(obj)
+
+
+class ReceiveForm(forms.Form):
+    procedure_q = forms.CharField(
+        label="Tìm thủ tục", required=False,
+        widget=forms.SearchInput(attrs={"placeholder": "Gõ mã hoặc tên thủ tục, có dấu hoặc không dấu",
+                                        "autocomplete": "off"}),
+    )
+    procedure = ProcedureChoiceField(
+        Procedure.objects.none(), label="Thủ tục hành chính", required=False, empty_label="— Chọn thủ tục —",
+        error_messages={"invalid_choice": "Thủ tục này không có trong danh mục hoặc không còn áp dụng."},
+    )
+    unit = forms.ModelChoiceField(
+        AdminUnit.objects.none(), label="Đơn vị tiếp nhận", required=False,
+        error_messages={"invalid_choice": "Bạn không được tiếp nhận hồ sơ tại đơn vị này."},
+    )
+    channel = forms.ChoiceField(label="Kênh tiếp nhận", choices=choices(Channel), initial=Channel.DESK, required=False)
+    applicant_name = forms.CharField(label="Họ và tên người nộp hồ sơ", required=False, max_length=200)
+    applicant_phone = forms.CharField(label="Số điện thoại", required=False, max_length=30)
+    applicant_address = forms.CharField(label="Địa chỉ", required=False, max_length=300)
+    received_on = date_field("Ngày tiếp nhận")
+    received_time = forms.TimeField(
+        label="Giờ tiếp nhận", required=False, input_formats=["%H:%M", "%H:%M:%S", "%Hh%M", "%H.%M"],
+        widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "inputmode": "numeric"}),
+        error_messages={"invalid": "Giờ tiếp nhận: nhập giờ:phút, ví dụ 14:30."},
+    )
+    code = forms.CharField(label="Mã hồ sơ", required=False, max_length=60,
+                           help_text="Để trống: hệ thống cấp mã theo đơn vị và ngày tiếp nhận.")
+    note = forms.CharField(label="Thành phần hồ sơ đã nhận", required=False, widget=textarea(3),
+                           help_text="Các giấy tờ công dân đã nộp; in trên giấy tiếp nhận.")
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["procedure"].queryset = Procedure.objects.filter(active=True).order_by("code")
+        # The search narrows the list below it as the officer types (htmx; without script the
+        # list holds every procedure in force).
+        self.fields["procedure_q"].widget.attrs.update({
+            "hx-get": reverse("procedure_options"), "hx-target": f"#{self['procedure'].auto_id}",
+            "hx-trigger": "input changed delay:300ms, search", "hx-swap": "innerHTML",
+        })
+        units = receiving_units(user)
+        self.fields["unit"].queryset = units
+        now = timezone.localtime()
+        self.fields["received_on"].initial = now.date()
+        self.fields["received_time"].initial = now.strftime("%H:%M")
+        if units.count() == 1:
+            self.fields["unit"].initial = units.first().pk
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean()
+        if not d.get("procedure") and "procedure" not in self.errors:
+            self.add_error("procedure", "Chọn thủ tục hành chính của hồ sơ.")
+        if not d.get("unit") and "unit" not in self.errors:
+            self.add_error("unit", "Chọn đơn vị tiếp nhận hồ sơ.")
+        return d
+
+    def received_at(self) -> dt.datetime | None:
+        d = self.cleaned_data
+        day, time = d.get("received_on"), d.get("received_time")
+        if day is None and time is None:
+            return None
+        now = timezone.localtime()
+        naive = dt.datetime.combine(day or now.date(), time or now.time().replace(microsecond=0))
+        return timezone.make_aware(naive)
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "procedure": d["procedure"],
+            "unit": d["unit"],
+            "channel": d.get("channel") or Channel.DESK,
+            "applicant_name": d.get("applicant_name") or "",
+            "applicant_phone": d.get("applicant_phone") or "",
+            "applicant_address": d.get("applicant_address") or "",
+            "received_at": self.received_at(),
+            "code": d.get("code") or "",
+            "note": d.get("note") or "",
+        }
+
+
+# --- actions on a dossier --------------------------------------------------------------------------
+
+
+class ActionForm(forms.Form):
+    """One action of the dossier page. `kinds` are the workflow steps (services.TRANSITIONS)
+    the form may take; the form shows when `allowed_actions` offers one of them."""
+
+    title = ""
+    button = ""
+    danger = False
+    kinds: tuple[str, ...] = ()
+    service = ""
+    success = ""
+
+    def __init__(self, *args: Any, dossier: Dossier, user: Any, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.dossier = dossier
+        self.user = user
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"note": self.cleaned_data.get("note") or ""}
+
+
+class BodyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name} ({obj.unit.name})" if obj.unit.name not in obj.name else obj.name
+
+
+def forward_bodies(d: Dossier) -> QuerySet[Organisation]:
+    """Where a dossier may go: the state bodies of its receiving unit (and of the unit it passed
+    into), of the units above them (city, province), and of the unit of the body holding it."""
+    units = {d.unit_id} | scope.heirs(d.unit_id)
+    step = services.current_step(d)
+    if step is not None and step.unit_id:
+        units.add(step.unit_id)
+    units |= scope.ancestors(units)
+    today = timezone.localdate()
+    return (
+        Organisation.objects.filter(unit_id__in=units, kind__in=BODY_KINDS)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("unit").order_by("unit__level", "name")
+    )
+
+
+class ForwardForm(ActionForm):
+    title = "Chuyển xử lý, chuyển liên thông"
+    button = "Chuyển hồ sơ"
+    kinds = (EventKind.START, EventKind.TRANSFER)
+    service = "do_forward"
+    success = "Đã chuyển hồ sơ đến {body}."
+    body = BodyChoiceField(Organisation.objects.none(), label="Cơ quan xử lý", required=False,
+                           empty_label="— Chọn cơ quan —")
+    days = int_field("Số ngày làm việc giao cho cơ quan",
+                     help_text="Để trống: đến ngày hẹn trả kết quả.")
+    task = forms.CharField(label="Nội dung bước", required=False, max_length=300,
+                           widget=forms.TextInput(attrs={"placeholder": "Thẩm định, giải quyết"}))
+    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = forward_bodies(self.dossier)
+
+    def clean(self) -> dict[str, Any]:
+        d = super().clean()
+        if not d.get("body") and "body" not in self.errors:
+            self.add_error("body", "Chọn cơ quan nhận hồ sơ.")
+        return d
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"body": d["body"], "days": d.get("days"), "task": d.get("task") or "", "note": d.get("note") or ""}
+
+
+class StepDoneForm(ActionForm):
+    title = "Cơ quan xử lý đã xong, trả về Một cửa"
+    button = "Ghi đã xong bước"
+    kinds = (EventKind.STEP_DONE,)
+    service = "do_step_done"
+    success = "Đã ghi cơ quan xử lý xong bước, hồ sơ trở về Bộ phận Một cửa."
+    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
+
+
+class RequestSupplementForm(ActionForm):
+    title = "Yêu cầu bổ sung hồ sơ (một lần)"
+    button = "Yêu cầu bổ sung"
+    kinds = (EventKind.REQUEST_SUPPLEMENT,)
+    service = "do_request_supplement"
+    success = "Đã yêu cầu công dân bổ sung hồ sơ; thời gian giải quyết tạm dừng."
+    note = forms.CharField(label="Giấy tờ, nội dung cần bổ sung", required=False, widget=textarea(3),
+                           help_text="Ghi đầy đủ một lần tất cả nội dung cần bổ sung.")
+
+
+class SupplementedForm(ActionForm):
+    title = "Công dân đã bổ sung hồ sơ"
+    button = "Ghi đã bổ sung"
+    kinds = (EventKind.SUPPLEMENTED,)
+    service = "do_supplement"
+    success = "Đã nhận hồ sơ bổ sung; ngày hẹn trả được tính lại."
+    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
+
+
+class ApologyForm(ActionForm):
+    title = "Văn bản xin lỗi, hẹn lại ngày trả"
+    button = "Ghi xin lỗi, hẹn lại"
+    kinds = (EventKind.APOLOGY,)
+    service = "do_apologise"
+    success = "Đã ghi văn bản xin lỗi và ngày hẹn lại."
+    reason = forms.CharField(label="Lý do chậm giải quyết", required=False, widget=textarea(2))
+    new_due_on = date_field("Ngày hẹn lại")
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"reason": d.get("reason") or "", "new_due_on": d.get("new_due_on")}
+
+
+class ResultForm(ActionForm):
+    title = "Có kết quả giải quyết"
+    button = "Ghi có kết quả"
+    kinds = (EventKind.RESULT,)
+    service = "do_record_result"
+    success = "Đã ghi kết quả giải quyết; hồ sơ chờ trả cho công dân."
+    note = forms.CharField(label="Kết quả (số giấy tờ, ghi chú)", required=False, widget=textarea(2))
+
+
+class RefuseForm(ActionForm):
+    title = "Từ chối giải quyết"
+    button = "Từ chối giải quyết"
+    danger = True
+    kinds = (EventKind.REFUSE,)
+    service = "do_refuse"
+    success = "Đã ghi từ chối giải quyết hồ sơ."
+    reason = forms.CharField(label="Lý do từ chối (ghi rõ cho công dân)", required=False, widget=textarea(3))
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"reason": self.cleaned_data.get("reason") or ""}
+
+
+class ReturnForm(ActionForm):
+    title = "Trả kết quả cho công dân"
+    button = "Trả kết quả"
+    kinds = (EventKind.RETURN,)
+    service = "do_return"
+    success = "Đã trả kết quả cho công dân."
+    method = forms.ChoiceField(label="Hình thức trả kết quả", required=False, choices=choices(ReturnMethod))
+    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["method"].initial = ReturnMethod.ONLINE if self.dossier.channel == Channel.ONLINE else ReturnMethod.DESK
+
+    def kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {"method": d.get("method") or ReturnMethod.DESK, "note": d.get("note") or ""}
+
+
+class WithdrawForm(ActionForm):
+    title = "Công dân rút hồ sơ"
+    button = "Ghi rút hồ sơ"
+    danger = True
+    kinds = (EventKind.WITHDRAW,)
+    service = "do_withdraw"
+    success = "Đã ghi công dân rút hồ sơ."
+    note = forms.CharField(label="Đơn đề nghị rút hồ sơ, ghi chú", required=False, widget=textarea(2))
+
+
+# URL slug → form, in the order the page shows them.
+ACTION_FORMS: dict[str, type[ActionForm]] = {
+    "chuyen": ForwardForm,
+    "xong-buoc": StepDoneForm,
+    "yeu-cau-bo-sung": RequestSupplementForm,
+    "da-bo-sung": SupplementedForm,
+    "xin-loi": ApologyForm,
+    "co-ket-qua": ResultForm,
+    "tra-ket-qua": ReturnForm,
+    "tu-choi": RefuseForm,
+    "rut": WithdrawForm,
+}
+# Service error keys that belong to no field of the action forms are shown above the form.
+ERROR_KEYS = {"supplement": "__all__", "apology": "__all__"}
+
+
+# --- procedures catalogue ------------------------------------------------------------------------
+
+
+class ProcedureFilterForm(forms.Form):
+    q = forms.CharField(label="Tìm kiếm", required=False,
+                        widget=forms.SearchInput(attrs={"placeholder": "Mã, tên thủ tục (có dấu hoặc không dấu)"}))
+    field = forms.ChoiceField(label="Lĩnh vực", required=False)
+    level = forms.ChoiceField(label="Cấp thực hiện", required=False, choices=choices(Level, "Tất cả"))
+    online_type = forms.ChoiceField(label="Dịch vụ công trực tuyến", required=False,
+                                    choices=choices(OnlineType, "Tất cả"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["field"].choices = [("", "Tất cả")] + [(f, f) for f in procedure_fields()]
+
+    def apply(self, qs: QuerySet[Procedure]) -> QuerySet[Procedure]:
+        from dieuhanh.core.text import fold
+
+        if not self.is_valid():
+            return qs
+        d = self.cleaned_data
+        for word in fold(d.get("q")).split():
+            qs = qs.filter(search__contains=word)
+        for name in ("field", "level", "online_type"):
+            if d.get(name):
+                qs = qs.filter(**{name: d[name]})
+        return qs
+
+
+class ProcedureForm(forms.Form):
+    code = forms.CharField(label="Mã thủ tục (CSDL quốc gia)", required=False, max_length=30,
+                           widget=forms.TextInput(attrs={"placeholder": "1.001193"}))
+    name = forms.CharField(label="Tên thủ tục", required=False, max_length=500, widget=textarea(2))
+    field = forms.CharField(label="Lĩnh vực", required=False, max_length=200,
+                            widget=forms.TextInput(attrs={"list": "procedure-fields"}))
+    level = forms.ChoiceField(label="Cấp thực hiện", required=False, choices=choices(Level, "— Chọn —"))
+    processing_days = int_field("Thời hạn giải quyết (ngày làm việc)", min_value=0, max_value=365)
+    online_type = forms.ChoiceField(label="Dịch vụ công trực tuyến", required=False, choices=choices(OnlineType),
+                                    initial=OnlineType.NONE)
+    fee_vnd = int_field("Phí, lệ phí (đồng)", min_value=0)
+    fee_note = forms.CharField(label="Ghi chú phí, lệ phí", required=False, max_length=300)
+    postal_return = forms.BooleanField(label="Cho phép trả kết quả qua bưu chính công ích", required=False,
+                                       initial=True)
+    deciding_body = forms.CharField(label="Cơ quan có thẩm quyền quyết định", required=False, max_length=300)
+    active = forms.BooleanField(label="Đang áp dụng", required=False, initial=True)
+
+    def __init__(self, *args: Any, instance: Procedure | None = None, **kwargs: Any) -> None:
+        if instance is not None and "initial" not in kwargs:
+            kwargs["initial"] = {name: getattr(instance, name) for name in ("code", *services.PROCEDURE_FIELDS)}
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.instance = instance
+        if instance is not None:
+            self.fields["code"].disabled = True
+        self.fields["processing_days"].error_messages.update(
+            min_value="Thời hạn giải quyết không được âm.", max_value="Thời hạn giải quyết tối đa 365 ngày làm việc.")
+        self.fields["fee_vnd"].error_messages["min_value"] = "Phí, lệ phí không được âm."
+
+    def service_kwargs(self) -> dict[str, Any]:
+        d = self.cleaned_data
+        return {
+            "code": self.instance.code if self.instance is not None else (d.get("code") or ""),
+            "name": d.get("name") or "",
+            "field": d.get("field") or "",
+            "level": d.get("level") or "",
+            "processing_days": d.get("processing_days"),
+            "online_type": d.get("online_type") or OnlineType.NONE,
+            "fee_vnd": d.get("fee_vnd"),
+            "fee_note": d.get("fee_note") or "",
+            "postal_return": bool(d.get("postal_return")),
+            "deciding_body": d.get("deciding_body") or "",
+            "active": bool(d.get("active")),
+        }
+
+
+# --- imports ---------------------------------------------------------------------------------------------
+
+MAX_UPLOAD_MB = 200
+UPLOAD_TYPES = (".xlsx", ".csv")
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Tệp xuất từ hệ thống một cửa (.xlsx hoặc .csv)", required=False,
+                           widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_TYPES)}))
+    kind = forms.ChoiceField(label="Loại dữ liệu", required=False, choices=choices(JobKind), initial=JobKind.DOSSIERS)
+    mapping = forms.CharField(
+        label="Ánh xạ cột (nếu tên cột trong tệp khác mẫu)", required=False, widget=textarea(4),
+        help_text="Mỗi dòng một cột: Tên cột trong tệp = Tên cột chuẩn. Ví dụ: Số hồ sơ = Mã hồ sơ",
+    )
+
+    def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["kind"].choices = [(v, label) for v, label in choices(JobKind) if v in kinds]
+        if len(kinds) == 1:
+            self.fields["kind"].widget = forms.HiddenInput()
+            self.fields["kind"].initial = kinds[0]
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data.get("file")
+        if f is None:
+            raise forms.ValidationError("Chọn tệp cần nhập (.xlsx hoặc .csv).")
+        name = (f.name or "").lower()
+        if not name.endswith(UPLOAD_TYPES):
+            raise forms.ValidationError(f"Tệp «{f.name}» không phải .xlsx hoặc .csv.")
+        if f.size > MAX_UPLOAD_MB * 1024 * 1024:
+            raise forms.ValidationError(
+                f"Tệp «{f.name}» nặng {f.size / 1024 / 1024:.0f} MB, vượt giới hạn {MAX_UPLOAD_MB} MB. "
+                "Chia tệp thành nhiều phần, hoặc nhập bằng lệnh «dieuhanh import dossiers» trên máy chủ."
+            )
+        if f.size == 0:
+            raise forms.ValidationError(f"Tệp «{f.name}» rỗng.")
+        return f
+
+    def clean_kind(self) -> str:
+        kind = self.cleaned_data.get("kind") or JobKind.DOSSIERS
+        if kind not in dict(self.fields["kind"].choices):
+            raise forms.ValidationError("Bạn không được nhập loại dữ liệu này.")
+        return kind
+
+    def clean_mapping(self) -> dict[str, str]:
+        mapping: dict[str, str] = {}
+        problems: list[str] = []
+        for number, line in enumerate((self.cleaned_data.get("mapping") or "").splitlines(), start=1):
+            if not line.strip():
+                continue
+            left, sep, right = line.partition("=")
+            if not sep or not left.strip() or not right.strip():
+                problems.append(f"Dòng {number}: «{line.strip()}» không có dạng «Tên cột trong tệp = Tên cột chuẩn».")
+                continue
+            mapping[left.strip()] = right.strip()
+        if problems:
+            raise forms.ValidationError(problems)
+        return mapping

@@ -478,7 +478,8 @@ UPLOAD_TYPES = (".xlsx", ".csv")
 class ImportForm(forms.Form):
     file = forms.FileField(label="Tệp xuất từ hệ thống một cửa (.xlsx hoặc .csv)", required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_TYPES)}))
-    kind = forms.ChoiceField(label="Loại dữ liệu", required=False, choices=choices(JobKind), initial=JobKind.DOSSIERS)
+    kind = forms.ChoiceField(label="Loại dữ liệu", required=False, choices=choices(JobKind), initial=JobKind.DOSSIERS,
+                             error_messages={"invalid_choice": "Bạn không được nhập loại dữ liệu này."})
     mapping = forms.CharField(
         label="Ánh xạ cột (nếu tên cột trong tệp khác mẫu)", required=False, widget=textarea(4),
         help_text="Mỗi dòng một cột: Tên cột trong tệp = Tên cột chuẩn. Ví dụ: Số hồ sơ = Mã hồ sơ",
@@ -527,3 +528,16 @@ class ImportForm(forms.Form):
         if problems:
             raise forms.ValidationError(problems)
         return mapping
+
+    def clean(self) -> dict[str, Any]:
+        """A mapping naming a column the import does not know is refused here, before the file
+        is kept."""
+        from dieuhanh.dossiers import columns
+
+        d = super().clean()
+        if d.get("mapping") and d.get("kind"):
+            try:
+                d["mapping"] = columns.parse_mapping(d["mapping"], d["kind"])
+            except columns.ColumnError as exc:
+                self.add_error("mapping", str(exc))
+        return d

@@ -114,9 +114,11 @@ def _import_page(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa, văn phòng hoặc quản trị hệ thống mới được nhập hồ sơ.")
     wanted = request.GET.get("kind")
     initial = {"kind": wanted if wanted in kinds else kinds[0]}
-    form = ImportForm(request.POST or None, request.FILES or None, kinds=kinds, initial=initial)
+    posted = request.method == "POST"
+    form = ImportForm(request.POST if posted else None, request.FILES if posted else None, kinds=kinds,
+                      initial=initial)
     status = 200
-    if request.method == "POST":
+    if posted:
         if getattr(request, "upload_too_big", False):
             form.is_valid()
             form.errors.pop("file", None)

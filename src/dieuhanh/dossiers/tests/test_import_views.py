@@ -1,0 +1,221 @@
+"""The import pages: who may upload, the upload becoming a job, the job's progress fragment, its
+error file, running an interrupted job again, and the refusals (size, type, mapping) with
+their Vietnamese messages.
+
+The page starts the import in a background thread once the job row is committed; these tests
+run inside a transaction that never commits, so they run the job in the test's own thread with
+`jobs.run` — the same code the thread runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone
+
+from dieuhanh.dossiers import forms as dossier_forms
+from dieuhanh.dossiers import jobs
+from dieuhanh.dossiers.choices import JobKind, JobState
+from dieuhanh.dossiers.models import Dossier, ImportJob, Procedure
+
+pytestmark = pytest.mark.django_db
+
+HEADER = ("Mã hồ sơ,Mã thủ tục,Tên thủ tục,Đơn vị tiếp nhận (mã),Kênh tiếp nhận,Ngày tiếp nhận,Ngày hẹn trả,"
+          "Ngày có kết quả,Ngày trả kết quả,Trạng thái")
+GOOD = [
+    "HS-0001,1.001193,Đăng ký khai sinh,10549,Trực tiếp,02/03/2026,09/03/2026,06/03/2026,06/03/2026,Đã trả kết quả",
+    "HS-0002,1.001193,Đăng ký khai sinh,10549,Trực tuyến,03/03/2026,,,,Đang xử lý",
+]
+BAD = [
+    "HS-0003,9.999999,Không có,10549,Trực tiếp,04/03/2026,11/03/2026,,,Đang xử lý",  # row 4: unknown procedure
+    "HS-0004,1.001193,Đăng ký khai sinh,10549,Trực tiếp,31/02/2026,,,,Đang xử lý",  # row 5: impossible date
+    "HS-0001,1.001193,Đăng ký khai sinh,10549,Trực tiếp,05/03/2026,,,,Đang xử lý",  # row 6: duplicate code
+]
+
+
+@pytest.fixture(autouse=True)
+def _data_dir(settings, tmp_path):
+    settings.DATA_DIR = tmp_path
+
+
+def csv_file(lines, name="xuat-mot-cua.csv"):
+    return SimpleUploadedFile(name, ("\ufeff" + "\n".join([HEADER, *lines]) + "\n").encode(), "text/csv")
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def upload(client, file, **data):
+    return client.post(reverse("dossier_import"), {"file": file, **data})
+
+
+def test_who_may_open_the_import_page(client, world):
+    for user in (world.onestop_a, world.office, world.admin):
+        assert login(client, user).get(reverse("dossier_import")).status_code == 200
+    for user in (world.outsider, world.officer_a, world.reception_a):
+        assert login(client, user).get(reverse("dossier_import")).status_code == 403
+
+
+def test_an_upload_becomes_a_job_with_counts_and_an_error_file(client, world):
+    world.procedure()
+    login(client, world.onestop_a)
+    response = upload(client, csv_file(GOOD + BAD))
+    job = ImportJob.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse("dossier_import_job", kwargs={"pk": job.pk})
+    assert job.state == JobState.QUEUED and job.created_by == world.onestop_a
+    assert job.original_name == "xuat-mot-cua.csv"
+
+    # While queued the fragment polls every second.
+    fragment = client.get(reverse("dossier_import_progress", kwargs={"pk": job.pk})).content.decode()
+    assert 'hx-trigger="every 1s"' in fragment and "Đang chờ" in fragment
+
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert (job.state, job.created_rows, job.bad_rows) == (JobState.DONE, 2, 3)
+    assert set(Dossier.objects.values_list("code", flat=True)) == {"HS-0001", "HS-0002"}
+
+    page = client.get(reverse("dossier_import_job", kwargs={"pk": job.pk})).content.decode()
+    assert "Hoàn tất" in page and 'hx-trigger="every 1s"' not in page
+    assert 'data-count="created"><span class="stat__count">2</span>' in page
+    assert 'data-count="bad"><span class="stat__count">3</span>' in page
+    assert "Tải tệp lỗi (3 dòng)" in page
+
+    response = client.get(reverse("dossier_import_errors", kwargs={"pk": job.pk}))
+    assert response.status_code == 200
+    assert f'filename="loi-nhap-{job.pk}.csv"' in response["Content-Disposition"]
+    errors = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = errors.splitlines()
+    assert lines[0].startswith("Dòng,")
+    assert {line.split(",")[0] for line in lines[1:]} == {"4", "5", "6"}
+    assert "9.999999" in errors
+
+    listing = client.get(reverse("dossier_import")).content.decode()
+    assert "xuat-mot-cua.csv" in listing and reverse("dossier_import_job", kwargs={"pk": job.pk}) in listing
+
+
+def test_a_job_without_bad_rows_has_no_error_file(client, world):
+    world.procedure()
+    login(client, world.onestop_a)
+    upload(client, csv_file(GOOD))
+    job = ImportJob.objects.get()
+    jobs.run(job.pk)
+    page = client.get(reverse("dossier_import_job", kwargs={"pk": job.pk})).content.decode()
+    assert "Tải tệp lỗi" not in page
+    assert client.get(reverse("dossier_import_errors", kwargs={"pk": job.pk})).status_code == 404
+
+
+def test_another_officers_job_is_a_404(client, world):
+    world.procedure()
+    login(client, world.onestop_a)
+    upload(client, csv_file(GOOD))
+    job = ImportJob.objects.get()
+    login(client, world.onestop_b)
+    for name in ("dossier_import_job", "dossier_import_progress", "dossier_import_errors"):
+        assert client.get(reverse(name, kwargs={"pk": job.pk})).status_code == 404, name
+    assert client.post(reverse("dossier_import_resume", kwargs={"pk": job.pk})).status_code == 404
+    assert "xuat-mot-cua.csv" not in client.get(reverse("dossier_import")).content.decode()
+    # The administrator sees every job.
+    assert login(client, world.admin).get(reverse("dossier_import_job", kwargs={"pk": job.pk})).status_code == 200
+
+
+def test_an_interrupted_job_is_run_again_to_completion(client, world):
+    world.procedure()
+    login(client, world.onestop_a)
+    upload(client, csv_file(GOOD))
+    job = ImportJob.objects.get()
+    long_ago = timezone.now() - jobs.STALE_AFTER - dt.timedelta(minutes=1)
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=long_ago, heartbeat_at=long_ago)
+    page = client.get(reverse("dossier_import_job", kwargs={"pk": job.pk})).content.decode()
+    assert "Bị ngắt, chạy lại để hoàn tất" in page and "Chạy lại để hoàn tất" in page
+    response = client.post(reverse("dossier_import_resume", kwargs={"pk": job.pk}))
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.state == JobState.QUEUED
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and Dossier.objects.count() == 2
+    # A finished job is not run again.
+    client.post(reverse("dossier_import_resume", kwargs={"pk": job.pk}))
+    job.refresh_from_db()
+    assert job.state == JobState.DONE
+    page = client.get(reverse("dossier_import_job", kwargs={"pk": job.pk})).content.decode()
+    assert "Chỉ chạy lại được lượt nhập bị ngắt hoặc bị lỗi." in page
+
+
+def test_a_refused_file_shows_why(client, world):
+    login(client, world.onestop_a)
+    upload(client, SimpleUploadedFile("khong-dung-mau.csv", b"Cot A,Cot B\n1,2\n", "text/csv"))
+    job = ImportJob.objects.get()
+    jobs.run(job.pk)
+    page = client.get(reverse("dossier_import_job", kwargs={"pk": job.pk})).content.decode()
+    assert "Lỗi, dừng lại" in page and "Mã hồ sơ" in page
+    assert "Chạy lại để hoàn tất" in page
+
+
+@pytest.mark.parametrize(
+    ("file", "data", "message"),
+    [
+        (None, {}, "Chọn tệp cần nhập (.xlsx hoặc .csv)."),
+        (SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.4", "application/pdf"), {}, "không phải .xlsx hoặc .csv"),
+        (SimpleUploadedFile("rong.csv", b"", "text/csv"), {}, "rỗng"),
+        ("csv", {"mapping": "Số biên nhận Mã hồ sơ"}, "không có dạng «Tên cột trong tệp = Tên cột chuẩn»"),
+        ("csv", {"mapping": "Số biên nhận = Cột không có"}, "không có trường «Cột không có»"),
+    ],
+)
+def test_upload_refusals_name_the_problem_and_keep_nothing(client, world, file, data, message):
+    login(client, world.onestop_a)
+    if file == "csv":
+        file = csv_file(GOOD)
+    payload = {"file": file, **data} if file is not None else data
+    response = client.post(reverse("dossier_import"), payload)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert not ImportJob.objects.exists()
+
+
+def test_a_mapping_renames_columns(client, world):
+    world.procedure()
+    login(client, world.onestop_a)
+    renamed = csv_file(GOOD).read().decode("utf-8-sig").replace("Mã hồ sơ,", "Số biên nhận,", 1)
+    response = upload(client, SimpleUploadedFile("khac-mau.csv", renamed.encode(), "text/csv"),
+                      mapping="Số biên nhận = Mã hồ sơ")
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and job.created_rows == 2
+
+
+def test_an_upload_over_the_limit_is_refused_before_it_is_stored(client, world, monkeypatch, tmp_path):
+    monkeypatch.setattr(dossier_forms, "MAX_UPLOAD_MB", 0)
+    login(client, world.onestop_a)
+    big = SimpleUploadedFile("qua-lon.csv", b"x" * 200_000, "text/csv")
+    response = client.post(reverse("dossier_import"), {"file": big})
+    assert response.status_code == 413
+    assert "Tệp vượt giới hạn 0 MB" in response.content.decode()
+    assert not ImportJob.objects.exists()
+    assert not (tmp_path / "imports").exists()
+
+
+def test_the_catalogue_import_is_for_administrators(client, world):
+    login(client, world.onestop_a)
+    page = client.get(reverse("dossier_import"), {"kind": "procedures"}).content.decode()
+    assert "Danh mục thủ tục hành chính" not in page
+    response = upload(client, SimpleUploadedFile("thu-tuc.csv", b"x", "text/csv"), kind=JobKind.PROCEDURES)
+    assert response.status_code == 400
+    assert "Bạn không được nhập loại dữ liệu này." in response.content.decode()
+
+    login(client, world.admin)
+    catalogue = ("\ufeffMã thủ tục,Tên thủ tục,Lĩnh vực,Cấp thực hiện,Thời hạn giải quyết (ngày làm việc)\n"
+                 "1.004227,Đăng ký kết hôn,Hộ tịch,Cấp xã,5\n")
+    response = upload(client, SimpleUploadedFile("thu-tuc.csv", catalogue.encode(), "text/csv"),
+                      kind=JobKind.PROCEDURES)
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    assert job.kind == JobKind.PROCEDURES
+    jobs.run(job.pk)
+    assert Procedure.objects.get(code="1.004227").processing_days == 5

@@ -239,7 +239,8 @@ class ActionForm(forms.Form):
 
 class BodyChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} ({obj.unit.name})" if obj.unit.name not in obj.name else obj.name
+        unit = obj.unit.name
+        return obj.name if unit.lower() in obj.name.lower() else f"{obj.name} ({unit})"
 
 
 def forward_bodies(d: Dossier) -> QuerySet[Organisation]:

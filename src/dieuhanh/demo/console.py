@@ -76,6 +76,12 @@ def run(*, force: bool = False, console: Console | None = None) -> int:
         summary.add_row("Đơn thư", str(result.petitions.get("petitions", 0)))
     elif result.petitions_skipped:
         summary.add_row("Đơn thư", "đã có sẵn, không nạp lại")
+    if result.dossiers:
+        summary.add_row("Thủ tục hành chính", str(result.dossiers.get("procedures", 0)))
+        summary.add_row("Hồ sơ một cửa", str(result.dossiers.get("dossiers", 0) + result.dossiers.get("native", 0)))
+        summary.add_row("Hồ sơ đang quá hạn", str(result.dossiers.get("late_now", 0)))
+    elif result.dossiers_skipped:
+        summary.add_row("Hồ sơ một cửa", "đã có sẵn, không nạp lại")
     console.print(summary)
 
     table = Table(title=f"Tài khoản trình diễn — mật khẩu chung: [bold]{DEMO_PASSWORD}[/bold]")

@@ -11,12 +11,14 @@ people.
 4. the documents and tasks (`work.py`), only through the directive services;
 5. citizen reception and petitions (`petitions.py`): the 2021 register, reception days and
    dialogues, and petitions of 2022 to today in every state, only through the petition services;
-6. the announced civil-service calendar, if that loader is installed.
+6. the procedures catalogue and a year of one-stop dossiers of the wards (`dossiers.py`), taken
+   in as the province's export, and a few dozen moved through the dossier services;
+7. the announced civil-service calendar, if that loader is installed.
 
 It is idempotent: units, villages, organisations, people and logins are found again by their
 natural keys, the documents and tasks are loaded only if the congress resolution (the root of
-the document tree) is not there yet, and the petitions only if the city's 2021 register is not,
-so a second run adds nothing.
+the document tree) is not there yet, the petitions only if the city's 2021 register is not, and
+the dossiers only if the wards have none, so a second run adds nothing.
 
 The demo logins have a published password: they are created only when this loader runs
 (the `dieuhanh demo` command, or tests), never by a migration or at start-up.
@@ -81,6 +83,8 @@ class DemoResult:
     work_skipped: bool = False  # the documents and tasks were already there
     petitions: dict[str, int] = field(default_factory=dict)  # sessions, petitions, states… made by this run
     petitions_skipped: bool = False  # the petitions were already there
+    dossiers: dict[str, int] = field(default_factory=dict)  # procedures, dossiers, late now… made by this run
+    dossiers_skipped: bool = False  # the wards already had dossiers
     calendar_loaded: bool | None = None  # None: no calendar loader installed
     seconds: float = 0.0
     steps: list[tuple[str, float]] = field(default_factory=list)
@@ -98,6 +102,7 @@ def _root_document_exists() -> bool:
 
 def load_demo(progress: Progress | None = None, *, today: dt.date | None = None) -> DemoResult:
     """Load the demo city into the configured database (see the module docstring)."""
+    from dieuhanh.demo.dossiers import DossierLoader, dossiers_loaded
     from dieuhanh.demo.people import CastBuilder, ensure_users
     from dieuhanh.demo.petitions import PetitionLoader, register_loaded
     from dieuhanh.demo.work import WorkLoader
@@ -140,6 +145,14 @@ def load_demo(progress: Progress | None = None, *, today: dt.date | None = None)
         with transaction.atomic():
             result.petitions = dict(PetitionLoader(cast, random.Random(SEED), today, progress).run())
     step("Tiếp công dân, đơn thư", t0)
+
+    t0 = time.perf_counter()
+    if dossiers_loaded(cast):
+        result.dossiers_skipped = True
+    else:
+        with transaction.atomic():
+            result.dossiers = dict(DossierLoader(cast, random.Random(SEED), today, progress).run())
+    step("Thủ tục hành chính, hồ sơ một cửa", t0)
 
     t0 = time.perf_counter()
     from dieuhanh.core import calendar

@@ -1,0 +1,223 @@
+"""The demo city's one-stop dossiers: the shipped procedures catalogue loads, each successor
+ward has a plausible year of dossiers (certification and civil status dominate, a good third
+online, a few per cent by post, about 95% early or on time), some are late now and stuck at a
+named body, late ones carry apologies issued before the deadline, the dossiers received through
+the services at phường Chu Văn An show inter-level steps and history, the `motcua` persona sees
+only its ward's dossiers, and a second run adds nothing.
+
+The demo is loaded once for this module inside a transaction rolled back at the end."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import re
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.db.models import Count, F
+from django.test import override_settings
+from django.utils import timezone
+
+from dieuhanh.demo.dossiers import EXPORT_NAME, catalogue_codes, catalogue_path
+from dieuhanh.demo.loader import load_demo
+from dieuhanh.dossiers.choices import (
+    Channel,
+    EventKind,
+    JobKind,
+    JobState,
+    Level,
+    OnlineType,
+    ReturnMethod,
+    Source,
+    Status,
+    Timeliness,
+)
+from dieuhanh.dossiers.importer import import_file
+from dieuhanh.dossiers.models import Dossier, DossierEvent, DossierStep, ImportJob, Procedure
+from dieuhanh.org import scope
+from dieuhanh.org.choices import UnitLevel
+from dieuhanh.org.models import AdminUnit, User
+
+REFORM = dt.date(2025, 7, 1)
+WARDS = ("10549", "10546", "10570", "10552", "10573", "10603")
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        result = load_demo()
+        yield result
+        transaction.set_rollback(True)
+
+
+def ward(code: str) -> AdminUnit:
+    return AdminUnit.objects.get(code=code, level=UnitLevel.COMMUNE, valid_from=REFORM)
+
+
+def user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def in_ward(code: str):
+    """Dossiers received by the ward or the old wards it took over."""
+    return Dossier.objects.filter(unit_id__in=scope.expand_units([ward(code).pk]))
+
+
+def test_the_shipped_catalogue_imports_without_a_bad_row(db):
+    with open(catalogue_path(), encoding="utf-8") as f:
+        header = next(csv.reader(f))
+    assert header == ["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Cấp thực hiện", "Thời hạn giải quyết (ngày làm việc)",
+                      "Dịch vụ công trực tuyến", "Phí lệ phí", "Trả kết quả qua bưu chính", "Cơ quan thực hiện"]
+    codes = catalogue_codes()
+    assert 40 <= len(codes) <= 60 and len(set(codes)) == len(codes)
+    assert all(re.fullmatch(r"\d\.\d{6}", c) for c in codes)
+    result = import_file(catalogue_path(), kind=JobKind.PROCEDURES)
+    assert (result.created, result.bad) == (len(codes), 0)
+    by_code = {p.code: p for p in Procedure.objects.all()}
+    birth = by_code["1.001193"]
+    assert (birth.name, birth.level, birth.processing_days, birth.online_type) == (
+        "Đăng ký khai sinh", Level.COMMUNE, 1, OnlineType.FULL)
+    assert birth.fee_vnd == 0 and birth.postal_return
+    assert by_code["1.004873"].processing_days == 3
+    assert by_code["2.000815"].online_type == OnlineType.FULL and "2.000 đồng/trang" in by_code["2.000815"].fee_note
+    assert by_code["1.000894"].fee_vnd == 0 and by_code["1.000894"].postal_return is False
+    assert (by_code["1.013831"].level, by_code["1.013831"].processing_days) == (Level.PROVINCE, 8)
+    assert by_code["1.013978"].fee_vnd is None and "HĐND" in by_code["1.013978"].fee_note
+    assert {"Hộ tịch", "Chứng thực", "Đất đai", "Hoạt động xây dựng", "Bảo trợ xã hội"} <= {
+        p.field for p in by_code.values()}
+    # Importing it again changes nothing.
+    again = import_file(catalogue_path(), kind=JobKind.PROCEDURES)
+    assert (again.created, again.updated, again.unchanged) == (0, 0, len(codes))
+
+
+def test_the_catalogue_and_the_export_are_imported(demo, db):
+    codes = catalogue_codes()
+    assert demo.dossiers["procedures"] == len(codes) == Procedure.objects.filter(code__in=codes).count()
+    assert demo.dossiers["bad_rows"] == 0
+    jobs = ImportJob.objects.filter(original_name=EXPORT_NAME)
+    assert jobs.count() == 1
+    job = jobs.get()
+    assert (job.state, job.kind, job.bad_rows) == (JobState.DONE, JobKind.DOSSIERS, 0)
+    assert job.created_rows == demo.dossiers["dossiers"] == Dossier.objects.filter(import_job=job).count()
+
+
+def test_each_ward_has_a_plausible_year(demo, db):
+    today = timezone.localdate()
+    year_ago = today - dt.timedelta(days=365)
+    for code in WARDS:
+        n = in_ward(code).filter(received_on__gt=year_ago).count()
+        assert 2500 <= n <= 7000, (code, n)
+    everything = Dossier.objects.filter(received_on__gt=year_ago)
+    assert everything.count() == sum(in_ward(c).filter(received_on__gt=year_ago).count() for c in WARDS)
+    assert not everything.filter(received_on__gt=today).exists()
+    # Certification and civil status dominate.
+    by_field = dict(everything.values_list("procedure__field").annotate(n=Count("id")))
+    assert by_field["Chứng thực"] > by_field["Hộ tịch"] > by_field["Đất đai"] > by_field["Hoạt động xây dựng"]
+    assert (by_field["Chứng thực"] + by_field["Hộ tịch"]) / everything.count() > 0.6
+    # The appointment date is the processing time after receipt, never before.
+    assert not everything.filter(due_on__lt=F("received_on")).exists()
+    assert not everything.filter(result_on__lt=F("received_on")).exists()
+    assert not everything.filter(returned_on__lt=F("result_on")).exists()
+    assert everything.filter(source=Source.IMPORT).count() > 20_000
+    assert demo.dossiers["dossiers"] > 20_000
+
+
+def test_channels_and_returns(demo, db):
+    qs = Dossier.objects.all()
+    total = qs.count()
+    online = qs.filter(channel=Channel.ONLINE)
+    assert 0.30 <= online.count() / total <= 0.50
+    # Only procedures offered online are filed online.
+    assert not online.filter(procedure__online_type=OnlineType.NONE).exists()
+    post_in = qs.filter(channel=Channel.POST).count()
+    post_out = qs.filter(return_method=ReturnMethod.POST)
+    assert 0.002 <= post_in / total <= 0.05
+    assert 0.01 <= post_out.count() / qs.filter(status=Status.RETURNED).count() <= 0.08
+    assert not post_out.filter(procedure__postal_return=False).exists()
+    assert qs.filter(return_method=ReturnMethod.ONLINE).exists()
+
+
+def test_most_are_early_or_on_time(demo, db):
+    finished = Dossier.objects.exclude(timeliness="")
+    n = finished.count()
+    good = finished.filter(timeliness__in=[Timeliness.EARLY, Timeliness.ON_TIME]).count()
+    assert 0.90 <= good / n <= 0.97
+    assert finished.filter(timeliness=Timeliness.EARLY).count() > finished.filter(timeliness=Timeliness.ON_TIME).count()
+    assert not finished.filter(timeliness=Timeliness.LATE, result_on__lte=F("due_on")).exists()
+    assert not finished.filter(result_on__isnull=True).exists()
+
+
+def test_apologies_come_before_the_deadline_with_a_new_date(demo, db):
+    apologised = Dossier.objects.filter(apology_on__isnull=False)
+    assert apologised.count() >= 100
+    assert not apologised.filter(apology_on__gt=F("due_on")).exists()
+    assert not apologised.filter(new_due_on__lte=F("due_on")).exists()
+    assert not apologised.filter(apology_on__lt=F("received_on")).exists()
+    late = Dossier.objects.filter(timeliness=Timeliness.LATE)
+    share = late.filter(apology_on__isnull=False).count() / late.count()
+    assert 0.35 <= share <= 0.65
+    # An apology does not make a late dossier on time.
+    assert apologised.filter(timeliness=Timeliness.LATE).exists()
+
+
+def test_some_are_late_now_stuck_at_a_named_step_and_body(demo, db):
+    today = timezone.localdate()
+    late = Dossier.objects.late_now(today)
+    assert 15 <= late.count() <= 400
+    assert demo.dossiers["late_now"] == late.count()
+    assert not late.filter(current_body="").exists() and not late.filter(current_step="").exists()
+    at_department = late.filter(current_body__startswith="Sở Nông nghiệp và Môi trường")
+    assert at_department.count() >= 3
+    assert set(at_department.values_list("procedure__field", flat=True)) <= {"Đất đai", "Đăng ký biện pháp bảo đảm"}
+    # Open dossiers that are not late yet exist too, and today's receipts.
+    assert Dossier.objects.open().filter(due_on__gte=today).count() > 100
+    assert Dossier.objects.filter(status=Status.SUPPLEMENT).exists()
+
+
+def test_dossiers_through_the_services_show_steps_and_history(demo, db):
+    native = Dossier.objects.filter(source=Source.NATIVE)
+    assert 30 <= native.count() <= 60
+    assert set(native.values_list("unit__code", flat=True)) == {"10549"}
+    assert not native.filter(received_at__isnull=True).exists()
+    motcua = user("motcua")
+    assert not native.exclude(created_by=motcua).exists()
+    steps = DossierStep.objects.filter(dossier__in=native)
+    interlevel = steps.filter(interlevel=True)
+    assert interlevel.filter(body__name__startswith="Sở Nông nghiệp và Môi trường").exists()
+    assert interlevel.filter(body__name__startswith="Văn phòng Đăng ký đất đai").exists()
+    assert steps.filter(interlevel=False).exists()
+    assert interlevel.filter(due_rule="dossier.interlevel_transfer_late").exists()  # received after 15:00
+    assert any(s.transferred_late for s in interlevel)
+    kinds = set(DossierEvent.objects.filter(dossier__in=native).values_list("kind", flat=True))
+    assert {EventKind.RECEIVE, EventKind.START, EventKind.TRANSFER, EventKind.STEP_DONE, EventKind.REQUEST_SUPPLEMENT,
+            EventKind.SUPPLEMENTED, EventKind.APOLOGY, EventKind.RESULT, EventKind.RETURN, EventKind.REFUSE,
+            EventKind.WITHDRAW} <= kinds
+    assert native.filter(apology_on__isnull=False, timeliness=Timeliness.LATE).exists()
+    assert native.late_now(timezone.localdate()).filter(current_body__startswith="Sở Nông nghiệp").exists()
+    assert native.filter(return_method=ReturnMethod.POST).exists()
+    assert native.filter(status__in=[Status.RECEIVED, Status.PROCESSING], due_on__gte=timezone.localdate()).exists()
+
+
+def test_the_one_stop_persona_sees_only_its_ward(demo, db):
+    motcua = user("motcua")
+    visible = Dossier.objects.visible_to(motcua)
+    own = in_ward("10549")
+    assert visible.count() == own.count() > 3000
+    assert not visible.filter(unit__code__in=["10546", "10570", "10552", "10573", "10603"]).exists()
+    assert not visible.exclude(pk__in=own.values("pk")).exists()
+    # The city's leader sees every ward's dossiers.
+    assert Dossier.objects.visible_to(user("bithu")).count() == Dossier.objects.count()
+
+
+def test_a_second_run_adds_nothing(demo, db):
+    counts = {m._meta.label: m.objects.count() for m in apps.get_models()}
+    again = load_demo()
+    assert again.dossiers_skipped and again.dossiers == {}
+    after = {m._meta.label: m.objects.count() for m in apps.get_models()}
+    assert after == counts

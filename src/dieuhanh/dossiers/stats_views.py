@@ -1,3 +1,255 @@
-from django.urls import URLPattern
+"""Statistics pages of the one-stop dossiers, for the committee office, leaders, one-stop
+officers and administrators, each over the units of their scope:
+- /ho-so/thong-ke/: early / on-time / late counts and rates, open and late now, online and postal
+  shares, by unit (today's or as recorded), procedure, field, channel or month, with a chart
+  drawn here as SVG and the table as .xlsx (/ho-so/thong-ke/xuat/);
+- /ho-so/tre-han/: the dossiers late now, where they are stuck and for how many working days;
+- /ho-so/chi-so-766/: the "progress and results" group of the Decision 766 index per unit.
 
-urlpatterns: list[URLPattern] = []
+Every page starts from `Dossier.objects.visible_to(request.user)` and the shared `DossierFilter`
+(the same query string means the same dossiers as the register and the API). A filter value
+that does not parse is dropped and named above the table, never a 500."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from dieuhanh.core.templatetags.dieuhanh import group_digits
+from dieuhanh.directives.export import _sheet, xlsx_response
+from dieuhanh.dossiers import score766, stats
+from dieuhanh.dossiers.choices import Channel
+from dieuhanh.dossiers.filters import DossierFilter
+from dieuhanh.dossiers.models import Dossier, Procedure, late_now_q
+from dieuhanh.org import scope
+from dieuhanh.org.choices import UnitLevel
+from dieuhanh.org.models import AdminUnit
+
+LATE_LIMIT = 500  # rows shown on the late-now page (the count above it is exact)
+CHART_ROWS = 15
+PAGE_FILTERS = ("unit", "procedure", "field", "channel", "date_from", "date_to")
+PERCENT = "0.0%"
+
+
+def _require(user: Any) -> None:
+    if not scope.has_role(user, *stats.STATS_ROLES):
+        raise PermissionDenied("Thống kê hồ sơ thủ tục hành chính dành cho văn phòng, lãnh đạo và cán bộ một cửa.")
+
+
+# --- filter form (display only: the values are parsed by DossierFilter) --------------------------
+
+
+def _unit_choices(user: Any) -> list[tuple[str, str]]:
+    units = AdminUnit.objects.filter(valid_to__isnull=True, level__in=(UnitLevel.PROVINCE, UnitLevel.COMMUNE))
+    visible = scope.unit_scope(user)
+    if visible is not scope.ALL:
+        units = units.filter(pk__in=visible)
+    return [(str(u.pk), u.name) for u in units.order_by("level", "name")]
+
+
+class StatsFilterForm(forms.Form):
+    unit = forms.ChoiceField(label="Đơn vị tiếp nhận", required=False)
+    procedure = forms.ChoiceField(label="Thủ tục", required=False)
+    field = forms.ChoiceField(label="Lĩnh vực", required=False)
+    channel = forms.ChoiceField(label="Kênh tiếp nhận", required=False,
+                                choices=[("", "Tất cả"), *Channel.choices])
+    date_from = forms.DateField(label="Tiếp nhận từ ngày", required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date_to = forms.DateField(label="Đến ngày", required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    by = forms.ChoiceField(label="Nhóm theo", required=False, choices=list(stats.GROUP_LABELS.items()))
+
+    def __init__(self, *args: Any, user: Any, groups: tuple[str, ...] = stats.GROUPS, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["unit"].choices = [("", "Tất cả"), *_unit_choices(user)]
+        procs = Procedure.objects.order_by("code").values_list("code", "name")
+        self.fields["procedure"].choices = [("", "Tất cả")] + [(c, f"{c} — {n}"[:90]) for c, n in procs]
+        fields = Procedure.objects.order_by("field").values_list("field", flat=True).distinct()
+        self.fields["field"].choices = [("", "Tất cả")] + [(f, f) for f in fields if f]
+        self.fields["by"].choices = [(g, stats.GROUP_LABELS[g]) for g in groups]
+
+
+def _filtered(request: HttpRequest, groups: tuple[str, ...] = stats.GROUPS) -> dict[str, Any]:
+    """The page's filter, by and problems. Without a date range, this year so far."""
+    today = timezone.localdate()
+    params = {k: request.GET.get(k, "") for k in PAGE_FILTERS}
+    if not params["date_from"] and not params["date_to"]:
+        params.update(date_from=f"{today.year}-01-01", date_to=f"{today.year}-12-31")
+    problems: list[str] = []
+    try:
+        flt = DossierFilter.from_params(params)
+    except ValidationError as exc:
+        problems = [m for ms in exc.message_dict.values() for m in ms]
+        for name in exc.message_dict:
+            params[name] = ""
+        flt = DossierFilter.from_params(params)
+    by = request.GET.get("by") or groups[0]
+    if by not in groups:
+        problems.append(f"Cách nhóm không hợp lệ: {by!r}.")
+        by = groups[0]
+    shown = {**flt.as_params(), "by": by}
+    form = StatsFilterForm(initial=shown, user=request.user, groups=groups)
+    qs = flt.apply(Dossier.objects.visible_to(request.user), today)
+    return {"flt": flt, "by": by, "problems": problems, "form": form, "qs": qs, "today": today,
+            "query": urlencode(shown)}
+
+
+def dossier_url(code: str) -> str:
+    """The dossier's page (the register's `dossier_detail`), or its plain path if not routed."""
+    try:
+        return reverse("dossier_detail", kwargs={"code": code})
+    except NoReverseMatch:
+        return f"/ho-so/{code}/"
+
+
+# --- the chart -------------------------------------------------------------------------------------
+
+SERIES = (
+    ("early", "Trước hạn", "#1e7b34"),
+    ("on_time", "Đúng hạn", "#5aa469"),
+    ("late", "Quá hạn", "#d9822b"),
+    ("open_in_time", "Đang xử lý trong hạn", "#9fb3cf"),
+    ("late_now", "Đang quá hạn", "#b42318"),
+)
+
+
+def _segments(row: stats.Row) -> list[int]:
+    return [row.early, row.on_time, row.late, max(row.open - row.late_now, 0), row.late_now]
+
+
+def stacked_chart(rows: list[stats.Row], title: str, width: int = 1080) -> SafeString:
+    """One horizontal bar per row, split into early, on time, late (with a result), open in time
+    and late now; the bar's length is the number received (withdrawn ones make the gap)."""
+    rows = list(rows)[:CHART_ROWS]
+    if not rows:
+        return mark_safe("")
+    label_w, value_w, top, bar_h, gap = 230, 70, 40, 16, 8
+    plot_w = width - label_w - value_w
+    height = top + (bar_h + gap) * len(rows) + 26
+    peak = max(max(r.received for r in rows), 1)
+    parts: list[SafeString] = []
+    x = label_w
+    for _key, label, colour in SERIES:
+        parts.append(format_html(
+            '<rect x="{}" y="8" width="12" height="12" rx="2" fill="{}"/>'
+            '<text x="{}" y="18" class="chart__legend">{}</text>', x, colour, x + 17, label))
+        x += 34 + 7 * len(label)
+    for step in range(5):
+        value = peak * step / 4
+        gx = label_w + plot_w * step / 4
+        parts.append(format_html(
+            '<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" class="chart__grid"/>'
+            '<text x="{x}" y="{ty}" text-anchor="middle" class="chart__tick">{v}</text>',
+            x=f"{gx:.1f}", y1=top - 6, y2=height - 22, ty=height - 8, v=group_digits(round(value))))
+    for index, row in enumerate(rows):
+        y = top + index * (bar_h + gap)
+        label = row.label if len(row.label) <= 32 else row.label[:31] + "…"
+        parts.append(format_html(
+            '<text x="{}" y="{}" text-anchor="end" class="chart__label"><title>{}</title>{}</text>',
+            label_w - 8, y + bar_h - 4, row.label, label))
+        x0 = float(label_w)
+        for (_key, name, colour), value in zip(SERIES, _segments(row), strict=True):
+            w = plot_w * value / peak
+            if value:
+                parts.append(format_html(
+                    '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {} {}</title></rect>',
+                    f"{x0:.1f}", y, f"{max(w, 0.5):.1f}", bar_h, colour, row.label, group_digits(value), name.lower()))
+            x0 += w
+        rate = "" if row.on_time_rate is None else f"{group_digits(row.on_time_rate * 100, 1)}%"
+        parts.append(format_html('<text x="{}" y="{}" class="chart__value">{} · {}</text>',
+                                 f"{x0 + 4:.1f}", y + bar_h - 4, group_digits(row.received), rate))
+    body = format_html_join("", "{}", ((p,) for p in parts))
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}" '
+        'xmlns="http://www.w3.org/2000/svg"><title>{t}</title>{body}</svg>',
+        w=width, h=height, t=title, body=body)
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+@login_required
+def dossier_stats(request: HttpRequest) -> HttpResponse:
+    _require(request.user)
+    ctx = _filtered(request)
+    result = stats.table(ctx["qs"], by=ctx["by"], today=ctx["today"])
+    ctx.update(
+        title="Thống kê giải quyết hồ sơ thủ tục hành chính",
+        result=result,
+        total=result.total,
+        group_label=stats.GROUP_LABELS[ctx["by"]],
+        chart=stacked_chart(result.rows, f"Hồ sơ theo {stats.GROUP_LABELS[ctx['by']].lower()}"),
+        link_units=ctx["by"] in ("unit", "unit_then"),
+    )
+    return render(request, "dossiers/stats/stats.html", ctx)
+
+
+def _stat_columns(head: str) -> list[Any]:
+    return [
+        (head, lambda r: r.label, None),
+        ("Tiếp nhận", lambda r: r.received, "#,##0"),
+        ("Đã có kết quả", lambda r: r.finished, "#,##0"),
+        ("Trước hạn", lambda r: r.early, "#,##0"),
+        ("Đúng hạn", lambda r: r.on_time, "#,##0"),
+        ("Quá hạn", lambda r: r.late, "#,##0"),
+        ("Tỷ lệ trước hạn", lambda r: r.early_rate, PERCENT),
+        ("Tỷ lệ trước hạn, đúng hạn", lambda r: r.on_time_rate, PERCENT),
+        ("Tỷ lệ quá hạn", lambda r: r.late_rate, PERCENT),
+        ("Đang xử lý", lambda r: r.open, "#,##0"),
+        ("Đang quá hạn", lambda r: r.late_now, "#,##0"),
+        ("Trực tuyến", lambda r: r.online, "#,##0"),
+        ("Tỷ lệ trực tuyến", lambda r: r.online_share, PERCENT),
+        ("Bưu chính công ích", lambda r: r.postal, "#,##0"),
+        ("Tỷ lệ bưu chính", lambda r: r.postal_share, PERCENT),
+        ("Văn bản xin lỗi", lambda r: r.apologies, "#,##0"),
+    ]
+
+
+@login_required
+def dossier_stats_export(request: HttpRequest) -> HttpResponse:
+    _require(request.user)
+    ctx = _filtered(request)
+    result = stats.table(ctx["qs"], by=ctx["by"], today=ctx["today"])
+    content = _sheet("Thống kê hồ sơ", _stat_columns(stats.GROUP_LABELS[ctx["by"]]), [*result.rows, result.total])
+    return xlsx_response(content, "thong-ke-ho-so")
+
+
+@login_required
+def dossier_late_now(request: HttpRequest) -> HttpResponse:
+    _require(request.user)
+    ctx = _filtered(request)
+    late = ctx["qs"].filter(late_now_q(ctx["today"]))
+    items = stats.late_now(ctx["qs"], ctx["today"], limit=LATE_LIMIT)
+    for item in items:
+        item.url = dossier_url(item.code)  # type: ignore[attr-defined]
+    ctx.update(title="Hồ sơ đang quá hạn", items=items, count=late.count(), limit=LATE_LIMIT)
+    return render(request, "dossiers/stats/late_now.html", ctx)
+
+
+@login_required
+def dossier_score766(request: HttpRequest) -> HttpResponse:
+    _require(request.user)
+    ctx = _filtered(request, groups=("unit", "unit_then"))
+    period_end = score766.period_end_of(ctx["flt"].date_to, ctx["today"])
+    result = score766.compute(ctx["qs"], period_end=period_end, by=ctx["by"])
+    ctx.update(title="Chỉ số 766: tiến độ, kết quả giải quyết", result=result, index=result.index,
+               period_end=period_end)
+    return render(request, "dossiers/stats/score766.html", ctx)
+
+
+urlpatterns: list[URLPattern] = [
+    path("ho-so/thong-ke/", dossier_stats, name="dossier_stats"),
+    path("ho-so/thong-ke/xuat/", dossier_stats_export, name="dossier_stats_export"),
+    path("ho-so/tre-han/", dossier_late_now, name="dossier_late_now"),
+    path("ho-so/chi-so-766/", dossier_score766, name="dossier_score766"),
+]

@@ -1,0 +1,414 @@
+"""One-stop statistics as leaders read them: how many dossiers were received, how many have a
+result and how many of those came early, on time or late, how many are still open and how many
+of those are late now, the share received online and by post, and the apologies issued.
+
+Each table is one grouped query over the dossiers, whatever their number: SQL groups by a plain
+column (`unit_id`, `procedure_id`, `channel` or `received_on`) with conditional counts, and the
+few hundred grouped rows are then mapped here to what the reader wants — a procedure to its
+field, a day to its month, an abolished ward to the ward that replaced it. Callers pass a
+queryset already limited by `Dossier.objects.visible_to(user)` and `DossierFilter.apply`.
+
+Definitions (written on the statistics page too):
+- finished (*đã có kết quả*): the result exists (it was ready, or the dossier was refused), so
+  the dossier is classed early / on time / late against its appointment date;
+- on-time rate: (early + on time) ÷ finished; early and late rates likewise over finished;
+- late now (*đang quá hạn*): open (received, processing, waiting for documents) and past its
+  appointment date today;
+- online share: received online ÷ received; postal share: received by post or returned by
+  post ÷ received (Decision 45/2016/QĐ-TTg public postal service)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import FieldDoesNotExist
+from django.db import models
+from django.db.models import Case, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from dieuhanh.core import calendar
+from dieuhanh.dossiers.choices import OPEN_STATUSES, Channel, ReturnMethod, StepState, Timeliness
+from dieuhanh.dossiers.models import Dossier, DossierStep, Procedure, late_now_q
+from dieuhanh.org import scope
+from dieuhanh.org.choices import Role, UnitLevel
+from dieuhanh.org.models import AdminUnit
+
+STATS_ROLES = (Role.OFFICE, Role.LEADER, Role.ONE_STOP, Role.ADMIN)  # who reads the statistics pages and API
+GROUPS = ("unit", "unit_then", "procedure", "field", "channel", "month")
+GROUP_LABELS = {
+    "unit": "Đơn vị tiếp nhận (hiện nay)",
+    "unit_then": "Đơn vị tiếp nhận (tại thời điểm nhận)",
+    "procedure": "Thủ tục",
+    "field": "Lĩnh vực",
+    "channel": "Kênh tiếp nhận",
+    "month": "Tháng tiếp nhận",
+}
+COUNTS = ("received", "finished", "early", "on_time", "late", "open", "late_now", "online", "postal", "apologies")
+RATES = ("early_rate", "on_time_rate", "late_rate", "online_share", "postal_share")
+# The plain column SQL groups by for each grouping; the rest is mapped in Python.
+_SQL_KEY = {
+    "unit": "unit_id",
+    "unit_then": "unit_id",
+    "procedure": "procedure_id",
+    "field": "procedure_id",
+    "channel": "channel",
+    "month": "received_on",
+}
+
+
+def _ratio(a: int, b: int) -> float | None:
+    return a / b if b else None
+
+
+@dataclass
+class Row:
+    key: Any
+    label: str
+    received: int = 0
+    finished: int = 0
+    early: int = 0
+    on_time: int = 0
+    late: int = 0
+    open: int = 0
+    late_now: int = 0
+    online: int = 0
+    postal: int = 0
+    apologies: int = 0
+
+    @property
+    def early_rate(self) -> float | None:
+        return _ratio(self.early, self.finished)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Early or on time, over the dossiers that have a result."""
+        return _ratio(self.early + self.on_time, self.finished)
+
+    @property
+    def late_rate(self) -> float | None:
+        return _ratio(self.late, self.finished)
+
+    @property
+    def online_share(self) -> float | None:
+        return _ratio(self.online, self.received)
+
+    @property
+    def postal_share(self) -> float | None:
+        return _ratio(self.postal, self.received)
+
+    def add(self, other: Row) -> None:
+        for name in COUNTS:
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"key": self.key, "label": self.label}
+        out.update({n: getattr(self, n) for n in COUNTS})
+        out.update({n: getattr(self, n) for n in RATES})
+        return out
+
+
+@dataclass
+class Table:
+    by: str
+    rows: list[Row]
+    total: Row
+    notes: list[str] = field(default_factory=list)
+
+
+# --- The statistics class of a dossier ---------------------------------------------------------
+# Every count above but "late now" depends only on a handful of low-cardinality columns, so each
+# dossier falls in one of 128 classes: bits 0-1 its timeliness (0 none, 1 early, 2 on time,
+# 3 late), then open, online, received by post, postal (received or returned by post), apology.
+# SQL counts dossiers per (group key, class) — one count per row, which SQLite does at index-scan
+# speed — and Python turns the classes into the counts. When `Dossier` carries the class as a
+# stored generated column `stats_class` (with an index leading on the group key), the database
+# reads it from the index; otherwise the same class is computed in the query by `class_case()`.
+CLASS_FIELD = "stats_class"
+TIMELINESS_CLASS = {Timeliness.EARLY: 1, Timeliness.ON_TIME: 2, Timeliness.LATE: 3}
+OPEN_BIT, ONLINE_BIT, POST_BIT, POSTAL_BIT, APOLOGY_BIT = 4, 8, 16, 32, 64
+OPEN_CLASSES = tuple(c for c in range(128) if c & OPEN_BIT)
+
+
+def class_case() -> Any:
+    """The statistics class as an SQL expression (the definition of `stats_class`)."""
+    small = models.PositiveSmallIntegerField()
+    return ExpressionWrapper(
+        Case(*(When(timeliness=t, then=Value(v)) for t, v in TIMELINESS_CLASS.items()), default=Value(0))
+        + Case(When(status__in=OPEN_STATUSES, then=Value(OPEN_BIT)), default=Value(0))
+        + Case(When(channel=Channel.ONLINE, then=Value(ONLINE_BIT)), When(channel=Channel.POST, then=Value(POST_BIT)),
+               default=Value(0))
+        + Case(When(Q(channel=Channel.POST) | Q(return_method=ReturnMethod.POST), then=Value(POSTAL_BIT)),
+               default=Value(0))
+        + Case(When(apology_on__isnull=False, then=Value(APOLOGY_BIT)), default=Value(0)),
+        output_field=small,
+    )
+
+
+def _stored_class() -> bool:
+    try:
+        Dossier._meta.get_field(CLASS_FIELD)
+    except FieldDoesNotExist:
+        return False
+    return True
+
+
+def _count_class(row: Row, cls: int, n: int) -> None:
+    row.received += n
+    timeliness = cls & 3
+    if timeliness:
+        row.finished += n
+        if timeliness == 1:
+            row.early += n
+        elif timeliness == 2:
+            row.on_time += n
+        else:
+            row.late += n
+    if cls & OPEN_BIT:
+        row.open += n
+    if cls & ONLINE_BIT:
+        row.online += n
+    if cls & POSTAL_BIT:
+        row.postal += n
+    if cls & APOLOGY_BIT:
+        row.apologies += n
+
+
+def grouped(qs: QuerySet[Any], key: str, today: dt.date) -> dict[Any, Row]:
+    """Two queries: dossiers counted per (value of the column `key`, class), and the dossiers
+    late now per value of `key`."""
+    stored = _stored_class()
+    cls = F(CLASS_FIELD) if stored else class_case()
+    out: dict[Any, Row] = {}
+    counts = qs.order_by().annotate(cls=cls).values_list(key, "cls").annotate(n=Count("id"))
+    for k, c, n in counts.values_list(key, "cls", "n"):
+        row = out.get(k)
+        if row is None:
+            row = out[k] = Row(key=k, label=str(k))
+        _count_class(row, c, n)
+    late = qs.filter(stats_class__in=OPEN_CLASSES, due_on__lt=today) if stored else qs.filter(late_now_q(today))
+    for k, n in late.order_by().values_list(key).annotate(n=Count("id")):
+        if k in out:
+            out[k].late_now = n
+    return out
+
+
+def _sum(rows: Iterable[Row], label: str = "Tổng cộng") -> Row:
+    total = Row(key=None, label=label)
+    for row in rows:
+        total.add(row)
+    return total
+
+
+def _heirs(graph: Any, unit_id: int) -> set[int]:
+    """`scope.heirs` over a graph loaded once (it reloads the graph on every call)."""
+    result: set[int] = set()
+    seen: set[int] = set()
+    stack = [unit_id]
+    while stack:
+        uid = stack.pop()
+        if uid in seen:
+            continue
+        seen.add(uid)
+        if uid not in graph.ended:
+            result.add(uid)
+        else:
+            stack.extend(graph.successors.get(uid, ()))
+    return result
+
+
+def today_units(unit_id: int, info: dict[int, AdminUnit], graph: Any = None) -> set[int]:
+    """The units of today a unit's dossiers count under: the unit itself while it exists, or the
+    units it passed into across the 2025 reform (a village counts under its commune). A unit with
+    no heir (a district) keeps its own row. `info` must hold every unit concerned."""
+    graph = graph or scope.unit_graph()
+    shown: set[int] = set()
+    for heir in _heirs(graph, unit_id):
+        unit = info.get(heir)
+        if unit is None:
+            continue
+        if unit.level == UnitLevel.VILLAGE and unit.parent_id:
+            shown.add(unit.parent_id)
+        else:
+            shown.add(heir)
+    return shown or {unit_id}
+
+
+def roll_up(raw: dict[int, Any], merge: Any, new: Any) -> dict[int, Any]:
+    """Merge per-unit figures `raw` (keyed by the unit as recorded) into today's units: each
+    recorded unit's figure is added (`merge(target, figure)`) to every heir; `new(unit)` makes
+    an empty figure for a target unit. Shared by the tables here and the Decision 766 score."""
+    graph = scope.unit_graph()
+    info = _units_with_heirs(raw, graph)
+    merged: dict[int, Any] = {}
+    for unit_id, figure in raw.items():
+        for target in today_units(unit_id, info, graph):
+            if target not in merged:
+                merged[target] = new(info.get(target) or AdminUnit.objects.get(pk=target))
+            merge(merged[target], figure)
+    return merged
+
+
+def _units_with_heirs(unit_ids: Iterable[int], graph: Any) -> dict[int, AdminUnit]:
+    ids = set(unit_ids)
+    heirs: set[int] = set()
+    for uid in ids:
+        heirs |= _heirs(graph, uid)
+    info = AdminUnit.objects.in_bulk(ids | heirs)
+    parents = {u.parent_id for u in info.values() if u.level == UnitLevel.VILLAGE and u.parent_id} - set(info)
+    if parents:
+        info.update(AdminUnit.objects.in_bulk(parents))
+    return info
+
+
+def unit_label(unit: AdminUnit) -> str:
+    return unit.name if unit.valid_to is None else f"{unit.name} (đến {unit.valid_to:%d/%m/%Y})"
+
+
+def _by_unit(raw: dict[int, Row], today_scope: bool) -> list[Row]:
+    if not today_scope:
+        info = AdminUnit.objects.in_bulk(list(raw))
+        for k, row in raw.items():
+            row.label = unit_label(info[k]) if k in info else str(k)
+        return list(raw.values())
+
+    def new(unit: AdminUnit) -> Row:
+        return Row(key=unit.pk, label=unit_label(unit))
+
+    return list(roll_up(raw, lambda target, row: target.add(row), new).values())
+
+
+def _by_procedure(raw: dict[int, Row], by: str) -> list[Row]:
+    procs = {p["id"]: p for p in Procedure.objects.filter(pk__in=list(raw)).values("id", "code", "name", "field")}
+    out: dict[str, Row] = {}
+    for pid, row in raw.items():
+        p = procs.get(pid, {"code": str(pid), "name": "", "field": ""})
+        if by == "procedure":
+            key, label = p["code"], f"{p['code']} — {p['name']}".strip(" —")
+        else:
+            key, label = p["field"], p["field"] or "(chưa ghi lĩnh vực)"
+        if key not in out:
+            out[key] = Row(key=key, label=label)
+        out[key].add(row)
+    return list(out.values())
+
+
+def _by_month(raw: dict[dt.date, Row]) -> list[Row]:
+    out: dict[str, Row] = {}
+    for day, row in raw.items():
+        key = f"{day:%Y-%m}"
+        if key not in out:
+            out[key] = Row(key=key, label=f"{day:%m/%Y}")
+        out[key].add(row)
+    return [out[k] for k in sorted(out)]
+
+
+def table(qs: QuerySet[Any], *, by: str = "unit", today: dt.date | None = None) -> Table:
+    """Rows grouped `by` (one of GROUPS) and the total row:
+    - "unit": today's receiving units, each counting its own dossiers and those of the units it
+      succeeded (2024's phường Sao Đỏ counts under today's phường Chu Văn An; a unit split
+      between heirs counts under each, so rows may add up to more than the total);
+    - "unit_then": the receiving unit as recorded;
+    - "procedure", "field", "channel": by procedure code, its field, the receiving channel;
+    - "month": by month of receipt, in calendar order.
+    Other groupings are sorted by the number received, largest first."""
+    if by not in GROUPS:
+        raise ValueError(f"Cách nhóm không hợp lệ: {by!r} ({', '.join(GROUPS)})")
+    today = today or timezone.localdate()
+    raw = grouped(qs, _SQL_KEY[by], today)
+    total = _sum(raw.values())
+    notes: list[str] = []
+    if by in ("unit", "unit_then"):
+        rows = _by_unit(raw, today_scope=by == "unit")
+        if by == "unit":
+            notes.append(
+                "Hồ sơ tiếp nhận tại đơn vị cũ (trước sắp xếp 1/7/2025) được tính vào đơn vị kế thừa hiện nay; "
+                "đơn vị tách cho nhiều nơi được tính ở mỗi nơi kế thừa, nên tổng các dòng có thể lớn hơn dòng tổng cộng."
+            )
+    elif by in ("procedure", "field"):
+        rows = _by_procedure(raw, by)
+    elif by == "channel":
+        labels = dict(Channel.choices)
+        rows = list(raw.values())
+        for row in rows:
+            row.label = str(labels.get(row.key, row.key))
+    else:
+        return Table(by=by, rows=_by_month(raw), total=total)
+    rows.sort(key=lambda r: (-r.received, r.label))
+    return Table(by=by, rows=rows, total=total, notes=notes)
+
+
+# --- Late now ------------------------------------------------------------------------------------
+
+
+@dataclass
+class LateDossier:
+    """A dossier late now, where it is stuck and for how many working days."""
+
+    code: str
+    procedure_code: str
+    procedure_name: str
+    unit_id: int
+    unit_name: str
+    status: str
+    status_label: str
+    source: str
+    received_on: dt.date
+    due_on: dt.date
+    new_due_on: dt.date | None
+    apology_on: dt.date | None
+    days_late: int  # working days after the appointment date
+    body: str  # the body holding it now
+    step: str  # what it is waiting for there
+    step_due_on: dt.date | None  # the open step's own deadline (dossiers received here)
+    step_days_late: int | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+
+def late_now(qs: QuerySet[Any], today: dt.date | None = None, *, limit: int | None = None) -> list[LateDossier]:
+    """The dossiers of `qs` that are late now, longest overdue first: their appointment date,
+    the working days since, and the body and step where they are stuck. For a dossier received
+    here that is its open step (with the step's own deadline); for an imported one, the body
+    and step the one-stop export gave. Three queries, whatever the number of dossiers."""
+    today = today or timezone.localdate()
+    open_steps = Prefetch(
+        "steps", queryset=DossierStep.objects.filter(state=StepState.OPEN).order_by("-seq"), to_attr="open_steps"
+    )
+    rows = (
+        qs.filter(late_now_q(today))
+        .select_related("procedure", "unit")
+        .prefetch_related(open_steps)
+        .order_by("due_on", "code")
+    )
+    if limit is not None:
+        rows = rows[:limit]
+    cal = calendar.current()
+    out: list[LateDossier] = []
+    for d in rows:
+        step = d.open_steps[0] if getattr(d, "open_steps", None) else None
+        step_due = step.due_on if step is not None else None
+        out.append(LateDossier(
+            code=d.code,
+            procedure_code=d.procedure.code,
+            procedure_name=d.procedure.name,
+            unit_id=d.unit_id,
+            unit_name=d.unit.name,
+            status=d.status,
+            status_label=d.get_status_display(),
+            source=d.source,
+            received_on=d.received_on,
+            due_on=d.due_on,
+            new_due_on=d.new_due_on,
+            apology_on=d.apology_on,
+            days_late=cal.working_days_between(d.due_on, today),
+            body=(step.body_name if step is not None else d.current_body) or "",
+            step=((step.task or d.current_step) if step is not None else d.current_step) or "",
+            step_due_on=step_due,
+            step_days_late=cal.working_days_between(step_due, today) if step_due and step_due < today else None,
+        ))
+    return out
+

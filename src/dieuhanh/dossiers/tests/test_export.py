@@ -100,3 +100,14 @@ def test_thousands_of_rows_in_write_only_mode(world):
     assert len(rows) == 5001
     assert rows[1][0] == "HS-004999"  # newest first, then by id descending
     assert rows[1][8] == dt.datetime(2026, 3, 2)
+
+
+def test_text_that_xml_forbids_is_escaped_or_dropped(client, world):
+    world.dossier(applicant_name="Công ty A & B <chi nhánh>\x07 ")
+    ws, _header, rows = workbook(client, world.onestop_a)
+    assert rows[0]["Người nộp hồ sơ"] == "Công ty A & B <chi nhánh>"  # \x07 dropped, the space stripped on receipt
+    assert ws.auto_filter.ref == f"A1:T{len(rows) + 1}"
+    buffer = io.BytesIO()
+    export.write_xlsx(buffer, "Thử", [("Cột", 10), ("Số", 8)], [[" cách đầu", 12], ["a\x0bb", None]])
+    rows = list(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows(values_only=True))
+    assert rows == [("Cột", "Số"), (" cách đầu", 12), ("ab", None)]

@@ -313,7 +313,9 @@ class DossierLoader:
         p = r.procedure
         if r.received_on >= self.today:
             r.status, r.body, r.step = Status.RECEIVED, self._desk(r.unit), "Tiếp nhận hồ sơ"
-        elif not stuck and p.processing_days >= 3 and self._chance(self.data["outcomes"]["supplement"]):
+        elif (not stuck and p.processing_days >= 3 and r.due_on >= self.today
+              and self._chance(self.data["outcomes"]["supplement"])):
+            # Waiting for documents stops the clock: only dossiers not yet past their date.
             r.status, r.body, r.step = Status.SUPPLEMENT, self._desk(r.unit), "Chờ công dân bổ sung hồ sơ"
         else:
             r.status = Status.PROCESSING

@@ -222,3 +222,19 @@ def test_a_second_run_adds_nothing(demo, db):
     assert again.dossiers_skipped and again.dossiers == {}
     after = {m._meta.label: m.objects.count() for m in apps.get_models()}
     assert after == counts
+
+
+def test_the_pages_show_the_demo(demo, db, client):
+    client.force_login(user("motcua"))
+    stepped = Dossier.objects.filter(source=Source.NATIVE, steps__interlevel=True).distinct().first()
+    page = client.get(f"/ho-so/{stepped.code}/")
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert stepped.code in text
+    assert "Văn phòng Đăng ký đất đai" in text or "Sở Nông nghiệp và Môi trường" in text
+    other = in_ward("10546").first()
+    assert client.get(f"/ho-so/{other.code}/").status_code == 404
+    client.force_login(user("bithu"))
+    late = client.get("/ho-so/tre-han/")
+    assert late.status_code == 200
+    assert "Sở Nông nghiệp và Môi trường" in late.content.decode()

@@ -3,4 +3,5 @@
 
 from dieuhanh.dossiers import import_views, stats_views, views
 
-urlpatterns = [*views.urlpatterns, *import_views.urlpatterns, *stats_views.urlpatterns]
+# The fixed pages first, so that a dossier code (any text, slashes included) never shadows them.
+urlpatterns = [*import_views.urlpatterns, *stats_views.urlpatterns, *views.urlpatterns]

@@ -355,3 +355,40 @@ def test_cli_import_prints_counts_and_exits_0_with_bad_rows(world, tmp_path):
 def test_check_may_import_without_actor_is_the_operator():
     importer.check_may_import(None, JobKind.PROCEDURES)
     importer.check_may_import(None, JobKind.DOSSIERS)
+
+
+def test_fast_fold_is_fold():
+    import random
+
+    from dieuhanh.core.text import fold
+    from dieuhanh.dossiers.importer import fast_fold
+
+    rng = random.Random(7)
+    pool = [chr(c) for c in (*range(0x20, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00), 0x4E2D, 0x3000)]
+    pool += [" ", "\t", "\n", "Đ", "đ", "ệ", "Ư"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pool) for _ in range(rng.randint(0, 14)))
+        assert fast_fold(text) == fold(text), repr(text)
+    assert fast_fold("  ĐẶNG  thị   Ánh ") == "dang thi anh"
+
+
+def test_column_reading_and_row_reading_agree(world, tmp_path):
+    """The batch reader takes good rows column by column and sends the others to the row-by-row
+    reader; both must produce the same row for the same input."""
+    from dieuhanh.dossiers import columns as cols
+
+    import_file(shutil.copy(EXAMPLES / "thu-tuc-mau.csv", tmp_path), kind=JobKind.PROCEDURES)
+    with open(EXAMPLES / "ho-so-mau.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))
+    batch = list(enumerate(rows[1:], start=2))
+    job = ImportJob.objects.create(file_path="x", original_name="x")
+
+    def reader() -> importer._DossierImport:
+        errors = importer._Errors(tmp_path / f"errors-{id(batch)}.csv", "Mã hồ sơ")
+        return importer._DossierImport(job, cols.match(rows[0]), None, errors)
+
+    by_columns, bad_c, now = reader().parse(batch)
+    by_rows, bad_r = reader()._parse_rows(batch, {30: 2}, now)
+    assert bad_c == bad_r == 10
+    assert len(by_columns) == 22
+    assert sorted(by_columns) == sorted(by_rows)

@@ -12,6 +12,7 @@ that does not parse is dropped and named above the table, never a 500."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from urllib.parse import urlencode
 
@@ -123,6 +124,16 @@ SERIES = (
 )
 
 
+def _axis(value: int, ticks: int = 5) -> tuple[int, int]:
+    """A round axis for `value`: (maximum, step), the step 1, 2, 2.5 or 5 × 10ⁿ."""
+    if value <= ticks:
+        return ticks, 1
+    raw = value / ticks
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = max(1, int(next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)))
+    return step * math.ceil(value / step), step
+
+
 def _segments(row: stats.Row) -> list[int]:
     return [row.early, row.on_time, row.late, max(row.open - row.late_now, 0), row.late_now]
 
@@ -144,13 +155,13 @@ def stacked_chart(rows: list[stats.Row], title: str, width: int = 1080) -> SafeS
             '<rect x="{}" y="8" width="12" height="12" rx="2" fill="{}"/>'
             '<text x="{}" y="18" class="chart__legend">{}</text>', x, colour, x + 17, label))
         x += 34 + 7 * len(label)
-    for step in range(5):
-        value = peak * step / 4
-        gx = label_w + plot_w * step / 4
+    peak, step = _axis(peak)
+    for value in range(0, peak + 1, step):
+        gx = label_w + plot_w * value / peak
         parts.append(format_html(
             '<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" class="chart__grid"/>'
             '<text x="{x}" y="{ty}" text-anchor="middle" class="chart__tick">{v}</text>',
-            x=f"{gx:.1f}", y1=top - 6, y2=height - 22, ty=height - 8, v=group_digits(round(value))))
+            x=f"{gx:.1f}", y1=top - 6, y2=height - 22, ty=height - 8, v=group_digits(value)))
     for index, row in enumerate(rows):
         y = top + index * (bar_h + gap)
         label = row.label if len(row.label) <= 32 else row.label[:31] + "…"

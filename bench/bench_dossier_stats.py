@@ -28,6 +28,7 @@ import argparse
 import datetime as dt
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -51,6 +52,7 @@ def main() -> int:
     parser.add_argument("--dossiers", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=7, help="requests per grouping (median)")
     parser.add_argument("--small", action="store_true", help="small size for CI")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary database")
     args = parser.parse_args()
     if args.small:
         args.dossiers, args.requests = 20_000, 3
@@ -220,6 +222,9 @@ def main() -> int:
     wall, cpu = medians["unit"]
     verdict = "OK" if cpu < TARGET_MS else "OVER TARGET"
     print(f"by=unit: median {wall:.1f} ms wall, {cpu:.1f} ms CPU, target {TARGET_MS:.0f} ms: {verdict}")
+    connection.close()
+    if not args.keep:
+        shutil.rmtree(tmp, ignore_errors=True)
     return 0 if ok else 1
 
 

@@ -95,8 +95,8 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 def _register_routers() -> None:
     from dieuhanh.directives.api import documents_router, tasks_router
-    from dieuhanh.org.api import units_router
     from dieuhanh.dossiers.api import dossiers_router
+    from dieuhanh.org.api import units_router
     from dieuhanh.petitions.api import petitions_router
 
     api.add_router("/v1/tasks", tasks_router, tags=["Nhiệm vụ"])

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from dieuhanh.dossiers.choices import (
     OPEN_STATUSES,
@@ -103,9 +103,11 @@ class DossierQuerySet(models.QuerySet["Dossier"]):
 
 class Dossier(models.Model):
     code = models.CharField("mã hồ sơ", max_length=60, unique=True)
+    # Both foreign keys lead the statistics indexes below, which serve their lookups too.
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers",
-                                  verbose_name="thủ tục")
-    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị tiếp nhận")
+                                  verbose_name="thủ tục", db_index=False)
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị tiếp nhận",
+                             db_index=False)
     channel = models.CharField("kênh tiếp nhận", max_length=8, choices=Channel.choices)
     status = models.CharField("trạng thái", max_length=12, choices=Status.choices, default=Status.RECEIVED)
     source = models.CharField("nguồn", max_length=8, choices=Source.choices, default=Source.NATIVE)
@@ -135,6 +137,24 @@ class Dossier(models.Model):
                                    related_name="+", editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The statistics class: timeliness, open, channel, postal and apology as bits of one small
+    # number, kept by the database itself (never written by the application or the importer), so
+    # the statistics count rows per (unit or procedure, class) straight from an index instead of
+    # evaluating ten conditions per row. Must equal `stats.class_case()` (tested).
+    stats_class = models.GeneratedField(
+        expression=(
+            Case(When(timeliness=Timeliness.EARLY, then=Value(1)), When(timeliness=Timeliness.ON_TIME, then=Value(2)),
+                 When(timeliness=Timeliness.LATE, then=Value(3)), default=Value(0))
+            + Case(When(status__in=OPEN_STATUSES, then=Value(4)), default=Value(0))
+            + Case(When(channel=Channel.ONLINE, then=Value(8)), When(channel=Channel.POST, then=Value(16)),
+                   default=Value(0))
+            + Case(When(Q(channel=Channel.POST) | Q(return_method=ReturnMethod.POST), then=Value(32)),
+                   default=Value(0))
+            + Case(When(apology_on__isnull=False, then=Value(64)), default=Value(0))
+        ),
+        output_field=models.PositiveSmallIntegerField(),
+        db_persist=True,
+    )
 
     objects = DossierQuerySet.as_manager()
 
@@ -145,7 +165,9 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["received_on", "unit"], name="dossier_received_unit"),
             models.Index(fields=["status", "due_on"], name="dossier_status_due"),
-            models.Index(fields=["unit", "status"], name="dossier_unit_status"),
+            models.Index(fields=["unit", "stats_class", "received_on", "due_on"], name="dossier_stats_unit"),
+            models.Index(fields=["procedure", "stats_class", "received_on", "due_on"], name="dossier_stats_procedure"),
+            models.Index(fields=["stats_class", "received_on", "due_on"], name="dossier_stats_class"),
         ]
 
     def __str__(self) -> str:

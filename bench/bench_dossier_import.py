@@ -15,6 +15,8 @@ calendar) and 0.1% name an unknown procedure (reported as bad rows).
 (a) Raw baseline: read the same CSV with the `csv` module and `sqlite3.executemany` its rows,
     as they are, into a bare table with the same columns in another SQLite file (same pragmas
     as the application: WAL, synchronous=NORMAL; one transaction per batch as the importer).
+(a') The same raw insert into a table with the dossier table's own schema and eight indexes:
+    what the indexes cost, whatever the importer does.
 (b) Our import, as an operator runs it: `dieuhanh import dossiers FILE` in its own process
     (Django start-up, sha256 of the file, parsing, checks, unit/procedure resolution, computed
     appointments, classes, the upsert, the job's counters, the audit event). Rate, ratio
@@ -222,6 +224,46 @@ def raw_baseline(csv_path: Path, db_path: Path) -> tuple[float, int]:
     return time.perf_counter() - start, rows
 
 
+def raw_schema_baseline(csv_path: Path, db_path: Path, app_db: Path) -> float:
+    """The same raw insert into a table built from the application's own dossier table and its
+    eight indexes (unique code, foreign keys, the three composite ones): the CSV's texts go
+    unparsed into the matching columns. What the schema alone costs, whatever the importer does."""
+    app = sqlite3.connect(app_db)
+    ddl = [sql for (sql,) in app.execute(
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'dossiers_dossier' AND sql IS NOT NULL ORDER BY type DESC")]
+    app.close()
+    start = time.perf_counter()
+    con = sqlite3.connect(db_path, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA synchronous=NORMAL")
+    for sql in ddl:
+        con.execute(sql)
+    cols = ["code", "procedure_id", "unit_id", "channel", "received_on", "due_on", "result_on", "returned_on",
+            "status", "applicant_name", "current_body", "current_step", "apology_on", "new_due_on", "return_method",
+            "source", "due_computed", "search", "timeliness", "import_job_id", "created_at", "updated_at",
+            "applicant_phone", "applicant_address", "supplement_note", "apology_reason"]
+    sql = f"INSERT INTO dossiers_dossier ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
+    fixed = ("import", 0, "", "", 1, "2026-01-01 00:00:00", "2026-01-01 00:00:00", "", "", "", "")
+    with csv_path.open(encoding="utf-8-sig", newline="") as f:
+        reader = csv.reader(f)
+        next(reader)
+        batch: list[tuple[str, ...]] = []
+        for r in reader:
+            batch.append((r[0], r[1], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11], r[12], r[13], r[14], r[15],
+                          *fixed))
+            if len(batch) >= BATCH:
+                con.execute("BEGIN")
+                con.executemany(sql, batch)
+                con.execute("COMMIT")
+                batch = []
+        if batch:
+            con.execute("BEGIN")
+            con.executemany(sql, batch)
+            con.execute("COMMIT")
+    con.close()
+    return time.perf_counter() - start
+
+
 def save_loop(csv_path: Path, sample: int) -> float:
     """The one-by-one Django path on the first `sample` rows (codes prefixed, removed after)."""
     from django.utils import timezone
@@ -307,6 +349,9 @@ def run(work: Path, n: int, sample: int) -> int:
     c = cpu()
     raw_s, raw_rows = raw_baseline(csv_path, work / "raw.sqlite3")
     raw_cpu = cpu() - c
+    c = cpu()
+    schema_s = raw_schema_baseline(csv_path, work / "raw-schema.sqlite3", work / "var" / "dieuhanh.sqlite3")
+    schema_cpu = cpu() - c
 
     first, ours_s, ours_cpu, peak = cli_import(csv_path, work)
     stored = Dossier.objects.count()
@@ -319,6 +364,8 @@ def run(work: Path, n: int, sample: int) -> int:
     ratio = raw_s / ours_s
     rows = [
         ("(a) raw csv + sqlite3.executemany", raw_s, raw_cpu, raw_rows / raw_s, f"{raw_rows:,} rows into a bare table"),
+        ("(a') the same into the dossier schema", schema_s, schema_cpu, raw_rows / schema_s,
+         f"8 indexes; ratio to ours {schema_s / ours_s:.2f}"),
         ("(b) dieuhanh import dossiers", ours_s, ours_cpu, first.processed_rows / ours_s,
          f"created {first.created_rows:,}, bad {first.bad_rows:,}; ratio raw/ours {ratio:.2f}"),
         ("(c) re-import, same file", again_s, again_cpu, again.processed_rows / again_s,

@@ -392,3 +392,15 @@ def test_column_reading_and_row_reading_agree(world, tmp_path):
     assert bad_c == bad_r == 10
     assert len(by_columns) == 22
     assert sorted(by_columns) == sorted(by_rows)
+
+
+def test_codes_seen_before_are_found_across_batches_and_widths():
+    seen = importer._SeenCodes()
+    assert seen.add(["A-1", "A-2", "", "A-1"], [2, 3, 4, 5]) == {3: 2}
+    assert seen.add(["B-10", "A-2", "Hồ-sơ-1"], [6, 7, 8]) == {1: 3}
+    for start in range(9, 200, 10):  # many batches: runs are merged as they grow
+        codes = [f"C-{start + k}" for k in range(10)]
+        assert seen.add(codes, list(range(start, start + 10))) == {}
+    assert seen.add(["A-1", "C-150", "Hồ-sơ-1", "a-much-longer-code-than-before-0001", "new"], [300, 301, 302, 303, 304]) \
+        == {0: 2, 1: 150, 2: 8}
+    assert seen.add(["a-much-longer-code-than-before-0001", "A-2"], [305, 306]) == {0: 303, 1: 3}

@@ -404,3 +404,24 @@ def test_codes_seen_before_are_found_across_batches_and_widths():
     assert seen.add(["A-1", "C-150", "Hồ-sơ-1", "a-much-longer-code-than-before-0001", "new"], [300, 301, 302, 303, 304]) \
         == {0: 2, 1: 150, 2: 8}
     assert seen.add(["a-much-longer-code-than-before-0001", "A-2"], [305, 306]) == {0: 303, 1: 3}
+
+
+def test_cli_resume_runs_an_interrupted_job_again(world, tmp_path):
+    from typer.testing import CliRunner
+
+    from dieuhanh.cli import app
+
+    world.procedure()
+    path = write_csv(tmp_path / "lai.csv", [row(f"HS-R{i}", "07/07/2025") for i in range(3)])
+    done = import_file(path)
+    out = CliRunner().invoke(app, ["import", "resume", str(done.job_id)])
+    assert out.exit_code == 1 and "Hoàn tất" in out.output  # a finished job is not run again
+    ImportJob.objects.filter(pk=done.job_id).update(state=JobState.RUNNING, heartbeat_at=timezone.now())
+    out = CliRunner().invoke(app, ["import", "resume", str(done.job_id)])
+    assert out.exit_code == 1 and "--force" in out.output  # still beating: maybe running elsewhere
+    ImportJob.objects.filter(pk=done.job_id).update(heartbeat_at=timezone.now() - jobs.STALE_AFTER * 2)
+    out = CliRunner().invoke(app, ["import", "resume", str(done.job_id)])
+    assert out.exit_code == 0, out.output
+    job = ImportJob.objects.get(pk=done.job_id)
+    assert (job.state, job.created_rows, job.unchanged_rows) == (JobState.DONE, 0, 3)
+    assert ImportJob.objects.count() == 1

@@ -1335,8 +1335,8 @@ def _import_dossiers(source: _Source, job: ImportJob, actor: Any, errors: _Error
     """Read and check batches in this thread while the previous batch is written by a second
     thread with its own database connection: SQLite and the PostgreSQL driver release the GIL
     while they work, so on two cores parsing and writing overlap. Inside a transaction (tests)
-    another connection would not see its data, so everything is done here, one batch after the
-    other."""
+    another connection would not see its data, and a file of one batch has nothing to overlap:
+    then everything is done here, one batch after the other."""
     run = _DossierImport(job, source.layout, actor, errors)
 
     def batches() -> Iterator[list[tuple[int, list[Any]]]]:
@@ -1353,7 +1353,8 @@ def _import_dossiers(source: _Source, job: ImportJob, actor: Any, errors: _Error
         if progress:
             progress(run.counts["processed"], source.estimate)
 
-    if connection.in_atomic_block:
+    if connection.in_atomic_block or (source.estimate or 0) <= batch_size:
+        # one batch (or inside a transaction): nothing to overlap
         with _bulk_session(run):
             for batch in batches():
                 run.batch(batch)

@@ -26,8 +26,9 @@ province's system, not here. What it keeps of the house rules:
 - **Audited once per job**, not per row: one audit event (action `import`) with the counts and the
   file's sha256. The rows themselves carry `import_job`, and the events carry the job.
 
-Speed (see bench/bench_dossier_import.py; a million rows into SQLite in about a minute on two
-cores, most of it SQLite maintaining the dossier table's eight indexes):
+Speed (see bench/bench_dossier_import.py): a million rows into SQLite take a little longer than
+a bare `executemany` of the same raw rows into a table with the dossier table's schema; most of
+the time is SQLite maintaining that table's indexes. What keeps the rest small:
 - a batch is read column by column: each distinct text of a column (a date, a receipt time, a
   (unit code, day) pair, a procedure code, a word) is worked out once and looked up with `map`;
   the checks are comprehensions over whole columns and rows are put together with `zip`. Rows

@@ -239,30 +239,13 @@ def _sum(rows: Iterable[Row], label: str = "Tổng cộng") -> Row:
     return total
 
 
-def _heirs(graph: Any, unit_id: int) -> set[int]:
-    """`scope.heirs` over a graph loaded once (it reloads the graph on every call)."""
-    result: set[int] = set()
-    seen: set[int] = set()
-    stack = [unit_id]
-    while stack:
-        uid = stack.pop()
-        if uid in seen:
-            continue
-        seen.add(uid)
-        if uid not in graph.ended:
-            result.add(uid)
-        else:
-            stack.extend(graph.successors.get(uid, ()))
-    return result
-
-
 def today_units(unit_id: int, info: dict[int, AdminUnit], graph: Any = None) -> set[int]:
     """The units of today a unit's dossiers count under: the unit itself while it exists, or the
     units it passed into across the 2025 reform (a village counts under its commune). A unit with
     no heir (a district) keeps its own row. `info` must hold every unit concerned."""
     graph = graph or scope.unit_graph()
     shown: set[int] = set()
-    for heir in _heirs(graph, unit_id):
+    for heir in scope.heirs(unit_id, graph):
         unit = info.get(heir)
         if unit is None:
             continue
@@ -292,7 +275,7 @@ def _units_with_heirs(unit_ids: Iterable[int], graph: Any) -> dict[int, AdminUni
     ids = set(unit_ids)
     heirs: set[int] = set()
     for uid in ids:
-        heirs |= _heirs(graph, uid)
+        heirs |= scope.heirs(uid, graph)
     info = AdminUnit.objects.in_bulk(ids | heirs)
     parents = {u.parent_id for u in info.values() if u.level == UnitLevel.VILLAGE and u.parent_id} - set(info)
     if parents:

@@ -127,11 +127,12 @@ def expand_units(root_ids: Iterable[int]) -> set[int]:
     return result
 
 
-def heirs(unit_id: int) -> set[int]:
+def heirs(unit_id: int, graph: _UnitGraph | None = None) -> set[int]:
     """Today's units whose scope covers `unit_id`: the unit itself if it still exists, or the
     units it passed into (through every succession, whole or in part), for a figure recorded
-    under an abolished unit to roll up under today's. Empty if it has no heir (a district)."""
-    graph = unit_graph()
+    under an abolished unit to roll up under today's. Empty if it has no heir (a district).
+    Callers looping over many units pass the `unit_graph()` they loaded once."""
+    graph = graph or unit_graph()
     result: set[int] = set()
     seen: set[int] = set()
     stack = [unit_id]

@@ -96,6 +96,8 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 def _register_routers() -> None:
     from dieuhanh.directives.api import documents_router, tasks_router
     from dieuhanh.dossiers.api import dossiers_router
+    from dieuhanh.indicators.api import indicators_router
+    from dieuhanh.ioc.api import ioc_router
     from dieuhanh.org.api import units_router
     from dieuhanh.petitions.api import petitions_router
 
@@ -104,6 +106,8 @@ def _register_routers() -> None:
     api.add_router("/v1/units", units_router, tags=["Đơn vị hành chính"])
     api.add_router("/v1/petitions", petitions_router, tags=["Đơn thư"])
     api.add_router("/v1/dossiers", dossiers_router, tags=["Hồ sơ thủ tục hành chính"])
+    api.add_router("/v1/indicators", indicators_router, tags=["Chỉ tiêu"])
+    api.add_router("/v1/ioc", ioc_router, tags=["Trung tâm điều hành"])
 
 
 _register_routers()

@@ -12,6 +12,8 @@ urlpatterns = [
     path("open311/v2/", include("dieuhanh.petitions.open311_urls")),
     path("", include("dieuhanh.petitions.urls")),
     path("", include("dieuhanh.dossiers.urls")),
+    path("", include("dieuhanh.indicators.urls")),
+    path("", include("dieuhanh.ioc.urls")),
     path("", include("dieuhanh.directives.urls")),
     path("", include("dieuhanh.core.urls")),
 ]

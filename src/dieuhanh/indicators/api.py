@@ -1,0 +1,3 @@
+from ninja import Router
+
+indicators_router = Router()

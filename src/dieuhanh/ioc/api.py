@@ -1,0 +1,3 @@
+from ninja import Router
+
+ioc_router = Router()

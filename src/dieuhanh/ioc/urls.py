@@ -1,0 +1,3 @@
+from dieuhanh.ioc import alerts, views
+
+urlpatterns = [*views.urlpatterns, *alerts.urlpatterns]

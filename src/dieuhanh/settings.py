@@ -6,6 +6,7 @@ DIEUHANH_DEBUG      1 to enable Django debug pages (never in production)
 DIEUHANH_DEMO       1 when serving the demo city (prints personas; binds 127.0.0.1 only)
 DIEUHANH_ALLOWED_HOSTS  comma-separated host names
 DIEUHANH_FIELD_KEYS  comma-separated Fernet keys for identity fields (default: DATA_DIR/field_keys)
+DIEUHANH_IMPORT_BULK_ROWS  dossiers an import must add to rebuild the indexes once at its end (100000)
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ INSTALLED_APPS = [
     "dieuhanh.directives",
     "dieuhanh.petitions",
     "dieuhanh.dossiers",
+    "dieuhanh.indicators",
+    "dieuhanh.ioc",
     "dieuhanh.demo",
 ]
 
@@ -175,6 +178,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # How many calendar days before its deadline a task counts as "due soon".
 DIEUHANH_DUE_SOON_DAYS = int(os.environ.get("DIEUHANH_DUE_SOON_DAYS", "7"))
+# An import projected to add at least this many dossiers (and at least as many as the table holds)
+# sets the dossier table's secondary indexes aside and builds them again at its end (indexes.py).
+DIEUHANH_IMPORT_BULK_ROWS = int(os.environ.get("DIEUHANH_IMPORT_BULK_ROWS", "100000"))
 
 LOGGING = {
     "version": 1,

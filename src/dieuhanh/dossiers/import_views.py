@@ -27,11 +27,11 @@ from dieuhanh.dossiers import forms as dossier_forms
 from dieuhanh.dossiers import jobs
 from dieuhanh.dossiers.choices import JobKind, JobState
 from dieuhanh.dossiers.forms import ImportForm
+from dieuhanh.dossiers.importer import IMPORTERS
 from dieuhanh.dossiers.models import ImportJob
 from dieuhanh.org import scope
 from dieuhanh.org.choices import Role
 
-IMPORTERS = (Role.ONE_STOP, Role.OFFICE, Role.ADMIN)
 CATALOGUE = (Role.ADMIN,)
 PAST_JOBS = 50
 
@@ -137,6 +137,7 @@ def _import_page(request: HttpRequest) -> HttpResponse:
                 return redirect("dossier_import_job", pk=job.pk)
         else:
             status = 400
+    jobs.refresh_stale()  # jobs of a server that stopped are shown (and recorded) as interrupted
     past = [_progress(j) for j in ImportJob.objects.visible_to(user).select_related("created_by")[:PAST_JOBS]]
     return render(request, "dossiers/import_page.html", {
         "title": "Nhập hồ sơ từ tệp", "form": form, "past": past, "kinds": kinds,

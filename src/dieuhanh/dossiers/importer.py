@@ -36,9 +36,13 @@ the time is SQLite maintaining that table's indexes. What keeps the rest small:
 - the appointment date, when the export leaves it empty, is `services.appointment` (the
   processing time in working days after receipt), computed for the batch's distinct (day, days)
   pairs with `calendar.add_many` and marked `due_computed`;
-- while one batch is read, the previous one is written by a second thread with its own database
-  connection (SQLite and the PostgreSQL driver release the GIL while they work), in code order:
-  SQLite with one `executemany`, PostgreSQL with INSERT statements of a thousand rows;
+- the file is read and checked by a second process while this one writes the batches it sends
+  (two threads would take turns on the interpreter lock), in code order: SQLite with one
+  `executemany`, PostgreSQL with INSERT statements of a thousand rows;
+- a large load (a first import, many rows compared with what the table holds) sets the dossier
+  table's secondary indexes aside after its first batch and builds them again at the end
+  (`indexes.py`); a first load into an empty table skips the lookup of stored codes while no
+  one else adds dossiers;
 - on SQLite the writing connection takes a larger page cache and checks the foreign keys once per
   batch instead of once per row (`_bulk_session`); Python's cycle collector runs less often
   during the import (`_fewer_collections`); names are folded for search by a translation table.
@@ -54,12 +58,12 @@ import gc
 import hashlib
 import itertools
 import operator
+import os
 import re
 import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -75,13 +79,16 @@ from dieuhanh.core.choices import AuditAction
 from dieuhanh.core.permissions import may
 from dieuhanh.core.text import fold
 from dieuhanh.dossiers import columns as cols
+from dieuhanh.dossiers import indexes
 from dieuhanh.dossiers.choices import EventKind, JobKind, JobState, OnlineType, Source, Status, Timeliness
 from dieuhanh.dossiers.models import Dossier, DossierEvent, ImportJob, Procedure
 from dieuhanh.dossiers.services import PROCEDURE_FIELDS, validate_procedure
 from dieuhanh.org.choices import Role
 from dieuhanh.org.models import AdminUnit
 
-IMPORTERS = (Role.ONE_STOP, Role.ADMIN)
+# Who may import one-stop exports: the one-stop officers, the committee office (which follows the
+# unit's dossiers for its leaders) and administrators; each loads the rows of its own units.
+IMPORTERS = (Role.ONE_STOP, Role.OFFICE, Role.ADMIN)
 BATCH_SIZE = 25_000
 EARLIEST = dt.date(2000, 1, 1)  # an earlier date is a typing error, not a dossier
 ERROR_HEADER = ("Dòng", "Mã hồ sơ", "Cột", "Giá trị", "Lỗi")
@@ -109,7 +116,8 @@ class ImportResult:
 
 
 def check_may_import(actor: Any, kind: str) -> None:
-    """Dossiers: one-stop officers (rows of their units only) and administrators. Procedures:
+    """Dossiers: one-stop officers and office staff (rows of their units only) and
+    administrators. Procedures:
     administrators. `actor=None` is the command line, run by the server's operator."""
     if actor is None:
         return
@@ -148,6 +156,7 @@ class _Source:
 
     def __init__(self, path: Path, kind: str, mapping: dict[str, str]) -> None:
         self.path = path
+        self.mapping = mapping
         self._close: Callable[[], None] = lambda: None
         suffix = path.suffix.lower()
         try:
@@ -683,6 +692,7 @@ class _DossierImport:
             f"INSERT INTO {q(DossierEvent._meta.db_table)} ({', '.join(q(c) for c in event_cols)}) "  # noqa: S608
             f"VALUES ({', '.join(['%s'] * len(event_cols))})"
         )
+        self.max_id_sql = f"SELECT MAX({q('id')}) FROM {table}"  # noqa: S608
         limit = connection.features.max_query_params or 10_000
         self.chunk = max(100, min(limit - 10, 5_000))
         self._multi_sql: dict[int, str] = {}
@@ -1038,7 +1048,7 @@ class _DossierImport:
                     if gone:
                         raise RuntimeError(f"{model._meta.verbose_name} (id {sorted(gone)}) vừa bị xoá trong khi nhập; "
                                            "chạy lại lượt nhập.")
-            stored = self.stored(codes)
+            stored = self._stored_unless_first_load(codes)
             for rownum, row in good:
                 old = stored.get(row[0])
                 if old is None:
@@ -1066,6 +1076,8 @@ class _DossierImport:
                     self._upsert(cur, write)
                 if events:
                     cur.executemany(self.event_sql, events)
+                if self.first_load_max_id is not None:
+                    self.first_load_max_id = self._max_id(cur)
             c = self.counts
             c["processed"] += processed
             c["created"] += created
@@ -1083,6 +1095,23 @@ class _DossierImport:
 
     # False while SQLite's own foreign-key checks are off for the import (see _bulk_session).
     foreign_keys_checked = True
+    # A first load (the table was empty when the job started): the largest dossier id after this
+    # job's last batch. While it has not moved when the next batch begins, nobody else has added a
+    # dossier, so none of the batch's codes can be stored yet (the file's own repeats are caught
+    # by _SeenCodes): the lookup of stored values is skipped. None otherwise, or once it moved.
+    first_load_max_id: int | None = None
+
+    def _max_id(self, cur: Any) -> int:
+        cur.execute(self.max_id_sql)
+        return int(cur.fetchone()[0] or 0)
+
+    def _stored_unless_first_load(self, codes: list[str]) -> dict[str, tuple[Any, ...]]:
+        if self.first_load_max_id is not None:
+            with connection.cursor() as cur:
+                if self._max_id(cur) == self.first_load_max_id:
+                    return {}
+            self.first_load_max_id = None
+        return self.stored(codes)
 
 
 @contextlib.contextmanager
@@ -1133,10 +1162,6 @@ def _bulk_pragmas(run: _DossierImport) -> None:
             cur.execute("PRAGMA foreign_keys = OFF")
             cur.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
         run.foreign_keys_checked = False
-
-
-def _close_connection() -> None:
-    connection.close()
 
 
 # --- Procedures ----------------------------------------------------------------------------------------
@@ -1268,6 +1293,8 @@ def import_file(
     started = time.monotonic()
     path = Path(path)
     check_may_import(actor, kind)
+    if kind == JobKind.DOSSIERS and not connection.in_atomic_block:
+        indexes.restore_orphans()  # left by a killed large load
     try:
         mapping = cols.parse_mapping(mapping, kind)
     except cols.ColumnError as exc:
@@ -1333,50 +1360,162 @@ def import_file(
 
 def _import_dossiers(source: _Source, job: ImportJob, actor: Any, errors: _Errors, progress: Any,
                      batch_size: int) -> dict[str, int]:
-    """Read and check batches in this thread while the previous batch is written by a second
-    thread with its own database connection: SQLite and the PostgreSQL driver release the GIL
-    while they work, so on two cores parsing and writing overlap. Inside a transaction (tests)
-    another connection would not see its data, and a file of one batch has nothing to overlap:
-    then everything is done here, one batch after the other."""
+    """Batches are read and checked by a second process (`_parse_worker`) while this one writes
+    them: parsing and writing are both Python-heavy, and two threads of one process would take
+    turns on the interpreter lock instead of using the two cores. Inside a transaction (tests),
+    on an in-memory database (which another process cannot open) or for a file of one batch,
+    everything is done here, one batch after the other."""
     run = _DossierImport(job, source.layout, actor, errors)
-
-    def batches() -> Iterator[list[tuple[int, list[Any]]]]:
-        batch: list[tuple[int, list[Any]]] = []
-        for item in source.rows:
-            batch.append(item)
-            if len(batch) >= batch_size:
-                yield batch
-                batch = []
-        if batch:
-            yield batch
 
     def report() -> None:
         if progress:
             progress(run.counts["processed"], source.estimate)
 
-    if connection.in_atomic_block or (source.estimate or 0) <= batch_size:
-        # one batch (or inside a transaction): nothing to overlap
+    if (connection.in_atomic_block or (source.estimate or 0) <= batch_size
+            or (connection.vendor == "sqlite" and connection.is_in_memory_db())):
         with _bulk_session(run):
-            for batch in batches():
+            for batch in _batches(source, batch_size):
                 run.batch(batch)
                 report()
         return run.counts
-    with _fewer_collections(), ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"import-{job.pk}") as writer:
-        writer.submit(_bulk_pragmas, run).result()
+    existing = Dossier.objects.count()
+    if not existing:
+        run.first_load_max_id = 0
+    deferred = False  # this run set the indexes aside, or found them aside: it builds them again
+    spec = {
+        "path": str(source.path), "mapping": source.mapping, "job": job.pk, "batch_size": batch_size,
+        "actor": getattr(actor, "pk", None), "db_name": str(connection.settings_dict["NAME"]),
+        "settings": os.environ.get("DJANGO_SETTINGS_MODULE", "dieuhanh.settings"), "data_dir": str(settings.DATA_DIR),
+    }
+    with _fewer_collections(), _bulk_session(run):
         try:
-            writing: Future[None] | None = None
-            for batch in batches():
-                parsed = run.parse(batch)
-                if writing is not None:
-                    writing.result()
-                    report()
-                writing = writer.submit(run.write, *parsed)
-            if writing is not None:
-                writing.result()
-            report()
+            for number, (good, bad, now, problems) in enumerate(_parsed_elsewhere(spec)):
+                for problem in problems:
+                    errors.add(*problem)
+                if number == 1 and _set_indexes_aside(run, source, existing):
+                    # decided on the first batch's share of new rows: a re-import adds none
+                    indexes.set_aside(job)
+                    deferred = True
+                run.write(good, bad, now)
+                report()
+            if deferred:
+                indexes.note(job, "Đã ghi xong các dòng; đang dựng lại chỉ mục của bảng hồ sơ.")
+                indexes.restore_all()
+                deferred = False
+            else:
+                indexes.restore_orphans()
         finally:
-            writer.submit(_close_connection).result()
+            if deferred:  # an error: the indexes are built again before the job is marked failed
+                indexes.restore_all()
     return run.counts
+
+
+def _batches(source: _Source, batch_size: int) -> Iterator[list[tuple[int, list[Any]]]]:
+    batch: list[tuple[int, list[Any]]] = []
+    for item in source.rows:
+        batch.append(item)
+        if len(batch) >= batch_size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Collected:
+    """The error file as the parsing process sees it: the problems it finds travel with their
+    batch, and this process writes them to the job's error file."""
+
+    written = ""
+
+    def __init__(self) -> None:
+        self.items: list[tuple[int, str, list[tuple[str, Any, str]]]] = []
+
+    def add(self, rownum: int, code: str, problems: list[tuple[str, Any, str]]) -> None:
+        self.items.append((rownum, code, problems))
+
+    def take(self) -> list[tuple[int, str, list[tuple[str, Any, str]]]]:
+        items, self.items = self.items, []
+        return items
+
+    def flush(self) -> None:
+        return None
+
+
+def _parsed_elsewhere(spec: dict[str, Any]) -> Iterator[tuple[Any, int, dt.datetime, list[Any]]]:
+    """Start the parsing process (`python -m dieuhanh.dossiers.parse_worker`, a fresh
+    interpreter: a web process has other threads, whose locks a fork would copy) and yield its
+    batches as they come through its standard output. The pipe's small buffer keeps it at most a
+    batch ahead of the writer."""
+    import pickle
+    import subprocess
+    import sys
+
+    proc = subprocess.Popen([sys.executable, "-m", "dieuhanh.dossiers.parse_worker"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        pickle.dump(spec, proc.stdin)
+        proc.stdin.close()
+        while True:
+            try:
+                item = pickle.load(proc.stdout)  # noqa: S301 - our own child process
+            except EOFError:
+                raise RuntimeError(f"tiến trình đọc tệp dừng bất ngờ (mã {proc.wait()}).") from None
+            if item[0] == "done":
+                return
+            if item[0] == "refused":
+                raise ImportRefused(item[1])
+            if item[0] == "error":
+                raise RuntimeError(item[1])
+            yield item[1:]
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.stdout.close()
+        proc.wait()
+
+
+def parse_worker(spec: dict[str, Any], out: Any) -> None:
+    """The parsing process (Django set up by `parse_worker.py`): reads the file, checks each
+    batch (`_DossierImport.parse`, with its lookups built here too) and sends the good rows, the
+    count of bad ones and their problems. If the importing process is killed, the next send
+    fails on the closed pipe and this one ends too."""
+    import pickle
+
+    def send(item: tuple[Any, ...]) -> None:
+        pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+        out.flush()
+
+    try:
+        from django.contrib.auth import get_user_model
+
+        job = ImportJob.objects.get(pk=spec["job"])
+        actor = get_user_model().objects.get(pk=spec["actor"]) if spec["actor"] else None
+        source = _Source(Path(spec["path"]), JobKind.DOSSIERS, spec["mapping"])
+        collected = _Collected()
+        run = _DossierImport(job, source.layout, actor, collected)  # type: ignore[arg-type]
+        connection.close()  # everything the checks need is in memory now
+        gc.set_threshold(GC_EVERY, *gc.get_threshold()[1:])
+        for batch in _batches(source, spec["batch_size"]):
+            good, bad, now = run.parse(batch)
+            send(("batch", good, bad, now, collected.take()))
+        source.close()
+        send(("done",))
+    except ImportRefused as exc:
+        send(("refused", str(exc)))
+    except Exception as exc:
+        send(("error", f"{type(exc).__name__}: {exc}"))
+
+
+def _set_indexes_aside(run: _DossierImport, source: _Source, existing: int) -> bool:
+    """After the first batch: set the dossier indexes aside when the file, at the first batch's
+    share of new rows, will add at least `indexes.bulk_rows()` rows and at least as many as the
+    table held (see indexes.py)."""
+    c = run.counts
+    if not source.estimate or not c["processed"]:
+        return False
+    projected = c["created"] / c["processed"] * source.estimate
+    return indexes.worth_it(projected, existing)
 
 
 def _finish(job: ImportJob, state: str, message: str) -> None:

@@ -26,7 +26,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connection, transaction
+from django.db import close_old_connections, connection, models, transaction
 from django.utils import timezone
 
 from dieuhanh.dossiers.choices import JobKind, JobState
@@ -155,9 +155,10 @@ def _fail(job_id: int, message: str) -> None:
 
 
 def state_of(job: ImportJob, now: dt.datetime | None = None) -> str:
-    """The job's state as users should see it: a RUNNING job whose heartbeat stopped is
-    interrupted (its process was killed or the server restarted)."""
-    if job.state == JobState.RUNNING:
+    """The job's state as users should see it: a RUNNING job whose heartbeat stopped, or a
+    QUEUED one never picked up (the server restarted between the upload and its thread), is
+    interrupted."""
+    if job.state in ACTIVE_STATES:
         beat = job.heartbeat_at or job.started_at or job.created_at
         if beat is not None and (now or timezone.now()) - beat > STALE_AFTER:
             return JobState.INTERRUPTED
@@ -165,12 +166,21 @@ def state_of(job: ImportJob, now: dt.datetime | None = None) -> str:
 
 
 def refresh_stale(now: dt.datetime | None = None) -> int:
-    """Record as interrupted every RUNNING job whose heartbeat is older than STALE_AFTER."""
-    limit = (now or timezone.now()) - STALE_AFTER
-    return ImportJob.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=limit).update(
-        state=JobState.INTERRUPTED,
-        message="Lượt nhập bị ngắt (máy chủ dừng giữa chừng). Chạy lại để hoàn tất: các dòng đã nhập không bị nhân đôi.",
-    )
+    """Record as interrupted every RUNNING or QUEUED job whose heartbeat (or creation) is older
+    than STALE_AFTER, and build again the dossier indexes such a job had set aside."""
+    from dieuhanh.dossiers import indexes
+
+    now = now or timezone.now()
+    limit = now - STALE_AFTER
+    message = "Lượt nhập bị ngắt (máy chủ dừng giữa chừng). Chạy lại để hoàn tất: các dòng đã nhập không bị nhân đôi."
+    count = ImportJob.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=limit).update(
+        state=JobState.INTERRUPTED, message=message)
+    count += ImportJob.objects.filter(state=JobState.QUEUED).filter(
+        models.Q(heartbeat_at__lt=limit) | models.Q(heartbeat_at__isnull=True, created_at__lt=limit)
+    ).update(state=JobState.INTERRUPTED, message="Lượt nhập chưa chạy (máy chủ khởi động lại). Chạy lại để nhập tệp.")
+    if count:
+        indexes.restore_orphans(now)
+    return count
 
 
 def resume(job: ImportJob, *, actor: Any = None, background: bool = True) -> ImportJob:
@@ -183,7 +193,8 @@ def resume(job: ImportJob, *, actor: Any = None, background: bool = True) -> Imp
             raise PermissionDenied("Bạn không có quyền chạy lại lượt nhập này.")
     if state_of(job) not in RESUMABLE_STATES:
         raise ValueError("Chỉ chạy lại được lượt nhập bị ngắt hoặc bị lỗi.")
-    ImportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, message="", finished_at=None)
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, message="", finished_at=None,
+                                               heartbeat_at=timezone.now())
     if background:
         transaction.on_commit(lambda: start(job.pk))
     else:

@@ -305,6 +305,9 @@ class ImportJob(models.Model):
     bad_rows = models.PositiveIntegerField("dòng lỗi", default=0)
     errors_path = models.CharField("tệp lỗi", max_length=500, blank=True)
     message = models.TextField("thông báo", blank=True)
+    # [name, definition] of the dossier indexes this job set aside during a large load, until it
+    # builds them again (see indexes.py): what a killed job leaves for the next run to rebuild.
+    deferred_indexes = models.JSONField("chỉ mục tạm gỡ", default=list, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -43,13 +43,12 @@ from dieuhanh.dossiers.forms import (
     procedure_fields,
     search_procedures,
 )
+from dieuhanh.dossiers.importer import IMPORTERS
 from dieuhanh.dossiers.models import Dossier, DossierEvent, Procedure
 from dieuhanh.org import scope
-from dieuhanh.org.choices import Role
 
 PAGE_SIZE = 50
 LIST_RELATED = ("procedure", "unit")
-IMPORTERS = (Role.ONE_STOP, Role.OFFICE, Role.ADMIN)
 DUE_SOON_DAYS = 3  # working days: "sắp đến hạn"
 
 

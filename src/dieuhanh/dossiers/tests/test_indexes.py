@@ -1,0 +1,117 @@
+"""The dossier indexes a large load sets aside: recorded on the job in the transaction that drops
+them, built again exactly as they were, and rebuilt after a killed job only once it is no longer
+running. Also the jobs a restarted server left behind (running or never started), and who may
+import. The end-to-end case — a killed large load, then a re-run — is in test_import_kill.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+
+from dieuhanh.dossiers import importer, indexes, jobs
+from dieuhanh.dossiers.choices import JobKind, JobState
+from dieuhanh.dossiers.models import Dossier, ImportJob
+
+pytestmark = pytest.mark.django_db
+
+
+def _job(**fields) -> ImportJob:
+    return ImportJob.objects.create(kind=JobKind.DOSSIERS, file_path="ho-so.csv", original_name="x.csv", **fields)
+
+
+def test_set_aside_records_the_definitions_and_restore_builds_them_again(world):
+    world.dossier()
+    before = indexes.secondary()
+    names = [name for name, _ in before]
+    # the statistics, list and late-now indexes and the foreign keys'; never the unique code
+    assert {"dossier_stats_unit", "dossier_stats_procedure", "dossier_stats_class", "dossier_status_due",
+            "dossier_received_unit"} <= set(names)
+    assert all("UNIQUE" not in sql.upper() for _, sql in before)
+    job = _job(state=JobState.RUNNING, heartbeat_at=timezone.now())
+
+    assert indexes.set_aside(job) == names
+    assert indexes.secondary() == []
+    job.refresh_from_db()
+    assert job.deferred_indexes == before
+    assert Dossier.objects.filter(unit=world.ward_a).count() == 1  # the table still answers
+    assert indexes.set_aside(_job()) == []  # nothing left to set aside: a second job records nothing
+
+    assert indexes.restore(job) == names
+    assert indexes.secondary() == before
+    job.refresh_from_db()
+    assert job.deferred_indexes == []
+    assert indexes.restore(job) == []
+
+
+def test_orphans_are_rebuilt_only_once_their_job_has_stopped(world):
+    now = timezone.now()
+    job = _job(state=JobState.RUNNING, heartbeat_at=now)
+    names = indexes.set_aside(job)
+    assert indexes.restore_orphans(now) == []  # still running: its own end rebuilds them
+    assert indexes.secondary() == []
+    later = now + jobs.STALE_AFTER + dt.timedelta(seconds=1)
+    assert indexes.restore_orphans(later) == names  # heartbeat stopped: killed
+    assert {name for name, _ in indexes.secondary()} == set(names)
+    job.refresh_from_db()
+    assert job.deferred_indexes == []
+
+
+def test_a_stale_job_recorded_as_interrupted_gives_its_indexes_back(world):
+    old = timezone.now() - jobs.STALE_AFTER - dt.timedelta(minutes=1)
+    job = _job(state=JobState.RUNNING, heartbeat_at=old)
+    names = indexes.set_aside(job)
+    assert jobs.refresh_stale() == 1
+    job.refresh_from_db()
+    assert job.state == JobState.INTERRUPTED and job.deferred_indexes == []
+    assert {name for name, _ in indexes.secondary()} == set(names)
+
+
+def test_a_queued_job_never_started_is_interrupted_and_can_be_resumed(world):
+    job = _job(state=JobState.QUEUED)
+    ImportJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - jobs.STALE_AFTER - dt.timedelta(minutes=1))
+    job.refresh_from_db()
+    assert jobs.state_of(job) == JobState.INTERRUPTED
+    fresh = _job(state=JobState.QUEUED)
+    assert jobs.state_of(fresh) == JobState.QUEUED
+    assert jobs.refresh_stale() == 1
+    job.refresh_from_db()
+    fresh.refresh_from_db()
+    assert job.state == JobState.INTERRUPTED and "chưa chạy" in job.message
+    assert fresh.state == JobState.QUEUED
+    resumed = jobs.resume(job, background=True)  # queued again, with a fresh heartbeat
+    assert resumed.state == JobState.QUEUED and jobs.state_of(resumed) == JobState.QUEUED
+
+
+@pytest.mark.parametrize(("projected", "existing", "expected"), [
+    (99_999, 0, False),  # a daily file into an empty table
+    (100_000, 0, True),  # the first load of a year
+    (100_000, 100_001, False),  # fewer rows than the table holds: indexes kept
+    (500_000, 400_000, True),
+    (0, 0, False),  # a re-import adds nothing
+])
+def test_which_loads_set_the_indexes_aside(settings, projected, existing, expected):
+    settings.DIEUHANH_IMPORT_BULK_ROWS = 100_000
+    assert indexes.worth_it(projected, existing) is expected
+
+
+def test_the_office_imports_dossiers_but_not_the_catalogue(world):
+    importer.check_may_import(world.office, JobKind.DOSSIERS)
+    importer.check_may_import(world.onestop_a, JobKind.DOSSIERS)
+    with pytest.raises(PermissionDenied):
+        importer.check_may_import(world.office, JobKind.PROCEDURES)
+    with pytest.raises(PermissionDenied):
+        importer.check_may_import(world.officer_a, JobKind.DOSSIERS)
+
+
+def test_a_load_that_found_them_aside_builds_them_all_again(world):
+    # a run killed a moment ago still looks alive; the next large load builds its indexes anyway
+    killed = _job(state=JobState.RUNNING, heartbeat_at=timezone.now())
+    names = indexes.set_aside(killed)
+    assert indexes.restore_orphans() == []
+    assert indexes.restore_all() == names
+    assert {name for name, _ in indexes.secondary()} == set(names)
+    killed.refresh_from_db()
+    assert killed.deferred_indexes == []

@@ -1,0 +1,49 @@
+"""Enumerations of the indicators app."""
+
+from django.db import models
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", "Càng cao càng tốt"
+    LOWER = "lower", "Càng thấp càng tốt"
+
+
+class Aggregation(models.TextChoices):
+    """How figures of several units or years make one figure (see compute.py)."""
+
+    SUM = "sum", "Cộng dồn"
+    MEAN = "mean", "Bình quân"
+    WEIGHTED = "weighted", "Bình quân gia quyền"
+    LAST = "last", "Số cuối kỳ"
+
+
+class Kind(models.TextChoices):
+    ENTERED = "entered", "Nhập số liệu"
+    DERIVED = "derived", "Tính từ dữ liệu hệ thống"
+
+
+class Group(models.TextChoices):
+    SOCIO_ECONOMIC = "socio_economic", "Chỉ tiêu kinh tế - xã hội"
+    PARTY = "party", "Xây dựng Đảng, hệ thống chính trị"
+    OPERATIONS = "operations", "Chỉ đạo, điều hành"
+
+
+class PeriodKind(models.TextChoices):
+    YEAR = "year", "Năm"
+    TERM = "term", "Nhiệm kỳ"
+
+
+class Achievement(models.TextChoices):
+    EXCEEDED = "exceeded", "Vượt"
+    MET = "met", "Đạt"
+    NOT_MET = "not_met", "Không đạt"
+
+
+class DerivedSource(models.TextChoices):
+    """Figures computed live from the other modules; never typed in."""
+
+    TASK_ON_TIME_RATE = "task_on_time_rate", "Tỷ lệ nhiệm vụ hoàn thành đúng hạn"
+    TASKS_OVERDUE = "tasks_overdue", "Số nhiệm vụ quá hạn"
+    PETITION_RESOLUTION_RATE = "petition_resolution_rate", "Tỷ lệ giải quyết đơn thư"
+    DOSSIER_ON_TIME_RATE = "dossier_on_time_rate", "Tỷ lệ hồ sơ giải quyết đúng hạn"
+    DOSSIER_ONLINE_SHARE = "dossier_online_share", "Tỷ lệ hồ sơ nộp trực tuyến"

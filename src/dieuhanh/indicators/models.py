@@ -1,0 +1,161 @@
+"""Indicators: the definition of a figure, its targets per unit and period (versioned: a
+mid-term adjustment adds a version and keeps the original), and the actual values entered per
+unit and year. Derived indicators have no actuals: compute.py counts them from the tasks,
+petitions and dossiers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from dieuhanh.indicators.choices import Aggregation, DerivedSource, Direction, Group, Kind, PeriodKind
+from dieuhanh.org.models import AdminUnit
+
+VALUE = {"max_digits": 20, "decimal_places": 4}
+
+
+class Indicator(models.Model):
+    code = models.CharField("mã chỉ tiêu", max_length=40, unique=True)
+    name = models.CharField("tên chỉ tiêu", max_length=300)
+    measure = models.CharField("đơn vị tính", max_length=40, help_text="tỷ đồng, %, người, ha, hồ sơ…")
+    direction = models.CharField("chiều đánh giá", max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    aggregation = models.CharField("cách tổng hợp", max_length=10, choices=Aggregation.choices, default=Aggregation.SUM)
+    weight_code = models.CharField(
+        "chỉ tiêu quyền số", max_length=40, blank=True,
+        help_text="Với bình quân gia quyền: mã chỉ tiêu dùng làm quyền số (ví dụ dân số).",
+    )
+    kind = models.CharField("loại", max_length=8, choices=Kind.choices, default=Kind.ENTERED)
+    derived_source = models.CharField(
+        "nguồn tính tự động", max_length=32, choices=DerivedSource.choices, blank=True
+    )
+    group = models.CharField("nhóm", max_length=16, choices=Group.choices, default=Group.SOCIO_ECONOMIC)
+    order = models.PositiveIntegerField("thứ tự", default=0)
+    active = models.BooleanField("đang theo dõi", default=True)
+    description = models.TextField("ghi chú, cách tính", blank=True)
+
+    class Meta:
+        ordering = ["group", "order", "code"]
+        verbose_name = "chỉ tiêu"
+        verbose_name_plural = "chỉ tiêu"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind=Kind.ENTERED, derived_source="") | (Q(kind=Kind.DERIVED) & ~Q(derived_source="")),
+                name="indicator_derived_has_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+    @property
+    def is_derived(self) -> bool:
+        return self.kind == Kind.DERIVED
+
+
+class TargetQuerySet(models.QuerySet["Target"]):
+    def visible_to(self, user: Any) -> TargetQuerySet:
+        from dieuhanh.org import scope
+
+        if not user.is_authenticated:
+            return self.none()
+        units = scope.unit_scope(user)
+        return self.all() if units is scope.ALL else self.filter(unit_id__in=units)
+
+    def current(self) -> TargetQuerySet:
+        return self.filter(is_current=True)
+
+    def covering(self, year: int) -> TargetQuerySet:
+        return self.filter(year_from__lte=year, year_to__gte=year)
+
+
+class Target(models.Model):
+    """One version of a target. A year target has year_from == year_to; a term target spans the
+    term (2020–2025). Adjusting a target adds version n+1 and clears `is_current` on version n,
+    which stays as it was decided."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name="chỉ tiêu")
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    period_kind = models.CharField("kỳ", max_length=8, choices=PeriodKind.choices, default=PeriodKind.YEAR)
+    year_from = models.PositiveSmallIntegerField("từ năm")
+    year_to = models.PositiveSmallIntegerField("đến năm")
+    value = models.DecimalField("giá trị chỉ tiêu", **VALUE)
+    version = models.PositiveSmallIntegerField("lần", default=1)
+    is_current = models.BooleanField("đang áp dụng", default=True)
+    deciding_document = models.CharField("văn bản giao, điều chỉnh", max_length=300, blank=True)
+    decided_on = models.DateField("ngày quyết định", null=True, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = TargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "unit", "year_from", "year_to", "version"]
+        verbose_name = "chỉ tiêu giao"
+        verbose_name_plural = "chỉ tiêu giao"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period_kind", "year_from", "year_to", "version"], name="target_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "unit", "period_kind", "year_from", "year_to"],
+                condition=Q(is_current=True), name="target_one_current",
+            ),
+            models.CheckConstraint(condition=Q(year_to__gte=models.F("year_from")), name="target_years_ordered"),
+        ]
+        indexes = [models.Index(fields=["year_from", "year_to", "unit"], name="target_period_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.period_label} v{self.version}"
+
+    @property
+    def period_label(self) -> str:
+        if self.period_kind == PeriodKind.YEAR:
+            return f"Năm {self.year_from}"
+        return f"Nhiệm kỳ {self.year_from}–{self.year_to}"
+
+
+class ActualQuerySet(models.QuerySet["Actual"]):
+    def visible_to(self, user: Any) -> ActualQuerySet:
+        from dieuhanh.org import scope
+
+        if not user.is_authenticated:
+            return self.none()
+        units = scope.unit_scope(user)
+        return self.all() if units is scope.ALL else self.filter(unit_id__in=units)
+
+
+class Actual(models.Model):
+    """The value a unit reports for a year (entering it again replaces it; the audit log keeps the
+    previous value)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="actuals", verbose_name="chỉ tiêu")
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
+    year = models.PositiveSmallIntegerField("năm")
+    value = models.DecimalField("giá trị thực hiện", **VALUE)
+    growth_percent = models.DecimalField(
+        "tăng so với năm trước (%) theo báo cáo", max_digits=9, decimal_places=3, null=True, blank=True
+    )
+    source = models.CharField("nguồn số liệu", max_length=300, blank=True)
+    note = models.TextField("ghi chú", blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    entered_at = models.DateTimeField("thời điểm nhập", auto_now=True)
+
+    objects = ActualQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "unit", "year"]
+        verbose_name = "số liệu thực hiện"
+        verbose_name_plural = "số liệu thực hiện"
+        constraints = [models.UniqueConstraint(fields=["indicator", "unit", "year"], name="actual_unique")]
+        indexes = [models.Index(fields=["year", "unit"], name="actual_year_unit")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code} {self.unit_id} {self.year}: {self.value}"

@@ -1,0 +1,273 @@
+"""Figures of indicators: aggregation over units and years, roll-up across the 2025 reform,
+achievement against targets, year-on-year change, and the derived indicators counted live from
+the tasks, petitions and dossiers.
+
+Aggregation (`Indicator.aggregation`):
+- sum: over units and over years, the figures add up (output, revenue, members admitted);
+- mean: the plain mean of the units' or the years' figures (average growth over a term);
+- weighted: the mean weighted by another indicator of the same unit and year (`weight_code`,
+  e.g. a rate weighted by population); figures without a weight are left out;
+- last: a stock figure (income per head at year end, communes meeting a standard): summed over
+  units, and over years the last year with a figure counts.
+
+Over units: a unit's own figure wins. A unit with no figure of its own takes the figures of
+the units it covers (`scope.expand_units`: the units below it, and the units it succeeded), the
+topmost ones only (a city's figure and its wards' are never both counted). So a figure entered in
+2021 for phường Sao Đỏ counts for today's phường Chu Văn An; a ward split between heirs counts
+whole for each of them, as in the petition and dossier statistics.
+
+Achievement of a target (`achievement()`), for "higher is better": exceeded when the actual is
+strictly above the target, met when it equals it (to 6 significant digits), not met below it.
+For "lower is better" (poor households, overdue tasks) the comparison is inverted: exceeded
+strictly below the target, met equal, not met above. "Đạt và vượt" counts met + exceeded.
+
+Derived indicators (never typed in), for a unit scope and a year, through `visible_to(user)`:
+- task on-time rate: tasks led by the units, due in the year and not cancelled, that are done
+  or past their due date today; done by the due date ÷ those tasks, in %;
+- overdue tasks: tasks led by the units, due in the year, still open and past their due date;
+- petition resolution rate: petitions received by the units in the year; resolved ÷ accepted
+  for resolution, in % (petitions/stats.py);
+- dossier on-time rate: dossiers received by the units in the year that have a result; early or
+  on time ÷ with a result, in % (dossiers/stats.py);
+- online share: dossiers received in the year by the units; received online ÷ received, in %."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractYear
+from django.utils import timezone
+
+from dieuhanh.indicators.choices import Achievement, Aggregation, DerivedSource, Direction
+from dieuhanh.indicators.models import Actual, Indicator
+from dieuhanh.org import scope
+
+TOLERANCE = 1e-6  # relative: 10/12 is not "not met" because of a rounding in the sheet
+
+
+def achievement(actual: float | None, target: float | None, direction: str) -> str | None:
+    """exceeded / met / not_met (see the module docstring); None without both figures."""
+    if actual is None or target is None:
+        return None
+    diff = float(actual) - float(target)
+    if abs(diff) <= TOLERANCE * max(1.0, abs(float(target))):
+        return Achievement.MET
+    if direction == Direction.LOWER:
+        diff = -diff
+    return Achievement.EXCEEDED if diff > 0 else Achievement.NOT_MET
+
+
+def ratio(actual: float | None, target: float | None) -> float | None:
+    """Actual ÷ target (1.0 = exactly the target); None when either is missing or the target is 0."""
+    if actual is None or not target:
+        return None
+    return float(actual) / float(target)
+
+
+def change_percent(now: float | None, before: float | None) -> float | None:
+    if now is None or before is None or before == 0:
+        return None
+    return (float(now) / float(before) - 1.0) * 100.0
+
+
+def combine(values: list[float], aggregation: str, weights: list[float | None] | None = None) -> float | None:
+    """One figure from several units' (or years') figures, in the order given."""
+    if not values:
+        return None
+    if aggregation == Aggregation.MEAN:
+        return sum(values) / len(values)
+    if aggregation == Aggregation.WEIGHTED:
+        pairs = [(v, w) for v, w in zip(values, weights or [None] * len(values), strict=True) if w]
+        total = sum(w for _v, w in pairs)
+        return sum(v * w for v, w in pairs) / total if total else None
+    return float(sum(values))
+
+
+def topmost(unit_ids: Iterable[int], graph: Any = None) -> list[int]:
+    """The units of `unit_ids` none of whose ancestors is also among them."""
+    graph = graph or scope.unit_graph()
+    ids = set(unit_ids)
+    out = []
+    for uid in sorted(ids):
+        up, covered = uid, False
+        while up in graph.parents:
+            up = graph.parents[up]
+            if up in ids:
+                covered = True
+                break
+        if not covered:
+            out.append(uid)
+    return out
+
+
+@dataclass
+class Covers:
+    """Which units a unit's figure is made of, computed once per unit (graph loaded once)."""
+
+    graph: Any = field(default_factory=scope.unit_graph)
+    _sets: dict[int, set[int]] = field(default_factory=dict)
+
+    def of(self, unit_id: int) -> set[int]:
+        if unit_id not in self._sets:
+            self._sets[unit_id] = scope.expand_units([unit_id])
+        return self._sets[unit_id]
+
+
+class ActualTable:
+    """The actuals of some indicators over some years that `user` may see, loaded in one query;
+    answers the figure of any unit, rolled up (see the module docstring)."""
+
+    def __init__(self, user: Any, indicators: Iterable[Indicator], years: Iterable[int], covers: Covers | None = None):
+        self.by_code = {i.code: i for i in indicators}
+        codes = set(self.by_code) | {i.weight_code for i in self.by_code.values() if i.weight_code}
+        self.years = sorted(set(years))
+        self.covers = covers or Covers()
+        # (code, year) -> unit_id -> (value, reported growth %)
+        self.rows: dict[tuple[str, int], dict[int, tuple[float, float | None]]] = defaultdict(dict)
+        qs = Actual.objects.visible_to(user).filter(indicator__code__in=codes, year__in=self.years)
+        for code, unit_id, year, value, growth in qs.values_list(
+            "indicator__code", "unit_id", "year", "value", "growth_percent"
+        ):
+            self.rows[(code, year)][unit_id] = (float(value), float(growth) if growth is not None else None)
+
+    def contributors(self, code: str, unit_id: int | None, year: int) -> list[int]:
+        rows = self.rows.get((code, year), {})
+        if not rows:
+            return []
+        if unit_id is None:
+            return topmost(rows, self.covers.graph)
+        if unit_id in rows:
+            return [unit_id]
+        covered = self.covers.of(unit_id)
+        return topmost((u for u in rows if u in covered), self.covers.graph)
+
+    def value(self, indicator: Indicator, unit_id: int | None, year: int) -> float | None:
+        """The figure of `unit_id` (None: everything visible) in `year` over units."""
+        units = self.contributors(indicator.code, unit_id, year)
+        if not units:
+            return None
+        rows = self.rows[(indicator.code, year)]
+        values = [rows[u][0] for u in units]
+        weights = None
+        if indicator.aggregation == Aggregation.WEIGHTED:
+            wrows = self.rows.get((indicator.weight_code, year), {})
+            weights = [wrows[u][0] if u in wrows else None for u in units]
+        agg = Aggregation.SUM if indicator.aggregation == Aggregation.LAST else indicator.aggregation
+        return combine(values, agg, weights)
+
+    def reported_growth(self, indicator: Indicator, unit_id: int | None, year: int) -> float | None:
+        """The growth % the unit reported with its own figure, if any."""
+        units = self.contributors(indicator.code, unit_id, year)
+        if len(units) != 1:
+            return None
+        return self.rows[(indicator.code, year)][units[0]][1]
+
+    def over_years(self, indicator: Indicator, unit_id: int | None, years: Iterable[int]) -> float | None:
+        """The figure over several years (a term to date): see `Aggregation`."""
+        yearly = [(y, self.value(indicator, unit_id, y)) for y in sorted(years)]
+        known = [(y, v) for y, v in yearly if v is not None]
+        if not known:
+            return None
+        if indicator.aggregation == Aggregation.LAST:
+            return known[-1][1]
+        weights = None
+        if indicator.aggregation == Aggregation.WEIGHTED:
+            weight = self.by_code.get(indicator.weight_code) or Indicator(
+                code=indicator.weight_code, aggregation=Aggregation.SUM
+            )
+            weights = [self.value(weight, unit_id, y) for y, _v in known]
+        return combine([v for _y, v in known], indicator.aggregation, weights)
+
+
+# --- Derived indicators -------------------------------------------------------------------
+
+Counts = dict[tuple[int, int], tuple[int, int]]  # (unit_id, year) -> (numerator, denominator)
+
+
+def _task_counts(user: Any, years: list[int], today: dt.date, source: str) -> Counts:
+    from dieuhanh.directives.models import Task
+
+    qs = Task.objects.visible_to(user).filter(due_date__year__in=years, cancelled_on__isnull=True)
+    done = Q(completed_on__isnull=False)
+    overdue = Q(completed_on__isnull=True, due_date__lt=today)
+    rows = qs.order_by().annotate(y=ExtractYear("due_date")).values("lead_unit_id", "y").annotate(
+        on_time=Count("id", filter=done & Q(completed_on__lte=F("due_date"))),
+        judged=Count("id", filter=done | overdue),
+        overdue=Count("id", filter=overdue),
+    )
+    out: Counts = {}
+    for r in rows:
+        key = (r["lead_unit_id"], r["y"])
+        out[key] = (r["overdue"], 0) if source == DerivedSource.TASKS_OVERDUE else (r["on_time"], r["judged"])
+    return out
+
+
+def _petition_counts(user: Any, years: list[int], today: dt.date) -> Counts:
+    from dieuhanh.petitions.models import Petition
+
+    qs = Petition.objects.visible_to(user).filter(received_on__year__in=years)
+    rows = qs.order_by().annotate(y=ExtractYear("received_on")).values("unit_id", "y").annotate(
+        resolved=Count("id", filter=Q(concluded_on__isnull=False)),
+        accepted=Count("id", filter=Q(accepted_on__isnull=False)),
+    )
+    return {(r["unit_id"], r["y"]): (r["resolved"], r["accepted"]) for r in rows}
+
+
+def _dossier_counts(user: Any, years: list[int], today: dt.date, source: str) -> Counts:
+    from dieuhanh.dossiers.choices import Channel, Timeliness
+    from dieuhanh.dossiers.models import Dossier
+
+    qs = Dossier.objects.visible_to(user).filter(received_on__year__in=years)
+    rows = qs.order_by().annotate(y=ExtractYear("received_on")).values("unit_id", "y").annotate(
+        in_time=Count("id", filter=Q(timeliness__in=(Timeliness.EARLY, Timeliness.ON_TIME))),
+        finished=Count("id", filter=~Q(timeliness="")),
+        online=Count("id", filter=Q(channel=Channel.ONLINE)),
+        received=Count("id"),
+    )
+    if source == DerivedSource.DOSSIER_ONLINE_SHARE:
+        return {(r["unit_id"], r["y"]): (r["online"], r["received"]) for r in rows}
+    return {(r["unit_id"], r["y"]): (r["in_time"], r["finished"]) for r in rows}
+
+
+def derived_counts(source: str, user: Any, years: Iterable[int], today: dt.date | None = None) -> Counts:
+    """One grouped query: (unit, year) -> (numerator, denominator) of a derived indicator."""
+    today = today or timezone.localdate()
+    ys = sorted(set(years))
+    if source in (DerivedSource.TASK_ON_TIME_RATE, DerivedSource.TASKS_OVERDUE):
+        return _task_counts(user, ys, today, source)
+    if source == DerivedSource.PETITION_RESOLUTION_RATE:
+        return _petition_counts(user, ys, today)
+    if source in (DerivedSource.DOSSIER_ON_TIME_RATE, DerivedSource.DOSSIER_ONLINE_SHARE):
+        return _dossier_counts(user, ys, today, source)
+    raise ValueError(f"Nguồn tính không hợp lệ: {source!r}")
+
+
+def derived_value(source: str, counts: Counts, units: set[int] | None, year: int) -> float | None:
+    """The derived figure over `units` (None: every unit counted) in `year`: a count, or a rate
+    in % (None when nothing was counted)."""
+    num = den = 0
+    for (unit_id, y), (n, d) in counts.items():
+        if y == year and (units is None or unit_id in units):
+            num += n
+            den += d
+    if source == DerivedSource.TASKS_OVERDUE:
+        return float(num)
+    return num * 100.0 / den if den else None
+
+
+def derived(source: str, user: Any, unit_id: int | None, year: int, today: dt.date | None = None) -> float | None:
+    """A derived indicator for a unit scope (the unit, the units below it and those it
+    succeeded; None: all the user sees) and a year."""
+    counts = derived_counts(source, user, [year], today)
+    units = scope.expand_units([unit_id]) if unit_id is not None else None
+    return derived_value(source, counts, units, year)
+
+
+def as_float(value: Decimal | float | None) -> float | None:
+    return None if value is None else float(value)

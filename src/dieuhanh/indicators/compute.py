@@ -190,7 +190,8 @@ class ActualTable:
 Counts = dict[tuple[int, int], tuple[int, int]]  # (unit_id, year) -> (numerator, denominator)
 
 
-def _task_counts(user: Any, years: list[int], today: dt.date, source: str) -> Counts:
+def _task_counts(user: Any, years: list[int], today: dt.date) -> tuple[Counts, Counts]:
+    """(on-time rate counts, overdue counts) from one grouped query over the tasks."""
     from dieuhanh.directives.models import Task
 
     qs = Task.objects.visible_to(user).filter(due_date__year__in=years, cancelled_on__isnull=True)
@@ -201,11 +202,13 @@ def _task_counts(user: Any, years: list[int], today: dt.date, source: str) -> Co
         judged=Count("id", filter=done | overdue),
         overdue=Count("id", filter=overdue),
     )
-    out: Counts = {}
+    rate: Counts = {}
+    late: Counts = {}
     for r in rows:
         key = (r["lead_unit_id"], r["y"])
-        out[key] = (r["overdue"], 0) if source == DerivedSource.TASKS_OVERDUE else (r["on_time"], r["judged"])
-    return out
+        rate[key] = (r["on_time"], r["judged"])
+        late[key] = (r["overdue"], 0)
+    return rate, late
 
 
 def _petition_counts(user: Any, years: list[int], today: dt.date) -> Counts:
@@ -235,12 +238,19 @@ def _dossier_counts(user: Any, years: list[int], today: dt.date, source: str) ->
     return {(r["unit_id"], r["y"]): (r["in_time"], r["finished"]) for r in rows}
 
 
-def derived_counts(source: str, user: Any, years: Iterable[int], today: dt.date | None = None) -> Counts:
-    """One grouped query: (unit, year) -> (numerator, denominator) of a derived indicator."""
+def derived_counts(
+    source: str, user: Any, years: Iterable[int], today: dt.date | None = None, memo: dict[str, Any] | None = None
+) -> Counts:
+    """One grouped query: (unit, year) -> (numerator, denominator) of a derived indicator. Pass
+    the same `memo` dict for several sources: the two task figures then share one query."""
     today = today or timezone.localdate()
     ys = sorted(set(years))
     if source in (DerivedSource.TASK_ON_TIME_RATE, DerivedSource.TASKS_OVERDUE):
-        return _task_counts(user, ys, today, source)
+        memo = {} if memo is None else memo
+        if "tasks" not in memo:
+            memo["tasks"] = _task_counts(user, ys, today)
+        rate, late = memo["tasks"]
+        return late if source == DerivedSource.TASKS_OVERDUE else rate
     if source == DerivedSource.PETITION_RESOLUTION_RATE:
         return _petition_counts(user, ys, today)
     if source in (DerivedSource.DOSSIER_ON_TIME_RATE, DerivedSource.DOSSIER_ONLINE_SHARE):

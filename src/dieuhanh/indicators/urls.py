@@ -1,3 +1,7 @@
+"""Indicator pages: the list with achievement (/chi-tieu/), an indicator's page, the forms."""
+
 from django.urls import URLPattern
 
-urlpatterns: list[URLPattern] = []
+from dieuhanh.indicators import views
+
+urlpatterns: list[URLPattern] = views.urlpatterns

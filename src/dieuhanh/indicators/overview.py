@@ -1,0 +1,177 @@
+"""The indicators as the IOC and the indicator pages read them: one call for the tiles of a
+unit and year (`summary`), one for the map (`by_unit`). Each runs a small, fixed number of
+queries whatever the number of indicators, units or cases (no query per tile or per unit), and
+reads only what `user` may see (`visible_to`, unit scope).
+
+    summary(user, *, unit=None, year, today=None) -> Summary
+    by_unit(user, code, year, *, unit=None, today=None) -> dict[int, float]
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count
+from django.urls import reverse
+from django.utils import timezone
+
+from dieuhanh.indicators import compute
+from dieuhanh.indicators.choices import Achievement, Group, Kind, PeriodKind
+from dieuhanh.indicators.models import Indicator, Target
+from dieuhanh.org import scope
+from dieuhanh.org.choices import UnitLevel
+from dieuhanh.org.models import AdminUnit
+
+LEVEL_RANK = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2, UnitLevel.VILLAGE: 3}
+SUMMARY_GROUP = Group.SOCIO_ECONOMIC  # the "10/12 chỉ tiêu" line counts the socio-economic targets
+MET = (Achievement.MET, Achievement.EXCEEDED)
+
+
+@dataclass
+class Summary:
+    """The indicators of a unit in a year. `met`/`total` count the socio-economic year targets
+    of the unit (met or exceeded / with a target); `tiles` lists every indicator shown."""
+
+    year: int
+    unit_id: int | None = None
+    unit_name: str = ""
+    met: int = 0
+    total: int = 0
+    tiles: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return f"{self.met}/{self.total} chỉ tiêu đạt và vượt"
+
+
+def _unit_id(unit: AdminUnit | int | None) -> int | None:
+    return unit.pk if isinstance(unit, AdminUnit) else unit
+
+
+def default_unit(user: Any, year: int) -> int | None:
+    """The unit a summary is about when none is chosen: the highest-level unit with targets in
+    `year` that the user sees (most targets first), else the top unit of the user's grants."""
+    rows = (
+        Target.objects.visible_to(user).filter(year_from__lte=year, year_to__gte=year)
+        .order_by().values("unit_id", "unit__level").annotate(n=Count("id"))
+    )
+    best = sorted(rows, key=lambda r: (LEVEL_RANK.get(r["unit__level"], 9), -r["n"], r["unit_id"]))
+    if best:
+        return best[0]["unit_id"]
+    units = scope.unit_scope(user)
+    if units is scope.ALL or not units:
+        return None
+    tops = compute.topmost(units)
+    levels = dict(AdminUnit.objects.filter(pk__in=tops[:500]).values_list("id", "level"))
+    return min(levels, key=lambda u: (LEVEL_RANK.get(levels[u], 9), u)) if levels else None
+
+
+def detail_url(code: str, year: int, unit_id: int | None) -> str:
+    url = reverse("indicator_detail", kwargs={"code": code}) + f"?nam={year}"
+    return url + (f"&don_vi={unit_id}" if unit_id else "")
+
+
+def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today: dt.date | None = None) -> Summary:
+    """Tiles of `unit` (default: `default_unit`) for `year`: each a dict with code, name, measure,
+    group, direction, derived, target (current year target of the unit), target_original (the
+    first version's value if the target was adjusted, else None), actual (rolled up, see
+    compute.py), achievement ("exceeded" | "met" | "not_met" | None), ratio (actual ÷ target),
+    yoy_percent (change on the year before, or the growth reported with the figure) and url (the
+    indicator page). A unit the user may not see gives an empty summary."""
+    today = today or timezone.localdate()
+    unit_id = _unit_id(unit)
+    if unit_id is not None and not scope.can_see_unit(user, unit_id):
+        return Summary(year=year, unit_id=unit_id)
+    if unit_id is None:
+        unit_id = default_unit(user, year)
+    result = Summary(year=year, unit_id=unit_id)
+    if not user.is_authenticated:
+        return result
+    if unit_id is not None:
+        result.unit_name = AdminUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
+    indicators = list(Indicator.objects.filter(active=True))
+    targets: dict[int, list[Target]] = {}
+    if unit_id is not None:
+        for t in Target.objects.visible_to(user).filter(
+            unit_id=unit_id, period_kind=PeriodKind.YEAR, year_from=year
+        ).order_by("version"):
+            targets.setdefault(t.indicator_id, []).append(t)
+    entered = [i for i in indicators if i.kind == Kind.ENTERED]
+    table = compute.ActualTable(user, entered, [year - 1, year])
+    memo: dict[str, Any] = {}
+    units = table.covers.of(unit_id) if unit_id is not None else None
+    for ind in indicators:
+        versions = targets.get(ind.id, [])
+        current = next((t for t in versions if t.is_current), None)
+        if ind.kind == Kind.DERIVED:
+            counts = compute.derived_counts(ind.derived_source, user, [year - 1, year], today, memo)
+            actual = compute.derived_value(ind.derived_source, counts, units, year)
+            before = compute.derived_value(ind.derived_source, counts, units, year - 1)
+            yoy = compute.change_percent(actual, before)
+        else:
+            actual = table.value(ind, unit_id, year)
+            if current is None and actual is None:
+                continue
+            yoy = compute.change_percent(actual, table.value(ind, unit_id, year - 1))
+            if yoy is None:
+                yoy = table.reported_growth(ind, unit_id, year)
+        target = float(current.value) if current is not None else None
+        first = versions[0] if versions else None
+        state = compute.achievement(actual, target, ind.direction)
+        result.tiles.append({
+            "code": ind.code, "name": ind.name, "measure": ind.measure, "group": ind.group,
+            "direction": ind.direction, "derived": ind.kind == Kind.DERIVED, "target": target,
+            "target_original": float(first.value) if first is not None and current is not None
+            and first.pk != current.pk else None,
+            "actual": actual, "achievement": state, "ratio": compute.ratio(actual, target), "yoy_percent": yoy,
+            "url": detail_url(ind.code, year, unit_id),
+        })
+        if ind.group == SUMMARY_GROUP and current is not None:
+            result.total += 1
+            result.met += state in MET
+    return result
+
+
+def map_units(user: Any, year: int, unit_id: int | None = None, today: dt.date | None = None) -> list[int]:
+    """The wards and communes of `year` (those existing on its last day, or today for the
+    current year) that the user sees, under `unit_id` when given."""
+    today = today or timezone.localdate()
+    day = min(dt.date(year, 12, 31), today)
+    visible = scope.unit_scope(user)
+    within = scope.expand_units([unit_id]) if unit_id is not None else None
+    ids = AdminUnit.objects.valid_on(day).filter(level=UnitLevel.COMMUNE).values_list("id", flat=True)
+    return [
+        u for u in ids
+        if (visible is scope.ALL or u in visible) and (within is None or u in within)
+    ]
+
+
+def by_unit(
+    user: Any, code: str, year: int, *, unit: AdminUnit | int | None = None, today: dt.date | None = None
+) -> dict[int, float]:
+    """The figure of indicator `code` in `year` for each ward/commune of that year the user sees
+    (under `unit` when given), for the map: {unit_id: value}; units without a figure are left
+    out. An unknown code gives {}."""
+    today = today or timezone.localdate()
+    ind = Indicator.objects.filter(code=code).first()
+    if ind is None or not user.is_authenticated:
+        return {}
+    units = map_units(user, year, _unit_id(unit), today)
+    out: dict[int, float] = {}
+    if ind.kind == Kind.DERIVED:
+        counts = compute.derived_counts(ind.derived_source, user, [year], today)
+        covers = compute.Covers()
+        for uid in units:
+            value = compute.derived_value(ind.derived_source, counts, covers.of(uid), year)
+            if value is not None:
+                out[uid] = value
+        return out
+    weights = list(Indicator.objects.filter(code=ind.weight_code)) if ind.weight_code else []
+    table = compute.ActualTable(user, [ind, *weights], [year])
+    for uid in units:
+        value = table.value(ind, uid, year)
+        if value is not None:
+            out[uid] = value
+    return out

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -38,6 +39,13 @@ class LoginView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
     extra_context = {"title": _("Đăng nhập")}
+
+    def get_default_redirect_url(self) -> str:
+        """A leader's day starts on the operations center (the IOC); everyone else's, and a
+        leader's later visits to "Tổng quan", on this dashboard. An explicit ?next= wins."""
+        if scope.has_role(self.request.user, Role.LEADER):
+            return reverse("ioc_overview")
+        return super().get_default_redirect_url()
 
 
 class LogoutView(auth_views.LogoutView):

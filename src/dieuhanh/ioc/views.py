@@ -1,7 +1,210 @@
-"""The IOC pages."""
+"""The IOC pages: the overview (`/ioc/`) a leader opens in the morning and the operations room
+shows on its wall, and a unit's drill-down (`/ioc/don-vi/<code>/`). Both read their figures
+from `ioc.data.overview`, limited to the user's scope; `?xuat=<table>` downloads a table."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern
+import datetime as dt
+from typing import Any
 
-urlpatterns: list[URLPattern] = []
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from dieuhanh.ioc import data as ioc_data
+from dieuhanh.ioc import export
+from dieuhanh.org import scope
+from dieuhanh.org.models import AdminUnit, Assignment
+
+EXPORT_NAMES = {  # template name → ?xuat= value
+    "tasks": "nhiem-vu", "overdue": "nhiem-vu-qua-han", "units": "don-vi", "trends": "xu-huong",
+    "cases": "don-ho-so", "indicators": "chi-tieu",
+}
+FIRST_YEAR = 2015  # the selector offers years from here to this year
+
+
+def _require_staff(user: Any) -> None:
+    if not scope.roles(user):
+        raise PermissionDenied("Trung tâm điều hành dành cho cán bộ được phân quyền theo đơn vị.")
+
+
+def _year(request: HttpRequest, today: dt.date, problems: list[str]) -> int:
+    raw = (request.GET.get("nam") or "").strip()
+    if not raw:
+        return today.year
+    if raw.isdigit() and FIRST_YEAR <= int(raw) <= today.year:
+        return int(raw)
+    problems.append(f"Giá trị không hợp lệ cho «Năm»: {raw!r} (từ {FIRST_YEAR} đến {today.year}).")
+    return today.year
+
+
+def _unit(request: HttpRequest, problems: list[str]) -> AdminUnit | None:
+    raw = (request.GET.get("don_vi") or "").strip()
+    if not raw:
+        return None
+    unit = AdminUnit.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if unit is None or not scope.can_see_unit(request.user, unit.pk):
+        problems.append(f"Giá trị không hợp lệ cho «Đơn vị»: {raw!r} (không có hoặc ngoài phạm vi được xem).")
+        return None
+    return unit
+
+
+def _metric(request: HttpRequest) -> str:
+    metric = request.GET.get("chi_so") or "tasks_overdue"
+    return metric if metric in ioc_data.METRICS else "tasks_overdue"
+
+
+def _charts(data: ioc_data.Overview, metric: str, year: int) -> dict[str, Any]:
+    """The map and trend charts as inline SVG, drawn by `ioc.svg` (none while it is missing)."""
+    try:
+        from dieuhanh.ioc import svg
+    except ImportError:
+        return {}
+    months = [f"T{m}" for m in ioc_data.MONTHS]
+    units = [
+        {"code": r["unit"].code, "name": r["unit"].name, "lat": r["unit"].latitude, "lon": r["unit"].longitude,
+         "url": reverse("ioc_unit", args=[r["unit"].code]) + f"?nam={year}"}
+        for r in data.units
+    ]
+    values = {r["unit"].code: r[metric] for r in data.units}
+    return {
+        "map": svg.unit_map(units, values, metric_label=ioc_data.METRICS[metric],
+                            higher_is_better=metric in ioc_data.HIGHER_IS_BETTER),
+        "dossier_chart": svg.line_chart(
+            [("Hồ sơ tiếp nhận", data.trends["dossiers_received"]), ("Hồ sơ trễ hạn", data.trends["dossiers_late"])],
+            months, title="Hồ sơ một cửa theo tháng", unit_label="hồ sơ",
+        ),
+        "petition_chart": svg.bar_chart(
+            [("Đơn tiếp nhận", data.trends["petitions_received"])], months, title="Đơn tiếp nhận theo tháng",
+            unit_label="đơn",
+        ),
+    }
+
+
+def _context(
+    request: HttpRequest, data: ioc_data.Overview, problems: list[str], metric: str
+) -> dict[str, Any]:
+    period = data.period
+    base: dict[str, Any] = {"nam": period.year}
+    if period.unit is not None:
+        base["don_vi"] = period.unit.pk
+    years = list(range(period.today.year, FIRST_YEAR - 1, -1))
+    return {
+        "data": data,
+        "period": period,
+        "problems": problems,
+        "years": years,
+        "unit_choices": ioc_data.scope_units(request.user),
+        "metrics": ioc_data.METRICS,
+        "metric": metric,
+        "metric_links": [
+            {"url": "?" + urlencode({**base, "chi_so": k}), "label": label, "current": k == metric}
+            for k, label in ioc_data.METRICS.items()
+        ],
+        "export_links": {name: "?" + urlencode({**base, "xuat": k}) for name, k in EXPORT_NAMES.items()},
+        "charts": _charts(data, metric, period.year),
+        "tiles": (getattr(data.indicators, "tiles", None) or []) if data.indicators is not None else [],
+        "alerts_url": _alerts_url(),
+        "today": period.today,
+    }
+
+
+def _alerts_url() -> str:
+    from django.urls import NoReverseMatch
+
+    try:
+        return reverse("ioc_alerts")
+    except NoReverseMatch:
+        return ""
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    _require_staff(request.user)
+    today = timezone.localdate()
+    problems: list[str] = []
+    year = _year(request, today, problems)
+    unit = _unit(request, problems)
+    data = ioc_data.overview(request.user, unit=unit, year=year, today=today)
+    table = request.GET.get("xuat")
+    if table:
+        if table not in export.TABLES:
+            raise Http404("Không có bảng này để xuất.")
+        return export.response(table, data)
+    context = _context(request, data, problems, _metric(request))
+    context["title"] = "Trung tâm điều hành"
+    return render(request, "ioc/overview.html", context)
+
+
+@login_required
+def unit_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A unit's page: its figures for the year, its open and overdue tasks, its people in
+    charge. The code is read as the unit standing at the period's end (codes are reused across
+    the 2025 reform: 10549 is phường Sao Đỏ until 30/6/2025, phường Chu Văn An after)."""
+    _require_staff(request.user)
+    today = timezone.localdate()
+    problems: list[str] = []
+    year = _year(request, today, problems)
+    as_of = min(today, dt.date(year, 12, 31))
+    candidates = [u for u in AdminUnit.objects.filter(code=code) if scope.can_see_unit(request.user, u.pk)]
+    if not candidates:
+        raise Http404("Không có đơn vị này trong phạm vi được xem.")
+    unit = next((u for u in candidates if u.is_valid_on(as_of)), None) or max(
+        candidates, key=lambda u: u.valid_to or dt.date.max
+    )
+    data = ioc_data.overview(request.user, unit=unit, year=year, today=today)
+    table = request.GET.get("xuat")
+    if table:
+        if table not in export.TABLES:
+            raise Http404("Không có bảng này để xuất.")
+        return export.response(table, data)
+    context = _context(request, data, problems, _metric(request))
+    context.update(
+        title=f"{unit.name} — Trung tâm điều hành",
+        unit=unit,
+        people=_people(unit, as_of),
+        open_tasks=_open_tasks(request.user, unit, today),
+        task_list_url=ioc_data.link("directives:task_list", unit=unit.pk),
+        petition_list_url=ioc_data.link("petitions:petition_list", unit=unit.pk),
+        dossier_list_url=ioc_data.link("dossier_list", unit=unit.pk),
+        overview_url=reverse("ioc_overview") + "?" + urlencode({"nam": year, "don_vi": unit.pk}),
+        parent_code=unit.parent.code if unit.parent_id else "",
+    )
+    return render(request, "ioc/unit.html", context)
+
+
+def _people(unit: AdminUnit, day: dt.date) -> list[Assignment]:
+    """Who holds a post in the unit's organisations on that day (one query)."""
+    return list(
+        Assignment.objects.active_on(day)
+        .filter(position__organisation__unit=unit)
+        .select_related("person", "position__organisation")
+        .order_by("position__organisation__name", "position__title")[:40]
+    )
+
+
+def _open_tasks(user: Any, unit: AdminUnit, today: dt.date) -> list[Any]:
+    from dieuhanh.directives.models import Task
+
+    return list(
+        Task.objects.visible_to(user)
+        .filter(
+            Q(lead_unit_id__in=scope.expand_units([unit.pk])),
+            completed_on__isnull=True,
+            cancelled_on__isnull=True,
+        )
+        .with_status(today)
+        .select_related("lead_person", "accountable_person", "lead_unit")
+        .order_by("due_date", "id")[:30]
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("ioc/", overview, name="ioc_overview"),
+    path("ioc/don-vi/<str:code>/", unit_page, name="ioc_unit"),
+]

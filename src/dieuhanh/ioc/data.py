@@ -1,0 +1,433 @@
+"""The figures of the IOC overview, gathered for one user, one period and optionally one unit.
+
+Everything starts from each module's `visible_to(user)`, so a ward officer's IOC shows their
+ward only. Each table is read with a few grouped queries (counts by status, by unit, by month),
+never one query per row, so the overview costs the same number of queries for ten cases or a
+million.
+
+Periods: `year` selects what was received (petitions, dossiers) or due (tasks) that year. For
+the current year the "now" figures (overdue, due soon, late now) count every open case, whatever
+the year it came in, because that is what the operations room must chase today. For a past year
+they count only that year's cases. Units are shown as they stood at the end of the period (or
+today): 2021's figures of Chí Linh stay under its wards of 2021; today's view rolls the figures
+of abolished units up to their heirs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q
+from django.db.models.functions import ExtractMonth
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+from dieuhanh.org import scope
+from dieuhanh.org.choices import UnitLevel
+from dieuhanh.org.models import AdminUnit
+
+OVERDUE_ROWS = 12  # overdue tasks named on the overview; the rest via the linked list
+MONTHS = range(1, 13)
+
+
+def link(name: str, **params: Any) -> str:
+    """URL of a list page with its filter parameters (empty ones left out)."""
+    clean = {k: v for k, v in params.items() if v not in (None, "")}
+    url = reverse(name)
+    return f"{url}?{urlencode(clean)}" if clean else url
+
+
+def percent(part: int, whole: int) -> float | None:
+    return 100 * part / whole if whole else None
+
+
+@dataclass
+class Period:
+    year: int
+    today: dt.date
+    unit: AdminUnit | None = None
+
+    @property
+    def first(self) -> dt.date:
+        return dt.date(self.year, 1, 1)
+
+    @property
+    def last(self) -> dt.date:
+        return dt.date(self.year, 12, 31)
+
+    @property
+    def current(self) -> bool:
+        return self.year >= self.today.year
+
+    @property
+    def as_of(self) -> dt.date:
+        """The day whose units the figures are shown under."""
+        return min(self.today, self.last)
+
+    @property
+    def unit_param(self) -> int | None:
+        return self.unit.pk if self.unit else None
+
+
+@dataclass
+class Overview:
+    period: Period
+    indicators: Any = None  # indicators.overview.summary(...) or None while unavailable
+    tasks: dict[str, Any] = field(default_factory=dict)
+    petitions: dict[str, Any] = field(default_factory=dict)
+    dossiers: dict[str, Any] = field(default_factory=dict)
+    units: list[dict[str, Any]] = field(default_factory=list)  # one row per ward/commune on the map
+    trends: dict[str, list[int]] = field(default_factory=dict)  # month 1..12 → counts
+
+
+class UnitRollup:
+    """Maps the unit a figure was recorded under to the commune-level unit it is shown under at
+    the period's end: itself if it still stood then, else its heirs; a village under its
+    commune. Units are read in bulk once; the unit graph is cached by `scope`."""
+
+    def __init__(self, period: Period) -> None:
+        self.as_of = period.as_of
+        self.graph = scope.unit_graph()
+        self.info: dict[int, AdminUnit] = {}
+        self._memo: dict[int, set[int]] = {}
+
+    def load(self, ids: set[int]) -> None:
+        wanted = set(ids)
+        for uid in ids:
+            wanted |= scope.heirs(uid, self.graph)
+            if uid in self.graph.parents:
+                wanted.add(self.graph.parents[uid])
+        wanted |= {self.graph.parents[u] for u in list(wanted) if u in self.graph.parents}
+        missing = wanted - set(self.info)
+        if missing:
+            self.info.update(AdminUnit.objects.in_bulk(missing))
+
+    def shown(self, uid: int) -> set[int]:
+        if uid in self._memo:
+            return self._memo[uid]
+        unit = self.info.get(uid)
+        result: set[int] = set()
+        if unit is not None:
+            if unit.is_valid_on(self.as_of):
+                if unit.level == UnitLevel.COMMUNE:
+                    result = {uid}
+                elif unit.level == UnitLevel.VILLAGE and unit.parent_id:
+                    result = self.shown(unit.parent_id)
+            else:
+                for heir in scope.heirs(uid, self.graph):
+                    if heir != uid:
+                        result |= self.shown(heir)
+        self._memo[uid] = result
+        return result
+
+
+def _unit_filter(period: Period, field_name: str) -> Q:
+    if period.unit is None:
+        return Q()
+    return Q(**{f"{field_name}__in": scope.expand_units([period.unit.pk])})
+
+
+def overview(
+    user: Any, *, unit: AdminUnit | None = None, year: int | None = None, today: dt.date | None = None
+) -> Overview:
+    today = today or timezone.localdate()
+    period = Period(year=year or today.year, today=today, unit=unit)
+    data = Overview(period=period)
+    rollup = UnitRollup(period)
+    per_unit: dict[int, dict[str, Any]] = {}
+    data.indicators = _indicators(user, period)
+    data.tasks = _tasks(user, period, rollup, per_unit)
+    data.petitions = _petitions(user, period, rollup, per_unit)
+    data.dossiers = _dossiers(user, period, rollup, per_unit)
+    data.units = _unit_rows(user, period, rollup, per_unit, data.indicators)
+    data.trends = {
+        "dossiers_received": data.dossiers.pop("_monthly_received"),
+        "dossiers_late": data.dossiers.pop("_monthly_late"),
+        "petitions_received": data.petitions.pop("_monthly_received"),
+    }
+    return data
+
+
+# --- indicators ----------------------------------------------------------------------------------------
+
+
+def _indicators(user: Any, period: Period) -> Any:
+    """The indicators app's summary, or None while that app offers none."""
+    try:
+        from dieuhanh.indicators import overview as indicator_overview
+    except ImportError:
+        return None
+    summary = getattr(indicator_overview, "summary", None)
+    if summary is None:
+        return None
+    return summary(user, unit=period.unit, year=period.year)
+
+
+def indicator_by_unit(user: Any, code: str, year: int) -> dict[int, Any]:
+    try:
+        from dieuhanh.indicators import overview as indicator_overview
+    except ImportError:
+        return {}
+    by_unit = getattr(indicator_overview, "by_unit", None)
+    return dict(by_unit(user, code, year)) if by_unit else {}
+
+
+# --- tasks ---------------------------------------------------------------------------------------------
+
+
+def _tasks(
+    user: Any, period: Period, rollup: UnitRollup, per_unit: dict[int, dict[str, Any]]
+) -> dict[str, Any]:
+    from dieuhanh.directives.choices import TaskStatus
+    from dieuhanh.directives.models import Task
+
+    today = period.today
+    in_year = Q(due_date__gte=period.first, due_date__lte=period.last)
+    # This year: open work whatever its year, plus what was due this year and has been closed.
+    chosen = Q(completed_on__isnull=True, cancelled_on__isnull=True) | in_year if period.current else in_year
+    tasks = (
+        Task.objects.visible_to(user).filter(chosen, _unit_filter(period, "lead_unit_id")).with_status(today)
+    )
+    counts = dict(tasks.order_by().values_list("status").annotate(n=Count("id")))
+    open_statuses = (TaskStatus.OVERDUE, TaskStatus.DUE_SOON, TaskStatus.ON_TRACK)
+
+    def status_link(status: str) -> str:
+        dated = not period.current or status not in open_statuses
+        return link(
+            "directives:task_list",
+            status=status,
+            unit=period.unit_param,
+            due_from=period.first.isoformat() if dated else None,
+            due_to=period.last.isoformat() if dated else None,
+        )
+
+    order = [
+        TaskStatus.OVERDUE,
+        TaskStatus.DUE_SOON,
+        TaskStatus.ON_TRACK,
+        TaskStatus.DONE_ON_TIME,
+        TaskStatus.DONE_LATE,
+        TaskStatus.CANCELLED,
+    ]
+    cards = [
+        {"value": s.value, "label": s.label, "count": counts.get(s.value, 0), "url": status_link(s.value)}
+        for s in order
+    ]
+    overdue_rows = (
+        tasks.filter(status=TaskStatus.OVERDUE)
+        .select_related("lead_unit", "lead_person", "accountable_person")
+        .order_by("due_date", "id")[:OVERDUE_ROWS]
+    )
+    overdue = [
+        {
+            "task": t,
+            "title": t.title,
+            "unit": t.lead_unit,
+            "lead": t.lead_person,
+            "leader": t.accountable_person,
+            "due_date": t.due_date,
+            "days_late": (today - t.due_date).days,
+            "url": reverse("directives:task_detail", args=[t.pk]),
+        }
+        for t in overdue_rows
+    ]
+    by_lead = (
+        tasks.filter(status=TaskStatus.OVERDUE).order_by().values("lead_unit_id").annotate(n=Count("id"))
+    )
+    by_lead_counts = {row["lead_unit_id"]: row["n"] for row in by_lead}
+    rollup.load(set(by_lead_counts))
+    for lead, n in by_lead_counts.items():
+        for shown in rollup.shown(lead):
+            per_unit.setdefault(shown, {}).setdefault("tasks_overdue", 0)
+            per_unit[shown]["tasks_overdue"] += n
+    total = sum(counts.values())
+    done = counts.get(TaskStatus.DONE_ON_TIME.value, 0) + counts.get(TaskStatus.DONE_LATE.value, 0)
+    return {
+        "cards": cards,
+        "total": total,
+        "total_url": link("directives:task_list", unit=period.unit_param),
+        "overdue": overdue,
+        "overdue_count": counts.get(TaskStatus.OVERDUE.value, 0),
+        "overdue_url": status_link(TaskStatus.OVERDUE.value),
+        "on_time_percent": percent(counts.get(TaskStatus.DONE_ON_TIME.value, 0), done),
+    }
+
+
+# --- petitions -----------------------------------------------------------------------------------------
+
+
+def _petitions(
+    user: Any, period: Period, rollup: UnitRollup, per_unit: dict[int, dict[str, Any]]
+) -> dict[str, Any]:
+    from dieuhanh.core import calendar
+    from dieuhanh.petitions import stats
+    from dieuhanh.petitions.choices import OPEN_STATES
+    from dieuhanh.petitions.models import Petition
+
+    today = period.today
+    visible = Petition.objects.visible_to(user).filter(_unit_filter(period, "unit_id"))
+    of_year = visible.filter(year=period.year)
+    row = stats.totals(of_year, today=today)
+    now = visible if period.current else of_year
+    soon = calendar.add(today, 3, working=True)
+    open_now = Q(state__in=OPEN_STATES)
+    timing = now.order_by().aggregate(
+        overdue=Count("id", filter=open_now & Q(due_on__lt=today)),
+        due_soon=Count("id", filter=open_now & Q(due_on__gte=today, due_on__lte=soon)),
+    )
+    year_param = None if period.current else period.year
+    grouped = now.order_by().values("unit_id").annotate(n=Count("id", filter=open_now & Q(due_on__lt=today)))
+    counts = {r["unit_id"]: r["n"] for r in grouped if r["n"]}
+    rollup.load(set(counts))
+    for uid, n in counts.items():
+        for shown in rollup.shown(uid):
+            per_unit.setdefault(shown, {}).setdefault("petitions_overdue", 0)
+            per_unit[shown]["petitions_overdue"] += n
+    monthly = dict(
+        of_year.order_by().annotate(m=ExtractMonth("received_on")).values_list("m").annotate(n=Count("id"))
+    )
+    return {
+        "received": row.received,
+        "received_url": link("petitions:petition_list", year=period.year, unit=period.unit_param),
+        "accepted": row.accepted,
+        "resolved": row.resolved,
+        "resolution_percent": percent(row.resolved, row.accepted),
+        "open": row.open,
+        "open_url": link("petitions:petition_list", year=period.year, state="open", unit=period.unit_param),
+        "overdue": timing["overdue"],
+        "overdue_url": link(
+            "petitions:petition_list", timing="overdue", year=year_param, unit=period.unit_param
+        ),
+        "due_soon": timing["due_soon"],
+        "due_soon_url": link(
+            "petitions:petition_list", timing="due_soon", year=year_param, unit=period.unit_param
+        ),
+        "_monthly_received": [monthly.get(m, 0) for m in MONTHS],
+    }
+
+
+# --- dossiers ------------------------------------------------------------------------------------------
+
+
+def _dossiers(
+    user: Any, period: Period, rollup: UnitRollup, per_unit: dict[int, dict[str, Any]]
+) -> dict[str, Any]:
+    from dieuhanh.core import calendar
+    from dieuhanh.dossiers.choices import OPEN_STATUSES, Timeliness
+    from dieuhanh.dossiers.models import Dossier, late_now_q
+
+    today = period.today
+    visible = Dossier.objects.visible_to(user).filter(_unit_filter(period, "unit_id"))
+    in_year = Q(received_on__gte=period.first, received_on__lte=period.last)
+    in_time = Q(timeliness__in=(Timeliness.EARLY, Timeliness.ON_TIME))
+    classed = ~Q(timeliness="")
+    soon = calendar.add(today, 3, working=True)
+    now = Q() if period.current else in_year
+    late_now = late_now_q(today) & now
+    due_soon = Q(status__in=OPEN_STATUSES, due_on__gte=today, due_on__lte=soon) & now
+    figures = {
+        "received": Count("id", filter=in_year),
+        "in_time": Count("id", filter=in_year & in_time),
+        "classed": Count("id", filter=in_year & classed),
+        "late_now": Count("id", filter=late_now),
+        "due_soon": Count("id", filter=due_soon),
+    }
+    narrowed = visible.filter(in_year | Q(status__in=OPEN_STATUSES)).order_by()
+    totals = narrowed.aggregate(**figures)
+    unit_rows = list(narrowed.values("unit_id").annotate(**figures))
+    rollup.load({row["unit_id"] for row in unit_rows})
+    for row in unit_rows:
+        for shown in rollup.shown(row["unit_id"]):
+            target = per_unit.setdefault(shown, {})
+            for key in ("received", "in_time", "classed", "late_now"):
+                target[f"dossiers_{key}"] = target.get(f"dossiers_{key}", 0) + row[key]
+    monthly = (
+        visible.filter(in_year)
+        .order_by()
+        .annotate(m=ExtractMonth("received_on"))
+        .values("m")
+        .annotate(received=Count("id"), late=Count("id", filter=Q(timeliness=Timeliness.LATE)))
+    )
+    by_month = {r["m"]: r for r in monthly}
+    dates = {"date_from": period.first.isoformat(), "date_to": period.last.isoformat()}
+    now_dates = {} if period.current else dates
+    return {
+        "received": totals["received"],
+        "received_url": link("dossier_list", unit=period.unit_param, **dates),
+        "on_time_percent": percent(totals["in_time"], totals["classed"]),
+        "late_now": totals["late_now"],
+        "late_now_url": link("dossier_list", status="late_now", unit=period.unit_param, **now_dates),
+        "due_soon": totals["due_soon"],
+        "due_soon_url": link("dossier_list", status="open", unit=period.unit_param, **now_dates),
+        "stats_url": link("dossier_stats", unit=period.unit_param, **dates),
+        "_monthly_received": [by_month.get(m, {}).get("received", 0) for m in MONTHS],
+        "_monthly_late": [by_month.get(m, {}).get("late", 0) for m in MONTHS],
+    }
+
+
+# --- the map's units -----------------------------------------------------------------------------------
+
+METRICS = {
+    "tasks_overdue": "Nhiệm vụ quá hạn",
+    "petitions_overdue": "Đơn quá hạn",
+    "dossiers_late": "Hồ sơ trễ hạn",
+    "dossiers_on_time": "Tỉ lệ hồ sơ đúng hạn (%)",
+}
+HIGHER_IS_BETTER = {"dossiers_on_time"}
+
+
+def _unit_rows(
+    user: Any, period: Period, rollup: UnitRollup, per_unit: dict[int, dict[str, Any]], indicators: Any
+) -> list[dict[str, Any]]:
+    """Every commune-level unit standing at the period's end in the user's scope (and under the
+    chosen unit), with its figures; with an all-seeing scope and no unit chosen, the units that
+    have figures and their neighbours under the same parent."""
+    allowed = scope.unit_scope(user)
+    units = AdminUnit.objects.valid_on(period.as_of).filter(level=UnitLevel.COMMUNE)
+    if period.unit is not None:
+        units = units.filter(pk__in=scope.expand_units([period.unit.pk]))
+    if allowed is not scope.ALL:
+        units = units.filter(pk__in=allowed)
+    elif period.unit is None:
+        parents = {rollup.info[u].parent_id for u in per_unit if u in rollup.info}
+        units = units.filter(Q(pk__in=set(per_unit)) | Q(parent_id__in=parents - {None}))
+    indicator_code, indicator_values = _indicator_metric(user, period, indicators)
+    rows = []
+    for unit in units.order_by("name"):
+        figures = per_unit.get(unit.pk, {})
+        late = figures.get("dossiers_late_now", 0)
+        on_time = percent(figures.get("dossiers_in_time", 0), figures.get("dossiers_classed", 0))
+        rows.append(
+            {
+                "unit": unit,
+                "tasks_overdue": figures.get("tasks_overdue", 0),
+                "petitions_overdue": figures.get("petitions_overdue", 0),
+                "dossiers_received": figures.get("dossiers_received", 0),
+                "dossiers_late": late,
+                "dossiers_on_time": on_time,
+                "indicator": indicator_values.get(unit.pk),
+                "indicator_code": indicator_code,
+            }
+        )
+    return rows
+
+
+def _indicator_metric(user: Any, period: Period, indicators: Any) -> tuple[str, dict[int, Any]]:
+    """The first indicator tile's values by unit, for the map's indicator colouring."""
+    tiles = getattr(indicators, "tiles", None) or []
+    if not tiles:
+        return "", {}
+    code = tiles[0].get("code", "")
+    return code, indicator_by_unit(user, code, period.year) if code else {}
+
+
+def scope_units(user: Any, today: dt.date | None = None) -> list[AdminUnit]:
+    """The units a user may choose on the IOC: cities and districts, wards and communes in
+    their scope, today's and abolished ones (for the years before the reform)."""
+    allowed = scope.unit_scope(user)
+    qs = AdminUnit.objects.filter(level__in=(UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE))
+    if allowed is not scope.ALL:
+        qs = qs.filter(pk__in=allowed)
+    return list(qs.order_by(F("valid_to").desc(nulls_first=True), "level", "name")[:500])

@@ -1,0 +1,176 @@
+"""The IOC overview and unit pages: figures equal to those counted by hand from the test world,
+scoped to the user (an officer of ward A sees ward A only), exports that open in openpyxl, and
+a query count that does not grow with the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from dieuhanh.ioc import data as ioc_data
+
+pytestmark = pytest.mark.django_db
+
+
+def _late_task(world, unit, person, days, title="Nhiệm vụ quá hạn"):
+    today = timezone.localdate()
+    return world.task(title=title, lead_unit=unit, lead_person=person, assigned_on=today - dt.timedelta(days=60),
+                      due_date=today - dt.timedelta(days=days))
+
+
+@pytest.fixture
+def busy(world):
+    """Ward A: two overdue tasks (5 and 2 days late) and one on track, two petitions, one dossier.
+    Ward B: one overdue task (9 days late), one petition, two dossiers."""
+    _late_task(world, world.ward_a, world.officer_a_person, 5, "Cải tạo chợ Sao Đỏ")
+    _late_task(world, world.ward_a, world.officer_a_person, 2, "Lát vỉa hè")
+    world.task()
+    _late_task(world, world.ward_b, world.officer_b_person, 9, "Nạo vét kênh")
+    world.petition()
+    world.petition(subject="Phản ánh tiếng ồn", kind="feedback")
+    world.petition(actor=world.reception_b, unit=world.ward_b)
+    world.dossier()
+    world.dossier(actor=world.onestop_b, unit=world.ward_b)
+    world.dossier(actor=world.onestop_b, unit=world.ward_b)
+    return world
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def test_it_shows_the_leader_every_ward_with_hand_counted_figures(client, busy):
+    response = login(client, busy.leader).get("/ioc/")
+    assert response.status_code == 200
+    data = response.context["data"]
+    cards = {c["value"]: c["count"] for c in data.tasks["cards"]}
+    assert cards["overdue"] == 3 and cards["on_track"] == 1 and data.tasks["total"] == 4
+    named = [(r["title"], r["unit"].name, r["days_late"], r["leader"].full_name) for r in data.tasks["overdue"]]
+    assert named == [
+        ("Nạo vét kênh", "Phường Chí Linh", 9, "Trần Văn Lãnh"),
+        ("Cải tạo chợ Sao Đỏ", "Phường Chu Văn An", 5, "Trần Văn Lãnh"),
+        ("Lát vỉa hè", "Phường Chu Văn An", 2, "Trần Văn Lãnh"),
+    ]
+    assert data.petitions["received"] == 3
+    assert data.dossiers["received"] == 3 and data.dossiers["late_now"] == 0
+    by_unit = {r["unit"].name: (r["tasks_overdue"], r["dossiers_received"]) for r in data.units}
+    assert by_unit == {"Phường Chu Văn An": (2, 1), "Phường Chí Linh": (1, 2)}
+    assert data.tasks["overdue_url"] == "/nhiem-vu/?status=overdue"
+    body = response.content.decode()
+    assert 'href="/nhiem-vu/?status=overdue"' in body
+    assert "Nạo vét kênh" in body and "9 ngày" in body
+
+
+def test_an_officer_of_ward_a_sees_ward_a_only(client, busy):
+    response = login(client, busy.officer_a).get("/ioc/")
+    data = response.context["data"]
+    assert data.tasks["overdue_count"] == 2
+    assert {r["unit"].name for r in data.tasks["overdue"]} == {"Phường Chu Văn An"}
+    assert data.petitions["received"] == 2
+    assert data.dossiers["received"] == 1
+    assert [r["unit"].name for r in data.units] == ["Phường Chu Văn An"]
+    assert "Nạo vét kênh" not in response.content.decode()
+
+
+def test_an_officer_cannot_choose_another_ward(client, busy):
+    response = login(client, busy.officer_a).get(f"/ioc/?don_vi={busy.ward_b.pk}")
+    assert response.status_code == 200
+    assert any("Đơn vị" in p for p in response.context["problems"])
+    assert response.context["data"].tasks["overdue_count"] == 2
+    # Ward B's code is also abolished phường Phả Lại's, equally out of ward A's scope.
+    assert client.get(f"/ioc/don-vi/{busy.ward_b.code}/").status_code == 404
+
+
+def test_choosing_a_unit_narrows_the_figures_and_links(client, busy):
+    response = login(client, busy.leader).get(f"/ioc/?don_vi={busy.ward_b.pk}")
+    data = response.context["data"]
+    assert data.tasks["overdue_count"] == 1
+    assert data.tasks["overdue_url"] == f"/nhiem-vu/?status=overdue&unit={busy.ward_b.pk}"
+    assert data.dossiers["received"] == 2
+
+
+def test_a_past_year_counts_that_years_cases(client, busy):
+    response = login(client, busy.leader).get("/ioc/?nam=2021")
+    data = response.context["data"]
+    assert data.petitions["received"] == 0 and data.dossiers["received"] == 0
+    assert data.period.as_of == dt.date(2021, 12, 31)
+
+
+def test_bad_year_is_named_and_ignored(client, busy):
+    response = login(client, busy.leader).get("/ioc/?nam=abc")
+    assert response.status_code == 200
+    assert any("Năm" in p for p in response.context["problems"])
+    assert response.context["period"].year == timezone.localdate().year
+
+
+def test_an_outsider_is_refused_and_a_visitor_sent_to_log_in(client, busy):
+    assert login(client, busy.outsider).get("/ioc/").status_code == 403
+    client.logout()
+    response = client.get("/ioc/")
+    assert response.status_code == 302 and "/dang-nhap/" in response["Location"]
+
+
+def test_the_unit_page_shows_its_tasks_and_figures(client, busy):
+    response = login(client, busy.leader).get(f"/ioc/don-vi/{busy.ward_a.code}/")
+    assert response.status_code == 200
+    assert response.context["unit"] == busy.ward_a
+    assert response.context["data"].tasks["overdue_count"] == 2
+    assert len(response.context["open_tasks"]) == 3
+    # 2021: the same code is phường Sao Đỏ.
+    response = client.get(f"/ioc/don-vi/{busy.ward_a.code}/?nam=2021")
+    assert response.context["unit"] == busy.ward_a_old
+    assert client.get("/ioc/don-vi/99999/").status_code == 404
+
+
+def test_each_table_exports_to_excel(client, busy):
+    c = login(client, busy.leader)
+    response = c.get("/ioc/?xuat=nhiem-vu-qua-han")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "Nhiệm vụ" and [r[0] for r in rows[1:]] == ["Nạo vét kênh", "Cải tạo chợ Sao Đỏ", "Lát vỉa hè"]
+    assert [r[5] for r in rows[1:]] == [9, 5, 2]
+    units = list(load_workbook(io.BytesIO(c.get("/ioc/?xuat=don-vi").content)).active.iter_rows(values_only=True))
+    assert sorted((r[1], r[2]) for r in units[1:]) == sorted([("Phường Chí Linh", 1), ("Phường Chu Văn An", 2)])
+    for table in ("nhiem-vu", "xu-huong", "don-ho-so", "chi-tieu"):
+        assert load_workbook(io.BytesIO(c.get(f"/ioc/?xuat={table}").content)).active.max_row >= 1
+    assert c.get("/ioc/?xuat=khong-co").status_code == 404
+
+
+def test_a_leader_lands_on_the_ioc_after_logging_in(client, world):
+    from dieuhanh.core.testing import PASSWORD
+
+    response = client.post("/dang-nhap/", {"username": "bithu_t", "password": PASSWORD})
+    assert response["Location"] == "/ioc/"
+    client.logout()
+    response = client.post("/dang-nhap/", {"username": "phuong_a", "password": PASSWORD})
+    assert response["Location"] == "/"
+
+
+def _count_queries(user):
+    with CaptureQueriesContext(connection) as ctx:
+        ioc_data.overview(user)
+    return len(ctx.captured_queries)
+
+
+def test_the_query_count_does_not_grow_with_the_data(world, django_assert_max_num_queries):
+    _late_task(world, world.ward_a, world.officer_a_person, 3)
+    world.petition()
+    world.dossier()
+    ioc_data.overview(world.leader)  # warm the unit graph and calendar caches
+    few = _count_queries(world.leader)
+    for i in range(6):
+        _late_task(world, world.ward_b if i % 2 else world.ward_a, world.officer_b_person, 3 + i)
+        world.petition(actor=world.reception_b, unit=world.ward_b)
+        world.dossier(actor=world.onestop_b, unit=world.ward_b)
+    many = _count_queries(world.leader)
+    assert many == few, (few, many)
+    with django_assert_max_num_queries(25):
+        ioc_data.overview(world.leader)

@@ -33,6 +33,7 @@ TARGET_COLUMNS = {
     "code": "Mã chỉ tiêu", "unit": "Mã đơn vị", "year_from": "Từ năm", "year_to": "Đến năm", "value": "Giá trị",
     "deciding_document": "Văn bản", "decided_on": "Ngày quyết định", "note": "Ghi chú",
 }
+HEADER_SEARCH_ROWS = 20
 REQUIRED = {"actuals": ("code", "unit", "year", "value"), "targets": ("code", "unit", "year_from", "value")}
 
 
@@ -104,8 +105,11 @@ def import_figures(data: IO[bytes] | Path, *, actor: Any, kind: str = "actuals",
     rows = _rows(data, name or "import.xlsx")
     index: dict[str, int] = {}
     for n, row in rows:
+        # Title lines above the header are skipped: the header is the first row naming the code column.
         headers = {_norm(h): i for i, h in enumerate(row) if h not in (None, "")}
-        if not headers:
+        if _norm(columns["code"]) not in headers:
+            if n >= HEADER_SEARCH_ROWS:
+                break
             continue
         missing = [columns[k] for k in REQUIRED[kind] if _norm(columns[k]) not in headers]
         if missing:
@@ -113,7 +117,8 @@ def import_figures(data: IO[bytes] | Path, *, actor: Any, kind: str = "actuals",
         index = {k: headers[_norm(h)] for k, h in columns.items() if _norm(h) in headers}
         break
     if not index:
-        raise ValidationError({"file": ["Tệp không có dòng tiêu đề."]})
+        wanted = ", ".join(columns[k] for k in REQUIRED[kind])
+        raise ValidationError({"file": [f"Không tìm thấy dòng tiêu đề (thiếu cột: {wanted})."]})
     indicators = {i.code: i for i in Indicator.objects.all()}
     for n, row in rows:
         cell = {k: (row[i] if i < len(row) else None) for k, i in index.items()}

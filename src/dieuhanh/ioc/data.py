@@ -79,7 +79,7 @@ class Overview:
     petitions: dict[str, Any] = field(default_factory=dict)
     dossiers: dict[str, Any] = field(default_factory=dict)
     units: list[dict[str, Any]] = field(default_factory=list)  # one row per ward/commune on the map
-    trends: dict[str, list[int]] = field(default_factory=dict)  # month 1..12 → counts
+    trends: dict[str, list[int | None]] = field(default_factory=dict)  # months 1..12; None: still to come
 
 
 class UnitRollup:
@@ -142,10 +142,14 @@ def overview(
     data.petitions = _petitions(user, period, rollup, per_unit)
     data.dossiers = _dossiers(user, period, rollup, per_unit)
     data.units = _unit_rows(user, period, rollup, per_unit, data.indicators)
+    last_month = today.month if period.year == today.year else 12
     data.trends = {
-        "dossiers_received": data.dossiers.pop("_monthly_received"),
-        "dossiers_late": data.dossiers.pop("_monthly_late"),
-        "petitions_received": data.petitions.pop("_monthly_received"),
+        name: [v if m <= last_month else None for m, v in zip(MONTHS, values, strict=True)]
+        for name, values in (
+            ("dossiers_received", data.dossiers.pop("_monthly_received")),
+            ("dossiers_late", data.dossiers.pop("_monthly_late")),
+            ("petitions_received", data.petitions.pop("_monthly_received")),
+        )
     }
     return data
 
@@ -165,13 +169,13 @@ def _indicators(user: Any, period: Period) -> Any:
     return summary(user, unit=period.unit, year=period.year)
 
 
-def indicator_by_unit(user: Any, code: str, year: int) -> dict[int, Any]:
+def indicator_by_unit(user: Any, code: str, year: int, *, unit: AdminUnit | None = None) -> dict[int, Any]:
     try:
         from dieuhanh.indicators import overview as indicator_overview
     except ImportError:
         return {}
     by_unit = getattr(indicator_overview, "by_unit", None)
-    return dict(by_unit(user, code, year)) if by_unit else {}
+    return dict(by_unit(user, code, year, unit=unit)) if by_unit else {}
 
 
 # --- tasks ---------------------------------------------------------------------------------------------
@@ -375,7 +379,7 @@ METRICS = {
     "dossiers_late": "Hồ sơ trễ hạn",
     "dossiers_on_time": "Tỉ lệ hồ sơ đúng hạn (%)",
 }
-HIGHER_IS_BETTER = {"dossiers_on_time"}
+HIGHER_IS_BETTER = {"dossiers_on_time", "indicator"}
 
 
 def _unit_rows(
@@ -420,7 +424,7 @@ def _indicator_metric(user: Any, period: Period, indicators: Any) -> tuple[str, 
     if not tiles:
         return "", {}
     code = tiles[0].get("code", "")
-    return code, indicator_by_unit(user, code, period.year) if code else {}
+    return code, indicator_by_unit(user, code, period.year, unit=period.unit) if code else {}
 
 
 def scope_units(user: Any, today: dt.date | None = None) -> list[AdminUnit]:

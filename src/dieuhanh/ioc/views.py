@@ -54,9 +54,18 @@ def _unit(request: HttpRequest, problems: list[str]) -> AdminUnit | None:
     return unit
 
 
-def _metric(request: HttpRequest) -> str:
+def _metrics(data: ioc_data.Overview) -> dict[str, str]:
+    """What the map may be coloured by: the case figures, and the first indicator tile."""
+    metrics = dict(ioc_data.METRICS)
+    tiles = getattr(data.indicators, "tiles", None) or []
+    if tiles:
+        metrics["indicator"] = f"{tiles[0].get('name', '')} ({tiles[0].get('measure', '')})"
+    return metrics
+
+
+def _metric(request: HttpRequest, data: ioc_data.Overview) -> str:
     metric = request.GET.get("chi_so") or "tasks_overdue"
-    return metric if metric in ioc_data.METRICS else "tasks_overdue"
+    return metric if metric in _metrics(data) else "tasks_overdue"
 
 
 def _charts(data: ioc_data.Overview, metric: str, year: int) -> dict[str, Any]:
@@ -73,7 +82,7 @@ def _charts(data: ioc_data.Overview, metric: str, year: int) -> dict[str, Any]:
     ]
     values = {r["unit"].code: r[metric] for r in data.units}
     return {
-        "map": svg.unit_map(units, values, metric_label=ioc_data.METRICS[metric],
+        "map": svg.unit_map(units, values, metric_label=_metrics(data)[metric],
                             higher_is_better=metric in ioc_data.HIGHER_IS_BETTER),
         "dossier_chart": svg.line_chart(
             [("Hồ sơ tiếp nhận", data.trends["dossiers_received"]), ("Hồ sơ trễ hạn", data.trends["dossiers_late"])],
@@ -100,11 +109,10 @@ def _context(
         "problems": problems,
         "years": years,
         "unit_choices": ioc_data.scope_units(request.user),
-        "metrics": ioc_data.METRICS,
         "metric": metric,
         "metric_links": [
             {"url": "?" + urlencode({**base, "chi_so": k}), "label": label, "current": k == metric}
-            for k, label in ioc_data.METRICS.items()
+            for k, label in _metrics(data).items()
         ],
         "export_links": {name: "?" + urlencode({**base, "xuat": k}) for name, k in EXPORT_NAMES.items()},
         "charts": _charts(data, metric, period.year),
@@ -136,7 +144,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         if table not in export.TABLES:
             raise Http404("Không có bảng này để xuất.")
         return export.response(table, data)
-    context = _context(request, data, problems, _metric(request))
+    context = _context(request, data, problems, _metric(request, data))
     context["title"] = "Trung tâm điều hành"
     return render(request, "ioc/overview.html", context)
 
@@ -163,7 +171,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         if table not in export.TABLES:
             raise Http404("Không có bảng này để xuất.")
         return export.response(table, data)
-    context = _context(request, data, problems, _metric(request))
+    context = _context(request, data, problems, _metric(request, data))
     context.update(
         title=f"{unit.name} — Trung tâm điều hành",
         unit=unit,

@@ -1,20 +1,319 @@
-"""Indicator pages (filled in below)."""
+"""Indicator pages, over the units the user sees:
+- /chi-tieu/: the indicators of a unit and year with target, actual, achievement and the
+  "n/m chỉ tiêu đạt và vượt" line; year and unit selectors; .xlsx at /chi-tieu/xuat/;
+- /chi-tieu/<code>/: one indicator — its history over the years, its targets with every version
+  and deciding document, and its figures by ward/commune; .xlsx at /chi-tieu/<code>/xuat/;
+- /chi-tieu/<code>/nhap/ and /chi-tieu/<code>/chi-tieu-giao/: entering an actual, setting or
+  adjusting a target (committee office and administrators, over their units).
+
+Figures come from overview.py and compute.py (definitions there). A selector value that does not
+parse, or a unit the user may not see, is dropped and named above the table, never a 500."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, path
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+
+from dieuhanh.directives.export import xlsx_response
+from dieuhanh.indicators import compute, export, overview, services
+from dieuhanh.indicators.choices import Achievement, Kind, PeriodKind
+from dieuhanh.indicators.forms import ActualForm, TargetForm
+from dieuhanh.indicators.models import Actual, Indicator, Target
+from dieuhanh.org import scope
+from dieuhanh.org.choices import UnitLevel
+from dieuhanh.org.models import AdminUnit
+
+ACHIEVEMENT_LABELS = dict(Achievement.choices)
+FORM_LEVELS = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
 
 
+def _years(user: Any, indicator: Indicator | None = None) -> list[int]:
+    actuals = Actual.objects.visible_to(user)
+    targets = Target.objects.visible_to(user)
+    if indicator is not None:
+        actuals, targets = actuals.filter(indicator=indicator), targets.filter(indicator=indicator)
+    years = set(actuals.order_by().values_list("year", flat=True).distinct())
+    years |= set(targets.filter(period_kind=PeriodKind.YEAR).order_by().values_list("year_from", flat=True).distinct())
+    return sorted(years, reverse=True)
+
+
+def _selection(request: HttpRequest, indicator: Indicator | None = None) -> dict[str, Any]:
+    """Year and unit from ?nam= and ?don_vi=; without a year, the latest with figures."""
+    user = request.user
+    today = timezone.localdate()
+    problems: list[str] = []
+    with_data = _years(user, indicator)
+    year = next((y for y in with_data if y <= today.year), today.year)
+    years = sorted({*with_data, today.year}, reverse=True)
+    raw_year = request.GET.get("nam", "")
+    if raw_year:
+        if raw_year.isdigit() and services.FIRST_YEAR <= int(raw_year) <= today.year + 10:
+            year = int(raw_year)
+        else:
+            problems.append(f"Năm không hợp lệ: “{raw_year}”.")
+    unit_id = None
+    raw_unit = request.GET.get("don_vi", "")
+    if raw_unit:
+        if raw_unit.isdigit() and scope.can_see_unit(user, int(raw_unit)):
+            unit_id = int(raw_unit)
+        else:
+            problems.append("Đơn vị không có hoặc bạn không theo dõi đơn vị này.")
+    if unit_id is None:
+        unit_id = overview.default_unit(user, year)
+    return {"year": year, "unit_id": unit_id, "years": years, "problems": problems, "today": today,
+            "units": _unit_choices(user, unit_id)}
+
+
+def _unit_choices(user: Any, selected: int | None) -> list[tuple[int, str]]:
+    """Units with figures or targets the user sees, and the user's own units."""
+    ids = set(Actual.objects.visible_to(user).order_by().values_list("unit_id", flat=True).distinct())
+    ids |= set(Target.objects.visible_to(user).order_by().values_list("unit_id", flat=True).distinct())
+    visible = scope.unit_scope(user)
+    if visible is not scope.ALL:
+        ids |= set(compute.topmost(visible))
+    if selected:
+        ids.add(selected)
+    units = AdminUnit.objects.filter(pk__in=ids, level__in=FORM_LEVELS).order_by("level", "name")
+    return [(u.pk, _unit_label(u)) for u in units]
+
+
+def _unit_label(unit: AdminUnit) -> str:
+    if unit.valid_to is not None:
+        return f"{unit.name} (đến {unit.valid_to:%d/%m/%Y})"
+    return unit.name
+
+
+def _editable_units(user: Any, extra: int | None = None) -> list[tuple[int, str]]:
+    visible = scope.unit_scope(user, *services.EDITORS)
+    units = AdminUnit.objects.filter(level__in=FORM_LEVELS)
+    if visible is scope.ALL:
+        ids = set(Target.objects.order_by().values_list("unit_id", flat=True).distinct())
+        ids |= set(Actual.objects.order_by().values_list("unit_id", flat=True).distinct())
+        if extra:
+            ids.add(extra)
+        units = units.filter(pk__in=ids)
+    else:
+        units = units.filter(pk__in=visible)
+    return [(u.pk, _unit_label(u)) for u in units.order_by("level", "name")]
+
+
+def _decorate(tiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    for t in tiles:
+        t["achievement_label"] = ACHIEVEMENT_LABELS.get(t["achievement"], "Chưa đánh giá")
+        t["ratio_percent"] = t["ratio"] * 100 if t["ratio"] is not None else None
+    return tiles
+
+
+@login_required
 def indicator_list(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("")
+    ctx = _selection(request)
+    s = overview.summary(request.user, unit=ctx["unit_id"], year=ctx["year"], today=ctx["today"])
+    ctx.update(title="Chỉ tiêu kinh tế - xã hội", summary=s, tiles=_decorate(s.tiles),
+               may_edit=services.may_edit(request.user))
+    return render(request, "indicators/indicator_list.html", ctx)
 
 
+LIST_COLUMNS: list[export.Column] = [
+    ("Mã", lambda t: t["code"], None),
+    ("Chỉ tiêu", lambda t: t["name"], None),
+    ("Đơn vị tính", lambda t: t["measure"], None),
+    ("Kế hoạch ban đầu", lambda t: t["target_original"], export.NUMBER),
+    ("Kế hoạch", lambda t: t["target"], export.NUMBER),
+    ("Thực hiện", lambda t: t["actual"], export.NUMBER),
+    ("% kế hoạch", lambda t: t["ratio_percent"], export.PERCENT),
+    ("Tăng so với năm trước (%)", lambda t: t["yoy_percent"], export.PERCENT),
+    ("Đánh giá", lambda t: t["achievement_label"], None),
+]
+
+
+@login_required
+def indicator_list_export(request: HttpRequest) -> HttpResponse:
+    ctx = _selection(request)
+    s = overview.summary(request.user, unit=ctx["unit_id"], year=ctx["year"], today=ctx["today"])
+    content = export.workbook([(f"Chỉ tiêu năm {ctx['year']}", LIST_COLUMNS, _decorate(s.tiles))])
+    return xlsx_response(content, f"chi-tieu-{ctx['year']}")
+
+
+def _indicator(code: str) -> Indicator:
+    ind = Indicator.objects.filter(code=code.upper()).first()
+    if ind is None:
+        raise Http404("Không có chỉ tiêu này.")
+    return ind
+
+
+def _detail(request: HttpRequest, ind: Indicator) -> dict[str, Any]:
+    ctx = _selection(request, ind)
+    user, unit_id, year, today = request.user, ctx["unit_id"], ctx["year"], ctx["today"]
+    years = sorted({y for y in ctx["years"] if y <= today.year} | {year})
+    targets = list(
+        Target.objects.visible_to(user).filter(indicator=ind, unit_id=unit_id)
+        .select_related("created_by").order_by("period_kind", "year_from", "year_to", "version")
+    ) if unit_id else []
+    year_targets: dict[int, list[Target]] = {}
+    for t in targets:
+        if t.period_kind == PeriodKind.YEAR:
+            year_targets.setdefault(t.year_from, []).append(t)
+    covers = compute.Covers()
+    units = covers.of(unit_id) if unit_id else None
+    if ind.kind == Kind.DERIVED:
+        counts = compute.derived_counts(ind.derived_source, user, years, today)
+
+        def value(y: int) -> float | None:
+            return compute.derived_value(ind.derived_source, counts, units, y)
+        table = None
+    else:
+        weights = list(Indicator.objects.filter(code=ind.weight_code)) if ind.weight_code else []
+        table = compute.ActualTable(user, [ind, *weights], years, covers)
+
+        def value(y: int) -> float | None:
+            return table.value(ind, unit_id, y)
+    history = []
+    previous = None
+    for y in years:
+        versions = year_targets.get(y, [])
+        current = next((t for t in versions if t.is_current), None)
+        actual = value(y)
+        target = float(current.value) if current else None
+        yoy = compute.change_percent(actual, previous)
+        if yoy is None and table is not None:
+            yoy = table.reported_growth(ind, unit_id, y)
+        state = compute.achievement(actual, target, ind.direction)
+        history.append({"year": y, "target": target, "actual": actual, "achievement": state,
+                        "achievement_label": ACHIEVEMENT_LABELS.get(state, ""), "yoy_percent": yoy,
+                        "target_original": float(versions[0].value) if current and versions[0] is not current else None,
+                        "ratio_percent": (compute.ratio(actual, target) or 0) * 100 if actual is not None and target
+                        else None})
+        previous = actual
+    term_rows = []
+    for t in targets:
+        row = {"target": t, "period": t.period_label}
+        if t.period_kind == PeriodKind.TERM and t.is_current:
+            span = [y for y in range(t.year_from, t.year_to + 1) if y <= today.year]
+            if table is not None:
+                to_date = table.over_years(ind, unit_id, span)
+            else:
+                figures = [v for v in (value(y) for y in span if y in years) if v is not None]
+                to_date = compute.combine(figures, "mean") if figures else None
+            row.update(to_date=to_date, achievement_label=ACHIEVEMENT_LABELS.get(
+                compute.achievement(to_date, float(t.value), ind.direction), ""))
+        term_rows.append(row)
+    figures = overview.by_unit(user, ind.code, year, unit=unit_id, today=today)
+    unit_targets = dict(
+        Target.objects.visible_to(user).current()
+        .filter(indicator=ind, period_kind=PeriodKind.YEAR, year_from=year, unit_id__in=list(figures))
+        .values_list("unit_id", "value")
+    )
+    names = dict(AdminUnit.objects.filter(pk__in=list(figures)).values_list("id", "name"))
+    by_unit = sorted(
+        ({"unit_id": u, "name": names.get(u, str(u)), "actual": v,
+          "target": float(unit_targets[u]) if u in unit_targets else None,
+          "achievement_label": ACHIEVEMENT_LABELS.get(compute.achievement(
+              v, float(unit_targets[u]) if u in unit_targets else None, ind.direction), "")}
+         for u, v in figures.items()),
+        key=lambda r: r["name"],
+    )
+    unit_name = AdminUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first() if unit_id else ""
+    ctx.update(indicator=ind, history=history, term_rows=term_rows, by_unit=by_unit, unit_name=unit_name,
+               title=ind.name, may_edit=bool(unit_id) and services.may_edit(user, unit_id))
+    return ctx
+
+
+@login_required
 def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
-    return HttpResponse("")
+    return render(request, "indicators/indicator_detail.html", _detail(request, _indicator(code)))
+
+
+@login_required
+def indicator_detail_export(request: HttpRequest, code: str) -> HttpResponse:
+    ctx = _detail(request, _indicator(code))
+    history: list[export.Column] = [
+        ("Năm", lambda r: r["year"], None),
+        ("Kế hoạch ban đầu", lambda r: r["target_original"], export.NUMBER),
+        ("Kế hoạch", lambda r: r["target"], export.NUMBER),
+        ("Thực hiện", lambda r: r["actual"], export.NUMBER),
+        ("% kế hoạch", lambda r: r["ratio_percent"], export.PERCENT),
+        ("Tăng so với năm trước (%)", lambda r: r["yoy_percent"], export.PERCENT),
+        ("Đánh giá", lambda r: r["achievement_label"], None),
+    ]
+    versions: list[export.Column] = [
+        ("Kỳ", lambda r: r["period"], None),
+        ("Lần", lambda r: r["target"].version, None),
+        ("Giá trị", lambda r: float(r["target"].value), export.NUMBER),
+        ("Đang áp dụng", lambda r: "Có" if r["target"].is_current else "Không", None),
+        ("Văn bản", lambda r: r["target"].deciding_document, None),
+        ("Ngày quyết định", lambda r: r["target"].decided_on, "dd/mm/yyyy"),
+        ("Ghi chú", lambda r: r["target"].note, None),
+    ]
+    units: list[export.Column] = [
+        ("Đơn vị", lambda r: r["name"], None),
+        ("Kế hoạch", lambda r: r["target"], export.NUMBER),
+        ("Thực hiện", lambda r: r["actual"], export.NUMBER),
+        ("Đánh giá", lambda r: r["achievement_label"], None),
+    ]
+    content = export.workbook([
+        ("Qua các năm", history, ctx["history"]),
+        ("Chỉ tiêu giao, điều chỉnh", versions, ctx["term_rows"]),
+        (f"Theo đơn vị năm {ctx['year']}", units, ctx["by_unit"]),
+    ])
+    return xlsx_response(content, f"chi-tieu-{ctx['indicator'].code.lower()}")
+
+
+def _edit(request: HttpRequest, code: str, form_class: type, template_title: str, save: Any) -> HttpResponse:
+    ind = _indicator(code)
+    if not services.may_edit(request.user):
+        raise PermissionDenied("Chỉ văn phòng cấp uỷ, UBND và quản trị hệ thống được nhập số liệu, giao chỉ tiêu.")
+    today = timezone.localdate()
+    selected = request.GET.get("don_vi", "")
+    units = _editable_units(request.user, int(selected) if selected.isdigit() else None)
+    initial = {"year": request.GET.get("nam") or today.year, "year_from": request.GET.get("nam") or today.year,
+               "unit": selected}
+    form = form_class(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = AdminUnit.objects.get(pk=data["unit"])
+        try:
+            save(request.user, ind, unit, data)
+        except ValidationError as exc:
+            for name, messages in exc.message_dict.items():
+                for m in messages:
+                    form.add_error(name if name in form.fields else None, m)
+        else:
+            year = data.get("year") or data.get("year_from")
+            return redirect(reverse("indicator_detail", kwargs={"code": ind.code}) + f"?nam={year}&don_vi={unit.pk}")
+    return render(request, "indicators/indicator_form.html",
+                  {"indicator": ind, "form": form, "title": template_title})
+
+
+@login_required
+def actual_enter(request: HttpRequest, code: str) -> HttpResponse:
+    def save(user: Any, ind: Indicator, unit: AdminUnit, d: dict[str, Any]) -> None:
+        services.do_enter_actual(actor=user, indicator=ind, unit=unit, year=d["year"], value=d["value"],
+                                 growth_percent=d["growth_percent"], source=d["source"], note=d["note"])
+
+    return _edit(request, code, ActualForm, "Nhập số liệu thực hiện", save)
+
+
+@login_required
+def target_set(request: HttpRequest, code: str) -> HttpResponse:
+    def save(user: Any, ind: Indicator, unit: AdminUnit, d: dict[str, Any]) -> None:
+        services.do_set_target(actor=user, indicator=ind, unit=unit, value=d["value"], period_kind=d["period_kind"],
+                               year_from=d["year_from"], year_to=d["year_to"],
+                               deciding_document=d["deciding_document"], decided_on=d["decided_on"], note=d["note"])
+
+    return _edit(request, code, TargetForm, "Giao, điều chỉnh chỉ tiêu", save)
 
 
 urlpatterns: list[URLPattern] = [
     path("chi-tieu/", indicator_list, name="indicator_list"),
+    path("chi-tieu/xuat/", indicator_list_export, name="indicator_list_export"),
     path("chi-tieu/<str:code>/", indicator_detail, name="indicator_detail"),
+    path("chi-tieu/<str:code>/xuat/", indicator_detail_export, name="indicator_detail_export"),
+    path("chi-tieu/<str:code>/nhap/", actual_enter, name="indicator_actual_enter"),
+    path("chi-tieu/<str:code>/chi-tieu-giao/", target_set, name="indicator_target_set"),
 ]

@@ -1,0 +1,43 @@
+"""Forms of the indicator pages: entering an actual and setting or adjusting a target. They only
+parse the input; the services validate and save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from dieuhanh.indicators.choices import PeriodKind
+
+
+class ActualForm(forms.Form):
+    unit = forms.TypedChoiceField(label="Đơn vị", coerce=int)
+    year = forms.IntegerField(label="Năm")
+    value = forms.CharField(label="Giá trị thực hiện", max_length=40)
+    growth_percent = forms.CharField(label="Tăng so với năm trước (%), theo báo cáo", max_length=20, required=False)
+    source = forms.CharField(label="Nguồn số liệu", max_length=300, required=False,
+                             help_text="Báo cáo, văn bản hoặc cơ quan cung cấp số liệu.")
+    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["unit"].choices = units
+
+
+class TargetForm(forms.Form):
+    unit = forms.TypedChoiceField(label="Đơn vị", coerce=int)
+    period_kind = forms.ChoiceField(label="Kỳ", choices=PeriodKind.choices)
+    year_from = forms.IntegerField(label="Năm (hoặc năm đầu nhiệm kỳ)")
+    year_to = forms.IntegerField(label="Năm cuối nhiệm kỳ", required=False)
+    value = forms.CharField(label="Giá trị chỉ tiêu", max_length=40)
+    deciding_document = forms.CharField(
+        label="Văn bản giao hoặc điều chỉnh", max_length=300, required=False,
+        help_text="Bắt buộc khi điều chỉnh một chỉ tiêu đã giao (ví dụ nghị quyết sơ kết giữa nhiệm kỳ).",
+    )
+    decided_on = forms.DateField(label="Ngày quyết định", required=False,
+                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)
+        self.fields["unit"].choices = units

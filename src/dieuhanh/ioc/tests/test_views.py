@@ -1,5 +1,6 @@
 """The IOC overview and unit pages: figures equal to those counted by hand from the test world,
-scoped to the user (an officer of ward A sees ward A only), exports that open in openpyxl, and
+scoped to the user (an officer of ward A sees ward A only), exports that open in openpyxl, the demo
+city's 2021 petition figures (317 received, 91% resolved), and
 a query count that does not grow with the data."""
 
 from __future__ import annotations
@@ -8,12 +9,16 @@ import datetime as dt
 import io
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
+from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from dieuhanh.demo.loader import load_demo
 from dieuhanh.ioc import data as ioc_data
+from dieuhanh.org.choices import UnitLevel
+from dieuhanh.org.models import AdminUnit, User
 
 pytestmark = pytest.mark.django_db
 
@@ -174,3 +179,28 @@ def test_the_query_count_does_not_grow_with_the_data(world, django_assert_max_nu
     assert many == few, (few, many)
     with django_assert_max_num_queries(25):
         ioc_data.overview(world.leader)
+
+
+# --- the demo city (kept last: its module-wide database is rolled back when the module ends) ---
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        yield load_demo()
+        transaction.set_rollback(True)
+
+
+def test_the_2021_view_of_chi_linh_shows_the_articles_petition_figures(demo):
+    admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("ioc_admin", password="x")
+    city = AdminUnit.objects.get(code="290", level=UnitLevel.DISTRICT)
+    data = ioc_data.overview(admin, unit=city, year=2021)
+    assert data.petitions["received"] == 317
+    assert round(data.petitions["resolution_percent"]) == 91
+    assert {r["unit"].valid_to for r in data.units} == {city.valid_to}  # 2021's wards, not today's
+    today = ioc_data.overview(admin, unit=city)
+    assert today.units and all(r["unit"].valid_to is None for r in today.units)

@@ -155,6 +155,14 @@ def load_demo(progress: Progress | None = None, *, today: dt.date | None = None)
     step("Thủ tục hành chính, hồ sơ một cửa", t0)
 
     t0 = time.perf_counter()
+    from dieuhanh.demo.indicators import IndicatorLoader, indicators_loaded
+
+    if not indicators_loaded(cast):
+        with transaction.atomic():
+            IndicatorLoader(cast, progress).run()
+    step("Chỉ tiêu kinh tế - xã hội", t0)
+
+    t0 = time.perf_counter()
     from dieuhanh.core import calendar
 
     load_schedule = getattr(calendar, "load_announced_schedule", None)

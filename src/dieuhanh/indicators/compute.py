@@ -114,9 +114,29 @@ class Covers:
     _sets: dict[int, set[int]] = field(default_factory=dict)
 
     def of(self, unit_id: int) -> set[int]:
+        """What `scope.expand_units([unit_id])` answers, walked over the graph loaded once here
+        (expand_units checks the graph is fresh with a query on every call: one per unit)."""
         if unit_id not in self._sets:
-            self._sets[unit_id] = scope.expand_units([unit_id])
+            self._sets[unit_id] = self._expand(unit_id)
         return self._sets[unit_id]
+
+    def _expand(self, root: int) -> set[int]:
+        g = self.graph
+        result: set[int] = set()
+        forward_seen: set[int] = set()
+        stack: list[tuple[int, bool]] = [(root, True)]
+        while stack:
+            uid, forward = stack.pop()
+            if uid in result and (not forward or uid in forward_seen):
+                continue
+            result.add(uid)
+            if forward:
+                forward_seen.add(uid)
+            stack.extend((child, forward) for child in g.children.get(uid, ()))
+            stack.extend((pred, False) for pred in g.predecessors.get(uid, ()))
+            if forward:
+                stack.extend((succ, True) for succ in g.successors_of_ended.get(uid, ()))
+        return result
 
 
 class ActualTable:

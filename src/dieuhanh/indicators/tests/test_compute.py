@@ -160,3 +160,9 @@ def test_dossier_rates_equal_the_hand_count(world):
     )
     assert compute.derived(DerivedSource.DOSSIER_ONLINE_SHARE, world.onestop_a, None, year) == pytest.approx(25)
     assert compute.derived(DerivedSource.DOSSIER_ONLINE_SHARE, world.onestop_b, None, year) is None
+
+
+def test_covers_match_the_scope_expansion(world):
+    covers = compute.Covers()
+    for unit in (world.city, world.province, world.ward_a, world.ward_a_old, world.province_old):
+        assert covers.of(unit.pk) == compute.scope.expand_units([unit.pk])

@@ -139,3 +139,17 @@ def test_the_map_of_a_derived_indicator(world):
     world.dossier(channel="online")
     year = d.received_on.year
     assert overview.by_unit(world.office, "HSTRUCTUYEN", year) == {world.ward_a.pk: 50.0}
+
+
+def test_the_map_takes_a_bounded_number_of_queries(world):
+    output = indicator(world, "CNXD")
+    actual(world, output, world.ward_a_old, 2021, 70)
+    overview.by_unit(world.office, "CNXD", 2021)  # the unit graph is loaded once per process
+    with CaptureQueriesContext(connection) as few:
+        overview.by_unit(world.office, "CNXD", 2021)
+    actual(world, output, world.ward_b_old, 2021, 50)
+    actual(world, output, world.city, 2021, 120)
+    with CaptureQueriesContext(connection) as more:
+        figures = overview.by_unit(world.office, "CNXD", 2021)
+    assert figures == {world.ward_a_old.pk: 70, world.ward_b_old.pk: 50}
+    assert len(more) == len(few) <= 6

@@ -33,14 +33,15 @@ ACHIEVEMENT_LABELS = dict(Achievement.choices)
 FORM_LEVELS = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
 
 
-def _years(user: Any, indicator: Indicator | None = None) -> list[int]:
+def _years(user: Any, indicator: Indicator | None = None) -> tuple[list[int], list[int]]:
+    """(years with a year target, years with an actual) the user sees, newest first."""
     actuals = Actual.objects.visible_to(user)
-    targets = Target.objects.visible_to(user)
+    targets = Target.objects.visible_to(user).filter(period_kind=PeriodKind.YEAR)
     if indicator is not None:
         actuals, targets = actuals.filter(indicator=indicator), targets.filter(indicator=indicator)
-    years = set(actuals.order_by().values_list("year", flat=True).distinct())
-    years |= set(targets.filter(period_kind=PeriodKind.YEAR).order_by().values_list("year_from", flat=True).distinct())
-    return sorted(years, reverse=True)
+    with_targets = set(targets.order_by().values_list("year_from", flat=True).distinct())
+    with_actuals = set(actuals.order_by().values_list("year", flat=True).distinct())
+    return sorted(with_targets, reverse=True), sorted(with_actuals, reverse=True)
 
 
 def _selection(request: HttpRequest, indicator: Indicator | None = None) -> dict[str, Any]:
@@ -48,9 +49,10 @@ def _selection(request: HttpRequest, indicator: Indicator | None = None) -> dict
     user = request.user
     today = timezone.localdate()
     problems: list[str] = []
-    with_data = _years(user, indicator)
-    year = next((y for y in with_data if y <= today.year), today.year)
-    years = sorted({*with_data, today.year}, reverse=True)
+    # Without a year: the latest with targets (the year a leader reviews), else with figures.
+    with_targets, with_actuals = _years(user, indicator)
+    year = next((y for y in [*with_targets, *with_actuals] if y <= today.year), today.year)
+    years = sorted({*with_targets, *with_actuals, today.year}, reverse=True)
     raw_year = request.GET.get("nam", "")
     if raw_year:
         if raw_year.isdigit() and services.FIRST_YEAR <= int(raw_year) <= today.year + 10:

@@ -87,3 +87,15 @@ def test_a_second_run_adds_nothing(demo, db):
     before = (Indicator.objects.count(), Target.objects.count(), Actual.objects.count())
     load_demo()
     assert (Indicator.objects.count(), Target.objects.count(), Actual.objects.count()) == before
+
+
+def test_the_indicator_page_of_the_demo_opens_on_2021(demo, db):
+    from django.test import Client
+
+    c = Client()
+    c.force_login(User.objects.get(username="bithu"))
+    html = c.get("/chi-tieu/").content.decode()
+    assert "Chỉ tiêu kinh tế - xã hội năm 2021" in html and "10/12 chỉ tiêu đạt và vượt" in html
+    assert "13.416,446" in html and "+22,4%" in html
+    detail = c.get("/chi-tieu/TANG_TRUONG/").content.decode()
+    assert "Nhiệm kỳ 2020–2025" in detail and "Đã được điều chỉnh" in detail and "10,4" in detail

@@ -41,3 +41,11 @@ class TargetForm(forms.Form):
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, label_suffix="", **kwargs)
         self.fields["unit"].choices = units
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(label="Loại số liệu", choices=[("actuals", "Số liệu thực hiện"), ("targets", "Chỉ tiêu giao")])
+    file = forms.FileField(label="Tệp .xlsx hoặc .csv (UTF-8)")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, label_suffix="", **kwargs)

@@ -4,7 +4,8 @@
 - /chi-tieu/<code>/: one indicator — its history over the years, its targets with every version
   and deciding document, and its figures by ward/commune; .xlsx at /chi-tieu/<code>/xuat/;
 - /chi-tieu/<code>/nhap/ and /chi-tieu/<code>/chi-tieu-giao/: entering an actual, setting or
-  adjusting a target (committee office and administrators, over their units).
+  adjusting a target (committee office and administrators, over their units);
+- /chi-tieu/nhap-tep/: the same from a sheet (.xlsx or .csv), bad rows listed by number.
 
 Figures come from overview.py and compute.py (definitions there). A selector value that does not
 parse, or a unit the user may not see, is dropped and named above the table, never a 500."""
@@ -23,7 +24,8 @@ from django.utils import timezone
 from dieuhanh.directives.export import xlsx_response
 from dieuhanh.indicators import compute, export, overview, services
 from dieuhanh.indicators.choices import Achievement, Kind, PeriodKind
-from dieuhanh.indicators.forms import ActualForm, TargetForm
+from dieuhanh.indicators.forms import ActualForm, ImportForm, TargetForm
+from dieuhanh.indicators.importer import ACTUAL_COLUMNS, TARGET_COLUMNS, import_figures
 from dieuhanh.indicators.models import Actual, Indicator, Target
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
@@ -311,9 +313,38 @@ def target_set(request: HttpRequest, code: str) -> HttpResponse:
     return _edit(request, code, TargetForm, "Giao, điều chỉnh chỉ tiêu", save)
 
 
+MAX_UPLOAD = 10 * 1024 * 1024  # a sheet of figures is a few hundred rows
+
+
+@login_required
+def figures_import(request: HttpRequest) -> HttpResponse:
+    """Upload a sheet of actuals or targets (.xlsx or .csv); bad rows are listed by number."""
+    if not services.may_edit(request.user):
+        raise PermissionDenied("Chỉ văn phòng cấp uỷ, UBND và quản trị hệ thống được nhập số liệu, giao chỉ tiêu.")
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD:
+            form.add_error("file", "Tệp quá lớn (tối đa 10 MB).")
+        elif not upload.name.lower().endswith((".xlsx", ".csv")):
+            form.add_error("file", "Chỉ nhận tệp .xlsx hoặc .csv.")
+        else:
+            try:
+                report = import_figures(upload, actor=request.user, kind=form.cleaned_data["kind"], name=upload.name)
+            except ValidationError as exc:
+                for m in exc.messages:
+                    form.add_error("file", m)
+    return render(request, "indicators/import.html", {
+        "form": form, "report": report, "title": "Nhập số liệu, chỉ tiêu từ tệp",
+        "actual_columns": list(ACTUAL_COLUMNS.values()), "target_columns": list(TARGET_COLUMNS.values()),
+    })
+
+
 urlpatterns: list[URLPattern] = [
     path("chi-tieu/", indicator_list, name="indicator_list"),
     path("chi-tieu/xuat/", indicator_list_export, name="indicator_list_export"),
+    path("chi-tieu/nhap-tep/", figures_import, name="indicator_import"),
     path("chi-tieu/<str:code>/", indicator_detail, name="indicator_detail"),
     path("chi-tieu/<str:code>/xuat/", indicator_detail_export, name="indicator_detail_export"),
     path("chi-tieu/<str:code>/nhap/", actual_enter, name="indicator_actual_enter"),

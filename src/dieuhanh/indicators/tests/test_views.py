@@ -103,3 +103,18 @@ def test_adjusting_a_target_needs_the_document(world, figures):
 
 def test_anonymous_visitors_are_sent_to_login(world, figures):
     assert Client().get("/chi-tieu/").status_code == 302
+
+
+def test_the_import_page_lists_bad_rows_and_keeps_good_ones(world, figures):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = "Mã chỉ tiêu,Mã đơn vị,Năm,Giá trị\nCNXD,10549,2022,7500\nCNXD,10549,2022x,1\n"
+    upload = SimpleUploadedFile("so-lieu.csv", text.encode(), content_type="text/csv")
+    page = client_for(world.office).post("/chi-tieu/nhap-tep/", {"kind": "actuals", "file": upload})
+    html = page.content.decode()
+    assert "Thêm mới 1" in html and "lỗi 1" in html and "<td>3</td>" in html
+    assert float(Actual.objects.get(unit=world.ward_a_old, year=2022).value) == 7500
+    assert client_for(world.officer_a).get("/chi-tieu/nhap-tep/").status_code == 403
+    wrong = SimpleUploadedFile("so-lieu.pdf", b"%PDF", content_type="application/pdf")
+    assert "Chỉ nhận tệp .xlsx hoặc .csv" in client_for(world.office).post(
+        "/chi-tieu/nhap-tep/", {"kind": "actuals", "file": wrong}).content.decode()

@@ -40,6 +40,7 @@ class Summary:
     met: int = 0
     total: int = 0
     tiles: list[dict[str, Any]] = field(default_factory=list)
+    terms: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def label(self) -> str:
@@ -79,7 +80,10 @@ def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today:
     first version's value if the target was adjusted, else None), actual (rolled up, see
     compute.py), achievement ("exceeded" | "met" | "not_met" | None), ratio (actual ÷ target),
     yoy_percent (change on the year before, or the growth reported with the figure) and url (the
-    indicator page). A unit the user may not see gives an empty summary."""
+    indicator page). `terms` lists the term targets (2020–2025) of the unit covering `year`: target,
+    target_original and adjusted_by (the deciding document) when adjusted, to_date (the term's
+    figure up to `year`, see compute.py), ratio, achievement (judged once the term is over) and
+    url. A unit the user may not see gives an empty summary."""
     today = today or timezone.localdate()
     unit_id = _unit_id(unit)
     if unit_id is not None and not scope.can_see_unit(user, unit_id):
@@ -93,13 +97,18 @@ def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today:
         result.unit_name = AdminUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
     indicators = list(Indicator.objects.filter(active=True))
     targets: dict[int, list[Target]] = {}
+    terms: dict[tuple[int, int, int], list[Target]] = {}
     if unit_id is not None:
         for t in Target.objects.visible_to(user).filter(
-            unit_id=unit_id, period_kind=PeriodKind.YEAR, year_from=year
+            unit_id=unit_id, year_from__lte=year, year_to__gte=year
         ).order_by("version"):
-            targets.setdefault(t.indicator_id, []).append(t)
+            if t.period_kind == PeriodKind.YEAR:
+                targets.setdefault(t.indicator_id, []).append(t)
+            else:
+                terms.setdefault((t.indicator_id, t.year_from, t.year_to), []).append(t)
     entered = [i for i in indicators if i.kind == Kind.ENTERED]
-    table = compute.ActualTable(user, entered, [year - 1, year])
+    first_year = min([year - 1, *(y1 for _i, y1, _y2 in terms)])
+    table = compute.ActualTable(user, entered, range(first_year, year + 1))
     memo: dict[str, Any] = {}
     units = table.covers.of(unit_id) if unit_id is not None else None
     for ind in indicators:
@@ -131,6 +140,25 @@ def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today:
         if ind.group == SUMMARY_GROUP and current is not None:
             result.total += 1
             result.met += state in MET
+    by_id = {i.id: i for i in indicators}
+    for (ind_id, y1, y2), versions in sorted(terms.items(), key=lambda kv: (by_id[kv[0][0]].group, by_id[kv[0][0]].order)
+                                              if kv[0][0] in by_id else ("", 0)):
+        ind = by_id.get(ind_id)
+        current = next((t for t in versions if t.is_current), None)
+        if ind is None or current is None:
+            continue
+        to_date = table.over_years(ind, unit_id, range(y1, year + 1)) if ind.kind == Kind.ENTERED else None
+        target = float(current.value)
+        result.terms.append({
+            "code": ind.code, "name": ind.name, "measure": ind.measure, "period": f"{y1}–{y2}",
+            "year_from": y1, "year_to": y2, "target": target,
+            "target_original": float(versions[0].value) if versions[0].pk != current.pk else None,
+            "adjusted_by": current.deciding_document if versions[0].pk != current.pk else "",
+            "to_date": to_date, "ratio": compute.ratio(to_date, target),
+            # judged only once the term is over: a term's sum is not behind in its third year
+            "achievement": compute.achievement(to_date, target, ind.direction) if year >= y2 else None,
+            "url": detail_url(ind.code, year, unit_id),
+        })
     return result
 
 

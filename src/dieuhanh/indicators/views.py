@@ -118,6 +118,7 @@ def _decorate(tiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def indicator_list(request: HttpRequest) -> HttpResponse:
     ctx = _selection(request)
     s = overview.summary(request.user, unit=ctx["unit_id"], year=ctx["year"], today=ctx["today"])
+    _decorate(s.terms)
     ctx.update(title="Chỉ tiêu kinh tế - xã hội", summary=s, tiles=_decorate(s.tiles),
                may_edit=services.may_edit(request.user))
     return render(request, "indicators/indicator_list.html", ctx)

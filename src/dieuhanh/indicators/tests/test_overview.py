@@ -153,3 +153,20 @@ def test_the_map_takes_a_bounded_number_of_queries(world):
         figures = overview.by_unit(world.office, "CNXD", 2021)
     assert figures == {world.ward_a_old.pk: 70, world.ward_b_old.pk: 50}
     assert len(more) == len(few) <= 6
+
+
+def test_the_summary_lists_term_targets_with_their_adjustment(world):
+    growth = indicator(world, "TANGTRUONG", measure="%", aggregation="mean")
+    target(world, growth, world.city, 2020, 11, period_kind=PeriodKind.TERM, year_to=2025, deciding_document="NQ ĐH")
+    target(world, growth, world.city, 2020, "10.5", period_kind=PeriodKind.TERM, year_to=2025,
+           deciding_document="Sơ kết giữa nhiệm kỳ")
+    for year, value in ((2020, "3.5"), (2021, "17.2"), (2022, "10.5")):
+        actual(world, growth, world.city, year, value)
+    s = overview.summary(world.office, unit=world.city, year=2022)
+    [term] = s.terms
+    assert (term["period"], term["target"], term["target_original"], term["adjusted_by"]) == (
+        "2020–2025", 10.5, 11, "Sơ kết giữa nhiệm kỳ"
+    )
+    assert term["to_date"] == pytest.approx(10.4)  # (3.5 + 17.2 + 10.5) ÷ 3
+    assert term["achievement"] is None  # the term is not over
+    assert overview.summary(world.office, unit=world.city, year=2025).terms[0]["achievement"] == "not_met"

@@ -76,6 +76,17 @@ def change_percent(now: float | None, before: float | None) -> float | None:
     return (float(now) / float(before) - 1.0) * 100.0
 
 
+def is_rate(measure: str) -> bool:
+    """A figure already in % (a rate, a growth): its change on a year is told in points."""
+    return "%" in measure
+
+
+def change_points(now: float | None, before: float | None) -> float | None:
+    if now is None or before is None:
+        return None
+    return float(now) - float(before)
+
+
 def combine(values: list[float], aggregation: str, weights: list[float | None] | None = None) -> float | None:
     """One figure from several units' (or years') figures, in the order given."""
     if not values:

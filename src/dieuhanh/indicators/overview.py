@@ -74,12 +74,23 @@ def detail_url(code: str, year: int, unit_id: int | None) -> str:
     return url + (f"&don_vi={unit_id}" if unit_id else "")
 
 
+def year_change(ind: Indicator, now: float | None, before: float | None, reported: float | None
+            ) -> tuple[float | None, float | None]:
+    """(change in %, change in points): a rate (measure in %) changes in points, any other
+    figure in % of the year before, or as the growth reported with it."""
+    if compute.is_rate(ind.measure):
+        return None, compute.change_points(now, before)
+    yoy = compute.change_percent(now, before)
+    return (reported if yoy is None else yoy), None
+
+
 def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today: dt.date | None = None) -> Summary:
     """Tiles of `unit` (default: `default_unit`) for `year`: each a dict with code, name, measure,
     group, direction, derived, target (current year target of the unit), target_original (the
     first version's value if the target was adjusted, else None), actual (rolled up, see
     compute.py), achievement ("exceeded" | "met" | "not_met" | None), ratio (actual ÷ target),
-    yoy_percent (change on the year before, or the growth reported with the figure) and url (the
+    yoy_percent (change on the year before, or the growth reported with the figure; None for a
+    rate), yoy_points (a rate's change on the year before, in points; else None) and url (the
     indicator page). `terms` lists the term targets (2020–2025) of the unit covering `year`: target,
     target_original and adjusted_by (the deciding document) when adjusted, to_date (the term's
     figure up to `year`, see compute.py), ratio, achievement (judged once the term is over) and
@@ -118,14 +129,13 @@ def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today:
             counts = compute.derived_counts(ind.derived_source, user, [year - 1, year], today, memo)
             actual = compute.derived_value(ind.derived_source, counts, units, year)
             before = compute.derived_value(ind.derived_source, counts, units, year - 1)
-            yoy = compute.change_percent(actual, before)
         else:
             actual = table.value(ind, unit_id, year)
             if current is None and actual is None:
                 continue
-            yoy = compute.change_percent(actual, table.value(ind, unit_id, year - 1))
-            if yoy is None:
-                yoy = table.reported_growth(ind, unit_id, year)
+            before = table.value(ind, unit_id, year - 1)
+        yoy, points = year_change(ind, actual, before, table.reported_growth(ind, unit_id, year)
+                              if ind.kind == Kind.ENTERED else None)
         target = float(current.value) if current is not None else None
         first = versions[0] if versions else None
         state = compute.achievement(actual, target, ind.direction)
@@ -135,6 +145,7 @@ def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today:
             "target_original": float(first.value) if first is not None and current is not None
             and first.pk != current.pk else None,
             "actual": actual, "achievement": state, "ratio": compute.ratio(actual, target), "yoy_percent": yoy,
+            "yoy_points": points,
             "url": detail_url(ind.code, year, unit_id),
         })
         if ind.group == SUMMARY_GROUP and current is not None:

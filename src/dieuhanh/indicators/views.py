@@ -109,7 +109,7 @@ def _editable_units(user: Any, extra: int | None = None) -> list[tuple[int, str]
 
 def _decorate(tiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
     for t in tiles:
-        t["achievement_label"] = ACHIEVEMENT_LABELS.get(t["achievement"], "Chưa đánh giá")
+        t["achievement_label"] = ACHIEVEMENT_LABELS.get(t["achievement"], "")
         t["ratio_percent"] = t["ratio"] * 100 if t["ratio"] is not None else None
     return tiles
 
@@ -133,6 +133,7 @@ LIST_COLUMNS: list[export.Column] = [
     ("Thực hiện", lambda t: t["actual"], export.NUMBER),
     ("% kế hoạch", lambda t: t["ratio_percent"], export.PERCENT),
     ("Tăng so với năm trước (%)", lambda t: t["yoy_percent"], export.PERCENT),
+    ("Tăng so với năm trước (điểm %)", lambda t: t["yoy_points"], export.PERCENT),
     ("Đánh giá", lambda t: t["achievement_label"], None),
 ]
 
@@ -185,12 +186,11 @@ def _detail(request: HttpRequest, ind: Indicator) -> dict[str, Any]:
         current = next((t for t in versions if t.is_current), None)
         actual = value(y)
         target = float(current.value) if current else None
-        yoy = compute.change_percent(actual, previous)
-        if yoy is None and table is not None:
-            yoy = table.reported_growth(ind, unit_id, y)
+        yoy, points = overview.year_change(ind, actual, previous,
+                                       table.reported_growth(ind, unit_id, y) if table is not None else None)
         state = compute.achievement(actual, target, ind.direction)
         history.append({"year": y, "target": target, "actual": actual, "achievement": state,
-                        "achievement_label": ACHIEVEMENT_LABELS.get(state, ""), "yoy_percent": yoy,
+                        "achievement_label": ACHIEVEMENT_LABELS.get(state, ""), "yoy_percent": yoy, "yoy_points": points,
                         "target_original": float(versions[0].value) if current and versions[0] is not current else None,
                         "ratio_percent": (compute.ratio(actual, target) or 0) * 100 if actual is not None and target
                         else None})
@@ -244,6 +244,7 @@ def indicator_detail_export(request: HttpRequest, code: str) -> HttpResponse:
         ("Thực hiện", lambda r: r["actual"], export.NUMBER),
         ("% kế hoạch", lambda r: r["ratio_percent"], export.PERCENT),
         ("Tăng so với năm trước (%)", lambda r: r["yoy_percent"], export.PERCENT),
+        ("Tăng so với năm trước (điểm %)", lambda r: r["yoy_points"], export.PERCENT),
         ("Đánh giá", lambda r: r["achievement_label"], None),
     ]
     versions: list[export.Column] = [

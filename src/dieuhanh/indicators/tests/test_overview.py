@@ -170,3 +170,14 @@ def test_the_summary_lists_term_targets_with_their_adjustment(world):
     assert term["to_date"] == pytest.approx(10.4)  # (3.5 + 17.2 + 10.5) ÷ 3
     assert term["achievement"] is None  # the term is not over
     assert overview.summary(world.office, unit=world.city, year=2025).terms[0]["achievement"] == "not_met"
+
+
+def test_a_rate_changes_in_points_and_a_value_in_percent(world):
+    poor = indicator(world, "HONGHEO", measure="%", direction=Direction.LOWER, aggregation="last")
+    output = indicator(world, "CNXD")
+    for year, p, o in ((2020, "1.8", 100), (2021, "1.3", 125)):
+        actual(world, poor, world.city, year, p)
+        actual(world, output, world.city, year, o)
+    tiles = {t["code"]: t for t in overview.summary(world.office, unit=world.city, year=2021).tiles}
+    assert (tiles["HONGHEO"]["yoy_percent"], tiles["HONGHEO"]["yoy_points"]) == (None, pytest.approx(-0.5))
+    assert (tiles["CNXD"]["yoy_percent"], tiles["CNXD"]["yoy_points"]) == (pytest.approx(25), None)

@@ -70,7 +70,8 @@ def _selection(request: HttpRequest, indicator: Indicator | None = None) -> dict
             problems.append("Đơn vị không có hoặc bạn không theo dõi đơn vị này.")
     if unit_id is None:
         unit_id = overview.default_unit(user, year)
-    return {"year": year, "unit_id": unit_id, "years": years, "problems": problems, "today": today,
+    return {"year": year, "unit_id": unit_id, "years": years, "data_years": sorted({*with_targets, *with_actuals}),
+            "problems": problems, "today": today,
             "units": _unit_choices(user, unit_id)}
 
 
@@ -156,7 +157,7 @@ def _indicator(code: str) -> Indicator:
 def _detail(request: HttpRequest, ind: Indicator) -> dict[str, Any]:
     ctx = _selection(request, ind)
     user, unit_id, year, today = request.user, ctx["unit_id"], ctx["year"], ctx["today"]
-    years = sorted({y for y in ctx["years"] if y <= today.year} | {year})
+    years = sorted({y for y in ctx["data_years"] if y <= today.year} | {year})
     targets = list(
         Target.objects.visible_to(user).filter(indicator=ind, unit_id=unit_id)
         .select_related("created_by").order_by("period_kind", "year_from", "year_to", "version")
@@ -199,14 +200,16 @@ def _detail(request: HttpRequest, ind: Indicator) -> dict[str, Any]:
     for t in targets:
         row = {"target": t, "period": t.period_label}
         if t.period_kind == PeriodKind.TERM and t.is_current:
-            span = [y for y in range(t.year_from, t.year_to + 1) if y <= today.year]
+            span = list(range(t.year_from, min(t.year_to, year) + 1))
             if table is not None:
                 to_date = table.over_years(ind, unit_id, span)
             else:
                 figures = [v for v in (value(y) for y in span if y in years) if v is not None]
                 to_date = compute.combine(figures, "mean") if figures else None
-            row.update(to_date=to_date, achievement_label=ACHIEVEMENT_LABELS.get(
-                compute.achievement(to_date, float(t.value), ind.direction), ""))
+            # judged once the term is over (as overview.summary does)
+            judged = compute.achievement(to_date, float(t.value), ind.direction) if year >= t.year_to else None
+            row.update(to_date=to_date, achievement_label=ACHIEVEMENT_LABELS.get(judged, "chưa hết nhiệm kỳ")
+                       if to_date is not None else "")
         term_rows.append(row)
     figures = overview.by_unit(user, ind.code, year, unit=unit_id, today=today)
     unit_targets = dict(

@@ -81,10 +81,18 @@ def set_aside(job: ImportJob) -> list[str]:
             return []
         ImportJob.objects.filter(pk=job.pk).update(deferred_indexes=found)
         with connection.cursor() as cur:
+            _checks_now(cur)
             for name, _ in found:
                 cur.execute(f"DROP INDEX {qn(name)}")
     job.deferred_indexes = found
     return [name for name, _ in found]
+
+
+def _checks_now(cur: Any) -> None:
+    """PostgreSQL refuses index DDL on a table with deferred foreign-key checks still pending in
+    the transaction: run them now (they would run at commit anyway)."""
+    if connection.vendor == "postgresql":
+        cur.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def restore(job: ImportJob) -> list[str]:
@@ -96,6 +104,7 @@ def restore(job: ImportJob) -> list[str]:
         if row:
             have = present()
             with connection.cursor() as cur:
+                _checks_now(cur)
                 for name, sql in row:
                     if name not in have:
                         cur.execute(sql)

@@ -115,3 +115,25 @@ def test_a_load_that_found_them_aside_builds_them_all_again(world):
     assert {name for name, _ in indexes.secondary()} == set(names)
     killed.refresh_from_db()
     assert killed.deferred_indexes == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_load_outside_a_transaction_reads_in_a_second_process(world, tmp_path, settings):
+    """Outside a transaction and on a database another process can open (PostgreSQL, or a SQLite
+    file), batches are checked by the reading process and written here; with the threshold low
+    the indexes are set aside after the first batch and all back at the end."""
+    from dieuhanh.dossiers.tests.test_import import row, write_csv
+
+    settings.DATA_DIR = tmp_path / "var"
+    settings.DIEUHANH_IMPORT_BULK_ROWS = 10
+    world.procedure()
+    before = indexes.secondary()
+    rows = [row(f"HS-{i:04d}", "07/07/2025", status="Đã có kết quả", result="08/07/2025") for i in range(120)]
+    rows.append(row("HS-BAD", "07/07/2025", proc="9.999999"))
+    result = importer.import_file(write_csv(tmp_path / "ho-so.csv", rows), batch_size=25)
+    assert (result.created, result.bad, result.unchanged) == (120, 1, 0)
+    assert Dossier.objects.count() == 120
+    assert indexes.secondary() == before
+    assert not ImportJob.objects.exclude(deferred_indexes=[]).exists()
+    again = importer.import_file(tmp_path / "ho-so.csv", batch_size=25)
+    assert (again.created, again.updated, again.unchanged, again.bad) == (0, 0, 120, 1)

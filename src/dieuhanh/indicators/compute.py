@@ -40,14 +40,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, F, Q
-from django.db.models.functions import ExtractYear
+from django.db import connections
+from django.db.models import Count, F, FloatField, Q
+from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 
 from dieuhanh.indicators.choices import Achievement, Aggregation, DerivedSource, Direction
 from dieuhanh.indicators.models import Actual, Indicator
 from dieuhanh.org import scope
 
+MAX_IN = 900  # the most ids put in one SQL IN list (SQLite's parameter limit, with room to spare)
 TOLERANCE = 1e-6  # relative: 10/12 is not "not met" because of a rounding in the sheet
 
 
@@ -154,18 +156,36 @@ class ActualTable:
     """The actuals of some indicators over some years that `user` may see, loaded in one query;
     answers the figure of any unit, rolled up (see the module docstring)."""
 
-    def __init__(self, user: Any, indicators: Iterable[Indicator], years: Iterable[int], covers: Covers | None = None):
+    def __init__(
+        self, user: Any, indicators: Iterable[Indicator], years: Iterable[int], covers: Covers | None = None,
+        *, unit_id: int | None = None,
+    ):
+        """`unit_id`: only figures that can count for this unit are needed (those of the units it
+        covers), which keeps the load small for a ward in a province of data."""
         self.by_code = {i.code: i for i in indicators}
-        codes = set(self.by_code) | {i.weight_code for i in self.by_code.values() if i.weight_code}
+        ids = {i.id: i.code for i in self.by_code.values()}
+        missing = {i.weight_code for i in self.by_code.values() if i.weight_code} - set(self.by_code)
+        if missing:
+            ids.update(Indicator.objects.filter(code__in=missing).values_list("id", "code"))
         self.years = sorted(set(years))
         self.covers = covers or Covers()
         # (code, year) -> unit_id -> (value, reported growth %)
         self.rows: dict[tuple[str, int], dict[int, tuple[float, float | None]]] = defaultdict(dict)
-        qs = Actual.objects.visible_to(user).filter(indicator__code__in=codes, year__in=self.years)
-        for code, unit_id, year, value, growth in qs.values_list(
-            "indicator__code", "unit_id", "year", "value", "growth_percent"
-        ):
-            self.rows[(code, year)][unit_id] = (float(value), float(growth) if growth is not None else None)
+        self._topmost: dict[frozenset[int], list[int]] = {}
+        qs = Actual.objects.visible_to(user).filter(indicator_id__in=list(ids), year__in=self.years)
+        if unit_id is not None:
+            covered = self.covers.of(unit_id)
+            if len(covered) <= MAX_IN:
+                qs = qs.filter(unit_id__in=list(covered))
+        # Floats cast in SQL and read straight from the cursor: Django's per-row converters cost
+        # more than the query itself on a province's tens of thousands of figures.
+        qs = qs.order_by().annotate(v=Cast("value", FloatField()), g=Cast("growth_percent", FloatField()))
+        sql, params = qs.values_list("indicator_id", "unit_id", "year", "v", "g").query.sql_with_params()
+        rows = self.rows
+        with connections[qs.db].cursor() as cursor:
+            cursor.execute(sql, params)
+            for ind_id, uid, year, value, growth in cursor.fetchall():
+                rows[(ids[ind_id], year)][uid] = (value, growth)
 
     def contributors(self, code: str, unit_id: int | None, year: int) -> list[int]:
         rows = self.rows.get((code, year), {})
@@ -176,7 +196,11 @@ class ActualTable:
         if unit_id in rows:
             return [unit_id]
         covered = self.covers.of(unit_id)
-        return topmost((u for u in rows if u in covered), self.covers.graph)
+        key = frozenset(u for u in rows if u in covered)
+        # Most indicators are reported by the same units: their topmost set is worked out once.
+        if key not in self._topmost:
+            self._topmost[key] = topmost(key, self.covers.graph)
+        return self._topmost[key]
 
     def value(self, indicator: Indicator, unit_id: int | None, year: int) -> float | None:
         """The figure of `unit_id` (None: everything visible) in `year` over units."""

@@ -119,7 +119,7 @@ def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today:
                 terms.setdefault((t.indicator_id, t.year_from, t.year_to), []).append(t)
     entered = [i for i in indicators if i.kind == Kind.ENTERED]
     first_year = min([year - 1, *(y1 for _i, y1, _y2 in terms)])
-    table = compute.ActualTable(user, entered, range(first_year, year + 1))
+    table = compute.ActualTable(user, entered, range(first_year, year + 1), unit_id=unit_id)
     memo: dict[str, Any] = {}
     units = table.covers.of(unit_id) if unit_id is not None else None
     for ind in indicators:

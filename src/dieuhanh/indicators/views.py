@@ -176,7 +176,7 @@ def _detail(request: HttpRequest, ind: Indicator) -> dict[str, Any]:
         table = None
     else:
         weights = list(Indicator.objects.filter(code=ind.weight_code)) if ind.weight_code else []
-        table = compute.ActualTable(user, [ind, *weights], years, covers)
+        table = compute.ActualTable(user, [ind, *weights], years, covers, unit_id=unit_id)
 
         def value(y: int) -> float | None:
             return table.value(ind, unit_id, y)

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Count, F, FloatField, Q
 from django.db.models.functions import Cast, ExtractYear
@@ -180,7 +181,10 @@ class ActualTable:
         # Floats cast in SQL and read straight from the cursor: Django's per-row converters cost
         # more than the query itself on a province's tens of thousands of figures.
         qs = qs.order_by().annotate(v=Cast("value", FloatField()), g=Cast("growth_percent", FloatField()))
-        sql, params = qs.values_list("indicator_id", "unit_id", "year", "v", "g").query.sql_with_params()
+        try:
+            sql, params = qs.values_list("indicator_id", "unit_id", "year", "v", "g").query.sql_with_params()
+        except EmptyResultSet:  # nothing visible (a user with no role)
+            return
         rows = self.rows
         with connections[qs.db].cursor() as cursor:
             cursor.execute(sql, params)

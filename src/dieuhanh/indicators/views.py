@@ -273,6 +273,11 @@ def indicator_detail_export(request: HttpRequest, code: str) -> HttpResponse:
     return xlsx_response(content, f"chi-tieu-{ctx['indicator'].code.lower()}")
 
 
+def _plain(value: Any) -> str:
+    """12800.0000 → "12800", 13416.4460 → "13416.446" (as the form reads numbers back)."""
+    return format(value.normalize(), "f")
+
+
 def _edit(request: HttpRequest, code: str, form_class: type, template_title: str, save: Any) -> HttpResponse:
     ind = _indicator(code)
     if not services.may_edit(request.user):
@@ -280,8 +285,22 @@ def _edit(request: HttpRequest, code: str, form_class: type, template_title: str
     today = timezone.localdate()
     selected = request.GET.get("don_vi", "")
     units = _editable_units(request.user, int(selected) if selected.isdigit() else None)
-    initial = {"year": request.GET.get("nam") or today.year, "year_from": request.GET.get("nam") or today.year,
-               "unit": selected}
+    year = request.GET.get("nam", "")
+    year = int(year) if year.isdigit() else today.year
+    initial: dict[str, Any] = {"year": year, "year_from": year, "unit": selected}
+    if selected.isdigit() and scope.can_see_unit(request.user, int(selected)):
+        # What is recorded now, so that a correction starts from it.
+        if form_class is ActualForm:
+            found = Actual.objects.filter(indicator=ind, unit_id=int(selected), year=year).first()
+            if found is not None:
+                initial.update(value=_plain(found.value), source=found.source,
+                               growth_percent=_plain(found.growth_percent) if found.growth_percent is not None
+                               else "")
+        else:
+            current = Target.objects.current().filter(indicator=ind, unit_id=int(selected), year_from=year,
+                                                      period_kind=PeriodKind.YEAR).first()
+            if current is not None:
+                initial.update(value=_plain(current.value))
     form = form_class(request.POST or None, units=units, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

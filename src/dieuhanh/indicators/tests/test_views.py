@@ -118,3 +118,11 @@ def test_the_import_page_lists_bad_rows_and_keeps_good_ones(world, figures):
     wrong = SimpleUploadedFile("so-lieu.pdf", b"%PDF", content_type="application/pdf")
     assert "Chỉ nhận tệp .xlsx hoặc .csv" in client_for(world.office).post(
         "/chi-tieu/nhap-tep/", {"kind": "actuals", "file": wrong}).content.decode()
+
+
+def test_the_forms_start_from_what_is_recorded(world, figures):
+    c = client_for(world.office)
+    html = c.get(f"/chi-tieu/CNXD/nhap/?nam=2021&don_vi={world.city.pk}").content.decode()
+    assert 'value="13416.446"' in html and 'value="22.4"' in html
+    html = c.get(f"/chi-tieu/CNXD/chi-tieu-giao/?nam=2021&don_vi={world.city.pk}").content.decode()
+    assert 'value="12800"' in html

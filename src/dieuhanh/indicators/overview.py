@@ -27,6 +27,7 @@ from dieuhanh.org.models import AdminUnit
 LEVEL_RANK = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2, UnitLevel.VILLAGE: 3}
 SUMMARY_GROUP = Group.SOCIO_ECONOMIC  # the "10/12 chỉ tiêu" line counts the socio-economic targets
 MET = (Achievement.MET, Achievement.EXCEEDED)
+GROUP_ORDER = {Group.SOCIO_ECONOMIC: 0, Group.PARTY: 1, Group.OPERATIONS: 2}  # tiles: the targets first
 
 
 @dataclass
@@ -45,6 +46,13 @@ class Summary:
     @property
     def label(self) -> str:
         return f"{self.met}/{self.total} chỉ tiêu đạt và vượt"
+
+    @property
+    def map_code(self) -> str:
+        """The indicator to colour a map by when none is chosen: the first derived one (counted
+        from every ward's cases, so each ward has a figure), else the first tile's."""
+        derived = [t["code"] for t in self.tiles if t["derived"]]
+        return derived[0] if derived else (self.tiles[0]["code"] if self.tiles else "")
 
 
 def _unit_id(unit: AdminUnit | int | None) -> int | None:
@@ -106,7 +114,7 @@ def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today:
         return result
     if unit_id is not None:
         result.unit_name = AdminUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
-    indicators = list(Indicator.objects.filter(active=True))
+    indicators = sorted(Indicator.objects.filter(active=True), key=lambda i: (GROUP_ORDER.get(i.group, 9), i.order, i.code))
     targets: dict[int, list[Target]] = {}
     terms: dict[tuple[int, int, int], list[Target]] = {}
     if unit_id is not None:

@@ -181,3 +181,12 @@ def test_a_rate_changes_in_points_and_a_value_in_percent(world):
     tiles = {t["code"]: t for t in overview.summary(world.office, unit=world.city, year=2021).tiles}
     assert (tiles["HONGHEO"]["yoy_percent"], tiles["HONGHEO"]["yoy_points"]) == (None, pytest.approx(-0.5))
     assert (tiles["CNXD"]["yoy_percent"], tiles["CNXD"]["yoy_points"]) == (pytest.approx(25), None)
+
+
+def test_tiles_put_the_targets_first_and_the_map_on_a_derived_indicator(world):
+    indicator(world, "HSTRUCTUYEN", measure="%", kind=Kind.DERIVED, derived_source="dossier_online_share",
+              group=Group.OPERATIONS)
+    _city_2021(world)
+    s = overview.summary(world.office, unit=world.city, year=2021)
+    assert [t["code"] for t in s.tiles] == ["CNXD", "BANLE", "HONGHEO", "BHYT", "KETNAP", "HSTRUCTUYEN"]
+    assert s.map_code == "HSTRUCTUYEN"

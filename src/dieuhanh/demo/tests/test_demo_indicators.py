@@ -99,3 +99,18 @@ def test_the_indicator_page_of_the_demo_opens_on_2021(demo, db):
     assert "13.416,446" in html and "+22,4%" in html
     detail = c.get("/chi-tieu/TANG_TRUONG/").content.decode()
     assert "Nhiệm kỳ 2020–2025" in detail and "Đã được điều chỉnh" in detail and "10,4" in detail
+
+
+def test_the_map_of_2021_and_todays_wards(demo, db):
+    from django.utils import timezone
+
+    office = User.objects.get(username="vanphong")
+    rates = overview.by_unit(office, "DON_GIAI_QUYET", 2021, unit=city())
+    wards_2021 = set(AdminUnit.objects.filter(parent=city(), level=UnitLevel.COMMUNE).values_list("id", flat=True))
+    assert rates and set(rates) <= wards_2021 and all(0 <= v <= 100 for v in rates.values())
+    officer = User.objects.get(username="phuong_saodo")
+    today = timezone.localdate()
+    mine = overview.summary(officer, year=today.year)
+    online = next(t for t in mine.tiles if t["code"] == "HS_TRUC_TUYEN")
+    assert online["actual"] is not None and 0 < online["actual"] < 100
+    assert set(overview.by_unit(officer, "HS_TRUC_TUYEN", today.year)) == {mine.unit_id}

@@ -1,0 +1,123 @@
+"""The alerts feed: what crossed a deadline, seen only by those who may see it, in a fixed
+number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from dieuhanh.directives.services import do_close_task
+from dieuhanh.ioc.alerts import Kind, alerts
+
+TODAY = timezone.localdate
+
+
+def kinds(found):
+    return [(a.kind, a.unit) for a in found]
+
+
+def test_it_names_an_overdue_task_to_its_ward_only(world):
+    task = world.task(title="Dọn vệ sinh kênh Sao Đỏ", due_date=TODAY() + dt.timedelta(days=30))
+    later = task.due_date + dt.timedelta(days=3)
+
+    assert alerts(world.officer_a, today=task.due_date) == []  # due today: not yet overdue
+    found = alerts(world.officer_a, today=later)
+    assert kinds(found) == [(Kind.TASK, "Phường Chu Văn An")]
+    alert = found[0]
+    assert alert.when.date() == task.due_date + dt.timedelta(days=1)
+    assert "Dọn vệ sinh kênh Sao Đỏ" in alert.text and "quá hạn 3 ngày" in alert.text
+    assert "Lê Thị An" in alert.text
+    assert alert.url == reverse("directives:task_detail", args=[task.pk])
+    assert alert.severity == "warning"
+    assert alerts(world.officer_b, today=later) == []
+    assert kinds(alerts(world.leader, today=later)) == [(Kind.TASK, "Phường Chu Văn An")]
+    assert alerts(world.outsider, today=later) == []
+    # A month late it is serious.
+    assert alerts(world.leader, today=task.due_date + dt.timedelta(days=31))[0].severity == "serious"
+
+
+def test_a_done_task_raises_no_alert(world):
+    task = world.task()
+    do_close_task(
+        actor=world.office, task=task, completed_on=TODAY(), result_summary="Xong", evaluation="good"
+    )
+    assert alerts(world.leader, today=task.due_date + dt.timedelta(days=10)) == []
+
+
+def test_a_late_dossier_from_the_day_after_its_appointment(world):
+    dossier = world.dossier()
+    assert alerts(world.onestop_a, today=dossier.due_on) == []
+    found = alerts(world.onestop_a, today=dossier.due_on + dt.timedelta(days=2))
+    assert kinds(found) == [(Kind.DOSSIER, "Phường Chu Văn An")]
+    assert found[0].when.date() == dossier.due_on + dt.timedelta(days=1)
+    assert dossier.code in found[0].text and "trễ hẹn 2 ngày" in found[0].text
+    assert found[0].url == reverse("dossier_detail", kwargs={"code": dossier.code})
+    assert alerts(world.onestop_b, today=dossier.due_on + dt.timedelta(days=2)) == []
+
+
+def test_a_petition_past_its_legal_deadline(world):
+    petition = world.petition(subject="Khiếu nại việc thu hồi đất")
+    deadline = petition.resolve_due_on or petition.due_on
+    later = deadline + dt.timedelta(days=1)
+    found = alerts(world.reception_a, today=later)
+    assert kinds(found) == [(Kind.PETITION, "Phường Chu Văn An")]
+    assert "Khiếu nại việc thu hồi đất" in found[0].text
+    assert found[0].url == reverse("petitions:petition_detail", args=[petition.pk])
+    assert alerts(world.reception_b, today=later) == []
+    assert alerts(world.reception_a, today=deadline) == []
+
+
+def test_newest_first_and_new_since(world):
+    old = world.task(title="Cũ", due_date=TODAY() + dt.timedelta(days=10))
+    new = world.task(title="Mới", due_date=TODAY() + dt.timedelta(days=20))
+    today = TODAY() + dt.timedelta(days=25)
+    since = timezone.make_aware(dt.datetime.combine(TODAY() + dt.timedelta(days=15), dt.time(8)))
+    found = alerts(world.leader, today=today, since=since)
+    assert [a.text.split("”")[0] for a in found] == ["Nhiệm vụ “Mới", "Nhiệm vụ “Cũ"]
+    assert [a.is_new for a in found] == [True, False]
+    assert old.due_date < new.due_date
+    assert len(alerts(world.leader, today=today, limit=1)) == 1
+
+
+def test_query_count_does_not_grow_with_the_rows(world):
+    today = TODAY() + dt.timedelta(days=40)
+    world.task()
+    world.dossier()
+    alerts(world.leader, today=today)  # warm caches (rule table, calendar)
+    with CaptureQueriesContext(connection) as few:
+        assert len(alerts(world.leader, today=today)) == 2
+    for i in range(4):
+        world.task(title=f"Nhiệm vụ {i}")
+        world.dossier()
+    world.petition()
+    with CaptureQueriesContext(connection) as many:
+        assert len(alerts(world.leader, today=today)) == 11
+    assert len(many) == len(few)
+    assert len(many) <= 15
+
+
+def test_the_fragment(client, world):
+    world.task(
+        title="Làm đường liên xã",
+        due_date=TODAY() - dt.timedelta(days=2),
+        assigned_on=TODAY() - dt.timedelta(days=9),
+    )
+    url = reverse("ioc_alerts")
+    assert url == "/ioc/canh-bao/"
+    assert client.get(url).status_code == 302  # login first
+
+    client.force_login(world.officer_a)
+    since = (timezone.now() - dt.timedelta(days=30)).isoformat()
+    page = client.get(url, {"since": since})
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Làm đường liên xã" in body and 'data-new="1"' in body and "1 mới" in body
+    assert client.get(url, {"since": "không phải ngày"}).status_code == 200
+
+    client.force_login(world.officer_b)
+    body = client.get(url).content.decode()
+    assert "Làm đường liên xã" not in body and "Không có cảnh báo" in body

@@ -419,11 +419,12 @@ def _unit_rows(
 
 
 def _indicator_metric(user: Any, period: Period, indicators: Any) -> tuple[str, dict[int, Any]]:
-    """The first indicator tile's values by unit, for the map's indicator colouring."""
-    tiles = getattr(indicators, "tiles", None) or []
-    if not tiles:
-        return "", {}
-    code = tiles[0].get("code", "")
+    """Values by unit of the indicator the summary proposes for the map (one every ward has a
+    figure for: a derived one; the socio-economic targets are set for the city as a whole)."""
+    code = getattr(indicators, "map_code", "") or ""
+    if not code:
+        tiles = getattr(indicators, "tiles", None) or []
+        code = tiles[0].get("code", "") if tiles else ""
     return code, indicator_by_unit(user, code, period.year, unit=period.unit) if code else {}
 
 

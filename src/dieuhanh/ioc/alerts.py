@@ -30,7 +30,6 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from dieuhanh.directives.choices import TaskStatus
 from dieuhanh.directives.models import Task
 from dieuhanh.dossiers.models import Dossier, late_now_q
 from dieuhanh.petitions.models import Petition, prolonged_q
@@ -84,8 +83,9 @@ def _days(n: int) -> str:
 def task_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
     rows = (
         Task.objects.visible_to(user)
-        .with_status(today)
-        .filter(status=TaskStatus.OVERDUE.value)
+        # The rows `with_status(today)` marks OVERDUE, written so the due-date index serves them.
+        .open()
+        .filter(due_date__lt=today)
         .select_related("lead_unit", "lead_person")
         .order_by("-due_date", "-id")[:limit]
     )

@@ -402,6 +402,11 @@ def measure(leader: Any, runs: int) -> bool:
     else:
         print("  /ioc/ is not routed yet: timing its building blocks only")
     _time("GET /ioc/canh-bao/ (alerts)", get(reverse("ioc_alerts")), runs)
+    from dieuhanh.ioc import alerts
+
+    for kind in ("task", "petition", "dossier", "target"):
+        feed = getattr(alerts, f"{kind}_alerts")
+        _time(f"  alerts.{kind}_alerts", lambda feed=feed: feed(leader, today, 50), runs)
     _time(
         "dossiers.stats.table(by=unit, this year)",
         lambda: dossier_stats.table(

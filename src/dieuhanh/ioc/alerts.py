@@ -32,6 +32,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from dieuhanh.directives.models import Task
 from dieuhanh.dossiers.models import Dossier, late_now_q
+from dieuhanh.org.models import AdminUnit
 from dieuhanh.petitions.models import Petition, prolonged_q
 
 ONE_DAY = dt.timedelta(days=1)
@@ -171,27 +172,46 @@ def target_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
     passed the figure. Skipped when the indicators overview is not installed."""
     try:
         overview = importlib.import_module("dieuhanh.indicators.overview")
-        from dieuhanh.indicators.models import Indicator
+        compute = importlib.import_module("dieuhanh.indicators.compute")
+        from dieuhanh.indicators.models import Indicator, Target
     except ImportError:
         return []
-    summary = overview.summary(user, year=today.year, today=today)
-    tiles = [
-        t for t in summary.tiles if t.get("target") and t.get("actual") is not None and not t.get("derived")
-    ]
-    if not tiles:
+    # Entered year targets of the unit the overview shows (not the derived rates: no pace).
+    year = today.year
+    unit_id = overview.default_unit(user, year)
+    if unit_id is None:
         return []
-    sums = set(
+    targets = {
+        t.indicator_id: float(t.value)
+        for t in Target.objects.visible_to(user)
+        .current()
+        .filter(unit_id=unit_id, period_kind="year", year_from=year, year_to=year)
+    }
+    indicators = list(
         Indicator.objects.filter(
-            code__in=[t["code"] for t in tiles], aggregation="sum", direction="higher"
-        ).values_list("code", flat=True)
+            pk__in=list(targets), active=True, kind="entered", aggregation="sum", direction="higher"
+        )
     )
+    if not indicators:
+        return []
+    table = compute.ActualTable(user, indicators, [year], unit_id=unit_id)
+    unit_name = AdminUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
+    tiles = [
+        {
+            "code": i.code,
+            "name": i.name,
+            "target": targets[i.id],
+            "actual": table.value(i, unit_id, year),
+            "url": overview.detail_url(i.code, year, unit_id),
+        }
+        for i in indicators
+    ]
+    tiles = [t for t in tiles if t["target"] and t["actual"] is not None]
     first = dt.date(today.year, 1, 1)
     year_days = (dt.date(today.year, 12, 31) - first).days + 1
     gone = (today - first).days + 1
     result = []
     for tile in tiles:
-        if tile["code"] not in sums:
-            continue
         target, actual = float(tile["target"]), float(tile["actual"])
         share = target * gone / year_days
         if actual >= share:
@@ -203,7 +223,7 @@ def target_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
                 kind=Kind.TARGET,
                 severity="serious" if actual < share * 0.8 else "warning",
                 when=_start_of(min(crossed, today)),
-                unit=summary.unit_name,
+                unit=unit_name,
                 text=f"Chỉ tiêu “{tile['name']}” mới đạt {actual / target:.0%} kế hoạch năm "
                 f"khi đã qua {gone / year_days:.0%} thời gian".replace(".", ","),
                 url=tile["url"],

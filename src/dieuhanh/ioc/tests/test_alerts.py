@@ -121,3 +121,28 @@ def test_the_fragment(client, world):
     client.force_login(world.officer_b)
     body = client.get(url).content.decode()
     assert "Làm đường liên xã" not in body and "Không có cảnh báo" in body
+
+
+def test_a_target_behind_its_pace(world):
+    from dieuhanh.indicators.models import Actual, Indicator, Target
+
+    year = TODAY().year
+    industry = Indicator.objects.create(
+        code="GTSX_CN", name="Giá trị sản xuất công nghiệp", measure="tỷ đồng"
+    )
+    retail = Indicator.objects.create(code="BLHH", name="Tổng mức bán lẻ", measure="tỷ đồng")
+    for ind, actual in ((industry, 30), (retail, 60)):
+        Target.objects.create(indicator=ind, unit=world.ward_a, year_from=year, year_to=year, value=100)
+        Actual.objects.create(indicator=ind, unit=world.ward_a, year=year, value=actual)
+    mid_year = dt.date(year, 7, 1)
+    year_days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
+    # Half the year gone (182 of 365 days: a share of 49.9): 30 is behind, 60 is not.
+    found = alerts(world.officer_a, today=mid_year)
+    assert kinds(found) == [(Kind.TARGET, "Phường Chu Văn An")]
+    assert "Giá trị sản xuất công nghiệp" in found[0].text and "30%" in found[0].text
+    # The share passed 30 on day floor(0.3 × days in the year) after 1 January.
+    assert found[0].when.date() == dt.date(year, 1, 1) + dt.timedelta(days=int(0.3 * year_days))
+    assert found[0].severity == "serious"  # under 80% of the share
+    assert alerts(world.officer_b, today=mid_year) == []
+    # In the first days of the year 30 is ahead of its share.
+    assert alerts(world.officer_a, today=dt.date(year, 2, 1)) == []

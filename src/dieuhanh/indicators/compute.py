@@ -135,22 +135,7 @@ class Covers:
         return self._sets[unit_id]
 
     def _expand(self, root: int) -> set[int]:
-        g = self.graph
-        result: set[int] = set()
-        forward_seen: set[int] = set()
-        stack: list[tuple[int, bool]] = [(root, True)]
-        while stack:
-            uid, forward = stack.pop()
-            if uid in result and (not forward or uid in forward_seen):
-                continue
-            result.add(uid)
-            if forward:
-                forward_seen.add(uid)
-            stack.extend((child, forward) for child in g.children.get(uid, ()))
-            stack.extend((pred, False) for pred in g.predecessors.get(uid, ()))
-            if forward:
-                stack.extend((succ, True) for succ in g.successors_of_ended.get(uid, ()))
-        return result
+        return scope.expand_units([root], self.graph)
 
 
 class ActualTable:

@@ -105,9 +105,10 @@ def unit_graph() -> _UnitGraph:
     return graph
 
 
-def expand_units(root_ids: Iterable[int]) -> set[int]:
-    """The units covered by grants on `root_ids` (see the module docstring)."""
-    graph = unit_graph()
+def expand_units(root_ids: Iterable[int], graph: _UnitGraph | None = None) -> set[int]:
+    """The units covered by grants on `root_ids` (see the module docstring). Pass `graph` (from
+    `unit_graph()`) to walk many roots without loading or checking the graph each time."""
+    graph = graph or unit_graph()
     result: set[int] = set()
     # Each entry carries whether successors may be followed from it: not once we have walked
     # back to a predecessor, or a split predecessor would lead to its siblings.

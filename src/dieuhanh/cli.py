@@ -363,6 +363,62 @@ def import_procedures(
     _run_import(file, "procedures", map_, 1_000)
 
 
+@import_app.command("indicators")
+def import_indicators(
+    file: FileArg,
+    user: Annotated[str, typer.Option("--user", help="Tên đăng nhập của người nhập (văn phòng hoặc quản trị)")],
+    kind: Annotated[str, typer.Option(
+        "--kind", help="actuals (số liệu thực hiện), targets (chỉ tiêu) hoặc auto (theo dòng tiêu đề)"
+    )] = "auto",
+) -> None:
+    """Nhập số liệu thực hiện hoặc chỉ tiêu từ tệp .xlsx/.csv (cùng mẫu với trang «Nhập từ tệp»).
+
+    Mỗi dòng được ghi riêng: dòng lỗi được báo số dòng và lý do, các dòng đúng vẫn được nhập.
+    Mã thoát 2 khi không đọc được tệp hoặc thiếu cột bắt buộc."""
+    _django()
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from dieuhanh.core.audit import channel
+    from dieuhanh.indicators import importer
+
+    console = Console()
+    if kind not in importer.KINDS:
+        console.print(f"[red]Giá trị không hợp lệ cho «--kind»:[/red] {kind!r} (actuals, targets hoặc auto).")
+        raise typer.Exit(2)
+    actor = get_user_model().objects.filter(username=user, is_active=True).first()
+    if actor is None:
+        console.print(f"[red]Không có người dùng «{user}».[/red]")
+        raise typer.Exit(1)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar, channel("cli"):
+        task = bar.add_task(f"Nhập {file.name}", total=None)
+
+        def progress(done: int, total: int | None) -> None:
+            bar.update(task, completed=done, total=max(total or 0, done) or None)
+
+        try:
+            report = importer.import_figures(file, actor=actor, kind=kind, progress=progress)
+        except PermissionDenied as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from None
+        except ValidationError as exc:
+            console.print(f"[red]Không nhập được tệp {file.name}:[/red] {importer.message_of(exc)}", soft_wrap=True)
+            raise typer.Exit(2) from None
+    what = "chỉ tiêu" if report.kind == "targets" else "số liệu thực hiện"
+    console.print(
+        f"Nhập {what} từ {file.name}: đã đọc {_n(report.rows)} dòng; thêm mới {_n(report.created)}, "
+        f"cập nhật {_n(report.updated)}, không đổi {_n(report.unchanged)}, dòng lỗi {_n(len(report.errors))}.",
+        soft_wrap=True,
+    )
+    if report.errors:
+        console.print("[yellow]Các dòng lỗi (số dòng: lý do):[/yellow]")
+        for n, reason in report.errors:
+            console.print(f"  dòng {n}: {reason}", soft_wrap=True, markup=False)
+
+
 @import_app.command("resume")
 def import_resume(
     job_id: Annotated[int, typer.Argument(help="Số lượt nhập")],

@@ -6,14 +6,17 @@ own savepoint: a bad row is reported with its row number and reason, and the goo
 
 Actuals: Mã chỉ tiêu | Mã đơn vị | Năm | Giá trị | Tăng so với năm trước (%) | Nguồn | Ghi chú
 Targets: Mã chỉ tiêu | Mã đơn vị | Từ năm | Đến năm | Giá trị | Văn bản | Ngày quyết định | Ghi chú
-(a target row with no "Đến năm", or the same year, is a year target; otherwise a term target)."""
+(a target row with no "Đến năm", or the same year, is a year target; otherwise a term target).
+With kind="auto" the header decides: a "Từ năm" column makes it a targets sheet, else actuals.
+`progress(done, total)` is called as rows are read (total: the sheet's row count, None for CSV);
+the web page (/chi-tieu/nhap-tep/) and `dieuhanh import indicators FILE` share this importer."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -35,6 +38,8 @@ TARGET_COLUMNS = {
 }
 HEADER_SEARCH_ROWS = 20
 REQUIRED = {"actuals": ("code", "unit", "year", "value"), "targets": ("code", "unit", "year_from", "value")}
+KINDS = ("actuals", "targets", "auto")
+Progress = Callable[[int, "int | None"], None]
 
 
 @dataclass
@@ -43,34 +48,47 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[tuple[int, str]] = field(default_factory=list)  # (row number in the sheet, reason)
+    kind: str = ""  # "actuals" | "targets": what the sheet held
+    rows: int = 0  # data rows read (blank rows not counted)
 
     @property
     def saved(self) -> int:
         return self.created + self.updated
 
 
-def _rows(data: IO[bytes], name: str) -> Iterator[tuple[int, list[Any]]]:
+def _open(data: IO[bytes], name: str) -> tuple[int | None, Iterator[tuple[int, list[Any]]]]:
+    """(row count if known, numbered rows) of the sheet."""
     if name.lower().endswith(".csv"):
         text = io.TextIOWrapper(data, encoding="utf-8-sig", newline="")
-        for n, row in enumerate(csv.reader(text), start=1):
-            yield n, row
-        return
+
+        def csv_rows() -> Iterator[tuple[int, list[Any]]]:
+            try:
+                yield from enumerate(csv.reader(text), start=1)
+            except (UnicodeDecodeError, csv.Error) as exc:
+                raise ValidationError({"file": [f"Không đọc được tệp CSV (cần mã UTF-8): {exc}"]}) from None
+
+        return None, csv_rows()
     import openpyxl
 
     try:
         wb = openpyxl.load_workbook(data, read_only=True, data_only=True)
+        sheet = wb.active
     except Exception as exc:  # any unreadable workbook is the user's file, not a crash
         raise ValidationError({"file": [f"Không đọc được tệp Excel: {exc}"]}) from None
-    for n, row in enumerate(wb.active.iter_rows(values_only=True), start=1):
-        yield n, list(row)
-    wb.close()
+
+    def xlsx_rows() -> Iterator[tuple[int, list[Any]]]:
+        for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            yield n, list(row)
+        wb.close()
+
+    return sheet.max_row, xlsx_rows()
 
 
 def _norm(text: Any) -> str:
     return " ".join(str(text or "").split()).lower()
 
 
-def _message(exc: Exception) -> str:
+def message_of(exc: Exception) -> str:
     if isinstance(exc, ValidationError) and hasattr(exc, "message_dict"):
         return "; ".join(m for msgs in exc.message_dict.values() for m in msgs)
     if isinstance(exc, ValidationError):
@@ -91,9 +109,11 @@ def _date(raw: Any) -> dt.date | None:
         raise ValidationError({"decided_on": [f"Ngày quyết định “{raw}” phải có dạng ngày/tháng/năm."]}) from None
 
 
-def import_figures(data: IO[bytes] | Path, *, actor: Any, kind: str = "actuals", name: str = "") -> ImportReport:
-    """Import `kind` ("actuals" or "targets") from `data` (see the module docstring)."""
-    if kind not in REQUIRED:
+def import_figures(
+    data: IO[bytes] | Path, *, actor: Any, kind: str = "actuals", name: str = "", progress: Progress | None = None
+) -> ImportReport:
+    """Import `kind` ("actuals", "targets" or "auto") from `data` (see the module docstring)."""
+    if kind not in KINDS:
         raise ValueError(kind)
     if not services.may_edit(actor):
         raise PermissionDenied("Bạn không có quyền nhập số liệu chỉ tiêu.")
@@ -101,12 +121,16 @@ def import_figures(data: IO[bytes] | Path, *, actor: Any, kind: str = "actuals",
         name = name or data.name
         data = data.open("rb")
     columns = ACTUAL_COLUMNS if kind == "actuals" else TARGET_COLUMNS
-    report = ImportReport()
-    rows = _rows(data, name or "import.xlsx")
+    report = ImportReport(kind=kind)
+    total, rows = _open(data, name or "import.xlsx")
     index: dict[str, int] = {}
     for n, row in rows:
         # Title lines above the header are skipped: the header is the first row naming the code column.
         headers = {_norm(h): i for i, h in enumerate(row) if h not in (None, "")}
+        if kind == "auto" and _norm(ACTUAL_COLUMNS["code"]) in headers:
+            report.kind = "targets" if _norm(TARGET_COLUMNS["year_from"]) in headers else "actuals"
+            kind = report.kind
+            columns = ACTUAL_COLUMNS if kind == "actuals" else TARGET_COLUMNS
         if _norm(columns["code"]) not in headers:
             if n >= HEADER_SEARCH_ROWS:
                 break
@@ -117,20 +141,25 @@ def import_figures(data: IO[bytes] | Path, *, actor: Any, kind: str = "actuals",
         index = {k: headers[_norm(h)] for k, h in columns.items() if _norm(h) in headers}
         break
     if not index:
-        wanted = ", ".join(columns[k] for k in REQUIRED[kind])
+        wanted = ", ".join(columns[k] for k in REQUIRED.get(kind, REQUIRED["actuals"]))
         raise ValidationError({"file": [f"Không tìm thấy dòng tiêu đề (thiếu cột: {wanted})."]})
     indicators = {i.code: i for i in Indicator.objects.all()}
     for n, row in rows:
+        if progress is not None and n % 100 == 0:
+            progress(n, total)
         cell = {k: (row[i] if i < len(row) else None) for k, i in index.items()}
         if all(v in (None, "") for v in cell.values()):
             continue
+        report.rows += 1
         try:
             with transaction.atomic():
                 outcome = _import_row(kind, cell, indicators, actor)
         except (ValidationError, PermissionDenied) as exc:
-            report.errors.append((n, _message(exc)))
+            report.errors.append((n, message_of(exc)))
             continue
         setattr(report, outcome, getattr(report, outcome) + 1)
+    if progress is not None:
+        progress(total if total is not None else report.rows, total)
     return report
 
 

@@ -188,6 +188,33 @@ class Dossier(models.Model):
         return self.new_due_on or self.due_on
 
 
+class DossierTally(models.Model):
+    """Dossiers counted by receiving unit, month received and statistics class (`stats_class`):
+    what the IOC and the derived indicators read instead of scanning a million dossiers. Kept by
+    the database itself: triggers on the dossier table add and take away one on every insert,
+    delete, and update that changes one of the three (migration 0004, see tally.py), so the
+    services, the importer, the admin, `QuerySet.update()` and raw SQL all keep it right. Never
+    written by the application; `tally.rebuild()` recounts it from the dossiers."""
+
+    month = models.DateField("tháng tiếp nhận")  # the first day of the month
+    unit = models.ForeignKey(
+        "org.AdminUnit", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+",
+        verbose_name="đơn vị tiếp nhận",
+    )
+    stats_class = models.PositiveSmallIntegerField("lớp thống kê")
+    n = models.IntegerField("số hồ sơ", default=0)
+
+    class Meta:
+        verbose_name = "số hồ sơ theo tháng"
+        verbose_name_plural = "số hồ sơ theo tháng"
+        constraints = [
+            models.UniqueConstraint(fields=["month", "unit", "stats_class"], name="dossier_tally_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%m/%Y} lớp {self.stats_class}: {self.n}"
+
+
 def classify(result_on: dt.date | None, due_on: dt.date) -> str:
     """Early / on time / late against the appointment date (an apology does not make a late
     dossier on time: the new date is a promise, the class is kept against the original one)."""

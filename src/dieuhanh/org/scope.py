@@ -167,6 +167,16 @@ def unit_scope(user: User | AnonymousUser, *only_roles: str) -> set[int] | None:
     return scope
 
 
+def root_units(user: User | AnonymousUser) -> set[int] | None:
+    """The units the user's active grants name (what `unit_scope` expands); None for an
+    all-seeing user."""
+    if not user.is_authenticated:
+        return set()
+    if unit_scope(user) is ALL:
+        return ALL
+    return {g.unit_id for g in _active_grants(user) if g.unit_id is not None}  # type: ignore[arg-type]
+
+
 def ancestors(unit_ids: Iterable[int]) -> set[int]:
     """All units above the given ones (a ward officer reads the city's resolutions)."""
     parents = unit_graph().parents

@@ -1,0 +1,180 @@
+"""The dossier tally: dossiers counted by (month received, receiving unit, statistics class).
+
+The IOC overview and the derived indicators need, for a year, the dossiers received, those with a
+result, early, on time or late, and those received online, by unit and by month. Counted from the
+dossiers themselves that is a scan of every dossier of the year (a million in a province, seconds
+on SQLite); read from the tally it is a few thousand small rows whatever the number of dossiers.
+
+The tally is kept by the database, with row triggers on the dossier table (installed by migration
+0004 with `install()`):
+- insert: one more in the new row's (month, unit, class);
+- delete: one less in the old row's;
+- update that changes the month received, the unit or the class: one less in the old, one more in
+  the new (other updates leave it alone, so a change of address costs nothing).
+So every way a dossier is written keeps it right: the services, the importer (also its bulk path
+with indexes set aside), the admin, `QuerySet.update()`, raw SQL. It is committed or rolled back
+with the dossier that changed it. Counts that fall to 0 stay as rows of 0 (harmless; `rebuild()`
+drops them).
+
+`rebuild()` recounts the whole tally from the dossiers (a repair; a test checks the triggers and
+the recount agree after every kind of change). `counts()` reads it.
+
+What the tally cannot tell: anything that depends on today (late now, due soon: those stay
+queries on the open dossiers, which are few and indexed) and ranges that are not whole months
+(the statistics page with its day-to-day range counts from the dossiers' covering indexes)."""
+
+# The SQL below is built only from this module's constant table and column names; values are
+# always passed as parameters.
+# ruff: noqa: S608
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import connection, connections, transaction
+
+DOSSIER = "dossiers_dossier"
+TALLY = "dossiers_dossiertally"
+KEY = "month, unit_id, stats_class"
+
+_SQLITE_MONTH = "date({}.received_on, 'start of month')"
+_PG_MONTH = "date_trunc('month', {}.received_on)::date"
+_CHANGED = (
+    "OLD.unit_id IS {op} NEW.unit_id OR OLD.received_on IS {op} NEW.received_on "
+    "OR OLD.stats_class IS {op} NEW.stats_class"
+)
+
+
+def _sqlite_sql() -> list[str]:
+    def plus(row: str) -> str:
+        return (
+            f"INSERT INTO {TALLY} ({KEY}, n) VALUES ({_SQLITE_MONTH.format(row)}, {row}.unit_id, {row}.stats_class, 1) "
+            f"ON CONFLICT ({KEY}) DO UPDATE SET n = n + 1;"
+        )
+
+    def minus(row: str) -> str:
+        return (
+            f"UPDATE {TALLY} SET n = n - 1 WHERE month = {_SQLITE_MONTH.format(row)} "
+            f"AND unit_id = {row}.unit_id AND stats_class = {row}.stats_class;"
+        )
+
+    return [
+        f"CREATE TRIGGER dossier_tally_insert AFTER INSERT ON {DOSSIER} BEGIN {plus('NEW')} END",
+        f"CREATE TRIGGER dossier_tally_delete AFTER DELETE ON {DOSSIER} BEGIN {minus('OLD')} END",
+        f"CREATE TRIGGER dossier_tally_update AFTER UPDATE ON {DOSSIER} "
+        f"WHEN {_CHANGED.format(op='NOT')} BEGIN {minus('OLD')} {plus('NEW')} END",
+    ]
+
+
+def _pg_sql() -> list[str]:
+    return [
+        f"""CREATE OR REPLACE FUNCTION dossier_tally() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN
+    UPDATE {TALLY} SET n = n - 1
+     WHERE month = {_PG_MONTH.format('OLD')} AND unit_id = OLD.unit_id AND stats_class = OLD.stats_class;
+  END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO {TALLY} ({KEY}, n) VALUES ({_PG_MONTH.format('NEW')}, NEW.unit_id, NEW.stats_class, 1)
+    ON CONFLICT ({KEY}) DO UPDATE SET n = {TALLY}.n + 1;
+  END IF;
+  RETURN NULL;
+END $$""",
+        f"CREATE TRIGGER dossier_tally_insert_delete AFTER INSERT OR DELETE ON {DOSSIER} "
+        "FOR EACH ROW EXECUTE FUNCTION dossier_tally()",
+        f"CREATE TRIGGER dossier_tally_update AFTER UPDATE ON {DOSSIER} "
+        f"FOR EACH ROW WHEN ({_CHANGED.format(op='DISTINCT FROM')}) EXECUTE FUNCTION dossier_tally()",
+    ]
+
+
+def _drop_sql(vendor: str) -> list[str]:
+    if vendor == "postgresql":
+        return [
+            f"DROP TRIGGER IF EXISTS dossier_tally_insert_delete ON {DOSSIER}",
+            f"DROP TRIGGER IF EXISTS dossier_tally_update ON {DOSSIER}",
+            "DROP FUNCTION IF EXISTS dossier_tally()",
+        ]
+    return [f"DROP TRIGGER IF EXISTS dossier_tally_{op}" for op in ("insert", "delete", "update")]
+
+
+def _month_sql(vendor: str) -> str:
+    return (_PG_MONTH if vendor == "postgresql" else _SQLITE_MONTH).format(DOSSIER)
+
+
+def install(schema_editor: Any = None) -> None:
+    """Create the triggers (and, on PostgreSQL, their function); then count what is there."""
+    conn = schema_editor.connection if schema_editor is not None else connection
+    if conn.vendor not in ("sqlite", "postgresql"):
+        raise NotImplementedError(f"dossier tally triggers for {conn.vendor}")
+    with conn.cursor() as cur:
+        for sql in _drop_sql(conn.vendor):
+            cur.execute(sql)
+        for sql in _pg_sql() if conn.vendor == "postgresql" else _sqlite_sql():
+            cur.execute(sql)
+    rebuild(conn)
+
+
+def uninstall(schema_editor: Any = None) -> None:
+    conn = schema_editor.connection if schema_editor is not None else connection
+    with conn.cursor() as cur:
+        for sql in _drop_sql(conn.vendor):
+            cur.execute(sql)
+
+
+def rebuild(conn: Any = None) -> int:
+    """Recount the tally from the dossiers, in one transaction; returns the number of rows."""
+    conn = conn or connection
+    with transaction.atomic(using=conn.alias), conn.cursor() as cur:
+        if conn.vendor == "postgresql":  # no dossier may change while it is counted
+            cur.execute(f"LOCK TABLE {DOSSIER} IN SHARE MODE")
+        cur.execute(f"DELETE FROM {TALLY}")
+        cur.execute(
+            f"INSERT INTO {TALLY} ({KEY}, n) SELECT {_month_sql(conn.vendor)}, unit_id, stats_class, COUNT(*) "
+            f"FROM {DOSSIER} GROUP BY 1, 2, 3"
+        )
+        return cur.rowcount
+
+
+def recount(conn: Any = None) -> dict[tuple[dt.date, int, int], int]:
+    """What the tally should hold, counted from the dossiers: {(month, unit, class): n}."""
+    conn = conn or connection
+    with conn.cursor() as cur:
+        cur.execute(
+            f"SELECT {_month_sql(conn.vendor)}, unit_id, stats_class, COUNT(*) FROM {DOSSIER} GROUP BY 1, 2, 3"
+        )
+        return {(_day(m), u, c): n for m, u, c, n in cur.fetchall()}
+
+
+def stored(conn: Any = None) -> dict[tuple[dt.date, int, int], int]:
+    """What the tally holds (rows of 0 left out): {(month, unit, class): n}."""
+    conn = conn or connection
+    with conn.cursor() as cur:
+        cur.execute(f"SELECT {KEY}, n FROM {TALLY} WHERE n <> 0")
+        return {(_day(m), u, c): n for m, u, c, n in cur.fetchall()}
+
+
+def _day(value: Any) -> dt.date:
+    return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
+
+
+def counts(
+    first: dt.date, last: dt.date, units: Iterable[int] | None = None, *, using: str = "default"
+) -> list[tuple[dt.date, int, int, int]]:
+    """(month, unit, class, n) for the months from `first`'s to `last`'s, of the units given
+    (None: all). Plain tuples read from the cursor: a province's year is some thousands of rows."""
+    sql = f"SELECT {KEY}, n FROM {TALLY} WHERE month >= %s AND month <= %s AND n <> 0"
+    params: list[Any] = [first.replace(day=1), last.replace(day=1)]
+    if units is not None:
+        ids = sorted(set(units))
+        if not ids:
+            return []
+        if len(ids) <= 900:
+            sql += f" AND unit_id IN ({', '.join(['%s'] * len(ids))})"
+            params += ids
+        else:  # more than SQLite takes in one statement: filter here
+            wanted = set(ids)
+            return [r for r in counts(first, last, using=using) if r[1] in wanted]
+    with connections[using].cursor() as cur:
+        cur.execute(sql, params)
+        return [(_day(m), u, c, n) for m, u, c, n in cur.fetchall()]

@@ -29,7 +29,9 @@ Derived indicators (never typed in), for a unit scope and a year, through `visib
   for resolution, in % (petitions/stats.py);
 - dossier on-time rate: dossiers received by the units in the year that have a result; early or
   on time ÷ with a result, in % (dossiers/stats.py);
-- online share: dossiers received in the year by the units; received online ÷ received, in %."""
+- online share: dossiers received in the year by the units; received online ÷ received, in %.
+The two dossier figures are read from the dossier tally and count the dossiers received by the
+units of the user's scope (not those other units sent to them for a step)."""
 
 from __future__ import annotations
 
@@ -267,19 +269,22 @@ def _petition_counts(user: Any, years: list[int], today: dt.date) -> Counts:
 
 
 def _dossier_counts(user: Any, years: list[int], today: dt.date, source: str) -> Counts:
-    from dieuhanh.dossiers.choices import Channel, Timeliness
-    from dieuhanh.dossiers.models import Dossier
+    """From the dossier tally (dossiers/tally.py): the dossiers received in the years by the
+    units in the user's scope, counted by receiving unit, without reading a dossier."""
+    from dieuhanh.dossiers import tally
+    from dieuhanh.dossiers.stats import ONLINE_BIT
 
-    qs = Dossier.objects.visible_to(user).filter(received_on__year__in=years)
-    rows = qs.order_by().annotate(y=ExtractYear("received_on")).values("unit_id", "y").annotate(
-        in_time=Count("id", filter=Q(timeliness__in=(Timeliness.EARLY, Timeliness.ON_TIME))),
-        finished=Count("id", filter=~Q(timeliness="")),
-        online=Count("id", filter=Q(channel=Channel.ONLINE)),
-        received=Count("id"),
-    )
-    if source == DerivedSource.DOSSIER_ONLINE_SHARE:
-        return {(r["unit_id"], r["y"]): (r["online"], r["received"]) for r in rows}
-    return {(r["unit_id"], r["y"]): (r["in_time"], r["finished"]) for r in rows}
+    units = scope.unit_scope(user)
+    out: Counts = {}
+    for y in years:
+        for _month, unit_id, cls, n in tally.counts(dt.date(y, 1, 1), dt.date(y, 12, 31), units):
+            key = (unit_id, y)
+            num, den = out.get(key, (0, 0))
+            if source == DerivedSource.DOSSIER_ONLINE_SHARE:
+                out[key] = (num + (n if cls & ONLINE_BIT else 0), den + n)
+            elif cls & 3:  # with a result: 1 early, 2 on time, 3 late
+                out[key] = (num + (n if cls & 3 < 3 else 0), den + n)
+    return out
 
 
 def derived_counts(

@@ -25,6 +25,7 @@ from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 
 LEVEL_RANK = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2, UnitLevel.VILLAGE: 3}
+MAX_UNITS = 900  # the most unit ids put in one SQL IN list
 SUMMARY_GROUP = Group.SOCIO_ECONOMIC  # the "10/12 chỉ tiêu" line counts the socio-economic targets
 MET = (Achievement.MET, Achievement.EXCEEDED)
 GROUP_ORDER = {Group.SOCIO_ECONOMIC: 0, Group.PARTY: 1, Group.OPERATIONS: 2}  # tiles: the targets first
@@ -62,14 +63,18 @@ def _unit_id(unit: AdminUnit | int | None) -> int | None:
 def default_unit(user: Any, year: int) -> int | None:
     """The unit a summary is about when none is chosen: the highest-level unit with targets in
     `year` that the user sees (most targets first), else the top unit of the user's grants."""
-    rows = (
-        Target.objects.visible_to(user).filter(year_from__lte=year, year_to__gte=year)
-        .order_by().values("unit_id", "unit__level").annotate(n=Count("id"))
-    )
-    best = sorted(rows, key=lambda r: (LEVEL_RANK.get(r["unit__level"], 9), -r["n"], r["unit_id"]))
-    if best:
-        return best[0]["unit_id"]
     units = scope.unit_scope(user)
+    # Counted by unit from the (period, unit) index, over every unit, those out of scope dropped
+    # here; the levels read for the few units found.
+    counts = {
+        uid: n
+        for uid, n in Target.objects.filter(year_from__lte=year, year_to__gte=year)
+        .order_by().values_list("unit_id").annotate(n=Count("id"))
+        if units is scope.ALL or uid in units
+    }
+    if counts:
+        levels = dict(AdminUnit.objects.filter(pk__in=list(counts)[:MAX_UNITS]).values_list("id", "level"))
+        return min(counts, key=lambda u: (LEVEL_RANK.get(levels.get(u, ""), 9), -counts[u], u))
     if units is scope.ALL or not units:
         return None
     tops = compute.topmost(units)

@@ -18,7 +18,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -209,19 +209,32 @@ def _tasks(
     today = period.today
     in_year = Q(due_date__gte=period.first, due_date__lte=period.last)
     # This year: open work whatever its year, plus what was due this year and has been closed.
-    chosen = Q(completed_on__isnull=True, cancelled_on__isnull=True) | in_year if period.current else in_year
-    tasks = (
-        Task.objects.visible_to(user).filter(chosen, _unit_filter(period, "lead_unit_id")).with_status(today)
-    )
-    counts = dict(tasks.order_by().values_list("status").annotate(n=Count("id")))
+    still_open = Q(completed_on__isnull=True, cancelled_on__isnull=True)
+    # The tasks led by the units in view (each task counts once, under its lead unit).
+    units = _case_units(user, period)
+    led = Task.objects.all() if units is None else Task.objects.filter(lead_unit_id__in=units)
+    # Counted by (lead unit, status) from the due-date indexes and kept for the units in view
+    # here: a filter on a hundred lead units in SQL would have the database read every task.
+    lead = ExpressionWrapper(F("lead_unit_id") + 0, output_field=IntegerField())
+    counts: dict[str, int] = {}
+    parts = [Q(in_year), still_open & ~Q(in_year)] if period.current else [Q(in_year)]
+    for part in parts:
+        grouped = (
+            Task.objects.filter(part).with_status(today).order_by()
+            .annotate(u=lead).values_list("u", "status").annotate(n=Count("id"))
+        )
+        for uid, status, n in grouped:
+            if units is None or uid in units:
+                counts[status] = counts.get(status, 0) + n
     open_statuses = (TaskStatus.OVERDUE, TaskStatus.DUE_SOON, TaskStatus.ON_TRACK)
+    unit_param = _link_unit(user, period)
 
     def status_link(status: str) -> str:
         dated = not period.current or status not in open_statuses
         return link(
             "directives:task_list",
             status=status,
-            unit=period.unit_param,
+            unit=unit_param,
             due_from=period.first.isoformat() if dated else None,
             due_to=period.last.isoformat() if dated else None,
         )
@@ -238,8 +251,9 @@ def _tasks(
         {"value": s.value, "label": s.label, "count": counts.get(s.value, 0), "url": status_link(s.value)}
         for s in order
     ]
+    late = still_open & Q(due_date__lt=today) & (Q() if period.current else in_year)
     overdue_rows = (
-        tasks.filter(status=TaskStatus.OVERDUE)
+        led.filter(late)
         .select_related("lead_unit", "lead_person", "accountable_person")
         .order_by("due_date", "id")[:OVERDUE_ROWS]
     )
@@ -256,10 +270,12 @@ def _tasks(
         }
         for t in overdue_rows
     ]
-    by_lead = (
-        tasks.filter(status=TaskStatus.OVERDUE).order_by().values("lead_unit_id").annotate(n=Count("id"))
-    )
-    by_lead_counts = {row["lead_unit_id"]: row["n"] for row in by_lead}
+    # Overdue by lead unit through the due-date index (all units; those out of view dropped here).
+    by_lead_counts = {
+        uid: n
+        for uid, n in Task.objects.filter(late).order_by().annotate(u=lead).values_list("u").annotate(n=Count("id"))
+        if units is None or uid in units
+    }
     rollup.load(set(by_lead_counts))
     for lead, n in by_lead_counts.items():
         for shown in rollup.shown(lead):
@@ -270,7 +286,7 @@ def _tasks(
     return {
         "cards": cards,
         "total": total,
-        "total_url": link("directives:task_list", unit=period.unit_param),
+        "total_url": link("directives:task_list", unit=unit_param),
         "overdue": overdue,
         "overdue_count": counts.get(TaskStatus.OVERDUE.value, 0),
         "overdue_url": status_link(TaskStatus.OVERDUE.value),
@@ -294,7 +310,10 @@ def _petitions(
     from dieuhanh.petitions.models import Petition
 
     today = period.today
-    visible = Petition.objects.visible_to(user).filter(_unit_filter(period, "unit_id"))
+    # The petitions about the units in view (as the petition statistics count them), a part of
+    # what `visible_to` lets the user read.
+    units = _case_units(user, period)
+    visible = Petition.objects.all() if units is None else Petition.objects.filter(unit_id__in=units)
     of_year = visible.filter(year=period.year)
     open_now = Q(state__in=OPEN_STATES)
     # The month as the text of the date's characters 6–7: plain SQL on both databases, where
@@ -318,17 +337,21 @@ def _petitions(
         accepted += n_accepted
         resolved += n_resolved
         open_count += n_open
-    now = visible if period.current else of_year
     soon = calendar.add(today, 3, working=True)
+    # Through the (state, due date) index over every unit, those out of view dropped here.
     timing = (
-        now.filter(open_now, due_on__lte=soon)
+        (Petition.objects.all() if period.current else Petition.objects.filter(year=period.year))
+        .filter(open_now, due_on__lte=soon)
         .order_by()
-        .values_list("unit_id")
+        .annotate(u=ExpressionWrapper(F("unit_id") + 0, output_field=IntegerField()))
+        .values_list("u")
         .annotate(overdue=Count("id", filter=Q(due_on__lt=today)), due_soon=Count("id", filter=Q(due_on__gte=today)))
     )
     overdue = due_soon = 0
     counts: dict[int, int] = {}
     for uid, n_overdue, n_due_soon in timing:
+        if units is not None and uid not in units:
+            continue
         overdue += n_overdue
         due_soon += n_due_soon
         if n_overdue:
@@ -339,20 +362,19 @@ def _petitions(
             per_unit.setdefault(shown, {}).setdefault("petitions_overdue", 0)
             per_unit[shown]["petitions_overdue"] += n
     year_param = None if period.current else period.year
+    unit_param = _link_unit(user, period)
     return {
         "received": received,
-        "received_url": link("petitions:petition_list", year=period.year, unit=period.unit_param),
+        "received_url": link("petitions:petition_list", year=period.year, unit=unit_param),
         "accepted": accepted,
         "resolved": resolved,
         "resolution_percent": percent(resolved, accepted),
         "open": open_count,
-        "open_url": link("petitions:petition_list", year=period.year, state="open", unit=period.unit_param),
+        "open_url": link("petitions:petition_list", year=period.year, state="open", unit=unit_param),
         "overdue": overdue,
-        "overdue_url": link("petitions:petition_list", timing="overdue", year=year_param, unit=period.unit_param),
+        "overdue_url": link("petitions:petition_list", timing="overdue", year=year_param, unit=unit_param),
         "due_soon": due_soon,
-        "due_soon_url": link(
-            "petitions:petition_list", timing="due_soon", year=year_param, unit=period.unit_param
-        ),
+        "due_soon_url": link("petitions:petition_list", timing="due_soon", year=year_param, unit=unit_param),
         "_monthly_received": received_by_month,
     }
 

@@ -241,6 +241,11 @@ class Petition(models.Model):
             models.Index(fields=["state", "due_on"]),
             models.Index(fields=["unit", "received_on"]),
             models.Index(fields=["receiving_unit", "received_on"]),
+            # The year's register counted by unit and month without reading the petitions (the
+            # IOC): the columns that say accepted, resolved and open.
+            models.Index(
+                fields=["year", "unit", "received_on", "state", "accepted_on", "concluded_on"], name="petition_year_cover"
+            ),
         ]
         verbose_name = "đơn"
         verbose_name_plural = "đơn"

@@ -67,9 +67,16 @@ def test_it_shows_the_leader_every_ward_with_hand_counted_figures(client, busy):
     assert data.dossiers["received"] == 3 and data.dossiers["late_now"] == 0
     by_unit = {r["unit"].name: (r["tasks_overdue"], r["dossiers_received"]) for r in data.units}
     assert by_unit == {"Phường Chu Văn An": (2, 1), "Phường Chí Linh": (1, 2)}
-    assert data.tasks["overdue_url"] == "/nhiem-vu/?status=overdue"
+    # the link narrows the list to the leader's city: the list behind the count is those three
+    city = busy.leader.grants.get().unit_id
+    assert data.tasks["overdue_url"] == f"/nhiem-vu/?status=overdue&unit={city}"
     body = response.content.decode()
-    assert 'href="/nhiem-vu/?status=overdue"' in body
+    assert f'href="/nhiem-vu/?status=overdue&amp;unit={city}"' in body
+    listed = client.get(data.tasks["overdue_url"]).context["page"].paginator.count
+    assert listed == data.tasks["overdue_count"] == 3
+    for key in ("received_url", "late_now_url"):
+        assert client.get(data.dossiers[key]).status_code == 200
+    assert client.get(data.petitions["received_url"]).context["page"].paginator.count == 3
     assert "Nạo vét kênh" in body and "9 ngày" in body
 
 

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count
+from django.db.models import Count, ExpressionWrapper, F, IntegerField
 from django.urls import reverse
 from django.utils import timezone
 
@@ -68,8 +68,9 @@ def default_unit(user: Any, year: int) -> int | None:
     # here; the levels read for the few units found.
     counts = {
         uid: n
-        for uid, n in Target.objects.filter(year_from__lte=year, year_to__gte=year)
-        .order_by().values_list("unit_id").annotate(n=Count("id"))
+        for uid, n in Target.objects.filter(year_from__lte=year, year_to__gte=year).order_by()
+        .annotate(u=ExpressionWrapper(F("unit_id") + 0, output_field=IntegerField())).values_list("u")
+        .annotate(n=Count("id"))
         if units is scope.ALL or uid in units
     }
     if counts:

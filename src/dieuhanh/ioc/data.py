@@ -398,10 +398,10 @@ def _dossiers(
     received = in_time = classed = online = 0
     monthly_received, monthly_late = [0] * 12, [0] * 12
     by_unit: dict[int, list[int]] = {}  # unit -> [received, in time, classed]
-    for month, uid, cls, n in tally.counts(period.first, period.last, units):
-        timeliness = cls & 3  # 1 early, 2 on time, 3 late, 0 no result yet
+    # class & 3: 1 early, 2 on time, 3 late, 0 no result yet; & ONLINE_BIT: received online
+    for uid, cls, n in tally.sums(period.first, period.last, units, by="unit_id", mask=3 | ONLINE_BIT):
+        timeliness = cls & 3
         received += n
-        monthly_received[month.month - 1] += n
         figures = by_unit.setdefault(uid, [0, 0, 0])
         figures[0] += n
         if timeliness:
@@ -410,10 +410,12 @@ def _dossiers(
             if timeliness < 3:
                 in_time += n
                 figures[1] += n
-            else:
-                monthly_late[month.month - 1] += n
         if cls & ONLINE_BIT:
             online += n
+    for month, timeliness, n in tally.sums(period.first, period.last, units, by="month", mask=3):
+        monthly_received[month.month - 1] += n
+        if timeliness == 3:
+            monthly_late[month.month - 1] += n
     mine = Dossier.objects.all() if units is None else Dossier.objects.filter(unit_id__in=units)
     if not period.current:
         mine = mine.filter(received_on__gte=period.first, received_on__lte=period.last)

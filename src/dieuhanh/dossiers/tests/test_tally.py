@@ -126,3 +126,17 @@ def test_counts_reads_the_months_and_units_asked_for(world):
     online = [r for r in ward_a if r[2] & 8]
     assert sum(r[3] for r in online) == 1
     assert tally.counts(dt.date(2026, 1, 1), dt.date(2026, 12, 31), []) == []
+
+
+def test_sums_add_up_by_unit_and_by_month(world):
+    world.dossier(received_at=at(2026, 1, 2))
+    late = world.dossier(received_at=at(2026, 1, 5), channel="online")
+    s.do_record_result(actor=world.onestop_a, dossier=late, at=at(2026, 3, 2))
+    world.dossier(received_at=at(2026, 2, 3), unit=world.ward_b, actor=world.admin)
+    first, last = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+    by_unit = sorted(tally.sums(first, last, by="unit_id", mask=3 | 8))
+    assert by_unit == sorted([(world.ward_a.pk, 0, 1), (world.ward_a.pk, 3 | 8, 1), (world.ward_b.pk, 0, 1)])
+    by_month = sorted(tally.sums(first, last, [world.ward_a.pk], by="month", mask=3))
+    assert by_month == [(dt.date(2026, 1, 1), 0, 1), (dt.date(2026, 1, 1), 3, 1)]
+    with pytest.raises(ValueError):
+        tally.sums(first, last, by="procedure_id")

@@ -26,6 +26,14 @@ def plan_percent(ratio: Any) -> str:
 
 
 @register.filter
+def figure(value: Any, measure: str = "") -> str:
+    """A tile's figure: a rate (measure in %) to one decimal, any other up to three ("13.416,446")."""
+    if value is None or value == "":
+        return "—"
+    return group_digits(value, 1 if "%" in (measure or "") else 3)
+
+
+@register.filter
 def signed(value: Any, decimals: int = 1) -> str:
     """A change with its sign: 22.4 → "+22,4", -7.88 → "-7,9", 0 → "0"."""
     if value is None or value == "":

@@ -87,6 +87,20 @@ def test_a_tile_tells_achievement_in_percent_of_the_plan(client, figures):
     assert "1,1%" not in html and "1,0%" not in html  # no ratio shown as if it were a percent
 
 
+def test_figures_rates_to_one_decimal_changes_signed_counts_in_the_house_format(client, figures):
+    from dieuhanh.ioc.templatetags.ioc_ui import figure, plan_percent, signed
+
+    assert figure(53.19148, "%") == "53,2" and figure(13416.446, "tỷ đồng") == "13.416,446" and figure(None) == "—"
+    assert plan_percent(1.1) == "110" and plan_percent(0.86) == "86" and plan_percent(1.98918) == "198,9"
+    assert signed(22.4) == "+22,4" and signed(-7.876) == "-7,9" and signed(0.01) == "0"
+    client.force_login(figures.leader)
+    for _ in range(3):
+        figures.petition()
+    html = client.get("/ioc/").content.decode()
+    received = re.search(r'data-figure="petitions-received"><span class="ioc-big">([^<]*)<', html).group(1)
+    assert received == "3"
+
+
 def test_the_alerts_feed_polls_every_30_s_unless_the_page_asks_otherwise(client, world):
     client.force_login(world.leader)
 

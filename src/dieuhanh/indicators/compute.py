@@ -137,7 +137,7 @@ class Covers:
         return self._sets[unit_id]
 
     def _expand(self, root: int) -> set[int]:
-        return scope.expand_units([root], self.graph)
+        return scope.expand_units([root], self.graph, successors=False)
 
 
 class ActualTable:

@@ -116,10 +116,24 @@ def _context(
         ],
         "export_links": {name: "?" + urlencode({**base, "xuat": k}) for name, k in EXPORT_NAMES.items()},
         "charts": _charts(data, metric, period.year),
-        "tiles": (getattr(data.indicators, "tiles", None) or []) if data.indicators is not None else [],
+        # One screen: the first tiles (the socio-economic targets come first); every indicator is
+        # on /chi-tieu/ and in the Excel export.
+        "tiles": _all_tiles(data)[:TILES_SHOWN],
+        "tiles_total": len(_all_tiles(data)),
+        "tiles_url": reverse("indicator_list") + "?" + urlencode(
+            {"nam": period.year, **({"don_vi": data.indicators.unit_id} if getattr(data.indicators, "unit_id", None)
+                                    else {})}
+        ),
         "alerts_url": _alerts_url(),
         "today": period.today,
     }
+
+
+TILES_SHOWN = 16
+
+
+def _all_tiles(data: Any) -> list[dict[str, Any]]:
+    return (getattr(data.indicators, "tiles", None) or []) if data.indicators is not None else []
 
 
 def _alerts_url() -> str:

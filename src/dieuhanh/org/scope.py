@@ -105,9 +105,13 @@ def unit_graph() -> _UnitGraph:
     return graph
 
 
-def expand_units(root_ids: Iterable[int], graph: _UnitGraph | None = None) -> set[int]:
+def expand_units(
+    root_ids: Iterable[int], graph: _UnitGraph | None = None, *, successors: bool = True
+) -> set[int]:
     """The units covered by grants on `root_ids` (see the module docstring). Pass `graph` (from
-    `unit_graph()`) to walk many roots without loading or checking the graph each time."""
+    `unit_graph()`) to walk many roots without loading or checking the graph each time.
+    `successors=False` leaves out what an abolished unit passed into (a figure of 2021's ward is
+    made of that ward and the units before it, never of the ward that later absorbed it)."""
     graph = graph or unit_graph()
     result: set[int] = set()
     # Each entry carries whether successors may be followed from it: not once we have walked
@@ -123,7 +127,7 @@ def expand_units(root_ids: Iterable[int], graph: _UnitGraph | None = None) -> se
             forward_seen.add(uid)
         stack.extend((child, forward) for child in graph.children.get(uid, ()))
         stack.extend((pred, False) for pred in graph.predecessors.get(uid, ()))
-        if forward:
+        if forward and successors:
             stack.extend((succ, True) for succ in graph.successors_of_ended.get(uid, ()))
     return result
 

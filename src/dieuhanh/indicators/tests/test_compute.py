@@ -162,7 +162,35 @@ def test_dossier_rates_equal_the_hand_count(world):
     assert compute.derived(DerivedSource.DOSSIER_ONLINE_SHARE, world.onestop_b, None, year) is None
 
 
-def test_covers_match_the_scope_expansion(world):
+def test_covers_match_the_scope_expansion_without_successors(world):
     covers = compute.Covers()
     for unit in (world.city, world.province, world.ward_a, world.ward_a_old, world.province_old):
-        assert covers.of(unit.pk) == compute.scope.expand_units([unit.pk])
+        assert covers.of(unit.pk) == compute.scope.expand_units([unit.pk], successors=False)
+    # today's ward covers the old ward; the old ward (a grant on it reaches its heir) does not
+    # take in the ward that absorbed it
+    assert world.ward_a_old.pk in covers.of(world.ward_a.pk)
+    assert world.ward_a.pk in compute.scope.expand_units([world.ward_a_old.pk])
+    assert world.ward_a.pk not in covers.of(world.ward_a_old.pk)
+
+
+def test_a_ward_merged_with_another_never_takes_its_figure(world):
+    """Sao Đỏ and a neighbour both passed into Chu Văn An in 2025: in 2021 each ward has its own
+    figure only, and Chu Văn An's is the two together."""
+    from dieuhanh.org.choices import UnitKind, UnitLevel
+    from dieuhanh.org.models import AdminUnit, UnitSuccession
+
+    neighbour = AdminUnit.objects.create(
+        code="10552", name="Phường Thái Học", level=UnitLevel.COMMUNE, kind=UnitKind.WARD,
+        parent=world.ward_a_old.parent, valid_to=world.ward_a_old.valid_to,
+    )
+    UnitSuccession.objects.create(predecessor=neighbour, successor=world.ward_a, date=dt.date(2025, 7, 1),
+                                  kind="merge")
+    output = indicator(world, "GTSX")
+    actual(world, output, world.ward_a_old, 2021, 100)
+    table = compute.ActualTable(world.admin, [output], [2021])
+    assert table.value(output, neighbour.pk, 2021) is None
+    assert table.value(output, world.ward_a_old.pk, 2021) == 100
+    actual(world, output, neighbour, 2021, 30)
+    table = compute.ActualTable(world.admin, [output], [2021])
+    assert table.value(output, neighbour.pk, 2021) == 30
+    assert table.value(output, world.ward_a.pk, 2021) == 130

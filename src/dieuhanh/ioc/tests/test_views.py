@@ -188,6 +188,29 @@ def test_the_query_count_does_not_grow_with_the_data(world, django_assert_max_nu
         ioc_data.overview(world.leader)
 
 
+MAX_PAGE_QUERIES = 32  # GET /ioc/ whole: session, user, grants, the overview, unit choices (bench: 31)
+
+
+def test_the_overview_page_runs_a_bounded_number_of_queries(client, world, django_assert_max_num_queries):
+    client.force_login(world.leader)
+    _late_task(world, world.ward_a, world.officer_a_person, 3)
+    world.petition()
+    world.dossier()
+    client.get("/ioc/")  # warm the caches a running server keeps
+    with CaptureQueriesContext(connection) as few:
+        assert client.get("/ioc/").status_code == 200
+    for i in range(5):
+        _late_task(world, world.ward_b, world.officer_b_person, 4 + i)
+        world.petition(actor=world.reception_b, unit=world.ward_b)
+        world.dossier(actor=world.onestop_b, unit=world.ward_b)
+    with django_assert_max_num_queries(MAX_PAGE_QUERIES):
+        response = client.get("/ioc/")
+    assert response.context["data"].tasks["overdue_count"] == 6
+    with CaptureQueriesContext(connection) as many:
+        client.get("/ioc/")
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
 # --- the demo city (kept last: its module-wide database is rolled back when the module ends) ---
 
 

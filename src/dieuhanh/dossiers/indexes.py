@@ -12,6 +12,8 @@ file — drops them after its first batch and builds them again at the end.
 Safety:
 - the unique index on the dossier code (the natural key the upsert needs) and the primary key are
   never touched;
+- the dossier tally's triggers (tally.py) are set aside with them and recorded the same way;
+  installing them again recounts the tally from the table;
 - the definitions are read from the database itself (`sqlite_master`, `pg_indexes`: exactly what
   the migrations made) and written to the job row in the same transaction that drops them, so
   nothing is lost if the process dies: `restore_orphans()` — run before every import, when stale
@@ -74,16 +76,23 @@ def present() -> set[str]:
 def set_aside(job: ImportJob) -> list[str]:
     """Drop the secondary indexes, recording their definitions on `job` in the same transaction.
     Returns the names dropped (none when another job already set them aside)."""
+    from dieuhanh.dossiers import tally
+
     qn = connection.ops.quote_name
     with transaction.atomic():
         found = secondary()
         if not found:
             return []
+        if tally.installed():  # the tally's triggers too: recounted once when they come back
+            found.append([tally.TRIGGERS, ""])
         ImportJob.objects.filter(pk=job.pk).update(deferred_indexes=found)
         with connection.cursor() as cur:
             _checks_now(cur)
             for name, _ in found:
-                cur.execute(f"DROP INDEX {qn(name)}")
+                if name == tally.TRIGGERS:
+                    tally.uninstall()
+                else:
+                    cur.execute(f"DROP INDEX {qn(name)}")
     job.deferred_indexes = found
     return [name for name, _ in found]
 
@@ -102,11 +111,17 @@ def restore(job: ImportJob) -> list[str]:
         row = ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("deferred_indexes", flat=True).first()
         built: list[str] = []
         if row:
+            from dieuhanh.dossiers import tally
+
             have = present()
             with connection.cursor() as cur:
                 _checks_now(cur)
                 for name, sql in row:
-                    if name not in have:
+                    if name == tally.TRIGGERS:
+                        if not tally.installed():
+                            tally.install()  # and recount the tally from the loaded table
+                            built.append(name)
+                    elif name not in have:
                         cur.execute(sql)
                         built.append(name)
             ImportJob.objects.filter(pk=job.pk).update(deferred_indexes=[])

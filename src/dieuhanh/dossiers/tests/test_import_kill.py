@@ -124,7 +124,9 @@ def test_killed_import_is_consistent_and_a_rerun_completes_it(tmp_path):
     (deferred,), = _read(db, "SELECT deferred_indexes FROM dossiers_importjob")
     deferred = json.loads(deferred)
     assert deferred and {name for name, _ in deferred} == {n for n, sql in indexes_before if sql} - {
-        n for n, sql in indexes_before if sql and sql.startswith("CREATE UNIQUE")}
+        n for n, sql in indexes_before if sql and sql.startswith("CREATE UNIQUE")} | {"dossier_tally"}
+    triggers = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'dossier_tally%'"
+    assert _read(db, triggers) == [(0,)]  # the tally's triggers are aside too
     assert not {name for name, _ in deferred} & {name for name, _ in _read(db, index_sql)}
     # Seen later by the web page, a running job whose heartbeat stopped is interrupted.
     killed = ImportJob(state=state, heartbeat_at=timezone.make_aware(dt.datetime.fromisoformat(beat), dt.UTC))
@@ -149,3 +151,6 @@ def test_killed_import_is_consistent_and_a_rerun_completes_it(tmp_path):
     # the indexes are all back, as the migrations made them, and no job holds any aside
     assert _read(db, index_sql) == indexes_before
     assert _read(db, "SELECT COUNT(*) FROM dossiers_importjob WHERE deferred_indexes != '[]'") == [(0,)]
+    # and the tally's triggers, with the tally recounted: every dossier once
+    assert _read(db, triggers) == [(3,)]
+    assert _read(db, "SELECT SUM(n) FROM dossiers_dossiertally") == [(expected,)]

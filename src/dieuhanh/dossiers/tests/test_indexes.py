@@ -11,7 +11,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from dieuhanh.dossiers import importer, indexes, jobs
+from dieuhanh.dossiers import importer, indexes, jobs, tally
 from dieuhanh.dossiers.choices import JobKind, JobState
 from dieuhanh.dossiers.models import Dossier, ImportJob
 
@@ -32,15 +32,17 @@ def test_set_aside_records_the_definitions_and_restore_builds_them_again(world):
     assert all("UNIQUE" not in sql.upper() for _, sql in before)
     job = _job(state=JobState.RUNNING, heartbeat_at=timezone.now())
 
-    assert indexes.set_aside(job) == names
-    assert indexes.secondary() == []
+    assert indexes.set_aside(job) == [*names, tally.TRIGGERS]
+    assert indexes.secondary() == [] and not tally.installed()
     job.refresh_from_db()
-    assert job.deferred_indexes == before
-    assert Dossier.objects.filter(unit=world.ward_a).count() == 1  # the table still answers
+    assert job.deferred_indexes == [*before, [tally.TRIGGERS, ""]]
+    world.dossier()  # written while the triggers are aside: counted when they come back
+    assert Dossier.objects.filter(unit=world.ward_a).count() == 2  # the table still answers
     assert indexes.set_aside(_job()) == []  # nothing left to set aside: a second job records nothing
 
-    assert indexes.restore(job) == names
-    assert indexes.secondary() == before
+    assert indexes.restore(job) == [*names, tally.TRIGGERS]
+    assert indexes.secondary() == before and tally.installed()
+    assert tally.stored() == tally.recount() and sum(tally.stored().values()) == 2
     job.refresh_from_db()
     assert job.deferred_indexes == []
     assert indexes.restore(job) == []
@@ -54,7 +56,7 @@ def test_orphans_are_rebuilt_only_once_their_job_has_stopped(world):
     assert indexes.secondary() == []
     later = now + jobs.STALE_AFTER + dt.timedelta(seconds=1)
     assert indexes.restore_orphans(later) == names  # heartbeat stopped: killed
-    assert {name for name, _ in indexes.secondary()} == set(names)
+    assert {name for name, _ in indexes.secondary()} == set(names) - {tally.TRIGGERS} and tally.installed()
     job.refresh_from_db()
     assert job.deferred_indexes == []
 
@@ -66,7 +68,7 @@ def test_a_stale_job_recorded_as_interrupted_gives_its_indexes_back(world):
     assert jobs.refresh_stale() == 1
     job.refresh_from_db()
     assert job.state == JobState.INTERRUPTED and job.deferred_indexes == []
-    assert {name for name, _ in indexes.secondary()} == set(names)
+    assert {name for name, _ in indexes.secondary()} == set(names) - {tally.TRIGGERS} and tally.installed()
 
 
 def test_a_queued_job_never_started_is_interrupted_and_can_be_resumed(world):
@@ -112,7 +114,7 @@ def test_a_load_that_found_them_aside_builds_them_all_again(world):
     names = indexes.set_aside(killed)
     assert indexes.restore_orphans() == []
     assert indexes.restore_all() == names
-    assert {name for name, _ in indexes.secondary()} == set(names)
+    assert {name for name, _ in indexes.secondary()} == set(names) - {tally.TRIGGERS} and tally.installed()
     killed.refresh_from_db()
     assert killed.deferred_indexes == []
 
@@ -135,5 +137,7 @@ def test_a_large_load_outside_a_transaction_reads_in_a_second_process(world, tmp
     assert Dossier.objects.count() == 120
     assert indexes.secondary() == before
     assert not ImportJob.objects.exclude(deferred_indexes=[]).exists()
+    assert tally.installed() and tally.stored() == tally.recount()
+    assert sum(tally.stored().values()) == 120
     again = importer.import_file(tmp_path / "ho-so.csv", batch_size=25)
     assert (again.created, again.updated, again.unchanged, again.bad) == (0, 0, 120, 1)

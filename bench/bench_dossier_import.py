@@ -254,7 +254,9 @@ def raw_schema_baseline(csv_path: Path, db_path: Path, app_db: Path, indexes_aft
     created once the rows are in (what the importer does for a large load)."""
     app = sqlite3.connect(app_db)
     ddl = [sql for (sql,) in app.execute(
-        "SELECT sql FROM sqlite_master WHERE tbl_name = 'dossiers_dossier' AND sql IS NOT NULL ORDER BY type DESC")]
+        # the table, then its indexes; not the tally's triggers (a large load sets them aside)
+        "SELECT sql FROM sqlite_master WHERE tbl_name = 'dossiers_dossier' AND sql IS NOT NULL "
+        "AND type IN ('table', 'index') ORDER BY type DESC")]
     app.close()
     later = [sql for sql in ddl[1:] if not sql.startswith("CREATE UNIQUE")] if indexes_after else []
     start = time.perf_counter()

@@ -211,6 +211,22 @@ def test_the_overview_page_runs_a_bounded_number_of_queries(client, world, djang
     assert len(many.captured_queries) == len(few.captured_queries)
 
 
+def test_the_overview_shows_one_screen_of_tiles_and_links_to_all(client, world):
+    from dieuhanh.indicators.tests.helpers import actual, indicator
+    from dieuhanh.ioc.views import TILES_SHOWN
+
+    year = timezone.localdate().year
+    for i in range(TILES_SHOWN + 4):
+        actual(world, indicator(world, f"CT{i:02d}", order=i), world.city, year, 100 + i)
+    response = login(client, world.leader).get("/ioc/")
+    tiles = response.context["tiles"]
+    assert len(tiles) == TILES_SHOWN and response.context["tiles_total"] == TILES_SHOWN + 4
+    assert [t["code"] for t in tiles] == [f"CT{i:02d}" for i in range(TILES_SHOWN)]
+    body = response.content.decode()
+    assert f"Xem tất cả {TILES_SHOWN + 4} chỉ tiêu" in body
+    assert client.get(response.context["tiles_url"]).status_code == 200
+
+
 # --- the demo city (kept last: its module-wide database is rolled back when the module ends) ---
 
 
@@ -235,18 +251,3 @@ def test_the_2021_view_of_chi_linh_shows_the_articles_petition_figures(demo):
     today = ioc_data.overview(admin, unit=city)
     assert today.units and all(r["unit"].valid_to is None for r in today.units)
 
-
-def test_the_overview_shows_one_screen_of_tiles_and_links_to_all(client, world):
-    from dieuhanh.indicators.tests.helpers import actual, indicator
-    from dieuhanh.ioc.views import TILES_SHOWN
-
-    year = timezone.localdate().year
-    for i in range(TILES_SHOWN + 4):
-        actual(world, indicator(world, f"CT{i:02d}", order=i), world.city, year, 100 + i)
-    response = login(client, world.leader).get("/ioc/")
-    tiles = response.context["tiles"]
-    assert len(tiles) == TILES_SHOWN and response.context["tiles_total"] == TILES_SHOWN + 4
-    assert [t["code"] for t in tiles] == [f"CT{i:02d}" for i in range(TILES_SHOWN)]
-    body = response.content.decode()
-    assert f"Xem tất cả {TILES_SHOWN + 4} chỉ tiêu" in body
-    assert client.get(response.context["tiles_url"]).status_code == 200

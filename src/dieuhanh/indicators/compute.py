@@ -237,10 +237,15 @@ Counts = dict[tuple[int, int], tuple[int, int]]  # (unit_id, year) -> (numerator
 
 
 def _task_counts(user: Any, years: list[int], today: dt.date) -> tuple[Counts, Counts]:
-    """(on-time rate counts, overdue counts) from one grouped query over the tasks."""
+    """(on-time rate counts, overdue counts) from one grouped query over the tasks.
+
+    Overdue counts the tasks due in the year and still open past their deadline. For the current
+    year it also counts those carried over from earlier years, as the IOC's overdue card does:
+    both answer "how many tasks are late now"."""
     from dieuhanh.directives.models import Task
 
-    qs = Task.objects.visible_to(user).filter(due_date__year__in=years, cancelled_on__isnull=True)
+    visible = Task.objects.visible_to(user)
+    qs = visible.filter(due_date__year__in=years, cancelled_on__isnull=True)
     done = Q(completed_on__isnull=False)
     overdue = Q(completed_on__isnull=True, due_date__lt=today)
     rows = qs.order_by().annotate(y=ExtractYear("due_date")).values("lead_unit_id", "y").annotate(
@@ -254,6 +259,16 @@ def _task_counts(user: Any, years: list[int], today: dt.date) -> tuple[Counts, C
         key = (r["lead_unit_id"], r["y"])
         rate[key] = (r["on_time"], r["judged"])
         late[key] = (r["overdue"], 0)
+    if today.year in years:
+        carried = (
+            visible.filter(due_date__lt=dt.date(today.year, 1, 1), completed_on__isnull=True, cancelled_on__isnull=True)
+            .order_by()
+            .values_list("lead_unit_id")
+            .annotate(n=Count("id"))
+        )
+        for unit_id, n in carried:
+            key = (unit_id, today.year)
+            late[key] = (late.get(key, (0, 0))[0] + n, 0)
     return rate, late
 
 

@@ -136,6 +136,31 @@ def test_task_on_time_rate_equals_the_hand_count(world):
     assert compute.derived(rate, world.admin, world.city.pk, 2023) is None
 
 
+def test_overdue_tasks_this_year_count_those_carried_over_like_the_ioc(world):
+    from dieuhanh.ioc import data as ioc_data
+
+    today = dt.date(2025, 9, 15)
+    base = {"assigned_on": dt.date(2024, 5, 1), "due_date": dt.date(2024, 6, 1)}
+    world.task(lead_unit=world.ward_a, **base)
+    world.task(lead_unit=world.ward_a, **base)
+    done = world.task(lead_unit=world.ward_a, **base)
+    do_close_task(actor=world.office, task=done, completed_on=dt.date(2025, 1, 10), result_summary="Đã xong",
+                  evaluation="good")
+    world.task(lead_unit=world.ward_b, lead_person=world.officer_b_person, assigned_on=dt.date(2025, 8, 1),
+               due_date=dt.date(2025, 9, 1))
+    world.task(lead_unit=world.ward_b, lead_person=world.officer_b_person, assigned_on=dt.date(2025, 8, 1),
+               due_date=dt.date(2025, 10, 1))  # not yet due
+    source = DerivedSource.TASKS_OVERDUE
+    # 2025, the current year: the two still open from 2024 and the one due this September
+    assert compute.derived(source, world.admin, world.city.pk, 2025, today) == 3
+    assert compute.derived(source, world.admin, None, 2025, today) == 3
+    assert ioc_data.overview(world.admin, year=2025, today=today).tasks["overdue_count"] == 3
+    # 2024, a past year: its own two still open; the one done late is no longer overdue
+    assert compute.derived(source, world.admin, world.city.pk, 2024, today) == 2
+    # the officer of ward B sees ward B's one
+    assert compute.derived(source, world.officer_b, None, 2025, today) == 1
+
+
 def test_petition_resolution_rate_equals_the_hand_count(world):
     today = timezone.localdate()
     petitions = [world.petition() for _ in range(4)]

@@ -47,6 +47,12 @@ class LoginView(auth_views.LoginView):
             return reverse("ioc_overview")
         return super().get_default_redirect_url()
 
+    def get_redirect_url(self) -> str:
+        """The ?next= page, except the home page itself: opening the site's address before
+        logging in asks for no page in particular, so the leader still starts on the IOC."""
+        url = super().get_redirect_url()
+        return "" if url == reverse("home") else url
+
 
 class LogoutView(auth_views.LogoutView):
     pass

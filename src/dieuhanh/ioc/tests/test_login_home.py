@@ -39,6 +39,10 @@ def test_a_leader_logging_in_lands_on_the_ioc_and_others_on_the_dashboard(world)
     assert _log_in("phuong_a")[1] == "/"
     assert _log_in("vanphong_t")[1] == "/"
     assert _log_in("bithu_t", next_url="/nhiem-vu/")[1] == "/nhiem-vu/"  # an explicit next wins
+    # opening the site's address first sends to the login with ?next=/: no page in particular
+    assert Client().get("/")["Location"] == "/dang-nhap/?next=/"
+    assert _log_in("bithu_t", next_url="/")[1] == "/ioc/"
+    assert _log_in("phuong_a", next_url="/")[1] == "/"
 
 
 def test_a_wrong_password_stays_on_the_login_page(world):

@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, ExpressionWrapper, F, IntegerField
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -62,7 +62,10 @@ def _unit_id(unit: AdminUnit | int | None) -> int | None:
 
 def default_unit(user: Any, year: int) -> int | None:
     """The unit a summary is about when none is chosen: the highest-level unit with targets in
-    `year` that the user sees (most targets first), else the top unit of the user's grants."""
+    `year` that the user sees (most targets first), else the one top unit of the user's grants
+    that existed in `year`. None (every unit the user sees) when there are several: a city
+    secretary's view of a year after the 2025 reform covers the wards that succeeded the city,
+    not the abolished city, whose own figures would leave their work out."""
     units = scope.unit_scope(user)
     # Counted by unit from the (period, unit) index, over every unit, those out of scope dropped
     # here; the levels read for the few units found.
@@ -78,9 +81,13 @@ def default_unit(user: Any, year: int) -> int | None:
         return min(counts, key=lambda u: (LEVEL_RANK.get(levels.get(u, ""), 9), -counts[u], u))
     if units is scope.ALL or not units:
         return None
-    tops = compute.topmost(units)
-    levels = dict(AdminUnit.objects.filter(pk__in=tops[:500]).values_list("id", "level"))
-    return min(levels, key=lambda u: (LEVEL_RANK.get(levels[u], 9), u)) if levels else None
+    alive = set(
+        AdminUnit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=dt.date(year, 12, 31)))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1)))
+        .values_list("id", flat=True)
+    )
+    tops = compute.topmost(units & alive)
+    return tops[0] if len(tops) == 1 else None
 
 
 def detail_url(code: str, year: int, unit_id: int | None) -> str:

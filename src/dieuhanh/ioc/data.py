@@ -217,8 +217,9 @@ def _tasks(
     # here: a filter on a hundred lead units in SQL would have the database read every task.
     lead = ExpressionWrapper(F("lead_unit_id") + 0, output_field=IntegerField())
     counts: dict[str, int] = {}
+    due_in_year: dict[str, int] = {}  # the first part: the on-time rate judges these only
     parts = [Q(in_year), still_open & ~Q(in_year)] if period.current else [Q(in_year)]
-    for part in parts:
+    for i, part in enumerate(parts):
         grouped = (
             Task.objects.filter(part).with_status(today).order_by()
             .annotate(u=lead).values_list("u", "status").annotate(n=Count("id"))
@@ -226,6 +227,8 @@ def _tasks(
         for uid, status, n in grouped:
             if units is None or uid in units:
                 counts[status] = counts.get(status, 0) + n
+                if i == 0:
+                    due_in_year[status] = due_in_year.get(status, 0) + n
     open_statuses = (TaskStatus.OVERDUE, TaskStatus.DUE_SOON, TaskStatus.ON_TRACK)
     unit_param = _link_unit(user, period)
 
@@ -282,7 +285,10 @@ def _tasks(
             per_unit.setdefault(shown, {}).setdefault("tasks_overdue", 0)
             per_unit[shown]["tasks_overdue"] += n
     total = sum(counts.values())
-    done = counts.get(TaskStatus.DONE_ON_TIME.value, 0) + counts.get(TaskStatus.DONE_LATE.value, 0)
+    # As the derived indicator (indicators/compute.py): done on time of the tasks due in the
+    # year that are done or already overdue.
+    judged = sum(due_in_year.get(s.value, 0) for s in (TaskStatus.DONE_ON_TIME, TaskStatus.DONE_LATE,
+                                                       TaskStatus.OVERDUE))
     return {
         "cards": cards,
         "total": total,
@@ -290,7 +296,7 @@ def _tasks(
         "overdue": overdue,
         "overdue_count": counts.get(TaskStatus.OVERDUE.value, 0),
         "overdue_url": status_link(TaskStatus.OVERDUE.value),
-        "on_time_percent": percent(counts.get(TaskStatus.DONE_ON_TIME.value, 0), done),
+        "on_time_percent": percent(due_in_year.get(TaskStatus.DONE_ON_TIME.value, 0), judged),
     }
 
 

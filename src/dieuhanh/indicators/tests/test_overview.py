@@ -190,3 +190,33 @@ def test_tiles_put_the_targets_first_and_the_map_on_a_derived_indicator(world):
     s = overview.summary(world.office, unit=world.city, year=2021)
     assert [t["code"] for t in s.tiles] == ["CNXD", "BANLE", "HONGHEO", "BHYT", "KETNAP", "HSTRUCTUYEN"]
     assert s.map_code == "HSTRUCTUYEN"
+
+
+def test_after_the_reform_a_city_leaders_tiles_count_the_wards_that_succeeded_the_city(world):
+    """2026: no targets, the city abolished in 2025. The derived tiles cover what the leader sees
+    today (the two wards that succeeded the city), and equal the IOC's own counts."""
+    from dieuhanh.directives.services import do_close_task
+    from dieuhanh.ioc import data as ioc_data
+
+    today = dt.date(2026, 5, 20)
+    a = world.task(lead_unit=world.ward_a, assigned_on=dt.date(2026, 1, 5), due_date=dt.date(2026, 3, 1))
+    world.task(lead_unit=world.ward_a, assigned_on=dt.date(2026, 1, 5), due_date=dt.date(2026, 4, 1))
+    world.task(lead_unit=world.ward_b, lead_person=world.officer_b_person, assigned_on=dt.date(2026, 1, 5),
+               due_date=dt.date(2026, 5, 1))
+    do_close_task(actor=world.office, task=a, completed_on=dt.date(2026, 2, 20), result_summary="Đã xong",
+                  evaluation="good")
+    assert overview.default_unit(world.leader, 2026) is None  # the city is gone; two wards are its heirs
+    assert overview.default_unit(world.leader, 2024) == world.city.pk
+    assert overview.default_unit(world.officer_a, 2026) == world.ward_a.pk
+    indicator(world, "NVDUNGHAN", measure="%", kind=Kind.DERIVED, derived_source="task_on_time_rate",
+              aggregation="mean")
+    indicator(world, "NVQUAHAN", measure="nhiệm vụ", kind=Kind.DERIVED, derived_source="tasks_overdue",
+              direction=Direction.LOWER)
+    tiles = {t["code"]: t for t in overview.summary(world.leader, year=2026, today=today).tiles}
+    ioc = ioc_data.overview(world.leader, year=2026, today=today)
+    assert tiles["NVQUAHAN"]["actual"] == ioc.tasks["overdue_count"] == 2
+    assert tiles["NVDUNGHAN"]["actual"] == pytest.approx(100 / 3)  # 1 on time of 3 judged
+    # a ward officer's tiles: their ward's
+    tiles = {t["code"]: t for t in overview.summary(world.officer_b, year=2026, today=today).tiles}
+    assert tiles["NVQUAHAN"]["actual"] == 1 and tiles["NVDUNGHAN"]["actual"] == 0
+

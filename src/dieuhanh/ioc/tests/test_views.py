@@ -251,3 +251,16 @@ def test_the_2021_view_of_chi_linh_shows_the_articles_petition_figures(demo):
     today = ioc_data.overview(admin, unit=city)
     assert today.units and all(r["unit"].valid_to is None for r in today.units)
 
+
+def test_todays_view_of_the_demo_leader_has_derived_tiles_that_agree_with_the_panels(demo):
+    """The city secretary's IOC today: the city was abolished in 2025, so the tiles cover the
+    wards that succeeded it, and each derived figure equals the panel beside it."""
+    leader = User.objects.get(username="bithu")
+    data = ioc_data.overview(leader)
+    tiles = {t["code"]: t for t in data.indicators.tiles}
+    assert data.tasks["overdue_count"] > 0
+    assert tiles["NV_QUA_HAN"]["actual"] == data.tasks["overdue_count"]
+    assert tiles["NV_DUNG_HAN"]["actual"] == pytest.approx(data.tasks["on_time_percent"])
+    assert tiles["DON_GIAI_QUYET"]["actual"] is not None
+    assert tiles["HS_DUNG_HAN"]["actual"] is not None and tiles["HS_TRUC_TUYEN"]["actual"] is not None
+

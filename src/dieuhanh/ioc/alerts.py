@@ -81,6 +81,22 @@ def _days(n: int) -> str:
     return f"{n} ngày"
 
 
+def _past_deadline(
+    kind: str, deadline: dt.date, today: dt.date, unit: str, text: str, url: str, deadline_label: str = "hạn"
+) -> Alert:
+    """A case or task past `deadline`: crossed the day after it; the days late and the deadline
+    are added to `text`."""
+    crossed = deadline + ONE_DAY
+    return Alert(
+        kind=kind,
+        severity=_severity(crossed, today),
+        when=_start_of(crossed),
+        unit=unit,
+        text=f"{text} {_days((today - deadline).days)}, {deadline_label} {deadline:%d/%m/%Y}",
+        url=url,
+    )
+
+
 def task_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
     rows = (
         Task.objects.visible_to(user)
@@ -90,22 +106,14 @@ def task_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
         .select_related("lead_unit", "lead_person")
         .order_by("-due_date", "-id")[:limit]
     )
-    result = []
-    for task in rows:
-        crossed = task.due_date + ONE_DAY
-        late = (today - task.due_date).days
-        result.append(
-            Alert(
-                kind=Kind.TASK,
-                severity=_severity(crossed, today),
-                when=_start_of(crossed),
-                unit=task.lead_unit.name,
-                text=f"Nhiệm vụ “{task.title}” ({task.lead_person.full_name} chủ trì) quá hạn {_days(late)}, "
-                f"hạn {task.due_date:%d/%m/%Y}",
-                url=reverse("directives:task_detail", args=[task.pk]),
-            )
+    return [
+        _past_deadline(
+            Kind.TASK, task.due_date, today, task.lead_unit.name,
+            f"Nhiệm vụ “{task.title}” ({task.lead_person.full_name} chủ trì) quá hạn",
+            reverse("directives:task_detail", args=[task.pk]),
         )
-    return result
+        for task in rows
+    ]
 
 
 def petition_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
@@ -122,22 +130,14 @@ def petition_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
         .only("id", "year", "seq", "subject", "unit__name", "due_on", "resolve_due_on", "concluded_on")
         .order_by("-deadline", "-id")[:limit]
     )
-    result = []
-    for petition in rows:
-        crossed = petition.deadline + ONE_DAY
-        late = (today - petition.deadline).days
-        result.append(
-            Alert(
-                kind=Kind.PETITION,
-                severity=_severity(crossed, today),
-                when=_start_of(crossed),
-                unit=petition.unit.name,
-                text=f"Đơn số {petition.number} “{petition.subject}” quá hạn {_days(late)}, "
-                f"hạn {petition.deadline:%d/%m/%Y}",
-                url=reverse("petitions:petition_detail", args=[petition.pk]),
-            )
+    return [
+        _past_deadline(
+            Kind.PETITION, petition.deadline, today, petition.unit.name,
+            f"Đơn số {petition.number} “{petition.subject}” quá hạn",
+            reverse("petitions:petition_detail", args=[petition.pk]),
         )
-    return result
+        for petition in rows
+    ]
 
 
 def dossier_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
@@ -148,22 +148,15 @@ def dossier_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
         .only("id", "code", "due_on", "unit__name", "procedure__name")
         .order_by("-due_on", "-id")[:limit]
     )
-    result = []
-    for dossier in rows:
-        crossed = dossier.due_on + ONE_DAY
-        late = (today - dossier.due_on).days
-        result.append(
-            Alert(
-                kind=Kind.DOSSIER,
-                severity=_severity(crossed, today),
-                when=_start_of(crossed),
-                unit=dossier.unit.name,
-                text=f"Hồ sơ {dossier.code} ({dossier.procedure.name}) trễ hẹn {_days(late)}, "
-                f"hẹn trả {dossier.due_on:%d/%m/%Y}",
-                url=reverse("dossier_detail", kwargs={"code": dossier.code}),
-            )
+    return [
+        _past_deadline(
+            Kind.DOSSIER, dossier.due_on, today, dossier.unit.name,
+            f"Hồ sơ {dossier.code} ({dossier.procedure.name}) trễ hẹn",
+            reverse("dossier_detail", kwargs={"code": dossier.code}),
+            deadline_label="hẹn trả",
         )
-    return result
+        for dossier in rows
+    ]
 
 
 def target_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:

@@ -29,7 +29,8 @@ def test_it_names_an_overdue_task_to_its_ward_only(world):
     assert kinds(found) == [(Kind.TASK, "Phường Chu Văn An")]
     alert = found[0]
     assert alert.when.date() == task.due_date + dt.timedelta(days=1)
-    assert "Dọn vệ sinh kênh Sao Đỏ" in alert.text and "quá hạn 3 ngày" in alert.text
+    assert "Dọn vệ sinh kênh Sao Đỏ" in alert.text
+    assert alert.text.endswith(f"quá hạn 3 ngày, hạn {task.due_date:%d/%m/%Y}")
     assert "Lê Thị An" in alert.text
     assert alert.url == reverse("directives:task_detail", args=[task.pk])
     assert alert.severity == "warning"
@@ -54,7 +55,8 @@ def test_a_late_dossier_from_the_day_after_its_appointment(world):
     found = alerts(world.onestop_a, today=dossier.due_on + dt.timedelta(days=2))
     assert kinds(found) == [(Kind.DOSSIER, "Phường Chu Văn An")]
     assert found[0].when.date() == dossier.due_on + dt.timedelta(days=1)
-    assert dossier.code in found[0].text and "trễ hẹn 2 ngày" in found[0].text
+    assert dossier.code in found[0].text
+    assert found[0].text.endswith(f"trễ hẹn 2 ngày, hẹn trả {dossier.due_on:%d/%m/%Y}")
     assert found[0].url == reverse("dossier_detail", kwargs={"code": dossier.code})
     assert alerts(world.onestop_b, today=dossier.due_on + dt.timedelta(days=2)) == []
 
@@ -66,6 +68,7 @@ def test_a_petition_past_its_legal_deadline(world):
     found = alerts(world.reception_a, today=later)
     assert kinds(found) == [(Kind.PETITION, "Phường Chu Văn An")]
     assert "Khiếu nại việc thu hồi đất" in found[0].text
+    assert found[0].text.endswith(f"quá hạn 1 ngày, hạn {deadline:%d/%m/%Y}")
     assert found[0].url == reverse("petitions:petition_detail", args=[petition.pk])
     assert alerts(world.reception_b, today=later) == []
     assert alerts(world.reception_a, today=deadline) == []

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+import _django  # bench/_django.py: Django on a database of the benchmark's own
 
 
 def main() -> None:
@@ -31,22 +31,11 @@ def main() -> None:
         args.tasks, args.requests = 2_000, 15
 
     tmp = Path(tempfile.mkdtemp(prefix="dieuhanh-bench-"))
-    os.environ["DIEUHANH_DATA_DIR"] = str(tmp)
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dieuhanh.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    _django.start(tmp)
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    call_command("migrate", verbosity=0)
     from dieuhanh.core.testing import build_world
     from dieuhanh.core.tokens import do_create_token
     from dieuhanh.directives.models import Task

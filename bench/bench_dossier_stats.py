@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import random
 import shutil
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+import _django  # bench/_django.py: Django on a database of the benchmark's own
 
 YEAR = 2025
 REFORM = dt.date(2025, 7, 1)
@@ -49,22 +49,11 @@ def main() -> int:
         args.dossiers, args.requests = 20_000, 3
 
     tmp = Path(tempfile.mkdtemp(prefix="dieuhanh-bench-"))
-    os.environ["DIEUHANH_DATA_DIR"] = str(tmp)
-    os.environ["DATABASE_URL"] = f"sqlite:///{tmp / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dieuhanh.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
+    _django.start(tmp)
     from django.db import connection, transaction
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
-    call_command("migrate", verbosity=0)
     from dieuhanh.core import calendar
     from dieuhanh.core.testing import build_world
     from dieuhanh.dossiers import stats

@@ -108,7 +108,9 @@ class Target(models.Model):
             ),
             models.CheckConstraint(condition=Q(year_to__gte=models.F("year_from")), name="target_years_ordered"),
         ]
-        indexes = [models.Index(fields=["year_from", "year_to", "unit"], name="target_period_unit")]
+        # The targets covering a year (year_from <= Y <= year_to) by unit: read from year_to, which
+        # leaves out the years gone by, a target table's bulk.
+        indexes = [models.Index(fields=["year_to", "year_from", "unit"], name="target_period_unit")]
 
     def __str__(self) -> str:
         return f"{self.indicator.code} {self.period_label} v{self.version}"

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
-from django.urls import reverse
 from django.utils import timezone
 
+from dieuhanh.core import links
 from dieuhanh.indicators import compute
 from dieuhanh.indicators.choices import Achievement, Group, Kind, PeriodKind
 from dieuhanh.indicators.models import Indicator, Target
@@ -91,7 +91,7 @@ def default_unit(user: Any, year: int) -> int | None:
 
 
 def detail_url(code: str, year: int, unit_id: int | None) -> str:
-    url = reverse("indicator_detail", kwargs={"code": code}) + f"?nam={year}"
+    url = links.url("indicator_detail", code=code) + f"?nam={year}"
     return url + (f"&don_vi={unit_id}" if unit_id else "")
 
 

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from dieuhanh.core import links
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
@@ -34,8 +34,8 @@ MONTHS = range(1, 13)
 def link(name: str, **params: Any) -> str:
     """URL of a list page with its filter parameters (empty ones left out)."""
     clean = {k: v for k, v in params.items() if v not in (None, "")}
-    url = reverse(name)
-    return f"{url}?{urlencode(clean)}" if clean else url
+    path = links.url(name)
+    return f"{path}?{urlencode(clean)}" if clean else path
 
 
 def percent(part: int, whole: int) -> float | None:
@@ -217,6 +217,7 @@ def _tasks(
     # here: a filter on a hundred lead units in SQL would have the database read every task.
     lead = ExpressionWrapper(F("lead_unit_id") + 0, output_field=IntegerField())
     counts: dict[str, int] = {}
+    by_lead_counts: dict[int, int] = {}  # overdue, by lead unit
     due_in_year: dict[str, int] = {}  # the first part: the on-time rate judges these only
     parts = [Q(in_year), still_open & ~Q(in_year)] if period.current else [Q(in_year)]
     for i, part in enumerate(parts):
@@ -229,6 +230,8 @@ def _tasks(
                 counts[status] = counts.get(status, 0) + n
                 if i == 0:
                     due_in_year[status] = due_in_year.get(status, 0) + n
+                if status == TaskStatus.OVERDUE.value:
+                    by_lead_counts[uid] = by_lead_counts.get(uid, 0) + n
     open_statuses = (TaskStatus.OVERDUE, TaskStatus.DUE_SOON, TaskStatus.ON_TRACK)
     unit_param = _link_unit(user, period)
 
@@ -269,16 +272,10 @@ def _tasks(
             "leader": t.accountable_person,
             "due_date": t.due_date,
             "days_late": (today - t.due_date).days,
-            "url": reverse("directives:task_detail", args=[t.pk]),
+            "url": links.url("directives:task_detail", t.pk),
         }
         for t in overdue_rows
     ]
-    # Overdue by lead unit through the due-date index (all units; those out of view dropped here).
-    by_lead_counts = {
-        uid: n
-        for uid, n in Task.objects.filter(late).order_by().annotate(u=lead).values_list("u").annotate(n=Count("id"))
-        if units is None or uid in units
-    }
     rollup.load(set(by_lead_counts))
     for lead, n in by_lead_counts.items():
         for shown in rollup.shown(lead):

@@ -16,6 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
+from dieuhanh.core import links
 from dieuhanh.ioc import data as ioc_data
 from dieuhanh.ioc import export
 from dieuhanh.org import scope
@@ -77,7 +78,7 @@ def _charts(data: ioc_data.Overview, metric: str, year: int) -> dict[str, Any]:
     months = [f"T{m}" for m in ioc_data.MONTHS]
     units = [
         {"code": r["unit"].code, "name": r["unit"].name, "lat": r["unit"].latitude, "lon": r["unit"].longitude,
-         "url": reverse("ioc_unit", args=[r["unit"].code]) + f"?nam={year}"}
+         "url": links.url("ioc_unit", r["unit"].code) + f"?nam={year}"}
         for r in data.units
     ]
     values = {r["unit"].code: r[metric] for r in data.units}

@@ -22,12 +22,18 @@ def people(transactional_db, world):
     return world
 
 
-def log_in(page, live_server, username):
+def log_in(page, live_server, username, *, leader=False):
+    """Open the site's address, log in, and end on the task dashboard: a leader starts on the
+    IOC and goes there through "Tổng quan" in the menu."""
     page.goto(live_server.url + "/")
     expect(page).to_have_url(re.compile(r"/dang-nhap/\?next=/$"))
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
+    if leader:
+        expect(page).to_have_url(re.compile(r"/ioc/$"))
+        expect(page.get_by_role("heading", name="Trung tâm điều hành")).to_be_visible()
+        page.get_by_role("link", name="Tổng quan", exact=True).click()
     expect(page.get_by_role("heading", name="Tổng quan nhiệm vụ")).to_be_visible()
 
 
@@ -157,7 +163,7 @@ def test_the_dashboard_and_the_list_show_statuses_in_colour(live_server, page, s
     do_cancel_task(actor=people.office, task=dropped, reason="Dừng theo quy hoạch mới",
                    deciding_document=people.resolution)
 
-    log_in(page, live_server, "bithu_t")
+    log_in(page, live_server, "bithu_t", leader=True)
     expect(page.locator("section.stats .stat--overdue .stat__count")).to_have_text("2")
     expect(page.locator(".card--attention")).to_contain_text("Đề nghị Thường trực Thành uỷ chủ trì đối thoại")
     screenshot("dashboard-leader")

@@ -29,31 +29,39 @@ HEADER_FONT = Font(bold=True, color="FFFFFF")
 Column = tuple[str, Callable[[Any], Any], str | None]  # header, value of a row, number format
 
 
-def _sheet(title: str, columns: list[Column], rows: Iterable[Any]) -> bytes:
+def workbook(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) -> bytes:
+    """An .xlsx of one sheet per (title, columns, rows): a styled header row, number formats,
+    column widths fitted to the content, the header frozen and filterable. The writer every
+    export of the app shares."""
     wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    ws.append([header for header, _value, _fmt in columns])
-    for cell in ws[1]:
-        cell.font = HEADER_FONT
-        cell.fill = HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-    widths = [len(header) + 2 for header, _value, _fmt in columns]
-    for row_index, obj in enumerate(rows, start=2):
-        for col_index, (_header, value_of, number_format) in enumerate(columns, start=1):
-            value = value_of(obj)
-            cell = ws.cell(row=row_index, column=col_index, value=value)
-            if number_format and value is not None:
-                cell.number_format = number_format
-            shown = 10 if number_format == DATE_FORMAT else len(str(value)) if value is not None else 0
-            widths[col_index - 1] = max(widths[col_index - 1], min(shown + 2, MAX_WIDTH))
-    for col_index, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(col_index)].width = width
-    ws.freeze_panes = "A2"
-    ws.auto_filter.ref = ws.dimensions
+    wb.remove(wb.active)
+    for title, columns, rows in sheets:
+        ws = wb.create_sheet(title[:31])
+        ws.append([header for header, _value, _fmt in columns])
+        for cell in ws[1]:
+            cell.font = HEADER_FONT
+            cell.fill = HEADER_FILL
+            cell.alignment = Alignment(vertical="center", wrap_text=True)
+        widths = [len(header) + 2 for header, _value, _fmt in columns]
+        for row_index, obj in enumerate(rows, start=2):
+            for col_index, (_header, value_of, number_format) in enumerate(columns, start=1):
+                value = value_of(obj)
+                cell = ws.cell(row=row_index, column=col_index, value=value)
+                if number_format and value is not None:
+                    cell.number_format = number_format
+                shown = 10 if number_format == DATE_FORMAT else len(str(value)) if value is not None else 0
+                widths[col_index - 1] = max(widths[col_index - 1], min(shown + 2, MAX_WIDTH))
+        for col_index, width in enumerate(widths, start=1):
+            ws.column_dimensions[get_column_letter(col_index)].width = width
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def _sheet(title: str, columns: list[Column], rows: Iterable[Any]) -> bytes:
+    return workbook([(title, columns, rows)])
 
 
 def tasks_workbook(tasks: Iterable[Any]) -> bytes:

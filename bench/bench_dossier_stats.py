@@ -57,7 +57,7 @@ def main() -> int:
     from dieuhanh.core import calendar
     from dieuhanh.core.testing import build_world
     from dieuhanh.dossiers import stats
-    from dieuhanh.dossiers.models import Dossier, Procedure
+    from dieuhanh.dossiers.models import Procedure
     from dieuhanh.org.choices import SuccessionKind, UnitKind, UnitLevel
     from dieuhanh.org.models import AdminUnit, UnitSuccession
 
@@ -90,13 +90,7 @@ def main() -> int:
     due_of = {(d, p.processing_days): cal.add(d, p.processing_days, working=True) for d in working for p in procs}
     old_ids, new_ids = [u.pk for u in old], [u.pk for u in new]
     now = dt.datetime.now(dt.UTC).isoformat(sep=" ")
-    columns = (
-        "code, procedure_id, unit_id, channel, status, source, applicant_name, applicant_phone, applicant_address, "
-        "received_on, received_at, due_on, due_computed, supplement_requested_on, supplement_note, supplemented_on, "
-        "apology_on, apology_reason, new_due_on, result_on, returned_on, return_method, timeliness, current_body, "
-        "current_step, search, created_at, updated_at"
-    )
-    sql = f"INSERT INTO {Dossier._meta.db_table} ({columns}) VALUES ({', '.join(['?'] * 28)})"
+    sql = _django.DOSSIER_INSERT
     one_day = dt.timedelta(days=1)
 
     def row(i: int) -> tuple[object, ...]:

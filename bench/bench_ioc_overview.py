@@ -144,7 +144,7 @@ def generate(args: argparse.Namespace) -> Any:
     from dieuhanh.core import calendar
     from dieuhanh.core.testing import build_world
     from dieuhanh.directives.models import Task
-    from dieuhanh.dossiers.models import Dossier, Procedure
+    from dieuhanh.dossiers.models import Procedure
     from dieuhanh.org.choices import Role, UnitKind, UnitLevel
     from dieuhanh.org.models import AdminUnit, Person, RoleGrant, User
     from dieuhanh.petitions.models import Petition
@@ -192,13 +192,7 @@ def generate(args: argparse.Namespace) -> Any:
     # Dossiers: raw rows (the schema as bench_dossier_stats.py writes it).
     t = time.perf_counter()
     now = dt.datetime.now(dt.UTC).isoformat(sep=" ")
-    columns = (
-        "code, procedure_id, unit_id, channel, status, source, applicant_name, applicant_phone, applicant_address, "
-        "received_on, received_at, due_on, due_computed, supplement_requested_on, supplement_note, supplemented_on, "
-        "apology_on, apology_reason, new_due_on, result_on, returned_on, return_method, timeliness, current_body, "
-        "current_step, search, created_at, updated_at"
-    )
-    sql = f"INSERT INTO {Dossier._meta.db_table} ({columns}) VALUES ({', '.join(['?'] * 28)})"
+    sql = _django.DOSSIER_INSERT
 
     def dossier(i: int) -> tuple[object, ...]:
         received, proc = rng.choice(days), rng.choice(procs)

@@ -223,3 +223,23 @@ def _fresh_rule_table() -> Any:
 @pytest.fixture
 def world(db: Any) -> World:
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
+    """The demo city (`dieuhanh demo`), loaded once for a test module in a transaction rolled
+    back when the module ends. A module using it keeps its tests that build the `world` before
+    its first test that asks for the demo: the two share unit codes."""
+    from django.db import transaction
+    from django.test import override_settings
+
+    from dieuhanh.demo.loader import load_demo
+
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        transaction.atomic(),
+    ):
+        yield load_demo()
+        transaction.set_rollback(True)
+

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from django.apps import apps
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 from typer.testing import CliRunner
 
@@ -27,18 +24,6 @@ from dieuhanh.org.choices import AssignmentKind, Role, UnitLevel
 from dieuhanh.org.models import AdminUnit, Assignment, UnitSuccession, User
 
 REFORM = dt.date(2025, 7, 1)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        result = load_demo()
-        yield result
-        transaction.set_rollback(True)
 
 
 def user(username: str) -> User:

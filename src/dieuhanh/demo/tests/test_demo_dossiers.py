@@ -13,11 +13,8 @@ import csv
 import datetime as dt
 import re
 
-import pytest
 from django.apps import apps
-from django.db import transaction
 from django.db.models import Count, F
-from django.test import override_settings
 from django.utils import timezone
 
 from dieuhanh.demo.dossiers import EXPORT_NAME, catalogue_codes, catalogue_path
@@ -42,18 +39,6 @@ from dieuhanh.org.models import AdminUnit, User
 
 REFORM = dt.date(2025, 7, 1)
 WARDS = ("10549", "10546", "10570", "10552", "10573", "10603")
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        result = load_demo()
-        yield result
-        transaction.set_rollback(True)
 
 
 def ward(code: str) -> AdminUnit:

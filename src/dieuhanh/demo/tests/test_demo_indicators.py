@@ -11,8 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from dieuhanh.demo.loader import load_demo
 from dieuhanh.indicators import overview
@@ -21,18 +19,6 @@ from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, User
 from dieuhanh.petitions import stats
 from dieuhanh.petitions.models import Petition
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        result = load_demo()
-        yield result
-        transaction.set_rollback(True)
 
 
 def city() -> AdminUnit:

@@ -10,10 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
-from django.db import transaction
 from django.db.models import Count, F
-from django.test import override_settings
 from django.utils import timezone
 
 from dieuhanh.core.text import fold
@@ -28,18 +25,6 @@ from dieuhanh.petitions.confidentiality import REDACTED, decrypt_for_system, dis
 from dieuhanh.petitions.models import Petition, PetitionStep, ReceptionSession
 
 REFORM = dt.date(2025, 7, 1)
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        result = load_demo()
-        yield result
-        transaction.set_rollback(True)
 
 
 def user(username: str) -> User:

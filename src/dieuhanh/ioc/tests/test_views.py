@@ -9,13 +9,11 @@ import datetime as dt
 import io
 
 import pytest
-from django.db import connection, transaction
-from django.test import override_settings
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from dieuhanh.demo.loader import load_demo
 from dieuhanh.ioc import data as ioc_data
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, User
@@ -228,17 +226,6 @@ def test_the_overview_shows_one_screen_of_tiles_and_links_to_all(client, world):
 
 
 # --- the demo city (kept last: its module-wide database is rolled back when the module ends) ---
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with (
-        django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
-        transaction.atomic(),
-    ):
-        yield load_demo()
-        transaction.set_rollback(True)
 
 
 def test_the_2021_view_of_chi_linh_shows_the_articles_petition_figures(demo):

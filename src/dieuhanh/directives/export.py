@@ -2,7 +2,9 @@
 (same `visible_to`, same TaskFilter), so the file holds exactly the rows on screen, all pages.
 
 Dates are written as real dates with a dd/mm/yyyy number format (sortable and filterable in
-Excel or LibreOffice), amounts as numbers with a thousands format."""
+Excel or LibreOffice), amounts as numbers with a thousands format. Every cell goes through
+`core.spreadsheet.set_cell`: a petitioner's or an officer's text can hold control characters or
+start like a formula."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from dieuhanh.core.spreadsheet import set_cell, write_row
 from dieuhanh.directives.choices import TaskStatus
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -37,8 +40,7 @@ def workbook(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) -> bytes
     wb.remove(wb.active)
     for title, columns, rows in sheets:
         ws = wb.create_sheet(title[:31])
-        ws.append([header for header, _value, _fmt in columns])
-        for cell in ws[1]:
+        for cell in write_row(ws, 1, [header for header, _value, _fmt in columns]):
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
             cell.alignment = Alignment(vertical="center", wrap_text=True)
@@ -46,7 +48,7 @@ def workbook(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) -> bytes
         for row_index, obj in enumerate(rows, start=2):
             for col_index, (_header, value_of, number_format) in enumerate(columns, start=1):
                 value = value_of(obj)
-                cell = ws.cell(row=row_index, column=col_index, value=value)
+                cell = set_cell(ws, row_index, col_index, value)
                 if number_format and value is not None:
                     cell.number_format = number_format
                 shown = 10 if number_format == DATE_FORMAT else len(str(value)) if value is not None else 0

@@ -7,7 +7,9 @@ request may take), so the sheet is written directly as SpreadsheetML: one format
 row, streamed into the zip entry, from a `values_list` iterator (no model instances). Memory stays
 flat whatever the row count. The file is an ordinary workbook — one sheet, a bold header row,
 frozen under the header, an auto-filter, real dates with a dd/mm/yyyy format (so Excel sorts and
-filters them), strings stored inline — and the tests read it back with openpyxl."""
+filters them), strings stored inline — and the tests read it back with openpyxl. Its text is
+cleaned, and text that looks like a formula marked as text, by the same rules as every other
+export (`core.spreadsheet`): an applicant's name is whatever the province's system holds."""
 
 from __future__ import annotations
 
@@ -22,6 +24,7 @@ from django.http import FileResponse
 from django.utils import timezone
 from openpyxl.utils import get_column_letter
 
+from dieuhanh.core.spreadsheet import FORBIDDEN_CLASS, clean_text, looks_like_formula
 from dieuhanh.dossiers.choices import OPEN_STATUSES, Channel, ReturnMethod, Source, Status, Timeliness
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,9 +71,8 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "http://schemas.openxmlformats.org/package/2006/relationships"
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # not allowed in XML 1.0
-_SPECIAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff&<>]")
-DATE_STYLE, HEADER_STYLE = 1, 2
+_SPECIAL = re.compile(f"[{FORBIDDEN_CLASS}&<>]")
+DATE_STYLE, HEADER_STYLE, TEXT_STYLE = 1, 2, 3
 
 CONTENT_TYPES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -94,7 +96,8 @@ WORKBOOK_RELS = (
     f'<Relationship Id="rId1" Type="{_REL}/worksheet" Target="worksheets/sheet1.xml"/>'
     f'<Relationship Id="rId2" Type="{_REL}/styles" Target="styles.xml"/></Relationships>'
 )
-# Cell styles: 0 plain, 1 date dd/mm/yyyy, 2 header (bold white on navy, wrapped).
+# Cell styles: 0 plain, 1 date dd/mm/yyyy, 2 header (bold white on navy, wrapped), 3 plain with the
+# quote prefix (text that looks like a formula: shown, and kept when edited, as text).
 STYLES = (
     f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<styleSheet xmlns="{_MAIN}">'
     f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{DATE_FORMAT}"/></numFmts>'
@@ -105,10 +108,11 @@ STYLES = (
     "</fills>"
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
     '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
     '<xf numFmtId="164" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>'
     '<xf numFmtId="0" fontId="1" fillId="2" borderId="0" xfId="0" applyFont="1" applyFill="1" applyAlignment="1">'
-    '<alignment vertical="center" wrapText="1"/></xf></cellXfs>'
+    '<alignment vertical="center" wrapText="1"/></xf>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" quotePrefix="1"/></cellXfs>'
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
 )
 
@@ -116,7 +120,7 @@ STYLES = (
 def _text(value: str) -> str:
     if not _SPECIAL.search(value):
         return value
-    return _ILLEGAL.sub("", value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return clean_text(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _cell(ref: str, value: Any, style: int = 0) -> str:
@@ -125,8 +129,11 @@ def _cell(ref: str, value: Any, style: int = 0) -> str:
         return ""
     if type(value) is str and not style:  # the common case first
         text = _text(value)
+        if not text:
+            return ""
         space = ' xml:space="preserve"' if text[0] in " \t\n" or text[-1] in " \t\n" else ""
-        return f'<c r="{ref}" t="inlineStr"><is><t{space}>{text}</t></is></c>'
+        s = f' s="{TEXT_STYLE}"' if looks_like_formula(text) else ""
+        return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
     s = f' s="{style}"' if style else ""
     if isinstance(value, bool):
         return f'<c r="{ref}"{s} t="b"><v>{int(value)}</v></c>'
@@ -136,6 +143,8 @@ def _cell(ref: str, value: Any, style: int = 0) -> str:
     if isinstance(value, int | float):
         return f'<c r="{ref}"{s}><v>{value}</v></c>'
     text = _text(str(value))
+    if not style and looks_like_formula(text):
+        s = f' s="{TEXT_STYLE}"'
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{text}</t></is></c>'
 

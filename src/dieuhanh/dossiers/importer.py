@@ -77,6 +77,7 @@ from django.utils import timezone
 from dieuhanh.core import audit, calendar
 from dieuhanh.core.choices import AuditAction
 from dieuhanh.core.permissions import may
+from dieuhanh.core.spreadsheet import csv_value
 from dieuhanh.core.text import fold
 from dieuhanh.dossiers import columns as cols
 from dieuhanh.dossiers import indexes
@@ -406,7 +407,9 @@ _UPDATED_ON_CHANGE = WRITE_COLUMNS[1:22]  # not the fields only a native dossier
 
 
 class _Errors:
-    """The error file of a job, opened at the first bad row."""
+    """The error file of a job, opened at the first bad row. Officers open it in Excel, and its
+    values and column names come from the imported file, so each field goes through
+    `csv_value` (no formula runs from a cell of someone else's export)."""
 
     def __init__(self, path: Path, code_header: str) -> None:
         self.path = path
@@ -429,7 +432,7 @@ class _Errors:
         self.rows += 1
         for header, value, reason in problems:
             shown = value if isinstance(value, str) else ("" if value is None else str(value))
-            self._writer.writerow((rownum, code, header, shown.strip(), reason))
+            self._writer.writerow([csv_value(v) for v in (rownum, code, header, shown.strip(), reason)])
 
     def flush(self) -> None:
         with self._lock:

@@ -1,6 +1,7 @@
 """Each table of the IOC overview as an .xlsx workbook: the same figures the page shows (the
 same user, period and unit), one sheet with a bold, frozen header row. The tables are small (a
-row per status, unit, month or indicator), so openpyxl writes them directly."""
+row per status, unit, month or indicator), so openpyxl writes them directly, each cell through
+`core.spreadsheet.set_cell` (task titles and indicator names are typed by people)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from dieuhanh.core.spreadsheet import write_row
 from dieuhanh.ioc.data import Overview
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -154,12 +156,11 @@ def workbook(table: str, data: Overview) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = title[:31]
-    ws.append(headers)
-    for cell in ws[1]:
+    for cell in write_row(ws, 1, headers):
         cell.font = Font(bold=True)
     ws.freeze_panes = "A2"
-    for row in rows:
-        ws.append(row)
+    for n, row in enumerate(rows, start=2):
+        write_row(ws, n, row)
     for i, header in enumerate(headers, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(12, len(header) + 4)
     for row_cells in ws.iter_rows(min_row=2):

@@ -111,3 +111,34 @@ def test_text_that_xml_forbids_is_escaped_or_dropped(client, world):
     export.write_xlsx(buffer, "Thử", [("Cột", 10), ("Số", 8)], [[" cách đầu", 12], ["a\x0bb", None]])
     rows = list(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows(values_only=True))
     assert rows == [("Cột", "Số"), (" cách đầu", 12), ("ab", None)]
+
+
+def test_control_characters_are_dropped_and_formulas_stay_text(client, world):
+    hyperlink = '=HYPERLINK("http://lua-dao.example/","Xem")'
+    sample = world.procedure(code="2.000001", name="-2+3 thủ tục mẫu")
+    world.dossier(applicant_name="Nguyễn\x08 Văn Nộp")
+    world.dossier(applicant_name=hyperlink, procedure=sample)
+    world.dossier(applicant_name="\x07\x08")  # nothing left once cleaned: an empty cell
+    ws, header, rows = workbook(client, world.onestop_a)
+    assert sorted(r["Người nộp hồ sơ"] or "" for r in rows) == sorted(["", "Nguyễn Văn Nộp", hyperlink])
+    name_at, procedure_at = header.index("Người nộp hồ sơ"), header.index("Tên thủ tục")
+    formula = next(r for r in ws.iter_rows(min_row=2) if r[name_at].value == hyperlink)
+    for cell in (formula[name_at], formula[procedure_at]):
+        assert cell.data_type == "s" and cell.quotePrefix  # text, not a formula
+    assert formula[procedure_at].value == "-2+3 thủ tục mẫu"
+    plain = next(r for r in ws.iter_rows(min_row=2) if r[name_at].value == "Nguyễn Văn Nộp")
+    assert not plain[name_at].quotePrefix and plain[header.index("Ngày tiếp nhận")].is_date
+
+
+def test_the_statistics_export_keeps_a_catalogue_formula_as_text(client, world):
+    hyperlink = '=HYPERLINK("http://lua-dao.example/","Xem")'
+    world.dossier(procedure=world.procedure(field=hyperlink))
+    world.dossier(procedure=world.procedure(code="2.000002", field="Hộ\x08 tịch"))
+    client.force_login(world.office)
+    today = timezone.localdate()
+    response = client.get(reverse("dossier_stats_export"), {"date_from": f"{today:%Y-01-01}", "date_to": f"{today:%Y-12-31}",
+                                                            "by": "field"})
+    assert response.status_code == 200
+    ws = load_workbook(io.BytesIO(response.content)).active
+    labels = {row[0].value: row[0] for row in ws.iter_rows(min_row=2)}
+    assert "Hộ tịch" in labels and labels[hyperlink].data_type == "s" and labels[hyperlink].quotePrefix

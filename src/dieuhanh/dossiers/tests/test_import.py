@@ -425,3 +425,21 @@ def test_cli_resume_runs_an_interrupted_job_again(world, tmp_path):
     job = ImportJob.objects.get(pk=done.job_id)
     assert (job.state, job.created_rows, job.unchanged_rows) == (JobState.DONE, 0, 3)
     assert ImportJob.objects.count() == 1
+
+
+def test_the_error_file_keeps_the_imported_files_formulas_from_running(world, tmp_path):
+    # Officers open the error file in Excel, and its values come from someone else's export.
+    world.procedure()
+    hyperlink = '=HYPERLINK("http://lua-dao.example/","Xem")'
+    rows = [
+        row("=1+2", "07/07/2025", channel=hyperlink),  # 2
+        row("HS-02", "@SUM(1)"),  # 3
+        row("HS-03", "07/07/2025", channel="Fax\x08"),  # 4
+    ]
+    result = import_file(write_csv(tmp_path / "ho-so.csv", rows))
+    found = {(e["Dòng"], e["Cột"]): e for e in errors_of(result)}
+    assert found[("2", "Kênh tiếp nhận")]["Mã hồ sơ"] == "'=1+2"
+    assert found[("2", "Kênh tiếp nhận")]["Giá trị"] == "'" + hyperlink
+    assert found[("3", "Ngày tiếp nhận")]["Giá trị"] == "'@SUM(1)"
+    assert found[("4", "Kênh tiếp nhận")]["Giá trị"] == "Fax"
+    assert found[("4", "Kênh tiếp nhận")]["Dòng"] == "4"  # numbers stay numbers

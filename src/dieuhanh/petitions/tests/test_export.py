@@ -117,3 +117,22 @@ def test_the_register_writes_routing_and_results(client, world, petitions):
 def test_an_outsider_gets_no_register(client, world, petitions):
     client.force_login(world.outsider)
     assert client.get(reverse("petitions:petition_export")).status_code == 403
+
+
+HYPERLINK = '=HYPERLINK("http://lua-dao.example/","Xem kết quả")'
+
+
+def test_it_exports_control_characters_and_formula_text_as_plain_text(client, world):
+    # A citizen's text can hold anything: a control character once made the export fail for
+    # everyone whose scope covers the ward, and text starting with "=" became a live formula.
+    backspace = world.petition(subject="", content="Khiếu nại\x08 việc cấp phép xây dựng trái phép.")
+    formula = world.petition(subject=HYPERLINK, identity={"name": "@SUM(1+1)*cmd|' /C calc'!A0"})
+    ws, header, rows = workbook(client, world.reception_a)
+    by_number = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert by_number[backspace.number]["Tóm tắt nội dung"] == "Khiếu nại việc cấp phép xây dựng trái phép."
+    assert by_number[formula.number]["Tóm tắt nội dung"] == HYPERLINK
+    assert by_number[formula.number]["Họ tên người gửi"] == "@SUM(1+1)*cmd|' /C calc'!A0"
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == formula.number)
+    for column in ("Tóm tắt nội dung", "Họ tên người gửi"):
+        cell = row[header.index(column)]
+        assert cell.data_type == "s" and cell.quotePrefix  # text, not a formula

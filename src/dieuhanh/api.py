@@ -3,10 +3,13 @@
 Authentication: `Authorization: Bearer <token>` (token from `dieuhanh token create USERNAME`),
 or the browser session. Errors are JSON: 401 unauthenticated, 403 not allowed, 404 not found
 or not visible to the caller, 422 invalid input with `errors` keyed by field name and
-Vietnamese messages."""
+Vietnamese messages (a number out of what the database holds, or written with other than the
+digits 0–9, is such an input: see core/params.py), 500 an unexpected error with
+`errors: {"__all__": [...]}` (logged with its traceback)."""
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -18,6 +21,8 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
 from dieuhanh.core.tokens import user_for_token
+
+log = logging.getLogger(__name__)
 
 
 class BearerToken(HttpBearer):
@@ -45,9 +50,11 @@ _FIELD_WORDS = {
     "date_from_datetime_inexact": "Ngày không hợp lệ (dạng YYYY-MM-DD).",
     "int_parsing": "Phải là số nguyên.",
     "int_type": "Phải là số nguyên.",
+    "int_from_float": "Phải là số nguyên.",
+    "int_parsing_size": "Số quá lớn.",
     "string_type": "Phải là chuỗi ký tự.",
-    "greater_than_equal": "Giá trị quá nhỏ.",
-    "less_than_equal": "Giá trị quá lớn.",
+    "greater_than_equal": "Giá trị quá nhỏ (tối thiểu {ge}).",
+    "less_than_equal": "Giá trị quá lớn (tối đa {le}).",
     "json_invalid": "Nội dung gửi lên không phải JSON hợp lệ.",
 }
 
@@ -65,7 +72,9 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
     for err in exc.errors:
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")]
         field = ".".join(loc) or "body"
-        errors.setdefault(field, []).append(_FIELD_WORDS.get(err.get("type", ""), str(err.get("msg", "Không hợp lệ."))))
+        words = _FIELD_WORDS.get(err.get("type", ""))
+        message = words.format(**err.get("ctx", {})) if words else str(err.get("msg", "Không hợp lệ."))
+        errors.setdefault(field, []).append(message)
     return error_response(request, 422, "Dữ liệu không hợp lệ: " + ", ".join(errors), errors)
 
 
@@ -91,6 +100,23 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
     response = error_response(request, 401, "Chưa xác thực: gửi tiêu đề Authorization: Bearer <mã API>.")
     response["WWW-Authenticate"] = "Bearer"
     return response
+
+
+@api.exception_handler(Exception)
+def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """A bug, or a database refusing a value nobody checked: the caller still gets JSON in the
+    same shape as every other error (a client parses one shape), and the traceback goes to the
+    log, as Django's own handler would have written it."""
+    log.error("Lỗi không lường trước ở API: %s %s", request.method, request.get_full_path(), exc_info=exc)
+    return error_response(request, 500, "Lỗi hệ thống.", {
+        "__all__": ["Lỗi hệ thống: yêu cầu chưa được xử lý. Lỗi đã được ghi lại; vui lòng thử lại sau hoặc báo quản trị hệ thống."]
+    })
+
+
+def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
+    """Any path under /api/ that no endpoint serves (an id written with other digits than 0–9
+    included): the API's JSON 404, not the site's HTML page."""
+    return error_response(request, 404, "Không tìm thấy hoặc bạn không có quyền xem.")
 
 
 def _register_routers() -> None:

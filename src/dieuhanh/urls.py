@@ -1,11 +1,12 @@
-from django.urls import include, path
+from django.urls import include, path, re_path
 
-from dieuhanh.api import api
+from dieuhanh.api import api, not_found
 from dieuhanh.core import calendar_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    re_path(r"^api/(?P<rest>.*)$", not_found),  # JSON, as every API answer
     path("lich/", calendar_views.calendar_page, name="calendar"),
     path("lich/them/", calendar_views.calendar_add, name="calendar_add"),
     path("lich/bo/", calendar_views.calendar_remove, name="calendar_remove"),

@@ -19,8 +19,14 @@ from django.views.decorators.http import require_POST
 from dieuhanh.core import calendar
 from dieuhanh.core.choices import CalendarExceptionKind
 from dieuhanh.core.models import CalendarException
+from dieuhanh.core.params import int_or_none, parse_int
 from dieuhanh.org import scope
 from dieuhanh.org.choices import Role
+
+# The calculator counts legal periods (days to a few months); ten years is far beyond any of them,
+# and keeps the result a date Python can hold and the arrays of working days small.
+MAX_CALCULATOR_DAYS = 3650
+CALCULATOR_YEARS = (1900, 2100)
 
 
 def _is_admin(user: object) -> bool:
@@ -37,11 +43,7 @@ def _parse_date(raw: str | None) -> dt.date | None:
 @login_required
 def calendar_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    try:
-        year = int(request.GET.get("year", today.year))
-    except ValueError:
-        year = today.year
-    year = min(max(year, 2000), 2100)
+    year = min(max(int_or_none(request.GET.get("year"), max_value=9999) or today.year, 2000), 2100)
     cal = calendar.current()
     statutory = holidays.country_holidays("VN", years=year, language="vi")
     announced = {row.date: row for row in CalendarException.objects.filter(date__year=year)}
@@ -68,14 +70,14 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     start = _parse_date(request.GET.get("from"))
     if "from" in request.GET:
         try:
-            count = int(request.GET.get("days", ""))
-            if count < 0:
-                raise ValueError
-        except ValueError:
-            errors["days"] = "Số ngày phải là số nguyên không âm."
+            count = parse_int(request.GET.get("days", ""), "days", "Số ngày", min_value=0, max_value=MAX_CALCULATOR_DAYS)
+        except ValidationError:
+            errors["days"] = f"Số ngày phải là số nguyên không âm, tối đa {MAX_CALCULATOR_DAYS} (chữ số 0–9)."
             count = 0
         if start is None:
             errors["from"] = "Ngày bắt đầu không hợp lệ."
+        elif not CALCULATOR_YEARS[0] <= start.year <= CALCULATOR_YEARS[1]:
+            errors["from"] = f"Ngày bắt đầu phải trong các năm {CALCULATOR_YEARS[0]}–{CALCULATOR_YEARS[1]}."
         if not errors and start is not None:
             working = request.GET.get("working") == "1"
             result = {"start": start, "days": count, "working": working, "due": cal.add(start, count, working=working)}

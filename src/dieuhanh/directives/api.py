@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
+from dieuhanh.core.params import INT32_MAX, DbId, PageNumber
 from dieuhanh.directives import services
 from dieuhanh.directives.choices import TaskStatus
 from dieuhanh.directives.filters import DocumentFilter, TaskFilter
@@ -61,8 +62,8 @@ class MilestoneIn(Schema):
 
 
 class Resources(BaseModel):
-    budget_vnd: int | None = Field(None, ge=0, description="Kinh phí, đồng")
-    staff: int | None = Field(None, ge=0, description="Nhân lực, người")
+    budget_vnd: int | None = Field(None, ge=0, le=10**18 - 1, description="Kinh phí, đồng (tối đa 18 chữ số)")
+    staff: int | None = Field(None, ge=0, le=INT32_MAX, description="Nhân lực, người")
     note: str = ""
 
 
@@ -78,7 +79,7 @@ class TaskIn(Schema):
     resources: Resources | None = Field(None, description="Rõ nguồn lực")
     expected_result: str | None = Field(None, description="Rõ kết quả")
     accountable_person: int | None = Field(None, description="Rõ trách nhiệm: lãnh đạo chịu trách nhiệm (id)")
-    coordinating_units: list[int] = Field(default_factory=list)
+    coordinating_units: list[DbId] = Field(default_factory=list)
     parent: int | None = None
     meeting: int | None = None
 
@@ -158,18 +159,18 @@ class TaskPage(BaseModel):
 
 
 class TaskQuery(Schema):
-    unit: int | None = Field(None, description="Đơn vị chủ trì, các đơn vị trực thuộc và các đơn vị nó kế thừa")
-    lead_unit: int | None = Field(None, description="Đúng đơn vị chủ trì này")
+    unit: DbId | None = Field(None, description="Đơn vị chủ trì, các đơn vị trực thuộc và các đơn vị nó kế thừa")
+    lead_unit: DbId | None = Field(None, description="Đúng đơn vị chủ trì này")
     status: TaskStatus | None = None
-    leader: int | None = None
-    person: int | None = None
-    document: int | None = None
+    leader: DbId | None = None
+    person: DbId | None = None
+    document: DbId | None = None
     due_from: dt.date | None = None
     due_to: dt.date | None = None
     q: str | None = None
     flagged: bool = False
-    parent: int | None = None
-    page: int = Field(1, ge=1)
+    parent: DbId | None = None
+    page: PageNumber = Field(1, description="Trang; sau trang cuối: danh sách rỗng")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -200,12 +201,12 @@ class DocumentOut(BaseModel):
 
 class DocumentQuery(Schema):
     kind: str | None = None
-    issuer: int | None = None
-    parent: int | None = None
+    issuer: DbId | None = None
+    parent: DbId | None = None
     issued_from: dt.date | None = None
     issued_to: dt.date | None = None
     q: str | None = None
-    page: int = Field(1, ge=1)
+    page: PageNumber = Field(1, description="Trang; sau trang cuối: danh sách rỗng")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 

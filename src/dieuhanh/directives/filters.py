@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
+from dieuhanh.core.params import parse_int
 from dieuhanh.core.text import fold
 from dieuhanh.directives.choices import TaskStatus
 from dieuhanh.directives.models import Document, DocumentQuerySet, TaskQuerySet
@@ -31,13 +32,15 @@ def _parse(cls: type, params: Any) -> dict[str, Any]:
             if f.name == "status":
                 values[f.name] = TaskStatus(raw).value
             elif kind == int | None:
-                values[f.name] = int(raw)
+                values[f.name] = parse_int(raw, f.name, f.name)
             elif kind == dt.date | None:
                 values[f.name] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
             elif kind is bool:
                 values[f.name] = str(raw).lower() in ("1", "true", "on", "yes")
             else:
                 values[f.name] = str(raw)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
         except ValueError:
             errors[f.name] = [f"Giá trị không hợp lệ cho bộ lọc “{f.name}”: {raw!r}."]
     if errors:

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dieuhanh.core.params import INT32_MAX, IdsChoiceMixin, IntField
 from dieuhanh.core.permissions import ASSIGNERS, REPORTERS
 from dieuhanh.directives.choices import (
     AdjustedField,
@@ -269,6 +270,10 @@ class MeetingForm(forms.Form):
 # --- tasks -----------------------------------------------------------------------------------
 
 
+class UnitsChoiceField(IdsChoiceMixin, forms.ModelMultipleChoiceField):
+    pass
+
+
 class TaskForm(forms.Form):
     # Rõ việc
     title = forms.CharField(label=_("Tên nhiệm vụ"), required=False, max_length=500)
@@ -280,7 +285,7 @@ class TaskForm(forms.Form):
     # Rõ người
     lead_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Đơn vị chủ trì"), required=False)
     lead_person = forms.ModelChoiceField(Person.objects.none(), label=_("Người chủ trì"), required=False)
-    coordinating_units = forms.ModelMultipleChoiceField(
+    coordinating_units = UnitsChoiceField(
         AdminUnit.objects.none(),
         label=_("Đơn vị phối hợp"),
         required=False,
@@ -291,7 +296,7 @@ class TaskForm(forms.Form):
     due_date = date_field(_("Thời hạn hoàn thành"))
     # Rõ nguồn lực
     budget_vnd = VndField(label=_("Kinh phí (đồng)"), required=False)
-    staff_count = forms.IntegerField(label=_("Nhân lực (người)"), required=False, min_value=0)
+    staff_count = IntField(label=_("Nhân lực (người)"), required=False, min_value=0, max_value=INT32_MAX)
     resource_note = forms.CharField(label=_("Nguồn lực khác"), required=False, widget=textarea(2))
     # Rõ kết quả
     expected_result = forms.CharField(label=_("Kết quả cần đạt"), required=False, widget=textarea(3))

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dieuhanh.core.params import int_or_none
 from dieuhanh.core.permissions import ASSIGNERS, LEADERS, REPORTERS, may
 from dieuhanh.directives import export, services
 from dieuhanh.directives.choices import TaskStatus
@@ -59,13 +60,6 @@ TASK_SORTS = {
     "code": ("code",),
 }
 TASK_LIST_RELATED = ("lead_unit", "lead_person", "accountable_person", "source_document")
-
-
-def _int_or_none(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 FILTER_DATES = ("due_from", "due_to", "issued_from", "issued_to")
@@ -187,7 +181,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
     if not _can_assign(request.user):
         raise PermissionDenied(_("Bạn không có quyền nhập văn bản."))
     initial = {}
-    if parent_id := _int_or_none(request.GET.get("parent")):
+    if parent_id := int_or_none(request.GET.get("parent")):
         initial["parent"] = parent_id
     form = DocumentForm(request.POST or None, user=request.user, initial=initial)
     loose: list[str] = []
@@ -331,7 +325,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
     user = request.user
     data = request.POST if request.method == "POST" else request.GET
     parent = None
-    if parent_id := _int_or_none(data.get("parent")):
+    if parent_id := int_or_none(data.get("parent")):
         parent = get_object_or_404(Task.objects.visible_to(user).open(), pk=parent_id)
         if not may(user, REPORTERS, parent.lead_unit_id):
             raise PermissionDenied(_("Bạn không có quyền giao nhiệm vụ con của nhiệm vụ này."))
@@ -348,9 +342,9 @@ def task_create(request: HttpRequest) -> HttpResponse:
             due_date=parent.due_date,
             accountable_person=parent.accountable_person_id,
         )
-    if (doc_id := _int_or_none(request.GET.get("document"))) and visible_documents(user).filter(pk=doc_id).exists():
+    if (doc_id := int_or_none(request.GET.get("document"))) and visible_documents(user).filter(pk=doc_id).exists():
         initial["source_document"] = doc_id
-    if (meeting_id := _int_or_none(request.GET.get("meeting"))) and visible_meetings(user).filter(pk=meeting_id).exists():
+    if (meeting_id := int_or_none(request.GET.get("meeting"))) and visible_meetings(user).filter(pk=meeting_id).exists():
         initial["meeting"] = meeting_id
 
     is_post = request.method == "POST"
@@ -388,7 +382,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
 def person_options(request: HttpRequest) -> HttpResponse:
     """The <option>s of "người chủ trì" for a chosen lead unit: its staff first, then everyone
     (the lead person need not hold a post in the unit), keeping the current choice."""
-    unit_id = _int_or_none(request.GET.get("lead_unit"))
+    unit_id = int_or_none(request.GET.get("lead_unit"))
     staff = unit_staff(unit_id) if unit_id and scope.can_see_unit(request.user, unit_id) else Person.objects.none()
     return render(
         request,
@@ -396,7 +390,7 @@ def person_options(request: HttpRequest) -> HttpResponse:
         {
             "staff": staff,
             "others": people().exclude(id__in=staff.values("id")),
-            "selected": _int_or_none(request.GET.get("lead_person")),
+            "selected": int_or_none(request.GET.get("lead_person")),
         },
     )
 

@@ -23,6 +23,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit, calendar
+from dieuhanh.core.params import PageNumber, parse_int
 from dieuhanh.dossiers import services, stats
 from dieuhanh.dossiers.choices import Channel, EventKind
 from dieuhanh.dossiers.choices import Status as DossierStatus
@@ -150,7 +151,7 @@ class DossierQuery(Schema):
     date_from: str | None = Field(None, description="Tiếp nhận từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy)")
     date_to: str | None = Field(None, description="Tiếp nhận đến ngày")
     q: str | None = Field(None, description="Tìm không dấu theo mã hồ sơ, người nộp")
-    page: int = Field(1, ge=1)
+    page: PageNumber = Field(1, description="Trang; sau trang cuối: danh sách rỗng")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -330,11 +331,10 @@ def stats_filter(query: StatsQuery, today: dt.date) -> DossierFilter:
         errors["by"] = [f"Cách nhóm không hợp lệ: {query.by!r} (chọn một trong: {', '.join(stats.GROUPS)})."]
     year: int | None = None
     if query.year not in (None, ""):
-        raw = str(query.year).strip()
-        if raw.isdigit() and 1900 <= int(raw) <= 9999:
-            year = int(raw)
-        else:
-            errors["year"] = [f"Giá trị không hợp lệ cho bộ lọc «Năm»: {raw!r}."]
+        try:
+            year = parse_int(query.year, "year", "Năm", min_value=1900, max_value=9999)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
     if "date_from" not in params and "date_to" not in params and "year" not in errors:
         year = year or today.year
         params.update(date_from=f"{year}-01-01", date_to=f"{year}-12-31")

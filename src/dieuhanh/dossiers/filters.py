@@ -10,6 +10,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from dieuhanh.core.params import parse_int
 from dieuhanh.core.text import fold
 from dieuhanh.dossiers.choices import OPEN_STATUSES, Channel, Source, Status, Timeliness
 from dieuhanh.dossiers.models import late_now_q
@@ -57,8 +58,12 @@ class DossierFilter:
             elif f.name in cls.ENUMS:
                 ok = raw in cls.ENUMS[f.name].values
             elif f.name == "unit":
-                ok = raw.isdigit()
-                value = int(raw) if ok else raw
+                try:
+                    value = parse_int(raw, f.name, label)
+                except ValidationError as exc:
+                    errors.update(exc.message_dict)
+                    continue
+                ok = True
             elif f.name in ("date_from", "date_to"):
                 value = parse_date(raw)
                 ok = value is not None

@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from dieuhanh.core.params import IntField
 from dieuhanh.directives.forms import DATE_INPUT_FORMATS, DateInput, assignable_units, textarea
 from dieuhanh.dossiers import services
 from dieuhanh.dossiers.choices import (
@@ -55,8 +56,7 @@ def date_field(label: str, **kwargs: Any) -> forms.DateField:
 
 
 def int_field(label: str, **kwargs: Any) -> forms.IntegerField:
-    return forms.IntegerField(label=label, required=False,
-                              error_messages={"invalid": f"{label} phải là số nguyên."}, **kwargs)
+    return IntField(label=label, required=False, error_messages={"invalid": f"{label} phải là số nguyên."}, **kwargs)
 
 
 def procedure_label(p: Procedure) -> str:

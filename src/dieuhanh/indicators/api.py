@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
+from dieuhanh.core.params import DbId
 from dieuhanh.indicators import overview, services
 from dieuhanh.indicators.models import Indicator, Target
 from dieuhanh.org import scope
@@ -28,7 +29,7 @@ indicators_router = Router()
 
 class SummaryQuery(Schema):
     year: int | None = None
-    unit: int | None = None
+    unit: DbId | None = None
 
 
 class TileOut(Schema):

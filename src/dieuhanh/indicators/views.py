@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
+from dieuhanh.core.params import int_or_none
 from dieuhanh.directives.export import xlsx_response
 from dieuhanh.indicators import compute, export, overview, services
 from dieuhanh.indicators.choices import Achievement, Kind, PeriodKind
@@ -57,15 +58,15 @@ def _selection(request: HttpRequest, indicator: Indicator | None = None) -> dict
     years = sorted({*with_targets, *with_actuals, today.year}, reverse=True)
     raw_year = request.GET.get("nam", "")
     if raw_year:
-        if raw_year.isdigit() and services.FIRST_YEAR <= int(raw_year) <= today.year + 10:
-            year = int(raw_year)
+        if (wanted := int_or_none(raw_year, min_value=services.FIRST_YEAR, max_value=today.year + 10)) is not None:
+            year = wanted
         else:
             problems.append(f"Năm không hợp lệ: “{raw_year}”.")
     unit_id = None
     raw_unit = request.GET.get("don_vi", "")
     if raw_unit:
-        if raw_unit.isdigit() and scope.can_see_unit(user, int(raw_unit)):
-            unit_id = int(raw_unit)
+        if (wanted := int_or_none(raw_unit)) is not None and scope.can_see_unit(user, wanted):
+            unit_id = wanted
         else:
             problems.append("Đơn vị không có hoặc bạn không theo dõi đơn vị này.")
     if unit_id is None:
@@ -284,20 +285,20 @@ def _edit(request: HttpRequest, code: str, form_class: type, template_title: str
         raise PermissionDenied("Chỉ văn phòng cấp uỷ, UBND và quản trị hệ thống được nhập số liệu, giao chỉ tiêu.")
     today = timezone.localdate()
     selected = request.GET.get("don_vi", "")
-    units = _editable_units(request.user, int(selected) if selected.isdigit() else None)
-    year = request.GET.get("nam", "")
-    year = int(year) if year.isdigit() else today.year
+    unit_id = int_or_none(selected)
+    units = _editable_units(request.user, unit_id)
+    year = int_or_none(request.GET.get("nam"), max_value=9999) or today.year
     initial: dict[str, Any] = {"year": year, "year_from": year, "unit": selected}
-    if selected.isdigit() and scope.can_see_unit(request.user, int(selected)):
+    if unit_id is not None and scope.can_see_unit(request.user, unit_id):
         # What is recorded now, so that a correction starts from it.
         if form_class is ActualForm:
-            found = Actual.objects.filter(indicator=ind, unit_id=int(selected), year=year).first()
+            found = Actual.objects.filter(indicator=ind, unit_id=unit_id, year=year).first()
             if found is not None:
                 initial.update(value=_plain(found.value), source=found.source,
                                growth_percent=_plain(found.growth_percent) if found.growth_percent is not None
                                else "")
         else:
-            current = Target.objects.current().filter(indicator=ind, unit_id=int(selected), year_from=year,
+            current = Target.objects.current().filter(indicator=ind, unit_id=unit_id, year_from=year,
                                                       period_kind=PeriodKind.YEAR).first()
             if current is not None:
                 initial.update(value=_plain(current.value))

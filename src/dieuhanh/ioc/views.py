@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from dieuhanh.core import links
+from dieuhanh.core.params import int_or_none
 from dieuhanh.ioc import data as ioc_data
 from dieuhanh.ioc import export
 from dieuhanh.org import scope
@@ -38,8 +39,8 @@ def _year(request: HttpRequest, today: dt.date, problems: list[str]) -> int:
     raw = (request.GET.get("nam") or "").strip()
     if not raw:
         return today.year
-    if raw.isdigit() and FIRST_YEAR <= int(raw) <= today.year:
-        return int(raw)
+    if (year := int_or_none(raw, min_value=FIRST_YEAR, max_value=today.year)) is not None:
+        return year
     problems.append(f"Giá trị không hợp lệ cho «Năm»: {raw!r} (từ {FIRST_YEAR} đến {today.year}).")
     return today.year
 
@@ -48,7 +49,8 @@ def _unit(request: HttpRequest, problems: list[str]) -> AdminUnit | None:
     raw = (request.GET.get("don_vi") or "").strip()
     if not raw:
         return None
-    unit = AdminUnit.objects.filter(pk=int(raw)).first() if raw.isdigit() else None
+    unit_id = int_or_none(raw)
+    unit = AdminUnit.objects.filter(pk=unit_id).first() if unit_id is not None else None
     if unit is None or not scope.can_see_unit(request.user, unit.pk):
         problems.append(f"Giá trị không hợp lệ cho «Đơn vị»: {raw!r} (không có hoặc ngoài phạm vi được xem).")
         return None

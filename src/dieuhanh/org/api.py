@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
+from dieuhanh.core.params import DbId, PageNumber
 from dieuhanh.core.text import fold
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
@@ -33,11 +34,11 @@ class UnitOut(Schema):
 
 class UnitQuery(Schema):
     level: UnitLevel | None = None
-    parent: int | None = None
+    parent: DbId | None = None
     on: dt.date | None = Field(None, description="Chỉ các đơn vị có hiệu lực vào ngày này")
     current: bool = Field(False, description="Chỉ các đơn vị đang có hiệu lực")
     q: str | None = None
-    page: int = Field(1, ge=1)
+    page: PageNumber = Field(1, description="Trang; sau trang cuối: danh sách rỗng")
     page_size: int = Field(100, ge=1, le=500)
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from django import template
 from django.conf import settings
 
+from dieuhanh.core.params import int_or_none
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 
 register = template.Library()
@@ -48,7 +49,7 @@ def alerts_poll_seconds(context: template.Context) -> int:
     default), or the page's ?poll=N (from 2 s to an hour) for a display that wants it sooner."""
     seconds = int(getattr(settings, "IOC_ALERTS_POLL_SECONDS", POLL_DEFAULT_SECONDS))
     request = context.get("request")
-    raw = (request.GET.get("poll") or "").strip() if request is not None else ""
-    if raw.isdigit():
-        seconds = int(raw)
+    wanted = int_or_none(request.GET.get("poll"), min_value=0) if request is not None else None
+    if wanted is not None:
+        seconds = wanted
     return max(POLL_MIN_SECONDS, min(POLL_MAX_SECONDS, seconds))

@@ -7,15 +7,19 @@ DIEUHANH_DEMO       1 when serving the demo city (prints personas; binds 127.0.0
 DIEUHANH_ALLOWED_HOSTS  comma-separated host names
 DIEUHANH_FIELD_KEYS  comma-separated Fernet keys for identity fields (default: DATA_DIR/field_keys)
 DIEUHANH_IMPORT_BULK_ROWS  dossiers an import must add to rebuild the indexes once at its end (100000)
+DIEUHANH_TRUSTED_PROXIES  comma-separated addresses or networks of reverse proxies (default: none)
+DIEUHANH_PROXY_HEADER  the header those proxies put the client's address in (X-Forwarded-For)
 """
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import secrets
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = Path(os.environ.get("DIEUHANH_DATA_DIR", Path.cwd() / "var")).resolve()
@@ -125,6 +129,29 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "DIEUHANH_TEST_FILE_DB"
     ) else {}
 
+# One cache for every gunicorn worker and every app server on the same database: a table there
+# (created on migrate, see core/apps.py). A per-process memory cache would let each worker keep
+# its own copy of whatever is cached. Rate limits do not use it: they need atomic counts
+# (core/ratelimit.py, docs/decisions/0008).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dieuhanh_cache"}}
+
+
+def _trusted_proxies() -> list[str]:
+    """Reverse proxies whose header names the client (core.ratelimit.client_address). A typo must
+    stop the start, not quietly trust nobody (every citizen behind the proxy would share one
+    address and one budget) or somebody else."""
+    proxies = [p.strip() for p in os.environ.get("DIEUHANH_TRUSTED_PROXIES", "").split(",") if p.strip()]
+    for p in proxies:
+        try:
+            ipaddress.ip_network(p, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(f"DIEUHANH_TRUSTED_PROXIES: {p!r} is not an IP address or network") from None
+    return proxies
+
+
+DIEUHANH_TRUSTED_PROXIES = _trusted_proxies()
+DIEUHANH_PROXY_HEADER = os.environ.get("DIEUHANH_PROXY_HEADER", "").strip() or "X-Forwarded-For"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
 
@@ -147,6 +174,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
+# The client's address behind a trusted reverse proxy, as for the citizens' limits.
+AXES_CLIENT_IP_CALLABLE = "dieuhanh.core.ratelimit.client_address"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

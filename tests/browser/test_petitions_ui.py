@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.cache import cache
 from playwright.sync_api import expect
 
 from dieuhanh.core.testing import PASSWORD
@@ -19,9 +18,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def people(transactional_db, world):
     """The test world, committed (the live server answers from another thread)."""
-    cache.clear()
-    yield world
-    cache.clear()
+    return world
 
 
 def log_in(page, live_server, username, next_url="/don/"):

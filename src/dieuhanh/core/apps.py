@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 
 
@@ -13,3 +15,12 @@ class CoreConfig(AppConfig):
 
         post_migrate.connect(sync_rules_after_migrate, sender=self)
         post_migrate.connect(load_announced_schedule_after_migrate, sender=self)
+        post_migrate.connect(create_cache_table_after_migrate, sender=self)
+
+
+def create_cache_table_after_migrate(using: str = "default", **kwargs: Any) -> None:
+    """The database cache's table (settings.CACHES) is no model, so no migration makes it; every
+    migrate does (`dieuhanh migrate`, manage.py migrate, test databases). Nothing if it exists."""
+    from django.core.management import call_command
+
+    call_command("createcachetable", database=using, verbosity=0)

@@ -120,3 +120,19 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
+
+
+class RateCounter(models.Model):
+    """Attempts of one kind from one client address, counted until `expires_at` (core.ratelimit).
+    A table rather than a cache entry so that every worker shares it and increments are atomic."""
+
+    key = models.CharField(max_length=100, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "bộ đếm giới hạn truy cập"
+        verbose_name_plural = "bộ đếm giới hạn truy cập"
+
+    def __str__(self) -> str:
+        return f"{self.key}: {self.count}"

@@ -24,6 +24,10 @@ from django.utils import timezone
 from dieuhanh.core.models import AuditChainHead, AuditEvent
 
 GENESIS = "0" * 64
+# Keys of stored snapshots that are no longer shown, by object type: a value that became
+# confidential after events holding it were written. The chain keeps them (rewriting an event
+# would break it); the pages that show events leave them out. Apps add theirs at start-up.
+HIDDEN_KEYS: dict[str, set[str]] = {}
 _channel: contextvars.ContextVar[str] = contextvars.ContextVar("audit_channel", default="web")
 
 
@@ -51,6 +55,19 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]
     return value
+
+
+def hide_keys(object_type: str, *keys: str) -> None:
+    """Never show these keys of the snapshots of `object_type` (an app label, lower case)."""
+    HIDDEN_KEYS.setdefault(object_type, set()).update(keys)
+
+
+def shown(object_type: str, data: Any) -> dict[str, Any]:
+    """A stored snapshot as it may be shown: without the keys hidden for its object type."""
+    if not isinstance(data, dict):
+        return {}
+    hidden = HIDDEN_KEYS.get(object_type, ())
+    return {k: v for k, v in data.items() if k not in hidden}
 
 
 def snapshot(obj: models.Model, fields: list[str] | None = None) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from dieuhanh.core import audit
 from dieuhanh.core.choices import AuditAction
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.org import scope
@@ -45,8 +46,8 @@ def _label(action: str) -> str:
 def _changes(event: AuditEvent) -> list[tuple[str, Any, Any]]:
     """(field, before, after) for the fields an event changed, or every field it recorded when
     there is no "before"."""
-    before = event.before if isinstance(event.before, dict) else {}
-    after = event.after if isinstance(event.after, dict) else {}
+    before = audit.shown(event.object_type, event.before)
+    after = audit.shown(event.object_type, event.after)
     keys = list(after) + [k for k in before if k not in after]
     rows = []
     for key in keys:

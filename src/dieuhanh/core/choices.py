@@ -44,6 +44,7 @@ class AuditAction(models.TextChoices):
     MAKE_TASK = "make_task", "Giao thành nhiệm vụ"
     FLAG = "flag", "Đánh dấu tự động"
     REVEAL = "reveal", "Xem danh tính được bảo mật"
+    PROTECT = "protect", "Bảo mật danh tính người gửi"
     # Steps of a one-stop dossier (dossiers.choices.EventKind)
     STEP_DONE = "step_done", "Cơ quan liên thông trả kết quả"
     REQUEST_SUPPLEMENT = "request_supplement", "Yêu cầu bổ sung hồ sơ"

@@ -24,6 +24,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
+from dieuhanh.core.params import INT32_MAX, DbId, PageNumber
 from dieuhanh.org.models import AdminUnit, Organisation, User
 from dieuhanh.petitions import confidentiality, deadlines, services, stats
 from dieuhanh.petitions.choices import (
@@ -185,27 +186,39 @@ class PetitionPage(BaseModel):
     results: list[PetitionOut]
 
 
+class SealedLinkOut(BaseModel):
+    petition: int
+    number: str
+    relation: str = Field(description="repeats (đơn này trùng đơn nhận trước) | repeated_by (đơn nhận sau trùng đơn này)")
+    relation_label: str
+    score: float | None = None
+
+
 class RevealOut(BaseModel):
     petition: int
     identity: Identity
     logged: bool = Field(description="Lần xem đã được ghi vào nhật ký (đơn bảo mật)")
+    links: list[SealedLinkOut] = Field(
+        default_factory=list,
+        description="Liên kết trùng nội dung giữa đơn bảo mật và đơn khác: bảo mật như danh tính, chỉ người xử lý xem",
+    )
 
 
 class PetitionQuery(Schema):
     kind: str | None = Field(None, description="complaint | denunciation | recommendation | feedback | mixed")
     field: str | None = Field(None, description="Lĩnh vực: " + " | ".join(PetitionField.values))
     state: str | None = Field(None, description="Trạng thái: " + " | ".join(State.values) + "; open: mọi đơn chưa xong")
-    unit: int | None = Field(None, description="Nơi phát sinh: đơn vị, các đơn vị trực thuộc và các đơn vị nó kế thừa")
+    unit: DbId | None = Field(None, description="Nơi phát sinh: đơn vị, các đơn vị trực thuộc và các đơn vị nó kế thừa")
     timing: str | None = Field(None, description=" | ".join(TIMINGS))
     year: int | None = Field(None, description="Năm vào sổ")
-    session: int | None = Field(None, description="Buổi tiếp công dân (id)")
+    session: DbId | None = Field(None, description="Buổi tiếp công dân (id)")
     duplicate: bool | None = Field(None, description="Đơn trùng")
     over_level: bool | None = Field(None, description="Đơn vượt cấp")
     prolonged: bool | None = Field(None, description="Đơn kéo dài")
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     q: str | None = Field(None, description="Tìm không dấu theo số, mã tra cứu, nội dung, địa điểm")
-    page: int = Field(1, ge=1)
+    page: PageNumber = Field(1, description="Trang; sau trang cuối: danh sách rỗng")
     page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
@@ -227,7 +240,7 @@ class PetitionIn(Schema):
     id_number: str = Field("", description="Số định danh cá nhân")
     co_signers: list[str] = Field(default_factory=list)
     is_anonymous: bool = False
-    signer_count: int = 1
+    signer_count: int = Field(1, ge=1, le=INT32_MAX)
     session: int | None = Field(None, description="Buổi tiếp công dân (id)")
     transferred_from: str = ""
     against_party_member: bool = False
@@ -251,13 +264,13 @@ class ClassifyIn(Schema):
 
 
 class AssignIn(Schema):
-    handlers: list[int] = Field(default_factory=list, description="Người xử lý (id người dùng)")
+    handlers: list[DbId] = Field(default_factory=list, description="Người xử lý (id người dùng)")
     assigned_on: dt.date | None = None
 
 
 class AcceptIn(Schema):
     accepted_on: dt.date | None = Field(None, description="Ngày thụ lý; mặc định hôm nay")
-    handlers: list[int] = Field(default_factory=list)
+    handlers: list[DbId] = Field(default_factory=list)
     complexity: str | None = None
     remote: bool | None = None
     document_number: str = ""
@@ -324,6 +337,11 @@ class TerminateIn(Schema):
     reason: str = ""
     closed_on: dt.date | None = None
     document_number: str = ""
+
+
+class ProtectIn(Schema):
+    reason: str = Field("", description="Lý do bảo mật danh tính người gửi (bắt buộc)")
+    on: dt.date | None = None
 
 
 class SecondComplaintIn(Schema):
@@ -665,7 +683,12 @@ def reveal_identity(request: HttpRequest, petition_id: int) -> dict[str, Any]:
         identity = confidentiality.identity_for(request.user, p, purpose="xem danh tính người gửi qua API")
     if identity is None:
         raise PermissionDenied("Chỉ người được giao xử lý đơn này mới được xem danh tính người tố cáo.")
-    return {"petition": p.pk, "identity": _identity_out(identity), "logged": p.confidential}
+    links = [
+        {"petition": x.petition_id, "number": x.number, "relation": x.relation, "relation_label": x.relation_label,
+         "score": x.score}
+        for x in confidentiality.sealed_links_for(request.user, p)
+    ]
+    return {"petition": p.pk, "identity": _identity_out(identity), "logged": p.confidential, "links": links}
 
 
 # --- workflow actions -----------------------------------------------------------------------------
@@ -764,6 +787,11 @@ def send_decision(request: HttpRequest, petition_id: int, payload: SendDecisionI
 def terminate(request: HttpRequest, petition_id: int, payload: TerminateIn) -> dict[str, Any]:
     return _act(request, petition_id, services.do_terminate, legal_basis=payload.legal_basis, reason=payload.reason,
                 on=payload.closed_on, document_number=payload.document_number)
+
+
+@petitions_router.post("/{int:petition_id}/protect", response=PetitionDetailOut, summary="Bảo mật danh tính người gửi (không bỏ được)")
+def protect(request: HttpRequest, petition_id: int, payload: ProtectIn) -> dict[str, Any]:
+    return _act(request, petition_id, services.do_protect, reason=payload.reason, on=payload.on)
 
 
 @petitions_router.post(

@@ -26,6 +26,14 @@ class Kind(models.TextChoices):
     MIXED = "mixed", "Đơn có nhiều nội dung"
 
 
+# Kinds whose petition contains a denunciation, so the petitioner's identity and every link to
+# another petition are confidential from the moment it is classified so (Law on Denunciations
+# 25/2018/QH14 Arts 8, 9, 47). A mixed petition is one petition with several contents (Circular
+# 05/2021/TT-TTCP); the register does not split it into parts, so one that may hold a
+# denunciation is protected whole, as decision 0005 says.
+CONFIDENTIAL_KINDS = (Kind.DENUNCIATION, Kind.MIXED)
+
+
 class Field(models.TextChoices):
     LAND = "land", "Đất đai"
     ENVIRONMENT = "environment", "Môi trường"
@@ -118,3 +126,4 @@ class Action(models.TextChoices):
     SECOND_COMPLAINT = "second_complaint", "Khiếu nại lần hai"
     MAKE_TASK = "make_task", "Giao thành nhiệm vụ"
     REVEAL = "reveal", "Xem danh tính người tố cáo"
+    PROTECT = "protect", "Bảo mật danh tính người gửi"

@@ -6,17 +6,26 @@ audit log records who saw it and when. Everyone else — other officers, leaders
 reports, search, the audit view, the API — gets `REDACTED`. A petition that is not confidential
 shows its petitioner to whoever may see the petition (no reveal is logged).
 
-This module is the only reader of `Petition.identity_enc`."""
+The same holds for the link between a confidential petition and any other petition (the repeat
+that the duplicate check finds): a feedback signed by a person, then a denunciation in the same
+words, would name the denouncer through the feedback. Such links are kept encrypted on the
+confidential petition (`sealed_links_enc`), never in `duplicate_of`, so no page, list, filter,
+export, statistic, API response or audit snapshot sees them; a handler sees them beside the
+identity, in the same logged reveal.
+
+This module is the only reader of `Petition.identity_enc` and `Petition.sealed_links_enc`."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
 
 from dieuhanh.core import audit
 from dieuhanh.petitions import crypto
-from dieuhanh.petitions.choices import Action
+from dieuhanh.petitions.choices import CONFIDENTIAL_KINDS, Action
 
 REDACTED = "[Đã ẩn để bảo mật người tố cáo]"
 IDENTITY_KEYS = ("name", "address", "phone", "email", "id_number", "co_signers")
@@ -79,3 +88,110 @@ def public_name(petition: Any) -> str:
     if petition.confidential:
         return REDACTED
     return crypto.decrypt_json(petition.identity_enc).get("name", "")
+
+
+# --- confidentiality of a kind, and the repeat links of a confidential petition --------------------
+
+REPEATS, REPEATED_BY = "repeats", "repeated_by"
+RELATION_LABELS = {
+    REPEATS: "Trùng nội dung với đơn nhận trước",
+    REPEATED_BY: "Đơn nhận sau trùng nội dung với đơn này",
+}
+# The sentence the duplicate check writes into `flag_notes` for a plain (not sealed) link.
+DUPLICATE_NOTE_RE = re.compile(r"Trùng nội dung với đơn số \S+ \(độ giống [^)]*\)\.\s*")
+
+
+def contains_denunciation(kind: str) -> bool:
+    """Whether a petition of this kind is confidential from the moment it is classified so."""
+    return kind in CONFIDENTIAL_KINDS
+
+
+def duplicate_note(number: str, score: float) -> str:
+    return f"Trùng nội dung với đơn số {number} (độ giống {score:.0%})."
+
+
+def strip_duplicate_note(notes: str) -> str:
+    return DUPLICATE_NOTE_RE.sub("", notes).strip()
+
+
+def _sealed(p: Any) -> list[dict[str, Any]]:
+    return list(crypto.decrypt_json(p.sealed_links_enc).get("links", [])) if p.sealed_links_enc else []
+
+
+def _store_sealed(p: Any, links: list[dict[str, Any]]) -> None:
+    p.sealed_links_enc = crypto.encrypt_json({"links": links}) if links else ""
+
+
+def _add_sealed(p: Any, other_id: int, relation: str, score: float | None) -> None:
+    links = [x for x in _sealed(p) if x.get("petition") != other_id]
+    links.append({"petition": other_id, "relation": relation, "score": score})
+    _store_sealed(p, links)
+
+
+def seal_link(p: Any, other: Any, score: float | None) -> None:
+    """Record that `p` (just received) repeats `other`, where one of them is confidential: on
+    each confidential end, encrypted; never in `duplicate_of`. The caller saves `p`; `other` is
+    saved here (locked, so two receipts at once do not lose a link)."""
+    from dieuhanh.petitions.models import Petition
+
+    if p.confidential:
+        _add_sealed(p, other.pk, REPEATS, score)
+    if other.confidential:
+        locked = Petition.objects.select_for_update().only("pk", "sealed_links_enc").get(pk=other.pk)
+        _add_sealed(locked, p.pk, REPEATED_BY, score)
+        Petition.objects.filter(pk=other.pk).update(sealed_links_enc=locked.sealed_links_enc)
+
+
+def seal_links(p: Any) -> None:
+    """`p` has just become confidential: move its plain repeat links — to the petition it repeats,
+    and from the petitions that repeat it — into sealed links, and take the sentence naming the
+    other petition out of both flag notes. The caller saves `p`. No audit event carries the
+    moved link: it would say which petition it was."""
+    from dieuhanh.petitions.models import Petition
+
+    if p.duplicate_of_id is not None:
+        other = Petition.objects.only("pk", "confidential").get(pk=p.duplicate_of_id)
+        score = p.duplicate_score
+        p.duplicate_of_id, p.duplicate_score = None, None
+        p.flag_notes = strip_duplicate_note(p.flag_notes)
+        seal_link(p, other, score)
+    for later in Petition.objects.select_for_update().filter(duplicate_of_id=p.pk).only(
+        "pk", "duplicate_score", "flag_notes"
+    ):
+        _add_sealed(p, later.pk, REPEATED_BY, later.duplicate_score)
+        Petition.objects.filter(pk=later.pk).update(
+            duplicate_of=None, duplicate_score=None, flag_notes=strip_duplicate_note(later.flag_notes)
+        )
+
+
+@dataclass(frozen=True)
+class SealedLink:
+    petition_id: int
+    number: str
+    relation: str
+    score: float | None
+
+    @property
+    def relation_label(self) -> str:
+        return RELATION_LABELS.get(self.relation, self.relation)
+
+
+def sealed_links_for(user: Any, p: Any) -> list[SealedLink]:
+    """The sealed repeat links of a confidential petition, for one of its handlers (the caller
+    logs the look with the identity's reveal); nothing for anyone else."""
+    from dieuhanh.petitions.models import Petition
+
+    if not p.confidential or not is_handler(user, p):
+        return []
+    links = _sealed(p)
+    numbers = {
+        pk: f"{seq}/{year}"
+        for pk, seq, year in Petition.objects.filter(pk__in=[x["petition"] for x in links]).values_list(
+            "pk", "seq", "year"
+        )
+    }
+    return [
+        SealedLink(x["petition"], numbers[x["petition"]], x["relation"], x.get("score"))
+        for x in links
+        if x["petition"] in numbers
+    ]

@@ -276,18 +276,27 @@ def is_over_level(p: Any, receiving_level: str, matter_level: str, earlier_at_co
     return not earlier_at_competent_level
 
 
-def flag_new(p: Any, identity: dict[str, Any]) -> None:
+def flag_new(p: Any, identity: dict[str, Any], *, not_repeat_of: int | None = None) -> None:
     """Set `duplicate_of`, `duplicate_score`, `is_over_level` and `flag_notes` on a petition
-    just received (the caller saves)."""
+    just received and saved (the caller saves it again). A repeat link that touches a
+    confidential petition is sealed on that petition instead (`confidentiality.seal_link`).
+    `not_repeat_of` is a petition this one follows by law (a second-time complaint's first one),
+    never counted as a repeat."""
+    from dieuhanh.petitions import confidentiality
     from dieuhanh.petitions.models import Petition
 
     name = "" if p.is_anonymous else identity.get("name", "")
-    match, s = best_match(matter_text(p.subject, p.content, p.respondent), name, _candidates(p))
+    candidates = [c for c in _candidates(p) if c.pk != not_repeat_of]
+    match, s = best_match(matter_text(p.subject, p.content, p.respondent), name, candidates)
     notes = []
-    p.duplicate_of_id, p.duplicate_score = match, round(s, 3) if match else None
+    p.duplicate_of_id, p.duplicate_score = None, None
     if match:
-        original = Petition.objects.only("receipt_code", "year", "seq").get(pk=match)
-        notes.append(f"Trùng nội dung với đơn số {original.number} (độ giống {s:.0%}).")
+        original = Petition.objects.only("receipt_code", "year", "seq", "confidential").get(pk=match)
+        if p.confidential or original.confidential:
+            confidentiality.seal_link(p, original, round(s, 3))
+        else:
+            p.duplicate_of_id, p.duplicate_score = match, round(s, 3)
+            notes.append(confidentiality.duplicate_note(original.number, s))
     earlier_local = match is not None and Petition.objects.filter(pk=match, receiving_unit_id=p.unit_id).exists()
     p.is_over_level = is_over_level(p, p.receiving_unit.level, p.unit.level, earlier_local)
     if p.is_over_level:

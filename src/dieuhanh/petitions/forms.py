@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from dieuhanh.core.params import DB_INT_MAX, INT32_MAX, IdsChoiceMixin, IntField, parse_int
 from dieuhanh.core.text import fold
 from dieuhanh.directives.forms import (
     DATE_INPUT_FORMATS,
@@ -68,7 +69,9 @@ def date_field(label: str, **kwargs: Any) -> forms.DateField:
 
 
 def int_field(label: str, **kwargs: Any) -> forms.IntegerField:
-    return forms.IntegerField(
+    # The counts typed here are PositiveIntegerField columns: 32-bit on PostgreSQL.
+    kwargs.setdefault("max_value", INT32_MAX)
+    return IntField(
         label=label, required=False, error_messages={"invalid": f"{label} phải là số nguyên."}, **kwargs
     )
 
@@ -138,7 +141,7 @@ def handler_candidates(petition: Petition) -> QuerySet[Any]:
     return user_model.objects.filter(pk__in=ids).select_related("person").order_by("username")
 
 
-class UserChoiceField(forms.ModelMultipleChoiceField):
+class UserChoiceField(IdsChoiceMixin, forms.ModelMultipleChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         name = obj.display_name if hasattr(obj, "display_name") else obj.get_username()
         return name if name == obj.get_username() else f"{name} ({obj.get_username()})"
@@ -185,8 +188,12 @@ class PetitionFilter:
             elif f.name == "flag":
                 ok = raw in FLAGS
             elif f.name in ("unit", "year", "session"):
-                ok = raw.isdigit()
-                raw = int(raw) if ok else raw  # type: ignore[assignment]
+                try:
+                    raw = parse_int(raw, f.name, label, max_value=9999 if f.name == "year" else DB_INT_MAX)  # type: ignore[assignment]
+                except ValidationError as exc:
+                    errors.update(exc.message_dict)
+                    continue
+                ok = True
             else:
                 ok = True
             if ok:
@@ -781,6 +788,22 @@ class MakeTaskForm(ActionForm):
         }
 
 
+class ProtectForm(ActionForm):
+    title = "Bảo mật danh tính người gửi"
+    button = "Bảo mật danh tính"
+    danger = True
+    on_label = "Ngày bảo mật"
+    reason = forms.CharField(
+        label="Lý do bảo mật", required=False, max_length=300, widget=textarea(2),
+        help_text="Ví dụ: người gửi lo bị trù dập. Từ nay chỉ người được giao xử lý xem được danh tính; "
+        "không thể bỏ bảo mật.",
+    )
+    on = date_field("Ngày bảo mật")
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"reason": self.cleaned_data.get("reason") or "", "on": self.cleaned_data.get("on")}
+
+
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "classify": ClassifyForm,
     "assign": AssignForm,
@@ -797,6 +820,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "guide": GuideForm,
     "archive": ArchiveForm,
     "terminate": TerminateForm,
+    "protect": ProtectForm,
 }
 
 # Service error keys that belong to a form's `on` (the day of the step).

@@ -170,9 +170,16 @@ class Petition(models.Model):
     is_anonymous = models.BooleanField("nặc danh, mạo danh", default=False)
     confidential = models.BooleanField(
         "bảo mật danh tính người gửi", default=False, editable=False,
-        help_text="Bật cho đơn tố cáo (Luật Tố cáo Điều 8, 9, 47); không bao giờ tắt lại.",
+        help_text="Bật cho đơn có nội dung tố cáo (Luật Tố cáo Điều 8, 9, 47) hoặc khi cán bộ đánh dấu bảo mật; "
+        "không bao giờ tắt lại.",
     )
+    confidential_reason = models.CharField("lý do bảo mật", max_length=300, blank=True, editable=False)
     identity_enc = models.TextField(editable=False, blank=True)
+    # The repeat links between this confidential petition and others, encrypted like the identity
+    # (a link to a feedback that names its author names the denouncer): [{"petition": id,
+    # "relation": "repeats" | "repeated_by", "score": s}]. Only `confidentiality` reads it; such
+    # a link is never kept in `duplicate_of`.
+    sealed_links_enc = models.TextField(editable=False, blank=True)
     eligible = models.BooleanField("đủ điều kiện xử lý", null=True, blank=True)
     ineligibility = models.CharField("lý do không đủ điều kiện", max_length=20, choices=Ineligibility.choices, blank=True)
     state = models.CharField("trạng thái", max_length=12, choices=State.choices, default=State.RECEIVED)
@@ -199,6 +206,8 @@ class Petition(models.Model):
     due_on = models.DateField("hạn gần nhất", null=True, blank=True, db_index=True)
     due_rule = models.CharField("quy tắc của hạn gần nhất", max_length=60, blank=True)
     resolve_due_on = models.DateField("hạn giải quyết", null=True, blank=True)
+    # The earlier petition this one repeats, when neither is confidential; a link that touches a
+    # confidential petition lives encrypted in that petition's `sealed_links_enc` instead.
     duplicate_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats", verbose_name="trùng với đơn"
     )
@@ -229,7 +238,7 @@ class Petition(models.Model):
         "eligible", "ineligibility", "level", "complexity", "remote", "multi_site", "routed_on", "accepted_on",
         "transferred_to", "extensions", "suspended_on", "suspended_days", "concluded_on", "result",
         "decision_number", "decision_sent_on", "closed_on", "due_on", "due_rule", "resolve_due_on",
-        "confidential", "duplicate_of", "is_over_level", "is_prolonged", "task",
+        "confidential", "confidential_reason", "is_over_level", "is_prolonged", "task",
     ]
 
     class Meta:

@@ -12,7 +12,12 @@ What the public side shows, and what it never shows:
 - never the petitioner: no name, address, phone or e-mail leaves this module, and the
   identity column is not read here at all;
 - `status_notes` give the state and the kind of result, not the written answer, which may name
-  people.
+  people;
+- the words of a report only when the citizen published them (filed online, here or on the
+  web form): a feedback told at the desk, sent by post or raised at a reception session is
+  listed with its service and ward but without its text, place or coordinates — the citizen
+  never chose to publish it, and its words may let a reader tie it to a later denunciation in
+  the same words (decision 0005).
 
 Errors follow the spec: an HTTP 400 or 404 whose body is `[{"code": <int>, "description":
 "<text>"}]`, the text in Vietnamese. Times are ISO 8601 with the +07:00 offset."""
@@ -30,7 +35,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from dieuhanh.core import audit
+from dieuhanh.core import audit, ratelimit
 from dieuhanh.core.text import fold
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
@@ -145,26 +150,34 @@ def _notice(p: Petition) -> str:
     return f"Mã tra cứu: {p.receipt_code}."
 
 
+def published_by_citizen(p: Petition) -> bool:
+    """Whether the citizen filed the report online, where its words are public by design."""
+    return p.channel == Channel.ONLINE
+
+
 def request_out(p: Petition) -> dict[str, Any]:
     """One service request with the spec's field names. Nothing here reads the identity."""
     is_open = p.state in OPEN_STATES
     service = SERVICES.get(p.field)
+    published = published_by_citizen(p)
+    service_name = service.name if service else str(Field(p.field).label)
     return {
         "service_request_id": p.receipt_code,
         "status": "open" if is_open else "closed",
         "status_notes": _status_notes(p),
-        "service_name": service.name if service else str(Field(p.field).label),
+        "service_name": service_name,
         "service_code": p.field,
-        "description": p.content,
+        "description": p.content if published else f"{service_name} (tiếp nhận {Channel(p.channel).label.lower()}; "
+        "nội dung không công khai).",
         "agency_responsible": _agency(p),
         "service_notice": _notice(p),
         "requested_datetime": _iso(requested_at(p)),
         "updated_datetime": _iso(p.updated_at),
         "expected_datetime": _end_of_day(p.due_on) if is_open else None,
-        "address": p.place or p.unit.name,
+        "address": (p.place or p.unit.name) if published else p.unit.name,
         "address_id": p.unit.code,
-        "lat": p.lat,
-        "long": p.lon,
+        "lat": p.lat if published else None,
+        "long": p.lon if published else None,
         "media_url": "",
     }
 
@@ -198,6 +211,10 @@ def _datetime(raw: str, name: str) -> dt.datetime:
         value = dt.datetime.fromisoformat(raw)
     except ValueError:
         raise BadRequest(400, f"{name}: «{raw}» không đúng định dạng ISO 8601 (ví dụ 2026-03-01T08:00:00+07:00).") from None
+    # The 90-day window and the shift to Vietnam's time are computed from it: at the ends of
+    # Python's calendar (years 1 and 9999) they would overflow.
+    if not 1 < value.year < 9999:
+        raise BadRequest(400, f"{name}: «{raw}» nằm ngoài khoảng thời gian cho phép (năm 2 đến 9998).")
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
@@ -435,7 +452,8 @@ def _search(request: HttpRequest) -> JsonResponse:
 
 def _create(request: HttpRequest) -> JsonResponse:
     # The same budget per address as filing on the citizens' page: anonymous writes are cheap.
-    if pages._over_limit("file", request, pages.FILE_LIMIT, pages.FILE_WINDOW):
+    if ratelimit.over_limit("petitions:file", ratelimit.client_address(request), limit=pages.FILE_LIMIT,
+                           window=pages.FILE_WINDOW):
         raise BadRequest(429, "Địa chỉ này đã gửi nhiều phản ánh trong thời gian ngắn; vui lòng thử lại sau một giờ.")
     code = _param(request, "service_code")
     if not code:

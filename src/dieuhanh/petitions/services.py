@@ -25,7 +25,7 @@ from dieuhanh.core.legal_rules import rule_for
 from dieuhanh.core.permissions import LEADERS, may
 from dieuhanh.org.choices import OrganisationKind, Role
 from dieuhanh.org.models import AdminUnit, Organisation, Person
-from dieuhanh.petitions import crypto, deadlines
+from dieuhanh.petitions import confidentiality, crypto, deadlines
 from dieuhanh.petitions.choices import (
     RESULTS_BY_KIND,
     Action,
@@ -84,6 +84,8 @@ def allowed_actions(user: Any, p: Petition) -> list[str]:
         out.append(str(Action.SECOND_COMPLAINT))
     if p.task_id is None and p.state in (State.ACCEPTED, State.VERIFYING) and _may_act(user, p, "routers"):
         out.append(str(Action.MAKE_TASK))
+    if may_protect(user, p):
+        out.append(str(Action.PROTECT))
     return out
 
 
@@ -271,11 +273,12 @@ def do_receive_petition(
     signer_count: int = 1, dated_on: dt.date | None = None, session: ReceptionSession | None = None,
     transferred_from: str = "", against_party_member: bool = False, place: str = "", lat: float | None = None,
     lon: float | None = None, handling_org: Organisation | None = None, confidential: bool = False,
-    attachments: list[tuple[str, str, bytes]] | None = None, public: bool = False,
+    attachments: list[tuple[str, str, bytes]] | None = None, public: bool = False, previous: Petition | None = None,
 ) -> Petition:
     """Record a petition received at the desk, by post, online, at a session, or transferred in.
     `public=True` is a citizen filing online without an account (actor None): then the unit
-    itself is the receiving unit and no role is required."""
+    itself is the receiving unit and no role is required. `previous` is the first-time complaint
+    a second-time one follows (`do_second_complaint`)."""
     received_on = received_on or timezone.localdate()
     identity = _identity(identity)
     subject = (subject or "").strip() or " ".join((content or "").split())[:120]
@@ -302,7 +305,9 @@ def do_receive_petition(
                     against_party_member=against_party_member, unit=unit, receiving_unit=receiving_unit,
                     handling_org=handling_org, place=place.strip(), lat=lat, lon=lon, signer_count=signer_count,
                     is_anonymous=is_anonymous, transferred_from=transferred_from.strip(),
-                    confidential=confidential or kind == Kind.DENUNCIATION,
+                    confidential=confidential or confidentiality.contains_denunciation(kind),
+                    level=2 if previous is not None else 1, previous=previous,
+                    remote=previous.remote if previous is not None else False,
                     identity_enc=crypto.encrypt_json(identity),
                     created_by=actor if getattr(actor, "is_authenticated", False) else None,
                 )
@@ -317,7 +322,7 @@ def do_receive_petition(
                     )
                 from dieuhanh.petitions import detection
 
-                detection.flag_new(p, identity)
+                detection.flag_new(p, identity, not_repeat_of=previous.pk if previous is not None else None)
                 _step(p, actor, Action.RECEIVE, received_on, "", note=Channel(channel).label)
                 return p
         except IntegrityError:
@@ -364,10 +369,48 @@ def do_classify(
             p.against_party_member = against_party_member
         if handling_org is not None:
             p.handling_org = handling_org
-        if p.kind == Kind.DENUNCIATION:
+        if confidentiality.contains_denunciation(p.kind) and not p.confidential:
             p.confidential = True  # never switched off again
+            confidentiality.seal_links(p)
         p.refresh_search_text(crypto.decrypt_json(p.identity_enc))
         _step(p, actor, Action.CLASSIFY, on, p.state, note=note, before=before)
+        return p
+
+
+PROTECT_REASON_MAX = 300
+
+
+def may_protect(user: Any, p: Petition) -> bool:
+    """Routing staff, the petition's handlers and the leaders over it may protect a petitioner
+    (in any state: a retaliation risk can appear at any time)."""
+    return not p.confidential and (_may_act(user, p, "routers") or _may_act(user, p, "handlers"))
+
+
+def do_protect(*, actor: Any, petition: Petition, reason: str, on: dt.date | None = None) -> Petition:
+    """Mark a petition confidential with a reason (a complaint whose author fears reprisal, a
+    feedback that exposes a neighbour): from now on it is treated as a denunciation is — identity
+    shown to its handlers only, each look logged, links to other petitions sealed, name out of
+    the search text. Never undone."""
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        if p.confidential:
+            raise ValidationError({"confidential": ["Đơn này đã được bảo mật danh tính người gửi."]})
+        if not may_protect(actor, p):
+            raise PermissionDenied(
+                "Chỉ cán bộ tiếp công dân, văn phòng, người được giao xử lý hoặc lãnh đạo của đơn vị tiếp nhận "
+                "mới được bảo mật danh tính người gửi."
+            )
+        reason = " ".join((reason or "").split())
+        if not reason:
+            raise ValidationError({"reason": ["Ghi lý do bảo mật danh tính người gửi."]})
+        if len(reason) > PROTECT_REASON_MAX:
+            raise ValidationError({"reason": [f"Lý do bảo mật dài quá {PROTECT_REASON_MAX} ký tự."]})
+        on = _check_day(p, on, "on", "Ngày bảo mật")
+        before = _before(p)
+        p.confidential, p.confidential_reason = True, reason
+        confidentiality.seal_links(p)
+        p.refresh_search_text(crypto.decrypt_json(p.identity_enc))
+        _step(p, actor, Action.PROTECT, on, p.state, note=reason, before=before)
         return p
 
 
@@ -669,10 +712,8 @@ def do_second_complaint(
             receiving_unit=receiving_unit, channel=channel, field=previous.field, subject=previous.subject,
             respondent=previous.decision_number or previous.respondent, identity=identity,
             signer_count=previous.signer_count, handling_org=handling_org, place=previous.place,
+            confidential=previous.confidential, previous=previous,
         )
-        p.level, p.previous, p.remote = 2, previous, previous.remote
-        if p.duplicate_of_id == previous.pk:  # the same matter by design, not a repeat
-            p.duplicate_of, p.duplicate_score = None, None
         # Filed with the superior body by law, so never "over the competent level".
         p.is_over_level = False
         p.flag_notes = "" if p.duplicate_of_id is None else p.flag_notes

@@ -17,7 +17,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -26,6 +25,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from dieuhanh.core import ratelimit
+from dieuhanh.core.params import int_or_none, parse_int
 from dieuhanh.core.permissions import may
 from dieuhanh.directives.forms import apply_errors
 from dieuhanh.org import scope
@@ -67,6 +68,7 @@ SUCCESS = {
     "conclude": "Đã ghi kết luận, quyết định giải quyết.",
     "send_decision": "Đã ghi gửi quyết định, kết luận; đơn đã giải quyết xong.",
     "terminate": "Đã đình chỉ giải quyết.",
+    "protect": "Đã bảo mật danh tính người gửi: từ nay chỉ người được giao xử lý xem được.",
 }
 
 
@@ -150,8 +152,8 @@ def petition_create(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied("Chỉ cán bộ tiếp công dân, văn phòng hoặc lãnh đạo mới được tiếp nhận đơn.")
     initial: dict[str, Any] = {}
     session = None
-    if (sid := request.GET.get("session", "")).isdigit():
-        session = ReceptionSession.objects.visible_to(user).filter(pk=int(sid)).first()
+    if (sid := int_or_none(request.GET.get("session"))) is not None:
+        session = ReceptionSession.objects.visible_to(user).filter(pk=sid).first()
         if session is not None:
             initial.update(session=session.pk, channel=Channel.SESSION, received_on=session.held_on,
                            receiving_unit=session.unit_id, unit=session.unit_id)
@@ -213,6 +215,9 @@ def _render_petition(
         "today": today,
         "identity": identity,
         "can_reveal": p.confidential and confidentiality.may_see_identity(user, p) and revealed is None,
+        # A confidential petition's repeat links name no one, but lead to someone who does:
+        # shown with the identity, in the same logged reveal.
+        "sealed_links": confidentiality.sealed_links_for(user, p) if revealed is not None else [],
         "redacted": confidentiality.REDACTED,
         "deadlines": deadline_rows,
         "steps": list(p.steps.order_by("on", "id")),
@@ -284,6 +289,8 @@ def petition_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         message = f"Không thể «{label}» đơn đang ở trạng thái «{State(p.state).label}»."
         if action == "make_task" and p.task_id:
             message = "Đơn này đã được giao thành nhiệm vụ."
+        if action == "protect" and p.confidential:
+            message = "Đơn này đã được bảo mật danh tính người gửi."
         return _render_petition(request, p, loose=[message])
     form = form_class(request.POST, prefix=action, petition=p, user=user)
     loose: list[str] = []
@@ -377,7 +384,12 @@ def petition_stats(request: HttpRequest) -> HttpResponse:
     visible = Petition.objects.visible_to(request.user)
     years = sorted(set(visible.order_by().values_list("year", flat=True).distinct()) | {today.year}, reverse=True)
     raw = request.GET.get("year", "")
-    year = int(raw) if raw.isdigit() else today.year
+    year = today.year
+    if raw:
+        try:
+            year = parse_int(raw, "year", "Năm", max_value=9999)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
     grouping = "unit_then" if request.GET.get("units") == "then" else "unit"
     qs = visible.filter(year=year)
     by_unit = stats.table(qs, by=grouping, today=today)
@@ -398,24 +410,6 @@ def petition_stats(request: HttpRequest) -> HttpResponse:
 # --- citizens ---------------------------------------------------------------------------------------------------
 
 
-def _client_address(request: HttpRequest) -> str:
-    # REMOTE_ADDR only: a forwarded-for header is the client's to choose. Behind a proxy,
-    # the proxy must set REMOTE_ADDR (e.g. gunicorn's forwarded-allow-ips).
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _over_limit(kind: str, request: HttpRequest, limit: int, window: int) -> bool:
-    """Count one attempt for the caller's address; True once more than `limit` in `window`."""
-    key = f"petitions:{kind}:{_client_address(request)}"
-    cache.add(key, 0, timeout=window)
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window)
-        count = 1
-    return count > limit
-
-
 def public_file(request: HttpRequest) -> HttpResponse:
     """A citizen files a recommendation, feedback, complaint or denunciation online, without an
     account; the receipt code is the only way back to it."""
@@ -423,7 +417,8 @@ def public_file(request: HttpRequest) -> HttpResponse:
     loose: list[str] = []
     status = 200
     if request.method == "POST":
-        if _over_limit("file", request, FILE_LIMIT, FILE_WINDOW):
+        if ratelimit.over_limit("petitions:file", ratelimit.client_address(request), limit=FILE_LIMIT,
+                                window=FILE_WINDOW):
             loose = ["Ông/bà đã gửi nhiều đơn trong thời gian ngắn. Vui lòng thử lại sau một giờ, hoặc gửi đơn "
                      "trực tiếp tại Bộ phận tiếp công dân."]
             status = 429
@@ -468,7 +463,8 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
         code = form.cleaned_code()
         if not code:
             error = "Nhập mã tra cứu ghi trên giấy biên nhận."
-        elif _over_limit("lookup", request, LOOKUP_LIMIT, LOOKUP_WINDOW):
+        elif ratelimit.over_limit("petitions:lookup", ratelimit.client_address(request), limit=LOOKUP_LIMIT,
+                                  window=LOOKUP_WINDOW):
             error = "Ông/bà tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút."
             status = 429
         else:

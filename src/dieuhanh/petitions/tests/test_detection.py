@@ -158,9 +158,9 @@ def test_flag_new_looks_back_two_years_only(world):
 def test_an_anonymous_repeat_needs_closer_wording(world):
     first = world.petition(received_on=dt.date(2026, 3, 2))
     same_words = world.petition(received_on=dt.date(2026, 3, 9), is_anonymous=True, identity={},
-                                kind="denunciation", subject=first.subject, content=first.content)
+                                kind="feedback", subject=first.subject, content=first.content)
     assert same_words.duplicate_of_id == first.pk
-    loose = world.petition(received_on=dt.date(2026, 3, 10), is_anonymous=True, identity={}, kind="denunciation",
+    loose = world.petition(received_on=dt.date(2026, 3, 10), is_anonymous=True, identity={}, kind="feedback",
                            subject="Phản ánh về đất", content="Có người bị thu hồi đất chưa được bồi thường thoả đáng.")
     assert loose.duplicate_of_id is None
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,13 +19,6 @@ from dieuhanh.petitions.models import Attachment, Petition, ReceptionSession
 
 TODAY = timezone.localdate
 DENOUNCER = "Hoàng Thị Bí Mật"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def login(client, user):

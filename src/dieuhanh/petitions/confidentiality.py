@@ -162,6 +162,15 @@ def seal_links(p: Any) -> None:
         Petition.objects.filter(pk=later.pk).update(
             duplicate_of=None, duplicate_score=None, flag_notes=strip_duplicate_note(later.flag_notes)
         )
+    # Links already sealed on other confidential petitions, which point at `p`, are now `p`'s
+    # too (they are found only by opening them: a sealed link has no column to query).
+    reverse = {REPEATS: REPEATED_BY, REPEATED_BY: REPEATS}
+    for other in Petition.objects.filter(confidential=True).exclude(sealed_links_enc="").exclude(pk=p.pk).only(
+        "pk", "sealed_links_enc"
+    ):
+        for link in _sealed(other):
+            if link.get("petition") == p.pk:
+                _add_sealed(p, other.pk, reverse.get(link.get("relation"), REPEATED_BY), link.get("score"))
 
 
 @dataclass(frozen=True)
@@ -179,19 +188,24 @@ class SealedLink:
 def sealed_links_for(user: Any, p: Any) -> list[SealedLink]:
     """The sealed repeat links of a confidential petition, for one of its handlers (the caller
     logs the look with the identity's reveal); nothing for anyone else."""
-    from dieuhanh.petitions.models import Petition
+    from dieuhanh.petitions.models import Petition, PetitionHandler
 
     if not p.confidential or not is_handler(user, p):
         return []
     links = _sealed(p)
-    numbers = {
-        pk: f"{seq}/{year}"
-        for pk, seq, year in Petition.objects.filter(pk__in=[x["petition"] for x in links]).values_list(
-            "pk", "seq", "year"
+    others = {
+        pk: (f"{seq}/{year}", confidential)
+        for pk, seq, year, confidential in Petition.objects.filter(pk__in=[x["petition"] for x in links]).values_list(
+            "pk", "seq", "year", "confidential"
         )
     }
+    # A link between two confidential petitions says that the same person wrote both: shown
+    # only to who handles both.
+    handles = set(
+        PetitionHandler.objects.filter(user_id=user.pk, petition_id__in=list(others)).values_list("petition_id", flat=True)
+    )
     return [
-        SealedLink(x["petition"], numbers[x["petition"]], x["relation"], x.get("score"))
+        SealedLink(x["petition"], others[x["petition"]][0], x["relation"], x.get("score"))
         for x in links
-        if x["petition"] in numbers
+        if x["petition"] in others and (not others[x["petition"]][1] or x["petition"] in handles)
     ]

@@ -281,22 +281,43 @@ def flag_new(p: Any, identity: dict[str, Any], *, not_repeat_of: int | None = No
     just received and saved (the caller saves it again). A repeat link that touches a
     confidential petition is sealed on that petition instead (`confidentiality.seal_link`).
     `not_repeat_of` is a petition this one follows by law (a second-time complaint's first one),
-    never counted as a repeat."""
+    never counted as a repeat.
+
+    An ordinary petition is matched twice, against ordinary and against confidential petitions
+    (one text model over both, so the scores are the ones a single pass gives): a hidden match
+    must change nothing that others see — neither take the place of a visible repeat nor clear
+    the over-level flag — or its absence would show that one exists."""
     from dieuhanh.petitions import confidentiality
     from dieuhanh.petitions.models import Petition
 
     name = "" if p.is_anonymous else identity.get("name", "")
+    text = matter_text(p.subject, p.content, p.respondent)
     candidates = [c for c in _candidates(p) if c.pk != not_repeat_of]
-    match, s = best_match(matter_text(p.subject, p.content, p.respondent), name, candidates)
+    model = TextModel.fit([text, *(c.text for c in candidates)])
+    secret = set(
+        Petition.objects.filter(pk__in=[c.pk for c in candidates], confidential=True).values_list("pk", flat=True)
+    )
+    if p.confidential:
+        plain, (hidden, hidden_score) = (None, 0.0), best_match(text, name, candidates, model=model)
+    else:
+        plain = best_match(text, name, [c for c in candidates if c.pk not in secret], model=model)
+        hidden, hidden_score = best_match(text, name, [c for c in candidates if c.pk in secret], model=model)
     notes = []
     p.duplicate_of_id, p.duplicate_score = None, None
+    match, s = plain
     if match:
-        original = Petition.objects.only("receipt_code", "year", "seq", "confidential").get(pk=match)
-        if p.confidential or original.confidential:
-            confidentiality.seal_link(p, original, round(s, 3))
+        # Locked, and read again: a petition made confidential meanwhile is sealed, not linked.
+        original = Petition.objects.select_for_update().only("receipt_code", "year", "seq", "confidential").get(
+            pk=match
+        )
+        if original.confidential:
+            hidden, hidden_score, match = match, s, None
         else:
             p.duplicate_of_id, p.duplicate_score = match, round(s, 3)
             notes.append(confidentiality.duplicate_note(original.number, s))
+    if hidden:
+        other = Petition.objects.select_for_update().only("pk", "confidential", "sealed_links_enc").get(pk=hidden)
+        confidentiality.seal_link(p, other, round(hidden_score, 3))
     earlier_local = match is not None and Petition.objects.filter(pk=match, receiving_unit_id=p.unit_id).exists()
     p.is_over_level = is_over_level(p, p.receiving_unit.level, p.unit.level, earlier_local)
     if p.is_over_level:

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from dieuhanh.core import audit
@@ -369,11 +369,14 @@ def do_classify(
             p.against_party_member = against_party_member
         if handling_org is not None:
             p.handling_org = handling_org
-        if confidentiality.contains_denunciation(p.kind) and not p.confidential:
+        became_confidential = confidentiality.contains_denunciation(p.kind) and not p.confidential
+        if became_confidential:
             p.confidential = True  # never switched off again
             confidentiality.seal_links(p)
         p.refresh_search_text(crypto.decrypt_json(p.identity_enc))
         _step(p, actor, Action.CLASSIFY, on, p.state, note=note, before=before)
+        if became_confidential:
+            _protect_chain(p, actor, on)
         return p
 
 
@@ -411,7 +414,23 @@ def do_protect(*, actor: Any, petition: Petition, reason: str, on: dt.date | Non
         confidentiality.seal_links(p)
         p.refresh_search_text(crypto.decrypt_json(p.identity_enc))
         _step(p, actor, Action.PROTECT, on, p.state, note=reason, before=before)
+        _protect_chain(p, actor, on)
         return p
+
+
+def _protect_chain(p: Petition, actor: Any, on: dt.date) -> None:
+    """A first-time complaint and its second-time complaint have one author: once either is
+    confidential, so is the other (else its page would show the name the first one hides)."""
+    related = Petition.objects.select_for_update().filter(Q(pk=p.previous_id) | Q(previous_id=p.pk), confidential=False)
+    for other in related:
+        before = _before(other)
+        other.confidential = True
+        other.confidential_reason = p.confidential_reason or "Cùng người gửi với một đơn có nội dung tố cáo"
+        confidentiality.seal_links(other)
+        other.refresh_search_text(crypto.decrypt_json(other.identity_enc))
+        _step(other, actor, Action.PROTECT, max(on, _last_step_day(other)), other.state,
+              note=f"Bảo mật theo đơn số {p.number} của cùng người gửi.", before=before)
+        _protect_chain(other, actor, on)
 
 
 def do_assign(*, actor: Any, petition: Petition, users: list[Any], on: dt.date | None = None) -> Petition:
@@ -696,6 +715,7 @@ def do_second_complaint(
 ) -> Petition:
     """A second-time complaint against the first-time decision (or its missed deadline), filed with
     the superior body. Recorded even when late; a late one is marked ineligible (time limit)."""
+    previous = Petition.objects.get(pk=previous.pk)  # as stored now (made confidential since?)
     if previous.kind != Kind.COMPLAINT or previous.level != 1:
         raise ValidationError({"previous": ["Chỉ khiếu nại lần đầu mới có khiếu nại lần hai."]})
     overdue_first = previous.state in (State.ACCEPTED, State.VERIFYING) and previous.resolve_due_on and (
@@ -714,6 +734,7 @@ def do_second_complaint(
             signer_count=previous.signer_count, handling_org=handling_org, place=previous.place,
             confidential=previous.confidential, previous=previous,
         )
+        p.confidential_reason = previous.confidential_reason
         # Filed with the superior body by law, so never "over the competent level".
         p.is_over_level = False
         p.flag_notes = "" if p.duplicate_of_id is None else p.flag_notes

@@ -34,15 +34,15 @@ def seal(apps, schema_editor):
         parts = [f"{p.seq}/{p.year}", p.receipt_code, p.subject, p.content, p.respondent, p.place]
         p.search_text = fold(" ".join(x for x in parts if x))
         p.save(update_fields=["confidential", "search_text"])
-    confidential = set(Petition.objects.filter(confidential=True).values_list("pk", flat=True))
     linked = Petition.objects.filter(duplicate_of__isnull=False).filter(
-        models.Q(pk__in=confidential) | models.Q(duplicate_of__in=confidential)
+        models.Q(confidential=True) | models.Q(duplicate_of__confidential=True)
     )
-    for later in linked.order_by("pk"):
+    for pk in list(linked.order_by("pk").values_list("pk", flat=True)):
+        later = Petition.objects.get(pk=pk)  # read now: an earlier turn may have sealed a link on it
         earlier = Petition.objects.get(pk=later.duplicate_of_id)
-        if later.pk in confidential:
+        if later.confidential:
             _add(crypto, later, earlier.pk, REPEATS, later.duplicate_score)
-        if earlier.pk in confidential:
+        if earlier.confidential:
             _add(crypto, earlier, later.pk, REPEATED_BY, later.duplicate_score)
             earlier.save(update_fields=["sealed_links_enc"])
         later.duplicate_of_id, later.duplicate_score = None, None

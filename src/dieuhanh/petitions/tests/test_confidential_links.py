@@ -225,3 +225,71 @@ def test_the_migration_seals_what_earlier_versions_left_open(world):
     services.do_assign(actor=world.reception_a, petition=mixed, users=[world.officer_a])
     links = confidentiality.sealed_links_for(world.officer_a, mixed)
     assert [(x.petition_id, x.relation) for x in links] == [(feedback.pk, "repeats")]
+
+
+# --- what an outside review of the first fix found ------------------------------------------
+
+
+def test_protecting_one_complaint_of_a_first_and_second_time_pair_protects_both(client, world):
+    D = dt.date
+    first = world.petition(received_on=D(2026, 2, 27))
+    services.do_accept(actor=world.reception_a, petition=first, on=D(2026, 3, 2), handlers=[world.officer_a])
+    services.do_conclude(actor=world.officer_a, petition=first, on=D(2026, 3, 25), result="wrong",
+                         conclusion="Giữ nguyên quyết định", decision_number="45/QĐ-UBND")
+    first = services.do_send_decision(actor=world.officer_a, petition=first, on=D(2026, 3, 31))
+    second = services.do_second_complaint(actor=world.office, previous=first, content="Không đồng ý với quyết định.",
+                                          receiving_unit=world.city, received_on=D(2026, 4, 20))
+    services.do_protect(actor=world.reception_a, petition=first, reason="Người khiếu nại lo bị trù dập")
+    second.refresh_from_db()
+    assert second.confidential and second.confidential_reason == "Người khiếu nại lo bị trù dập"
+    assert fold("Nguyễn Văn Khiếu") not in second.search_text
+    assert second.steps.filter(action="protect").exists()
+    client.force_login(world.leader)
+    for p in (first, second):
+        assert "Nguyễn Văn Khiếu" not in client.get(f"/don/{p.pk}/").content.decode()
+    # A second-time complaint of a protected complaint is protected from its receipt.
+    third = services.do_second_complaint(actor=world.office, previous=first, content="Vẫn không đồng ý với quyết định.",
+                                         receiving_unit=world.city, received_on=D(2026, 4, 21))
+    assert third.confidential and third.confidential_reason == "Người khiếu nại lo bị trù dập"
+
+
+def test_a_link_between_two_confidential_petitions_is_shown_only_to_who_handles_both(world):
+    one = world.petition(kind=Kind.DENUNCIATION, received_on=DAY, **SAID)
+    services.do_assign(actor=world.reception_a, petition=one, users=[world.officer_a])
+    two = world.petition(kind=Kind.DENUNCIATION, received_on=DAY + dt.timedelta(days=2), **SAID)
+    services.do_assign(actor=world.reception_a, petition=two, users=[world.officer_a2])
+    assert confidentiality.sealed_links_for(world.officer_a2, two) == []
+    assert confidentiality.sealed_links_for(world.officer_a, one) == []
+    services.do_assign(actor=world.reception_a, petition=two, users=[world.officer_a])
+    assert [x.petition_id for x in confidentiality.sealed_links_for(world.officer_a, two)] == [one.pk]
+    one.refresh_from_db()
+    assert [x.relation for x in confidentiality.sealed_links_for(world.officer_a, one)] == ["repeated_by"]
+
+
+def test_a_hidden_match_takes_nothing_from_what_others_see(world):
+    """A feedback sent to the city about a ward matter is flagged over-level, and one that
+    repeats a visible feedback is flagged a repeat, whether or not a confidential petition in
+    the same words also exists: otherwise a missing flag would betray the hidden match."""
+    visible = world.petition(kind=Kind.FEEDBACK, received_on=DAY, **SAID)
+    secret = world.petition(kind=Kind.DENUNCIATION, received_on=DAY + dt.timedelta(days=1), **SAID)
+    again = world.petition(kind=Kind.FEEDBACK, received_on=DAY + dt.timedelta(days=2), **SAID)
+    assert again.duplicate_of_id == visible.pk
+    upward = world.petition(world.office, kind=Kind.FEEDBACK, receiving_unit=world.city,
+                            received_on=DAY + dt.timedelta(days=3), **{**SAID, "identity": {"name": "Người Khác Hẳn"}})
+    assert upward.is_over_level
+    secret.refresh_from_db()
+    services.do_assign(actor=world.reception_a, petition=secret, users=[world.officer_a])
+    relations = {x.petition_id: x.relation for x in confidentiality.sealed_links_for(world.officer_a, secret)}
+    assert relations.get(visible.pk) == "repeats" and relations.get(again.pk) == "repeated_by"
+
+
+def test_making_a_petition_confidential_collects_the_links_sealed_on_others(world):
+    feedback = world.petition(kind=Kind.FEEDBACK, received_on=DAY, **SAID)
+    denunciation = world.petition(kind=Kind.DENUNCIATION, received_on=DAY + dt.timedelta(days=2), **SAID)
+    assert feedback.sealed_links_enc == ""
+    feedback = services.do_protect(actor=world.reception_a, petition=feedback, reason="Sợ bị trả thù")
+    services.do_assign(actor=world.reception_a, petition=feedback, users=[world.officer_a])
+    services.do_assign(actor=world.reception_a, petition=denunciation, users=[world.officer_a])
+    assert [(x.petition_id, x.relation) for x in confidentiality.sealed_links_for(world.officer_a, feedback)] == [
+        (denunciation.pk, "repeated_by")
+    ]

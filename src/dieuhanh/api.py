@@ -56,7 +56,28 @@ _FIELD_WORDS = {
     "greater_than_equal": "Giá trị quá nhỏ (tối thiểu {ge}).",
     "less_than_equal": "Giá trị quá lớn (tối đa {le}).",
     "json_invalid": "Nội dung gửi lên không phải JSON hợp lệ.",
+    "bool_parsing": "Phải là true hoặc false.",
+    "bool_type": "Phải là true hoặc false.",
+    "float_parsing": "Phải là số.",
+    "float_type": "Phải là số.",
+    "finite_number": "Phải là số hữu hạn.",
+    "list_type": "Phải là danh sách.",
+    "dict_type": "Phải là một đối tượng JSON.",
+    "model_attributes_type": "Phải là một đối tượng JSON.",
+    "string_too_long": "Dài quá {max_length} ký tự.",
+    "string_too_short": "Phải có ít nhất {min_length} ký tự.",
+    "enum": "Giá trị không hợp lệ (chọn một trong: {expected}).",
+    "literal_error": "Giá trị không hợp lệ (chọn một trong: {expected}).",
+    "datetime_parsing": "Thời điểm không hợp lệ (dạng YYYY-MM-DDTHH:MM).",
+    "datetime_from_date_parsing": "Thời điểm không hợp lệ (dạng YYYY-MM-DDTHH:MM).",
 }
+
+
+class _Context(dict[str, Any]):
+    """A validation error's context for its message: a value pydantic did not give reads "…"."""
+
+    def __missing__(self, key: str) -> str:
+        return "…"
 
 
 def error_response(request: HttpRequest, status: int, detail: str, errors: dict[str, list[str]] | None = None) -> HttpResponse:
@@ -73,7 +94,7 @@ def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResp
         loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "payload", "query", "path")]
         field = ".".join(loc) or "body"
         words = _FIELD_WORDS.get(err.get("type", ""))
-        message = words.format(**err.get("ctx", {})) if words else str(err.get("msg", "Không hợp lệ."))
+        message = words.format_map(_Context(err.get("ctx") or {})) if words else str(err.get("msg", "Không hợp lệ."))
         errors.setdefault(field, []).append(message)
     return error_response(request, 422, "Dữ liệu không hợp lệ: " + ", ".join(errors), errors)
 

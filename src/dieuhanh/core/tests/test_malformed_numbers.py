@@ -126,6 +126,15 @@ def test_a_huge_number_in_a_body_is_a_422_naming_it(world, path, body, field):
     assert field in assert_error_shape(response, 422)["errors"]
 
 
+@pytest.mark.parametrize(("path", "name", "words"), [
+    ("/api/v1/petitions?duplicate=²", "duplicate", "true hoặc false"),
+    ("/api/v1/tasks?page_size=abc", "page_size", "số nguyên"),
+])
+def test_a_malformed_flag_or_size_is_told_in_vietnamese(world, path, name, words):
+    body = assert_error_shape(bearer(world.admin).get(path), 422)
+    assert any(words in m for m in body["errors"][name])
+
+
 def test_an_unexpected_error_inside_the_api_is_json_and_logged(world, monkeypatch, caplog):
     from dieuhanh.org import api as org_api
 

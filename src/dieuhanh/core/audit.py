@@ -13,7 +13,7 @@ import datetime as dt
 import decimal
 import hashlib
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -55,6 +55,44 @@ def _jsonable(value: Any) -> Any:
     if isinstance(value, list | tuple | set):
         return [_jsonable(v) for v in value]
     return value
+
+
+# --- verbs ------------------------------------------------------------------------------------
+
+# The words an event's `action` may hold, with their labels, declared by the app that writes them
+# (core's own in CoreConfig.ready, each domain app's in its own). A verb two apps use with other
+# meanings ("receive" a petition, "receive" a dossier) is registered with its object type. The
+# column is plain text, so a new verb needs no migration (decision 0009).
+MAX_VERB_LENGTH = 20  # AuditEvent.action
+_VERBS: dict[tuple[str | None, str], str] = {}
+
+
+def register_verbs(verbs: Iterable[tuple[str, Any]], *, object_type: str | None = None) -> None:
+    """Declare audit verbs and their labels (a TextChoices' `.choices` will do); with
+    `object_type` (an app label, lower case) they are that type's, else everyone's."""
+    for verb, label in verbs:
+        if not verb or len(verb) > MAX_VERB_LENGTH:
+            raise ValueError(f"Audit verb {verb!r} must have 1 to {MAX_VERB_LENGTH} characters.")
+        _VERBS[(object_type, str(verb))] = str(label)
+
+
+def is_verb(action: str, object_type: str | None = None) -> bool:
+    return (object_type, action) in _VERBS or (None, action) in _VERBS
+
+
+def verb_label(action: str, object_type: str | None = None) -> str:
+    """The label of a verb, as its object type names it if it does; the word itself for a verb
+    nobody declares (an event written by a version that had it)."""
+    return _VERBS.get((object_type, action)) or _VERBS.get((None, action)) or action
+
+
+def verb_choices() -> list[tuple[str, str]]:
+    """Every declared verb once, for a filter: the shared label, or the first type's."""
+    labels: dict[str, str] = {}
+    for (object_type, verb), label in _VERBS.items():
+        if object_type is None or verb not in labels:
+            labels[verb] = label
+    return sorted(labels.items(), key=lambda item: item[1])
 
 
 def hide_keys(object_type: str, *keys: str) -> None:
@@ -112,9 +150,14 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event. Must run inside the caller's transaction."""
+    """Append one event. Must run inside the caller's transaction. `action` is a declared verb
+    (`register_verbs`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit.record() must be called inside transaction.atomic()")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+    if not is_verb(str(action), object_type):
+        raise ValueError(f"Audit verb {action!r} is not declared for {object_type}: call audit.register_verbs().")
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(id=1)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -16,7 +17,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dieuhanh.core import audit
-from dieuhanh.core.choices import AuditAction
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.org import scope
 from dieuhanh.org.choices import Role
@@ -24,23 +24,23 @@ from dieuhanh.org.choices import Role
 READERS = (Role.ADMIN, Role.INSPECTOR)
 PAGE_SIZE = 50
 FOLD_AFTER = 5  # changes listed before "xem thêm"
-OBJECT_TYPES = {
-    "petitions.petition": "Đơn",
-    "petitions.receptionsession": "Buổi tiếp công dân",
-    "directives.task": "Nhiệm vụ",
-    "directives.document": "Văn bản",
-    "directives.meeting": "Cuộc họp",
-    "directives.progressreport": "Báo cáo tiến độ",
-    "org.user": "Tài khoản",
-    "org.rolegrant": "Phân quyền",
-}
 
 
-def _label(action: str) -> str:
+def _type_label(object_type: str) -> str:
+    """A kind of object as its model names itself ("đơn" → "Đơn"); the label itself for a model
+    no longer installed."""
     try:
-        return str(AuditAction(action).label)
-    except ValueError:
-        return action
+        model = apps.get_model(object_type)
+    except (LookupError, ValueError):
+        return object_type
+    name = str(model._meta.verbose_name)
+    return name[:1].upper() + name[1:]
+
+
+def _object_types() -> list[tuple[str, str]]:
+    """The kinds of object the log holds events of, for the filter."""
+    found = AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()
+    return sorted(((t, _type_label(t)) for t in found), key=lambda item: item[1])
 
 
 def _changes(event: AuditEvent) -> list[tuple[str, Any, Any]]:
@@ -81,14 +81,14 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     rows = []
     for e in page.object_list:
         changes = _changes(e)
-        rows.append({"e": e, "label": _label(e.action), "changes": changes, "folded": FOLD_AFTER,
-                     "more": max(0, len(changes) - FOLD_AFTER),
-                     "type_label": OBJECT_TYPES.get(e.object_type, e.object_type)})
+        rows.append({"e": e, "label": audit.verb_label(e.action, e.object_type), "changes": changes,
+                     "folded": FOLD_AFTER, "more": max(0, len(changes) - FOLD_AFTER),
+                     "type_label": _type_label(e.object_type)})
     return render(request, "core/audit_log.html", {
         "title": "Nhật ký thay đổi",
         "page": page,
         "rows": rows,
-        "actions": AuditAction.choices,
-        "object_types": OBJECT_TYPES.items(),
+        "actions": audit.verb_choices(),
+        "object_types": _object_types(),
         "current": {"action": action, "object_type": object_type, "object_id": object_id, "actor": actor},
     })

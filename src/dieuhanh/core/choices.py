@@ -14,6 +14,10 @@ class CalendarExceptionKind(models.TextChoices):
 
 
 class AuditAction(models.TextChoices):
+    """The verbs every app may write to the audit log. An app with verbs of its own (a
+    petition's "accept", a dossier's "apology") declares them in its AppConfig.ready() with
+    `audit.register_verbs`; the column holds the word, so a new verb needs no migration."""
+
     CREATE = "create", "Tạo"
     UPDATE = "update", "Cập nhật"
     DELETE = "delete", "Xoá"
@@ -25,33 +29,4 @@ class AuditAction(models.TextChoices):
     GRANT = "grant", "Phân quyền"
     TOKEN = "token", "Cấp mã truy cập API"
     LOAD = "load", "Nạp dữ liệu"
-    # Steps of a petition's workflow (petitions.choices.Action)
-    RECEIVE = "receive", "Tiếp nhận đơn"
-    CLASSIFY = "classify", "Phân loại đơn"
-    ASSIGN = "assign", "Giao người xử lý"
-    ACCEPT = "accept", "Thụ lý"
-    TRANSFER = "transfer", "Chuyển đơn"
-    GUIDE = "guide", "Hướng dẫn công dân"
-    ARCHIVE = "archive", "Lưu đơn"
-    VERIFY = "verify", "Xác minh"
-    EXTEND = "extend", "Gia hạn"
-    SUSPEND = "suspend", "Tạm đình chỉ"
-    RESUME = "resume", "Tiếp tục giải quyết"
-    CONCLUDE = "conclude", "Kết luận, quyết định"
-    SEND_DECISION = "send_decision", "Gửi quyết định"
-    TERMINATE = "terminate", "Đình chỉ giải quyết"
-    SECOND_COMPLAINT = "second_complaint", "Khiếu nại lần hai"
-    MAKE_TASK = "make_task", "Giao thành nhiệm vụ"
-    FLAG = "flag", "Đánh dấu tự động"
-    REVEAL = "reveal", "Xem danh tính được bảo mật"
-    PROTECT = "protect", "Bảo mật danh tính người gửi"
-    # Steps of a one-stop dossier (dossiers.choices.EventKind)
-    STEP_DONE = "step_done", "Cơ quan liên thông trả kết quả"
-    REQUEST_SUPPLEMENT = "request_supplement", "Yêu cầu bổ sung hồ sơ"
-    SUPPLEMENTED = "supplemented", "Nhận hồ sơ bổ sung"
-    APOLOGY = "apology", "Văn bản xin lỗi, hẹn lại"
-    RESULT = "result", "Có kết quả giải quyết"
-    REFUSE = "refuse", "Từ chối giải quyết"
-    RETURN_RESULT = "return_result", "Trả kết quả"
-    WITHDRAW = "withdraw", "Rút hồ sơ"
     IMPORT = "import", "Nhập dữ liệu từ tệp"

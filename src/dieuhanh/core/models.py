@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 
-from dieuhanh.core.choices import AuditAction, CalendarExceptionKind, DayKind
+from dieuhanh.core.choices import CalendarExceptionKind, DayKind
 
 
 class CalendarException(models.Model):
@@ -65,7 +65,9 @@ class AuditEvent(models.Model):
     )
     actor_name = models.CharField(max_length=150, blank=True)
     channel = models.CharField(max_length=16, default="web")
-    action = models.CharField(max_length=20, choices=AuditAction.choices)
+    # A verb declared with `audit.register_verbs` by the app that writes it: no choices here, so a
+    # new app's verbs need no migration of this table (decision 0009).
+    action = models.CharField(max_length=20)
     object_type = models.CharField(max_length=100, db_index=True)
     object_id = models.CharField(max_length=64, db_index=True)
     object_repr = models.CharField(max_length=300)

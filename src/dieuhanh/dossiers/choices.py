@@ -78,6 +78,22 @@ class EventKind(models.TextChoices):
     IMPORT = "import", "Cập nhật từ tệp nhập"
 
 
+# The audit log's verbs for a dossier's events (`services.AUDIT_ACTIONS` maps each EventKind to
+# one), declared in DossiersConfig.ready().
+AUDIT_VERBS = (
+    ("receive", "Tiếp nhận hồ sơ"),
+    ("transfer", "Chuyển xử lý, liên thông"),
+    ("step_done", "Cơ quan liên thông trả kết quả"),
+    ("request_supplement", "Yêu cầu bổ sung hồ sơ"),
+    ("supplemented", "Nhận hồ sơ bổ sung"),
+    ("apology", "Văn bản xin lỗi, hẹn lại"),
+    ("result", "Có kết quả giải quyết"),
+    ("refuse", "Từ chối giải quyết"),
+    ("return_result", "Trả kết quả"),
+    ("withdraw", "Rút hồ sơ"),
+)
+
+
 class JobState(models.TextChoices):
     QUEUED = "queued", "Đang chờ"
     RUNNING = "running", "Đang nhập"

@@ -42,7 +42,7 @@ def test_it_lists_a_petitions_events_and_reveals_without_the_denouncer(client, w
     client.force_login(world.inspector)
     page = client.get(reverse("audit_log"), {"object_type": "petitions.petition",
                                              "object_id": denunciation.pk}).content.decode()
-    for label in ("Tiếp nhận đơn", "Giao người xử lý", "Thụ lý", "Xem danh tính được bảo mật"):
+    for label in ("Tiếp nhận", "Giao người xử lý", "Thụ lý", "Xem danh tính người tố cáo", "Đơn #"):
         assert label in page, label
     assert "phuong_a" in page and "xác minh" in page
     assert DENOUNCER not in page and "Khu dân cư số 5" not in page and "0988000111" not in page

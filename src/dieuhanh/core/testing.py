@@ -203,6 +203,39 @@ def build_world() -> World:
     )
 
 
+# --- clients: one set of helpers for every test module ----------------------------------------
+
+
+def signed_in(user: Any) -> Any:
+    """A browser client with `user`'s session."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def login(client: Any, user: Any) -> Any:
+    """Sign `user` in on an existing client (pytest-django's `client`) and return it."""
+    client.force_login(user)
+    return client
+
+
+def bearer(user: Any) -> Any:
+    """An API client holding a new token of `user` (Authorization: Bearer …)."""
+    from django.test import Client
+
+    from dieuhanh.core.tokens import do_create_token
+
+    token, _ = do_create_token(user=user, actor=user)
+    return Client(headers={"Authorization": f"Bearer {token}"})
+
+
+def post_json(client: Any, url: str, body: Any = None) -> Any:
+    """POST `body` as JSON."""
+    return client.post(url, body if body is not None else {}, content_type="application/json")
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request: Any, settings: Any) -> None:
     """Argon2 is deliberately slow; tests use a fast hasher except those marked `argon2`."""

@@ -5,12 +5,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 
 from dieuhanh.core.models import AuditEvent, CalendarException
-
-
-def login(user):
-    client = Client()
-    client.force_login(user)
-    return client
+from dieuhanh.core.testing import signed_in
 
 
 def test_the_calendar_page_needs_a_login(db):
@@ -20,7 +15,7 @@ def test_the_calendar_page_needs_a_login(db):
 
 
 def test_officers_see_tet_and_worked_saturdays_and_compute_a_deadline(world):
-    response = login(world.officer_a).get("/lich/", {"year": 2026, "from": "2026-02-13", "days": 1, "working": "1"})
+    response = signed_in(world.officer_a).get("/lich/", {"year": 2026, "from": "2026-02-13", "days": 1, "working": "1"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "23/02/2026" in html  # the first working day after the 2026 Tết break
@@ -29,13 +24,13 @@ def test_officers_see_tet_and_worked_saturdays_and_compute_a_deadline(world):
 
 
 def test_bad_calculator_input_gets_a_message(world):
-    response = login(world.officer_a).get("/lich/", {"from": "30/02/2026", "days": "-3"})
+    response = signed_in(world.officer_a).get("/lich/", {"from": "30/02/2026", "days": "-3"})
     html = response.content.decode()
     assert response.status_code == 200 and "không hợp lệ" in html and "không âm" in html
 
 
 def test_an_administrator_announces_and_withdraws_a_day_off(world):
-    client = login(world.admin)
+    client = signed_in(world.admin)
     events = AuditEvent.objects.count()
     client.post("/lich/them/", {"date": "2027-09-03", "kind": "day_off", "name": "Nghỉ bù", "document_number": "01/TB-BNV"})
     row = CalendarException.objects.get(date=dt.date(2027, 9, 3))
@@ -45,7 +40,7 @@ def test_an_administrator_announces_and_withdraws_a_day_off(world):
 
 
 def test_an_announcement_without_its_document_is_refused_and_nothing_saved(world):
-    response = login(world.admin).post(
+    response = signed_in(world.admin).post(
         "/lich/them/", {"date": "2027-09-03", "kind": "day_off", "document_number": ""}, follow=True
     )
     assert not CalendarException.objects.filter(date=dt.date(2027, 9, 3)).exists()
@@ -53,6 +48,6 @@ def test_an_announcement_without_its_document_is_refused_and_nothing_saved(world
 
 
 def test_officers_cannot_change_the_calendar(world):
-    response = login(world.office).post("/lich/them/", {"date": "2027-09-03", "kind": "day_off", "document_number": "x"})
+    response = signed_in(world.office).post("/lich/them/", {"date": "2027-09-03", "kind": "day_off", "document_number": "x"})
     assert response.status_code == 403
     assert not CalendarException.objects.filter(date=dt.date(2027, 9, 3)).exists()

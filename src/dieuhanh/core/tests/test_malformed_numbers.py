@@ -11,7 +11,7 @@ from django.test import Client
 
 from dieuhanh.api import api
 from dieuhanh.core.params import DB_INT_MAX, MAX_PAGE
-from dieuhanh.core.tokens import do_create_token
+from dieuhanh.core.testing import bearer
 
 MALFORMED = ["99999999999999999999999", str(DB_INT_MAX + 1), "²", "١٢", "５"]
 
@@ -61,11 +61,6 @@ def test_the_walk_finds_every_filtered_list():
         found.setdefault(path, set()).add(name)
     for path, names in EXPECTED.items():
         assert names <= found.get(path, set()), path
-
-
-def bearer(user):
-    token, _ = do_create_token(user=user, actor=user)
-    return Client(headers={"Authorization": f"Bearer {token}"}, raise_request_exception=False)
 
 
 def assert_error_shape(response, status, field=None):

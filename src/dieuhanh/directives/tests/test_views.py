@@ -14,15 +14,11 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dieuhanh.core.models import AuditEvent
+from dieuhanh.core.testing import login
 from dieuhanh.directives.models import Adjustment, Document, Meeting, Task
 from dieuhanh.directives.services import do_create_document, do_report_progress
 
 TODAY = timezone.localdate
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -11,27 +11,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dieuhanh.core.tokens import do_create_token
+from dieuhanh.core.testing import bearer, post_json, signed_in
 from dieuhanh.dossiers import services
 from dieuhanh.dossiers.models import Dossier, DossierEvent
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 URL = "/api/v1/dossiers"
-
-
-def bearer(user):
-    token, _ = do_create_token(user=user, actor=user)
-    return Client(headers={"Authorization": f"Bearer {token}"})
-
-
-def session(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
-def post(client, body):
-    return client.post(URL, body, content_type="application/json")
 
 
 def make(world, code, *, unit=None, received=dt.date(2025, 9, 1), due=dt.date(2025, 9, 8), status="returned",
@@ -81,12 +66,12 @@ def test_ward_b_gets_404_for_ward_a_dossier(world, dossiers):
 
 def test_post_at_another_ward_is_403(world):
     world.procedure()
-    response = post(bearer(world.onestop_a), {
+    response = post_json(bearer(world.onestop_a), URL, {
         "procedure": "1.001193", "unit": world.ward_b.pk, "channel": "desk", "applicant_name": "Lê Văn Ngoài",
     })
     assert response.status_code == 403
     assert Dossier.objects.count() == 0
-    response = post(bearer(world.outsider), {
+    response = post_json(bearer(world.outsider), URL, {
         "procedure": "1.001193", "unit": world.ward_a.pk, "applicant_name": "Lê Văn Ngoài",
     })
     assert response.status_code == 403
@@ -148,7 +133,7 @@ def test_pages(world):
 
 def test_receive_a_dossier(world):
     world.procedure()
-    response = post(bearer(world.onestop_a), {
+    response = post_json(bearer(world.onestop_a), URL, {
         "procedure": "1.001193", "unit": world.ward_a.pk, "channel": "online",
         "applicant_name": "Phạm Thị Nộp", "applicant_phone": "0911222333",
     })
@@ -176,7 +161,7 @@ def test_receive_refuses_bad_input_with_422_naming_the_field(world, body, field)
     world.procedure()
     if body.get("unit") == "ward_a":
         body = {**body, "unit": world.ward_a.pk}
-    response = post(bearer(world.onestop_a), body)
+    response = post_json(bearer(world.onestop_a), URL, body)
     assert response.status_code == 422, response.content
     assert field in response.json()["errors"]
     assert Dossier.objects.count() == 0
@@ -303,4 +288,4 @@ def test_stats_scope_and_roles(world, sample):
     assert a["totals"]["received"] == 5
     for user in (world.officer_a, world.outsider):
         assert stats(bearer(user)).status_code == 403
-    assert stats(session(world.office), date_from="2025-01-01").status_code == 200
+    assert stats(signed_in(world.office), date_from="2025-01-01").status_code == 200

@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from dieuhanh.core.testing import login
 from dieuhanh.dossiers import forms as dossier_forms
 from dieuhanh.dossiers import jobs
 from dieuhanh.dossiers.choices import JobKind, JobState
@@ -42,11 +43,6 @@ def _data_dir(settings, tmp_path):
 
 def csv_file(lines, name="xuat-mot-cua.csv"):
     return SimpleUploadedFile(name, ("\ufeff" + "\n".join([HEADER, *lines]) + "\n").encode(), "text/csv")
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def upload(client, file, **data):

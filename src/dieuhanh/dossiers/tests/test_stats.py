@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from dieuhanh.core import calendar
+from dieuhanh.core.testing import signed_in
 from dieuhanh.dossiers import services, stats
 from dieuhanh.dossiers.filters import DossierFilter
 from dieuhanh.dossiers.models import Dossier
@@ -216,36 +217,30 @@ def test_late_now_takes_three_queries_whatever_the_number(world):
 # --- pages ------------------------------------------------------------------------------------------
 
 
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
-
-
 PAGES = ["/ho-so/thong-ke/", "/ho-so/thong-ke/xuat/", "/ho-so/tre-han/", "/ho-so/chi-so-766/"]
 
 
 @pytest.mark.parametrize("url", PAGES)
 def test_pages_are_for_office_leader_one_stop_and_admin(world, sample, url):
     for user in (world.office, world.leader, world.onestop_a, world.admin):
-        assert client_for(user).get(url, Y2025).status_code == 200, user
+        assert signed_in(user).get(url, Y2025).status_code == 200, user
     for user in (world.officer_a, world.outsider, world.reception_a):
-        assert client_for(user).get(url, Y2025).status_code == 403, user
+        assert signed_in(user).get(url, Y2025).status_code == 403, user
     response = Client().get(url)
     assert response.status_code == 302
 
 
 def test_a_ward_one_stop_officer_sees_only_that_ward(world, sample):
-    response = client_for(world.onestop_a).get("/ho-so/thong-ke/", Y2025)
+    response = signed_in(world.onestop_a).get("/ho-so/thong-ke/", Y2025)
     assert [r.key for r in response.context["result"].rows] == [world.ward_a.pk]
     assert response.context["total"].received == 6
     assert "Phường Chí Linh" not in response.content.decode()
-    leader = client_for(world.leader).get("/ho-so/thong-ke/", Y2025)
+    leader = signed_in(world.leader).get("/ho-so/thong-ke/", Y2025)
     assert {r.key for r in leader.context["result"].rows} == {world.ward_a.pk, world.ward_b.pk}
 
 
 def test_stats_page_draws_the_chart_and_the_table(world, sample):
-    response = client_for(world.office).get("/ho-so/thong-ke/", {**Y2025, "by": "channel"})
+    response = signed_in(world.office).get("/ho-so/thong-ke/", {**Y2025, "by": "channel"})
     html = response.content.decode()
     assert "<svg" in html and "Trực tuyến" in html
     assert "Theo kênh tiếp nhận" in html
@@ -253,7 +248,7 @@ def test_stats_page_draws_the_chart_and_the_table(world, sample):
 
 
 def test_a_bad_filter_is_named_and_dropped(world, sample):
-    response = client_for(world.office).get("/ho-so/thong-ke/", {**Y2025, "channel": "fax", "by": "weekday"})
+    response = signed_in(world.office).get("/ho-so/thong-ke/", {**Y2025, "channel": "fax", "by": "weekday"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "Kênh tiếp nhận" in html and "fax" in html and "weekday" in html
@@ -261,7 +256,7 @@ def test_a_bad_filter_is_named_and_dropped(world, sample):
 
 
 def test_the_export_is_the_table(world, sample):
-    response = client_for(world.office).get("/ho-so/thong-ke/xuat/", {**Y2025, "by": "unit"})
+    response = signed_in(world.office).get("/ho-so/thong-ke/xuat/", {**Y2025, "by": "unit"})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
     rows = list(ws.values)
@@ -272,16 +267,16 @@ def test_the_export_is_the_table(world, sample):
 
 
 def test_late_page_links_each_dossier(world, sample):
-    response = client_for(world.onestop_a).get("/ho-so/tre-han/", {"date_from": "2025-01-01"})
+    response = signed_in(world.onestop_a).get("/ho-so/tre-han/", {"date_from": "2025-01-01"})
     html = response.content.decode()
     assert response.context["count"] == 2  # A4 and A5, both past their dates by now
     assert [i.code for i in response.context["items"]] == ["A4", "A5"]
     assert 'href="/ho-so/A4/"' in html
-    assert client_for(world.onestop_b).get("/ho-so/tre-han/", {"date_from": "2025-01-01"}).context["count"] == 0
+    assert signed_in(world.onestop_b).get("/ho-so/tre-han/", {"date_from": "2025-01-01"}).context["count"] == 0
 
 
 def test_score_page_shows_points_per_criterion(world, sample):
-    response = client_for(world.office).get("/ho-so/chi-so-766/", {**Y2025, "by": "unit"})
+    response = signed_in(world.office).get("/ho-so/chi-so-766/", {**Y2025, "by": "unit"})
     html = response.content.decode()
     assert "Tỷ lệ hồ sơ xử lý trước hạn, đúng hạn" in html and "[U]" in html
     units = {u.key: u for u in response.context["result"].units}

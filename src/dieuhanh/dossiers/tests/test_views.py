@@ -13,16 +13,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dieuhanh.core import calendar
+from dieuhanh.core.testing import login
 from dieuhanh.dossiers import services
 from dieuhanh.dossiers.choices import EventKind, ReturnMethod, Status
 from dieuhanh.dossiers.models import Dossier, DossierEvent, Procedure
 
 pytestmark = pytest.mark.django_db
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def detail(d):

@@ -5,15 +5,10 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from dieuhanh.core.tokens import do_create_token
+from dieuhanh.core.testing import bearer
 from dieuhanh.indicators.tests.helpers import actual, indicator, target
 
 pytestmark = pytest.mark.django_db
-
-
-def bearer(user):
-    token, _ = do_create_token(user=user, actor=user)
-    return Client(headers={"Authorization": f"Bearer {token}"})
 
 
 @pytest.fixture

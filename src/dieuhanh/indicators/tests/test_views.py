@@ -8,16 +8,11 @@ import openpyxl
 import pytest
 from django.test import Client
 
+from dieuhanh.core.testing import signed_in
 from dieuhanh.indicators.models import Actual, Target
 from dieuhanh.indicators.tests.helpers import actual, indicator, target
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user):
-    c = Client()
-    c.force_login(user)
-    return c
 
 
 @pytest.fixture
@@ -32,7 +27,7 @@ def figures(world):
 
 
 def test_the_list_shows_the_summary_line_and_the_adjusted_target(world, figures):
-    page = client_for(world.office).get(f"/chi-tieu/?nam=2021&don_vi={world.city.pk}")
+    page = signed_in(world.office).get(f"/chi-tieu/?nam=2021&don_vi={world.city.pk}")
     assert page.status_code == 200
     html = page.content.decode()
     assert "1/1 chỉ tiêu đạt và vượt" in html
@@ -41,7 +36,7 @@ def test_the_list_shows_the_summary_line_and_the_adjusted_target(world, figures)
 
 
 def test_a_ward_officer_sees_only_their_wards_figures(world, figures):
-    c = client_for(world.officer_a)
+    c = signed_in(world.officer_a)
     html = c.get("/chi-tieu/?nam=2021").content.decode()
     assert "7.000" in html and "13.416" not in html and "6.416" not in html
     html = c.get(f"/chi-tieu/?nam=2021&don_vi={world.city.pk}").content.decode()
@@ -53,14 +48,14 @@ def test_a_ward_officer_sees_only_their_wards_figures(world, figures):
 
 
 def test_the_indicator_page_shows_versions_history_and_units(world, figures):
-    html = client_for(world.office).get(f"/chi-tieu/cnxd/?nam=2021&don_vi={world.city.pk}").content.decode()
+    html = signed_in(world.office).get(f"/chi-tieu/cnxd/?nam=2021&don_vi={world.city.pk}").content.decode()
     assert "Nghị quyết điều chỉnh" in html and "Đã được điều chỉnh" in html
     assert "Phường Sao Đỏ" in html and "Phường Phả Lại" in html
-    assert client_for(world.office).get("/chi-tieu/KHONGCO/").status_code == 404
+    assert signed_in(world.office).get("/chi-tieu/KHONGCO/").status_code == 404
 
 
 def test_the_indicator_export_has_three_sheets(world, figures):
-    response = client_for(world.office).get(f"/chi-tieu/CNXD/xuat/?nam=2021&don_vi={world.city.pk}")
+    response = signed_in(world.office).get(f"/chi-tieu/CNXD/xuat/?nam=2021&don_vi={world.city.pk}")
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     assert wb.sheetnames == ["Qua các năm", "Chỉ tiêu giao, điều chỉnh", "Theo đơn vị năm 2021"]
     versions = list(wb["Chỉ tiêu giao, điều chỉnh"].iter_rows(min_row=2, values_only=True))
@@ -71,14 +66,14 @@ def test_the_indicator_export_has_three_sheets(world, figures):
 
 @pytest.mark.parametrize("persona", ["officer_a", "leader", "inspector", "outsider"])
 def test_only_office_and_admin_reach_the_forms(world, figures, persona):
-    c = client_for(getattr(world, persona))
+    c = signed_in(getattr(world, persona))
     for url in ("/chi-tieu/CNXD/nhap/", "/chi-tieu/CNXD/chi-tieu-giao/"):
         assert c.get(url).status_code == 403
         assert c.post(url, {"unit": world.ward_a_old.pk, "year": 2021, "value": 1}).status_code == 403
 
 
 def test_the_office_enters_an_actual_and_sees_errors_named(world, figures):
-    c = client_for(world.office)
+    c = signed_in(world.office)
     url = "/chi-tieu/CNXD/nhap/"
     bad = c.post(url, {"unit": world.ward_a_old.pk, "year": 2021, "value": "nhiều"})
     assert bad.status_code == 200 and "Giá trị thực hiện phải là một số" in bad.content.decode()
@@ -90,7 +85,7 @@ def test_the_office_enters_an_actual_and_sees_errors_named(world, figures):
 
 
 def test_adjusting_a_target_needs_the_document(world, figures):
-    c = client_for(world.admin)
+    c = signed_in(world.admin)
     url = "/chi-tieu/CNXD/chi-tieu-giao/"
     data = {"unit": world.city.pk, "period_kind": "year", "year_from": 2021, "value": 13000}
     page = c.post(url, data)
@@ -110,18 +105,18 @@ def test_the_import_page_lists_bad_rows_and_keeps_good_ones(world, figures):
 
     text = "Mã chỉ tiêu,Mã đơn vị,Năm,Giá trị\nCNXD,10549,2022,7500\nCNXD,10549,2022x,1\n"
     upload = SimpleUploadedFile("so-lieu.csv", text.encode(), content_type="text/csv")
-    page = client_for(world.office).post("/chi-tieu/nhap-tep/", {"kind": "actuals", "file": upload})
+    page = signed_in(world.office).post("/chi-tieu/nhap-tep/", {"kind": "actuals", "file": upload})
     html = page.content.decode()
     assert "Thêm mới 1" in html and "lỗi 1" in html and "<td>3</td>" in html
     assert float(Actual.objects.get(unit=world.ward_a_old, year=2022).value) == 7500
-    assert client_for(world.officer_a).get("/chi-tieu/nhap-tep/").status_code == 403
+    assert signed_in(world.officer_a).get("/chi-tieu/nhap-tep/").status_code == 403
     wrong = SimpleUploadedFile("so-lieu.pdf", b"%PDF", content_type="application/pdf")
-    assert "Chỉ nhận tệp .xlsx hoặc .csv" in client_for(world.office).post(
+    assert "Chỉ nhận tệp .xlsx hoặc .csv" in signed_in(world.office).post(
         "/chi-tieu/nhap-tep/", {"kind": "actuals", "file": wrong}).content.decode()
 
 
 def test_the_forms_start_from_what_is_recorded(world, figures):
-    c = client_for(world.office)
+    c = signed_in(world.office)
     html = c.get(f"/chi-tieu/CNXD/nhap/?nam=2021&don_vi={world.city.pk}").content.decode()
     assert 'value="13416.446"' in html and 'value="22.4"' in html
     html = c.get(f"/chi-tieu/CNXD/chi-tieu-giao/?nam=2021&don_vi={world.city.pk}").content.decode()

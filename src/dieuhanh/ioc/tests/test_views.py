@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from dieuhanh.core.testing import login
 from dieuhanh.ioc import data as ioc_data
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, User
@@ -42,11 +43,6 @@ def busy(world):
     world.dossier(actor=world.onestop_b, unit=world.ward_b)
     world.dossier(actor=world.onestop_b, unit=world.ward_b)
     return world
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 def test_it_shows_the_leader_every_ward_with_hand_counted_figures(client, busy):

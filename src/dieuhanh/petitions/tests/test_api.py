@@ -7,23 +7,14 @@ from django.utils import timezone
 
 from dieuhanh.core import calendar, legal_rules
 from dieuhanh.core.models import AuditEvent
+from dieuhanh.core.testing import bearer, post_json
 from dieuhanh.core.text import fold
-from dieuhanh.core.tokens import do_create_token
 from dieuhanh.petitions import detection, services
 from dieuhanh.petitions.confidentiality import REDACTED
 from dieuhanh.petitions.models import Petition
 
 DENOUNCER = "Trần Thị Tố Giác"
 DENOUNCER_PHONE = "0987654321"
-
-
-def bearer(user):
-    token, _ = do_create_token(user=user, actor=user)
-    return Client(headers={"Authorization": f"Bearer {token}"})
-
-
-def post(client, url, body=None):
-    return client.post(url, body or {}, content_type="application/json")
 
 
 @pytest.fixture
@@ -83,7 +74,7 @@ def test_it_requires_authentication_on_every_endpoint(world, petitions, method, 
 def test_a_ward_a_officer_gets_404_for_ward_b_on_every_action(world, petitions, action):
     b = petitions[1]
     for user in (world.officer_a, world.reception_a, world.outsider):
-        response = post(bearer(user), f"/api/v1/petitions/{b.pk}/{action}", ACTION_BODIES[action])
+        response = post_json(bearer(user), f"/api/v1/petitions/{b.pk}/{action}", ACTION_BODIES[action])
         assert response.status_code == 404, (user, response.content)
         assert response.json()["detail"]
     b.refresh_from_db()
@@ -97,7 +88,7 @@ def test_ward_officers_see_only_their_ward(world, petitions):
     assert {p["id"] for p in listed["results"]} == {a.pk, d.pk} and listed["count"] == 2
     assert client.get(f"/api/v1/petitions/{a.pk}").status_code == 200
     assert client.get(f"/api/v1/petitions/{b.pk}").status_code == 404
-    assert post(client, f"/api/v1/petitions/{b.pk}/reveal").status_code == 404
+    assert post_json(client, f"/api/v1/petitions/{b.pk}/reveal").status_code == 404
     assert {p["id"] for p in bearer(world.officer_b).get("/api/v1/petitions").json()["results"]} == {b.pk}
     assert bearer(world.leader).get("/api/v1/petitions").json()["count"] == 3
 
@@ -108,24 +99,24 @@ def test_the_outsider_sees_nothing_and_may_receive_nothing(world, petitions):
     assert client.get(f"/api/v1/petitions/{petitions[0].pk}").status_code == 404
     assert client.get("/api/v1/petitions/stats").json()["totals"]["received"] == 0
     before = Petition.objects.count()
-    response = post(client, "/api/v1/petitions", create_body(world))
+    response = post_json(client, "/api/v1/petitions", create_body(world))
     assert response.status_code == 403
     assert Petition.objects.count() == before
 
 
 def test_an_officer_who_sees_a_petition_may_still_not_route_it(world, petitions):
     a = petitions[0]
-    response = post(bearer(world.officer_a), f"/api/v1/petitions/{a.pk}/accept")
+    response = post_json(bearer(world.officer_a), f"/api/v1/petitions/{a.pk}/accept")
     assert response.status_code == 403
     assert "tiếp công dân" in response.json()["detail"]
     a.refresh_from_db()
     assert a.state == "received"
     # Accepted with officer_a as handler: officer_a2 (same ward, not a handler) may not conclude.
-    assert post(bearer(world.reception_a), f"/api/v1/petitions/{a.pk}/accept",
+    assert post_json(bearer(world.reception_a), f"/api/v1/petitions/{a.pk}/accept",
                 {"handlers": [world.officer_a.pk]}).status_code == 200
-    response = post(bearer(world.officer_a2), f"/api/v1/petitions/{a.pk}/conclude", ACTION_BODIES["conclude"])
+    response = post_json(bearer(world.officer_a2), f"/api/v1/petitions/{a.pk}/conclude", ACTION_BODIES["conclude"])
     assert response.status_code == 403
-    assert post(bearer(world.officer_a), f"/api/v1/petitions/{a.pk}/conclude", ACTION_BODIES["conclude"]).status_code == 200
+    assert post_json(bearer(world.officer_a), f"/api/v1/petitions/{a.pk}/conclude", ACTION_BODIES["conclude"]).status_code == 200
 
 
 def test_allowed_actions_follow_the_caller(world, petitions):
@@ -149,7 +140,7 @@ def _leaks(body: bytes) -> list[str]:
 
 def test_lists_and_details_never_show_a_denouncer(world, petitions):
     d = petitions[2]
-    post(bearer(world.reception_a), f"/api/v1/petitions/{d.pk}/assign", {"handlers": [world.officer_a.pk]})
+    post_json(bearer(world.reception_a), f"/api/v1/petitions/{d.pk}/assign", {"handlers": [world.officer_a.pk]})
     for user in (world.reception_a, world.officer_a, world.leader, world.admin):
         client = bearer(user)
         listed = client.get("/api/v1/petitions")
@@ -168,14 +159,14 @@ def test_lists_and_details_never_show_a_denouncer(world, petitions):
 
 def test_an_action_response_does_not_show_the_denouncer_either(world, petitions):
     d = petitions[2]
-    response = post(bearer(world.reception_a), f"/api/v1/petitions/{d.pk}/assign", {"handlers": [world.officer_a.pk]})
+    response = post_json(bearer(world.reception_a), f"/api/v1/petitions/{d.pk}/assign", {"handlers": [world.officer_a.pk]})
     assert response.status_code == 200 and not _leaks(response.content)
 
 
 def test_a_handler_reveals_the_identity_and_the_reveal_is_logged(world, petitions):
     d = petitions[2]
-    post(bearer(world.reception_a), f"/api/v1/petitions/{d.pk}/assign", {"handlers": [world.officer_a.pk]})
-    response = post(bearer(world.officer_a), f"/api/v1/petitions/{d.pk}/reveal")
+    post_json(bearer(world.reception_a), f"/api/v1/petitions/{d.pk}/assign", {"handlers": [world.officer_a.pk]})
+    response = post_json(bearer(world.officer_a), f"/api/v1/petitions/{d.pk}/reveal")
     assert response.status_code == 200
     body = response.json()
     assert body["identity"]["name"] == DENOUNCER and body["identity"]["phone"] == DENOUNCER_PHONE
@@ -187,8 +178,8 @@ def test_a_handler_reveals_the_identity_and_the_reveal_is_logged(world, petition
 @pytest.mark.parametrize("who", ["reception_a", "leader", "admin", "officer_a2"])
 def test_a_non_handler_may_not_reveal(world, petitions, who):
     d = petitions[2]
-    post(bearer(world.reception_a), f"/api/v1/petitions/{d.pk}/assign", {"handlers": [world.officer_a.pk]})
-    response = post(bearer(getattr(world, who)), f"/api/v1/petitions/{d.pk}/reveal")
+    post_json(bearer(world.reception_a), f"/api/v1/petitions/{d.pk}/assign", {"handlers": [world.officer_a.pk]})
+    response = post_json(bearer(getattr(world, who)), f"/api/v1/petitions/{d.pk}/reveal")
     assert response.status_code == 403
     assert not _leaks(response.content)
     assert not AuditEvent.objects.filter(action="reveal").exists()
@@ -200,7 +191,7 @@ def test_an_ordinary_petition_shows_its_petitioner_without_a_reveal(world, petit
     assert client.get(f"/api/v1/petitions/{a.pk}").json()["identity"]["name"] == "Nguyễn Văn Khiếu"
     item = next(p for p in client.get("/api/v1/petitions").json()["results"] if p["id"] == a.pk)
     assert item["petitioner"]["name"] == "Nguyễn Văn Khiếu"
-    assert post(client, f"/api/v1/petitions/{a.pk}/reveal").json()["logged"] is False
+    assert post_json(client, f"/api/v1/petitions/{a.pk}/reveal").json()["logged"] is False
     assert not AuditEvent.objects.filter(action="reveal").exists()
 
 
@@ -223,7 +214,7 @@ def create_body(world, **overrides):
 
 
 def test_receiving_a_petition_through_the_api(world):
-    response = post(bearer(world.reception_a), "/api/v1/petitions", create_body(world))
+    response = post_json(bearer(world.reception_a), "/api/v1/petitions", create_body(world))
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["state"] == "received" and body["unit"]["name"] == "Phường Chu Văn An"
@@ -238,7 +229,7 @@ def test_receiving_a_petition_through_the_api(world):
 
 
 def test_a_denunciation_received_through_the_api_is_redacted_at_once(world):
-    response = post(bearer(world.reception_a), "/api/v1/petitions", create_body(
+    response = post_json(bearer(world.reception_a), "/api/v1/petitions", create_body(
         world, kind="denunciation", name=DENOUNCER, phone=DENOUNCER_PHONE,
         content="Tố cáo cán bộ phường nhận tiền của người dân khi làm thủ tục đất đai.",
     ))
@@ -265,7 +256,7 @@ def test_bad_input_is_named_and_nothing_is_saved(world, overrides, field):
     body = create_body(world, **overrides)
     body = {k: v for k, v in body.items() if v is not None}
     before = Petition.objects.count()
-    response = post(bearer(world.reception_a), "/api/v1/petitions", body)
+    response = post_json(bearer(world.reception_a), "/api/v1/petitions", body)
     assert response.status_code == 422, response.content
     errors = response.json()["errors"]
     assert field in errors and all(isinstance(m, str) and m for m in errors[field])
@@ -273,7 +264,7 @@ def test_bad_input_is_named_and_nothing_is_saved(world, overrides, field):
 
 
 def test_missing_content_says_so_in_vietnamese(world):
-    response = post(bearer(world.reception_a), "/api/v1/petitions", create_body(world, content=""))
+    response = post_json(bearer(world.reception_a), "/api/v1/petitions", create_body(world, content=""))
     assert response.json()["errors"]["content"] == ["Thiếu nội dung đơn: ghi rõ sự việc, yêu cầu của người gửi."]
 
 
@@ -294,34 +285,34 @@ def test_a_complaint_through_its_workflow_with_deadlines_in_each_response(world)
     reception, officer = bearer(world.reception_a), bearer(world.officer_a)
     url = f"/api/v1/petitions/{p.pk}"
 
-    body = post(reception, f"{url}/accept", {"accepted_on": "2026-03-05", "handlers": [world.officer_a.pk]}).json()
+    body = post_json(reception, f"{url}/accept", {"accepted_on": "2026-03-05", "handlers": [world.officer_a.pk]}).json()
     assert [h["id"] for h in body["handlers"]] == [world.officer_a.pk]
     assert body["state"] == "accepted" and "resolve" in _deadline_steps(body)
     resolve = next(d for d in body["deadlines"] if d["step"] == "resolve")
     assert resolve["due_on"] == "2026-04-06" and resolve["rule"] == "complaint.first.resolve"
     assert body["resolve_due_on"] == "2026-04-06"
-    body = post(officer, f"{url}/verify", {"on": "2026-03-09"}).json()
+    body = post_json(officer, f"{url}/verify", {"on": "2026-03-09"}).json()
     assert body["state"] == "verifying" and _deadline_steps(body)
-    body = post(officer, f"{url}/extend", {"legal_basis": "Luật Khiếu nại, Điều 28", "on": "2026-03-10"}).json()
+    body = post_json(officer, f"{url}/extend", {"legal_basis": "Luật Khiếu nại, Điều 28", "on": "2026-03-10"}).json()
     assert body["complexity"] == "complex" and body["resolve_due_on"] > "2026-04-06"
     assert next(d for d in body["deadlines"] if d["step"] == "resolve")["rule"] == "complaint.first.complex"
-    body = post(officer, f"{url}/suspend", {"legal_basis": "Luật Khiếu nại, Điều 30", "reason": "Chờ giám định",
+    body = post_json(officer, f"{url}/suspend", {"legal_basis": "Luật Khiếu nại, Điều 30", "reason": "Chờ giám định",
                                             "suspended_on": "2026-03-12"}).json()
     assert body["state"] == "suspended"
     assert next(d for d in body["deadlines"] if d["step"] == "resolve")["status"] == "paused"
-    body = post(officer, f"{url}/resume", {"on": "2026-03-19"}).json()
+    body = post_json(officer, f"{url}/resume", {"on": "2026-03-19"}).json()
     assert body["state"] == "verifying" and body["suspended_days"] == 7 and _deadline_steps(body)
-    body = post(officer, f"{url}/conclude", {"result": "partly_right", "conclusion": "Đúng một phần",
+    body = post_json(officer, f"{url}/conclude", {"result": "partly_right", "conclusion": "Đúng một phần",
                                              "concluded_on": "2026-03-30", "decision_number": "45/QĐ-UBND"}).json()
     assert body["state"] == "concluded" and "send" in _deadline_steps(body)
-    body = post(officer, f"{url}/send_decision", {"decision_sent_on": "2026-04-01"}).json()
+    body = post_json(officer, f"{url}/send_decision", {"decision_sent_on": "2026-04-01"}).json()
     assert body["state"] == "resolved" and body["due_on"] is None and body["timing"] == "on_time"
     assert all(d["met_on"] for d in body["deadlines"])
     assert [s["action"] for s in body["steps"]] == [
         "receive", "accept", "verify", "extend", "suspend", "resume", "conclude", "send_decision",
     ]
 
-    response = post(bearer(world.admin), f"{url}/second_complaint", {
+    response = post_json(bearer(world.admin), f"{url}/second_complaint", {
         "content": "Tôi không đồng ý với Quyết định 45/QĐ-UBND giải quyết khiếu nại lần đầu.",
         "receiving_unit": world.province.pk, "received_on": "2026-04-10",
     })
@@ -333,14 +324,14 @@ def test_a_complaint_through_its_workflow_with_deadlines_in_each_response(world)
 
 def test_classifying_and_assigning_answer_with_the_deadlines(world, petitions):
     a, client = petitions[0], bearer(world.reception_a)
-    body = post(client, f"/api/v1/petitions/{a.pk}/classify", {"field": "environment", "multi_site": True,
+    body = post_json(client, f"/api/v1/petitions/{a.pk}/classify", {"field": "environment", "multi_site": True,
                                                                "note": "Đúng thẩm quyền"}).json()
     assert body["field"] == "environment" and body["multi_site"] is True
     assert _deadline_steps(body) == ["routing", "reply"]
-    body = post(client, f"/api/v1/petitions/{a.pk}/assign", {"handlers": [world.officer_a.pk, world.officer_a2.pk]}).json()
+    body = post_json(client, f"/api/v1/petitions/{a.pk}/assign", {"handlers": [world.officer_a.pk, world.officer_a2.pk]}).json()
     assert {h["id"] for h in body["handlers"]} == {world.officer_a.pk, world.officer_a2.pk} and _deadline_steps(body)
     # Reclassified as a denunciation, the petition turns confidential for good.
-    body = post(client, f"/api/v1/petitions/{a.pk}/classify", {"kind": "denunciation"}).json()
+    body = post_json(client, f"/api/v1/petitions/{a.pk}/classify", {"kind": "denunciation"}).json()
     assert body["confidential"] is True and body["identity"]["name"] == REDACTED
     assert body["deadlines"][0]["rule"] == "denunciation.check_multi"
 
@@ -355,7 +346,7 @@ def test_classifying_and_assigning_answer_with_the_deadlines(world, petitions):
 )
 def test_routing_out_answers_with_met_routing_deadline(world, petitions, action, body, state):
     a = petitions[0]
-    response = post(bearer(world.reception_a), f"/api/v1/petitions/{a.pk}/{action}", body)
+    response = post_json(bearer(world.reception_a), f"/api/v1/petitions/{a.pk}/{action}", body)
     assert response.status_code == 200, response.content
     data = response.json()
     assert data["state"] == state and data["due_on"] is None
@@ -365,8 +356,8 @@ def test_routing_out_answers_with_met_routing_deadline(world, petitions, action,
 
 def test_terminating_answers_with_the_deadlines(world, petitions):
     a = petitions[0]
-    post(bearer(world.reception_a), f"/api/v1/petitions/{a.pk}/accept", {"handlers": [world.officer_a.pk]})
-    response = post(bearer(world.officer_a), f"/api/v1/petitions/{a.pk}/terminate", ACTION_BODIES["terminate"])
+    post_json(bearer(world.reception_a), f"/api/v1/petitions/{a.pk}/accept", {"handlers": [world.officer_a.pk]})
+    response = post_json(bearer(world.officer_a), f"/api/v1/petitions/{a.pk}/terminate", ACTION_BODIES["terminate"])
     assert response.status_code == 200
     assert response.json()["state"] == "terminated" and "resolve" in _deadline_steps(response.json())
 
@@ -374,11 +365,11 @@ def test_terminating_answers_with_the_deadlines(world, petitions):
 def test_a_transition_not_allowed_from_the_state_is_422_on_state(world, petitions):
     a = petitions[0]
     client = bearer(world.reception_a)
-    response = post(client, f"/api/v1/petitions/{a.pk}/conclude", ACTION_BODIES["conclude"])
+    response = post_json(client, f"/api/v1/petitions/{a.pk}/conclude", ACTION_BODIES["conclude"])
     assert response.status_code == 422
     assert "state" in response.json()["errors"] and "Đã tiếp nhận" in response.json()["errors"]["state"][0]
-    post(client, f"/api/v1/petitions/{a.pk}/guide", ACTION_BODIES["guide"])
-    response = post(client, f"/api/v1/petitions/{a.pk}/accept")
+    post_json(client, f"/api/v1/petitions/{a.pk}/guide", ACTION_BODIES["guide"])
+    response = post_json(client, f"/api/v1/petitions/{a.pk}/accept")
     assert response.status_code == 422 and "state" in response.json()["errors"]
 
 
@@ -405,7 +396,7 @@ def test_a_transition_not_allowed_from_the_state_is_422_on_state(world, petition
 )
 def test_impossible_dates_and_bad_action_input_are_422_and_change_nothing(world, action, body, field):
     p = world.petition(received_on=dt.date(2026, 3, 2))
-    response = post(bearer(world.reception_a), f"/api/v1/petitions/{p.pk}/{action}", body)
+    response = post_json(bearer(world.reception_a), f"/api/v1/petitions/{p.pk}/{action}", body)
     assert response.status_code == 422, response.content
     assert field in response.json()["errors"]
     p.refresh_from_db()
@@ -417,17 +408,17 @@ def test_a_conclusion_dated_before_receipt_or_the_last_step_is_refused(world):
     services.do_accept(actor=world.reception_a, petition=p, on=dt.date(2026, 3, 5), handlers=[world.officer_a])
     client = bearer(world.officer_a)
     for day in ("2026-03-01", "2026-03-04"):
-        response = post(client, f"/api/v1/petitions/{p.pk}/conclude", {**ACTION_BODIES["conclude"], "concluded_on": day})
+        response = post_json(client, f"/api/v1/petitions/{p.pk}/conclude", {**ACTION_BODIES["conclude"], "concluded_on": day})
         assert response.status_code == 422 and "concluded_on" in response.json()["errors"]
-    response = post(client, f"/api/v1/petitions/{p.pk}/conclude", {"result": "answered", "conclusion": "x"})
+    response = post_json(client, f"/api/v1/petitions/{p.pk}/conclude", {"result": "answered", "conclusion": "x"})
     assert response.status_code == 422 and "result" in response.json()["errors"]
 
 
 def test_a_second_complaint_needs_a_receiving_unit_and_a_first_decision(world, petitions):
     a = petitions[0]
-    response = post(bearer(world.admin), f"/api/v1/petitions/{a.pk}/second_complaint", {"content": "Không đồng ý"})
+    response = post_json(bearer(world.admin), f"/api/v1/petitions/{a.pk}/second_complaint", {"content": "Không đồng ý"})
     assert response.status_code == 422 and "receiving_unit" in response.json()["errors"]
-    response = post(bearer(world.admin), f"/api/v1/petitions/{a.pk}/second_complaint", {
+    response = post_json(bearer(world.admin), f"/api/v1/petitions/{a.pk}/second_complaint", {
         "content": "Không đồng ý với quyết định lần đầu.", "receiving_unit": world.province.pk,
     })
     assert response.status_code == 422 and "previous" in response.json()["errors"]

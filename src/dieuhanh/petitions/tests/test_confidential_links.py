@@ -12,12 +12,11 @@ import io
 import json
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 
 from dieuhanh.core.models import AuditEvent
+from dieuhanh.core.testing import bearer
 from dieuhanh.core.text import fold
-from dieuhanh.core.tokens import do_create_token
 from dieuhanh.petitions import confidentiality, services
 from dieuhanh.petitions.choices import Kind
 from dieuhanh.petitions.models import Petition
@@ -33,11 +32,6 @@ SAID = {
     "identity": {"name": NAME, "address": "Số 9 ngõ 12, tổ dân phố 5", "phone": "0911222333"},
 }
 DAY = dt.date(2026, 11, 2)
-
-
-def bearer(user):
-    token, _ = do_create_token(user=user, actor=user)
-    return Client(headers={"Authorization": f"Bearer {token}"})
 
 
 @pytest.fixture

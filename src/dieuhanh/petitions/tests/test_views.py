@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dieuhanh.core.models import AuditEvent
+from dieuhanh.core.testing import login
 from dieuhanh.petitions import services
 from dieuhanh.petitions.choices import Channel, State
 from dieuhanh.petitions.confidentiality import REDACTED
@@ -19,11 +20,6 @@ from dieuhanh.petitions.models import Attachment, Petition, ReceptionSession
 
 TODAY = timezone.localdate
 DENOUNCER = "Hoàng Thị Bí Mật"
-
-
-def login(client, user):
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -258,11 +258,22 @@ def world(db: Any) -> World:
     return build_world()
 
 
-@pytest.fixture(scope="module")
+def pytest_collection_modifyitems(items: list[Any]) -> None:
+    """The tests that read the demo city run last, in their modules' order: the demo is loaded
+    once for the whole run (`demo`), and every test that builds its own `world` (which shares
+    the demo's unit codes) has run before it."""
+    reads_demo = [item for item in items if "demo" in getattr(item, "fixturenames", ())]
+    if reads_demo:
+        others = [item for item in items if "demo" not in getattr(item, "fixturenames", ())]
+        items[:] = others + reads_demo
+
+
+@pytest.fixture(scope="session")
 def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    """The demo city (`dieuhanh demo`), loaded once for a test module in a transaction rolled
-    back when the module ends. A module using it keeps its tests that build the `world` before
-    its first test that asks for the demo: the two share unit codes."""
+    """The demo city (`dieuhanh demo`), loaded once for the test run, when the first test that
+    asks for it starts, in a transaction rolled back at the end; each test runs in its own
+    savepoint inside it. Those tests run after all others (`pytest_collection_modifyitems`), so
+    a test must not ask for both `demo` and `world`: they share unit codes."""
     from django.db import transaction
     from django.test import override_settings
 
@@ -273,6 +284,10 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         transaction.atomic(),
     ):
-        yield load_demo()
+        loaded = load_demo()
+        # Blocked again while the tests run: a test reaches the database through `db`, whose
+        # savepoint keeps what it writes from the tests after it.
+        with django_db_blocker.block():
+            yield loaded
         transaction.set_rollback(True)
 

@@ -221,10 +221,10 @@ def test_the_overview_shows_one_screen_of_tiles_and_links_to_all(client, world):
     assert client.get(response.context["tiles_url"]).status_code == 200
 
 
-# --- the demo city (kept last: its module-wide database is rolled back when the module ends) ---
+# --- the demo city (these run after every other test of the run: see core/testing.py) ---
 
 
-def test_the_2021_view_of_chi_linh_shows_the_articles_petition_figures(demo):
+def test_the_2021_view_of_chi_linh_shows_the_articles_petition_figures(demo, db):
     admin = User.objects.filter(is_superuser=True).first() or User.objects.create_superuser("ioc_admin", password="x")
     city = AdminUnit.objects.get(code="290", level=UnitLevel.DISTRICT)
     data = ioc_data.overview(admin, unit=city, year=2021)
@@ -235,7 +235,7 @@ def test_the_2021_view_of_chi_linh_shows_the_articles_petition_figures(demo):
     assert today.units and all(r["unit"].valid_to is None for r in today.units)
 
 
-def test_todays_view_of_the_demo_leader_has_derived_tiles_that_agree_with_the_panels(demo):
+def test_todays_view_of_the_demo_leader_has_derived_tiles_that_agree_with_the_panels(demo, db):
     """The city secretary's IOC today: the city was abolished in 2025, so the tiles cover the
     wards that succeeded it, and each derived figure equals the panel beside it."""
     leader = User.objects.get(username="bithu")

@@ -9,12 +9,15 @@ digits 0–9, is such an input: see core/params.py), 500 an unexpected error wit
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.urls import URLPattern
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -158,3 +161,28 @@ def _register_routers() -> None:
 
 
 _register_routers()
+
+
+def _json_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Ninja answers a method a path does not serve with a plain-text 405; ours is JSON in the
+    shared shape, with the same Allow header."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if response.status_code == 405 and not response.get("Content-Type", "").startswith("application/json"):
+            allowed = response.get("Allow", "")
+            response = error_response(request, 405, f"Phương thức {request.method} không dùng được ở đây (dùng: {allowed}).")
+            response["Allow"] = allowed
+        return response
+
+    return wrapped
+
+
+def urls() -> tuple[list[URLPattern], str, str]:
+    """`api.urls` with every route's 405 in JSON (`_json_not_allowed`)."""
+    patterns, app_name, namespace = api.urls
+    wrapped = [
+        URLPattern(p.pattern, _json_not_allowed(p.callback), p.default_args, p.name) for p in patterns
+    ]
+    return wrapped, app_name, namespace

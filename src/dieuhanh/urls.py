@@ -1,11 +1,12 @@
 from django.urls import include, path, re_path
 
-from dieuhanh.api import api, not_found
+from dieuhanh.api import not_found
+from dieuhanh.api import urls as api_urls
 from dieuhanh.core import calendar_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
-    path("api/", api.urls),
+    path("api/", api_urls()),
     re_path(r"^api/(?P<rest>.*)$", not_found),  # JSON, as every API answer
     path("lich/", calendar_views.calendar_page, name="calendar"),
     path("lich/them/", calendar_views.calendar_add, name="calendar_add"),

@@ -262,10 +262,19 @@ def pytest_collection_modifyitems(items: list[Any]) -> None:
     """The tests that read the demo city run last, in their modules' order: the demo is loaded
     once for the whole run (`demo`), and every test that builds its own `world` (which shares
     the demo's unit codes) has run before it."""
-    reads_demo = [item for item in items if "demo" in getattr(item, "fixturenames", ())]
+    reads_demo = [item for item in items if _reads_shared_demo(item)]
     if reads_demo:
-        others = [item for item in items if "demo" not in getattr(item, "fixturenames", ())]
+        others = [item for item in items if not _reads_shared_demo(item)]
         items[:] = others + reads_demo
+
+
+def _reads_shared_demo(item: Any) -> bool:
+    """Whether the test asks for this module's run-wide `demo` (a module may define its own,
+    committed for a live server: that one stays where it is, before the run-wide transaction
+    opens, since a live server cannot see inside it)."""
+    info = getattr(item, "_fixtureinfo", None)
+    defs = info.name2fixturedefs.get("demo") if info is not None else None
+    return bool(defs) and defs[-1].scope == "session"
 
 
 @pytest.fixture(scope="session")

@@ -182,7 +182,8 @@ def _json_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., Ht
 def urls() -> tuple[list[URLPattern], str, str]:
     """`api.urls` with every route's 405 in JSON (`_json_not_allowed`)."""
     patterns, app_name, namespace = api.urls
-    wrapped = [
-        URLPattern(p.pattern, _json_not_allowed(p.callback), p.default_args, p.name) for p in patterns
-    ]
+    wrapped = []
+    for p in patterns:
+        assert isinstance(p, URLPattern), p  # Ninja lists its routes flat, without include()
+        wrapped.append(URLPattern(p.pattern, _json_not_allowed(p.callback), p.default_args, p.name))
     return wrapped, app_name, namespace

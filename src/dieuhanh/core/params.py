@@ -19,12 +19,15 @@ the parameter). `IntField` and `IdsChoiceMixin` are the form fields."""
 from __future__ import annotations
 
 import re
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import formats
 from pydantic import Field
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 DB_INT_MAX = 2**63 - 1  # a BigAutoField id, a BigIntegerField; SQLite's INTEGER
 INT32_MAX = 2**31 - 1  # an IntegerField or PositiveIntegerField column on PostgreSQL
@@ -75,7 +78,7 @@ class IntField(forms.IntegerField):
     holds), with messages naming the field. Django's IntegerField reads '５' as 5 and lets any
     size through to the database."""
 
-    def __init__(self, *, label: str, min_value: int | None = None, max_value: int | None = DB_INT_MAX,
+    def __init__(self, *, label: StrOrPromise, min_value: int | None = None, max_value: int | None = DB_INT_MAX,
                  **kwargs: Any) -> None:
         kwargs.setdefault("error_messages", {"invalid": f"{label} phải là số nguyên (chữ số 0–9)."})
         super().__init__(label=label, min_value=min_value, max_value=max_value, **kwargs)

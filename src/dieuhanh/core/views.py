@@ -5,7 +5,7 @@ database (one grouped query per table), so it costs the same for ten tasks or te
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -47,7 +47,7 @@ class LoginView(auth_views.LoginView):
             return reverse("ioc_overview")
         return super().get_default_redirect_url()
 
-    def get_redirect_url(self) -> str:
+    def get_redirect_url(self) -> str:  # type: ignore[override]  # Django 5.2's signature; the stubs follow 6.x
         """The ?next= page, except the home page itself: opening the site's address before
         logging in asks for no page in particular, so the leader still starts on the IOC."""
         url = super().get_redirect_url()
@@ -58,7 +58,14 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-def _unit_table(tasks: Any, user: Any) -> tuple[list[dict[str, Any]], bool]:
+class UnitRow(TypedDict):
+    unit: AdminUnit
+    param: str  # the task list's filter: "unit" (today's unit and its past) or "lead_unit"
+    cells: list[tuple[str, int]]  # (status, count) in STATUS_ORDER
+    total: int
+
+
+def _unit_table(tasks: Any, user: Any) -> tuple[list[UnitRow], bool]:
     """Rows of (unit, counts by status, total) for today's wards and communes, each counting the
     tasks its task list shows (`?unit=`): those led by the unit, its villages, and the units it
     succeeded, so 2021's phường Sao Đỏ counts under today's phường Chu Văn An. Work led by a
@@ -102,7 +109,7 @@ def _unit_table(tasks: Any, user: Any) -> tuple[list[dict[str, Any]], bool]:
                 row[status] += n
     missing = [uid for _, uid in rows if uid not in info]
     info.update(AdminUnit.objects.in_bulk(missing))
-    result = [
+    result: list[UnitRow] = [
         {
             "unit": info[uid],
             "param": param,
@@ -129,13 +136,13 @@ def _petition_panel(user: Any) -> dict[str, Any] | None:
     if not row.received and not scope.has_role(user, Role.RECEPTION, *FOLLOWERS):
         return None
     urgent = (
-        visible.open()
+        visible.open()  # type: ignore[misc]  # `timing` is annotated by with_timing()
         .with_timing(today)
         .filter(timing__in=("overdue", "due_soon"))
         .select_related("unit")
         .order_by("due_on", "id")[:DASHBOARD_ROWS]
     )
-    due_soon = visible.open().with_timing(today).filter(timing="due_soon").count()
+    due_soon = visible.open().with_timing(today).filter(timing="due_soon").count()  # type: ignore[misc]  # `timing` is annotated by with_timing()
     return {"open": row.open, "overdue": row.overdue, "due_soon": due_soon, "prolonged": row.prolonged,
             "repeated": row.duplicates, "over_level": row.over_level, "urgent": urgent}
 
@@ -175,14 +182,14 @@ def _dossier_panel(user: Any) -> dict[str, Any] | None:
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     tasks = Task.objects.visible_to(user).with_status()
-    counts = dict(tasks.order_by().values_list("status").annotate(n=Count("id")))
+    counts = dict(tasks.order_by().values_list("status").annotate(n=Count("id")))  # type: ignore[misc]  # `status` is annotated by with_status()
     status_cards = [
         {"value": status.value, "label": status.label, "count": counts.get(status.value, 0)}
         for status in STATUS_ORDER
     ]
     related = ("lead_unit", "lead_person", "accountable_person")
-    overdue = tasks.filter(status=TaskStatus.OVERDUE).select_related(*related).order_by("due_date", "id")
-    due_soon = tasks.filter(status=TaskStatus.DUE_SOON).select_related(*related).order_by("due_date", "id")
+    overdue = tasks.filter(status=TaskStatus.OVERDUE).select_related(*related).order_by("due_date", "id")  # type: ignore[misc]  # `status` is annotated by with_status()
+    due_soon = tasks.filter(status=TaskStatus.DUE_SOON).select_related(*related).order_by("due_date", "id")  # type: ignore[misc]  # `status` is annotated by with_status()
     unit_rows, unit_rows_split = _unit_table(tasks, user)
     flagged = None
     if scope.has_role(user, *FOLLOWERS):

@@ -258,7 +258,8 @@ class DossierLoader:
     def _row(self, code: str, p: Procedure, unit: AdminUnit, day: dt.date) -> Row:
         data, rng = self.data, self.rng
         ch = data["channels"]
-        online_p = {OnlineType.FULL: ch["online_full"], OnlineType.PARTIAL: ch["online_partial"]}.get(p.online_type, 0)
+        online_share: dict[str, Any] = {OnlineType.FULL: ch["online_full"], OnlineType.PARTIAL: ch["online_partial"]}
+        online_p = online_share.get(p.online_type, 0)
         if self._chance(online_p):
             channel = Channel.ONLINE
         elif self._chance(ch["post"]):
@@ -322,6 +323,7 @@ class DossierLoader:
             r.body, r.step = self._body_step(p, r.unit, stuck)
 
     def _finished(self, r: Row) -> None:
+        assert r.result_on is not None  # set by the caller: the dossier is finished
         rt, rng = self.data["returns"], self.rng
         p = r.procedure
         if r.channel == Channel.ONLINE and p.online_type == OnlineType.FULL and self._chance(rt["online"]):

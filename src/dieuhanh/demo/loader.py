@@ -182,7 +182,7 @@ def task_status_counts(today: dt.date | None = None) -> dict[str, int]:
     from dieuhanh.directives.models import Task
 
     counts = dict.fromkeys(TaskStatus.values, 0)
-    for row in Task.objects.with_status(today).values("status").annotate(n=Count("id")).order_by():
+    for row in Task.objects.with_status(today).values("status").annotate(n=Count("id")).order_by():  # type: ignore[misc]  # `status` is annotated by with_status()
         counts[row["status"]] = row["n"]
     return counts
 

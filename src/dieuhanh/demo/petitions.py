@@ -27,6 +27,7 @@ already there.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import re
@@ -114,7 +115,7 @@ RESULT_WEIGHTS = {
     Kind.FEEDBACK: ((Result.ANSWERED, 1),),
 }
 # The commune official a matter of each field is about.
-OFFICIAL_ROLES = {
+OFFICIAL_ROLES: dict[str, str] = {
     Field.LAND: "địa chính – xây dựng", Field.CONSTRUCTION: "địa chính – xây dựng",
     Field.ENVIRONMENT: "địa chính – nông nghiệp – môi trường", Field.JUSTICE: "tư pháp – hộ tịch",
     Field.ADMINISTRATION: "tư pháp – hộ tịch", Field.POLICY: "văn hoá – xã hội",
@@ -181,7 +182,8 @@ class Plan:
     respondent: str = ""
     name: str = ""
     address: str = ""
-    co_signers: list[str] = field(default_factory=list)
+    # dataclasses.field: in this class `field` names the petition's field of law.
+    co_signers: list[str] = dataclasses.field(default_factory=list)
     anonymous: bool = False
     signers: int = 1
     party: bool = False
@@ -200,7 +202,8 @@ class Plan:
     project: str = ""  # the project a land matter is about (else one at random)
     late_filing: bool = False  # a second-time complaint filed after the time limit
     task: dict[str, Any] | None = None
-    dates: dict[str, dt.date] = field(default_factory=dict)
+    dates: dict[str, dt.date] = dataclasses.field(default_factory=dict)
+    result: str = ""  # the conclusion decided in advance (else drawn by weight)
     tag: str = ""
     petition: Petition | None = None
 
@@ -479,7 +482,7 @@ class PetitionLoader:
                                   ("10585", dt.date(2024, 5, 13), True)):
             original = self._plan(self.cast.legacy_wards[code], first, Kind.COMPLAINT, "resolved", field=Field.LAND,
                                   channel=Channel.DESK, tag="first_time")
-            original.dates["result"] = Result.WRONG if code != "10570" else Result.PARTLY_RIGHT
+            original.result = Result.WRONG if code != "10570" else Result.PARTLY_RIGHT
             second = Plan(unit=original.unit, receiving=self.cast.city, received_on=first, kind=Kind.COMPLAINT,
                           field=Field.LAND, channel=Channel.DESK, outcome="filed" if late else "resolved",
                           previous=original, tag="second_time")
@@ -580,7 +583,7 @@ class PetitionLoader:
         return session
 
     def _months(self, first: dt.date, last: dt.date, day_of_month: int) -> list[dt.date]:
-        out = []
+        out: list[dt.date] = []
         y, m = first.year, first.month
         while True:
             day = self._working(dt.date(y, m, day_of_month), forward=True)
@@ -886,7 +889,8 @@ class PetitionLoader:
         n = self.numbers[key]
         if plan.party and plan.handling_org is not None:
             return f"{n}-KL/{plan.handling_org.short_name}"
-        return {Kind.COMPLAINT: f"{n}/QĐ-UBND", Kind.DENUNCIATION: f"{n}/KL-UBND"}.get(plan.kind, f"{n}/UBND-TCD")
+        by_kind: dict[str, str] = {Kind.COMPLAINT: f"{n}/QĐ-UBND", Kind.DENUNCIATION: f"{n}/KL-UBND"}
+        return by_kind.get(plan.kind, f"{n}/UBND-TCD")
 
     def _transfer_target(self, plan: Plan) -> str:
         if plan.route_to:
@@ -974,7 +978,9 @@ class PetitionLoader:
         if o == "verifying":
             return
         if o in ("extended1", "extended2"):
-            extensions = [("extend", Complexity.COMPLEX if o == "extended1" else Complexity.VERY_COMPLEX)]
+            extensions: list[tuple[str, Complexity | None]] = [
+                ("extend", Complexity.COMPLEX if o == "extended1" else Complexity.VERY_COMPLEX)
+            ]
             if o == "extended2":
                 extensions.append(("extend2", None))
             for key, complexity in extensions:
@@ -1007,7 +1013,7 @@ class PetitionLoader:
             latest = min(due - DAY, self.today - 2 * DAY)
             concluded = max(self._pick_day(min(earliest, latest), latest), start)
         concluded = min(concluded, self.today)
-        result = d.get("result") or self._weighted(RESULT_WEIGHTS[Kind(plan.kind)])
+        result = plan.result or self._weighted(RESULT_WEIGHTS[Kind(plan.kind)])
         number = self._number(plan, concluded)
         p = services.do_conclude(actor=handler, petition=p, on=concluded, result=result, decision_number=number,
                                  conclusion=self.rng.choice(self.data["conclusions"][str(result)]))

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import cache
 from importlib import resources
 from typing import Any
@@ -226,7 +226,7 @@ class WorkLoader:
 
     # --- creating tasks ---------------------------------------------------------------------------
 
-    def _leads(self, lead: str) -> list[str | None]:
+    def _leads(self, lead: str) -> Sequence[str | None]:
         """Ward codes for a ward lead spec, or [None] for a city organisation."""
         codes = sorted(self.cast.legacy_wards)
         if lead == "all_wards":
@@ -253,7 +253,7 @@ class WorkLoader:
 
     def _create(self, *, title: str, result: str, doc: Document, unit: AdminUnit, org: Any, person: Person,
                 accountable: Person, assigned: dt.date, due: dt.date, spec: dict[str, Any],
-                parent: Task | None = None, meeting: Meeting | None = None, coordinating: list[AdminUnit] = ()) -> Task:
+                parent: Task | None = None, meeting: Meeting | None = None, coordinating: Sequence[AdminUnit] = ()) -> Task:
         budget = spec.get("b")
         task = do_create_task(
             actor=self.office,
@@ -398,7 +398,7 @@ class WorkLoader:
         """Create the task(s) of `spec` (one per ward for ward specs) and run them to their end;
         returns (task, completion date) pairs. Transfers are queued for after the reform; with
         `hold` the task is left open at the mid-term review (its parent is being dropped)."""
-        out = []
+        out: list[tuple[Task, dt.date | None]] = []
         for ward in self._leads(spec["lead"]):
             assigned, due = self._old_dates(spec, doc.issued_on, parent)
             if ward is None:
@@ -638,7 +638,7 @@ class WorkLoader:
         return task
 
     def _run_new(self, task: Task, status: str, completed: dt.date | None, new_due: dt.date | None, code: str,
-                 subtasks: list[dict[str, Any]] = ()) -> None:
+                 subtasks: Sequence[dict[str, Any]] = ()) -> None:
         assigned, due, t = task.assigned_on, task.due_date, self.today
         for sub in subtasks:
             self._village_subtask(task, sub, completed)

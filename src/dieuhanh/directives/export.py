@@ -37,7 +37,7 @@ def workbook(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) -> bytes
     column widths fitted to the content, the header frozen and filterable. The writer every
     export of the app shares."""
     wb = Workbook()
-    wb.remove(wb.active)
+    wb.remove(wb.worksheets[0])  # the new workbook's one (active) sheet
     for title, columns, rows in sheets:
         ws = wb.create_sheet(title[:31])
         for cell in write_row(ws, 1, [header for header, _value, _fmt in columns]):

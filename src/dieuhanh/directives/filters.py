@@ -76,7 +76,7 @@ class TaskFilter:
         if self.lead_unit is not None:
             qs = qs.filter(lead_unit_id=self.lead_unit)
         if self.status:
-            qs = qs.filter(status=self.status)
+            qs = qs.filter(status=self.status)  # type: ignore[misc]  # `status` is annotated by with_status()
         if self.leader is not None:
             qs = qs.filter(accountable_person_id=self.leader)
         if self.person is not None:

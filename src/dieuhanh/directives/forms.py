@@ -47,6 +47,20 @@ def translated_choices(choices: Any, blank: str | None = None) -> list[tuple[str
     return ([("", blank)] if blank is not None else []) + pairs
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's own copy of its choice field `name`, whose choices are set per request."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's own copy of its model choice field `name`, whose queryset is limited per user."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class DateInput(forms.DateInput):
     """A date typed as dd/mm/yyyy. Not the browser's date picker: that one follows the
     browser's language, and an English-language browser shows mm/dd/yyyy, where 01/12 and
@@ -189,16 +203,17 @@ class DocumentForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["system"].choices = translated_choices(DocumentSystem, blank="—")
-        self.fields["kind"].choices = translated_choices(DocumentKind, blank="—")
-        self.fields["issuer"].queryset = issuing_organisations(user)
-        self.fields["parent"].queryset = visible_documents(user)
-        self.fields["signer"].queryset = people()
+        choice_field(self, "system").choices = translated_choices(DocumentSystem, blank="—")
+        choice_field(self, "kind").choices = translated_choices(DocumentKind, blank="—")
+        model_choice_field(self, "issuer").queryset = issuing_organisations(user)
+        model_choice_field(self, "parent").queryset = visible_documents(user)
+        model_choice_field(self, "signer").queryset = people()
 
     def clean(self) -> dict[str, Any]:
         from dieuhanh.directives.services import parse_notation
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("notation"):
             try:
                 parsed = parse_notation(data["notation"])
@@ -248,14 +263,15 @@ class MeetingForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = issuing_organisations(user)
-        self.fields["chair"].queryset = people()
-        self.fields["conclusion"].queryset = visible_documents(user).filter(meeting__isnull=True)
+        model_choice_field(self, "organisation").queryset = issuing_organisations(user)
+        model_choice_field(self, "chair").queryset = people()
+        model_choice_field(self, "conclusion").queryset = visible_documents(user).filter(meeting__isnull=True)
 
     def clean(self) -> dict[str, Any]:
         from dieuhanh.directives.services import parse_notation
 
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         data["new_conclusion"] = None
         if data.get("conclusion_notation"):
             if data.get("conclusion"):
@@ -320,10 +336,10 @@ class TaskForm(forms.Form):
     def __init__(self, *args: Any, user: Any, parent: Task | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         roles = REPORTERS if parent is not None else ASSIGNERS
-        self.fields["source_document"].queryset = visible_documents(user)
-        self.fields["meeting"].queryset = visible_meetings(user)
-        self.fields["parent"].queryset = Task.objects.visible_to(user).open()
-        self.fields["lead_unit"].queryset = assignable_units(user, roles)
+        model_choice_field(self, "source_document").queryset = visible_documents(user)
+        model_choice_field(self, "meeting").queryset = visible_meetings(user)
+        model_choice_field(self, "parent").queryset = Task.objects.visible_to(user).open()
+        model_choice_field(self, "lead_unit").queryset = assignable_units(user, roles)
         # Choosing the lead unit puts its staff first in "người chủ trì" (htmx; a plain select without JS).
         self.fields["lead_unit"].widget.attrs.update(
             {
@@ -333,9 +349,9 @@ class TaskForm(forms.Form):
                 "hx-trigger": "change",
             }
         )
-        self.fields["coordinating_units"].queryset = coordinating_unit_choices(user)
-        self.fields["lead_person"].queryset = people()
-        self.fields["accountable_person"].queryset = people()
+        model_choice_field(self, "coordinating_units").queryset = coordinating_unit_choices(user)
+        model_choice_field(self, "lead_person").queryset = people()
+        model_choice_field(self, "accountable_person").queryset = people()
         self.fields["assigned_on"].initial = timezone.localdate()
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -372,7 +388,8 @@ class MilestoneForm(forms.Form):
     due_date = date_field(_("Thời hạn"))
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("title") and not data.get("due_date") and "due_date" not in self.errors:
             self.add_error("due_date", gettext("Mốc tiến độ cần có thời hạn."))
         return data
@@ -407,7 +424,7 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = translated_choices(ReportPeriod)
+        choice_field(self, "period").choices = translated_choices(ReportPeriod)
         self.fields["reported_on"].initial = timezone.localdate()
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -453,10 +470,10 @@ class AdjustForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["field"].choices = translated_choices(AdjustedField, blank="—")
-        self.fields["new_unit"].queryset = assignable_units(user)
-        self.fields["new_person"].queryset = people()
-        self.fields["deciding_document"].queryset = visible_documents(user)
+        choice_field(self, "field").choices = translated_choices(AdjustedField, blank="—")
+        model_choice_field(self, "new_unit").queryset = assignable_units(user)
+        model_choice_field(self, "new_person").queryset = people()
+        model_choice_field(self, "deciding_document").queryset = visible_documents(user)
 
     def value_input(self) -> str:
         return self.INPUT_FOR.get(self.cleaned_data.get("field") or "", "new_text")
@@ -479,7 +496,7 @@ class CloseForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["evaluation"].choices = translated_choices(Evaluation, blank="—")
+        choice_field(self, "evaluation").choices = translated_choices(Evaluation, blank="—")
         self.fields["completed_on"].initial = timezone.localdate()
 
 
@@ -492,7 +509,7 @@ class CancelForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["deciding_document"].queryset = visible_documents(user)
+        model_choice_field(self, "deciding_document").queryset = visible_documents(user)
         self.fields["cancelled_on"].initial = timezone.localdate()
 
 
@@ -514,14 +531,15 @@ class TaskFilterForm(forms.Form):
     flagged = forms.BooleanField(label=_("Có kiến nghị chờ lãnh đạo"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         visible = Task.objects.visible_to(user)
-        self.fields["unit"].queryset = AdminUnit.objects.filter(id__in=visible.values("lead_unit_id")).order_by("name")
-        self.fields["leader"].queryset = Person.objects.filter(
+        model_choice_field(self, "unit").queryset = AdminUnit.objects.filter(id__in=visible.values("lead_unit_id")).order_by("name")
+        model_choice_field(self, "leader").queryset = Person.objects.filter(
             id__in=visible.values("accountable_person_id")
         ).order_by("full_name")
-        self.fields["document"].queryset = visible_documents(user)
-        self.fields["status"].choices = translated_choices(TaskStatus, blank=gettext("Tất cả"))
+        model_choice_field(self, "document").queryset = visible_documents(user)
+        choice_field(self, "status").choices = translated_choices(TaskStatus, blank=gettext("Tất cả"))
 
 
 class DocumentFilterForm(forms.Form):
@@ -536,8 +554,9 @@ class DocumentFilterForm(forms.Form):
     issued_to = date_field(_("đến"))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["kind"].choices = translated_choices(DocumentKind, blank=gettext("Tất cả"))
-        self.fields["issuer"].queryset = Organisation.objects.filter(
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
+        choice_field(self, "kind").choices = translated_choices(DocumentKind, blank=gettext("Tất cả"))
+        model_choice_field(self, "issuer").queryset = Organisation.objects.filter(
             id__in=Document.objects.visible_to(user).values("issuer_id")
         ).order_by("name")

@@ -171,7 +171,8 @@ class TaskQuerySet(models.QuerySet["Task"]):
         coordinated = Task.coordinating_units.through.objects.filter(
             task_id=models.OuterRef("pk"), adminunit_id__in=units
         )
-        condition = Q(lead_unit_id__in=units) | Exists(coordinated)
+        # Q | Exists is a Q; the stub types it by Exists.__ror__, as a Combinable.
+        condition: Q = Q(lead_unit_id__in=units) | Exists(coordinated)  # type: ignore[assignment]
         if user.person_id:
             condition |= Q(lead_person_id=user.person_id) | Q(accountable_person_id=user.person_id)
         return self.filter(condition)

@@ -435,6 +435,7 @@ def do_adjust_task(
     if not (reason or "").strip():
         errors["reason"] = ["Thiếu lý do điều chỉnh."]
     _raise(errors)
+    assert deciding_document is not None  # its absence was raised above
     old = getattr(task, field)
     if field == AdjustedField.DUE_DATE:
         if not isinstance(new_value, dt.date):
@@ -486,7 +487,7 @@ def do_adjust_task(
         action=AuditAction.ADJUST,
         obj=task,
         before=before,
-        after={**audit.snapshot(task, [field, "version"]), "deciding_document": deciding_document.pk, "reason": reason},  # type: ignore[union-attr]
+        after={**audit.snapshot(task, [field, "version"]), "deciding_document": deciding_document.pk, "reason": reason},
     )
     return adjustment
 

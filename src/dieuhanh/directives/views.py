@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dieuhanh.core.http import HtmxHttpRequest
 from dieuhanh.core.params import int_or_none
 from dieuhanh.core.permissions import ASSIGNERS, LEADERS, REPORTERS, may
 from dieuhanh.directives import export, services
@@ -146,7 +147,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     task_counts = dict(
         subtree_tasks.order_by().values_list("source_document_id").annotate(n=Count("id"))
     )
-    status_counts = dict(subtree_tasks.order_by().values_list("status").annotate(n=Count("id")))
+    status_counts = dict(subtree_tasks.order_by().values_list("status").annotate(n=Count("id")))  # type: ignore[misc]  # `status` is annotated by with_status()
     tasks = (
         Task.objects.visible_to(request.user)
         .with_status()
@@ -154,7 +155,7 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related(*TASK_LIST_RELATED)
         .order_by("due_date", "id")
     )
-    ancestors = []
+    ancestors: list[Document] = []
     parent = document.parent
     while parent is not None and len(ancestors) < 20:
         ancestors.insert(0, parent)
@@ -283,7 +284,7 @@ def _filtered_tasks(request: HttpRequest) -> tuple[Any, list[str], str]:
 
 
 @login_required
-def task_list(request: HttpRequest) -> HttpResponse:
+def task_list(request: HtmxHttpRequest) -> HttpResponse:
     tasks, problems, sort = _filtered_tasks(request)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {

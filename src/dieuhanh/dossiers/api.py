@@ -383,6 +383,7 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Status:
         errors["unit"] = [f"Không tìm thấy đơn vị có id {payload.unit}." if payload.unit is not None
                           else "Thiếu đơn vị tiếp nhận."]
     _raise(errors)
+    assert procedure is not None and unit is not None  # their absence was raised above
     with audit.channel("api"):
         d = services.do_receive_dossier(
             actor=request.user, procedure=procedure, unit=unit, channel=payload.channel,

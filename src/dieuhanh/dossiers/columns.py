@@ -133,8 +133,8 @@ def match(headers: list[object], kind: str = "dossiers", mapping: dict[str, str]
     column that is missing, or a field given by two columns."""
     columns = COLUMNS[kind]
     lookup = _lookup(columns)
-    for header, field in (mapping or {}).items():
-        lookup[key(header)] = field
+    for header, mapped in (mapping or {}).items():
+        lookup[key(header)] = mapped
     index: dict[str, int] = {}
     written: dict[str, str] = {}
     ignored: list[str] = []

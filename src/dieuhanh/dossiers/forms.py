@@ -18,7 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dieuhanh.core.params import IntField
-from dieuhanh.directives.forms import DATE_INPUT_FORMATS, DateInput, assignable_units, textarea
+from dieuhanh.directives.forms import (
+    DATE_INPUT_FORMATS,
+    DateInput,
+    assignable_units,
+    choice_field,
+    model_choice_field,
+    textarea,
+)
 from dieuhanh.dossiers import services
 from dieuhanh.dossiers.choices import (
     Channel,
@@ -118,9 +125,10 @@ class DossierFilterForm(forms.Form):
     date_to = forms.CharField(label="Đến ngày", required=False, widget=DateInput())
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["unit"].queryset = filter_units(user)
-        self.fields["field"].choices = [("", "Tất cả")] + [(f, f) for f in procedure_fields()]
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
+        model_choice_field(self, "unit").queryset = filter_units(user)
+        choice_field(self, "field").choices = [("", "Tất cả")] + [(f, f) for f in procedure_fields()]
 
 
 # --- receiving a dossier ----------------------------------------------------------------------------
@@ -166,8 +174,9 @@ class ReceiveForm(forms.Form):
                            help_text="Các giấy tờ công dân đã nộp; in trên giấy tiếp nhận.")
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["procedure"].queryset = Procedure.objects.filter(active=True).order_by("code")
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
+        model_choice_field(self, "procedure").queryset = Procedure.objects.filter(active=True).order_by("code")
         # The search narrows the list below it as the officer types (htmx; without script the
         # list holds every procedure in force).
         self.fields["procedure_q"].widget.attrs.update({
@@ -175,15 +184,16 @@ class ReceiveForm(forms.Form):
             "hx-trigger": "input changed delay:300ms, search", "hx-swap": "innerHTML",
         })
         units = receiving_units(user)
-        self.fields["unit"].queryset = units
+        model_choice_field(self, "unit").queryset = units
         now = timezone.localtime()
         self.fields["received_on"].initial = now.date()
         self.fields["received_time"].initial = now.strftime("%H:%M")
-        if units.count() == 1:
-            self.fields["unit"].initial = units.first().pk
+        if units.count() == 1 and (first := units.first()) is not None:
+            self.fields["unit"].initial = first.pk
 
     def clean(self) -> dict[str, Any]:
-        d = super().clean()
+        super().clean()
+        d = self.cleaned_data
         if not d.get("procedure") and "procedure" not in self.errors:
             self.add_error("procedure", "Chọn thủ tục hành chính của hồ sơ.")
         if not d.get("unit") and "unit" not in self.errors:
@@ -229,7 +239,8 @@ class ActionForm(forms.Form):
     success = ""
 
     def __init__(self, *args: Any, dossier: Dossier, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         self.dossier = dossier
         self.user = user
 
@@ -275,10 +286,11 @@ class ForwardForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = forward_bodies(self.dossier)
+        model_choice_field(self, "body").queryset = forward_bodies(self.dossier)
 
     def clean(self) -> dict[str, Any]:
-        d = super().clean()
+        super().clean()
+        d = self.cleaned_data
         if not d.get("body") and "body" not in self.errors:
             self.add_error("body", "Chọn cơ quan nhận hồ sơ.")
         return d
@@ -408,8 +420,9 @@ class ProcedureFilterForm(forms.Form):
                                     choices=choices(OnlineType, "Tất cả"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["field"].choices = [("", "Tất cả")] + [(f, f) for f in procedure_fields()]
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
+        choice_field(self, "field").choices = [("", "Tất cả")] + [(f, f) for f in procedure_fields()]
 
     def apply(self, qs: QuerySet[Procedure]) -> QuerySet[Procedure]:
         from dieuhanh.core.text import fold
@@ -445,7 +458,8 @@ class ProcedureForm(forms.Form):
     def __init__(self, *args: Any, instance: Procedure | None = None, **kwargs: Any) -> None:
         if instance is not None and "initial" not in kwargs:
             kwargs["initial"] = {name: getattr(instance, name) for name in ("code", *services.PROCEDURE_FIELDS)}
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         self.instance = instance
         if instance is not None:
             self.fields["code"].disabled = True
@@ -487,8 +501,9 @@ class ImportForm(forms.Form):
     )
 
     def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["kind"].choices = [(v, label) for v, label in choices(JobKind) if v in kinds]
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
+        choice_field(self, "kind").choices = [(v, label) for v, label in choices(JobKind) if v in kinds]
         if len(kinds) == 1:
             self.fields["kind"].widget = forms.HiddenInput()
             self.fields["kind"].initial = kinds[0]
@@ -511,7 +526,8 @@ class ImportForm(forms.Form):
 
     def clean_kind(self) -> str:
         kind = self.cleaned_data.get("kind") or JobKind.DOSSIERS
-        if kind not in dict(self.fields["kind"].choices):
+        # The stub types the choices as any input Django accepts; it holds the normalised pairs.
+        if kind not in dict(choice_field(self, "kind").choices):  # type: ignore[arg-type]
             raise forms.ValidationError("Bạn không được nhập loại dữ liệu này.")
         return kind
 
@@ -535,7 +551,8 @@ class ImportForm(forms.Form):
         is kept."""
         from dieuhanh.dossiers import columns
 
-        d = super().clean()
+        super().clean()
+        d = self.cleaned_data
         if d.get("mapping") and d.get("kind"):
             try:
                 d["mapping"] = columns.parse_mapping(d["mapping"], d["kind"])

@@ -39,7 +39,7 @@ PAST_JOBS = 50
 def _kinds(user: Any) -> list[str]:
     """The kinds of file the user may import: dossiers (one-stop officers, office, administrators)
     and the procedures catalogue (administrators)."""
-    kinds = []
+    kinds: list[str] = []
     if scope.has_role(user, *IMPORTERS):
         kinds.append(JobKind.DOSSIERS)
     if may(user, CATALOGUE, None):
@@ -58,7 +58,7 @@ class SizeLimitHandler(FileUploadHandler):
         limit = dossier_forms.MAX_UPLOAD_MB * 1024 * 1024
         self.too_big = content_length > limit + 64 * 1024  # the form's other fields and boundaries
         if self.request is not None:
-            self.request.upload_too_big = self.too_big
+            self.request.upload_too_big = self.too_big  # type: ignore[attr-defined]  # read back by _import_page
 
     def new_file(self, *args: Any, **kwargs: Any) -> None:
         if self.too_big:
@@ -166,7 +166,7 @@ def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def import_job_errors(request: HttpRequest, pk: int) -> HttpResponse:
+def import_job_errors(request: HttpRequest, pk: int) -> FileResponse:
     job = _visible_job(request, pk)
     path = jobs.errors_file(job)
     if path is None:

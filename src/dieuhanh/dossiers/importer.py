@@ -72,6 +72,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from dieuhanh.core import audit, calendar
@@ -192,9 +193,9 @@ class _Source:
         delimiter = max(counts, key=lambda d: counts[d])
         # errors="replace": a stray byte later in the file makes that value unreadable (the row is
         # reported), not the whole import.
-        f = self.path.open(encoding="utf-8-sig", errors="replace", newline="")
-        self._close = f.close
-        reader = csv.reader(f, delimiter=delimiter)
+        text = self.path.open(encoding="utf-8-sig", errors="replace", newline="")
+        self._close = text.close
+        reader = csv.reader(text, delimiter=delimiter)
         return enumerate(reader, start=1), max(0, newlines - 1)
 
     def _xlsx(self) -> tuple[Iterator[tuple[int, list[Any]]], int | None]:
@@ -699,7 +700,7 @@ class _DossierImport:
         limit = connection.features.max_query_params or 10_000
         self.chunk = max(100, min(limit - 10, 5_000))
         self._multi_sql: dict[int, str] = {}
-        self.ids_sql = {
+        self.ids_sql: dict[type[Model], str] = {
             model: f"SELECT {q('id')} FROM {q(model._meta.db_table)} WHERE {q('id')} IN "  # noqa: S608
             for model in (Procedure, AdminUnit)
         }
@@ -733,7 +734,7 @@ class _DossierImport:
                 sql = self._multi_sql[len(part)] = f"{head} VALUES {', '.join([one] * len(part))} ON CONFLICT {conflict}"
             cur.execute(sql, [v for row in part for v in row])
 
-    def _missing_ids(self, model: type, ids: set[int]) -> set[int]:
+    def _missing_ids(self, model: type[Model], ids: set[int]) -> set[int]:
         with connection.cursor() as cur:
             part = sorted(ids)
             cur.execute(self.ids_sql[model] + "(" + ", ".join(["%s"] * len(part)) + ")", part)
@@ -904,7 +905,7 @@ class _DossierImport:
 
             received_on = received_secs = None
             raw = row[i_recv]
-            when = None
+            when: tuple[dt.date | None, Any] | Bad | None = None
             if type(raw) is str:
                 # "dd/mm/yyyy HH:MM": the day and the time are each cached (their pairs are not:
                 # almost every receipt has its own minute).
@@ -1005,6 +1006,7 @@ class _DossierImport:
                 self.errors.add(rownum, code, problems)
                 continue
 
+            assert received_on is not None  # a row without it has a problem, skipped above
             out = [
                 code, proc[0], unit_id, channel, status, name, db_date[received_on],  # type: ignore[index]
                 None if received_secs is None else moment(received_on, received_secs),
@@ -1035,7 +1037,7 @@ class _DossierImport:
         job's counters, in one transaction."""
         codes = [row[0] for _, row in good]
         processed = len(good) + bad
-        write: list[list[Any]] = []
+        write: list[tuple[Any, ...]] = []
         events: list[tuple[Any, ...]] = []
         created = updated = unchanged = 0
         job_id = self.job.pk
@@ -1375,7 +1377,7 @@ def _import_dossiers(source: _Source, job: ImportJob, actor: Any, errors: _Error
             progress(run.counts["processed"], source.estimate)
 
     if (connection.in_atomic_block or (source.estimate or 0) <= batch_size
-            or (connection.vendor == "sqlite" and connection.is_in_memory_db())):
+            or (connection.vendor == "sqlite" and connection.is_in_memory_db())):  # type: ignore[attr-defined]  # SQLite's own method
         with _bulk_session(run):
             for batch in _batches(source, batch_size):
                 run.batch(batch)

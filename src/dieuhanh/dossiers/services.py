@@ -233,7 +233,7 @@ def do_save_procedure(*, actor: Any, code: str, **data: Any) -> tuple[Procedure,
     code = code.strip()
     proc = Procedure.objects.select_for_update().filter(code=code).first()
     created = proc is None
-    before = None if created else audit.snapshot(proc)
+    before = None if proc is None else audit.snapshot(proc)
     if proc is None:
         proc = Procedure(code=code)
     for k, v in data.items():
@@ -507,6 +507,7 @@ def _finish(actor: Any, dossier: Dossier, kind: str, at: dt.datetime | None, not
         raise ValidationError({"at": ["Ngày có kết quả không được trước ngày tiếp nhận."]})
     before = audit.snapshot(d, _TRACKED)
     _close_open_step(d, at)
+    assert t.target is not None  # a result and a refusal both close the dossier
     d.status = t.target
     d.result_on = day
     d.timeliness = classify(day, d.due_on)

@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.directives.export import _sheet, xlsx_response
+from dieuhanh.directives.forms import choice_field
 from dieuhanh.dossiers import score766, stats
 from dieuhanh.dossiers.choices import Channel
 from dieuhanh.dossiers.filters import DossierFilter
@@ -71,13 +72,14 @@ class StatsFilterForm(forms.Form):
     by = forms.ChoiceField(label="Nhóm theo", required=False, choices=list(stats.GROUP_LABELS.items()))
 
     def __init__(self, *args: Any, user: Any, groups: tuple[str, ...] = stats.GROUPS, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["unit"].choices = [("", "Tất cả"), *_unit_choices(user)]
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
+        choice_field(self, "unit").choices = [("", "Tất cả"), *_unit_choices(user)]
         procs = Procedure.objects.order_by("code").values_list("code", "name")
-        self.fields["procedure"].choices = [("", "Tất cả")] + [(c, f"{c} — {n}"[:90]) for c, n in procs]
+        choice_field(self, "procedure").choices = [("", "Tất cả")] + [(c, f"{c} — {n}"[:90]) for c, n in procs]
         fields = Procedure.objects.order_by("field").values_list("field", flat=True).distinct()
-        self.fields["field"].choices = [("", "Tất cả")] + [(f, f) for f in fields if f]
-        self.fields["by"].choices = [(g, stats.GROUP_LABELS[g]) for g in groups]
+        choice_field(self, "field").choices = [("", "Tất cả")] + [(f, f) for f in fields if f]
+        choice_field(self, "by").choices = [(g, stats.GROUP_LABELS[g]) for g in groups]
 
 
 def _filtered(request: HttpRequest, groups: tuple[str, ...] = stats.GROUPS) -> dict[str, Any]:

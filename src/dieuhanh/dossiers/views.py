@@ -21,13 +21,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, register_converter, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dieuhanh.core import calendar
+from dieuhanh.core.http import HtmxHttpRequest
 from dieuhanh.core.permissions import may
 from dieuhanh.directives.forms import apply_errors
 from dieuhanh.dossiers import export, services
@@ -119,7 +120,7 @@ def _summary(user: Any, today: Any) -> dict[str, int]:
 
 
 @login_required
-def dossier_list(request: HttpRequest) -> HttpResponse:
+def dossier_list(request: HtmxHttpRequest) -> HttpResponse:
     _require_staff(request.user)
     today = timezone.localdate()
     dossiers, problems = _filtered(request)
@@ -145,7 +146,7 @@ def dossier_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def dossier_export(request: HttpRequest) -> HttpResponse:
+def dossier_export(request: HttpRequest) -> FileResponse:
     _require_staff(request.user)
     dossiers, _problems = _filtered(request)
     return export.register_response(dossiers, today=timezone.localdate())
@@ -208,7 +209,7 @@ def _render_dossier(request: HttpRequest, d: Dossier, *, bound: Any = None, loos
     today = timezone.localdate()
     steps = list(d.steps.select_related("body", "unit").order_by("seq"))
     for step in steps:
-        step.is_late = step.late(today)
+        step.is_late = step.late(today)  # type: ignore[attr-defined]  # for the template only
     events = list(
         DossierEvent.objects.filter(dossier=d).select_related("actor", "job").order_by("at", "id")
     )
@@ -292,7 +293,7 @@ def dossier_slip(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def procedure_list(request: HttpRequest) -> HttpResponse:
+def procedure_list(request: HtmxHttpRequest) -> HttpResponse:
     _require_staff(request.user)
     form = ProcedureFilterForm(request.GET or None)
     procedures = form.apply(Procedure.objects.all()).order_by("code")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from dieuhanh.directives.forms import choice_field
 from dieuhanh.indicators.choices import PeriodKind
 
 
@@ -20,8 +21,9 @@ class ActualForm(forms.Form):
     note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["unit"].choices = units
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
+        choice_field(self, "unit").choices = units
 
 
 class TargetForm(forms.Form):
@@ -39,8 +41,9 @@ class TargetForm(forms.Form):
     note = forms.CharField(label="Ghi chú", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["unit"].choices = units
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
+        choice_field(self, "unit").choices = units
 
 
 class ImportForm(forms.Form):
@@ -48,4 +51,5 @@ class ImportForm(forms.Form):
     file = forms.FileField(label="Tệp .xlsx hoặc .csv (UTF-8)")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)

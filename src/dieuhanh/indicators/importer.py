@@ -69,12 +69,16 @@ def _open(data: IO[bytes], name: str) -> tuple[int | None, Iterator[tuple[int, l
 
         return None, csv_rows()
     import openpyxl
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
     try:
         wb = openpyxl.load_workbook(data, read_only=True, data_only=True)
         sheet = wb.active
     except Exception as exc:  # any unreadable workbook is the user's file, not a crash
         raise ValidationError({"file": [f"Không đọc được tệp Excel: {exc}"]}) from None
+    if not isinstance(sheet, ReadOnlyWorksheet):  # no sheet, or a chart sheet, is open
+        wb.close()
+        raise ValidationError({"file": ["Tệp Excel không có trang số liệu đang mở để đọc."]})
 
     def xlsx_rows() -> Iterator[tuple[int, list[Any]]]:
         for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
@@ -168,7 +172,7 @@ def _import_row(kind: str, cell: dict[str, Any], indicators: dict[str, Indicator
     indicator = indicators.get(code)
     if indicator is None:
         raise ValidationError({"code": [f"Không có chỉ tiêu mã “{code}”." if code else "Thiếu mã chỉ tiêu."]})
-    year_raw = cell.get("year") if kind == "actuals" else cell.get("year_from")
+    year_raw: Any = cell.get("year") if kind == "actuals" else cell.get("year_from")
     try:
         year = int(year_raw)
     except (TypeError, ValueError):

@@ -5,7 +5,7 @@ petitions and dossiers."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +14,13 @@ from django.db.models import Q
 from dieuhanh.indicators.choices import Aggregation, DerivedSource, Direction, Group, Kind, PeriodKind
 from dieuhanh.org.models import AdminUnit
 
-VALUE = {"max_digits": 20, "decimal_places": 4}
+
+class _DecimalSize(TypedDict):
+    max_digits: int
+    decimal_places: int
+
+
+VALUE: _DecimalSize = {"max_digits": 20, "decimal_places": 4}
 
 
 class Indicator(models.Model):

@@ -24,11 +24,11 @@ from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 
-LEVEL_RANK = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2, UnitLevel.VILLAGE: 3}
+LEVEL_RANK: dict[str, int] = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2, UnitLevel.VILLAGE: 3}
 MAX_UNITS = 900  # the most unit ids put in one SQL IN list
 SUMMARY_GROUP = Group.SOCIO_ECONOMIC  # the "10/12 chỉ tiêu" line counts the socio-economic targets
 MET = (Achievement.MET, Achievement.EXCEEDED)
-GROUP_ORDER = {Group.SOCIO_ECONOMIC: 0, Group.PARTY: 1, Group.OPERATIONS: 2}  # tiles: the targets first
+GROUP_ORDER: dict[str, int] = {Group.SOCIO_ECONOMIC: 0, Group.PARTY: 1, Group.OPERATIONS: 2}  # tiles: the targets first
 
 
 @dataclass
@@ -175,10 +175,10 @@ def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today:
     by_id = {i.id: i for i in indicators}
     for (ind_id, y1, y2), versions in sorted(terms.items(), key=lambda kv: (by_id[kv[0][0]].group, by_id[kv[0][0]].order)
                                               if kv[0][0] in by_id else ("", 0)):
-        ind = by_id.get(ind_id)
         current = next((t for t in versions if t.is_current), None)
-        if ind is None or current is None:
+        if ind_id not in by_id or current is None:
             continue
+        ind = by_id[ind_id]
         to_date = table.over_years(ind, unit_id, range(y1, year + 1)) if ind.kind == Kind.ENTERED else None
         target = float(current.value)
         result.terms.append({

@@ -32,7 +32,7 @@ from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 
-ACHIEVEMENT_LABELS = dict(Achievement.choices)
+ACHIEVEMENT_LABELS: dict[str | None, str] = dict(Achievement.choices)  # None: not judged, no label
 FORM_LEVELS = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
 
 
@@ -205,8 +205,8 @@ def _detail(request: HttpRequest, ind: Indicator) -> dict[str, Any]:
             if table is not None:
                 to_date = table.over_years(ind, unit_id, span)
             else:
-                figures = [v for v in (value(y) for y in span if y in years) if v is not None]
-                to_date = compute.combine(figures, "mean") if figures else None
+                known = [v for v in (value(y) for y in span if y in years) if v is not None]
+                to_date = compute.combine(known, "mean") if known else None
             # judged once the term is over (as overview.summary does)
             judged = compute.achievement(to_date, float(t.value), ind.direction) if year >= t.year_to else None
             row.update(to_date=to_date, achievement_label=ACHIEVEMENT_LABELS.get(judged, "chưa hết nhiệm kỳ")
@@ -225,7 +225,7 @@ def _detail(request: HttpRequest, ind: Indicator) -> dict[str, Any]:
           "achievement_label": ACHIEVEMENT_LABELS.get(compute.achievement(
               v, float(unit_targets[u]) if u in unit_targets else None, ind.direction), "")}
          for u, v in figures.items()),
-        key=lambda r: r["name"],
+        key=lambda r: str(r["name"]),
     )
     unit_name = AdminUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first() if unit_id else ""
     ctx.update(indicator=ind, history=history, term_rows=term_rows, by_unit=by_unit, unit_name=unit_name,

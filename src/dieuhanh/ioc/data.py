@@ -277,8 +277,8 @@ def _tasks(
         for t in overdue_rows
     ]
     rollup.load(set(by_lead_counts))
-    for lead, n in by_lead_counts.items():
-        for shown in rollup.shown(lead):
+    for lead_id, n in by_lead_counts.items():
+        for shown in rollup.shown(lead_id):
             per_unit.setdefault(shown, {}).setdefault("tasks_overdue", 0)
             per_unit[shown]["tasks_overdue"] += n
     total = sum(counts.values())

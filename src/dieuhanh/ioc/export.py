@@ -11,7 +11,10 @@ from typing import Any
 
 from django.http import HttpResponse
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from dieuhanh.core.spreadsheet import write_row
 from dieuhanh.ioc.data import Overview
@@ -155,6 +158,7 @@ def workbook(table: str, data: Overview) -> bytes:
     title, headers, rows = TABLES[table][1](data)
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook opens on its one worksheet
     ws.title = title[:31]
     for cell in write_row(ws, 1, headers):
         cell.font = Font(bold=True)
@@ -162,10 +166,10 @@ def workbook(table: str, data: Overview) -> bytes:
     for n, row in enumerate(rows, start=2):
         write_row(ws, n, row)
     for i, header in enumerate(headers, start=1):
-        ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(12, len(header) + 4)
+        ws.column_dimensions[get_column_letter(i)].width = max(12, len(header) + 4)
     for row_cells in ws.iter_rows(min_row=2):
         for cell in row_cells:
-            if cell.is_date:
+            if isinstance(cell, Cell) and cell.is_date:  # the sheet merges no cells
                 cell.number_format = "dd/mm/yyyy"
     out = io.BytesIO()
     wb.save(out)

@@ -198,7 +198,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         petition_list_url=ioc_data.link("petitions:petition_list", unit=unit.pk),
         dossier_list_url=ioc_data.link("dossier_list", unit=unit.pk),
         overview_url=reverse("ioc_overview") + "?" + urlencode({"nam": year, "don_vi": unit.pk}),
-        parent_code=unit.parent.code if unit.parent_id else "",
+        parent_code=unit.parent.code if unit.parent is not None else "",
     )
     return render(request, "ioc/unit.html", context)
 

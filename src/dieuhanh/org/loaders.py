@@ -283,8 +283,8 @@ def _upsert_successions(
     predecessor_ids = sorted({pred for pred, _ in wanted})
     existing: dict[tuple[int, int], UnitSuccession] = {}
     for chunk in _chunks(predecessor_ids, _IN_CHUNK):
-        for row in UnitSuccession.objects.filter(predecessor_id__in=chunk):
-            existing[(row.predecessor_id, row.successor_id)] = row
+        for found in UnitSuccession.objects.filter(predecessor_id__in=chunk):
+            existing[(found.predecessor_id, found.successor_id)] = found
     to_create: list[UnitSuccession] = []
     to_update: list[UnitSuccession] = []
     for pair, s in wanted.items():
@@ -354,7 +354,7 @@ def _province(r: dict[str, Any], valid_from: Any, valid_to: Any, area_km2: float
 
 
 def _current_units(rows: list[dict[str, Any]]) -> tuple[list[_Unit], list[_Unit]]:
-    area_by_province: Counter[str] = Counter()
+    area_by_province: defaultdict[str, float] = defaultdict(float)
     for r in rows:
         area_by_province[r["provinceCode"]] += r["wardAreaKm2"] or 0.0
     provinces: dict[str, _Unit] = {}

@@ -842,6 +842,7 @@ def make_task(request: HttpRequest, petition_id: int, payload: MakeTaskIn) -> St
         if value is None and field not in errors:
             errors[field] = [msg]
     _raise(errors)
+    assert payload.due_date is not None  # its absence was raised above
     with audit.channel("api"):
         task = services.do_task_from_petition(
             actor=request.user, petition=p, source_document=doc, lead_unit=unit, lead_person=lead,

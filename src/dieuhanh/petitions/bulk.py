@@ -119,6 +119,21 @@ class _Columns:
     """The rows as one numpy array per field: choices as small integers, dates as
     datetime64[D] with NaT for None."""
 
+    kind: np.ndarray
+    state: np.ndarray
+    channel: np.ndarray
+    complexity: np.ndarray
+    level: np.ndarray
+    extensions: np.ndarray
+    suspended_days: np.ndarray
+    remote: np.ndarray
+    multi_site: np.ndarray
+    received_on: np.ndarray
+    routed_on: np.ndarray
+    accepted_on: np.ndarray
+    concluded_on: np.ndarray
+    decision_sent_on: np.ndarray
+
     def __init__(self, rows: Sequence[Any]) -> None:
         get = itemgetter(*DEADLINE_FIELDS) if rows and isinstance(rows[0], Mapping) else attrgetter(*DEADLINE_FIELDS)
         values = list(zip(*map(get, rows), strict=True)) if rows else [() for _ in DEADLINE_FIELDS]
@@ -385,7 +400,8 @@ def score_pairs(
     if not found:
         empty = np.zeros(0, dtype=np.int64)
         return PairScores(empty, empty, np.zeros(0), compared)
-    return PairScores(*(np.concatenate(col) for col in zip(*found, strict=True)), compared=compared)
+    earlier, later, score = (np.concatenate(col) for col in zip(*found, strict=True))
+    return PairScores(earlier, later, score, compared)
 
 
 def find_duplicates(

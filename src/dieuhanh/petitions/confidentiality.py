@@ -170,7 +170,7 @@ def seal_links(p: Any) -> None:
     ):
         for link in _sealed(other):
             if link.get("petition") == p.pk:
-                _add_sealed(p, other.pk, reverse.get(link.get("relation"), REPEATED_BY), link.get("score"))
+                _add_sealed(p, other.pk, reverse.get(link.get("relation", ""), REPEATED_BY), link.get("score"))
 
 
 @dataclass(frozen=True)

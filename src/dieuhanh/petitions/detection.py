@@ -47,7 +47,7 @@ from dieuhanh.org.choices import UnitLevel
 from dieuhanh.petitions.choices import OPEN_STATES, Kind, State
 
 WINDOW_DAYS = 730
-LEVEL_RANK = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2, UnitLevel.VILLAGE: 3}
+LEVEL_RANK: dict[str, int] = {UnitLevel.PROVINCE: 0, UnitLevel.DISTRICT: 1, UnitLevel.COMMUNE: 2, UnitLevel.VILLAGE: 3}
 
 # --- The repeated-petition model: every weight in one place --------------------------------------
 

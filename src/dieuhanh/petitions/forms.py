@@ -24,6 +24,8 @@ from dieuhanh.directives.forms import (
     DATE_INPUT_FORMATS,
     DateInput,
     assignable_units,
+    choice_field,
+    model_choice_field,
     people,
     textarea,
     visible_documents,
@@ -258,10 +260,11 @@ class PetitionFilterForm(forms.Form):
     year = forms.ChoiceField(label="Năm nhận", required=False)
 
     def __init__(self, *args: Any, visible: Any, **kwargs: Any) -> None:
-        super().__init__(*args, label_suffix="", **kwargs)
-        self.fields["unit"].queryset = filter_units(visible)
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
+        model_choice_field(self, "unit").queryset = filter_units(visible)
         years = set(visible.order_by().values_list("year", flat=True).distinct()) | {timezone.localdate().year}
-        self.fields["year"].choices = [("", "Tất cả")] + [(str(y), str(y)) for y in sorted(years, reverse=True)]
+        choice_field(self, "year").choices = [("", "Tất cả")] + [(str(y), str(y)) for y in sorted(years, reverse=True)]
 
 
 # --- receiving a petition --------------------------------------------------------------------------
@@ -339,14 +342,14 @@ class ReceiveForm(IdentityFields):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["receiving_unit"].queryset = receiving_units(user)
-        self.fields["unit"].queryset = matter_units(user)
-        self.fields["session"].queryset = ReceptionSession.objects.visible_to(user).select_related("unit")
+        only = receiving_units(user)
+        model_choice_field(self, "receiving_unit").queryset = only
+        model_choice_field(self, "unit").queryset = matter_units(user)
+        model_choice_field(self, "session").queryset = ReceptionSession.objects.visible_to(user).select_related("unit")
         self.fields["received_on"].initial = timezone.localdate()
         self.fields["signer_count"].error_messages["min_value"] = "Số người ký đơn ít nhất là 1."
-        only = self.fields["receiving_unit"].queryset
-        if only.count() == 1:
-            self.fields["receiving_unit"].initial = self.fields["unit"].initial = only.first().pk
+        if only.count() == 1 and (first := only.first()) is not None:
+            self.fields["receiving_unit"].initial = self.fields["unit"].initial = first.pk
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -398,7 +401,7 @@ class PublicPetitionForm(IdentityFields):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.unit_groups = public_units()
-        self.fields["unit"].choices = [("", "— Chọn phường, xã —")] + [
+        choice_field(self, "unit").choices = [("", "— Chọn phường, xã —")] + [
             (province, options) for province, options in self.unit_groups
         ]
         self.fields["name"].label = "Họ và tên"
@@ -406,7 +409,8 @@ class PublicPetitionForm(IdentityFields):
         del self.fields["id_number"]
 
     def clean(self) -> dict[str, Any]:
-        d = super().clean()
+        super().clean()
+        d = self.cleaned_data
         if d.get("is_anonymous") and d.get("kind") not in ("", None, Kind.FEEDBACK):
             self.add_error("is_anonymous", "Chỉ phản ánh mới được gửi không ghi tên; khiếu nại, tố cáo, kiến nghị "
                                            "phải ghi rõ họ tên, địa chỉ của người gửi.")
@@ -420,7 +424,7 @@ class PublicPetitionForm(IdentityFields):
         return {
             "kind": d.get("kind") or "",
             "field": d.get("field") or Field.OTHER,
-            "unit": AdminUnit.objects.filter(pk=d.get("unit")).first() if d.get("unit") else None,
+            "unit": AdminUnit.objects.filter(pk=d["unit"]).first() if d.get("unit") else None,
             "content": d.get("content") or "",
             "place": d.get("place") or "",
             "lat": d.get("lat"),
@@ -453,13 +457,13 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = receiving_units(user)
-        self.fields["host"].queryset = people()
+        only = receiving_units(user)
+        model_choice_field(self, "unit").queryset = only
+        model_choice_field(self, "host").queryset = people()
         self.fields["held_on"].initial = timezone.localdate()
         self.fields["citizens_count"].error_messages["min_value"] = "Số lượt công dân không được âm."
-        only = self.fields["unit"].queryset
-        if only.count() == 1:
-            self.fields["unit"].initial = only.first().pk
+        if only.count() == 1 and (first := only.first()) is not None:
+            self.fields["unit"].initial = first.pk
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -527,10 +531,10 @@ class ClassifyForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         p = self.petition
-        self.fields["handling_org"].queryset = Organisation.objects.select_related("unit").order_by("name")
+        model_choice_field(self, "handling_org").queryset = Organisation.objects.select_related("unit").order_by("name")
         for name in ("kind", "field", "complexity", "remote", "multi_site", "against_party_member", "handling_org"):
             self.fields[name].initial = getattr(p, f"{name}_id" if name == "handling_org" else name)
-        self.fields["eligible"].initial = {True: "yes", False: "no"}.get(p.eligible, "")
+        self.fields["eligible"].initial = {True: "yes", False: "no", None: ""}[p.eligible]
         self.fields["ineligibility"].initial = p.ineligibility
 
     def kwargs(self) -> dict[str, Any]:
@@ -554,7 +558,7 @@ class AssignForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handlers"].queryset = handler_candidates(self.petition)
+        model_choice_field(self, "handlers").queryset = handler_candidates(self.petition)
 
     def kwargs(self) -> dict[str, Any]:
         return {"users": list(self.cleaned_data.get("handlers") or []), "on": self.cleaned_data.get("on")}
@@ -574,7 +578,7 @@ class AcceptForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["handlers"].queryset = handler_candidates(self.petition)
+        model_choice_field(self, "handlers").queryset = handler_candidates(self.petition)
         self.fields["complexity"].initial = self.petition.complexity
         self.fields["remote"].initial = self.petition.remote
 
@@ -697,7 +701,7 @@ class ConcludeForm(ActionForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         allowed = RESULTS_BY_KIND[Kind(self.petition.kind)]
-        self.fields["result"].choices = choices(Result, "— Chọn —" if len(allowed) > 1 else None, allowed)
+        choice_field(self, "result").choices = choices(Result, "— Chọn —" if len(allowed) > 1 else None, allowed)
 
     def kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -744,11 +748,12 @@ class SecondComplaintForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["receiving_unit"].queryset = receiving_units(self.user)
+        model_choice_field(self, "receiving_unit").queryset = receiving_units(self.user)
         self.fields["received_on"].initial = timezone.localdate()
 
     def clean(self) -> dict[str, Any]:
-        d = super().clean()
+        super().clean()
+        d = self.cleaned_data
         if not d.get("receiving_unit") and "receiving_unit" not in self.errors:
             self.add_error("receiving_unit", "Chọn cơ quan cấp trên tiếp nhận khiếu nại lần hai.")
         return d
@@ -774,10 +779,10 @@ class MakeTaskForm(ActionForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["source_document"].queryset = visible_documents(self.user)
-        self.fields["lead_unit"].queryset = assignable_units(self.user)
-        self.fields["lead_person"].queryset = people()
-        self.fields["accountable_person"].queryset = people()
+        model_choice_field(self, "source_document").queryset = visible_documents(self.user)
+        model_choice_field(self, "lead_unit").queryset = assignable_units(self.user)
+        model_choice_field(self, "lead_person").queryset = people()
+        model_choice_field(self, "accountable_person").queryset = people()
 
     def kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data

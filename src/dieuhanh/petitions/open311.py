@@ -222,11 +222,11 @@ def _window(request: HttpRequest) -> tuple[dt.datetime, dt.datetime]:
     start_raw, end_raw = _param(request, "start_date"), _param(request, "end_date")
     start = _datetime(start_raw, "start_date") if start_raw else None
     end = _datetime(end_raw, "end_date") if end_raw else None
-    if start is None and end is None:
-        end = timezone.now()
     if start is None:
-        start = end - WINDOW  # type: ignore[operator]
-    if end is None:
+        if end is None:
+            end = timezone.now()
+        start = end - WINDOW
+    elif end is None:
         end = start + WINDOW
     if end < start:
         raise BadRequest(400, "end_date phải sau start_date.")

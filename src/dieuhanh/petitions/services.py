@@ -207,7 +207,8 @@ def do_create_session(
     if citizens_count < 0:
         errors["citizens_count"] = ["Số lượt công dân không được âm."]
     _raise(errors)
-    if not may(actor, RECEIVERS, unit.pk):  # type: ignore[union-attr]
+    assert unit is not None and held_on is not None  # their absence was raised above
+    if not may(actor, RECEIVERS, unit.pk):
         raise PermissionDenied("Bạn không có quyền ghi buổi tiếp công dân của đơn vị này.")
     session = ReceptionSession.objects.create(
         kind=kind, unit=unit, held_on=held_on, host=host, host_title=host_title.strip(), place=place.strip(),

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from dieuhanh.core import ratelimit
+from dieuhanh.core.http import HtmxHttpRequest
 from dieuhanh.core.params import int_or_none, parse_int
 from dieuhanh.core.permissions import may
 from dieuhanh.directives.forms import apply_errors
@@ -103,7 +104,7 @@ def _summary(user: Any) -> dict[str, int] | None:
     if not scope.has_role(user, *FOLLOWERS):
         return None
     counts = dict(
-        Petition.objects.visible_to(user).open().with_timing().order_by().values_list("timing").annotate(n=Count("id"))
+        Petition.objects.visible_to(user).open().with_timing().order_by().values_list("timing").annotate(n=Count("id"))  # type: ignore[misc]  # `timing` is annotated by with_timing()
     )
     return {
         "overdue": counts.get("overdue", 0),
@@ -114,7 +115,7 @@ def _summary(user: Any) -> dict[str, int] | None:
 
 
 @login_required
-def petition_list(request: HttpRequest) -> HttpResponse:
+def petition_list(request: HtmxHttpRequest) -> HttpResponse:
     _require_staff(request.user)
     petitions, problems = _filtered(request)
     page = Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -254,7 +255,7 @@ def petition_identity(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def petition_attachment(request: HttpRequest, pk: int, aid: int) -> HttpResponse:
+def petition_attachment(request: HttpRequest, pk: int, aid: int) -> FileResponse:
     p = _visible_petition(request, pk)
     attachment = get_object_or_404(Attachment, pk=aid, petition=p)
     if not confidentiality.may_see_identity(request.user, p):
@@ -367,7 +368,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related(*LIST_RELATED).order_by("received_on", "id")
     )
     for p in petitions:
-        p.petitioner = confidentiality.public_name(p) or ("(nặc danh)" if p.is_anonymous else "")
+        p.petitioner = confidentiality.public_name(p) or ("(nặc danh)" if p.is_anonymous else "")  # type: ignore[attr-defined]  # for the template only
     return render(request, "petitions/session_detail.html", {
         "title": str(session), "session": session, "petitions": petitions,
         "can_record": may(request.user, services.RECEIVERS, session.unit_id),

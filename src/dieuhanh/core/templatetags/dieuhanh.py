@@ -51,7 +51,7 @@ def group_digits(value: Any, decimals: int = 0) -> str:
     number = number.quantize(quant, rounding=ROUND_HALF_UP)
     sign = "-" if number < 0 else ""
     whole, _, fraction = f"{abs(number):f}".partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

@@ -10,7 +10,7 @@ from dieuhanh.dossiers.choices import JobState, Status, Timeliness
 
 register = template.Library()
 
-STATUS_CSS = {
+STATUS_CSS: dict[str, str] = {
     Status.RECEIVED: "on-track",
     Status.PROCESSING: "on-track",
     Status.SUPPLEMENT: "due-soon",
@@ -19,12 +19,12 @@ STATUS_CSS = {
     Status.REFUSED: "cancelled",
     Status.WITHDRAWN: "cancelled",
 }
-TIMELINESS_CSS = {
+TIMELINESS_CSS: dict[str, str] = {
     Timeliness.EARLY: "done-on-time",
     Timeliness.ON_TIME: "done-on-time",
     Timeliness.LATE: "done-late",
 }
-JOB_CSS = {
+JOB_CSS: dict[str, str] = {
     JobState.QUEUED: "cancelled",
     JobState.RUNNING: "on-track",
     JobState.DONE: "done-on-time",

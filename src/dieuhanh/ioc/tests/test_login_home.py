@@ -22,7 +22,9 @@ def _log_in(username: str, next_url: str = "") -> tuple[Client, str]:
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert found is not None
+    token = found.group(1)
     assert 'name="username"' in html and 'name="password"' in html
     form = {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
     if next_url:
@@ -71,7 +73,7 @@ def figures(world):
     return world
 
 
-def _tile(html: str, name: str) -> str:
+def _tile(html: str, name: str) -> list[str]:
     start = html.index(f'<span class="ioc-tile__name">{name}</span>')
     return re.sub(r"<[^>]+>", "", html[start:html.index("</a>", start)]).split()
 
@@ -109,7 +111,9 @@ def test_the_alerts_feed_polls_every_30_s_unless_the_page_asks_otherwise(client,
     client.force_login(world.leader)
 
     def poll(url: str) -> str:
-        return re.search(r'data-poll-seconds="(\d+)"', client.get(url).content.decode()).group(1)
+        found = re.search(r'data-poll-seconds="(\d+)"', client.get(url).content.decode())
+        assert found is not None
+        return found.group(1)
 
     assert poll("/ioc/") == "30"
     assert poll("/ioc/?poll=3") == "3"

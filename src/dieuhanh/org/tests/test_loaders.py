@@ -186,6 +186,7 @@ def test_loading_twice_adds_nothing(registry: None) -> None:
 def test_it_writes_one_audit_event_per_load(registry: None) -> None:
     events = list(AuditEvent.objects.order_by("seq"))[-2:]
     assert [(e.action, e.object_type) for e in events] == [("load", "org.adminunit")] * 2
+    assert events[0].after is not None and events[1].after is not None
     assert events[0].after["units_created"] == 3355
     assert events[1].after["by_level"] == {"province": 1, "district": 12, "commune": 207}
     assert events[1].after["successions_created"] == UnitSuccession.objects.count()

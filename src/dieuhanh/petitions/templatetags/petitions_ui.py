@@ -30,7 +30,7 @@ DEADLINE = {
     "met_late": ("done-late", "Quá hạn"),
     "paused": ("cancelled", "Tạm dừng"),
 }
-STATE_CSS = {
+STATE_CSS: dict[str, str] = {
     State.RECEIVED: "received",
     State.ACCEPTED: "in-hand",
     State.VERIFYING: "in-hand",

@@ -23,7 +23,7 @@ def _p(**kw) -> Petition:
     return Petition(**fields)
 
 
-def _due(p: Petition, step: str) -> dt.date:
+def _due(p: Petition, step: str) -> dt.date | None:
     return next(d for d in deadlines.compute(p) if d.step == step).due_on
 
 

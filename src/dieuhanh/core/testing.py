@@ -274,7 +274,9 @@ def _reads_shared_demo(item: Any) -> bool:
     opens, since a live server cannot see inside it)."""
     info = getattr(item, "_fixtureinfo", None)
     defs = info.name2fixturedefs.get("demo") if info is not None else None
-    return bool(defs) and defs[-1].scope == "session"
+    if not defs:
+        return False
+    return bool(defs[-1].scope == "session")
 
 
 @pytest.fixture(scope="session")

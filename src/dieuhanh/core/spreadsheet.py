@@ -1,6 +1,6 @@
 """Text written into a file someone opens in Excel or LibreOffice, whoever wrote it: every .xlsx
-export (the shared writer `directives.export.workbook`, the IOC tables, the dossier register's own
-SpreadsheetML writer) and the import error files (.csv) pass their text through here.
+export (through the app's one writer, `core.xlsx`) and the import error files (.csv) pass their
+text through here.
 
 Much of that text comes from outside: a citizen's petition, a task title, an applicant's name, a
 cell of an imported file. Two things in it must not reach the file as they are:
@@ -13,14 +13,13 @@ cell of an imported file. Two things in it must not reach the file as they are:
   sends whoever clicks it to a site of the writer's choosing, `=cmd|...` once ran programs
   through DDE. Excel and LibreOffice read a cell starting with `=`, `+`, `-` or `@`, even after
   spaces, tabs or line breaks, as a formula when it comes from a CSV file or is typed again.
-  In an .xlsx the cell is stored as a string with Excel's quote prefix (shown as text, and kept
+  In an .xlsx the cell is stored as an inline string with Excel's quote prefix (shown as text, and kept
   text when edited, in Excel and LibreOffice alike), so the reader sees exactly what was written;
   in a CSV, which has no cell types, an apostrophe goes in front."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from typing import Any
 
 # Kept as a character class so a writer can scan for these and its own specials in one pass.
@@ -42,28 +41,6 @@ def looks_like_formula(text: str) -> bool:
     if first in FORMULA_START:
         return True
     return first.isspace() and text.lstrip()[:1] in FORMULA_START
-
-
-def set_cell(ws: Any, row: int, column: int, value: Any) -> Any:
-    """Write `value` into an openpyxl worksheet's cell and return the cell. Text is cleaned, and
-    text that looks like a formula is stored as a string with the quote prefix (openpyxl would
-    otherwise store any text starting with "=" as a formula). Numbers, dates and None are written
-    as they are."""
-    cell = ws.cell(row=row, column=column)
-    if isinstance(value, str):
-        text = clean_text(value)
-        cell.value = text
-        if looks_like_formula(text):
-            cell.data_type = "s"
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    return cell
-
-
-def write_row(ws: Any, row: int, values: Iterable[Any]) -> list[Any]:
-    """`set_cell` for each value of a row, from the first column; returns the cells."""
-    return [set_cell(ws, row, column, value) for column, value in enumerate(values, start=1)]
 
 
 def csv_value(value: Any) -> Any:

@@ -27,7 +27,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from dieuhanh.core.templatetags.dieuhanh import group_digits
-from dieuhanh.directives.export import _sheet, xlsx_response
+from dieuhanh.core.xlsx import sheet, xlsx_response
 from dieuhanh.directives.forms import choice_field
 from dieuhanh.dossiers import score766, stats
 from dieuhanh.dossiers.choices import Channel
@@ -233,7 +233,7 @@ def dossier_stats_export(request: HttpRequest) -> HttpResponse:
     _require(request.user)
     ctx = _filtered(request)
     result = stats.table(ctx["qs"], by=ctx["by"], today=ctx["today"])
-    content = _sheet("Thống kê hồ sơ", _stat_columns(stats.GROUP_LABELS[ctx["by"]]), [*result.rows, result.total])
+    content = sheet("Thống kê hồ sơ", _stat_columns(stats.GROUP_LABELS[ctx["by"]]), [*result.rows, result.total])
     return xlsx_response(content, "thong-ke-ho-so")
 
 

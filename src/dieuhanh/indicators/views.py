@@ -22,7 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from dieuhanh.core.params import int_or_none
-from dieuhanh.directives.export import xlsx_response
+from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.indicators import compute, export, overview, services
 from dieuhanh.indicators.choices import Achievement, Kind, PeriodKind
 from dieuhanh.indicators.forms import ActualForm, ImportForm, TargetForm

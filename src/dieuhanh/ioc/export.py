@@ -1,7 +1,6 @@
 """Each table of the IOC overview as an .xlsx workbook: the same figures the page shows (the
-same user, period and unit), one sheet with a bold, frozen header row. The tables are small (a
-row per status, unit, month or indicator), so openpyxl writes them directly, each cell through
-`core.spreadsheet.set_cell` (task titles and indicator names are typed by people)."""
+same user, period and unit), one sheet written by the app's one .xlsx writer (`core.xlsx`), which
+cleans the text people typed (task titles, indicator names) and never runs it as a formula."""
 
 from __future__ import annotations
 
@@ -10,16 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
-from dieuhanh.core.spreadsheet import write_row
+from dieuhanh.core.xlsx import XLSX_TYPE, Sheet, write_xlsx
 from dieuhanh.ioc.data import Overview
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _tasks(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
@@ -156,23 +148,8 @@ TABLES: dict[str, tuple[str, Callable[[Overview], tuple[str, list[str], list[lis
 
 def workbook(table: str, data: Overview) -> bytes:
     title, headers, rows = TABLES[table][1](data)
-    wb = Workbook()
-    ws = wb.active
-    assert isinstance(ws, Worksheet)  # a new workbook opens on its one worksheet
-    ws.title = title[:31]
-    for cell in write_row(ws, 1, headers):
-        cell.font = Font(bold=True)
-    ws.freeze_panes = "A2"
-    for n, row in enumerate(rows, start=2):
-        write_row(ws, n, row)
-    for i, header in enumerate(headers, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = max(12, len(header) + 4)
-    for row_cells in ws.iter_rows(min_row=2):
-        for cell in row_cells:
-            if isinstance(cell, Cell) and cell.is_date:  # the sheet merges no cells
-                cell.number_format = "dd/mm/yyyy"
     out = io.BytesIO()
-    wb.save(out)
+    write_xlsx(out, [Sheet(title=title, headers=headers, rows=rows)])
     return out.getvalue()
 
 

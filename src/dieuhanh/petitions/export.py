@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from dieuhanh.directives.export import DATE_FORMAT, Column, _sheet, xlsx_response
+from dieuhanh.core.xlsx import DATE_FORMAT, Column, sheet, xlsx_response
 from dieuhanh.petitions import confidentiality
 from dieuhanh.petitions.choices import Channel, Field, Ineligibility, Kind, Result, State
 
@@ -85,7 +85,7 @@ def register_workbook(petitions: Iterable[Any], user: Any) -> bytes:
         ("Kết quả giải quyết", lambda r: _result(r.p), None),
         ("Đánh dấu", lambda r: _flags(r.p), None),
     ]
-    return _sheet("Sổ tiếp nhận đơn", columns, (_Row(user, p) for p in petitions))
+    return sheet("Sổ tiếp nhận đơn", columns, (_Row(user, p) for p in petitions))
 
 
 def _flags(p: Any) -> str:

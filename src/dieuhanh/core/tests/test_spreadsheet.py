@@ -1,6 +1,7 @@
 """The text every spreadsheet we write passes through (`core.spreadsheet`): characters XML forbids
 dropped, tabs and line breaks kept, and text that looks like a formula stored as text — checked by
-reading the file back with openpyxl, as Excel or LibreOffice would open it."""
+writing with the app's writer (`core.xlsx`) and reading the file back with openpyxl, as Excel or
+LibreOffice would open it."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import datetime as dt
 import io
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
-from dieuhanh.core.spreadsheet import clean_text, csv_value, looks_like_formula, set_cell, write_row
+from dieuhanh.core.spreadsheet import clean_text, csv_value, looks_like_formula
+from dieuhanh.core.xlsx import Sheet, write_xlsx
 
 FORBIDDEN = [chr(c) for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20)]]
 FORMULAS = [
@@ -27,10 +29,9 @@ FORMULAS = [
 
 
 def read_back(values):
-    wb = Workbook()
-    write_row(wb.active, 1, values)
+    """The sheet of one header row and one data row, `values`, as a reader sees it (row 2)."""
     buffer = io.BytesIO()
-    wb.save(buffer)
+    write_xlsx(buffer, [Sheet(title="Thử", headers=[f"Cột {i}" for i in range(len(values))], rows=[values])])
     return load_workbook(io.BytesIO(buffer.getvalue())).active
 
 
@@ -38,13 +39,13 @@ def read_back(values):
 def test_it_drops_each_character_xml_forbids(char):
     assert clean_text(f"Đơn{char} khiếu nại") == "Đơn khiếu nại"
     ws = read_back([f"Đơn{char} khiếu nại"])
-    assert ws["A1"].value == "Đơn khiếu nại" and ws["A1"].data_type == "s"
+    assert ws["A2"].value == "Đơn khiếu nại" and ws["A2"].data_type == "s"
 
 
 def test_it_keeps_tabs_and_line_breaks_inside_text():
     assert clean_text("Dòng một\r\nDòng hai\tcột") == "Dòng một\r\nDòng hai\tcột"
     text = "Dòng một\nDòng hai\tcột"  # an XML reader turns "\r\n" into "\n" anyway
-    assert read_back([text])["A1"].value == text
+    assert read_back([text])["A2"].value == text
 
 
 def test_it_drops_lone_surrogates_and_non_characters():
@@ -54,7 +55,7 @@ def test_it_drops_lone_surrogates_and_non_characters():
 @pytest.mark.parametrize("text", FORMULAS)
 def test_text_that_looks_like_a_formula_is_written_as_text(text):
     assert looks_like_formula(text)
-    cell = read_back([text])["A1"]
+    cell = read_back([text])["A2"]
     assert cell.data_type == "s"  # not "f": no formula in the file
     # What the reader sees is what was written, with no apostrophe (an XML reader reads "\r" as "\n").
     assert cell.value == text.replace("\r", "\n")
@@ -62,7 +63,7 @@ def test_text_that_looks_like_a_formula_is_written_as_text(text):
 
 
 def test_a_formula_with_a_forbidden_character_is_both_cleaned_and_kept_text():
-    cell = read_back(["=HYPER\x08LINK(\"http://evil.example/\")"])["A1"]
+    cell = read_back(["=HYPER\x08LINK(\"http://evil.example/\")"])["A2"]
     assert cell.value == '=HYPERLINK("http://evil.example/")' and cell.data_type == "s" and cell.quotePrefix
 
 
@@ -70,20 +71,14 @@ def test_a_formula_with_a_forbidden_character_is_both_cleaned_and_kept_text():
 def test_ordinary_text_is_left_alone(text):
     assert not looks_like_formula(text)
     if text:
-        cell = read_back([text])["A1"]
+        cell = read_back([text])["A2"]
         assert cell.value == text and cell.data_type == "s" and not cell.quotePrefix
 
 
 def test_numbers_dates_and_empty_cells_keep_their_types():
     ws = read_back([-5, 2.5, dt.date(2026, 3, 2), None, True])
-    assert [ws.cell(row=1, column=i).data_type for i in range(1, 6)] == ["n", "n", "d", "n", "b"]
-    assert ws["A1"].value == -5 and ws["C1"].value == dt.datetime(2026, 3, 2) and ws["D1"].value is None
-
-
-def test_set_cell_returns_the_cell_it_wrote():
-    wb = Workbook()
-    cell = set_cell(wb.active, 3, 2, "=1+1")
-    assert cell.coordinate == "B3" and cell.data_type == "s"
+    assert [ws.cell(row=2, column=i).data_type for i in range(1, 6)] == ["n", "n", "d", "n", "b"]
+    assert ws["A2"].value == -5 and ws["C2"].value == dt.datetime(2026, 3, 2) and ws["D2"].value is None
 
 
 @pytest.mark.parametrize(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dieuhanh.core.text import fold
+from dieuhanh.core.xlsx import DATE_FORMAT, Sheet, write_xlsx
 from dieuhanh.dossiers import export, services
 from dieuhanh.dossiers.models import Dossier
 
@@ -56,7 +57,7 @@ def test_it_exports_the_visible_rows_with_real_dates(client, world, dossiers):
     assert by_code[late_now.code]["Đang quá hạn"] == "Có"
     assert by_code[late_now.code]["Tiến độ"] is None
     date_cell = ws.cell(row=2, column=header.index("Ngày tiếp nhận") + 1)
-    assert date_cell.is_date and date_cell.number_format == export.DATE_FORMAT
+    assert date_cell.is_date and date_cell.number_format == DATE_FORMAT
     assert ws.freeze_panes == "A2"
 
 
@@ -108,7 +109,8 @@ def test_text_that_xml_forbids_is_escaped_or_dropped(client, world):
     assert rows[0]["Người nộp hồ sơ"] == "Công ty A & B <chi nhánh>"  # \x07 dropped, the space stripped on receipt
     assert ws.auto_filter.ref == f"A1:T{len(rows) + 1}"
     buffer = io.BytesIO()
-    export.write_xlsx(buffer, "Thử", [("Cột", 10), ("Số", 8)], [[" cách đầu", 12], ["a\x0bb", None]])
+    write_xlsx(buffer, [Sheet(title="Thử", headers=["Cột", "Số"], widths=[10, 8],
+                              rows=[[" cách đầu", 12], ["a\x0bb", None]])])
     rows = list(load_workbook(io.BytesIO(buffer.getvalue())).active.iter_rows(values_only=True))
     assert rows == [("Cột", "Số"), (" cách đầu", 12), ("ab", None)]
 

@@ -73,7 +73,7 @@ def _text(value: str) -> str:
 
 def _inline(ref: str, text: str, style: int) -> str:
     if not text:
-        return ""
+        return f'<c r="{ref}"/>'
     if not style and looks_like_formula(text):
         style = TEXT_STYLE
     s = f' s="{style}"' if style else ""
@@ -82,10 +82,12 @@ def _inline(ref: str, text: str, style: int) -> str:
 
 
 def _cell(ref: str, value: Any, style: int = 0, date_style: int = DATE_STYLE) -> str:
-    """One `<c>` element; empty string for an empty cell. `style` is the column's number style
-    (numbers), `date_style` the style its dates take."""
+    """One `<c>` element. `style` is the column's number style (numbers), `date_style` the style
+    its dates take. An empty cell is written too (`<c r="B2"/>`): a streaming reader (openpyxl's
+    read-only mode, pandas) then sees every row at full width without a `<dimension>`, which a
+    streamed sheet cannot know before its last row."""
     if value is None or value == "":
-        return ""
+        return f'<c r="{ref}"/>'
     if type(value) is str:  # the common case first
         return _inline(ref, _text(value), 0 if style != HEADER_STYLE else style)
     if isinstance(value, bool):

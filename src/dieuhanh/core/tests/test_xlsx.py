@@ -61,3 +61,12 @@ def test_a_streamed_sheet_with_given_widths_counts_its_rows():
 def test_an_empty_sheet_keeps_its_header():
     ws = _open(sheet("Trống", [("Cột", lambda r: r, None)], [])).active
     assert [c.value for c in ws[1]] == ["Cột"] and ws.max_row == 1
+
+
+def test_a_streaming_reader_sees_every_row_at_full_width():
+    """openpyxl's read-only mode (and pandas through it) reads a row only as far as its last
+    cell: empty cells are written, so a row ending in blanks keeps its width."""
+    content = sheet("Đơn", [("Số", lambda r: r[0], None), ("Ghi chú", lambda r: r[1], None),
+                            ("Đánh dấu", lambda r: r[2], None)], [("1/2026", "", None), ("2/2026", None, "Trùng")])
+    rows = list(load_workbook(io.BytesIO(content), read_only=True).active.iter_rows(values_only=True))
+    assert [len(r) for r in rows] == [3, 3, 3] and rows[1] == ("1/2026", None, None)

@@ -11,10 +11,10 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from dieuhanh.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, sheet, xlsx_response
+from dieuhanh.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, sheet
 from dieuhanh.directives.choices import TaskStatus
 
-__all__ = ["documents_workbook", "tasks_workbook", "xlsx_response"]
+__all__ = ["documents_workbook", "tasks_workbook"]
 
 
 def tasks_workbook(tasks: Iterable[Any]) -> bytes:

@@ -25,6 +25,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.core.http import HtmxHttpRequest
 from dieuhanh.core.params import int_or_none
 from dieuhanh.core.permissions import ASSIGNERS, LEADERS, REPORTERS, may
+from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.directives import export, services
 from dieuhanh.directives.choices import TaskStatus
 from dieuhanh.directives.filters import DocumentFilter, TaskFilter, document_subtree
@@ -119,7 +120,7 @@ def document_list(request: HttpRequest) -> HttpResponse:
 @login_required
 def document_export(request: HttpRequest) -> HttpResponse:
     documents, _problems = _filtered_documents(request)
-    return export.xlsx_response(export.documents_workbook(documents.order_by("-issued_on", "-id").iterator(chunk_size=2000)), "van-ban")
+    return xlsx_response(export.documents_workbook(documents.order_by("-issued_on", "-id").iterator(chunk_size=2000)), "van-ban")
 
 
 def _tree(root: Document, visible: Any, task_counts: dict[int, int]) -> dict[str, Any]:
@@ -303,7 +304,7 @@ def task_list(request: HtmxHttpRequest) -> HttpResponse:
 @login_required
 def task_export(request: HttpRequest) -> HttpResponse:
     tasks, _problems, _sort = _filtered_tasks(request)
-    return export.xlsx_response(export.tasks_workbook(tasks.iterator(chunk_size=2000)), "nhiem-vu")
+    return xlsx_response(export.tasks_workbook(tasks.iterator(chunk_size=2000)), "nhiem-vu")
 
 
 # --- giving a task -----------------------------------------------------------------------------

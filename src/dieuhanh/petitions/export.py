@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from dieuhanh.core.xlsx import DATE_FORMAT, Column, sheet, xlsx_response
+from dieuhanh.core.xlsx import DATE_FORMAT, Column, sheet
 from dieuhanh.petitions import confidentiality
 from dieuhanh.petitions.choices import Channel, Field, Ineligibility, Kind, Result, State
 
-__all__ = ["register_workbook", "routing_text", "xlsx_response"]
+__all__ = ["register_workbook", "routing_text"]
 
 
 def routing_text(p: Any) -> str:

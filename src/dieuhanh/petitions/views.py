@@ -29,6 +29,7 @@ from dieuhanh.core import ratelimit
 from dieuhanh.core.http import HtmxHttpRequest
 from dieuhanh.core.params import int_or_none, parse_int
 from dieuhanh.core.permissions import may
+from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.directives.forms import apply_errors
 from dieuhanh.org import scope
 from dieuhanh.org.choices import Role
@@ -140,7 +141,7 @@ def petition_export(request: HttpRequest) -> HttpResponse:
     _require_staff(request.user)
     petitions, _problems = _filtered(request)
     rows = petitions.iterator(chunk_size=2000)
-    return export.xlsx_response(export.register_workbook(rows, request.user), "so-tiep-nhan-don")
+    return xlsx_response(export.register_workbook(rows, request.user), "so-tiep-nhan-don")
 
 
 # --- receiving -----------------------------------------------------------------------------------------

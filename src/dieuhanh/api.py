@@ -2,7 +2,8 @@
 
 Authentication: `Authorization: Bearer <token>` (token from `dieuhanh token create USERNAME`),
 or the browser session. Errors are JSON: 401 unauthenticated, 403 not allowed, 404 not found
-or not visible to the caller, 422 invalid input with `errors` keyed by field name and
+or not visible to the caller, 409 an action the case's current state does not allow (or one
+already used up), 422 invalid input with `errors` keyed by field name and
 Vietnamese messages (a number out of what the database holds, or written with other than the
 digits 0–9, is such an input: see core/params.py), 500 an unexpected error with
 `errors: {"__all__": [...]}` (logged with its traceback)."""
@@ -23,6 +24,7 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
+from dieuhanh.core.cases import StateConflict
 from dieuhanh.core.tokens import user_for_token
 
 log = logging.getLogger(__name__)
@@ -107,6 +109,12 @@ def on_validation_error(request: HttpRequest, exc: DjangoValidationError) -> Htt
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"body": exc.messages}
     summary = " ".join(m for msgs in errors.values() for m in msgs)
     return error_response(request, 422, summary, errors)
+
+
+@api.exception_handler(StateConflict)
+def on_state_conflict(request: HttpRequest, exc: StateConflict) -> HttpResponse:
+    errors = exc.message_dict if hasattr(exc, "error_dict") else {"state": exc.messages}
+    return error_response(request, 409, " ".join(m for msgs in errors.values() for m in msgs), errors)
 
 
 @api.exception_handler(PermissionDenied)

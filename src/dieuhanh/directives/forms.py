@@ -8,7 +8,6 @@ which answers "Thiếu lãnh đạo chịu trách nhiệm (rõ trách nhiệm)."
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -21,6 +20,14 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dieuhanh.core.forms import (
+    apply_errors,
+    choice_field,
+    date_field,
+    model_choice_field,
+    textarea,
+    translated_choices,
+)
 from dieuhanh.core.params import INT32_MAX, IdsChoiceMixin, IntField
 from dieuhanh.core.permissions import ASSIGNERS, REPORTERS
 from dieuhanh.directives.choices import (
@@ -35,59 +42,7 @@ from dieuhanh.directives.models import Document, Meeting, Task
 from dieuhanh.org import scope
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 
-DATE_FORMAT = "%d/%m/%Y"
-LOCAL_DATE_FORMATS = (DATE_FORMAT, "%d-%m-%Y", "%d.%m.%Y")
-DATE_INPUT_FORMATS = [*LOCAL_DATE_FORMATS, "%Y-%m-%d"]
 _NON_DIGITS = re.compile(r"[\s.,_]|đồng|đ|vnd", re.IGNORECASE)
-
-
-def translated_choices(choices: Any, blank: str | None = None) -> list[tuple[str, Any]]:
-    """A TextChoices' (value, label) pairs with the label translated at render time."""
-    pairs: list[tuple[str, Any]] = [(value, _(label)) for value, label in choices.choices]
-    return ([("", blank)] if blank is not None else []) + pairs
-
-
-def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
-    """The form's own copy of its choice field `name`, whose choices are set per request."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ChoiceField)
-    return field
-
-
-def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
-    """The form's own copy of its model choice field `name`, whose queryset is limited per user."""
-    field = form.fields[name]
-    assert isinstance(field, forms.ModelChoiceField)
-    return field
-
-
-class DateInput(forms.DateInput):
-    """A date typed as dd/mm/yyyy. Not the browser's date picker: that one follows the
-    browser's language, and an English-language browser shows mm/dd/yyyy, where 01/12 and
-    12/01 are easily confused on a deadline. ISO dates (yyyy-mm-dd) are accepted too."""
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        defaults = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "class": "date"}
-        super().__init__(attrs={**defaults, **(attrs or {})}, format=DATE_FORMAT)
-
-
-def iso_dates(params: Any, names: tuple[str, ...]) -> Any:
-    """A copy of a QueryDict with dates typed as dd/mm/yyyy turned into ISO, which the shared
-    list filters (and the API) expect; anything else is left for the filter to judge."""
-    params = params.copy()
-    for name in names:
-        raw = (params.get(name) or "").strip()
-        for fmt in LOCAL_DATE_FORMATS:
-            try:
-                params[name] = dt.datetime.strptime(raw, fmt).date().isoformat()
-                break
-            except ValueError:
-                continue
-    return params
-
-
-def date_field(label: Any, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(label=label, required=False, input_formats=DATE_INPUT_FORMATS, widget=DateInput(), **kwargs)
 
 
 class VndField(forms.CharField):
@@ -106,10 +61,6 @@ class VndField(forms.CharField):
         if amount != amount.to_integral_value():
             raise ValidationError(gettext("Kinh phí tính theo đồng, không có phần lẻ."))
         return amount
-
-
-def textarea(rows: int = 3) -> forms.Textarea:
-    return forms.Textarea(attrs={"rows": rows})
 
 
 # --- what a user may choose ---------------------------------------------------------------
@@ -155,24 +106,6 @@ def unit_staff(unit_id: int) -> QuerySet[Person]:
 
     holders = Assignment.objects.active_on(timezone.localdate()).filter(position__organisation__unit_id=unit_id)
     return people().filter(id__in=holders.values("person_id"))
-
-
-def apply_errors(form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None) -> list[str]:
-    """Put a service's errors on the form fields they name; return those that belong to no
-    field of this form (shown above it)."""
-    field_map = field_map or {}
-    loose: list[str] = []
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return loose
-    for key, messages in exc.message_dict.items():
-        name = field_map.get(key, key)
-        if name in form.fields:
-            for message in messages:
-                form.add_error(name, message)
-        else:
-            loose.extend(messages)
-    return loose
 
 
 # --- documents and meetings ---------------------------------------------------------------

@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dieuhanh.core.forms import apply_errors, iso_dates
 from dieuhanh.core.http import HtmxHttpRequest
 from dieuhanh.core.params import int_or_none
 from dieuhanh.core.permissions import ASSIGNERS, LEADERS, REPORTERS, may
@@ -41,8 +42,6 @@ from dieuhanh.directives.forms import (
     ReportForm,
     TaskFilterForm,
     TaskForm,
-    apply_errors,
-    iso_dates,
     milestone_inputs,
     people,
     unit_staff,

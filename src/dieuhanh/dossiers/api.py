@@ -9,7 +9,11 @@ and bad input answers 422 with `errors` keyed by the field or filter it names, i
 - `POST /api/v1/dossiers`: receive a dossier at a one-stop desk (`services.do_receive_dossier`);
 - `GET /api/v1/dossiers/stats`: counts and rates grouped by unit (rolled up to today's units
   across the 2025 reform), unit as recorded, procedure, field, channel or month;
-- `GET /api/v1/dossiers/{code}`: one dossier with its steps, deadlines and status history."""
+- `GET /api/v1/dossiers/{code}`: one dossier with its steps, deadlines and status history;
+- `POST /api/v1/dossiers/{code}/<action>`: one workflow action (`forward`, `step_done`,
+  `request_supplement`, `supplemented`, `apology`, `result`, `return`, `refuse`, `withdraw`),
+  typed from the page's form: 403 a role that may not, 409 an action the status does not allow
+  (or one allowed once, already taken), 422 bad input."""
 
 from __future__ import annotations
 
@@ -23,8 +27,10 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit, calendar
+from dieuhanh.core.case_api import add_action_routes
 from dieuhanh.core.params import PageNumber, parse_int
 from dieuhanh.dossiers import services, stats
+from dieuhanh.dossiers.cases import DOSSIERS
 from dieuhanh.dossiers.choices import Channel, EventKind
 from dieuhanh.dossiers.choices import Status as DossierStatus
 from dieuhanh.dossiers.filters import DossierFilter
@@ -410,6 +416,13 @@ def dossier_stats(request: HttpRequest, query: Query[StatsQuery]) -> dict[str, A
         "totals": result.total.as_dict(),
         "notes": result.notes,
     }
+
+
+# The workflow's actions, one route each (`POST /{code}/<action>`, from cases.DossierCases), are
+# added before the detail route: a code may hold slashes, so `{path:code}` would take the action
+# name as part of the code.
+add_action_routes(dossiers_router, DOSSIERS, key="path:code", lookup=_visible, detail=dossier_detail_out,
+                  schema=DossierDetailOut)
 
 
 @dossiers_router.get("/{path:code}", response=DossierDetailOut, summary="Chi tiết hồ sơ: các bước, thời hạn và lịch sử")

@@ -13,27 +13,26 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from dieuhanh.core.params import IntField
-from dieuhanh.directives.forms import (
-    DATE_INPUT_FORMATS,
+from dieuhanh.core.forms import (
     DateInput,
-    assignable_units,
     choice_field,
+    choices,
+    date_field,
+    int_field,
     model_choice_field,
     textarea,
 )
+from dieuhanh.directives.forms import assignable_units
 from dieuhanh.dossiers import services
 from dieuhanh.dossiers.choices import (
     Channel,
-    EventKind,
     JobKind,
     Level,
     OnlineType,
-    ReturnMethod,
     Source,
     Status,
     Timeliness,
@@ -42,28 +41,14 @@ from dieuhanh.dossiers.filters import LATE_NOW, OPEN
 from dieuhanh.dossiers.models import Dossier, Procedure
 from dieuhanh.org import scope
 from dieuhanh.org.choices import OrganisationKind, UnitLevel
-from dieuhanh.org.models import AdminUnit, Organisation
+from dieuhanh.org.models import AdminUnit
 
 # Bodies a dossier may be sent to: the state bodies that decide or process procedures.
 BODY_KINDS = (OrganisationKind.PEOPLES_COMMITTEE, OrganisationKind.DEPARTMENT, OrganisationKind.PUBLIC_SERVICE)
 PROCEDURE_OPTIONS = 60  # procedures offered at once by the receive form's search
 
 
-def choices(enum: Any, blank: str | None = None) -> list[tuple[str, str]]:
-    pairs = [(v, str(label)) for v, label in enum.choices]
-    return ([("", blank)] if blank is not None else []) + pairs
 
-
-def date_field(label: str, **kwargs: Any) -> forms.DateField:
-    """A date typed dd/mm/yyyy, with a Vietnamese message when it does not parse."""
-    return forms.DateField(
-        label=label, required=False, input_formats=DATE_INPUT_FORMATS, widget=DateInput(),
-        error_messages={"invalid": f"{label}: nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2026."}, **kwargs,
-    )
-
-
-def int_field(label: str, **kwargs: Any) -> forms.IntegerField:
-    return IntField(label=label, required=False, error_messages={"invalid": f"{label} phải là số nguyên."}, **kwargs)
 
 
 def procedure_label(p: Procedure) -> str:
@@ -222,190 +207,6 @@ class ReceiveForm(forms.Form):
             "code": d.get("code") or "",
             "note": d.get("note") or "",
         }
-
-
-# --- actions on a dossier --------------------------------------------------------------------------
-
-
-class ActionForm(forms.Form):
-    """One action of the dossier page. `kinds` are the workflow steps (services.TRANSITIONS)
-    the form may take; the form shows when `allowed_actions` offers one of them."""
-
-    title = ""
-    button = ""
-    danger = False
-    kinds: tuple[str, ...] = ()
-    service = ""
-    success = ""
-
-    def __init__(self, *args: Any, dossier: Dossier, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
-        self.dossier = dossier
-        self.user = user
-
-    def kwargs(self) -> dict[str, Any]:
-        return {"note": self.cleaned_data.get("note") or ""}
-
-
-class BodyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        unit = obj.unit.name
-        return obj.name if unit.lower() in obj.name.lower() else f"{obj.name} ({unit})"
-
-
-def forward_bodies(d: Dossier) -> QuerySet[Organisation]:
-    """Where a dossier may go: the state bodies of its receiving unit (and of the unit it passed
-    into), of the units above them (city, province), and of the unit of the body holding it."""
-    units = {d.unit_id} | scope.heirs(d.unit_id)
-    step = services.current_step(d)
-    if step is not None and step.unit_id:
-        units.add(step.unit_id)
-    units |= scope.ancestors(units)
-    today = timezone.localdate()
-    return (
-        Organisation.objects.filter(unit_id__in=units, kind__in=BODY_KINDS)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .select_related("unit").order_by("unit__level", "name")
-    )
-
-
-class ForwardForm(ActionForm):
-    title = "Chuyển xử lý, chuyển liên thông"
-    button = "Chuyển hồ sơ"
-    kinds = (EventKind.START, EventKind.TRANSFER)
-    service = "do_forward"
-    success = "Đã chuyển hồ sơ đến {body}."
-    body = BodyChoiceField(Organisation.objects.none(), label="Cơ quan xử lý", required=False,
-                           empty_label="— Chọn cơ quan —")
-    days = int_field("Số ngày làm việc giao cho cơ quan",
-                     help_text="Để trống: đến ngày hẹn trả kết quả.")
-    task = forms.CharField(label="Nội dung bước", required=False, max_length=300,
-                           widget=forms.TextInput(attrs={"placeholder": "Thẩm định, giải quyết"}))
-    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        model_choice_field(self, "body").queryset = forward_bodies(self.dossier)
-
-    def clean(self) -> dict[str, Any]:
-        super().clean()
-        d = self.cleaned_data
-        if not d.get("body") and "body" not in self.errors:
-            self.add_error("body", "Chọn cơ quan nhận hồ sơ.")
-        return d
-
-    def kwargs(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {"body": d["body"], "days": d.get("days"), "task": d.get("task") or "", "note": d.get("note") or ""}
-
-
-class StepDoneForm(ActionForm):
-    title = "Cơ quan xử lý đã xong, trả về Một cửa"
-    button = "Ghi đã xong bước"
-    kinds = (EventKind.STEP_DONE,)
-    service = "do_step_done"
-    success = "Đã ghi cơ quan xử lý xong bước, hồ sơ trở về Bộ phận Một cửa."
-    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
-
-
-class RequestSupplementForm(ActionForm):
-    title = "Yêu cầu bổ sung hồ sơ (một lần)"
-    button = "Yêu cầu bổ sung"
-    kinds = (EventKind.REQUEST_SUPPLEMENT,)
-    service = "do_request_supplement"
-    success = "Đã yêu cầu công dân bổ sung hồ sơ; thời gian giải quyết tạm dừng."
-    note = forms.CharField(label="Giấy tờ, nội dung cần bổ sung", required=False, widget=textarea(3),
-                           help_text="Ghi đầy đủ một lần tất cả nội dung cần bổ sung.")
-
-
-class SupplementedForm(ActionForm):
-    title = "Công dân đã bổ sung hồ sơ"
-    button = "Ghi đã bổ sung"
-    kinds = (EventKind.SUPPLEMENTED,)
-    service = "do_supplement"
-    success = "Đã nhận hồ sơ bổ sung; ngày hẹn trả được tính lại."
-    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
-
-
-class ApologyForm(ActionForm):
-    title = "Văn bản xin lỗi, hẹn lại ngày trả"
-    button = "Ghi xin lỗi, hẹn lại"
-    kinds = (EventKind.APOLOGY,)
-    service = "do_apologise"
-    success = "Đã ghi văn bản xin lỗi và ngày hẹn lại."
-    reason = forms.CharField(label="Lý do chậm giải quyết", required=False, widget=textarea(2))
-    new_due_on = date_field("Ngày hẹn lại")
-
-    def kwargs(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {"reason": d.get("reason") or "", "new_due_on": d.get("new_due_on")}
-
-
-class ResultForm(ActionForm):
-    title = "Có kết quả giải quyết"
-    button = "Ghi có kết quả"
-    kinds = (EventKind.RESULT,)
-    service = "do_record_result"
-    success = "Đã ghi kết quả giải quyết; hồ sơ chờ trả cho công dân."
-    note = forms.CharField(label="Kết quả (số giấy tờ, ghi chú)", required=False, widget=textarea(2))
-
-
-class RefuseForm(ActionForm):
-    title = "Từ chối giải quyết"
-    button = "Từ chối giải quyết"
-    danger = True
-    kinds = (EventKind.REFUSE,)
-    service = "do_refuse"
-    success = "Đã ghi từ chối giải quyết hồ sơ."
-    reason = forms.CharField(label="Lý do từ chối (ghi rõ cho công dân)", required=False, widget=textarea(3))
-
-    def kwargs(self) -> dict[str, Any]:
-        return {"reason": self.cleaned_data.get("reason") or ""}
-
-
-class ReturnForm(ActionForm):
-    title = "Trả kết quả cho công dân"
-    button = "Trả kết quả"
-    kinds = (EventKind.RETURN,)
-    service = "do_return"
-    success = "Đã trả kết quả cho công dân."
-    method = forms.ChoiceField(label="Hình thức trả kết quả", required=False, choices=choices(ReturnMethod))
-    note = forms.CharField(label="Ghi chú", required=False, widget=textarea(2))
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["method"].initial = ReturnMethod.ONLINE if self.dossier.channel == Channel.ONLINE else ReturnMethod.DESK
-
-    def kwargs(self) -> dict[str, Any]:
-        d = self.cleaned_data
-        return {"method": d.get("method") or ReturnMethod.DESK, "note": d.get("note") or ""}
-
-
-class WithdrawForm(ActionForm):
-    title = "Công dân rút hồ sơ"
-    button = "Ghi rút hồ sơ"
-    danger = True
-    kinds = (EventKind.WITHDRAW,)
-    service = "do_withdraw"
-    success = "Đã ghi công dân rút hồ sơ."
-    note = forms.CharField(label="Đơn đề nghị rút hồ sơ, ghi chú", required=False, widget=textarea(2))
-
-
-# URL slug → form, in the order the page shows them.
-ACTION_FORMS: dict[str, type[ActionForm]] = {
-    "chuyen": ForwardForm,
-    "xong-buoc": StepDoneForm,
-    "yeu-cau-bo-sung": RequestSupplementForm,
-    "da-bo-sung": SupplementedForm,
-    "xin-loi": ApologyForm,
-    "co-ket-qua": ResultForm,
-    "tra-ket-qua": ReturnForm,
-    "tu-choi": RefuseForm,
-    "rut": WithdrawForm,
-}
-# Service error keys that belong to no field of the action forms are shown above the form.
-ERROR_KEYS = {"supplement": "__all__", "apology": "__all__"}
 
 
 # --- procedures catalogue ------------------------------------------------------------------------

@@ -20,7 +20,6 @@ The rules of Decree 118/2025/NĐ-CP kept here:
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,9 +27,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from dieuhanh.core import audit, calendar
+from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.legal_rules import deadline
 from dieuhanh.core.permissions import may
 from dieuhanh.core.text import fold
+from dieuhanh.dossiers.cases import APOLOGISERS, DESK, DOSSIERS, HANDLERS, open_step
 from dieuhanh.dossiers.choices import (
     OPEN_STATUSES,
     Channel,
@@ -46,34 +47,9 @@ from dieuhanh.dossiers.models import Dossier, DossierEvent, DossierStep, Procedu
 from dieuhanh.org.choices import Role
 from dieuhanh.org.models import AdminUnit, Organisation
 
-ONE_STOP = (Role.ONE_STOP, Role.ADMIN)
-HANDLERS = (Role.ONE_STOP, Role.OFFICE, Role.LEADER, Role.ADMIN)
-APOLOGISERS = (Role.ONE_STOP, Role.LEADER, Role.ADMIN)
+ONE_STOP = DESK
 CATALOGUE = (Role.ADMIN,)
 CUTOFF = dt.time(15, 0)  # after this hour a received dossier counts from the next working day
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str | None  # None: the status does not change
-    who: tuple[str, ...]
-
-
-# The workflow as data: for each action, the statuses it may start from, where it leads, who may
-# take it. `allowed_actions` and every do_* below read it.
-TRANSITIONS: dict[str, Transition] = {
-    EventKind.START: Transition((Status.RECEIVED, Status.PROCESSING), Status.PROCESSING, HANDLERS),
-    EventKind.TRANSFER: Transition((Status.RECEIVED, Status.PROCESSING), Status.PROCESSING, HANDLERS),
-    EventKind.STEP_DONE: Transition((Status.PROCESSING,), None, HANDLERS),
-    EventKind.REQUEST_SUPPLEMENT: Transition((Status.RECEIVED, Status.PROCESSING), Status.SUPPLEMENT, HANDLERS),
-    EventKind.SUPPLEMENTED: Transition((Status.SUPPLEMENT,), Status.PROCESSING, HANDLERS),
-    EventKind.APOLOGY: Transition((Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT), None, APOLOGISERS),
-    EventKind.RESULT: Transition((Status.RECEIVED, Status.PROCESSING), Status.DONE, HANDLERS),
-    EventKind.REFUSE: Transition((Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT), Status.REFUSED, HANDLERS),
-    EventKind.RETURN: Transition((Status.DONE,), Status.RETURNED, ONE_STOP),
-    EventKind.WITHDRAW: Transition((Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT), Status.WITHDRAWN, ONE_STOP),
-}
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -124,49 +100,17 @@ def appointment(procedure: Procedure, received_on: dt.date) -> dt.date:
     return calendar.add(received_on, procedure.processing_days, working=True)
 
 
-def _unit_ids(d: Dossier) -> list[int | None]:
-    ids: list[int | None] = [d.unit_id]
-    step = current_step(d)
-    if step is not None and step.unit_id not in ids:
-        ids.append(step.unit_id)
-    return ids
-
-
-def _may(user: Any, d: Dossier, roles: tuple[str, ...]) -> bool:
-    return any(may(user, roles, uid) for uid in _unit_ids(d))
-
-
 def current_step(d: Dossier) -> DossierStep | None:
-    return d.steps.filter(state=StepState.OPEN).order_by("-seq").first()
+    return open_step(d)
 
 
 def allowed_actions(user: Any, d: Dossier) -> list[str]:
-    """The actions `user` may take on `d` now, in workflow order."""
-    out = []
-    for action, t in TRANSITIONS.items():
-        if d.status not in t.sources or not _may(user, d, t.who):
-            continue
-        if action == EventKind.REQUEST_SUPPLEMENT and d.supplement_requested_on:
-            continue
-        if action == EventKind.APOLOGY and (d.apology_on or d.due_on < timezone.localdate()):
-            continue
-        if action == EventKind.STEP_DONE and current_step(d) is None:
-            continue
-        if action == EventKind.START and d.steps.exists():
-            continue
-        out.append(action)
-    return out
+    """The actions `user` may take on `d` now, in workflow order (`cases.DossierCases`)."""
+    return DOSSIERS.allowed_actions(user, d)
 
 
-def _check(actor: Any, d: Dossier, action: str) -> Transition:
-    t = TRANSITIONS[action]
-    if not _may(actor, d, t.who):
-        raise PermissionDenied(f"Bạn không có quyền {EventKind(action).label.lower()} hồ sơ này.")
-    if d.status not in t.sources:
-        raise ValidationError({"status": [
-            f"Không thể {EventKind(action).label.lower()} khi hồ sơ đang ở trạng thái «{d.get_status_display()}»."
-        ]})
-    return t
+def _check(actor: Any, d: Dossier, action: str, at: dt.datetime | None = None) -> CaseAction:
+    return DOSSIERS.check(actor, d, action, on=local_day(at) if at is not None else None)
 
 
 def _event(d: Dossier, kind: str, at: dt.datetime, actor: Any, before: str, note: str = "") -> DossierEvent:
@@ -382,7 +326,7 @@ def do_forward(
     d = _lock(dossier)
     interlevel = body.unit_id != d.unit_id
     action = EventKind.TRANSFER if interlevel else EventKind.START
-    _check(actor, d, action)
+    _check(actor, d, "forward")
     _check_days(days)
     at = _now(at)
     if at > timezone.now() + dt.timedelta(minutes=5):
@@ -425,14 +369,8 @@ def do_request_supplement(*, actor: Any, dossier: Dossier, note: str, at: dt.dat
     d = _lock(dossier)
     _check(actor, d, EventKind.REQUEST_SUPPLEMENT)
     at = _now(at)
-    errors: dict[str, list[str]] = {}
-    if d.supplement_requested_on:
-        errors["supplement"] = [
-            f"Hồ sơ đã được yêu cầu bổ sung ngày {_fmt(d.supplement_requested_on)}; chỉ được yêu cầu một lần."
-        ]
     if not note.strip():
-        errors["note"] = ["Ghi rõ các giấy tờ, nội dung cần bổ sung."]
-    _raise(errors)
+        raise ValidationError({"note": ["Ghi rõ các giấy tờ, nội dung cần bổ sung."]})
     before = audit.snapshot(d, _TRACKED)
     d.status = Status.SUPPLEMENT
     d.supplement_requested_on = local_day(at)
@@ -472,16 +410,10 @@ def do_apologise(
     """Issue the apology for a dossier that will be late, with a new appointment date — once
     only, and no later than the appointment date."""
     d = _lock(dossier)
-    _check(actor, d, EventKind.APOLOGY)
     at = _now(at)
     day = local_day(at)
+    _check(actor, d, EventKind.APOLOGY, at)  # once only, and not after the appointment date
     errors: dict[str, list[str]] = {}
-    if d.apology_on:
-        errors["apology"] = [f"Hồ sơ đã có văn bản xin lỗi ngày {_fmt(d.apology_on)}; chỉ được xin lỗi, hẹn lại một lần."]
-    if day > d.due_on:
-        errors["at"] = [
-            f"Văn bản xin lỗi phải ban hành trước khi hết hạn (hẹn trả {_fmt(d.due_on)}); hồ sơ đã quá hạn."
-        ]
     if not reason.strip():
         errors["reason"] = ["Ghi rõ lý do chậm giải quyết."]
     if not isinstance(new_due_on, dt.date):
@@ -584,7 +516,7 @@ AUDIT_ACTIONS: dict[str, str] = {
 }
 
 __all__ = [
-    "OPEN_STATUSES", "TRANSITIONS", "allowed_actions", "appointment", "counted_from", "current_step",
+    "APOLOGISERS", "HANDLERS", "OPEN_STATUSES", "allowed_actions", "appointment", "counted_from", "current_step",
     "do_apologise", "do_forward", "do_receive_dossier", "do_record_result", "do_refuse", "do_request_supplement",
     "do_return", "do_save_procedure", "do_step_done", "do_supplement", "do_withdraw", "transfer_deadline",
 ]

@@ -26,9 +26,9 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from dieuhanh.core.forms import choice_field
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.core.xlsx import sheet, xlsx_response
-from dieuhanh.directives.forms import choice_field
 from dieuhanh.dossiers import score766, stats
 from dieuhanh.dossiers.choices import Channel
 from dieuhanh.dossiers.filters import DossierFilter

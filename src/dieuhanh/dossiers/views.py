@@ -21,22 +21,21 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, register_converter, reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
 
-from dieuhanh.core import calendar
+from dieuhanh.core import calendar, case_views
+from dieuhanh.core.cases import CaseAction
+from dieuhanh.core.forms import apply_errors
 from dieuhanh.core.http import HtmxHttpRequest
 from dieuhanh.core.permissions import may
-from dieuhanh.directives.forms import apply_errors
 from dieuhanh.dossiers import export, services
+from dieuhanh.dossiers.cases import DOSSIERS
 from dieuhanh.dossiers.choices import OPEN_STATUSES, EventKind
 from dieuhanh.dossiers.filters import DossierFilter
 from dieuhanh.dossiers.forms import (
-    ACTION_FORMS,
-    ERROR_KEYS,
     DossierFilterForm,
     ProcedureFilterForm,
     ProcedureForm,
@@ -190,22 +189,8 @@ def procedure_options(request: HttpRequest) -> HttpResponse:
 # --- a dossier ---------------------------------------------------------------------------------------------
 
 
-def _action_forms(user: Any, d: Dossier, bound: Any = None, loose: list[str] | None = None) -> list[dict[str, Any]]:
-    allowed = set(services.allowed_actions(user, d))
-    out = []
-    for slug, form_class in ACTION_FORMS.items():
-        is_bound = bound is not None and bound.prefix == slug
-        if not is_bound and not allowed & set(form_class.kinds):
-            continue
-        form = bound if is_bound else form_class(prefix=slug, dossier=d, user=user)
-        out.append({"slug": slug, "form": form, "open": is_bound, "loose": (loose or []) if is_bound else [],
-                    "url": reverse(f"dossier_{slug}", kwargs={"code": d.code})})
-    return out
-
-
 def _render_dossier(request: HttpRequest, d: Dossier, *, bound: Any = None, loose: list[str] | None = None,
                     page_errors: list[str] | None = None, status: int = 200) -> HttpResponse:
-    user = request.user
     today = timezone.localdate()
     steps = list(d.steps.select_related("body", "unit").order_by("seq"))
     for step in steps:
@@ -220,7 +205,11 @@ def _render_dossier(request: HttpRequest, d: Dossier, *, bound: Any = None, loos
         "late_now": d.late_now(today),
         "steps": steps,
         "events": events,
-        "action_forms": _action_forms(user, d, bound, loose),
+        "action_forms": case_views.panels(request, DOSSIERS, d, bound=bound, loose=loose),
+        "no_actions_text": (
+            "Bạn được xem hồ sơ này; việc xử lý do Bộ phận Một cửa, cơ quan đang giữ hồ sơ và lãnh đạo đơn vị "
+            "tiếp nhận thực hiện." if d.is_open else f"Hồ sơ đã kết thúc: {d.get_status_display().lower()}."
+        ),
         "loose_errors": page_errors or [],
     }
     return render(request, "dossiers/dossier_detail.html", context, status=status)
@@ -231,45 +220,12 @@ def dossier_detail(request: HttpRequest, code: str) -> HttpResponse:
     return _render_dossier(request, _visible_dossier(request, code))
 
 
-def _may_act(user: Any, d: Dossier, kinds: tuple[str, ...]) -> bool:
-    """Whether the user holds a role that may take one of `kinds` over the dossier's receiving
-    unit or the unit of the body holding it (whatever its status)."""
-    step = services.current_step(d)
-    units = [d.unit_id] + ([step.unit_id] if step is not None and step.unit_id else [])
-    return any(may(user, services.TRANSITIONS[k].who, uid) for k in kinds for uid in units)
+def _action_done(request: HttpRequest, d: Dossier, action: CaseAction, result: Any) -> HttpResponse:
+    return case_views.success(request, action, reverse("dossier_detail", kwargs={"code": d.code}),
+                              body=result.current_body)
 
 
-@login_required
-@require_POST
-def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
-    user = request.user
-    d = _visible_dossier(request, code)
-    form_class = ACTION_FORMS.get(action)
-    if form_class is None:
-        raise Http404("Không có thao tác này.")
-    if not set(services.allowed_actions(user, d)) & set(form_class.kinds):
-        # Not from this state, or not by this user: say which, before reading the form.
-        label = form_class.title.lower()
-        if not _may_act(user, d, form_class.kinds):
-            raise PermissionDenied(f"Bạn không có quyền thực hiện «{label}» đối với hồ sơ này.")
-        return _render_dossier(request, d, page_errors=[
-            f"Không thể thực hiện «{label}» khi hồ sơ đang ở trạng thái «{d.get_status_display()}»"
-            + (" hoặc đã thực hiện việc này trước đó." if d.status in OPEN_STATUSES else ".")
-        ], status=409)
-    form = form_class(request.POST, prefix=action, dossier=d, user=user)
-    loose: list[str] = []
-    if form.is_valid():
-        kwargs = form.kwargs()
-        try:
-            getattr(services, form_class.service)(actor=user, dossier=d, **kwargs)
-        except ValidationError as exc:
-            loose = apply_errors(form, exc, ERROR_KEYS)
-        else:
-            body = kwargs.get("body")
-            messages.success(request, form_class.success.format(body=body.name if body is not None else ""))
-            return redirect("dossier_detail", code=d.code)
-    d.refresh_from_db()
-    return _render_dossier(request, d, bound=form, loose=loose)
+dossier_action = case_views.action_view(DOSSIERS, lookup=_visible_dossier, render=_render_dossier, done=_action_done)
 
 
 @login_required
@@ -349,9 +305,6 @@ urlpatterns: list[URLPattern] = [
     path("ho-so/thu-tuc/chon/", procedure_options, name="procedure_options"),
     path("ho-so/thu-tuc/<path:code>/sua/", procedure_edit, name="procedure_edit"),
     path("ho-so/<dossier_code:code>/phieu/", dossier_slip, name="dossier_slip"),
-    *[
-        path(f"ho-so/<dossier_code:code>/{slug}/", dossier_action, {"action": slug}, name=f"dossier_{slug}")
-        for slug in ACTION_FORMS
-    ],
+    *case_views.action_urls(DOSSIERS, "ho-so/", "dossier_code", dossier_action),
     path("ho-so/<dossier_code:code>/", dossier_detail, name="dossier_detail"),
 ]

@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from dieuhanh.directives.forms import choice_field
+from dieuhanh.core.forms import choice_field
 from dieuhanh.indicators.choices import PeriodKind
 
 

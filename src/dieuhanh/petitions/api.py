@@ -1,11 +1,10 @@
 """API v1 for petitions: /api/v1/petitions.
 
 Every read starts from `Petition.objects.visible_to(request.user)`: a petition the caller may not
-see answers 404, an action the caller may not take answers 403, and a service's
-ValidationError answers 422 with `errors` keyed by the field it names (`state` when the action
-is not possible from the petition's current state). Input date fields carry the names the
-services use in their messages (`accepted_on`, `routed_on`, `concluded_on`, ...), so an error
-names the field the client sent.
+see answers 404. The workflow's actions are one route each, `POST /{id}/<action>`, built from
+`cases.PetitionCases` by `core.case_api`: 403 an action the caller's roles do not allow, 409 one
+the petition's state does not allow (`errors.state`), 422 input refused, `errors` keyed by the
+field the client sent (`accepted_on`, `routed_on`, `concluded_on`, ...).
 
 The petitioner of a confidential petition (a denunciation) is `REDACTED` in lists and in the
 detail, for everyone — handlers included. Handlers read the identity only through
@@ -24,15 +23,14 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
+from dieuhanh.core.case_api import add_action_routes
 from dieuhanh.core.params import INT32_MAX, DbId, PageNumber
-from dieuhanh.org.models import AdminUnit, Organisation, User
+from dieuhanh.org.models import AdminUnit, Organisation
 from dieuhanh.petitions import confidentiality, deadlines, services, stats
+from dieuhanh.petitions.cases import PETITIONS
 from dieuhanh.petitions.choices import (
     Action,
     Channel,
-    Complexity,
-    Ineligibility,
-    Result,
     State,
 )
 from dieuhanh.petitions.choices import Field as PetitionField
@@ -248,118 +246,6 @@ class PetitionIn(Schema):
     lat: float | None = None
     lon: float | None = None
     handling_org: int | None = Field(None, description="Cơ quan giải quyết (id)")
-
-
-class ClassifyIn(Schema):
-    kind: str | None = None
-    field: str | None = None
-    eligible: bool | None = None
-    ineligibility: str = Field("", description=" | ".join(Ineligibility.values))
-    complexity: str | None = Field(None, description=" | ".join(Complexity.values))
-    remote: bool | None = None
-    multi_site: bool | None = None
-    against_party_member: bool | None = None
-    handling_org: int | None = None
-    note: str = ""
-
-
-class AssignIn(Schema):
-    handlers: list[DbId] = Field(default_factory=list, description="Người xử lý (id người dùng)")
-    assigned_on: dt.date | None = None
-
-
-class AcceptIn(Schema):
-    accepted_on: dt.date | None = Field(None, description="Ngày thụ lý; mặc định hôm nay")
-    handlers: list[DbId] = Field(default_factory=list)
-    complexity: str | None = None
-    remote: bool | None = None
-    document_number: str = ""
-    note: str = ""
-
-
-class TransferIn(Schema):
-    transferred_to: str = Field("", description="Cơ quan có thẩm quyền nhận đơn")
-    routed_on: dt.date | None = None
-    note: str = ""
-
-
-class GuideIn(Schema):
-    note: str = Field("", description="Đã hướng dẫn công dân gửi đơn đến đâu")
-    routed_on: dt.date | None = None
-
-
-class ArchiveIn(Schema):
-    reason: str = Field("", description=" | ".join(Ineligibility.values))
-    note: str = ""
-    routed_on: dt.date | None = None
-
-
-class VerifyIn(Schema):
-    on: dt.date | None = None
-    note: str = ""
-    document_number: str = ""
-
-
-class ExtendIn(Schema):
-    legal_basis: str = ""
-    reason: str = ""
-    on: dt.date | None = None
-    complexity: str | None = None
-    document_number: str = ""
-
-
-class SuspendIn(Schema):
-    legal_basis: str = ""
-    reason: str = ""
-    suspended_on: dt.date | None = None
-    document_number: str = ""
-
-
-class ResumeIn(Schema):
-    on: dt.date | None = None
-    note: str = ""
-
-
-class ConcludeIn(Schema):
-    result: str = Field("", description=" | ".join(Result.values))
-    conclusion: str = ""
-    concluded_on: dt.date | None = None
-    decision_number: str = ""
-
-
-class SendDecisionIn(Schema):
-    decision_sent_on: dt.date | None = None
-    note: str = ""
-
-
-class TerminateIn(Schema):
-    legal_basis: str = ""
-    reason: str = ""
-    closed_on: dt.date | None = None
-    document_number: str = ""
-
-
-class ProtectIn(Schema):
-    reason: str = Field("", description="Lý do bảo mật danh tính người gửi (bắt buộc)")
-    on: dt.date | None = None
-
-
-class SecondComplaintIn(Schema):
-    content: str = ""
-    receiving_unit: int | None = Field(None, description="Cơ quan cấp trên nhận khiếu nại lần hai (đơn vị, id)")
-    received_on: dt.date | None = None
-    channel: str = Channel.DESK
-    handling_org: int | None = None
-
-
-class MakeTaskIn(Schema):
-    source_document: int | None = Field(None, description="Văn bản giao nhiệm vụ (id), ví dụ thông báo kết luận buổi đối thoại")
-    lead_unit: int | None = None
-    lead_person: int | None = None
-    due_date: dt.date | None = None
-    expected_result: str = ""
-    accountable_person: int | None = None
-    title: str = ""
 
 
 class StatsRow(BaseModel):
@@ -590,27 +476,11 @@ def _resolve(qs: Any, pk: int | None, field: str, label: str, errors: dict[str, 
     return obj
 
 
-def _users(ids: list[int], field: str, errors: dict[str, list[str]]) -> list[Any]:
-    wanted = list(dict.fromkeys(ids))
-    found = User.objects.in_bulk(wanted)
-    missing = [str(i) for i in wanted if i not in found]
-    if missing:
-        errors[field] = [f"Không tìm thấy người dùng có id {', '.join(missing)}."]
-    return [found[i] for i in wanted if i in found]
-
 
 def _raise(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
 
-
-def _act(request: HttpRequest, petition_id: int, action: Any, **kwargs: Any) -> dict[str, Any]:
-    """Run one workflow service on a petition the caller may see, and answer with the detail
-    (its recomputed deadlines included)."""
-    p = _visible(request, petition_id)
-    with audit.channel("api"):
-        action(actor=request.user, petition=p, **kwargs)
-    return petition_detail_out(request, _visible(request, petition_id))
 
 
 # --- list, create, detail -------------------------------------------------------------------------
@@ -691,162 +561,28 @@ def reveal_identity(request: HttpRequest, petition_id: int) -> dict[str, Any]:
     return {"petition": p.pk, "identity": _identity_out(identity), "logged": p.confidential, "links": links}
 
 
-# --- workflow actions -----------------------------------------------------------------------------
+# --- workflow actions: one route per action of cases.PetitionCases ----------------------------------
 
 
-@petitions_router.post("/{int:petition_id}/classify", response=PetitionDetailOut, summary="Phân loại đơn")
-def classify(request: HttpRequest, petition_id: int, payload: ClassifyIn) -> dict[str, Any]:
-    _visible(request, petition_id)
-    errors: dict[str, list[str]] = {}
-    org = _resolve(Organisation.objects, payload.handling_org, "handling_org", "cơ quan giải quyết", errors)
-    _raise(errors)
-    return _act(
-        request, petition_id, services.do_classify, kind=payload.kind, field=payload.field, eligible=payload.eligible,
-        ineligibility=payload.ineligibility, complexity=payload.complexity, remote=payload.remote,
-        multi_site=payload.multi_site, against_party_member=payload.against_party_member, handling_org=org,
-        note=payload.note,
-    )
+class MadeTaskOut(BaseModel):
+    task: int
+    code: str
+    petition: PetitionDetailOut
 
 
-@petitions_router.post("/{int:petition_id}/assign", response=PetitionDetailOut, summary="Giao người xử lý")
-def assign(request: HttpRequest, petition_id: int, payload: AssignIn) -> dict[str, Any]:
-    _visible(request, petition_id)
-    errors: dict[str, list[str]] = {}
-    users = _users(payload.handlers, "handlers", errors)
-    _raise(errors)
-    return _act(request, petition_id, services.do_assign, users=users, on=payload.assigned_on)
+def _second_complaint_out(request: HttpRequest, previous: Petition, made: Petition) -> dict[str, Any]:
+    return petition_detail_out(request, _visible(request, made.pk))
 
 
-@petitions_router.post("/{int:petition_id}/accept", response=PetitionDetailOut, summary="Thụ lý đơn")
-def accept(request: HttpRequest, petition_id: int, payload: AcceptIn) -> dict[str, Any]:
-    _visible(request, petition_id)
-    errors: dict[str, list[str]] = {}
-    users = _users(payload.handlers, "handlers", errors)
-    if payload.complexity is not None and payload.complexity not in Complexity.values:
-        errors["complexity"] = ["Mức độ phức tạp không hợp lệ."]
-    _raise(errors)
-    return _act(
-        request, petition_id, services.do_accept, on=payload.accepted_on, handlers=users or None,
-        complexity=payload.complexity, remote=payload.remote, document_number=payload.document_number,
-        note=payload.note,
-    )
+def _made_task_out(request: HttpRequest, p: Petition, task: Any) -> dict[str, Any]:
+    return {"task": task.pk, "code": task.code, "petition": petition_detail_out(request, _visible(request, p.pk))}
 
 
-@petitions_router.post("/{int:petition_id}/transfer", response=PetitionDetailOut, summary="Chuyển đơn đến cơ quan có thẩm quyền")
-def transfer(request: HttpRequest, petition_id: int, payload: TransferIn) -> dict[str, Any]:
-    return _act(request, petition_id, services.do_transfer, to=payload.transferred_to, on=payload.routed_on,
-                note=payload.note)
-
-
-@petitions_router.post("/{int:petition_id}/guide", response=PetitionDetailOut, summary="Hướng dẫn công dân")
-def guide(request: HttpRequest, petition_id: int, payload: GuideIn) -> dict[str, Any]:
-    return _act(request, petition_id, services.do_guide, note=payload.note, on=payload.routed_on)
-
-
-@petitions_router.post("/{int:petition_id}/archive", response=PetitionDetailOut, summary="Lưu đơn")
-def archive(request: HttpRequest, petition_id: int, payload: ArchiveIn) -> dict[str, Any]:
-    return _act(request, petition_id, services.do_archive, reason=payload.reason, note=payload.note,
-                on=payload.routed_on)
-
-
-@petitions_router.post("/{int:petition_id}/verify", response=PetitionDetailOut, summary="Bắt đầu xác minh")
-def verify(request: HttpRequest, petition_id: int, payload: VerifyIn) -> dict[str, Any]:
-    return _act(request, petition_id, services.do_verify, on=payload.on, note=payload.note,
-                document_number=payload.document_number)
-
-
-@petitions_router.post("/{int:petition_id}/extend", response=PetitionDetailOut, summary="Gia hạn giải quyết")
-def extend(request: HttpRequest, petition_id: int, payload: ExtendIn) -> dict[str, Any]:
-    return _act(request, petition_id, services.do_extend, legal_basis=payload.legal_basis, reason=payload.reason,
-                on=payload.on, complexity=payload.complexity, document_number=payload.document_number)
-
-
-@petitions_router.post("/{int:petition_id}/suspend", response=PetitionDetailOut, summary="Tạm đình chỉ giải quyết")
-def suspend(request: HttpRequest, petition_id: int, payload: SuspendIn) -> dict[str, Any]:
-    return _act(request, petition_id, services.do_suspend, legal_basis=payload.legal_basis, reason=payload.reason,
-                on=payload.suspended_on, document_number=payload.document_number)
-
-
-@petitions_router.post("/{int:petition_id}/resume", response=PetitionDetailOut, summary="Tiếp tục giải quyết")
-def resume(request: HttpRequest, petition_id: int, payload: ResumeIn) -> dict[str, Any]:
-    return _act(request, petition_id, services.do_resume, on=payload.on, note=payload.note)
-
-
-@petitions_router.post("/{int:petition_id}/conclude", response=PetitionDetailOut, summary="Kết luận, ra quyết định, trả lời")
-def conclude(request: HttpRequest, petition_id: int, payload: ConcludeIn) -> dict[str, Any]:
-    return _act(request, petition_id, services.do_conclude, result=payload.result, conclusion=payload.conclusion,
-                on=payload.concluded_on, decision_number=payload.decision_number)
-
-
-@petitions_router.post("/{int:petition_id}/send_decision", response=PetitionDetailOut, summary="Gửi quyết định, kết luận")
-def send_decision(request: HttpRequest, petition_id: int, payload: SendDecisionIn) -> dict[str, Any]:
-    return _act(request, petition_id, services.do_send_decision, on=payload.decision_sent_on, note=payload.note)
-
-
-@petitions_router.post("/{int:petition_id}/terminate", response=PetitionDetailOut, summary="Đình chỉ giải quyết")
-def terminate(request: HttpRequest, petition_id: int, payload: TerminateIn) -> dict[str, Any]:
-    return _act(request, petition_id, services.do_terminate, legal_basis=payload.legal_basis, reason=payload.reason,
-                on=payload.closed_on, document_number=payload.document_number)
-
-
-@petitions_router.post("/{int:petition_id}/protect", response=PetitionDetailOut, summary="Bảo mật danh tính người gửi (không bỏ được)")
-def protect(request: HttpRequest, petition_id: int, payload: ProtectIn) -> dict[str, Any]:
-    return _act(request, petition_id, services.do_protect, reason=payload.reason, on=payload.on)
-
-
-@petitions_router.post(
-    "/{int:petition_id}/second_complaint", response={201: PetitionDetailOut},
-    summary="Khiếu nại lần hai (trả về đơn mới)",
+add_action_routes(
+    petitions_router, PETITIONS, key="int:petition_id", lookup=_visible, detail=petition_detail_out,
+    schema=PetitionDetailOut,
+    answers={
+        Action.SECOND_COMPLAINT: (201, PetitionDetailOut, _second_complaint_out),
+        Action.MAKE_TASK: (201, MadeTaskOut, _made_task_out),
+    },
 )
-def second_complaint(request: HttpRequest, petition_id: int, payload: SecondComplaintIn) -> Status:
-    previous = _visible(request, petition_id)
-    errors: dict[str, list[str]] = {}
-    receiving_unit = _resolve(AdminUnit.objects, payload.receiving_unit, "receiving_unit", "cơ quan nhận khiếu nại lần hai", errors)
-    if payload.receiving_unit is None:
-        errors["receiving_unit"] = ["Thiếu cơ quan cấp trên nhận khiếu nại lần hai."]
-    handling_org = _resolve(Organisation.objects, payload.handling_org, "handling_org", "cơ quan giải quyết", errors)
-    _raise(errors)
-    with audit.channel("api"):
-        p = services.do_second_complaint(
-            actor=request.user, previous=previous, content=payload.content, receiving_unit=receiving_unit,
-            received_on=payload.received_on, channel=payload.channel, handling_org=handling_org,
-        )
-    return Status(201, petition_detail_out(request, _visible(request, p.pk)))
-
-
-
-@petitions_router.post(
-    "/{int:petition_id}/make_task", response={201: dict}, summary="Giao nội dung đơn thành nhiệm vụ theo \"5 rõ\"",
-)
-def make_task(request: HttpRequest, petition_id: int, payload: MakeTaskIn) -> Status:
-    from dieuhanh.directives.models import Document
-    from dieuhanh.org.models import Person
-
-    p = _visible(request, petition_id)
-    if str(Action.MAKE_TASK) not in services.allowed_actions(request.user, p):
-        if p.task_id is not None or p.state not in (State.ACCEPTED, State.VERIFYING):
-            raise ValidationError({"state": ["Chỉ đơn đã thụ lý, chưa giao thành nhiệm vụ mới giao được thành nhiệm vụ."]})
-        raise PermissionDenied("Chỉ cán bộ tiếp công dân, văn phòng hoặc lãnh đạo mới giao nhiệm vụ từ đơn.")
-    errors: dict[str, list[str]] = {}
-    doc = _resolve(Document.objects.visible_to(request.user), payload.source_document, "source_document", "văn bản", errors)
-    unit = _resolve(AdminUnit.objects, payload.lead_unit, "lead_unit", "đơn vị chủ trì", errors)
-    lead = _resolve(Person.objects, payload.lead_person, "lead_person", "người chủ trì", errors)
-    leader = _resolve(Person.objects, payload.accountable_person, "accountable_person", "lãnh đạo chịu trách nhiệm", errors)
-    for field, value, msg in (
-        ("source_document", doc, "Thiếu văn bản giao nhiệm vụ."),
-        ("lead_unit", unit, "Thiếu đơn vị chủ trì (rõ người)."),
-        ("lead_person", lead, "Thiếu người chủ trì thực hiện (rõ người)."),
-        ("due_date", payload.due_date, "Thiếu thời hạn hoàn thành (rõ thời gian)."),
-        ("accountable_person", leader, "Thiếu lãnh đạo chịu trách nhiệm (rõ trách nhiệm)."),
-    ):
-        if value is None and field not in errors:
-            errors[field] = [msg]
-    _raise(errors)
-    assert payload.due_date is not None  # its absence was raised above
-    with audit.channel("api"):
-        task = services.do_task_from_petition(
-            actor=request.user, petition=p, source_document=doc, lead_unit=unit, lead_person=lead,
-            due_date=payload.due_date, expected_result=payload.expected_result, accountable_person=leader,
-            title=payload.title,
-        )
-    return Status(201, {"task": task.pk, "code": task.code, "petition": petition_detail_out(request, _visible(request, p.pk))})

@@ -4,15 +4,15 @@ the field, writes in one transaction with its history step and audit event, and 
 deadlines from the legal rule table. Views, API v1, Open311, the demo loader and the CLI call
 these.
 
-The workflow is declared in `TRANSITIONS`: for each action, the states it may start from, the
-state it leads to, and who may take it (routing staff, or the petition's handlers and the
-leaders over it)."""
+The workflow is declared in `cases.PetitionCases`: for each action, the states it may start
+from, the state it leads to, who may take it (routing staff, or the petition's handlers and the
+leaders over it), its form and its service. Each service checks its action there, on the locked
+row."""
 
 from __future__ import annotations
 
 import datetime as dt
 import secrets
-from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,11 +21,13 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from dieuhanh.core import audit
+from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.legal_rules import rule_for
 from dieuhanh.core.permissions import LEADERS, may
 from dieuhanh.org.choices import OrganisationKind, Role
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 from dieuhanh.petitions import confidentiality, crypto, deadlines
+from dieuhanh.petitions.cases import PETITIONS, ROUTERS
 from dieuhanh.petitions.choices import (
     RESULTS_BY_KIND,
     Action,
@@ -41,52 +43,14 @@ from dieuhanh.petitions.choices import (
 from dieuhanh.petitions.confidentiality import IDENTITY_KEYS
 from dieuhanh.petitions.models import Attachment, Petition, PetitionHandler, PetitionStep, ReceptionSession
 
-RECEIVERS = (Role.RECEPTION, Role.OFFICE, Role.LEADER, Role.ADMIN)
-ROUTERS = RECEIVERS
+RECEIVERS = ROUTERS
 PARTY_BODIES = (OrganisationKind.PARTY_COMMITTEE, OrganisationKind.PARTY_CELL)
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 
 
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str | None  # None: the state does not change
-    who: str  # "routers" or "handlers"
-
-
-TRANSITIONS: dict[str, Transition] = {
-    Action.CLASSIFY: Transition((State.RECEIVED,), None, "routers"),
-    Action.ASSIGN: Transition((State.RECEIVED, State.ACCEPTED, State.VERIFYING, State.SUSPENDED, State.CONCLUDED),
-                              None, "routers"),
-    Action.ACCEPT: Transition((State.RECEIVED,), State.ACCEPTED, "routers"),
-    Action.TRANSFER: Transition((State.RECEIVED,), State.TRANSFERRED, "routers"),
-    Action.GUIDE: Transition((State.RECEIVED,), State.GUIDED, "routers"),
-    Action.ARCHIVE: Transition((State.RECEIVED,), State.FILED, "routers"),
-    Action.VERIFY: Transition((State.ACCEPTED,), State.VERIFYING, "handlers"),
-    Action.EXTEND: Transition((State.ACCEPTED, State.VERIFYING), None, "handlers"),
-    Action.SUSPEND: Transition((State.ACCEPTED, State.VERIFYING), State.SUSPENDED, "handlers"),
-    Action.RESUME: Transition((State.SUSPENDED,), State.VERIFYING, "handlers"),
-    Action.CONCLUDE: Transition((State.ACCEPTED, State.VERIFYING), State.CONCLUDED, "handlers"),
-    Action.SEND_DECISION: Transition((State.CONCLUDED,), State.RESOLVED, "handlers"),
-    Action.TERMINATE: Transition((State.ACCEPTED, State.VERIFYING, State.SUSPENDED), State.TERMINATED, "handlers"),
-}
-
-
 def allowed_actions(user: Any, p: Petition) -> list[str]:
     """The actions `user` may take on `p` now (for buttons and the API)."""
-    out = []
-    for action, t in TRANSITIONS.items():
-        if p.state in t.sources and _may_act(user, p, t.who):
-            out.append(str(action))
-    if p.kind == Kind.COMPLAINT and p.level == 1 and p.state in (State.RESOLVED, State.CONCLUDED) and _may_act(
-        user, p, "routers"
-    ):
-        out.append(str(Action.SECOND_COMPLAINT))
-    if p.task_id is None and p.state in (State.ACCEPTED, State.VERIFYING) and _may_act(user, p, "routers"):
-        out.append(str(Action.MAKE_TASK))
-    if may_protect(user, p):
-        out.append(str(Action.PROTECT))
-    return out
+    return PETITIONS.allowed_actions(user, p)
 
 
 # --- helpers -------------------------------------------------------------------------------
@@ -101,24 +65,8 @@ def _raise(errors: dict[str, list[str]]) -> None:
         raise ValidationError(errors)
 
 
-def _may_act(user: Any, p: Petition, who: str) -> bool:
-    if who == "routers":
-        return may(user, ROUTERS, p.receiving_unit_id)
-    if user is not None and user.is_authenticated and p.assignments.filter(user_id=user.pk).exists():
-        return True
-    return may(user, LEADERS, p.receiving_unit_id)
-
-
-def _check_transition(actor: Any, p: Petition, action: str) -> Transition:
-    t = TRANSITIONS[action]
-    if p.state not in t.sources:
-        raise ValidationError(
-            {"state": [f"Không thể «{Action(action).label.lower()}» đơn đang ở trạng thái «{State(p.state).label}»."]}
-        )
-    if not _may_act(actor, p, t.who):
-        who = "cán bộ tiếp công dân, văn phòng hoặc lãnh đạo" if t.who == "routers" else "người được giao xử lý hoặc lãnh đạo"
-        raise PermissionDenied(f"Chỉ {who} của đơn vị tiếp nhận mới được «{Action(action).label.lower()}» đơn này.")
-    return t
+def _check_transition(actor: Any, p: Petition, action: str) -> CaseAction:
+    return PETITIONS.check(actor, p, action)
 
 
 def _last_step_day(p: Petition) -> dt.date:
@@ -384,12 +332,6 @@ def do_classify(
 PROTECT_REASON_MAX = 300
 
 
-def may_protect(user: Any, p: Petition) -> bool:
-    """Routing staff, the petition's handlers and the leaders over it may protect a petitioner
-    (in any state: a retaliation risk can appear at any time)."""
-    return not p.confidential and (_may_act(user, p, "routers") or _may_act(user, p, "handlers"))
-
-
 def do_protect(*, actor: Any, petition: Petition, reason: str, on: dt.date | None = None) -> Petition:
     """Mark a petition confidential with a reason (a complaint whose author fears reprisal, a
     feedback that exposes a neighbour): from now on it is treated as a denunciation is — identity
@@ -397,13 +339,7 @@ def do_protect(*, actor: Any, petition: Petition, reason: str, on: dt.date | Non
     the search text. Never undone."""
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
-        if p.confidential:
-            raise ValidationError({"confidential": ["Đơn này đã được bảo mật danh tính người gửi."]})
-        if not may_protect(actor, p):
-            raise PermissionDenied(
-                "Chỉ cán bộ tiếp công dân, văn phòng, người được giao xử lý hoặc lãnh đạo của đơn vị tiếp nhận "
-                "mới được bảo mật danh tính người gửi."
-            )
+        _check_transition(actor, p, Action.PROTECT)
         reason = " ".join((reason or "").split())
         if not reason:
             raise ValidationError({"reason": ["Ghi lý do bảo mật danh tính người gửi."]})
@@ -756,8 +692,7 @@ def do_task_from_petition(
 
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
-        if p.task_id is not None:
-            raise ValidationError({"task": ["Đơn này đã được giao thành nhiệm vụ."]})
+        _check_transition(actor, p, Action.MAKE_TASK)
         task = do_create_task(
             actor=actor, title=title or f"Giải quyết kiến nghị của công dân: {p.subject}"[:500],
             content=p.content, source_document=source_document, lead_unit=lead_unit, lead_person=lead_person,

@@ -2,7 +2,9 @@
 
 from django.urls import path
 
+from dieuhanh.core import case_views
 from dieuhanh.petitions import views
+from dieuhanh.petitions.cases import PETITIONS
 
 app_name = "petitions"
 
@@ -14,7 +16,7 @@ urlpatterns = [
     path("don/<int:pk>/", views.petition_detail, name="petition_detail"),
     path("don/<int:pk>/danh-tinh/", views.petition_identity, name="petition_identity"),
     path("don/<int:pk>/tep/<int:aid>/", views.petition_attachment, name="petition_attachment"),
-    path("don/<int:pk>/<slug:action>/", views.petition_action, name="petition_action"),
+    *case_views.action_urls(PETITIONS, "don/", "int", views.petition_action),
     path("tiep-cong-dan/", views.session_list, name="session_list"),
     path("tiep-cong-dan/moi/", views.session_create, name="session_create"),
     path("tiep-cong-dan/<int:pk>/", views.session_detail, name="session_detail"),

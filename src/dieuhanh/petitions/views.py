@@ -22,24 +22,24 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dieuhanh.core import ratelimit
+from dieuhanh.core import case_views, ratelimit
+from dieuhanh.core.cases import CaseAction
+from dieuhanh.core.forms import apply_errors
 from dieuhanh.core.http import HtmxHttpRequest
 from dieuhanh.core.params import int_or_none, parse_int
 from dieuhanh.core.permissions import may
 from dieuhanh.core.xlsx import xlsx_response
-from dieuhanh.directives.forms import apply_errors
 from dieuhanh.org import scope
 from dieuhanh.org.choices import Role
 from dieuhanh.petitions import confidentiality, deadlines, export, services, stats
+from dieuhanh.petitions.cases import PETITIONS
 from dieuhanh.petitions.choices import Action, Channel, Kind, Result, State
 from dieuhanh.petitions.export import routing_text
 from dieuhanh.petitions.forms import (
-    ACTION_FORMS,
-    DAY_KEYS,
-    TASK_KEYS,
     LookupForm,
     PetitionFilter,
     PetitionFilterForm,
@@ -55,24 +55,6 @@ LIST_RELATED = ("unit", "receiving_unit")
 # Citizens' pages: at most FILE_LIMIT filings and LOOKUP_LIMIT look-ups per address per window.
 FILE_LIMIT, FILE_WINDOW = 5, 3600
 LOOKUP_LIMIT, LOOKUP_WINDOW = 30, 600
-
-SUCCESS = {
-    "classify": "Đã ghi phân loại đơn.",
-    "assign": "Đã giao người xử lý.",
-    "accept": "Đã thụ lý đơn; thời hạn giải quyết bắt đầu tính.",
-    "transfer": "Đã chuyển đơn đến cơ quan có thẩm quyền.",
-    "guide": "Đã ghi việc hướng dẫn công dân.",
-    "archive": "Đã lưu đơn.",
-    "verify": "Đã ghi bắt đầu xác minh.",
-    "extend": "Đã gia hạn giải quyết.",
-    "suspend": "Đã tạm đình chỉ giải quyết.",
-    "resume": "Đã tiếp tục giải quyết.",
-    "conclude": "Đã ghi kết luận, quyết định giải quyết.",
-    "send_decision": "Đã ghi gửi quyết định, kết luận; đơn đã giải quyết xong.",
-    "terminate": "Đã đình chỉ giải quyết.",
-    "protect": "Đã bảo mật danh tính người gửi: từ nay chỉ người được giao xử lý xem được.",
-}
-
 
 def _require_staff(user: Any) -> None:
     """Petition pages are for accounts holding a role (an outsider account sees nothing)."""
@@ -192,18 +174,10 @@ def _attachments(user: Any, p: Petition) -> dict[str, Any]:
 
 def _render_petition(
     request: HttpRequest, p: Petition, *, bound: Any = None, loose: list[str] | None = None,
-    revealed: dict[str, Any] | None = None, status: int = 200,
+    page_errors: list[str] | None = None, revealed: dict[str, Any] | None = None, status: int = 200,
 ) -> HttpResponse:
     user = request.user
     today = timezone.localdate()
-    allowed = services.allowed_actions(user, p)
-    action_forms = []
-    for name, form_class in ACTION_FORMS.items():
-        if name not in allowed and not (bound is not None and bound.prefix == name):
-            continue
-        form = bound if bound is not None and bound.prefix == name else form_class(prefix=name, petition=p, user=user)
-        action_forms.append({"name": name, "form": form, "open": bound is not None and bound.prefix == name,
-                             "loose": loose if bound is not None and bound.prefix == name else []})
     identity = revealed if p.confidential else confidentiality.identity_for(user, p)
     deadline_rows = [
         {"d": d, "status": d.status(today)} for d in deadlines.compute(p)
@@ -225,13 +199,17 @@ def _render_petition(
         "steps": list(p.steps.order_by("on", "id")),
         "handlers": list(p.assignments.select_related("user__person").order_by("assigned_on", "id")),
         "attachments": _attachments(user, p),
-        "action_forms": action_forms,
+        "action_forms": case_views.panels(request, PETITIONS, p, bound=bound, loose=loose),
         "duplicate_visible": duplicate_visible,
         "later": list(Petition.objects.visible_to(user).filter(previous=p).only("id", "seq", "year", "receipt_code")),
         "routing": routing_text(p),
         "timing": p.timing(today),
         "is_handler": confidentiality.is_handler(user, p),
-        "loose_errors": loose if bound is None else [],
+        "loose_errors": page_errors or [],
+        "no_actions_text": (
+            "Bạn được xem đơn này; việc xử lý do cán bộ tiếp công dân, người được giao xử lý và lãnh đạo đơn vị "
+            "tiếp nhận thực hiện." if p.is_open else "Đơn đã kết thúc xử lý."
+        ),
     }
     return render(request, "petitions/petition_detail.html", context, status=status)
 
@@ -272,55 +250,17 @@ def petition_attachment(request: HttpRequest, pk: int, aid: int) -> FileResponse
     return response
 
 
-@login_required
-@require_POST
-def petition_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = request.user
-    p = _visible_petition(request, pk)
-    form_class = ACTION_FORMS.get(action)
-    if form_class is None:
-        raise Http404("Không có thao tác này.")
-    if action not in services.allowed_actions(user, p):
-        # Not from this state, or not by this user: say which, before reading the form.
-        label = Action(action).label.lower()
-        transition = services.TRANSITIONS.get(action)
-        if transition is not None and p.state in transition.sources:
-            raise PermissionDenied(f"Bạn không có quyền «{label}» đơn này.")
-        if transition is None and not may(user, services.ROUTERS, p.receiving_unit_id):
-            raise PermissionDenied(f"Bạn không có quyền «{label}» đơn này.")
-        message = f"Không thể «{label}» đơn đang ở trạng thái «{State(p.state).label}»."
-        if action == "make_task" and p.task_id:
-            message = "Đơn này đã được giao thành nhiệm vụ."
-        if action == "protect" and p.confidential:
-            message = "Đơn này đã được bảo mật danh tính người gửi."
-        return _render_petition(request, p, loose=[message])
-    form = form_class(request.POST, prefix=action, petition=p, user=user)
-    loose: list[str] = []
-    if form.is_valid():
-        try:
-            result = _call(action, user, p, form)
-        except ValidationError as exc:
-            loose = apply_errors(form, exc, {**DAY_KEYS, **TASK_KEYS})
-        else:
-            if action == "second_complaint":
-                messages.success(request, f"Đã vào sổ khiếu nại lần hai, đơn số {result.number}.")
-                return redirect("petitions:petition_detail", pk=result.pk)
-            if action == "make_task":
-                messages.success(request, f"Đã giao nhiệm vụ {result.code} từ đơn này.")
-            else:
-                messages.success(request, SUCCESS[action])
-            return redirect("petitions:petition_detail", pk=p.pk)
-    return _render_petition(request, p, bound=form, loose=loose)
+def _action_done(request: HttpRequest, p: Petition, action: CaseAction, result: Any) -> HttpResponse:
+    if action.name == Action.SECOND_COMPLAINT:
+        return case_views.success(request, action, reverse("petitions:petition_detail", args=[result.pk]),
+                                  number=result.number)
+    return case_views.success(request, action, reverse("petitions:petition_detail", args=[p.pk]),
+                              code=getattr(result, "code", ""))
 
 
-def _call(action: str, user: Any, p: Petition, form: Any) -> Any:
-    kwargs = form.kwargs()
-    if action == "second_complaint":
-        return services.do_second_complaint(actor=user, previous=p, **kwargs)
-    if action == "make_task":
-        return services.do_task_from_petition(actor=user, petition=p, **kwargs)
-    service = getattr(services, f"do_{action}")
-    return service(actor=user, petition=p, **kwargs)
+petition_action = case_views.action_view(
+    PETITIONS, lookup=_visible_petition, render=_render_petition, done=_action_done,
+)
 
 
 # --- reception sessions ------------------------------------------------------------------------------------

@@ -145,7 +145,7 @@ def test_receive_a_dossier(world):
     assert body["deadlines"]["due_computed"] is True
     assert [e["kind"] for e in body["events"]] == ["receive"]
     assert body["events"][0]["actor"] == "motcua_a"
-    assert "start" in body["allowed_actions"]
+    assert "forward" in body["allowed_actions"]
 
 
 @pytest.mark.parametrize(("body", "field"), [
@@ -197,6 +197,46 @@ def test_a_code_with_a_slash_and_the_stats_path(world):
     # /stats is the statistics, never a dossier whose code is "stats".
     make(world, "stats")
     assert "rows" in bearer(world.onestop_a).get(f"{URL}/stats").json()
+
+
+# --- workflow actions (one route each, from cases.DossierCases) -----------------------------------
+
+
+def test_a_dossier_goes_through_its_workflow_on_the_api(world, dossiers):
+    a, _ = dossiers
+    client = bearer(world.onestop_a)
+    response = post_json(client, f"{URL}/{a.code}/forward", {"body": world.province_department.pk, "days": 3})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    step = body["steps"][-1]
+    assert body["status"] == "processing" and step["body"] == world.province_department.pk and step["days"] == 3
+    assert "forward" in body["allowed_actions"] and "return" not in body["allowed_actions"]
+    # The province's desk finishes its step; the ward records the result and hands it over.
+    assert post_json(bearer(world.onestop_province), f"{URL}/{a.code}/step_done").status_code == 200
+    assert post_json(client, f"{URL}/{a.code}/result", {"note": "Giấy chứng nhận số 12"}).status_code == 200
+    response = post_json(client, f"{URL}/{a.code}/return", {"method": "desk"})
+    assert response.status_code == 200 and response.json()["status"] == "returned"
+    kinds = list(DossierEvent.objects.filter(dossier=a).order_by("at", "id").values_list("kind", flat=True))
+    assert kinds == ["receive", "transfer", "step_done", "result", "return"]
+
+
+def test_dossier_actions_answer_409_403_404_and_422(world, dossiers):
+    a, b = dossiers
+    # Completion is requested once only: the second request is a conflict, not bad input.
+    client = bearer(world.onestop_a)
+    assert post_json(client, f"{URL}/{a.code}/request_supplement", {"note": "Thiếu bản sao sổ đỏ"}).status_code == 200
+    # A unit officer sees the ward's dossiers but does not handle them; ward B does not see them.
+    assert post_json(bearer(world.officer_a), f"{URL}/{a.code}/supplemented").status_code == 403
+    assert post_json(bearer(world.onestop_b), f"{URL}/{a.code}/supplemented").status_code == 404
+    assert post_json(client, f"{URL}/{a.code}/supplemented").status_code == 200
+    again = post_json(client, f"{URL}/{a.code}/request_supplement", {"note": "Thiếu thêm"})
+    assert again.status_code == 409 and "một lần" in again.json()["errors"]["status"][0]
+    # No body to send ward B's dossier to, and a date that is not one.
+    response = post_json(bearer(world.onestop_b), f"{URL}/{b.code}/forward", {"days": 2})
+    assert response.status_code == 422 and "body" in response.json()["errors"]
+    response = post_json(bearer(world.onestop_b), f"{URL}/{b.code}/apology", {"reason": "Chờ", "new_due_on": "hôm qua"})
+    assert response.status_code == 422 and "new_due_on" in response.json()["errors"]
+    assert Dossier.objects.get(pk=b.pk).status == "received"
 
 
 def test_imported_history_names_the_job(world):

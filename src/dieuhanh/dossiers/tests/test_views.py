@@ -274,7 +274,7 @@ def test_supplement_requested_once_then_received(client, world, dossier_a):
     before = snapshot(dossier_a)
     response = client.post(act(dossier_a, "yeu-cau-bo-sung"), {"yeu-cau-bo-sung-note": "Thiếu thêm"})
     assert response.status_code == 409
-    assert "đã thực hiện việc này trước đó" in text(response)
+    assert "chỉ được yêu cầu một lần" in text(response)
     assert snapshot(dossier_a) == before
 
 

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
+from dieuhanh.core.cases import StateConflict
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.dossiers import services as s
 from dieuhanh.dossiers.choices import EventKind, Status, Timeliness
@@ -120,9 +121,9 @@ def test_supplement_requested_once_and_time_counts_again(world):
     d = s.do_supplement(actor=world.onestop_a, dossier=d, at=at(2026, 3, 13))
     # 1 working day spent (10/3 → 11/3), 4 left from Fri 13/3: 16, 17, 18, 19/3
     assert d.due_on == dt.date(2026, 3, 19)
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(StateConflict) as e:
         s.do_request_supplement(actor=world.onestop_a, dossier=d, note="Thiếu thêm giấy tờ", at=at(2026, 3, 16))
-    assert "một lần" in str(e.value.message_dict["supplement"])
+    assert "một lần" in str(e.value.message_dict["status"])
     with pytest.raises(ValidationError) as e2:
         s.do_request_supplement(actor=world.onestop_a, dossier=world.dossier(), note="  ")
     assert "note" in e2.value.message_dict
@@ -142,20 +143,20 @@ def test_apology_once_before_the_deadline_and_still_late(world):
                        new_due_on=dt.date(2026, 3, 20), at=at(2026, 3, 17, 16))
     assert d.apology_on == dt.date(2026, 3, 17)
     assert d.effective_due_on == dt.date(2026, 3, 20)
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(StateConflict) as e:
         s.do_apologise(actor=world.onestop_a, dossier=d, reason="Lần hai", new_due_on=dt.date(2026, 3, 24),
                        at=at(2026, 3, 17, 17))
-    assert "một lần" in e.value.message_dict["apology"][0]
+    assert "một lần" in e.value.message_dict["status"][0]
     d = s.do_record_result(actor=world.onestop_a, dossier=d, at=at(2026, 3, 19))
     assert d.timeliness == Timeliness.LATE  # the apology does not make it on time
 
 
 def test_apology_refused_after_the_deadline(world):
     d = world.dossier(received_at=at(2026, 3, 10))  # due 17/3
-    with pytest.raises(ValidationError) as e:
+    with pytest.raises(StateConflict) as e:
         s.do_apologise(actor=world.onestop_a, dossier=d, reason="Chậm", new_due_on=dt.date(2026, 3, 25),
                        at=at(2026, 3, 18))
-    assert "quá hạn" in e.value.message_dict["at"][0]
+    assert "quá hạn" in e.value.message_dict["status"][0]
     d.refresh_from_db()
     assert d.apology_on is None
 

@@ -10,6 +10,7 @@ from dieuhanh.core.models import AuditEvent
 from dieuhanh.core.testing import bearer, post_json
 from dieuhanh.core.text import fold
 from dieuhanh.petitions import detection, services
+from dieuhanh.petitions.choices import State
 from dieuhanh.petitions.confidentiality import REDACTED
 from dieuhanh.petitions.models import Petition
 
@@ -362,15 +363,20 @@ def test_terminating_answers_with_the_deadlines(world, petitions):
     assert response.json()["state"] == "terminated" and "resolve" in _deadline_steps(response.json())
 
 
-def test_a_transition_not_allowed_from_the_state_is_422_on_state(world, petitions):
+def test_a_transition_not_allowed_from_the_state_is_409_on_state(world, petitions):
     a = petitions[0]
-    client = bearer(world.reception_a)
-    response = post_json(client, f"/api/v1/petitions/{a.pk}/conclude", ACTION_BODIES["conclude"])
-    assert response.status_code == 422
+    before = Petition.objects.get(pk=a.pk).state
+    response = post_json(bearer(world.leader), f"/api/v1/petitions/{a.pk}/conclude", ACTION_BODIES["conclude"])
+    assert response.status_code == 409
     assert "state" in response.json()["errors"] and "Đã tiếp nhận" in response.json()["errors"]["state"][0]
+    assert Petition.objects.get(pk=a.pk).state == before
+    # Reception may never conclude (the role comes first: 403, whatever the state).
+    response = post_json(bearer(world.reception_a), f"/api/v1/petitions/{a.pk}/conclude", ACTION_BODIES["conclude"])
+    assert response.status_code == 403
+    client = bearer(world.reception_a)
     post_json(client, f"/api/v1/petitions/{a.pk}/guide", ACTION_BODIES["guide"])
     response = post_json(client, f"/api/v1/petitions/{a.pk}/accept")
-    assert response.status_code == 422 and "state" in response.json()["errors"]
+    assert response.status_code == 409 and "state" in response.json()["errors"]
 
 
 @pytest.mark.parametrize(
@@ -414,14 +420,15 @@ def test_a_conclusion_dated_before_receipt_or_the_last_step_is_refused(world):
     assert response.status_code == 422 and "result" in response.json()["errors"]
 
 
-def test_a_second_complaint_needs_a_receiving_unit_and_a_first_decision(world, petitions):
+def test_a_second_complaint_needs_a_first_decision_and_a_receiving_unit(world, petitions):
     a = petitions[0]
-    response = post_json(bearer(world.admin), f"/api/v1/petitions/{a.pk}/second_complaint", {"content": "Không đồng ý"})
-    assert response.status_code == 422 and "receiving_unit" in response.json()["errors"]
     response = post_json(bearer(world.admin), f"/api/v1/petitions/{a.pk}/second_complaint", {
         "content": "Không đồng ý với quyết định lần đầu.", "receiving_unit": world.province.pk,
     })
-    assert response.status_code == 422 and "previous" in response.json()["errors"]
+    assert response.status_code == 409 and "chưa thể khiếu nại lần hai" in response.json()["errors"]["state"][0]
+    Petition.objects.filter(pk=a.pk).update(state=State.RESOLVED, concluded_on=a.received_on)
+    response = post_json(bearer(world.admin), f"/api/v1/petitions/{a.pk}/second_complaint", {"content": "Không đồng ý"})
+    assert response.status_code == 422 and "receiving_unit" in response.json()["errors"]
 
 
 # --- list filters -------------------------------------------------------------------------------

@@ -20,4 +20,4 @@ def test_an_accepted_petition_becomes_a_task_through_the_api(world, client):
     made = client.post(url, body, content_type="application/json")
     assert made.status_code == 201 and made.json()["code"]
     again = client.post(url, body, content_type="application/json")
-    assert again.status_code == 422 and "state" in again.json()["errors"]
+    assert again.status_code == 409 and "state" in again.json()["errors"]

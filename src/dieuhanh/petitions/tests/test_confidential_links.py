@@ -185,7 +185,7 @@ def test_an_officer_marks_a_complaint_confidential_with_a_reason(client, world):
     assert event.before["confidential"] is False and event.after["confidential"] is True
     again = bearer(world.reception_a).post(f"/api/v1/petitions/{p.pk}/protect", {"reason": "x"},
                                            content_type="application/json")
-    assert again.status_code == 422 and "confidential" in again.json()["errors"]
+    assert again.status_code == 409 and "state" in again.json()["errors"]
 
 
 def test_protecting_through_the_api_and_who_may(world):

@@ -1,0 +1,127 @@
+"""Form parts every app's web pages share: dates typed dd/mm/yyyy, whole numbers, choices from a
+TextChoices, a three-way yes/no, text areas, and `apply_errors`, which puts a service's
+ValidationError back on the fields it names.
+
+Forms only parse typed input and limit each choice to what the user may see; the rules and their
+Vietnamese messages naming the field live in each app's services. That is why most fields are
+`required=False`: an empty field reaches the service, which says what is missing and why."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from dieuhanh.core.params import INT32_MAX, IntField
+
+DATE_FORMAT = "%d/%m/%Y"
+LOCAL_DATE_FORMATS = (DATE_FORMAT, "%d-%m-%Y", "%d.%m.%Y")
+DATE_INPUT_FORMATS = [*LOCAL_DATE_FORMATS, "%Y-%m-%d"]
+
+
+def translated_choices(choices: Any, blank: str | None = None) -> list[tuple[str, Any]]:
+    """A TextChoices' (value, label) pairs with the label translated at render time."""
+    pairs: list[tuple[str, Any]] = [(value, _(label)) for value, label in choices.choices]
+    return ([("", blank)] if blank is not None else []) + pairs
+
+
+def choices(enum: Any, blank: str | None = None, only: Any = None) -> list[tuple[str, str]]:
+    """A TextChoices' (value, label) pairs, optionally after a blank choice and limited to `only`."""
+    pairs = [(v, str(label)) for v, label in enum.choices if only is None or v in only]
+    return ([("", blank)] if blank is not None else []) + pairs
+
+
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """The form's own copy of its choice field `name`, whose choices are set per request."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
+def model_choice_field(form: forms.BaseForm, name: str) -> forms.ModelChoiceField[Any]:
+    """The form's own copy of its model choice field `name`, whose queryset is limited per user."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+class DateInput(forms.DateInput):
+    """A date typed as dd/mm/yyyy. Not the browser's date picker: that one follows the
+    browser's language, and an English-language browser shows mm/dd/yyyy, where 01/12 and
+    12/01 are easily confused on a deadline. ISO dates (yyyy-mm-dd) are accepted too."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        defaults = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "class": "date"}
+        super().__init__(attrs={**defaults, **(attrs or {})}, format=DATE_FORMAT)
+
+
+def iso_dates(params: Any, names: tuple[str, ...]) -> Any:
+    """A copy of a QueryDict with dates typed as dd/mm/yyyy turned into ISO, which the shared
+    list filters (and the API) expect; anything else is left for the filter to judge."""
+    params = params.copy()
+    for name in names:
+        raw = (params.get(name) or "").strip()
+        for fmt in LOCAL_DATE_FORMATS:
+            try:
+                params[name] = dt.datetime.strptime(raw, fmt).date().isoformat()
+                break
+            except ValueError:
+                continue
+    return params
+
+
+def date_field(label: Any, **kwargs: Any) -> forms.DateField:
+    """A date typed dd/mm/yyyy (or ISO), with a Vietnamese message when it does not parse."""
+    kwargs.setdefault("error_messages", {"invalid": f"{label}: nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2026."})
+    return forms.DateField(label=label, required=False, input_formats=DATE_INPUT_FORMATS, widget=DateInput(), **kwargs)
+
+
+def int_field(label: str, **kwargs: Any) -> forms.IntegerField:
+    """A whole number; the counts typed in forms are 32-bit columns on PostgreSQL."""
+    kwargs.setdefault("max_value", INT32_MAX)
+    return IntField(label=label, required=False, error_messages={"invalid": f"{label} phải là số nguyên."}, **kwargs)
+
+
+def textarea(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class YesNoSelect(forms.NullBooleanSelect):
+    """Not known yet / yes / no. Reads what a browser sends ("", "true", "false"), the older
+    "yes"/"no", and JSON booleans from the API."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.choices = [("unknown", "Chưa xác định"), ("true", "Có"), ("false", "Không")]
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> bool | None:
+        value = data.get(name)
+        if isinstance(value, str) and value.lower() in ("yes", "no"):
+            return value.lower() == "yes"
+        return super().value_from_datadict(data, files, name)
+
+
+def yes_no(label: str, **kwargs: Any) -> forms.NullBooleanField:
+    """A fact that may be not known yet: None leaves it as it is."""
+    return forms.NullBooleanField(label=label, required=False, widget=YesNoSelect(), **kwargs)
+
+
+def apply_errors(form: forms.BaseForm, exc: ValidationError, field_map: dict[str, str] | None = None) -> list[str]:
+    """Put a service's errors on the form fields they name; return those that belong to no
+    field of this form (shown above it)."""
+    field_map = field_map or {}
+    loose: list[str] = []
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return loose
+    for key, messages in exc.message_dict.items():
+        name = field_map.get(key, key)
+        if name in form.fields:
+            for message in messages:
+                form.add_error(name, message)
+        else:
+            loose.extend(messages)
+    return loose

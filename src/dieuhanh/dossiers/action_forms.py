@@ -1,0 +1,105 @@
+"""The typed input of each action on a dossier (`cases.DossierCases`): the web panel and the API
+body are both these forms, so a field's name is the API's JSON key. The services judge the values
+and name the field in their messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dieuhanh.core.cases import ActionInput
+from dieuhanh.core.forms import choices, date_field, int_field, model_choice_field, textarea
+from dieuhanh.dossiers import services
+from dieuhanh.dossiers.choices import Channel, ReturnMethod
+from dieuhanh.dossiers.forms import BODY_KINDS
+from dieuhanh.dossiers.models import Dossier
+from dieuhanh.org import scope
+from dieuhanh.org.models import Organisation
+
+
+def note_field(label: str = "Ghi chú", rows: int = 2, **kwargs: Any) -> forms.CharField:
+    return forms.CharField(label=label, required=False, widget=textarea(rows), **kwargs)
+
+
+class BodyChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        unit = obj.unit.name
+        return obj.name if unit.lower() in obj.name.lower() else f"{obj.name} ({unit})"
+
+
+def forward_bodies(d: Dossier) -> QuerySet[Organisation]:
+    """Where a dossier may go: the state bodies of its receiving unit (and of the unit it passed
+    into), of the units above them (city, province), and of the unit of the body holding it."""
+    units = {d.unit_id} | scope.heirs(d.unit_id)
+    step = services.current_step(d)
+    if step is not None and step.unit_id:
+        units.add(step.unit_id)
+    units |= scope.ancestors(units)
+    today = timezone.localdate()
+    return (
+        Organisation.objects.filter(unit_id__in=units, kind__in=BODY_KINDS)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("unit").order_by("unit__level", "name")
+    )
+
+
+class ForwardForm(ActionInput):
+    body = BodyChoiceField(Organisation.objects.none(), label="Cơ quan xử lý", required=False,
+                           empty_label="— Chọn cơ quan —")
+    days = int_field("Số ngày làm việc giao cho cơ quan", help_text="Để trống: đến ngày hẹn trả kết quả.")
+    task = forms.CharField(label="Nội dung bước", required=False, max_length=300,
+                           widget=forms.TextInput(attrs={"placeholder": "Thẩm định, giải quyết"}))
+    note = note_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "body").queryset = forward_bodies(self.case)
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        if not self.cleaned_data.get("body") and "body" not in self.errors:
+            self.add_error("body", "Chọn cơ quan nhận hồ sơ.")
+        return self.cleaned_data
+
+
+class NoteForm(ActionInput):
+    note = note_field()
+
+
+class RequestSupplementForm(ActionInput):
+    note = note_field("Giấy tờ, nội dung cần bổ sung", rows=3,
+                      help_text="Ghi đầy đủ một lần tất cả nội dung cần bổ sung.")
+
+
+class ApologyForm(ActionInput):
+    reason = note_field("Lý do chậm giải quyết")
+    new_due_on = date_field("Ngày hẹn lại")
+
+
+class ResultForm(ActionInput):
+    note = note_field("Kết quả (số giấy tờ, ghi chú)")
+
+
+class RefuseForm(ActionInput):
+    reason = note_field("Lý do từ chối (ghi rõ cho công dân)", rows=3)
+
+
+class ReturnForm(ActionInput):
+    method = forms.ChoiceField(label="Hình thức trả kết quả", required=False, choices=choices(ReturnMethod))
+    note = note_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        online = self.case.channel == Channel.ONLINE
+        self.fields["method"].initial = ReturnMethod.ONLINE if online else ReturnMethod.DESK
+
+    def kwargs(self) -> dict[str, Any]:
+        d = super().kwargs()
+        return {**d, "method": d["method"] or ReturnMethod.DESK}
+
+
+class WithdrawForm(ActionInput):
+    note = note_field("Đơn đề nghị rút hồ sơ, ghi chú")

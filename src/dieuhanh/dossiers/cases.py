@@ -1,0 +1,115 @@
+"""The one-stop dossier as a case (`core.cases`): for each action where it may start, where it
+leads, who may take it, its form and its service. The page's panels, the web action view, the
+API's action routes and the services' own checks all read this one declaration.
+
+Who may act: the one-stop desk, the office, leaders and administrators of the receiving unit or
+of the unit whose body holds the dossier now (a province department on its inter-level step)
+handle it; the desk and leaders apologise for a late one; only the desk returns the result or
+records a withdrawal (Decree 118/2025/NĐ-CP)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from dieuhanh.core.cases import CaseAction, CaseType, register
+from dieuhanh.dossiers.choices import EventKind, Status
+from dieuhanh.dossiers.models import Dossier, DossierStep
+from dieuhanh.org.choices import Role
+
+DESK = (Role.ONE_STOP, Role.ADMIN)
+HANDLERS = (Role.ONE_STOP, Role.OFFICE, Role.LEADER, Role.ADMIN)
+APOLOGISERS = (Role.ONE_STOP, Role.LEADER, Role.ADMIN)
+
+F = "dieuhanh.dossiers.action_forms."
+S = "dieuhanh.dossiers.services."
+OPEN = (Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT)
+
+
+def _fmt(day: dt.date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+def open_step(d: Dossier) -> DossierStep | None:
+    from dieuhanh.dossiers.choices import StepState
+
+    return d.steps.filter(state=StepState.OPEN).order_by("-seq").first()
+
+
+def _has_open_step(d: Dossier, day: dt.date) -> str | None:
+    return None if open_step(d) is not None else "Hồ sơ không có bước xử lý nào đang mở."
+
+
+def _supplement_once(d: Dossier, day: dt.date) -> str | None:
+    if d.supplement_requested_on:
+        return f"Hồ sơ đã được yêu cầu bổ sung ngày {_fmt(d.supplement_requested_on)}; chỉ được yêu cầu một lần."
+    return None
+
+
+def _apology_once_before_due(d: Dossier, day: dt.date) -> str | None:
+    if d.apology_on:
+        return f"Hồ sơ đã có văn bản xin lỗi ngày {_fmt(d.apology_on)}; chỉ được xin lỗi, hẹn lại một lần."
+    if day > d.due_on:
+        return f"Văn bản xin lỗi phải ban hành trước khi hết hạn (hẹn trả {_fmt(d.due_on)}); hồ sơ đã quá hạn."
+    return None
+
+
+class DossierCases(CaseType):
+    name = "dossiers"
+    url_name = "dossier"
+    url_key = "code"
+    noun = "hồ sơ"
+    model = Dossier
+    state_field = "status"
+    states = Status
+    case_arg = "dossier"
+    roles = {"handle": HANDLERS, "apologise": APOLOGISERS, "desk": DESK}
+    holders = {
+        "handle": "Bộ phận Một cửa, văn phòng hoặc lãnh đạo của đơn vị tiếp nhận hay của cơ quan đang giữ hồ sơ",
+        "apologise": "Bộ phận Một cửa hoặc lãnh đạo của đơn vị tiếp nhận",
+        "desk": "Bộ phận Một cửa của đơn vị tiếp nhận",
+    }
+    actions = (
+        CaseAction("forward", "chuyển xử lý", (Status.RECEIVED, Status.PROCESSING), Status.PROCESSING, "handle",
+                   F + "ForwardForm", S + "do_forward", "Chuyển xử lý, chuyển liên thông", "Chuyển hồ sơ",
+                   success="Đã chuyển hồ sơ đến {body}.", slug="chuyen", recomputes=("step_due_on", "transfer_due_on")),
+        CaseAction(EventKind.STEP_DONE, "ghi đã xong bước", (Status.PROCESSING,), None, "handle",
+                   F + "NoteForm", S + "do_step_done", "Cơ quan xử lý đã xong, trả về Một cửa", "Ghi đã xong bước",
+                   success="Đã ghi cơ quan xử lý xong bước, hồ sơ trở về Bộ phận Một cửa.", slug="xong-buoc",
+                   guard=_has_open_step),
+        CaseAction(EventKind.REQUEST_SUPPLEMENT, "yêu cầu bổ sung", (Status.RECEIVED, Status.PROCESSING),
+                   Status.SUPPLEMENT, "handle", F + "RequestSupplementForm", S + "do_request_supplement",
+                   "Yêu cầu bổ sung hồ sơ (một lần)", "Yêu cầu bổ sung",
+                   success="Đã yêu cầu công dân bổ sung hồ sơ; thời gian giải quyết tạm dừng.",
+                   slug="yeu-cau-bo-sung", guard=_supplement_once),
+        CaseAction(EventKind.SUPPLEMENTED, "ghi đã bổ sung", (Status.SUPPLEMENT,), Status.PROCESSING, "handle",
+                   F + "NoteForm", S + "do_supplement", "Công dân đã bổ sung hồ sơ", "Ghi đã bổ sung",
+                   success="Đã nhận hồ sơ bổ sung; ngày hẹn trả được tính lại.", slug="da-bo-sung",
+                   recomputes=("due_on",)),
+        CaseAction(EventKind.APOLOGY, "xin lỗi, hẹn lại", OPEN, None, "apologise",
+                   F + "ApologyForm", S + "do_apologise", "Văn bản xin lỗi, hẹn lại ngày trả", "Ghi xin lỗi, hẹn lại",
+                   success="Đã ghi văn bản xin lỗi và ngày hẹn lại.", slug="xin-loi", guard=_apology_once_before_due,
+                   recomputes=("new_due_on",)),
+        CaseAction(EventKind.RESULT, "ghi có kết quả", (Status.RECEIVED, Status.PROCESSING), Status.DONE, "handle",
+                   F + "ResultForm", S + "do_record_result", "Có kết quả giải quyết", "Ghi có kết quả",
+                   success="Đã ghi kết quả giải quyết; hồ sơ chờ trả cho công dân.", slug="co-ket-qua"),
+        CaseAction(EventKind.RETURN, "trả kết quả", (Status.DONE,), Status.RETURNED, "desk",
+                   F + "ReturnForm", S + "do_return", "Trả kết quả cho công dân", "Trả kết quả",
+                   success="Đã trả kết quả cho công dân.", slug="tra-ket-qua"),
+        CaseAction(EventKind.REFUSE, "từ chối giải quyết", OPEN, Status.REFUSED, "handle",
+                   F + "RefuseForm", S + "do_refuse", "Từ chối giải quyết", "Từ chối giải quyết", danger=True,
+                   success="Đã ghi từ chối giải quyết hồ sơ.", slug="tu-choi"),
+        CaseAction(EventKind.WITHDRAW, "ghi rút hồ sơ", OPEN, Status.WITHDRAWN, "desk",
+                   F + "WithdrawForm", S + "do_withdraw", "Công dân rút hồ sơ", "Ghi rút hồ sơ", danger=True,
+                   success="Đã ghi công dân rút hồ sơ.", slug="rut"),
+    )
+
+    def units_of(self, case: Any) -> list[int | None]:
+        ids: list[int | None] = [case.unit_id]
+        step = open_step(case)
+        if step is not None and step.unit_id not in ids:
+            ids.append(step.unit_id)
+        return ids
+
+
+DOSSIERS = register(DossierCases())

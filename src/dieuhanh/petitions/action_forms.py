@@ -1,0 +1,266 @@
+"""The typed input of each action on a petition (`cases.PetitionCases`): the web panel and the
+API body are both these forms, so a field's name is the API's JSON key. `kwargs()` turns the
+cleaned data into the service's keyword arguments; the service judges it and names the field
+in its messages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from dieuhanh.core.cases import ActionInput
+from dieuhanh.core.forms import choice_field, choices, date_field, model_choice_field, textarea, yes_no
+from dieuhanh.directives.forms import assignable_units, people, visible_documents
+from dieuhanh.directives.models import Document
+from dieuhanh.org.models import AdminUnit, Organisation, Person
+from dieuhanh.petitions.choices import (
+    RESULTS_BY_KIND,
+    Channel,
+    Complexity,
+    Field,
+    Ineligibility,
+    Kind,
+    Result,
+)
+from dieuhanh.petitions.forms import UserChoiceField, handler_candidates, receiving_units
+
+
+class PetitionInput(ActionInput):
+    """The day of the step (`day`, a date field) starts at today; `renames` maps a field to the
+    service's keyword where the two differ."""
+
+    day = ""
+    renames: dict[str, str] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.day:
+            self.fields[self.day].initial = timezone.localdate()
+
+    def kwargs(self) -> dict[str, Any]:
+        return {self.renames.get(name, name): value for name, value in super().kwargs().items()}
+
+
+def note_field(label: str = "Ghi chú", rows: int = 2) -> forms.CharField:
+    return forms.CharField(label=label, required=False, widget=textarea(rows))
+
+
+class ClassifyForm(PetitionInput):
+    kind = forms.ChoiceField(label="Phân loại theo nội dung", required=False, choices=choices(Kind))
+    field = forms.ChoiceField(label="Lĩnh vực", required=False, choices=choices(Field))
+    eligible = yes_no("Đủ điều kiện xử lý")
+    ineligibility = forms.ChoiceField(label="Lý do không đủ điều kiện", required=False,
+                                      choices=choices(Ineligibility, "—"))
+    complexity = forms.ChoiceField(label="Mức độ phức tạp", required=False, choices=choices(Complexity))
+    remote = forms.BooleanField(label="Vùng sâu, vùng xa, đi lại khó khăn", required=False)
+    multi_site = forms.BooleanField(label="Phải kiểm tra, xác minh ở nhiều địa điểm", required=False)
+    against_party_member = forms.BooleanField(label="Tố cáo đảng viên", required=False)
+    handling_org = forms.ModelChoiceField(Organisation.objects.none(), label="Cơ quan giải quyết", required=False)
+    note = note_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        p = self.case
+        model_choice_field(self, "handling_org").queryset = Organisation.objects.select_related("unit").order_by("name")
+        for name in ("kind", "field", "complexity", "remote", "multi_site", "against_party_member", "eligible",
+                     "ineligibility"):
+            self.fields[name].initial = getattr(p, name)
+        self.fields["handling_org"].initial = p.handling_org_id
+
+    def kwargs(self) -> dict[str, Any]:
+        d = super().kwargs()
+        return {**d, "kind": d["kind"] or None, "field": d["field"] or None, "complexity": d["complexity"] or None}
+
+
+class AssignForm(PetitionInput):
+    day = "assigned_on"
+    handlers = UserChoiceField(get_user_model().objects.none(), label="Người xử lý", required=False,
+                               widget=forms.SelectMultiple(attrs={"size": 5}))
+    assigned_on = date_field("Ngày giao")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "handlers").queryset = handler_candidates(self.case)
+
+    def kwargs(self) -> dict[str, Any]:
+        return {"users": list(self.cleaned_data.get("handlers") or []), "on": self.cleaned_data.get("assigned_on")}
+
+
+class AcceptForm(PetitionInput):
+    day = "accepted_on"
+    renames = {"accepted_on": "on"}
+    accepted_on = date_field("Ngày thụ lý")
+    handlers = UserChoiceField(get_user_model().objects.none(), label="Người được giao xử lý", required=False,
+                               widget=forms.SelectMultiple(attrs={"size": 4}))
+    complexity = forms.ChoiceField(label="Mức độ phức tạp", required=False, choices=choices(Complexity))
+    remote = forms.BooleanField(label="Vùng sâu, vùng xa, đi lại khó khăn", required=False)
+    document_number = forms.CharField(label="Số thông báo thụ lý", required=False, max_length=60)
+    note = note_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "handlers").queryset = handler_candidates(self.case)
+        self.fields["complexity"].initial = self.case.complexity
+        self.fields["remote"].initial = self.case.remote
+
+    def kwargs(self) -> dict[str, Any]:
+        d = super().kwargs()
+        return {**d, "handlers": list(d["handlers"] or []), "complexity": d["complexity"] or None}
+
+
+class TransferForm(PetitionInput):
+    day = "routed_on"
+    transferred_to = forms.CharField(label="Cơ quan nhận đơn chuyển", required=False, max_length=300)
+    routed_on = date_field("Ngày chuyển")
+    note = note_field()
+
+    def kwargs(self) -> dict[str, Any]:
+        d = super().kwargs()
+        return {"to": d["transferred_to"], "on": d["routed_on"], "note": d["note"]}
+
+
+class GuideForm(PetitionInput):
+    day = "routed_on"
+    note = note_field("Nội dung hướng dẫn (gửi đơn đến cơ quan nào)")
+    routed_on = date_field("Ngày hướng dẫn")
+
+    def kwargs(self) -> dict[str, Any]:
+        d = super().kwargs()
+        return {"note": d["note"], "on": d["routed_on"]}
+
+
+class ArchiveForm(PetitionInput):
+    day = "routed_on"
+    reason = forms.ChoiceField(label="Lý do lưu đơn", required=False, choices=choices(Ineligibility, "—"))
+    note = note_field()
+    routed_on = date_field("Ngày lưu đơn")
+
+    def kwargs(self) -> dict[str, Any]:
+        d = super().kwargs()
+        return {"reason": d["reason"], "note": d["note"], "on": d["routed_on"]}
+
+
+class VerifyForm(PetitionInput):
+    day = "on"
+    on = date_field("Ngày bắt đầu xác minh")
+    document_number = forms.CharField(label="Số quyết định xác minh", required=False, max_length=60)
+    note = note_field()
+
+
+class ExtendForm(PetitionInput):
+    day = "on"
+    complexity = forms.ChoiceField(label="Mức độ phức tạp", required=False, choices=choices(Complexity, "— Giữ nguyên —"))
+    legal_basis = forms.CharField(label="Căn cứ pháp lý", required=False, max_length=300)
+    reason = note_field("Lý do")
+    document_number = forms.CharField(label="Số quyết định gia hạn", required=False, max_length=60)
+    on = date_field("Ngày gia hạn")
+
+    def kwargs(self) -> dict[str, Any]:
+        d = super().kwargs()
+        return {**d, "complexity": d["complexity"] or None}
+
+
+class SuspendForm(PetitionInput):
+    day = "suspended_on"
+    renames = {"suspended_on": "on"}
+    legal_basis = forms.CharField(label="Căn cứ pháp lý", required=False, max_length=300)
+    reason = note_field("Lý do")
+    document_number = forms.CharField(label="Số quyết định tạm đình chỉ", required=False, max_length=60)
+    suspended_on = date_field("Ngày tạm đình chỉ")
+
+
+class ResumeForm(PetitionInput):
+    day = "on"
+    on = date_field("Ngày tiếp tục")
+    note = note_field()
+
+
+class ConcludeForm(PetitionInput):
+    day = "concluded_on"
+    renames = {"concluded_on": "on"}
+    result = forms.ChoiceField(label="Kết quả giải quyết", required=False)
+    conclusion = note_field("Nội dung kết luận, quyết định", rows=4)
+    decision_number = forms.CharField(label="Số quyết định, kết luận", required=False, max_length=60)
+    concluded_on = date_field("Ngày kết luận, quyết định")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        allowed = RESULTS_BY_KIND[Kind(self.case.kind)]
+        choice_field(self, "result").choices = choices(Result, "— Chọn —" if len(allowed) > 1 else None, allowed)
+
+
+class SendDecisionForm(PetitionInput):
+    day = "decision_sent_on"
+    decision_sent_on = date_field("Ngày gửi")
+    note = note_field("Gửi đến (người khiếu nại, tố cáo, cơ quan liên quan)")
+
+    def kwargs(self) -> dict[str, Any]:
+        d = super().kwargs()
+        return {"on": d["decision_sent_on"], "note": d["note"]}
+
+
+class TerminateForm(PetitionInput):
+    day = "closed_on"
+    renames = {"closed_on": "on"}
+    legal_basis = forms.CharField(label="Căn cứ pháp lý", required=False, max_length=300)
+    reason = note_field("Lý do (rút đơn, …)")
+    document_number = forms.CharField(label="Số quyết định đình chỉ", required=False, max_length=60)
+    closed_on = date_field("Ngày đình chỉ")
+
+
+class SecondComplaintForm(PetitionInput):
+    day = "received_on"
+    content = note_field("Nội dung khiếu nại lần hai", rows=3)
+    receiving_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Cơ quan cấp trên tiếp nhận",
+                                            required=False)
+    received_on = date_field("Ngày nhận khiếu nại lần hai")
+    channel = forms.ChoiceField(label="Nguồn đơn", required=False, choices=choices(Channel), initial=Channel.DESK)
+    handling_org = forms.ModelChoiceField(Organisation.objects.none(), label="Cơ quan giải quyết", required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "receiving_unit").queryset = receiving_units(self.user)
+        model_choice_field(self, "handling_org").queryset = Organisation.objects.select_related("unit").order_by("name")
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        d = self.cleaned_data
+        if not d.get("receiving_unit") and "receiving_unit" not in self.errors:
+            self.add_error("receiving_unit", "Chọn cơ quan cấp trên tiếp nhận khiếu nại lần hai.")
+        return d
+
+    def kwargs(self) -> dict[str, Any]:
+        d = super().kwargs()
+        return {**d, "channel": d["channel"] or Channel.DESK}
+
+
+class MakeTaskForm(PetitionInput):
+    title = forms.CharField(label="Tên nhiệm vụ", required=False, max_length=500,
+                            help_text="Để trống: «Giải quyết kiến nghị của công dân: …».")
+    source_document = forms.ModelChoiceField(Document.objects.none(), label="Văn bản giao", required=False)
+    lead_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị chủ trì", required=False)
+    lead_person = forms.ModelChoiceField(Person.objects.none(), label="Người chủ trì", required=False)
+    due_date = date_field("Thời hạn hoàn thành")
+    expected_result = note_field("Kết quả cần đạt")
+    accountable_person = forms.ModelChoiceField(Person.objects.none(), label="Lãnh đạo chịu trách nhiệm",
+                                                required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        model_choice_field(self, "source_document").queryset = visible_documents(self.user)
+        model_choice_field(self, "lead_unit").queryset = assignable_units(self.user)
+        model_choice_field(self, "lead_person").queryset = people()
+        model_choice_field(self, "accountable_person").queryset = people()
+
+
+class ProtectForm(PetitionInput):
+    day = "on"
+    reason = forms.CharField(
+        label="Lý do bảo mật", required=False, max_length=300, widget=textarea(2),
+        help_text="Ví dụ: người gửi lo bị trù dập. Từ nay chỉ người được giao xử lý xem được danh tính; "
+        "không thể bỏ bảo mật.",
+    )
+    on = date_field("Ngày bảo mật")

@@ -10,12 +10,13 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
-        from dieuhanh.core import audit
+        from dieuhanh.core import audit, checks, registry  # noqa: F401  (checks registers itself)
         from dieuhanh.core.calendar import load_announced_schedule_after_migrate
         from dieuhanh.core.choices import AuditAction
         from dieuhanh.core.legal_rules import sync_rules_after_migrate
 
         audit.register_verbs(AuditAction.choices)
+        registry.discover()
 
         post_migrate.connect(sync_rules_after_migrate, sender=self)
         post_migrate.connect(load_announced_schedule_after_migrate, sender=self)

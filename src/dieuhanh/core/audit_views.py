@@ -16,12 +16,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dieuhanh.core import audit
+from dieuhanh.core import access, audit
 from dieuhanh.core.models import AuditEvent
-from dieuhanh.org import scope
-from dieuhanh.org.choices import Role
 
-READERS = (Role.ADMIN, Role.INSPECTOR)
 PAGE_SIZE = 50
 FOLD_AFTER = 5  # changes listed before "xem thêm"
 
@@ -62,7 +59,7 @@ def _changes(event: AuditEvent) -> list[tuple[str, Any, Any]]:
 
 @login_required
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not scope.has_role(request.user, *READERS):
+    if not access.holds(request.user, "core", "audit"):
         raise PermissionDenied("Chỉ quản trị hệ thống và cán bộ kiểm tra, thanh tra được xem nhật ký thay đổi.")
     events = AuditEvent.objects.order_by("-seq")
     action = request.GET.get("action", "")

@@ -16,12 +16,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dieuhanh.core import calendar
+from dieuhanh.core import access, calendar
 from dieuhanh.core.choices import CalendarExceptionKind
 from dieuhanh.core.models import CalendarException
 from dieuhanh.core.params import int_or_none, parse_int
-from dieuhanh.org import scope
-from dieuhanh.org.choices import Role
 
 # The calculator counts legal periods (days to a few months); ten years is far beyond any of them,
 # and keeps the result a date Python can hold and the arrays of working days small.
@@ -30,7 +28,7 @@ CALCULATOR_YEARS = (1900, 2100)
 
 
 def _is_admin(user: object) -> bool:
-    return scope.has_role(user, Role.ADMIN)  # type: ignore[arg-type]
+    return access.holds(user, "core", "calendar")
 
 
 def _parse_date(raw: str | None) -> dt.date | None:

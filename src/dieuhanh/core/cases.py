@@ -32,7 +32,7 @@ from django.db.models import Model
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-from dieuhanh.core.permissions import may
+from dieuhanh.core import access
 
 if TYPE_CHECKING:
     from dieuhanh.core.http import AnyUser
@@ -114,8 +114,9 @@ class CaseAction:
 
 class CaseType:
     """A case type: subclass it in the app's `cases.py` and register one instance
-    (`register(...)`). `roles` maps each permission to the roles that hold it over a unit of
-    the case (`units_of`); `may` can widen it (the officers assigned to a petition)."""
+    (`register(...)`). Each action names a permission of `app` (`core.access`): a role that holds
+    it over one of the case's units (`units_of`) may take the action; `may` can widen it (the
+    officers assigned to a petition)."""
 
     name: ClassVar[str]  # registry key and API path: "petitions" → /api/v1/petitions/{id}/<action>
     noun: ClassVar[str]  # "đơn", "hồ sơ": used in messages
@@ -126,7 +127,7 @@ class CaseType:
     state_field: ClassVar[str] = "state"
     states: ClassVar[Any]  # the TextChoices of the states
     case_arg: ClassVar[str]  # the keyword the services take the case by
-    roles: ClassVar[dict[str, tuple[str, ...]]]
+    app: ClassVar[str]  # the app whose permissions (`core.access`) the actions name
     holders: ClassVar[dict[str, str]] = {}  # permission → who holds it, in words, for the 403 message
     actions: ClassVar[tuple[CaseAction, ...]]
 
@@ -139,8 +140,6 @@ class CaseType:
             unknown = set(a.sources) - set(self.states.values) | ({a.target} - set(self.states.values) - {None})
             if unknown:
                 raise ImproperlyConfigured(f"{type(self).__name__}.{a.name}: unknown states {sorted(map(str, unknown))}")
-            if a.permission not in self.roles:
-                raise ImproperlyConfigured(f"{type(self).__name__}.{a.name}: undeclared permission {a.permission!r}")
 
     # --- to override ---------------------------------------------------------------------------
 
@@ -150,8 +149,7 @@ class CaseType:
 
     def may(self, user: AnyUser | None, case: Any, permission: str) -> bool:
         """Whether `user` holds `permission` over `case`."""
-        roles = self.roles[permission]
-        return any(may(user, roles, unit_id) for unit_id in self.units_of(case))
+        return any(access.may(user, self.app, permission, unit_id) for unit_id in self.units_of(case))
 
     # --- derived from the declaration ------------------------------------------------------------
 

@@ -1,5 +1,9 @@
-"""Role checks shared by every service. Visibility of rows is `Model.objects.visible_to(user)`;
-this module answers "may this user do X over unit U"."""
+"""The platform's own permissions (`core.access`), and `may`/`require` over role tuples for the
+code that still asks by roles.
+
+- `view`: the pages every officer has (home, calendar);
+- `audit`: read the audit log (administrators; inspectors, whose work it is to check);
+- `calendar`: change the working-day calendar."""
 
 from __future__ import annotations
 
@@ -10,9 +14,13 @@ from django.core.exceptions import PermissionDenied
 from dieuhanh.org import scope
 from dieuhanh.org.choices import Role
 
-ASSIGNERS = (Role.OFFICE, Role.LEADER, Role.ADMIN)
-LEADERS = (Role.LEADER, Role.ADMIN)
-REPORTERS = (Role.UNIT_OFFICER, Role.OFFICE, Role.LEADER, Role.ADMIN)
+STAFF = tuple(Role.values)
+
+PERMISSIONS = {
+    "view": STAFF,
+    "audit": (Role.ADMIN, Role.INSPECTOR),
+    "calendar": (Role.ADMIN,),
+}
 
 
 def may(user: Any, roles: tuple[str, ...], unit_id: int | None) -> bool:

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.core.permissions import ASSIGNERS
+from dieuhanh.core import access
 from dieuhanh.directives.choices import TaskStatus
 from dieuhanh.directives.models import ProgressReport, Task
 from dieuhanh.org import scope
@@ -32,7 +32,6 @@ STATUS_ORDER = [
     TaskStatus.DONE_LATE,
     TaskStatus.CANCELLED,
 ]
-FOLLOWERS = (Role.LEADER, Role.OFFICE, Role.ADMIN)  # who sees the "cần lãnh đạo cho ý kiến" list
 
 
 class LoginView(auth_views.LoginView):
@@ -71,9 +70,9 @@ def _unit_table(tasks: Any, user: Any) -> tuple[list[UnitRow], bool]:
     succeeded, so 2021's phường Sao Đỏ counts under today's phường Chu Văn An. Work led by a
     unit with no heir today (the former city level) keeps a row of its own (`?lead_unit=`).
     The second value says whether a ward split between heirs is counted under each of them."""
-    units = scope.unit_scope(user)
+    units = access.units(user, "directives", "view")
     grouped = tasks.order_by().values("lead_unit_id", "status").annotate(n=Count("id"))
-    if units is not scope.ALL:
+    if units is not access.ALL:
         grouped = grouped.filter(lead_unit_id__in=units)
     by_lead: dict[int, dict[str, int]] = {}
     for item in grouped:
@@ -133,7 +132,7 @@ def _petition_panel(user: Any) -> dict[str, Any] | None:
     visible = Petition.objects.visible_to(user)
     today = timezone.localdate()
     row = stats.totals(visible.filter(state__in=OPEN_STATES), today=today)
-    if not row.received and not scope.has_role(user, Role.RECEPTION, *FOLLOWERS):
+    if not row.received and not access.holds(user, "petitions", "follow"):
         return None
     urgent = (
         visible.open()  # type: ignore[misc]  # `timing` is annotated by with_timing()
@@ -160,7 +159,7 @@ def _dossier_panel(user: Any) -> dict[str, Any] | None:
     from dieuhanh.dossiers.models import Dossier
 
     visible = Dossier.objects.visible_to(user)
-    if not scope.has_role(user, Role.ONE_STOP, *FOLLOWERS) and not visible.exists():
+    if not access.holds(user, "dossiers", "follow") and not visible.exists():
         return None
     today = timezone.localdate()
     year = visible.filter(received_on__gte=dt.date(today.year, 1, 1), received_on__lte=dt.date(today.year, 12, 31))
@@ -192,7 +191,7 @@ def home(request: HttpRequest) -> HttpResponse:
     due_soon = tasks.filter(status=TaskStatus.DUE_SOON).select_related(*related).order_by("due_date", "id")  # type: ignore[misc]  # `status` is annotated by with_status()
     unit_rows, unit_rows_split = _unit_table(tasks, user)
     flagged = None
-    if scope.has_role(user, *FOLLOWERS):
+    if access.holds(user, "directives", "follow"):
         flagged = (
             ProgressReport.objects.filter(
                 task__in=Task.objects.visible_to(user), beyond_authority=True, acknowledged_at__isnull=True
@@ -219,7 +218,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "flagged": flagged,
             "petitions": petitions,
             "dossiers": dossiers,
-            "can_assign": scope.has_role(user, *ASSIGNERS),
+            "can_assign": access.holds(user, "directives", "assign"),
             "today": timezone.localdate(),
         },
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dieuhanh.core import access
 from dieuhanh.core.forms import (
     apply_errors,
     choice_field,
@@ -29,7 +30,6 @@ from dieuhanh.core.forms import (
     translated_choices,
 )
 from dieuhanh.core.params import INT32_MAX, IdsChoiceMixin, IntField
-from dieuhanh.core.permissions import ASSIGNERS, REPORTERS
 from dieuhanh.directives.choices import (
     AdjustedField,
     DocumentKind,
@@ -74,25 +74,18 @@ def visible_meetings(user: Any) -> QuerySet[Meeting]:
     return Meeting.objects.visible_to(user).select_related("organisation", "conclusion")
 
 
-def assignable_units(user: Any, roles: tuple[str, ...] = ASSIGNERS) -> QuerySet[AdminUnit]:
-    """Units valid today in which the user holds one of `roles`."""
-    qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
-    units = scope.unit_scope(user, *roles)
-    return qs if units is scope.ALL else qs.filter(id__in=units)
-
-
 def coordinating_unit_choices(user: Any) -> QuerySet[AdminUnit]:
     """Valid units in the user's scope and the units above them (a ward task may be
     coordinated with the city's departments)."""
     qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
-    units = scope.unit_scope(user)
-    return qs if units is scope.ALL else qs.filter(id__in=units | scope.ancestors(units))
+    units = access.units(user, "directives", "view")
+    return qs if units is access.ALL else qs.filter(id__in=units | scope.ancestors(units))
 
 
 def issuing_organisations(user: Any) -> QuerySet[Organisation]:
-    units = scope.unit_scope(user, *ASSIGNERS)
+    units = access.units(user, "directives", "assign")
     qs = Organisation.objects.select_related("unit").order_by("name")
-    return qs if units is scope.ALL else qs.filter(unit_id__in=units)
+    return qs if units is access.ALL else qs.filter(unit_id__in=units)
 
 
 def people() -> QuerySet[Person]:
@@ -268,11 +261,11 @@ class TaskForm(forms.Form):
 
     def __init__(self, *args: Any, user: Any, parent: Task | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        roles = REPORTERS if parent is not None else ASSIGNERS
+        action = "report" if parent is not None else "assign"
         model_choice_field(self, "source_document").queryset = visible_documents(user)
         model_choice_field(self, "meeting").queryset = visible_meetings(user)
         model_choice_field(self, "parent").queryset = Task.objects.visible_to(user).open()
-        model_choice_field(self, "lead_unit").queryset = assignable_units(user, roles)
+        model_choice_field(self, "lead_unit").queryset = access.unit_choices(user, "directives", action)
         # Choosing the lead unit puts its staff first in "người chủ trì" (htmx; a plain select without JS).
         self.fields["lead_unit"].widget.attrs.update(
             {
@@ -404,7 +397,7 @@ class AdjustForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "field").choices = translated_choices(AdjustedField, blank="—")
-        model_choice_field(self, "new_unit").queryset = assignable_units(user)
+        model_choice_field(self, "new_unit").queryset = access.unit_choices(user, "directives", "assign")
         model_choice_field(self, "new_person").queryset = people()
         model_choice_field(self, "deciding_document").queryset = visible_documents(user)
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, Q, Value, When
 
+from dieuhanh.core.access import ScopedQuerySet
 from dieuhanh.core.text import fold
 from dieuhanh.directives.choices import (
     AdjustedField,
@@ -19,16 +20,13 @@ from dieuhanh.directives.choices import (
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 
 
-class DocumentQuerySet(models.QuerySet["Document"]):
-    def visible_to(self, user: Any) -> DocumentQuerySet:
-        """Documents issued in the user's units, or above them (a ward reads the city's
-        resolutions), but never a sibling unit's."""
+class DocumentQuerySet(ScopedQuerySet["Document"]):
+    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+        """Documents issued in the units, or above them (a ward reads the city's resolutions),
+        but never a sibling unit's."""
         from dieuhanh.org import scope
 
-        units = scope.unit_scope(user)
-        if units is scope.ALL:
-            return self.all()
-        return self.filter(issuing_unit_id__in=units | scope.ancestors(units))
+        return Q(issuing_unit_id__in=unit_ids | scope.ancestors(unit_ids))
 
 
 class Document(models.Model):
@@ -96,15 +94,12 @@ class Document(models.Model):
         return f"Số: {self.symbol}"
 
 
-class MeetingQuerySet(models.QuerySet["Meeting"]):
-    def visible_to(self, user: Any) -> MeetingQuerySet:
-        """Meetings of organisations in the user's units or above them, as for documents."""
+class MeetingQuerySet(ScopedQuerySet["Meeting"]):
+    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+        """Meetings of organisations in the units or above them, as for documents."""
         from dieuhanh.org import scope
 
-        units = scope.unit_scope(user)
-        if units is scope.ALL:
-            return self.all()
-        return self.filter(organisation__unit_id__in=units | scope.ancestors(units))
+        return Q(organisation__unit_id__in=unit_ids | scope.ancestors(unit_ids))
 
 
 class Meeting(models.Model):
@@ -135,7 +130,7 @@ class Meeting(models.Model):
         return f"{self.title} ({self.held_on:%d/%m/%Y})"
 
 
-class TaskQuerySet(models.QuerySet["Task"]):
+class TaskQuerySet(ScopedQuerySet["Task"]):
     def with_status(self, today: dt.date | None = None) -> TaskQuerySet:
         """Annotate `status` computed in SQL, so lists filter and count by it."""
         from django.utils import timezone
@@ -158,24 +153,20 @@ class TaskQuerySet(models.QuerySet["Task"]):
             )
         )
 
-    def visible_to(self, user: Any) -> TaskQuerySet:
-        """Tasks led by or coordinated with a unit in the user's scope, or where the user is
-        the lead person or the accountable leader."""
-        from dieuhanh.org import scope
+    def open_without_units(self) -> bool:
+        return True  # the lead person and the accountable leader see their tasks anywhere
 
-        units = scope.unit_scope(user)
-        if units is scope.ALL:
-            return self.all()
-        if not user.is_authenticated:
-            return self.none()
+    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+        """Tasks led by or coordinated with one of the units, or where the user is the lead
+        person or the accountable leader."""
         coordinated = Task.coordinating_units.through.objects.filter(
-            task_id=models.OuterRef("pk"), adminunit_id__in=units
+            task_id=models.OuterRef("pk"), adminunit_id__in=unit_ids
         )
         # Q | Exists is a Q; the stub types it by Exists.__ror__, as a Combinable.
-        condition: Q = Q(lead_unit_id__in=units) | Exists(coordinated)  # type: ignore[assignment]
+        condition: Q = Q(lead_unit_id__in=unit_ids) | Exists(coordinated)  # type: ignore[assignment]
         if user.person_id:
             condition |= Q(lead_person_id=user.person_id) | Q(accountable_person_id=user.person_id)
-        return self.filter(condition)
+        return condition
 
     def open(self) -> TaskQuerySet:
         return self.filter(completed_on__isnull=True, cancelled_on__isnull=True)

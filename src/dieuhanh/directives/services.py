@@ -16,9 +16,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dieuhanh.core import audit
+from dieuhanh.core import access, audit
 from dieuhanh.core.choices import AuditAction
-from dieuhanh.core.permissions import ASSIGNERS, LEADERS, REPORTERS, require
 from dieuhanh.directives.choices import AdjustedField, DocumentKind, DocumentSystem, Evaluation, ReportPeriod
 from dieuhanh.directives.models import Adjustment, Document, Meeting, Milestone, ProgressReport, Task
 from dieuhanh.org.models import AdminUnit, Organisation, Person
@@ -110,7 +109,7 @@ def do_create_document(
         ]
     _raise(errors)
     assert issuer is not None and issued_on is not None
-    require(actor, ASSIGNERS, issuer.unit_id, "ban hành văn bản cho đơn vị này")
+    access.require(actor, "directives", "assign", issuer.unit_id, "ban hành văn bản cho đơn vị này")
     if parent is not None and not Document.objects.visible_to(actor).filter(pk=parent.pk).exists():
         raise PermissionDenied("Bạn không có quyền xem văn bản được thực hiện.")
     if Document.objects.filter(issuer=issuer, kind=kind, number=number.strip(), issued_on=issued_on).exists():
@@ -151,7 +150,7 @@ def do_create_meeting(
     if conclusion is not None and held_on is not None and conclusion.issued_on < held_on:
         errors["conclusion"] = ["Thông báo kết luận không thể ban hành trước ngày họp."]
     _raise(errors)
-    require(actor, ASSIGNERS, organisation.unit_id, "ghi cuộc họp của cơ quan này")
+    access.require(actor, "directives", "assign", organisation.unit_id, "ghi cuộc họp của cơ quan này")
     if conclusion is not None and not Document.objects.visible_to(actor).filter(pk=conclusion.pk).exists():
         raise PermissionDenied("Bạn không có quyền sử dụng văn bản kết luận này.")
     meeting = Meeting.objects.create(
@@ -266,10 +265,10 @@ def do_create_task(
     )
     assert lead_unit is not None and source_document is not None and due_date is not None
     if parent is not None:
-        require(actor, REPORTERS, parent.lead_unit_id, "giao nhiệm vụ con của nhiệm vụ này")
-        require(actor, REPORTERS, lead_unit.id, "giao nhiệm vụ cho đơn vị này")
+        access.require(actor, "directives", "report", parent.lead_unit_id, "giao nhiệm vụ con của nhiệm vụ này")
+        access.require(actor, "directives", "report", lead_unit.id, "giao nhiệm vụ cho đơn vị này")
     else:
-        require(actor, ASSIGNERS, lead_unit.id, "giao nhiệm vụ cho đơn vị này")
+        access.require(actor, "directives", "assign", lead_unit.id, "giao nhiệm vụ cho đơn vị này")
     if not Document.objects.visible_to(actor).filter(pk=source_document.pk).exists():
         raise PermissionDenied("Bạn không có quyền giao nhiệm vụ theo văn bản này.")
     task = Task(
@@ -335,7 +334,7 @@ def do_report_progress(
 ) -> ProgressReport:
     """A unit's weekly / monthly / urgent progress report. Proposals beyond the unit's authority
     are flagged for the accountable leader."""
-    require(actor, REPORTERS, task.lead_unit_id, "báo cáo tiến độ nhiệm vụ này")
+    access.require(actor, "directives", "report", task.lead_unit_id, "báo cáo tiến độ nhiệm vụ này")
     task = _lock(task)
     _require_open(task)
     reported_on = reported_on or timezone.localdate()
@@ -382,7 +381,7 @@ def do_report_progress(
 @transaction.atomic
 def do_acknowledge_report(*, actor: Any, report: ProgressReport, response: str) -> ProgressReport:
     """The leader answers a report flagged as beyond the unit's authority."""
-    require(actor, LEADERS, report.task.lead_unit_id, "cho ý kiến chỉ đạo về báo cáo này")
+    access.require(actor, "directives", "lead", report.task.lead_unit_id, "cho ý kiến chỉ đạo về báo cáo này")
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if not (response or "").strip():
         raise ValidationError({"response": ["Thiếu ý kiến chỉ đạo."]})
@@ -422,7 +421,7 @@ def do_adjust_task(
     reason: str,
 ) -> Adjustment:
     """Change a deadline, target or owner, by a deciding document, keeping the history."""
-    require(actor, ASSIGNERS, task.lead_unit_id, "điều chỉnh nhiệm vụ này")
+    access.require(actor, "directives", "assign", task.lead_unit_id, "điều chỉnh nhiệm vụ này")
     task = _lock(task)
     _require_open(task)
     errors: dict[str, list[str]] = {}
@@ -460,7 +459,7 @@ def do_adjust_task(
         if not isinstance(new_value, AdminUnit):
             errors["new_value"] = [MSG["lead_unit"]]
         else:
-            require(actor, ASSIGNERS, new_value.id, "giao nhiệm vụ cho đơn vị mới")
+            access.require(actor, "directives", "assign", new_value.id, "giao nhiệm vụ cho đơn vị mới")
     elif field in (AdjustedField.LEAD_PERSON, AdjustedField.ACCOUNTABLE_PERSON) and not isinstance(new_value, Person):
         errors["new_value"] = [MSG[field]]
     if not errors and old == new_value:
@@ -503,7 +502,7 @@ def do_close_task(
     evaluation_note: str = "",
 ) -> Task:
     """Close a task with its achieved result and an evaluation."""
-    require(actor, ASSIGNERS, task.lead_unit_id, "kết thúc, đánh giá nhiệm vụ này")
+    access.require(actor, "directives", "assign", task.lead_unit_id, "kết thúc, đánh giá nhiệm vụ này")
     task = _lock(task)
     _require_open(task)
     errors: dict[str, list[str]] = {}
@@ -538,7 +537,7 @@ def do_cancel_task(
     *, actor: Any, task: Task, reason: str, deciding_document: Document | None, cancelled_on: dt.date | None = None
 ) -> Task:
     """Cancel a task by a deciding document (e.g. a key work dropped at the mid-term review)."""
-    require(actor, ASSIGNERS, task.lead_unit_id, "huỷ nhiệm vụ này")
+    access.require(actor, "directives", "assign", task.lead_unit_id, "huỷ nhiệm vụ này")
     task = _lock(task)
     _require_open(task)
     cancelled_on = cancelled_on or timezone.localdate()

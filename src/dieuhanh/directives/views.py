@@ -22,10 +22,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dieuhanh.core import access
 from dieuhanh.core.forms import apply_errors, iso_dates
 from dieuhanh.core.http import HtmxHttpRequest
 from dieuhanh.core.params import int_or_none
-from dieuhanh.core.permissions import ASSIGNERS, LEADERS, REPORTERS, may
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.directives import export, services
 from dieuhanh.directives.choices import TaskStatus
@@ -49,7 +49,6 @@ from dieuhanh.directives.forms import (
     visible_meetings,
 )
 from dieuhanh.directives.models import Document, ProgressReport, Task
-from dieuhanh.org import scope
 from dieuhanh.org.models import Person
 
 PAGE_SIZE = 50
@@ -80,7 +79,7 @@ def _parse_filter(request: HttpRequest, filter_class: Any) -> tuple[Any, list[st
 
 
 def _can_assign(user: Any) -> bool:
-    return scope.has_role(user, *ASSIGNERS)
+    return access.holds(user, "directives", "assign")
 
 
 # --- documents -------------------------------------------------------------------------------
@@ -328,7 +327,7 @@ def task_create(request: HttpRequest) -> HttpResponse:
     parent = None
     if parent_id := int_or_none(data.get("parent")):
         parent = get_object_or_404(Task.objects.visible_to(user).open(), pk=parent_id)
-        if not may(user, REPORTERS, parent.lead_unit_id):
+        if not access.may(user, "directives", "report", parent.lead_unit_id):
             raise PermissionDenied(_("Bạn không có quyền giao nhiệm vụ con của nhiệm vụ này."))
     elif not _can_assign(user):
         raise PermissionDenied(_("Bạn không có quyền giao nhiệm vụ."))
@@ -384,7 +383,7 @@ def person_options(request: HttpRequest) -> HttpResponse:
     """The <option>s of "người chủ trì" for a chosen lead unit: its staff first, then everyone
     (the lead person need not hold a post in the unit), keeping the current choice."""
     unit_id = int_or_none(request.GET.get("lead_unit"))
-    staff = unit_staff(unit_id) if unit_id and scope.can_see_unit(request.user, unit_id) else Person.objects.none()
+    staff = unit_staff(unit_id) if unit_id and access.may(request.user, "directives", "view", unit_id) else Person.objects.none()
     return render(
         request,
         "directives/_person_options.html",
@@ -439,9 +438,9 @@ def _timeline(task: Task, reports: list[ProgressReport]) -> list[dict[str, Any]]
 def _render_task(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse:
     user = request.user
     is_open = not (task.completed_on or task.cancelled_on)
-    can_report = is_open and may(user, REPORTERS, task.lead_unit_id)
-    can_assign = is_open and may(user, ASSIGNERS, task.lead_unit_id)
-    can_acknowledge = may(user, LEADERS, task.lead_unit_id)
+    can_report = is_open and access.may(user, "directives", "report", task.lead_unit_id)
+    can_assign = is_open and access.may(user, "directives", "assign", task.lead_unit_id)
+    can_acknowledge = access.may(user, "directives", "lead", task.lead_unit_id)
     reports = list(
         task.reports.select_related("reporter__person", "acknowledged_by__person").order_by("reported_on", "id")
     )

@@ -26,7 +26,7 @@ from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
-from dieuhanh.core import audit, calendar
+from dieuhanh.core import access, audit, calendar
 from dieuhanh.core.case_api import add_action_routes
 from dieuhanh.core.params import PageNumber, parse_int
 from dieuhanh.dossiers import services, stats
@@ -35,7 +35,6 @@ from dieuhanh.dossiers.choices import Channel, EventKind
 from dieuhanh.dossiers.choices import Status as DossierStatus
 from dieuhanh.dossiers.filters import DossierFilter
 from dieuhanh.dossiers.models import Dossier, DossierQuerySet, Procedure
-from dieuhanh.org import scope
 from dieuhanh.org.models import AdminUnit
 
 dossiers_router = Router()
@@ -353,7 +352,7 @@ def stats_filter(query: StatsQuery, today: dt.date) -> DossierFilter:
 
 
 def require_stats_role(user: Any) -> None:
-    if not scope.has_role(user, *stats.STATS_ROLES):
+    if not access.holds(user, "dossiers", "stats"):
         raise PermissionDenied("Thống kê hồ sơ thủ tục hành chính dành cho văn phòng, lãnh đạo và cán bộ một cửa.")
 
 

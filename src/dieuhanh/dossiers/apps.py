@@ -7,7 +7,6 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         from dieuhanh.core import audit
-        from dieuhanh.dossiers import cases  # noqa: F401  (registers the dossier case type)
         from dieuhanh.dossiers.choices import AUDIT_VERBS
 
         audit.register_verbs(AUDIT_VERBS, object_type="dossiers.dossier")

@@ -15,11 +15,6 @@ from typing import Any
 from dieuhanh.core.cases import CaseAction, CaseType, register
 from dieuhanh.dossiers.choices import EventKind, Status
 from dieuhanh.dossiers.models import Dossier, DossierStep
-from dieuhanh.org.choices import Role
-
-DESK = (Role.ONE_STOP, Role.ADMIN)
-HANDLERS = (Role.ONE_STOP, Role.OFFICE, Role.LEADER, Role.ADMIN)
-APOLOGISERS = (Role.ONE_STOP, Role.LEADER, Role.ADMIN)
 
 F = "dieuhanh.dossiers.action_forms."
 S = "dieuhanh.dossiers.services."
@@ -63,7 +58,7 @@ class DossierCases(CaseType):
     state_field = "status"
     states = Status
     case_arg = "dossier"
-    roles = {"handle": HANDLERS, "apologise": APOLOGISERS, "desk": DESK}
+    app = "dossiers"
     holders = {
         "handle": "Bộ phận Một cửa, văn phòng hoặc lãnh đạo của đơn vị tiếp nhận hay của cơ quan đang giữ hồ sơ",
         "apologise": "Bộ phận Một cửa hoặc lãnh đạo của đơn vị tiếp nhận",

@@ -17,6 +17,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from dieuhanh.core import access
 from dieuhanh.core.forms import (
     DateInput,
     choice_field,
@@ -26,7 +27,6 @@ from dieuhanh.core.forms import (
     model_choice_field,
     textarea,
 )
-from dieuhanh.directives.forms import assignable_units
 from dieuhanh.dossiers import services
 from dieuhanh.dossiers.choices import (
     Channel,
@@ -79,9 +79,9 @@ def procedure_fields() -> list[str]:
 def filter_units(user: Any) -> QuerySet[AdminUnit]:
     """Units to filter the register by: today's heirs of the units whose dossiers the user may
     see (a unit with no heir today is offered itself)."""
-    units = scope.unit_scope(user)
+    units = access.units(user, "dossiers", "view")
     received = Dossier.objects.order_by().values_list("unit_id", flat=True).distinct()
-    if units is not scope.ALL:
+    if units is not access.ALL:
         received = received.filter(unit_id__in=units)
     ids: set[int] = set()
     for unit_id in received:
@@ -121,7 +121,7 @@ class DossierFilterForm(forms.Form):
 
 def receiving_units(user: Any) -> QuerySet[AdminUnit]:
     """Today's provinces, wards and communes where the user may receive dossiers."""
-    return assignable_units(user, services.ONE_STOP).filter(level__in=(UnitLevel.PROVINCE, UnitLevel.COMMUNE))
+    return access.unit_choices(user, "dossiers", "receive").filter(level__in=(UnitLevel.PROVINCE, UnitLevel.COMMUNE))
 
 
 class ProcedureChoiceField(forms.ModelChoiceField):

@@ -22,17 +22,13 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from dieuhanh.core.permissions import may
+from dieuhanh.core import access
 from dieuhanh.dossiers import forms as dossier_forms
 from dieuhanh.dossiers import jobs
 from dieuhanh.dossiers.choices import JobKind, JobState
 from dieuhanh.dossiers.forms import ImportForm
-from dieuhanh.dossiers.importer import IMPORTERS
 from dieuhanh.dossiers.models import ImportJob
-from dieuhanh.org import scope
-from dieuhanh.org.choices import Role
 
-CATALOGUE = (Role.ADMIN,)
 PAST_JOBS = 50
 
 
@@ -40,9 +36,9 @@ def _kinds(user: Any) -> list[str]:
     """The kinds of file the user may import: dossiers (one-stop officers, office, administrators)
     and the procedures catalogue (administrators)."""
     kinds: list[str] = []
-    if scope.has_role(user, *IMPORTERS):
+    if access.holds(user, "dossiers", "import"):
         kinds.append(JobKind.DOSSIERS)
-    if may(user, CATALOGUE, None):
+    if access.may(user, "dossiers", "catalogue", None):
         kinds.append(JobKind.PROCEDURES)
     return kinds
 

@@ -75,9 +75,8 @@ from django.db import connection, transaction
 from django.db.models import Model
 from django.utils import timezone
 
-from dieuhanh.core import audit, calendar
+from dieuhanh.core import access, audit, calendar
 from dieuhanh.core.choices import AuditAction
-from dieuhanh.core.permissions import may
 from dieuhanh.core.spreadsheet import csv_value
 from dieuhanh.core.text import fold
 from dieuhanh.dossiers import columns as cols
@@ -85,12 +84,10 @@ from dieuhanh.dossiers import indexes
 from dieuhanh.dossiers.choices import EventKind, JobKind, JobState, OnlineType, Source, Status, Timeliness
 from dieuhanh.dossiers.models import Dossier, DossierEvent, ImportJob, Procedure
 from dieuhanh.dossiers.services import PROCEDURE_FIELDS, validate_procedure
-from dieuhanh.org.choices import Role
 from dieuhanh.org.models import AdminUnit
 
 # Who may import one-stop exports: the one-stop officers, the committee office (which follows the
 # unit's dossiers for its leaders) and administrators; each loads the rows of its own units.
-IMPORTERS = (Role.ONE_STOP, Role.OFFICE, Role.ADMIN)
 BATCH_SIZE = 25_000
 EARLIEST = dt.date(2000, 1, 1)  # an earlier date is a typing error, not a dossier
 ERROR_HEADER = ("Dòng", "Mã hồ sơ", "Cột", "Giá trị", "Lỗi")
@@ -124,13 +121,10 @@ def check_may_import(actor: Any, kind: str) -> None:
     if actor is None:
         return
     if kind == JobKind.PROCEDURES:
-        if not may(actor, (Role.ADMIN,), None):
+        if not access.may(actor, "dossiers", "catalogue", None):
             raise PermissionDenied("Chỉ quản trị hệ thống được nhập danh mục thủ tục hành chính.")
         return
-    from dieuhanh.org import scope
-
-    units = scope.unit_scope(actor, *IMPORTERS)
-    if units is not scope.ALL and not units:
+    if not access.holds(actor, "dossiers", "import"):
         raise PermissionDenied("Bạn không có quyền nhập hồ sơ thủ tục hành chính.")
 
 
@@ -545,7 +539,6 @@ class _DossierImport:
     """One dossier import: the lookups (built once), the parsing of a batch and its writing."""
 
     def __init__(self, job: ImportJob, layout: cols.Layout, actor: Any, errors: _Errors) -> None:
-        from dieuhanh.org import scope
 
         self.job = job
         self.layout = layout
@@ -575,8 +568,8 @@ class _DossierImport:
         self.due_of: dict[tuple[dt.date, int], dt.date] = {}
         self.allowed: set[int] | None = None
         if actor is not None:
-            units = scope.unit_scope(actor, *IMPORTERS)
-            self.allowed = None if units is scope.ALL else set(units)
+            units = access.units(actor, "dossiers", "import")
+            self.allowed = None if units is access.ALL else set(units)
         self.units: dict[str, list[tuple[dt.date | None, dt.date | None, int, str]]] = {}
         for uid, code, name, start, end in AdminUnit.objects.values_list("id", "code", "name", "valid_from", "valid_to"):
             self.units.setdefault(self._unit_key(code), []).append((start, end, uid, name))

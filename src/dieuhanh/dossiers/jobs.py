@@ -187,9 +187,9 @@ def resume(job: ImportJob, *, actor: Any = None, background: bool = True) -> Imp
     """Run an interrupted or failed job again on the same file. Batches committed before the
     interruption are found unchanged and not written twice."""
     if actor is not None and job.created_by_id not in (None, getattr(actor, "pk", None)):
-        from dieuhanh.org import scope
+        from dieuhanh.core import access
 
-        if scope.unit_scope(actor) is not scope.ALL:
+        if access.units(actor, "dossiers", "import") is not access.ALL:
             raise PermissionDenied("Bạn không có quyền chạy lại lượt nhập này.")
     if state_of(job) not in RESUMABLE_STATES:
         raise ValueError("Chỉ chạy lại được lượt nhập bị ngắt hoặc bị lỗi.")

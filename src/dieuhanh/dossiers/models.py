@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
+from dieuhanh.core.access import ScopedQuerySet
 from dieuhanh.dossiers.choices import (
     OPEN_STATUSES,
     Channel,
@@ -78,19 +79,13 @@ def late_now_q(today: dt.date) -> Q:
     return Q(status__in=OPEN_STATUSES, due_on__lt=today)
 
 
-class DossierQuerySet(models.QuerySet["Dossier"]):
-    def visible_to(self, user: Any) -> DossierQuerySet:
-        """Dossiers received by a unit in the user's scope, and those sent to a body of such a
-        unit for an inter-level step. A ward's officer never sees another ward's dossiers."""
-        from dieuhanh.org import scope
-
-        if not user.is_authenticated:
-            return self.none()
-        units = scope.unit_scope(user)
-        if units is scope.ALL:
-            return self.all()
-        stepped = DossierStep.objects.filter(dossier_id=OuterRef("pk"), unit_id__in=units)
-        return self.filter(Q(unit_id__in=units) | Exists(stepped))
+class DossierQuerySet(ScopedQuerySet["Dossier"]):
+    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+        """Dossiers received by one of the units, and those sent to a body of one of them for
+        an inter-level step. A ward's officer never sees another ward's dossiers."""
+        stepped = DossierStep.objects.filter(dossier_id=OuterRef("pk"), unit_id__in=unit_ids)
+        condition: Q = Q(unit_id__in=unit_ids) | Exists(stepped)  # type: ignore[assignment]
+        return condition
 
     def open(self) -> DossierQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
@@ -300,17 +295,17 @@ class DossierEvent(models.Model):
         return f"{self.dossier_id} {self.kind} {self.from_status}→{self.to_status}"
 
 
-class ImportJobQuerySet(models.QuerySet["ImportJob"]):
-    def visible_to(self, user: Any) -> ImportJobQuerySet:
-        """A user sees the jobs they started; administrators and office staff of the whole
-        scope see all."""
-        from dieuhanh.org import scope
+class ImportJobQuerySet(ScopedQuerySet["ImportJob"]):
+    """A user sees the jobs they started; an all-seeing importer (an administrator) sees all."""
 
-        if not user.is_authenticated:
-            return self.none()
-        if scope.unit_scope(user) is scope.ALL:
-            return self.all()
-        return self.filter(created_by=user)
+    def visible_to(self, user: Any, action: str = "import") -> ImportJobQuerySet:
+        return super().visible_to(user, action)
+
+    def open_without_units(self) -> bool:
+        return True
+
+    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+        return Q(created_by=user)
 
 
 class ImportJob(models.Model):

@@ -26,12 +26,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from dieuhanh.core import audit, calendar
+from dieuhanh.core import access, audit, calendar
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.legal_rules import deadline
-from dieuhanh.core.permissions import may
 from dieuhanh.core.text import fold
-from dieuhanh.dossiers.cases import APOLOGISERS, DESK, DOSSIERS, HANDLERS, open_step
+from dieuhanh.dossiers.cases import DOSSIERS, open_step
 from dieuhanh.dossiers.choices import (
     OPEN_STATUSES,
     Channel,
@@ -44,11 +43,8 @@ from dieuhanh.dossiers.choices import (
     StepState,
 )
 from dieuhanh.dossiers.models import Dossier, DossierEvent, DossierStep, Procedure, classify
-from dieuhanh.org.choices import Role
 from dieuhanh.org.models import AdminUnit, Organisation
 
-ONE_STOP = DESK
-CATALOGUE = (Role.ADMIN,)
 CUTOFF = dt.time(15, 0)  # after this hour a received dossier counts from the next working day
 
 
@@ -169,7 +165,7 @@ def validate_procedure(data: dict[str, Any]) -> dict[str, list[str]]:
 @transaction.atomic
 def do_save_procedure(*, actor: Any, code: str, **data: Any) -> tuple[Procedure, bool]:
     """Create or update the procedure `code` (administrators only). Returns (procedure, created)."""
-    if not may(actor, CATALOGUE, None):
+    if not access.may(actor, "dossiers", "catalogue", None):
         raise PermissionDenied("Bạn không có quyền sửa danh mục thủ tục hành chính.")
     data = {k: v for k, v in data.items() if k in PROCEDURE_FIELDS}
     data.setdefault("online_type", OnlineType.NONE)
@@ -213,7 +209,7 @@ def do_receive_dossier(
 ) -> Dossier:
     """Receive a complete dossier at `unit`'s one-stop desk (or online, or by post) and fix its
     appointment date. Prints as the receipt and appointment slip."""
-    if not may(actor, ONE_STOP, unit.pk):
+    if not access.may(actor, "dossiers", "receive", unit.pk):
         raise PermissionDenied("Bạn không có quyền tiếp nhận hồ sơ tại đơn vị này.")
     at = _now(received_at)
     errors: dict[str, list[str]] = {}
@@ -516,7 +512,7 @@ AUDIT_ACTIONS: dict[str, str] = {
 }
 
 __all__ = [
-    "APOLOGISERS", "HANDLERS", "OPEN_STATUSES", "allowed_actions", "appointment", "counted_from", "current_step",
+    "OPEN_STATUSES", "allowed_actions", "appointment", "counted_from", "current_step",
     "do_apologise", "do_forward", "do_receive_dossier", "do_record_result", "do_refuse", "do_request_supplement",
     "do_return", "do_save_procedure", "do_step_done", "do_supplement", "do_withdraw", "transfer_deadline",
 ]

@@ -25,7 +25,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import FieldDoesNotExist
+from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections, models
 from django.db.models import Case, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -34,10 +34,9 @@ from dieuhanh.core import calendar
 from dieuhanh.dossiers.choices import OPEN_STATUSES, Channel, ReturnMethod, StepState, Timeliness
 from dieuhanh.dossiers.models import Dossier, DossierStep, Procedure, late_now_q
 from dieuhanh.org import scope
-from dieuhanh.org.choices import Role, UnitLevel
+from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 
-STATS_ROLES = (Role.OFFICE, Role.LEADER, Role.ONE_STOP, Role.ADMIN)  # who reads the statistics pages and API
 GROUPS = ("unit", "unit_then", "procedure", "field", "channel", "month")
 GROUP_LABELS = {
     "unit": "Đơn vị tiếp nhận (hiện nay)",
@@ -214,7 +213,10 @@ def grouped(qs: QuerySet[Any], key: str, today: dt.date, fold: Any = None) -> di
         rows = rows.order_by().annotate(cls=F(CLASS_FIELD)).values_list(*cols).annotate(n=Count("*"))
         # Thousands of plain (key, class, count) rows: read from the cursor, without the ORM's
         # per-value conversion (a day may come back as "YYYY-MM-DD": `_by_month` reads both).
-        sql, params = rows.values_list(*cols, "n").query.sql_with_params()
+        try:
+            sql, params = rows.values_list(*cols, "n").query.sql_with_params()
+        except EmptyResultSet:  # nothing visible (a user who may read no dossier)
+            return
         with connections[rows.db].cursor() as cursor:
             cursor.execute(sql, params)
             found = cursor.fetchall()

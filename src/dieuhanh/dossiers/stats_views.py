@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from dieuhanh.core import access
 from dieuhanh.core.forms import choice_field
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.core.xlsx import sheet, xlsx_response
@@ -33,7 +34,6 @@ from dieuhanh.dossiers import score766, stats
 from dieuhanh.dossiers.choices import Channel
 from dieuhanh.dossiers.filters import DossierFilter
 from dieuhanh.dossiers.models import Dossier, Procedure, late_now_q
-from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 
@@ -44,7 +44,7 @@ PERCENT = "0.0%"
 
 
 def _require(user: Any) -> None:
-    if not scope.has_role(user, *stats.STATS_ROLES):
+    if not access.holds(user, "dossiers", "stats"):
         raise PermissionDenied("Thống kê hồ sơ thủ tục hành chính dành cho văn phòng, lãnh đạo và cán bộ một cửa.")
 
 
@@ -53,8 +53,8 @@ def _require(user: Any) -> None:
 
 def _unit_choices(user: Any) -> list[tuple[str, str]]:
     units = AdminUnit.objects.filter(valid_to__isnull=True, level__in=(UnitLevel.PROVINCE, UnitLevel.COMMUNE))
-    visible = scope.unit_scope(user)
-    if visible is not scope.ALL:
+    visible = access.units(user, "dossiers", "stats")
+    if visible is not access.ALL:
         units = units.filter(pk__in=visible)
     return [(str(u.pk), u.name) for u in units.order_by("level", "name")]
 

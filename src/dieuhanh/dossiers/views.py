@@ -26,11 +26,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, register_converter, reverse
 from django.utils import timezone
 
-from dieuhanh.core import calendar, case_views
+from dieuhanh.core import access, calendar, case_views
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.forms import apply_errors
 from dieuhanh.core.http import HtmxHttpRequest
-from dieuhanh.core.permissions import may
 from dieuhanh.dossiers import export, services
 from dieuhanh.dossiers.cases import DOSSIERS
 from dieuhanh.dossiers.choices import OPEN_STATUSES, EventKind
@@ -43,9 +42,7 @@ from dieuhanh.dossiers.forms import (
     procedure_fields,
     search_procedures,
 )
-from dieuhanh.dossiers.importer import IMPORTERS
 from dieuhanh.dossiers.models import Dossier, DossierEvent, Procedure
-from dieuhanh.org import scope
 
 PAGE_SIZE = 50
 LIST_RELATED = ("procedure", "unit")
@@ -72,9 +69,8 @@ register_converter(DossierCode, "dossier_code")
 
 
 def _require_staff(user: Any) -> None:
-    """The one-stop pages are for accounts holding a role (an outsider account sees nothing)."""
-    if not scope.roles(user):
-        raise PermissionDenied("Trang này dành cho cán bộ được phân quyền theo đơn vị.")
+    """The one-stop pages are for the officers who may read dossiers somewhere."""
+    access.require_any(user, "dossiers", "view", "Trang này dành cho cán bộ được phân quyền xem hồ sơ.")
 
 
 def _visible_dossier(request: HttpRequest, code: str) -> Dossier:
@@ -138,8 +134,8 @@ def dossier_list(request: HtmxHttpRequest) -> HttpResponse:
         filter_form=DossierFilterForm(request.GET or None, user=request.user),
         procedures=Procedure.objects.order_by("code").only("code", "name"),
         summary=_summary(request.user, today),
-        can_receive=scope.has_role(request.user, *services.ONE_STOP),
-        can_import=scope.has_role(request.user, *IMPORTERS),
+        can_receive=access.holds(request.user, "dossiers", "receive"),
+        can_import=access.holds(request.user, "dossiers", "import"),
     )
     return render(request, "dossiers/dossier_list.html", context)
 
@@ -157,7 +153,7 @@ def dossier_export(request: HttpRequest) -> FileResponse:
 @login_required
 def dossier_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not scope.has_role(user, *services.ONE_STOP):
+    if not access.holds(user, "dossiers", "receive"):
         raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa mới được tiếp nhận hồ sơ.")
     form = ReceiveForm(request.POST or None, user=user)
     loose: list[str] = []
@@ -177,7 +173,7 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
 @login_required
 def procedure_options(request: HttpRequest) -> HttpResponse:
     """The receive form's procedure list narrowed to a search (htmx)."""
-    if not scope.has_role(request.user, *services.ONE_STOP):
+    if not access.holds(request.user, "dossiers", "receive"):
         raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa mới được tiếp nhận hồ sơ.")
     q = request.GET.get("procedure_q", "")
     found = list(search_procedures(q))
@@ -258,7 +254,7 @@ def procedure_list(request: HtmxHttpRequest) -> HttpResponse:
         "title": "Danh mục thủ tục hành chính",
         "page": page,
         "filter_form": form,
-        "can_edit": may(request.user, services.CATALOGUE, None),
+        "can_edit": access.may(request.user, "dossiers", "catalogue", None),
     }
     if request.htmx and request.htmx.target == "procedure-results":
         return render(request, "dossiers/_procedure_results.html", context)
@@ -266,7 +262,7 @@ def procedure_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _procedure_form(request: HttpRequest, instance: Procedure | None) -> HttpResponse:
-    if not may(request.user, services.CATALOGUE, None):
+    if not access.may(request.user, "dossiers", "catalogue", None):
         raise PermissionDenied("Chỉ quản trị hệ thống được sửa danh mục thủ tục hành chính.")
     form = ProcedureForm(request.POST or None, instance=instance)
     loose: list[str] = []
@@ -291,7 +287,7 @@ def procedure_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def procedure_edit(request: HttpRequest, code: str) -> HttpResponse:
-    if not may(request.user, services.CATALOGUE, None):
+    if not access.may(request.user, "dossiers", "catalogue", None):
         raise PermissionDenied("Chỉ quản trị hệ thống được sửa danh mục thủ tục hành chính.")
     return _procedure_form(request, get_object_or_404(Procedure, code=code))
 

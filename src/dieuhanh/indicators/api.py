@@ -19,10 +19,10 @@ from django.http import Http404, HttpRequest
 from django.utils import timezone
 from ninja import Query, Router, Schema
 
+from dieuhanh.core import access
 from dieuhanh.core.params import DbId
 from dieuhanh.indicators import overview, services
 from dieuhanh.indicators.models import Indicator, Target
-from dieuhanh.org import scope
 
 indicators_router = Router()
 
@@ -96,7 +96,7 @@ def _checked(request: HttpRequest, query: SummaryQuery) -> tuple[int, int | None
     year = query.year or today.year
     if not services.FIRST_YEAR <= year <= today.year + 10:
         raise ValidationError({"year": [f"Năm không hợp lệ: {year} (từ {services.FIRST_YEAR} đến {today.year + 10})."]})
-    if query.unit is not None and not scope.can_see_unit(request.user, query.unit):
+    if query.unit is not None and not access.may(request.user, "indicators", "view", query.unit):
         raise Http404
     return year, query.unit
 

@@ -48,6 +48,7 @@ from django.db.models import Count, F, FloatField, Q
 from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 
+from dieuhanh.core import access
 from dieuhanh.indicators.choices import Achievement, Aggregation, DerivedSource, Direction
 from dieuhanh.indicators.models import Actual, Indicator
 from dieuhanh.org import scope
@@ -169,7 +170,10 @@ class ActualTable:
         # more than the query itself on a province's tens of thousands of figures.
         qs = qs.order_by().annotate(v=Cast("value", FloatField()), g=Cast("growth_percent", FloatField()))
         try:
-            sql, params = qs.values_list("indicator_id", "unit_id", "year", "v", "g").query.sql_with_params()
+            # The stubs' plugin does not follow the annotations into values_list.
+            sql, params = qs.values_list(  # type: ignore[misc]
+                "indicator_id", "unit_id", "year", "v", "g"
+            ).query.sql_with_params()
         except EmptyResultSet:  # nothing visible (a user with no role)
             return
         rows = self.rows
@@ -289,7 +293,7 @@ def _dossier_counts(user: Any, years: list[int], today: dt.date, source: str) ->
     from dieuhanh.dossiers import tally
     from dieuhanh.dossiers.stats import ONLINE_BIT
 
-    units = scope.unit_scope(user)
+    units = access.units(user, "dossiers", "view")
     out: Counts = {}
     for y in years:
         for _month, unit_id, cls, n in tally.counts(dt.date(y, 1, 1), dt.date(y, 12, 31), units):

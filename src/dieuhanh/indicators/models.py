@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from dieuhanh.core.access import ScopedQuerySet
 from dieuhanh.indicators.choices import Aggregation, DerivedSource, Direction, Group, Kind, PeriodKind
 from dieuhanh.org.models import AdminUnit
 
@@ -61,14 +62,9 @@ class Indicator(models.Model):
         return self.kind == Kind.DERIVED
 
 
-class TargetQuerySet(models.QuerySet["Target"]):
-    def visible_to(self, user: Any) -> TargetQuerySet:
-        from dieuhanh.org import scope
-
-        if not user.is_authenticated:
-            return self.none()
-        units = scope.unit_scope(user)
-        return self.all() if units is scope.ALL else self.filter(unit_id__in=units)
+class TargetQuerySet(ScopedQuerySet["Target"]):
+    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+        return Q(unit_id__in=unit_ids)
 
     def current(self) -> TargetQuerySet:
         return self.filter(is_current=True)
@@ -128,14 +124,9 @@ class Target(models.Model):
         return f"Nhiệm kỳ {self.year_from}–{self.year_to}"
 
 
-class ActualQuerySet(models.QuerySet["Actual"]):
-    def visible_to(self, user: Any) -> ActualQuerySet:
-        from dieuhanh.org import scope
-
-        if not user.is_authenticated:
-            return self.none()
-        units = scope.unit_scope(user)
-        return self.all() if units is scope.ALL else self.filter(unit_id__in=units)
+class ActualQuerySet(ScopedQuerySet["Actual"]):
+    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+        return Q(unit_id__in=unit_ids)
 
 
 class Actual(models.Model):

@@ -16,7 +16,7 @@ from typing import Any
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.utils import timezone
 
-from dieuhanh.core import links
+from dieuhanh.core import access, links
 from dieuhanh.indicators import compute
 from dieuhanh.indicators.choices import Achievement, Group, Kind, PeriodKind
 from dieuhanh.indicators.models import Indicator, Target
@@ -66,7 +66,7 @@ def default_unit(user: Any, year: int) -> int | None:
     that existed in `year`. None (every unit the user sees) when there are several: a city
     secretary's view of a year after the 2025 reform covers the wards that succeeded the city,
     not the abolished city, whose own figures would leave their work out."""
-    units = scope.unit_scope(user)
+    units = access.units(user, "indicators", "view")
     # Counted by unit from the (period, unit) index, over every unit, those out of scope dropped
     # here; the levels read for the few units found.
     counts = {
@@ -74,12 +74,12 @@ def default_unit(user: Any, year: int) -> int | None:
         for uid, n in Target.objects.filter(year_from__lte=year, year_to__gte=year).order_by()
         .annotate(u=ExpressionWrapper(F("unit_id") + 0, output_field=IntegerField())).values_list("u")
         .annotate(n=Count("id"))
-        if units is scope.ALL or uid in units
+        if units is access.ALL or uid in units
     }
     if counts:
         levels = dict(AdminUnit.objects.filter(pk__in=list(counts)[:MAX_UNITS]).values_list("id", "level"))
         return min(counts, key=lambda u: (LEVEL_RANK.get(levels.get(u, ""), 9), -counts[u], u))
-    if units is scope.ALL or not units:
+    if units is access.ALL or not units:
         return None
     alive = set(
         AdminUnit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=dt.date(year, 12, 31)))
@@ -118,7 +118,7 @@ def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today:
     url. A unit the user may not see gives an empty summary."""
     today = today or timezone.localdate()
     unit_id = _unit_id(unit)
-    if unit_id is not None and not scope.can_see_unit(user, unit_id):
+    if unit_id is not None and not access.may(user, "indicators", "view", unit_id):
         return Summary(year=year, unit_id=unit_id)
     if unit_id is None:
         unit_id = default_unit(user, year)
@@ -199,12 +199,12 @@ def map_units(user: Any, year: int, unit_id: int | None = None, today: dt.date |
     current year) that the user sees, under `unit_id` when given."""
     today = today or timezone.localdate()
     day = min(dt.date(year, 12, 31), today)
-    visible = scope.unit_scope(user)
+    visible = access.units(user, "indicators", "view")
     within = scope.expand_units([unit_id]) if unit_id is not None else None
     ids = AdminUnit.objects.valid_on(day).filter(level=UnitLevel.COMMUNE).values_list("id", flat=True)
     return [
         u for u in ids
-        if (visible is scope.ALL or u in visible) and (within is None or u in within)
+        if (visible is access.ALL or u in visible) and (within is None or u in within)
     ]
 
 

@@ -12,27 +12,22 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from dieuhanh.core import audit
+from dieuhanh.core import access, audit
 from dieuhanh.core.choices import AuditAction
-from dieuhanh.core.permissions import require
 from dieuhanh.indicators.choices import Aggregation, DerivedSource, Direction, Group, Kind, PeriodKind
 from dieuhanh.indicators.models import Actual, Indicator, Target
-from dieuhanh.org import scope
-from dieuhanh.org.choices import Role
 from dieuhanh.org.models import AdminUnit
 
-EDITORS = (Role.OFFICE, Role.ADMIN)  # who enter actuals and set targets, over their units
 FIRST_YEAR = 2000
 MAX_VALUE = Decimal("1e15")
 
 
 def may_edit(user: Any, unit_id: int | None = None) -> bool:
-    """Office or admin staff; over `unit_id` when given."""
+    """Whether `user` may enter figures and set targets (`permissions.PERMISSIONS["edit"]`),
+    over `unit_id` when given."""
     if unit_id is None:
-        return scope.has_role(user, *EDITORS)
-    from dieuhanh.core.permissions import may
-
-    return may(user, EDITORS, unit_id)
+        return access.holds(user, "indicators", "edit")
+    return access.may(user, "indicators", "edit", unit_id)
 
 
 def parse_value(raw: Any, field: str, label: str) -> Decimal:
@@ -174,7 +169,7 @@ def do_set_target(
     version 1; a later call with a different value adjusts it: version n+1 becomes current and
     the earlier versions stay as decided. An adjustment must name its deciding document. The same
     value again changes nothing (the document and note of the current version are kept)."""
-    require(actor, EDITORS, unit.pk, "giao chỉ tiêu cho đơn vị này")
+    access.require(actor, "indicators", "edit", unit.pk, "giao chỉ tiêu cho đơn vị này")
     y1, y2 = _period(period_kind, year_from, year_to)
     amount = parse_value(value, "value", "giá trị chỉ tiêu")
     deciding_document = (deciding_document or "").strip()
@@ -220,7 +215,7 @@ def do_enter_actual(
 ) -> Actual:
     """Enter (or correct) the actual value of `indicator` for `unit` in `year`. Derived
     indicators are counted by the system and refuse typed values."""
-    require(actor, EDITORS, unit.pk, "nhập số liệu cho đơn vị này")
+    access.require(actor, "indicators", "edit", unit.pk, "nhập số liệu cho đơn vị này")
     if indicator.kind == Kind.DERIVED:
         raise ValidationError(
             {"indicator": [f"Chỉ tiêu “{indicator.name}” được tính tự động từ dữ liệu hệ thống, không nhập tay."]}

@@ -21,6 +21,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
+from dieuhanh.core import access
 from dieuhanh.core.params import int_or_none
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.indicators import compute, export, overview, services
@@ -28,7 +29,6 @@ from dieuhanh.indicators.choices import Achievement, Kind, PeriodKind
 from dieuhanh.indicators.forms import ActualForm, ImportForm, TargetForm
 from dieuhanh.indicators.importer import ACTUAL_COLUMNS, TARGET_COLUMNS, import_figures
 from dieuhanh.indicators.models import Actual, Indicator, Target
-from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 
@@ -65,7 +65,7 @@ def _selection(request: HttpRequest, indicator: Indicator | None = None) -> dict
     unit_id = None
     raw_unit = request.GET.get("don_vi", "")
     if raw_unit:
-        if (wanted := int_or_none(raw_unit)) is not None and scope.can_see_unit(user, wanted):
+        if (wanted := int_or_none(raw_unit)) is not None and access.may(user, "indicators", "view", wanted):
             unit_id = wanted
         else:
             problems.append("Đơn vị không có hoặc bạn không theo dõi đơn vị này.")
@@ -80,8 +80,8 @@ def _unit_choices(user: Any, selected: int | None) -> list[tuple[int, str]]:
     """Units with figures or targets the user sees, and the user's own units."""
     ids = set(Actual.objects.visible_to(user).order_by().values_list("unit_id", flat=True).distinct())
     ids |= set(Target.objects.visible_to(user).order_by().values_list("unit_id", flat=True).distinct())
-    visible = scope.unit_scope(user)
-    if visible is not scope.ALL:
+    visible = access.units(user, "indicators", "view")
+    if visible is not access.ALL:
         ids |= set(compute.topmost(visible))
     if selected:
         ids.add(selected)
@@ -96,9 +96,9 @@ def _unit_label(unit: AdminUnit) -> str:
 
 
 def _editable_units(user: Any, extra: int | None = None) -> list[tuple[int, str]]:
-    visible = scope.unit_scope(user, *services.EDITORS)
+    visible = access.units(user, "indicators", "edit")
     units = AdminUnit.objects.filter(level__in=FORM_LEVELS)
-    if visible is scope.ALL:
+    if visible is access.ALL:
         ids = set(Target.objects.order_by().values_list("unit_id", flat=True).distinct())
         ids |= set(Actual.objects.order_by().values_list("unit_id", flat=True).distinct())
         if extra:
@@ -289,7 +289,7 @@ def _edit(request: HttpRequest, code: str, form_class: type, template_title: str
     units = _editable_units(request.user, unit_id)
     year = int_or_none(request.GET.get("nam"), max_value=9999) or today.year
     initial: dict[str, Any] = {"year": year, "year_from": year, "unit": selected}
-    if unit_id is not None and scope.can_see_unit(request.user, unit_id):
+    if unit_id is not None and access.may(request.user, "indicators", "view", unit_id):
         # What is recorded now, so that a correction starts from it.
         if form_class is ActualForm:
             found = Actual.objects.filter(indicator=ind, unit_id=unit_id, year=year).first()

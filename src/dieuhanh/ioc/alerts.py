@@ -132,7 +132,7 @@ def petition_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
     )
     return [
         _past_deadline(
-            Kind.PETITION, petition.deadline, today, petition.unit.name,
+            Kind.PETITION, petition.deadline, today, petition.unit.name,  # type: ignore[attr-defined]  # annotated
             f"Đơn số {petition.number} “{petition.subject}” quá hạn",
             reverse("petitions:petition_detail", args=[petition.pk]),
         )

@@ -22,7 +22,7 @@ from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from dieuhanh.core import links
+from dieuhanh.core import access, links
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
@@ -128,14 +128,15 @@ def _unit_filter(period: Period, field_name: str) -> Q:
     return Q(**{f"{field_name}__in": scope.expand_units([period.unit.pk])})
 
 
-def _case_units(user: Any, period: Period) -> set[int] | None:
-    """The units whose cases are counted: the user's scope, narrowed to the chosen unit (its
-    units below and the units it succeeded); None for everything."""
-    allowed = scope.unit_scope(user)
+def _case_units(user: Any, period: Period, app: str) -> set[int] | None:
+    """The units whose cases of `app` are counted: those over which the user may view the app's
+    rows (`core.access`, as its `visible_to` reads them), narrowed to the chosen unit (its units
+    below and the units it succeeded); None for everything."""
+    allowed = access.units(user, app, "view")
     if period.unit is None:
-        return None if allowed is scope.ALL else set(allowed)
+        return None if allowed is access.ALL else set(allowed)
     chosen = scope.expand_units([period.unit.pk])
-    return chosen if allowed is scope.ALL else chosen & set(allowed)
+    return chosen if allowed is access.ALL else chosen & set(allowed)
 
 
 def _link_unit(user: Any, period: Period) -> int | None:
@@ -211,7 +212,7 @@ def _tasks(
     # This year: open work whatever its year, plus what was due this year and has been closed.
     still_open = Q(completed_on__isnull=True, cancelled_on__isnull=True)
     # The tasks led by the units in view (each task counts once, under its lead unit).
-    units = _case_units(user, period)
+    units = _case_units(user, period, "directives")
     led = Task.objects.all() if units is None else Task.objects.filter(lead_unit_id__in=units)
     # Counted by (lead unit, status) from the due-date indexes and kept for the units in view
     # here: a filter on a hundred lead units in SQL would have the database read every task.
@@ -315,7 +316,7 @@ def _petitions(
     today = period.today
     # The petitions about the units in view (as the petition statistics count them), a part of
     # what `visible_to` lets the user read.
-    units = _case_units(user, period)
+    units = _case_units(user, period, "petitions")
     visible = Petition.objects.all() if units is None else Petition.objects.filter(unit_id__in=units)
     of_year = visible.filter(year=period.year)
     open_now = Q(state__in=OPEN_STATES)
@@ -397,7 +398,7 @@ def _dossiers(
     from dieuhanh.dossiers.stats import ONLINE_BIT, OPEN_CLASSES
 
     today = period.today
-    units = _case_units(user, period)
+    units = _case_units(user, period, "dossiers")
     received = in_time = classed = online = 0
     monthly_received, monthly_late = [0] * 12, [0] * 12
     by_unit: dict[int, list[int]] = {}  # unit -> [received, in time, classed]
@@ -479,11 +480,11 @@ def _unit_rows(
     """Every commune-level unit standing at the period's end in the user's scope (and under the
     chosen unit), with its figures; with an all-seeing scope and no unit chosen, the units that
     have figures and their neighbours under the same parent."""
-    allowed = scope.unit_scope(user)
+    allowed = access.units(user, "ioc", "view")
     units = AdminUnit.objects.valid_on(period.as_of).filter(level=UnitLevel.COMMUNE)
     if period.unit is not None:
         units = units.filter(pk__in=scope.expand_units([period.unit.pk]))
-    if allowed is not scope.ALL:
+    if allowed is not access.ALL:
         units = units.filter(pk__in=allowed)
     elif period.unit is None:
         parents = {rollup.info[u].parent_id for u in per_unit if u in rollup.info}
@@ -522,8 +523,8 @@ def _indicator_metric(user: Any, period: Period, indicators: Any) -> tuple[str, 
 def scope_units(user: Any, today: dt.date | None = None) -> list[AdminUnit]:
     """The units a user may choose on the IOC: cities and districts, wards and communes in
     their scope, today's and abolished ones (for the years before the reform)."""
-    allowed = scope.unit_scope(user)
+    allowed = access.units(user, "ioc", "view")
     qs = AdminUnit.objects.filter(level__in=(UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE))
-    if allowed is not scope.ALL:
+    if allowed is not access.ALL:
         qs = qs.filter(pk__in=allowed)
     return list(qs.order_by(F("valid_to").desc(nulls_first=True), "level", "name")[:500])

@@ -16,7 +16,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from dieuhanh.core import links
+from dieuhanh.core import access, links
 from dieuhanh.core.params import int_or_none
 from dieuhanh.ioc import data as ioc_data
 from dieuhanh.ioc import export
@@ -31,7 +31,7 @@ FIRST_YEAR = 2015  # the selector offers years from here to this year
 
 
 def _require_staff(user: Any) -> None:
-    if not scope.roles(user):
+    if not access.holds(user, "ioc", "view"):
         raise PermissionDenied("Trung tâm điều hành dành cho cán bộ được phân quyền theo đơn vị.")
 
 
@@ -51,7 +51,7 @@ def _unit(request: HttpRequest, problems: list[str]) -> AdminUnit | None:
         return None
     unit_id = int_or_none(raw)
     unit = AdminUnit.objects.filter(pk=unit_id).first() if unit_id is not None else None
-    if unit is None or not scope.can_see_unit(request.user, unit.pk):
+    if unit is None or not access.may(request.user, "ioc", "view", unit.pk):
         problems.append(f"Giá trị không hợp lệ cho «Đơn vị»: {raw!r} (không có hoặc ngoài phạm vi được xem).")
         return None
     return unit
@@ -176,7 +176,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     problems: list[str] = []
     year = _year(request, today, problems)
     as_of = min(today, dt.date(year, 12, 31))
-    candidates = [u for u in AdminUnit.objects.filter(code=code) if scope.can_see_unit(request.user, u.pk)]
+    candidates = [u for u in AdminUnit.objects.filter(code=code) if access.may(request.user, "ioc", "view", u.pk)]
     if not candidates:
         raise Http404("Không có đơn vị này trong phạm vi được xem.")
     unit = next((u for u in candidates if u.is_valid_on(as_of)), None) or max(

@@ -158,14 +158,21 @@ def unit_scope(user: User | AnonymousUser, *only_roles: str) -> set[int] | None:
     if not user.is_authenticated:
         return set()
     key = tuple(sorted(only_roles))
-    cache: dict[tuple[str, ...], set[int] | None] = getattr(user, _CACHE_ATTR, None) or {}
+    # Keyed by the roles asked for, and by each set of granted units expanded once.
+    cache: dict[tuple[str, ...] | frozenset[int], set[int] | None] = getattr(user, _CACHE_ATTR, None) or {}
     if key in cache:
         return cache[key]
     grants = [g for g in _active_grants(user) if not only_roles or g.role in only_roles]  # type: ignore[arg-type]
     if user.is_superuser or any(g.role == Role.ADMIN and g.unit_id is None for g in grants):
         scope: set[int] | None = ALL
     else:
-        scope = expand_units(g.unit_id for g in grants if g.unit_id is not None)
+        # Several permissions' roles often select the same grants: expand each set of units once.
+        named = frozenset(g.unit_id for g in grants if g.unit_id is not None)
+        expanded = cache.get(named)
+        if expanded is None:
+            expanded = expand_units(named)
+            cache[named] = expanded
+        scope = expanded
     cache[key] = scope
     setattr(user, _CACHE_ATTR, cache)
     return scope

@@ -11,9 +11,10 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from dieuhanh.core import access
 from dieuhanh.core.cases import ActionInput
 from dieuhanh.core.forms import choice_field, choices, date_field, model_choice_field, textarea, yes_no
-from dieuhanh.directives.forms import assignable_units, people, visible_documents
+from dieuhanh.directives.forms import people, visible_documents
 from dieuhanh.directives.models import Document
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 from dieuhanh.petitions.choices import (
@@ -251,7 +252,7 @@ class MakeTaskForm(PetitionInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "source_document").queryset = visible_documents(self.user)
-        model_choice_field(self, "lead_unit").queryset = assignable_units(self.user)
+        model_choice_field(self, "lead_unit").queryset = access.unit_choices(self.user, "directives", "assign")
         model_choice_field(self, "lead_person").queryset = people()
         model_choice_field(self, "accountable_person").queryset = people()
 

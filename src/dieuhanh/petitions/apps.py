@@ -7,7 +7,6 @@ class PetitionsConfig(AppConfig):
 
     def ready(self) -> None:
         from dieuhanh.core import audit
-        from dieuhanh.petitions import cases  # noqa: F401  (registers the petition case type)
         from dieuhanh.petitions.choices import Action
 
         audit.register_verbs(Action.choices, object_type="petitions.petition")

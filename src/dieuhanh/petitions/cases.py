@@ -14,12 +14,8 @@ from typing import Any
 
 from dieuhanh.core.cases import CaseAction, CaseType, register
 from dieuhanh.core.http import AnyUser
-from dieuhanh.org.choices import Role
 from dieuhanh.petitions.choices import Action, Kind, State
 from dieuhanh.petitions.models import Petition
-
-ROUTERS = (Role.RECEPTION, Role.OFFICE, Role.LEADER, Role.ADMIN)
-LEADERS = (Role.LEADER, Role.ADMIN)
 
 F = "dieuhanh.petitions.action_forms."
 S = "dieuhanh.petitions.services."
@@ -63,7 +59,7 @@ class PetitionCases(CaseType):
     state_field = "state"
     states = State
     case_arg = "petition"
-    roles = {"route": ROUTERS, "handle": LEADERS, "protect": ROUTERS}
+    app = "petitions"
     holders = {
         "route": "cán bộ tiếp công dân, văn phòng hoặc lãnh đạo của đơn vị tiếp nhận",
         "handle": "người được giao xử lý hoặc lãnh đạo của đơn vị tiếp nhận",

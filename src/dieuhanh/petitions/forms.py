@@ -18,12 +18,13 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from dieuhanh.core import access
 from dieuhanh.core.forms import choice_field, choices, date_field, int_field, model_choice_field, textarea
 from dieuhanh.core.params import DB_INT_MAX, IdsChoiceMixin, parse_int
 from dieuhanh.core.text import fold
-from dieuhanh.directives.forms import assignable_units, people
+from dieuhanh.directives.forms import people
 from dieuhanh.org import scope
-from dieuhanh.org.choices import Role, UnitLevel
+from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, Person, RoleGrant
 from dieuhanh.petitions.choices import (
     OPEN_STATES,
@@ -40,7 +41,6 @@ TIMINGS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn (3 ngày là
 FLAGS = {"duplicate": "Đơn trùng", "over_level": "Vượt cấp", "prolonged": "Kéo dài"}
 PUBLIC_KINDS = (Kind.RECOMMENDATION, Kind.FEEDBACK, Kind.COMPLAINT, Kind.DENUNCIATION)
 # Roles that may be given a petition to handle (services.do_assign checks the same).
-HANDLER_ROLES = (Role.RECEPTION, Role.UNIT_OFFICER, Role.INSPECTOR, Role.LEADER, Role.ADMIN)
 
 
 
@@ -52,17 +52,16 @@ def current_units() -> QuerySet[AdminUnit]:
 
 def receiving_units(user: Any) -> QuerySet[AdminUnit]:
     """Today's units where the user may record petitions (reception, office, leaders)."""
-    from dieuhanh.petitions.services import RECEIVERS
 
-    return assignable_units(user, RECEIVERS)
+    return access.unit_choices(user, "petitions", "receive")
 
 
 def matter_units(user: Any) -> QuerySet[AdminUnit]:
     """Where a matter may arise: today's units in the user's scope and the communes of the same
     provinces (a ward's desk also receives petitions about its neighbours)."""
-    units = scope.unit_scope(user)
+    units = access.units(user, "petitions", "receive")
     qs = current_units().exclude(level=UnitLevel.VILLAGE)
-    if units is scope.ALL:
+    if units is access.ALL:
         return qs
     provinces = set(qs.filter(id__in=units).values_list("parent_id", flat=True)) - {None}
     return qs.filter(Q(id__in=units) | Q(parent_id__in=provinces) | Q(id__in=provinces))
@@ -90,7 +89,6 @@ def public_units() -> list[tuple[str, list[tuple[int, str]]]]:
 def handler_candidates(petition: Petition) -> QuerySet[Any]:
     """Accounts that may handle a petition: a handling role over its receiving unit (or over a
     unit it succeeded, or a unit above either)."""
-    from dieuhanh.core.permissions import may
 
     graph = scope.unit_graph()
     units: set[int] = set()
@@ -104,10 +102,10 @@ def handler_candidates(petition: Petition) -> QuerySet[Any]:
     units |= scope.ancestors(units)
     user_model = get_user_model()
     candidates = user_model.objects.filter(
-        Q(is_superuser=True) | Q(grants__unit_id__in=units, grants__role__in=HANDLER_ROLES),
+        Q(is_superuser=True) | Q(grants__unit_id__in=units, grants__role__in=access.roles("petitions", "be_handler")),
         is_active=True,
     ).distinct().select_related("person").order_by("username")
-    ids = [u.pk for u in candidates if may(u, HANDLER_ROLES, petition.receiving_unit_id)]
+    ids = [u.pk for u in candidates if access.may(u, "petitions", "be_handler", petition.receiving_unit_id)]
     return user_model.objects.filter(pk__in=ids).select_related("person").order_by("username")
 
 

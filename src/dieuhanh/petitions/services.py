@@ -20,14 +20,13 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
-from dieuhanh.core import audit
+from dieuhanh.core import access, audit
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.legal_rules import rule_for
-from dieuhanh.core.permissions import LEADERS, may
-from dieuhanh.org.choices import OrganisationKind, Role
+from dieuhanh.org.choices import OrganisationKind
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 from dieuhanh.petitions import confidentiality, crypto, deadlines
-from dieuhanh.petitions.cases import PETITIONS, ROUTERS
+from dieuhanh.petitions.cases import PETITIONS
 from dieuhanh.petitions.choices import (
     RESULTS_BY_KIND,
     Action,
@@ -43,7 +42,6 @@ from dieuhanh.petitions.choices import (
 from dieuhanh.petitions.confidentiality import IDENTITY_KEYS
 from dieuhanh.petitions.models import Attachment, Petition, PetitionHandler, PetitionStep, ReceptionSession
 
-RECEIVERS = ROUTERS
 PARTY_BODIES = (OrganisationKind.PARTY_COMMITTEE, OrganisationKind.PARTY_CELL)
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 
@@ -156,7 +154,7 @@ def do_create_session(
         errors["citizens_count"] = ["Số lượt công dân không được âm."]
     _raise(errors)
     assert unit is not None and held_on is not None  # their absence was raised above
-    if not may(actor, RECEIVERS, unit.pk):
+    if not access.may(actor, "petitions", "receive", unit.pk):
         raise PermissionDenied("Bạn không có quyền ghi buổi tiếp công dân của đơn vị này.")
     session = ReceptionSession.objects.create(
         kind=kind, unit=unit, held_on=held_on, host=host, host_title=host_title.strip(), place=place.strip(),
@@ -236,7 +234,7 @@ def do_receive_petition(
         dated_on=dated_on, identity=identity, is_anonymous=is_anonymous, signer_count=signer_count, lat=lat, lon=lon,
     )
     receiving_unit = receiving_unit or unit
-    if not public and not may(actor, RECEIVERS, receiving_unit.pk):  # type: ignore[union-attr]
+    if not public and not access.may(actor, "petitions", "receive", receiving_unit.pk):  # type: ignore[union-attr]
         raise PermissionDenied("Bạn không có quyền tiếp nhận đơn cho đơn vị này.")
     if session is not None and session.unit_id != receiving_unit.pk:  # type: ignore[union-attr]
         raise ValidationError({"session": ["Buổi tiếp thuộc đơn vị khác với đơn vị tiếp nhận đơn."]})
@@ -379,8 +377,8 @@ def do_assign(*, actor: Any, petition: Petition, users: list[Any], on: dt.date |
             raise ValidationError({"handlers": ["Chọn ít nhất một người xử lý."]})
         on = _check_day(p, on, "on", "Ngày giao xử lý")
         for u in users:
-            if not Petition.objects.visible_to(u).filter(pk=p.pk).exists() and not may(
-                u, (Role.RECEPTION, Role.UNIT_OFFICER, Role.INSPECTOR, *LEADERS), p.receiving_unit_id
+            if not Petition.objects.visible_to(u).filter(pk=p.pk).exists() and not access.may(
+                u, "petitions", "be_handler", p.receiving_unit_id
             ):
                 raise ValidationError({"handlers": [f"{u.get_username()} không thuộc đơn vị xử lý đơn này."]})
         added = []

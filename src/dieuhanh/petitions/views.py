@@ -26,15 +26,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dieuhanh.core import case_views, ratelimit
+from dieuhanh.core import access, case_views, ratelimit
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.forms import apply_errors
 from dieuhanh.core.http import HtmxHttpRequest
 from dieuhanh.core.params import int_or_none, parse_int
-from dieuhanh.core.permissions import may
 from dieuhanh.core.xlsx import xlsx_response
-from dieuhanh.org import scope
-from dieuhanh.org.choices import Role
 from dieuhanh.petitions import confidentiality, deadlines, export, services, stats
 from dieuhanh.petitions.cases import PETITIONS
 from dieuhanh.petitions.choices import Action, Channel, Kind, Result, State
@@ -50,16 +47,14 @@ from dieuhanh.petitions.forms import (
 from dieuhanh.petitions.models import Attachment, Petition, ReceptionSession
 
 PAGE_SIZE = 50
-FOLLOWERS = (Role.LEADER, Role.OFFICE, Role.ADMIN, Role.RECEPTION)  # see the due-soon/overdue summary
 LIST_RELATED = ("unit", "receiving_unit")
 # Citizens' pages: at most FILE_LIMIT filings and LOOKUP_LIMIT look-ups per address per window.
 FILE_LIMIT, FILE_WINDOW = 5, 3600
 LOOKUP_LIMIT, LOOKUP_WINDOW = 30, 600
 
 def _require_staff(user: Any) -> None:
-    """Petition pages are for accounts holding a role (an outsider account sees nothing)."""
-    if not scope.roles(user):
-        raise PermissionDenied("Trang này dành cho cán bộ được phân quyền theo đơn vị.")
+    """Petition pages are for the officers who may read petitions somewhere."""
+    access.require_any(user, "petitions", "view", "Trang này dành cho cán bộ được phân quyền xem đơn thư.")
 
 
 def _visible_petition(request: HttpRequest, pk: int) -> Petition:
@@ -84,7 +79,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, list[str]]:
 
 
 def _summary(user: Any) -> dict[str, int] | None:
-    if not scope.has_role(user, *FOLLOWERS):
+    if not access.holds(user, "petitions", "follow"):
         return None
     counts = dict(
         Petition.objects.visible_to(user).open().with_timing().order_by().values_list("timing").annotate(n=Count("id"))  # type: ignore[misc]  # `timing` is annotated by with_timing()
@@ -110,7 +105,7 @@ def petition_list(request: HtmxHttpRequest) -> HttpResponse:
         "problems": problems,
         "filter_form": PetitionFilterForm(request.GET or None, visible=Petition.objects.visible_to(request.user)),
         "summary": _summary(request.user),
-        "can_receive": scope.has_role(request.user, *services.RECEIVERS),
+        "can_receive": access.holds(request.user, "petitions", "receive"),
         "today": timezone.localdate(),
     }
     if request.htmx and request.htmx.target == "petition-results":
@@ -132,7 +127,7 @@ def petition_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def petition_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not scope.has_role(user, *services.RECEIVERS):
+    if not access.holds(user, "petitions", "receive"):
         raise PermissionDenied("Chỉ cán bộ tiếp công dân, văn phòng hoặc lãnh đạo mới được tiếp nhận đơn.")
     initial: dict[str, Any] = {}
     session = None
@@ -276,13 +271,13 @@ def session_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "petitions/session_list.html", {
         "title": "Tiếp công dân", "page": page,
-        "can_create": scope.has_role(request.user, *services.RECEIVERS),
+        "can_create": access.holds(request.user, "petitions", "receive"),
     })
 
 
 @login_required
 def session_create(request: HttpRequest) -> HttpResponse:
-    if not scope.has_role(request.user, *services.RECEIVERS):
+    if not access.holds(request.user, "petitions", "receive"):
         raise PermissionDenied("Chỉ cán bộ tiếp công dân, văn phòng hoặc lãnh đạo mới được ghi buổi tiếp công dân.")
     form = SessionForm(request.POST or None, user=request.user)
     loose: list[str] = []
@@ -312,7 +307,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         p.petitioner = confidentiality.public_name(p) or ("(nặc danh)" if p.is_anonymous else "")  # type: ignore[attr-defined]  # for the template only
     return render(request, "petitions/session_detail.html", {
         "title": str(session), "session": session, "petitions": petitions,
-        "can_record": may(request.user, services.RECEIVERS, session.unit_id),
+        "can_record": access.may(request.user, "petitions", "receive", session.unit_id),
     })
 
 

@@ -1,0 +1,139 @@
+"""Who may do what, and where: permissions by app, action and unit.
+
+Each app declares, in its own `permissions.py` (imported by its AppConfig), which roles hold each
+of its actions — `view`, `add`, `change`, `act`, `export`, `reveal`, or a word of its own
+(`route`, `apologise`, `import`). A role held over a unit holds the action over that unit and
+the units below it and succeeded by it (`org.scope`); an administrator without a unit holds it
+everywhere. Nothing else opens a row: holding some role in a ward no longer opens every app's
+rows there (the ward's one-stop officer reads no denunciation, and tomorrow no discipline file).
+
+Rows are read through `ScopedQuerySet.visible_to(user, action="view")`, which every scoped model
+uses: the model says which of its rows belong to a set of units (`in_units`), the registry says
+which units the user holds the action in. Lists, details, API answers, exports, statistics and
+the IOC all start there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, ClassVar, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from dieuhanh.org import scope
+from dieuhanh.org.choices import Role
+from dieuhanh.org.models import AdminUnit
+
+ALL = scope.ALL
+STAFF = tuple(Role.values)  # every role: what a page open to any officer asks for
+
+_DECLARED: dict[str, dict[str, tuple[str, ...]]] = {}
+
+
+def declare(app: str, permissions: Mapping[str, Iterable[str]]) -> None:
+    """Declare `app`'s actions and the roles that hold each. Called once per app, at start."""
+    table: dict[str, tuple[str, ...]] = {}
+    for action, roles in permissions.items():
+        roles = tuple(roles)
+        unknown = set(roles) - set(Role.values)
+        if unknown:
+            raise ImproperlyConfigured(f"{app}.{action}: unknown roles {sorted(unknown)}")
+        if not roles:
+            raise ImproperlyConfigured(f"{app}.{action}: no role holds it")
+        table[action] = roles
+    if "view" not in table:
+        raise ImproperlyConfigured(f"{app}: the permissions must say who may view")
+    _DECLARED[app] = table
+
+
+def declared() -> dict[str, dict[str, tuple[str, ...]]]:
+    """Every app's permissions (for the documentation page and the generic tests)."""
+    return {app: dict(table) for app, table in _DECLARED.items()}
+
+
+def roles(app: str, action: str = "view") -> tuple[str, ...]:
+    """The roles that hold `action` of `app`."""
+    try:
+        return _DECLARED[app][action]
+    except KeyError:
+        raise ImproperlyConfigured(f"Permission {app}.{action} is not declared") from None
+
+
+def units(user: Any, app: str, action: str = "view") -> set[int] | None:
+    """The units over which `user` holds `action` of `app` (None: every unit)."""
+    if user is None or not user.is_authenticated:
+        return set()
+    return scope.unit_scope(user, *roles(app, action))
+
+
+def may(user: Any, app: str, action: str, unit_id: int | None) -> bool:
+    """Whether `user` holds `action` of `app` over the unit `unit_id` (None: over every unit,
+    which only an all-seeing grant gives)."""
+    held = units(user, app, action)
+    if held is ALL:
+        return True
+    return unit_id is not None and unit_id in held
+
+
+def holds(user: Any, app: str, action: str = "view") -> bool:
+    """Whether `user` holds `action` of `app` over some unit (for menus and pages that list)."""
+    held = units(user, app, action)
+    return held is ALL or bool(held)
+
+
+def require(user: Any, app: str, action: str, unit_id: int | None, what: str) -> None:
+    if not may(user, app, action, unit_id):
+        raise PermissionDenied(f"Bạn không có quyền {what}.")
+
+
+def require_any(user: Any, app: str, action: str, message: str) -> None:
+    if not holds(user, app, action):
+        raise PermissionDenied(message)
+
+
+def unit_choices(user: Any, app: str, action: str) -> QuerySet[AdminUnit]:
+    """Today's units over which `user` holds `action` of `app` (a form's choice of unit)."""
+    qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
+    held = units(user, app, action)
+    return qs if held is ALL else qs.filter(id__in=held)
+
+
+M = TypeVar("M", bound=models.Model)
+Q_ = TypeVar("Q_", bound="ScopedQuerySet[Any]")
+
+
+class ScopedQuerySet(models.QuerySet[M]):
+    """The queryset of a model whose rows belong to units. Subclasses say which rows belong to a
+    set of units (`in_units`); `visible_to` adds who holds the action there. `scope_app` is the
+    app whose permissions apply (default: the model's app)."""
+
+    scope_app: ClassVar[str] = ""
+
+    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+        raise NotImplementedError
+
+    def _app(self) -> str:
+        return self.scope_app or self.model._meta.app_label
+
+    def visible_to(self: Q_, user: Any, action: str = "view") -> Q_:
+        """The rows over whose units `user` holds `action` of the model's app."""
+        if user is None or not user.is_authenticated:
+            return self.none()
+        held = units(user, self._app(), action)
+        if held is ALL:
+            return self.all()
+        if not held and not self.open_without_units():
+            return self.none()
+        return self.filter(self.in_units(set(held), user))
+
+    def open_without_units(self) -> bool:
+        """Whether a user holding the action nowhere may still see some rows (a petition's
+        assigned handler): then `in_units` is asked with an empty set."""
+        return False
+
+
+__all__ = [
+    "ALL", "STAFF", "ScopedQuerySet", "declare", "declared", "holds", "may", "require", "roles", "unit_choices", "units",
+]

@@ -152,20 +152,14 @@ def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
 
 
 def _register_routers() -> None:
-    from dieuhanh.directives.api import documents_router, tasks_router
-    from dieuhanh.dossiers.api import dossiers_router
-    from dieuhanh.indicators.api import indicators_router
-    from dieuhanh.ioc.api import ioc_router
-    from dieuhanh.org.api import units_router
-    from dieuhanh.petitions.api import petitions_router
+    """Each platform app's routers (`PlatformApp.api`), in the settings' order."""
+    from django.utils.module_loading import import_string
 
-    api.add_router("/v1/tasks", tasks_router, tags=["Nhiệm vụ"])
-    api.add_router("/v1/documents", documents_router, tags=["Văn bản"])
-    api.add_router("/v1/units", units_router, tags=["Đơn vị hành chính"])
-    api.add_router("/v1/petitions", petitions_router, tags=["Đơn thư"])
-    api.add_router("/v1/dossiers", dossiers_router, tags=["Hồ sơ thủ tục hành chính"])
-    api.add_router("/v1/indicators", indicators_router, tags=["Chỉ tiêu"])
-    api.add_router("/v1/ioc", ioc_router, tags=["Trung tâm điều hành"])
+    from dieuhanh.core.platform import platform_apps
+
+    for app in platform_apps():
+        for r in app.api:
+            api.add_router(r.prefix, import_string(r.router), tags=[r.tag])
 
 
 _register_routers()

@@ -1,11 +1,19 @@
 from typing import Any
 
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from dieuhanh.core import platform
 
 
-class CoreConfig(AppConfig):
+class CoreConfig(platform.PlatformApp):
     name = "dieuhanh.core"
     verbose_name = "Nền tảng"
+    menu = (
+        platform.MenuItem(_("Tổng quan"), "home", 10),
+        platform.MenuItem(_("Lịch làm việc"), "calendar", 80, active=("calendar", "calendar_")),
+        platform.MenuItem(_("Nhật ký"), "audit_log", 90, permission=("core", "audit")),
+    )
+    urls = (("", "dieuhanh.core.urls"),)
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate

@@ -1,12 +1,18 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from dieuhanh.core.platform import menu_for
 from dieuhanh.org import scope
 
 
 def app(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
+    match = getattr(request, "resolver_match", None)
+    url_name = (match.url_name or "") if match is not None else ""
+    namespace = (match.app_name or "") if match is not None else ""
     return {
         "DEMO_MODE": settings.DEMO_MODE,
         "user_roles": scope.roles(user) if user is not None else set(),
+        "main_menu": menu_for(user, url_name, namespace) if user is not None and user.is_authenticated else [],
+        "public_menu": menu_for(user, url_name, namespace, public=True),
     }

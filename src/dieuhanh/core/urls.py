@@ -1,10 +1,13 @@
 from django.urls import path
 
-from dieuhanh.core import audit_views, views
+from dieuhanh.core import audit_views, calendar_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
     path("nhat-ky/", audit_views.audit_log, name="audit_log"),
+    path("lich/", calendar_views.calendar_page, name="calendar"),
+    path("lich/them/", calendar_views.calendar_add, name="calendar_add"),
+    path("lich/bo/", calendar_views.calendar_remove, name="calendar_remove"),
 ]

@@ -1,9 +1,14 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from dieuhanh.core import platform
 
 
-class DossiersConfig(AppConfig):
+class DossiersConfig(platform.PlatformApp):
     name = "dieuhanh.dossiers"
     verbose_name = "Thủ tục hành chính một cửa"
+    menu = (platform.MenuItem(_("Một cửa"), "dossier_list", 70, ("dossiers", "view"), ("dossier_", "procedure_")),)
+    urls = (("", "dieuhanh.dossiers.urls"),)
+    api = (platform.ApiRouter("/v1/dossiers", "dieuhanh.dossiers.api.dossiers_router", "Hồ sơ thủ tục hành chính"),)
 
     def ready(self) -> None:
         from dieuhanh.core import audit

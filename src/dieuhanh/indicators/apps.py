@@ -1,6 +1,11 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from dieuhanh.core import platform
 
 
-class IndicatorsConfig(AppConfig):
+class IndicatorsConfig(platform.PlatformApp):
     name = "dieuhanh.indicators"
     verbose_name = "Chỉ tiêu kinh tế - xã hội"
+    menu = (platform.MenuItem(_("Chỉ tiêu"), "indicator_list", 75, ("indicators", "view"), ("indicator_",)),)
+    urls = (("", "dieuhanh.indicators.urls"),)
+    api = (platform.ApiRouter("/v1/indicators", "dieuhanh.indicators.api.indicators_router", "Chỉ tiêu"),)

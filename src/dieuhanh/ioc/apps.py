@@ -1,6 +1,11 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from dieuhanh.core import platform
 
 
-class IocConfig(AppConfig):
+class IocConfig(platform.PlatformApp):
     name = "dieuhanh.ioc"
     verbose_name = "Trung tâm điều hành thông minh"
+    menu = (platform.MenuItem(_("Điều hành"), "ioc_overview", 20, ("ioc", "view"), ("ioc_overview", "ioc_unit")),)
+    urls = (("", "dieuhanh.ioc.urls"),)
+    api = (platform.ApiRouter("/v1/ioc", "dieuhanh.ioc.api.ioc_router", "Trung tâm điều hành"),)

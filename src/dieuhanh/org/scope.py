@@ -168,7 +168,7 @@ def unit_scope(user: User | AnonymousUser, *only_roles: str) -> set[int] | None:
     else:
         # Several permissions' roles often select the same grants: expand each set of units once.
         named = frozenset(g.unit_id for g in grants if g.unit_id is not None)
-        expanded = cache.get(named)
+        expanded = cache.get(named) if named else set()
         if expanded is None:
             expanded = expand_units(named)
             cache[named] = expanded

@@ -1,9 +1,18 @@
-from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+from dieuhanh.core import platform
 
 
-class PetitionsConfig(AppConfig):
+class PetitionsConfig(platform.PlatformApp):
     name = "dieuhanh.petitions"
     verbose_name = "Tiếp công dân và xử lý đơn"
+    menu = (platform.MenuItem(_("Tiếp dân, đơn thư"), "petitions:petition_list", 60, ("petitions", "view"), ("petitions:",)),)
+    public_menu = (
+        platform.MenuItem(_("Gửi đơn, phản ánh"), "petitions:public_file", 10, active=("public_file", "public_receipt")),
+        platform.MenuItem(_("Tra cứu kết quả"), "petitions:public_lookup", 20),
+    )
+    urls = (("open311/v2/", "dieuhanh.petitions.open311_urls"), ("", "dieuhanh.petitions.urls"))
+    api = (platform.ApiRouter("/v1/petitions", "dieuhanh.petitions.api.petitions_router", "Đơn thư"),)
 
     def ready(self) -> None:
         from dieuhanh.core import audit

@@ -1,0 +1,83 @@
+"""How an app plugs into the platform: its AppConfig derives from `PlatformApp` and declares, in
+its own folder, what the platform shows and serves for it.
+
+- `menu`, `public_menu`: entries of the officers' and the citizens' navigation (`MenuItem`);
+- `urls`: (prefix, module) pairs included in the site's URLs, in the settings' app order;
+- `api`: the django-ninja routers it adds to API v1 (`ApiRouter`);
+- `ioc_sections`: the sections of the IOC it fills (dotted paths to `ioc.sections.Section`);
+
+Its `permissions.py` (`core.access`) and `cases.py` (`core.cases`) are found by name, and its audit
+verbs are declared in `ready()` (`core.audit.register_verbs`). Nothing in `core`, `ioc` or the
+site's `urls.py` names an app: adding one touches its folder and the settings' app list."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from django.apps import AppConfig, apps
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    """A link of the navigation. `permission` is (app, action) the user must hold over some unit
+    (None: every signed-in user); `active` lists the URL names (or name prefixes ending in "_",
+    or "namespace:") under which the entry shows as the current page."""
+
+    label: Any
+    url: str
+    order: int
+    permission: tuple[str, str] | None = None
+    active: tuple[str, ...] = ()
+
+    def is_active(self, url_name: str, namespace: str) -> bool:
+        for pattern in self.active or (self.url.rsplit(":", 1)[-1],):
+            if pattern.endswith(":") and namespace == pattern[:-1]:
+                return True
+            if pattern.endswith("_") and url_name.startswith(pattern):
+                return True
+            if url_name == pattern:
+                return True
+        return False
+
+
+@dataclass(frozen=True)
+class ApiRouter:
+    """A django-ninja router (dotted path) mounted at `prefix` under /api/, with its tag."""
+
+    prefix: str
+    router: str
+    tag: str
+
+
+class PlatformApp(AppConfig):
+    """The AppConfig of an app of the platform. Subclass it as `platform.PlatformApp` (the
+    module, not the class, imported into `apps.py`): Django picks an app's config among the
+    AppConfig classes its `apps.py` holds, and must find exactly one."""
+
+    menu: ClassVar[tuple[MenuItem, ...]] = ()
+    public_menu: ClassVar[tuple[MenuItem, ...]] = ()
+    urls: ClassVar[tuple[tuple[str, str], ...]] = ()
+    api: ClassVar[tuple[ApiRouter, ...]] = ()
+    ioc_sections: ClassVar[tuple[str, ...]] = ()
+
+
+def platform_apps() -> Iterator[PlatformApp]:
+    """The installed apps of the platform, in the settings' order."""
+    for config in apps.get_app_configs():
+        if isinstance(config, PlatformApp):
+            yield config
+
+
+def menu_for(user: Any, url_name: str = "", namespace: str = "", *, public: bool = False) -> list[dict[str, Any]]:
+    """The navigation entries `user` may open, in order, with the current one marked."""
+    from dieuhanh.core import access
+
+    items = [item for app in platform_apps() for item in (app.public_menu if public else app.menu)]
+    out = []
+    for item in sorted(items, key=lambda i: i.order):
+        if item.permission is not None and not access.holds(user, *item.permission):
+            continue
+        out.append({"label": item.label, "url": item.url, "current": item.is_active(url_name, namespace)})
+    return out

@@ -5,6 +5,7 @@ its own folder, what the platform shows and serves for it.
 - `urls`: (prefix, module) pairs included in the site's URLs, in the settings' app order;
 - `api`: the django-ninja routers it adds to API v1 (`ApiRouter`);
 - `ioc_sections`: the sections of the IOC it fills (dotted paths to `ioc.sections.Section`);
+- `demo`: its steps of the demo city (`DemoStep`);
 
 Its `permissions.py` (`core.access`) and `cases.py` (`core.cases`) are found by name, and its audit
 verbs are declared in `ready()` (`core.audit.register_verbs`). Nothing in `core`, `ioc` or the
@@ -43,6 +44,18 @@ class MenuItem:
 
 
 @dataclass(frozen=True)
+class DemoStep:
+    """A step of `dieuhanh demo` (dotted path to `step(cast, rng, today, progress)`, which adds the
+    app's sample records for the demo city and returns counts to print, or None). Steps run
+    after the city's units and people exist, by `order`; a step must do nothing when its records
+    are already there (the demo may be loaded twice)."""
+
+    label: str
+    function: str
+    order: int
+
+
+@dataclass(frozen=True)
 class ApiRouter:
     """A django-ninja router (dotted path) mounted at `prefix` under /api/, with its tag."""
 
@@ -61,6 +74,7 @@ class PlatformApp(AppConfig):
     urls: ClassVar[tuple[tuple[str, str], ...]] = ()
     api: ClassVar[tuple[ApiRouter, ...]] = ()
     ioc_sections: ClassVar[tuple[str, ...]] = ()
+    demo: ClassVar[tuple[DemoStep, ...]] = ()
 
 
 def platform_apps() -> Iterator[PlatformApp]:
@@ -81,3 +95,7 @@ def menu_for(user: Any, url_name: str = "", namespace: str = "", *, public: bool
             continue
         out.append({"label": item.label, "url": item.url, "current": item.is_active(url_name, namespace)})
     return out
+
+
+def demo_steps() -> list[DemoStep]:
+    return sorted((step for app in platform_apps() for step in app.demo), key=lambda s: s.order)

@@ -6,12 +6,20 @@ so every test can ask for the `world` fixture."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 
 PASSWORD = "Mat-khau-thu-nghiem-1"  # noqa: S105 - test-only password
+
+# The example app exists only in the test suite: it plugs a case type, permissions, a menu entry,
+# pages, an API router, an IOC section, an audit verb and a demo step into the platform from its
+# own folder (core/tests/exampleapp), and the generic tests take it like every app. This plugin
+# is loaded before Django reads its settings, which add the apps named here.
+EXAMPLE_APP = "dieuhanh.core.tests.exampleapp"
+os.environ.setdefault("DIEUHANH_EXTRA_APPS", EXAMPLE_APP)
 
 
 @dataclass

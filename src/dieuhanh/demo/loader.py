@@ -86,6 +86,7 @@ class DemoResult:
     dossiers: dict[str, int] = field(default_factory=dict)  # procedures, dossiers, late now… made by this run
     dossiers_skipped: bool = False  # the wards already had dossiers
     calendar_loaded: bool | None = None  # None: no calendar loader installed
+    extra: dict[str, dict[str, int]] = field(default_factory=dict)  # counts of the apps' own steps, by label
     seconds: float = 0.0
     steps: list[tuple[str, float]] = field(default_factory=list)
 
@@ -161,6 +162,18 @@ def load_demo(progress: Progress | None = None, *, today: dt.date | None = None)
         with transaction.atomic():
             IndicatorLoader(cast, progress).run()
     step("Chỉ tiêu kinh tế - xã hội", t0)
+
+    from django.utils.module_loading import import_string
+
+    from dieuhanh.core.platform import demo_steps
+
+    for app_step in demo_steps():  # the steps the apps declare (core.platform.DemoStep)
+        t0 = time.perf_counter()
+        with transaction.atomic():
+            counts = import_string(app_step.function)(cast, random.Random(SEED), today, progress)
+        if counts:
+            result.extra[app_step.label] = dict(counts)
+        step(app_step.label, t0)
 
     t0 = time.perf_counter()
     from dieuhanh.core import calendar

@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from dieuhanh.core import access, links
+from dieuhanh.ioc import sections
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
@@ -79,6 +80,7 @@ class Overview:
     dossiers: dict[str, Any] = field(default_factory=dict)
     units: list[dict[str, Any]] = field(default_factory=list)  # one row per ward/commune on the map
     trends: dict[str, list[int | None]] = field(default_factory=dict)  # months 1..12; None: still to come
+    sections: list[dict[str, Any]] = field(default_factory=list)  # the apps' own cards (ioc.sections)
 
 
 class UnitRollup:
@@ -162,6 +164,7 @@ def overview(
     data.petitions = _petitions(user, period, rollup, per_unit)
     data.dossiers = _dossiers(user, period, rollup, per_unit)
     data.units = _unit_rows(user, period, rollup, per_unit, data.indicators)
+    data.sections = sections.for_user(user, period)
     last_month = today.month if period.year == today.year else 12
     data.trends = {
         name: [v if m <= last_month else None for m, v in zip(MONTHS, values, strict=True)]

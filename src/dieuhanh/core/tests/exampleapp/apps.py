@@ -1,0 +1,18 @@
+from dieuhanh.core import platform
+
+
+class ExampleConfig(platform.PlatformApp):
+    name = "dieuhanh.core.tests.exampleapp"
+    label = "exampleapp"
+    verbose_name = "Ví dụ: kiểm tra thực tế"
+    menu = (platform.MenuItem("Kiểm tra thực tế", "exampleapp:inspection_list", 95, ("exampleapp", "view"),
+                              ("exampleapp:",)),)
+    urls = (("kiem-tra-thuc-te/", "dieuhanh.core.tests.exampleapp.urls"),)
+    api = (platform.ApiRouter("/v1/inspections", "dieuhanh.core.tests.exampleapp.api.router", "Kiểm tra thực tế"),)
+    ioc_sections = ("dieuhanh.core.tests.exampleapp.ioc.SECTION",)
+    demo = (platform.DemoStep("Kiểm tra thực tế", "dieuhanh.core.tests.exampleapp.demo.step", 100),)
+
+    def ready(self) -> None:
+        from dieuhanh.core import audit
+
+        audit.register_verbs([("close_inspection", "Kết luận kiểm tra thực tế")], object_type="exampleapp.inspection")

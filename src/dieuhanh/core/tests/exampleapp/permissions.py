@@ -1,0 +1,6 @@
+from dieuhanh.org.choices import Role
+
+PERMISSIONS = {
+    "view": (Role.INSPECTOR, Role.LEADER, Role.ADMIN),
+    "act": (Role.INSPECTOR, Role.ADMIN),
+}

@@ -1,6 +1,7 @@
 """The legal rule table: every legal period is data with its day kind, effective dates and
-citation (`data/legal_rules.yaml`), loaded into `LegalRule` after each migrate. A case asks
-for a rule by code and by the date that fixes its law (usually its receipt date); the version
+citation, loaded into `LegalRule` after each migrate. Each app keeps its rules in its own
+`data/legal_rules.yaml` (core's file holds those no app owns yet); a code belongs to one file.
+A case asks for a rule by code and by the date that fixes its law (usually its receipt date); the version
 in force on that date applies, so an old case keeps the old period after the law changes."""
 
 from __future__ import annotations
@@ -38,9 +39,38 @@ class RuleNotFound(LookupError):
     pass
 
 
-def load_file(path: Path = RULES_FILE) -> list[Rule]:
+def rule_files() -> list[Path]:
+    """Core's rule file, then each installed app's `data/legal_rules.yaml`."""
+    from django.apps import apps
+
+    files = [RULES_FILE]
+    for config in apps.get_app_configs():
+        path = Path(config.path) / "data" / "legal_rules.yaml"
+        if path not in files and path.exists():
+            files.append(path)
+    return files
+
+
+def load_file(path: Path | None = None) -> list[Rule]:
+    """The rules of one file, or of every app's file (`rule_files`) when `path` is None."""
+    if path is None:
+        rules: list[Rule] = []
+        owner: dict[str, Path] = {}
+        for file in rule_files():
+            for rule in _read(file):
+                if owner.setdefault(rule.code, file) != file:
+                    raise ValueError(f"Quy tắc {rule.code} có ở hai tệp: {owner[rule.code]} và {file}")
+                rules.append(rule)
+        _check_no_overlap(rules)
+        return rules
+    rules = _read(path)
+    _check_no_overlap(rules)
+    return rules
+
+
+def _read(path: Path) -> list[Rule]:
     raw: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    rules = [
+    return [
         Rule(
             code=r["code"],
             name=r["name"],
@@ -53,8 +83,6 @@ def load_file(path: Path = RULES_FILE) -> list[Rule]:
         )
         for r in raw
     ]
-    _check_no_overlap(rules)
-    return rules
 
 
 def _check_no_overlap(rules: list[Rule]) -> None:

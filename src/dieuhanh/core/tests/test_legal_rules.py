@@ -167,3 +167,18 @@ def test_sync_is_idempotent(db):
     count = LegalRule.objects.count()
     legal_rules.sync_rules()
     assert LegalRule.objects.count() == count
+
+
+def test_each_app_keeps_its_rules_and_a_code_belongs_to_one_file(tmp_path, monkeypatch):
+    from dieuhanh.core import legal_rules
+
+    names = {p.parent.parent.name for p in legal_rules.rule_files()}
+    assert {"core", "petitions", "dossiers"} <= names
+    codes = {r.code.split(".")[0] for r in load_file()}
+    assert {"complaint", "denunciation", "dossier", "election"} <= codes
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text(RULE.format(period=10, start="2020-01-01", end="null"), encoding="utf-8")
+    second.write_text(RULE.format(period=7, start="2026-07-01", end="null"), encoding="utf-8")
+    monkeypatch.setattr(legal_rules, "rule_files", lambda: [first, second])
+    with pytest.raises(ValueError, match=re.escape("x.accept có ở hai tệp")):
+        load_file()

@@ -12,6 +12,7 @@ class DirectivesConfig(platform.PlatformApp):
         platform.MenuItem(_("Cuộc họp"), "directives:meeting_list", 50, active=("meeting_",)),
     )
     urls = (("", "dieuhanh.directives.urls"),)
+    ioc_sections = ("dieuhanh.directives.ioc.SECTION",)
     api = (
         platform.ApiRouter("/v1/tasks", "dieuhanh.directives.api.tasks_router", "Nhiệm vụ"),
         platform.ApiRouter("/v1/documents", "dieuhanh.directives.api.documents_router", "Văn bản"),

@@ -8,6 +8,7 @@ class DossiersConfig(platform.PlatformApp):
     verbose_name = "Thủ tục hành chính một cửa"
     menu = (platform.MenuItem(_("Một cửa"), "dossier_list", 70, ("dossiers", "view"), ("dossier_", "procedure_")),)
     urls = (("", "dieuhanh.dossiers.urls"),)
+    ioc_sections = ("dieuhanh.dossiers.ioc.SECTION",)
     api = (platform.ApiRouter("/v1/dossiers", "dieuhanh.dossiers.api.dossiers_router", "Hồ sơ thủ tục hành chính"),)
 
     def ready(self) -> None:

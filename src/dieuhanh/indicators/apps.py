@@ -8,4 +8,5 @@ class IndicatorsConfig(platform.PlatformApp):
     verbose_name = "Chỉ tiêu kinh tế - xã hội"
     menu = (platform.MenuItem(_("Chỉ tiêu"), "indicator_list", 75, ("indicators", "view"), ("indicator_",)),)
     urls = (("", "dieuhanh.indicators.urls"),)
+    ioc_sections = ("dieuhanh.indicators.ioc.SECTION",)
     api = (platform.ApiRouter("/v1/indicators", "dieuhanh.indicators.api.indicators_router", "Chỉ tiêu"),)

@@ -1,11 +1,10 @@
 """The IOC's alerts feed: work and cases that have just crossed a deadline, newest first.
 
-An alert is not stored: it is read from the state of the tasks and cases each time (a task is
-overdue from the day after its due date, `Task.with_status`; a dossier is late from the day
-after its appointment date, `late_now_q`; a petition runs past its legal deadline,
-`prolonged_q`), so the feed can never disagree with the lists it links to and needs no sweep.
-A target falls behind its pace when the year's figure so far is below the target's share of
-the days gone (only for targets that add up over the year).
+Each app's IOC section brings its alerts (`Section.alerts`, in its `ioc.py`): an alert is not
+stored but read from the state of the tasks and cases each time (a task is overdue from the day
+after its due date; a dossier is late from the day after its appointment date; a petition runs
+past its legal deadline; a target falls behind the pace of the days gone), so the feed can never
+disagree with the lists it links to and needs no sweep.
 
     alerts(user, *, since=None, today=None, limit=50) -> list[Alert]
 
@@ -17,41 +16,20 @@ scoped by `visible_to(user)`. The overview includes `/ioc/canh-bao/` with htmx e
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-import math
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Case, DateField, F, Q, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import URLPattern, path, reverse
+from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
-from dieuhanh.directives.models import Task
-from dieuhanh.dossiers.models import Dossier, late_now_q
-from dieuhanh.org.models import AdminUnit
-from dieuhanh.petitions.models import Petition, prolonged_q
+from dieuhanh.ioc import sections
 
 ONE_DAY = dt.timedelta(days=1)
 SERIOUS_AFTER_DAYS = 30  # a month past its deadline: shown as serious
-
-
-class Kind:
-    TASK = "task"
-    PETITION = "petition"
-    DOSSIER = "dossier"
-    TARGET = "target"
-
-
-KIND_LABELS = {
-    Kind.TASK: "Nhiệm vụ quá hạn",
-    Kind.PETITION: "Đơn quá hạn giải quyết",
-    Kind.DOSSIER: "Hồ sơ trễ hạn",
-    Kind.TARGET: "Chỉ tiêu chậm tiến độ",
-}
 
 
 @dataclass
@@ -66,10 +44,14 @@ class Alert:
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS[self.kind]
+        """The label its section gives the kind (`Section.alert_kinds`)."""
+        for section in sections.sections():
+            if self.kind in section.alert_kinds:
+                return section.alert_kinds[self.kind]
+        return self.kind
 
 
-def _start_of(day: dt.date) -> dt.datetime:
+def start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
@@ -81,7 +63,7 @@ def _days(n: int) -> str:
     return f"{n} ngày"
 
 
-def _past_deadline(
+def past_deadline(
     kind: str, deadline: dt.date, today: dt.date, unit: str, text: str, url: str, deadline_label: str = "hạn"
 ) -> Alert:
     """A case or task past `deadline`: crossed the day after it; the days late and the deadline
@@ -90,139 +72,11 @@ def _past_deadline(
     return Alert(
         kind=kind,
         severity=_severity(crossed, today),
-        when=_start_of(crossed),
+        when=start_of(crossed),
         unit=unit,
         text=f"{text} {_days((today - deadline).days)}, {deadline_label} {deadline:%d/%m/%Y}",
         url=url,
     )
-
-
-def task_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
-    rows = (
-        Task.objects.visible_to(user)
-        # The rows `with_status(today)` marks OVERDUE, written so the due-date index serves them.
-        .open()
-        .filter(due_date__lt=today)
-        .select_related("lead_unit", "lead_person")
-        .order_by("-due_date", "-id")[:limit]
-    )
-    return [
-        _past_deadline(
-            Kind.TASK, task.due_date, today, task.lead_unit.name,
-            f"Nhiệm vụ “{task.title}” ({task.lead_person.full_name} chủ trì) quá hạn",
-            reverse("directives:task_detail", args=[task.pk]),
-        )
-        for task in rows
-    ]
-
-
-def petition_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
-    past_resolution = Q(resolve_due_on__isnull=False, concluded_on__isnull=True, resolve_due_on__lt=today)
-    rows = (
-        Petition.objects.visible_to(user)
-        .filter(prolonged_q(today))
-        .annotate(
-            deadline=Case(
-                When(past_resolution, then=F("resolve_due_on")), default=F("due_on"), output_field=DateField()
-            )
-        )
-        .select_related("unit")
-        .only("id", "year", "seq", "subject", "unit__name", "due_on", "resolve_due_on", "concluded_on")
-        .order_by("-deadline", "-id")[:limit]
-    )
-    return [
-        _past_deadline(
-            Kind.PETITION, petition.deadline, today, petition.unit.name,  # type: ignore[attr-defined]  # annotated
-            f"Đơn số {petition.number} “{petition.subject}” quá hạn",
-            reverse("petitions:petition_detail", args=[petition.pk]),
-        )
-        for petition in rows
-    ]
-
-
-def dossier_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
-    rows = (
-        Dossier.objects.visible_to(user)
-        .filter(late_now_q(today))
-        .select_related("unit", "procedure")
-        .only("id", "code", "due_on", "unit__name", "procedure__name")
-        .order_by("-due_on", "-id")[:limit]
-    )
-    return [
-        _past_deadline(
-            Kind.DOSSIER, dossier.due_on, today, dossier.unit.name,
-            f"Hồ sơ {dossier.code} ({dossier.procedure.name}) trễ hẹn",
-            reverse("dossier_detail", kwargs={"code": dossier.code}),
-            deadline_label="hẹn trả",
-        )
-        for dossier in rows
-    ]
-
-
-def target_alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
-    """Year targets that add up over the year (sums, higher is better) whose figure so far is
-    below the target's pro-rata share of the days gone. The crossing day is the day the share
-    passed the figure. Skipped when the indicators overview is not installed."""
-    try:
-        overview = importlib.import_module("dieuhanh.indicators.overview")
-        compute = importlib.import_module("dieuhanh.indicators.compute")
-        from dieuhanh.indicators.models import Indicator, Target
-    except ImportError:
-        return []
-    # Entered year targets of the unit the overview shows (not the derived rates: no pace).
-    year = today.year
-    unit_id = overview.default_unit(user, year)
-    if unit_id is None:
-        return []
-    targets = {
-        t.indicator_id: float(t.value)
-        for t in Target.objects.visible_to(user)
-        .current()
-        .filter(unit_id=unit_id, period_kind="year", year_from=year, year_to=year)
-    }
-    indicators = list(
-        Indicator.objects.filter(
-            pk__in=list(targets), active=True, kind="entered", aggregation="sum", direction="higher"
-        )
-    )
-    if not indicators:
-        return []
-    table = compute.ActualTable(user, indicators, [year], unit_id=unit_id)
-    unit_name = AdminUnit.objects.filter(pk=unit_id).values_list("name", flat=True).first() or ""
-    tiles = [
-        {
-            "code": i.code,
-            "name": i.name,
-            "target": targets[i.id],
-            "actual": table.value(i, unit_id, year),
-            "url": overview.detail_url(i.code, year, unit_id),
-        }
-        for i in indicators
-    ]
-    tiles = [t for t in tiles if t["target"] and t["actual"] is not None]
-    first = dt.date(today.year, 1, 1)
-    year_days = (dt.date(today.year, 12, 31) - first).days + 1
-    gone = (today - first).days + 1
-    result = []
-    for tile in tiles:
-        target, actual = float(tile["target"]), float(tile["actual"])
-        share = target * gone / year_days
-        if actual >= share:
-            continue
-        # The share (target × day ÷ year_days) first exceeded the figure on this day of the year.
-        crossed = first + dt.timedelta(days=max(0, math.floor(actual / target * year_days)))
-        result.append(
-            Alert(
-                kind=Kind.TARGET,
-                severity="serious" if actual < share * 0.8 else "warning",
-                when=_start_of(min(crossed, today)),
-                unit=unit_name,
-                text=f"Chỉ tiêu “{tile['name']}” mới đạt {actual / target:.0%} kế hoạch năm "
-                f"khi đã qua {gone / year_days:.0%} thời gian".replace(".", ","),
-                url=tile["url"],
-            )
-        )
-    return result[:limit]
 
 
 def alerts(
@@ -233,12 +87,7 @@ def alerts(
     if not user.is_authenticated:
         return []
     today = today or timezone.localdate()
-    found = [
-        *task_alerts(user, today, limit),
-        *petition_alerts(user, today, limit),
-        *dossier_alerts(user, today, limit),
-        *target_alerts(user, today, limit),
-    ]
+    found = [a for section in sections.visible(user) if section.alerts for a in section.alerts(user, today, limit)]
     found.sort(key=lambda a: (a.when, a.severity == "serious"), reverse=True)
     found = found[:limit]
     if since is not None:

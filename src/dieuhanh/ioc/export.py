@@ -4,6 +4,7 @@ cleans the text people typed (task titles, indicator names) and never runs it as
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Callable
 from typing import Any
@@ -14,95 +15,20 @@ from dieuhanh.core.xlsx import XLSX_TYPE, Sheet, write_xlsx
 from dieuhanh.ioc.data import Overview
 
 
-def _tasks(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
-    rows = [[c["label"], c["count"]] for c in data.tasks["cards"]]
-    rows.append(["Tổng số", data.tasks["total"]])
-    return "Nhiệm vụ theo tình trạng", ["Tình trạng", "Số nhiệm vụ"], rows
-
-
-def _overdue(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
-    rows = [
-        [
-            r["title"],
-            r["unit"].name,
-            r["lead"].full_name if r["lead"] else "",
-            r["leader"].full_name if r["leader"] else "",
-            r["due_date"],
-            r["days_late"],
-        ]
-        for r in data.tasks["overdue"]
-    ]
-    return (
-        "Nhiệm vụ quá hạn",
-        [
-            "Nhiệm vụ",
-            "Đơn vị chủ trì",
-            "Người chủ trì",
-            "Lãnh đạo chịu trách nhiệm",
-            "Hạn hoàn thành",
-            "Số ngày quá hạn",
-        ],
-        rows,
-    )
-
-
 def _units(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
+    """The units table: one column per metric of the sections shown (`ioc.sections.Metric`)."""
     rows = [
-        [
-            r["unit"].code,
-            r["unit"].name,
-            r["tasks_overdue"],
-            r["petitions_overdue"],
-            r["dossiers_received"],
-            r["dossiers_late"],
-            None if r["dossiers_on_time"] is None else round(r["dossiers_on_time"], 1),
-        ]
+        [r["unit"].code, r["unit"].name,
+         *[(None if r[m.key] is None else round(r[m.key], 1)) if m.percent else r[m.key] for m in data.metrics]]
         for r in data.units
     ]
-    return (
-        "Theo đơn vị",
-        [
-            "Mã đơn vị",
-            "Đơn vị",
-            "Nhiệm vụ quá hạn",
-            "Đơn quá hạn",
-            "Hồ sơ tiếp nhận",
-            "Hồ sơ đang trễ hạn",
-            "Tỉ lệ hồ sơ đúng hạn (%)",
-        ],
-        rows,
-    )
+    return "Theo đơn vị", ["Mã đơn vị", "Đơn vị", *[m.label for m in data.metrics]], rows
 
 
 def _trends(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
-    t = data.trends
-    rows = [
-        [f"Tháng {m + 1}", t["dossiers_received"][m], t["dossiers_late"][m], t["petitions_received"][m]]
-        for m in range(12)
-    ]
-    return "Diễn biến theo tháng", ["Tháng", "Hồ sơ tiếp nhận", "Hồ sơ trễ hạn", "Đơn tiếp nhận"], rows
-
-
-def _cases(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
-    p, d = data.petitions, data.dossiers
-    rows = [
-        ["Đơn tiếp nhận trong năm", p["received"]],
-        ["Đơn đã giải quyết", p["resolved"]],
-        [
-            "Tỉ lệ giải quyết (%)",
-            None if p["resolution_percent"] is None else round(p["resolution_percent"], 1),
-        ],
-        ["Đơn quá hạn", p["overdue"]],
-        ["Đơn sắp đến hạn", p["due_soon"]],
-        ["Hồ sơ tiếp nhận trong năm", d["received"]],
-        [
-            "Tỉ lệ hồ sơ đúng hạn (%)",
-            None if d["on_time_percent"] is None else round(d["on_time_percent"], 1),
-        ],
-        ["Hồ sơ đang trễ hạn", d["late_now"]],
-        ["Hồ sơ sắp đến hạn", d["due_soon"]],
-    ]
-    return "Đơn thư và hồ sơ", ["Chỉ số", "Giá trị"], rows
+    trends = [t for card in data.cards for t in card.trends]
+    rows = [[f"Tháng {m + 1}", *[data.trends[t.key][m] for t in trends]] for m in range(12)]
+    return "Diễn biến theo tháng", ["Tháng", *[t.label for t in trends]], rows
 
 
 def _indicators(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
@@ -137,25 +63,41 @@ def _indicators(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
 
 
 TABLES: dict[str, tuple[str, Callable[[Overview], tuple[str, list[str], list[list[Any]]]]]] = {
-    "nhiem-vu": ("nhiem-vu", _tasks),
-    "nhiem-vu-qua-han": ("nhiem-vu-qua-han", _overdue),
     "don-vi": ("theo-don-vi", _units),
     "xu-huong": ("dien-bien-theo-thang", _trends),
-    "don-ho-so": ("don-thu-ho-so", _cases),
     "chi-tieu": ("chi-tieu", _indicators),
 }
 
 
+def table_for(slug: str, data: Overview) -> tuple[str, Callable[[Overview], tuple[str, list[str], list[list[Any]]]]] | None:
+    """The IOC's own table `slug`, or the one a section shown to the user declares."""
+    if slug in TABLES:
+        return TABLES[slug]
+    for card in data.cards:
+        for t in card.tables:
+            if t.slug == slug:
+                return t.filename, functools.partial(_section_table, card.key, t.build)
+    return None
+
+
+def _section_table(key: str, build: Any, data: Overview) -> tuple[str, list[str], list[list[Any]]]:
+    result: tuple[str, list[str], list[list[Any]]] = build(data.sections.get(key, {}))
+    return result
+
+
 def workbook(table: str, data: Overview) -> bytes:
-    title, headers, rows = TABLES[table][1](data)
+    found = table_for(table, data)
+    assert found is not None, table
+    title, headers, rows = found[1](data)
     out = io.BytesIO()
     write_xlsx(out, [Sheet(title=title, headers=headers, rows=rows)])
     return out.getvalue()
 
 
 def response(table: str, data: Overview) -> HttpResponse:
-    slug = TABLES[table][0]
-    name = f"ioc-{slug}-{data.period.year}.xlsx"
+    found = table_for(table, data)
+    assert found is not None, table
+    name = f"ioc-{found[0]}-{data.period.year}.xlsx"
     resp = HttpResponse(workbook(table, data), content_type=XLSX_TYPE)
     resp["Content-Disposition"] = f'attachment; filename="{name}"'
     return resp

@@ -1,21 +1,29 @@
-"""Sections an app adds to the IOC overview (`PlatformApp.ioc_sections`): a card with its title
-and figures, each a number that links to the list behind it. The IOC reads them from the
-registry; it names no app.
+"""What an app adds to the IOC (`PlatformApp.ioc_sections`), read from the registry: the IOC
+names no app.
 
-An app declares a `Section` in its own folder (its `ioc.py`) and lists its dotted path in its
-AppConfig; `figures(user, period)` counts only what the user may read (`visible_to`), for the
-period's year and the chosen unit (`period.unit`, with the units it covers)."""
+A `Section`, declared in the app's `ioc.py`, brings:
+- `compute(user, ctx)`: its figures for the period and unit of `ctx`, counting only what the user
+  may read (its app's `view`, `ctx.units(app)`); it adds per-unit figures for the map with
+  `ctx.add(unit_id, key, n)` (rolled up to the units standing at the period's end);
+- `template`: its card on the overview (the result is `section` in it; the generic card
+  `ioc/_section.html` shows `figures`, a list of `Figure`);
+- `metrics`: its columns of the units table, by which the map may be coloured;
+- `trends`: its monthly series (a result key holding 12 numbers) and the chart they go on;
+- `tables`: its Excel downloads (`?xuat=<slug>`);
+- `alerts(user, today, limit)`: its items of the alerts feed (`ioc.alerts.Alert`), with the
+  label of each kind it emits in `alert_kinds`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
-    from dieuhanh.ioc.data import Period
+    from dieuhanh.ioc.data import Period, UnitRollup
 
 
 @dataclass(frozen=True)
@@ -28,12 +36,89 @@ class Figure:
 
 
 @dataclass(frozen=True)
+class Metric:
+    """A column of the units table (and a colouring of the map): `value(figures)` from a unit's
+    per-unit figures (those added with `ctx.add`)."""
+
+    key: str
+    label: str
+    value: Callable[[dict[str, Any]], Any]
+    higher_is_better: bool = False
+    on_map: bool = True
+    percent: bool = False
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A monthly series: the section result's `source` (12 numbers), drawn on the chart `chart`."""
+
+    key: str
+    label: str
+    source: str
+    chart: str
+    chart_title: str
+    unit_label: str
+    bars: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """An Excel download (`?xuat=<slug>`, file `ioc-<filename>-<year>.xlsx`): `build(result)` →
+    (sheet title, headers, rows). `key` names its link in the card's template (`card.exports.<key>`)."""
+
+    key: str
+    slug: str
+    filename: str
+    build: Callable[[dict[str, Any]], tuple[str, list[str], list[list[Any]]]]
+
+
+@dataclass(frozen=True)
 class Section:
     key: str
     title: str
     order: int
-    figures: Callable[[Any, Period], list[Figure]]
-    permission: tuple[str, str] | None = None  # shown to users who hold it somewhere
+    app: str  # the app whose `view` permission shows the section
+    compute: Callable[[Any, IocContext], dict[str, Any]] | None = None
+    template: str = "ioc/_section.html"
+    wide: bool = False  # a wide card of its own; the others stack in one column beside it
+    metrics: tuple[Metric, ...] = ()
+    trends: tuple[Trend, ...] = ()
+    tables: tuple[Table, ...] = ()
+    alerts: Callable[[Any, Any, int], list[Any]] | None = None
+    alert_kinds: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class IocContext:
+    """What a section's `compute` is given: the period, the units in view per app, the link
+    parameter of the lists behind the figures, and the per-unit figures of the map."""
+
+    user: Any
+    period: Period
+    rollup: UnitRollup
+    per_unit: dict[int, dict[str, Any]]
+    link_unit: int | None
+
+    def units(self, app: str) -> set[int] | None:
+        """The units whose cases of `app` are counted: those over which the user holds the app's
+        `view`, narrowed to the chosen unit (its units below and those it succeeded); None for
+        every unit."""
+        from dieuhanh.core import access
+        from dieuhanh.org import scope
+
+        allowed = access.units(self.user, app, "view")
+        if self.period.unit is None:
+            return None if allowed is access.ALL else set(allowed)
+        chosen = scope.expand_units([self.period.unit.pk])
+        return chosen if allowed is access.ALL else chosen & set(allowed)
+
+    def add(self, counts: dict[int, int], key: str) -> None:
+        """Add `counts` (by the unit a figure was recorded under) to the map's units under `key`."""
+        self.rollup.load(set(counts))
+        for uid, n in counts.items():
+            for shown in self.rollup.shown(uid):
+                target = self.per_unit.setdefault(shown, {})
+                target[key] = target.get(key, 0) + n
 
 
 def sections() -> list[Section]:
@@ -43,13 +128,8 @@ def sections() -> list[Section]:
     return sorted(found, key=lambda s: s.order)
 
 
-def for_user(user: Any, period: Period) -> list[dict[str, Any]]:
-    """The registered sections the user may see, with their figures."""
+def visible(user: Any) -> list[Section]:
+    """The registered sections whose app the user may read somewhere."""
     from dieuhanh.core import access
 
-    out = []
-    for section in sections():
-        if section.permission is not None and not access.holds(user, *section.permission):
-            continue
-        out.append({"key": section.key, "title": section.title, "figures": section.figures(user, period)})
-    return out
+    return [s for s in sections() if access.holds(user, s.app, "view")]

@@ -23,10 +23,7 @@ from dieuhanh.ioc import export
 from dieuhanh.org import scope
 from dieuhanh.org.models import AdminUnit, Assignment
 
-EXPORT_NAMES = {  # template name → ?xuat= value
-    "tasks": "nhiem-vu", "overdue": "nhiem-vu-qua-han", "units": "don-vi", "trends": "xu-huong",
-    "cases": "don-ho-so", "indicators": "chi-tieu",
-}
+EXPORT_NAMES = {"units": "don-vi", "trends": "xu-huong", "indicators": "chi-tieu"}  # the IOC's own tables
 FIRST_YEAR = 2015  # the selector offers years from here to this year
 
 
@@ -58,8 +55,8 @@ def _unit(request: HttpRequest, problems: list[str]) -> AdminUnit | None:
 
 
 def _metrics(data: ioc_data.Overview) -> dict[str, str]:
-    """What the map may be coloured by: the case figures, and the first indicator tile."""
-    metrics = dict(ioc_data.METRICS)
+    """What the map may be coloured by: the sections' figures by unit, and the first indicator tile."""
+    metrics = {m.key: m.label for m in data.metrics if m.on_map}
     tiles = getattr(data.indicators, "tiles", None) or []
     if tiles:
         metrics["indicator"] = f"{tiles[0].get('name', '')} ({tiles[0].get('measure', '')})"
@@ -67,8 +64,9 @@ def _metrics(data: ioc_data.Overview) -> dict[str, str]:
 
 
 def _metric(request: HttpRequest, data: ioc_data.Overview) -> str:
-    metric = request.GET.get("chi_so") or "tasks_overdue"
-    return metric if metric in _metrics(data) else "tasks_overdue"
+    metrics = list(_metrics(data))
+    metric = request.GET.get("chi_so") or (metrics[0] if metrics else "")
+    return metric if metric in metrics else (metrics[0] if metrics else "")
 
 
 def _charts(data: ioc_data.Overview, metric: str, year: int) -> dict[str, Any]:
@@ -83,19 +81,33 @@ def _charts(data: ioc_data.Overview, metric: str, year: int) -> dict[str, Any]:
          "url": links.url("ioc_unit", r["unit"].code) + f"?nam={year}"}
         for r in data.units
     ]
-    values = {r["unit"].code: r[metric] for r in data.units}
-    return {
-        "map": svg.unit_map(units, values, metric_label=_metrics(data)[metric],
-                            higher_is_better=metric in ioc_data.HIGHER_IS_BETTER),
-        "dossier_chart": svg.line_chart(
-            [("Hồ sơ tiếp nhận", data.trends["dossiers_received"]), ("Hồ sơ trễ hạn", data.trends["dossiers_late"])],
-            months, title="Hồ sơ một cửa theo tháng", unit_label="hồ sơ",
-        ),
-        "petition_chart": svg.bar_chart(
-            [("Đơn tiếp nhận", data.trends["petitions_received"])], months, title="Đơn tiếp nhận theo tháng",
-            unit_label="đơn",
-        ),
-    }
+    values = {r["unit"].code: r.get(metric) for r in data.units}
+    higher = {m.key for m in data.metrics if m.higher_is_better} | {"indicator"}
+    charts: dict[str, Any] = {"trends": []}
+    if metric:
+        charts["map"] = svg.unit_map(units, values, metric_label=_metrics(data)[metric],
+                                     higher_is_better=metric in higher)
+    grouped: dict[str, list[Any]] = {}
+    for trend in (t for card in data.cards for t in card.trends):
+        grouped.setdefault(trend.chart, []).append(trend)
+    for trends in grouped.values():
+        series = [(t.label, data.trends[t.key]) for t in trends]
+        draw = svg.bar_chart if trends[0].bars else svg.line_chart
+        chart = draw(series, months, title=trends[0].chart_title, unit_label=trends[0].unit_label)
+        charts["trends"].append({"svg": chart, "caption": trends[0].chart_title})
+    return charts
+
+
+def _cards(data: ioc_data.Overview, base: dict[str, Any]) -> list[dict[str, Any]]:
+    """The sections' cards with their figures and their Excel links (by table key)."""
+    return [
+        {
+            "key": card.key, "title": card.title, "template": card.template, "wide": card.wide,
+            "data": data.sections.get(card.key, {}),
+            "exports": {t.key: "?" + urlencode({**base, "xuat": t.slug}) for t in card.tables},
+        }
+        for card in data.cards if card.template
+    ]
 
 
 def _context(
@@ -119,6 +131,7 @@ def _context(
         ],
         "export_links": {name: "?" + urlencode({**base, "xuat": k}) for name, k in EXPORT_NAMES.items()},
         "charts": _charts(data, metric, period.year),
+        "cards": _cards(data, base),
         # One screen: the first tiles (the socio-economic targets come first); every indicator is
         # on /chi-tieu/ and in the Excel export.
         "tiles": _all_tiles(data)[:TILES_SHOWN],
@@ -158,7 +171,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     data = ioc_data.overview(request.user, unit=unit, year=year, today=today)
     table = request.GET.get("xuat")
     if table:
-        if table not in export.TABLES:
+        if export.table_for(table, data) is None:
             raise Http404("Không có bảng này để xuất.")
         return export.response(table, data)
     context = _context(request, data, problems, _metric(request, data))
@@ -185,7 +198,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     data = ioc_data.overview(request.user, unit=unit, year=year, today=today)
     table = request.GET.get("xuat")
     if table:
-        if table not in export.TABLES:
+        if export.table_for(table, data) is None:
             raise Http404("Không có bảng này để xuất.")
         return export.response(table, data)
     context = _context(request, data, problems, _metric(request, data))

@@ -12,6 +12,7 @@ class PetitionsConfig(platform.PlatformApp):
         platform.MenuItem(_("Tra cứu kết quả"), "petitions:public_lookup", 20),
     )
     urls = (("open311/v2/", "dieuhanh.petitions.open311_urls"), ("", "dieuhanh.petitions.urls"))
+    ioc_sections = ("dieuhanh.petitions.ioc.SECTION",)
     api = (platform.ApiRouter("/v1/petitions", "dieuhanh.petitions.api.petitions_router", "Đơn thư"),)
 
     def ready(self) -> None:

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dieuhanh.directives.services import do_close_task
-from dieuhanh.ioc.alerts import Kind, alerts
+from dieuhanh.ioc.alerts import alerts
 
 TODAY = timezone.localdate
 
@@ -26,7 +26,7 @@ def test_it_names_an_overdue_task_to_its_ward_only(world):
 
     assert alerts(world.officer_a, today=task.due_date) == []  # due today: not yet overdue
     found = alerts(world.officer_a, today=later)
-    assert kinds(found) == [(Kind.TASK, "Phường Chu Văn An")]
+    assert kinds(found) == [("task", "Phường Chu Văn An")]
     alert = found[0]
     assert alert.when.date() == task.due_date + dt.timedelta(days=1)
     assert "Dọn vệ sinh kênh Sao Đỏ" in alert.text
@@ -35,7 +35,7 @@ def test_it_names_an_overdue_task_to_its_ward_only(world):
     assert alert.url == reverse("directives:task_detail", args=[task.pk])
     assert alert.severity == "warning"
     assert alerts(world.officer_b, today=later) == []
-    assert kinds(alerts(world.leader, today=later)) == [(Kind.TASK, "Phường Chu Văn An")]
+    assert kinds(alerts(world.leader, today=later)) == [("task", "Phường Chu Văn An")]
     assert alerts(world.outsider, today=later) == []
     # A month late it is serious.
     assert alerts(world.leader, today=task.due_date + dt.timedelta(days=31))[0].severity == "serious"
@@ -53,7 +53,7 @@ def test_a_late_dossier_from_the_day_after_its_appointment(world):
     dossier = world.dossier()
     assert alerts(world.onestop_a, today=dossier.due_on) == []
     found = alerts(world.onestop_a, today=dossier.due_on + dt.timedelta(days=2))
-    assert kinds(found) == [(Kind.DOSSIER, "Phường Chu Văn An")]
+    assert kinds(found) == [("dossier", "Phường Chu Văn An")]
     assert found[0].when.date() == dossier.due_on + dt.timedelta(days=1)
     assert dossier.code in found[0].text
     assert found[0].text.endswith(f"trễ hẹn 2 ngày, hẹn trả {dossier.due_on:%d/%m/%Y}")
@@ -66,7 +66,7 @@ def test_a_petition_past_its_legal_deadline(world):
     deadline = petition.resolve_due_on or petition.due_on
     later = deadline + dt.timedelta(days=1)
     found = alerts(world.reception_a, today=later)
-    assert kinds(found) == [(Kind.PETITION, "Phường Chu Văn An")]
+    assert kinds(found) == [("petition", "Phường Chu Văn An")]
     assert "Khiếu nại việc thu hồi đất" in found[0].text
     assert found[0].text.endswith(f"quá hạn 1 ngày, hạn {deadline:%d/%m/%Y}")
     assert found[0].url == reverse("petitions:petition_detail", args=[petition.pk])
@@ -141,7 +141,7 @@ def test_a_target_behind_its_pace(world):
     year_days = (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1
     # Half the year gone (182 of 365 days: a share of 49.9): 30 is behind, 60 is not.
     found = alerts(world.officer_a, today=mid_year)
-    assert kinds(found) == [(Kind.TARGET, "Phường Chu Văn An")]
+    assert kinds(found) == [("target", "Phường Chu Văn An")]
     assert "Giá trị sản xuất công nghiệp" in found[0].text and "30%" in found[0].text
     # The share passed 30 on day floor(0.3 × days in the year) after 1 January.
     assert found[0].when.date() == dt.date(year, 1, 1) + dt.timedelta(days=int(0.3 * year_days))

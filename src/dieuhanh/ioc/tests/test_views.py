@@ -145,7 +145,7 @@ def test_each_table_exports_to_excel(client, busy):
     assert [r[5] for r in rows[1:]] == [9, 5, 2]
     units = list(load_workbook(io.BytesIO(c.get("/ioc/?xuat=don-vi").content)).active.iter_rows(values_only=True))
     assert sorted((r[1], r[2]) for r in units[1:]) == sorted([("Phường Chí Linh", 1), ("Phường Chu Văn An", 2)])
-    for table in ("nhiem-vu", "xu-huong", "don-ho-so", "chi-tieu"):
+    for table in ("nhiem-vu", "xu-huong", "don-thu", "ho-so", "chi-tieu"):
         assert load_workbook(io.BytesIO(c.get(f"/ioc/?xuat={table}").content)).active.max_row >= 1
     assert c.get("/ioc/?xuat=khong-co").status_code == 404
 

@@ -20,4 +20,4 @@ def figures(user: Any, period: Any) -> list[Figure]:
     ]
 
 
-SECTION = Section("inspections", "Kiểm tra thực tế", 50, figures, permission=("exampleapp", "view"))
+SECTION = Section("inspections", "Kiểm tra thực tế", 50, "exampleapp", lambda user, ctx: {"figures": figures(user, ctx.period)})

@@ -1,0 +1,137 @@
+"""The petitions' section of the IOC (`ioc.sections`): the year's petitions received, accepted
+and resolved, those overdue and due soon, the overdue count of each unit on the map, the
+monthly receipts, and the petitions past their legal deadline in the alerts feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db.models import CharField, Count, DateField, ExpressionWrapper, F, IntegerField, Q
+from django.db.models.functions import Cast, Substr
+from django.urls import reverse
+
+from dieuhanh.core import calendar
+from dieuhanh.ioc.alerts import Alert, past_deadline
+from dieuhanh.ioc.data import link, percent
+from dieuhanh.ioc.sections import IocContext, Metric, Section, Table, Trend
+from dieuhanh.petitions.choices import OPEN_STATES
+from dieuhanh.petitions.models import Petition, prolonged_q
+
+
+def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
+    """Two grouped queries: the year's petitions by month (received, accepted, resolved, open),
+    and the open ones by unit that are overdue or due within three working days."""
+    period = ctx.period
+    today = period.today
+    # The petitions about the units in view (as the petition statistics count them), a part of
+    # what `visible_to` lets the user read.
+    units = ctx.units("petitions")
+    visible = Petition.objects.all() if units is None else Petition.objects.filter(unit_id__in=units)
+    of_year = visible.filter(year=period.year)
+    open_now = Q(state__in=OPEN_STATES)
+    # The month as the text of the date's characters 6–7: plain SQL on both databases, where
+    # extracting it as a date part calls back into Python for every row on SQLite.
+    monthly = (
+        of_year.order_by()
+        .annotate(m=Substr(Cast("received_on", CharField()), 6, 2))
+        .values_list("m")
+        .annotate(
+            received=Count("id"),
+            accepted=Count("id", filter=Q(accepted_on__isnull=False)),
+            resolved=Count("id", filter=Q(concluded_on__isnull=False)),
+            open=Count("id", filter=open_now),
+        )
+    )
+    received_by_month = [0] * 12
+    received = accepted = resolved = open_count = 0
+    for m, n_received, n_accepted, n_resolved, n_open in monthly:
+        received_by_month[int(m) - 1] += n_received
+        received += n_received
+        accepted += n_accepted
+        resolved += n_resolved
+        open_count += n_open
+    soon = calendar.add(today, 3, working=True)
+    # Through the (state, due date) index over every unit, those out of view dropped here.
+    timing = (
+        (Petition.objects.all() if period.current else Petition.objects.filter(year=period.year))
+        .filter(open_now, due_on__lte=soon)
+        .order_by()
+        .annotate(u=ExpressionWrapper(F("unit_id") + 0, output_field=IntegerField()))
+        .values_list("u")
+        .annotate(overdue=Count("id", filter=Q(due_on__lt=today)), due_soon=Count("id", filter=Q(due_on__gte=today)))
+    )
+    overdue = due_soon = 0
+    counts: dict[int, int] = {}
+    for uid, n_overdue, n_due_soon in timing:
+        if units is not None and uid not in units:
+            continue
+        overdue += n_overdue
+        due_soon += n_due_soon
+        if n_overdue:
+            counts[uid] = counts.get(uid, 0) + n_overdue
+    ctx.add(counts, "petitions_overdue")
+    year_param = None if period.current else period.year
+    unit_param = ctx.link_unit
+    return {
+        "received": received,
+        "received_url": link("petitions:petition_list", year=period.year, unit=unit_param),
+        "accepted": accepted,
+        "resolved": resolved,
+        "resolution_percent": percent(resolved, accepted),
+        "open": open_count,
+        "open_url": link("petitions:petition_list", year=period.year, state="open", unit=unit_param),
+        "overdue": overdue,
+        "overdue_url": link("petitions:petition_list", timing="overdue", year=year_param, unit=unit_param),
+        "due_soon": due_soon,
+        "due_soon_url": link("petitions:petition_list", timing="due_soon", year=year_param, unit=unit_param),
+        "_monthly_received": received_by_month,
+    }
+
+
+def alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
+    from django.db.models import Case, When
+
+    past_resolution = Q(resolve_due_on__isnull=False, concluded_on__isnull=True, resolve_due_on__lt=today)
+    rows = (
+        Petition.objects.visible_to(user)
+        .filter(prolonged_q(today))
+        .annotate(
+            deadline=Case(
+                When(past_resolution, then=F("resolve_due_on")), default=F("due_on"), output_field=DateField()
+            )
+        )
+        .select_related("unit")
+        .only("id", "year", "seq", "subject", "unit__name", "due_on", "resolve_due_on", "concluded_on")
+        .order_by("-deadline", "-id")[:limit]
+    )
+    return [
+        past_deadline(
+            "petition", petition.deadline, today, petition.unit.name,  # type: ignore[attr-defined]  # annotated
+            f"Đơn số {petition.number} “{petition.subject}” quá hạn",
+            reverse("petitions:petition_detail", args=[petition.pk]),
+        )
+        for petition in rows
+    ]
+
+
+def _table(result: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
+    rate = result["resolution_percent"]
+    rows: list[list[Any]] = [
+        ["Đơn tiếp nhận trong năm", result["received"]],
+        ["Đơn đã giải quyết", result["resolved"]],
+        ["Tỉ lệ giải quyết (%)", None if rate is None else round(rate, 1)],
+        ["Đơn quá hạn", result["overdue"]],
+        ["Đơn sắp đến hạn", result["due_soon"]],
+    ]
+    return "Đơn thư", ["Chỉ số", "Giá trị"], rows
+
+
+SECTION = Section(
+    "petitions", "Đơn thư", 20, "petitions", compute, "petitions/_ioc_section.html",
+    metrics=(Metric("petitions_overdue", "Đơn quá hạn", lambda f: f.get("petitions_overdue", 0)),),
+    trends=(Trend("petitions_received", "Đơn tiếp nhận", "_monthly_received", "petitions",
+                  "Đơn tiếp nhận theo tháng", "đơn", bars=True),),
+    tables=(Table("figures", "don-thu", "don-thu", _table),),
+    alerts=alerts, alert_kinds={"petition": "Đơn quá hạn giải quyết"},
+)

@@ -409,11 +409,12 @@ def measure(leader: Any, runs: int) -> bool:
     else:
         print("  /ioc/ is not routed yet: timing its building blocks only")
     _time("GET /ioc/canh-bao/ (alerts)", get(reverse("ioc_alerts")), runs)
-    from dieuhanh.ioc import alerts
+    from dieuhanh.ioc import sections
 
-    for kind in ("task", "petition", "dossier", "target"):
-        feed = getattr(alerts, f"{kind}_alerts")
-        _time(f"  alerts.{kind}_alerts", lambda feed=feed: feed(leader, today, 50), runs)
+    for section in sections.visible(leader):  # each app's part of the feed
+        if section.alerts is not None:
+            feed = section.alerts
+            _time(f"  {section.key}: alerts", lambda feed=feed: feed(leader, today, 50), runs)
     _time(
         "dossiers.stats.table(by=unit, this year)",
         lambda: dossier_stats.table(

@@ -40,12 +40,17 @@ class RuleNotFound(LookupError):
 
 
 def rule_files() -> list[Path]:
-    """Core's rule file, then each installed app's `data/legal_rules.yaml`."""
+    """Core's rule file, then each installed app's `data/legal_rules.yaml` (before Django is set
+    up, as in an offline benchmark: those of every app of the package)."""
     from django.apps import apps
 
+    if apps.ready:
+        folders = [Path(config.path) for config in apps.get_app_configs()]
+    else:
+        folders = sorted(p for p in RULES_FILE.parents[2].iterdir() if p.is_dir())
     files = [RULES_FILE]
-    for config in apps.get_app_configs():
-        path = Path(config.path) / "data" / "legal_rules.yaml"
+    for folder in folders:
+        path = folder / "data" / "legal_rules.yaml"
         if path not in files and path.exists():
             files.append(path)
     return files

@@ -2,10 +2,15 @@ from django.db import models
 
 
 class DayKind(models.TextChoices):
-    """How a legal period counts (Civil Code 91/2015/QH13, Art 147)."""
+    """The unit of a legal rule's number. A period counts calendar or working days (Civil Code
+    91/2015/QH13, Art 147); the other units are limits that are not periods: how many times
+    something may be done, how many people make a group, the hour of a day's cut-off."""
 
     CALENDAR = "calendar", "ngày"
     WORKING = "working", "ngày làm việc"
+    TIMES = "times", "lần"
+    PERSONS = "persons", "người"
+    HOUR = "hour", "giờ"
 
 
 class CalendarExceptionKind(models.TextChoices):

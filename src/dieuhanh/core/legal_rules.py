@@ -1,8 +1,14 @@
-"""The legal rule table: every legal period is data with its day kind, effective dates and
-citation, loaded into `LegalRule` after each migrate. Each app keeps its rules in its own
-`data/legal_rules.yaml` (core's file holds those no app owns yet); a code belongs to one file.
-A case asks for a rule by code and by the date that fixes its law (usually its receipt date); the version
-in force on that date applies, so an old case keeps the old period after the law changes."""
+"""The legal rule table: every legal period, and every legal limit that is not a period, is data
+with its unit, effective dates and citation, loaded into `LegalRule` after each migrate. Each app
+keeps its rules in its own `data/legal_rules.yaml` (core's file holds those no app owns yet); a
+code belongs to one file. A case asks for a rule by code and by the date that fixes its law
+(usually its receipt date); the version in force on that date applies, so an old case keeps the
+old period after the law changes.
+
+A period counts calendar or working days: `deadline(code, start)` gives its due date. A limit
+counts times ("extended at most twice"), persons ("five signers or more") or names the hour of a
+day's cut-off ("received after 15:00"): `value(code, on)` gives its number. Each refuses a rule of
+the other sort, so a count is never added to a date by mistake."""
 
 from __future__ import annotations
 
@@ -34,9 +40,41 @@ class Rule:
     def applies_on(self, day: dt.date) -> bool:
         return self.effective_from <= day and (self.effective_to is None or day <= self.effective_to)
 
+    @property
+    def is_period(self) -> bool:
+        """A number of (calendar or working) days, as opposed to a count or an hour."""
+        return self.day_kind in PERIOD_KINDS
+
+    @property
+    def value_text(self) -> str:
+        """The number with its unit, as a sentence states it: "30 ngày", "hai lần", "5 người",
+        "15 giờ"."""
+        if self.day_kind == DayKind.TIMES:
+            return f"{_WORDS.get(self.period, self.period)} lần"
+        return f"{self.period} {self.day_kind.label}"
+
+
+PERIOD_KINDS = frozenset({DayKind.CALENDAR, DayKind.WORKING})
+_WORDS = {1: "một", 2: "hai", 3: "ba", 4: "bốn", 5: "năm"}
+_HOUR = range(24)
+
 
 class RuleNotFound(LookupError):
     pass
+
+
+class WrongRuleKind(ValueError):
+    """A rule asked for as what it is not: a count or an hour counted as days, or the reverse."""
+
+
+def require_period(rule: Rule) -> Rule:
+    """`rule`, when it is a number of days; otherwise `WrongRuleKind`."""
+    if not rule.is_period:
+        raise WrongRuleKind(
+            f"Quy tắc {rule.code} tính bằng {rule.day_kind.label}, không phải thời hạn theo ngày: "
+            "không dùng để tính hạn (dùng legal_rules.value)."
+        )
+    return rule
 
 
 def rule_files() -> list[Path]:
@@ -75,7 +113,7 @@ def load_file(path: Path | None = None) -> list[Rule]:
 
 def _read(path: Path) -> list[Rule]:
     raw: list[dict[str, Any]] = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-    return [
+    rules = [
         Rule(
             code=r["code"],
             name=r["name"],
@@ -88,6 +126,12 @@ def _read(path: Path) -> list[Rule]:
         )
         for r in raw
     ]
+    for rule in rules:
+        if rule.period < 0:
+            raise ValueError(f"Quy tắc {rule.code}: giá trị {rule.period} âm")
+        if rule.day_kind == DayKind.HOUR and rule.period not in _HOUR:
+            raise ValueError(f"Quy tắc {rule.code}: giờ {rule.period} phải từ 0 đến 23")
+    return rules
 
 
 def _check_no_overlap(rules: list[Rule]) -> None:
@@ -175,13 +219,26 @@ def rule_for(code: str, on: dt.date) -> Rule:
     for rule in _table().get(code, ()):
         if rule.applies_on(on):
             return rule
-    raise RuleNotFound(f"Không có quy tắc thời hạn {code!r} có hiệu lực ngày {on:%d/%m/%Y}")
+    raise RuleNotFound(f"Không có quy tắc {code!r} có hiệu lực ngày {on:%d/%m/%Y}")
 
 
 def deadline(code: str, start: dt.date, *, on: dt.date | None = None) -> tuple[dt.date, Rule]:
     """The due date of rule `code` counted from `start`, by the version in force on `on`
-    (default: `start`). Returns the date and the rule version used, for display and citation."""
+    (default: `start`). Returns the date and the rule version used, for display and citation.
+    A rule that is not a number of days is refused (`WrongRuleKind`)."""
     from dieuhanh.core import calendar
 
-    rule = rule_for(code, on or start)
+    rule = require_period(rule_for(code, on or start))
     return calendar.add(start, rule.period, working=rule.day_kind == DayKind.WORKING), rule
+
+
+def value(code: str, on: dt.date, *, unit: DayKind | None = None) -> tuple[int, Rule]:
+    """The number of limit `code` (times, persons, an hour) in the version in force on `on`, and
+    that version, for its citation in messages. A period is refused (use `deadline`), and so is
+    a rule whose unit is not `unit` when the caller names the one it expects."""
+    rule = rule_for(code, on)
+    if rule.is_period:
+        raise WrongRuleKind(f"Quy tắc {code} là thời hạn tính theo {rule.day_kind.label}: dùng legal_rules.deadline.")
+    if unit is not None and rule.day_kind != unit:
+        raise WrongRuleKind(f"Quy tắc {code} tính bằng {rule.day_kind.label}, không phải {DayKind(unit).label}.")
+    return rule.period, rule

@@ -31,14 +31,16 @@ class CalendarException(models.Model):
 
 
 class LegalRule(models.Model):
-    """One version of a legal period. A rule is identified by `code`; when the law changes, a
-    new row with the same code and a later `effective_from` is added and the old one keeps
-    applying to cases that started before that date."""
+    """One version of a legal rule: a period (`period` days, calendar or working) or a limit
+    that is not a period (`period` times, persons, or the hour of a cut-off; `day_kind` says
+    which). A rule is identified by `code`; when the law changes, a new row with the same code
+    and a later `effective_from` is added and the old one keeps applying to cases that started
+    before that date."""
 
     code = models.CharField("mã quy tắc", max_length=80)
     name = models.CharField("tên", max_length=300)
-    period = models.PositiveIntegerField("thời hạn")
-    day_kind = models.CharField("cách tính", max_length=16, choices=DayKind.choices)
+    period = models.PositiveIntegerField("thời hạn hoặc giá trị")
+    day_kind = models.CharField("đơn vị", max_length=16, choices=DayKind.choices)
     effective_from = models.DateField("hiệu lực từ")
     effective_to = models.DateField("hết hiệu lực", null=True, blank=True)
     citation = models.CharField("căn cứ", max_length=300)
@@ -47,8 +49,8 @@ class LegalRule(models.Model):
     class Meta:
         ordering = ["code", "effective_from"]
         constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="legalrule_version")]
-        verbose_name = "quy tắc thời hạn"
-        verbose_name_plural = "bảng quy tắc thời hạn"
+        verbose_name = "quy tắc pháp lý"
+        verbose_name_plural = "bảng quy tắc pháp lý"
 
     def __str__(self) -> str:
         return f"{self.code}: {self.period} {self.get_day_kind_display()} ({self.citation})"

@@ -244,6 +244,24 @@ def post_json(client: Any, url: str, body: Any = None) -> Any:
     return client.post(url, body if body is not None else {}, content_type="application/json")
 
 
+def amend_rule(code: str, period: int, effective_from: dt.date, citation: str = "") -> Any:
+    """Change the law in the test database the way the rule file says to: the version of `code`
+    in force on `effective_from` ends the day before, and a new version with `period` (days,
+    times, persons or an hour, in the same unit) applies from that day to the old version's end.
+    Returns the new version.
+    The autouse `_fresh_rule_table` fixture makes the next test read the table again."""
+    from dataclasses import replace
+
+    from dieuhanh.core import legal_rules
+
+    current = legal_rules.rule_for(code, effective_from)
+    assert current.effective_from < effective_from, "the new version must start after the current one"
+    new = replace(current, period=period, effective_from=effective_from, effective_to=current.effective_to,
+                  citation=citation or f"{current.citation} (sửa đổi thử)", note="Phiên bản thử nghiệm.")
+    legal_rules.sync_rules([replace(current, effective_to=effective_from - dt.timedelta(days=1)), new])
+    return new
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(request: Any, settings: Any) -> None:
     """Argon2 is deliberately slow; tests use a fast hasher except those marked `argon2`."""

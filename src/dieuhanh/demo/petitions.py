@@ -42,7 +42,8 @@ from typing import Any
 import yaml
 from django.db.models import Count
 
-from dieuhanh.core import calendar
+from dieuhanh.core import calendar, legal_rules
+from dieuhanh.core.choices import DayKind
 from dieuhanh.core.text import fold
 from dieuhanh.demo.names import NameMaker
 from dieuhanh.demo.people import LAST_OLD_DAY, REFORM, Cast, lower_first
@@ -237,6 +238,15 @@ class PetitionLoader:
     def _r(self, a: int, b: int) -> int:
         return self.rng.randint(a, b) if b >= a else a
 
+    @staticmethod
+    def _group_size(day: dt.date) -> int:
+        """The fewest signers of a "many people" petition received on `day` (rule
+        `petition.group_signers`)."""
+        return legal_rules.value("petition.group_signers", day, unit=DayKind.PERSONS)[0]
+
+    def _is_group(self, plan: Plan) -> bool:
+        return plan.signers >= self._group_size(plan.received_on)
+
     def _weighted(self, pairs: Any) -> Any:
         items = list(pairs.items()) if isinstance(pairs, dict) else list(pairs)
         return self.rng.choices([k for k, _ in items], [w for _, w in items])[0]
@@ -322,7 +332,7 @@ class PetitionLoader:
             plan.ineligibility = self._ineligibility(kind)
             plan.anonymous = plan.ineligibility == Ineligibility.NO_NAME
         if kind in (Kind.RECOMMENDATION, Kind.FEEDBACK) and not plan.anonymous and self.rng.random() < 0.15:
-            plan.signers = self._r(5, 40)  # a petition of many households (đơn đông người)
+            plan.signers = self._r(self._group_size(received_on), 40)  # many households (đơn đông người)
         plan.channel = channel or self._channel(plan)
         if plan.channel == Channel.TRANSFERRED:
             key = "new_ward" if self._is_new(received_on) else ("old_city" if level == "city" else "old_ward")
@@ -641,12 +651,12 @@ class PetitionLoader:
                 continue
             unit = plan.receiving
             days = [d for d in self.schedule.get(unit.pk, []) if plan.received_on - 35 * DAY <= d <= plan.received_on]
-            if days and plan.signers < 5:
+            if days and not self._is_group(plan):
                 plan.received_on = days[-1]
                 plan.session = self.sessions[(unit.pk, days[-1], SessionKind.REGULAR)]
                 continue
             code = self._code(unit)
-            ad_hoc = plan.signers >= 5
+            ad_hoc = self._is_group(plan)
             if code is None:
                 host, title = self.cast.holder("ubnd.chu_tich", plan.received_on), "Chủ tịch UBND thành phố Chí Linh"
             else:
@@ -670,7 +680,7 @@ class PetitionLoader:
             if not s.fixed:
                 others = self.rng.choices([0, 0, 1, 1, 2, 3, 4], k=1)[0]
                 s.matters = [p.subject for p in recorded] + self.rng.sample(matters, others)
-                s.citizens = sum(p.signers if p.signers < 5 else 3 for p in recorded) + others
+                s.citizens = sum(3 if self._is_group(p) else p.signers for p in recorded) + others
                 if s.kind == SessionKind.AD_HOC:
                     s.attendees = "Đoàn đông người; công chức chuyên môn có liên quan"
                 s.answers = self.rng.sample(answers, min(len(s.matters), 2)) if s.matters else []
@@ -763,7 +773,7 @@ class PetitionLoader:
             return
         plan.name, _ = self._person_name()
         plan.address = f"{ctx['Village']}, {ctx['address_tail']}"
-        if plan.signers >= 5:
+        if self._is_group(plan):
             plan.co_signers = [self._person_name()[0] for _ in range(min(plan.signers - 1, self._r(3, 6)))]
 
     def _candidates(self, plan: Plan) -> list[detection.Candidate]:
@@ -802,7 +812,7 @@ class PetitionLoader:
             plan.subject, plan.content, plan.respondent = subject, content, respondent
             plan.party = bool(template.get("party"))
             if template.get("group") and plan.signers == 1 and plan.channel != Channel.SESSION and not plan.anonymous:
-                plan.signers = self._r(6, 45)
+                plan.signers = self._r(max(6, self._group_size(plan.received_on)), 45)
                 plan.co_signers = [self._person_name()[0] for _ in range(self._r(3, 6))]
             if plan.party:
                 org = "tu" if plan.unit.pk == self.cast.city.pk else (

@@ -91,7 +91,9 @@ class StepOut(BaseModel):
     interlevel: bool = Field(description="Bước liên thông sang cơ quan cấp khác")
     task: str
     started_at: dt.datetime = Field(description="Thời điểm cơ quan nhận hồ sơ")
-    counts_from: dt.date = Field(description="Ngày bắt đầu tính hạn (sau 15:00 tính từ ngày làm việc kế tiếp)")
+    counts_from: dt.date = Field(
+        description="Ngày bắt đầu tính hạn (đến sau giờ chốt, quy tắc dossier.cutoff_hour, thì tính từ ngày làm việc kế tiếp)"
+    )
     days: int = Field(description="Số ngày làm việc được giao")
     due_on: dt.date = Field(description="Hạn của bước")
     transfer_due_on: dt.date | None = Field(description="Hạn chuyển hồ sơ sang cơ quan này")

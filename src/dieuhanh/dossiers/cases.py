@@ -13,6 +13,8 @@ import datetime as dt
 from typing import Any
 
 from dieuhanh.core.cases import CaseAction, CaseType, register
+from dieuhanh.core.choices import DayKind
+from dieuhanh.core.legal_rules import RuleNotFound, value
 from dieuhanh.dossiers.choices import EventKind, Status
 from dieuhanh.dossiers.models import Dossier, DossierStep
 
@@ -35,17 +37,42 @@ def _has_open_step(d: Dossier, day: dt.date) -> str | None:
     return None if open_step(d) is not None else "Hồ sơ không có bước xử lý nào đang mở."
 
 
-def _supplement_once(d: Dossier, day: dt.date) -> str | None:
-    if d.supplement_requested_on:
-        return f"Hồ sơ đã được yêu cầu bổ sung ngày {_fmt(d.supplement_requested_on)}; chỉ được yêu cầu một lần."
+def _times_taken(d: Dossier, kind: str, last_on: dt.date | None) -> int:
+    """How many times action `kind` was taken on `d`: its events, or one when only the date is
+    known (a dossier imported with that date)."""
+    return max(d.events.filter(kind=kind).count(), 1 if last_on else 0)
+
+
+def _supplement_allowed(d: Dossier, day: dt.date) -> str | None:
+    """Completion is requested as many times as `dossier.supplement_times` allows on the
+    dossier's receipt date (once, Decree 118/2025/NĐ-CP)."""
+    if not d.supplement_requested_on:
+        return None
+    try:
+        allowed, rule = value("dossier.supplement_times", d.received_on, unit=DayKind.TIMES)
+    except RuleNotFound as e:
+        return str(e)
+    if _times_taken(d, EventKind.REQUEST_SUPPLEMENT, d.supplement_requested_on) >= allowed:
+        return (f"Hồ sơ đã được yêu cầu bổ sung ngày {_fmt(d.supplement_requested_on)}; chỉ được yêu cầu "
+                f"{rule.value_text} ({rule.citation}).")
     return None
 
 
-def _apology_once_before_due(d: Dossier, day: dt.date) -> str | None:
+def _apology_allowed_before_due(d: Dossier, day: dt.date) -> str | None:
+    """An apology with a new date, as many times as `dossier.apology_times` allows on the
+    dossier's receipt date (once, Decree 118/2025/NĐ-CP), each before the date the applicant
+    was last given has passed."""
     if d.apology_on:
-        return f"Hồ sơ đã có văn bản xin lỗi ngày {_fmt(d.apology_on)}; chỉ được xin lỗi, hẹn lại một lần."
-    if day > d.due_on:
-        return f"Văn bản xin lỗi phải ban hành trước khi hết hạn (hẹn trả {_fmt(d.due_on)}); hồ sơ đã quá hạn."
+        try:
+            allowed, rule = value("dossier.apology_times", d.received_on, unit=DayKind.TIMES)
+        except RuleNotFound as e:
+            return str(e)
+        if _times_taken(d, EventKind.APOLOGY, d.apology_on) >= allowed:
+            return (f"Hồ sơ đã có văn bản xin lỗi ngày {_fmt(d.apology_on)}; chỉ được xin lỗi, hẹn lại "
+                    f"{rule.value_text} ({rule.citation}).")
+    given = d.effective_due_on
+    if day > given:
+        return f"Văn bản xin lỗi phải ban hành trước khi hết hạn (hẹn trả {_fmt(given)}); hồ sơ đã quá hạn."
     return None
 
 
@@ -74,16 +101,16 @@ class DossierCases(CaseType):
                    guard=_has_open_step),
         CaseAction(EventKind.REQUEST_SUPPLEMENT, "yêu cầu bổ sung", (Status.RECEIVED, Status.PROCESSING),
                    Status.SUPPLEMENT, "handle", F + "RequestSupplementForm", S + "do_request_supplement",
-                   "Yêu cầu bổ sung hồ sơ (một lần)", "Yêu cầu bổ sung",
+                   "Yêu cầu bổ sung hồ sơ", "Yêu cầu bổ sung",
                    success="Đã yêu cầu công dân bổ sung hồ sơ; thời gian giải quyết tạm dừng.",
-                   slug="yeu-cau-bo-sung", guard=_supplement_once),
+                   slug="yeu-cau-bo-sung", guard=_supplement_allowed),
         CaseAction(EventKind.SUPPLEMENTED, "ghi đã bổ sung", (Status.SUPPLEMENT,), Status.PROCESSING, "handle",
                    F + "NoteForm", S + "do_supplement", "Công dân đã bổ sung hồ sơ", "Ghi đã bổ sung",
                    success="Đã nhận hồ sơ bổ sung; ngày hẹn trả được tính lại.", slug="da-bo-sung",
                    recomputes=("due_on",)),
         CaseAction(EventKind.APOLOGY, "xin lỗi, hẹn lại", OPEN, None, "apologise",
                    F + "ApologyForm", S + "do_apologise", "Văn bản xin lỗi, hẹn lại ngày trả", "Ghi xin lỗi, hẹn lại",
-                   success="Đã ghi văn bản xin lỗi và ngày hẹn lại.", slug="xin-loi", guard=_apology_once_before_due,
+                   success="Đã ghi văn bản xin lỗi và ngày hẹn lại.", slug="xin-loi", guard=_apology_allowed_before_due,
                    recomputes=("new_due_on",)),
         CaseAction(EventKind.RESULT, "ghi có kết quả", (Status.RECEIVED, Status.PROCESSING), Status.DONE, "handle",
                    F + "ResultForm", S + "do_record_result", "Có kết quả giải quyết", "Ghi có kết quả",

@@ -226,7 +226,7 @@ class DossierStep(models.Model):
     """One body's part in handling a dossier: the receiving unit's own processing, or an
     inter-level (*liên thông*) step at a city or province body. Each step has its own deadline;
     `transfer_due_on` is when the sender had to pass the dossier on (the same working day, or the
-    next one when it reached the sender after 15:00)."""
+    next one when it reached the sender after the cut-off hour, rule `dossier.cutoff_hour`)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
     seq = models.PositiveSmallIntegerField("thứ tự")

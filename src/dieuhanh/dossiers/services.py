@@ -4,18 +4,20 @@ with Vietnamese messages that name the field, and writes the change, its `Dossie
 audit event in one transaction. Deadlines come only from the procedure's processing time, the
 legal rule table and the working-day calendar.
 
-The rules of Decree 118/2025/NĐ-CP kept here:
+The rules of Decree 118/2025/NĐ-CP kept here (each limit read from the legal rule table by the
+dossier's receipt date, so a dossier keeps the law it was received under):
 - the appointment date is the receipt day plus the procedure's processing time in working days;
 - an inter-level (*liên thông*) transfer is due the same working day the dossier reached the
-  sender, or the next working day when it arrived after 15:00 (`dossier.interlevel_transfer`,
-  `dossier.interlevel_transfer_late`); a body that receives a dossier after 15:00 counts its own
-  time from the next working day;
-- completion is requested once only; the clock stops while the applicant completes the
-  dossier, and the working days already spent count towards the processing time (Decree
-  61/2018 Art 19 as carried into Decree 118/2025 [U]: "thời gian đã giải quyết lần đầu được tính
-  vào thời gian giải quyết");
-- a dossier that will be late gets one apology with a new appointment date, issued no later
-  than the appointment date; it stays classed late against the original date if it is late."""
+  sender, or the next working day when it arrived at or after the cut-off hour
+  (`dossier.cutoff_hour`, 15:00; `dossier.interlevel_transfer`, `dossier.interlevel_transfer_late`);
+  a body that receives a dossier after the cut-off counts its own time from the next working day;
+- completion is requested as many times as `dossier.supplement_times` allows (once); the clock
+  stops while the applicant completes the dossier, and the working days already spent count
+  towards the processing time (Decree 61/2018 Art 19 as carried into Decree 118/2025 [U]: "thời
+  gian đã giải quyết lần đầu được tính vào thời gian giải quyết");
+- a dossier that will be late gets an apology with a new appointment date, as many times as
+  `dossier.apology_times` allows (once), each issued no later than the date the applicant was
+  last given; it stays classed late against the original date if it is late."""
 
 from __future__ import annotations
 
@@ -28,7 +30,9 @@ from django.utils import timezone
 
 from dieuhanh.core import access, audit, calendar
 from dieuhanh.core.cases import CaseAction
-from dieuhanh.core.legal_rules import deadline
+from dieuhanh.core.choices import DayKind
+from dieuhanh.core.legal_rules import Rule, RuleNotFound, deadline
+from dieuhanh.core.legal_rules import value as rule_value
 from dieuhanh.core.text import fold
 from dieuhanh.dossiers.cases import DOSSIERS, open_step
 from dieuhanh.dossiers.choices import (
@@ -44,8 +48,6 @@ from dieuhanh.dossiers.choices import (
 )
 from dieuhanh.dossiers.models import Dossier, DossierEvent, DossierStep, Procedure, classify
 from dieuhanh.org.models import AdminUnit, Organisation
-
-CUTOFF = dt.time(15, 0)  # after this hour a received dossier counts from the next working day
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -68,26 +70,38 @@ def local_day(at: dt.datetime) -> dt.date:
     return timezone.localtime(at).date()
 
 
-def counted_from(at: dt.datetime) -> dt.date:
+def cutoff(on: dt.date) -> tuple[dt.time, Rule]:
+    """The hour from which a dossier that arrives counts from the next working day (rule
+    `dossier.cutoff_hour`, by the law of `on`: the dossier's receipt date), and that rule."""
+    hour, rule = rule_value("dossier.cutoff_hour", on, unit=DayKind.HOUR)
+    return dt.time(hour), rule
+
+
+def counted_from(at: dt.datetime, *, on: dt.date | None = None) -> dt.date:
     """The day a body's time counts from when a dossier reaches it at `at`: that day, or the
-    next working day when it arrives after 15:00 or on a day off."""
+    next working day when it arrives at or after the cut-off hour or on a day off. The cut-off
+    is the one in force on `on`, the dossier's receipt date (default: the day of `at`)."""
     local = timezone.localtime(at)
     day = local.date()
-    if local.time() >= CUTOFF or not calendar.is_working_day(day):
+    if local.time() >= cutoff(on or day)[0] or not calendar.is_working_day(day):
         return calendar.next_working_day(day)
     return day
 
 
-def transfer_deadline(arrived: dt.datetime) -> tuple[dt.date, str]:
-    """When a body that got the dossier at `arrived` must pass it on to the next level."""
+def transfer_deadline(arrived: dt.datetime, *, on: dt.date | None = None) -> tuple[dt.date, str]:
+    """When a body that got the dossier at `arrived` must pass it on to the next level, by the
+    rules in force on `on`, the dossier's receipt date (default: the day of `arrived`)."""
     local = timezone.localtime(arrived)
     day = local.date()
+    law = on or day
     if not calendar.is_working_day(day):
         day = calendar.next_working_day(day)
         code = "dossier.interlevel_transfer"
+    elif local.time() >= cutoff(law)[0]:
+        code = "dossier.interlevel_transfer_late"
     else:
-        code = "dossier.interlevel_transfer_late" if local.time() >= CUTOFF else "dossier.interlevel_transfer"
-    due, rule = deadline(code, day, on=local.date())
+        code = "dossier.interlevel_transfer"
+    due, rule = deadline(code, day, on=law)
     return due, rule.code
 
 
@@ -262,12 +276,15 @@ def do_receive_dossier(
 def _open_step(d: Dossier, *, body: Organisation | None, body_name: str, unit: AdminUnit | None, at: dt.datetime,
                days: int | None, task: str, sender_got: dt.datetime | None) -> DossierStep:
     last = d.steps.order_by("-seq").first()
-    start = counted_from(at)
+    try:
+        start = counted_from(at, on=d.received_on)
+        transfer_due, rule = (None, "")
+        if sender_got is not None:
+            transfer_due, rule = transfer_deadline(sender_got, on=d.received_on)
+    except RuleNotFound as e:  # received before the first one-stop rules the table holds
+        raise ValidationError({"received_at": [str(e)]}) from None
     if days is None:
         days = max(1, calendar.working_days_between(start, d.effective_due_on))
-    transfer_due, rule = (None, "")
-    if sender_got is not None:
-        transfer_due, rule = transfer_deadline(sender_got)
     return DossierStep.objects.create(
         dossier=d,
         seq=(last.seq + 1) if last else 1,
@@ -317,8 +334,9 @@ def do_forward(
 ) -> Dossier:
     """Send the dossier to `body` for processing: the unit's own specialist (`start`) or a body of
     another level (*liên thông*, `transfer`). The new step's time counts from the day it arrives,
-    or the next working day when it arrives after 15:00; the transfer itself is due the day the
-    sender got the dossier (the next working day if that was after 15:00)."""
+    or the next working day when it arrives after the cut-off hour (`dossier.cutoff_hour`); the
+    transfer itself is due the day the sender got the dossier (the next working day if that was
+    after the cut-off)."""
     d = _lock(dossier)
     interlevel = body.unit_id != d.unit_id
     action = EventKind.TRANSFER if interlevel else EventKind.START
@@ -361,7 +379,8 @@ def do_step_done(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None,
 
 @transaction.atomic
 def do_request_supplement(*, actor: Any, dossier: Dossier, note: str, at: dt.datetime | None = None) -> Dossier:
-    """Ask the applicant to complete the dossier — once only, listing everything that is missing."""
+    """Ask the applicant to complete the dossier, listing everything that is missing — as many
+    times as `dossier.supplement_times` allows (once; the guard in `cases`)."""
     d = _lock(dossier)
     _check(actor, d, EventKind.REQUEST_SUPPLEMENT)
     at = _now(at)
@@ -373,6 +392,22 @@ def do_request_supplement(*, actor: Any, dossier: Dossier, note: str, at: dt.dat
     d.supplement_note = note.strip()
     d.current_step = "Chờ công dân bổ sung hồ sơ"
     return _save(d, actor, EventKind.REQUEST_SUPPLEMENT, at, before, note)
+
+
+def _paused_before(d: Dossier) -> int:
+    """Working days of the earlier pauses for completion that have ended (request to
+    supplement), which the clock did not run through. None unless the rule table allows more
+    than one request."""
+    paused, since = 0, None
+    for kind, at in d.events.filter(kind__in=(EventKind.REQUEST_SUPPLEMENT, EventKind.SUPPLEMENTED)).order_by(
+        "at", "id"
+    ).values_list("kind", "at"):
+        if kind == EventKind.REQUEST_SUPPLEMENT:
+            since = local_day(at)
+        elif since is not None:
+            paused += calendar.working_days_between(since, local_day(at))
+            since = None
+    return paused
 
 
 @transaction.atomic
@@ -389,7 +424,7 @@ def do_supplement(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None
         raise ValidationError({"at": ["Ngày bổ sung không được trước ngày yêu cầu bổ sung."]})
     before = audit.snapshot(d, _TRACKED)
     old_due = d.due_on
-    spent = max(0, calendar.working_days_between(d.received_on, requested))
+    spent = max(0, calendar.working_days_between(d.received_on, requested) - _paused_before(d))
     remaining = max(1, d.procedure.processing_days - spent)
     d.status = Status.PROCESSING if d.steps.exists() else Status.RECEIVED
     d.supplemented_on = day
@@ -403,19 +438,21 @@ def do_supplement(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None
 def do_apologise(
     *, actor: Any, dossier: Dossier, reason: str, new_due_on: dt.date, at: dt.datetime | None = None
 ) -> Dossier:
-    """Issue the apology for a dossier that will be late, with a new appointment date — once
-    only, and no later than the appointment date."""
+    """Issue the apology for a dossier that will be late, with a new appointment date — as many
+    times as `dossier.apology_times` allows (once), each no later than the date the applicant was
+    last given (the guard in `cases`) and each moving it later."""
     d = _lock(dossier)
     at = _now(at)
     day = local_day(at)
-    _check(actor, d, EventKind.APOLOGY, at)  # once only, and not after the appointment date
+    _check(actor, d, EventKind.APOLOGY, at)  # the number allowed, and not after the date given
     errors: dict[str, list[str]] = {}
     if not reason.strip():
         errors["reason"] = ["Ghi rõ lý do chậm giải quyết."]
+    given = d.effective_due_on
     if not isinstance(new_due_on, dt.date):
         errors["new_due_on"] = ["Ngày hẹn lại không hợp lệ."]
-    elif new_due_on <= d.due_on:
-        errors["new_due_on"] = [f"Ngày hẹn lại phải sau ngày hẹn trả {_fmt(d.due_on)}."]
+    elif new_due_on <= given:
+        errors["new_due_on"] = [f"Ngày hẹn lại phải sau ngày hẹn trả {_fmt(given)}."]
     elif not calendar.is_working_day(new_due_on):
         errors["new_due_on"] = [f"Ngày hẹn lại {_fmt(new_due_on)} không phải ngày làm việc."]
     _raise(errors)
@@ -512,7 +549,7 @@ AUDIT_ACTIONS: dict[str, str] = {
 }
 
 __all__ = [
-    "OPEN_STATUSES", "allowed_actions", "appointment", "counted_from", "current_step",
+    "OPEN_STATUSES", "allowed_actions", "appointment", "counted_from", "current_step", "cutoff",
     "do_apologise", "do_forward", "do_receive_dossier", "do_record_result", "do_refuse", "do_request_supplement",
     "do_return", "do_save_procedure", "do_step_done", "do_supplement", "do_withdraw", "transfer_deadline",
 ]

@@ -30,6 +30,7 @@ from dieuhanh.core import access, calendar, case_views
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.forms import apply_errors
 from dieuhanh.core.http import HtmxHttpRequest
+from dieuhanh.core.legal_rules import Rule, RuleNotFound
 from dieuhanh.dossiers import export, services
 from dieuhanh.dossiers.cases import DOSSIERS
 from dieuhanh.dossiers.choices import OPEN_STATUSES, EventKind
@@ -185,6 +186,14 @@ def procedure_options(request: HttpRequest) -> HttpResponse:
 # --- a dossier ---------------------------------------------------------------------------------------------
 
 
+def _cutoff_rule(d: Dossier) -> Rule | None:
+    """The cut-off hour rule of the dossier's receipt date, for the note under its steps."""
+    try:
+        return services.cutoff(d.received_on)[1]
+    except RuleNotFound:
+        return None
+
+
 def _render_dossier(request: HttpRequest, d: Dossier, *, bound: Any = None, loose: list[str] | None = None,
                     page_errors: list[str] | None = None, status: int = 200) -> HttpResponse:
     today = timezone.localdate()
@@ -200,6 +209,7 @@ def _render_dossier(request: HttpRequest, d: Dossier, *, bound: Any = None, loos
         "today": today,
         "late_now": d.late_now(today),
         "steps": steps,
+        "cutoff": _cutoff_rule(d) if steps else None,
         "events": events,
         "action_forms": case_views.panels(request, DOSSIERS, d, bound=bound, loose=loose),
         "no_actions_text": (

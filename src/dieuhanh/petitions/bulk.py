@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 
 from dieuhanh.core.calendar import WorkCalendar
 from dieuhanh.core.choices import DayKind
-from dieuhanh.core.legal_rules import Rule, RuleNotFound
+from dieuhanh.core.legal_rules import Rule, RuleNotFound, require_period
 from dieuhanh.petitions import detection
 from dieuhanh.petitions.choices import OPEN_STATES, Channel, Complexity, Kind, State
 
@@ -71,13 +71,15 @@ class RuleTable:
     def versions(self, code: str, days: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(period, counts working days) of the version of `code` in force on each of `days`."""
         if code not in self._arrays:
-            raise RuleNotFound(f"Không có quy tắc thời hạn {code!r}")
+            raise RuleNotFound(f"Không có quy tắc {code!r}")
+        for rule in self._rules[code]:
+            require_period(rule)
         starts, ends, periods, working = self._arrays[code]
         idx = np.searchsorted(starts, days, side="right") - 1
         bad = (idx < 0) | (days > ends[np.clip(idx, 0, None)])
         if bad.any():
             day = days[bad][0].astype(dt.date)
-            raise RuleNotFound(f"Không có quy tắc thời hạn {code!r} có hiệu lực ngày {day:%d/%m/%Y}")
+            raise RuleNotFound(f"Không có quy tắc {code!r} có hiệu lực ngày {day:%d/%m/%Y}")
         return periods[idx], working[idx]
 
 

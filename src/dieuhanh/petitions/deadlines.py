@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 from dieuhanh.core import calendar
 from dieuhanh.core.choices import DayKind
-from dieuhanh.core.legal_rules import Rule, rule_for
+from dieuhanh.core.legal_rules import Rule, require_period, rule_for
 from dieuhanh.petitions.choices import Channel, Complexity, Kind, State
 
 RuleLookup = Callable[[str, dt.date], Rule]
@@ -77,6 +77,7 @@ def routing_rule_code(kind: str, multi_site: bool) -> str:
 
 
 def _add(rule: Rule, start: dt.date, extra_calendar_days: int = 0) -> dt.date:
+    require_period(rule)
     if rule.day_kind == DayKind.WORKING:
         due = calendar.add(start, rule.period, working=True)
         if extra_calendar_days:

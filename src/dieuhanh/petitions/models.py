@@ -19,7 +19,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
+from dieuhanh.core import legal_rules
 from dieuhanh.core.access import ScopedQuerySet
+from dieuhanh.core.choices import DayKind
 from dieuhanh.core.text import fold
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 from dieuhanh.petitions.choices import (
@@ -268,8 +270,10 @@ class Petition(models.Model):
 
     @property
     def is_group(self) -> bool:
-        """A "many people" petition: five or more signers (Circular 05/2021)."""
-        return self.signer_count >= 5
+        """A "many people" petition: at least as many signers as rule `petition.group_signers`
+        says on its receipt date (five, Circular 05/2021/TT-TTCP)."""
+        least, _ = legal_rules.value("petition.group_signers", self.received_on, unit=DayKind.PERSONS)
+        return self.signer_count >= least
 
     def refresh_search_text(self, identity: dict[str, Any] | None = None) -> None:
         """The folded search text. The petitioner's name goes in only when the petition is not

@@ -22,7 +22,9 @@ from django.utils import timezone
 
 from dieuhanh.core import access, audit
 from dieuhanh.core.cases import CaseAction
+from dieuhanh.core.choices import DayKind
 from dieuhanh.core.legal_rules import rule_for
+from dieuhanh.core.legal_rules import value as rule_value
 from dieuhanh.org.choices import OrganisationKind
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 from dieuhanh.petitions import confidentiality, crypto, deadlines
@@ -451,14 +453,18 @@ def _route_out(
 
 
 def do_transfer(*, actor: Any, petition: Petition, to: str, on: dt.date | None = None, note: str = "") -> Petition:
-    """Transfer a petition outside the body's competence to the competent body — once only."""
+    """Transfer a petition outside the body's competence to the competent body, as many times as
+    rule `petition.transfer_times` allows (once: Circular 05/2021/TT-TTCP). A petition another
+    body transferred here has been transferred once already."""
     errors: dict[str, list[str]] = {}
     if not (to or "").strip():
         errors["transferred_to"] = ["Thiếu cơ quan có thẩm quyền nhận đơn chuyển."]
-    if petition.channel == Channel.TRANSFERRED or petition.transferred_from:
+    transferred = 1 if petition.channel == Channel.TRANSFERRED or petition.transferred_from else 0
+    allowed, rule = rule_value("petition.transfer_times", petition.received_on, unit=DayKind.TIMES)
+    if transferred >= allowed:
         errors["transferred_to"] = [
             f"Đơn này do {petition.transferred_from or 'cơ quan khác'} chuyển đến: đơn không thuộc thẩm quyền "
-            "chỉ được chuyển một lần (Thông tư 05/2021/TT-TTCP); hướng dẫn công dân hoặc lưu đơn."
+            f"chỉ được chuyển {rule.value_text} ({rule.citation}); hướng dẫn công dân hoặc lưu đơn."
         ]
     _raise(errors)
     return _route_out(actor, petition, Action.TRANSFER, on, note, target=to.strip())
@@ -494,9 +500,11 @@ def do_extend(
     *, actor: Any, petition: Petition, legal_basis: str, reason: str = "", on: dt.date | None = None,
     complexity: str | None = None, document_number: str = "",
 ) -> Petition:
-    """Extend the resolution period. A denunciation may be extended once when complex and twice
-    when especially complex, 30 days each (Law on Denunciations Art 30). A complaint has no
-    extension as such: recognising it as complex moves it to the longer period (Art 28, 37)."""
+    """Extend the resolution period. A denunciation may be extended as many times as the rule
+    table allows for its complexity (`denunciation.extensions_complex`: once,
+    `denunciation.extensions_very_complex`: twice), `denunciation.extension` days each (Law on
+    Denunciations Art 30), by the law of its receipt date. A complaint has no extension as such:
+    recognising it as complex moves it to the longer period (Art 28, 37)."""
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.EXTEND)
@@ -512,11 +520,13 @@ def do_extend(
         if p.kind == Kind.DENUNCIATION:
             if new_complexity == Complexity.NORMAL:
                 new_complexity = Complexity.COMPLEX
-            allowed = 2 if new_complexity == Complexity.VERY_COMPLEX else 1
+            code = ("denunciation.extensions_very_complex" if new_complexity == Complexity.VERY_COMPLEX
+                    else "denunciation.extensions_complex")
+            allowed, rule = rule_value(code, p.received_on, unit=DayKind.TIMES)
             if p.extensions >= allowed:
                 raise ValidationError({"extensions": [
                     f"Đã gia hạn {p.extensions} lần: vụ việc {Complexity(new_complexity).label.lower()} chỉ được gia "
-                    f"hạn tối đa {allowed} lần (Luật Tố cáo, Điều 30)."
+                    f"hạn tối đa {allowed} lần ({rule.citation})."
                 ]})
             p.extensions += 1
         elif p.kind == Kind.COMPLAINT:

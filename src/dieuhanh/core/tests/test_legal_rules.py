@@ -1,5 +1,6 @@
-"""The legal rule table (`data/legal_rules.yaml`) against LEGAL.md: every period is there with its
-day kind, effective dates and citation, and a case gets the version in force on its date."""
+"""The legal rule table (`data/legal_rules.yaml`) against LEGAL.md: every period and every limit
+(times, persons, a cut-off hour) is there with its unit, effective dates and citation, and a case
+gets the version in force on its date."""
 
 import datetime as dt
 import re
@@ -8,11 +9,13 @@ import pytest
 
 from dieuhanh.core import legal_rules
 from dieuhanh.core.choices import DayKind
-from dieuhanh.core.legal_rules import RuleNotFound, deadline, load_file, rule_for
+from dieuhanh.core.legal_rules import RuleNotFound, WrongRuleKind, deadline, load_file, rule_for, value
 from dieuhanh.core.models import LegalRule
+from dieuhanh.core.testing import amend_rule
 
 D = dt.date
 CAL, WORK = DayKind.CALENDAR, DayKind.WORKING
+TIMES, PERSONS, HOUR = DayKind.TIMES, DayKind.PERSONS, DayKind.HOUR
 
 # (code, period, day kind, a date it applies on, article the citation must name) per LEGAL.md.
 EXPECTED = [
@@ -40,7 +43,26 @@ EXPECTED = [
     ("petition.process", 10, WORK, D(2025, 1, 1), ""),
     ("dossier.interlevel_transfer", 0, WORK, D(2025, 7, 1), ""),
     ("dossier.interlevel_transfer_late", 1, WORK, D(2025, 7, 1), ""),
+    ("dossier.interlevel_transfer", 0, WORK, D(2025, 6, 30), ""),
+    ("dossier.interlevel_transfer_late", 1, WORK, D(2025, 6, 30), ""),
     ("election.recognise", 5, WORK, D(2025, 1, 1), ""),
+]
+
+# (code, number, unit, a date it applies on, text the citation must contain, mark of the note) of
+# the limits LEGAL.md states that are not periods.
+LIMITS = [
+    ("denunciation.extensions_complex", 1, TIMES, D(2025, 1, 1), "25/2018/QH14, Điều 30", "[C]"),
+    ("denunciation.extensions_very_complex", 2, TIMES, D(2025, 1, 1), "25/2018/QH14, Điều 30", "[C]"),
+    ("petition.transfer_times", 1, TIMES, D(2025, 1, 1), "05/2021/TT-TTCP", "[U]"),
+    ("petition.transfer_times", 1, TIMES, D(2021, 1, 4), "07/2014/TT-TTCP", "[U]"),
+    ("petition.group_signers", 5, PERSONS, D(2025, 1, 1), "05/2021/TT-TTCP", "[U]"),
+    ("petition.group_signers", 5, PERSONS, D(2021, 1, 4), "07/2014/TT-TTCP", "[U]"),
+    ("dossier.cutoff_hour", 15, HOUR, D(2025, 7, 1), "118/2025/NĐ-CP", "[U]"),
+    ("dossier.cutoff_hour", 15, HOUR, D(2025, 6, 30), "61/2018/NĐ-CP", "[U]"),
+    ("dossier.supplement_times", 1, TIMES, D(2025, 7, 1), "118/2025/NĐ-CP", "[U]"),
+    ("dossier.supplement_times", 1, TIMES, D(2025, 6, 30), "61/2018/NĐ-CP", "[U]"),
+    ("dossier.apology_times", 1, TIMES, D(2025, 7, 1), "118/2025/NĐ-CP", "[U]"),
+    ("dossier.apology_times", 1, TIMES, D(2025, 6, 30), "61/2018/NĐ-CP", "[U]"),
 ]
 
 # The date each law took effect, which is where its rules must start.
@@ -51,6 +73,7 @@ LAW_EFFECTIVE = {
     "05/2021/TT-TTCP": D(2021, 10, 15),
     "136/2025/QH15": D(2026, 7, 1),
     "118/2025/NĐ-CP": D(2025, 7, 1),
+    "61/2018/NĐ-CP": D(2018, 6, 21),
     "10/2022/QH15": D(2023, 7, 1),
 }
 
@@ -71,6 +94,13 @@ def test_every_period_of_legal_md_is_in_force_as_written(db, code, period, kind,
     rule = rule_for(code, on)
     assert (rule.period, rule.day_kind) == (period, kind)
     assert article in rule.citation
+
+
+@pytest.mark.parametrize(("code", "number", "unit", "on", "cited", "mark"), LIMITS)
+def test_every_limit_of_legal_md_is_in_force_as_written(db, code, number, unit, on, cited, mark):
+    n, rule = value(code, on, unit=unit)
+    assert (n, rule.day_kind) == (number, unit)
+    assert cited in rule.citation and rule.note.startswith(mark)
 
 
 def test_each_rule_starts_when_its_law_took_effect():
@@ -182,3 +212,41 @@ def test_each_app_keeps_its_rules_and_a_code_belongs_to_one_file(tmp_path, monke
     monkeypatch.setattr(legal_rules, "rule_files", lambda: [first, second])
     with pytest.raises(ValueError, match=re.escape("x.accept có ở hai tệp")):
         load_file()
+
+
+def test_a_limit_is_no_period_and_a_period_is_no_limit(db):
+    with pytest.raises(WrongRuleKind, match=re.escape("dossier.apology_times tính bằng lần, không phải thời hạn")):
+        deadline("dossier.apology_times", D(2026, 3, 2))
+    with pytest.raises(WrongRuleKind, match=re.escape("denunciation.resolve là thời hạn")):
+        value("denunciation.resolve", D(2026, 3, 2))
+    # The caller says what it counts: an hour is not a number of times.
+    with pytest.raises(WrongRuleKind, match=re.escape("dossier.cutoff_hour tính bằng giờ, không phải lần")):
+        value("dossier.cutoff_hour", D(2026, 3, 2), unit=TIMES)
+    with pytest.raises(RuleNotFound, match=re.escape("dossier.apology_times")):
+        value("dossier.apology_times", D(2018, 6, 20))
+
+
+def test_a_limit_takes_the_version_of_the_case_date(db):
+    new = amend_rule("denunciation.extensions_very_complex", 3, D(2026, 7, 1), citation="Luật 99/2026/QH15, Điều 9")
+    assert value("denunciation.extensions_very_complex", D(2026, 6, 30))[0] == 2
+    n, rule = value("denunciation.extensions_very_complex", D(2026, 7, 1))
+    assert (n, rule) == (3, new) and rule.citation == "Luật 99/2026/QH15, Điều 9"
+    assert LegalRule.objects.get(code=rule.code, effective_from=D(2019, 1, 1)).effective_to == D(2026, 6, 30)
+
+
+def test_a_limit_reads_as_a_sentence_states_it(db):
+    assert rule_for("denunciation.extensions_complex", D(2026, 1, 1)).value_text == "một lần"
+    assert rule_for("denunciation.extensions_very_complex", D(2026, 1, 1)).value_text == "hai lần"
+    assert rule_for("petition.group_signers", D(2026, 1, 1)).value_text == "5 người"
+    assert rule_for("dossier.cutoff_hour", D(2026, 1, 1)).value_text == "15 giờ"
+    assert rule_for("denunciation.resolve", D(2026, 1, 1)).value_text == "30 ngày"
+    assert rule_for("complaint.accept", D(2026, 1, 1)).value_text == "10 ngày làm việc"
+
+
+def test_an_hour_outside_the_day_is_refused(tmp_path):
+    path = tmp_path / "rules.yaml"
+    path.write_text(RULE.format(period=24, start="2020-01-01", end="null").replace("working", "hour"), encoding="utf-8")
+    with pytest.raises(ValueError, match=re.escape("x.accept: giờ 24 phải từ 0 đến 23")):
+        load_file(path)
+    path.write_text(RULE.format(period=14, start="2020-01-01", end="null").replace("working", "hour"), encoding="utf-8")
+    assert load_file(path)[0].day_kind == HOUR

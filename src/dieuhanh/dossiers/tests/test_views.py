@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dieuhanh.core import calendar
-from dieuhanh.core.testing import login
+from dieuhanh.core.testing import amend_rule, login
 from dieuhanh.dossiers import services
 from dieuhanh.dossiers.choices import EventKind, ReturnMethod, Status
 from dieuhanh.dossiers.models import Dossier, DossierEvent, Procedure
@@ -241,6 +241,16 @@ def test_a_late_transfer_is_marked_on_the_steps_table(client, world):
     client.post(act(d, "chuyen"), {"chuyen-body": world.province_department.pk})
     page = text(client.get(detail(d)))
     assert "chuyển chậm" in page
+
+
+def test_the_steps_note_states_the_cut_off_hour_of_the_rule_table(client, world, dossier_a):
+    login(client, world.onestop_a)
+    client.post(act(dossier_a, "chuyen"), {"chuyen-body": world.province_department.pk})
+    page = text(client.get(detail(dossier_a)))
+    assert "Hồ sơ đến cơ quan sau 15 giờ" in page and "Nghị định 118/2025/NĐ-CP" in page
+    amend_rule("dossier.cutoff_hour", 14, dossier_a.received_on - dt.timedelta(days=1), citation="Nghị định 9/2026/NĐ-CP")
+    page = text(client.get(detail(dossier_a)))
+    assert "Hồ sơ đến cơ quan sau 14 giờ" in page and "Nghị định 9/2026/NĐ-CP" in page
 
 
 def test_forward_without_a_body_names_the_field(client, world, dossier_a):

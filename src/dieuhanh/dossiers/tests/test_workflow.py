@@ -1,6 +1,7 @@
 """The dossier workflow of Decree 118/2025: appointment dates, early / on time / late,
 inter-level steps with the 15:00 rule, completion requested once, the apology rule, the status
-history, and who may act. Dates are worked out by hand from the 2026 calendar: 1–2/1 New Year
+history, and who may act; the cut-off hour and the number of requests and apologies come from
+the legal rule table by the dossier's receipt date. Dates are worked out by hand from the 2026 calendar: 1–2/1 New Year
 off, Tết holidays 14–22/2 2026 (see core/data), weekends off."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from dieuhanh.core.cases import StateConflict
 from dieuhanh.core.models import AuditEvent
+from dieuhanh.core.testing import amend_rule
 from dieuhanh.dossiers import services as s
 from dieuhanh.dossiers.choices import EventKind, Status, Timeliness
 from dieuhanh.dossiers.models import Dossier, DossierEvent, classify
@@ -95,6 +97,36 @@ def test_interlevel_transfer_before_and_after_three_pm(world):
     assert "chuyển chậm" in d3.events.get(kind=EventKind.TRANSFER).note
 
 
+def test_the_cut_off_hour_comes_from_the_rule_table(world):
+    """Rule `dossier.cutoff_hour` of the receipt date: 15:00, until a version from 1/3/2026 says
+    14:00. A dossier received at 14:30 under it counts from the next day and its transfer is due
+    the next day; one received before keeps 15:00 when it is forwarded at 14:30."""
+    amend_rule("dossier.cutoff_hour", 14, dt.date(2026, 3, 1))
+    assert s.counted_from(at(2026, 3, 11, 14, 30)) == dt.date(2026, 3, 12)
+    assert s.counted_from(at(2026, 3, 11, 13, 59)) == dt.date(2026, 3, 11)
+    assert s.counted_from(at(2026, 3, 11, 14, 30), on=dt.date(2026, 2, 27)) == dt.date(2026, 3, 11)
+    assert s.transfer_deadline(at(2026, 3, 11, 14, 30)) == (dt.date(2026, 3, 12), "dossier.interlevel_transfer_late")
+    assert s.transfer_deadline(at(2026, 3, 11, 14, 30), on=dt.date(2026, 2, 27)) == (
+        dt.date(2026, 3, 11), "dossier.interlevel_transfer")
+
+    proc = world.procedure(code="2.000001", name="Cấp giấy chứng nhận quyền sử dụng đất lần đầu", field="Đất đai",
+                           processing_days=20)
+    d = world.dossier(procedure=proc, received_at=at(2026, 3, 11, 14, 30))
+    d = s.do_forward(actor=world.onestop_a, dossier=d, body=world.province_department, days=10,
+                     at=at(2026, 3, 11, 14, 45))
+    step = d.steps.get()
+    assert (step.counts_from, step.transfer_due_on, step.due_rule) == (
+        dt.date(2026, 3, 12), dt.date(2026, 3, 12), "dossier.interlevel_transfer_late")
+    assert step.due_on == dt.date(2026, 3, 26)  # 10 working days after Thu 12/3
+
+    old = world.dossier(procedure=proc, received_at=at(2026, 2, 27, 9))
+    old = s.do_forward(actor=world.onestop_a, dossier=old, body=world.province_department, days=10,
+                       at=at(2026, 3, 11, 14, 30))
+    step = old.steps.get()
+    assert step.counts_from == dt.date(2026, 3, 11)  # 14:30 is before its 15:00
+    assert step.transfer_due_on == dt.date(2026, 2, 27) and step.transferred_late
+
+
 def test_step_returns_to_the_ward_and_the_province_may_act_on_its_step(world):
     d = world.dossier(received_at=at(2026, 3, 11, 9))
     d = s.do_forward(actor=world.onestop_a, dossier=d, body=world.province_department, days=3, at=at(2026, 3, 11, 10))
@@ -127,6 +159,62 @@ def test_supplement_requested_once_and_time_counts_again(world):
     with pytest.raises(ValidationError) as e2:
         s.do_request_supplement(actor=world.onestop_a, dossier=world.dossier(), note="  ")
     assert "note" in e2.value.message_dict
+
+
+def test_the_number_of_supplement_requests_comes_from_the_rule_table(world):
+    """Rule `dossier.supplement_times` of the receipt date: a version allowing two lets a dossier
+    received under it be sent back twice; the days the clock stood still for the first request do
+    not count as spent at the second."""
+    amend_rule("dossier.supplement_times", 2, dt.date(2026, 3, 1), citation="Nghị định 9/2026/NĐ-CP")
+    d = world.dossier(received_at=at(2026, 3, 10))  # 5 working days: due 17/3
+    d = s.do_request_supplement(actor=world.onestop_a, dossier=d, note="Thiếu giấy chứng sinh", at=at(2026, 3, 11))
+    d = s.do_supplement(actor=world.onestop_a, dossier=d, at=at(2026, 3, 13))
+    assert d.due_on == dt.date(2026, 3, 19)  # 1 day spent (11/3), 4 left from 13/3
+    assert EventKind.REQUEST_SUPPLEMENT in s.allowed_actions(world.onestop_a, d)
+    d = s.do_request_supplement(actor=world.onestop_a, dossier=d, note="Thiếu bản sao CCCD", at=at(2026, 3, 16))
+    d = s.do_supplement(actor=world.onestop_a, dossier=d, at=at(2026, 3, 18))
+    # Spent: 11/3 and 16/3 (12–13/3 stood still), 3 left from Wed 18/3: 19, 20, 23/3.
+    assert d.due_on == dt.date(2026, 3, 23)
+    with pytest.raises(StateConflict) as e:
+        s.do_request_supplement(actor=world.onestop_a, dossier=d, note="Lần ba", at=at(2026, 3, 19))
+    assert "chỉ được yêu cầu hai lần (Nghị định 9/2026/NĐ-CP)" in e.value.message_dict["status"][0]
+
+    old = world.dossier(received_at=at(2026, 2, 26))
+    old = s.do_request_supplement(actor=world.onestop_a, dossier=old, note="Thiếu tờ khai", at=at(2026, 2, 27))
+    old = s.do_supplement(actor=world.onestop_a, dossier=old, at=at(2026, 3, 2))
+    with pytest.raises(StateConflict) as e:
+        s.do_request_supplement(actor=world.onestop_a, dossier=old, note="Lần hai", at=at(2026, 3, 3))
+    assert "chỉ được yêu cầu một lần (Nghị định 118/2025/NĐ-CP)" in e.value.message_dict["status"][0]
+
+
+def test_the_number_of_apologies_comes_from_the_rule_table(world):
+    """Rule `dossier.apology_times` of the receipt date: a version allowing two lets a dossier
+    received under it be given a second new date, before the first new date has passed and
+    later than it."""
+    amend_rule("dossier.apology_times", 2, dt.date(2026, 3, 1), citation="Nghị định 9/2026/NĐ-CP")
+    d = world.dossier(received_at=at(2026, 3, 10))  # due 17/3
+    d = s.do_apologise(actor=world.onestop_a, dossier=d, reason="Chờ xác minh", new_due_on=dt.date(2026, 3, 20),
+                       at=at(2026, 3, 16))
+    with pytest.raises(ValidationError) as e:
+        s.do_apologise(actor=world.onestop_a, dossier=d, reason="Chờ thêm", new_due_on=dt.date(2026, 3, 19),
+                       at=at(2026, 3, 18))
+    assert "sau ngày hẹn trả 20/03/2026" in e.value.message_dict["new_due_on"][0]
+    d = s.do_apologise(actor=world.onestop_a, dossier=d, reason="Chờ cơ quan thuế", new_due_on=dt.date(2026, 3, 25),
+                       at=at(2026, 3, 19))
+    assert (d.apology_on, d.effective_due_on) == (dt.date(2026, 3, 19), dt.date(2026, 3, 25))
+    assert d.events.filter(kind=EventKind.APOLOGY).count() == 2
+    with pytest.raises(StateConflict) as e:
+        s.do_apologise(actor=world.onestop_a, dossier=d, reason="Lần ba", new_due_on=dt.date(2026, 3, 27),
+                       at=at(2026, 3, 20))
+    assert "chỉ được xin lỗi, hẹn lại hai lần (Nghị định 9/2026/NĐ-CP)" in e.value.message_dict["status"][0]
+
+    late = world.dossier(received_at=at(2026, 3, 10))
+    late = s.do_apologise(actor=world.onestop_a, dossier=late, reason="Chờ xác minh",
+                          new_due_on=dt.date(2026, 3, 20), at=at(2026, 3, 16))
+    with pytest.raises(StateConflict) as e:  # the second one after the date the applicant was given
+        s.do_apologise(actor=world.onestop_a, dossier=late, reason="Chậm", new_due_on=dt.date(2026, 3, 27),
+                       at=at(2026, 3, 23))
+    assert "hẹn trả 20/03/2026" in e.value.message_dict["status"][0]
 
 
 def test_apology_once_before_the_deadline_and_still_late(world):

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
+from dieuhanh.core.testing import amend_rule
 from dieuhanh.petitions import deadlines, services
 from dieuhanh.petitions.choices import Complexity, Kind, State
 from dieuhanh.petitions.models import Petition
@@ -121,6 +122,47 @@ def test_workflow_keeps_stored_deadlines(world):
     assert p.resolve_due_on == D(2026, 6, 30) and p.extensions == 2
     steps = list(p.steps.values_list("action", "due_on"))
     assert ("extend", D(2026, 6, 30)) in steps
+    with pytest.raises(ValidationError) as e:
+        services.do_extend(actor=world.officer_a, petition=p, legal_basis="Luật Tố cáo, Điều 30", on=D(2026, 6, 15))
+    assert "tối đa 2 lần (Luật Tố cáo 25/2018/QH14, Điều 30)" in e.value.message_dict["extensions"][0]
+
+
+def test_the_number_of_extensions_comes_from_the_rule_table(world):
+    """Rules `denunciation.extensions_complex` and `_very_complex` of the receipt date: a later
+    version that allows three extensions lets a very complex denunciation received under it be
+    extended a third time, 30 days each; one received before keeps two."""
+    amend_rule("denunciation.extensions_very_complex", 3, D(2026, 3, 1), citation="Luật Tố cáo sửa đổi 9/2026/QH15")
+    amend_rule("denunciation.extensions_complex", 2, D(2026, 3, 1), citation="Luật Tố cáo sửa đổi 9/2026/QH15")
+
+    def extend(p: Petition, on: dt.date, complexity: str | None = None) -> Petition:
+        return services.do_extend(actor=world.officer_a, petition=p, legal_basis="Luật Tố cáo", on=on,
+                                  complexity=complexity)
+
+    p = world.petition(kind=Kind.DENUNCIATION, received_on=D(2026, 3, 25), respondent="Ông Trần Văn B")
+    p = services.do_accept(actor=world.reception_a, petition=p, on=D(2026, 4, 1), handlers=[world.officer_a])
+    assert p.resolve_due_on == D(2026, 5, 4)
+    p = extend(p, D(2026, 4, 20))
+    p = extend(p, D(2026, 5, 20))  # complex: twice under the new version
+    assert (p.extensions, p.complexity, p.resolve_due_on) == (2, Complexity.COMPLEX, D(2026, 6, 30))
+    with pytest.raises(ValidationError) as e:
+        extend(p, D(2026, 6, 15))
+    assert "tối đa 2 lần (Luật Tố cáo sửa đổi 9/2026/QH15)" in e.value.message_dict["extensions"][0]
+    p = extend(p, D(2026, 6, 15), Complexity.VERY_COMPLEX)  # the third
+    assert (p.extensions, p.resolve_due_on) == (3, D(2026, 7, 30))  # 1/4 + 30 + 3 × 30 = 30/7
+    with pytest.raises(ValidationError) as e:
+        extend(p, D(2026, 7, 15))
+    assert "tối đa 3 lần (Luật Tố cáo sửa đổi 9/2026/QH15)" in e.value.message_dict["extensions"][0]
+
+    old = world.petition(kind=Kind.DENUNCIATION, received_on=D(2026, 2, 27), respondent="Ông Trần Văn C")
+    old = services.do_accept(actor=world.reception_a, petition=old, on=D(2026, 3, 2), handlers=[world.officer_a])
+    old = extend(old, D(2026, 3, 20))
+    with pytest.raises(ValidationError) as e:
+        extend(old, D(2026, 4, 20))
+    assert "tối đa 1 lần (Luật Tố cáo 25/2018/QH14, Điều 30)" in e.value.message_dict["extensions"][0]
+    old = extend(old, D(2026, 4, 20), Complexity.VERY_COMPLEX)
+    with pytest.raises(ValidationError) as e:
+        extend(old, D(2026, 5, 20), Complexity.VERY_COMPLEX)
+    assert "tối đa 2 lần (Luật Tố cáo 25/2018/QH14, Điều 30)" in e.value.message_dict["extensions"][0]
 
 
 def test_suspension_moves_the_deadline(world):

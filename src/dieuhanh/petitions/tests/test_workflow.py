@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dieuhanh.core.models import AuditEvent
+from dieuhanh.core.testing import amend_rule
 from dieuhanh.org.choices import OrganisationKind
 from dieuhanh.org.models import Organisation
 from dieuhanh.petitions import services
@@ -76,9 +77,34 @@ def test_transfer_only_once(world):
     p = world.petition(channel="transferred", transferred_from="Thanh tra tỉnh", received_on=D(2026, 3, 2))
     with pytest.raises(ValidationError) as e:
         services.do_transfer(actor=world.reception_a, petition=p, to="UBND thành phố")
-    assert "chỉ được chuyển một lần" in _errors(e)["transferred_to"][0]
+    assert "chỉ được chuyển một lần (Thông tư 05/2021/TT-TTCP)" in _errors(e)["transferred_to"][0]
     services.do_guide(actor=world.reception_a, petition=p, note="Hướng dẫn gửi Toà án nhân dân khu vực", on=D(2026, 3, 4))
     assert Petition.objects.get(pk=p.pk).state == State.GUIDED
+
+
+def test_the_number_of_transfers_comes_from_the_rule_table(world):
+    """Rule `petition.transfer_times` of the receipt date: once, until a later version allows two;
+    a petition received before that version keeps the old limit."""
+    amend_rule("petition.transfer_times", 2, D(2026, 3, 1), citation="Thông tư 9/2026/TT-TTCP")
+    old = world.petition(channel="transferred", transferred_from="Thanh tra tỉnh", received_on=D(2026, 2, 27))
+    with pytest.raises(ValidationError) as e:
+        services.do_transfer(actor=world.reception_a, petition=old, to="UBND thành phố", on=D(2026, 3, 2))
+    assert "chỉ được chuyển một lần (Thông tư 05/2021/TT-TTCP)" in _errors(e)["transferred_to"][0]
+    new = world.petition(channel="transferred", transferred_from="Thanh tra tỉnh", received_on=D(2026, 3, 2))
+    new = services.do_transfer(actor=world.reception_a, petition=new, to="UBND thành phố", on=D(2026, 3, 3))
+    assert new.state == State.TRANSFERRED and new.transferred_to == "UBND thành phố"
+
+
+def test_a_group_petition_has_as_many_signers_as_the_rule_table_says(world):
+    """Rule `petition.group_signers`: five or more signers (Circular 05/2021), until a later
+    version says ten; each petition is read by its receipt date."""
+    assert world.petition(signer_count=5, received_on=D(2026, 3, 2)).is_group
+    assert not world.petition(signer_count=4, received_on=D(2026, 3, 2)).is_group
+    amend_rule("petition.group_signers", 10, D(2026, 3, 1))
+    assert not world.petition(signer_count=7, received_on=D(2026, 3, 2)).is_group
+    assert world.petition(signer_count=10, received_on=D(2026, 3, 2)).is_group
+    assert world.petition(signer_count=7, received_on=D(2026, 2, 27)).is_group
+
 
 
 def test_denunciation_rules(world):

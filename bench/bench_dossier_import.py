@@ -298,9 +298,9 @@ def save_loop(csv_path: Path, sample: int) -> float:
     """The one-by-one Django path on the first `sample` rows (codes prefixed, removed after)."""
     from django.utils import timezone
 
-    from dieuhanh.core.text import fold
     from dieuhanh.dossiers.models import Dossier, Procedure, classify
     from dieuhanh.dossiers.services import appointment
+    from dieuhanh.lib.text import fold
     from dieuhanh.org.models import AdminUnit
 
     tz = timezone.get_current_timezone()

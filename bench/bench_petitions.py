@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from dieuhanh.core import calendar
 from dieuhanh.core.calendar import WorkCalendar
 from dieuhanh.core.legal_rules import Rule, load_file
-from dieuhanh.core.text import fold
+from dieuhanh.lib.text import fold
 from dieuhanh.petitions import bulk, deadlines, detection
 from dieuhanh.petitions.choices import Channel, Complexity, Kind, State
 

@@ -5,7 +5,7 @@ or the browser session. Errors are JSON: 401 unauthenticated, 403 not allowed, 4
 or not visible to the caller, 409 an action the case's current state does not allow (or one
 already used up), 422 invalid input with `errors` keyed by field name and
 Vietnamese messages (a number out of what the database holds, or written with other than the
-digits 0–9, is such an input: see core/params.py), 500 an unexpected error with
+digits 0–9, is such an input: see lib/params.py), 500 an unexpected error with
 `errors: {"__all__": [...]}` (logged with its traceback)."""
 
 from __future__ import annotations

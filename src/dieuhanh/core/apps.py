@@ -14,6 +14,8 @@ class CoreConfig(platform.PlatformApp):
         platform.MenuItem(_("Nhật ký"), "audit_log", 90, permission=("core", "audit")),
     )
     urls = (("", "dieuhanh.core.urls"),)
+    # The units API of `org`, the layer below core (which declares nothing to the platform).
+    api = (platform.ApiRouter("/v1/units", "dieuhanh.org.api.units_router", "Đơn vị hành chính"),)
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
@@ -26,9 +28,19 @@ class CoreConfig(platform.PlatformApp):
         audit.register_verbs(AuditAction.choices)
         registry.discover()
 
+        from dieuhanh.org.loaders import units_loaded
+
+        units_loaded.connect(record_unit_load, dispatch_uid="core.record_unit_load")
         post_migrate.connect(sync_rules_after_migrate, sender=self)
         post_migrate.connect(load_announced_schedule_after_migrate, sender=self)
         post_migrate.connect(create_cache_table_after_migrate, sender=self)
+
+
+def record_unit_load(*, actor: Any, description: str, counts: dict[str, int], **kwargs: Any) -> None:
+    """A load of administrative units that changed them goes into the audit log."""
+    from dieuhanh.core import audit
+
+    audit.record(actor=actor, action="load", object_type="org.adminunit", object_repr=description, after=counts)
 
 
 def create_cache_table_after_migrate(using: str = "default", **kwargs: Any) -> None:

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.core import access, calendar
 from dieuhanh.core.choices import CalendarExceptionKind
 from dieuhanh.core.models import CalendarException
-from dieuhanh.core.params import int_or_none, parse_int
+from dieuhanh.lib.params import int_or_none, parse_int
 
 # The calculator counts legal periods (days to a few months); ten years is far beyond any of them,
 # and keeps the result a date Python can hold and the arrays of working days small.

@@ -29,7 +29,7 @@ from pydantic import Field, create_model
 
 from dieuhanh.core import audit
 from dieuhanh.core.cases import ActionInput, CaseAction, CaseType, StateConflict
-from dieuhanh.core.params import DB_INT_MAX, DbId
+from dieuhanh.lib.params import DB_INT_MAX, DbId
 
 Lookup = Callable[[HttpRequest, Any], Any]
 Detail = Callable[[HttpRequest, Any], dict[str, Any]]

@@ -15,7 +15,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.core.params import INT32_MAX, IntField
+from dieuhanh.lib.params import INT32_MAX, IntField
 
 DATE_FORMAT = "%d/%m/%Y"
 LOCAL_DATE_FORMATS = (DATE_FORMAT, "%d-%m-%Y", "%d.%m.%Y")

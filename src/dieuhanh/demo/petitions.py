@@ -44,9 +44,9 @@ from django.db.models import Count
 
 from dieuhanh.core import calendar, legal_rules
 from dieuhanh.core.choices import DayKind
-from dieuhanh.core.text import fold
 from dieuhanh.demo.names import NameMaker
 from dieuhanh.demo.people import LAST_OLD_DAY, REFORM, Cast, lower_first
+from dieuhanh.lib.text import fold
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, Organisation, Person, User

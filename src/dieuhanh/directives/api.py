@@ -15,11 +15,11 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
-from dieuhanh.core.params import INT32_MAX, DbId, PageNumber
 from dieuhanh.directives import services
 from dieuhanh.directives.choices import TaskStatus
 from dieuhanh.directives.filters import DocumentFilter, TaskFilter
 from dieuhanh.directives.models import Document, Milestone, ProgressReport, Task
+from dieuhanh.lib.params import INT32_MAX, DbId, PageNumber
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 
 tasks_router = Router()

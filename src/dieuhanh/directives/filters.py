@@ -10,10 +10,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from dieuhanh.core.params import parse_int
-from dieuhanh.core.text import fold
 from dieuhanh.directives.choices import TaskStatus
 from dieuhanh.directives.models import Document, DocumentQuerySet, TaskQuerySet
+from dieuhanh.lib.params import parse_int
+from dieuhanh.lib.text import fold
 from dieuhanh.org.scope import expand_units
 
 

@@ -29,7 +29,6 @@ from dieuhanh.core.forms import (
     textarea,
     translated_choices,
 )
-from dieuhanh.core.params import INT32_MAX, IdsChoiceMixin, IntField
 from dieuhanh.directives.choices import (
     AdjustedField,
     DocumentKind,
@@ -39,6 +38,7 @@ from dieuhanh.directives.choices import (
     TaskStatus,
 )
 from dieuhanh.directives.models import Document, Meeting, Task
+from dieuhanh.lib.params import INT32_MAX, IdsChoiceMixin, IntField
 from dieuhanh.org import scope
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 

@@ -8,7 +8,6 @@ from django.db import models
 from django.db.models import Case, Exists, Q, Value, When
 
 from dieuhanh.core.access import ScopedQuerySet
-from dieuhanh.core.text import fold
 from dieuhanh.directives.choices import (
     AdjustedField,
     DocumentKind,
@@ -17,6 +16,7 @@ from dieuhanh.directives.choices import (
     ReportPeriod,
     TaskStatus,
 )
+from dieuhanh.lib.text import fold
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 
 

@@ -25,7 +25,6 @@ from django.views.decorators.http import require_POST
 from dieuhanh.core import access
 from dieuhanh.core.forms import apply_errors, iso_dates
 from dieuhanh.core.http import HtmxHttpRequest
-from dieuhanh.core.params import int_or_none
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.directives import export, services
 from dieuhanh.directives.choices import TaskStatus
@@ -49,6 +48,7 @@ from dieuhanh.directives.forms import (
     visible_meetings,
 )
 from dieuhanh.directives.models import Document, ProgressReport, Task
+from dieuhanh.lib.params import int_or_none
 from dieuhanh.org.models import Person
 
 PAGE_SIZE = 50

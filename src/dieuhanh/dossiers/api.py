@@ -28,13 +28,13 @@ from pydantic import BaseModel, Field
 
 from dieuhanh.core import access, audit, calendar
 from dieuhanh.core.case_api import add_action_routes
-from dieuhanh.core.params import PageNumber, parse_int
 from dieuhanh.dossiers import services, stats
 from dieuhanh.dossiers.cases import DOSSIERS
 from dieuhanh.dossiers.choices import Channel, EventKind
 from dieuhanh.dossiers.choices import Status as DossierStatus
 from dieuhanh.dossiers.filters import DossierFilter
 from dieuhanh.dossiers.models import Dossier, DossierQuerySet, Procedure
+from dieuhanh.lib.params import PageNumber, parse_int
 from dieuhanh.org.models import AdminUnit
 
 dossiers_router = Router()

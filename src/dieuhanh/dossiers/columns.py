@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from dieuhanh.core.text import fold
 from dieuhanh.dossiers.choices import Channel, Level, OnlineType, ReturnMethod, Status
+from dieuhanh.lib.text import fold
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 

@@ -10,10 +10,10 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from dieuhanh.core.params import parse_int
-from dieuhanh.core.text import fold
 from dieuhanh.dossiers.choices import OPEN_STATUSES, Channel, Source, Status, Timeliness
 from dieuhanh.dossiers.models import late_now_q
+from dieuhanh.lib.params import parse_int
+from dieuhanh.lib.text import fold
 from dieuhanh.org import scope
 
 OPEN = "open"  # every status not yet finished

@@ -58,7 +58,7 @@ def procedure_label(p: Procedure) -> str:
 def search_procedures(q: str, *, active_only: bool = True, limit: int | None = PROCEDURE_OPTIONS) -> QuerySet[Procedure]:
     """Procedures whose code, name or field contain every word of `q`, with or without
     diacritics."""
-    from dieuhanh.core.text import fold
+    from dieuhanh.lib.text import fold
 
     qs = Procedure.objects.all()
     if active_only:
@@ -226,7 +226,7 @@ class ProcedureFilterForm(forms.Form):
         choice_field(self, "field").choices = [("", "Tất cả")] + [(f, f) for f in procedure_fields()]
 
     def apply(self, qs: QuerySet[Procedure]) -> QuerySet[Procedure]:
-        from dieuhanh.core.text import fold
+        from dieuhanh.lib.text import fold
 
         if not self.is_valid():
             return qs

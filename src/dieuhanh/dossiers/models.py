@@ -68,7 +68,7 @@ class Procedure(models.Model):
         return f"{self.code} — {self.name}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        from dieuhanh.core.text import fold
+        from dieuhanh.lib.text import fold
 
         self.search = fold(f"{self.code} {self.name} {self.field}")
         super().save(*args, **kwargs)

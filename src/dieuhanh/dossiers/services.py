@@ -33,7 +33,6 @@ from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.choices import DayKind
 from dieuhanh.core.legal_rules import Rule, RuleNotFound, deadline
 from dieuhanh.core.legal_rules import value as rule_value
-from dieuhanh.core.text import fold
 from dieuhanh.dossiers.cases import DOSSIERS, open_step
 from dieuhanh.dossiers.choices import (
     OPEN_STATUSES,
@@ -47,6 +46,7 @@ from dieuhanh.dossiers.choices import (
     StepState,
 )
 from dieuhanh.dossiers.models import Dossier, DossierEvent, DossierStep, Procedure, classify
+from dieuhanh.lib.text import fold
 from dieuhanh.org.models import AdminUnit, Organisation
 
 

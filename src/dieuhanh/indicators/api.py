@@ -20,9 +20,9 @@ from django.utils import timezone
 from ninja import Query, Router, Schema
 
 from dieuhanh.core import access
-from dieuhanh.core.params import DbId
 from dieuhanh.indicators import overview, services
 from dieuhanh.indicators.models import Indicator, Target
+from dieuhanh.lib.params import DbId
 
 indicators_router = Router()
 

@@ -22,13 +22,13 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from dieuhanh.core import access
-from dieuhanh.core.params import int_or_none
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.indicators import compute, export, overview, services
 from dieuhanh.indicators.choices import Achievement, Kind, PeriodKind
 from dieuhanh.indicators.forms import ActualForm, ImportForm, TargetForm
 from dieuhanh.indicators.importer import ACTUAL_COLUMNS, TARGET_COLUMNS, import_figures
 from dieuhanh.indicators.models import Actual, Indicator, Target
+from dieuhanh.lib.params import int_or_none
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 

@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from dieuhanh.core import access, links
-from dieuhanh.core.params import int_or_none
 from dieuhanh.ioc import data as ioc_data
 from dieuhanh.ioc import export
+from dieuhanh.lib.params import int_or_none
 from dieuhanh.org import scope
 from dieuhanh.org.models import AdminUnit, Assignment
 

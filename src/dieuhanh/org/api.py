@@ -9,8 +9,8 @@ from django.db.models import Q
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from dieuhanh.core.params import DbId, PageNumber
-from dieuhanh.core.text import fold
+from dieuhanh.lib.params import DbId, PageNumber
+from dieuhanh.lib.text import fold
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit

@@ -1,7 +1,9 @@
-from dieuhanh.core import platform
+from django.apps import AppConfig
 
 
-class OrgConfig(platform.PlatformApp):
+class OrgConfig(AppConfig):
+    """Units, organisations, people, accounts and role grants: the layer below `core` (it imports
+    nothing of it; core mounts its units API and reads its `permissions.py`)."""
+
     name = "dieuhanh.org"
     verbose_name = "Tổ chức và đơn vị hành chính"
-    api = (platform.ApiRouter("/v1/units", "dieuhanh.org.api.units_router", "Đơn vị hành chính"),)

@@ -29,11 +29,14 @@ from importlib import resources
 from typing import Any
 
 from django.db import transaction
+from django.dispatch import Signal
 
-from dieuhanh.core import audit
-from dieuhanh.core.text import fold
+from dieuhanh.lib.text import fold
 from dieuhanh.org.choices import SuccessionKind, UnitKind, UnitLevel
 from dieuhanh.org.models import AdminUnit, UnitSuccession
+
+# Sent after a load that changed the units, with `actor`, `description` and `counts`.
+units_loaded = Signal()
 
 # Law 72/2025/QH15: two-tier local government from 1/7/2025; the old units' last day is 30/6.
 REFORM_DATE = dt.date(2025, 7, 1)
@@ -324,14 +327,11 @@ def _upsert_successions(
 
 
 def _audit(result: LoadResult, actor: Any, what: str) -> None:
+    """Announce a load that changed the units (`units_loaded`); the audit log records it (core
+    listens: org sits below core and imports nothing of it)."""
     if result.changed:
-        audit.record(
-            actor=actor,
-            action="load",
-            object_type="org.adminunit",
-            object_repr=f"Nạp {what} từ gói {PACKAGE}",
-            after=result.counts(),
-        )
+        units_loaded.send(sender=LoadResult, actor=actor, description=f"Nạp {what} từ gói {PACKAGE}",
+                          counts=result.counts())
 
 
 # --- the 2025 units ------------------------------------------------------------------------

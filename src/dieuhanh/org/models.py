@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from dieuhanh.core.text import fold
+from dieuhanh.lib.text import fold
 from dieuhanh.org.choices import AssignmentKind, OrganisationKind, Role, SuccessionKind, UnitKind, UnitLevel
 
 

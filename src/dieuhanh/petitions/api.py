@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
 from dieuhanh.core.case_api import add_action_routes
-from dieuhanh.core.params import INT32_MAX, DbId, PageNumber
+from dieuhanh.lib.params import INT32_MAX, DbId, PageNumber
 from dieuhanh.org.models import AdminUnit, Organisation
 from dieuhanh.petitions import confidentiality, deadlines, services, stats
 from dieuhanh.petitions.cases import PETITIONS

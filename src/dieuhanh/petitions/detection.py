@@ -42,7 +42,7 @@ import numpy as np
 import yaml
 from rapidfuzz import fuzz
 
-from dieuhanh.core.text import fold
+from dieuhanh.lib.text import fold
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.petitions.choices import OPEN_STATES, Kind, State
 

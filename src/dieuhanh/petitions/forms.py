@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from dieuhanh.core import access
 from dieuhanh.core.forms import choice_field, choices, date_field, int_field, model_choice_field, textarea
-from dieuhanh.core.params import DB_INT_MAX, IdsChoiceMixin, parse_int
-from dieuhanh.core.text import fold
 from dieuhanh.directives.forms import people
+from dieuhanh.lib.params import DB_INT_MAX, IdsChoiceMixin, parse_int
+from dieuhanh.lib.text import fold
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, Person, RoleGrant

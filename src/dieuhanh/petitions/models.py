@@ -22,7 +22,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from dieuhanh.core import legal_rules
 from dieuhanh.core.access import ScopedQuerySet
 from dieuhanh.core.choices import DayKind
-from dieuhanh.core.text import fold
+from dieuhanh.lib.text import fold
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 from dieuhanh.petitions.choices import (
     OPEN_STATES,

@@ -36,7 +36,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
 from dieuhanh.core import audit, ratelimit
-from dieuhanh.core.text import fold
+from dieuhanh.lib.text import fold
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 from dieuhanh.petitions import services

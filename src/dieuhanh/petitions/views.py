@@ -30,8 +30,8 @@ from dieuhanh.core import access, case_views, ratelimit
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.forms import apply_errors
 from dieuhanh.core.http import HtmxHttpRequest
-from dieuhanh.core.params import int_or_none, parse_int
 from dieuhanh.core.xlsx import xlsx_response
+from dieuhanh.lib.params import int_or_none, parse_int
 from dieuhanh.petitions import confidentiality, deadlines, export, services, stats
 from dieuhanh.petitions.cases import PETITIONS
 from dieuhanh.petitions.choices import Action, Channel, Kind, Result, State

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from pydantic import TypeAdapter
 from pydantic import ValidationError as PydanticError
 
-from dieuhanh.core.params import (
+from dieuhanh.lib.params import (
     DB_INT_MAX,
     MAX_PAGE,
     DbId,

@@ -13,10 +13,10 @@ import datetime as dt
 from django.db.models import Count, F
 from django.utils import timezone
 
-from dieuhanh.core.text import fold
 from dieuhanh.demo.loader import load_demo
 from dieuhanh.demo.petitions import strip_marks
 from dieuhanh.directives.models import Task
+from dieuhanh.lib.text import fold
 from dieuhanh.org.choices import Role, UnitLevel
 from dieuhanh.org.models import AdminUnit, User
 from dieuhanh.petitions import stats

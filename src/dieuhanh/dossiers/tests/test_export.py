@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from dieuhanh.core.text import fold
 from dieuhanh.core.xlsx import DATE_FORMAT, Sheet, write_xlsx
 from dieuhanh.dossiers import export, services
 from dieuhanh.dossiers.models import Dossier
+from dieuhanh.lib.text import fold
 
 pytestmark = pytest.mark.django_db
 

@@ -360,8 +360,8 @@ def test_check_may_import_without_actor_is_the_operator():
 def test_fast_fold_is_fold():
     import random
 
-    from dieuhanh.core.text import fold
     from dieuhanh.dossiers.importer import fast_fold
+    from dieuhanh.lib.text import fold
 
     rng = random.Random(7)
     pool = [chr(c) for c in (*range(0x20, 0x250), *range(0x300, 0x370), *range(0x1E00, 0x1F00), 0x4E2D, 0x3000)]

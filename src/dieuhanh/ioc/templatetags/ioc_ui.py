@@ -8,8 +8,8 @@ from typing import Any
 from django import template
 from django.conf import settings
 
-from dieuhanh.core.params import int_or_none
 from dieuhanh.core.templatetags.dieuhanh import group_digits
+from dieuhanh.lib.params import int_or_none
 
 register = template.Library()
 

@@ -25,7 +25,7 @@ def _add(crypto, p, other_id, relation, score):
 
 
 def seal(apps, schema_editor):
-    from dieuhanh.core.text import fold
+    from dieuhanh.lib.text import fold
     from dieuhanh.petitions import crypto
 
     Petition = apps.get_model("petitions", "Petition")

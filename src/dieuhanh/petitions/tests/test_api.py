@@ -8,7 +8,7 @@ from django.utils import timezone
 from dieuhanh.core import calendar, legal_rules
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.core.testing import bearer, post_json
-from dieuhanh.core.text import fold
+from dieuhanh.lib.text import fold
 from dieuhanh.petitions import detection, services
 from dieuhanh.petitions.choices import State
 from dieuhanh.petitions.confidentiality import REDACTED

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.core.testing import bearer
-from dieuhanh.core.text import fold
+from dieuhanh.lib.text import fold
 from dieuhanh.petitions import confidentiality, services
 from dieuhanh.petitions.choices import Kind
 from dieuhanh.petitions.models import Petition

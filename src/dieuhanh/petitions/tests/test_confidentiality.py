@@ -8,7 +8,7 @@ import json
 from django.db import connection
 
 from dieuhanh.core.models import AuditEvent
-from dieuhanh.core.text import fold
+from dieuhanh.lib.text import fold
 from dieuhanh.petitions import confidentiality, services
 from dieuhanh.petitions.choices import Kind
 from dieuhanh.petitions.models import Attachment, Petition

@@ -36,7 +36,7 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from dieuhanh.core.testing import build_world
+    from dieuhanh.testing import build_world
     from dieuhanh.core.tokens import do_create_token
     from dieuhanh.directives.models import Task
     from dieuhanh.org.choices import UnitKind, UnitLevel

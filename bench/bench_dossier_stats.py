@@ -55,7 +55,7 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from dieuhanh.core import calendar
-    from dieuhanh.core.testing import build_world
+    from dieuhanh.testing import build_world
     from dieuhanh.dossiers import stats
     from dieuhanh.dossiers.models import Procedure
     from dieuhanh.org.choices import SuccessionKind, UnitKind, UnitLevel

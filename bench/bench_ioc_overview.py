@@ -142,7 +142,7 @@ def generate(args: argparse.Namespace) -> Any:
     from django.utils import timezone
 
     from dieuhanh.core import calendar
-    from dieuhanh.core.testing import build_world
+    from dieuhanh.testing import build_world
     from dieuhanh.directives.models import Task
     from dieuhanh.dossiers.models import Procedure
     from dieuhanh.org.choices import Role, UnitKind, UnitLevel

@@ -80,7 +80,7 @@ INSTALLED_APPS = [
     "dieuhanh.demo",
 ]
 # Apps added by the environment: the test suite installs its example app this way
-# (dieuhanh.core.testing), to prove that an app plugs in with no edit outside its folder.
+# (dieuhanh.testing), to prove that an app plugs in with no edit outside its folder.
 INSTALLED_APPS += [a.strip() for a in os.environ.get("DIEUHANH_EXTRA_APPS", "").split(",") if a.strip()]
 
 MIDDLEWARE = [

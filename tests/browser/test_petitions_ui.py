@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from dieuhanh.core.testing import PASSWORD
+from dieuhanh.testing import PASSWORD
 
 pytestmark = pytest.mark.browser
 

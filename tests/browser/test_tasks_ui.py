@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from dieuhanh.core.testing import PASSWORD
+from dieuhanh.testing import PASSWORD
 
 pytestmark = pytest.mark.browser
 

@@ -12,25 +12,12 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
-from django.utils.translation import gettext, gettext_noop, ngettext
-
-from dieuhanh.directives.choices import TaskStatus
+from django.utils.translation import gettext, gettext_noop
 
 register = template.Library()
 
 BILLION = Decimal(1_000_000_000)
 MILLION = Decimal(1_000_000)
-
-# CSS modifier of each derived status (see static/dieuhanh/app.css, ".badge--…").
-STATUS_CSS = {
-    TaskStatus.ON_TRACK.value: "on-track",
-    TaskStatus.DUE_SOON.value: "due-soon",
-    TaskStatus.OVERDUE.value: "overdue",
-    TaskStatus.DONE_ON_TIME.value: "done-on-time",
-    TaskStatus.DONE_LATE.value: "done-late",
-    TaskStatus.CANCELLED.value: "cancelled",
-}
 
 
 def _decimal(value: Any) -> Decimal | None:
@@ -115,41 +102,6 @@ def vn_money_short(value: Any) -> str:
     if abs(number) >= MILLION:
         return gettext("%(amount)s triệu đồng") % {"amount": group_digits(number / MILLION, 1)}
     return vn_money(number)
-
-
-@register.filter
-def status_css(value: Any) -> str:
-    return STATUS_CSS.get(str(value), "on-track")
-
-
-@register.simple_tag
-def status_badge(task: Any) -> str:
-    """The coloured badge of a task's derived status (annotated `status` or computed)."""
-    value = task.status_value
-    return format_html(
-        '<span class="badge badge--{}">{}</span>', STATUS_CSS.get(value, "on-track"), gettext(TaskStatus(value).label)
-    )
-
-
-@register.simple_tag
-def status_label(value: str) -> str:
-    return gettext(TaskStatus(value).label)
-
-
-@register.filter
-def days_late_text(task: Any) -> str:
-    days = task.days_late()
-    return ngettext("%(days)s ngày", "%(days)s ngày", days) % {"days": days}
-
-
-@register.filter
-def days_left_text(task: Any) -> str:
-    from django.utils import timezone
-
-    days = (task.due_date - timezone.localdate()).days
-    if days == 0:
-        return gettext("hạn hôm nay")
-    return ngettext("còn %(days)s ngày", "còn %(days)s ngày", days) % {"days": days}
 
 
 @register.simple_tag(takes_context=True)

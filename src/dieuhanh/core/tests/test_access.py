@@ -10,11 +10,11 @@ from django.core.exceptions import ImproperlyConfigured
 
 from dieuhanh.core import access
 from dieuhanh.core.access import ScopedQuerySet
-from dieuhanh.core.testing import bearer, signed_in
 from dieuhanh.dossiers.models import Dossier
 from dieuhanh.ioc import data as ioc_data
 from dieuhanh.org.choices import Role
 from dieuhanh.petitions.models import Petition
+from dieuhanh.testing import bearer, signed_in
 
 SCOPED = sorted(
     (m for m in apps.get_models() if isinstance(m._default_manager.all(), ScopedQuerySet)),

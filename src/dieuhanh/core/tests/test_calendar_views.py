@@ -5,7 +5,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 
 from dieuhanh.core.models import AuditEvent, CalendarException
-from dieuhanh.core.testing import signed_in
+from dieuhanh.testing import signed_in
 
 
 def test_the_calendar_page_needs_a_login(db):

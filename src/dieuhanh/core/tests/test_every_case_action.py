@@ -19,7 +19,7 @@ import pytest
 from dieuhanh.core.case_views import action_url
 from dieuhanh.core.cases import CaseAction, CaseType, case_type, case_types
 from dieuhanh.core.models import AuditEvent
-from dieuhanh.core.testing import bearer, post_json, signed_in
+from dieuhanh.testing import bearer, post_json, signed_in
 
 ACTIONS = [(ct.name, a.name) for ct in case_types() for a in ct.actions]
 

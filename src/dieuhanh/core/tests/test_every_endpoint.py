@@ -18,7 +18,7 @@ from urllib.parse import urlparse
 import pytest
 from django.urls import URLResolver, get_resolver
 
-from dieuhanh.core.testing import bearer, signed_in
+from dieuhanh.testing import bearer, signed_in
 
 # Pages meant for anyone: citizens file and follow petitions, Open311 clients, the login form,
 # the language switch, the API's own documentation.

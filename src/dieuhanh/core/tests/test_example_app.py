@@ -11,9 +11,9 @@ from dieuhanh.core import access, audit
 from dieuhanh.core.cases import case_type
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.core.platform import menu_for
-from dieuhanh.core.testing import EXAMPLE_APP, bearer, post_json, signed_in
 from dieuhanh.core.tests.exampleapp.models import Inspection, State
 from dieuhanh.ioc import data as ioc_data
+from dieuhanh.testing import EXAMPLE_APP, bearer, post_json, signed_in
 
 SRC = Path(__file__).resolve().parents[2]
 FOLDER = SRC / "core" / "tests" / "exampleapp"
@@ -25,7 +25,7 @@ def test_nothing_outside_its_folder_names_the_example_app():
         if "exampleapp" in f.read_text(encoding="utf-8", errors="replace")
     ]
     outside = {f.relative_to(SRC).as_posix() for f in found if FOLDER not in f.parents}
-    assert outside == {"core/testing.py", "core/tests/test_example_app.py"}
+    assert outside == {"testing.py", "core/tests/test_example_app.py"}
     assert EXAMPLE_APP == "dieuhanh.core.tests.exampleapp"
 
 

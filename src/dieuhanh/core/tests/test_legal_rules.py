@@ -11,7 +11,7 @@ from dieuhanh.core import legal_rules
 from dieuhanh.core.choices import DayKind
 from dieuhanh.core.legal_rules import RuleNotFound, WrongRuleKind, deadline, load_file, rule_for, value
 from dieuhanh.core.models import LegalRule
-from dieuhanh.core.testing import amend_rule
+from dieuhanh.testing import amend_rule
 
 D = dt.date
 CAL, WORK = DayKind.CALENDAR, DayKind.WORKING

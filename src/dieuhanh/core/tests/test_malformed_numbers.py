@@ -10,8 +10,8 @@ import pytest
 from django.test import Client
 
 from dieuhanh.api import api
-from dieuhanh.core.testing import bearer
 from dieuhanh.lib.params import DB_INT_MAX, MAX_PAGE
+from dieuhanh.testing import bearer
 
 MALFORMED = ["99999999999999999999999", str(DB_INT_MAX + 1), "²", "١٢", "５"]
 

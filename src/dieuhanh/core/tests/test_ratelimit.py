@@ -20,7 +20,7 @@ from django.utils import timezone
 from dieuhanh import settings as dieuhanh_settings
 from dieuhanh.core import ratelimit
 from dieuhanh.core.models import RateCounter
-from dieuhanh.core.testing import PASSWORD
+from dieuhanh.testing import PASSWORD
 
 PROXY = "10.0.0.2"
 CLIENT = "203.0.113.7"

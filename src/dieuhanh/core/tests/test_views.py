@@ -11,9 +11,9 @@ from django.template import Context, Template
 from django.urls import reverse
 from django.utils import timezone
 
-from dieuhanh.core.testing import PASSWORD
 from dieuhanh.directives.models import Task
 from dieuhanh.directives.services import do_report_progress
+from dieuhanh.testing import PASSWORD
 
 TODAY = timezone.localdate
 

@@ -5,10 +5,10 @@ from django.test import Client
 from django.utils import timezone
 
 from dieuhanh.core.models import AuditEvent
-from dieuhanh.core.testing import bearer
 from dieuhanh.core.tokens import do_create_token
 from dieuhanh.directives.models import Task
 from dieuhanh.directives.services import do_create_document
+from dieuhanh.testing import bearer
 
 
 @pytest.fixture

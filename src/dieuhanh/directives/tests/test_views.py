@@ -1,5 +1,5 @@
 """The web pages of the "5 rõ" core, driven through Django's test client with the personas of
-`core.testing`: what each persona sees, what each action changes, and that nothing outside a
+`dieuhanh.testing`: what each persona sees, what each action changes, and that nothing outside a
 user's scope can be read or changed through any URL."""
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from dieuhanh.core.models import AuditEvent
-from dieuhanh.core.testing import login
 from dieuhanh.directives.models import Adjustment, Document, Meeting, Task
 from dieuhanh.directives.services import do_create_document, do_report_progress
+from dieuhanh.testing import login
 
 TODAY = timezone.localdate
 

@@ -11,9 +11,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dieuhanh.core.testing import bearer, post_json, signed_in
 from dieuhanh.dossiers import services
 from dieuhanh.dossiers.models import Dossier, DossierEvent
+from dieuhanh.testing import bearer, post_json, signed_in
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 URL = "/api/v1/dossiers"

@@ -15,11 +15,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from dieuhanh.core.testing import login
 from dieuhanh.dossiers import forms as dossier_forms
 from dieuhanh.dossiers import jobs
 from dieuhanh.dossiers.choices import JobKind, JobState
 from dieuhanh.dossiers.models import Dossier, ImportJob, Procedure
+from dieuhanh.testing import login
 
 pytestmark = pytest.mark.django_db
 

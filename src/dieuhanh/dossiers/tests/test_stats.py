@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from dieuhanh.core import calendar
-from dieuhanh.core.testing import signed_in
 from dieuhanh.dossiers import services, stats
 from dieuhanh.dossiers.filters import DossierFilter
 from dieuhanh.dossiers.models import Dossier
+from dieuhanh.testing import signed_in
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 TODAY = dt.date(2026, 3, 10)

@@ -1,4 +1,4 @@
-"""The one-stop pages, driven through Django's test client with the personas of `core.testing`:
+"""The one-stop pages, driven through Django's test client with the personas of `dieuhanh.testing`:
 who may open which page (a ward's one-stop officer gets a 404 for another ward's dossier), what
 each action on a dossier changes and the Vietnamese message a refused one shows, the register's
 filters and diacritic-insensitive search, the receipt and appointment slip, and the procedures
@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dieuhanh.core import calendar
-from dieuhanh.core.testing import amend_rule, login
 from dieuhanh.dossiers import services
 from dieuhanh.dossiers.choices import EventKind, ReturnMethod, Status
 from dieuhanh.dossiers.models import Dossier, DossierEvent, Procedure
+from dieuhanh.testing import amend_rule, login
 
 pytestmark = pytest.mark.django_db
 

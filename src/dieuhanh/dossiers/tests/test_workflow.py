@@ -14,10 +14,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from dieuhanh.core.cases import StateConflict
 from dieuhanh.core.models import AuditEvent
-from dieuhanh.core.testing import amend_rule
 from dieuhanh.dossiers import services as s
 from dieuhanh.dossiers.choices import EventKind, Status, Timeliness
 from dieuhanh.dossiers.models import Dossier, DossierEvent, classify
+from dieuhanh.testing import amend_rule
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from dieuhanh.core.testing import bearer
 from dieuhanh.indicators.tests.helpers import actual, indicator, target
+from dieuhanh.testing import bearer
 
 pytestmark = pytest.mark.django_db
 

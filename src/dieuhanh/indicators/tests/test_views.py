@@ -8,9 +8,9 @@ import openpyxl
 import pytest
 from django.test import Client
 
-from dieuhanh.core.testing import signed_in
 from dieuhanh.indicators.models import Actual, Target
 from dieuhanh.indicators.tests.helpers import actual, indicator, target
+from dieuhanh.testing import signed_in
 
 pytestmark = pytest.mark.django_db
 

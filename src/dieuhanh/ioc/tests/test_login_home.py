@@ -10,8 +10,8 @@ import re
 import pytest
 from django.test import Client, override_settings
 
-from dieuhanh.core.testing import PASSWORD
 from dieuhanh.indicators.tests.helpers import actual, indicator, target
+from dieuhanh.testing import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from dieuhanh.core.testing import login
 from dieuhanh.ioc import data as ioc_data
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, User
+from dieuhanh.testing import login
 
 pytestmark = pytest.mark.django_db
 
@@ -151,7 +151,7 @@ def test_each_table_exports_to_excel(client, busy):
 
 
 def test_a_leader_lands_on_the_ioc_after_logging_in(client, world):
-    from dieuhanh.core.testing import PASSWORD
+    from dieuhanh.testing import PASSWORD
 
     response = client.post("/dang-nhap/", {"username": "bithu_t", "password": PASSWORD})
     assert response["Location"] == "/ioc/"
@@ -221,7 +221,7 @@ def test_the_overview_shows_one_screen_of_tiles_and_links_to_all(client, world):
     assert client.get(response.context["tiles_url"]).status_code == 200
 
 
-# --- the demo city (these run after every other test of the run: see core/testing.py) ---
+# --- the demo city (these run after every other test of the run: see testing.py) ---
 
 
 def test_the_2021_view_of_chi_linh_shows_the_articles_petition_figures(demo, db):

@@ -7,12 +7,12 @@ from django.utils import timezone
 
 from dieuhanh.core import calendar, legal_rules
 from dieuhanh.core.models import AuditEvent
-from dieuhanh.core.testing import bearer, post_json
 from dieuhanh.lib.text import fold
 from dieuhanh.petitions import detection, services
 from dieuhanh.petitions.choices import State
 from dieuhanh.petitions.confidentiality import REDACTED
 from dieuhanh.petitions.models import Petition
+from dieuhanh.testing import bearer, post_json
 
 DENOUNCER = "Trần Thị Tố Giác"
 DENOUNCER_PHONE = "0987654321"

@@ -15,11 +15,11 @@ import pytest
 from openpyxl import load_workbook
 
 from dieuhanh.core.models import AuditEvent
-from dieuhanh.core.testing import bearer
 from dieuhanh.lib.text import fold
 from dieuhanh.petitions import confidentiality, services
 from dieuhanh.petitions.choices import Kind
 from dieuhanh.petitions.models import Petition
+from dieuhanh.testing import bearer
 
 migration = importlib.import_module("dieuhanh.petitions.migrations.0004_sealed_links_and_protect")
 

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 from django.core.exceptions import ValidationError
 
-from dieuhanh.core.testing import amend_rule
 from dieuhanh.petitions import deadlines, services
 from dieuhanh.petitions.choices import Complexity, Kind, State
 from dieuhanh.petitions.models import Petition
+from dieuhanh.testing import amend_rule
 
 D = dt.date
 

@@ -1,4 +1,4 @@
-"""The petition pages, driven through Django's test client with the personas of `core.testing`:
+"""The petition pages, driven through Django's test client with the personas of `dieuhanh.testing`:
 who may open which page, what each action changes (and that a refused one changes nothing),
 that a denouncer's identity shows nowhere but to a handler who asks — and that asking is
 logged — and the citizen's filing and lookup, which never show personal data."""
@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dieuhanh.core.models import AuditEvent
-from dieuhanh.core.testing import login
 from dieuhanh.petitions import services
 from dieuhanh.petitions.choices import Channel, State
 from dieuhanh.petitions.confidentiality import REDACTED
 from dieuhanh.petitions.models import Attachment, Petition, ReceptionSession
+from dieuhanh.testing import login
 
 TODAY = timezone.localdate
 DENOUNCER = "Hoàng Thị Bí Mật"

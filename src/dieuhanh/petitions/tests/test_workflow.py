@@ -4,12 +4,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dieuhanh.core.models import AuditEvent
-from dieuhanh.core.testing import amend_rule
 from dieuhanh.org.choices import OrganisationKind
 from dieuhanh.org.models import Organisation
 from dieuhanh.petitions import services
 from dieuhanh.petitions.choices import Kind, State
 from dieuhanh.petitions.models import Petition, PetitionStep
+from dieuhanh.testing import amend_rule
 
 D = dt.date
 

@@ -36,11 +36,11 @@ def main() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from dieuhanh.testing import build_world
     from dieuhanh.core.tokens import do_create_token
     from dieuhanh.directives.models import Task
     from dieuhanh.org.choices import UnitKind, UnitLevel
     from dieuhanh.org.models import AdminUnit
+    from dieuhanh.testing import build_world
 
     world = build_world()
     rng = random.Random(50_000)

@@ -1,4 +1,4 @@
-"""Bench of the dossier import (`dossiers/importer.py`) into a fresh SQLite file database.
+"""Bench of the dossier import (`dossiers/importer/`) into a fresh SQLite file database.
 
     .venv/bin/python bench/bench_dossier_import.py            # 1,000,000 rows
     .venv/bin/python bench/bench_dossier_import.py --small    # 20,000 rows (CI)
@@ -30,7 +30,7 @@ calendar) and 0.1% name an unknown procedure (reported as bad rows).
 
 The database uses the application's settings (WAL, synchronous=NORMAL, in settings.py). For the
 import the writing connection also takes a 128 MB page cache and checks foreign keys once per
-batch rather than per row (see `importer._bulk_session`).
+batch rather than per row (see `importer.write._bulk_session`).
 """
 
 from __future__ import annotations

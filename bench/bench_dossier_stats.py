@@ -55,11 +55,11 @@ def main() -> int:
     from django.test.utils import CaptureQueriesContext
 
     from dieuhanh.core import calendar
-    from dieuhanh.testing import build_world
     from dieuhanh.dossiers import stats
     from dieuhanh.dossiers.models import Procedure
     from dieuhanh.org.choices import SuccessionKind, UnitKind, UnitLevel
     from dieuhanh.org.models import AdminUnit, UnitSuccession
+    from dieuhanh.testing import build_world
 
     t0 = time.perf_counter()
     world = build_world()

@@ -142,12 +142,12 @@ def generate(args: argparse.Namespace) -> Any:
     from django.utils import timezone
 
     from dieuhanh.core import calendar
-    from dieuhanh.testing import build_world
     from dieuhanh.directives.models import Task
     from dieuhanh.dossiers.models import Procedure
     from dieuhanh.org.choices import Role, UnitKind, UnitLevel
     from dieuhanh.org.models import AdminUnit, Person, RoleGrant, User
     from dieuhanh.petitions.models import Petition
+    from dieuhanh.testing import build_world
 
     rng = random.Random(2021)
     today = timezone.localdate()

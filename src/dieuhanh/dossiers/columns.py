@@ -1,40 +1,18 @@
 """The columns of import files: canonical fields, the Vietnamese header of the template, and the
 other names accepted for each (documented English aliases, and names seen in provincial one-stop
-exports). Headers are matched after folding: case, diacritics, punctuation and surrounding spaces
-do not matter ("NGÀY TIẾP NHẬN", "ngay tiep nhan" and " Ngày tiếp nhận: " are the same column).
-A mapping given by the user ("Tên cột khác=code") names any other header.
+exports). Headers are matched by `core.tabular`, after folding: case, diacritics, punctuation and
+surrounding spaces do not matter ("NGÀY TIẾP NHẬN", "ngay tiep nhan" and " Ngày tiếp nhận: " are
+the same column). A mapping given by the user ("Tên cột khác=code") names any other header.
 
 The value vocabularies (channel, status, return method, procedure level...) are here too, folded
-the same way, so that "Đã trả kết quả", "đã trả" and "returned" read alike."""
+the same way (`key`), so that "Đã trả kết quả", "đã trả" and "returned" read alike."""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
+from dieuhanh.core import tabular
+from dieuhanh.core.tabular import Column, ColumnError, Layout
+from dieuhanh.core.tabular import header_key as key
 from dieuhanh.dossiers.choices import Channel, Level, OnlineType, ReturnMethod, Status
-from dieuhanh.lib.text import fold
-
-_NON_WORD = re.compile(r"[^a-z0-9]+")
-
-
-def key(header: object) -> str:
-    """The comparison key of a header or a vocabulary word: folded, punctuation as spaces."""
-    if header is None:
-        return ""
-    return _NON_WORD.sub(" ", fold(str(header))).strip()
-
-
-@dataclass(frozen=True)
-class Column:
-    field: str  # canonical name (also accepted as a header)
-    header: str  # the Vietnamese header of the template
-    required: bool = False
-    aliases: tuple[str, ...] = ()
-
-    def names(self) -> tuple[str, ...]:
-        return (self.field, self.header, *self.aliases)
-
 
 # Dossiers: the columns of a one-stop export. "Tên thủ tục" is informational (the procedure is
 # found by its code). "Ngày hẹn trả" must be present but may be empty in a row: the appointment
@@ -82,27 +60,6 @@ PROCEDURE_COLUMNS: tuple[Column, ...] = (
 COLUMNS = {"dossiers": DOSSIER_COLUMNS, "procedures": PROCEDURE_COLUMNS}
 
 
-class ColumnError(ValueError):
-    """The header row cannot be read as an import file of this kind (the message says why)."""
-
-
-@dataclass(frozen=True)
-class Layout:
-    """Where each canonical field is in the file: column index and the header as written."""
-
-    index: dict[str, int]
-    header: dict[str, str]
-    ignored: tuple[str, ...]
-
-
-def _lookup(columns: tuple[Column, ...]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for col in columns:
-        for name in col.names():
-            out.setdefault(key(name), col.field)
-    return out
-
-
 def parse_mapping(items: list[str] | dict[str, str] | None, kind: str = "dossiers") -> dict[str, str]:
     """`["Tên cột khác=code", ...]` or a dict → {file header: canonical field}. The target may be
     the canonical field or any accepted header ("Số biên nhận=Mã hồ sơ")."""
@@ -115,7 +72,7 @@ def parse_mapping(items: list[str] | dict[str, str] | None, kind: str = "dossier
                 raise ColumnError(f"Ánh xạ cột «{item}» phải có dạng «Tên cột trong tệp=tên trường».")
             left, right = item.rsplit("=", 1)
             pairs.append((left, right))
-    lookup = _lookup(COLUMNS[kind])
+    lookup = tabular.lookup(COLUMNS[kind])
     out: dict[str, str] = {}
     for left, right in pairs:
         target = lookup.get(key(right))
@@ -129,53 +86,24 @@ def parse_mapping(items: list[str] | dict[str, str] | None, kind: str = "dossier
 
 
 def match(headers: list[object], kind: str = "dossiers", mapping: dict[str, str] | None = None) -> Layout:
-    """Find each canonical field's column in `headers`. Raises ColumnError naming every required
-    column that is missing, or a field given by two columns."""
-    columns = COLUMNS[kind]
-    lookup = _lookup(columns)
-    for header, mapped in (mapping or {}).items():
-        lookup[key(header)] = mapped
-    index: dict[str, int] = {}
-    written: dict[str, str] = {}
-    ignored: list[str] = []
-    for i, raw in enumerate(headers):
-        k = key(raw)
-        if not k:
-            continue
-        field = lookup.get(k)
-        if field is None:
-            ignored.append(str(raw).strip())
-            continue
-        if field in index:
-            raise ColumnError(
-                f"Hai cột cùng chỉ «{_header_of(columns, field)}»: «{written[field]}» và «{str(raw).strip()}»."
-            )
-        index[field] = i
-        written[field] = str(raw).strip()
-    missing = [c.header for c in columns if c.required and c.field not in index]
-    if missing:
-        raise ColumnError(
-            "Tệp thiếu cột bắt buộc: " + ", ".join(f"«{m}»" for m in missing)
-            + ". Đổi tên cột theo mẫu hoặc dùng ánh xạ cột (Tên cột trong tệp=tên trường)."
-        )
-    return Layout(index=index, header=written, ignored=tuple(ignored))
+    """Find each canonical field's column in `headers` (`tabular.match`). Raises ColumnError
+    naming every required column that is missing, or a field given by two columns."""
+    try:
+        return tabular.match(headers, COLUMNS[kind], mapping)
+    except ColumnError as exc:
+        if not exc.missing:
+            raise
+        raise ColumnError(f"{exc} Đổi tên cột theo mẫu hoặc dùng ánh xạ cột (Tên cột trong tệp=tên trường).",
+                          exc.missing) from None
 
 
 def header_score(headers: list[object], kind: str = "dossiers", mapping: dict[str, str] | None = None) -> int:
     """How many required columns a row names (to find the header row below a title)."""
-    lookup = _lookup(COLUMNS[kind])
-    for header, field in (mapping or {}).items():
-        lookup[key(header)] = field
-    required = {c.field for c in COLUMNS[kind] if c.required}
-    return len({lookup.get(key(h)) for h in headers} & required)
-
-
-def _header_of(columns: tuple[Column, ...], field: str) -> str:
-    return next(c.header for c in columns if c.field == field)
+    return tabular.header_score(headers, COLUMNS[kind], mapping)
 
 
 def header_of(field: str, kind: str = "dossiers") -> str:
-    return _header_of(COLUMNS[kind], field)
+    return tabular.header_of(COLUMNS[kind], field)
 
 
 # --- Values ---------------------------------------------------------------------------------------

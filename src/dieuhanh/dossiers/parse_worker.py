@@ -1,6 +1,7 @@
 """The process that reads and checks an import file's batches while the importing process
-writes them (see `importer._import_dossiers`). Started by the importer only: it reads the job's
-description (a pickle) on standard input and writes pickled batches on standard output."""
+writes them (see `importer.dossiers._import_dossiers`). Started by the importer only: it reads
+the job's description (a pickle) on standard input and writes pickled batches on standard
+output."""
 
 from __future__ import annotations
 

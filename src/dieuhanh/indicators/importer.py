@@ -1,6 +1,7 @@
 """Import of actuals and targets from a sheet (.xlsx or .csv, UTF-8), one row per figure.
 
-Columns are found by their header (case and accents as typed below); extra columns are ignored.
+The file is read by `core.tabular`: columns are found by their header (case, accents and
+punctuation do not matter; extra columns are ignored), the header row may sit below a title.
 Each row goes through the same service as the form (`do_enter_actual`, `do_set_target`) in its
 own savepoint: a bad row is reported with its row number and reason, and the good rows are kept.
 
@@ -8,15 +9,14 @@ Actuals: Mã chỉ tiêu | Mã đơn vị | Năm | Giá trị | Tăng so với n
 Targets: Mã chỉ tiêu | Mã đơn vị | Từ năm | Đến năm | Giá trị | Văn bản | Ngày quyết định | Ghi chú
 (a target row with no "Đến năm", or the same year, is a year target; otherwise a term target).
 With kind="auto" the header decides: a "Từ năm" column makes it a targets sheet, else actuals.
-`progress(done, total)` is called as rows are read (total: the sheet's row count, None for CSV);
-the web page (/chi-tieu/nhap-tep/) and `dieuhanh import indicators FILE` share this importer."""
+`progress(done, total)` is called as rows are read (total: the sheet's row count, for a CSV its
+count of lines); the web page (/chi-tieu/nhap-tep/) and `dieuhanh import indicators FILE` share
+this importer."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -24,26 +24,36 @@ from typing import IO, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from dieuhanh.core import tabular
+from dieuhanh.core.tabular import Column, message_of
 from dieuhanh.indicators import services
 from dieuhanh.indicators.choices import PeriodKind
 from dieuhanh.indicators.models import Actual, Indicator, Target
 
-ACTUAL_COLUMNS = {
-    "code": "Mã chỉ tiêu", "unit": "Mã đơn vị", "year": "Năm", "value": "Giá trị",
-    "growth_percent": "Tăng so với năm trước (%)", "source": "Nguồn", "note": "Ghi chú",
-}
-TARGET_COLUMNS = {
-    "code": "Mã chỉ tiêu", "unit": "Mã đơn vị", "year_from": "Từ năm", "year_to": "Đến năm", "value": "Giá trị",
-    "deciding_document": "Văn bản", "decided_on": "Ngày quyết định", "note": "Ghi chú",
-}
-HEADER_SEARCH_ROWS = 20
-REQUIRED = {"actuals": ("code", "unit", "year", "value"), "targets": ("code", "unit", "year_from", "value")}
+ACTUALS = (
+    Column("code", "Mã chỉ tiêu", True), Column("unit", "Mã đơn vị", True), Column("year", "Năm", True),
+    Column("value", "Giá trị", True), Column("growth_percent", "Tăng so với năm trước (%)"),
+    Column("source", "Nguồn"), Column("note", "Ghi chú"),
+)
+TARGETS = (
+    Column("code", "Mã chỉ tiêu", True), Column("unit", "Mã đơn vị", True), Column("year_from", "Từ năm", True),
+    Column("year_to", "Đến năm"), Column("value", "Giá trị", True), Column("deciding_document", "Văn bản"),
+    Column("decided_on", "Ngày quyết định"), Column("note", "Ghi chú"),
+)
+COLUMNS = {"actuals": ACTUALS, "targets": TARGETS}
+ACTUAL_COLUMNS = {c.field: c.header for c in ACTUALS}  # the headers, as the page lists them
+TARGET_COLUMNS = {c.field: c.header for c in TARGETS}
 KINDS = ("actuals", "targets", "auto")
 Progress = Callable[[int, "int | None"], None]
+
+__all__ = ["ACTUAL_COLUMNS", "KINDS", "TARGET_COLUMNS", "ImportReport", "import_figures", "message_of"]
 
 
 @dataclass
 class ImportReport:
+    """What an import did: rows created, updated and unchanged, the bad rows by number and
+    reason, the kind of sheet and the data rows read."""
+
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -54,50 +64,6 @@ class ImportReport:
     @property
     def saved(self) -> int:
         return self.created + self.updated
-
-
-def _open(data: IO[bytes], name: str) -> tuple[int | None, Iterator[tuple[int, list[Any]]]]:
-    """(row count if known, numbered rows) of the sheet."""
-    if name.lower().endswith(".csv"):
-        text = io.TextIOWrapper(data, encoding="utf-8-sig", newline="")
-
-        def csv_rows() -> Iterator[tuple[int, list[Any]]]:
-            try:
-                yield from enumerate(csv.reader(text), start=1)
-            except (UnicodeDecodeError, csv.Error) as exc:
-                raise ValidationError({"file": [f"Không đọc được tệp CSV (cần mã UTF-8): {exc}"]}) from None
-
-        return None, csv_rows()
-    import openpyxl
-    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
-
-    try:
-        wb = openpyxl.load_workbook(data, read_only=True, data_only=True)
-        sheet = wb.active
-    except Exception as exc:  # any unreadable workbook is the user's file, not a crash
-        raise ValidationError({"file": [f"Không đọc được tệp Excel: {exc}"]}) from None
-    if not isinstance(sheet, ReadOnlyWorksheet):  # no sheet, or a chart sheet, is open
-        wb.close()
-        raise ValidationError({"file": ["Tệp Excel không có trang số liệu đang mở để đọc."]})
-
-    def xlsx_rows() -> Iterator[tuple[int, list[Any]]]:
-        for n, row in enumerate(sheet.iter_rows(values_only=True), start=1):
-            yield n, list(row)
-        wb.close()
-
-    return sheet.max_row, xlsx_rows()
-
-
-def _norm(text: Any) -> str:
-    return " ".join(str(text or "").split()).lower()
-
-
-def message_of(exc: Exception) -> str:
-    if isinstance(exc, ValidationError) and hasattr(exc, "message_dict"):
-        return "; ".join(m for msgs in exc.message_dict.values() for m in msgs)
-    if isinstance(exc, ValidationError):
-        return "; ".join(exc.messages)
-    return str(exc)
 
 
 def _date(raw: Any) -> dt.date | None:
@@ -116,55 +82,50 @@ def _date(raw: Any) -> dt.date | None:
 def import_figures(
     data: IO[bytes] | Path, *, actor: Any, kind: str = "actuals", name: str = "", progress: Progress | None = None
 ) -> ImportReport:
-    """Import `kind` ("actuals", "targets" or "auto") from `data` (see the module docstring)."""
+    """Import `kind` ("actuals", "targets" or "auto") from `data` (see the module docstring).
+    Raises ValidationError (on "file") when the sheet cannot be read or lacks its columns."""
     if kind not in KINDS:
         raise ValueError(kind)
     if not services.may_edit(actor):
         raise PermissionDenied("Bạn không có quyền nhập số liệu chỉ tiêu.")
-    if isinstance(data, Path):
-        name = name or data.name
-        data = data.open("rb")
-    columns = ACTUAL_COLUMNS if kind == "actuals" else TARGET_COLUMNS
     report = ImportReport(kind=kind)
-    total, rows = _open(data, name or "import.xlsx")
-    index: dict[str, int] = {}
-    for n, row in rows:
-        # Title lines above the header are skipped: the header is the first row naming the code column.
-        headers = {_norm(h): i for i, h in enumerate(row) if h not in (None, "")}
-        if kind == "auto" and _norm(ACTUAL_COLUMNS["code"]) in headers:
-            report.kind = "targets" if _norm(TARGET_COLUMNS["year_from"]) in headers else "actuals"
-            kind = report.kind
-            columns = ACTUAL_COLUMNS if kind == "actuals" else TARGET_COLUMNS
-        if _norm(columns["code"]) not in headers:
-            if n >= HEADER_SEARCH_ROWS:
-                break
-            continue
-        missing = [columns[k] for k in REQUIRED[kind] if _norm(columns[k]) not in headers]
-        if missing:
-            raise ValidationError({"file": [f"Dòng tiêu đề (dòng {n}) thiếu cột: {', '.join(missing)}."]})
-        index = {k: headers[_norm(h)] for k, h in columns.items() if _norm(h) in headers}
-        break
-    if not index:
-        wanted = ", ".join(columns[k] for k in REQUIRED.get(kind, REQUIRED["actuals"]))
-        raise ValidationError({"file": [f"Không tìm thấy dòng tiêu đề (thiếu cột: {wanted})."]})
-    indicators = {i.code: i for i in Indicator.objects.all()}
-    for n, row in rows:
-        if progress is not None and n % 100 == 0:
-            progress(n, total)
-        cell = {k: (row[i] if i < len(row) else None) for k, i in index.items()}
-        if all(v in (None, "") for v in cell.values()):
-            continue
-        report.rows += 1
-        try:
-            with transaction.atomic():
-                outcome = _import_row(kind, cell, indicators, actor)
-        except (ValidationError, PermissionDenied) as exc:
-            report.errors.append((n, message_of(exc)))
-            continue
-        setattr(report, outcome, getattr(report, outcome) + 1)
-    if progress is not None:
-        progress(total if total is not None else report.rows, total)
+    try:
+        with tabular.open_table(data, name, active_sheet=True) as table:
+            _import(table, report, actor, progress)
+    except tabular.ImportRefused as exc:
+        raise ValidationError({"file": [str(exc)]}) from None
     return report
+
+
+def _import(table: tabular.Table, report: ImportReport, actor: Any, progress: Progress | None) -> None:
+    # Title lines above the header are skipped: the header is the first row naming the code column.
+    header = table.find_header(lambda values: int("code" in tabular.fields_named(values, ACTUALS)))
+    if header is None or "code" not in tabular.fields_named(header[1], ACTUALS):
+        wanted = ", ".join(c.header for c in COLUMNS.get(report.kind, ACTUALS) if c.required)
+        raise tabular.ImportRefused(f"Không tìm thấy dòng tiêu đề (thiếu cột: {wanted}).")
+    number, headers = header
+    if report.kind == "auto":
+        report.kind = "targets" if "year_from" in tabular.fields_named(headers, TARGETS) else "actuals"
+    kind = report.kind
+    try:
+        layout = tabular.match(headers, COLUMNS[kind])
+    except tabular.ColumnError as exc:
+        if not exc.missing:
+            raise tabular.ImportRefused(str(exc)) from None
+        raise tabular.ImportRefused(f"Dòng tiêu đề (dòng {number}) thiếu cột: {', '.join(exc.missing)}.") from None
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    bad = tabular.BadRows()
+
+    def take(cell: dict[str, Any]) -> str:
+        with transaction.atomic():
+            return _import_row(kind, cell, indicators, actor)
+
+    for _number, outcome in table.take(layout, take, bad, progress=progress):
+        setattr(report, outcome, getattr(report, outcome) + 1)
+    report.errors = [(row.number, row.reason) for row in bad.items]
+    report.rows = report.created + report.updated + report.unchanged + len(report.errors)
+    if progress is not None:
+        progress(table.total if table.total is not None else report.rows, table.total)
 
 
 def _import_row(kind: str, cell: dict[str, Any], indicators: dict[str, Indicator], actor: Any) -> str:

@@ -6,6 +6,7 @@ its own folder, what the platform shows and serves for it.
 - `api`: the django-ninja routers it adds to API v1 (`ApiRouter`);
 - `ioc_sections`: the sections of the IOC it fills (dotted paths to `ioc.sections.Section`);
 - `demo`: its steps of the demo city (`DemoStep`);
+- `home_panels`: its panels of the officer's dashboard (`HomePanel`);
 
 Its `permissions.py` (`core.access`) and `cases.py` (`core.cases`) are found by name, and its audit
 verbs are declared in `ready()` (`core.audit.register_verbs`). Nothing in `core`, `ioc` or the
@@ -56,6 +57,18 @@ class DemoStep:
 
 
 @dataclass(frozen=True)
+class HomePanel:
+    """A panel of the officer's dashboard: `context` (dotted path) gives its figures for a user,
+    or None to show nothing; `template` draws them. Shown to users who hold `permission`."""
+
+    key: str
+    order: int
+    context: str
+    template: str
+    permission: tuple[str, str] | None = None
+
+
+@dataclass(frozen=True)
 class ApiRouter:
     """A django-ninja router (dotted path) mounted at `prefix` under /api/, with its tag."""
 
@@ -75,6 +88,7 @@ class PlatformApp(AppConfig):
     api: ClassVar[tuple[ApiRouter, ...]] = ()
     ioc_sections: ClassVar[tuple[str, ...]] = ()
     demo: ClassVar[tuple[DemoStep, ...]] = ()
+    home_panels: ClassVar[tuple[HomePanel, ...]] = ()
 
 
 def platform_apps() -> Iterator[PlatformApp]:
@@ -99,3 +113,7 @@ def menu_for(user: Any, url_name: str = "", namespace: str = "", *, public: bool
 
 def demo_steps() -> list[DemoStep]:
     return sorted((step for app in platform_apps() for step in app.demo), key=lambda s: s.order)
+
+
+def home_panels() -> list[HomePanel]:
+    return sorted((panel for app in platform_apps() for panel in app.home_panels), key=lambda p: p.order)

@@ -1,37 +1,22 @@
-"""Log-in, log-out and the officer's dashboard.
-
-The dashboard counts only what `Task.objects.visible_to(user)` returns and aggregates in the
-database (one grouped query per table), so it costs the same for ten tasks or ten thousand."""
+"""Log-in, log-out and the officer's dashboard, made of the panels the apps declare."""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import Any
 
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.core import access
-from dieuhanh.directives.choices import TaskStatus
-from dieuhanh.directives.models import ProgressReport, Task
+from dieuhanh.core import access, platform
 from dieuhanh.org import scope
-from dieuhanh.org.choices import Role, UnitLevel
-from dieuhanh.org.models import AdminUnit
-
-DASHBOARD_ROWS = 15  # overdue / due-soon tasks listed on the dashboard; the rest via "xem tất cả"
-STATUS_ORDER = [
-    TaskStatus.OVERDUE,
-    TaskStatus.DUE_SOON,
-    TaskStatus.ON_TRACK,
-    TaskStatus.DONE_ON_TIME,
-    TaskStatus.DONE_LATE,
-    TaskStatus.CANCELLED,
-]
+from dieuhanh.org.choices import Role
 
 
 class LoginView(auth_views.LoginView):
@@ -57,168 +42,23 @@ class LogoutView(auth_views.LogoutView):
     pass
 
 
-class UnitRow(TypedDict):
-    unit: AdminUnit
-    param: str  # the task list's filter: "unit" (today's unit and its past) or "lead_unit"
-    cells: list[tuple[str, int]]  # (status, count) in STATUS_ORDER
-    total: int
-
-
-def _unit_table(tasks: Any, user: Any) -> tuple[list[UnitRow], bool]:
-    """Rows of (unit, counts by status, total) for today's wards and communes, each counting the
-    tasks its task list shows (`?unit=`): those led by the unit, its villages, and the units it
-    succeeded, so 2021's phường Sao Đỏ counts under today's phường Chu Văn An. Work led by a
-    unit with no heir today (the former city level) keeps a row of its own (`?lead_unit=`).
-    The second value says whether a ward split between heirs is counted under each of them."""
-    units = access.units(user, "directives", "view")
-    grouped = tasks.order_by().values("lead_unit_id", "status").annotate(n=Count("id"))
-    if units is not access.ALL:
-        grouped = grouped.filter(lead_unit_id__in=units)
-    by_lead: dict[int, dict[str, int]] = {}
-    for item in grouped:
-        by_lead.setdefault(item["lead_unit_id"], {})[item["status"]] = item["n"]
-    graph = scope.unit_graph()
-    candidates = {*by_lead, *(graph.parents[lead] for lead in by_lead if lead in graph.parents)}
-    candidates |= {heir for uid in list(candidates) for heir in scope.heirs(uid)}
-    info = AdminUnit.objects.in_bulk(candidates)
-
-    def display_units(lead_id: int) -> set[int]:
-        shown: set[int] = set()
-        for heir in scope.heirs(lead_id):
-            unit = info.get(heir) or AdminUnit.objects.get(pk=heir)
-            info[heir] = unit
-            if unit.level == UnitLevel.VILLAGE and unit.parent_id:
-                shown.add(unit.parent_id)
-            elif unit.level == UnitLevel.COMMUNE:
-                shown.add(heir)
-        lead = info[lead_id]
-        if not shown and lead.level == UnitLevel.VILLAGE and lead.parent_id:
-            return display_units(lead.parent_id)
-        return shown
-
-    rows: dict[tuple[str, int], dict[str, int]] = {}
-    split = False
-    for lead_id, counts in by_lead.items():
-        shown = display_units(lead_id)
-        split |= len(shown) > 1
-        keys = [("unit", uid) for uid in shown] or [("lead_unit", lead_id)]
-        for key in keys:
-            row = rows.setdefault(key, dict.fromkeys(TaskStatus.values, 0))
-            for status, n in counts.items():
-                row[status] += n
-    missing = [uid for _, uid in rows if uid not in info]
-    info.update(AdminUnit.objects.in_bulk(missing))
-    result: list[UnitRow] = [
-        {
-            "unit": info[uid],
-            "param": param,
-            "cells": [(status, counts[status]) for status in STATUS_ORDER],
-            "total": sum(counts.values()),
-        }
-        for (param, uid), counts in rows.items()
-    ]
-    # Today's units first, most overdue first; then the history of units with no heir.
-    result.sort(key=lambda r: (r["param"] != "unit", -r["cells"][0][1], r["unit"].name))
-    return result, split
-
-
-def _petition_panel(user: Any) -> dict[str, Any] | None:
-    """Open petitions in the user's scope with their alerts: overdue and due-soon by the next
-    legal deadline, prolonged, repeated and over-level. None when the user sees no petitions."""
-    from dieuhanh.petitions import stats
-    from dieuhanh.petitions.choices import OPEN_STATES
-    from dieuhanh.petitions.models import Petition
-
-    visible = Petition.objects.visible_to(user)
-    today = timezone.localdate()
-    row = stats.totals(visible.filter(state__in=OPEN_STATES), today=today)
-    if not row.received and not access.holds(user, "petitions", "follow"):
-        return None
-    urgent = (
-        visible.open()  # type: ignore[misc]  # `timing` is annotated by with_timing()
-        .with_timing(today)
-        .filter(timing__in=("overdue", "due_soon"))
-        .select_related("unit")
-        .order_by("due_on", "id")[:DASHBOARD_ROWS]
-    )
-    due_soon = visible.open().with_timing(today).filter(timing="due_soon").count()  # type: ignore[misc]  # `timing` is annotated by with_timing()
-    return {"open": row.open, "overdue": row.overdue, "due_soon": due_soon, "prolonged": row.prolonged,
-            "repeated": row.duplicates, "over_level": row.over_level, "urgent": urgent}
-
-
-def _dossier_panel(user: Any) -> dict[str, Any] | None:
-    """One-stop dossiers in the user's scope: received this year, the share of this year's
-    results given early or on time, dossiers late now and those due within three working days.
-    None when the user sees no dossiers."""
-    import datetime as dt
-
-    from django.db.models import Q
-
-    from dieuhanh.core import calendar
-    from dieuhanh.dossiers.choices import OPEN_STATUSES, Timeliness
-    from dieuhanh.dossiers.models import Dossier
-
-    visible = Dossier.objects.visible_to(user)
-    if not access.holds(user, "dossiers", "follow") and not visible.exists():
-        return None
-    today = timezone.localdate()
-    year = visible.filter(received_on__gte=dt.date(today.year, 1, 1), received_on__lte=dt.date(today.year, 12, 31))
-    counts = year.aggregate(
-        received=Count("id"),
-        in_time=Count("id", filter=Q(timeliness__in=(Timeliness.EARLY, Timeliness.ON_TIME))),
-        classed=Count("id", filter=~Q(timeliness="")),
-    )
-    soon = calendar.add(today, 3, working=True)
-    open_counts = visible.filter(status__in=OPEN_STATUSES).aggregate(
-        late_now=Count("id", filter=Q(due_on__lt=today)),
-        due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=soon)),
-    )
-    percent = 100 * counts["in_time"] / counts["classed"] if counts["classed"] else None
-    return {"year": today.year, "received": counts["received"], "on_time_percent": percent, **open_counts}
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    """The officer's dashboard: each app's panel (`PlatformApp.home_panels`) the user may see, in
+    order. A panel's figures are also in the page's context under its key (None when not shown)."""
     user = request.user
-    tasks = Task.objects.visible_to(user).with_status()
-    counts = dict(tasks.order_by().values_list("status").annotate(n=Count("id")))  # type: ignore[misc]  # `status` is annotated by with_status()
-    status_cards = [
-        {"value": status.value, "label": status.label, "count": counts.get(status.value, 0)}
-        for status in STATUS_ORDER
-    ]
-    related = ("lead_unit", "lead_person", "accountable_person")
-    overdue = tasks.filter(status=TaskStatus.OVERDUE).select_related(*related).order_by("due_date", "id")  # type: ignore[misc]  # `status` is annotated by with_status()
-    due_soon = tasks.filter(status=TaskStatus.DUE_SOON).select_related(*related).order_by("due_date", "id")  # type: ignore[misc]  # `status` is annotated by with_status()
-    unit_rows, unit_rows_split = _unit_table(tasks, user)
-    flagged = None
-    if access.holds(user, "directives", "follow"):
-        flagged = (
-            ProgressReport.objects.filter(
-                task__in=Task.objects.visible_to(user), beyond_authority=True, acknowledged_at__isnull=True
-            )
-            .select_related("task__lead_unit", "task__accountable_person", "reporter__person")
-            .order_by("reported_on", "id")[:DASHBOARD_ROWS]
-        )
-    petitions = _petition_panel(user)
-    dossiers = _dossier_panel(user)
-    return render(
-        request,
-        "core/home.html",
-        {
-            "title": _("Tổng quan"),
-            "status_cards": status_cards,
-            "total": sum(counts.values()),
-            "unit_rows": unit_rows,
-            "unit_rows_split": unit_rows_split,
-            "status_order": STATUS_ORDER,
-            "overdue": overdue[:DASHBOARD_ROWS],
-            "overdue_count": counts.get(TaskStatus.OVERDUE.value, 0),
-            "due_soon": due_soon[:DASHBOARD_ROWS],
-            "due_soon_count": counts.get(TaskStatus.DUE_SOON.value, 0),
-            "flagged": flagged,
-            "petitions": petitions,
-            "dossiers": dossiers,
-            "can_assign": access.holds(user, "directives", "assign"),
-            "today": timezone.localdate(),
-        },
-    )
+    context: dict[str, Any] = {"title": _("Tổng quan"), "today": timezone.localdate()}
+    panels = []
+    computed: dict[str, Any] = {}  # two panels of one app may share their figures
+    for panel in platform.home_panels():
+        data = None
+        if panel.permission is None or access.holds(user, *panel.permission):
+            if panel.context not in computed:
+                computed[panel.context] = import_string(panel.context)(user)
+            data = computed[panel.context]
+        context[panel.key] = data
+        if data is not None:
+            panels.append(render_to_string(panel.template, {**data, panel.key: data, "today": context["today"]},
+                                           request=request))
+    context["panels"] = panels
+    return render(request, "core/home.html", context)

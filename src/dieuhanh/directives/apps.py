@@ -13,6 +13,10 @@ class DirectivesConfig(platform.PlatformApp):
     )
     urls = (("", "dieuhanh.directives.urls"),)
     ioc_sections = ("dieuhanh.directives.ioc.SECTION",)
+    home_panels = (
+        platform.HomePanel("tasks", 10, "dieuhanh.directives.home.panel", "directives/_home_summary.html"),
+        platform.HomePanel("task_lists", 90, "dieuhanh.directives.home.panel", "directives/_home_lists.html"),
+    )
     api = (
         platform.ApiRouter("/v1/tasks", "dieuhanh.directives.api.tasks_router", "Nhiệm vụ"),
         platform.ApiRouter("/v1/documents", "dieuhanh.directives.api.documents_router", "Văn bản"),

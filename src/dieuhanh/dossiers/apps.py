@@ -9,6 +9,8 @@ class DossiersConfig(platform.PlatformApp):
     menu = (platform.MenuItem(_("Một cửa"), "dossier_list", 70, ("dossiers", "view"), ("dossier_", "procedure_")),)
     urls = (("", "dieuhanh.dossiers.urls"),)
     ioc_sections = ("dieuhanh.dossiers.ioc.SECTION",)
+    home_panels = (platform.HomePanel("dossiers", 30, "dieuhanh.dossiers.home.panel", "dossiers/_home_panel.html",
+                                      ("dossiers", "view")),)
     api = (platform.ApiRouter("/v1/dossiers", "dieuhanh.dossiers.api.dossiers_router", "Hồ sơ thủ tục hành chính"),)
 
     def ready(self) -> None:

@@ -13,6 +13,8 @@ class PetitionsConfig(platform.PlatformApp):
     )
     urls = (("open311/v2/", "dieuhanh.petitions.open311_urls"), ("", "dieuhanh.petitions.urls"))
     ioc_sections = ("dieuhanh.petitions.ioc.SECTION",)
+    home_panels = (platform.HomePanel("petitions", 20, "dieuhanh.petitions.home.panel", "petitions/_home_panel.html",
+                                      ("petitions", "view")),)
     api = (platform.ApiRouter("/v1/petitions", "dieuhanh.petitions.api.petitions_router", "Đơn thư"),)
 
     def ready(self) -> None:

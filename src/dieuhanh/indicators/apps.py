@@ -10,3 +10,8 @@ class IndicatorsConfig(platform.PlatformApp):
     urls = (("", "dieuhanh.indicators.urls"),)
     ioc_sections = ("dieuhanh.indicators.ioc.SECTION",)
     api = (platform.ApiRouter("/v1/indicators", "dieuhanh.indicators.api.indicators_router", "Chỉ tiêu"),)
+
+    def ready(self) -> None:
+        from dieuhanh.indicators import derived
+
+        derived.discover()

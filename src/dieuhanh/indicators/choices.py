@@ -37,13 +37,3 @@ class Achievement(models.TextChoices):
     EXCEEDED = "exceeded", "Vượt"
     MET = "met", "Đạt"
     NOT_MET = "not_met", "Không đạt"
-
-
-class DerivedSource(models.TextChoices):
-    """Figures computed live from the other modules; never typed in."""
-
-    TASK_ON_TIME_RATE = "task_on_time_rate", "Tỷ lệ nhiệm vụ hoàn thành đúng hạn"
-    TASKS_OVERDUE = "tasks_overdue", "Số nhiệm vụ quá hạn"
-    PETITION_RESOLUTION_RATE = "petition_resolution_rate", "Tỷ lệ giải quyết đơn thư"
-    DOSSIER_ON_TIME_RATE = "dossier_on_time_rate", "Tỷ lệ hồ sơ giải quyết đúng hạn"
-    DOSSIER_ONLINE_SHARE = "dossier_online_share", "Tỷ lệ hồ sơ nộp trực tuyến"

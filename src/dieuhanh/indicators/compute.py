@@ -44,12 +44,13 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, F, FloatField, Q
-from django.db.models.functions import Cast, ExtractYear
+from django.db.models import FloatField
+from django.db.models.functions import Cast
 from django.utils import timezone
 
-from dieuhanh.core import access
-from dieuhanh.indicators.choices import Achievement, Aggregation, DerivedSource, Direction
+from dieuhanh.indicators import derived as derived_registry
+from dieuhanh.indicators.choices import Achievement, Aggregation, Direction
+from dieuhanh.indicators.derived import Counts
 from dieuhanh.indicators.models import Actual, Indicator
 from dieuhanh.org import scope
 
@@ -237,93 +238,18 @@ class ActualTable:
 
 # --- Derived indicators -------------------------------------------------------------------
 
-Counts = dict[tuple[int, int], tuple[int, int]]  # (unit_id, year) -> (numerator, denominator)
-
-
-def _task_counts(user: Any, years: list[int], today: dt.date) -> tuple[Counts, Counts]:
-    """(on-time rate counts, overdue counts) from one grouped query over the tasks.
-
-    Overdue counts the tasks due in the year and still open past their deadline. For the current
-    year it also counts those carried over from earlier years, as the IOC's overdue card does:
-    both answer "how many tasks are late now"."""
-    from dieuhanh.directives.models import Task
-
-    visible = Task.objects.visible_to(user)
-    qs = visible.filter(due_date__year__in=years, cancelled_on__isnull=True)
-    done = Q(completed_on__isnull=False)
-    overdue = Q(completed_on__isnull=True, due_date__lt=today)
-    rows = qs.order_by().annotate(y=ExtractYear("due_date")).values("lead_unit_id", "y").annotate(
-        on_time=Count("id", filter=done & Q(completed_on__lte=F("due_date"))),
-        judged=Count("id", filter=done | overdue),
-        overdue=Count("id", filter=overdue),
-    )
-    rate: Counts = {}
-    late: Counts = {}
-    for r in rows:
-        key = (r["lead_unit_id"], r["y"])
-        rate[key] = (r["on_time"], r["judged"])
-        late[key] = (r["overdue"], 0)
-    if today.year in years:
-        carried = (
-            visible.filter(due_date__lt=dt.date(today.year, 1, 1), completed_on__isnull=True, cancelled_on__isnull=True)
-            .order_by()
-            .values_list("lead_unit_id")
-            .annotate(n=Count("id"))
-        )
-        for unit_id, n in carried:
-            key = (unit_id, today.year)
-            late[key] = (late.get(key, (0, 0))[0] + n, 0)
-    return rate, late
-
-
-def _petition_counts(user: Any, years: list[int], today: dt.date) -> Counts:
-    from dieuhanh.petitions.models import Petition
-
-    qs = Petition.objects.visible_to(user).filter(received_on__year__in=years)
-    rows = qs.order_by().annotate(y=ExtractYear("received_on")).values("unit_id", "y").annotate(
-        resolved=Count("id", filter=Q(concluded_on__isnull=False)),
-        accepted=Count("id", filter=Q(accepted_on__isnull=False)),
-    )
-    return {(r["unit_id"], r["y"]): (r["resolved"], r["accepted"]) for r in rows}
-
-
-def _dossier_counts(user: Any, years: list[int], today: dt.date, source: str) -> Counts:
-    """From the dossier tally (dossiers/tally.py): the dossiers received in the years by the
-    units in the user's scope, counted by receiving unit, without reading a dossier."""
-    from dieuhanh.dossiers import tally
-    from dieuhanh.dossiers.stats import ONLINE_BIT
-
-    units = access.units(user, "dossiers", "view")
-    out: Counts = {}
-    for y in years:
-        for _month, unit_id, cls, n in tally.counts(dt.date(y, 1, 1), dt.date(y, 12, 31), units):
-            key = (unit_id, y)
-            num, den = out.get(key, (0, 0))
-            if source == DerivedSource.DOSSIER_ONLINE_SHARE:
-                out[key] = (num + (n if cls & ONLINE_BIT else 0), den + n)
-            elif cls & 3:  # with a result: 1 early, 2 on time, 3 late
-                out[key] = (num + (n if cls & 3 < 3 else 0), den + n)
-    return out
 
 
 def derived_counts(
     source: str, user: Any, years: Iterable[int], today: dt.date | None = None, memo: dict[str, Any] | None = None
 ) -> Counts:
-    """One grouped query: (unit, year) -> (numerator, denominator) of a derived indicator. Pass
-    the same `memo` dict for several sources: the two task figures then share one query."""
-    today = today or timezone.localdate()
-    ys = sorted(set(years))
-    if source in (DerivedSource.TASK_ON_TIME_RATE, DerivedSource.TASKS_OVERDUE):
-        memo = {} if memo is None else memo
-        if "tasks" not in memo:
-            memo["tasks"] = _task_counts(user, ys, today)
-        rate, late = memo["tasks"]
-        return late if source == DerivedSource.TASKS_OVERDUE else rate
-    if source == DerivedSource.PETITION_RESOLUTION_RATE:
-        return _petition_counts(user, ys, today)
-    if source in (DerivedSource.DOSSIER_ON_TIME_RATE, DerivedSource.DOSSIER_ONLINE_SHARE):
-        return _dossier_counts(user, ys, today, source)
-    raise ValueError(f"Nguồn tính không hợp lệ: {source!r}")
+    """One grouped query: (unit, year) -> (numerator, denominator) of a derived indicator (declared
+    by its app, `indicators.derived`). Pass the same `memo` dict for several sources: indicators
+    of one app then share their query."""
+    found = derived_registry.sources().get(source)
+    if found is None:
+        raise ValueError(f"Nguồn tính không hợp lệ: {source!r}")
+    return found.function(user, sorted(set(years)), today or timezone.localdate(), {} if memo is None else memo)
 
 
 def derived_value(source: str, counts: Counts, units: set[int] | None, year: int) -> float | None:
@@ -334,7 +260,8 @@ def derived_value(source: str, counts: Counts, units: set[int] | None, year: int
         if y == year and (units is None or unit_id in units):
             num += n
             den += d
-    if source == DerivedSource.TASKS_OVERDUE:
+    found = derived_registry.sources().get(source)
+    if found is not None and found.count:
         return float(num)
     return num * 100.0 / den if den else None
 

@@ -12,7 +12,8 @@ from django.db import models
 from django.db.models import Q
 
 from dieuhanh.core.access import ScopedQuerySet
-from dieuhanh.indicators.choices import Aggregation, DerivedSource, Direction, Group, Kind, PeriodKind
+from dieuhanh.indicators import derived
+from dieuhanh.indicators.choices import Aggregation, Direction, Group, Kind, PeriodKind
 from dieuhanh.org.models import AdminUnit
 
 
@@ -36,7 +37,7 @@ class Indicator(models.Model):
     )
     kind = models.CharField("loại", max_length=8, choices=Kind.choices, default=Kind.ENTERED)
     derived_source = models.CharField(
-        "nguồn tính tự động", max_length=32, choices=DerivedSource.choices, blank=True
+        "nguồn tính tự động", max_length=32, choices=derived.source_choices, blank=True
     )
     group = models.CharField("nhóm", max_length=16, choices=Group.choices, default=Group.SOCIO_ECONOMIC)
     order = models.PositiveIntegerField("thứ tự", default=0)

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from dieuhanh.core import access, audit
 from dieuhanh.core.choices import AuditAction
-from dieuhanh.indicators.choices import Aggregation, DerivedSource, Direction, Group, Kind, PeriodKind
+from dieuhanh.indicators import derived
+from dieuhanh.indicators.choices import Aggregation, Direction, Group, Kind, PeriodKind
 from dieuhanh.indicators.models import Actual, Indicator, Target
 from dieuhanh.org.models import AdminUnit
 
@@ -106,7 +107,7 @@ def do_save_indicator(
         elif not Indicator.objects.filter(code=weight_code.upper()).exists():
             errors["weight_code"] = [f"Không có chỉ tiêu quyền số mã “{weight_code}”."]
     if kind == Kind.DERIVED:
-        if derived_source not in DerivedSource.values:
+        if derived_source not in derived.sources():
             errors["derived_source"] = ["Chỉ tiêu tính tự động phải chọn nguồn tính."]
     elif kind == Kind.ENTERED:
         derived_source = ""

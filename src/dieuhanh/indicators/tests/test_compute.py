@@ -11,7 +11,7 @@ from django.utils import timezone
 from dieuhanh.directives.services import do_close_task
 from dieuhanh.dossiers.models import Dossier
 from dieuhanh.indicators import compute
-from dieuhanh.indicators.choices import Aggregation, DerivedSource, Direction
+from dieuhanh.indicators.choices import Aggregation, Direction
 from dieuhanh.indicators.tests.helpers import actual, indicator
 from dieuhanh.petitions.models import Petition
 
@@ -124,12 +124,12 @@ def _tasks(world):
 
 def test_task_on_time_rate_equals_the_hand_count(world):
     _tasks(world)
-    rate = DerivedSource.TASK_ON_TIME_RATE
+    rate = "task_on_time_rate"
     # ward A: 1 on time of 3 judged (done on time, done late, overdue)
     assert compute.derived(rate, world.admin, world.ward_a.pk, 2024) == pytest.approx(100 / 3)
     # the city: 2 on time of 4
     assert compute.derived(rate, world.admin, world.city.pk, 2024) == pytest.approx(50)
-    assert compute.derived(DerivedSource.TASKS_OVERDUE, world.admin, world.city.pk, 2024) == 1
+    assert compute.derived("tasks_overdue", world.admin, world.city.pk, 2024) == 1
     # the officer of ward A sees ward A's tasks only, whatever unit is asked for
     assert compute.derived(rate, world.officer_a, None, 2024) == pytest.approx(100 / 3)
     assert compute.derived(rate, world.officer_b, None, 2024) == pytest.approx(100)
@@ -150,7 +150,7 @@ def test_overdue_tasks_this_year_count_those_carried_over_like_the_ioc(world):
                due_date=dt.date(2025, 9, 1))
     world.task(lead_unit=world.ward_b, lead_person=world.officer_b_person, assigned_on=dt.date(2025, 8, 1),
                due_date=dt.date(2025, 10, 1))  # not yet due
-    source = DerivedSource.TASKS_OVERDUE
+    source = "tasks_overdue"
     # 2025, the current year: the two still open from 2024 and the one due this September
     assert compute.derived(source, world.admin, world.city.pk, 2025, today) == 3
     assert compute.derived(source, world.admin, None, 2025, today) == 3
@@ -167,7 +167,7 @@ def test_petition_resolution_rate_equals_the_hand_count(world):
     ids = [p.pk for p in petitions]
     Petition.objects.filter(pk__in=ids[:3]).update(accepted_on=today)
     Petition.objects.filter(pk__in=ids[:2]).update(concluded_on=today)
-    source = DerivedSource.PETITION_RESOLUTION_RATE
+    source = "petition_resolution_rate"
     # 2 resolved of 3 accepted
     assert compute.derived(source, world.admin, world.ward_a.pk, today.year) == pytest.approx(200 / 3)
     assert compute.derived(source, world.officer_b, None, today.year) is None
@@ -180,11 +180,11 @@ def test_dossier_rates_equal_the_hand_count(world):
     Dossier.objects.filter(pk=dossiers[0].pk).update(channel="online")
     year = dossiers[0].received_on.year
     # 2 early or on time of 3 with a result; 1 online of 4 received
-    assert compute.derived(DerivedSource.DOSSIER_ON_TIME_RATE, world.admin, world.ward_a.pk, year) == pytest.approx(
+    assert compute.derived("dossier_on_time_rate", world.admin, world.ward_a.pk, year) == pytest.approx(
         200 / 3
     )
-    assert compute.derived(DerivedSource.DOSSIER_ONLINE_SHARE, world.onestop_a, None, year) == pytest.approx(25)
-    assert compute.derived(DerivedSource.DOSSIER_ONLINE_SHARE, world.onestop_b, None, year) is None
+    assert compute.derived("dossier_online_share", world.onestop_a, None, year) == pytest.approx(25)
+    assert compute.derived("dossier_online_share", world.onestop_b, None, year) is None
 
 
 def test_covers_match_the_scope_expansion_without_successors(world):

@@ -37,6 +37,17 @@ class TaskStatus(models.TextChoices):
     CANCELLED = "cancelled", "Đã huỷ"
 
 
+# The order the dashboard, the IOC and the lists show the statuses in: what needs chasing first.
+STATUS_ORDER = (
+    TaskStatus.OVERDUE,
+    TaskStatus.DUE_SOON,
+    TaskStatus.ON_TRACK,
+    TaskStatus.DONE_ON_TIME,
+    TaskStatus.DONE_LATE,
+    TaskStatus.CANCELLED,
+)
+
+
 class ReportPeriod(models.TextChoices):
     WEEKLY = "weekly", "Báo cáo tuần"
     MONTHLY = "monthly", "Báo cáo tháng"

@@ -11,21 +11,13 @@ from django.db.models import Count
 from django.utils import timezone
 
 from dieuhanh.core import access
-from dieuhanh.directives.choices import TaskStatus
+from dieuhanh.directives.choices import STATUS_ORDER, TaskStatus
 from dieuhanh.directives.models import ProgressReport, Task
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 
 DASHBOARD_ROWS = 15  # overdue / due-soon tasks listed on the dashboard; the rest via "xem tất cả"
-STATUS_ORDER = [
-    TaskStatus.OVERDUE,
-    TaskStatus.DUE_SOON,
-    TaskStatus.ON_TRACK,
-    TaskStatus.DONE_ON_TIME,
-    TaskStatus.DONE_LATE,
-    TaskStatus.CANCELLED,
-]
 
 
 class UnitRow(TypedDict):

@@ -10,7 +10,7 @@ from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.urls import reverse
 
 from dieuhanh.core import links
-from dieuhanh.directives.choices import TaskStatus
+from dieuhanh.directives.choices import STATUS_ORDER, TaskStatus
 from dieuhanh.directives.models import Task
 from dieuhanh.ioc.alerts import Alert, past_deadline
 from dieuhanh.ioc.data import OVERDUE_ROWS, link, percent
@@ -58,17 +58,9 @@ def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
             due_to=period.last.isoformat() if dated else None,
         )
 
-    order = [
-        TaskStatus.OVERDUE,
-        TaskStatus.DUE_SOON,
-        TaskStatus.ON_TRACK,
-        TaskStatus.DONE_ON_TIME,
-        TaskStatus.DONE_LATE,
-        TaskStatus.CANCELLED,
-    ]
     cards = [
         {"value": s.value, "label": s.label, "count": counts.get(s.value, 0), "url": status_link(s.value)}
-        for s in order
+        for s in STATUS_ORDER
     ]
     late = still_open & Q(due_date__lt=today) & (Q() if period.current else in_year)
     overdue_rows = (

@@ -11,12 +11,13 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from dieuhanh.core import calendar
+from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.dossiers import tally
 from dieuhanh.dossiers.models import Dossier, late_now_q
 from dieuhanh.dossiers.stats import ONLINE_BIT, OPEN_CLASSES
 from dieuhanh.ioc.alerts import Alert, past_deadline
 from dieuhanh.ioc.data import link, percent
-from dieuhanh.ioc.sections import IocContext, Metric, Section, Table, Trend
+from dieuhanh.ioc.sections import Figure, IocContext, Metric, Section, Table, Trend
 
 
 def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
@@ -68,7 +69,7 @@ def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
     unit_param = ctx.link_unit
     dates = {"date_from": period.first.isoformat(), "date_to": period.last.isoformat()}
     now_dates = {} if period.current else dates
-    return {
+    result = {
         "received": received,
         "received_url": link("dossier_list", unit=unit_param, **dates),
         "on_time_percent": percent(in_time, classed),
@@ -81,6 +82,15 @@ def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
         "_monthly_received": monthly_received,
         "_monthly_late": monthly_late,
     }
+    rate = result["on_time_percent"]
+    result["figures"] = [
+        Figure("dossiers-received", "hồ sơ tiếp nhận", received, str(result["received_url"])),
+        Figure("dossiers-on-time", "hồ sơ đúng hạn", rate, str(result["stats_url"]),
+               display="—" if rate is None else f"{group_digits(rate, 1)}%"),
+        Figure("dossiers-late", "hồ sơ đang trễ hạn", result["late_now"], str(result["late_now_url"]), "bad"),
+        Figure("dossiers-due-soon", "hồ sơ sắp đến hạn", due_soon, str(result["due_soon_url"]), "warn"),
+    ]
+    return result
 
 
 def alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
@@ -114,7 +124,7 @@ def _table(result: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
 
 
 SECTION = Section(
-    "dossiers", "Hồ sơ một cửa", 30, "dossiers", compute, "dossiers/_ioc_section.html",
+    "dossiers", "Hồ sơ một cửa", 30, "dossiers", compute,
     metrics=(
         Metric("dossiers_received", "Hồ sơ tiếp nhận", lambda f: f.get("dossiers_received", 0), on_map=False),
         Metric("dossiers_late", "Hồ sơ trễ hạn", lambda f: f.get("dossiers_late_now", 0)),

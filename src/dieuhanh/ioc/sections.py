@@ -33,6 +33,7 @@ class Figure:
     value: Any
     url: str = ""
     tone: str = ""  # "bad" (overdue), "warn" (due soon) or ""
+    display: str = ""  # the value as shown, when not a plain count (a rate: "94,8%")
 
 
 @dataclass(frozen=True)

@@ -12,9 +12,10 @@ from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 
 from dieuhanh.core import calendar
+from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.ioc.alerts import Alert, past_deadline
 from dieuhanh.ioc.data import link, percent
-from dieuhanh.ioc.sections import IocContext, Metric, Section, Table, Trend
+from dieuhanh.ioc.sections import Figure, IocContext, Metric, Section, Table, Trend
 from dieuhanh.petitions.choices import OPEN_STATES
 from dieuhanh.petitions.models import Petition, prolonged_q
 
@@ -73,7 +74,7 @@ def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
     ctx.add(counts, "petitions_overdue")
     year_param = None if period.current else period.year
     unit_param = ctx.link_unit
-    return {
+    result = {
         "received": received,
         "received_url": link("petitions:petition_list", year=period.year, unit=unit_param),
         "accepted": accepted,
@@ -87,6 +88,15 @@ def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
         "due_soon_url": link("petitions:petition_list", timing="due_soon", year=year_param, unit=unit_param),
         "_monthly_received": received_by_month,
     }
+    rate = result["resolution_percent"]
+    result["figures"] = [
+        Figure("petitions-received", f"đơn tiếp nhận năm {period.year}", received, str(result["received_url"])),
+        Figure("petitions-resolved", f"giải quyết ({resolved}/{accepted} đơn thụ lý)", rate,
+               display="—" if rate is None else f"{group_digits(rate)}%"),
+        Figure("petitions-overdue", "đơn quá hạn", overdue, str(result["overdue_url"]), "bad"),
+        Figure("petitions-due-soon", "đơn sắp đến hạn", due_soon, str(result["due_soon_url"]), "warn"),
+    ]
+    return result
 
 
 def alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
@@ -128,7 +138,7 @@ def _table(result: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
 
 
 SECTION = Section(
-    "petitions", "Đơn thư", 20, "petitions", compute, "petitions/_ioc_section.html",
+    "petitions", "Đơn thư", 20, "petitions", compute,
     metrics=(Metric("petitions_overdue", "Đơn quá hạn", lambda f: f.get("petitions_overdue", 0)),),
     trends=(Trend("petitions_received", "Đơn tiếp nhận", "_monthly_received", "petitions",
                   "Đơn tiếp nhận theo tháng", "đơn", bars=True),),

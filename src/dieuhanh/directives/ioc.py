@@ -134,10 +134,25 @@ def _overdue(result: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
     return "Nhiệm vụ quá hạn", headers, rows
 
 
+def unit_card(user: Any, unit: Any, today: dt.date) -> dict[str, Any]:
+    """The unit's open tasks (and those of its villages and the units it succeeded)."""
+    from dieuhanh.org import scope
+
+    open_tasks = list(
+        Task.objects.visible_to(user)
+        .filter(Q(lead_unit_id__in=scope.expand_units([unit.pk])), completed_on__isnull=True, cancelled_on__isnull=True)
+        .with_status(today)
+        .select_related("lead_person", "accountable_person", "lead_unit")
+        .order_by("due_date", "id")[:30]
+    )
+    return {"open_tasks": open_tasks, "list_url": link("directives:task_list", unit=unit.pk)}
+
+
 SECTION = Section(
     "tasks", "Nhiệm vụ", 10, "directives", compute, "directives/_ioc_section.html", wide=True,
     metrics=(Metric("tasks_overdue", "Nhiệm vụ quá hạn", lambda f: f.get("tasks_overdue", 0)),),
     tables=(Table("by_status", "nhiem-vu", "nhiem-vu", _by_status),
             Table("overdue", "nhiem-vu-qua-han", "nhiem-vu-qua-han", _overdue)),
     alerts=alerts, alert_kinds={"task": "Nhiệm vụ quá hạn"},
+    list_label="Nhiệm vụ", list_url="directives:task_list", unit_card=unit_card, unit_template="directives/_ioc_unit.html",
 )

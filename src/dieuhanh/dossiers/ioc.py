@@ -139,4 +139,5 @@ SECTION = Section(
     ),
     tables=(Table("figures", "ho-so", "ho-so-mot-cua", _table),),
     alerts=alerts, alert_kinds={"dossier": "Hồ sơ trễ hạn"},
+    list_label="Hồ sơ một cửa", list_url="dossier_list",
 )

@@ -1,6 +1,7 @@
-"""The indicators' part of the IOC alerts feed (`ioc.sections`): year targets that add up over the
-year and are behind the pace of the days gone. (The indicator tiles and the map's indicator
-colouring are still drawn by the IOC itself from `indicators.overview`.)"""
+"""The indicators' section of the IOC (`ioc.sections`): the tiles of the year's targets and derived
+figures at the top of the screen, the map coloured by the indicator every ward has a figure for,
+the Excel table of the tiles, and the year targets behind the pace of the days gone in the alerts
+feed."""
 
 from __future__ import annotations
 
@@ -8,11 +9,16 @@ import datetime as dt
 import math
 from typing import Any
 
+from django.urls import reverse
+from django.utils.http import urlencode
+
 from dieuhanh.indicators import compute, overview
 from dieuhanh.indicators.models import Indicator, Target
 from dieuhanh.ioc.alerts import Alert, start_of
-from dieuhanh.ioc.sections import Section
+from dieuhanh.ioc.sections import IocContext, Metric, Section, Table
 from dieuhanh.org.models import AdminUnit
+
+TILES_SHOWN = 16  # one screen: the first tiles (the targets first); every indicator is on /chi-tieu/
 
 
 def alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
@@ -75,5 +81,64 @@ def alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
     return result[:limit]
 
 
-SECTION = Section("indicators", "Chỉ tiêu", 5, "indicators", template="", alerts=alerts,
-                  alert_kinds={"target": "Chỉ tiêu chậm tiến độ"})
+def section(user: Any, ctx: IocContext) -> dict[str, Any]:
+    period = ctx.period
+    summary = overview.summary(user, unit=period.unit, year=period.year)
+    tiles = summary.tiles or []
+    # The map: the indicator the summary proposes (one every ward has a figure for: a derived
+    # one; the socio-economic targets are set for the city as a whole), else the first tile.
+    code = summary.map_code or (tiles[0].get("code", "") if tiles else "")
+    label = ""
+    if code:
+        ctx.put(dict(overview.by_unit(user, code, period.year, unit=period.unit)), "indicator")
+        tile = next((t for t in tiles if t.get("code") == code), tiles[0] if tiles else {})
+        label = f"{tile.get('name', code)} ({tile.get('measure', '')})"
+    query = {"nam": period.year, **({"don_vi": summary.unit_id} if summary.unit_id else {})}
+    return {
+        "summary": summary,
+        "all_tiles": tiles,
+        "tiles": tiles[:TILES_SHOWN],
+        "tiles_total": len(tiles),
+        "tiles_url": reverse("indicator_list") + "?" + urlencode(query),
+        "map_label": label,
+    }
+
+
+def _tiles_table(result: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
+    tiles = result.get("all_tiles") or []
+    rows = [
+        [
+            t.get("code"),
+            t.get("name"),
+            t.get("measure"),
+            t.get("target"),
+            t.get("target_original"),
+            t.get("actual"),
+            str(t.get("achievement") or ""),
+            t.get("yoy_percent"),
+        ]
+        for t in tiles
+    ]
+    return (
+        "Chỉ tiêu",
+        [
+            "Mã",
+            "Chỉ tiêu",
+            "Đơn vị tính",
+            "Kế hoạch",
+            "Kế hoạch ban đầu",
+            "Thực hiện",
+            "Đánh giá",
+            "So cùng kỳ (%)",
+        ],
+        rows,
+    )
+
+
+SECTION = Section(
+    "indicators", "Chỉ tiêu kinh tế – xã hội", 5, "indicators", section, "indicators/_ioc_tiles.html", wide=True,
+    metrics=(Metric("indicator", "Chỉ tiêu", lambda f: f.get("indicator"), higher_is_better=True, in_table=False,
+                    label_from="map_label"),),
+    tables=(Table("tiles", "chi-tieu", "chi-tieu", _tiles_table),),
+    alerts=alerts, alert_kinds={"target": "Chỉ tiêu chậm tiến độ"},
+)

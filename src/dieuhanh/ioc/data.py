@@ -74,12 +74,12 @@ class Period:
 @dataclass
 class Overview:
     period: Period
-    indicators: Any = None  # indicators.overview.summary(...) or None while unavailable
     units: list[dict[str, Any]] = field(default_factory=list)  # one row per ward/commune on the map
     trends: dict[str, list[int | None]] = field(default_factory=dict)  # months 1..12; None: still to come
     sections: dict[str, dict[str, Any]] = field(default_factory=dict)  # each app's figures, by section key
     cards: list[Section] = field(default_factory=list)  # the sections shown, in order
-    metrics: list[Metric] = field(default_factory=list)  # the units table's columns
+    metrics: list[Metric] = field(default_factory=list)  # the units table's columns and the map's colourings
+    metric_labels: dict[str, str] = field(default_factory=dict)
 
     def __getattr__(self, name: str) -> Any:
         """`data.tasks`, `data.petitions`, …: a section's figures by its key ({} when not shown)."""
@@ -147,7 +147,6 @@ def overview(
     data = Overview(period=period)
     rollup = UnitRollup(period)
     per_unit: dict[int, dict[str, Any]] = {}
-    data.indicators = _indicators(user, period)
     ctx = IocContext(user, period, rollup, per_unit, _link_unit(user, period))
     last_month = today.month if period.year == today.year else 12
     for section in visible(user):
@@ -159,40 +158,24 @@ def overview(
         for trend in section.trends:
             values = result.get(trend.source) or [0] * 12
             data.trends[trend.key] = [v if m <= last_month else None for m, v in zip(MONTHS, values, strict=True)]
-    data.metrics = [m for section in data.cards for m in section.metrics]
-    data.units = _unit_rows(user, period, rollup, per_unit, data.indicators, data.metrics)
+    # The metrics a section names by its figures (the indicator chosen for the map) come after the
+    # fixed ones, and only when the section named one.
+    fixed = [m for card in data.cards for m in card.metrics if not m.label_from]
+    named = [m for card in data.cards for m in card.metrics
+             if m.label_from and data.sections.get(card.key, {}).get(m.label_from)]
+    data.metrics = fixed + named
+    data.metric_labels = {
+        m.key: (data.sections[card.key][m.label_from] if m.label_from else m.label)
+        for card in data.cards for m in card.metrics if m in data.metrics
+    }
+    data.units = _unit_rows(user, period, rollup, per_unit, data.metrics)
     return data
-
-
-# --- indicators ----------------------------------------------------------------------------------------
-
-
-def _indicators(user: Any, period: Period) -> Any:
-    """The indicators app's summary, or None while that app offers none."""
-    try:
-        from dieuhanh.indicators import overview as indicator_overview
-    except ImportError:
-        return None
-    summary = getattr(indicator_overview, "summary", None)
-    if summary is None:
-        return None
-    return summary(user, unit=period.unit, year=period.year)
-
-
-def indicator_by_unit(user: Any, code: str, year: int, *, unit: AdminUnit | None = None) -> dict[int, Any]:
-    try:
-        from dieuhanh.indicators import overview as indicator_overview
-    except ImportError:
-        return {}
-    by_unit = getattr(indicator_overview, "by_unit", None)
-    return dict(by_unit(user, code, year, unit=unit)) if by_unit else {}
 
 
 # --- the map's units -----------------------------------------------------------------------------------
 
 def _unit_rows(
-    user: Any, period: Period, rollup: UnitRollup, per_unit: dict[int, dict[str, Any]], indicators: Any,
-    metrics: list[Metric],
+    user: Any, period: Period, rollup: UnitRollup, per_unit: dict[int, dict[str, Any]], metrics: list[Metric],
 ) -> list[dict[str, Any]]:
     """Every commune-level unit standing at the period's end in the user's scope (and under the
     chosen unit), with its figures; with an all-seeing scope and no unit chosen, the units that
@@ -206,27 +189,14 @@ def _unit_rows(
     elif period.unit is None:
         parents = {rollup.info[u].parent_id for u in per_unit if u in rollup.info}
         units = units.filter(Q(pk__in=set(per_unit)) | Q(parent_id__in=parents - {None}))
-    indicator_code, indicator_values = _indicator_metric(user, period, indicators)
     rows = []
     for unit in units.order_by("name"):
         figures = per_unit.get(unit.pk, {})
         row: dict[str, Any] = {"unit": unit}
         row.update({m.key: m.value(figures) for m in metrics})
-        row["cells"] = [(m, row[m.key]) for m in metrics]
-        row["indicator"] = indicator_values.get(unit.pk)
-        row["indicator_code"] = indicator_code
+        row["cells"] = [(m, row[m.key]) for m in metrics if m.in_table]
         rows.append(row)
     return rows
-
-
-def _indicator_metric(user: Any, period: Period, indicators: Any) -> tuple[str, dict[int, Any]]:
-    """Values by unit of the indicator the summary proposes for the map (one every ward has a
-    figure for: a derived one; the socio-economic targets are set for the city as a whole)."""
-    code = getattr(indicators, "map_code", "") or ""
-    if not code:
-        tiles = getattr(indicators, "tiles", None) or []
-        code = tiles[0].get("code", "") if tiles else ""
-    return code, indicator_by_unit(user, code, period.year, unit=period.unit) if code else {}
 
 
 def scope_units(user: Any, today: dt.date | None = None) -> list[AdminUnit]:

@@ -17,12 +17,13 @@ from dieuhanh.ioc.data import Overview
 
 def _units(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
     """The units table: one column per metric of the sections shown (`ioc.sections.Metric`)."""
+    columns = [m for m in data.metrics if m.in_table]
     rows = [
         [r["unit"].code, r["unit"].name,
-         *[(None if r[m.key] is None else round(r[m.key], 1)) if m.percent else r[m.key] for m in data.metrics]]
+         *[(None if r[m.key] is None else round(r[m.key], 1)) if m.percent else r[m.key] for m in columns]]
         for r in data.units
     ]
-    return "Theo đơn vị", ["Mã đơn vị", "Đơn vị", *[m.label for m in data.metrics]], rows
+    return "Theo đơn vị", ["Mã đơn vị", "Đơn vị", *[data.metric_labels[m.key] for m in columns]], rows
 
 
 def _trends(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
@@ -31,41 +32,9 @@ def _trends(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
     return "Diễn biến theo tháng", ["Tháng", *[t.label for t in trends]], rows
 
 
-def _indicators(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
-    tiles = getattr(data.indicators, "tiles", None) or []
-    rows = [
-        [
-            t.get("code"),
-            t.get("name"),
-            t.get("measure"),
-            t.get("target"),
-            t.get("target_original"),
-            t.get("actual"),
-            str(t.get("achievement") or ""),
-            t.get("yoy_percent"),
-        ]
-        for t in tiles
-    ]
-    return (
-        "Chỉ tiêu",
-        [
-            "Mã",
-            "Chỉ tiêu",
-            "Đơn vị tính",
-            "Kế hoạch",
-            "Kế hoạch ban đầu",
-            "Thực hiện",
-            "Đánh giá",
-            "So cùng kỳ (%)",
-        ],
-        rows,
-    )
-
-
 TABLES: dict[str, tuple[str, Callable[[Overview], tuple[str, list[str], list[list[Any]]]]]] = {
     "don-vi": ("theo-don-vi", _units),
     "xu-huong": ("dien-bien-theo-thang", _trends),
-    "chi-tieu": ("chi-tieu", _indicators),
 }
 
 

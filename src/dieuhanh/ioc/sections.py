@@ -11,7 +11,9 @@ A `Section`, declared in the app's `ioc.py`, brings:
 - `trends`: its monthly series (a result key holding 12 numbers) and the chart they go on;
 - `tables`: its Excel downloads (`?xuat=<slug>`);
 - `alerts(user, today, limit)`: its items of the alerts feed (`ioc.alerts.Alert`), with the
-  label of each kind it emits in `alert_kinds`.
+  label of each kind it emits in `alert_kinds`;
+- on a unit's page: a link to its list filtered to the unit (`list_label`, `list_url`), and a
+  card of its own (`unit_card(user, unit, today)`, drawn by `unit_template`).
 """
 
 from __future__ import annotations
@@ -47,6 +49,8 @@ class Metric:
     higher_is_better: bool = False
     on_map: bool = True
     percent: bool = False
+    in_table: bool = True  # a column of the units table and its export (else: the map only)
+    label_from: str = ""  # the section result's key that names it (a metric chosen per period)
 
 
 @dataclass(frozen=True)
@@ -87,6 +91,10 @@ class Section:
     tables: tuple[Table, ...] = ()
     alerts: Callable[[Any, Any, int], list[Any]] | None = None
     alert_kinds: dict[str, str] = field(default_factory=dict)
+    list_label: str = ""  # a unit's page links to the app's list filtered to the unit (?unit=<id>)
+    list_url: str = ""
+    unit_card: Callable[[Any, Any, Any], dict[str, Any]] | None = None  # (user, unit, today) on a unit's page
+    unit_template: str = ""
 
 
 @dataclass
@@ -112,6 +120,11 @@ class IocContext:
             return None if allowed is access.ALL else set(allowed)
         chosen = scope.expand_units([self.period.unit.pk])
         return chosen if allowed is access.ALL else chosen & set(allowed)
+
+    def put(self, values: dict[int, Any], key: str) -> None:
+        """Set figures already given by the units standing at the period's end (no roll-up)."""
+        for uid, value in values.items():
+            self.per_unit.setdefault(uid, {})[key] = value
 
     def add(self, counts: dict[int, int], key: str) -> None:
         """Add `counts` (by the unit a figure was recorded under) to the map's units under `key`."""

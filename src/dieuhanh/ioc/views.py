@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
@@ -20,10 +19,9 @@ from dieuhanh.core import access, links
 from dieuhanh.ioc import data as ioc_data
 from dieuhanh.ioc import export
 from dieuhanh.lib.params import int_or_none
-from dieuhanh.org import scope
 from dieuhanh.org.models import AdminUnit, Assignment
 
-EXPORT_NAMES = {"units": "don-vi", "trends": "xu-huong", "indicators": "chi-tieu"}  # the IOC's own tables
+EXPORT_NAMES = {"units": "don-vi", "trends": "xu-huong"}  # the IOC's own tables
 FIRST_YEAR = 2015  # the selector offers years from here to this year
 
 
@@ -55,12 +53,8 @@ def _unit(request: HttpRequest, problems: list[str]) -> AdminUnit | None:
 
 
 def _metrics(data: ioc_data.Overview) -> dict[str, str]:
-    """What the map may be coloured by: the sections' figures by unit, and the first indicator tile."""
-    metrics = {m.key: m.label for m in data.metrics if m.on_map}
-    tiles = getattr(data.indicators, "tiles", None) or []
-    if tiles:
-        metrics["indicator"] = f"{tiles[0].get('name', '')} ({tiles[0].get('measure', '')})"
-    return metrics
+    """What the map may be coloured by: the sections' figures by unit."""
+    return {m.key: data.metric_labels[m.key] for m in data.metrics if m.on_map}
 
 
 def _metric(request: HttpRequest, data: ioc_data.Overview) -> str:
@@ -82,7 +76,7 @@ def _charts(data: ioc_data.Overview, metric: str, year: int) -> dict[str, Any]:
         for r in data.units
     ]
     values = {r["unit"].code: r.get(metric) for r in data.units}
-    higher = {m.key for m in data.metrics if m.higher_is_better} | {"indicator"}
+    higher = {m.key for m in data.metrics if m.higher_is_better}
     charts: dict[str, Any] = {"trends": []}
     if metric:
         charts["map"] = svg.unit_map(units, values, metric_label=_metrics(data)[metric],
@@ -132,24 +126,9 @@ def _context(
         "export_links": {name: "?" + urlencode({**base, "xuat": k}) for name, k in EXPORT_NAMES.items()},
         "charts": _charts(data, metric, period.year),
         "cards": _cards(data, base),
-        # One screen: the first tiles (the socio-economic targets come first); every indicator is
-        # on /chi-tieu/ and in the Excel export.
-        "tiles": _all_tiles(data)[:TILES_SHOWN],
-        "tiles_total": len(_all_tiles(data)),
-        "tiles_url": reverse("indicator_list") + "?" + urlencode(
-            {"nam": period.year, **({"don_vi": data.indicators.unit_id} if getattr(data.indicators, "unit_id", None)
-                                    else {})}
-        ),
         "alerts_url": _alerts_url(),
         "today": period.today,
     }
-
-
-TILES_SHOWN = 16
-
-
-def _all_tiles(data: Any) -> list[dict[str, Any]]:
-    return (getattr(data.indicators, "tiles", None) or []) if data.indicators is not None else []
 
 
 def _alerts_url() -> str:
@@ -206,10 +185,11 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
         title=f"{unit.name} — Trung tâm điều hành",
         unit=unit,
         people=_people(unit, as_of),
-        open_tasks=_open_tasks(request.user, unit, today),
-        task_list_url=ioc_data.link("directives:task_list", unit=unit.pk),
-        petition_list_url=ioc_data.link("petitions:petition_list", unit=unit.pk),
-        dossier_list_url=ioc_data.link("dossier_list", unit=unit.pk),
+        list_links=[(card.list_label, ioc_data.link(card.list_url, unit=unit.pk)) for card in data.cards if card.list_url],
+        unit_cards=[
+            {"template": card.unit_template, "data": card.unit_card(request.user, unit, today)}
+            for card in data.cards if card.unit_card is not None
+        ],
         overview_url=reverse("ioc_overview") + "?" + urlencode({"nam": year, "don_vi": unit.pk}),
         parent_code=unit.parent.code if unit.parent is not None else "",
     )
@@ -223,22 +203,6 @@ def _people(unit: AdminUnit, day: dt.date) -> list[Assignment]:
         .filter(position__organisation__unit=unit)
         .select_related("person", "position__organisation")
         .order_by("position__organisation__name", "position__title")[:40]
-    )
-
-
-def _open_tasks(user: Any, unit: AdminUnit, today: dt.date) -> list[Any]:
-    from dieuhanh.directives.models import Task
-
-    return list(
-        Task.objects.visible_to(user)
-        .filter(
-            Q(lead_unit_id__in=scope.expand_units([unit.pk])),
-            completed_on__isnull=True,
-            cancelled_on__isnull=True,
-        )
-        .with_status(today)
-        .select_related("lead_person", "accountable_person", "lead_unit")
-        .order_by("due_date", "id")[:30]
     )
 
 

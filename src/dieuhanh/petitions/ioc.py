@@ -144,4 +144,5 @@ SECTION = Section(
                   "Đơn tiếp nhận theo tháng", "đơn", bars=True),),
     tables=(Table("figures", "don-thu", "don-thu", _table),),
     alerts=alerts, alert_kinds={"petition": "Đơn quá hạn giải quyết"},
+    list_label="Đơn thư", list_url="petitions:petition_list",
 )

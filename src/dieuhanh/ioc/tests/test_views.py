@@ -128,7 +128,7 @@ def test_the_unit_page_shows_its_tasks_and_figures(client, busy):
     assert response.status_code == 200
     assert response.context["unit"] == busy.ward_a
     assert response.context["data"].tasks["overdue_count"] == 2
-    assert len(response.context["open_tasks"]) == 3
+    assert len(response.context["unit_cards"][0]["data"]["open_tasks"]) == 3
     # 2021: the same code is phường Sao Đỏ.
     response = client.get(f"/ioc/don-vi/{busy.ward_a.code}/?nam=2021")
     assert response.context["unit"] == busy.ward_a_old
@@ -206,19 +206,20 @@ def test_the_overview_page_runs_a_bounded_number_of_queries(client, world, djang
 
 
 def test_the_overview_shows_one_screen_of_tiles_and_links_to_all(client, world):
+    from dieuhanh.indicators.ioc import TILES_SHOWN
     from dieuhanh.indicators.tests.helpers import actual, indicator
-    from dieuhanh.ioc.views import TILES_SHOWN
 
     year = timezone.localdate().year
     for i in range(TILES_SHOWN + 4):
         actual(world, indicator(world, f"CT{i:02d}", order=i), world.city, year, 100 + i)
     response = login(client, world.leader).get("/ioc/")
-    tiles = response.context["tiles"]
-    assert len(tiles) == TILES_SHOWN and response.context["tiles_total"] == TILES_SHOWN + 4
+    card = next(c["data"] for c in response.context["cards"] if c["key"] == "indicators")
+    tiles = card["tiles"]
+    assert len(tiles) == TILES_SHOWN and card["tiles_total"] == TILES_SHOWN + 4
     assert [t["code"] for t in tiles] == [f"CT{i:02d}" for i in range(TILES_SHOWN)]
     body = response.content.decode()
     assert f"Xem tất cả {TILES_SHOWN + 4} chỉ tiêu" in body
-    assert client.get(response.context["tiles_url"]).status_code == 200
+    assert client.get(card["tiles_url"]).status_code == 200
 
 
 # --- the demo city (these run after every other test of the run: see testing.py) ---
@@ -240,7 +241,7 @@ def test_todays_view_of_the_demo_leader_has_derived_tiles_that_agree_with_the_pa
     wards that succeeded it, and each derived figure equals the panel beside it."""
     leader = User.objects.get(username="bithu")
     data = ioc_data.overview(leader)
-    tiles = {t["code"]: t for t in data.indicators.tiles}
+    tiles = {t["code"]: t for t in data.indicators["summary"].tiles}
     assert data.tasks["overdue_count"] > 0
     assert tiles["NV_QUA_HAN"]["actual"] == data.tasks["overdue_count"]
     assert tiles["NV_DUNG_HAN"]["actual"] == pytest.approx(data.tasks["on_time_percent"])

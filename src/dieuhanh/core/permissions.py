@@ -1,5 +1,4 @@
-"""The platform's own permissions (`core.access`), and `may`/`require` over role tuples for the
-code that still asks by roles.
+"""The platform's own permissions (`core.access`):
 
 - `view`: the pages every officer has (home, calendar);
 - `audit`: read the audit log (administrators; inspectors, whose work it is to check);
@@ -7,31 +6,10 @@ code that still asks by roles.
 
 from __future__ import annotations
 
-from typing import Any
-
-from django.core.exceptions import PermissionDenied
-
-from dieuhanh.org import scope
 from dieuhanh.org.choices import Role
 
-STAFF = tuple(Role.values)
-
 PERMISSIONS = {
-    "view": STAFF,
+    "view": tuple(Role.values),
     "audit": (Role.ADMIN, Role.INSPECTOR),
     "calendar": (Role.ADMIN,),
 }
-
-
-def may(user: Any, roles: tuple[str, ...], unit_id: int | None) -> bool:
-    if user is None or not user.is_authenticated:
-        return False
-    units = scope.unit_scope(user, *roles)
-    if units is scope.ALL:
-        return True
-    return unit_id is not None and unit_id in units
-
-
-def require(user: Any, roles: tuple[str, ...], unit_id: int | None, what: str) -> None:
-    if not may(user, roles, unit_id):
-        raise PermissionDenied(f"Bạn không có quyền {what}.")

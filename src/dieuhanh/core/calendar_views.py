@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access, calendar
 from dieuhanh.core.choices import CalendarExceptionKind
-from dieuhanh.core.http import signed_in_user
+from dieuhanh.core.http import AnyUser, signed_in_user
 from dieuhanh.core.models import CalendarException
 from dieuhanh.lib.params import int_or_none, parse_int
 
@@ -28,7 +28,7 @@ MAX_CALCULATOR_DAYS = 3650
 CALCULATOR_YEARS = (1900, 2100)
 
 
-def _is_admin(user: object) -> bool:
+def _is_admin(user: AnyUser) -> bool:
     return access.holds(user, "core", "calendar")
 
 

@@ -7,12 +7,15 @@ code that still asks by roles.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
 
 from dieuhanh.org import scope
 from dieuhanh.org.choices import Role
+
+if TYPE_CHECKING:
+    from dieuhanh.core.http import AnyUser
 
 STAFF = tuple(Role.values)
 
@@ -23,7 +26,7 @@ PERMISSIONS = {
 }
 
 
-def may(user: Any, roles: tuple[str, ...], unit_id: int | None) -> bool:
+def may(user: AnyUser | None, roles: tuple[str, ...], unit_id: int | None) -> bool:
     if user is None or not user.is_authenticated:
         return False
     units = scope.unit_scope(user, *roles)
@@ -32,6 +35,6 @@ def may(user: Any, roles: tuple[str, ...], unit_id: int | None) -> bool:
     return unit_id is not None and unit_id in units
 
 
-def require(user: Any, roles: tuple[str, ...], unit_id: int | None, what: str) -> None:
+def require(user: AnyUser | None, roles: tuple[str, ...], unit_id: int | None, what: str) -> None:
     if not may(user, roles, unit_id):
         raise PermissionDenied(f"Bạn không có quyền {what}.")

@@ -31,6 +31,7 @@ from django.utils import timezone
 from dieuhanh.core import access, audit, calendar
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.choices import DayKind
+from dieuhanh.core.http import AnyUser
 from dieuhanh.core.legal_rules import Rule, RuleNotFound, deadline
 from dieuhanh.core.legal_rules import value as rule_value
 from dieuhanh.dossiers.cases import DOSSIERS, open_step
@@ -114,7 +115,7 @@ def current_step(d: Dossier) -> DossierStep | None:
     return open_step(d)
 
 
-def allowed_actions(user: Any, d: Dossier) -> list[str]:
+def allowed_actions(user: AnyUser | None, d: Dossier) -> list[str]:
     """The actions `user` may take on `d` now, in workflow order (`cases.DossierCases`)."""
     return DOSSIERS.allowed_actions(user, d)
 

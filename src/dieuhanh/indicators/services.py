@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from dieuhanh.core import access, audit
 from dieuhanh.core.choices import AuditAction
+from dieuhanh.core.http import AnyUser
 from dieuhanh.indicators import derived
 from dieuhanh.indicators.choices import Aggregation, Direction, Group, Kind, PeriodKind
 from dieuhanh.indicators.models import Actual, Indicator, Target
@@ -23,7 +24,7 @@ FIRST_YEAR = 2000
 MAX_VALUE = Decimal("1e15")
 
 
-def may_edit(user: Any, unit_id: int | None = None) -> bool:
+def may_edit(user: AnyUser | None, unit_id: int | None = None) -> bool:
     """Whether `user` may enter figures and set targets (`permissions.PERMISSIONS["edit"]`),
     over `unit_id` when given."""
     if unit_id is None:

@@ -49,7 +49,7 @@ PARTY_BODIES = (OrganisationKind.PARTY_COMMITTEE, OrganisationKind.PARTY_CELL)
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 
 
-def allowed_actions(user: Any, p: Petition) -> list[str]:
+def allowed_actions(user: AnyUser | None, p: Petition) -> list[str]:
     """The actions `user` may take on `p` now (for buttons and the API)."""
     return PETITIONS.allowed_actions(user, p)
 
@@ -371,7 +371,7 @@ def _protect_chain(p: Petition, actor: User, on: dt.date) -> None:
         _protect_chain(other, actor, on)
 
 
-def do_assign(*, actor: User, petition: Petition, users: list[Any], on: dt.date | None = None) -> Petition:
+def do_assign(*, actor: User, petition: Petition, users: list[User], on: dt.date | None = None) -> Petition:
     """Assign the officers who handle the petition. They alone see a denouncer's identity."""
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
@@ -396,7 +396,7 @@ def do_assign(*, actor: User, petition: Petition, users: list[Any], on: dt.date 
 
 
 def do_accept(
-    *, actor: User, petition: Petition, on: dt.date | None = None, handlers: list[Any] | None = None,
+    *, actor: User, petition: Petition, on: dt.date | None = None, handlers: list[User] | None = None,
     complexity: str | None = None, remote: bool | None = None, document_number: str = "", note: str = "",
 ) -> Petition:
     """Accept (thụ lý) a petition within the body's competence; the resolution period starts."""

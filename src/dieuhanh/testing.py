@@ -8,9 +8,17 @@ from __future__ import annotations
 import datetime as dt
 import os
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from django.test import Client
+
+    from dieuhanh.directives.models import Task
+    from dieuhanh.dossiers.models import Dossier
+    from dieuhanh.org.models import User
+    from dieuhanh.petitions.models import Petition
 
 PASSWORD = "Mat-khau-thu-nghiem-1"  # noqa: S105 - test-only password
 
@@ -70,7 +78,7 @@ class World:
         proc, _ = Procedure.objects.update_or_create(code=fields.pop("code"), defaults=fields)
         return proc
 
-    def dossier(self, actor: Any = None, **overrides: Any) -> Any:
+    def dossier(self, actor: User | None = None, **overrides: Any) -> Dossier:
         """A dossier received at ward A's one-stop desk now (override any field)."""
         from dieuhanh.dossiers.services import do_receive_dossier
 
@@ -85,7 +93,7 @@ class World:
             fields["procedure"] = self.procedure()
         return do_receive_dossier(actor=actor or self.onestop_a, **fields)
 
-    def petition(self, actor: Any = None, **overrides: Any) -> Any:
+    def petition(self, actor: User | None = None, **overrides: Any) -> Petition:
         """A valid complaint received by ward A today (override any field)."""
         from django.utils import timezone
 
@@ -103,7 +111,7 @@ class World:
         fields.update(overrides)
         return do_receive_petition(actor=actor or self.reception_a, **fields)
 
-    def task(self, actor: Any = None, **overrides: Any) -> Any:
+    def task(self, actor: User | None = None, **overrides: Any) -> Task:
         """A valid "5 rõ" task for ward A (override any field)."""
         from django.utils import timezone
 
@@ -214,7 +222,7 @@ def build_world() -> World:
 # --- clients: one set of helpers for every test module ----------------------------------------
 
 
-def signed_in(user: Any) -> Any:
+def signed_in(user: User) -> Client:
     """A browser client with `user`'s session."""
     from django.test import Client
 
@@ -223,13 +231,13 @@ def signed_in(user: Any) -> Any:
     return client
 
 
-def login(client: Any, user: Any) -> Any:
+def login(client: Client, user: User) -> Client:
     """Sign `user` in on an existing client (pytest-django's `client`) and return it."""
     client.force_login(user)
     return client
 
 
-def bearer(user: Any) -> Any:
+def bearer(user: User) -> Client:
     """An API client holding a new token of `user` (Authorization: Bearer …)."""
     from django.test import Client
 

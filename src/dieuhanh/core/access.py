@@ -15,7 +15,7 @@ the IOC all start there."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
@@ -25,6 +25,9 @@ from django.utils import timezone
 from dieuhanh.org import scope
 from dieuhanh.org.choices import Role
 from dieuhanh.org.models import AdminUnit
+
+if TYPE_CHECKING:
+    from dieuhanh.core.http import AnyUser
 
 ALL = scope.ALL
 STAFF = tuple(Role.values)  # every role: what a page open to any officer asks for
@@ -61,14 +64,14 @@ def roles(app: str, action: str = "view") -> tuple[str, ...]:
         raise ImproperlyConfigured(f"Permission {app}.{action} is not declared") from None
 
 
-def units(user: Any, app: str, action: str = "view") -> set[int] | None:
+def units(user: AnyUser | None, app: str, action: str = "view") -> set[int] | None:
     """The units over which `user` holds `action` of `app` (None: every unit)."""
     if user is None or not user.is_authenticated:
         return set()
     return scope.unit_scope(user, *roles(app, action))
 
 
-def may(user: Any, app: str, action: str, unit_id: int | None) -> bool:
+def may(user: AnyUser | None, app: str, action: str, unit_id: int | None) -> bool:
     """Whether `user` holds `action` of `app` over the unit `unit_id` (None: over every unit,
     which only an all-seeing grant gives)."""
     held = units(user, app, action)
@@ -77,23 +80,23 @@ def may(user: Any, app: str, action: str, unit_id: int | None) -> bool:
     return unit_id is not None and unit_id in held
 
 
-def holds(user: Any, app: str, action: str = "view") -> bool:
+def holds(user: AnyUser | None, app: str, action: str = "view") -> bool:
     """Whether `user` holds `action` of `app` over some unit (for menus and pages that list)."""
     held = units(user, app, action)
     return held is ALL or bool(held)
 
 
-def require(user: Any, app: str, action: str, unit_id: int | None, what: str) -> None:
+def require(user: AnyUser | None, app: str, action: str, unit_id: int | None, what: str) -> None:
     if not may(user, app, action, unit_id):
         raise PermissionDenied(f"Bạn không có quyền {what}.")
 
 
-def require_any(user: Any, app: str, action: str, message: str) -> None:
+def require_any(user: AnyUser | None, app: str, action: str, message: str) -> None:
     if not holds(user, app, action):
         raise PermissionDenied(message)
 
 
-def unit_choices(user: Any, app: str, action: str) -> QuerySet[AdminUnit]:
+def unit_choices(user: AnyUser | None, app: str, action: str) -> QuerySet[AdminUnit]:
     """Today's units over which `user` holds `action` of `app` (a form's choice of unit)."""
     qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
     held = units(user, app, action)
@@ -117,7 +120,7 @@ class ScopedQuerySet(models.QuerySet[M]):
     def _app(self) -> str:
         return self.scope_app or self.model._meta.app_label
 
-    def visible_to(self: Q_, user: Any, action: str = "view") -> Q_:
+    def visible_to(self: Q_, user: AnyUser | None, action: str = "view") -> Q_:
         """The rows over whose units `user` holds `action` of the model's app."""
         if user is None or not user.is_authenticated:
             return self.none()

@@ -1,8 +1,13 @@
-from typing import Any
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import platform
+
+if TYPE_CHECKING:
+    from dieuhanh.org.models import User
 
 
 class CoreConfig(platform.PlatformApp):
@@ -36,7 +41,7 @@ class CoreConfig(platform.PlatformApp):
         post_migrate.connect(create_cache_table_after_migrate, sender=self)
 
 
-def record_unit_load(*, actor: Any, description: str, counts: dict[str, int], **kwargs: Any) -> None:
+def record_unit_load(*, actor: User | None, description: str, counts: dict[str, int], **kwargs: Any) -> None:
     """A load of administrative units that changed them goes into the audit log."""
     from dieuhanh.core import audit
 

@@ -16,12 +16,15 @@ import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
 
 from dieuhanh.core.models import AuditChainHead, AuditEvent
+
+if TYPE_CHECKING:
+    from dieuhanh.core.http import AnyUser
 
 GENESIS = "0" * 64
 # Keys of stored snapshots that are no longer shown, by object type: a value that became
@@ -141,7 +144,7 @@ def _digest(event: AuditEvent) -> str:
 
 def record(
     *,
-    actor: Any,
+    actor: AnyUser | None,
     action: str,
     obj: models.Model | None = None,
     object_type: str | None = None,
@@ -163,7 +166,7 @@ def record(
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
         object_repr = object_repr or str(obj)
-    actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    actor_obj = actor if actor is not None and actor.is_authenticated else None
     event = AuditEvent(
         seq=head.seq + 1,
         at=timezone.now(),

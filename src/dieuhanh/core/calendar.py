@@ -33,7 +33,7 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import holidays
 import numpy as np
@@ -42,6 +42,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from dieuhanh.core.choices import AuditAction, CalendarExceptionKind
+
+if TYPE_CHECKING:
+    from dieuhanh.org.models import User
 
 EXCEPTIONS_FILE = Path(__file__).parent / "data" / "calendar_exceptions.yaml"
 
@@ -321,7 +324,7 @@ def _check(date: dt.date, kind: str, document_number: str) -> dict[str, str]:
 
 
 def _upsert(
-    *, date: dt.date, kind: str, document_number: str, name: str, actor: Any, action: str, new_action: str
+    *, date: dt.date, kind: str, document_number: str, name: str, actor: User | None, action: str, new_action: str
 ) -> tuple[Any, str]:
     """Create or update the exception of `date`. Returns the row and what happened: "created",
     "updated" or "unchanged". A row of the other kind is an error: turning a day off into a
@@ -358,7 +361,7 @@ def _upsert(
 
 @transaction.atomic
 def do_add_calendar_exception(
-    *, date: dt.date, kind: str, document_number: str, name: str = "", actor: Any
+    *, date: dt.date, kind: str, document_number: str, name: str = "", actor: User
 ) -> Any:
     """Announce a day off, or a Saturday/Sunday worked in exchange (*làm bù*), by the document
     that announced it. Adding again the same date and kind updates its name and document."""
@@ -377,7 +380,7 @@ def do_add_calendar_exception(
 
 
 @transaction.atomic
-def do_remove_calendar_exception(*, date: dt.date, actor: Any) -> None:
+def do_remove_calendar_exception(*, date: dt.date, actor: User) -> None:
     """Withdraw an announced exception; the date falls back to the statutory calendar."""
     from dieuhanh.core import audit
     from dieuhanh.core.models import CalendarException
@@ -401,7 +404,7 @@ class LoadResult:
 
 
 @transaction.atomic
-def load_announced_schedule(*, actor: Any = None, path: Path = EXCEPTIONS_FILE) -> LoadResult:
+def load_announced_schedule(*, actor: User | None = None, path: Path = EXCEPTIONS_FILE) -> LoadResult:
     """Upsert the YAML schedule; each created or changed row is audited with action "load", so a
     second run writes nothing. A date an administrator has since announced with the other kind is
     left as the administrator set it and reported in `conflicts`."""

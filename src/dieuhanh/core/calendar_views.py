@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access, calendar
 from dieuhanh.core.choices import CalendarExceptionKind
+from dieuhanh.core.http import AnyUser, signed_in_user
 from dieuhanh.core.models import CalendarException
 from dieuhanh.lib.params import int_or_none, parse_int
 
@@ -27,7 +28,7 @@ MAX_CALCULATOR_DAYS = 3650
 CALCULATOR_YEARS = (1900, 2100)
 
 
-def _is_admin(user: object) -> bool:
+def _is_admin(user: AnyUser) -> bool:
     return access.holds(user, "core", "calendar")
 
 
@@ -125,7 +126,7 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
             kind=request.POST.get("kind", ""),
             document_number=request.POST.get("document_number", ""),
             name=request.POST.get("name", ""),
-            actor=request.user,
+            actor=signed_in_user(request),
         ),
         "Đã ghi ngày {day} vào lịch.",
     )
@@ -137,6 +138,6 @@ def calendar_remove(request: HttpRequest) -> HttpResponse:
     return _change(
         request,
         "sửa lịch",
-        lambda day: calendar.do_remove_calendar_exception(date=day, actor=request.user),
+        lambda day: calendar.do_remove_calendar_exception(date=day, actor=signed_in_user(request)),
         "Đã bỏ ngày {day} khỏi danh sách công bố.",
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,6 +12,9 @@ from django.utils import timezone
 from dieuhanh.core import audit
 from dieuhanh.core.choices import AuditAction
 from dieuhanh.core.models import ApiToken
+
+if TYPE_CHECKING:
+    from dieuhanh.org.models import User
 
 PREFIX = "dh_"
 
@@ -21,7 +24,7 @@ def _hash(token: str) -> str:
 
 
 @transaction.atomic
-def do_create_token(*, user: Any, actor: Any, name: str = "") -> tuple[str, ApiToken]:
+def do_create_token(*, user: User, actor: User, name: str = "") -> tuple[str, ApiToken]:
     token = PREFIX + secrets.token_urlsafe(32)
     row = ApiToken.objects.create(user=user, name=name, prefix=token[:8], key_hash=_hash(token))
     audit.record(
@@ -34,7 +37,7 @@ def do_create_token(*, user: Any, actor: Any, name: str = "") -> tuple[str, ApiT
     return token, row
 
 
-def user_for_token(token: str) -> Any | None:
+def user_for_token(token: str) -> User | None:
     if not token or not token.startswith(PREFIX):
         return None
     row = ApiToken.objects.select_related("user").filter(key_hash=_hash(token), revoked_at__isnull=True).first()

@@ -15,6 +15,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
+from dieuhanh.core.http import signed_in_user
 from dieuhanh.directives import services
 from dieuhanh.directives.choices import TaskStatus
 from dieuhanh.directives.filters import DocumentFilter, TaskFilter
@@ -317,7 +318,7 @@ def list_tasks(request: HttpRequest, query: Query[TaskQuery]) -> dict[str, Any]:
 @tasks_router.post("", response={201: TaskOut}, summary="Giao nhiệm vụ theo \"5 rõ\"")
 def create_task(request: HttpRequest, payload: TaskIn) -> Status:
     errors: dict[str, list[str]] = {}
-    user = request.user
+    user = signed_in_user(request)
     source_document = _resolve(
         Document, payload.source_document, "source_document", "văn bản giao", errors, Document.objects.visible_to(user)
     )
@@ -381,7 +382,7 @@ def create_report(request: HttpRequest, task_id: int, payload: ReportIn) -> Stat
     task = _visible_task(request, task_id)
     with audit.channel("api"):
         report = services.do_report_progress(
-            actor=request.user,
+            actor=signed_in_user(request),
             task=task,
             period=payload.period,
             percent=payload.percent,
@@ -458,7 +459,7 @@ def create_document(request: HttpRequest, payload: DocumentIn) -> Status:
         raise ValidationError(errors)
     with audit.channel("api"):
         doc = services.do_create_document(
-            actor=request.user,
+            actor=signed_in_user(request),
             system=system or "",
             kind=kind or "",
             number=number or "",

@@ -20,7 +20,7 @@ from dieuhanh.core import access, audit
 from dieuhanh.core.choices import AuditAction
 from dieuhanh.directives.choices import AdjustedField, DocumentKind, DocumentSystem, Evaluation, ReportPeriod
 from dieuhanh.directives.models import Adjustment, Document, Meeting, Milestone, ProgressReport, Task
-from dieuhanh.org.models import AdminUnit, Organisation, Person
+from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 
 # Messages name the "5 rõ" each field belongs to, so an officer sees at once what is unclear.
 MSG = {
@@ -75,7 +75,7 @@ def _raise(errors: dict[str, list[str]]) -> None:
 @transaction.atomic
 def do_create_document(
     *,
-    actor: Any,
+    actor: User,
     system: str,
     kind: str,
     number: str,
@@ -134,7 +134,7 @@ def do_create_document(
 @transaction.atomic
 def do_create_meeting(
     *,
-    actor: Any,
+    actor: User,
     organisation: Organisation,
     title: str,
     held_on: dt.date,
@@ -227,7 +227,7 @@ def _validate_task_fields(
 @transaction.atomic
 def do_create_task(
     *,
-    actor: Any,
+    actor: User,
     title: str | None,
     source_document: Document | None,
     lead_unit: AdminUnit | None,
@@ -322,7 +322,7 @@ def _require_open(task: Task) -> None:
 @transaction.atomic
 def do_report_progress(
     *,
-    actor: Any,
+    actor: User,
     task: Task,
     period: str,
     percent: int | None,
@@ -379,7 +379,7 @@ def do_report_progress(
 
 
 @transaction.atomic
-def do_acknowledge_report(*, actor: Any, report: ProgressReport, response: str) -> ProgressReport:
+def do_acknowledge_report(*, actor: User, report: ProgressReport, response: str) -> ProgressReport:
     """The leader answers a report flagged as beyond the unit's authority."""
     access.require(actor, "directives", "lead", report.task.lead_unit_id, "cho ý kiến chỉ đạo về báo cáo này")
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
@@ -413,7 +413,7 @@ def _display(field: str, value: Any) -> str:
 @transaction.atomic
 def do_adjust_task(
     *,
-    actor: Any,
+    actor: User,
     task: Task,
     field: str,
     new_value: Any,
@@ -494,7 +494,7 @@ def do_adjust_task(
 @transaction.atomic
 def do_close_task(
     *,
-    actor: Any,
+    actor: User,
     task: Task,
     completed_on: dt.date | None,
     result_summary: str,
@@ -534,7 +534,7 @@ def do_close_task(
 
 @transaction.atomic
 def do_cancel_task(
-    *, actor: Any, task: Task, reason: str, deciding_document: Document | None, cancelled_on: dt.date | None = None
+    *, actor: User, task: Task, reason: str, deciding_document: Document | None, cancelled_on: dt.date | None = None
 ) -> Task:
     """Cancel a task by a deciding document (e.g. a key work dropped at the mid-term review)."""
     access.require(actor, "directives", "assign", task.lead_unit_id, "huỷ nhiệm vụ này")

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access
 from dieuhanh.core.forms import apply_errors, iso_dates
-from dieuhanh.core.http import HtmxHttpRequest
+from dieuhanh.core.http import HtmxHttpRequest, signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.directives import export, services
 from dieuhanh.directives.choices import TaskStatus
@@ -187,7 +187,7 @@ def document_create(request: HttpRequest) -> HttpResponse:
     loose: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            document = services.do_create_document(actor=request.user, **form.service_kwargs())
+            document = services.do_create_document(actor=signed_in_user(request), **form.service_kwargs())
         except ValidationError as exc:
             loose = apply_errors(form, exc)
         else:
@@ -240,7 +240,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                     parsed = d["new_conclusion"]
                     field_map = CONCLUSION_FIELDS
                     conclusion = services.do_create_document(
-                        actor=request.user,
+                        actor=signed_in_user(request),
                         system=parsed.system,
                         kind=parsed.kind,
                         number=parsed.number,
@@ -251,7 +251,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
                     )
                     field_map = {}
                 meeting = services.do_create_meeting(
-                    actor=request.user,
+                    actor=signed_in_user(request),
                     organisation=d["organisation"],
                     title=d.get("title") or "",
                     held_on=d.get("held_on"),  # type: ignore[arg-type]
@@ -322,7 +322,7 @@ def _clarity_summary(form: TaskForm, milestone_errors: list[str], loose: list[st
 
 @login_required
 def task_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     data = request.POST if request.method == "POST" else request.GET
     parent = None
     if parent_id := int_or_none(data.get("parent")):
@@ -516,7 +516,7 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
         task,
         ReportForm(request.POST),
         "report_form",
-        lambda f: services.do_report_progress(actor=request.user, task=task, **f.service_kwargs()),
+        lambda f: services.do_report_progress(actor=signed_in_user(request), task=task, **f.service_kwargs()),
         _("Đã gửi báo cáo tiến độ."),
     )
 
@@ -529,7 +529,7 @@ def task_acknowledge(request: HttpRequest, pk: int, report_pk: int) -> HttpRespo
     form = AcknowledgeForm(request.POST)
     if form.is_valid():
         try:
-            services.do_acknowledge_report(actor=request.user, report=report, response=form.cleaned_data["response"])
+            services.do_acknowledge_report(actor=signed_in_user(request), report=report, response=form.cleaned_data["response"])
         except ValidationError as exc:
             loose = apply_errors(form, exc)
         else:
@@ -549,7 +549,7 @@ def task_adjust(request: HttpRequest, pk: int) -> HttpResponse:
     form = AdjustForm(request.POST, user=request.user)
 
     def call(f: AdjustForm) -> None:
-        services.do_adjust_task(actor=request.user, task=task, **f.service_kwargs())
+        services.do_adjust_task(actor=signed_in_user(request), task=task, **f.service_kwargs())
 
     field_map = {"new_value": form.value_input() if form.is_valid() else "new_text"}
     return _action(request, task, form, "adjust_form", call, _("Đã điều chỉnh nhiệm vụ."), field_map)
@@ -565,7 +565,7 @@ def task_close(request: HttpRequest, pk: int) -> HttpResponse:
         CloseForm(request.POST),
         "close_form",
         lambda f: services.do_close_task(
-            actor=request.user,
+            actor=signed_in_user(request),
             task=task,
             completed_on=f.cleaned_data.get("completed_on"),
             result_summary=f.cleaned_data.get("result_summary") or "",
@@ -586,7 +586,7 @@ def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         CancelForm(request.POST, user=request.user),
         "cancel_form",
         lambda f: services.do_cancel_task(
-            actor=request.user,
+            actor=signed_in_user(request),
             task=task,
             reason=f.cleaned_data.get("reason") or "",
             deciding_document=f.cleaned_data.get("deciding_document"),

@@ -28,6 +28,7 @@ from pydantic import BaseModel, Field
 
 from dieuhanh.core import access, audit, calendar
 from dieuhanh.core.case_api import add_action_routes
+from dieuhanh.core.http import signed_in_user
 from dieuhanh.dossiers import services, stats
 from dieuhanh.dossiers.cases import DOSSIERS
 from dieuhanh.dossiers.choices import Channel, EventKind
@@ -393,7 +394,7 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Status:
     assert procedure is not None and unit is not None  # their absence was raised above
     with audit.channel("api"):
         d = services.do_receive_dossier(
-            actor=request.user, procedure=procedure, unit=unit, channel=payload.channel,
+            actor=signed_in_user(request), procedure=procedure, unit=unit, channel=payload.channel,
             applicant_name=payload.applicant_name, applicant_phone=payload.applicant_phone,
             applicant_address=payload.applicant_address, received_at=payload.received_at, code=payload.code,
             note=payload.note,

@@ -23,6 +23,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access
+from dieuhanh.core.http import signed_in_user
 from dieuhanh.dossiers import forms as dossier_forms
 from dieuhanh.dossiers import jobs
 from dieuhanh.dossiers.choices import JobKind, JobState
@@ -104,7 +105,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
 
 @csrf_protect
 def _import_page(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     kinds = _kinds(user)
     if not kinds:
         raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa, văn phòng hoặc quản trị hệ thống mới được nhập hồ sơ.")
@@ -178,7 +179,7 @@ def import_job_errors(request: HttpRequest, pk: int) -> FileResponse:
 def import_job_resume(request: HttpRequest, pk: int) -> HttpResponse:
     job = _visible_job(request, pk)
     try:
-        jobs.resume(job, actor=request.user)
+        jobs.resume(job, actor=signed_in_user(request))
     except ValueError as exc:
         messages.error(request, str(exc))
     else:

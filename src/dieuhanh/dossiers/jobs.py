@@ -22,7 +22,7 @@ import logging
 import re
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -31,6 +31,9 @@ from django.utils import timezone
 
 from dieuhanh.dossiers.choices import JobKind, JobState
 from dieuhanh.dossiers.models import ImportJob
+
+if TYPE_CHECKING:
+    from dieuhanh.org.models import User
 
 log = logging.getLogger(__name__)
 
@@ -79,7 +82,7 @@ def submit(
     upload: Any,
     *,
     kind: str = JobKind.DOSSIERS,
-    actor: Any,
+    actor: User,
     mapping: dict[str, str] | None = None,
     background: bool = True,
 ) -> ImportJob:
@@ -183,7 +186,7 @@ def refresh_stale(now: dt.datetime | None = None) -> int:
     return count
 
 
-def resume(job: ImportJob, *, actor: Any = None, background: bool = True) -> ImportJob:
+def resume(job: ImportJob, *, actor: User | None = None, background: bool = True) -> ImportJob:
     """Run an interrupted or failed job again on the same file. Batches committed before the
     interruption are found unchanged and not written twice."""
     if actor is not None and job.created_by_id not in (None, getattr(actor, "pk", None)):

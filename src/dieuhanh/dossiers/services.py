@@ -31,6 +31,7 @@ from django.utils import timezone
 from dieuhanh.core import access, audit, calendar
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.choices import DayKind
+from dieuhanh.core.http import AnyUser
 from dieuhanh.core.legal_rules import Rule, RuleNotFound, deadline
 from dieuhanh.core.legal_rules import value as rule_value
 from dieuhanh.dossiers.cases import DOSSIERS, open_step
@@ -47,7 +48,7 @@ from dieuhanh.dossiers.choices import (
 )
 from dieuhanh.dossiers.models import Dossier, DossierEvent, DossierStep, Procedure, classify
 from dieuhanh.lib.text import fold
-from dieuhanh.org.models import AdminUnit, Organisation
+from dieuhanh.org.models import AdminUnit, Organisation, User
 
 
 def _raise(errors: dict[str, list[str]]) -> None:
@@ -114,16 +115,16 @@ def current_step(d: Dossier) -> DossierStep | None:
     return open_step(d)
 
 
-def allowed_actions(user: Any, d: Dossier) -> list[str]:
+def allowed_actions(user: AnyUser | None, d: Dossier) -> list[str]:
     """The actions `user` may take on `d` now, in workflow order (`cases.DossierCases`)."""
     return DOSSIERS.allowed_actions(user, d)
 
 
-def _check(actor: Any, d: Dossier, action: str, at: dt.datetime | None = None) -> CaseAction:
+def _check(actor: User, d: Dossier, action: str, at: dt.datetime | None = None) -> CaseAction:
     return DOSSIERS.check(actor, d, action, on=local_day(at) if at is not None else None)
 
 
-def _event(d: Dossier, kind: str, at: dt.datetime, actor: Any, before: str, note: str = "") -> DossierEvent:
+def _event(d: Dossier, kind: str, at: dt.datetime, actor: User, before: str, note: str = "") -> DossierEvent:
     return DossierEvent.objects.create(
         dossier=d, at=at, kind=kind, from_status=before, to_status=d.status, actor=actor, note=note[:500]
     )
@@ -133,7 +134,7 @@ _TRACKED = ["status", "due_on", "new_due_on", "apology_on", "supplement_requeste
             "result_on", "returned_on", "return_method", "timeliness", "current_body", "current_step"]
 
 
-def _save(d: Dossier, actor: Any, kind: str, at: dt.datetime, before: dict[str, Any], note: str = "") -> Dossier:
+def _save(d: Dossier, actor: User, kind: str, at: dt.datetime, before: dict[str, Any], note: str = "") -> Dossier:
     d.save()
     _event(d, kind, at, actor, before["status"], note)
     audit.record(actor=actor, action=AUDIT_ACTIONS[kind], obj=d, before=before, after=audit.snapshot(d, _TRACKED))
@@ -177,7 +178,7 @@ def validate_procedure(data: dict[str, Any]) -> dict[str, list[str]]:
 
 
 @transaction.atomic
-def do_save_procedure(*, actor: Any, code: str, **data: Any) -> tuple[Procedure, bool]:
+def do_save_procedure(*, actor: User, code: str, **data: Any) -> tuple[Procedure, bool]:
     """Create or update the procedure `code` (administrators only). Returns (procedure, created)."""
     if not access.may(actor, "dossiers", "catalogue", None):
         raise PermissionDenied("Bạn không có quyền sửa danh mục thủ tục hành chính.")
@@ -210,7 +211,7 @@ def _new_code(unit: AdminUnit, day: dt.date) -> str:
 @transaction.atomic
 def do_receive_dossier(
     *,
-    actor: Any,
+    actor: User,
     procedure: Procedure,
     unit: AdminUnit,
     channel: str,
@@ -324,7 +325,7 @@ def _check_days(days: int | None) -> None:
 @transaction.atomic
 def do_forward(
     *,
-    actor: Any,
+    actor: User,
     dossier: Dossier,
     body: Organisation,
     days: int | None = None,
@@ -362,7 +363,7 @@ def do_forward(
 
 
 @transaction.atomic
-def do_step_done(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None, note: str = "") -> Dossier:
+def do_step_done(*, actor: User, dossier: Dossier, at: dt.datetime | None = None, note: str = "") -> Dossier:
     """The body holding the dossier has finished its part and sends it back to the receiving
     unit's one-stop desk."""
     d = _lock(dossier)
@@ -378,7 +379,7 @@ def do_step_done(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None,
 
 
 @transaction.atomic
-def do_request_supplement(*, actor: Any, dossier: Dossier, note: str, at: dt.datetime | None = None) -> Dossier:
+def do_request_supplement(*, actor: User, dossier: Dossier, note: str, at: dt.datetime | None = None) -> Dossier:
     """Ask the applicant to complete the dossier, listing everything that is missing — as many
     times as `dossier.supplement_times` allows (once; the guard in `cases`)."""
     d = _lock(dossier)
@@ -411,7 +412,7 @@ def _paused_before(d: Dossier) -> int:
 
 
 @transaction.atomic
-def do_supplement(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None, note: str = "") -> Dossier:
+def do_supplement(*, actor: User, dossier: Dossier, at: dt.datetime | None = None, note: str = "") -> Dossier:
     """The applicant brought the missing documents. The clock stopped while they were missing:
     the working days already spent count, and the rest runs from the day the complete dossier
     was received, so the appointment date moves by the pause."""
@@ -436,7 +437,7 @@ def do_supplement(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None
 
 @transaction.atomic
 def do_apologise(
-    *, actor: Any, dossier: Dossier, reason: str, new_due_on: dt.date, at: dt.datetime | None = None
+    *, actor: User, dossier: Dossier, reason: str, new_due_on: dt.date, at: dt.datetime | None = None
 ) -> Dossier:
     """Issue the apology for a dossier that will be late, with a new appointment date — as many
     times as `dossier.apology_times` allows (once), each no later than the date the applicant was
@@ -463,7 +464,7 @@ def do_apologise(
     return _save(d, actor, EventKind.APOLOGY, at, before, f"Hẹn lại {_fmt(new_due_on)}: {reason.strip()}")
 
 
-def _finish(actor: Any, dossier: Dossier, kind: str, at: dt.datetime | None, note: str) -> Dossier:
+def _finish(actor: User, dossier: Dossier, kind: str, at: dt.datetime | None, note: str) -> Dossier:
     d = _lock(dossier)
     t = _check(actor, d, kind)
     at = _now(at)
@@ -482,13 +483,13 @@ def _finish(actor: Any, dossier: Dossier, kind: str, at: dt.datetime | None, not
 
 
 @transaction.atomic
-def do_record_result(*, actor: Any, dossier: Dossier, at: dt.datetime | None = None, note: str = "") -> Dossier:
+def do_record_result(*, actor: User, dossier: Dossier, at: dt.datetime | None = None, note: str = "") -> Dossier:
     """The result is ready at the one-stop desk: the dossier is classed early, on time or late."""
     return _finish(actor, dossier, EventKind.RESULT, at, note)
 
 
 @transaction.atomic
-def do_refuse(*, actor: Any, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> Dossier:
+def do_refuse(*, actor: User, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> Dossier:
     """The dossier is refused, with the written reason given to the applicant."""
     if not reason.strip():
         raise ValidationError({"reason": ["Ghi rõ lý do từ chối giải quyết."]})
@@ -497,7 +498,7 @@ def do_refuse(*, actor: Any, dossier: Dossier, reason: str, at: dt.datetime | No
 
 @transaction.atomic
 def do_return(
-    *, actor: Any, dossier: Dossier, method: str = ReturnMethod.DESK, at: dt.datetime | None = None, note: str = ""
+    *, actor: User, dossier: Dossier, method: str = ReturnMethod.DESK, at: dt.datetime | None = None, note: str = ""
 ) -> Dossier:
     """Hand the result to the applicant at the desk, by public post (when the procedure allows
     it), or online."""
@@ -522,7 +523,7 @@ def do_return(
 
 
 @transaction.atomic
-def do_withdraw(*, actor: Any, dossier: Dossier, note: str = "", at: dt.datetime | None = None) -> Dossier:
+def do_withdraw(*, actor: User, dossier: Dossier, note: str = "", at: dt.datetime | None = None) -> Dossier:
     """The applicant withdraws the dossier (with a written request)."""
     d = _lock(dossier)
     _check(actor, d, EventKind.WITHDRAW)

@@ -29,7 +29,7 @@ from django.utils import timezone
 from dieuhanh.core import access, calendar, case_views
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.forms import apply_errors
-from dieuhanh.core.http import HtmxHttpRequest
+from dieuhanh.core.http import HtmxHttpRequest, signed_in_user
 from dieuhanh.core.legal_rules import Rule, RuleNotFound
 from dieuhanh.dossiers import export, services
 from dieuhanh.dossiers.cases import DOSSIERS
@@ -153,7 +153,7 @@ def dossier_export(request: HttpRequest) -> FileResponse:
 
 @login_required
 def dossier_create(request: HttpRequest) -> HttpResponse:
-    user = request.user
+    user = signed_in_user(request)
     if not access.holds(user, "dossiers", "receive"):
         raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa mới được tiếp nhận hồ sơ.")
     form = ReceiveForm(request.POST or None, user=user)
@@ -278,7 +278,7 @@ def _procedure_form(request: HttpRequest, instance: Procedure | None) -> HttpRes
     loose: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            proc, created = services.do_save_procedure(actor=request.user, **form.service_kwargs())
+            proc, created = services.do_save_procedure(actor=signed_in_user(request), **form.service_kwargs())
         except ValidationError as exc:
             loose = apply_errors(form, exc)
         else:

@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -29,6 +29,9 @@ from dieuhanh.core.tabular import Column, message_of
 from dieuhanh.indicators import services
 from dieuhanh.indicators.choices import PeriodKind
 from dieuhanh.indicators.models import Actual, Indicator, Target
+
+if TYPE_CHECKING:
+    from dieuhanh.org.models import User
 
 ACTUALS = (
     Column("code", "Mã chỉ tiêu", True), Column("unit", "Mã đơn vị", True), Column("year", "Năm", True),
@@ -80,7 +83,7 @@ def _date(raw: Any) -> dt.date | None:
 
 
 def import_figures(
-    data: IO[bytes] | Path, *, actor: Any, kind: str = "actuals", name: str = "", progress: Progress | None = None
+    data: IO[bytes] | Path, *, actor: User, kind: str = "actuals", name: str = "", progress: Progress | None = None
 ) -> ImportReport:
     """Import `kind` ("actuals", "targets" or "auto") from `data` (see the module docstring).
     Raises ValidationError (on "file") when the sheet cannot be read or lacks its columns."""
@@ -97,7 +100,7 @@ def import_figures(
     return report
 
 
-def _import(table: tabular.Table, report: ImportReport, actor: Any, progress: Progress | None) -> None:
+def _import(table: tabular.Table, report: ImportReport, actor: User, progress: Progress | None) -> None:
     # Title lines above the header are skipped: the header is the first row naming the code column.
     header = table.find_header(lambda values: int("code" in tabular.fields_named(values, ACTUALS)))
     if header is None or "code" not in tabular.fields_named(header[1], ACTUALS):
@@ -128,7 +131,7 @@ def _import(table: tabular.Table, report: ImportReport, actor: Any, progress: Pr
         progress(table.total if table.total is not None else report.rows, table.total)
 
 
-def _import_row(kind: str, cell: dict[str, Any], indicators: dict[str, Indicator], actor: Any) -> str:
+def _import_row(kind: str, cell: dict[str, Any], indicators: dict[str, Indicator], actor: User) -> str:
     code = str(cell.get("code") or "").strip().upper()
     indicator = indicators.get(code)
     if indicator is None:

@@ -14,16 +14,17 @@ from django.utils import timezone
 
 from dieuhanh.core import access, audit
 from dieuhanh.core.choices import AuditAction
+from dieuhanh.core.http import AnyUser
 from dieuhanh.indicators import derived
 from dieuhanh.indicators.choices import Aggregation, Direction, Group, Kind, PeriodKind
 from dieuhanh.indicators.models import Actual, Indicator, Target
-from dieuhanh.org.models import AdminUnit
+from dieuhanh.org.models import AdminUnit, User
 
 FIRST_YEAR = 2000
 MAX_VALUE = Decimal("1e15")
 
 
-def may_edit(user: Any, unit_id: int | None = None) -> bool:
+def may_edit(user: AnyUser | None, unit_id: int | None = None) -> bool:
     """Whether `user` may enter figures and set targets (`permissions.PERMISSIONS["edit"]`),
     over `unit_id` when given."""
     if unit_id is None:
@@ -70,7 +71,7 @@ def _check_year(year: Any, field: str, label: str) -> int:
 @transaction.atomic
 def do_save_indicator(
     *,
-    actor: Any,
+    actor: User,
     code: str,
     name: str,
     measure: str,
@@ -155,7 +156,7 @@ def _period(period_kind: str, year_from: Any, year_to: Any) -> tuple[int, int]:
 @transaction.atomic
 def do_set_target(
     *,
-    actor: Any,
+    actor: User,
     indicator: Indicator,
     unit: AdminUnit,
     value: Any,
@@ -205,7 +206,7 @@ def do_set_target(
 @transaction.atomic
 def do_enter_actual(
     *,
-    actor: Any,
+    actor: User,
     indicator: Indicator,
     unit: AdminUnit,
     year: Any,

@@ -22,6 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from dieuhanh.core import access
+from dieuhanh.core.http import signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.indicators import compute, export, overview, services
 from dieuhanh.indicators.choices import Achievement, Kind, PeriodKind
@@ -356,7 +357,7 @@ def figures_import(request: HttpRequest) -> HttpResponse:
             form.add_error("file", "Chỉ nhận tệp .xlsx hoặc .csv.")
         else:
             try:
-                report = import_figures(upload, actor=request.user, kind=form.cleaned_data["kind"], name=upload.name)
+                report = import_figures(upload, actor=signed_in_user(request), kind=form.cleaned_data["kind"], name=upload.name)
             except ValidationError as exc:
                 for m in exc.messages:
                     form.add_error("file", m)

@@ -33,7 +33,7 @@ from django.dispatch import Signal
 
 from dieuhanh.lib.text import fold
 from dieuhanh.org.choices import SuccessionKind, UnitKind, UnitLevel
-from dieuhanh.org.models import AdminUnit, UnitSuccession
+from dieuhanh.org.models import AdminUnit, UnitSuccession, User
 
 # Sent after a load that changed the units, with `actor`, `description` and `counts`.
 units_loaded = Signal()
@@ -326,7 +326,7 @@ def _upsert_successions(
     result.successions_removed += len(stale)
 
 
-def _audit(result: LoadResult, actor: Any, what: str) -> None:
+def _audit(result: LoadResult, actor: User | None, what: str) -> None:
     """Announce a load that changed the units (`units_loaded`); the audit log records it (core
     listens: org sits below core and imports nothing of it)."""
     if result.changed:
@@ -382,7 +382,7 @@ def _current_units(rows: list[dict[str, Any]]) -> tuple[list[_Unit], list[_Unit]
     return sorted(provinces.values(), key=lambda u: u.code), sorted(communes, key=lambda u: u.code)
 
 
-def load_current_units(progress: Progress | None = None, *, actor: Any = None) -> LoadResult:
+def load_current_units(progress: Progress | None = None, *, actor: User | None = None) -> LoadResult:
     """Load the 34 provinces and 3,321 communes, wards and special zones in force since
     1/7/2025 (valid_from 2025-07-01, valid_to empty), each commune under its province.
 
@@ -513,7 +513,7 @@ def _legacy_successions(
 
 
 def load_legacy_units(
-    province_codes: list[str] | None = None, progress: Progress | None = None, *, actor: Any = None
+    province_codes: list[str] | None = None, progress: Progress | None = None, *, actor: User | None = None
 ) -> LoadResult:
     """Load the units in force before 1/7/2025 — provinces (63), districts (thành phố thuộc
     tỉnh, thị xã, quận, huyện) and wards (phường, xã, thị trấn) — of the given legacy

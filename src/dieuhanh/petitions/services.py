@@ -23,10 +23,11 @@ from django.utils import timezone
 from dieuhanh.core import access, audit
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.choices import DayKind
+from dieuhanh.core.http import AnyUser
 from dieuhanh.core.legal_rules import rule_for
 from dieuhanh.core.legal_rules import value as rule_value
 from dieuhanh.org.choices import OrganisationKind
-from dieuhanh.org.models import AdminUnit, Organisation, Person
+from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 from dieuhanh.petitions import confidentiality, crypto, deadlines
 from dieuhanh.petitions.cases import PETITIONS
 from dieuhanh.petitions.choices import (
@@ -48,7 +49,7 @@ PARTY_BODIES = (OrganisationKind.PARTY_COMMITTEE, OrganisationKind.PARTY_CELL)
 RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 
 
-def allowed_actions(user: Any, p: Petition) -> list[str]:
+def allowed_actions(user: AnyUser | None, p: Petition) -> list[str]:
     """The actions `user` may take on `p` now (for buttons and the API)."""
     return PETITIONS.allowed_actions(user, p)
 
@@ -65,7 +66,7 @@ def _raise(errors: dict[str, list[str]]) -> None:
         raise ValidationError(errors)
 
 
-def _check_transition(actor: Any, p: Petition, action: str) -> CaseAction:
+def _check_transition(actor: User, p: Petition, action: str) -> CaseAction:
     return PETITIONS.check(actor, p, action)
 
 
@@ -90,14 +91,14 @@ def _check_day(p: Petition, on: dt.date | None, field: str, label: str) -> dt.da
 
 
 def _step(
-    p: Petition, actor: Any, action: str, on: dt.date, from_state: str, *, note: str = "", legal_basis: str = "",
+    p: Petition, actor: AnyUser | None, action: str, on: dt.date, from_state: str, *, note: str = "", legal_basis: str = "",
     document_number: str = "", before: dict[str, Any] | None = None,
 ) -> PetitionStep:
     deadlines.refresh(p)
     p.save()
     step = PetitionStep.objects.create(
-        petition=p, action=action, on=on, actor=actor if getattr(actor, "is_authenticated", False) else None,
-        actor_name=actor.get_username() if getattr(actor, "is_authenticated", False) else str(actor or "hệ thống"),
+        petition=p, action=action, on=on, actor=actor if actor is not None and actor.is_authenticated else None,
+        actor_name=actor.get_username() if actor is not None and actor.is_authenticated else str(actor or "hệ thống"),
         from_state=from_state, to_state=p.state, note=note, legal_basis=legal_basis, document_number=document_number,
         due_on=p.due_on,
     )
@@ -136,7 +137,7 @@ def _before(p: Petition) -> dict[str, Any]:
 
 @transaction.atomic
 def do_create_session(
-    *, actor: Any, kind: str, unit: AdminUnit | None, held_on: dt.date | None, place: str, host: Person | None = None,
+    *, actor: User, kind: str, unit: AdminUnit | None, held_on: dt.date | None, place: str, host: Person | None = None,
     host_title: str = "", attendees: str = "", citizens_count: int = 0, matters: str = "", answers: str = "",
 ) -> ReceptionSession:
     errors: dict[str, list[str]] = {}
@@ -216,7 +217,7 @@ def _next_seq(receiving_unit: AdminUnit, year: int) -> int:
 
 
 def do_receive_petition(
-    *, actor: Any, kind: str, content: str, unit: AdminUnit | None, received_on: dt.date | None = None,
+    *, actor: AnyUser | None, kind: str, content: str, unit: AdminUnit | None, received_on: dt.date | None = None,
     receiving_unit: AdminUnit | None = None, channel: str = Channel.DESK, field: str = Field.OTHER,
     subject: str = "", respondent: str = "", identity: dict[str, Any] | None = None, is_anonymous: bool = False,
     signer_count: int = 1, dated_on: dt.date | None = None, session: ReceptionSession | None = None,
@@ -258,7 +259,7 @@ def do_receive_petition(
                     level=2 if previous is not None else 1, previous=previous,
                     remote=previous.remote if previous is not None else False,
                     identity_enc=crypto.encrypt_json(identity),
-                    created_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    created_by=actor if actor is not None and actor.is_authenticated else None,
                 )
                 p.refresh_search_text(identity)
                 deadlines.refresh(p)
@@ -281,7 +282,7 @@ def do_receive_petition(
 
 
 def do_classify(
-    *, actor: Any, petition: Petition, kind: str | None = None, field: str | None = None,
+    *, actor: User, petition: Petition, kind: str | None = None, field: str | None = None,
     eligible: bool | None = None, ineligibility: str = "", complexity: str | None = None,
     remote: bool | None = None, multi_site: bool | None = None, against_party_member: bool | None = None,
     handling_org: Organisation | None = None, note: str = "", on: dt.date | None = None,
@@ -332,7 +333,7 @@ def do_classify(
 PROTECT_REASON_MAX = 300
 
 
-def do_protect(*, actor: Any, petition: Petition, reason: str, on: dt.date | None = None) -> Petition:
+def do_protect(*, actor: User, petition: Petition, reason: str, on: dt.date | None = None) -> Petition:
     """Mark a petition confidential with a reason (a complaint whose author fears reprisal, a
     feedback that exposes a neighbour): from now on it is treated as a denunciation is — identity
     shown to its handlers only, each look logged, links to other petitions sealed, name out of
@@ -355,7 +356,7 @@ def do_protect(*, actor: Any, petition: Petition, reason: str, on: dt.date | Non
         return p
 
 
-def _protect_chain(p: Petition, actor: Any, on: dt.date) -> None:
+def _protect_chain(p: Petition, actor: User, on: dt.date) -> None:
     """A first-time complaint and its second-time complaint have one author: once either is
     confidential, so is the other (else its page would show the name the first one hides)."""
     related = Petition.objects.select_for_update().filter(Q(pk=p.previous_id) | Q(previous_id=p.pk), confidential=False)
@@ -370,7 +371,7 @@ def _protect_chain(p: Petition, actor: Any, on: dt.date) -> None:
         _protect_chain(other, actor, on)
 
 
-def do_assign(*, actor: Any, petition: Petition, users: list[Any], on: dt.date | None = None) -> Petition:
+def do_assign(*, actor: User, petition: Petition, users: list[User], on: dt.date | None = None) -> Petition:
     """Assign the officers who handle the petition. They alone see a denouncer's identity."""
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
@@ -395,7 +396,7 @@ def do_assign(*, actor: Any, petition: Petition, users: list[Any], on: dt.date |
 
 
 def do_accept(
-    *, actor: Any, petition: Petition, on: dt.date | None = None, handlers: list[Any] | None = None,
+    *, actor: User, petition: Petition, on: dt.date | None = None, handlers: list[User] | None = None,
     complexity: str | None = None, remote: bool | None = None, document_number: str = "", note: str = "",
 ) -> Petition:
     """Accept (thụ lý) a petition within the body's competence; the resolution period starts."""
@@ -435,7 +436,7 @@ def do_accept(
 
 
 def _route_out(
-    actor: Any, petition: Petition, action: str, on: dt.date | None, note: str, *, target: str = "",
+    actor: User, petition: Petition, action: str, on: dt.date | None, note: str, *, target: str = "",
     ineligibility: str = "",
 ) -> Petition:
     with transaction.atomic():
@@ -452,7 +453,7 @@ def _route_out(
         return p
 
 
-def do_transfer(*, actor: Any, petition: Petition, to: str, on: dt.date | None = None, note: str = "") -> Petition:
+def do_transfer(*, actor: User, petition: Petition, to: str, on: dt.date | None = None, note: str = "") -> Petition:
     """Transfer a petition outside the body's competence to the competent body, as many times as
     rule `petition.transfer_times` allows (once: Circular 05/2021/TT-TTCP). A petition another
     body transferred here has been transferred once already."""
@@ -470,13 +471,13 @@ def do_transfer(*, actor: Any, petition: Petition, to: str, on: dt.date | None =
     return _route_out(actor, petition, Action.TRANSFER, on, note, target=to.strip())
 
 
-def do_guide(*, actor: Any, petition: Petition, note: str, on: dt.date | None = None) -> Petition:
+def do_guide(*, actor: User, petition: Petition, note: str, on: dt.date | None = None) -> Petition:
     if not (note or "").strip():
         raise ValidationError({"note": ["Ghi rõ đã hướng dẫn công dân gửi đơn đến cơ quan nào."]})
     return _route_out(actor, petition, Action.GUIDE, on, note.strip())
 
 
-def do_archive(*, actor: Any, petition: Petition, reason: str, note: str = "", on: dt.date | None = None) -> Petition:
+def do_archive(*, actor: User, petition: Petition, reason: str, note: str = "", on: dt.date | None = None) -> Petition:
     """File a petition without handling it (anonymous, duplicate already answered, ...)."""
     if reason not in Ineligibility.values:
         raise ValidationError({"reason": ["Chọn lý do lưu đơn."]})
@@ -484,7 +485,7 @@ def do_archive(*, actor: Any, petition: Petition, reason: str, note: str = "", o
     return _route_out(actor, petition, Action.ARCHIVE, on, f"{label}. {note}".strip(), ineligibility=reason)
 
 
-def do_verify(*, actor: Any, petition: Petition, on: dt.date | None = None, note: str = "",
+def do_verify(*, actor: User, petition: Petition, on: dt.date | None = None, note: str = "",
               document_number: str = "") -> Petition:
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
@@ -497,7 +498,7 @@ def do_verify(*, actor: Any, petition: Petition, on: dt.date | None = None, note
 
 
 def do_extend(
-    *, actor: Any, petition: Petition, legal_basis: str, reason: str = "", on: dt.date | None = None,
+    *, actor: User, petition: Petition, legal_basis: str, reason: str = "", on: dt.date | None = None,
     complexity: str | None = None, document_number: str = "",
 ) -> Petition:
     """Extend the resolution period. A denunciation may be extended as many times as the rule
@@ -550,7 +551,7 @@ def do_extend(
         return p
 
 
-def do_suspend(*, actor: Any, petition: Petition, legal_basis: str, reason: str, on: dt.date | None = None,
+def do_suspend(*, actor: User, petition: Petition, legal_basis: str, reason: str, on: dt.date | None = None,
                document_number: str = "") -> Petition:
     """Suspend resolution (e.g. waiting for another body's result); the period stops running."""
     with transaction.atomic():
@@ -571,7 +572,7 @@ def do_suspend(*, actor: Any, petition: Petition, legal_basis: str, reason: str,
         return p
 
 
-def do_resume(*, actor: Any, petition: Petition, on: dt.date | None = None, note: str = "") -> Petition:
+def do_resume(*, actor: User, petition: Petition, on: dt.date | None = None, note: str = "") -> Petition:
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.RESUME)
@@ -584,7 +585,7 @@ def do_resume(*, actor: Any, petition: Petition, on: dt.date | None = None, note
 
 
 def do_conclude(
-    *, actor: Any, petition: Petition, result: str, conclusion: str, on: dt.date | None = None,
+    *, actor: User, petition: Petition, result: str, conclusion: str, on: dt.date | None = None,
     decision_number: str = "",
 ) -> Petition:
     """The decision on a complaint, the conclusion on a denunciation, the answer to a
@@ -609,7 +610,7 @@ def do_conclude(
         return p
 
 
-def do_send_decision(*, actor: Any, petition: Petition, on: dt.date | None = None, note: str = "") -> Petition:
+def do_send_decision(*, actor: User, petition: Petition, on: dt.date | None = None, note: str = "") -> Petition:
     """Send the decision or conclusion to the parties; the case is resolved."""
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
@@ -621,7 +622,7 @@ def do_send_decision(*, actor: Any, petition: Petition, on: dt.date | None = Non
         return p
 
 
-def do_terminate(*, actor: Any, petition: Petition, legal_basis: str, reason: str, on: dt.date | None = None,
+def do_terminate(*, actor: User, petition: Petition, legal_basis: str, reason: str, on: dt.date | None = None,
                  document_number: str = "") -> Petition:
     """End resolution without a conclusion (the complainant withdraws, dies without heirs, ...)."""
     with transaction.atomic():
@@ -655,7 +656,7 @@ def second_complaint_limit(previous: Petition) -> dt.date | None:
 
 
 def do_second_complaint(
-    *, actor: Any, previous: Petition, content: str, receiving_unit: AdminUnit, received_on: dt.date | None = None,
+    *, actor: User, previous: Petition, content: str, receiving_unit: AdminUnit, received_on: dt.date | None = None,
     channel: str = Channel.DESK, handling_org: Organisation | None = None,
 ) -> Petition:
     """A second-time complaint against the first-time decision (or its missed deadline), filed with
@@ -692,7 +693,7 @@ def do_second_complaint(
 
 
 def do_task_from_petition(
-    *, actor: Any, petition: Petition, source_document: Any, lead_unit: AdminUnit, lead_person: Person,
+    *, actor: User, petition: Petition, source_document: Any, lead_unit: AdminUnit, lead_person: Person,
     due_date: dt.date, expected_result: str, accountable_person: Person, title: str = "",
 ) -> Any:
     """Turn a matter raised at a dialogue or a petition into a "5 rõ" task."""

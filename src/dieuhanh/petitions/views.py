@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.core import access, case_views, ratelimit
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.forms import apply_errors
-from dieuhanh.core.http import HtmxHttpRequest
+from dieuhanh.core.http import HtmxHttpRequest, signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.lib.params import int_or_none, parse_int
 from dieuhanh.petitions import confidentiality, deadlines, export, services, stats
@@ -283,7 +283,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
     loose: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.do_create_session(actor=request.user, **form.service_kwargs())
+            session = services.do_create_session(actor=signed_in_user(request), **form.service_kwargs())
         except ValidationError as exc:
             loose = apply_errors(form, exc)
         else:

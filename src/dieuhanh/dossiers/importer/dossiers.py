@@ -8,7 +8,7 @@ import gc
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection
@@ -24,12 +24,15 @@ from dieuhanh.dossiers.importer.values import _SeenCodes
 from dieuhanh.dossiers.importer.write import GC_EVERY, BatchWriter, _bulk_session, _fewer_collections
 from dieuhanh.dossiers.models import Dossier, ImportJob
 
+if TYPE_CHECKING:
+    from dieuhanh.org.models import User
+
 
 class _DossierImport(RowParser, BatchWriter):
     """One dossier import: the lookups (`Lookups`, built once), the parsing of a batch
     (`RowParser`) and its writing (`BatchWriter`)."""
 
-    def __init__(self, job: ImportJob, layout: cols.Layout, actor: Any, errors: _Errors) -> None:
+    def __init__(self, job: ImportJob, layout: cols.Layout, actor: User | None, errors: _Errors) -> None:
         self.job = job
         self.layout = layout
         self.errors = errors
@@ -44,7 +47,7 @@ class _DossierImport(RowParser, BatchWriter):
         self.write(*self.parse(rows))
 
 
-def _import_dossiers(source: _Source, job: ImportJob, actor: Any, errors: _Errors, progress: Any,
+def _import_dossiers(source: _Source, job: ImportJob, actor: User | None, errors: _Errors, progress: Any,
                      batch_size: int) -> dict[str, int]:
     """Batches are read and checked by a second process (`parse_worker`) while this one writes
     them: parsing and writing are both Python-heavy, and two threads of one process would take
@@ -168,7 +171,7 @@ def parse_worker(spec: dict[str, Any], out: Any) -> None:
         actor = get_user_model().objects.get(pk=spec["actor"]) if spec["actor"] else None
         source = _Source(Path(spec["path"]), JobKind.DOSSIERS, spec["mapping"])
         collected = _Collected()
-        run = _DossierImport(job, source.layout, actor, collected)  # type: ignore[arg-type]
+        run = _DossierImport(job, source.layout, actor, collected)  # type: ignore[arg-type]  # _Collected stands in for _Errors
         connection.close()  # everything the checks need is in memory now
         gc.set_threshold(GC_EVERY, *gc.get_threshold()[1:])
         for batch in _batches(source, spec["batch_size"]):

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -24,6 +24,9 @@ from dieuhanh.dossiers.importer.dossiers import _import_dossiers
 from dieuhanh.dossiers.importer.files import _Errors, _Source, sha256_of
 from dieuhanh.dossiers.importer.procedures import _import_procedures
 from dieuhanh.dossiers.models import ImportJob
+
+if TYPE_CHECKING:
+    from dieuhanh.org.models import User
 
 BATCH_SIZE = 25_000
 
@@ -44,7 +47,7 @@ class ImportResult:
     ignored_columns: tuple[str, ...] = ()
 
 
-def check_may_import(actor: Any, kind: str) -> None:
+def check_may_import(actor: User | None, kind: str) -> None:
     """Who may import. Dossiers: the one-stop officers, the committee office (which follows the
     unit's dossiers for its leaders) and administrators, each loading the rows of its own units.
     Procedures: administrators. `actor=None` is the command line, run by the server's operator."""
@@ -62,7 +65,7 @@ def import_file(
     path: str | Path,
     *,
     kind: str = JobKind.DOSSIERS,
-    actor: Any = None,
+    actor: User | None = None,
     mapping: dict[str, str] | list[str] | None = None,
     job: ImportJob | None = None,
     progress: Callable[[int, int | None], None] | None = None,

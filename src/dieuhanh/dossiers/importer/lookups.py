@@ -18,7 +18,7 @@ from dieuhanh.core import access, calendar
 from dieuhanh.dossiers import columns as cols
 from dieuhanh.dossiers.importer.values import Bad, _Dates, _fmt, _Memo, _optional, _Words, fast_fold
 from dieuhanh.dossiers.models import Procedure
-from dieuhanh.org.models import AdminUnit
+from dieuhanh.org.models import AdminUnit, User
 
 
 class Lookups:
@@ -26,7 +26,7 @@ class Lookups:
     `actor` is None, the command line). Each distinct text of a cell is worked out once (`_Memo`):
     a value that cannot be taken is cached as its `Bad` reason."""
 
-    def __init__(self, actor: Any) -> None:
+    def __init__(self, actor: User | None) -> None:
         self.today = timezone.localdate()
         self.tz = timezone.get_current_timezone()
         self.sqlite = connection.vendor == "sqlite"

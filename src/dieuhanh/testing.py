@@ -97,7 +97,7 @@ class World:
         """A valid complaint received by ward A today (override any field)."""
         from django.utils import timezone
 
-        from dieuhanh.petitions.services import do_receive_petition
+        from dieuhanh.petitions.receiving import do_receive_petition
 
         fields: dict[str, Any] = {
             "kind": "complaint",

@@ -50,7 +50,7 @@ from dieuhanh.lib.text import fold
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, Organisation, Person, User
-from dieuhanh.petitions import detection, services
+from dieuhanh.petitions import detection, receiving, services
 from dieuhanh.petitions.choices import Channel, Complexity, Field, Ineligibility, Kind, Result, SessionKind
 from dieuhanh.petitions.models import Petition, ReceptionSession
 
@@ -692,7 +692,7 @@ class PetitionLoader:
                 text = "; ".join(s.matters) + "."
             else:
                 text = self.data["no_citizens"]
-            s.obj = services.do_create_session(
+            s.obj = receiving.do_create_session(
                 actor=self.receiver, kind=s.kind, unit=s.unit, held_on=s.day, place=s.place, host=s.host,
                 host_title=s.host_title, attendees=s.attendees, citizens_count=s.citizens, matters=text,
                 answers=" ".join(s.answers),
@@ -923,14 +923,14 @@ class PetitionLoader:
             first = plan.previous.petition
             assert first is not None
             first.refresh_from_db()
-            return services.do_second_complaint(
+            return receiving.do_second_complaint(
                 actor=self.receiver, previous=first, content=plan.content, receiving_unit=plan.receiving,
                 received_on=plan.received_on, channel=plan.channel, handling_org=self.cast.orgs["ubnd"],
             )
         dated = None
         if not plan.anonymous:
             dated = plan.received_on - self._r(2, 6) * DAY if plan.channel == Channel.POST else plan.received_on
-        return services.do_receive_petition(
+        return receiving.do_receive_petition(
             actor=self.receiver, kind=plan.kind, content=plan.content, unit=plan.unit, received_on=plan.received_on,
             receiving_unit=plan.receiving, channel=plan.channel, field=plan.field, subject=plan.subject,
             respondent=plan.respondent, identity=identity, is_anonymous=plan.anonymous, signer_count=plan.signers,

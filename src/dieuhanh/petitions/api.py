@@ -26,7 +26,7 @@ from dieuhanh.core import audit
 from dieuhanh.core.case_api import add_action_routes
 from dieuhanh.lib.params import INT32_MAX, DbId, PageNumber
 from dieuhanh.org.models import AdminUnit, Organisation
-from dieuhanh.petitions import confidentiality, deadlines, services, stats
+from dieuhanh.petitions import confidentiality, deadlines, receiving, services, stats
 from dieuhanh.petitions.cases import PETITIONS
 from dieuhanh.petitions.choices import (
     Action,
@@ -509,7 +509,7 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Status:
     handling_org = _resolve(Organisation.objects, payload.handling_org, "handling_org", "cơ quan giải quyết", errors)
     _raise(errors)
     with audit.channel("api"):
-        p = services.do_receive_petition(
+        p = receiving.do_receive_petition(
             actor=request.user, kind=payload.kind, content=payload.content, unit=unit, received_on=payload.received_on,
             receiving_unit=receiving_unit, channel=payload.channel, field=payload.field, subject=payload.subject,
             respondent=payload.respondent,

@@ -97,7 +97,7 @@ class PetitionCases(CaseType):
                    F + "MakeTaskForm", S + "do_task_from_petition", "Giao thành nhiệm vụ “5 rõ”", "Giao nhiệm vụ",
                    success="Đã giao nhiệm vụ {code} từ đơn này.", guard=_not_yet_a_task),
         CaseAction(Action.SECOND_COMPLAINT, _label(Action.SECOND_COMPLAINT), (), None, "route",
-                   F + "SecondComplaintForm", S + "do_second_complaint", "Ghi khiếu nại lần hai",
+                   F + "SecondComplaintForm", "dieuhanh.petitions.receiving.do_second_complaint", "Ghi khiếu nại lần hai",
                    "Ghi khiếu nại lần hai", success="Đã vào sổ khiếu nại lần hai, đơn số {number}.",
                    guard=_second_complaint_open, case_arg="previous"),
         CaseAction(Action.TRANSFER, _label(Action.TRANSFER), (State.RECEIVED,), State.TRANSFERRED, "route",

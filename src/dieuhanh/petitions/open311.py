@@ -2,7 +2,7 @@
 
 Citizens' apps report a problem seen in the street — rubbish, a broken street light, building
 without a permit, a land encroachment, a rude official — and follow what became of it. Each
-report is recorded as a *phản ánh* (feedback) petition through `services.do_receive_petition`,
+report is recorded as a *phản ánh* (feedback) petition through `receiving.do_receive_petition`,
 received by the ward or commune where the problem is, with the legal processing deadline that
 any petition gets.
 
@@ -39,7 +39,7 @@ from dieuhanh.core import audit, ratelimit
 from dieuhanh.lib.text import fold
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
-from dieuhanh.petitions import services
+from dieuhanh.petitions import receiving
 from dieuhanh.petitions import views as pages
 from dieuhanh.petitions.choices import OPEN_STATES, Channel, Field, Kind, Result, State
 from dieuhanh.petitions.models import Petition
@@ -473,7 +473,7 @@ def _create(request: HttpRequest) -> JsonResponse:
     name = " ".join(p for p in (_param(request, "last_name"), _param(request, "first_name")) if p)[:200]
     try:
         with audit.channel("open311"):
-            p = services.do_receive_petition(
+            p = receiving.do_receive_petition(
                 actor=None, public=True, channel=Channel.ONLINE, kind=Kind.FEEDBACK, field=service.code,
                 content=description, unit=unit, identity={"name": name, "phone": phone, "email": email},
                 is_anonymous=not name, place=address, lat=lat, lon=lon,

@@ -32,7 +32,7 @@ from dieuhanh.core.forms import apply_errors
 from dieuhanh.core.http import HtmxHttpRequest, signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.lib.params import int_or_none, parse_int
-from dieuhanh.petitions import confidentiality, deadlines, export, services, stats
+from dieuhanh.petitions import confidentiality, deadlines, export, receiving, services, stats
 from dieuhanh.petitions.cases import PETITIONS
 from dieuhanh.petitions.choices import Action, Channel, Kind, Result, State
 from dieuhanh.petitions.export import routing_text
@@ -140,7 +140,7 @@ def petition_create(request: HttpRequest) -> HttpResponse:
     loose: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            p = services.do_receive_petition(actor=user, **form.service_kwargs())
+            p = receiving.do_receive_petition(actor=user, **form.service_kwargs())
         except ValidationError as exc:
             loose = apply_errors(form, exc)
         else:
@@ -283,7 +283,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
     loose: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.do_create_session(actor=signed_in_user(request), **form.service_kwargs())
+            session = receiving.do_create_session(actor=signed_in_user(request), **form.service_kwargs())
         except ValidationError as exc:
             loose = apply_errors(form, exc)
         else:
@@ -364,7 +364,7 @@ def public_file(request: HttpRequest) -> HttpResponse:
             status = 400
         elif form.is_valid():
             try:
-                p = services.do_receive_petition(actor=None, public=True, channel=Channel.ONLINE,
+                p = receiving.do_receive_petition(actor=None, public=True, channel=Channel.ONLINE,
                                                  **form.service_kwargs())
             except ValidationError as exc:
                 loose = apply_errors(form, exc)

@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.lib.text import fold
-from dieuhanh.petitions import confidentiality, services
+from dieuhanh.petitions import confidentiality, receiving, services
 from dieuhanh.petitions.choices import Kind
 from dieuhanh.petitions.models import Petition
 from dieuhanh.testing import bearer
@@ -231,7 +231,7 @@ def test_protecting_one_complaint_of_a_first_and_second_time_pair_protects_both(
     services.do_conclude(actor=world.officer_a, petition=first, on=D(2026, 3, 25), result="wrong",
                          conclusion="Giữ nguyên quyết định", decision_number="45/QĐ-UBND")
     first = services.do_send_decision(actor=world.officer_a, petition=first, on=D(2026, 3, 31))
-    second = services.do_second_complaint(actor=world.office, previous=first, content="Không đồng ý với quyết định.",
+    second = receiving.do_second_complaint(actor=world.office, previous=first, content="Không đồng ý với quyết định.",
                                           receiving_unit=world.city, received_on=D(2026, 4, 20))
     services.do_protect(actor=world.reception_a, petition=first, reason="Người khiếu nại lo bị trù dập")
     second.refresh_from_db()
@@ -242,7 +242,7 @@ def test_protecting_one_complaint_of_a_first_and_second_time_pair_protects_both(
     for p in (first, second):
         assert "Nguyễn Văn Khiếu" not in client.get(f"/don/{p.pk}/").content.decode()
     # A second-time complaint of a protected complaint is protected from its receipt.
-    third = services.do_second_complaint(actor=world.office, previous=first, content="Vẫn không đồng ý với quyết định.",
+    third = receiving.do_second_complaint(actor=world.office, previous=first, content="Vẫn không đồng ý với quyết định.",
                                          receiving_unit=world.city, received_on=D(2026, 4, 21))
     assert third.confidential and third.confidential_reason == "Người khiếu nại lo bị trù dập"
 

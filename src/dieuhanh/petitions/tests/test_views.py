@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dieuhanh.core.models import AuditEvent
-from dieuhanh.petitions import services
+from dieuhanh.petitions import receiving, services
 from dieuhanh.petitions.choices import Channel, State
 from dieuhanh.petitions.confidentiality import REDACTED
 from dieuhanh.petitions.models import Attachment, Petition, ReceptionSession
@@ -486,7 +486,7 @@ def test_a_session_without_place_or_host_is_refused(client, world):
 
 
 def test_ward_b_cannot_open_ward_a_session(client, world):
-    session = services.do_create_session(actor=world.reception_a, kind="regular", unit=world.ward_a,
+    session = receiving.do_create_session(actor=world.reception_a, kind="regular", unit=world.ward_a,
                                          held_on=TODAY(), place="Trụ sở", host_title="Chủ tịch")
     login(client, world.officer_b)
     assert client.get(reverse("petitions:session_detail", args=[session.pk])).status_code == 404

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.org.choices import OrganisationKind
 from dieuhanh.org.models import Organisation
-from dieuhanh.petitions import services
+from dieuhanh.petitions import receiving, services
 from dieuhanh.petitions.choices import Kind, State
 from dieuhanh.petitions.models import Petition, PetitionStep
 from dieuhanh.testing import amend_rule
@@ -130,13 +130,13 @@ def test_second_time_complaint(world):
     services.do_conclude(actor=world.officer_a, petition=first, on=D(2026, 3, 25), result="wrong",
                          conclusion="Giữ nguyên quyết định", decision_number="45/QĐ-UBND")
     first = services.do_send_decision(actor=world.officer_a, petition=first, on=D(2026, 3, 31))
-    assert services.second_complaint_limit(first) == D(2026, 5, 4)  # 31/3 + 30 = Thu 30/4 (holiday) → Mon 4/5
-    second = services.do_second_complaint(actor=world.office, previous=first, content="Không đồng ý với quyết định 45/QĐ-UBND.",
+    assert receiving.second_complaint_limit(first) == D(2026, 5, 4)  # 31/3 + 30 = Thu 30/4 (holiday) → Mon 4/5
+    second = receiving.do_second_complaint(actor=world.office, previous=first, content="Không đồng ý với quyết định 45/QĐ-UBND.",
                                           receiving_unit=world.city, received_on=D(2026, 5, 4))
     assert second.level == 2 and second.previous == first and second.eligible is None
     assert second.due_rule == "complaint.accept" and second.unit == world.ward_a
     assert second.duplicate_of is None and not second.is_over_level  # the same matter, filed upwards by law
-    late = services.do_second_complaint(actor=world.office, previous=first, content="Khiếu nại lần hai gửi muộn.",
+    late = receiving.do_second_complaint(actor=world.office, previous=first, content="Khiếu nại lần hai gửi muộn.",
                                         receiving_unit=world.city, received_on=D(2026, 5, 5))
     assert late.eligible is False and late.ineligibility == "time_limit"
     with pytest.raises(ValidationError):
@@ -156,7 +156,7 @@ def test_every_step_is_recorded_and_audited(world):
 def test_dialogue_matter_becomes_a_task(world):
     from dieuhanh.petitions.models import ReceptionSession
 
-    session = services.do_create_session(
+    session = receiving.do_create_session(
         actor=world.reception_a, kind="dialogue", unit=world.ward_a, held_on=D(2026, 3, 2), place="Nhà văn hoá khu 3",
         host=world.leader_person, citizens_count=40, matters="Đường ngõ 5 ngập úng mỗi khi mưa",
     )

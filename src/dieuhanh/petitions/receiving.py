@@ -1,0 +1,248 @@
+"""Receiving petitions: reception sessions, a petition received at the desk, by post, online or at
+a session, transferred in, or filed by a citizen without an account, and a second-time complaint
+filed with the superior body. Each goes through a `do_*` function that validates with Vietnamese
+messages naming the field, checks the actor's role over the receiving unit, and writes the
+petition, its first history step and its audit event in one transaction. The workflow that
+follows is in `services`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from dieuhanh.core import access, audit
+from dieuhanh.core.http import AnyUser
+from dieuhanh.core.legal_rules import rule_for
+from dieuhanh.org.models import AdminUnit, Organisation, Person, User
+from dieuhanh.petitions import confidentiality, crypto, deadlines
+from dieuhanh.petitions.choices import Action, Channel, Field, Ineligibility, Kind, SessionKind, State
+from dieuhanh.petitions.confidentiality import IDENTITY_KEYS
+from dieuhanh.petitions.models import Attachment, Petition, ReceptionSession
+from dieuhanh.petitions.services import _fmt, _raise, _step
+
+RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
+
+
+def _identity(data: dict[str, Any] | None) -> dict[str, Any]:
+    data = data or {}
+    out: dict[str, Any] = {}
+    for key in IDENTITY_KEYS:
+        value = data.get(key)
+        if key == "co_signers":
+            out[key] = [str(v).strip() for v in (value or []) if str(v).strip()]
+        else:
+            out[key] = str(value or "").strip()
+    return out
+
+
+def _new_receipt_code() -> str:
+    while True:
+        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
+        if not Petition.objects.filter(receipt_code=code).exists():
+            return code
+
+
+# --- reception sessions ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_create_session(
+    *, actor: User, kind: str, unit: AdminUnit | None, held_on: dt.date | None, place: str, host: Person | None = None,
+    host_title: str = "", attendees: str = "", citizens_count: int = 0, matters: str = "", answers: str = "",
+) -> ReceptionSession:
+    errors: dict[str, list[str]] = {}
+    if kind not in SessionKind.values:
+        errors["kind"] = ["Chọn hình thức tiếp: định kỳ, đột xuất hoặc đối thoại trực tiếp."]
+    if unit is None:
+        errors["unit"] = ["Thiếu đơn vị tổ chức buổi tiếp."]
+    if held_on is None:
+        errors["held_on"] = ["Thiếu ngày tiếp."]
+    elif held_on > timezone.localdate():
+        errors["held_on"] = [f"Ngày tiếp ({_fmt(held_on)}) chưa đến: chỉ ghi buổi tiếp đã diễn ra."]
+    if not (place or "").strip():
+        errors["place"] = ["Thiếu địa điểm tiếp."]
+    if host is None and not host_title.strip():
+        errors["host"] = ["Thiếu người chủ trì buổi tiếp."]
+    if citizens_count < 0:
+        errors["citizens_count"] = ["Số lượt công dân không được âm."]
+    _raise(errors)
+    assert unit is not None and held_on is not None  # their absence was raised above
+    if not access.may(actor, "petitions", "receive", unit.pk):
+        raise PermissionDenied("Bạn không có quyền ghi buổi tiếp công dân của đơn vị này.")
+    session = ReceptionSession.objects.create(
+        kind=kind, unit=unit, held_on=held_on, host=host, host_title=host_title.strip(), place=place.strip(),
+        attendees=attendees.strip(), citizens_count=citizens_count, matters=matters.strip(), answers=answers.strip(),
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+    )
+    audit.record(actor=actor, action="create", obj=session, after=audit.snapshot(session))
+    return session
+
+
+# --- receiving --------------------------------------------------------------------------------
+
+
+def _validate_new(
+    *, kind: str, field: str, channel: str, subject: str, content: str, unit: AdminUnit | None,
+    received_on: dt.date | None, dated_on: dt.date | None, identity: dict[str, Any], is_anonymous: bool,
+    signer_count: int, lat: float | None, lon: float | None,
+) -> None:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if kind not in Kind.values:
+        errors["kind"] = ["Phân loại đơn phải là khiếu nại, tố cáo, kiến nghị, phản ánh hoặc đơn nhiều nội dung."]
+    if field not in Field.values:
+        errors["field"] = ["Lĩnh vực không hợp lệ."]
+    if channel not in Channel.values:
+        errors["channel"] = ["Nguồn đơn không hợp lệ."]
+    if not (content or "").strip():
+        errors["content"] = ["Thiếu nội dung đơn: ghi rõ sự việc, yêu cầu của người gửi."]
+    elif len(content.strip()) < 10:
+        errors["content"] = ["Nội dung đơn quá ngắn (dưới 10 ký tự): ghi rõ sự việc, yêu cầu của người gửi."]
+    if subject and len(subject) > 300:
+        errors["subject"] = ["Tóm tắt nội dung dài quá 300 ký tự."]
+    if unit is None:
+        errors["unit"] = ["Thiếu nơi phát sinh vụ việc (phường, xã)."]
+    if received_on is None:
+        errors["received_on"] = ["Thiếu ngày nhận đơn."]
+    elif received_on > today:
+        errors["received_on"] = [f"Ngày nhận đơn ({_fmt(received_on)}) không được sau ngày hôm nay."]
+    if dated_on and received_on and dated_on > received_on:
+        errors["dated_on"] = [f"Ngày ghi trên đơn ({_fmt(dated_on)}) sau ngày nhận đơn ({_fmt(received_on)})."]
+    if not is_anonymous and not identity.get("name"):
+        errors["name"] = ["Thiếu họ tên người gửi đơn (đơn không ghi tên là đơn nặc danh: đánh dấu nặc danh)."]
+    if signer_count < 1:
+        errors["signer_count"] = ["Số người ký đơn ít nhất là 1."]
+    if (lat is None) != (lon is None):
+        errors["lat"] = ["Vị trí cần cả vĩ độ và kinh độ."]
+    if lat is not None and not -90 <= lat <= 90:
+        errors["lat"] = ["Vĩ độ phải trong khoảng −90 đến 90."]
+    if lon is not None and not -180 <= lon <= 180:
+        errors["lon"] = ["Kinh độ phải trong khoảng −180 đến 180."]
+    _raise(errors)
+
+
+def _next_seq(receiving_unit: AdminUnit, year: int) -> int:
+    top = Petition.objects.filter(receiving_unit=receiving_unit, year=year).aggregate(m=Max("seq"))["m"]
+    return (top or 0) + 1
+
+
+def do_receive_petition(
+    *, actor: AnyUser | None, kind: str, content: str, unit: AdminUnit | None, received_on: dt.date | None = None,
+    receiving_unit: AdminUnit | None = None, channel: str = Channel.DESK, field: str = Field.OTHER,
+    subject: str = "", respondent: str = "", identity: dict[str, Any] | None = None, is_anonymous: bool = False,
+    signer_count: int = 1, dated_on: dt.date | None = None, session: ReceptionSession | None = None,
+    transferred_from: str = "", against_party_member: bool = False, place: str = "", lat: float | None = None,
+    lon: float | None = None, handling_org: Organisation | None = None, confidential: bool = False,
+    attachments: list[tuple[str, str, bytes]] | None = None, public: bool = False, previous: Petition | None = None,
+) -> Petition:
+    """Record a petition received at the desk, by post, online, at a session, or transferred in.
+    `public=True` is a citizen filing online without an account (actor None): then the unit
+    itself is the receiving unit and no role is required. `previous` is the first-time complaint
+    a second-time one follows (`do_second_complaint`)."""
+    received_on = received_on or timezone.localdate()
+    identity = _identity(identity)
+    subject = (subject or "").strip() or " ".join((content or "").split())[:120]
+    _validate_new(
+        kind=kind, field=field, channel=channel, subject=subject, content=content, unit=unit, received_on=received_on,
+        dated_on=dated_on, identity=identity, is_anonymous=is_anonymous, signer_count=signer_count, lat=lat, lon=lon,
+    )
+    receiving_unit = receiving_unit or unit
+    if not public and not access.may(actor, "petitions", "receive", receiving_unit.pk):  # type: ignore[union-attr]
+        raise PermissionDenied("Bạn không có quyền tiếp nhận đơn cho đơn vị này.")
+    if session is not None and session.unit_id != receiving_unit.pk:  # type: ignore[union-attr]
+        raise ValidationError({"session": ["Buổi tiếp thuộc đơn vị khác với đơn vị tiếp nhận đơn."]})
+    for name, _type, data in attachments or []:
+        if len(data) > Attachment.MAX_BYTES:
+            raise ValidationError({"attachments": [f"Tệp «{name}» lớn hơn 10 MB."]})
+    for attempt in range(3):
+        try:
+            with transaction.atomic():
+                p = Petition(
+                    receipt_code=_new_receipt_code(), year=received_on.year,
+                    seq=_next_seq(receiving_unit, received_on.year),  # type: ignore[arg-type]
+                    channel=channel, session=session, received_on=received_on, dated_on=dated_on, kind=kind,
+                    field=field, subject=subject, content=content.strip(), respondent=respondent.strip(),
+                    against_party_member=against_party_member, unit=unit, receiving_unit=receiving_unit,
+                    handling_org=handling_org, place=place.strip(), lat=lat, lon=lon, signer_count=signer_count,
+                    is_anonymous=is_anonymous, transferred_from=transferred_from.strip(),
+                    confidential=confidential or confidentiality.contains_denunciation(kind),
+                    level=2 if previous is not None else 1, previous=previous,
+                    remote=previous.remote if previous is not None else False,
+                    identity_enc=crypto.encrypt_json(identity),
+                    created_by=actor if actor is not None and actor.is_authenticated else None,
+                )
+                p.refresh_search_text(identity)
+                deadlines.refresh(p)
+                p.save()
+                for name, content_type, data in attachments or []:
+                    Attachment.objects.create(
+                        petition=p, name_enc=crypto.encrypt_bytes(name.encode()).decode(),
+                        content_type=content_type or "application/octet-stream", size=len(data),
+                        data_enc=crypto.encrypt_bytes(data),
+                    )
+                from dieuhanh.petitions import detection
+
+                detection.flag_new(p, identity, not_repeat_of=previous.pk if previous is not None else None)
+                _step(p, actor, Action.RECEIVE, received_on, "", note=Channel(channel).label)
+                return p
+        except IntegrityError:
+            if attempt == 2:
+                raise
+    raise AssertionError("unreachable")
+
+
+def second_complaint_limit(previous: Petition) -> dt.date | None:
+    """The last day to file a second-time complaint: 30 days (45 remote) after the first-time
+    decision was received, or after the first-time deadline passed without one."""
+    start = previous.decision_sent_on or previous.concluded_on
+    if start is None:
+        if previous.resolve_due_on is None:
+            return None
+        start = previous.resolve_due_on
+    code = "complaint.second.file_limit_remote" if previous.remote else "complaint.second.file_limit"
+    return deadlines._add(rule_for(code, start), start)
+
+
+def do_second_complaint(
+    *, actor: User, previous: Petition, content: str, receiving_unit: AdminUnit, received_on: dt.date | None = None,
+    channel: str = Channel.DESK, handling_org: Organisation | None = None,
+) -> Petition:
+    """A second-time complaint against the first-time decision (or its missed deadline), filed with
+    the superior body. Recorded even when late; a late one is marked ineligible (time limit)."""
+    previous = Petition.objects.get(pk=previous.pk)  # as stored now (made confidential since?)
+    if previous.kind != Kind.COMPLAINT or previous.level != 1:
+        raise ValidationError({"previous": ["Chỉ khiếu nại lần đầu mới có khiếu nại lần hai."]})
+    overdue_first = previous.state in (State.ACCEPTED, State.VERIFYING) and previous.resolve_due_on and (
+        previous.resolve_due_on < (received_on or timezone.localdate())
+    )
+    if previous.state not in (State.CONCLUDED, State.RESOLVED) and not overdue_first:
+        raise ValidationError({"previous": [
+            "Chưa có quyết định giải quyết lần đầu và chưa hết thời hạn giải quyết lần đầu: chưa thể khiếu nại lần hai."
+        ]})
+    identity = crypto.decrypt_json(previous.identity_enc)
+    with transaction.atomic():
+        p = do_receive_petition(
+            actor=actor, kind=Kind.COMPLAINT, content=content, unit=previous.unit, received_on=received_on,
+            receiving_unit=receiving_unit, channel=channel, field=previous.field, subject=previous.subject,
+            respondent=previous.decision_number or previous.respondent, identity=identity,
+            signer_count=previous.signer_count, handling_org=handling_org, place=previous.place,
+            confidential=previous.confidential, previous=previous,
+        )
+        p.confidential_reason = previous.confidential_reason
+        # Filed with the superior body by law, so never "over the competent level".
+        p.is_over_level = False
+        p.flag_notes = "" if p.duplicate_of_id is None else p.flag_notes
+        limit = second_complaint_limit(previous)
+        if limit is not None and p.received_on > limit:
+            p.eligible, p.ineligibility = False, Ineligibility.TIME_LIMIT
+        _step(p, actor, Action.SECOND_COMPLAINT, p.received_on, p.state,
+              note=f"Khiếu nại lần hai đối với đơn số {previous.number}; hạn gửi {_fmt(limit)}.")
+        return p
+
+

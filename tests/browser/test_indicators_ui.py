@@ -22,11 +22,11 @@ def city(transactional_db):
     """The part of the demo these pages read: units, people and accounts, indicators (the tasks,
     petitions and dossiers are left out: a minute of loading none of these figures needs).
     The office then enters two wards' budget revenue of 2021: Sao Đỏ 120,5 and Phả Lại 80."""
-    from dieuhanh.demo.indicators import IndicatorLoader
     from dieuhanh.demo.loader import DEMO_PASSWORD as PASSWORD
     from dieuhanh.demo.loader import PERSONAS, SEED
     from dieuhanh.demo.people import CastBuilder, ensure_users
     from dieuhanh.indicators import services
+    from dieuhanh.indicators.demo import IndicatorLoader
     from dieuhanh.indicators.models import Indicator
     from dieuhanh.org.loaders import load_current_units, load_legacy_units
 

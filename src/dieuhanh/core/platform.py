@@ -47,13 +47,16 @@ class MenuItem:
 @dataclass(frozen=True)
 class DemoStep:
     """A step of `dieuhanh demo` (dotted path to `step(cast, rng, today, progress)`, which adds the
-    app's sample records for the demo city and returns counts to print, or None). Steps run
-    after the city's units and people exist, by `order`; a step must do nothing when its records
-    are already there (the demo may be loaded twice)."""
+    app's sample records for the demo city and returns their counts, or None when they were
+    already there: the demo may be loaded twice and adds nothing the second time). Steps run after
+    the city's units and people exist, by `order`. `summary` names the counts the command prints
+    ((key, label) pairs); `key` files the counts in the result."""
 
     label: str
     function: str
     order: int
+    key: str = ""
+    summary: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,15 +19,14 @@ def _pending_migrations() -> bool:
 def run(*, force: bool = False, console: Console | None = None) -> int:
     """Load the demo city; returns the process exit code."""
     from dieuhanh.core import audit
+    from dieuhanh.core.platform import demo_steps
     from dieuhanh.demo.loader import (
         DEMO_PASSWORD,
         DemoError,
         describe_personas,
         load_demo,
         other_users_exist,
-        task_status_counts,
     )
-    from dieuhanh.directives.choices import TaskStatus
 
     console = console or Console()
     if _pending_migrations():
@@ -61,27 +60,16 @@ def run(*, force: bool = False, console: Console | None = None) -> int:
             console.print(f"[red]{exc}[/red]")
             return 1
 
-    if result.work_skipped:
-        console.print("Thành phố mẫu đã có sẵn (văn bản, nhiệm vụ không nạp lại); không có gì bị nhân đôi.")
     summary = Table(title=f"Thành phố mẫu Chí Linh — nạp trong {result.seconds:.1f} giây", show_header=False)
-    for key, label in [("documents", "Văn bản"), ("meetings", "Cuộc họp"), ("tasks", "Nhiệm vụ"),
-                       ("reports", "Báo cáo tiến độ"), ("adjustments", "Điều chỉnh"),
-                       ("waiting_for_leader", "Đề xuất vượt thẩm quyền chờ ý kiến")]:
-        if key in result.work:
-            summary.add_row(label, str(result.work[key]))
-    for status, count in task_status_counts().items():
-        summary.add_row(f"Nhiệm vụ — {TaskStatus(status).label.lower()}", str(count))
-    if result.petitions:
-        summary.add_row("Buổi tiếp công dân, đối thoại", str(result.petitions.get("sessions", 0)))
-        summary.add_row("Đơn thư", str(result.petitions.get("petitions", 0)))
-    elif result.petitions_skipped:
-        summary.add_row("Đơn thư", "đã có sẵn, không nạp lại")
-    if result.dossiers:
-        summary.add_row("Thủ tục hành chính", str(result.dossiers.get("procedures", 0)))
-        summary.add_row("Hồ sơ một cửa", str(result.dossiers.get("dossiers", 0) + result.dossiers.get("native", 0)))
-        summary.add_row("Hồ sơ đang quá hạn", str(result.dossiers.get("late_now", 0)))
-    elif result.dossiers_skipped:
-        summary.add_row("Hồ sơ một cửa", "đã có sẵn, không nạp lại")
+    for app_step in demo_steps():
+        key = app_step.key or app_step.label
+        if key in result.skipped:
+            summary.add_row(app_step.label, "đã có sẵn, không nạp lại")
+            continue
+        counts = result.counts.get(key, {})
+        for name, label in app_step.summary:
+            if name in counts:
+                summary.add_row(label, str(counts[name]))
     console.print(summary)
 
     table = Table(title=f"Tài khoản trình diễn — mật khẩu chung: [bold]{DEMO_PASSWORD}[/bold]")

@@ -8,17 +8,19 @@ people.
    units before it, with their successions) through `dieuhanh.org.loaders`;
 2. villages, organisations, positions, people and their assignments (`people.py`);
 3. the demo logins of `PERSONAS`, all with the password `DEMO_PASSWORD`;
-4. the documents and tasks (`work.py`), only through the directive services;
-5. citizen reception and petitions (`petitions.py`): the 2021 register, reception days and
-   dialogues, and petitions of 2022 to today in every state, only through the petition services;
-6. the procedures catalogue and a year of one-stop dossiers of the wards (`dossiers.py`), taken
-   in as the province's export, and a few dozen moved through the dossier services;
-7. the announced civil-service calendar, if that loader is installed.
+4. each app's step (`PlatformApp.demo`, in the app's `demo.py`), by order: the documents and tasks
+   (directives), citizen reception and petitions (petitions: the 2021 register, reception days
+   and dialogues, petitions of 2022 to today in every state), the procedures catalogue and a year
+   of one-stop dossiers (dossiers, taken in as the province's export and moved through the
+   services), the socio-economic targets and figures (indicators) — each only through its app's
+   services;
+5. the announced civil-service calendar, if that loader is installed.
 
 It is idempotent: units, villages, organisations, people and logins are found again by their
-natural keys, the documents and tasks are loaded only if the congress resolution (the root of
-the document tree) is not there yet, the petitions only if the city's 2021 register is not, and
-the dossiers only if the wards have none, so a second run adds nothing.
+natural keys, and each app's step adds its records only when they are not there yet (the
+directives' when the congress resolution, the root of the document tree, is missing; the
+petitions' when the city's 2021 register is; the dossiers' when the wards have none), so a
+second run adds nothing.
 
 The demo logins have a published password: they are created only when this loader runs
 (the `dieuhanh demo` command, or tests), never by a migration or at start-up.
@@ -79,34 +81,16 @@ class DemoError(Exception):
 class DemoResult:
     units_created: int = 0
     created: dict[str, int] = field(default_factory=dict)  # villages, people, users… made by this run
-    work: dict[str, int] = field(default_factory=dict)  # documents, tasks, reports… made by this run
-    work_skipped: bool = False  # the documents and tasks were already there
-    petitions: dict[str, int] = field(default_factory=dict)  # sessions, petitions, states… made by this run
-    petitions_skipped: bool = False  # the petitions were already there
-    dossiers: dict[str, int] = field(default_factory=dict)  # procedures, dossiers, late now… made by this run
-    dossiers_skipped: bool = False  # the wards already had dossiers
     calendar_loaded: bool | None = None  # None: no calendar loader installed
-    extra: dict[str, dict[str, int]] = field(default_factory=dict)  # counts of the apps' own steps, by label
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)  # what each app's step made, by its key
+    skipped: set[str] = field(default_factory=set)  # the steps whose records were already there
     seconds: float = 0.0
     steps: list[tuple[str, float]] = field(default_factory=list)
 
 
-def _root_document_exists() -> bool:
-    from dieuhanh.demo.work import work_data
-    from dieuhanh.directives.models import Document
-
-    spec = work_data()["congress"]
-    return Document.objects.filter(
-        issuer__name="Thành uỷ Chí Linh", kind=spec["kind"], number=spec["number"], issued_on=spec["issued"]
-    ).exists()
-
-
 def load_demo(progress: Progress | None = None, *, today: dt.date | None = None) -> DemoResult:
     """Load the demo city into the configured database (see the module docstring)."""
-    from dieuhanh.demo.dossiers import DossierLoader, dossiers_loaded
     from dieuhanh.demo.people import CastBuilder, ensure_users
-    from dieuhanh.demo.petitions import PetitionLoader, register_loaded
-    from dieuhanh.demo.work import WorkLoader
     from dieuhanh.org.loaders import load_current_units, load_legacy_units
 
     today = today or timezone.localdate()
@@ -131,48 +115,19 @@ def load_demo(progress: Progress | None = None, *, today: dt.date | None = None)
     result.created = dict(vars(cast.created))
     step("Thôn, cơ quan, cán bộ, người dùng", t0)
 
-    t0 = time.perf_counter()
-    if _root_document_exists():
-        result.work_skipped = True
-    else:
-        with transaction.atomic():
-            result.work = dict(WorkLoader(cast, random.Random(SEED), today, progress).run())
-    step("Văn bản, nhiệm vụ", t0)
-
-    t0 = time.perf_counter()
-    if register_loaded(cast):
-        result.petitions_skipped = True
-    else:
-        with transaction.atomic():
-            result.petitions = dict(PetitionLoader(cast, random.Random(SEED), today, progress).run())
-    step("Tiếp công dân, đơn thư", t0)
-
-    t0 = time.perf_counter()
-    if dossiers_loaded(cast):
-        result.dossiers_skipped = True
-    else:
-        with transaction.atomic():
-            result.dossiers = dict(DossierLoader(cast, random.Random(SEED), today, progress).run())
-    step("Thủ tục hành chính, hồ sơ một cửa", t0)
-
-    t0 = time.perf_counter()
-    from dieuhanh.demo.indicators import IndicatorLoader, indicators_loaded
-
-    if not indicators_loaded(cast):
-        with transaction.atomic():
-            IndicatorLoader(cast, progress).run()
-    step("Chỉ tiêu kinh tế - xã hội", t0)
-
     from django.utils.module_loading import import_string
 
     from dieuhanh.core.platform import demo_steps
 
-    for app_step in demo_steps():  # the steps the apps declare (core.platform.DemoStep)
+    for app_step in demo_steps():  # each app's records (core.platform.DemoStep, in its demo.py)
         t0 = time.perf_counter()
         with transaction.atomic():
             counts = import_string(app_step.function)(cast, random.Random(SEED), today, progress)
-        if counts:
-            result.extra[app_step.label] = dict(counts)
+        key = app_step.key or app_step.label
+        if counts is None:
+            result.skipped.add(key)
+        else:
+            result.counts[key] = dict(counts)
         step(app_step.label, t0)
 
     t0 = time.perf_counter()
@@ -185,19 +140,6 @@ def load_demo(progress: Progress | None = None, *, today: dt.date | None = None)
     step("Lịch nghỉ được công bố", t0)
     result.seconds = time.perf_counter() - started
     return result
-
-
-def task_status_counts(today: dt.date | None = None) -> dict[str, int]:
-    """Tasks by derived status (every status listed, zeros included)."""
-    from django.db.models import Count
-
-    from dieuhanh.directives.choices import TaskStatus
-    from dieuhanh.directives.models import Task
-
-    counts = dict.fromkeys(TaskStatus.values, 0)
-    for row in Task.objects.with_status(today).values("status").annotate(n=Count("id")).order_by():  # type: ignore[misc]  # `status` is annotated by with_status()
-        counts[row["status"]] = row["n"]
-    return counts
 
 
 def other_users_exist() -> bool:

@@ -17,6 +17,14 @@ class DirectivesConfig(platform.PlatformApp):
         platform.HomePanel("tasks", 10, "dieuhanh.directives.home.panel", "directives/_home_summary.html"),
         platform.HomePanel("task_lists", 90, "dieuhanh.directives.home.panel", "directives/_home_lists.html"),
     )
+    demo = (platform.DemoStep(
+        "Văn bản, nhiệm vụ", "dieuhanh.directives.demo.step", 10, "work",
+        (("documents", "Văn bản"), ("meetings", "Cuộc họp"), ("tasks", "Nhiệm vụ"), ("reports", "Báo cáo tiến độ"),
+         ("adjustments", "Điều chỉnh"), ("waiting_for_leader", "Đề xuất vượt thẩm quyền chờ ý kiến"),
+         ("status_overdue", "Nhiệm vụ — quá hạn"), ("status_due_soon", "Nhiệm vụ — sắp đến hạn"),
+         ("status_on_track", "Nhiệm vụ — đang thực hiện"), ("status_done_on_time", "Nhiệm vụ — hoàn thành đúng hạn"),
+         ("status_done_late", "Nhiệm vụ — hoàn thành quá hạn"), ("status_cancelled", "Nhiệm vụ — đã huỷ")),
+    ),)
     api = (
         platform.ApiRouter("/v1/tasks", "dieuhanh.directives.api.tasks_router", "Nhiệm vụ"),
         platform.ApiRouter("/v1/documents", "dieuhanh.directives.api.documents_router", "Văn bản"),

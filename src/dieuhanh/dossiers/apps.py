@@ -11,6 +11,9 @@ class DossiersConfig(platform.PlatformApp):
     ioc_sections = ("dieuhanh.dossiers.ioc.SECTION",)
     home_panels = (platform.HomePanel("dossiers", 30, "dieuhanh.dossiers.home.panel", "dossiers/_home_panel.html",
                                       ("dossiers", "view")),)
+    demo = (platform.DemoStep("Thủ tục hành chính, hồ sơ một cửa", "dieuhanh.dossiers.demo.step", 30, "dossiers",
+                              (("procedures", "Thủ tục hành chính"), ("dossiers", "Hồ sơ một cửa (nhập)"),
+                               ("native", "Hồ sơ một cửa (tiếp nhận trên hệ thống)"), ("late_now", "Hồ sơ đang quá hạn"))),)
     api = (platform.ApiRouter("/v1/dossiers", "dieuhanh.dossiers.api.dossiers_router", "Hồ sơ thủ tục hành chính"),)
 
     def ready(self) -> None:

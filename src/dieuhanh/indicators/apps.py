@@ -9,6 +9,7 @@ class IndicatorsConfig(platform.PlatformApp):
     menu = (platform.MenuItem(_("Chỉ tiêu"), "indicator_list", 75, ("indicators", "view"), ("indicator_",)),)
     urls = (("", "dieuhanh.indicators.urls"),)
     ioc_sections = ("dieuhanh.indicators.ioc.SECTION",)
+    demo = (platform.DemoStep("Chỉ tiêu kinh tế - xã hội", "dieuhanh.indicators.demo.step", 40, "indicators"),)
     api = (platform.ApiRouter("/v1/indicators", "dieuhanh.indicators.api.indicators_router", "Chỉ tiêu"),)
 
     def ready(self) -> None:

@@ -15,6 +15,8 @@ class PetitionsConfig(platform.PlatformApp):
     ioc_sections = ("dieuhanh.petitions.ioc.SECTION",)
     home_panels = (platform.HomePanel("petitions", 20, "dieuhanh.petitions.home.panel", "petitions/_home_panel.html",
                                       ("petitions", "view")),)
+    demo = (platform.DemoStep("Tiếp công dân, đơn thư", "dieuhanh.petitions.demo.step", 20, "petitions",
+                              (("sessions", "Buổi tiếp công dân, đối thoại"), ("petitions", "Đơn thư"))),)
     api = (platform.ApiRouter("/v1/petitions", "dieuhanh.petitions.api.petitions_router", "Đơn thư"),)
 
     def ready(self) -> None:

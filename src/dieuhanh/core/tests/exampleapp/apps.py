@@ -10,7 +10,8 @@ class ExampleConfig(platform.PlatformApp):
     urls = (("kiem-tra-thuc-te/", "dieuhanh.core.tests.exampleapp.urls"),)
     api = (platform.ApiRouter("/v1/inspections", "dieuhanh.core.tests.exampleapp.api.router", "Kiểm tra thực tế"),)
     ioc_sections = ("dieuhanh.core.tests.exampleapp.ioc.SECTION",)
-    demo = (platform.DemoStep("Kiểm tra thực tế", "dieuhanh.core.tests.exampleapp.demo.step", 100),)
+    demo = (platform.DemoStep("Kiểm tra thực tế", "dieuhanh.core.tests.exampleapp.demo.step", 100, "inspections",
+                                 (("inspections", "Cuộc kiểm tra thực tế"),)),)
 
     def ready(self) -> None:
         from dieuhanh.core import audit

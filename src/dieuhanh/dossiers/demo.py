@@ -2,7 +2,7 @@
 dossiers up to today for the six successor wards (and, for days before 1/7/2025, the old wards
 they took over).
 
-What it makes (parameters in `data/dossiers.yaml`, applicants fictional, seeded):
+What it makes (parameters in `data/demo.yaml`, applicants fictional, seeded):
 
 - the catalogue `dossiers/data/procedures.csv` (the one shipped with the product), loaded by the
   demo administrator through the procedures import;
@@ -91,7 +91,7 @@ def catalogue_path() -> Path:
 
 @cache
 def dossiers_data() -> dict[str, Any]:
-    text = resources.files("dieuhanh.demo").joinpath("data", "dossiers.yaml").read_text(encoding="utf-8")
+    text = resources.files("dieuhanh.dossiers").joinpath("data", "demo.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
@@ -559,3 +559,10 @@ class DossierLoader:
             after=dict(self.counts),
         )
         return self.counts
+
+
+def step(cast: Cast, rng: random.Random, today: dt.date, progress: Any) -> dict[str, int] | None:
+    """The procedures and one-stop dossiers of the demo city (None: already there)."""
+    if dossiers_loaded(cast):
+        return None
+    return dict(DossierLoader(cast, rng, today, progress).run())

@@ -1,4 +1,4 @@
-"""The demo city's indicators (data/indicators.yaml): Chí Linh's 12 socio-economic targets of
+"""The demo city's indicators (data/demo.yaml): Chí Linh's 12 socio-economic targets of
 2021 with the actuals the articles give (10 of 12 met or exceeded), the party members admitted
 (196 against 190), the 2020–2025 term targets with the mid-term review's adjustments of
 16/5/2023 (both versions kept, with the deciding document), and the indicators derived live from
@@ -12,6 +12,7 @@ its 2021 targets (`indicators_loaded`)."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from importlib import resources
 from typing import Any
 
@@ -27,7 +28,7 @@ TERM = (2020, 2025)
 
 
 def indicators_data() -> dict[str, Any]:
-    text = resources.files("dieuhanh.demo").joinpath("data", "indicators.yaml").read_text(encoding="utf-8")
+    text = resources.files("dieuhanh.indicators").joinpath("data", "demo.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
@@ -96,3 +97,11 @@ class IndicatorLoader:
         if item.get("assumption"):
             parts.append("Số liệu giả định của dữ liệu mẫu (bài báo không nêu).")
         return " ".join(parts)
+
+
+def step(cast: Cast, rng: random.Random, today: dt.date, progress: Any) -> dict[str, int] | None:
+    """The socio-economic targets and figures of the demo city (None: already there)."""
+    if indicators_loaded(cast):
+        return None
+    IndicatorLoader(cast, progress).run()
+    return {}

@@ -4,7 +4,7 @@ services (`do_create_session`, `do_receive_petition`, `do_accept`, `do_verify`, 
 `do_terminate`, `do_second_complaint`, `do_task_from_petition`), so every row has its history
 step, its deadlines from the legal rule table and its audit event.
 
-What it makes (texts from `data/petitions.yaml`, people fictional, seeded):
+What it makes (texts from `data/demo.yaml`, people fictional, seeded):
 
 - the 2021 register of Chí Linh as the articles give it (MISSION.md): 317 petitions received
   by the 19 wards and communes of the time and by the city, every one routed (accepted,
@@ -126,7 +126,7 @@ OFFICIAL_ROLES: dict[str, str] = {
 
 @cache
 def petitions_data() -> dict[str, Any]:
-    text = resources.files("dieuhanh.demo").joinpath("data", "petitions.yaml").read_text(encoding="utf-8")
+    text = resources.files("dieuhanh.petitions").joinpath("data", "demo.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
@@ -1098,3 +1098,10 @@ class PetitionLoader:
         for state, n in Petition.objects.filter(pk__in=made).values_list("state").annotate(n=Count("id")).order_by():
             self.counts[f"state:{state}"] = n
         return self.counts
+
+
+def step(cast: Cast, rng: random.Random, today: dt.date, progress: Any) -> dict[str, int] | None:
+    """The reception sessions and petitions of the demo city (None: already there)."""
+    if register_loaded(cast):
+        return None
+    return dict(PetitionLoader(cast, rng, today, progress).run())

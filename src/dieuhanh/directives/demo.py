@@ -3,7 +3,7 @@
 `do_acknowledge_report`, `do_adjust_task`, `do_close_task`, `do_cancel_task`), so every row
 has its audit event and passes the same checks as the web.
 
-The content is `data/work.yaml`. Dates are generated with a seeded random generator and
+The content is `data/demo.yaml`. Dates are generated with a seeded random generator and
 relative to today, so that whenever the demo is loaded it has tasks in every state: on track,
 due soon, overdue (by days and by months), done on time, done late and cancelled. The
 2020–2025 term runs on fixed dates (congress resolution 2020, mid-term review 16/5/2023,
@@ -58,7 +58,7 @@ AFTER_TRANSFER = ["overdue", "done_late", "on_track", "done_on_time"]
 
 @cache
 def work_data() -> dict[str, Any]:
-    text = resources.files("dieuhanh.demo").joinpath("data", "work.yaml").read_text(encoding="utf-8")
+    text = resources.files("dieuhanh.directives").joinpath("data", "demo.yaml").read_text(encoding="utf-8")
     return yaml.safe_load(text)
 
 
@@ -752,3 +752,31 @@ class WorkLoader:
         self._transfer_all()
         self._new_wards()
         return self.counts
+
+
+def root_document_exists() -> bool:
+    spec = work_data()["congress"]
+    return Document.objects.filter(
+        issuer__name="Thành uỷ Chí Linh", kind=spec["kind"], number=spec["number"], issued_on=spec["issued"]
+    ).exists()
+
+
+def task_status_counts(today: dt.date | None = None) -> dict[str, int]:
+    """Tasks by derived status (every status listed, zeros included)."""
+    from django.db.models import Count
+
+    from dieuhanh.directives.choices import TaskStatus
+
+    counts = dict.fromkeys(TaskStatus.values, 0)
+    for row in Task.objects.with_status(today).values("status").annotate(n=Count("id")).order_by():  # type: ignore[misc]  # `status` is annotated by with_status()
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def step(cast: Cast, rng: random.Random, today: dt.date, progress: Any) -> dict[str, int] | None:
+    """The documents, meetings and tasks of the demo city (None: already there)."""
+    if root_document_exists():
+        return None
+    counts = dict(WorkLoader(cast, rng, today, progress).run())
+    counts.update({f"status_{k}": v for k, v in task_status_counts(today).items()})
+    return counts

@@ -80,6 +80,11 @@ class Document(models.Model):
         self.search_text = fold(f"{self.symbol} {self.title}")[:700]
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("directives:document_detail", args=[self.pk])
+
     @property
     def symbol(self) -> str:
         if self.system == DocumentSystem.PARTY:
@@ -265,6 +270,11 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("directives:task_detail", args=[self.pk])
 
     def compute_status(self, today: dt.date | None = None) -> TaskStatus:
         from django.utils import timezone

@@ -168,6 +168,11 @@ class Dossier(models.Model):
     def __str__(self) -> str:
         return self.code
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("dossier_detail", kwargs={"code": self.code})
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES

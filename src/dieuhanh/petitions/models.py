@@ -74,6 +74,11 @@ class ReceptionSession(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.held_on:%d/%m/%Y} — {self.place}"
 
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("petitions:session_detail", args=[self.pk])
+
 
 def prolonged_q(today: dt.date) -> Q:
     """Running past its legal deadline (kéo dài): open and not suspended, after its resolution
@@ -258,6 +263,11 @@ class Petition(models.Model):
 
     def __str__(self) -> str:
         return f"Đơn số {self.number}: {self.subject}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("petitions:petition_detail", args=[self.pk])
 
     @property
     def number(self) -> str:

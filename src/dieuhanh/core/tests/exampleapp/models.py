@@ -31,3 +31,8 @@ class Inspection(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("exampleapp:inspection_detail", args=[self.pk])

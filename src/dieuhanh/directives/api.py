@@ -15,18 +15,18 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
+from dieuhanh.core.api_pages import Page, PageQuery, filters_of, page_of
 from dieuhanh.core.http import signed_in_user
 from dieuhanh.directives import services
 from dieuhanh.directives.choices import TaskStatus
 from dieuhanh.directives.filters import DocumentFilter, TaskFilter
 from dieuhanh.directives.models import Document, Milestone, ProgressReport, Task
-from dieuhanh.lib.params import INT32_MAX, DbId, PageNumber
+from dieuhanh.lib.params import INT32_MAX, DbId
 from dieuhanh.org.models import AdminUnit, Organisation, Person
 
 tasks_router = Router()
 documents_router = Router()
 
-MAX_PAGE_SIZE = 200
 
 
 # --- schemas --------------------------------------------------------------------------------
@@ -152,14 +152,10 @@ class TaskDetailOut(TaskOut):
     subtasks: list[int]
 
 
-class TaskPage(BaseModel):
-    count: int
-    page: int
-    page_size: int
-    results: list[TaskOut]
+TaskPage = Page[TaskOut]
 
 
-class TaskQuery(Schema):
+class TaskQuery(PageQuery):
     unit: DbId | None = Field(None, description="Đơn vị chủ trì, các đơn vị trực thuộc và các đơn vị nó kế thừa")
     lead_unit: DbId | None = Field(None, description="Đúng đơn vị chủ trì này")
     status: TaskStatus | None = None
@@ -171,8 +167,6 @@ class TaskQuery(Schema):
     q: str | None = None
     flagged: bool = False
     parent: DbId | None = None
-    page: PageNumber = Field(1, description="Trang; sau trang cuối: danh sách rỗng")
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
 class DocumentIn(Schema):
@@ -200,22 +194,16 @@ class DocumentOut(BaseModel):
     parent: int | None
 
 
-class DocumentQuery(Schema):
+class DocumentQuery(PageQuery):
     kind: str | None = None
     issuer: DbId | None = None
     parent: DbId | None = None
     issued_from: dt.date | None = None
     issued_to: dt.date | None = None
     q: str | None = None
-    page: PageNumber = Field(1, description="Trang; sau trang cuối: danh sách rỗng")
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
-class DocumentPage(BaseModel):
-    count: int
-    page: int
-    page_size: int
-    results: list[DocumentOut]
+DocumentPage = Page[DocumentOut]
 
 
 # --- serialisation ----------------------------------------------------------------------------
@@ -303,16 +291,10 @@ def _resolve(model: Any, pk: int | None, field: str, label: str, errors: dict[st
 
 @tasks_router.get("", response=TaskPage, summary="Danh sách nhiệm vụ (lọc theo đơn vị, trạng thái, lãnh đạo, văn bản, thời hạn)")
 def list_tasks(request: HttpRequest, query: Query[TaskQuery]) -> dict[str, Any]:
-    params = query.dict(exclude={"page", "page_size"})
+    params = filters_of(query)
     qs = TaskFilter.from_params({k: v for k, v in params.items() if v not in (None, False)}).apply(_task_queryset(request))
     qs = qs.order_by("due_date", "id")
-    start = (query.page - 1) * query.page_size
-    return {
-        "count": qs.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": [task_out(t) for t in qs[start : start + query.page_size]],
-    }
+    return page_of(qs, query, task_out)
 
 
 @tasks_router.post("", response={201: TaskOut}, summary="Giao nhiệm vụ theo \"5 rõ\"")
@@ -421,17 +403,11 @@ def document_out(doc: Document) -> dict[str, Any]:
 
 @documents_router.get("", response=DocumentPage, summary="Danh sách văn bản")
 def list_documents(request: HttpRequest, query: Query[DocumentQuery]) -> dict[str, Any]:
-    params = query.dict(exclude={"page", "page_size"})
+    params = filters_of(query)
     qs = DocumentFilter.from_params({k: v for k, v in params.items() if v is not None}).apply(
         Document.objects.visible_to(request.user).select_related("issuer")
     )
-    start = (query.page - 1) * query.page_size
-    return {
-        "count": qs.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": [document_out(d) for d in qs[start : start + query.page_size]],
-    }
+    return page_of(qs, query, document_out)
 
 
 @documents_router.get("/{int:document_id}", response=DocumentOut, summary="Chi tiết văn bản")

@@ -27,6 +27,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import access, audit, calendar
+from dieuhanh.core.api_pages import Page, PageQuery, filters_of, page_of
 from dieuhanh.core.case_api import add_action_routes
 from dieuhanh.core.http import signed_in_user
 from dieuhanh.dossiers import services, stats
@@ -35,12 +36,11 @@ from dieuhanh.dossiers.choices import Channel, EventKind
 from dieuhanh.dossiers.choices import Status as DossierStatus
 from dieuhanh.dossiers.filters import DossierFilter
 from dieuhanh.dossiers.models import Dossier, DossierQuerySet, Procedure
-from dieuhanh.lib.params import PageNumber, parse_int
+from dieuhanh.lib.params import parse_int
 from dieuhanh.org.models import AdminUnit
 
 dossiers_router = Router()
 
-MAX_PAGE_SIZE = 200
 LIST_RELATED = ("procedure", "unit")
 STATS_FILTERS = ("unit", "procedure", "field", "channel", "date_from", "date_to")
 
@@ -141,14 +141,10 @@ class DossierDetailOut(DossierOut):
     allowed_actions: list[str]
 
 
-class DossierPage(BaseModel):
-    count: int
-    page: int
-    page_size: int
-    results: list[DossierOut]
+DossierPage = Page[DossierOut]
 
 
-class DossierQuery(Schema):
+class DossierQuery(PageQuery):
     unit: str | None = Field(None, description="Đơn vị tiếp nhận (id), gồm đơn vị trực thuộc và các đơn vị nó kế thừa")
     procedure: str | None = Field(None, description="Mã thủ tục")
     field: str | None = Field(None, description="Lĩnh vực")
@@ -159,8 +155,6 @@ class DossierQuery(Schema):
     date_from: str | None = Field(None, description="Tiếp nhận từ ngày (YYYY-MM-DD hoặc dd/mm/yyyy)")
     date_to: str | None = Field(None, description="Tiếp nhận đến ngày")
     q: str | None = Field(None, description="Tìm không dấu theo mã hồ sơ, người nộp")
-    page: PageNumber = Field(1, description="Trang; sau trang cuối: danh sách rỗng")
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
 class DossierIn(Schema):
@@ -364,17 +358,11 @@ def require_stats_role(user: Any) -> None:
 
 @dossiers_router.get("", response=DossierPage, summary="Danh sách hồ sơ (lọc theo đơn vị, thủ tục, kênh, trạng thái, ngày)")
 def list_dossiers(request: HttpRequest, query: Query[DossierQuery]) -> dict[str, Any]:
-    params = {k: v for k, v in query.model_dump().items() if k not in ("page", "page_size") and v not in (None, "")}
+    params = {k: v for k, v in filters_of(query).items() if v not in (None, "")}
     flt = DossierFilter.from_params(params)
     today = timezone.localdate()
     qs = flt.apply(_queryset(request), today).select_related(*LIST_RELATED).order_by("-received_on", "-id")
-    start = (query.page - 1) * query.page_size
-    return {
-        "count": qs.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": [dossier_out(d, today) for d in qs[start : start + query.page_size]],
-    }
+    return page_of(qs, query, lambda d: dossier_out(d, today))
 
 
 @dossiers_router.post("", response={201: DossierDetailOut}, summary="Tiếp nhận hồ sơ tại Bộ phận Một cửa")

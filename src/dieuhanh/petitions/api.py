@@ -23,8 +23,9 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
+from dieuhanh.core.api_pages import Page, PageQuery, page_of
 from dieuhanh.core.case_api import add_action_routes
-from dieuhanh.lib.params import INT32_MAX, DbId, PageNumber
+from dieuhanh.lib.params import INT32_MAX, DbId
 from dieuhanh.org.models import AdminUnit, Organisation
 from dieuhanh.petitions import confidentiality, deadlines, receiving, services, stats
 from dieuhanh.petitions.cases import PETITIONS
@@ -39,7 +40,6 @@ from dieuhanh.petitions.models import Petition, PetitionQuerySet, ReceptionSessi
 
 petitions_router = Router()
 
-MAX_PAGE_SIZE = 200
 SHARED_FILTERS = ("kind", "field", "state", "unit", "timing", "year", "session", "q")
 STATS_GROUPS = ("unit", "unit_then", "field", "kind")
 
@@ -177,11 +177,7 @@ class PetitionDetailOut(PetitionOut):
     allowed_actions: list[str]
 
 
-class PetitionPage(BaseModel):
-    count: int
-    page: int
-    page_size: int
-    results: list[PetitionOut]
+PetitionPage = Page[PetitionOut]
 
 
 class SealedLinkOut(BaseModel):
@@ -202,7 +198,7 @@ class RevealOut(BaseModel):
     )
 
 
-class PetitionQuery(Schema):
+class PetitionQuery(PageQuery):
     kind: str | None = Field(None, description="complaint | denunciation | recommendation | feedback | mixed")
     field: str | None = Field(None, description="Lĩnh vực: " + " | ".join(PetitionField.values))
     state: str | None = Field(None, description="Trạng thái: " + " | ".join(State.values) + "; open: mọi đơn chưa xong")
@@ -216,8 +212,6 @@ class PetitionQuery(Schema):
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     q: str | None = Field(None, description="Tìm không dấu theo số, mã tra cứu, nội dung, địa điểm")
-    page: PageNumber = Field(1, description="Trang; sau trang cuối: danh sách rỗng")
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE)
 
 
 class PetitionIn(Schema):
@@ -489,13 +483,7 @@ def _raise(errors: dict[str, list[str]]) -> None:
 @petitions_router.get("", response=PetitionPage, summary="Danh sách đơn (lọc theo loại, lĩnh vực, trạng thái, đơn vị, hạn)")
 def list_petitions(request: HttpRequest, query: Query[PetitionQuery]) -> dict[str, Any]:
     qs = filter_petitions(_petition_queryset(request), query).order_by("-received_on", "-id")
-    start = (query.page - 1) * query.page_size
-    return {
-        "count": qs.count(),
-        "page": query.page,
-        "page_size": query.page_size,
-        "results": [petition_out(p) for p in qs[start : start + query.page_size]],
-    }
+    return page_of(qs, query, petition_out)
 
 
 @petitions_router.post("", response={201: PetitionDetailOut}, summary="Tiếp nhận đơn")

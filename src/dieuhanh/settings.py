@@ -209,7 +209,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 
 # How many calendar days before its deadline a task counts as "due soon".
-DIEUHANH_DUE_SOON_DAYS = int(os.environ.get("DIEUHANH_DUE_SOON_DAYS", "7"))
+DIEUHANH_DUE_SOON_WORKING_DAYS = int(os.environ.get("DIEUHANH_DUE_SOON_WORKING_DAYS", "3"))
 # An import projected to add at least this many dossiers (and at least as many as the table holds)
 # sets the dossier table's secondary indexes aside and builds them again at its end (indexes.py).
 DIEUHANH_IMPORT_BULK_ROWS = int(os.environ.get("DIEUHANH_IMPORT_BULK_ROWS", "100000"))

@@ -447,3 +447,12 @@ def load_announced_schedule_after_migrate(using: str = "default", **kwargs: Any)
 def as_dates(values: np.ndarray) -> Sequence[dt.date]:
     """datetime64[D] array → list of `date`, for display and tests."""
     return list(np.asarray(values, dtype="datetime64[D]").astype(object))
+
+
+def due_soon_until(today: dt.date) -> dt.date:
+    """The last day of "due soon": a deadline from `today` to this day is due soon — for a task, a
+    petition's step and a dossier alike. `DIEUHANH_DUE_SOON_WORKING_DAYS` working days (3 by
+    default: a week's notice in practice, and the notice the one-stop desk gives an applicant)."""
+    from django.conf import settings
+
+    return add(today, settings.DIEUHANH_DUE_SOON_WORKING_DAYS, working=True)

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, Q, Value, When
 
+from dieuhanh.core import calendar
 from dieuhanh.core.access import ScopedQuerySet
 from dieuhanh.directives.choices import (
     AdjustedField,
@@ -141,7 +142,7 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
         from django.utils import timezone
 
         today = today or timezone.localdate()
-        soon = today + dt.timedelta(days=settings.DIEUHANH_DUE_SOON_DAYS)
+        soon = calendar.due_soon_until(today)
         return self.annotate(
             status=Case(
                 When(cancelled_on__isnull=False, then=Value(TaskStatus.CANCELLED.value)),
@@ -286,7 +287,7 @@ class Task(models.Model):
             return TaskStatus.DONE_ON_TIME if self.completed_on <= self.due_date else TaskStatus.DONE_LATE
         if self.due_date < today:
             return TaskStatus.OVERDUE
-        if (self.due_date - today).days <= settings.DIEUHANH_DUE_SOON_DAYS:
+        if self.due_date <= calendar.due_soon_until(today):
             return TaskStatus.DUE_SOON
         return TaskStatus.ON_TRACK
 

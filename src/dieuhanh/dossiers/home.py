@@ -27,7 +27,7 @@ def panel(user: Any) -> dict[str, Any] | None:
         in_time=Count("id", filter=Q(timeliness__in=(Timeliness.EARLY, Timeliness.ON_TIME))),
         classed=Count("id", filter=~Q(timeliness="")),
     )
-    soon = calendar.add(today, 3, working=True)
+    soon = calendar.due_soon_until(today)
     open_counts = visible.filter(status__in=OPEN_STATUSES).aggregate(
         late_now=Count("id", filter=Q(due_on__lt=today)),
         due_soon=Count("id", filter=Q(due_on__gte=today, due_on__lte=soon)),

@@ -51,7 +51,7 @@ def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
     mine = Dossier.objects.all() if units is None else Dossier.objects.filter(unit_id__in=units)
     if not period.current:
         mine = mine.filter(received_on__gte=period.first, received_on__lte=period.last)
-    soon = calendar.add(today, 3, working=True)
+    soon = calendar.due_soon_until(today)
     late_by_unit: dict[int, int] = {}
     due_soon = 0
     for uid, n_late, n_soon in (

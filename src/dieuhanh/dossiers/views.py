@@ -47,7 +47,6 @@ from dieuhanh.dossiers.models import Dossier, DossierEvent, Procedure
 
 PAGE_SIZE = 50
 LIST_RELATED = ("procedure", "unit")
-DUE_SOON_DAYS = 3  # working days: "sắp đến hạn"
 
 
 # First path segments under ho-so/ that are pages, not dossier codes.
@@ -105,7 +104,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, list[str]]:
 
 def _summary(user: Any, today: Any) -> dict[str, int]:
     visible = Dossier.objects.visible_to(user)
-    soon = calendar.add(today, DUE_SOON_DAYS, working=True)
+    soon = calendar.due_soon_until(today)
     counts = visible.filter(status__in=OPEN_STATUSES).aggregate(
         open=Count("id"),
         late_now=Count("id", filter=Q(due_on__lt=today)),

@@ -52,7 +52,7 @@ def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
         accepted += n_accepted
         resolved += n_resolved
         open_count += n_open
-    soon = calendar.add(today, 3, working=True)
+    soon = calendar.due_soon_until(today)
     # Through the (state, due date) index over every unit, those out of view dropped here.
     timing = (
         (Petition.objects.all() if period.current else Petition.objects.filter(year=period.year))

@@ -113,7 +113,7 @@ class PetitionQuerySet(ScopedQuerySet["Petition"]):
         from dieuhanh.core import calendar
 
         today = today or timezone.localdate()
-        soon = calendar.add(today, 3, working=True)
+        soon = calendar.due_soon_until(today)
         # The annotation shadows Petition.timing() on the rows of this list (the same answer,
         # computed in SQL); the stubs' plugin reads that as a redefinition.
         return self.annotate(  # type: ignore[no-redef]
@@ -313,7 +313,7 @@ class Petition(models.Model):
                 return "on_track"
             if self.due_on < today:
                 return "overdue"
-            return "due_soon" if self.due_on <= calendar.add(today, 3, working=True) else "on_track"
+            return "due_soon" if self.due_on <= calendar.due_soon_until(today) else "on_track"
         if self.concluded_on and self.resolve_due_on:
             return "on_time" if self.concluded_on <= self.resolve_due_on else "late"
         return "none"

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from dieuhanh.org import scope
 from dieuhanh.org.choices import Role
-from dieuhanh.org.models import AdminUnit
+from dieuhanh.org.models import AdminUnit, User
 
 if TYPE_CHECKING:
     from dieuhanh.core.http import AnyUser
@@ -114,7 +114,7 @@ class ScopedQuerySet(models.QuerySet[M]):
 
     scope_app: ClassVar[str] = ""
 
-    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+    def in_units(self, unit_ids: set[int], user: User) -> Q:
         raise NotImplementedError
 
     def _app(self) -> str:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -30,6 +30,9 @@ from pydantic import Field, create_model
 from dieuhanh.core import audit
 from dieuhanh.core.cases import ActionInput, CaseAction, CaseType, StateConflict
 from dieuhanh.lib.params import DB_INT_MAX, DbId
+
+if TYPE_CHECKING:
+    from dieuhanh.core.http import AnyUser
 
 Lookup = Callable[[HttpRequest, Any], Any]
 Detail = Callable[[HttpRequest, Any], dict[str, Any]]
@@ -91,7 +94,7 @@ def _as_data(value: Any) -> Any:
     return value
 
 
-def bound_form(action: CaseAction, case: Any, user: Any, provided: dict[str, Any]) -> ActionInput:
+def bound_form(action: CaseAction, case: Any, user: AnyUser, provided: dict[str, Any]) -> ActionInput:
     """The action's form bound to the keys the client sent over the values the page would show."""
     blank = action.form_class(case=case, user=user)
     data: dict[str, Any] = {}

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.apps import AppConfig, apps
+
+if TYPE_CHECKING:
+    from dieuhanh.core.http import AnyUser
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,9 @@ def platform_apps() -> Iterator[PlatformApp]:
             yield config
 
 
-def menu_for(user: Any, url_name: str = "", namespace: str = "", *, public: bool = False) -> list[dict[str, Any]]:
+def menu_for(
+    user: AnyUser | None, url_name: str = "", namespace: str = "", *, public: bool = False
+) -> list[dict[str, Any]]:
     """The navigation entries `user` may open, in order, with the current one marked."""
     from dieuhanh.core import access
 

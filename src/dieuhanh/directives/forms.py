@@ -29,6 +29,7 @@ from dieuhanh.core.forms import (
     textarea,
     translated_choices,
 )
+from dieuhanh.core.http import AnyUser
 from dieuhanh.directives.choices import (
     AdjustedField,
     DocumentKind,
@@ -66,15 +67,15 @@ class VndField(forms.CharField):
 # --- what a user may choose ---------------------------------------------------------------
 
 
-def visible_documents(user: Any) -> QuerySet[Document]:
+def visible_documents(user: AnyUser) -> QuerySet[Document]:
     return Document.objects.visible_to(user).select_related("issuer").order_by("-issued_on", "-id")
 
 
-def visible_meetings(user: Any) -> QuerySet[Meeting]:
+def visible_meetings(user: AnyUser) -> QuerySet[Meeting]:
     return Meeting.objects.visible_to(user).select_related("organisation", "conclusion")
 
 
-def coordinating_unit_choices(user: Any) -> QuerySet[AdminUnit]:
+def coordinating_unit_choices(user: AnyUser) -> QuerySet[AdminUnit]:
     """Valid units in the user's scope and the units above them (a ward task may be
     coordinated with the city's departments)."""
     qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
@@ -82,7 +83,7 @@ def coordinating_unit_choices(user: Any) -> QuerySet[AdminUnit]:
     return qs if units is access.ALL else qs.filter(id__in=units | scope.ancestors(units))
 
 
-def issuing_organisations(user: Any) -> QuerySet[Organisation]:
+def issuing_organisations(user: AnyUser) -> QuerySet[Organisation]:
     units = access.units(user, "directives", "assign")
     qs = Organisation.objects.select_related("unit").order_by("name")
     return qs if units is access.ALL else qs.filter(unit_id__in=units)
@@ -127,7 +128,7 @@ class DocumentForm(forms.Form):
     )
     signer = forms.ModelChoiceField(Person.objects.none(), label=_("Người ký"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "system").choices = translated_choices(DocumentSystem, blank="—")
         choice_field(self, "kind").choices = translated_choices(DocumentKind, blank="—")
@@ -187,7 +188,7 @@ class MeetingForm(forms.Form):
     conclusion_issued_on = date_field(_("Ngày ban hành kết luận"))
     conclusion_title = forms.CharField(label=_("Trích yếu kết luận"), required=False, max_length=500)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "organisation").queryset = issuing_organisations(user)
         model_choice_field(self, "chair").queryset = people()
@@ -259,7 +260,7 @@ class TaskForm(forms.Form):
     }
     SERVICE_FIELDS = {"resources": "budget_vnd"}
 
-    def __init__(self, *args: Any, user: Any, parent: Task | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, parent: Task | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         action = "report" if parent is not None else "assign"
         model_choice_field(self, "source_document").queryset = visible_documents(user)
@@ -394,7 +395,7 @@ class AdjustForm(forms.Form):
         AdjustedField.ACCOUNTABLE_PERSON.value: "new_person",
     }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "field").choices = translated_choices(AdjustedField, blank="—")
         model_choice_field(self, "new_unit").queryset = access.unit_choices(user, "directives", "assign")
@@ -433,7 +434,7 @@ class CancelForm(forms.Form):
     )
     cancelled_on = date_field(_("Ngày huỷ"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "deciding_document").queryset = visible_documents(user)
         self.fields["cancelled_on"].initial = timezone.localdate()
@@ -456,7 +457,7 @@ class TaskFilterForm(forms.Form):
     due_to = date_field(_("đến"))
     flagged = forms.BooleanField(label=_("Có kiến nghị chờ lãnh đạo"), required=False)
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         visible = Task.objects.visible_to(user)
@@ -479,7 +480,7 @@ class DocumentFilterForm(forms.Form):
     issued_from = date_field(_("Ban hành từ"))
     issued_to = date_field(_("đến"))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         choice_field(self, "kind").choices = translated_choices(DocumentKind, blank=gettext("Tất cả"))

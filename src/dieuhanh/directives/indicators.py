@@ -8,11 +8,12 @@ from typing import Any
 from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractYear
 
+from dieuhanh.core.http import AnyUser
 from dieuhanh.directives.models import Task
 from dieuhanh.indicators.derived import Counts, DerivedIndicator
 
 
-def _task_counts(user: Any, years: list[int], today: dt.date) -> tuple[Counts, Counts]:
+def _task_counts(user: AnyUser, years: list[int], today: dt.date) -> tuple[Counts, Counts]:
     """(on-time rate counts, overdue counts) from one grouped query over the tasks.
 
     Overdue counts the tasks due in the year and still open past their deadline. For the current
@@ -46,13 +47,13 @@ def _task_counts(user: Any, years: list[int], today: dt.date) -> tuple[Counts, C
     return rate, late
 
 
-def on_time_rate(user: Any, years: list[int], today: dt.date, memo: dict[str, Any]) -> Counts:
+def on_time_rate(user: AnyUser, years: list[int], today: dt.date, memo: dict[str, Any]) -> Counts:
     if "tasks" not in memo:
         memo["tasks"] = _task_counts(user, years, today)
     return memo["tasks"][0]
 
 
-def overdue(user: Any, years: list[int], today: dt.date, memo: dict[str, Any]) -> Counts:
+def overdue(user: AnyUser, years: list[int], today: dt.date, memo: dict[str, Any]) -> Counts:
     if "tasks" not in memo:
         memo["tasks"] = _task_counts(user, years, today)
     return memo["tasks"][1]

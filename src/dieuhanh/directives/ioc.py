@@ -10,6 +10,7 @@ from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.urls import reverse
 
 from dieuhanh.core import links
+from dieuhanh.core.http import AnyUser
 from dieuhanh.directives.choices import STATUS_ORDER, TaskStatus
 from dieuhanh.directives.models import Task
 from dieuhanh.ioc.alerts import Alert, past_deadline
@@ -17,7 +18,7 @@ from dieuhanh.ioc.data import OVERDUE_ROWS, link, percent
 from dieuhanh.ioc.sections import IocContext, Metric, Section, Table
 
 
-def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
+def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     period = ctx.period
     today = period.today
     in_year = Q(due_date__gte=period.first, due_date__lte=period.last)
@@ -98,7 +99,7 @@ def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
     }
 
 
-def alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
+def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
     rows = (
         Task.objects.visible_to(user)
         # The rows `with_status(today)` marks OVERDUE, written so the due-date index serves them.
@@ -134,7 +135,7 @@ def _overdue(result: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
     return "Nhiệm vụ quá hạn", headers, rows
 
 
-def unit_card(user: Any, unit: Any, today: dt.date) -> dict[str, Any]:
+def unit_card(user: AnyUser, unit: Any, today: dt.date) -> dict[str, Any]:
     """The unit's open tasks (and those of its villages and the units it succeeded)."""
     from dieuhanh.org import scope
 

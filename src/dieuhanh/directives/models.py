@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -18,11 +17,11 @@ from dieuhanh.directives.choices import (
     TaskStatus,
 )
 from dieuhanh.lib.text import fold
-from dieuhanh.org.models import AdminUnit, Organisation, Person
+from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 
 
 class DocumentQuerySet(ScopedQuerySet["Document"]):
-    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+    def in_units(self, unit_ids: set[int], user: User) -> Q:
         """Documents issued in the units, or above them (a ward reads the city's resolutions),
         but never a sibling unit's."""
         from dieuhanh.org import scope
@@ -101,7 +100,7 @@ class Document(models.Model):
 
 
 class MeetingQuerySet(ScopedQuerySet["Meeting"]):
-    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+    def in_units(self, unit_ids: set[int], user: User) -> Q:
         """Meetings of organisations in the units or above them, as for documents."""
         from dieuhanh.org import scope
 
@@ -162,7 +161,7 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
     def open_without_units(self) -> bool:
         return True  # the lead person and the accountable leader see their tasks anywhere
 
-    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+    def in_units(self, unit_ids: set[int], user: User) -> Q:
         """Tasks led by or coordinated with one of the units, or where the user is the lead
         person or the accountable leader."""
         coordinated = Task.coordinating_units.through.objects.filter(

@@ -24,7 +24,7 @@ from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access
 from dieuhanh.core.forms import apply_errors, iso_dates
-from dieuhanh.core.http import HtmxHttpRequest, signed_in_user
+from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.directives import export, services
 from dieuhanh.directives.choices import TaskStatus
@@ -78,14 +78,14 @@ def _parse_filter(request: HttpRequest, filter_class: Any) -> tuple[Any, list[st
         return filter_class.from_params(params), problems
 
 
-def _can_assign(user: Any) -> bool:
+def _can_assign(user: AnyUser) -> bool:
     return access.holds(user, "directives", "assign")
 
 
 # --- documents -------------------------------------------------------------------------------
 
 
-def _visible_task_count(user: Any) -> Count:
+def _visible_task_count(user: AnyUser) -> Count:
     """How many of a document's (or meeting's) tasks the user may see: never the number of
     another ward's tasks under a city resolution both can read."""
     return Count("tasks", filter=Q(tasks__in=Task.objects.visible_to(user).values("id")), distinct=True)

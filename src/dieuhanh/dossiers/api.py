@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 from dieuhanh.core import access, audit, calendar
 from dieuhanh.core.api_pages import Page, PageQuery, filters_of, page_of
 from dieuhanh.core.case_api import add_action_routes
-from dieuhanh.core.http import signed_in_user
+from dieuhanh.core.http import AnyUser, signed_in_user
 from dieuhanh.dossiers import services, stats
 from dieuhanh.dossiers.cases import DOSSIERS
 from dieuhanh.dossiers.choices import Channel, EventKind
@@ -348,7 +348,7 @@ def stats_filter(query: StatsQuery, today: dt.date) -> DossierFilter:
     return flt
 
 
-def require_stats_role(user: Any) -> None:
+def require_stats_role(user: AnyUser) -> None:
     if not access.holds(user, "dossiers", "stats"):
         raise PermissionDenied("Thống kê hồ sơ thủ tục hành chính dành cho văn phòng, lãnh đạo và cán bộ một cửa.")
 

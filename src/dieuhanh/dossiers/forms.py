@@ -27,6 +27,7 @@ from dieuhanh.core.forms import (
     model_choice_field,
     textarea,
 )
+from dieuhanh.core.http import AnyUser
 from dieuhanh.dossiers import services
 from dieuhanh.dossiers.choices import (
     Channel,
@@ -76,7 +77,7 @@ def procedure_fields() -> list[str]:
 # --- the register's filters --------------------------------------------------------------------
 
 
-def filter_units(user: Any) -> QuerySet[AdminUnit]:
+def filter_units(user: AnyUser) -> QuerySet[AdminUnit]:
     """Units to filter the register by: today's heirs of the units whose dossiers the user may
     see (a unit with no heir today is offered itself)."""
     units = access.units(user, "dossiers", "view")
@@ -109,7 +110,7 @@ class DossierFilterForm(forms.Form):
     date_from = forms.CharField(label="Tiếp nhận từ ngày", required=False, widget=DateInput())
     date_to = forms.CharField(label="Đến ngày", required=False, widget=DateInput())
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         model_choice_field(self, "unit").queryset = filter_units(user)
@@ -119,7 +120,7 @@ class DossierFilterForm(forms.Form):
 # --- receiving a dossier ----------------------------------------------------------------------------
 
 
-def receiving_units(user: Any) -> QuerySet[AdminUnit]:
+def receiving_units(user: AnyUser) -> QuerySet[AdminUnit]:
     """Today's provinces, wards and communes where the user may receive dossiers."""
     return access.unit_choices(user, "dossiers", "receive").filter(level__in=(UnitLevel.PROVINCE, UnitLevel.COMMUNE))
 
@@ -158,7 +159,7 @@ class ReceiveForm(forms.Form):
     note = forms.CharField(label="Thành phần hồ sơ đã nhận", required=False, widget=textarea(3),
                            help_text="Các giấy tờ công dân đã nộp; in trên giấy tiếp nhận.")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         model_choice_field(self, "procedure").queryset = Procedure.objects.filter(active=True).order_by("code")

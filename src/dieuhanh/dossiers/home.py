@@ -9,11 +9,12 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from dieuhanh.core import access, calendar
+from dieuhanh.core.http import AnyUser
 from dieuhanh.dossiers.choices import OPEN_STATUSES, Timeliness
 from dieuhanh.dossiers.models import Dossier
 
 
-def panel(user: Any) -> dict[str, Any] | None:
+def panel(user: AnyUser) -> dict[str, Any] | None:
     """One-stop dossiers in the user's scope: received this year, the share of this year's
     results given early or on time, dossiers late now and those due within three working days.
     None when the user sees no dossiers."""

@@ -23,7 +23,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access
-from dieuhanh.core.http import signed_in_user
+from dieuhanh.core.http import AnyUser, signed_in_user
 from dieuhanh.dossiers import forms as dossier_forms
 from dieuhanh.dossiers import jobs
 from dieuhanh.dossiers.choices import JobKind, JobState
@@ -33,7 +33,7 @@ from dieuhanh.dossiers.models import ImportJob
 PAST_JOBS = 50
 
 
-def _kinds(user: Any) -> list[str]:
+def _kinds(user: AnyUser) -> list[str]:
     """The kinds of file the user may import: dossiers (one-stop officers, office, administrators)
     and the procedures catalogue (administrators)."""
     kinds: list[str] = []

@@ -6,12 +6,13 @@ import datetime as dt
 from typing import Any
 
 from dieuhanh.core import access
+from dieuhanh.core.http import AnyUser
 from dieuhanh.dossiers import tally
 from dieuhanh.dossiers.stats import ONLINE_BIT
 from dieuhanh.indicators.derived import Counts, DerivedIndicator
 
 
-def _counts(user: Any, years: list[int], online: bool) -> Counts:
+def _counts(user: AnyUser, years: list[int], online: bool) -> Counts:
     """From the dossier tally (dossiers/tally.py): the dossiers received in the years by the
     units in the user's scope, counted by receiving unit, without reading a dossier."""
     units = access.units(user, "dossiers", "view")
@@ -27,11 +28,11 @@ def _counts(user: Any, years: list[int], online: bool) -> Counts:
     return out
 
 
-def on_time_rate(user: Any, years: list[int], today: dt.date, memo: dict[str, Any]) -> Counts:
+def on_time_rate(user: AnyUser, years: list[int], today: dt.date, memo: dict[str, Any]) -> Counts:
     return _counts(user, years, online=False)
 
 
-def online_share(user: Any, years: list[int], today: dt.date, memo: dict[str, Any]) -> Counts:
+def online_share(user: AnyUser, years: list[int], today: dt.date, memo: dict[str, Any]) -> Counts:
     return _counts(user, years, online=True)
 
 

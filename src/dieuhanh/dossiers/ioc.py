@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.urls import reverse
 
 from dieuhanh.core import calendar
+from dieuhanh.core.http import AnyUser
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.dossiers import tally
 from dieuhanh.dossiers.models import Dossier, late_now_q
@@ -20,7 +21,7 @@ from dieuhanh.ioc.data import link, percent
 from dieuhanh.ioc.sections import Figure, IocContext, Metric, Section, Table, Trend
 
 
-def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
+def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     """Dossiers received by the units in view: the year's figures by unit and month from the
     tally (dossiers/tally.py, a few thousand rows whatever the number of dossiers), the "now"
     figures (late now, due soon) from the open dossiers through their indexes."""
@@ -93,7 +94,7 @@ def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
     return result
 
 
-def alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
+def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
     rows = (
         Dossier.objects.visible_to(user)
         .filter(late_now_q(today))

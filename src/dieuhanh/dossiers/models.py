@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 
 from dieuhanh.core.access import ScopedQuerySet
+from dieuhanh.core.http import AnyUser
 from dieuhanh.dossiers.choices import (
     OPEN_STATUSES,
     Channel,
@@ -37,7 +38,7 @@ from dieuhanh.dossiers.choices import (
     StepState,
     Timeliness,
 )
-from dieuhanh.org.models import AdminUnit, Organisation
+from dieuhanh.org.models import AdminUnit, Organisation, User
 
 
 class Procedure(models.Model):
@@ -80,7 +81,7 @@ def late_now_q(today: dt.date) -> Q:
 
 
 class DossierQuerySet(ScopedQuerySet["Dossier"]):
-    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+    def in_units(self, unit_ids: set[int], user: User) -> Q:
         """Dossiers received by one of the units, and those sent to a body of one of them for
         an inter-level step. A ward's officer never sees another ward's dossiers."""
         stepped = DossierStep.objects.filter(dossier_id=OuterRef("pk"), unit_id__in=unit_ids)
@@ -303,13 +304,13 @@ class DossierEvent(models.Model):
 class ImportJobQuerySet(ScopedQuerySet["ImportJob"]):
     """A user sees the jobs they started; an all-seeing importer (an administrator) sees all."""
 
-    def visible_to(self, user: Any, action: str = "import") -> ImportJobQuerySet:
+    def visible_to(self, user: AnyUser | None, action: str = "import") -> ImportJobQuerySet:
         return super().visible_to(user, action)
 
     def open_without_units(self) -> bool:
         return True
 
-    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+    def in_units(self, unit_ids: set[int], user: User) -> Q:
         return Q(created_by=user)
 
 

@@ -28,6 +28,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from dieuhanh.core import access
 from dieuhanh.core.forms import choice_field
+from dieuhanh.core.http import AnyUser
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.core.xlsx import sheet, xlsx_response
 from dieuhanh.dossiers import score766, stats
@@ -43,7 +44,7 @@ PAGE_FILTERS = ("unit", "procedure", "field", "channel", "date_from", "date_to")
 PERCENT = "0.0%"
 
 
-def _require(user: Any) -> None:
+def _require(user: AnyUser) -> None:
     if not access.holds(user, "dossiers", "stats"):
         raise PermissionDenied("Thống kê hồ sơ thủ tục hành chính dành cho văn phòng, lãnh đạo và cán bộ một cửa.")
 
@@ -51,7 +52,7 @@ def _require(user: Any) -> None:
 # --- filter form (display only: the values are parsed by DossierFilter) --------------------------
 
 
-def _unit_choices(user: Any) -> list[tuple[str, str]]:
+def _unit_choices(user: AnyUser) -> list[tuple[str, str]]:
     units = AdminUnit.objects.filter(valid_to__isnull=True, level__in=(UnitLevel.PROVINCE, UnitLevel.COMMUNE))
     visible = access.units(user, "dossiers", "stats")
     if visible is not access.ALL:
@@ -71,7 +72,9 @@ class StatsFilterForm(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     by = forms.ChoiceField(label="Nhóm theo", required=False, choices=list(stats.GROUP_LABELS.items()))
 
-    def __init__(self, *args: Any, user: Any, groups: tuple[str, ...] = stats.GROUPS, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: AnyUser, groups: tuple[str, ...] = stats.GROUPS, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         choice_field(self, "unit").choices = [("", "Tất cả"), *_unit_choices(user)]

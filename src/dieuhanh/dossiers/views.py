@@ -29,7 +29,7 @@ from django.utils import timezone
 from dieuhanh.core import access, calendar, case_views
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.forms import apply_errors
-from dieuhanh.core.http import HtmxHttpRequest, signed_in_user
+from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
 from dieuhanh.core.legal_rules import Rule, RuleNotFound
 from dieuhanh.dossiers import export, services
 from dieuhanh.dossiers.cases import DOSSIERS
@@ -68,7 +68,7 @@ class DossierCode:
 register_converter(DossierCode, "dossier_code")
 
 
-def _require_staff(user: Any) -> None:
+def _require_staff(user: AnyUser) -> None:
     """The one-stop pages are for the officers who may read dossiers somewhere."""
     access.require_any(user, "dossiers", "view", "Trang này dành cho cán bộ được phân quyền xem hồ sơ.")
 
@@ -102,7 +102,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, list[str]]:
     return qs, problems
 
 
-def _summary(user: Any, today: Any) -> dict[str, int]:
+def _summary(user: AnyUser, today: Any) -> dict[str, int]:
     visible = Dossier.objects.visible_to(user)
     soon = calendar.due_soon_until(today)
     counts = visible.filter(status__in=OPEN_STATUSES).aggregate(

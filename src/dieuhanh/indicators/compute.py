@@ -48,6 +48,7 @@ from django.db.models import FloatField
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from dieuhanh.core.http import AnyUser
 from dieuhanh.indicators import derived as derived_registry
 from dieuhanh.indicators.choices import Achievement, Aggregation, Direction
 from dieuhanh.indicators.derived import Counts
@@ -147,8 +148,8 @@ class ActualTable:
     answers the figure of any unit, rolled up (see the module docstring)."""
 
     def __init__(
-        self, user: Any, indicators: Iterable[Indicator], years: Iterable[int], covers: Covers | None = None,
-        *, unit_id: int | None = None,
+        self, user: AnyUser, indicators: Iterable[Indicator], years: Iterable[int],
+        covers: Covers | None = None, *, unit_id: int | None = None,
     ):
         """`unit_id`: only figures that can count for this unit are needed (those of the units it
         covers), which keeps the load small for a ward in a province of data."""
@@ -241,7 +242,8 @@ class ActualTable:
 
 
 def derived_counts(
-    source: str, user: Any, years: Iterable[int], today: dt.date | None = None, memo: dict[str, Any] | None = None
+    source: str, user: AnyUser, years: Iterable[int], today: dt.date | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> Counts:
     """One grouped query: (unit, year) -> (numerator, denominator) of a derived indicator (declared
     by its app, `indicators.derived`). Pass the same `memo` dict for several sources: indicators
@@ -266,7 +268,9 @@ def derived_value(source: str, counts: Counts, units: set[int] | None, year: int
     return num * 100.0 / den if den else None
 
 
-def derived(source: str, user: Any, unit_id: int | None, year: int, today: dt.date | None = None) -> float | None:
+def derived(
+    source: str, user: AnyUser, unit_id: int | None, year: int, today: dt.date | None = None
+) -> float | None:
     """A derived indicator for a unit scope (the unit, the units below it and those it
     succeeded; None: all the user sees) and a year."""
     counts = derived_counts(source, user, [year], today)

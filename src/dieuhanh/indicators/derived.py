@@ -13,9 +13,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.utils.module_loading import import_string
+
+if TYPE_CHECKING:
+    from dieuhanh.core.http import AnyUser
 
 Counts = dict[tuple[int, int], tuple[int, int]]  # (unit_id, year) -> (numerator, denominator)
 
@@ -28,8 +31,8 @@ class DerivedIndicator:
     count: bool = False  # a number of things, not a rate
 
     @property
-    def function(self) -> Callable[[Any, list[int], dt.date, dict[str, Any]], Counts]:
-        fn: Callable[[Any, list[int], dt.date, dict[str, Any]], Counts] = import_string(self.counts)
+    def function(self) -> Callable[[AnyUser, list[int], dt.date, dict[str, Any]], Counts]:
+        fn: Callable[[AnyUser, list[int], dt.date, dict[str, Any]], Counts] = import_string(self.counts)
         return fn
 
 

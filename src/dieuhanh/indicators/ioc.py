@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from dieuhanh.core.http import AnyUser
 from dieuhanh.indicators import compute, overview
 from dieuhanh.indicators.models import Indicator, Target
 from dieuhanh.ioc.alerts import Alert, start_of
@@ -21,7 +22,7 @@ from dieuhanh.org.models import AdminUnit
 TILES_SHOWN = 16  # one screen: the first tiles (the targets first); every indicator is on /chi-tieu/
 
 
-def alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
+def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
     """Year targets that add up over the year (sums, higher is better) whose figure so far is
     below the target's pro-rata share of the days gone. The crossing day is the day the share
     passed the figure."""
@@ -81,7 +82,7 @@ def alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
     return result[:limit]
 
 
-def section(user: Any, ctx: IocContext) -> dict[str, Any]:
+def section(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     period = ctx.period
     summary = overview.summary(user, unit=period.unit, year=period.year)
     tiles = summary.tiles or []

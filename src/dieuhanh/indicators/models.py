@@ -5,7 +5,7 @@ petitions and dossiers."""
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from django.conf import settings
 from django.db import models
@@ -14,7 +14,7 @@ from django.db.models import Q
 from dieuhanh.core.access import ScopedQuerySet
 from dieuhanh.indicators import derived
 from dieuhanh.indicators.choices import Aggregation, Direction, Group, Kind, PeriodKind
-from dieuhanh.org.models import AdminUnit
+from dieuhanh.org.models import AdminUnit, User
 
 
 class _DecimalSize(TypedDict):
@@ -64,7 +64,7 @@ class Indicator(models.Model):
 
 
 class TargetQuerySet(ScopedQuerySet["Target"]):
-    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+    def in_units(self, unit_ids: set[int], user: User) -> Q:
         return Q(unit_id__in=unit_ids)
 
     def current(self) -> TargetQuerySet:
@@ -126,7 +126,7 @@ class Target(models.Model):
 
 
 class ActualQuerySet(ScopedQuerySet["Actual"]):
-    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+    def in_units(self, unit_ids: set[int], user: User) -> Q:
         return Q(unit_id__in=unit_ids)
 
 

@@ -17,6 +17,7 @@ from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.utils import timezone
 
 from dieuhanh.core import access, links
+from dieuhanh.core.http import AnyUser
 from dieuhanh.indicators import compute
 from dieuhanh.indicators.choices import Achievement, Group, Kind, PeriodKind
 from dieuhanh.indicators.models import Indicator, Target
@@ -60,7 +61,7 @@ def _unit_id(unit: AdminUnit | int | None) -> int | None:
     return unit.pk if isinstance(unit, AdminUnit) else unit
 
 
-def default_unit(user: Any, year: int) -> int | None:
+def default_unit(user: AnyUser, year: int) -> int | None:
     """The unit a summary is about when none is chosen: the highest-level unit with targets in
     `year` that the user sees (most targets first), else the one top unit of the user's grants
     that existed in `year`. None (every unit the user sees) when there are several: a city
@@ -105,7 +106,9 @@ def year_change(ind: Indicator, now: float | None, before: float | None, reporte
     return (reported if yoy is None else yoy), None
 
 
-def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today: dt.date | None = None) -> Summary:
+def summary(
+    user: AnyUser, *, unit: AdminUnit | int | None = None, year: int, today: dt.date | None = None
+) -> Summary:
     """Tiles of `unit` (default: `default_unit`) for `year`: each a dict with code, name, measure,
     group, direction, derived, target (current year target of the unit), target_original (the
     first version's value if the target was adjusted, else None), actual (rolled up, see
@@ -194,7 +197,9 @@ def summary(user: Any, *, unit: AdminUnit | int | None = None, year: int, today:
     return result
 
 
-def map_units(user: Any, year: int, unit_id: int | None = None, today: dt.date | None = None) -> list[int]:
+def map_units(
+    user: AnyUser, year: int, unit_id: int | None = None, today: dt.date | None = None
+) -> list[int]:
     """The wards and communes of `year` (those existing on its last day, or today for the
     current year) that the user sees, under `unit_id` when given."""
     today = today or timezone.localdate()
@@ -209,7 +214,7 @@ def map_units(user: Any, year: int, unit_id: int | None = None, today: dt.date |
 
 
 def by_unit(
-    user: Any, code: str, year: int, *, unit: AdminUnit | int | None = None, today: dt.date | None = None
+    user: AnyUser, code: str, year: int, *, unit: AdminUnit | int | None = None, today: dt.date | None = None
 ) -> dict[int, float]:
     """The figure of indicator `code` in `year` for each ward/commune of that year the user sees
     (under `unit` when given), for the map: {unit_id: value}; units without a figure are left

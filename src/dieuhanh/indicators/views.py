@@ -12,6 +12,7 @@ parse, or a unit the user may not see, is dropped and named above the table, nev
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -22,7 +23,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 
 from dieuhanh.core import access
-from dieuhanh.core.http import signed_in_user
+from dieuhanh.core.http import AnyUser, signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.indicators import compute, export, overview, services
 from dieuhanh.indicators.choices import Achievement, Kind, PeriodKind
@@ -31,13 +32,15 @@ from dieuhanh.indicators.importer import ACTUAL_COLUMNS, TARGET_COLUMNS, import_
 from dieuhanh.indicators.models import Actual, Indicator, Target
 from dieuhanh.lib.params import int_or_none
 from dieuhanh.org.choices import UnitLevel
-from dieuhanh.org.models import AdminUnit
+from dieuhanh.org.models import AdminUnit, User
 
 ACHIEVEMENT_LABELS: dict[str | None, str] = dict(Achievement.choices)  # None: not judged, no label
 FORM_LEVELS = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
+# What a figures form does with its cleaned data, for the signed-in user who sent it.
+SaveFigures = Callable[[User, Indicator, AdminUnit, dict[str, Any]], None]
 
 
-def _years(user: Any, indicator: Indicator | None = None) -> tuple[list[int], list[int]]:
+def _years(user: AnyUser, indicator: Indicator | None = None) -> tuple[list[int], list[int]]:
     """(years with a year target, years with an actual) the user sees, newest first."""
     actuals = Actual.objects.visible_to(user)
     targets = Target.objects.visible_to(user).filter(period_kind=PeriodKind.YEAR)
@@ -77,7 +80,7 @@ def _selection(request: HttpRequest, indicator: Indicator | None = None) -> dict
             "units": _unit_choices(user, unit_id)}
 
 
-def _unit_choices(user: Any, selected: int | None) -> list[tuple[int, str]]:
+def _unit_choices(user: AnyUser, selected: int | None) -> list[tuple[int, str]]:
     """Units with figures or targets the user sees, and the user's own units."""
     ids = set(Actual.objects.visible_to(user).order_by().values_list("unit_id", flat=True).distinct())
     ids |= set(Target.objects.visible_to(user).order_by().values_list("unit_id", flat=True).distinct())
@@ -96,7 +99,7 @@ def _unit_label(unit: AdminUnit) -> str:
     return unit.name
 
 
-def _editable_units(user: Any, extra: int | None = None) -> list[tuple[int, str]]:
+def _editable_units(user: AnyUser, extra: int | None = None) -> list[tuple[int, str]]:
     visible = access.units(user, "indicators", "edit")
     units = AdminUnit.objects.filter(level__in=FORM_LEVELS)
     if visible is access.ALL:
@@ -280,7 +283,9 @@ def _plain(value: Any) -> str:
     return format(value.normalize(), "f")
 
 
-def _edit(request: HttpRequest, code: str, form_class: type, template_title: str, save: Any) -> HttpResponse:
+def _edit(
+    request: HttpRequest, code: str, form_class: type, template_title: str, save: SaveFigures
+) -> HttpResponse:
     ind = _indicator(code)
     if not services.may_edit(request.user):
         raise PermissionDenied("Chỉ văn phòng cấp uỷ, UBND và quản trị hệ thống được nhập số liệu, giao chỉ tiêu.")
@@ -308,7 +313,7 @@ def _edit(request: HttpRequest, code: str, form_class: type, template_title: str
         data = form.cleaned_data
         unit = AdminUnit.objects.get(pk=data["unit"])
         try:
-            save(request.user, ind, unit, data)
+            save(signed_in_user(request), ind, unit, data)
         except ValidationError as exc:
             for name, messages in exc.message_dict.items():
                 for m in messages:
@@ -322,7 +327,7 @@ def _edit(request: HttpRequest, code: str, form_class: type, template_title: str
 
 @login_required
 def actual_enter(request: HttpRequest, code: str) -> HttpResponse:
-    def save(user: Any, ind: Indicator, unit: AdminUnit, d: dict[str, Any]) -> None:
+    def save(user: User, ind: Indicator, unit: AdminUnit, d: dict[str, Any]) -> None:
         services.do_enter_actual(actor=user, indicator=ind, unit=unit, year=d["year"], value=d["value"],
                                  growth_percent=d["growth_percent"], source=d["source"], note=d["note"])
 
@@ -331,7 +336,7 @@ def actual_enter(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def target_set(request: HttpRequest, code: str) -> HttpResponse:
-    def save(user: Any, ind: Indicator, unit: AdminUnit, d: dict[str, Any]) -> None:
+    def save(user: User, ind: Indicator, unit: AdminUnit, d: dict[str, Any]) -> None:
         services.do_set_target(actor=user, indicator=ind, unit=unit, value=d["value"], period_kind=d["period_kind"],
                                year_from=d["year_from"], year_to=d["year_to"],
                                deciding_document=d["deciding_document"], decided_on=d["decided_on"], note=d["note"])

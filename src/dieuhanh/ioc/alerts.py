@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +25,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from dieuhanh.core.http import AnyUser
 from dieuhanh.ioc import sections
 
 ONE_DAY = dt.timedelta(days=1)
@@ -80,7 +80,7 @@ def past_deadline(
 
 
 def alerts(
-    user: Any, *, since: dt.datetime | None = None, today: dt.date | None = None, limit: int = 50
+    user: AnyUser, *, since: dt.datetime | None = None, today: dt.date | None = None, limit: int = 50
 ) -> list[Alert]:
     """The `limit` most recent alerts `user` may see, newest first; those crossed after
     `since` are marked `is_new`."""

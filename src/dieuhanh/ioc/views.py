@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from dieuhanh.core import access, links
+from dieuhanh.core.http import AnyUser
 from dieuhanh.ioc import data as ioc_data
 from dieuhanh.ioc import export
 from dieuhanh.lib.params import int_or_none
@@ -25,7 +26,7 @@ EXPORT_NAMES = {"units": "don-vi", "trends": "xu-huong"}  # the IOC's own tables
 FIRST_YEAR = 2015  # the selector offers years from here to this year
 
 
-def _require_staff(user: Any) -> None:
+def _require_staff(user: AnyUser) -> None:
     if not access.holds(user, "ioc", "view"):
         raise PermissionDenied("Trung tâm điều hành dành cho cán bộ được phân quyền theo đơn vị.")
 

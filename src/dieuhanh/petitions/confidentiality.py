@@ -24,6 +24,7 @@ from typing import Any
 from django.db import transaction
 
 from dieuhanh.core import audit
+from dieuhanh.core.http import AnyUser
 from dieuhanh.petitions import crypto
 from dieuhanh.petitions.choices import CONFIDENTIAL_KINDS, Action
 
@@ -39,13 +40,13 @@ IDENTITY_LABELS = {
 }
 
 
-def is_handler(user: Any, petition: Any) -> bool:
+def is_handler(user: AnyUser | None, petition: Any) -> bool:
     if user is None or not getattr(user, "is_authenticated", False):
         return False
     return petition.assignments.filter(user_id=user.pk).exists()
 
 
-def may_see_identity(user: Any, petition: Any) -> bool:
+def may_see_identity(user: AnyUser | None, petition: Any) -> bool:
     """Whether `user` may see the petitioner of `petition`. Callers have already checked that
     the user may see the petition itself (`visible_to`)."""
     if user is None or not getattr(user, "is_authenticated", False):
@@ -64,7 +65,9 @@ def decrypt_for_system(petition: Any) -> dict[str, Any]:
     return crypto.decrypt_json(petition.identity_enc)
 
 
-def identity_for(user: Any, petition: Any, *, purpose: str = "xem chi tiết đơn") -> dict[str, Any] | None:
+def identity_for(
+    user: AnyUser | None, petition: Any, *, purpose: str = "xem chi tiết đơn"
+) -> dict[str, Any] | None:
     """The petitioner's identity if `user` may see it, else None. Showing a confidential
     petition's identity is logged in the audit chain, in its own transaction."""
     if not may_see_identity(user, petition):
@@ -76,7 +79,9 @@ def identity_for(user: Any, petition: Any, *, purpose: str = "xem chi tiết đ�
     return identity
 
 
-def display_identity(user: Any, petition: Any, *, purpose: str = "xem chi tiết đơn") -> dict[str, Any]:
+def display_identity(
+    user: AnyUser | None, petition: Any, *, purpose: str = "xem chi tiết đơn"
+) -> dict[str, Any]:
     """The identity to print for `user`: the real one, or every field redacted."""
     identity = identity_for(user, petition, purpose=purpose)
     return identity if identity is not None else redacted()
@@ -185,13 +190,14 @@ class SealedLink:
         return RELATION_LABELS.get(self.relation, self.relation)
 
 
-def sealed_links_for(user: Any, p: Any) -> list[SealedLink]:
+def sealed_links_for(user: AnyUser | None, p: Any) -> list[SealedLink]:
     """The sealed repeat links of a confidential petition, for one of its handlers (the caller
     logs the look with the identity's reveal); nothing for anyone else."""
     from dieuhanh.petitions.models import Petition, PetitionHandler
 
     if not p.confidential or not is_handler(user, p):
         return []
+    assert user is not None and user.is_authenticated  # a handler is a signed-in user
     links = _sealed(p)
     others = {
         pk: (f"{seq}/{year}", confidential)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from dieuhanh.core.http import AnyUser
 from dieuhanh.core.xlsx import DATE_FORMAT, Column, sheet
 from dieuhanh.petitions import confidentiality
 from dieuhanh.petitions.choices import Channel, Field, Ineligibility, Kind, Result, State
@@ -35,7 +36,7 @@ def routing_text(p: Any) -> str:
     return State(p.state).label
 
 
-def _identity(user: Any, p: Any) -> dict[str, Any]:
+def _identity(user: AnyUser, p: Any) -> dict[str, Any]:
     if p.confidential:
         return confidentiality.redacted()
     if p.is_anonymous:
@@ -59,12 +60,12 @@ class _Row:
 
     __slots__ = ("identity", "p")
 
-    def __init__(self, user: Any, p: Any) -> None:
+    def __init__(self, user: AnyUser, p: Any) -> None:
         self.p = p
         self.identity = _identity(user, p)
 
 
-def register_workbook(petitions: Iterable[Any], user: Any) -> bytes:
+def register_workbook(petitions: Iterable[Any], user: AnyUser) -> bytes:
     columns: list[Column] = [
         ("Số đơn", lambda r: r.p.number, None),
         ("Mã tra cứu", lambda r: r.p.receipt_code, None),

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from dieuhanh.core import access
 from dieuhanh.core.forms import choice_field, choices, date_field, int_field, model_choice_field, textarea
+from dieuhanh.core.http import AnyUser
 from dieuhanh.directives.forms import people
 from dieuhanh.lib.params import DB_INT_MAX, IdsChoiceMixin, parse_int
 from dieuhanh.lib.text import fold
@@ -50,13 +51,13 @@ def current_units() -> QuerySet[AdminUnit]:
     return AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
 
 
-def receiving_units(user: Any) -> QuerySet[AdminUnit]:
+def receiving_units(user: AnyUser) -> QuerySet[AdminUnit]:
     """Today's units where the user may record petitions (reception, office, leaders)."""
 
     return access.unit_choices(user, "petitions", "receive")
 
 
-def matter_units(user: Any) -> QuerySet[AdminUnit]:
+def matter_units(user: AnyUser) -> QuerySet[AdminUnit]:
     """Where a matter may arise: today's units in the user's scope and the communes of the same
     provinces (a ward's desk also receives petitions about its neighbours)."""
     units = access.units(user, "petitions", "receive")
@@ -306,7 +307,7 @@ class ReceiveForm(IdentityFields):
     attachments = MultipleFileField(label="Tệp đính kèm (ảnh chụp đơn, giấy tờ)", required=False,
                                     help_text="Mỗi tệp tối đa 10 MB; được mã hoá khi lưu.")
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         only = receiving_units(user)
         model_choice_field(self, "receiving_unit").queryset = only
@@ -421,7 +422,7 @@ class SessionForm(forms.Form):
     matters = forms.CharField(label="Nội dung công dân nêu", required=False, widget=textarea(4))
     answers = forms.CharField(label="Ý kiến trả lời, chỉ đạo tại buổi tiếp", required=False, widget=textarea(4))
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         only = receiving_units(user)
         model_choice_field(self, "unit").queryset = only

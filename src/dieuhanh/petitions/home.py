@@ -7,6 +7,7 @@ from typing import Any
 from django.utils import timezone
 
 from dieuhanh.core import access
+from dieuhanh.core.http import AnyUser
 from dieuhanh.petitions import stats
 from dieuhanh.petitions.choices import OPEN_STATES
 from dieuhanh.petitions.models import Petition
@@ -14,7 +15,7 @@ from dieuhanh.petitions.models import Petition
 DASHBOARD_ROWS = 15
 
 
-def panel(user: Any) -> dict[str, Any] | None:
+def panel(user: AnyUser) -> dict[str, Any] | None:
     """Open petitions in the user's scope with their alerts: overdue and due-soon by the next
     legal deadline, prolonged, repeated and over-level. None when the user sees no petitions."""
     visible = Petition.objects.visible_to(user)

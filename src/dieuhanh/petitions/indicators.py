@@ -8,11 +8,12 @@ from typing import Any
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
 
+from dieuhanh.core.http import AnyUser
 from dieuhanh.indicators.derived import Counts, DerivedIndicator
 from dieuhanh.petitions.models import Petition
 
 
-def resolution_rate(user: Any, years: list[int], today: dt.date, memo: dict[str, Any]) -> Counts:
+def resolution_rate(user: AnyUser, years: list[int], today: dt.date, memo: dict[str, Any]) -> Counts:
     """Resolved of accepted, by the unit where the matter arose and the year received."""
     qs = Petition.objects.visible_to(user).filter(received_on__year__in=years)
     rows = qs.order_by().annotate(y=ExtractYear("received_on")).values("unit_id", "y").annotate(

@@ -12,6 +12,7 @@ from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 
 from dieuhanh.core import calendar
+from dieuhanh.core.http import AnyUser
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.ioc.alerts import Alert, past_deadline
 from dieuhanh.ioc.data import link, percent
@@ -20,7 +21,7 @@ from dieuhanh.petitions.choices import OPEN_STATES
 from dieuhanh.petitions.models import Petition, prolonged_q
 
 
-def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
+def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     """Two grouped queries: the year's petitions by month (received, accepted, resolved, open),
     and the open ones by unit that are overdue or due within three working days."""
     period = ctx.period
@@ -99,7 +100,7 @@ def compute(user: Any, ctx: IocContext) -> dict[str, Any]:
     return result
 
 
-def alerts(user: Any, today: dt.date, limit: int) -> list[Alert]:
+def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
     from django.db.models import Case, When
 
     past_resolution = Q(resolve_due_on__isnull=False, concluded_on__isnull=True, resolve_due_on__lt=today)

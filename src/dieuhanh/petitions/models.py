@@ -23,7 +23,7 @@ from dieuhanh.core import legal_rules
 from dieuhanh.core.access import ScopedQuerySet
 from dieuhanh.core.choices import DayKind
 from dieuhanh.lib.text import fold
-from dieuhanh.org.models import AdminUnit, Organisation, Person
+from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 from dieuhanh.petitions.choices import (
     OPEN_STATES,
     Action,
@@ -39,7 +39,7 @@ from dieuhanh.petitions.choices import (
 
 
 class ReceptionSessionQuerySet(ScopedQuerySet["ReceptionSession"]):
-    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+    def in_units(self, unit_ids: set[int], user: User) -> Q:
         return Q(unit_id__in=unit_ids)
 
 
@@ -94,7 +94,7 @@ class PetitionQuerySet(ScopedQuerySet["Petition"]):
     def open_without_units(self) -> bool:
         return True  # an assigned handler sees the petition whatever the unit
 
-    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+    def in_units(self, unit_ids: set[int], user: User) -> Q:
         """Petitions whose matter arises in, or which were received by, one of the units, and
         those the user is assigned to handle. An officer of ward A never sees ward B's
         petitions."""

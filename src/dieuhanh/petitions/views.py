@@ -29,7 +29,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.core import access, case_views, ratelimit
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.forms import apply_errors
-from dieuhanh.core.http import HtmxHttpRequest, signed_in_user
+from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.lib.params import int_or_none, parse_int
 from dieuhanh.petitions import confidentiality, deadlines, export, receiving, services, stats
@@ -52,7 +52,7 @@ LIST_RELATED = ("unit", "receiving_unit")
 FILE_LIMIT, FILE_WINDOW = 5, 3600
 LOOKUP_LIMIT, LOOKUP_WINDOW = 30, 600
 
-def _require_staff(user: Any) -> None:
+def _require_staff(user: AnyUser) -> None:
     """Petition pages are for the officers who may read petitions somewhere."""
     access.require_any(user, "petitions", "view", "Trang này dành cho cán bộ được phân quyền xem đơn thư.")
 
@@ -78,7 +78,7 @@ def _filtered(request: HttpRequest) -> tuple[Any, list[str]]:
     return qs.order_by("-received_on", "-id"), problems
 
 
-def _summary(user: Any) -> dict[str, int] | None:
+def _summary(user: AnyUser) -> dict[str, int] | None:
     if not access.holds(user, "petitions", "follow"):
         return None
     counts = dict(
@@ -155,7 +155,7 @@ def petition_create(request: HttpRequest) -> HttpResponse:
 # --- a petition ------------------------------------------------------------------------------------------
 
 
-def _attachments(user: Any, p: Petition) -> dict[str, Any]:
+def _attachments(user: AnyUser, p: Petition) -> dict[str, Any]:
     items = list(p.attachments.order_by("id").only("id", "content_type", "size", "name_enc"))
     allowed = confidentiality.may_see_identity(user, p)
     rows = []

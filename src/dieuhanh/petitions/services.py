@@ -13,7 +13,7 @@ row."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -41,6 +41,9 @@ from dieuhanh.petitions.choices import (
     State,
 )
 from dieuhanh.petitions.models import Attachment, Petition, PetitionHandler, PetitionStep
+
+if TYPE_CHECKING:
+    from dieuhanh.directives.models import Document, Task
 
 PARTY_BODIES = (OrganisationKind.PARTY_COMMITTEE, OrganisationKind.PARTY_CELL)
 
@@ -472,9 +475,9 @@ def do_terminate(*, actor: User, petition: Petition, legal_basis: str, reason: s
 
 
 def do_task_from_petition(
-    *, actor: User, petition: Petition, source_document: Any, lead_unit: AdminUnit, lead_person: Person,
-    due_date: dt.date, expected_result: str, accountable_person: Person, title: str = "",
-) -> Any:
+    *, actor: User, petition: Petition, source_document: Document | None, lead_unit: AdminUnit,
+    lead_person: Person, due_date: dt.date, expected_result: str, accountable_person: Person, title: str = "",
+) -> Task:
     """Turn a matter raised at a dialogue or a petition into a "5 rõ" task."""
     from dieuhanh.directives.services import do_create_task
 

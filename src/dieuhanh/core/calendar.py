@@ -449,10 +449,15 @@ def as_dates(values: np.ndarray) -> Sequence[dt.date]:
     return list(np.asarray(values, dtype="datetime64[D]").astype(object))
 
 
-def due_soon_until(today: dt.date) -> dt.date:
-    """The last day of "due soon": a deadline from `today` to this day is due soon — for a task, a
-    petition's step and a dossier alike. `DIEUHANH_DUE_SOON_WORKING_DAYS` working days (3 by
-    default: a week's notice in practice, and the notice the one-stop desk gives an applicant)."""
+def due_soon_days() -> int:
+    """How many working days ahead "due soon" looks — for a task, a petition's step and a dossier
+    alike: `DIEUHANH_DUE_SOON_WORKING_DAYS` (3 by default: a week's notice in practice, and the
+    notice the one-stop desk gives an applicant). Pages say it with `{% due_soon_days %}`."""
     from django.conf import settings
 
-    return add(today, settings.DIEUHANH_DUE_SOON_WORKING_DAYS, working=True)
+    return int(settings.DIEUHANH_DUE_SOON_WORKING_DAYS)
+
+
+def due_soon_until(today: dt.date) -> dt.date:
+    """The last day of "due soon": a deadline from `today` to this day is due soon."""
+    return add(today, due_soon_days(), working=True)

@@ -8,7 +8,6 @@ Vietnamese messages naming the field live in each app's services. That is why mo
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django import forms
@@ -56,21 +55,6 @@ class DateInput(forms.DateInput):
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         defaults = {"placeholder": "dd/mm/yyyy", "inputmode": "numeric", "autocomplete": "off", "class": "date"}
         super().__init__(attrs={**defaults, **(attrs or {})}, format=DATE_FORMAT)
-
-
-def iso_dates(params: Any, names: tuple[str, ...]) -> Any:
-    """A copy of a QueryDict with dates typed as dd/mm/yyyy turned into ISO, which the shared
-    list filters (and the API) expect; anything else is left for the filter to judge."""
-    params = params.copy()
-    for name in names:
-        raw = (params.get(name) or "").strip()
-        for fmt in LOCAL_DATE_FORMATS:
-            try:
-                params[name] = dt.datetime.strptime(raw, fmt).date().isoformat()
-                break
-            except ValueError:
-                continue
-    return params
 
 
 def date_field(label: Any, **kwargs: Any) -> forms.DateField:

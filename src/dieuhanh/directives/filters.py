@@ -3,53 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import typing
-from dataclasses import dataclass, fields
-from typing import Any
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import ClassVar
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from dieuhanh.directives.choices import TaskStatus
+from dieuhanh.core.filters import ListFilter
+from dieuhanh.directives.choices import DocumentKind, TaskStatus
 from dieuhanh.directives.models import Document, DocumentQuerySet, TaskQuerySet
-from dieuhanh.lib.params import parse_int
 from dieuhanh.lib.text import fold
 from dieuhanh.org.scope import expand_units
 
 
-def _parse(cls: type, params: Any) -> dict[str, Any]:
-    """Convert request parameters to the dataclass's field types (int, date, bool, TaskStatus,
-    str), collecting a Vietnamese message for each value that does not convert."""
-    errors: dict[str, list[str]] = {}
-    values: dict[str, Any] = {}
-    hints = typing.get_type_hints(cls)
-    for f in fields(cls):
-        raw = params.get(f.name)
-        if raw in (None, ""):
-            continue
-        kind = hints[f.name]
-        try:
-            if f.name == "status":
-                values[f.name] = TaskStatus(raw).value
-            elif kind == int | None:
-                values[f.name] = parse_int(raw, f.name, f.name)
-            elif kind == dt.date | None:
-                values[f.name] = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw))
-            elif kind is bool:
-                values[f.name] = str(raw).lower() in ("1", "true", "on", "yes")
-            else:
-                values[f.name] = str(raw)
-        except ValidationError as exc:
-            errors.update(exc.message_dict)
-        except ValueError:
-            errors[f.name] = [f"Giá trị không hợp lệ cho bộ lọc “{f.name}”: {raw!r}."]
-    if errors:
-        raise ValidationError(errors)
-    return values
-
-
 @dataclass
-class TaskFilter:
+class TaskFilter(ListFilter):
     unit: int | None = None  # lead unit, its sub-units and the units it succeeded
     lead_unit: int | None = None  # exactly this lead unit
     status: str | None = None  # a TaskStatus value
@@ -63,11 +31,13 @@ class TaskFilter:
     parent: int | None = None  # sub-tasks of this task
     top_level: bool = False
 
-    @classmethod
-    def from_params(cls, params: Any) -> TaskFilter:
-        """Build from a QueryDict / dict of strings; bad values raise a ValidationError that
-        names the parameter."""
-        return cls(**_parse(cls, params))
+    LABELS: ClassVar[Mapping[str, str]] = {
+        "unit": "Đơn vị", "lead_unit": "Đơn vị chủ trì", "status": "Tình trạng", "leader": "Lãnh đạo phụ trách",
+        "person": "Người chủ trì", "document": "Văn bản", "due_from": "Hạn từ ngày", "due_to": "Hạn đến ngày",
+        "q": "Tìm kiếm", "flagged": "Chờ lãnh đạo cho ý kiến", "parent": "Nhiệm vụ cha", "top_level": "Chỉ nhiệm vụ gốc",
+    }
+    CHOICES: ClassVar[Mapping[str, Collection[str]]] = {"status": TaskStatus.values}
+    RANGES = (("due_from", "due_to"),)
 
     def apply(self, qs: TaskQuerySet) -> TaskQuerySet:
         qs = qs.with_status()
@@ -109,7 +79,7 @@ def document_subtree(root_ids: list[int]) -> set[int]:
 
 
 @dataclass
-class DocumentFilter:
+class DocumentFilter(ListFilter):
     kind: str | None = None
     issuer: int | None = None
     parent: int | None = None
@@ -117,9 +87,12 @@ class DocumentFilter:
     issued_to: dt.date | None = None
     q: str | None = None
 
-    @classmethod
-    def from_params(cls, params: Any) -> DocumentFilter:
-        return cls(**_parse(cls, params))
+    LABELS: ClassVar[Mapping[str, str]] = {
+        "kind": "Loại văn bản", "issuer": "Cơ quan ban hành", "parent": "Văn bản gốc",
+        "issued_from": "Ban hành từ ngày", "issued_to": "Ban hành đến ngày", "q": "Tìm kiếm",
+    }
+    CHOICES: ClassVar[Mapping[str, Collection[str]]] = {"kind": DocumentKind.values}
+    RANGES = (("issued_from", "issued_to"),)
 
     def apply(self, qs: DocumentQuerySet) -> DocumentQuerySet:
         if self.kind:

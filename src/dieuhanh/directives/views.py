@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access
-from dieuhanh.core.forms import apply_errors, iso_dates
+from dieuhanh.core.forms import apply_errors
 from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.directives import export, services
@@ -62,20 +62,10 @@ TASK_SORTS = {
 TASK_LIST_RELATED = ("lead_unit", "lead_person", "accountable_person", "source_document")
 
 
-FILTER_DATES = ("due_from", "due_to", "issued_from", "issued_to")
-
-
 def _parse_filter(request: HttpRequest, filter_class: Any) -> tuple[Any, list[str]]:
-    """The list filter from the query string (dates may be typed dd/mm/yyyy). A bad parameter
-    is dropped and reported instead of failing the page; the other filters still apply."""
-    params = iso_dates(request.GET, FILTER_DATES)
-    try:
-        return filter_class.from_params(params), []
-    except ValidationError as exc:
-        problems = [message for messages_ in exc.message_dict.values() for message in messages_]
-        for name in exc.message_dict:
-            params.pop(name, None)
-        return filter_class.from_params(params), problems
+    """The list filter from the query string; a bad parameter is dropped and reported instead of
+    failing the page, and the other filters still apply."""
+    return filter_class.lenient(request.GET)
 
 
 def _can_assign(user: AnyUser) -> bool:

@@ -4,15 +4,15 @@ pages and API v1 (list and stats), so the same query string means the same rows 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, fields
-from typing import Any
+from collections.abc import Collection, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from dieuhanh.core.filters import ListFilter
 from dieuhanh.dossiers.choices import OPEN_STATUSES, Channel, Source, Status, Timeliness
 from dieuhanh.dossiers.models import late_now_q
-from dieuhanh.lib.params import parse_int
 from dieuhanh.lib.text import fold
 from dieuhanh.org import scope
 
@@ -21,7 +21,7 @@ LATE_NOW = "late_now"  # open and past the appointment date today
 
 
 @dataclass
-class DossierFilter:
+class DossierFilter(ListFilter):
     unit: int | None = None  # receiving unit, its sub-units and the units it succeeded
     procedure: str | None = None  # procedure code
     field: str | None = None  # procedure field, exact
@@ -33,51 +33,16 @@ class DossierFilter:
     date_to: dt.date | None = None  # received on or before
     q: str | None = None  # words of the code or applicant, matched without diacritics
 
-    ENUMS = {"channel": Channel, "timeliness": Timeliness, "source": Source}
-    LABELS = {
+    LABELS: ClassVar[Mapping[str, str]] = {
         "unit": "Đơn vị", "procedure": "Thủ tục", "field": "Lĩnh vực", "channel": "Kênh tiếp nhận",
         "status": "Trạng thái", "timeliness": "Tiến độ", "source": "Nguồn", "date_from": "Từ ngày",
         "date_to": "Đến ngày", "q": "Tìm kiếm",
     }
-
-    @classmethod
-    def from_params(cls, params: Any) -> DossierFilter:
-        """Build from a QueryDict or dict; a value that does not parse raises a ValidationError
-        naming the filter. Dates are YYYY-MM-DD or dd/mm/yyyy."""
-        values: dict[str, Any] = {}
-        errors: dict[str, list[str]] = {}
-        for f in fields(cls):
-            raw = params.get(f.name)
-            raw = "" if raw is None else str(raw).strip()
-            if not raw:
-                continue
-            label = cls.LABELS[f.name]
-            value: Any = raw
-            if f.name == "status":
-                ok = raw in Status.values or raw in (OPEN, LATE_NOW)
-            elif f.name in cls.ENUMS:
-                ok = raw in cls.ENUMS[f.name].values
-            elif f.name == "unit":
-                try:
-                    value = parse_int(raw, f.name, label)
-                except ValidationError as exc:
-                    errors.update(exc.message_dict)
-                    continue
-                ok = True
-            elif f.name in ("date_from", "date_to"):
-                value = parse_date(raw)
-                ok = value is not None
-            else:
-                ok = True
-            if ok:
-                values[f.name] = value
-            else:
-                errors[f.name] = [f"Giá trị không hợp lệ cho bộ lọc «{label}»: {raw!r}."]
-        if "date_from" in values and "date_to" in values and values["date_from"] > values["date_to"]:
-            errors["date_to"] = ["«Đến ngày» phải sau hoặc bằng «Từ ngày»."]
-        if errors:
-            raise ValidationError(errors)
-        return cls(**values)
+    CHOICES: ClassVar[Mapping[str, Collection[str]]] = {
+        "channel": Channel.values, "timeliness": Timeliness.values, "source": Source.values,
+        "status": [*Status.values, OPEN, LATE_NOW],
+    }
+    RANGES = (("date_from", "date_to"),)
 
     def apply(self, qs: Any, today: dt.date | None = None, *, search: bool = True) -> Any:
         if self.unit is not None:
@@ -106,23 +71,3 @@ class DossierFilter:
             for word in fold(self.q).split():
                 qs = qs.filter(search__contains=word)
         return qs
-
-    def as_params(self) -> dict[str, str]:
-        """The non-empty filters as query-string values (for links and exports)."""
-        out: dict[str, str] = {}
-        for f in fields(self):
-            v = getattr(self, f.name)
-            if v is None or v == "":
-                continue
-            out[f.name] = v.isoformat() if isinstance(v, dt.date) else str(v)
-        return out
-
-
-def parse_date(raw: str) -> dt.date | None:
-    raw = raw.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return dt.datetime.strptime(raw, fmt).date()
-        except ValueError:
-            continue
-    return None

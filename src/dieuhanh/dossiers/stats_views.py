@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -91,14 +91,7 @@ def _filtered(request: HttpRequest, groups: tuple[str, ...] = stats.GROUPS) -> d
     params = {k: request.GET.get(k, "") for k in PAGE_FILTERS}
     if not params["date_from"] and not params["date_to"]:
         params.update(date_from=f"{today.year}-01-01", date_to=f"{today.year}-12-31")
-    problems: list[str] = []
-    try:
-        flt = DossierFilter.from_params(params)
-    except ValidationError as exc:
-        problems = [m for ms in exc.message_dict.values() for m in ms]
-        for name in exc.message_dict:
-            params[name] = ""
-        flt = DossierFilter.from_params(params)
+    flt, problems = DossierFilter.lenient(params)
     by = request.GET.get("by") or groups[0]
     if by not in groups:
         problems.append(f"Cách nhóm không hợp lệ: {by!r}.")

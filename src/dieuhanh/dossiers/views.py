@@ -84,16 +84,7 @@ def _visible_dossier(request: HttpRequest, code: str) -> Dossier:
 def _filter(request: HttpRequest) -> tuple[DossierFilter, list[str]]:
     """The register's filter from the query string; a value that does not parse is dropped and
     reported, never a 500."""
-    try:
-        return DossierFilter.from_params(request.GET), []
-    except ValidationError as exc:
-        problems = [m for ms in exc.message_dict.values() for m in ms]
-        params = request.GET.copy()
-        for name in exc.message_dict:
-            params.pop(name, None)
-        if "date_to" in exc.message_dict:
-            params.pop("date_from", None)
-        return DossierFilter.from_params(params), problems
+    return DossierFilter.lenient(request.GET)
 
 
 def _filtered(request: HttpRequest) -> tuple[Any, list[str]]:

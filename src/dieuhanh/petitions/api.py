@@ -23,7 +23,7 @@ from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
-from dieuhanh.core.api_pages import Page, PageQuery, page_of
+from dieuhanh.core.api_pages import Page, PageQuery, filters_of, page_of
 from dieuhanh.core.case_api import add_action_routes
 from dieuhanh.lib.params import INT32_MAX, DbId
 from dieuhanh.org.models import AdminUnit, Organisation
@@ -35,12 +35,11 @@ from dieuhanh.petitions.choices import (
     State,
 )
 from dieuhanh.petitions.choices import Field as PetitionField
-from dieuhanh.petitions.forms import TIMINGS, PetitionFilter
-from dieuhanh.petitions.models import Petition, PetitionQuerySet, ReceptionSession, prolonged_q
+from dieuhanh.petitions.filters import PetitionFilter, timings
+from dieuhanh.petitions.models import Petition, PetitionQuerySet, ReceptionSession
 
 petitions_router = Router()
 
-SHARED_FILTERS = ("kind", "field", "state", "unit", "timing", "year", "session", "q")
 STATS_GROUPS = ("unit", "unit_then", "field", "kind")
 
 
@@ -203,7 +202,7 @@ class PetitionQuery(PageQuery):
     field: str | None = Field(None, description="Lĩnh vực: " + " | ".join(PetitionField.values))
     state: str | None = Field(None, description="Trạng thái: " + " | ".join(State.values) + "; open: mọi đơn chưa xong")
     unit: DbId | None = Field(None, description="Nơi phát sinh: đơn vị, các đơn vị trực thuộc và các đơn vị nó kế thừa")
-    timing: str | None = Field(None, description=" | ".join(TIMINGS))
+    timing: str | None = Field(None, description=" | ".join(timings()))
     year: int | None = Field(None, description="Năm vào sổ")
     session: DbId | None = Field(None, description="Buổi tiếp công dân (id)")
     duplicate: bool | None = Field(None, description="Đơn trùng")
@@ -280,32 +279,9 @@ class StatsQuery(Schema):
 
 
 def filter_petitions(qs: PetitionQuerySet, query: PetitionQuery) -> PetitionQuerySet:
-    """The register's filters: those of the list page and the export (`forms.PetitionFilter`,
-    one definition), plus the API's receipt-date range and yes/no flags. Bad values raise a
-    ValidationError naming the parameter."""
-    shared = {name: str(getattr(query, name)) for name in SHARED_FILTERS if getattr(query, name) not in (None, "")}
-    errors: dict[str, list[str]] = {}
-    try:
-        flt = PetitionFilter.from_params(shared)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-    if query.received_from and query.received_to and query.received_from > query.received_to:
-        errors["received_to"] = ["Ngày nhận «đến» phải sau ngày nhận «từ»."]
-    if errors:
-        raise ValidationError(errors)
-    qs = flt.apply(qs)
-    if query.duplicate is not None:
-        qs = qs.filter(duplicate_of__isnull=not query.duplicate)
-    if query.over_level is not None:
-        qs = qs.filter(is_over_level=query.over_level)
-    if query.prolonged is not None:
-        live = prolonged_q(timezone.localdate())
-        qs = qs.filter(live) if query.prolonged else qs.exclude(live)
-    if query.received_from:
-        qs = qs.filter(received_on__gte=query.received_from)
-    if query.received_to:
-        qs = qs.filter(received_on__lte=query.received_to)
-    return qs
+    """The register's filter (`filters.PetitionFilter`, that of the list page and the export).
+    Bad values raise a ValidationError naming the parameter."""
+    return PetitionFilter.from_params(filters_of(query)).apply(qs)
 
 
 # --- serialisation ----------------------------------------------------------------------------

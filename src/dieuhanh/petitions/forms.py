@@ -3,18 +3,14 @@ may see; the rules and their Vietnamese messages live in `services.py`, whose Va
 goes back onto these forms through `directives.forms.apply_errors()`. That is why most fields
 are `required=False`: an empty field reaches the service, which names what is missing.
 
-`PetitionFilter` is the one definition of the petition list's filters: the list page and the
-register export (.xlsx) both apply it to `Petition.objects.visible_to(user)`."""
+The list's filter is `filters.PetitionFilter`; `PetitionFilterForm` only renders it."""
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, fields
 from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -22,24 +18,20 @@ from dieuhanh.core import access
 from dieuhanh.core.forms import choice_field, choices, date_field, int_field, model_choice_field, textarea
 from dieuhanh.core.http import AnyUser
 from dieuhanh.directives.forms import people
-from dieuhanh.lib.params import DB_INT_MAX, IdsChoiceMixin, parse_int
-from dieuhanh.lib.text import fold
+from dieuhanh.lib.params import IdsChoiceMixin
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, Person, RoleGrant
 from dieuhanh.petitions.choices import (
-    OPEN_STATES,
     Channel,
     Field,
     Kind,
     SessionKind,
     State,
 )
-from dieuhanh.petitions.models import Petition, ReceptionSession, prolonged_q
+from dieuhanh.petitions.filters import FLAGS, OPEN, timings
+from dieuhanh.petitions.models import Petition, ReceptionSession
 
-OPEN = "open"
-TIMINGS = {"overdue": "Quá hạn", "due_soon": "Sắp đến hạn (3 ngày làm việc)"}
-FLAGS = {"duplicate": "Đơn trùng", "over_level": "Vượt cấp", "prolonged": "Kéo dài"}
 PUBLIC_KINDS = (Kind.RECOMMENDATION, Kind.FEEDBACK, Kind.COMPLAINT, Kind.DENUNCIATION)
 # Roles that may be given a petition to handle (services.do_assign checks the same).
 
@@ -116,90 +108,7 @@ class UserChoiceField(IdsChoiceMixin, forms.ModelMultipleChoiceField):
         return name if name == obj.get_username() else f"{name} ({obj.get_username()})"
 
 
-# --- list filters --------------------------------------------------------------------------------
-
-
-@dataclass
-class PetitionFilter:
-    kind: str | None = None
-    field: str | None = None
-    state: str | None = None  # a State, or "open" for every state not yet closed
-    unit: int | None = None  # the matter's unit, its villages and the units it succeeded
-    timing: str | None = None  # overdue / due_soon
-    flag: str | None = None  # duplicate / over_level / prolonged
-    year: int | None = None
-    session: int | None = None
-    q: str | None = None  # words matched without diacritics
-
-    ENUMS = {"kind": Kind, "field": Field, "state": State}
-    LABELS = {
-        "kind": "Phân loại", "field": "Lĩnh vực", "state": "Trạng thái", "unit": "Đơn vị", "timing": "Thời hạn",
-        "flag": "Đánh dấu", "year": "Năm", "session": "Buổi tiếp", "q": "Tìm kiếm",
-    }
-
-    @classmethod
-    def from_params(cls, params: Any) -> PetitionFilter:
-        """Build from a QueryDict; a value that does not parse raises a ValidationError naming
-        the filter."""
-        values: dict[str, Any] = {}
-        errors: dict[str, list[str]] = {}
-        for f in fields(cls):
-            raw = (params.get(f.name) or "").strip()
-            if not raw:
-                continue
-            label = cls.LABELS[f.name]
-            if f.name == "state":
-                ok = raw in State.values or raw == OPEN
-            elif f.name in cls.ENUMS:
-                ok = raw in cls.ENUMS[f.name].values
-            elif f.name == "timing":
-                ok = raw in TIMINGS
-            elif f.name == "flag":
-                ok = raw in FLAGS
-            elif f.name in ("unit", "year", "session"):
-                try:
-                    raw = parse_int(raw, f.name, label, max_value=9999 if f.name == "year" else DB_INT_MAX)  # type: ignore[assignment]
-                except ValidationError as exc:
-                    errors.update(exc.message_dict)
-                    continue
-                ok = True
-            else:
-                ok = True
-            if ok:
-                values[f.name] = raw
-            else:
-                errors[f.name] = [f"Giá trị không hợp lệ cho bộ lọc «{label}»: {raw!r}."]
-        if errors:
-            raise ValidationError(errors)
-        return cls(**values)
-
-    def apply(self, qs: Any, today: dt.date | None = None) -> Any:
-        qs = qs.with_timing(today)
-        if self.kind:
-            qs = qs.filter(kind=self.kind)
-        if self.field:
-            qs = qs.filter(field=self.field)
-        if self.state == OPEN:
-            qs = qs.filter(state__in=OPEN_STATES)
-        elif self.state:
-            qs = qs.filter(state=self.state)
-        if self.unit is not None:
-            qs = qs.filter(unit_id__in=scope.expand_units([self.unit]))
-        if self.timing:
-            qs = qs.filter(timing=self.timing)
-        if self.flag == "duplicate":
-            qs = qs.filter(duplicate_of__isnull=False)
-        elif self.flag == "over_level":
-            qs = qs.filter(is_over_level=True)
-        elif self.flag == "prolonged":
-            qs = qs.filter(prolonged_q(today or timezone.localdate()))
-        if self.year is not None:
-            qs = qs.filter(year=self.year)
-        if self.session is not None:
-            qs = qs.filter(session_id=self.session)
-        for word in fold(self.q).split():
-            qs = qs.filter(search_text__contains=word)
-        return qs
+# --- list filters (rendering only: `filters.PetitionFilter` parses and applies) ------------------
 
 
 def filter_units(visible: Any) -> QuerySet[AdminUnit]:
@@ -222,7 +131,7 @@ class PetitionFilterForm(forms.Form):
                               choices=[("", "Tất cả"), (OPEN, "Chưa giải quyết xong"), *choices(State)])
     unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Nơi phát sinh", required=False,
                                   empty_label="Tất cả")
-    timing = forms.ChoiceField(label="Thời hạn", required=False, choices=[("", "Tất cả"), *TIMINGS.items()])
+    timing = forms.ChoiceField(label="Thời hạn", required=False)
     flag = forms.ChoiceField(label="Đánh dấu", required=False, choices=[("", "Tất cả"), *FLAGS.items()])
     year = forms.ChoiceField(label="Năm nhận", required=False)
 
@@ -230,6 +139,7 @@ class PetitionFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         model_choice_field(self, "unit").queryset = filter_units(visible)
+        choice_field(self, "timing").choices = [("", "Tất cả"), *timings().items()]
         years = set(visible.order_by().values_list("year", flat=True).distinct()) | {timezone.localdate().year}
         choice_field(self, "year").choices = [("", "Tất cả")] + [(str(y), str(y)) for y in sorted(years, reverse=True)]
 

@@ -36,9 +36,9 @@ from dieuhanh.petitions import confidentiality, deadlines, export, receiving, se
 from dieuhanh.petitions.cases import PETITIONS
 from dieuhanh.petitions.choices import Action, Channel, Kind, Result, State
 from dieuhanh.petitions.export import routing_text
+from dieuhanh.petitions.filters import PetitionFilter
 from dieuhanh.petitions.forms import (
     LookupForm,
-    PetitionFilter,
     PetitionFilterForm,
     PublicPetitionForm,
     ReceiveForm,
@@ -66,14 +66,7 @@ def _visible_petition(request: HttpRequest, pk: int) -> Petition:
 
 
 def _filtered(request: HttpRequest) -> tuple[Any, list[str]]:
-    try:
-        flt, problems = PetitionFilter.from_params(request.GET), []
-    except ValidationError as exc:
-        problems = [m for ms in exc.message_dict.values() for m in ms]
-        params = request.GET.copy()
-        for name in exc.message_dict:
-            params.pop(name, None)
-        flt = PetitionFilter.from_params(params)
+    flt, problems = PetitionFilter.lenient(request.GET)
     qs = flt.apply(Petition.objects.visible_to(request.user)).select_related(*LIST_RELATED)
     return qs.order_by("-received_on", "-id"), problems
 

@@ -171,3 +171,12 @@ def minutes(value: Any) -> int:
     if isinstance(value, dt.timedelta):
         return int(value.total_seconds() // 60)
     return 0
+
+
+@register.simple_tag
+def due_soon_days() -> int:
+    """How many working days "due soon" looks ahead (`core.calendar.due_soon_days`): the pages
+    say "đến hạn trong 3 ngày làm việc" from the setting, never from a number in the template."""
+    from dieuhanh.core.calendar import due_soon_days as days
+
+    return days()

@@ -29,6 +29,13 @@ PASSWORD = "Mat-khau-thu-nghiem-1"  # noqa: S105 - test-only password
 EXAMPLE_APP = "dieuhanh.core.tests.exampleapp"
 os.environ.setdefault("DIEUHANH_EXTRA_APPS", EXAMPLE_APP)
 
+# A parallel run (pytest-xdist, `-n auto` in the test command): each worker process has its own
+# test database (pytest-django names it per worker) and its own folder of files (secret keys,
+# exports, uploads, a file test database) below the run's data folder.
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER")
+if XDIST_WORKER:
+    os.environ["DIEUHANH_DATA_DIR"] = os.path.join(os.environ.get("DIEUHANH_DATA_DIR", "var"), XDIST_WORKER)
+
 
 @dataclass
 class World:
@@ -295,11 +302,15 @@ def world(db: Any) -> World:
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     """The tests that read the demo city run last, in their modules' order: the demo is loaded
     once for the whole run (`demo`), and every test that builds its own `world` (which shares
-    the demo's unit codes) has run before it."""
+    the demo's unit codes) has run before it. In a parallel run they form one group
+    (`--dist loadgroup`), given to one worker after every other test has been handed out, so
+    the demo is loaded once, by that worker, and no `world` test follows it there."""
     reads_demo = [item for item in items if _reads_shared_demo(item)]
     if reads_demo:
         others = [item for item in items if not _reads_shared_demo(item)]
         items[:] = others + reads_demo
+        for item in reads_demo:
+            item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 def _reads_shared_demo(item: Any) -> bool:

@@ -13,9 +13,8 @@ from django.utils import timezone
 from dieuhanh.core import access
 from dieuhanh.directives.choices import STATUS_ORDER, TaskStatus
 from dieuhanh.directives.models import ProgressReport, Task
-from dieuhanh.org import scope
-from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
+from dieuhanh.org.rollup import UnitRollup
 
 DASHBOARD_ROWS = 15  # overdue / due-soon tasks listed on the dashboard; the rest via "xem tất cả"
 
@@ -30,8 +29,9 @@ class UnitRow(TypedDict):
 def _unit_table(tasks: Any, user: Any) -> tuple[list[UnitRow], bool]:
     """Rows of (unit, counts by status, total) for today's wards and communes, each counting the
     tasks its task list shows (`?unit=`): those led by the unit, its villages, and the units it
-    succeeded, so 2021's phường Sao Đỏ counts under today's phường Chu Văn An. Work led by a
-    unit with no heir today (the former city level) keeps a row of its own (`?lead_unit=`).
+    succeeded, so 2021's phường Sao Đỏ counts under today's phường Chu Văn An (`org.rollup`,
+    as on the statistics pages and the IOC). Work led by a unit with no commune-level heir today
+    (the former city level, the province) keeps a row of its own (`?lead_unit=`).
     The second value says whether a ward split between heirs is counted under each of them."""
     units = access.units(user, "directives", "view")
     grouped = tasks.order_by().values("lead_unit_id", "status").annotate(n=Count("id"))
@@ -40,40 +40,21 @@ def _unit_table(tasks: Any, user: Any) -> tuple[list[UnitRow], bool]:
     by_lead: dict[int, dict[str, int]] = {}
     for item in grouped:
         by_lead.setdefault(item["lead_unit_id"], {})[item["status"]] = item["n"]
-    graph = scope.unit_graph()
-    candidates = {*by_lead, *(graph.parents[lead] for lead in by_lead if lead in graph.parents)}
-    candidates |= {heir for uid in list(candidates) for heir in scope.heirs(uid)}
-    info = AdminUnit.objects.in_bulk(candidates)
-
-    def display_units(lead_id: int) -> set[int]:
-        shown: set[int] = set()
-        for heir in scope.heirs(lead_id):
-            unit = info.get(heir) or AdminUnit.objects.get(pk=heir)
-            info[heir] = unit
-            if unit.level == UnitLevel.VILLAGE and unit.parent_id:
-                shown.add(unit.parent_id)
-            elif unit.level == UnitLevel.COMMUNE:
-                shown.add(heir)
-        lead = info[lead_id]
-        if not shown and lead.level == UnitLevel.VILLAGE and lead.parent_id:
-            return display_units(lead.parent_id)
-        return shown
-
+    rollup = UnitRollup()
+    rollup.load(by_lead)
     rows: dict[tuple[str, int], dict[str, int]] = {}
     split = False
     for lead_id, counts in by_lead.items():
-        shown = display_units(lead_id)
+        shown = rollup.shown(lead_id)
         split |= len(shown) > 1
         keys = [("unit", uid) for uid in shown] or [("lead_unit", lead_id)]
         for key in keys:
             row = rows.setdefault(key, dict.fromkeys(TaskStatus.values, 0))
             for status, n in counts.items():
                 row[status] += n
-    missing = [uid for _, uid in rows if uid not in info]
-    info.update(AdminUnit.objects.in_bulk(missing))
     result: list[UnitRow] = [
         {
-            "unit": info[uid],
+            "unit": rollup.unit(uid),
             "param": param,
             "cells": [(status, counts[status]) for status in STATUS_ORDER],
             "total": sum(counts.values()),

@@ -4,7 +4,7 @@ The criteria, their points and how each is scored are data (`data/score766.yaml`
 citation and a [U] mark where the source is secondary); this module counts each criterion's
 numerator and denominator from the dossiers and applies the yaml's scoring. One grouped query on
 the dossiers and one on the inter-level steps, whatever their number; the per-unit figures are
-then rolled up to today's units like the statistics tables (`stats.roll_up`).
+then rolled up to today's units like the statistics tables (`org.rollup.UnitRollup.roll_up`).
 
 How a dossier counts in the on-time criterion (`on_time_or_in_time`), as of the period's last
 day P (the end of the chosen date range, or today if that is earlier):
@@ -31,6 +31,7 @@ from dieuhanh.dossiers import stats
 from dieuhanh.dossiers.choices import OPEN_STATUSES, Status, Timeliness
 from dieuhanh.dossiers.models import DossierStep
 from dieuhanh.org.models import AdminUnit
+from dieuhanh.org.rollup import UnitRollup
 
 DATA_FILE = Path(__file__).parent / "data" / "score766.yaml"
 MEASURES = ("on_time_or_in_time", "late_with_apology", "transfer_on_time")
@@ -266,7 +267,7 @@ def compute(qs: QuerySet[Any], *, period_end: dt.date, by: str = "unit") -> Resu
         def new(unit: AdminUnit) -> tuple[AdminUnit, Counts]:
             return (unit, Counts())
 
-        merged = stats.roll_up(raw, lambda target, c: target[1].add(c), new)
+        merged = UnitRollup().roll_up(raw, lambda target, c: target[1].add(c), new)
         units = [score(c, uid, stats.unit_label(u), idx) for uid, (u, c) in merged.items()]
     else:
         info = AdminUnit.objects.in_bulk(list(raw))

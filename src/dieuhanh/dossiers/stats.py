@@ -23,7 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections, models
@@ -31,10 +31,9 @@ from django.db.models import Case, Count, ExpressionWrapper, F, Prefetch, Q, Que
 from django.utils import timezone
 
 from dieuhanh.core import calendar
+from dieuhanh.core.stats import CountRow, by_unit, counts_by, ratio
 from dieuhanh.dossiers.choices import OPEN_STATUSES, Channel, ReturnMethod, StepState, Timeliness
 from dieuhanh.dossiers.models import Dossier, DossierStep, Procedure, late_now_q
-from dieuhanh.org import scope
-from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 
 GROUPS = ("unit", "unit_then", "procedure", "field", "channel", "month")
@@ -59,14 +58,8 @@ _SQL_KEY = {
 }
 
 
-def _ratio(a: int, b: int) -> float | None:
-    return a / b if b else None
-
-
 @dataclass
-class Row:
-    key: Any
-    label: str
+class Row(CountRow):
     received: int = 0
     finished: int = 0
     early: int = 0
@@ -78,36 +71,29 @@ class Row:
     postal: int = 0
     apologies: int = 0
 
+    COUNTS: ClassVar[tuple[str, ...]] = COUNTS
+    RATES: ClassVar[tuple[str, ...]] = RATES
+
     @property
     def early_rate(self) -> float | None:
-        return _ratio(self.early, self.finished)
+        return ratio(self.early, self.finished)
 
     @property
     def on_time_rate(self) -> float | None:
         """Early or on time, over the dossiers that have a result."""
-        return _ratio(self.early + self.on_time, self.finished)
+        return ratio(self.early + self.on_time, self.finished)
 
     @property
     def late_rate(self) -> float | None:
-        return _ratio(self.late, self.finished)
+        return ratio(self.late, self.finished)
 
     @property
     def online_share(self) -> float | None:
-        return _ratio(self.online, self.received)
+        return ratio(self.online, self.received)
 
     @property
     def postal_share(self) -> float | None:
-        return _ratio(self.postal, self.received)
-
-    def add(self, other: Row) -> None:
-        for name in COUNTS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    def as_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"key": self.key, "label": self.label}
-        out.update({n: getattr(self, n) for n in COUNTS})
-        out.update({n: getattr(self, n) for n in RATES})
-        return out
+        return ratio(self.postal, self.received)
 
 
 @dataclass
@@ -202,10 +188,7 @@ def grouped(qs: QuerySet[Any], key: str, today: dt.date, fold: Any = None) -> di
     """Counts per value of the column `key` (or per `fold(value, class)` with a stored class)."""
     out: dict[Any, Row] = {}
     if not stored_class():
-        for item in qs.order_by().values(key).annotate(**aggregates(today)):
-            k = item.pop(key)
-            out[k] = Row(key=k, label=str(k), **item)
-        return out
+        return counts_by(qs, key, aggregates(today), Row)
     # Group in the order of the index that serves the key: (key, class), or (class, day).
     cols = ("cls", key) if key == "received_on" else (key, "cls")
 
@@ -241,65 +224,8 @@ def _sum(rows: Iterable[Row], label: str = "Tổng cộng") -> Row:
     return total
 
 
-def today_units(unit_id: int, info: dict[int, AdminUnit], graph: Any = None) -> set[int]:
-    """The units of today a unit's dossiers count under: the unit itself while it exists, or the
-    units it passed into across the 2025 reform (a village counts under its commune). A unit with
-    no heir (a district) keeps its own row. `info` must hold every unit concerned."""
-    graph = graph or scope.unit_graph()
-    shown: set[int] = set()
-    for heir in scope.heirs(unit_id, graph):
-        unit = info.get(heir)
-        if unit is None:
-            continue
-        if unit.level == UnitLevel.VILLAGE and unit.parent_id:
-            shown.add(unit.parent_id)
-        else:
-            shown.add(heir)
-    return shown or {unit_id}
-
-
-def roll_up(raw: dict[int, Any], merge: Any, new: Any) -> dict[int, Any]:
-    """Merge per-unit figures `raw` (keyed by the unit as recorded) into today's units: each
-    recorded unit's figure is added (`merge(target, figure)`) to every heir; `new(unit)` makes
-    an empty figure for a target unit. Shared by the tables here and the Decision 766 score."""
-    graph = scope.unit_graph()
-    info = _units_with_heirs(raw, graph)
-    merged: dict[int, Any] = {}
-    for unit_id, figure in raw.items():
-        for target in today_units(unit_id, info, graph):
-            if target not in merged:
-                merged[target] = new(info.get(target) or AdminUnit.objects.get(pk=target))
-            merge(merged[target], figure)
-    return merged
-
-
-def _units_with_heirs(unit_ids: Iterable[int], graph: Any) -> dict[int, AdminUnit]:
-    ids = set(unit_ids)
-    heirs: set[int] = set()
-    for uid in ids:
-        heirs |= scope.heirs(uid, graph)
-    info = AdminUnit.objects.in_bulk(ids | heirs)
-    parents = {u.parent_id for u in info.values() if u.level == UnitLevel.VILLAGE and u.parent_id} - set(info)
-    if parents:
-        info.update(AdminUnit.objects.in_bulk(parents))
-    return info
-
-
 def unit_label(unit: AdminUnit) -> str:
     return unit.name if unit.valid_to is None else f"{unit.name} (đến {unit.valid_to:%d/%m/%Y})"
-
-
-def _by_unit(raw: dict[int, Row], today_scope: bool) -> list[Row]:
-    if not today_scope:
-        info = AdminUnit.objects.in_bulk(list(raw))
-        for k, row in raw.items():
-            row.label = unit_label(info[k]) if k in info else str(k)
-        return list(raw.values())
-
-    def new(unit: AdminUnit) -> Row:
-        return Row(key=unit.pk, label=unit_label(unit))
-
-    return list(roll_up(raw, lambda target, row: target.add(row), new).values())
 
 
 def _by_procedure(raw: dict[int, Row], by: str) -> list[Row]:
@@ -331,7 +257,9 @@ def table(qs: QuerySet[Any], *, by: str = "unit", today: dt.date | None = None) 
     """Rows grouped `by` (one of GROUPS) and the total row:
     - "unit": today's receiving units, each counting its own dossiers and those of the units it
       succeeded (2024's phường Sao Đỏ counts under today's phường Chu Văn An; a unit split
-      between heirs counts under each, so rows may add up to more than the total);
+      between heirs counts under each, so rows may add up to more than the total; a unit with
+      no commune-level heir, a province or a former district, keeps a row of its own:
+      `org.rollup`);
     - "unit_then": the receiving unit as recorded;
     - "procedure", "field", "channel": by procedure code, its field, the receiving channel;
     - "month": by month of receipt, in calendar order.
@@ -346,7 +274,7 @@ def table(qs: QuerySet[Any], *, by: str = "unit", today: dt.date | None = None) 
     total = _sum(raw.values())
     notes: list[str] = []
     if by in ("unit", "unit_then"):
-        rows = _by_unit(raw, today_scope=by == "unit")
+        rows = by_unit(raw, Row, unit_label, rolled=by == "unit", as_of=today)
         if by == "unit":
             notes.append(
                 "Hồ sơ tiếp nhận tại đơn vị cũ (trước sắp xếp 1/7/2025) được tính vào đơn vị kế thừa hiện nay; "

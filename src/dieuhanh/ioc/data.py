@@ -10,7 +10,8 @@ the current year the "now" figures (overdue, due soon, late now) count every ope
 the year it came in, because that is what the operations room must chase today. For a past year
 they count only that year's cases. Units are shown as they stood at the end of the period (or
 today): 2021's figures of Chí Linh stay under its wards of 2021; today's view rolls the figures
-of abolished units up to their heirs."""
+of abolished units up to their heirs (`org.rollup.UnitRollup`, shared with the statistics pages
+and the dashboard; a unit with no commune-level heir has no row on the map)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,7 @@ from dieuhanh.ioc.sections import IocContext, Metric, Section, visible
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
+from dieuhanh.org.rollup import UnitRollup
 
 OVERDUE_ROWS = 12  # overdue tasks named on the overview; the rest via the linked list
 MONTHS = range(1, 13)
@@ -88,47 +90,6 @@ class Overview:
         return self.__dict__.get("sections", {}).get(name, {})
 
 
-class UnitRollup:
-    """Maps the unit a figure was recorded under to the commune-level unit it is shown under at
-    the period's end: itself if it still stood then, else its heirs; a village under its
-    commune. Units are read in bulk once; the unit graph is cached by `scope`."""
-
-    def __init__(self, period: Period) -> None:
-        self.as_of = period.as_of
-        self.graph = scope.unit_graph()
-        self.info: dict[int, AdminUnit] = {}
-        self._memo: dict[int, set[int]] = {}
-
-    def load(self, ids: set[int]) -> None:
-        wanted = set(ids)
-        for uid in ids:
-            wanted |= scope.heirs(uid, self.graph)
-            if uid in self.graph.parents:
-                wanted.add(self.graph.parents[uid])
-        wanted |= {self.graph.parents[u] for u in list(wanted) if u in self.graph.parents}
-        missing = wanted - set(self.info)
-        if missing:
-            self.info.update(AdminUnit.objects.in_bulk(missing))
-
-    def shown(self, uid: int) -> set[int]:
-        if uid in self._memo:
-            return self._memo[uid]
-        unit = self.info.get(uid)
-        result: set[int] = set()
-        if unit is not None:
-            if unit.is_valid_on(self.as_of):
-                if unit.level == UnitLevel.COMMUNE:
-                    result = {uid}
-                elif unit.level == UnitLevel.VILLAGE and unit.parent_id:
-                    result = self.shown(unit.parent_id)
-            else:
-                for heir in scope.heirs(uid, self.graph):
-                    if heir != uid:
-                        result |= self.shown(heir)
-        self._memo[uid] = result
-        return result
-
-
 def _link_unit(user: Any, period: Period) -> int | None:
     """The unit the lists behind the figures are filtered to: the chosen one, else the one unit
     the user's grants name (a ward officer's ward, a province leader's province), so that a list
@@ -145,7 +106,7 @@ def overview(
     today = today or timezone.localdate()
     period = Period(year=year or today.year, today=today, unit=unit)
     data = Overview(period=period)
-    rollup = UnitRollup(period)
+    rollup = UnitRollup(period.as_of)
     per_unit: dict[int, dict[str, Any]] = {}
     ctx = IocContext(user, period, rollup, per_unit, _link_unit(user, period))
     last_month = today.month if period.year == today.year else 12
@@ -187,7 +148,7 @@ def _unit_rows(
     if allowed is not access.ALL:
         units = units.filter(pk__in=allowed)
     elif period.unit is None:
-        parents = {rollup.info[u].parent_id for u in per_unit if u in rollup.info}
+        parents = {unit.parent_id for unit in map(rollup.loaded, per_unit) if unit is not None}
         units = units.filter(Q(pk__in=set(per_unit)) | Q(parent_id__in=parents - {None}))
     rows = []
     for unit in units.order_by("name"):

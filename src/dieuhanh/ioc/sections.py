@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
-    from dieuhanh.ioc.data import Period, UnitRollup
+    from dieuhanh.ioc.data import Period
+    from dieuhanh.org.rollup import UnitRollup
 
 
 @dataclass(frozen=True)
@@ -127,7 +128,9 @@ class IocContext:
             self.per_unit.setdefault(uid, {})[key] = value
 
     def add(self, counts: dict[int, int], key: str) -> None:
-        """Add `counts` (by the unit a figure was recorded under) to the map's units under `key`."""
+        """Add `counts` (by the unit a figure was recorded under) to the map's units under `key`,
+        each where `org.rollup` shows it on the period's end; a unit with no commune-level heir
+        there has no row on the map, and its count is left out."""
         self.rollup.load(set(counts))
         for uid, n in counts.items():
             for shown in self.rollup.shown(uid):

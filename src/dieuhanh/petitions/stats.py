@@ -13,13 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
-from dieuhanh.org import scope
-from dieuhanh.org.choices import UnitLevel
+from dieuhanh.core.stats import CountRow, by_unit, counts_by, ratio
 from dieuhanh.org.models import AdminUnit
 from dieuhanh.petitions.choices import OPEN_STATES, ROUTED_STATES, Field, Kind, State
 from dieuhanh.petitions.models import prolonged_q
@@ -28,16 +27,11 @@ COUNTS = (
     "received", "routed", "accepted", "transferred", "guided", "filed", "resolved", "on_time", "late", "open",
     "overdue", "duplicates", "over_level", "prolonged",
 )
-
-
-def _ratio(a: int, b: int) -> float | None:
-    return a / b if b else None
+RATES = ("routed_rate", "resolution_rate", "on_time_rate")
 
 
 @dataclass
-class Row:
-    key: Any
-    label: str
+class Row(CountRow):
     received: int = 0
     routed: int = 0
     accepted: int = 0
@@ -54,26 +48,20 @@ class Row:
     prolonged: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
+    COUNTS: ClassVar[tuple[str, ...]] = COUNTS
+    RATES: ClassVar[tuple[str, ...]] = RATES
+
     @property
     def routed_rate(self) -> float | None:
-        return _ratio(self.routed, self.received)
+        return ratio(self.routed, self.received)
 
     @property
     def resolution_rate(self) -> float | None:
-        return _ratio(self.resolved, self.accepted)
+        return ratio(self.resolved, self.accepted)
 
     @property
     def on_time_rate(self) -> float | None:
-        return _ratio(self.on_time, self.resolved)
-
-    def add(self, other: Row) -> None:
-        for name in COUNTS:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
-
-    def as_dict(self) -> dict[str, Any]:
-        out = {"key": self.key, "label": self.label, **{n: getattr(self, n) for n in COUNTS}}
-        out.update(routed_rate=self.routed_rate, resolution_rate=self.resolution_rate, on_time_rate=self.on_time_rate)
-        return out
+        return ratio(self.on_time, self.resolved)
 
 
 def _aggregates(today: dt.date) -> dict[str, Count]:
@@ -104,34 +92,19 @@ def totals(qs: QuerySet[Any], today: dt.date | None = None) -> Row:
 
 
 def _grouped(qs: QuerySet[Any], key: str, today: dt.date) -> dict[Any, Row]:
-    out: dict[Any, Row] = {}
-    for item in qs.order_by().values(key).annotate(**_aggregates(today)):
-        k = item.pop(key)
-        out[k] = Row(key=k, label=str(k), **item)
-    return out
+    return counts_by(qs, key, _aggregates(today), Row)
 
 
-def _today_units(unit_id: int, info: dict[int, AdminUnit]) -> set[int]:
-    """The commune-level units of today that a unit's petitions count under: its heirs (a
-    village counts under its commune); a unit with no commune-level heir keeps its own row."""
-    shown: set[int] = set()
-    for heir in scope.heirs(unit_id):
-        unit = info.get(heir) or AdminUnit.objects.get(pk=heir)
-        info[heir] = unit
-        if unit.valid_to is not None:
-            continue
-        if unit.level == UnitLevel.VILLAGE and unit.parent_id:
-            shown.add(unit.parent_id)
-        elif unit.level == UnitLevel.COMMUNE:
-            shown.add(heir)
-    return shown or {unit_id}
+def _unit_label(unit: AdminUnit) -> str:
+    return unit.name
 
 
 def table(qs: QuerySet[Any], *, by: str = "unit", today: dt.date | None = None) -> list[Row]:
     """Rows grouped `by`:
     - "unit": today's wards and communes, each counting the petitions about it and the units it
       succeeded (2021's phường Sao Đỏ counts under today's phường Chu Văn An; a ward split
-      between heirs counts under each, so rows may add up to more than the total);
+      between heirs counts under each, so rows may add up to more than the total; a unit with
+      no commune-level heir keeps a row of its own: `org.rollup`);
     - "unit_then": the unit as recorded (2021's wards for the 2021 register);
     - "field", "kind": by field or kind of petition.
     Sorted by the number received, largest first."""
@@ -144,18 +117,5 @@ def table(qs: QuerySet[Any], *, by: str = "unit", today: dt.date | None = None) 
         return sorted(rows.values(), key=lambda r: (-r.received, r.label))
     if by not in ("unit", "unit_then"):
         raise ValueError(f"Cách nhóm không hợp lệ: {by!r} (unit, unit_then, field, kind)")
-    raw = _grouped(qs, "unit_id", today)
-    info = AdminUnit.objects.in_bulk(list(raw))
-    if by == "unit_then":
-        for k, row in raw.items():
-            row.label = info[k].name if k in info else str(k)
-        return sorted(raw.values(), key=lambda r: (-r.received, r.label))
-    merged: dict[int, Row] = {}
-    for unit_id, row in raw.items():
-        for target in _today_units(unit_id, info):
-            if target not in merged:
-                unit = info.get(target) or AdminUnit.objects.get(pk=target)
-                info[target] = unit
-                merged[target] = Row(key=target, label=unit.name)
-            merged[target].add(row)
-    return sorted(merged.values(), key=lambda r: (-r.received, r.label))
+    units = by_unit(_grouped(qs, "unit_id", today), Row, _unit_label, rolled=by == "unit", as_of=today)
+    return sorted(units, key=lambda r: (-r.received, r.label))

@@ -8,13 +8,20 @@ Vietnamese messages naming the field live in each app's services. That is why mo
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.lib.params import INT32_MAX, IntField
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+    from django_stubs_ext import StrOrPromise
+
+    from dieuhanh.org.models import AdminUnit
 
 DATE_FORMAT = "%d/%m/%Y"
 LOCAL_DATE_FORMATS = (DATE_FORMAT, "%d-%m-%Y", "%d.%m.%Y")
@@ -109,3 +116,26 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError, field_map: dict[str
         else:
             loose.extend(messages)
     return loose
+
+
+# --- list filters ----------------------------------------------------------------------------------
+
+
+def search_field(placeholder: StrOrPromise) -> forms.CharField:
+    """The words box of a list's filters (matched without diacritics by the list's filter)."""
+    return forms.CharField(label=_("Tìm kiếm"), required=False,
+                           widget=forms.SearchInput(attrs={"placeholder": placeholder}))
+
+
+def units_today(unit_ids: Iterable[int]) -> QuerySet[AdminUnit]:
+    """The units a list can be filtered by, given the units its rows belong to: today's heirs of
+    those units (2021's phường Sao Đỏ is offered as today's phường Chu Văn An, whose filter
+    takes in its past); a unit with no heir today, such as a former district, is offered itself."""
+    from dieuhanh.org import scope
+    from dieuhanh.org.models import AdminUnit
+
+    graph = scope.unit_graph()
+    ids: set[int] = set()
+    for unit_id in unit_ids:
+        ids |= scope.heirs(unit_id, graph) or {unit_id}
+    return AdminUnit.objects.filter(id__in=ids).order_by("name")

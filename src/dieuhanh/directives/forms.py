@@ -26,8 +26,10 @@ from dieuhanh.core.forms import (
     choice_field,
     date_field,
     model_choice_field,
+    search_field,
     textarea,
     translated_choices,
+    units_today,
 )
 from dieuhanh.core.http import AnyUser
 from dieuhanh.directives.choices import (
@@ -444,11 +446,7 @@ class CancelForm(forms.Form):
 
 
 class TaskFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Tìm kiếm"),
-        required=False,
-        widget=forms.SearchInput(attrs={"placeholder": _("Mã, tên, nội dung… (gõ có dấu hoặc không dấu)")}),
-    )
+    q = search_field(_("Mã, tên, nội dung… (gõ có dấu hoặc không dấu)"))
     unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Đơn vị chủ trì"), required=False)
     status = forms.ChoiceField(label=_("Trạng thái"), required=False)
     leader = forms.ModelChoiceField(Person.objects.none(), label=_("Lãnh đạo chịu trách nhiệm"), required=False)
@@ -461,7 +459,7 @@ class TaskFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         visible = Task.objects.visible_to(user)
-        model_choice_field(self, "unit").queryset = AdminUnit.objects.filter(id__in=visible.values("lead_unit_id")).order_by("name")
+        model_choice_field(self, "unit").queryset = units_today(visible.order_by().values_list("lead_unit_id", flat=True).distinct())
         model_choice_field(self, "leader").queryset = Person.objects.filter(
             id__in=visible.values("accountable_person_id")
         ).order_by("full_name")
@@ -470,11 +468,7 @@ class TaskFilterForm(forms.Form):
 
 
 class DocumentFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("Tìm kiếm"),
-        required=False,
-        widget=forms.SearchInput(attrs={"placeholder": _("Số ký hiệu, trích yếu…")}),
-    )
+    q = search_field(_("Số ký hiệu, trích yếu…"))
     kind = forms.ChoiceField(label=_("Loại văn bản"), required=False)
     issuer = forms.ModelChoiceField(Organisation.objects.none(), label=_("Cơ quan ban hành"), required=False)
     issued_from = date_field(_("Ban hành từ"))

@@ -25,7 +25,9 @@ from dieuhanh.core.forms import (
     date_field,
     int_field,
     model_choice_field,
+    search_field,
     textarea,
+    units_today,
 )
 from dieuhanh.core.http import AnyUser
 from dieuhanh.dossiers import services
@@ -40,7 +42,6 @@ from dieuhanh.dossiers.choices import (
 )
 from dieuhanh.dossiers.filters import LATE_NOW, OPEN
 from dieuhanh.dossiers.models import Dossier, Procedure
-from dieuhanh.org import scope
 from dieuhanh.org.choices import OrganisationKind, UnitLevel
 from dieuhanh.org.models import AdminUnit
 
@@ -84,17 +85,11 @@ def filter_units(user: AnyUser) -> QuerySet[AdminUnit]:
     received = Dossier.objects.order_by().values_list("unit_id", flat=True).distinct()
     if units is not access.ALL:
         received = received.filter(unit_id__in=units)
-    ids: set[int] = set()
-    for unit_id in received:
-        ids |= scope.heirs(unit_id) or {unit_id}
-    return AdminUnit.objects.filter(id__in=ids).order_by("name")
+    return units_today(received)
 
 
 class DossierFilterForm(forms.Form):
-    q = forms.CharField(
-        label="Tìm kiếm", required=False,
-        widget=forms.SearchInput(attrs={"placeholder": "Mã hồ sơ, tên người nộp… (có dấu hoặc không dấu)"}),
-    )
+    q = search_field("Mã hồ sơ, tên người nộp… (có dấu hoặc không dấu)")
     unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị tiếp nhận", required=False,
                                   empty_label="Tất cả")
     procedure = forms.CharField(label="Mã thủ tục", required=False,

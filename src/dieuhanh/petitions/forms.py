@@ -15,7 +15,16 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dieuhanh.core import access
-from dieuhanh.core.forms import choice_field, choices, date_field, int_field, model_choice_field, textarea
+from dieuhanh.core.forms import (
+    choice_field,
+    choices,
+    date_field,
+    int_field,
+    model_choice_field,
+    search_field,
+    textarea,
+    units_today,
+)
 from dieuhanh.core.http import AnyUser
 from dieuhanh.directives.forms import people
 from dieuhanh.lib.params import IdsChoiceMixin
@@ -114,17 +123,11 @@ class UserChoiceField(IdsChoiceMixin, forms.ModelMultipleChoiceField):
 def filter_units(visible: Any) -> QuerySet[AdminUnit]:
     """The units to filter by: today's heirs of the units the visible petitions arise in (a unit
     with no heir today, such as a former district, is offered itself)."""
-    ids: set[int] = set()
-    for unit_id in visible.order_by().values_list("unit_id", flat=True).distinct():
-        ids |= scope.heirs(unit_id) or {unit_id}
-    return AdminUnit.objects.filter(id__in=ids).order_by("name")
+    return units_today(visible.order_by().values_list("unit_id", flat=True).distinct())
 
 
 class PetitionFilterForm(forms.Form):
-    q = forms.CharField(
-        label="Tìm kiếm", required=False,
-        widget=forms.SearchInput(attrs={"placeholder": "Số đơn, mã tra cứu, nội dung… (có dấu hoặc không dấu)"}),
-    )
+    q = search_field("Số đơn, mã tra cứu, nội dung… (có dấu hoặc không dấu)")
     kind = forms.ChoiceField(label="Phân loại", required=False, choices=choices(Kind, "Tất cả"))
     field = forms.ChoiceField(label="Lĩnh vực", required=False, choices=choices(Field, "Tất cả"))
     state = forms.ChoiceField(label="Trạng thái", required=False,

@@ -115,3 +115,17 @@ def test_due_soon_says_the_working_days_of_its_setting(world, settings, days):
     assert f"Sắp đến hạn ({days} ngày làm việc)" in petitions
     dossiers = signed_in(world.office).get(reverse("dossier_list")).content.decode()
     assert f"Đến hạn trong {days} ngày làm việc" in dossiers
+
+
+def test_every_list_offers_todays_units_to_filter_by(world):
+    """A task led by 2021's phường Sao Đỏ is found under today's phường Chu Văn An, whose filter
+    takes in its past: the unit choice offers the heir, never the abolished ward."""
+    from dieuhanh.directives.forms import TaskFilterForm
+    from dieuhanh.directives.models import Task
+
+    task = world.task()
+    Task.objects.filter(pk=task.pk).update(lead_unit=world.ward_a_old)  # a task of 2021, before the reform
+    offered = set(TaskFilterForm(user=world.office).fields["unit"].queryset)  # type: ignore[attr-defined]
+    assert world.ward_a in offered and world.ward_a_old not in offered
+    listed = signed_in(world.office).get(reverse("directives:task_list"), {"unit": world.ward_a.pk}).content.decode()
+    assert task.code in listed

@@ -12,7 +12,6 @@ that does not parse is dropped and named above the table, never a 500."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 from urllib.parse import urlencode
 
@@ -23,10 +22,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
-from dieuhanh.core import access
+from dieuhanh.core import access, charts
 from dieuhanh.core.forms import choice_field
 from dieuhanh.core.http import AnyUser
 from dieuhanh.core.templatetags.dieuhanh import group_digits
@@ -122,16 +121,6 @@ SERIES = (
 )
 
 
-def _axis(value: int, ticks: int = 5) -> tuple[int, int]:
-    """A round axis for `value`: (maximum, step), the step 1, 2, 2.5 or 5 × 10ⁿ."""
-    if value <= ticks:
-        return ticks, 1
-    raw = value / ticks
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = max(1, int(next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)))
-    return step * math.ceil(value / step), step
-
-
 def _segments(row: stats.Row) -> list[int]:
     return [row.early, row.on_time, row.late, max(row.open - row.late_now, 0), row.late_now]
 
@@ -145,43 +134,23 @@ def stacked_chart(rows: list[stats.Row], title: str, width: int = 1080) -> SafeS
     label_w, value_w, top, bar_h, gap = 230, 70, 40, 16, 8
     plot_w = width - label_w - value_w
     height = top + (bar_h + gap) * len(rows) + 26
-    peak = max(max(r.received for r in rows), 1)
-    parts: list[SafeString] = []
-    x = label_w
-    for _key, label, colour in SERIES:
-        parts.append(format_html(
-            '<rect x="{}" y="8" width="12" height="12" rx="2" fill="{}"/>'
-            '<text x="{}" y="18" class="chart__legend">{}</text>', x, colour, x + 17, label))
-        x += 34 + 7 * len(label)
-    peak, step = _axis(peak)
-    for value in range(0, peak + 1, step):
-        gx = label_w + plot_w * value / peak
-        parts.append(format_html(
-            '<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" class="chart__grid"/>'
-            '<text x="{x}" y="{ty}" text-anchor="middle" class="chart__tick">{v}</text>',
-            x=f"{gx:.1f}", y1=top - 6, y2=height - 22, ty=height - 8, v=group_digits(value)))
+    peak, step = charts.axis(max(max(r.received for r in rows), 1))
+    parts = charts.legend(SERIES, label_w, gap=34) + charts.grid(peak, step, label_w, plot_w, top, height)
     for index, row in enumerate(rows):
         y = top + index * (bar_h + gap)
-        label = row.label if len(row.label) <= 32 else row.label[:31] + "…"
-        parts.append(format_html(
-            '<text x="{}" y="{}" text-anchor="end" class="chart__label"><title>{}</title>{}</text>',
-            label_w - 8, y + bar_h - 4, row.label, label))
+        parts.append(charts.row_label(row.label, label_w - 8, y + bar_h - 4))
         x0 = float(label_w)
         for (_key, name, colour), value in zip(SERIES, _segments(row), strict=True):
             w = plot_w * value / peak
             if value:
                 parts.append(format_html(
                     '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {} {}</title></rect>',
-                    f"{x0:.1f}", y, f"{max(w, 0.5):.1f}", bar_h, colour, row.label, group_digits(value), name.lower()))
+                    charts.n(x0), y, charts.n(max(w, 0.5)), bar_h, colour, row.label, group_digits(value), name.lower()))
             x0 += w
         rate = "" if row.on_time_rate is None else f"{group_digits(row.on_time_rate * 100, 1)}%"
         parts.append(format_html('<text x="{}" y="{}" class="chart__value">{} · {}</text>',
-                                 f"{x0 + 4:.1f}", y + bar_h - 4, group_digits(row.received), rate))
-    body = format_html_join("", "{}", ((p,) for p in parts))
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}" '
-        'xmlns="http://www.w3.org/2000/svg"><title>{t}</title>{body}</svg>',
-        w=width, h=height, t=title, body=body)
+                                 charts.n(x0 + 4), y + bar_h - 4, group_digits(row.received), rate))
+    return charts.svg(parts, width, height, title)
 
 
 # --- pages ------------------------------------------------------------------------------------------

@@ -82,6 +82,14 @@ def vn_number(value: Any, decimals: int = 0) -> str:
 
 
 @register.filter
+def vn_percent(value: Any, decimals: int = 1) -> str:
+    """0.9123 → "91,2%"; None (nothing to divide by) → "—"."""
+    if value is None or value == "":
+        return "—"
+    return f"{group_digits(float(value) * 100, int(decimals))}%"
+
+
+@register.filter
 def vn_money(value: Any) -> str:
     """Whole đồng: 1500000000 → "1.500.000.000 đồng"."""
     number = _decimal(value)

@@ -1,16 +1,17 @@
-"""Badges, percentages and the statistics chart of the petition pages.
+"""Badges and the statistics chart of the petition pages.
 
-The chart is SVG drawn here on the server: no chart library, no script, prints as it shows."""
+The chart is SVG drawn here on the server (core/charts.py): no chart library, no script, prints
+as it shows."""
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
+from dieuhanh.core import charts
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.petitions.choices import State
 
@@ -44,14 +45,6 @@ STATE_CSS: dict[str, str] = {
 }
 
 
-@register.filter
-def vn_percent(value: Any, decimals: int = 1) -> str:
-    """0.9123 → "91,2%"; None (nothing to divide by) → "—"."""
-    if value is None or value == "":
-        return "—"
-    return f"{group_digits(float(value) * 100, int(decimals))}%"
-
-
 @register.simple_tag
 def timing_badge(timing: str) -> str:
     css, label = TIMING.get(timing or "", ("", ""))
@@ -73,22 +66,6 @@ def state_badge(state: str) -> str:
     )
 
 
-def _axis(value: int, ticks: int = 5) -> tuple[int, int]:
-    """A round axis: (maximum, step) with about `ticks` steps of 1, 2, 2.5 or 5 × 10ⁿ."""
-    if value <= ticks:
-        return ticks, 1
-    raw = value / ticks
-    magnitude = 10 ** math.floor(math.log10(raw))
-    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
-    step = max(1, int(step))
-    return step * math.ceil(value / step), step
-
-
-def _n(value: float) -> str:
-    """An SVG coordinate with one decimal."""
-    return f"{value:.1f}"
-
-
 SERIES = (
     ("received", "Tiếp nhận", "#1f3a5f"),
     ("accepted", "Thụ lý", "#6b8fc2"),
@@ -107,29 +84,11 @@ def bar_chart(rows: list[Any], title: str = "", width: int = 880, limit: int = 1
     plot_w = width - label_w - value_w - 10
     group_h = bar_h * len(SERIES) + gap
     height = top + group_h * len(rows) + 26
-    peak, step = _axis(max(max(getattr(r, key) for key, _l, _c in SERIES) for r in rows))
-    parts: list[SafeString] = []
-    # Legend.
-    x = label_w
-    for _key, label, colour in SERIES:
-        parts.append(format_html(
-            '<rect x="{}" y="8" width="12" height="12" rx="2" fill="{}"/>'
-            '<text x="{}" y="18" class="chart__legend">{}</text>', x, colour, x + 17, label))
-        x += 30 + 7 * len(label)
-    # Grid and axis.
-    for value in range(0, peak + 1, step):
-        gx = label_w + plot_w * value / peak
-        parts.append(format_html(
-            '<line x1="{x}" y1="{y1}" x2="{x}" y2="{y2}" class="chart__grid"/>'
-            '<text x="{x}" y="{ty}" text-anchor="middle" class="chart__tick">{v}</text>',
-            x=_n(gx), y1=top - 6, y2=height - 22, ty=height - 8, v=group_digits(value)))
-    # Bars.
+    peak, step = charts.axis(max(max(getattr(r, key) for key, _l, _c in SERIES) for r in rows))
+    parts = charts.legend(SERIES, label_w, gap=30) + charts.grid(peak, step, label_w, plot_w, top, height)
     for index, row in enumerate(rows):
         y0 = top + index * group_h
-        label = row.label if len(row.label) <= 32 else row.label[:31] + "…"
-        parts.append(format_html(
-            '<text x="{}" y="{}" text-anchor="end" class="chart__label"><title>{}</title>{}</text>',
-            label_w - 8, _n(y0 + group_h / 2 - 2), row.label, label))
+        parts.append(charts.row_label(row.label, label_w - 8, charts.n(y0 + group_h / 2 - 2)))
         for s, (key, name, colour) in enumerate(SERIES):
             value = getattr(row, key)
             w = plot_w * value / peak if peak else 0
@@ -137,10 +96,6 @@ def bar_chart(rows: list[Any], title: str = "", width: int = 880, limit: int = 1
             parts.append(format_html(
                 '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {} {}</title></rect>'
                 '<text x="{}" y="{}" class="chart__value">{}</text>',
-                label_w, by, _n(max(w, 0.5 if value else 0)), bar_h - 1, colour, row.label, name.lower(),
-                group_digits(value), _n(label_w + w + 4), by + bar_h - 1, group_digits(value) if value else ""))
-    body = format_html_join("", "{}", ((p,) for p in parts))
-    return format_html(
-        '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}" '
-        'xmlns="http://www.w3.org/2000/svg"><title>{t}</title>{body}</svg>',
-        w=width, h=height, t=title, body=body)
+                label_w, by, charts.n(max(w, 0.5 if value else 0)), bar_h - 1, colour, row.label, name.lower(),
+                group_digits(value), charts.n(label_w + w + 4), by + bar_h - 1, group_digits(value) if value else ""))
+    return charts.svg(parts, width, height, title)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.apps import apps
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from dieuhanh.core import access, audit
+from dieuhanh.core.forms import FilterForm, choice_field
 from dieuhanh.core.models import AuditEvent
 
 PAGE_SIZE = 50
@@ -38,6 +40,22 @@ def _object_types() -> list[tuple[str, str]]:
     """The kinds of object the log holds events of, for the filter."""
     found = AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()
     return sorted(((t, _type_label(t)) for t in found), key=lambda item: item[1])
+
+
+class AuditFilterForm(FilterForm):
+    """The log's filter bar (rendering only: `audit_log` reads the parameters itself)."""
+
+    action = forms.ChoiceField(label="Thao tác", required=False, widget=forms.Select(attrs={"id": "f-action"}))
+    object_type = forms.ChoiceField(label="Đối tượng", required=False, widget=forms.Select(attrs={"id": "f-type"}))
+    object_id = forms.CharField(label="Mã đối tượng", required=False,
+                                widget=forms.TextInput(attrs={"id": "f-id", "inputmode": "numeric"}))
+    actor = forms.CharField(label="Người thực hiện", required=False,
+                            widget=forms.TextInput(attrs={"id": "f-actor", "placeholder": "tên đăng nhập"}))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "action").choices = [("", "Tất cả"), *audit.verb_choices()]
+        choice_field(self, "object_type").choices = [("", "Tất cả"), *_object_types()]
 
 
 def _changes(event: AuditEvent) -> list[tuple[str, Any, Any]]:
@@ -85,7 +103,5 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         "title": "Nhật ký thay đổi",
         "page": page,
         "rows": rows,
-        "actions": audit.verb_choices(),
-        "object_types": _object_types(),
-        "current": {"action": action, "object_type": object_type, "object_id": object_id, "actor": actor},
+        "filter_form": AuditFilterForm(request.GET),
     })

@@ -1,5 +1,5 @@
-"""The web side of the case workflow (`core.cases`): the action panels of a case's page and one
-view that takes any action of a case type.
+"""The web side of the case workflow (`core.cases`): the action panels and the history lines of a
+case's page, and one view that takes any action of a case type.
 
 The view answers the same way for every case type:
 - a case outside the user's scope is a 404 (the app's `lookup` raises it);
@@ -12,7 +12,9 @@ The view answers the same way for every case type:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.contrib import messages
@@ -25,6 +27,21 @@ from django.views.decorators.http import require_POST
 
 from dieuhanh.core.cases import CaseAction, CaseType, StateConflict
 from dieuhanh.core.forms import apply_errors
+
+
+@dataclass
+class HistoryEntry:
+    """A line of a case's history on its page (core/_history.html): when (a day or a time), what
+    happened and who did it, the change of state it made, the note, labelled `details` (a
+    document's number, a legal basis) and a last, muted line."""
+
+    when: dt.date | dt.datetime
+    what: str
+    who: str
+    change: str = ""
+    note: str = ""
+    details: list[tuple[str, str]] = field(default_factory=list)
+    last: str = ""
 
 
 class Render(Protocol):

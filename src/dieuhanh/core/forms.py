@@ -64,6 +64,24 @@ class DateInput(forms.DateInput):
         super().__init__(attrs={**defaults, **(attrs or {})}, format=DATE_FORMAT)
 
 
+class FilterForm(forms.Form):
+    """A list's filter bar, drawn by core/_filter_bar.html (rendering only: the list's own filter
+    parses and applies the values). `rows`: the fields' names, row by row (all in one row when
+    empty); `grow`: those that take the row's spare width. Labels have no colon."""
+
+    rows: tuple[tuple[str, ...], ...] = ()
+    grow: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""  # not as a keyword argument: it could collide with *args
+
+    def layout(self) -> list[list[tuple[forms.BoundField, bool]]]:
+        """The rows of (field, grows) of the fields the form has."""
+        rows = self.rows or (tuple(self.fields),)
+        return [[(self[name], name in self.grow) for name in row if name in self.fields] for row in rows]
+
+
 def date_field(label: Any, **kwargs: Any) -> forms.DateField:
     """A date typed dd/mm/yyyy (or ISO), with a Vietnamese message when it does not parse."""
     kwargs.setdefault("error_messages", {"invalid": f"{label}: nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2026."})

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import access
 from dieuhanh.core.forms import (
+    FilterForm,
     apply_errors,
     choice_field,
     date_field,
@@ -445,7 +446,10 @@ class CancelForm(forms.Form):
 # --- list filters (rendering only: TaskFilter / DocumentFilter parse and apply) -------------
 
 
-class TaskFilterForm(forms.Form):
+class TaskFilterForm(FilterForm):
+    rows = (("q", "status", "unit", "leader"), ("document", "due_from", "due_to", "flagged"))
+    grow = ("q", "document")
+
     q = search_field(_("Mã, tên, nội dung… (gõ có dấu hoặc không dấu)"))
     unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Đơn vị chủ trì"), required=False)
     status = forms.ChoiceField(label=_("Trạng thái"), required=False)
@@ -457,7 +461,6 @@ class TaskFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         visible = Task.objects.visible_to(user)
         model_choice_field(self, "unit").queryset = units_today(visible.order_by().values_list("lead_unit_id", flat=True).distinct())
         model_choice_field(self, "leader").queryset = Person.objects.filter(
@@ -467,7 +470,9 @@ class TaskFilterForm(forms.Form):
         choice_field(self, "status").choices = translated_choices(TaskStatus, blank=gettext("Tất cả"))
 
 
-class DocumentFilterForm(forms.Form):
+class DocumentFilterForm(FilterForm):
+    grow = ("q",)
+
     q = search_field(_("Số ký hiệu, trích yếu…"))
     kind = forms.ChoiceField(label=_("Loại văn bản"), required=False)
     issuer = forms.ModelChoiceField(Organisation.objects.none(), label=_("Cơ quan ban hành"), required=False)
@@ -476,7 +481,6 @@ class DocumentFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         choice_field(self, "kind").choices = translated_choices(DocumentKind, blank=gettext("Tất cả"))
         model_choice_field(self, "issuer").queryset = Organisation.objects.filter(
             id__in=Document.objects.visible_to(user).values("issuer_id")

@@ -20,6 +20,7 @@ from django.utils import timezone
 from dieuhanh.core import access
 from dieuhanh.core.forms import (
     DateInput,
+    FilterForm,
     choice_field,
     choices,
     date_field,
@@ -88,7 +89,10 @@ def filter_units(user: AnyUser) -> QuerySet[AdminUnit]:
     return units_today(received)
 
 
-class DossierFilterForm(forms.Form):
+class DossierFilterForm(FilterForm):
+    rows = (("q", "unit", "procedure", "field"), ("channel", "status", "timeliness", "source", "date_from", "date_to"))
+    grow = ("q",)
+
     q = search_field("Mã hồ sơ, tên người nộp… (có dấu hoặc không dấu)")
     unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị tiếp nhận", required=False,
                                   empty_label="Tất cả")
@@ -107,7 +111,6 @@ class DossierFilterForm(forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         model_choice_field(self, "unit").queryset = filter_units(user)
         choice_field(self, "field").choices = [("", "Tất cả")] + [(f, f) for f in procedure_fields()]
 
@@ -208,7 +211,9 @@ class ReceiveForm(forms.Form):
 # --- procedures catalogue ------------------------------------------------------------------------
 
 
-class ProcedureFilterForm(forms.Form):
+class ProcedureFilterForm(FilterForm):
+    grow = ("q",)
+
     q = forms.CharField(label="Tìm kiếm", required=False,
                         widget=forms.SearchInput(attrs={"placeholder": "Mã, tên thủ tục (có dấu hoặc không dấu)"}))
     field = forms.ChoiceField(label="Lĩnh vực", required=False)
@@ -218,7 +223,6 @@ class ProcedureFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         choice_field(self, "field").choices = [("", "Tất cả")] + [(f, f) for f in procedure_fields()]
 
     def apply(self, qs: QuerySet[Procedure]) -> QuerySet[Procedure]:

@@ -26,7 +26,8 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 
 from dieuhanh.core import access, charts
-from dieuhanh.core.forms import choice_field
+from dieuhanh.core.figures import StatColumn
+from dieuhanh.core.forms import FilterForm, choice_field
 from dieuhanh.core.http import AnyUser
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.core.xlsx import sheet, xlsx_response
@@ -41,6 +42,20 @@ LATE_LIMIT = 500  # rows shown on the late-now page (the count above it is exact
 CHART_ROWS = 15
 PAGE_FILTERS = ("unit", "procedure", "field", "channel", "date_from", "date_to")
 PERCENT = "0.0%"
+# The columns of the statistics page's table (the .xlsx has more: _stat_columns).
+PAGE_COLUMNS = (
+    StatColumn("Tiếp nhận", "received"),
+    StatColumn("Có kết quả", "finished"),
+    StatColumn("Trước hạn", "early"),
+    StatColumn("Đúng hạn", "on_time"),
+    StatColumn("Quá hạn", "late"),
+    StatColumn("Tỷ lệ trước hạn, đúng hạn", "on_time_rate", percent=True),
+    StatColumn("Đang xử lý", "open"),
+    StatColumn("Đang quá hạn", "late_now", alert=True),
+    StatColumn("Trực tuyến", "online", share="online_share"),
+    StatColumn("Bưu chính", "postal", share="postal_share"),
+    StatColumn("Xin lỗi, hẹn lại", "apologies"),
+)
 
 
 def _require(user: AnyUser) -> None:
@@ -59,7 +74,10 @@ def _unit_choices(user: AnyUser) -> list[tuple[str, str]]:
     return [(str(u.pk), u.name) for u in units.order_by("level", "name")]
 
 
-class StatsFilterForm(forms.Form):
+class StatsFilterForm(FilterForm):
+    rows = (("unit", "procedure", "field", "channel"), ("date_from", "date_to", "by"))
+    grow = ("procedure",)
+
     unit = forms.ChoiceField(label="Đơn vị tiếp nhận", required=False)
     procedure = forms.ChoiceField(label="Thủ tục", required=False)
     field = forms.ChoiceField(label="Lĩnh vực", required=False)
@@ -74,18 +92,21 @@ class StatsFilterForm(forms.Form):
     def __init__(
         self, *args: Any, user: AnyUser, groups: tuple[str, ...] = stats.GROUPS, **kwargs: Any
     ) -> None:
+        """`groups`: the groupings offered; none, no "Nhóm theo" field (the late-now page)."""
         super().__init__(*args, **kwargs)
-        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         choice_field(self, "unit").choices = [("", "Tất cả"), *_unit_choices(user)]
         procs = Procedure.objects.order_by("code").values_list("code", "name")
         choice_field(self, "procedure").choices = [("", "Tất cả")] + [(c, f"{c} — {n}"[:90]) for c, n in procs]
         fields = Procedure.objects.order_by("field").values_list("field", flat=True).distinct()
         choice_field(self, "field").choices = [("", "Tất cả")] + [(f, f) for f in fields if f]
         choice_field(self, "by").choices = [(g, stats.GROUP_LABELS[g]) for g in groups]
+        if not groups:
+            del self.fields["by"]
 
 
-def _filtered(request: HttpRequest, groups: tuple[str, ...] = stats.GROUPS) -> dict[str, Any]:
-    """The page's filter, by and problems. Without a date range, this year so far."""
+def _filtered(request: HttpRequest, groups: tuple[str, ...] = stats.GROUPS, grouped: bool = True) -> dict[str, Any]:
+    """The page's filter, by and problems. Without a date range, this year so far. `grouped`:
+    the page groups its figures, so its filter bar offers `groups`."""
     today = timezone.localdate()
     params = {k: request.GET.get(k, "") for k in PAGE_FILTERS}
     if not params["date_from"] and not params["date_to"]:
@@ -96,7 +117,7 @@ def _filtered(request: HttpRequest, groups: tuple[str, ...] = stats.GROUPS) -> d
         problems.append(f"Cách nhóm không hợp lệ: {by!r}.")
         by = groups[0]
     shown = {**flt.as_params(), "by": by}
-    form = StatsFilterForm(initial=shown, user=request.user, groups=groups)
+    form = StatsFilterForm(initial=shown, user=request.user, groups=groups if grouped else ())
     qs = flt.apply(Dossier.objects.visible_to(request.user), today)
     return {"flt": flt, "by": by, "problems": problems, "form": form, "qs": qs, "today": today,
             "query": urlencode(shown)}
@@ -165,6 +186,7 @@ def dossier_stats(request: HttpRequest) -> HttpResponse:
         title="Thống kê giải quyết hồ sơ thủ tục hành chính",
         result=result,
         total=result.total,
+        columns=PAGE_COLUMNS,
         group_label=stats.GROUP_LABELS[ctx["by"]],
         chart=stacked_chart(result.rows, f"Hồ sơ theo {stats.GROUP_LABELS[ctx['by']].lower()}"),
         link_units=ctx["by"] in ("unit", "unit_then"),
@@ -205,7 +227,7 @@ def dossier_stats_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def dossier_late_now(request: HttpRequest) -> HttpResponse:
     _require(request.user)
-    ctx = _filtered(request)
+    ctx = _filtered(request, grouped=False)
     late = ctx["qs"].filter(late_now_q(ctx["today"]))
     items = stats.late_now(ctx["qs"], ctx["today"], limit=LATE_LIMIT)
     for item in items:

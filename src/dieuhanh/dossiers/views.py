@@ -184,6 +184,20 @@ def _cutoff_rule(d: Dossier) -> Rule | None:
         return None
 
 
+def _history(events: list[DossierEvent]) -> list[case_views.HistoryEntry]:
+    """The dossier's events as its page lists them: the change of status, by whom or which import."""
+    entries = []
+    for e in events:
+        change = ""
+        if e.to_status and e.from_status != e.to_status:
+            change = e.get_to_status_display()
+            if e.from_status:
+                change = f"{e.get_from_status_display()} → {change}"
+        who = e.actor.display_name if e.actor else (f"lượt nhập #{e.job_id}" if e.job_id else "hệ thống")
+        entries.append(case_views.HistoryEntry(when=e.at, what=e.get_kind_display(), who=who, change=change, note=e.note))
+    return entries
+
+
 def _render_dossier(request: HttpRequest, d: Dossier, *, bound: Any = None, loose: list[str] | None = None,
                     page_errors: list[str] | None = None, status: int = 200) -> HttpResponse:
     today = timezone.localdate()
@@ -200,7 +214,7 @@ def _render_dossier(request: HttpRequest, d: Dossier, *, bound: Any = None, loos
         "late_now": d.late_now(today),
         "steps": steps,
         "cutoff": _cutoff_rule(d) if steps else None,
-        "events": events,
+        "history": _history(events),
         "action_forms": case_views.panels(request, DOSSIERS, d, bound=bound, loose=loose),
         "no_actions_text": (
             "Bạn được xem hồ sơ này; việc xử lý do Bộ phận Một cửa, cơ quan đang giữ hồ sơ và lãnh đạo đơn vị "

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -77,7 +78,9 @@ def _selection(request: HttpRequest, indicator: Indicator | None = None) -> dict
         unit_id = overview.default_unit(user, year)
     return {"year": year, "unit_id": unit_id, "years": years, "data_years": sorted({*with_targets, *with_actuals}),
             "problems": problems, "today": today,
-            "units": _unit_choices(user, unit_id)}
+            "units": _unit_choices(user, unit_id),
+            # The selection as a query string, for the links that keep it.
+            "query": urlencode({"nam": year, **({"don_vi": unit_id} if unit_id else {})})}
 
 
 def _unit_choices(user: AnyUser, selected: int | None) -> list[tuple[int, str]]:

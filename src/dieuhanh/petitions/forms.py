@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dieuhanh.core import access
 from dieuhanh.core.forms import (
+    FilterForm,
     choice_field,
     choices,
     date_field,
@@ -126,7 +127,10 @@ def filter_units(visible: Any) -> QuerySet[AdminUnit]:
     return units_today(visible.order_by().values_list("unit_id", flat=True).distinct())
 
 
-class PetitionFilterForm(forms.Form):
+class PetitionFilterForm(FilterForm):
+    rows = (("q", "kind", "field", "state"), ("unit", "timing", "flag", "year"))
+    grow = ("q",)
+
     q = search_field("Số đơn, mã tra cứu, nội dung… (có dấu hoặc không dấu)")
     kind = forms.ChoiceField(label="Phân loại", required=False, choices=choices(Kind, "Tất cả"))
     field = forms.ChoiceField(label="Lĩnh vực", required=False, choices=choices(Field, "Tất cả"))
@@ -140,7 +144,6 @@ class PetitionFilterForm(forms.Form):
 
     def __init__(self, *args: Any, visible: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.label_suffix = ""  # no colon after labels (a keyword argument could collide with *args)
         model_choice_field(self, "unit").queryset = filter_units(visible)
         choice_field(self, "timing").choices = [("", "Tất cả"), *timings().items()]
         years = set(visible.order_by().values_list("year", flat=True).distinct()) | {timezone.localdate().year}

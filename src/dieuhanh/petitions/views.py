@@ -28,8 +28,10 @@ from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access, case_views, ratelimit
 from dieuhanh.core.cases import CaseAction
+from dieuhanh.core.figures import StatColumn
 from dieuhanh.core.forms import apply_errors
 from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
+from dieuhanh.core.templatetags.dieuhanh import vn_date
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.lib.params import int_or_none, parse_int
 from dieuhanh.petitions import confidentiality, deadlines, export, receiving, services, stats
@@ -44,7 +46,7 @@ from dieuhanh.petitions.forms import (
     ReceiveForm,
     SessionForm,
 )
-from dieuhanh.petitions.models import Attachment, Petition, ReceptionSession
+from dieuhanh.petitions.models import Attachment, Petition, PetitionStep, ReceptionSession
 
 PAGE_SIZE = 50
 LIST_RELATED = ("unit", "receiving_unit")
@@ -141,7 +143,6 @@ def petition_create(request: HttpRequest) -> HttpResponse:
             return redirect("petitions:petition_detail", pk=p.pk)
     return render(request, "petitions/petition_form.html", {
         "title": "Tiếp nhận đơn", "form": form, "loose_errors": loose, "session": session,
-        "has_errors": bool(form.errors or loose),
     })
 
 
@@ -158,6 +159,22 @@ def _attachments(user: AnyUser, p: Petition) -> dict[str, Any]:
         name = f"Tệp đính kèm {i}" if p.confidential else services.attachment_name(a)
         rows.append({"id": a.pk, "name": name, "type": a.content_type, "size": a.size})
     return {"items": rows if allowed else [], "count": len(items), "allowed": allowed}
+
+
+def _history(steps: list[PetitionStep]) -> list[case_views.HistoryEntry]:
+    """The petition's steps as its page lists them: the change of state, the document and legal
+    basis of each, and the deadline it set."""
+    return [
+        case_views.HistoryEntry(
+            when=s.on, what=s.get_action_display(), who=s.actor_name,
+            change=(f"{s.get_from_state_display()} → {s.get_to_state_display()}"
+                    if s.from_state and s.to_state and s.from_state != s.to_state else ""),
+            note=s.note,
+            details=[(label, text) for label, text in (("Văn bản", s.document_number), ("Căn cứ", s.legal_basis)) if text],
+            last=f"Hạn tiếp theo: {vn_date(s.due_on)}" if s.due_on else "",
+        )
+        for s in steps
+    ]
 
 
 def _render_petition(
@@ -184,7 +201,7 @@ def _render_petition(
         "sealed_links": confidentiality.sealed_links_for(user, p) if revealed is not None else [],
         "redacted": confidentiality.REDACTED,
         "deadlines": deadline_rows,
-        "steps": list(p.steps.order_by("on", "id")),
+        "history": _history(list(p.steps.order_by("on", "id"))),
         "handlers": list(p.assignments.select_related("user__person").order_by("assigned_on", "id")),
         "attachments": _attachments(user, p),
         "action_forms": case_views.panels(request, PETITIONS, p, bound=bound, loose=loose),
@@ -307,6 +324,22 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 # --- statistics -------------------------------------------------------------------------------------------------
 
 
+# The columns of the statistics page's tables (by unit, field and kind).
+STAT_COLUMNS = (
+    StatColumn("Tiếp nhận", "received"),
+    StatColumn("Đã xử lý đơn", "routed"),
+    StatColumn("Thụ lý", "accepted"),
+    StatColumn("Chuyển đơn", "transferred"),
+    StatColumn("Đã giải quyết", "resolved"),
+    StatColumn("Tỷ lệ giải quyết", "resolution_rate", percent=True),
+    StatColumn("Tỷ lệ đúng hạn", "on_time_rate", percent=True),
+    StatColumn("Đang quá hạn", "overdue", alert=True),
+    StatColumn("Trùng", "duplicates"),
+    StatColumn("Vượt cấp", "over_level"),
+    StatColumn("Kéo dài", "prolonged"),
+)
+
+
 @login_required
 def petition_stats(request: HttpRequest) -> HttpResponse:
     _require_staff(request.user)
@@ -329,6 +362,8 @@ def petition_stats(request: HttpRequest) -> HttpResponse:
         "years": years,
         "grouping": grouping,
         "total": stats.totals(qs, today=today),
+        "columns": STAT_COLUMNS,
+        "no_rows": f"Không có đơn nào trong năm {year}.",
         "by_unit": by_unit,
         "by_field": stats.table(qs, by="field", today=today),
         "by_kind": stats.table(qs, by="kind", today=today),
@@ -366,7 +401,6 @@ def public_file(request: HttpRequest) -> HttpResponse:
                 return redirect("petitions:public_receipt")
     return render(request, "petitions/public_form.html", {
         "title": "Gửi đơn, phản ánh trực tuyến", "form": form, "loose_errors": loose,
-        "has_errors": bool(loose or form.errors),
     }, status=status)
 
 

@@ -1,6 +1,7 @@
 """Vietnamese formatting for templates and exports: dates as dd/mm/yyyy, money with a dot
-between thousands and a comma before decimals ("1.500.000.000 đồng", "13.416,4 tỷ đồng"), and
-the colours and labels of a task's derived status.
+between thousands and a comma before decimals ("1.500.000.000 đồng", "13.416,4 tỷ đồng"),
+percentages; and the tags the shared page parts of core/templates/core use (`query_with`,
+`form_fields`, `stat_cells`, `wrap`).
 
 The same functions are used by the .xlsx export (dates there are real dates with a
 dd/mm/yyyy number format), so a figure reads the same on screen and on paper."""
@@ -12,6 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+from django.template.base import FilterExpression, NodeList, Parser, Token, token_kwargs
+from django.template.context import Context
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, gettext_noop
 
 register = template.Library()
@@ -89,6 +93,21 @@ def vn_percent(value: Any, decimals: int = 1) -> str:
     return f"{group_digits(float(value) * 100, int(decimals))}%"
 
 
+@register.simple_tag
+def stat_cells(row: Any, columns: Any, total: bool = False) -> list[dict[str, Any]]:
+    """The figures of `row` under `columns` (core.figures.StatColumn), formatted: each cell's
+    text, its share in brackets and whether it shows red (never on the `total` row)."""
+    cells = []
+    for column in columns:
+        value = getattr(row, column.key)
+        cells.append({
+            "text": vn_percent(value) if column.percent else group_digits(value),
+            "share": vn_percent(getattr(row, column.share)) if column.share else "",
+            "alert": column.alert and not total and bool(value),
+        })
+    return cells
+
+
 @register.filter
 def vn_money(value: Any) -> str:
     """Whole đồng: 1500000000 → "1.500.000.000 đồng"."""
@@ -124,6 +143,44 @@ def query_with(context: Any, **changes: Any) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.simple_tag
+def form_fields(form: Any, names: str, wide: str = "") -> list[tuple[Any, bool]]:
+    """The bound fields `names` (space-separated) of `form` in that order, each with whether it is
+    one of `wide`: a group of fields as an entry form lays them out (core/_fields.html)."""
+    full = set(str(wide or "").split())
+    return [(form[name], name in full) for name in str(names).split()]
+
+
+class WrapNode(template.Node):
+    def __init__(self, name: FilterExpression, values: dict[str, FilterExpression], nodelist: NodeList) -> None:
+        self.name, self.values, self.nodelist = name, values, nodelist
+
+    def render(self, context: Context) -> str:
+        # The body is template output, already escaped where it printed variables.
+        body = mark_safe(self.nodelist.render(context))  # noqa: S308
+        values = {key: value.resolve(context) for key, value in self.values.items()}
+        assert context.template is not None  # a tag renders inside a template
+        wrapper = context.template.engine.get_template(self.name.resolve(context))
+        with context.push(body=body, **values):
+            return wrapper.render(context)
+
+
+@register.tag
+def wrap(parser: Parser, token: Token) -> WrapNode:
+    """`{% wrap "core/_card_table.html" title="…" %}…{% endwrap %}`: an include with a body. The
+    template renders with the markup between the tags as `body`, and the values given, so a
+    card or a table is written once around what each page puts in it."""
+    bits = token.split_contents()
+    if len(bits) < 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes the template to render around its body")
+    values = token_kwargs(bits[2:], parser, support_legacy=False)
+    if len(values) != len(bits) - 2:
+        raise template.TemplateSyntaxError(f"{bits[0]} takes its values as name=value")
+    nodelist = parser.parse(("endwrap",))
+    parser.delete_first_token()
+    return WrapNode(parser.compile_filter(bits[1]), values, nodelist)
 
 
 @register.filter(name="tr")

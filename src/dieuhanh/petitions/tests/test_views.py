@@ -1,7 +1,7 @@
-"""The petition pages, driven through Django's test client with the personas of `dieuhanh.testing`:
-who may open which page, what each action changes (and that a refused one changes nothing),
-that a denouncer's identity shows nowhere but to a handler who asks — and that asking is
-logged — and the citizen's filing and lookup, which never show personal data."""
+"""The staff's petition pages, driven through Django's test client with the personas of
+`dieuhanh.testing`: who may open which page, what each action changes (and that a refused one
+changes nothing), and that a denouncer's identity shows nowhere but to a handler who asks — and
+that asking is logged. The citizen's pages: test_public_views.py."""
 
 from __future__ import annotations
 
@@ -260,6 +260,12 @@ def test_an_ordinary_attachment_downloads_for_whoever_sees_the_petition(client, 
     assert client.get(reverse("petitions:petition_attachment", args=[other.pk, attachment.pk])).status_code == 404
 
 
+def test_attachment_of_an_unknown_petition_is_404(client, world, complaint):
+    login(client, world.reception_a)
+    assert client.get(reverse("petitions:petition_attachment", args=[complaint.pk, 999999])).status_code == 404
+    assert Attachment.objects.count() == 1
+
+
 # --- receiving ---------------------------------------------------------------------------------------------
 
 
@@ -514,105 +520,3 @@ def test_statistics_count_only_what_the_user_sees(client, world, complaint, ward
     login(client, world.officer_b)
     page = client.get(reverse("petitions:petition_stats")).content.decode()
     assert "Phường Chí Linh" in page and "Phường Chu Văn An" not in page
-
-
-# --- citizens -----------------------------------------------------------------------------------------------------
-
-
-def public_data(world, **overrides):
-    data = {"kind": "feedback", "field": "infrastructure", "unit": str(world.ward_a.pk),
-            "content": "Đèn chiếu sáng đường Nguyễn Trãi đoạn trước số 24 bị hỏng đã hai tuần.",
-            "place": "Trước số 24 đường Nguyễn Trãi", "lat": "21.1302", "lon": "106.3947",
-            "name": "Vũ Thị Dân", "phone": "0977555444", "address": "Số 30 Nguyễn Trãi", "website": ""}
-    data.update(overrides)
-    return data
-
-
-def test_a_citizen_files_online_and_gets_a_receipt_code(client, world):
-    page = client.get(reverse("petitions:public_file")).content.decode()
-    assert "Phường Chu Văn An" in page and "Phường Sao Đỏ" not in page  # today's wards only
-    response = client.post(reverse("petitions:public_file"), public_data(world))
-    assert response.status_code == 302 and response["Location"] == reverse("petitions:public_receipt")
-    p = Petition.objects.get()
-    assert p.channel == Channel.ONLINE and p.receiving_unit == world.ward_a and p.created_by is None
-    assert p.lat == pytest.approx(21.1302)
-    receipt = client.get(reverse("petitions:public_receipt")).content.decode()
-    assert p.receipt_code in receipt and p.number in receipt
-
-
-def test_the_lookup_shows_progress_but_no_personal_data(client, world):
-    p = world.petition(kind="denunciation", respondent="Ông Trần Bị Tố, cán bộ xây dựng",
-                       identity={"name": DENOUNCER, "address": "Khu dân cư số 5", "phone": "0988000111"})
-    services.do_assign(actor=world.reception_a, petition=p, users=[world.officer_a])
-    services.do_accept(actor=world.reception_a, petition=p)
-    response = client.get(reverse("petitions:public_lookup"), {"code": p.receipt_code.lower()})
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert p.number in page and "Đã thụ lý" in page and "Thụ lý giải quyết ngày" in page
-    for private in (DENOUNCER, "Khu dân cư số 5", "0988000111", "Trần Bị Tố", "phuong_a", "tiepdan_a", p.content):
-        assert private not in page, private
-
-
-def test_the_lookup_shows_the_answer_to_feedback(client, world):
-    p = world.petition(kind="feedback", subject="Đèn hỏng", content="Đèn đường tổ 7 hỏng từ tuần trước.")
-    services.do_accept(actor=world.reception_a, petition=p)
-    services.do_conclude(actor=world.leader, petition=p, result="answered", conclusion="Đã thay bóng đèn tổ 7.")
-    page = client.get(reverse("petitions:public_lookup"), {"code": p.receipt_code}).content.decode()
-    assert "Đã thay bóng đèn tổ 7." in page and "Nguyễn Văn Khiếu" not in page
-
-
-def test_an_unknown_code_is_not_found(client, world):
-    response = client.get(reverse("petitions:public_lookup"), {"code": "ZZZZZZZZZZ"})
-    assert response.status_code == 404 and "Không tìm thấy đơn có mã này" in response.content.decode()
-    assert client.get(reverse("petitions:public_lookup")).status_code == 200
-
-
-def test_a_complaint_online_needs_a_name(client, world):
-    page = client.post(reverse("petitions:public_file"),
-                       public_data(world, kind="complaint", name="", is_anonymous="on")).content.decode()
-    assert "Chỉ phản ánh mới được gửi không ghi tên" in page
-    page = client.post(reverse("petitions:public_file"), public_data(world, kind="complaint", name="")).content.decode()
-    assert "Thiếu họ tên người gửi đơn" in page
-    assert not Petition.objects.exists()
-
-
-def test_anonymous_feedback_is_accepted(client, world):
-    client.post(reverse("petitions:public_file"),
-                public_data(world, name="", phone="", address="", is_anonymous="on"))
-    p = Petition.objects.get()
-    assert p.is_anonymous
-
-
-def test_bad_public_input_is_named(client, world):
-    page = client.post(reverse("petitions:public_file"), public_data(world, lat="abc")).content.decode()
-    assert "Vĩ độ phải là số" in page
-    page = client.post(reverse("petitions:public_file"), public_data(world, content="", unit="")).content.decode()
-    assert "Thiếu nội dung đơn" in page and "Thiếu nơi phát sinh vụ việc" in page
-    assert not Petition.objects.exists()
-
-
-def test_the_honeypot_stops_robots(client, world):
-    response = client.post(reverse("petitions:public_file"), public_data(world, website="http://spam.example"))
-    assert response.status_code == 400 and "thư rác" in response.content.decode()
-    assert not Petition.objects.exists()
-
-
-def test_filings_are_rate_limited_per_address(client, world):
-    for i in range(5):
-        data = public_data(world, content=f"Phản ánh số {i}: rác thải tồn đọng ở tổ dân phố {i} nhiều ngày.")
-        assert client.post(reverse("petitions:public_file"), data).status_code == 302
-    response = client.post(reverse("petitions:public_file"), public_data(world))
-    assert response.status_code == 429 and "thử lại sau một giờ" in response.content.decode()
-    assert Petition.objects.count() == 5
-    other = client.post(reverse("petitions:public_file"), public_data(world), REMOTE_ADDR="10.9.8.7")
-    assert other.status_code == 302
-
-
-def test_the_receipt_page_needs_a_filing(client):
-    assert client.get(reverse("petitions:public_receipt"))["Location"] == reverse("petitions:public_file")
-
-
-def test_attachment_of_an_unknown_petition_is_404(client, world, complaint):
-    login(client, world.reception_a)
-    assert client.get(reverse("petitions:petition_attachment", args=[complaint.pk, 999999])).status_code == 404
-    assert Attachment.objects.count() == 1

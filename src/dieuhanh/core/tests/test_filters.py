@@ -129,3 +129,15 @@ def test_every_list_offers_todays_units_to_filter_by(world):
     assert world.ward_a in offered and world.ward_a_old not in offered
     listed = signed_in(world.office).get(reverse("directives:task_list"), {"unit": world.ward_a.pk}).content.decode()
     assert task.code in listed
+
+
+def test_the_api_refuses_what_the_page_drops(world):
+    """One filter, two manners: the document list page drops an unknown kind and says so; the
+    API answers 422 naming the field."""
+    from dieuhanh.testing import bearer
+
+    page = signed_in(world.office).get(reverse("directives:document_list"), {"kind": "ZZ"})
+    assert page.status_code == 200 and "«Loại văn bản»" in page.content.decode()
+    api = bearer(world.office).get("/api/v1/documents", {"kind": "ZZ"})
+    assert api.status_code == 422 and "«Loại văn bản»" in api.json()["detail"]
+    assert bearer(world.office).get("/api/v1/documents", {"kind": "NQ"}).json()["count"] == 1

@@ -14,9 +14,11 @@ the IOC all start there."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
@@ -27,6 +29,10 @@ from dieuhanh.org.choices import Role
 from dieuhanh.org.models import AdminUnit, User
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+    from django.http.response import HttpResponseBase
+    from django_stubs_ext import StrOrPromise
+
     from dieuhanh.core.http import AnyUser
 
 ALL = scope.ALL
@@ -96,6 +102,28 @@ def require_any(user: AnyUser | None, app: str, action: str, message: str) -> No
         raise PermissionDenied(message)
 
 
+View = Callable[..., "HttpResponseBase"]
+
+
+def requires(app: str, action: str, message: StrOrPromise) -> Callable[[View], View]:
+    """The access check of a page for those who hold `action` of `app` over some unit: an
+    anonymous visitor goes to the login page, a user without the permission gets the 403 page
+    with `message`. The view keeps what it requires (`view.permission`, through every wrapper),
+    and the generic endpoint tests hold every such page to it for every persona."""
+
+    def decorate(view: View) -> View:
+        @functools.wraps(view)
+        def checked(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not holds(request.user, app, action):
+                raise PermissionDenied(message)
+            return view(request, *args, **kwargs)
+
+        checked.permission = (app, action)  # type: ignore[attr-defined]
+        return login_required(checked)
+
+    return decorate
+
+
 def unit_choices(user: AnyUser | None, app: str, action: str) -> QuerySet[AdminUnit]:
     """Today's units over which `user` holds `action` of `app` (a form's choice of unit)."""
     qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
@@ -138,5 +166,5 @@ class ScopedQuerySet(models.QuerySet[M]):
 
 
 __all__ = [
-    "ALL", "STAFF", "ScopedQuerySet", "declare", "declared", "holds", "may", "require", "roles", "unit_choices", "units",
+    "ALL", "STAFF", "ScopedQuerySet", "declare", "declared", "holds", "may", "require", "require_any", "requires", "roles", "unit_choices", "units",
 ]

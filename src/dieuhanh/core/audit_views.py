@@ -11,8 +11,6 @@ from typing import Any
 
 from django import forms
 from django.apps import apps
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -75,10 +73,8 @@ def _changes(event: AuditEvent) -> list[tuple[str, Any, Any]]:
     return rows
 
 
-@login_required
+@access.requires("core", "audit", "Chỉ quản trị hệ thống và cán bộ kiểm tra, thanh tra được xem nhật ký thay đổi.")
 def audit_log(request: HttpRequest) -> HttpResponse:
-    if not access.holds(request.user, "core", "audit"):
-        raise PermissionDenied("Chỉ quản trị hệ thống và cán bộ kiểm tra, thanh tra được xem nhật ký thay đổi.")
     events = AuditEvent.objects.order_by("-seq")
     action = request.GET.get("action", "")
     object_type = request.GET.get("object_type", "")

@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access
@@ -166,10 +167,8 @@ def document_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@login_required
+@access.requires("directives", "assign", gettext_lazy("Bạn không có quyền nhập văn bản."))
 def document_create(request: HttpRequest) -> HttpResponse:
-    if not _can_assign(request.user):
-        raise PermissionDenied(_("Bạn không có quyền nhập văn bản."))
     initial = {}
     if parent_id := int_or_none(request.GET.get("parent")):
         initial["parent"] = parent_id
@@ -214,10 +213,8 @@ CONCLUSION_FIELDS = {
 }
 
 
-@login_required
+@access.requires("directives", "assign", gettext_lazy("Bạn không có quyền ghi cuộc họp."))
 def meeting_create(request: HttpRequest) -> HttpResponse:
-    if not _can_assign(request.user):
-        raise PermissionDenied(_("Bạn không có quyền ghi cuộc họp."))
     form = MeetingForm(request.POST or None, user=request.user)
     loose: list[str] = []
     if request.method == "POST" and form.is_valid():

@@ -16,8 +16,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, URLPattern, path, reverse
@@ -58,10 +56,9 @@ PAGE_COLUMNS = (
 )
 
 
-def _require(user: AnyUser) -> None:
-    if not access.holds(user, "dossiers", "stats"):
-        raise PermissionDenied("Thống kê hồ sơ thủ tục hành chính dành cho văn phòng, lãnh đạo và cán bộ một cửa.")
-
+stats_only = access.requires(
+    "dossiers", "stats", "Thống kê hồ sơ thủ tục hành chính dành cho văn phòng, lãnh đạo và cán bộ một cửa."
+)
 
 # --- filter form (display only: the values are parsed by DossierFilter) --------------------------
 
@@ -177,9 +174,8 @@ def stacked_chart(rows: list[stats.Row], title: str, width: int = 1080) -> SafeS
 # --- pages ------------------------------------------------------------------------------------------
 
 
-@login_required
+@stats_only
 def dossier_stats(request: HttpRequest) -> HttpResponse:
-    _require(request.user)
     ctx = _filtered(request)
     result = stats.table(ctx["qs"], by=ctx["by"], today=ctx["today"])
     ctx.update(
@@ -215,18 +211,16 @@ def _stat_columns(head: str) -> list[Any]:
     ]
 
 
-@login_required
+@stats_only
 def dossier_stats_export(request: HttpRequest) -> HttpResponse:
-    _require(request.user)
     ctx = _filtered(request)
     result = stats.table(ctx["qs"], by=ctx["by"], today=ctx["today"])
     content = sheet("Thống kê hồ sơ", _stat_columns(stats.GROUP_LABELS[ctx["by"]]), [*result.rows, result.total])
     return xlsx_response(content, "thong-ke-ho-so")
 
 
-@login_required
+@stats_only
 def dossier_late_now(request: HttpRequest) -> HttpResponse:
-    _require(request.user)
     ctx = _filtered(request, grouped=False)
     late = ctx["qs"].filter(late_now_q(ctx["today"]))
     items = stats.late_now(ctx["qs"], ctx["today"], limit=LATE_LIMIT)
@@ -236,9 +230,8 @@ def dossier_late_now(request: HttpRequest) -> HttpResponse:
     return render(request, "dossiers/stats/late_now.html", ctx)
 
 
-@login_required
+@stats_only
 def dossier_score766(request: HttpRequest) -> HttpResponse:
-    _require(request.user)
     ctx = _filtered(request, groups=("unit", "unit_then"))
     period_end = score766.period_end_of(ctx["flt"].date_to, ctx["today"])
     result = score766.compute(ctx["qs"], period_end=period_end, by=ctx["by"])

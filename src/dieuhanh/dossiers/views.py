@@ -18,7 +18,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import FileResponse, HttpRequest, HttpResponse
@@ -67,10 +67,9 @@ class DossierCode:
 
 register_converter(DossierCode, "dossier_code")
 
-
-def _require_staff(user: AnyUser) -> None:
-    """The one-stop pages are for the officers who may read dossiers somewhere."""
-    access.require_any(user, "dossiers", "view", "Trang này dành cho cán bộ được phân quyền xem hồ sơ.")
+readers_only = access.requires("dossiers", "view", "Trang này dành cho cán bộ được phân quyền xem hồ sơ.")
+desk_only = access.requires("dossiers", "receive", "Chỉ cán bộ Bộ phận Một cửa mới được tiếp nhận hồ sơ.")
+catalogue_only = access.requires("dossiers", "catalogue", "Chỉ quản trị hệ thống được sửa danh mục thủ tục hành chính.")
 
 
 def _visible_dossier(request: HttpRequest, code: str) -> Dossier:
@@ -105,9 +104,8 @@ def _summary(user: AnyUser, today: Any) -> dict[str, int]:
     return counts
 
 
-@login_required
+@readers_only
 def dossier_list(request: HtmxHttpRequest) -> HttpResponse:
-    _require_staff(request.user)
     today = timezone.localdate()
     dossiers, problems = _filtered(request)
     dossiers = dossiers.select_related(*LIST_RELATED).order_by("-received_on", "-id")
@@ -131,9 +129,8 @@ def dossier_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "dossiers/dossier_list.html", context)
 
 
-@login_required
+@readers_only
 def dossier_export(request: HttpRequest) -> FileResponse:
-    _require_staff(request.user)
     dossiers, _problems = _filtered(request)
     return export.register_response(dossiers, today=timezone.localdate())
 
@@ -141,11 +138,9 @@ def dossier_export(request: HttpRequest) -> FileResponse:
 # --- receiving ------------------------------------------------------------------------------------------
 
 
-@login_required
+@desk_only
 def dossier_create(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
-    if not access.holds(user, "dossiers", "receive"):
-        raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa mới được tiếp nhận hồ sơ.")
     form = ReceiveForm(request.POST or None, user=user)
     loose: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -161,11 +156,9 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@desk_only
 def procedure_options(request: HttpRequest) -> HttpResponse:
     """The receive form's procedure list narrowed to a search (htmx)."""
-    if not access.holds(request.user, "dossiers", "receive"):
-        raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa mới được tiếp nhận hồ sơ.")
     q = request.GET.get("procedure_q", "")
     found = list(search_procedures(q))
     return render(request, "dossiers/_procedure_options.html", {
@@ -258,9 +251,8 @@ def dossier_slip(request: HttpRequest, code: str) -> HttpResponse:
 # --- procedures catalogue ---------------------------------------------------------------------------------
 
 
-@login_required
+@readers_only
 def procedure_list(request: HtmxHttpRequest) -> HttpResponse:
-    _require_staff(request.user)
     form = ProcedureFilterForm(request.GET or None)
     procedures = form.apply(Procedure.objects.all()).order_by("code")
     page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -276,8 +268,6 @@ def procedure_list(request: HtmxHttpRequest) -> HttpResponse:
 
 
 def _procedure_form(request: HttpRequest, instance: Procedure | None) -> HttpResponse:
-    if not access.may(request.user, "dossiers", "catalogue", None):
-        raise PermissionDenied("Chỉ quản trị hệ thống được sửa danh mục thủ tục hành chính.")
     form = ProcedureForm(request.POST or None, instance=instance)
     loose: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -294,15 +284,13 @@ def _procedure_form(request: HttpRequest, instance: Procedure | None) -> HttpRes
     })
 
 
-@login_required
+@catalogue_only
 def procedure_create(request: HttpRequest) -> HttpResponse:
     return _procedure_form(request, None)
 
 
-@login_required
+@catalogue_only
 def procedure_edit(request: HttpRequest, code: str) -> HttpResponse:
-    if not access.may(request.user, "dossiers", "catalogue", None):
-        raise PermissionDenied("Chỉ quản trị hệ thống được sửa danh mục thủ tục hành chính.")
     return _procedure_form(request, get_object_or_404(Procedure, code=code))
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -39,6 +39,10 @@ ACHIEVEMENT_LABELS: dict[str | None, str] = dict(Achievement.choices)  # None: n
 FORM_LEVELS = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
 # What a figures form does with its cleaned data, for the signed-in user who sent it.
 SaveFigures = Callable[[User, Indicator, AdminUnit, dict[str, Any]], None]
+
+editors_only = access.requires(
+    "indicators", "edit", "Chỉ văn phòng cấp uỷ, UBND và quản trị hệ thống được nhập số liệu, giao chỉ tiêu."
+)
 
 
 def _years(user: AnyUser, indicator: Indicator | None = None) -> tuple[list[int], list[int]]:
@@ -290,8 +294,6 @@ def _edit(
     request: HttpRequest, code: str, form_class: type, template_title: str, save: SaveFigures
 ) -> HttpResponse:
     ind = _indicator(code)
-    if not services.may_edit(request.user):
-        raise PermissionDenied("Chỉ văn phòng cấp uỷ, UBND và quản trị hệ thống được nhập số liệu, giao chỉ tiêu.")
     today = timezone.localdate()
     selected = request.GET.get("don_vi", "")
     unit_id = int_or_none(selected)
@@ -328,7 +330,7 @@ def _edit(
                   {"indicator": ind, "form": form, "title": template_title})
 
 
-@login_required
+@editors_only
 def actual_enter(request: HttpRequest, code: str) -> HttpResponse:
     def save(user: User, ind: Indicator, unit: AdminUnit, d: dict[str, Any]) -> None:
         services.do_enter_actual(actor=user, indicator=ind, unit=unit, year=d["year"], value=d["value"],
@@ -337,7 +339,7 @@ def actual_enter(request: HttpRequest, code: str) -> HttpResponse:
     return _edit(request, code, ActualForm, "Nhập số liệu thực hiện", save)
 
 
-@login_required
+@editors_only
 def target_set(request: HttpRequest, code: str) -> HttpResponse:
     def save(user: User, ind: Indicator, unit: AdminUnit, d: dict[str, Any]) -> None:
         services.do_set_target(actor=user, indicator=ind, unit=unit, value=d["value"], period_kind=d["period_kind"],
@@ -350,11 +352,9 @@ def target_set(request: HttpRequest, code: str) -> HttpResponse:
 MAX_UPLOAD = 10 * 1024 * 1024  # a sheet of figures is a few hundred rows
 
 
-@login_required
+@editors_only
 def figures_import(request: HttpRequest) -> HttpResponse:
     """Upload a sheet of actuals or targets (.xlsx or .csv); bad rows are listed by number."""
-    if not services.may_edit(request.user):
-        raise PermissionDenied("Chỉ văn phòng cấp uỷ, UBND và quản trị hệ thống được nhập số liệu, giao chỉ tiêu.")
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     if request.method == "POST" and form.is_valid():

@@ -7,8 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
@@ -16,7 +14,6 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from dieuhanh.core import access, links
-from dieuhanh.core.http import AnyUser
 from dieuhanh.ioc import data as ioc_data
 from dieuhanh.ioc import export
 from dieuhanh.lib.params import int_or_none
@@ -26,10 +23,7 @@ EXPORT_NAMES = {"units": "don-vi", "trends": "xu-huong"}  # the IOC's own tables
 FIRST_YEAR = 2015  # the selector offers years from here to this year
 
 
-def _require_staff(user: AnyUser) -> None:
-    if not access.holds(user, "ioc", "view"):
-        raise PermissionDenied("Trung tâm điều hành dành cho cán bộ được phân quyền theo đơn vị.")
-
+staff_only = access.requires("ioc", "view", "Trung tâm điều hành dành cho cán bộ được phân quyền theo đơn vị.")
 
 def _year(request: HttpRequest, today: dt.date, problems: list[str]) -> int:
     raw = (request.GET.get("nam") or "").strip()
@@ -141,9 +135,8 @@ def _alerts_url() -> str:
         return ""
 
 
-@login_required
+@staff_only
 def overview(request: HttpRequest) -> HttpResponse:
-    _require_staff(request.user)
     today = timezone.localdate()
     problems: list[str] = []
     year = _year(request, today, problems)
@@ -159,12 +152,11 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "ioc/overview.html", context)
 
 
-@login_required
+@staff_only
 def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     """A unit's page: its figures for the year, its open and overdue tasks, its people in
     charge. The code is read as the unit standing at the period's end (codes are reused across
     the 2025 reform: 10549 is phường Sao Đỏ until 30/6/2025, phường Chu Văn An after)."""
-    _require_staff(request.user)
     today = timezone.localdate()
     problems: list[str] = []
     year = _year(request, today, problems)

@@ -54,10 +54,10 @@ LIST_RELATED = ("unit", "receiving_unit")
 FILE_LIMIT, FILE_WINDOW = 5, 3600
 LOOKUP_LIMIT, LOOKUP_WINDOW = 30, 600
 
-def _require_staff(user: AnyUser) -> None:
-    """Petition pages are for the officers who may read petitions somewhere."""
-    access.require_any(user, "petitions", "view", "Trang này dành cho cán bộ được phân quyền xem đơn thư.")
-
+readers_only = access.requires("petitions", "view", "Trang này dành cho cán bộ được phân quyền xem đơn thư.")
+receivers_only = access.requires(
+    "petitions", "receive", "Chỉ cán bộ tiếp công dân, văn phòng hoặc lãnh đạo mới được tiếp nhận đơn, ghi buổi tiếp công dân."
+)
 
 def _visible_petition(request: HttpRequest, pk: int) -> Petition:
     related = ("unit", "receiving_unit", "handling_org", "session", "previous", "task", "duplicate_of", "created_by")
@@ -87,9 +87,8 @@ def _summary(user: AnyUser) -> dict[str, int] | None:
     }
 
 
-@login_required
+@readers_only
 def petition_list(request: HtmxHttpRequest) -> HttpResponse:
-    _require_staff(request.user)
     petitions, problems = _filtered(request)
     page = Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
     for p in page.object_list:
@@ -108,9 +107,8 @@ def petition_list(request: HtmxHttpRequest) -> HttpResponse:
     return render(request, "petitions/petition_list.html", context)
 
 
-@login_required
+@readers_only
 def petition_export(request: HttpRequest) -> HttpResponse:
-    _require_staff(request.user)
     petitions, _problems = _filtered(request)
     rows = petitions.iterator(chunk_size=2000)
     return xlsx_response(export.register_workbook(rows, request.user), "so-tiep-nhan-don")
@@ -119,11 +117,9 @@ def petition_export(request: HttpRequest) -> HttpResponse:
 # --- receiving -----------------------------------------------------------------------------------------
 
 
-@login_required
+@receivers_only
 def petition_create(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not access.holds(user, "petitions", "receive"):
-        raise PermissionDenied("Chỉ cán bộ tiếp công dân, văn phòng hoặc lãnh đạo mới được tiếp nhận đơn.")
     initial: dict[str, Any] = {}
     session = None
     if (sid := int_or_none(request.GET.get("session"))) is not None:
@@ -271,9 +267,8 @@ petition_action = case_views.action_view(
 # --- reception sessions ------------------------------------------------------------------------------------
 
 
-@login_required
+@readers_only
 def session_list(request: HttpRequest) -> HttpResponse:
-    _require_staff(request.user)
     sessions = (
         ReceptionSession.objects.visible_to(request.user).select_related("unit", "host")
         .annotate(petition_count=Count("petitions")).order_by("-held_on", "-id")
@@ -285,10 +280,8 @@ def session_list(request: HttpRequest) -> HttpResponse:
     })
 
 
-@login_required
+@receivers_only
 def session_create(request: HttpRequest) -> HttpResponse:
-    if not access.holds(request.user, "petitions", "receive"):
-        raise PermissionDenied("Chỉ cán bộ tiếp công dân, văn phòng hoặc lãnh đạo mới được ghi buổi tiếp công dân.")
     form = SessionForm(request.POST or None, user=request.user)
     loose: list[str] = []
     if request.method == "POST" and form.is_valid():
@@ -340,9 +333,8 @@ STAT_COLUMNS = (
 )
 
 
-@login_required
+@readers_only
 def petition_stats(request: HttpRequest) -> HttpResponse:
-    _require_staff(request.user)
     today = timezone.localdate()
     visible = Petition.objects.visible_to(request.user)
     years = sorted(set(visible.order_by().values_list("year", flat=True).distinct()) | {today.year}, reverse=True)

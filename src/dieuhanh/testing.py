@@ -302,15 +302,14 @@ def world(db: Any) -> World:
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     """The tests that read the demo city run last, in their modules' order: the demo is loaded
     once for the whole run (`demo`), and every test that builds its own `world` (which shares
-    the demo's unit codes) has run before it. In a parallel run they form one group
-    (`--dist loadgroup`), given to one worker after every other test has been handed out, so
-    the demo is loaded once, by that worker, and no `world` test follows it there."""
+    the demo's unit codes) has run before it. In a parallel run (`-n auto`) each worker loads the
+    demo into its own test database when it meets its first such test; pytest-xdist hands the
+    tests out in this order, so a worker meets them only after every other test has been handed
+    out, and no `world` test follows the demo on any worker."""
     reads_demo = [item for item in items if _reads_shared_demo(item)]
     if reads_demo:
         others = [item for item in items if not _reads_shared_demo(item)]
         items[:] = others + reads_demo
-        for item in reads_demo:
-            item.add_marker(pytest.mark.xdist_group("demo"))
 
 
 def _reads_shared_demo(item: Any) -> bool:

@@ -451,10 +451,16 @@ class TaskFilterForm(FilterForm):
     grow = ("q", "document")
 
     q = search_field(_("Mã, tên, nội dung… (gõ có dấu hoặc không dấu)"))
-    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Đơn vị chủ trì"), required=False)
+    unit = forms.ModelChoiceField(
+        AdminUnit.objects.none(), label=_("Đơn vị chủ trì"), required=False, empty_label=_("Tất cả")
+    )
     status = forms.ChoiceField(label=_("Trạng thái"), required=False)
-    leader = forms.ModelChoiceField(Person.objects.none(), label=_("Lãnh đạo chịu trách nhiệm"), required=False)
-    document = forms.ModelChoiceField(Document.objects.none(), label=_("Văn bản giao"), required=False)
+    leader = forms.ModelChoiceField(
+        Person.objects.none(), label=_("Lãnh đạo chịu trách nhiệm"), required=False, empty_label=_("Tất cả")
+    )
+    document = forms.ModelChoiceField(
+        Document.objects.none(), label=_("Văn bản giao"), required=False, empty_label=_("Tất cả")
+    )
     due_from = date_field(_("Thời hạn từ"))
     due_to = date_field(_("đến"))
     flagged = forms.BooleanField(label=_("Có kiến nghị chờ lãnh đạo"), required=False)
@@ -475,7 +481,9 @@ class DocumentFilterForm(FilterForm):
 
     q = search_field(_("Số ký hiệu, trích yếu…"))
     kind = forms.ChoiceField(label=_("Loại văn bản"), required=False)
-    issuer = forms.ModelChoiceField(Organisation.objects.none(), label=_("Cơ quan ban hành"), required=False)
+    issuer = forms.ModelChoiceField(
+        Organisation.objects.none(), label=_("Cơ quan ban hành"), required=False, empty_label=_("Tất cả")
+    )
     issued_from = date_field(_("Ban hành từ"))
     issued_to = date_field(_("đến"))
 

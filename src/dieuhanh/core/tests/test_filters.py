@@ -141,3 +141,11 @@ def test_the_api_refuses_what_the_page_drops(world):
     api = bearer(world.office).get("/api/v1/documents", {"kind": "ZZ"})
     assert api.status_code == 422 and "«Loại văn bản»" in api.json()["detail"]
     assert bearer(world.office).get("/api/v1/documents", {"kind": "NQ"}).json()["count"] == 1
+
+
+@pytest.mark.parametrize("url", ["directives:task_list", "directives:document_list", "petitions:petition_list",
+                                 "dossier_list"])
+def test_every_filter_choice_starts_with_all(world, url):
+    """A filter left empty reads «Tất cả» on every list, never Django's «---------»."""
+    html = signed_in(world.office).get(reverse(url)).content.decode()
+    assert "<select" in html and "---------" not in html

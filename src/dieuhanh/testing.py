@@ -118,6 +118,23 @@ class World:
         fields.update(overrides)
         return do_receive_petition(actor=actor or self.reception_a, **fields)
 
+    def split_ward(self) -> Any:
+        """Phường Văn Đức of 2021, split on 1/7/2025 between the two wards of today (half each):
+        a figure recorded under it counts under both heirs."""
+        from dieuhanh.org.choices import SuccessionKind, UnitKind, UnitLevel
+        from dieuhanh.org.models import AdminUnit, UnitSuccession
+
+        reform = dt.date(2025, 7, 1)
+        van_duc = AdminUnit.objects.create(
+            code="10600", name="Phường Văn Đức", level=UnitLevel.COMMUNE, kind=UnitKind.WARD,
+            parent=self.city, valid_to=reform - dt.timedelta(days=1),
+        )
+        for heir in (self.ward_a, self.ward_b):
+            UnitSuccession.objects.create(
+                predecessor=van_duc, successor=heir, date=reform, kind=SuccessionKind.SPLIT, share=0.5
+            )
+        return van_duc
+
     def task(self, actor: User | None = None, **overrides: Any) -> Task:
         """A valid "5 rõ" task for ward A (override any field)."""
         from django.utils import timezone

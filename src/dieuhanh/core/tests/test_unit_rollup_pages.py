@@ -11,8 +11,8 @@ from django.test import Client
 from dieuhanh.dossiers import stats as dossier_stats
 from dieuhanh.dossiers.models import Dossier
 from dieuhanh.ioc import data as ioc_data
-from dieuhanh.org.choices import SuccessionKind, UnitKind, UnitLevel
-from dieuhanh.org.models import AdminUnit, UnitSuccession
+from dieuhanh.org.choices import UnitKind, UnitLevel
+from dieuhanh.org.models import AdminUnit
 from dieuhanh.petitions import stats as petition_stats
 from dieuhanh.petitions.models import Petition
 
@@ -21,18 +21,7 @@ DAY = dt.date(2025, 5, 6)  # before the reform: recorded under the units of then
 
 
 def test_a_figure_lands_under_the_same_units_on_every_page(world):
-    van_duc = AdminUnit.objects.create(
-        code="10600",
-        name="Phường Văn Đức",
-        level=UnitLevel.COMMUNE,
-        kind=UnitKind.WARD,
-        parent=world.city,
-        valid_to=REFORM - dt.timedelta(days=1),
-    )
-    for heir in (world.ward_a, world.ward_b):
-        UnitSuccession.objects.create(
-            predecessor=van_duc, successor=heir, date=REFORM, kind=SuccessionKind.SPLIT, share=0.5
-        )
+    van_duc = world.split_ward()
     old_village = AdminUnit.objects.create(
         code="10549-91",
         name="Khu dân cư Tiền Định",

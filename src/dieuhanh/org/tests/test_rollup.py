@@ -11,8 +11,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dieuhanh.org.choices import SuccessionKind, UnitKind, UnitLevel
-from dieuhanh.org.models import AdminUnit, UnitSuccession
+from dieuhanh.org.choices import UnitKind, UnitLevel
+from dieuhanh.org.models import AdminUnit
 from dieuhanh.org.rollup import UnitRollup
 
 REFORM = dt.date(2025, 7, 1)
@@ -37,18 +37,7 @@ def village(code: str, name: str, parent: AdminUnit, *, old: bool) -> AdminUnit:
 def units(world: Any) -> dict[str, AdminUnit]:
     """Besides the world's: a village of today's phường Chu Văn An, a village of 2021's phường
     Sao Đỏ that has no successor, and phường Văn Đức, split between the two wards of today."""
-    van_duc = AdminUnit.objects.create(
-        code="10600",
-        name="Phường Văn Đức",
-        level=UnitLevel.COMMUNE,
-        kind=UnitKind.WARD,
-        parent=world.city,
-        valid_to=LAST_OLD_DAY,
-    )
-    for heir in (world.ward_a, world.ward_b):
-        UnitSuccession.objects.create(
-            predecessor=van_duc, successor=heir, date=REFORM, kind=SuccessionKind.SPLIT, share=0.5
-        )
+    van_duc = world.split_ward()
     return {
         "village": village("10549-01", "Tổ dân phố Hoàng Hoa Thám", world.ward_a, old=False),
         "old_village": village("10549-91", "Khu dân cư Tiền Định", world.ward_a_old, old=True),

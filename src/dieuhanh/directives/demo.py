@@ -556,6 +556,17 @@ class WorkLoader:
 
     # --- today: the six successor wards ----------------------------------------------------------
 
+    def _dated(self, docs: list[Any], status: str, fallback: Any) -> tuple[Any, str, Any]:
+        """The first of `docs` (in the order given) from which a task of `status` can be dated,
+        with its dates; if none can, `fallback` and an on-track task."""
+        for doc in docs:
+            dates = self._new_dates(status, doc.issued_on + 2 * DAY)
+            if dates:
+                return doc, status, dates
+        dates = self._new_dates("on_track", fallback.issued_on + 2 * DAY)
+        assert dates is not None
+        return fallback, "on_track", dates
+
     def _new_dates(self, status: str, earliest: dt.date) -> tuple[dt.date, dt.date, dt.date | None, dt.date | None] | None:
         """(assigned, due, completed, extended due) for a new ward's task, or None if the
         document is too recent for that status."""
@@ -600,7 +611,6 @@ class WorkLoader:
         w = f"w{code}"
         name = lower_first(ward.name)
         docs = self.ward_docs[code]
-        dates = None
         if fixed:
             assigned, due = spec["assigned"], spec["due"]
             if assigned >= self.today:
@@ -609,15 +619,7 @@ class WorkLoader:
             completed = due if due < self.today else None
             new_due = None
         else:
-            for doc in self.rng.sample(docs, len(docs)):
-                dates = self._new_dates(status, doc.issued_on + 2 * DAY)
-                if dates:
-                    break
-            if dates is None:
-                doc, status = docs[0], "on_track"
-                dates = self._new_dates(status, doc.issued_on + 2 * DAY)
-            assert dates is not None
-            assigned, due, completed, new_due = dates
+            doc, status, (assigned, due, completed, new_due) = self._dated(self.rng.sample(docs, len(docs)), status, docs[0])
         party = "đảng viên" in spec["t"] or "Kiểm tra, giám sát" in spec["t"]
         if party:
             org, person = self.cast.orgs[f"{w}.du"], self._holder(f"{w}.du.pbt", assigned)
@@ -719,16 +721,7 @@ class WorkLoader:
             status = "on_track"
         w, ward = f"w{code}", self.cast.new_wards[code]
         docs = self.ward_docs[code]
-        doc, dates = docs[1], None
-        for doc in [docs[1], docs[0]]:
-            dates = self._new_dates(status, doc.issued_on + 2 * DAY)
-            if dates:
-                break
-        if dates is None:
-            doc, status = docs[0], "on_track"
-            dates = self._new_dates(status, doc.issued_on + 2 * DAY)
-        assert dates is not None
-        assigned, due, completed, _ = dates
+        doc, status, (assigned, due, completed, _) = self._dated([docs[1], docs[0]], status, docs[0])
         name = lower_first(ward.name)
         task = self._create(
             title=spec["t"].replace("{ward}", name), result=spec["r"].replace("{ward}", name), doc=doc, unit=ward,

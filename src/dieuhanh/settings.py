@@ -69,6 +69,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    # django-ninja as an app: /api/docs then renders its own template, which loads Swagger UI from
+    # the copy in the package's static files (ninja/static/ninja/) instead of from a CDN.
+    "ninja",
     "axes",
     "dieuhanh.core",
     "dieuhanh.org",

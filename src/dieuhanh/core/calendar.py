@@ -13,10 +13,12 @@ How time is counted (Civil Code 91/2015/QH13):
 Which days are working days (LEGAL.md, "The calendar"):
   Monday–Friday
   − public holidays of Labour Code 2019 Art 112 and the days given back under Art 111(3), as
-    published by the `holidays` package (which also knows some announced swaps)
+    published by the `holidays` package (which also knows some announced swaps), each only when
+    its legal basis is recorded in `data/holiday_basis.yaml` (decision 0021)
   + Saturdays worked under an announced swap (*làm bù*), also from the `holidays` package
   − days off announced by the Government for civil servants (`CalendarException` day_off)
-  + Saturdays or Sundays announced as worked (`CalendarException` working_day).
+  + days announced as worked (`CalendarException` working_day): a Saturday or Sunday of a swap,
+    or a package holiday that the announcing document does not give off.
 An announced exception always wins over the package for its date.
 
 A `WorkCalendar` is a snapshot that needs no database, so the bench and importers can build one
@@ -29,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -69,14 +72,144 @@ def _date(day: int | np.integer[Any]) -> dt.date:
     return dt.date.fromordinal(int(day) + _EPOCH)
 
 
+BASIS_FILE = Path(__file__).parent / "data" / "holiday_basis.yaml"
+OBSERVED_SUFFIX = " (nghỉ bù)"
+SUBSTITUTED = re.compile(r"^Ngày nghỉ \(thay cho ngày \d\d/\d\d/\d{4}\)$")
+
+
+@dataclass(frozen=True)
+class Basis:
+    """Why a day of the `holidays` package is a day off (or a Saturday worked): the law or the
+    announcing document, and whether that citation was checked against the text."""
+
+    citation: str
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class _Code:
+    law: str
+    start: dt.date
+    end: dt.date
+    confirmed: bool
+    observed: str
+    holidays: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """A year's civil-service schedule: the documents that announced it; `confirmed` when the
+    official schedule was read and its swaps loaded (calendar_exceptions.yaml)."""
+
+    year: int
+    documents: str
+    confirmed: bool
+
+
+@dataclass(frozen=True)
+class _BasisTable:
+    codes: tuple[_Code, ...]
+    additions: tuple[tuple[str, dt.date, Basis], ...]
+    schedules: dict[int, Schedule]
+
+
+@functools.cache
+def _basis_table(path: Path = BASIS_FILE) -> _BasisTable:
+    raw: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    codes = tuple(
+        _Code(
+            law=str(c["law"]),
+            start=c["from"],
+            end=c.get("until") or dt.date.max,
+            confirmed=bool(c["confirmed"]),
+            observed=str(c["observed"]),
+            holidays={str(k): str(v) for k, v in c["holidays"].items()},
+        )
+        for c in raw["codes"]
+    )
+    additions = tuple(
+        (str(a["name"]), a["from"], Basis(" ".join(str(a["basis"]).split()), bool(a["confirmed"])))
+        for a in raw.get("additions", [])
+    )
+    schedules = {
+        int(y): Schedule(int(y), " ".join(str(v["documents"]).split()), bool(v["confirmed"]))
+        for y, v in (raw.get("schedules") or {}).items()
+    }
+    return _BasisTable(codes, additions, schedules)
+
+
+def schedules() -> dict[int, Schedule]:
+    """The years whose civil-service schedule is recorded, by year."""
+    return dict(_basis_table().schedules)
+
+
+def holiday_basis(d: dt.date, name: str) -> Basis | None:
+    """The recorded legal basis of one holiday of the `holidays` package (its Vietnamese name as
+    the package gives it for `d`), or None when nothing is recorded: such a day is not a day off
+    in the working-day calendar (holiday_basis.yaml)."""
+    table = _basis_table()
+    if SUBSTITUTED.match(name):
+        sched = table.schedules.get(d.year)
+        return Basis(sched.documents, sched.confirmed) if sched else None
+    observed = name.endswith(OBSERVED_SUFFIX)
+    base = name.removesuffix(OBSERVED_SUFFIX)
+    code = next((c for c in table.codes if c.start <= d <= c.end), None)
+    found: Basis | None = None
+    if code is not None and base in code.holidays:
+        found = Basis(f"{code.law}, {code.holidays[base]}", code.confirmed)
+    else:
+        found = next((b for n, start, b in table.additions if n == base and start <= d), None)
+    if found is None or not observed:
+        return found
+    if code is None:
+        return None
+    return Basis(f"{found.citation}; nghỉ bù: {code.law}, {code.observed}", found.confirmed and code.confirmed)
+
+
+def worked_day_basis(d: dt.date) -> Basis | None:
+    """The recorded basis of a weekend day the package makes a working day (a swap)."""
+    sched = _basis_table().schedules.get(d.year)
+    return Basis(sched.documents, sched.confirmed) if sched else None
+
+
+@dataclass(frozen=True)
+class PackageDay:
+    date: dt.date
+    name: str
+    working: bool  # a weekend day worked under a swap, rather than a day off
+    basis: Basis | None
+
+
+@functools.cache
+def package_days(year: int) -> tuple[PackageDay, ...]:
+    """What the `holidays` package publishes when it builds `year` (swaps can reach into a
+    neighbouring year), each with its recorded basis or None."""
+    h = holidays.country_holidays("VN", years=year, language="vi")
+    days: list[PackageDay] = []
+    for d, names in sorted(h.items()):
+        for name in str(names).split("; "):
+            days.append(PackageDay(d, name, False, holiday_basis(d, name)))
+    for d in sorted(getattr(h, "weekend_workdays", ())):
+        days.append(PackageDay(d, "Làm bù (hoán đổi ngày làm việc)", True, worked_day_basis(d)))
+    return tuple(days)
+
+
+def unrecorded_package_days(years: Iterable[int]) -> list[PackageDay]:
+    """Days of the package that the calendar leaves out because no basis is recorded."""
+    return sorted(
+        {p for y in years for p in package_days(y) if p.basis is None}, key=lambda p: (p.date, p.name)
+    )
+
+
 @functools.cache
 def _statutory(year: int) -> tuple[frozenset[int], frozenset[int]]:
     """Days off and worked weekend days that the `holidays` package publishes when it builds
-    `year`. Swaps can cross a year end (in 2018 the 31/12 was given off against 05/01/2019), so
-    the result may hold dates of a neighbouring year; callers union several years."""
-    h = holidays.country_holidays("VN", years=year, language="vi")
-    off = frozenset(_day(d) for d in h)
-    worked = frozenset(_day(d) for d in getattr(h, "weekend_workdays", ()))
+    `year`, keeping only those with a recorded legal basis (holiday_basis.yaml). Swaps can cross
+    a year end (in 2018 the 31/12 was given off against 05/01/2019), so the result may hold dates
+    of a neighbouring year; callers union several years."""
+    days = package_days(year)
+    off = frozenset(_day(p.date) for p in days if not p.working and p.basis is not None)
+    worked = frozenset(_day(p.date) for p in days if p.working and p.basis is not None)
     return off, worked
 
 
@@ -309,17 +442,30 @@ def announced_schedule(path: Path = EXCEPTIONS_FILE) -> list[AnnouncedDay]:
     return days
 
 
+def statutory_day_off(date: dt.date) -> bool:
+    """Whether the package calendar (with a recorded basis) gives `date` off, before any
+    announced exception: a holiday, a day given back, or a day off of a swap."""
+    x = _day(date)
+    return any(x in _statutory(y)[0] for y in (date.year - 1, date.year, date.year + 1))
+
+
 def _check(date: dt.date, kind: str, document_number: str) -> dict[str, str]:
+    """Any date may be announced off; a date may be announced worked when it would otherwise be a
+    day off: a Saturday or Sunday (a swap), or a holiday of the package that the announcing
+    document does not give off (for example a holiday whose legal basis is not in force)."""
     errors: dict[str, str] = {}
     if kind not in CalendarExceptionKind.values:
-        errors["kind"] = "Loại ngày phải là ngày nghỉ được công bố hoặc ngày làm bù."
-    elif kind == CalendarExceptionKind.WORKING_DAY and date.weekday() < 5:
+        errors["kind"] = "Loại ngày phải là ngày nghỉ được công bố hoặc ngày làm việc được công bố."
+    elif kind == CalendarExceptionKind.WORKING_DAY and date.weekday() < 5 and not statutory_day_off(date):
         errors["date"] = (
-            f"Ngày làm bù phải là thứ Bảy hoặc Chủ nhật; ngày {date:%d/%m/%Y} là "
-            f"{WEEKDAY_NAMES[date.weekday()]}, vốn đã là ngày làm việc."
+            f"Ngày {date:%d/%m/%Y} là {WEEKDAY_NAMES[date.weekday()]} và không phải ngày lễ, Tết hay ngày "
+            "nghỉ bù, nên vốn đã là ngày làm việc: chỉ ghi ngày làm việc cho thứ Bảy, Chủ nhật làm bù "
+            "hoặc cho một ngày lễ không được nghỉ."
         )
     if not document_number.strip():
-        errors["document_number"] = "Phải ghi số hiệu văn bản công bố ngày nghỉ hoặc ngày làm bù."
+        errors["document_number"] = (
+            "Phải ghi số hiệu văn bản công bố (hoặc căn cứ) của ngày nghỉ, ngày làm việc này."
+        )
     return errors
 
 
@@ -388,7 +534,7 @@ def do_remove_calendar_exception(*, date: dt.date, actor: User) -> None:
     row = CalendarException.objects.select_for_update().filter(date=date).first()
     if row is None:
         raise ValidationError(
-            {"date": f"Ngày {date:%d/%m/%Y} không có trong danh sách ngày nghỉ, ngày làm bù đã công bố."}
+            {"date": f"Ngày {date:%d/%m/%Y} không có trong danh sách ngày nghỉ, ngày làm việc đã công bố."}
         )
     audit.record(actor=actor, action=AuditAction.DELETE, obj=row, before=audit.snapshot(row))
     row.delete()

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import holidays
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -44,25 +43,37 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = min(max(int_or_none(request.GET.get("year"), max_value=9999) or today.year, 2000), 2100)
     cal = calendar.current()
-    statutory = holidays.country_holidays("VN", years=year, language="vi")
+    package: dict[dt.date, list[calendar.PackageDay]] = {}
+    for p in calendar.package_days(year):
+        if p.date.year == year:
+            package.setdefault(p.date, []).append(p)
     announced = {row.date: row for row in CalendarException.objects.filter(date__year=year)}
     days = []
     day = dt.date(year, 1, 1)
     while day.year == year:
         weekend = day.weekday() >= 5
         working = cal.is_working_day(day)
-        if (weekend and working) or (not weekend and not working):
-            row = announced.get(day)
+        row = announced.get(day)
+        from_package = package.get(day, [])
+        if weekend == working or row is not None or from_package:
+            recorded = [p for p in from_package if p.basis is not None]
             days.append(
                 {
                     "date": day,
                     "working": working,
-                    "name": (row.name if row and row.name else statutory.get(day, "")),
+                    "weekend": weekend,
+                    "name": (row.name if row and row.name else "; ".join(p.name for p in from_package)),
                     "document": row.document_number if row else "",
-                    "source": "announced" if row else "statutory",
+                    "source": "announced" if row else ("statutory" if recorded else "unrecorded"),
+                    "bases": [p.basis for p in recorded],
+                    # A weekday off by the package alone: the administrator may announce it worked.
+                    "overridable": row is None and not weekend and not working,
                 }
             )
         day += dt.timedelta(days=1)
+    schedules = calendar.schedules()
+    schedule = schedules.get(year)
+    override = _parse_date(request.GET.get("override"))
 
     result = None
     errors: dict[str, str] = {}
@@ -93,6 +104,10 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
             "is_admin": _is_admin(request.user),
             "kinds": CalendarExceptionKind.choices,
             "announced_rows": CalendarException.objects.filter(date__year=year),
+            "schedule": schedule if schedule and schedule.confirmed else None,
+            "confirmed_years": sorted((s for s in schedules.values() if s.confirmed), key=lambda s: s.year),
+            "override": override if override and override.year == year else None,
+            "working_day_kind": CalendarExceptionKind.WORKING_DAY.value,
         },
     )
 

@@ -15,7 +15,7 @@ class DayKind(models.TextChoices):
 
 class CalendarExceptionKind(models.TextChoices):
     DAY_OFF = "day_off", "Ngày nghỉ được công bố"
-    WORKING_DAY = "working_day", "Ngày làm bù"
+    WORKING_DAY = "working_day", "Ngày làm việc được công bố"
 
 
 class AuditAction(models.TextChoices):

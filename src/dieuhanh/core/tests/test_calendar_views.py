@@ -51,3 +51,43 @@ def test_officers_cannot_change_the_calendar(world):
     response = signed_in(world.office).post("/lich/them/", {"date": "2027-09-03", "kind": "day_off", "document_number": "x"})
     assert response.status_code == 403
     assert not CalendarException.objects.filter(date=dt.date(2027, 9, 3)).exists()
+
+
+def test_the_page_says_which_years_are_confirmed_and_why_each_holiday_is_off(world):
+    html = signed_in(world.officer_a).get("/lich/", {"year": 2026}).content.decode()
+    status = html[html.index('id="calendar-status"'):]
+    assert "Năm 2026: đã xác nhận" in status and "Văn phòng Chính phủ" in status
+    assert "Bộ luật Lao động 2019 (Luật số 45/2019/QH14), Điều 112 khoản 1 điểm b" in html  # Tết
+    row = html[html.index("24/11/2026"):]
+    row = row[: row.index("</tr>")]
+    assert "Ngày Văn hóa Việt Nam" in row and "80-NQ/TW" in row and "chưa đối chiếu" in row
+    html = signed_in(world.officer_a).get("/lich/", {"year": 2027}).content.decode()
+    assert "Năm 2027: tạm tính" in html
+
+
+def test_an_administrator_overrides_a_package_holiday_from_the_page(world):
+    client = signed_in(world.admin)
+    html = client.get("/lich/", {"year": 2026}).content.decode()
+    assert "?year=2026&amp;override=2026-11-24#calendar-add" in html
+    form = client.get("/lich/", {"year": 2026, "override": "2026-11-24"}).content.decode()
+    form = form[form.index('id="calendar-add"'):]
+    assert 'value="2026-11-24"' in form and '<option value="working_day" selected>' in form
+    response = client.post(
+        "/lich/them/",
+        {"date": "2026-11-24", "kind": "working_day", "name": "Không nghỉ", "document_number": "Công văn 1/UBND"},
+        follow=True,
+    )
+    assert "Đã ghi ngày 24/11/2026 vào lịch." in response.content.decode()
+    assert CalendarException.objects.get(date=dt.date(2026, 11, 24)).kind == "working_day"
+    row = response.content.decode().split('id="calendar-days"')[1]
+    row = row[row.index("24/11/2026"):]
+    assert "Làm việc" in row[: row.index("</tr>")] and "Công văn 1/UBND" in row[: row.index("</tr>")]
+
+
+def test_announcing_an_ordinary_weekday_worked_says_why_it_is_refused(world):
+    response = signed_in(world.admin).post(
+        "/lich/them/", {"date": "2026-11-26", "kind": "working_day", "document_number": "1/UBND"}, follow=True
+    )
+    html = response.content.decode()
+    assert "vốn đã là ngày làm việc" in html and "thứ Bảy hoặc Chủ nhật" not in html
+    assert not CalendarException.objects.filter(date=dt.date(2026, 11, 26)).exists()

@@ -1,4 +1,6 @@
-"""Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2), JSON format, at /open311/v2/.
+"""Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2) at /open311/v2/, in both of the
+spec's formats: XML (its default) and JSON, chosen by the extension the spec names
+(`services.xml`, `requests.json`, ...).
 
 Citizens' apps report a problem seen in the street — rubbish, a broken street light, building
 without a permit, a land encroachment, a rude official — and follow what became of it. Each
@@ -20,7 +22,10 @@ What the public side shows, and what it never shows:
   the same words (decision 0005).
 
 Errors follow the spec: an HTTP 400 or 404 whose body is `[{"code": <int>, "description":
-"<text>"}]`, the text in Vietnamese. Times are ISO 8601 with the +07:00 offset."""
+"<text>"}]` in JSON and `<errors><error><code/><description/></error></errors>` in XML, the text
+in Vietnamese. Every call accepts `jurisdiction_id`, the code of a current administrative unit
+(the lists then keep that unit's requests); an unknown one is a 404 error. Times are ISO 8601
+with the +07:00 offset. XML is written with xml.etree; no XML is read."""
 
 from __future__ import annotations
 
@@ -29,9 +34,11 @@ import math
 import re
 from dataclasses import dataclass
 from typing import Any
+from xml.etree import ElementTree as ET
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, JsonResponse
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
@@ -96,6 +103,14 @@ SERVICES: dict[str, Service] = {
 # --- responses --------------------------------------------------------------------------------
 
 
+FORMATS = ("xml", "json")
+# The element of each item of a list, by the list's own element (the spec's XML examples).
+XML_ITEMS = {
+    "services": "service", "service_requests": "request", "errors": "error", "endpoints": "endpoint",
+    "formats": "format", "attributes": "attribute", "values": "value",
+}
+
+
 def _json(data: Any, status: int = 200) -> JsonResponse:
     return JsonResponse(
         data, status=status, safe=False, json_dumps_params={"ensure_ascii": False},
@@ -103,9 +118,37 @@ def _json(data: Any, status: int = 200) -> JsonResponse:
     )
 
 
-def _error(status: int, *descriptions: str) -> JsonResponse:
+def _xml_value(parent: ET.Element, value: Any) -> None:
+    if isinstance(value, dict):
+        for key, item in value.items():
+            _xml_value(ET.SubElement(parent, key), item)
+    elif isinstance(value, list):
+        for item in value:
+            _xml_value(ET.SubElement(parent, XML_ITEMS[parent.tag]), item)
+    elif isinstance(value, bool):
+        parent.text = "true" if value else "false"
+    elif value is not None:
+        parent.text = str(value)
+
+
+def to_xml(root: str, data: Any) -> bytes:
+    """The spec's XML for `data`: a list becomes one element per item under `root`
+    (<services><service>…), a dict its fields as elements; None is an empty element."""
+    element = ET.Element(root)
+    _xml_value(element, data)
+    return ET.tostring(element, encoding="utf-8", xml_declaration=True)
+
+
+def _respond(fmt: str, root: str, data: Any, status: int = 200) -> HttpResponse:
+    """`data` in the format the URL's extension asked for; `root` names the XML document."""
+    if fmt == "xml":
+        return HttpResponse(to_xml(root, data), status=status, content_type="text/xml; charset=utf-8")
+    return _json(data, status=status)
+
+
+def _error(status: int, *descriptions: str, fmt: str = "json") -> HttpResponse:
     """The spec's error body: a list of {code, description}."""
-    return _json([{"code": status, "description": d} for d in descriptions], status=status)
+    return _respond(fmt, "errors", [{"code": status, "description": d} for d in descriptions], status=status)
 
 
 def _iso(moment: dt.datetime | None) -> str | None:
@@ -308,11 +351,26 @@ def _coordinate(raw: str, name: str, limit: float) -> float:
     return value
 
 
-def _locate(request: HttpRequest) -> tuple[AdminUnit, float | None, float | None, str]:
+def _jurisdiction(request: HttpRequest) -> AdminUnit | None:
+    """The unit `jurisdiction_id` names (a current administrative unit's code), or None when the
+    client sent none; an unknown one is the spec's 404."""
+    jurisdiction_id = _param(request, "jurisdiction_id")
+    if not jurisdiction_id:
+        return None
+    within = AdminUnit.objects.filter(valid_to__isnull=True, code=jurisdiction_id).first()
+    if within is None:
+        raise BadRequest(404, f"jurisdiction_id «{jurisdiction_id}» không phải mã đơn vị hành chính hiện hành.")
+    return within
+
+
+def _in_jurisdiction(qs: Any, within: AdminUnit | None) -> Any:
+    return qs if within is None else qs.filter(Q(unit=within) | Q(unit__parent=within))
+
+
+def _locate(request: HttpRequest, within: AdminUnit | None) -> tuple[AdminUnit, float | None, float | None, str]:
     lat_raw, lon_raw = _param(request, "lat"), _param(request, "long")
     address = _param(request, "address_string")
     address_id = _param(request, "address_id")
-    jurisdiction_id = _param(request, "jurisdiction_id")
     if not (lat_raw or lon_raw or address or address_id):
         raise BadRequest(400, "Thiếu vị trí: gửi lat và long, hoặc address_string, hoặc address_id.")
     if bool(lat_raw) != bool(lon_raw):
@@ -321,11 +379,6 @@ def _locate(request: HttpRequest) -> tuple[AdminUnit, float | None, float | None
     lon = _coordinate(lon_raw, "long", 180) if lon_raw else None
     if len(address) > 300:
         raise BadRequest(400, "address_string dài quá 300 ký tự.")
-    within = None
-    if jurisdiction_id:
-        within = AdminUnit.objects.filter(valid_to__isnull=True, code=jurisdiction_id).first()
-        if within is None:
-            raise BadRequest(404, f"jurisdiction_id «{jurisdiction_id}» không phải mã đơn vị hành chính hiện hành.")
     unit = None
     if address_id:
         unit = _communes().filter(code=address_id).first()
@@ -350,17 +403,17 @@ def _locate(request: HttpRequest) -> tuple[AdminUnit, float | None, float | None
 # --- views --------------------------------------------------------------------------------------
 
 
-def _only(request: HttpRequest, *methods: str) -> JsonResponse | None:
+def _only(request: HttpRequest, fmt: str, *methods: str) -> HttpResponse | None:
     if request.method in methods:
         return None
-    response = _error(405, f"Phương thức {request.method} không được hỗ trợ; dùng {', '.join(methods)}.")
+    response = _error(405, f"Phương thức {request.method} không được hỗ trợ; dùng {', '.join(methods)}.", fmt=fmt)
     response["Allow"] = ", ".join(methods)
     return response
 
 
-def discovery(request: HttpRequest) -> JsonResponse:
+def discovery(request: HttpRequest, format: str) -> HttpResponse:
     """The service discovery document the spec asks every endpoint to have."""
-    return _only(request, "GET") or _json({
+    return _only(request, format, "GET") or _respond(format, "discovery", {
         "changeset": "2026-01-01T00:00:00+07:00",
         "contact": "Văn phòng HĐND và UBND — bộ phận tiếp công dân",
         "key_service": "",
@@ -369,13 +422,19 @@ def discovery(request: HttpRequest) -> JsonResponse:
             "url": request.build_absolute_uri("/open311/v2/"),
             "changeset": "2026-01-01T00:00:00+07:00",
             "type": "production",
-            "formats": ["application/json"],
+            "formats": ["text/xml", "application/json"],
         }],
     })
 
 
-def services_list(request: HttpRequest) -> JsonResponse:
-    return _only(request, "GET") or _json([
+def services_list(request: HttpRequest, format: str) -> HttpResponse:
+    if bad := _only(request, format, "GET"):
+        return bad
+    try:
+        _jurisdiction(request)
+    except BadRequest as exc:
+        return _error(exc.status, *exc.descriptions, fmt=format)
+    return _respond(format, "services", [
         {
             "service_code": s.code,
             "service_name": s.name,
@@ -389,45 +448,72 @@ def services_list(request: HttpRequest) -> JsonResponse:
     ])
 
 
-def service_definition(request: HttpRequest, service_code: str) -> JsonResponse:
-    if bad := _only(request, "GET"):
+def service_definition(request: HttpRequest, service_code: str, format: str) -> HttpResponse:
+    if bad := _only(request, format, "GET"):
         return bad
     try:
+        _jurisdiction(request)
         service = _service(service_code)
     except BadRequest as exc:
-        return _error(exc.status, *exc.descriptions)
-    return _json({"service_code": service.code, "attributes": []})
+        return _error(exc.status, *exc.descriptions, fmt=format)
+    return _respond(format, "service_definition", {"service_code": service.code, "attributes": []})
 
 
 @csrf_exempt
-def requests_view(request: HttpRequest) -> JsonResponse:
-    if bad := _only(request, "GET", "POST"):
+def requests_view(request: HttpRequest, format: str) -> HttpResponse:
+    if bad := _only(request, format, "GET", "POST"):
         return bad
     try:
-        return _create(request) if request.method == "POST" else _search(request)
+        within = _jurisdiction(request)
+        data = _create(request, within) if request.method == "POST" else _search(request, within)
     except BadRequest as exc:
-        return _error(exc.status, *exc.descriptions)
+        return _error(exc.status, *exc.descriptions, fmt=format)
+    return _respond(format, "service_requests", data)
 
 
-def request_detail(request: HttpRequest, service_request_id: str) -> JsonResponse:
-    if bad := _only(request, "GET"):
+def request_detail(request: HttpRequest, service_request_id: str, format: str) -> HttpResponse:
+    if bad := _only(request, format, "GET"):
         return bad
-    p = public_requests().filter(receipt_code=service_request_id.strip().upper()).first()
+    try:
+        within = _jurisdiction(request)
+    except BadRequest as exc:
+        return _error(exc.status, *exc.descriptions, fmt=format)
+    p = _in_jurisdiction(public_requests(), within).filter(receipt_code=service_request_id.strip().upper()).first()
     if p is None:
-        return _error(404, f"Không tìm thấy yêu cầu «{service_request_id}».")
-    return _json([request_out(p)])
+        return _error(404, f"Không tìm thấy yêu cầu «{service_request_id}».", fmt=format)
+    return _respond(format, "service_requests", [request_out(p)])
 
 
-def unknown(request: HttpRequest, rest: str) -> JsonResponse:
-    return _error(404, f"Không có tài nguyên «{rest}»: Open311 ở đây chỉ phục vụ định dạng JSON (…/requests.json).")
+def token(request: HttpRequest, token_id: str, format: str) -> HttpResponse:
+    """service_request_id from a token (GET tokens/<token_id>). A request posted here gets its
+    service_request_id at once, and that id is also its token: the lookup returns it while the
+    request can be shown."""
+    if bad := _only(request, format, "GET"):
+        return bad
+    try:
+        within = _jurisdiction(request)
+    except BadRequest as exc:
+        return _error(exc.status, *exc.descriptions, fmt=format)
+    p = _in_jurisdiction(public_requests(), within).filter(receipt_code=token_id.strip().upper()).first()
+    if p is None:
+        return _error(404, f"Không tìm thấy token «{token_id}».", fmt=format)
+    return _respond(format, "service_requests", [{"service_request_id": p.receipt_code, "token": token_id}])
 
 
-def _search(request: HttpRequest) -> JsonResponse:
-    qs = public_requests()
+def unknown(request: HttpRequest, rest: str) -> HttpResponse:
+    fmt = "xml" if rest.lower().endswith(".xml") else "json"
+    return _error(
+        404, f"Không có tài nguyên «{rest}»: Open311 ở đây phục vụ …/services.xml, …/requests.json, "
+        "…/requests/<mã>.xml, …/tokens/<token>.json và discovery.", fmt=fmt,
+    )
+
+
+def _search(request: HttpRequest, within: AdminUnit | None) -> list[dict[str, Any]]:
+    qs = _in_jurisdiction(public_requests(), within)
     ids = [i.upper() for i in _codes(_param(request, "service_request_id"))]
     if ids:  # overrides every other parameter (spec)
         rows = qs.filter(receipt_code__in=ids[:MAX_RESULTS]).order_by("-received_on", "-id")
-        return _json([request_out(p) for p in rows])
+        return [request_out(p) for p in rows]
     codes = _codes(_param(request, "service_code"))
     for code in codes:
         _service(code)
@@ -447,10 +533,10 @@ def _search(request: HttpRequest) -> JsonResponse:
             out.append(request_out(p))
             if len(out) == MAX_RESULTS:
                 break
-    return _json(out)
+    return out
 
 
-def _create(request: HttpRequest) -> JsonResponse:
+def _create(request: HttpRequest, within: AdminUnit | None) -> list[dict[str, Any]]:
     # The same budget per address as filing on the citizens' page: anonymous writes are cheap.
     if ratelimit.over_limit("petitions:file", ratelimit.client_address(request), limit=pages.FILE_LIMIT,
                            window=pages.FILE_WINDOW):
@@ -459,7 +545,7 @@ def _create(request: HttpRequest) -> JsonResponse:
     if not code:
         raise BadRequest(400, "Thiếu service_code (loại phản ánh, xem services.json).")
     service = _service(code)
-    unit, lat, lon, address = _locate(request)
+    unit, lat, lon, address = _locate(request, within)
     description = _param(request, "description")
     if len(description) > MAX_DESCRIPTION:
         raise BadRequest(400, f"description dài quá {MAX_DESCRIPTION} ký tự.")
@@ -480,16 +566,16 @@ def _create(request: HttpRequest) -> JsonResponse:
             )
     except ValidationError as exc:
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-        return _error(400, *[
+        raise BadRequest(400, *[
             f"{FIELD_NAMES.get(field, field)}: {message}" if field else message
             for field, messages in errors.items() for message in messages
-        ])
+        ]) from None
     except PermissionDenied as exc:  # pragma: no cover - public filing needs no role
-        return _error(403, str(exc))
+        raise BadRequest(403, str(exc)) from None
     notice = f"Đã tiếp nhận phản ánh, chuyển {unit.name} xử lý. Mã tra cứu: {p.receipt_code}."
     if p.due_on:
         notice += f" Hạn xử lý: {p.due_on:%d/%m/%Y}."
     if not name:
         notice += " Phản ánh không ghi họ tên được ghi nhận là đơn nặc danh."
-    return _json([{"service_request_id": p.receipt_code, "service_notice": notice, "account_id": None}])
+    return [{"service_request_id": p.receipt_code, "service_notice": notice, "account_id": None}]
 

@@ -30,7 +30,7 @@ PUBLIC = {
 PUBLIC_PREFIXES = ("/open311/",)  # GeoReport v2: public by the standard
 # A value for each path converter that names nothing stored.
 SAMPLES = {"int": "999999", "str": "khongco", "slug": "khong-co", "path": "khongco",
-           "dossier_code": "000.00.00.H00-260101-0001"}
+           "dossier_code": "000.00.00.H00-260101-0001", "open311_format": "json"}
 
 
 def _walk(patterns, prefix=""):

@@ -90,11 +90,11 @@ def test_service_definition_and_unknown_service(client):
 
 def test_discovery_names_the_specification(client):
     endpoint = client.get("/open311/v2/discovery.json").json()["endpoints"][0]
-    assert endpoint["specification"] == open311.SPECIFICATION and endpoint["formats"] == ["application/json"]
+    assert endpoint["specification"] == open311.SPECIFICATION and endpoint["formats"] == ["text/xml", "application/json"]
 
 
 def test_other_formats_and_methods_answer_with_spec_errors(client):
-    assert "JSON" in assert_spec_error(client.get("/open311/v2/requests.xml"), 404)
+    assert "requests.csv" in assert_spec_error(client.get("/open311/v2/requests.csv"), 404)
     response = client.put("/open311/v2/requests.json")
     assert_spec_error(response, 405)
     assert response["Allow"] == "GET, POST"

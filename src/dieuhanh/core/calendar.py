@@ -509,8 +509,9 @@ def _upsert(
 def do_add_calendar_exception(
     *, date: dt.date, kind: str, document_number: str, name: str = "", actor: User
 ) -> Any:
-    """Announce a day off, or a Saturday/Sunday worked in exchange (*làm bù*), by the document
-    that announced it. Adding again the same date and kind updates its name and document."""
+    """Announce a day off, or a day worked — a Saturday/Sunday worked in exchange (*làm bù*) or a
+    package holiday not given off — by the document that announced it (`name` carries the
+    reason). Adding again the same date and kind updates its name and document."""
     row, outcome = _upsert(
         date=date,
         kind=kind,

@@ -58,16 +58,28 @@ class ClassifyForm(PetitionInput):
     complexity = forms.ChoiceField(label="Mức độ phức tạp", required=False, choices=choices(Complexity))
     remote = forms.BooleanField(label="Vùng sâu, vùng xa, đi lại khó khăn", required=False)
     multi_site = forms.BooleanField(label="Phải kiểm tra, xác minh ở nhiều địa điểm", required=False)
+    outside_competence = forms.BooleanField(
+        label="Không thuộc thẩm quyền giải quyết (phải chuyển đơn)", required=False,
+        help_text="Tố cáo: hạn chuyển 5 ngày làm việc kể từ ngày nhận (Luật Tố cáo, Điều 24).",
+    )
     against_party_member = forms.BooleanField(label="Tố cáo đảng viên", required=False)
     handling_org = forms.ModelChoiceField(Organisation.objects.none(), label="Cơ quan giải quyết", required=False)
+    decision_known_on = date_field(
+        "Ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại",
+        help_text="Khiếu nại: thời hiệu tính từ ngày này (Luật Khiếu nại, Điều 9; lần hai: Điều 33).",
+    )
+    late_excuse = forms.CharField(
+        label="Lý do trở ngại khách quan (không tính vào thời hiệu)", required=False, max_length=300,
+        help_text="Ốm đau, thiên tai, địch họa, đi công tác, học tập ở nơi xa... (Luật Khiếu nại, Điều 9).",
+    )
     note = note_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         p = self.case
         model_choice_field(self, "handling_org").queryset = Organisation.objects.select_related("unit").order_by("name")
-        for name in ("kind", "field", "complexity", "remote", "multi_site", "against_party_member", "eligible",
-                     "ineligibility"):
+        for name in ("kind", "field", "complexity", "remote", "multi_site", "outside_competence",
+                     "against_party_member", "eligible", "ineligibility", "decision_known_on", "late_excuse"):
             self.fields[name].initial = getattr(p, name)
         self.fields["handling_org"].initial = p.handling_org_id
 
@@ -99,6 +111,11 @@ class AcceptForm(PetitionInput):
     complexity = forms.ChoiceField(label="Mức độ phức tạp", required=False, choices=choices(Complexity))
     remote = forms.BooleanField(label="Vùng sâu, vùng xa, đi lại khó khăn", required=False)
     document_number = forms.CharField(label="Số thông báo thụ lý", required=False, max_length=60)
+    late_excuse = forms.CharField(
+        label="Lý do trở ngại khách quan (khiếu nại quá thời hiệu)", required=False, max_length=300,
+        help_text="Chỉ ghi khi người khiếu nại không khiếu nại được đúng thời hiệu vì ốm đau, thiên tai, địch họa, "
+        "đi công tác, học tập ở nơi xa... (Luật Khiếu nại, Điều 9).",
+    )
     note = note_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -142,6 +159,14 @@ class ArchiveForm(PetitionInput):
     def kwargs(self) -> dict[str, Any]:
         d = super().kwargs()
         return {"reason": d["reason"], "note": d["note"], "on": d["routed_on"]}
+
+
+class NotifyForm(PetitionInput):
+    day = "notified_on"
+    renames = {"notified_on": "on"}
+    notified_on = date_field("Ngày thông báo")
+    document_number = forms.CharField(label="Số văn bản thông báo", required=False, max_length=60)
+    note = note_field("Ghi chú (không ghi danh tính người tố cáo)")
 
 
 class VerifyForm(PetitionInput):
@@ -218,6 +243,11 @@ class SecondComplaintForm(PetitionInput):
     receiving_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Cơ quan cấp trên tiếp nhận",
                                             required=False)
     received_on = date_field("Ngày nhận khiếu nại lần hai")
+    decision_received_on = date_field(
+        "Ngày người khiếu nại nhận được quyết định giải quyết lần đầu",
+        help_text="Thời hạn khiếu nại lần hai (30 ngày, vùng sâu, vùng xa 45 ngày) tính từ ngày này (Luật Khiếu nại, "
+        "Điều 33). Để trống: tính từ ngày gửi quyết định.",
+    )
     channel = forms.ChoiceField(label="Nguồn đơn", required=False, choices=choices(Channel), initial=Channel.DESK)
     handling_org = forms.ModelChoiceField(Organisation.objects.none(), label="Cơ quan giải quyết", required=False)
 

@@ -64,6 +64,7 @@ class Flags(BaseModel):
     duplicate_score: float | None = None
     over_level: bool = Field(description="Vượt cấp")
     prolonged: bool = Field(description="Kéo dài")
+    time_barred: bool = Field(description="Khiếu nại quá thời hiệu, chưa ghi lý do trở ngại khách quan (Luật Khiếu nại, Điều 9, 33)")
     notes: str = Field(description="Căn cứ đánh dấu")
 
 
@@ -124,6 +125,7 @@ class PetitionOut(BaseModel):
     due_on: dt.date | None = Field(description="Hạn gần nhất chưa hoàn thành")
     due_rule: str = Field(description="Quy tắc của hạn gần nhất")
     resolve_due_on: dt.date | None = Field(description="Hạn giải quyết")
+    file_limit_on: dt.date | None = Field(description="Khiếu nại: ngày cuối của thời hiệu (Luật Khiếu nại, Điều 9; lần hai: Điều 33)")
     timing: str = Field(description="overdue | due_soon | on_track | on_time | late | none")
     confidential: bool
     is_anonymous: bool
@@ -208,6 +210,7 @@ class PetitionQuery(PageQuery):
     duplicate: bool | None = Field(None, description="Đơn trùng")
     over_level: bool | None = Field(None, description="Đơn vượt cấp")
     prolonged: bool | None = Field(None, description="Đơn kéo dài")
+    time_barred: bool | None = Field(None, description="Khiếu nại quá thời hiệu (Luật Khiếu nại, Điều 9, 33)")
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     q: str | None = Field(None, description="Tìm không dấu theo số, mã tra cứu, nội dung, địa điểm")
@@ -312,6 +315,7 @@ def petition_out(p: Petition) -> dict[str, Any]:
         "due_on": p.due_on,
         "due_rule": p.due_rule,
         "resolve_due_on": p.resolve_due_on,
+        "file_limit_on": p.file_limit_on,
         "timing": timing if isinstance(timing, str) else p.timing(),
         "confidential": p.confidential,
         "is_anonymous": p.is_anonymous,
@@ -320,6 +324,7 @@ def petition_out(p: Petition) -> dict[str, Any]:
             "duplicate_score": p.duplicate_score,
             "over_level": p.is_over_level,
             "prolonged": p.prolonged,
+            "time_barred": p.time_barred,
             "notes": p.flag_notes,
         },
         "petitioner": {"name": confidentiality.public_name(p)},

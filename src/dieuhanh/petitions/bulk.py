@@ -33,9 +33,10 @@ from dieuhanh.petitions.choices import OPEN_STATES, Channel, Complexity, Kind, S
 # The fields `compute_due_dates` reads (a `.values(*DEADLINE_FIELDS)` row, or any object with them).
 DEADLINE_FIELDS = (
     "kind", "level", "complexity", "remote", "multi_site", "channel", "state", "received_on", "routed_on",
-    "accepted_on", "extensions", "suspended_days", "concluded_on", "decision_sent_on",
+    "accepted_on", "extensions", "suspended_days", "concluded_on", "decision_sent_on", "outside_competence",
+    "notified_on",
 )
-STEPS = ("routing", "transfer", "reply", "resolve", "send")  # the order of deadlines.compute()
+STEPS = ("routing", "reply", "resolve", "notify", "send")  # the order of deadlines.compute()
 NAT = np.datetime64("NaT", "D")
 
 
@@ -103,11 +104,12 @@ _EPOCH = dt.date(1970, 1, 1).toordinal()
 _NAT_INT = np.datetime64("NaT", "D").astype(np.int64)
 # Every rule code a petition's deadlines use; rows carry indices into this tuple (−1: no such step).
 RULE_CODES = (
-    "complaint.accept", "denunciation.check", "denunciation.check_multi", "petition.process", "denunciation.transfer",
-    "reception.reply",
+    "complaint.accept", "complaint.second.accept", "denunciation.check", "denunciation.check_multi",
+    "petition.process", "denunciation.transfer", "reception.reply",
     *(f"complaint.{stage}.{suffix}" for stage in ("first", "second")
       for suffix in ("resolve", "complex", "remote", "remote_complex")),
-    "denunciation.resolve", "recommendation.resolve", "complaint.decision_send",
+    "denunciation.resolve", "recommendation.resolve", "denunciation.notify", "complaint.decision_send",
+    "complaint.second.decision_send",
 )
 _CODE = {code: i for i, code in enumerate(RULE_CODES)}
 _CODE_NAMES = np.array([*RULE_CODES, ""], dtype=object)  # index −1 reads ""
@@ -130,11 +132,13 @@ class _Columns:
     suspended_days: np.ndarray
     remote: np.ndarray
     multi_site: np.ndarray
+    outside_competence: np.ndarray
     received_on: np.ndarray
     routed_on: np.ndarray
     accepted_on: np.ndarray
     concluded_on: np.ndarray
     decision_sent_on: np.ndarray
+    notified_on: np.ndarray
 
     def __init__(self, rows: Sequence[Any]) -> None:
         get = itemgetter(*DEADLINE_FIELDS) if rows and isinstance(rows[0], Mapping) else attrgetter(*DEADLINE_FIELDS)
@@ -148,9 +152,9 @@ class _Columns:
             setattr(self, f, np.fromiter(map(choices.__getitem__, cols[f]), dtype=np.int8, count=n))
         for f in ("level", "extensions", "suspended_days"):
             setattr(self, f, np.fromiter(cols[f], dtype=np.int64, count=n))
-        for f in ("remote", "multi_site"):
+        for f in ("remote", "multi_site", "outside_competence"):
             setattr(self, f, np.fromiter(cols[f], dtype=bool, count=n))
-        for f in ("received_on", "routed_on", "accepted_on", "concluded_on", "decision_sent_on"):
+        for f in ("received_on", "routed_on", "accepted_on", "concluded_on", "decision_sent_on", "notified_on"):
             days = np.fromiter((_NAT_INT if d is None else d.toordinal() - _EPOCH for d in cols[f]), dtype=np.int64,
                                count=n)
             setattr(self, f, days.astype("datetime64[D]"))
@@ -204,12 +208,15 @@ def compute_due_dates(
     is_complaint, is_denunciation = c.kind == _KIND[Kind.COMPLAINT], c.kind == _KIND[Kind.DENUNCIATION]
     accepted = ~np.isnat(c.accepted_on)
 
+    # deadlines.transfers_denunciation: outside the body's competence, or transferred already.
+    transfer = is_denunciation & (c.outside_competence | (c.state == _STATE[State.TRANSFERRED]))
     codes = {
-        "routing": np.where(is_complaint, _CODE["complaint.accept"], np.where(
-            is_denunciation, np.where(c.multi_site, _CODE["denunciation.check_multi"], _CODE["denunciation.check"]),
-            _CODE["petition.process"])),
-        "transfer": np.where(is_denunciation & (c.state == _STATE[State.TRANSFERRED]), _CODE["denunciation.transfer"],
-                             none),
+        "routing": np.where(
+            is_complaint, np.where(c.level > 1, _CODE["complaint.second.accept"], _CODE["complaint.accept"]),
+            np.where(is_denunciation, np.where(
+                transfer, _CODE["denunciation.transfer"],
+                np.where(c.multi_site, _CODE["denunciation.check_multi"], _CODE["denunciation.check"])),
+                _CODE["petition.process"])),
         "reply": np.where((c.channel == _CHANNEL[Channel.DESK]) | (c.channel == _CHANNEL[Channel.SESSION]),
                           _CODE["reception.reply"], none),
         # deadlines.resolve_rule_code: first/second × normal/complex × near/remote, in RULE_CODES order.
@@ -218,10 +225,12 @@ def compute_due_dates(
             _CODE["complaint.first.resolve"] + 4 * (c.level > 1) + (c.complexity != _COMPLEXITY[Complexity.NORMAL])
             + 2 * c.remote,
             np.where(is_denunciation, _CODE["denunciation.resolve"], _CODE["recommendation.resolve"]))),
-        "send": np.where(is_complaint & ~np.isnat(c.concluded_on), _CODE["complaint.decision_send"], none),
+        "notify": np.where(accepted & is_denunciation, _CODE["denunciation.notify"], none),
+        "send": np.where(is_complaint & ~np.isnat(c.concluded_on), np.where(
+            c.level > 1, _CODE["complaint.second.decision_send"], _CODE["complaint.decision_send"]), none),
     }
-    due = {step: _count(table, cal, codes[step], law, c.received_on, zero) for step in ("routing", "transfer", "reply")}
-    met = {"routing": c.routed_on, "transfer": c.routed_on, "reply": c.routed_on, "resolve": c.concluded_on,
+    due = {step: _count(table, cal, codes[step], law, c.received_on, zero) for step in ("routing", "reply")}
+    met = {"routing": c.routed_on, "reply": c.routed_on, "resolve": c.concluded_on, "notify": c.notified_on,
            "send": c.decision_sent_on}
     extra = c.suspended_days.copy()
     extended = accepted & is_denunciation & (c.extensions > 0)
@@ -231,6 +240,7 @@ def compute_due_dates(
     resolve = _count(table, cal, codes["resolve"], law, c.accepted_on, extra)
     paused = (c.state == _STATE[State.SUSPENDED]) & np.isnat(c.concluded_on)
     due["resolve"] = np.where(paused, NAT, resolve)
+    due["notify"] = _count(table, cal, codes["notify"], law, c.accepted_on, zero)
     due["send"] = _count(table, cal, codes["send"], law, c.concluded_on, zero)
 
     # deadlines.summary: the first of the earliest unmet deadlines, in step order.

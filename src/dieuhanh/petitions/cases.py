@@ -47,6 +47,14 @@ def _second_complaint_open(p: Petition, day: dt.date) -> str | None:
     return "Chưa có quyết định giải quyết lần đầu và chưa hết thời hạn giải quyết lần đầu: chưa thể khiếu nại lần hai."
 
 
+def _notice_pending(p: Petition, day: dt.date) -> str | None:
+    """Only a denunciation's acceptance is notified to the denouncer and the accused, once (Law on
+    Denunciations Art 29)."""
+    if p.kind != Kind.DENUNCIATION:
+        return "Chỉ tố cáo mới có thông báo thụ lý cho người tố cáo và người bị tố cáo."
+    return "Đã ghi thông báo thụ lý tố cáo." if p.notified_on is not None else None
+
+
 DAY_STEP = ("acknowledge", "resolve")  # the deadlines of deadlines.compute an action may move
 
 
@@ -75,6 +83,10 @@ class PetitionCases(CaseType):
         CaseAction(Action.ACCEPT, _label(Action.ACCEPT), (State.RECEIVED,), State.ACCEPTED, "route",
                    F + "AcceptForm", S + "do_accept", "Thụ lý giải quyết", "Thụ lý",
                    success="Đã thụ lý đơn; thời hạn giải quyết bắt đầu tính.", recomputes=("resolve",)),
+        CaseAction(Action.NOTIFY, _label(Action.NOTIFY), IN_HAND, None, "handle",
+                   F + "NotifyForm", S + "do_notify", "Thông báo thụ lý tố cáo", "Ghi đã thông báo",
+                   success="Đã ghi thông báo thụ lý cho người tố cáo và người bị tố cáo.", guard=_notice_pending,
+                   recomputes=("notify",)),
         CaseAction(Action.VERIFY, _label(Action.VERIFY), (State.ACCEPTED,), State.VERIFYING, "handle",
                    F + "VerifyForm", S + "do_verify", "Bắt đầu xác minh", "Ghi xác minh",
                    success="Đã ghi bắt đầu xác minh."),

@@ -113,6 +113,7 @@ class Action(models.TextChoices):
     CLASSIFY = "classify", "Phân loại"
     ASSIGN = "assign", "Giao người xử lý"
     ACCEPT = "accept", "Thụ lý"
+    NOTIFY = "notify", "Thông báo thụ lý tố cáo"
     TRANSFER = "transfer", "Chuyển đơn"
     GUIDE = "guide", "Hướng dẫn công dân"
     ARCHIVE = "archive", "Lưu đơn"

@@ -97,4 +97,6 @@ def _flags(p: Any) -> str:
         flags.append("Vượt cấp")
     if p.prolonged:
         flags.append("Kéo dài")
+    if p.time_barred:
+        flags.append("Quá thời hiệu")
     return ", ".join(flags)

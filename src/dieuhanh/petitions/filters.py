@@ -15,10 +15,11 @@ from dieuhanh.core.filters import ListFilter
 from dieuhanh.lib.text import fold
 from dieuhanh.org import scope
 from dieuhanh.petitions.choices import OPEN_STATES, Field, Kind, State
-from dieuhanh.petitions.models import prolonged_q
+from dieuhanh.petitions.models import prolonged_q, time_barred_q
 
 OPEN = "open"  # every state not yet closed
-FLAGS = {"duplicate": "Đơn trùng", "over_level": "Vượt cấp", "prolonged": "Kéo dài"}
+FLAGS = {"duplicate": "Đơn trùng", "over_level": "Vượt cấp", "prolonged": "Kéo dài",
+         "time_barred": "Quá thời hiệu khiếu nại"}
 
 
 def timings() -> dict[str, str]:
@@ -33,7 +34,7 @@ class PetitionFilter(ListFilter):
     state: str | None = None  # a State, or "open" for every state not yet closed
     unit: int | None = None  # the matter's unit, its villages and the units it succeeded
     timing: str | None = None  # overdue / due_soon
-    flag: str | None = None  # duplicate / over_level / prolonged (the list page's one choice)
+    flag: str | None = None  # duplicate / over_level / prolonged / time_barred (the list page's one choice)
     year: int | None = None
     session: int | None = None
     received_from: dt.date | None = None
@@ -41,6 +42,7 @@ class PetitionFilter(ListFilter):
     duplicate: bool | None = None  # the flags as yes/no questions (API v1)
     over_level: bool | None = None
     prolonged: bool | None = None
+    time_barred: bool | None = None
     q: str | None = None  # words matched without diacritics
 
     LABELS: ClassVar[Mapping[str, str]] = {
@@ -57,6 +59,7 @@ class PetitionFilter(ListFilter):
         "duplicate": "Đơn trùng",
         "over_level": "Vượt cấp",
         "prolonged": "Kéo dài",
+        "time_barred": "Quá thời hiệu khiếu nại",
         "q": "Tìm kiếm",
     }
     CHOICES: ClassVar[Mapping[str, Collection[str]]] = {
@@ -90,12 +93,16 @@ class PetitionFilter(ListFilter):
             qs = qs.filter(is_over_level=True)
         elif self.flag == "prolonged":
             qs = qs.filter(prolonged_q(today))
+        elif self.flag == "time_barred":
+            qs = qs.filter(time_barred_q())
         if self.duplicate is not None:
             qs = qs.filter(duplicate_of__isnull=not self.duplicate)
         if self.over_level is not None:
             qs = qs.filter(is_over_level=self.over_level)
         if self.prolonged is not None:
             qs = qs.filter(prolonged_q(today)) if self.prolonged else qs.exclude(prolonged_q(today))
+        if self.time_barred is not None:
+            qs = qs.filter(time_barred_q()) if self.time_barred else qs.exclude(time_barred_q())
         if self.year is not None:
             qs = qs.filter(year=self.year)
         if self.session is not None:

@@ -211,6 +211,10 @@ class ReceiveForm(IdentityFields):
     content = forms.CharField(label="Nội dung đơn", required=False, widget=textarea(6))
     respondent = forms.CharField(label="Người, cơ quan hoặc quyết định bị khiếu nại, tố cáo", required=False,
                                  max_length=300)
+    decision_known_on = date_field(
+        "Ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại",
+        help_text="Khiếu nại: thời hiệu 90 ngày tính từ ngày này (Luật Khiếu nại, Điều 9).",
+    )
     against_party_member = forms.BooleanField(label="Tố cáo đảng viên", required=False)
     unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Nơi phát sinh vụ việc", required=False,
                                   empty_label="— Chọn phường, xã —")
@@ -250,6 +254,7 @@ class ReceiveForm(IdentityFields):
             "subject": d.get("subject") or "",
             "content": d.get("content") or "",
             "respondent": d.get("respondent") or "",
+            "decision_known_on": d.get("decision_known_on"),
             "against_party_member": bool(d.get("against_party_member")),
             "unit": d.get("unit"),
             "place": d.get("place") or "",

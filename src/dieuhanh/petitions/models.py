@@ -90,6 +90,13 @@ def prolonged_q(today: dt.date) -> Q:
     return running & (past_resolution | past_routing)
 
 
+def time_barred_q() -> Q:
+    """A complaint received after its filing limit (Law on Complaints Art 9, Art 33) with no
+    objective obstacle recorded: to be refused (Art 11). The rule of `Petition.time_barred`."""
+    return Q(kind=Kind.COMPLAINT, file_limit_on__isnull=False, file_limit_on__lt=models.F("received_on"),
+             late_excuse="")
+
+
 class PetitionQuerySet(ScopedQuerySet["Petition"]):
     def open_without_units(self) -> bool:
         return True  # an assigned handler sees the petition whatever the unit
@@ -191,6 +198,20 @@ class Petition(models.Model):
     complexity = models.CharField("mức độ phức tạp", max_length=12, choices=Complexity.choices, default=Complexity.NORMAL)
     remote = models.BooleanField("vùng sâu, vùng xa, đi lại khó khăn", default=False)
     multi_site = models.BooleanField("phải kiểm tra, xác minh ở nhiều địa điểm", default=False)
+    outside_competence = models.BooleanField(
+        "không thuộc thẩm quyền giải quyết", default=False,
+        help_text="Tố cáo không thuộc thẩm quyền phải chuyển trong 5 ngày làm việc kể từ ngày nhận (Luật Tố cáo, Điều 24).",
+    )
+    decision_known_on = models.DateField(
+        "ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại", null=True, blank=True,
+        help_text="Khiếu nại lần đầu: thời hiệu 90 ngày tính từ ngày này (Luật Khiếu nại, Điều 9). Khiếu nại lần "
+        "hai: ngày người khiếu nại nhận được quyết định giải quyết lần đầu (Điều 33).",
+    )
+    late_excuse = models.CharField(
+        "lý do trở ngại khách quan (không tính vào thời hiệu)", max_length=300, blank=True,
+        help_text="Ốm đau, thiên tai, địch họa, đi công tác, học tập ở nơi xa... (Luật Khiếu nại, Điều 9).",
+    )
+    file_limit_on = models.DateField("hạn thời hiệu khiếu nại", null=True, blank=True, editable=False)
     routed_on = models.DateField("ngày xử lý đơn", null=True, blank=True)
     accepted_on = models.DateField("ngày thụ lý", null=True, blank=True)
     transferred_to = models.CharField("chuyển đến cơ quan", max_length=300, blank=True)
@@ -202,6 +223,7 @@ class Petition(models.Model):
     conclusion = models.TextField("nội dung kết luận, quyết định", blank=True)
     decision_number = models.CharField("số quyết định, kết luận", max_length=60, blank=True)
     decision_sent_on = models.DateField("ngày gửi quyết định", null=True, blank=True)
+    notified_on = models.DateField("ngày thông báo thụ lý tố cáo", null=True, blank=True)
     closed_on = models.DateField("ngày kết thúc", null=True, blank=True)
     due_on = models.DateField("hạn gần nhất", null=True, blank=True, db_index=True)
     due_rule = models.CharField("quy tắc của hạn gần nhất", max_length=60, blank=True)
@@ -238,7 +260,8 @@ class Petition(models.Model):
         "eligible", "ineligibility", "level", "complexity", "remote", "multi_site", "routed_on", "accepted_on",
         "transferred_to", "extensions", "suspended_on", "suspended_days", "concluded_on", "result",
         "decision_number", "decision_sent_on", "closed_on", "due_on", "due_rule", "resolve_due_on",
-        "confidential", "confidential_reason", "is_over_level", "is_prolonged", "task",
+        "confidential", "confidential_reason", "is_over_level", "is_prolonged", "task", "outside_competence",
+        "decision_known_on", "late_excuse", "file_limit_on", "notified_on",
     ]
 
     class Meta:
@@ -292,6 +315,12 @@ class Petition(models.Model):
         if identity and not self.confidential:
             parts += [identity.get("name", ""), identity.get("address", "")]
         self.search_text = fold(" ".join(p for p in parts if p))
+
+    @property
+    def time_barred(self) -> bool:
+        """Received after the filing limit with no objective obstacle recorded (`time_barred_q`)."""
+        return (self.kind == Kind.COMPLAINT and self.file_limit_on is not None
+                and self.file_limit_on < self.received_on and not self.late_excuse)
 
     @property
     def prolonged(self) -> bool:

@@ -18,10 +18,9 @@ from django.utils import timezone
 
 from dieuhanh.core import access, audit
 from dieuhanh.core.http import AnyUser
-from dieuhanh.core.legal_rules import rule_for
 from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 from dieuhanh.petitions import confidentiality, crypto, deadlines
-from dieuhanh.petitions.choices import Action, Channel, Field, Ineligibility, Kind, SessionKind, State
+from dieuhanh.petitions.choices import Action, Channel, Field, Kind, SessionKind, State
 from dieuhanh.petitions.confidentiality import IDENTITY_KEYS
 from dieuhanh.petitions.models import Attachment, Petition, ReceptionSession
 from dieuhanh.petitions.services import _fmt, _raise, _step
@@ -140,6 +139,7 @@ def do_receive_petition(
     transferred_from: str = "", against_party_member: bool = False, place: str = "", lat: float | None = None,
     lon: float | None = None, handling_org: Organisation | None = None, confidential: bool = False,
     attachments: list[tuple[str, str, bytes]] | None = None, public: bool = False, previous: Petition | None = None,
+    decision_known_on: dt.date | None = None,
 ) -> Petition:
     """Record a petition received at the desk, by post, online, at a session, or transferred in.
     `public=True` is a citizen filing online without an account (actor None): then the unit
@@ -152,6 +152,11 @@ def do_receive_petition(
         kind=kind, field=field, channel=channel, subject=subject, content=content, unit=unit, received_on=received_on,
         dated_on=dated_on, identity=identity, is_anonymous=is_anonymous, signer_count=signer_count, lat=lat, lon=lon,
     )
+    if decision_known_on is not None and decision_known_on > received_on:
+        raise ValidationError({"decision_known_on": [
+            f"Ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại ({_fmt(decision_known_on)}) không được "
+            f"sau ngày nhận đơn ({_fmt(received_on)})."
+        ]})
     receiving_unit = receiving_unit or unit
     if not public and not access.may(actor, "petitions", "receive", receiving_unit.pk):  # type: ignore[union-attr]
         raise PermissionDenied("Bạn không có quyền tiếp nhận đơn cho đơn vị này.")
@@ -173,7 +178,7 @@ def do_receive_petition(
                     is_anonymous=is_anonymous, transferred_from=transferred_from.strip(),
                     confidential=confidential or confidentiality.contains_denunciation(kind),
                     level=2 if previous is not None else 1, previous=previous,
-                    remote=previous.remote if previous is not None else False,
+                    remote=previous.remote if previous is not None else False, decision_known_on=decision_known_on,
                     identity_enc=crypto.encrypt_json(identity),
                     created_by=actor if actor is not None and actor.is_authenticated else None,
                 )
@@ -197,34 +202,52 @@ def do_receive_petition(
     raise AssertionError("unreachable")
 
 
-def second_complaint_limit(previous: Petition) -> dt.date | None:
-    """The last day to file a second-time complaint: 30 days (45 remote) after the first-time
-    decision was received, or after the first-time deadline passed without one."""
-    start = previous.decision_sent_on or previous.concluded_on
-    if start is None:
-        if previous.resolve_due_on is None:
-            return None
+def second_complaint_limit(previous: Petition, received_decision_on: dt.date | None = None) -> dt.date | None:
+    """The last day to file a second-time complaint against `previous`: 30 days (45 remote) from
+    the day the complainant received the first-time decision (`received_decision_on`; unknown: the
+    day it was sent), or from the last day of the first-time period when no decision was issued
+    (Law on Complaints Art 33). None while a decision is issued but not yet sent."""
+    if received_decision_on is not None:
+        start: dt.date | None = received_decision_on
+    elif previous.concluded_on is not None:
+        start = previous.decision_sent_on
+    else:
         start = previous.resolve_due_on
-    code = "complaint.second.file_limit_remote" if previous.remote else "complaint.second.file_limit"
-    return deadlines._add(rule_for(code, start), start)
+    if start is None:
+        return None
+    return deadlines.file_limit_for(start, 2, previous.remote)[0]
 
 
 def do_second_complaint(
     *, actor: User, previous: Petition, content: str, receiving_unit: AdminUnit, received_on: dt.date | None = None,
-    channel: str = Channel.DESK, handling_org: Organisation | None = None,
+    channel: str = Channel.DESK, handling_org: Organisation | None = None, decision_received_on: dt.date | None = None,
 ) -> Petition:
     """A second-time complaint against the first-time decision (or its missed deadline), filed with
-    the superior body. Recorded even when late; a late one is marked ineligible (time limit)."""
+    the superior body. `decision_received_on` is the day the complainant received the first-time
+    decision (the 30/45 days of Art 33 count from it; unknown, from the day the decision was sent).
+    Recorded even when late: a late one is flagged time-barred (`Petition.time_barred`), shown with
+    its article and refused at acceptance unless an objective obstacle is recorded (Art 9)."""
     previous = Petition.objects.get(pk=previous.pk)  # as stored now (made confidential since?)
     if previous.kind != Kind.COMPLAINT or previous.level != 1:
         raise ValidationError({"previous": ["Chỉ khiếu nại lần đầu mới có khiếu nại lần hai."]})
+    received_on = received_on or timezone.localdate()
     overdue_first = previous.state in (State.ACCEPTED, State.VERIFYING) and previous.resolve_due_on and (
-        previous.resolve_due_on < (received_on or timezone.localdate())
+        previous.resolve_due_on < received_on
     )
     if previous.state not in (State.CONCLUDED, State.RESOLVED) and not overdue_first:
         raise ValidationError({"previous": [
             "Chưa có quyết định giải quyết lần đầu và chưa hết thời hạn giải quyết lần đầu: chưa thể khiếu nại lần hai."
         ]})
+    if decision_received_on is not None:
+        if previous.concluded_on is None:
+            raise ValidationError({"decision_received_on": [
+                "Khiếu nại lần đầu chưa có quyết định giải quyết: không ghi ngày nhận quyết định."
+            ]})
+        if not previous.concluded_on <= decision_received_on <= received_on:
+            raise ValidationError({"decision_received_on": [
+                f"Ngày nhận quyết định giải quyết lần đầu ({_fmt(decision_received_on)}) phải từ ngày ra quyết định "
+                f"({_fmt(previous.concluded_on)}) đến ngày nhận khiếu nại lần hai ({_fmt(received_on)})."
+            ]})
     identity = crypto.decrypt_json(previous.identity_enc)
     with transaction.atomic():
         p = do_receive_petition(
@@ -232,17 +255,22 @@ def do_second_complaint(
             receiving_unit=receiving_unit, channel=channel, field=previous.field, subject=previous.subject,
             respondent=previous.decision_number or previous.respondent, identity=identity,
             signer_count=previous.signer_count, handling_org=handling_org, place=previous.place,
-            confidential=previous.confidential, previous=previous,
+            confidential=previous.confidential, previous=previous, decision_known_on=decision_received_on,
         )
         p.confidential_reason = previous.confidential_reason
         # Filed with the superior body by law, so never "over the competent level".
         p.is_over_level = False
         p.flag_notes = "" if p.duplicate_of_id is None else p.flag_notes
-        limit = second_complaint_limit(previous)
-        if limit is not None and p.received_on > limit:
-            p.eligible, p.ineligibility = False, Ineligibility.TIME_LIMIT
+        limit = deadlines.file_limit(p)
+        if limit is None:
+            note = "chưa tính được hạn gửi (quyết định lần đầu chưa gửi)"
+        else:
+            since = "ngày nhận quyết định" if decision_received_on else (
+                "ngày gửi quyết định" if previous.concluded_on else "ngày hết thời hạn giải quyết lần đầu")
+            note = f"hạn gửi {_fmt(limit.due_on)} ({limit.rule.value_text} kể từ {since} {_fmt(limit.start)}, " \
+                   f"{limit.rule.citation})"
+            if limit.late:
+                note += "; quá thời hiệu"
         _step(p, actor, Action.SECOND_COMPLAINT, p.received_on, p.state,
-              note=f"Khiếu nại lần hai đối với đơn số {previous.number}; hạn gửi {_fmt(limit)}.")
+              note=f"Khiếu nại lần hai đối với đơn số {previous.number}; {note}.")
         return p
-
-

@@ -24,6 +24,7 @@ from dieuhanh.core import access, audit
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.choices import DayKind
 from dieuhanh.core.http import AnyUser
+from dieuhanh.core.legal_rules import rule_for
 from dieuhanh.core.legal_rules import value as rule_value
 from dieuhanh.org.choices import OrganisationKind
 from dieuhanh.org.models import AdminUnit, Organisation, Person, User
@@ -117,7 +118,12 @@ def do_classify(
     eligible: bool | None = None, ineligibility: str = "", complexity: str | None = None,
     remote: bool | None = None, multi_site: bool | None = None, against_party_member: bool | None = None,
     handling_org: Organisation | None = None, note: str = "", on: dt.date | None = None,
+    outside_competence: bool | None = None, decision_known_on: dt.date | None = None, late_excuse: str | None = None,
 ) -> Petition:
+    """Classify a petition: its kind, field, eligibility, complexity; for a denunciation whether it
+    is outside the body's competence (its transfer deadline then runs); for a complaint the day the
+    complainant received or learned of the decision complained about (its filing limit) and any
+    objective obstacle that stopped the limit running (Law on Complaints Art 9)."""
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.CLASSIFY)
@@ -132,6 +138,8 @@ def do_classify(
             errors["complexity"] = ["Mức độ phức tạp không hợp lệ."]
         if eligible is False and ineligibility not in Ineligibility.values:
             errors["ineligibility"] = ["Đơn không đủ điều kiện phải ghi lý do."]
+        _check_known_on(p, decision_known_on, errors)
+        late_excuse = _clean_excuse(late_excuse, errors)
         _raise(errors)
         if kind is not None:
             p.kind = kind
@@ -150,6 +158,12 @@ def do_classify(
             p.against_party_member = against_party_member
         if handling_org is not None:
             p.handling_org = handling_org
+        if outside_competence is not None:
+            p.outside_competence = outside_competence
+        if decision_known_on is not None:
+            p.decision_known_on = decision_known_on
+        if late_excuse is not None:
+            p.late_excuse = late_excuse
         became_confidential = confidentiality.contains_denunciation(p.kind) and not p.confidential
         if became_confidential:
             p.confidential = True  # never switched off again
@@ -159,6 +173,40 @@ def do_classify(
         if became_confidential:
             _protect_chain(p, actor, on)
         return p
+
+
+def _check_known_on(p: Petition, known_on: dt.date | None, errors: dict[str, list[str]]) -> None:
+    if known_on is not None and known_on > p.received_on:
+        errors["decision_known_on"] = [
+            f"Ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại ({_fmt(known_on)}) không được sau "
+            f"ngày nhận đơn ({_fmt(p.received_on)})."
+        ]
+
+
+EXCUSE_MAX = 300
+
+
+def _clean_excuse(excuse: str | None, errors: dict[str, list[str]]) -> str | None:
+    if excuse is None:
+        return None
+    excuse = " ".join(excuse.split())
+    if len(excuse) > EXCUSE_MAX:
+        errors["late_excuse"] = [f"Lý do trở ngại khách quan dài quá {EXCUSE_MAX} ký tự."]
+    return excuse
+
+
+def time_barred_message(p: Petition) -> str:
+    """Why complaint `p` is to be refused as late, with the articles, and how an officer who knows
+    of an objective obstacle records it."""
+    limit = deadlines.file_limit(p)
+    assert limit is not None
+    return (
+        f"Khiếu nại nhận ngày {_fmt(p.received_on)}, quá thời hiệu khiếu nại (hạn {_fmt(limit.due_on)}: "
+        f"{limit.rule.value_text} kể từ {_fmt(limit.start)}, {limit.rule.citation}): không thụ lý (Luật Khiếu nại "
+        "02/2011/QH13, Điều 11). Nếu người khiếu nại không khiếu nại được đúng thời hiệu vì ốm đau, thiên tai, "
+        "địch họa, đi công tác, học tập ở nơi xa hoặc trở ngại khách quan khác, ghi lý do trở ngại để thời gian "
+        "đó không tính vào thời hiệu (Điều 9)."
+    )
 
 
 PROTECT_REASON_MAX = 300
@@ -229,8 +277,11 @@ def do_assign(*, actor: User, petition: Petition, users: list[User], on: dt.date
 def do_accept(
     *, actor: User, petition: Petition, on: dt.date | None = None, handlers: list[User] | None = None,
     complexity: str | None = None, remote: bool | None = None, document_number: str = "", note: str = "",
+    late_excuse: str = "",
 ) -> Petition:
-    """Accept (thụ lý) a petition within the body's competence; the resolution period starts."""
+    """Accept (thụ lý) a petition within the body's competence; the resolution period starts. A
+    complaint received after its filing limit is refused (Law on Complaints Art 9, 11, 33) unless
+    an objective obstacle is recorded here or at classification (Art 9)."""
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.ACCEPT)
@@ -252,17 +303,45 @@ def do_accept(
             ]
         if p.kind == Kind.MIXED:
             errors["kind"] = ["Đơn nhiều nội dung: phân loại lại từng nội dung trước khi thụ lý."]
-        _raise(errors)
+        if p.kind == Kind.DENUNCIATION and p.outside_competence:
+            transfer = rule_for("denunciation.transfer", p.received_on)
+            errors["outside_competence"] = [
+                f"Tố cáo đã được xác định không thuộc thẩm quyền: chuyển đơn đến cơ quan có thẩm quyền trong "
+                f"{transfer.value_text} kể từ ngày nhận ({transfer.citation}), hoặc phân loại lại nếu thuộc thẩm quyền."
+            ]
+        excuse = _clean_excuse(late_excuse, errors) or ""
         before = _before(p)
+        if excuse:
+            p.late_excuse = excuse
         if complexity is not None:
             p.complexity = complexity
         if remote is not None:
             p.remote = remote
+        deadlines.refresh(p)  # the filing limit as the rule table gives it now
+        if p.time_barred:
+            errors["late_excuse"] = [time_barred_message(p)]
+        _raise(errors)
         p.state, p.accepted_on, p.routed_on, p.eligible = State.ACCEPTED, on, on, True
         if handlers:
             for u in handlers:
                 PetitionHandler.objects.get_or_create(petition=p, user=u, defaults={"assigned_on": on, "assigned_by": actor})
         _step(p, actor, Action.ACCEPT, on, State.RECEIVED, note=note, document_number=document_number, before=before)
+        return p
+
+
+def do_notify(*, actor: User, petition: Petition, on: dt.date | None = None, document_number: str = "",
+              note: str = "") -> Petition:
+    """Record that the denouncer was told of the acceptance and the accused of the content of the
+    denunciation (Law on Denunciations Art 29: within `denunciation.notify` of acceptance). The
+    note must not name the denouncer: the accused's notice never reveals who denounced."""
+    with transaction.atomic():
+        p = Petition.objects.select_for_update().get(pk=petition.pk)
+        _check_transition(actor, p, Action.NOTIFY)
+        on = _check_day(p, on, "notified_on", "Ngày thông báo thụ lý")
+        before = _before(p)
+        p.notified_on = on
+        _step(p, actor, Action.NOTIFY, on, p.state, note=note.strip(), document_number=document_number.strip(),
+              before=before)
         return p
 
 

@@ -204,6 +204,7 @@ def _render_petition(
         "duplicate_visible": duplicate_visible,
         "later": list(Petition.objects.visible_to(user).filter(previous=p).only("id", "seq", "year", "receipt_code")),
         "routing": routing_text(p),
+        "file_limit": deadlines.file_limit(p),
         "timing": p.timing(today),
         "is_handler": confidentiality.is_handler(user, p),
         "loose_errors": page_errors or [],

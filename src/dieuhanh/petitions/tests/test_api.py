@@ -523,7 +523,7 @@ def test_each_list_item_carries_what_a_register_shows(world, petitions):
     assert item["due_on"] and item["due_rule"] == "complaint.accept" and item["resolve_due_on"] is None
     assert item["timing"] in ("on_track", "due_soon")
     assert item["flags"] == {"duplicate_of": None, "duplicate_score": None, "over_level": False, "prolonged": False,
-                             "notes": ""}
+                             "time_barred": False, "notes": ""}
     assert item["petitioner"] == {"name": "Nguyễn Văn Khiếu"}
 
 

@@ -28,6 +28,7 @@ def _petition(rng: random.Random) -> SimpleNamespace:
         complexity=rng.choice(Complexity.values), remote=rng.random() < 0.3, multi_site=rng.random() < 0.3,
         channel=rng.choice(Channel.values), state=state, received_on=received, routed_on=None, accepted_on=None,
         extensions=0, suspended_days=0, concluded_on=None, decision_sent_on=None,
+        outside_competence=kind == Kind.DENUNCIATION and rng.random() < 0.6, notified_on=None,
     )
     if state in (State.TRANSFERRED, State.GUIDED, State.FILED):
         p.routed_on = received + dt.timedelta(days=rng.randrange(0, 20))
@@ -37,6 +38,8 @@ def _petition(rng: random.Random) -> SimpleNamespace:
             p.suspended_days = rng.randrange(1, 40)
         if kind == Kind.DENUNCIATION:
             p.extensions = rng.choice((0, 1, 2))
+            if rng.random() < 0.5:
+                p.notified_on = p.accepted_on + dt.timedelta(days=rng.randrange(0, 10))
         if state in (State.CONCLUDED, State.RESOLVED) or (state == State.TERMINATED and rng.random() < 0.3):
             p.concluded_on = p.accepted_on + dt.timedelta(days=rng.randrange(5, 90))
         if state == State.RESOLVED:
@@ -59,6 +62,8 @@ def test_due_dates_equal_deadlines_compute_for_a_varied_sample(db):
     assert {p.complexity for p in sample} == set(Complexity.values) and {p.channel for p in sample} == set(Channel.values)
     assert any(p.level == 2 and p.accepted_on for p in sample) and any(p.remote and p.accepted_on for p in sample)
     assert any(p.extensions == 2 for p in sample) and any(p.suspended_days and p.accepted_on for p in sample)
+    assert any(p.outside_competence and p.state == State.RECEIVED for p in sample)
+    assert any(p.notified_on for p in sample) and any(p.level == 2 and p.concluded_on for p in sample)
     complaints = [p.received_on for p in sample if p.kind == Kind.COMPLAINT]
     assert min(complaints) < dt.date(2026, 7, 1) <= max(complaints)
 

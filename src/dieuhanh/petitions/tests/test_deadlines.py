@@ -49,7 +49,8 @@ class TestRouting:
 
     def test_denunciation_transfer_five_working_days(self):
         p = _p(kind=Kind.DENUNCIATION, received_on=D(2026, 8, 17), state=State.TRANSFERRED)
-        assert _due(p, "transfer") == D(2026, 8, 22)  # the worked Saturday is the fifth day
+        assert _due(p, "routing") == D(2026, 8, 22)  # the worked Saturday is the fifth day
+        assert next(d for d in deadlines.compute(p) if d.step == "routing").rule.code == "denunciation.transfer"
 
     def test_denunciation_check_across_national_day(self):
         # Wed 26/8: Thu 27, Fri 28; 29/8 – 2/9 off; Thu 3, Fri 4, Mon 7, Tue 8, Wed 9.
@@ -112,6 +113,9 @@ def test_workflow_keeps_stored_deadlines(world):
     assert p.confidential and p.due_on == D(2026, 4, 3)  # 7 working days: 26, 27, 30, 31/3, 1, 2, 3/4
     p = services.do_accept(actor=world.reception_a, petition=p, on=D(2026, 4, 1), handlers=[world.officer_a])
     assert p.resolve_due_on == D(2026, 5, 4)
+    assert (p.due_on, p.due_rule) == (D(2026, 4, 8), "denunciation.notify")  # 5 working days: 2, 3, 6, 7, 8/4
+    p = services.do_notify(actor=world.officer_a, petition=p, on=D(2026, 4, 3))
+    assert (p.due_on, p.due_rule) == (D(2026, 5, 4), "denunciation.resolve")
     p = services.do_extend(actor=world.officer_a, petition=p, legal_basis="Luật Tố cáo, Điều 30", on=D(2026, 4, 20))
     assert p.resolve_due_on == D(2026, 6, 1) and p.complexity == Complexity.COMPLEX
     with pytest.raises(ValidationError) as e:

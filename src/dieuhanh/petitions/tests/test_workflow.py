@@ -134,13 +134,14 @@ def test_second_time_complaint(world):
     second = receiving.do_second_complaint(actor=world.office, previous=first, content="Không đồng ý với quyết định 45/QĐ-UBND.",
                                           receiving_unit=world.city, received_on=D(2026, 5, 4))
     assert second.level == 2 and second.previous == first and second.eligible is None
-    assert second.due_rule == "complaint.accept" and second.unit == world.ward_a
+    assert second.due_rule == "complaint.second.accept" and second.unit == world.ward_a
     assert second.duplicate_of is None and not second.is_over_level  # the same matter, filed upwards by law
     late = receiving.do_second_complaint(actor=world.office, previous=first, content="Khiếu nại lần hai gửi muộn.",
                                         receiving_unit=world.city, received_on=D(2026, 5, 5))
-    assert late.eligible is False and late.ineligibility == "time_limit"
-    with pytest.raises(ValidationError):
+    assert late.time_barred and late.file_limit_on == D(2026, 5, 4)
+    with pytest.raises(ValidationError) as e:
         services.do_accept(actor=world.office, petition=late, on=D(2026, 5, 6))
+    assert "Điều 33" in _errors(e)["late_excuse"][0]
 
 
 def test_every_step_is_recorded_and_audited(world):

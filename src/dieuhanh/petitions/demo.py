@@ -968,6 +968,8 @@ class PetitionLoader:
             return
         handler = self._handler(plan)
         p = services.do_accept(actor=actor, petition=p, on=route, handlers=[handler])
+        if plan.kind == Kind.DENUNCIATION:  # the denouncer and the accused told the same day (Art 29)
+            p = services.do_notify(actor=handler, petition=p, on=route)
         if o == "accepted":
             return
         self._handle(plan, p, handler)

@@ -314,3 +314,15 @@ def test_notifying_the_acceptance_is_a_step_of_the_case(client, world):
     complaint = services.do_accept(actor=world.reception_a, petition=world.petition(received_on=D(2026, 8, 10)),
                                    on=D(2026, 8, 11))
     assert "notify" not in services.allowed_actions(world.reception_a, complaint)
+
+
+def test_the_api_takes_the_day_the_first_decision_was_received(world):
+    first = _decided_first_complaint(world, sent_on=D(2025, 3, 4))
+    response = post_json(bearer(world.admin), f"/api/v1/petitions/{first.pk}/second_complaint", {
+        "content": "Không đồng ý với quyết định 21/QĐ-UBND giải quyết khiếu nại lần đầu.",
+        "receiving_unit": world.province.pk, "received_on": "2025-04-08", "decision_received_on": "2025-03-10",
+    })
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert (body["file_limit_on"], body["flags"]["time_barred"], body["due_rule"]) == (
+        "2025-04-09", False, "complaint.second.accept")

@@ -968,7 +968,9 @@ class PetitionLoader:
             return
         handler = self._handler(plan)
         p = services.do_accept(actor=actor, petition=p, on=route, handlers=[handler])
-        if plan.kind == Kind.DENUNCIATION:  # the denouncer and the accused told the same day (Art 29)
+        if plan.kind == Kind.DENUNCIATION and o != "accepted":
+            # The denouncer and the accused told the same day (Art 29); the one accepted in the
+            # last few days still has its notice to send, within its five working days.
             p = services.do_notify(actor=handler, petition=p, on=route)
         if o == "accepted":
             return

@@ -86,6 +86,18 @@ def may(user: AnyUser | None, app: str, action: str, unit_id: int | None) -> boo
     return unit_id is not None and unit_id in held
 
 
+def granted_over(user: AnyUser | None, app: str, action: str, unit_id: int | None) -> bool:
+    """Whether `user` holds `action` of `app` over `unit_id` through a role granted over a unit
+    (that unit, one above it or one it succeeded). Unlike `may`, an all-seeing grant counts for
+    nothing: a system administrator may do everything but is nobody's officer — the people a
+    case can be given to are those whose unit it is."""
+    if user is None or not user.is_authenticated or unit_id is None:
+        return False
+    wanted = roles(app, action)
+    named = {g.unit_id for g in scope._active_grants(user) if g.role in wanted and g.unit_id is not None}  # type: ignore[arg-type]
+    return bool(named) and unit_id in scope.expand_units(named)
+
+
 def holds(user: AnyUser | None, app: str, action: str = "view") -> bool:
     """Whether `user` holds `action` of `app` over some unit (for menus and pages that list)."""
     held = units(user, app, action)
@@ -166,5 +178,5 @@ class ScopedQuerySet(models.QuerySet[M]):
 
 
 __all__ = [
-    "ALL", "STAFF", "ScopedQuerySet", "declare", "declared", "holds", "may", "require", "require_any", "requires", "roles", "unit_choices", "units",
+    "ALL", "STAFF", "ScopedQuerySet", "declare", "declared", "granted_over", "holds", "may", "require", "require_any", "requires", "roles", "unit_choices", "units",
 ]

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django import forms
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -129,6 +129,9 @@ class CaseType:
     case_arg: ClassVar[str]  # the keyword the services take the case by
     app: ClassVar[str]  # the app whose permissions (`core.access`) the actions name
     holders: ClassVar[dict[str, str]] = {}  # permission → who holds it, in words, for the 403 message
+    # The permission a user needs to be given the case to handle (the handler pickers and the
+    # services' check of the people picked); empty: the case type has no handlers.
+    handler_permission: ClassVar[str] = ""
     actions: ClassVar[tuple[CaseAction, ...]]
 
     def __init__(self) -> None:
@@ -150,6 +153,35 @@ class CaseType:
     def may(self, user: AnyUser | None, case: Any, permission: str) -> bool:
         """Whether `user` holds `permission` over `case`."""
         return any(access.may(user, self.app, permission, unit_id) for unit_id in self.units_of(case))
+
+    def may_be_handler(self, user: AnyUser | None, case: Any) -> bool:
+        """Whether `user` may be given `case` to handle: an active account holding
+        `handler_permission` over one of the case's units through a role granted over a unit —
+        not a system administrator's all-seeing grant, and no role without the permission (the
+        read-only inspector)."""
+        if not self.handler_permission or user is None or not user.is_authenticated or not user.is_active:
+            return False
+        return any(access.granted_over(user, self.app, self.handler_permission, u) for u in self.units_of(case))
+
+    def handler_candidates(self, case: Any) -> QuerySet[Any]:
+        """The accounts a handler picker offers for `case` (`may_be_handler`), by name."""
+        from django.contrib.auth import get_user_model
+        from django.db.models import Q
+
+        from dieuhanh.core.forms import with_posts
+
+        users = get_user_model().objects
+        if not self.handler_permission:
+            return users.none()
+        today = timezone.localdate()
+        granted = users.filter(
+            is_active=True, grants__role__in=access.roles(self.app, self.handler_permission),
+            grants__unit__isnull=False,
+        ).filter(Q(grants__valid_from__isnull=True) | Q(grants__valid_from__lte=today)).filter(
+            Q(grants__valid_to__isnull=True) | Q(grants__valid_to__gte=today)
+        ).distinct()
+        ids = [u.pk for u in granted if self.may_be_handler(u, case)]
+        return with_posts(users.filter(pk__in=ids)).order_by("person__full_name", "username")
 
     # --- derived from the declaration ------------------------------------------------------------
 

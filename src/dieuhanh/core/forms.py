@@ -15,13 +15,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.lib.params import INT32_MAX, IntField
+from dieuhanh.lib.params import INT32_MAX, IdsChoiceMixin, IntField
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
     from django_stubs_ext import StrOrPromise
 
-    from dieuhanh.org.models import AdminUnit
+    from dieuhanh.org.models import AdminUnit, Person
 
 DATE_FORMAT = "%d/%m/%Y"
 LOCAL_DATE_FORMATS = (DATE_FORMAT, "%d-%m-%Y", "%d.%m.%Y")
@@ -134,6 +134,69 @@ def apply_errors(form: forms.BaseForm, exc: ValidationError, field_map: dict[str
         else:
             loose.extend(messages)
     return loose
+
+
+# --- people: a name with the posts held today --------------------------------------------------
+
+POSTS = "posts_today"  # the attribute `with_posts` gives each person: today's assignments
+
+
+def with_posts(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """People (or accounts, through their `person`) with the posts they hold today, fetched in
+    two queries however long the list: what `person_label` shows."""
+    from django.db.models import Prefetch
+    from django.utils import timezone
+
+    from dieuhanh.org.models import Assignment, Person
+
+    through = "assignments" if qs.model is Person else "person__assignments"
+    posts = Prefetch(
+        through, to_attr=POSTS,
+        queryset=Assignment.objects.active_on(timezone.localdate())
+        .select_related("position__organisation").order_by("-position__is_head", "-position__is_leadership", "id"),
+    )
+    if qs.model is Person:
+        return qs.prefetch_related(posts)
+    return qs.select_related("person").prefetch_related(posts)
+
+
+def person_label(person: Person) -> str:
+    """«Full name — post, body» (posts held today; up to two, the head's post first). A person
+    fetched without `with_posts` is asked for their posts."""
+    from django.utils import timezone
+
+    held = getattr(person, POSTS, None)
+    if held is None:
+        held = list(person.positions_on(timezone.localdate()).order_by("-position__is_head", "id"))
+    posts = [f"{a.position.title}, {a.position.organisation.name}" for a in held[:2]]
+    return f"{person.full_name} — {'; '.join(posts)}" if posts else person.full_name
+
+
+def account_label(user: Any) -> str:
+    """An account as a person with their posts, or its login name when it is nobody's."""
+    person = getattr(user, "person", None)
+    return person_label(person) if person is not None else user.get_username()
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A choice of one person (a lead officer, an accountable leader, a signer) shown with the
+    posts they hold today, so two namesakes and a deputy and a head are told apart."""
+
+    def _set_queryset(self, queryset: Any) -> None:
+        forms.ModelChoiceField._set_queryset(self, None if queryset is None else with_posts(queryset))  # type: ignore[attr-defined]
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)  # type: ignore[attr-defined]
+
+    def label_from_instance(self, obj: Any) -> str:
+        return person_label(obj)
+
+
+class HandlerChoiceField(IdsChoiceMixin, forms.ModelMultipleChoiceField):
+    """The handler picker of every case type: accounts shown by name and post. Its queryset is
+    the case type's `handler_candidates(case)` (those who may handle the case, nobody else)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        return account_label(obj)
 
 
 # --- list filters ----------------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from dieuhanh.core import access
 from dieuhanh.core.forms import (
     FilterForm,
+    PersonChoiceField,
     apply_errors,
     choice_field,
     date_field,
@@ -129,7 +130,7 @@ class DocumentForm(forms.Form):
         required=False,
         help_text=_("Văn bản cấp trên mà văn bản này cụ thể hoá (ví dụ nghị quyết đại hội → chương trình hành động)."),
     )
-    signer = forms.ModelChoiceField(Person.objects.none(), label=_("Người ký"), required=False)
+    signer = PersonChoiceField(Person.objects.none(), label=_("Người ký"), required=False)
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -174,7 +175,7 @@ class MeetingForm(forms.Form):
     organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Cơ quan chủ trì họp"))
     title = forms.CharField(label=_("Tên cuộc họp"), required=False, max_length=300)
     held_on = date_field(_("Ngày họp"))
-    chair = forms.ModelChoiceField(Person.objects.none(), label=_("Người chủ trì"), required=False)
+    chair = PersonChoiceField(Person.objects.none(), label=_("Người chủ trì"), required=False)
     summary = forms.CharField(label=_("Nội dung"), required=False, widget=textarea(3))
     conclusion = forms.ModelChoiceField(
         Document.objects.none(),
@@ -230,7 +231,7 @@ class TaskForm(forms.Form):
     parent = forms.ModelChoiceField(Task.objects.none(), required=False, widget=forms.HiddenInput)
     # Rõ người
     lead_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Đơn vị chủ trì"), required=False)
-    lead_person = forms.ModelChoiceField(Person.objects.none(), label=_("Người chủ trì"), required=False)
+    lead_person = PersonChoiceField(Person.objects.none(), label=_("Người chủ trì"), required=False)
     coordinating_units = UnitsChoiceField(
         AdminUnit.objects.none(),
         label=_("Đơn vị phối hợp"),
@@ -247,7 +248,7 @@ class TaskForm(forms.Form):
     # Rõ kết quả
     expected_result = forms.CharField(label=_("Kết quả cần đạt"), required=False, widget=textarea(3))
     # Rõ trách nhiệm
-    accountable_person = forms.ModelChoiceField(
+    accountable_person = PersonChoiceField(
         Person.objects.none(), label=_("Lãnh đạo chịu trách nhiệm"), required=False
     )
 
@@ -383,7 +384,7 @@ class AdjustForm(forms.Form):
     new_text = forms.CharField(label=_("Kết quả cần đạt mới"), required=False, widget=textarea(2))
     new_budget = VndField(label=_("Kinh phí mới (đồng)"), required=False)
     new_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Đơn vị chủ trì mới"), required=False)
-    new_person = forms.ModelChoiceField(Person.objects.none(), label=_("Người mới"), required=False)
+    new_person = PersonChoiceField(Person.objects.none(), label=_("Người mới"), required=False)
     deciding_document = forms.ModelChoiceField(
         Document.objects.none(), label=_("Văn bản quyết định điều chỉnh"), required=False
     )
@@ -455,7 +456,7 @@ class TaskFilterForm(FilterForm):
         AdminUnit.objects.none(), label=_("Đơn vị chủ trì"), required=False, empty_label=_("Tất cả")
     )
     status = forms.ChoiceField(label=_("Trạng thái"), required=False)
-    leader = forms.ModelChoiceField(
+    leader = PersonChoiceField(
         Person.objects.none(), label=_("Lãnh đạo chịu trách nhiệm"), required=False, empty_label=_("Tất cả")
     )
     document = forms.ModelChoiceField(

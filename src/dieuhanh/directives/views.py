@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access
-from dieuhanh.core.forms import apply_errors
+from dieuhanh.core.forms import apply_errors, with_posts
 from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.directives import export, services
@@ -375,8 +375,8 @@ def person_options(request: HttpRequest) -> HttpResponse:
         request,
         "directives/_person_options.html",
         {
-            "staff": staff,
-            "others": people().exclude(id__in=staff.values("id")),
+            "staff": with_posts(staff),
+            "others": with_posts(people().exclude(id__in=staff.values("id"))),
             "selected": int_or_none(request.GET.get("lead_person")),
         },
     )

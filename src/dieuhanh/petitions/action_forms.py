@@ -13,10 +13,20 @@ from django.utils import timezone
 
 from dieuhanh.core import access
 from dieuhanh.core.cases import ActionInput
-from dieuhanh.core.forms import choice_field, choices, date_field, model_choice_field, textarea, yes_no
+from dieuhanh.core.forms import (
+    HandlerChoiceField,
+    PersonChoiceField,
+    choice_field,
+    choices,
+    date_field,
+    model_choice_field,
+    textarea,
+    yes_no,
+)
 from dieuhanh.directives.forms import people, visible_documents
 from dieuhanh.directives.models import Document
 from dieuhanh.org.models import AdminUnit, Organisation, Person
+from dieuhanh.petitions.cases import PETITIONS
 from dieuhanh.petitions.choices import (
     RESULTS_BY_KIND,
     Channel,
@@ -26,7 +36,7 @@ from dieuhanh.petitions.choices import (
     Kind,
     Result,
 )
-from dieuhanh.petitions.forms import UserChoiceField, handler_candidates, receiving_units
+from dieuhanh.petitions.forms import receiving_units
 
 
 class PetitionInput(ActionInput):
@@ -90,13 +100,13 @@ class ClassifyForm(PetitionInput):
 
 class AssignForm(PetitionInput):
     day = "assigned_on"
-    handlers = UserChoiceField(get_user_model().objects.none(), label="Người xử lý", required=False,
-                               widget=forms.SelectMultiple(attrs={"size": 5}))
+    handlers = HandlerChoiceField(get_user_model().objects.none(), label="Người xử lý", required=False,
+                                  widget=forms.SelectMultiple(attrs={"size": 5}))
     assigned_on = date_field("Ngày giao")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "handlers").queryset = handler_candidates(self.case)
+        model_choice_field(self, "handlers").queryset = PETITIONS.handler_candidates(self.case)
 
     def kwargs(self) -> dict[str, Any]:
         return {"users": list(self.cleaned_data.get("handlers") or []), "on": self.cleaned_data.get("assigned_on")}
@@ -106,8 +116,8 @@ class AcceptForm(PetitionInput):
     day = "accepted_on"
     renames = {"accepted_on": "on"}
     accepted_on = date_field("Ngày thụ lý")
-    handlers = UserChoiceField(get_user_model().objects.none(), label="Người được giao xử lý", required=False,
-                               widget=forms.SelectMultiple(attrs={"size": 4}))
+    handlers = HandlerChoiceField(get_user_model().objects.none(), label="Người được giao xử lý", required=False,
+                                  widget=forms.SelectMultiple(attrs={"size": 4}))
     complexity = forms.ChoiceField(label="Mức độ phức tạp", required=False, choices=choices(Complexity))
     remote = forms.BooleanField(label="Vùng sâu, vùng xa, đi lại khó khăn", required=False)
     document_number = forms.CharField(label="Số thông báo thụ lý", required=False, max_length=60)
@@ -120,7 +130,7 @@ class AcceptForm(PetitionInput):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "handlers").queryset = handler_candidates(self.case)
+        model_choice_field(self, "handlers").queryset = PETITIONS.handler_candidates(self.case)
         self.fields["complexity"].initial = self.case.complexity
         self.fields["remote"].initial = self.case.remote
 
@@ -273,10 +283,10 @@ class MakeTaskForm(PetitionInput):
                             help_text="Để trống: «Giải quyết kiến nghị của công dân: …».")
     source_document = forms.ModelChoiceField(Document.objects.none(), label="Văn bản giao", required=False)
     lead_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị chủ trì", required=False)
-    lead_person = forms.ModelChoiceField(Person.objects.none(), label="Người chủ trì", required=False)
+    lead_person = PersonChoiceField(Person.objects.none(), label="Người chủ trì", required=False)
     due_date = date_field("Thời hạn hoàn thành")
     expected_result = note_field("Kết quả cần đạt")
-    accountable_person = forms.ModelChoiceField(Person.objects.none(), label="Lãnh đạo chịu trách nhiệm",
+    accountable_person = PersonChoiceField(Person.objects.none(), label="Lãnh đạo chịu trách nhiệm",
                                                 required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

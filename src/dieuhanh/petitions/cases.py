@@ -68,6 +68,7 @@ class PetitionCases(CaseType):
     states = State
     case_arg = "petition"
     app = "petitions"
+    handler_permission = "be_handler"
     holders = {
         "route": "cán bộ tiếp công dân, văn phòng hoặc lãnh đạo của đơn vị tiếp nhận",
         "handle": "người được giao xử lý hoặc lãnh đạo của đơn vị tiếp nhận",

@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from dieuhanh.core import access
 from dieuhanh.core.forms import (
     FilterForm,
+    PersonChoiceField,
     choice_field,
     choices,
     date_field,
@@ -28,7 +28,6 @@ from dieuhanh.core.forms import (
 )
 from dieuhanh.core.http import AnyUser
 from dieuhanh.directives.forms import people
-from dieuhanh.lib.params import IdsChoiceMixin
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, Person, RoleGrant
@@ -40,13 +39,9 @@ from dieuhanh.petitions.choices import (
     State,
 )
 from dieuhanh.petitions.filters import FLAGS, OPEN, timings
-from dieuhanh.petitions.models import Petition, ReceptionSession
+from dieuhanh.petitions.models import ReceptionSession
 
 PUBLIC_KINDS = (Kind.RECOMMENDATION, Kind.FEEDBACK, Kind.COMPLAINT, Kind.DENUNCIATION)
-# Roles that may be given a petition to handle (services.do_assign checks the same).
-
-
-
 
 
 def current_units() -> QuerySet[AdminUnit]:
@@ -87,35 +82,6 @@ def public_units() -> list[tuple[str, list[tuple[int, str]]]]:
     for pk, name, province in communes.order_by("parent__name", "name").values_list("id", "name", "parent__name"):
         groups.setdefault(province or "", []).append((pk, name))
     return list(groups.items())
-
-
-def handler_candidates(petition: Petition) -> QuerySet[Any]:
-    """Accounts that may handle a petition: a handling role over its receiving unit (or over a
-    unit it succeeded, or a unit above either)."""
-
-    graph = scope.unit_graph()
-    units: set[int] = set()
-    stack = [petition.receiving_unit_id]
-    while stack:
-        uid = stack.pop()
-        if uid in units:
-            continue
-        units.add(uid)
-        stack.extend(graph.predecessors.get(uid, ()))
-    units |= scope.ancestors(units)
-    user_model = get_user_model()
-    candidates = user_model.objects.filter(
-        Q(is_superuser=True) | Q(grants__unit_id__in=units, grants__role__in=access.roles("petitions", "be_handler")),
-        is_active=True,
-    ).distinct().select_related("person").order_by("username")
-    ids = [u.pk for u in candidates if access.may(u, "petitions", "be_handler", petition.receiving_unit_id)]
-    return user_model.objects.filter(pk__in=ids).select_related("person").order_by("username")
-
-
-class UserChoiceField(IdsChoiceMixin, forms.ModelMultipleChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        name = obj.display_name if hasattr(obj, "display_name") else obj.get_username()
-        return name if name == obj.get_username() else f"{name} ({obj.get_username()})"
 
 
 # --- list filters (rendering only: `filters.PetitionFilter` parses and applies) ------------------
@@ -335,7 +301,7 @@ class SessionForm(forms.Form):
     kind = forms.ChoiceField(label="Hình thức", required=False, choices=choices(SessionKind, "—"))
     unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị tổ chức", required=False)
     held_on = date_field("Ngày tiếp")
-    host = forms.ModelChoiceField(Person.objects.none(), label="Người chủ trì", required=False)
+    host = PersonChoiceField(Person.objects.none(), label="Người chủ trì", required=False)
     host_title = forms.CharField(label="Chức vụ người chủ trì", required=False, max_length=200)
     place = forms.CharField(label="Địa điểm", required=False, max_length=300)
     attendees = forms.CharField(label="Thành phần tham dự", required=False, widget=textarea(2))

@@ -17,6 +17,8 @@ PERMISSIONS = {
     "route": DESK,  # classify, accept, transfer, guide, file, assign handlers, make a task
     "handle": (Role.LEADER, Role.ADMIN),  # verify, extend, conclude… (and the assigned handlers)
     "protect": DESK,  # make a petitioner's identity confidential (and the assigned handlers)
-    "be_handler": (Role.RECEPTION, Role.UNIT_OFFICER, Role.INSPECTOR, Role.LEADER, Role.ADMIN),
+    # be given a petition to handle, through a role over its unit (`CaseType.may_be_handler`): the
+    # officers who do the work — not the read-only inspector, not a system administrator.
+    "be_handler": (Role.RECEPTION, Role.UNIT_OFFICER, Role.LEADER),
     "follow": (Role.LEADER, Role.OFFICE, Role.ADMIN, Role.RECEPTION),  # the due-soon summary
 }

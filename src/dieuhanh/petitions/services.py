@@ -20,7 +20,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from dieuhanh.core import access, audit
+from dieuhanh.core import audit
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.choices import DayKind
 from dieuhanh.core.http import AnyUser
@@ -250,6 +250,16 @@ def _protect_chain(p: Petition, actor: User, on: dt.date) -> None:
         _protect_chain(other, actor, on)
 
 
+def _check_handlers(p: Petition, users: list[User]) -> None:
+    """Only those the handler picker offers may be given the petition (`PETITIONS.may_be_handler`):
+    an officer of its unit, not a system administrator or the read-only inspector."""
+    for u in users:
+        if not PETITIONS.may_be_handler(u, p):
+            raise ValidationError({"handlers": [
+                f"Người xử lý: {u.display_name} không phải cán bộ được giao xử lý đơn của đơn vị tiếp nhận."
+            ]})
+
+
 def do_assign(*, actor: User, petition: Petition, users: list[User], on: dt.date | None = None) -> Petition:
     """Assign the officers who handle the petition. They alone see a denouncer's identity."""
     with transaction.atomic():
@@ -258,11 +268,7 @@ def do_assign(*, actor: User, petition: Petition, users: list[User], on: dt.date
         if not users:
             raise ValidationError({"handlers": ["Chọn ít nhất một người xử lý."]})
         on = _check_day(p, on, "on", "Ngày giao xử lý")
-        for u in users:
-            if not Petition.objects.visible_to(u).filter(pk=p.pk).exists() and not access.may(
-                u, "petitions", "be_handler", p.receiving_unit_id
-            ):
-                raise ValidationError({"handlers": [f"{u.get_username()} không thuộc đơn vị xử lý đơn này."]})
+        _check_handlers(p, users)
         added = []
         for u in users:
             _, created = PetitionHandler.objects.get_or_create(
@@ -323,6 +329,7 @@ def do_accept(
         _raise(errors)
         p.state, p.accepted_on, p.routed_on, p.eligible = State.ACCEPTED, on, on, True
         if handlers:
+            _check_handlers(p, handlers)
             for u in handlers:
                 PetitionHandler.objects.get_or_create(petition=p, user=u, defaults={"assigned_on": on, "assigned_by": actor})
         _step(p, actor, Action.ACCEPT, on, State.RECEIVED, note=note, document_number=document_number, before=before)

@@ -245,3 +245,11 @@ def due_soon_days() -> int:
     from dieuhanh.core.calendar import due_soon_days as days
 
     return days()
+
+
+@register.filter(name="person_label")
+def person_label_filter(person: Any) -> str:
+    """A person as the pickers show them: «name — post, body» (`core.forms.person_label`)."""
+    from dieuhanh.core.forms import person_label
+
+    return person_label(person) if person is not None else ""

@@ -1,0 +1,84 @@
+"""The pickers of people and bodies every app's forms share: a handler picker offers only those who
+may handle the case, each by name and post; a leader picker shows posts; a body picker offers
+today's bodies, each once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from dieuhanh.org.choices import AssignmentKind
+from dieuhanh.org.models import Assignment, Position
+
+pytestmark = pytest.mark.django_db
+
+
+def _post(person, organisation, title, *, head=False, start=dt.date(2021, 1, 1), end=None):
+    position = Position.objects.create(organisation=organisation, title=title, is_head=head, is_leadership=True)
+    return Assignment.objects.create(person=person, position=position, kind=AssignmentKind.APPOINTED,
+                                     start_date=start, end_date=end)
+
+
+def _labels(field) -> dict[str, str]:
+    return {str(value): label for value, label in field.choices if value != ""}
+
+
+def test_petition_handler_picker_offers_only_officers_of_its_unit_by_name_and_post(world):
+    from dieuhanh.petitions.action_forms import AcceptForm, AssignForm
+
+    _post(world.officer_a_person, world.ward_a_committee, "Công chức Tư pháp - Hộ tịch")
+    _post(world.officer_a_person, world.ward_a_committee, "Phó Chủ tịch", end=dt.date(2024, 12, 31))  # no longer
+    _post(world.leader_person, world.party_committee, "Bí thư Thành uỷ", head=True)
+    p = world.petition()
+    for form_class in (AssignForm, AcceptForm):
+        labels = _labels(form_class(case=p, user=world.reception_a).fields["handlers"])
+        offered = {int(pk) for pk in labels}
+        assert {world.officer_a.pk, world.officer_a2.pk, world.reception_a.pk, world.leader.pk} <= offered
+        # Not the read-only inspector, not the system administrator, not another ward's officer,
+        # not the office (which routes, not handles), not an account without a role.
+        for nobody in (world.inspector, world.admin, world.officer_b, world.reception_b, world.office, world.outsider):
+            assert nobody.pk not in offered
+        assert labels[str(world.officer_a.pk)] == "Lê Thị An — Công chức Tư pháp - Hộ tịch, UBND phường Chu Văn An"
+        assert labels[str(world.leader.pk)] == "Trần Văn Lãnh — Bí thư Thành uỷ, Thành uỷ Chí Linh"
+        assert labels[str(world.officer_a2.pk)] == "phuong_a2"  # an account that is nobody's: its login
+
+
+def test_petition_services_refuse_a_handler_the_picker_would_not_offer(world):
+    from dieuhanh.petitions import services
+
+    p = world.petition()
+    for nobody in (world.inspector, world.admin, world.officer_b):
+        with pytest.raises(ValidationError) as exc:
+            services.do_assign(actor=world.reception_a, petition=p, users=[nobody])
+        assert "handlers" in exc.value.message_dict
+        with pytest.raises(ValidationError) as exc:
+            services.do_accept(actor=world.reception_a, petition=p, handlers=[nobody])
+        assert "handlers" in exc.value.message_dict
+    services.do_assign(actor=world.reception_a, petition=p, users=[world.officer_a])
+    assert list(p.assignments.values_list("user_id", flat=True)) == [world.officer_a.pk]
+
+
+def test_leader_pickers_show_posts(world):
+    from dieuhanh.directives.forms import TaskForm
+    from dieuhanh.petitions.action_forms import MakeTaskForm
+
+    _post(world.leader_person, world.party_committee, "Bí thư Thành uỷ", head=True)
+    form = TaskForm(user=world.office)
+    for name in ("accountable_person", "lead_person"):
+        assert _labels(form.fields[name])[str(world.leader_person.pk)] == "Trần Văn Lãnh — Bí thư Thành uỷ, Thành uỷ Chí Linh"
+    assert _labels(form.fields["accountable_person"])[str(world.officer_b_person.pk)] == "Phạm Văn Bình"
+    p = world.petition()
+    make_task = MakeTaskForm(case=p, user=world.reception_a)
+    assert "Bí thư Thành uỷ" in _labels(make_task.fields["accountable_person"])[str(world.leader_person.pk)]
+
+
+def test_lead_person_options_for_a_unit_show_posts(world):
+    from django.urls import reverse
+
+    from dieuhanh.testing import signed_in
+
+    _post(world.officer_a_person, world.ward_a_committee, "Chủ tịch", head=True)
+    html = signed_in(world.office).get(reverse("directives:person_options"), {"lead_unit": world.ward_a.pk}).content.decode()
+    assert "Lê Thị An — Chủ tịch, UBND phường Chu Văn An" in html

@@ -137,9 +137,13 @@ def requires(app: str, action: str, message: StrOrPromise) -> Callable[[View], V
 
 
 def unit_choices(user: AnyUser | None, app: str, action: str) -> QuerySet[AdminUnit]:
-    """Today's units over which `user` holds `action` of `app` (a form's choice of unit)."""
+    """Today's units over which `user` holds `action` of `app` (a form's choice of unit). An
+    all-seeing user is offered the units this installation serves (`scope.served_units`), not
+    the country's three thousand communes, where many share a name."""
     qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
     held = units(user, app, action)
+    if held is ALL:
+        held = scope.served_units()
     return qs if held is ALL else qs.filter(id__in=held)
 
 

@@ -199,6 +199,37 @@ class HandlerChoiceField(IdsChoiceMixin, forms.ModelMultipleChoiceField):
         return account_label(obj)
 
 
+# --- bodies -----------------------------------------------------------------------------------
+
+
+def bodies_today(*keep: int | None) -> QuerySet[Any]:
+    """Today's bodies (`Organisation.objects.valid_on`), by name, and the bodies `keep` names
+    (a case's current choice, kept when its body has since ended)."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from dieuhanh.org.models import Organisation
+
+    ids = [pk for pk in keep if pk]
+    return (
+        Organisation.objects.filter(Q(pk__in=Organisation.objects.valid_on(timezone.localdate())) | Q(pk__in=ids))
+        .select_related("unit").order_by("name", "id")
+    )
+
+
+class BodyChoiceField(forms.ModelChoiceField):
+    """A choice of body: its name, with its unit when the name does not say it («Văn phòng
+    HĐND và UBND (Phường Chu Văn An)»), and the day it ended for a body that no longer exists
+    (a document of 2021 was issued by 2021's bodies)."""
+
+    def label_from_instance(self, obj: Any) -> str:
+        unit = obj.unit.name
+        label = obj.name if unit.lower() in obj.name.lower() else f"{obj.name} ({unit})"
+        if obj.valid_to is not None:
+            label += f" — {_('đến')} {obj.valid_to:%d/%m/%Y}"
+        return label
+
+
 # --- list filters ----------------------------------------------------------------------------------
 
 

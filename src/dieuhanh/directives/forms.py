@@ -14,7 +14,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import access
 from dieuhanh.core.forms import (
+    BodyChoiceField,
     FilterForm,
     PersonChoiceField,
     apply_errors,
@@ -88,8 +89,12 @@ def coordinating_unit_choices(user: AnyUser) -> QuerySet[AdminUnit]:
 
 
 def issuing_organisations(user: AnyUser) -> QuerySet[Organisation]:
+    """The bodies in the user's units that issue documents and chair meetings: today's first,
+    then those a reform ended (a document of 2021 was issued by 2021's bodies), each labelled with
+    the day it ended (`BodyChoiceField`), so a board that carried its name into the new ward is
+    not offered twice under one label."""
     units = access.units(user, "directives", "assign")
-    qs = Organisation.objects.select_related("unit").order_by("name")
+    qs = Organisation.objects.select_related("unit").order_by(F("valid_to").desc(nulls_first=True), "name")
     return qs if units is access.ALL else qs.filter(unit_id__in=units)
 
 
@@ -121,7 +126,7 @@ class DocumentForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại văn bản"), required=False)
     number = forms.CharField(label=_("Số"), required=False, max_length=20)
     issuer_code = forms.CharField(label=_("Ký hiệu cơ quan ban hành"), required=False, max_length=40)
-    issuer = forms.ModelChoiceField(Organisation.objects.none(), label=_("Cơ quan ban hành"), required=False)
+    issuer = BodyChoiceField(Organisation.objects.none(), label=_("Cơ quan ban hành"), required=False)
     issued_on = date_field(_("Ngày ban hành"))
     title = forms.CharField(label=_("Trích yếu"), required=False, max_length=500, widget=textarea(2))
     parent = forms.ModelChoiceField(
@@ -172,7 +177,7 @@ class DocumentForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    organisation = forms.ModelChoiceField(Organisation.objects.none(), label=_("Cơ quan chủ trì họp"))
+    organisation = BodyChoiceField(Organisation.objects.none(), label=_("Cơ quan chủ trì họp"))
     title = forms.CharField(label=_("Tên cuộc họp"), required=False, max_length=300)
     held_on = date_field(_("Ngày họp"))
     chair = PersonChoiceField(Person.objects.none(), label=_("Người chủ trì"), required=False)
@@ -482,7 +487,7 @@ class DocumentFilterForm(FilterForm):
 
     q = search_field(_("Số ký hiệu, trích yếu…"))
     kind = forms.ChoiceField(label=_("Loại văn bản"), required=False)
-    issuer = forms.ModelChoiceField(
+    issuer = BodyChoiceField(
         Organisation.objects.none(), label=_("Cơ quan ban hành"), required=False, empty_label=_("Tất cả")
     )
     issued_from = date_field(_("Ban hành từ"))
@@ -491,6 +496,6 @@ class DocumentFilterForm(FilterForm):
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "kind").choices = translated_choices(DocumentKind, blank=gettext("Tất cả"))
-        model_choice_field(self, "issuer").queryset = Organisation.objects.filter(
+        model_choice_field(self, "issuer").queryset = Organisation.objects.select_related("unit").filter(
             id__in=Document.objects.visible_to(user).values("issuer_id")
         ).order_by("name")

@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from dieuhanh.core.cases import ActionInput
-from dieuhanh.core.forms import choices, date_field, int_field, model_choice_field, textarea
+from dieuhanh.core.forms import BodyChoiceField, choices, date_field, int_field, model_choice_field, textarea
 from dieuhanh.dossiers import services
 from dieuhanh.dossiers.choices import Channel, ReturnMethod
 from dieuhanh.dossiers.forms import BODY_KINDS
@@ -24,12 +24,6 @@ def note_field(label: str = "Ghi chú", rows: int = 2, **kwargs: Any) -> forms.C
     return forms.CharField(label=label, required=False, widget=textarea(rows), **kwargs)
 
 
-class BodyChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj: Any) -> str:
-        unit = obj.unit.name
-        return obj.name if unit.lower() in obj.name.lower() else f"{obj.name} ({unit})"
-
-
 def forward_bodies(d: Dossier) -> QuerySet[Organisation]:
     """Where a dossier may go: the state bodies of its receiving unit (and of the unit it passed
     into), of the units above them (city, province), and of the unit of the body holding it."""
@@ -38,10 +32,8 @@ def forward_bodies(d: Dossier) -> QuerySet[Organisation]:
     if step is not None and step.unit_id:
         units.add(step.unit_id)
     units |= scope.ancestors(units)
-    today = timezone.localdate()
     return (
-        Organisation.objects.filter(unit_id__in=units, kind__in=BODY_KINDS)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        Organisation.objects.valid_on(timezone.localdate()).filter(unit_id__in=units, kind__in=BODY_KINDS)
         .select_related("unit").order_by("unit__level", "name")
     )
 

@@ -93,6 +93,16 @@ class UnitSuccession(models.Model):
         return f"{self.predecessor} → {self.successor} ({self.get_kind_display()} {self.date:%d/%m/%Y})"
 
 
+class OrganisationQuerySet(models.QuerySet["Organisation"]):
+    def valid_on(self, day: dt.date) -> OrganisationQuerySet:
+        """The bodies that existed on `day`: a reform ends a body and starts its heir, often under
+        the same name (the residential area's board moved to the new ward), so a choice of bodies
+        for today offers today's, each once."""
+        return self.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day)).filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day)
+        )
+
+
 class Organisation(models.Model):
     """A party committee or cell, People's Council or Committee, department, mass organisation…
     belonging to an administrative unit."""
@@ -105,6 +115,8 @@ class Organisation(models.Model):
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
     search_text = models.CharField(max_length=400, editable=False)
+
+    objects = OrganisationQuerySet.as_manager()
 
     class Meta:
         ordering = ["unit__code", "name"]

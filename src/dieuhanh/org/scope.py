@@ -178,6 +178,13 @@ def unit_scope(user: User | AnonymousUser, *only_roles: str) -> set[int] | None:
     return scope
 
 
+def served_units() -> set[int] | None:
+    """The units this installation serves: those covered by some account's role over a unit
+    (`expand_units`). None when no role names a unit (a fresh installation): every unit."""
+    granted = set(RoleGrant.objects.exclude(unit=None).values_list("unit_id", flat=True))
+    return expand_units(granted) if granted else ALL
+
+
 def root_units(user: User | AnonymousUser) -> set[int] | None:
     """The units the user's active grants name (what `unit_scope` expands); None for an
     all-seeing user."""

@@ -14,8 +14,10 @@ from django.utils import timezone
 from dieuhanh.core import access
 from dieuhanh.core.cases import ActionInput
 from dieuhanh.core.forms import (
+    BodyChoiceField,
     HandlerChoiceField,
     PersonChoiceField,
+    bodies_today,
     choice_field,
     choices,
     date_field,
@@ -73,7 +75,7 @@ class ClassifyForm(PetitionInput):
         help_text="Tố cáo: hạn chuyển 5 ngày làm việc kể từ ngày nhận (Luật Tố cáo, Điều 24).",
     )
     against_party_member = forms.BooleanField(label="Tố cáo đảng viên", required=False)
-    handling_org = forms.ModelChoiceField(Organisation.objects.none(), label="Cơ quan giải quyết", required=False)
+    handling_org = BodyChoiceField(Organisation.objects.none(), label="Cơ quan giải quyết", required=False)
     decision_known_on = date_field(
         "Ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại",
         help_text="Khiếu nại: thời hiệu tính từ ngày này (Luật Khiếu nại, Điều 9; lần hai: Điều 33).",
@@ -87,7 +89,7 @@ class ClassifyForm(PetitionInput):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         p = self.case
-        model_choice_field(self, "handling_org").queryset = Organisation.objects.select_related("unit").order_by("name")
+        model_choice_field(self, "handling_org").queryset = bodies_today(p.handling_org_id)
         for name in ("kind", "field", "complexity", "remote", "multi_site", "outside_competence",
                      "against_party_member", "eligible", "ineligibility", "decision_known_on", "late_excuse"):
             self.fields[name].initial = getattr(p, name)
@@ -259,12 +261,12 @@ class SecondComplaintForm(PetitionInput):
         "Điều 33). Để trống: tính từ ngày gửi quyết định.",
     )
     channel = forms.ChoiceField(label="Nguồn đơn", required=False, choices=choices(Channel), initial=Channel.DESK)
-    handling_org = forms.ModelChoiceField(Organisation.objects.none(), label="Cơ quan giải quyết", required=False)
+    handling_org = BodyChoiceField(Organisation.objects.none(), label="Cơ quan giải quyết", required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "receiving_unit").queryset = receiving_units(self.user)
-        model_choice_field(self, "handling_org").queryset = Organisation.objects.select_related("unit").order_by("name")
+        model_choice_field(self, "handling_org").queryset = bodies_today()
 
     def clean(self) -> dict[str, Any]:
         super().clean()

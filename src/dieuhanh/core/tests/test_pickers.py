@@ -82,3 +82,74 @@ def test_lead_person_options_for_a_unit_show_posts(world):
     _post(world.officer_a_person, world.ward_a_committee, "Chủ tịch", head=True)
     html = signed_in(world.office).get(reverse("directives:person_options"), {"lead_unit": world.ward_a.pk}).content.decode()
     assert "Lê Thị An — Chủ tịch, UBND phường Chu Văn An" in html
+
+
+def _boards(world):
+    """A residential area's board before the reform (in 2021's ward) and the board that carried
+    its name into today's ward."""
+    from dieuhanh.org.choices import OrganisationKind
+    from dieuhanh.org.models import Organisation
+
+    name = "Ban công tác khu dân cư Tân Tiến"
+    old = Organisation.objects.create(name=name, kind=OrganisationKind.VILLAGE_BOARD, unit=world.ward_a_old,
+                                      valid_to=dt.date(2025, 6, 30))
+    new = Organisation.objects.create(name=name, kind=OrganisationKind.VILLAGE_BOARD, unit=world.ward_a,
+                                      valid_from=dt.date(2025, 7, 1))
+    return old, new
+
+
+def test_competent_body_pickers_offer_todays_bodies_each_once(world):
+    from dieuhanh.petitions.action_forms import ClassifyForm, SecondComplaintForm
+
+    old, new = _boards(world)
+    p = world.petition()
+    for form in (ClassifyForm(case=p, user=world.reception_a), SecondComplaintForm(case=p, user=world.reception_a)):
+        labels = _labels(form.fields["handling_org"])
+        assert str(new.pk) in labels and str(old.pk) not in labels
+        assert len(set(labels.values())) == len(labels)
+
+
+def test_a_petitions_ended_competent_body_stays_its_choice(world):
+    from dieuhanh.petitions.action_forms import ClassifyForm
+
+    old, _new = _boards(world)
+    p = world.petition()
+    p.handling_org = old
+    p.save(update_fields=["handling_org"])
+    labels = _labels(ClassifyForm(case=p, user=world.reception_a).fields["handling_org"])
+    assert labels[str(old.pk)].endswith("— đến 30/06/2025")
+
+
+def test_issuer_picker_tells_a_body_from_its_namesake_of_before_the_reform(world):
+    from dieuhanh.directives.forms import DocumentForm, MeetingForm
+
+    old, new = _boards(world)
+    for form in (DocumentForm(user=world.office), MeetingForm(user=world.office)):
+        field = form.fields["issuer" if "issuer" in form.fields else "organisation"]
+        labels = _labels(field)
+        assert labels[str(new.pk)] == "Ban công tác khu dân cư Tân Tiến (Phường Chu Văn An)"
+        assert labels[str(old.pk)] == "Ban công tác khu dân cư Tân Tiến (Phường Sao Đỏ) — đến 30/06/2025"
+        assert len(set(labels.values())) == len(labels)
+        assert list(labels).index(str(new.pk)) < list(labels).index(str(old.pk))  # today's bodies first
+
+
+def test_make_task_forms_offer_the_units_the_user_may_assign_to(world):
+    """The administrator may assign anywhere, but is offered the units this installation serves,
+    not every commune of the country (seven of them named «Xã Tân Tiến»)."""
+    from dieuhanh.directives.forms import TaskForm
+    from dieuhanh.org.choices import UnitKind, UnitLevel
+    from dieuhanh.org.models import AdminUnit
+    from dieuhanh.petitions.action_forms import MakeTaskForm
+
+    elsewhere = AdminUnit.objects.create(code="99", name="Tỉnh Khác", level=UnitLevel.PROVINCE, kind=UnitKind.PROVINCE)
+    commune = AdminUnit.objects.create(code="99999", name="Xã Tân Tiến", level=UnitLevel.COMMUNE,
+                                       kind=UnitKind.COMMUNE, parent=elsewhere)
+    p = world.petition()
+    for user in (world.admin, world.office, world.leader):
+        for form in (TaskForm(user=user), MakeTaskForm(case=p, user=world.leader if user is world.leader else user)):
+            offered = {int(pk) for pk in _labels(form.fields["lead_unit"])}
+            assert world.ward_a.pk in offered and world.ward_b.pk in offered
+            assert commune.pk not in offered and elsewhere.pk not in offered
+            assert world.ward_a_old.pk not in offered  # a unit that no longer exists
+    for nobody in (world.inspector, world.officer_a):
+        assert not _labels(TaskForm(user=nobody).fields["lead_unit"])

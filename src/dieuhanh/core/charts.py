@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from dieuhanh.core.templatetags.dieuhanh import group_digits
+from dieuhanh.lib.text import shorten
 
 # (key, label, colour) of each series of a chart.
 Series = Sequence[tuple[str, str, str]]
@@ -61,8 +62,8 @@ def grid(peak: int, step: int, left: int, plot_w: int, top: int, height: int) ->
 
 
 def row_label(label: str, x: float, y: float | str) -> SafeString:
-    """A row's name ending at `x`, cut after 32 characters (the whole name on hover)."""
-    short = label if len(label) <= 32 else label[:31] + "…"
+    """A row's name ending at `x`, cut between words to 32 characters (the whole name on hover)."""
+    short = shorten(label, 32)
     return format_html(
         '<text x="{}" y="{}" text-anchor="end" class="chart__label"><title>{}</title>{}</text>', x, y, label, short)
 

@@ -33,6 +33,7 @@ from dieuhanh.dossiers import score766, stats
 from dieuhanh.dossiers.choices import Channel
 from dieuhanh.dossiers.filters import DossierFilter
 from dieuhanh.dossiers.models import Dossier, Procedure, late_now_q
+from dieuhanh.lib.text import shorten
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 
@@ -93,7 +94,7 @@ class StatsFilterForm(FilterForm):
         super().__init__(*args, **kwargs)
         choice_field(self, "unit").choices = [("", "Tất cả"), *_unit_choices(user)]
         procs = Procedure.objects.order_by("code").values_list("code", "name")
-        choice_field(self, "procedure").choices = [("", "Tất cả")] + [(c, f"{c} — {n}"[:90]) for c, n in procs]
+        choice_field(self, "procedure").choices = [("", "Tất cả")] + [(c, shorten(f"{c} — {n}", 90)) for c, n in procs]
         fields = Procedure.objects.order_by("field").values_list("field", flat=True).distinct()
         choice_field(self, "field").choices = [("", "Tất cả")] + [(f, f) for f in fields if f]
         choice_field(self, "by").choices = [(g, stats.GROUP_LABELS[g]) for g in groups]

@@ -25,6 +25,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from dieuhanh.core.templatetags.dieuhanh import group_digits
+from dieuhanh.lib.text import shorten
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable by colour-blind readers.
 SERIES_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -412,8 +413,7 @@ def bar_chart(
 
 
 def _shorten(text: str, chars: int) -> str:
-    chars = max(chars, 3)
-    return text if len(text) <= chars else text[: chars - 1] + "…"
+    return shorten(text, max(chars, 3))
 
 
 # ---------------------------------------------------------------------------------------------

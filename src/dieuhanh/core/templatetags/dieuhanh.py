@@ -253,3 +253,12 @@ def person_label_filter(person: Any) -> str:
     from dieuhanh.core.forms import person_label
 
     return person_label(person) if person is not None else ""
+
+
+@register.filter(name="shorten")
+def shorten_filter(value: Any, chars: int) -> str:
+    """`value` cut between words to at most `chars` characters (`lib.text.shorten`): what lists
+    use instead of `truncatechars`, which cuts mid-word."""
+    from dieuhanh.lib.text import shorten
+
+    return shorten(value, int(chars))

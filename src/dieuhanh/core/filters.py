@@ -11,7 +11,9 @@ parameter, typed, with a Vietnamese label. The field's type says how its text is
 - `bool | None`: a yes/no question left open when absent (`true`/`false`, `1`/`0`);
 - `str | None`: free text, or one of `CHOICES[name]` when the list names the allowed values.
 
-`RANGES` names pairs of date fields (from, to) that must not cross. `from_params` refuses bad
+`RANGES` names pairs of date fields (from, to) that must not cross. `DEFAULTS` is what the web
+list opens on when its address names none of its filters (`opening`): the task list opens on the
+open tasks, not on every task since 2021; the API and links that name a filter are not affected. `from_params` refuses bad
 input with a ValidationError that names each field; `lenient` is what a web page uses: it drops
 what does not parse, reports it and keeps the other filters. `as_params` writes the filter back
 as query-string values (links, exports, "clear one filter")."""
@@ -40,6 +42,19 @@ class ListFilter:
     CHOICES: ClassVar[Mapping[str, Collection[str]]] = {}
     MAX: ClassVar[Mapping[str, int]] = {}
     RANGES: ClassVar[tuple[tuple[str, str], ...]] = ()
+    DEFAULTS: ClassVar[Mapping[str, str]] = {}
+
+    @classmethod
+    def opening(cls, params: Mapping[str, Any]) -> Mapping[str, Any]:
+        """The parameters a web list applies: `params`, with `DEFAULTS` added when `params`
+        name none of the filter's fields (the list opened from the menu). Once the user filters
+        — even choosing «Tất cả», an empty value — their choice stands."""
+        names = {f.name for f in fields(cls)}  # type: ignore[arg-type]  # subclasses are dataclasses
+        if not cls.DEFAULTS or any(key in names for key in params):
+            return params
+        opened = params.copy()  # type: ignore[attr-defined]  # a QueryDict's copy is mutable
+        opened.update(cls.DEFAULTS)
+        return opened
 
     @classmethod
     def label(cls, name: str) -> str:

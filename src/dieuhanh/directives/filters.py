@@ -15,12 +15,14 @@ from dieuhanh.directives.models import Document, DocumentQuerySet, TaskQuerySet
 from dieuhanh.lib.text import fold
 from dieuhanh.org.scope import expand_units
 
+OPEN = "open"  # `status`: every task neither completed nor cancelled
+
 
 @dataclass
 class TaskFilter(ListFilter):
     unit: int | None = None  # lead unit, its sub-units and the units it succeeded
     lead_unit: int | None = None  # exactly this lead unit
-    status: str | None = None  # a TaskStatus value
+    status: str | None = None  # a TaskStatus value, or OPEN
     leader: int | None = None  # accountable person id
     person: int | None = None  # lead person id
     document: int | None = None  # source document and every document implementing it
@@ -36,8 +38,10 @@ class TaskFilter(ListFilter):
         "person": "Người chủ trì", "document": "Văn bản", "due_from": "Hạn từ ngày", "due_to": "Hạn đến ngày",
         "q": "Tìm kiếm", "flagged": "Chờ lãnh đạo cho ý kiến", "parent": "Nhiệm vụ cha", "top_level": "Chỉ nhiệm vụ gốc",
     }
-    CHOICES: ClassVar[Mapping[str, Collection[str]]] = {"status": TaskStatus.values}
+    CHOICES: ClassVar[Mapping[str, Collection[str]]] = {"status": [*TaskStatus.values, OPEN]}
     RANGES = (("due_from", "due_to"),)
+    # The list opens on what needs doing (overdue and due soon first: `views.TASK_SORTS`).
+    DEFAULTS: ClassVar[Mapping[str, str]] = {"status": OPEN}
 
     def apply(self, qs: TaskQuerySet) -> TaskQuerySet:
         qs = qs.with_status()
@@ -45,7 +49,9 @@ class TaskFilter(ListFilter):
             qs = qs.filter(lead_unit_id__in=expand_units([self.unit]))
         if self.lead_unit is not None:
             qs = qs.filter(lead_unit_id=self.lead_unit)
-        if self.status:
+        if self.status == OPEN:
+            qs = qs.open()
+        elif self.status:
             qs = qs.filter(status=self.status)  # type: ignore[misc]  # `status` is annotated by with_status()
         if self.leader is not None:
             qs = qs.filter(accountable_person_id=self.leader)

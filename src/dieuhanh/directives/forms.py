@@ -43,6 +43,7 @@ from dieuhanh.directives.choices import (
     ReportPeriod,
     TaskStatus,
 )
+from dieuhanh.directives.filters import OPEN
 from dieuhanh.directives.models import Document, Meeting, Task
 from dieuhanh.lib.params import INT32_MAX, IdsChoiceMixin, IntField
 from dieuhanh.org import scope
@@ -479,7 +480,9 @@ class TaskFilterForm(FilterForm):
             id__in=visible.values("accountable_person_id")
         ).order_by("full_name")
         model_choice_field(self, "document").queryset = visible_documents(user)
-        choice_field(self, "status").choices = translated_choices(TaskStatus, blank=gettext("Tất cả"))
+        choice_field(self, "status").choices = [
+            ("", gettext("Tất cả")), (OPEN, gettext("Chưa hoàn thành")), *translated_choices(TaskStatus)
+        ]
 
 
 class DocumentFilterForm(FilterForm):

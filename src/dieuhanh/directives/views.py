@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Case, Count, IntegerField, Q, Value, When
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -28,7 +28,7 @@ from dieuhanh.core.forms import apply_errors, with_posts
 from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.directives import export, services
-from dieuhanh.directives.choices import TaskStatus
+from dieuhanh.directives.choices import STATUS_ORDER, TaskStatus
 from dieuhanh.directives.filters import DocumentFilter, TaskFilter, document_subtree
 from dieuhanh.directives.forms import (
     AcknowledgeForm,
@@ -53,7 +53,14 @@ from dieuhanh.lib.params import int_or_none
 from dieuhanh.org.models import Person
 
 PAGE_SIZE = 50
+# What needs attention first: overdue, then due soon, then the rest of the open tasks, then the
+# finished and cancelled ones; each by due date. The list's default order.
+ATTENTION = Case(
+    *(When(status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)),
+    default=Value(len(STATUS_ORDER)), output_field=IntegerField(),
+)
 TASK_SORTS = {
+    "attention": (ATTENTION, "due_date", "id"),
     "due": ("due_date", "id"),
     "-due": ("-due_date", "-id"),
     "progress": ("progress_percent", "due_date", "id"),
@@ -259,26 +266,29 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 # --- task list and export -----------------------------------------------------------------------
 
 
-def _filtered_tasks(request: HttpRequest) -> tuple[Any, list[str], str]:
-    flt, problems = _parse_filter(request, TaskFilter)
-    sort = request.GET.get("sort") or "due"
+def _filtered_tasks(request: HttpRequest) -> tuple[Any, list[str], str, Any]:
+    """The tasks the list shows, the parameters it dropped, its order and the parameters applied
+    (opened from the menu: the open tasks, overdue and due soon first)."""
+    params = TaskFilter.opening(request.GET)
+    flt, problems = TaskFilter.lenient(params)
+    sort = request.GET.get("sort") or "attention"
     if sort not in TASK_SORTS:
-        problems.append(_("Không sắp xếp được theo “%(sort)s”; danh sách sắp theo thời hạn.") % {"sort": sort})
-        sort = "due"
+        problems.append(_("Không sắp xếp được theo “%(sort)s”; danh sách sắp theo mức cần chú ý.") % {"sort": sort})
+        sort = "attention"
     qs = flt.apply(Task.objects.visible_to(request.user)).select_related(*TASK_LIST_RELATED)
-    return qs.order_by(*TASK_SORTS[sort]), problems, sort
+    return qs.order_by(*TASK_SORTS[sort]), problems, sort, params
 
 
 @login_required
 def task_list(request: HtmxHttpRequest) -> HttpResponse:
-    tasks, problems, sort = _filtered_tasks(request)
+    tasks, problems, sort, params = _filtered_tasks(request)
     page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "title": _("Nhiệm vụ"),
         "page": page,
         "sort": sort,
         "problems": problems,
-        "filter_form": TaskFilterForm(request.GET or None, user=request.user),
+        "filter_form": TaskFilterForm(params or None, user=request.user),
         "can_create": _can_assign(request.user),
     }
     if request.htmx and request.htmx.target == "task-results":
@@ -288,7 +298,7 @@ def task_list(request: HtmxHttpRequest) -> HttpResponse:
 
 @login_required
 def task_export(request: HttpRequest) -> HttpResponse:
-    tasks, _problems, _sort = _filtered_tasks(request)
+    tasks, _problems, _sort, _params = _filtered_tasks(request)
     return xlsx_response(export.tasks_workbook(tasks.iterator(chunk_size=2000)), "nhiem-vu")
 
 

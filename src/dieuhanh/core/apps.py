@@ -32,6 +32,7 @@ class CoreConfig(platform.PlatformApp):
 
         audit.register_verbs(AuditAction.choices)
         registry.discover()
+        _label_audit_keys()
 
         from dieuhanh.org.loaders import units_loaded
 
@@ -39,6 +40,18 @@ class CoreConfig(platform.PlatformApp):
         post_migrate.connect(sync_rules_after_migrate, sender=self)
         post_migrate.connect(load_announced_schedule_after_migrate, sender=self)
         post_migrate.connect(create_cache_table_after_migrate, sender=self)
+
+
+def _label_audit_keys() -> None:
+    """The audit keys of core's own events, and of org's (the layer below), that are no field."""
+    from dieuhanh.core.audit_words import label_keys
+
+    label_keys("org.adminunit", {
+        "units_created": "Đơn vị thêm mới", "units_updated": "Đơn vị cập nhật", "units_unchanged": "Đơn vị không đổi",
+        "successions_created": "Kế thừa thêm mới", "successions_updated": "Kế thừa cập nhật",
+        "successions_removed": "Kế thừa bỏ đi", "by_level": "Theo cấp",
+    })
+    label_keys("core.apitoken", {"user": ("Người dùng", "org.user"), "name": "Tên mã", "prefix": "Tiền tố"})
 
 
 def record_unit_load(*, actor: User | None, description: str, counts: dict[str, int], **kwargs: Any) -> None:

@@ -1,5 +1,7 @@
-"""The audit log page (/nhat-ky/): administrators and inspectors read every change, newest first,
-filtered by action, kind of object, object and actor.
+"""The audit log page (/nhat-ky/) and its export (/nhat-ky/xuat-excel/): administrators and
+inspectors read every change, newest first, filtered by action, kind of object, object, actor and
+day, each change in words (`core.audit_words`), and take the filtered log away as .xlsx (the
+project's one writer, `core.xlsx`, decision 0010).
 
 Audit events never carry a petitioner's identity (services snapshot `Petition.AUDIT_FIELDS`, and
 a reveal records who looked, when and why — not what they saw), so this page shows the events
@@ -7,48 +9,95 @@ as stored."""
 
 from __future__ import annotations
 
-from typing import Any
+import datetime as dt
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, ClassVar
 
 from django import forms
-from django.apps import apps
 from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from dieuhanh.core import access, audit
-from dieuhanh.core.forms import FilterForm, choice_field
+from dieuhanh.core.audit_words import CHANNELS, EventReader, actor_label, in_words, type_label
+from dieuhanh.core.filters import ListFilter
+from dieuhanh.core.forms import FilterForm, choice_field, date_field
 from dieuhanh.core.models import AuditEvent
+from dieuhanh.core.xlsx import Sheet, write_xlsx, xlsx_response
+from dieuhanh.lib.text import fold
 
 PAGE_SIZE = 50
 FOLD_AFTER = 5  # changes listed before "xem thêm"
 
 
-def _type_label(object_type: str) -> str:
-    """A kind of object as its model names itself ("đơn" → "Đơn"); the label itself for a model
-    no longer installed."""
-    try:
-        model = apps.get_model(object_type)
-    except (LookupError, ValueError):
-        return object_type
-    name = str(model._meta.verbose_name)
-    return name[:1].upper() + name[1:]
-
-
 def _object_types() -> list[tuple[str, str]]:
     """The kinds of object the log holds events of, for the filter."""
     found = AuditEvent.objects.order_by().values_list("object_type", flat=True).distinct()
-    return sorted(((t, _type_label(t)) for t in found), key=lambda item: item[1])
+    return sorted(((t, type_label(t)) for t in found), key=lambda item: item[1])
+
+
+DENIED = "Chỉ quản trị hệ thống và cán bộ kiểm tra, thanh tra được xem nhật ký thay đổi."
+
+
+@dataclass
+class AuditFilter(ListFilter):
+    """The log's one filter: the page and the export read the same parameters (decision 0016)."""
+
+    action: str | None = None
+    object_type: str | None = None
+    object_id: str | None = None
+    actor: str | None = None  # a login, or words of the person's name
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+    LABELS: ClassVar[Mapping[str, str]] = {
+        "action": "Thao tác", "object_type": "Đối tượng", "object_id": "Mã đối tượng",
+        "actor": "Người thực hiện", "date_from": "Từ ngày", "date_to": "Đến ngày",
+    }
+    CHOICES: ClassVar[Mapping[str, Collection[str]]] = {}
+    RANGES = (("date_from", "date_to"),)
+
+    def apply(self, qs: QuerySet[AuditEvent]) -> QuerySet[AuditEvent]:
+        if self.action:
+            qs = qs.filter(action=self.action)
+        if self.object_type:
+            qs = qs.filter(object_type=self.object_type)
+        if self.object_id:
+            qs = qs.filter(object_id=self.object_id.strip())
+        if self.actor:
+            words = fold(self.actor).split()
+            by_name = Q()
+            for word in words:
+                by_name &= Q(actor__person__search_text__contains=word)
+            qs = qs.filter(Q(actor_name__iexact=self.actor.strip()) | (by_name if words else Q(pk__in=[])))
+        # A day is the local calendar day: from its first moment to the next day's.
+        if self.date_from:
+            qs = qs.filter(at__gte=_start_of(self.date_from))
+        if self.date_to:
+            qs = qs.filter(at__lt=_start_of(self.date_to + dt.timedelta(days=1)))
+        return qs
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
 class AuditFilterForm(FilterForm):
-    """The log's filter bar (rendering only: `audit_log` reads the parameters itself)."""
+    """The log's filter bar (rendering only: `AuditFilter` reads the parameters)."""
+
+    rows = (("action", "object_type", "object_id", "actor"), ("date_from", "date_to"))
 
     action = forms.ChoiceField(label="Thao tác", required=False, widget=forms.Select(attrs={"id": "f-action"}))
     object_type = forms.ChoiceField(label="Đối tượng", required=False, widget=forms.Select(attrs={"id": "f-type"}))
     object_id = forms.CharField(label="Mã đối tượng", required=False,
                                 widget=forms.TextInput(attrs={"id": "f-id", "inputmode": "numeric"}))
     actor = forms.CharField(label="Người thực hiện", required=False,
-                            widget=forms.TextInput(attrs={"id": "f-actor", "placeholder": "tên đăng nhập"}))
+                            widget=forms.TextInput(attrs={"id": "f-actor", "placeholder": "tên đăng nhập hoặc họ tên"}))
+    date_from = date_field("Từ ngày")
+    date_to = date_field("Đến ngày")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -56,48 +105,54 @@ class AuditFilterForm(FilterForm):
         choice_field(self, "object_type").choices = [("", "Tất cả"), *_object_types()]
 
 
-def _changes(event: AuditEvent) -> list[tuple[str, Any, Any]]:
-    """(field, before, after) for the fields an event changed, or every field it recorded when
-    there is no "before"."""
-    before = audit.shown(event.object_type, event.before)
-    after = audit.shown(event.object_type, event.after)
-    keys = list(after) + [k for k in before if k not in after]
-    rows = []
-    for key in keys:
-        old, new = before.get(key), after.get(key)
-        if before and old == new:
-            continue
-        if not before and new in (None, "", False, 0, []):
-            continue  # a creation: only the values it set
-        rows.append((key, old, new))
-    return rows
+def _events(request: HttpRequest) -> tuple[QuerySet[AuditEvent], list[str]]:
+    """The events the filter in the address selects, newest first, and what it dropped."""
+    flt, problems = AuditFilter.lenient(request.GET)
+    return flt.apply(AuditEvent.objects.select_related("actor__person")).order_by("-seq"), problems
 
 
-@access.requires("core", "audit", "Chỉ quản trị hệ thống và cán bộ kiểm tra, thanh tra được xem nhật ký thay đổi.")
+@access.requires("core", "audit", DENIED)
 def audit_log(request: HttpRequest) -> HttpResponse:
-    events = AuditEvent.objects.order_by("-seq")
-    action = request.GET.get("action", "")
-    object_type = request.GET.get("object_type", "")
-    object_id = request.GET.get("object_id", "").strip()
-    actor = request.GET.get("actor", "").strip()
-    if action:
-        events = events.filter(action=action)
-    if object_type:
-        events = events.filter(object_type=object_type)
-    if object_id:
-        events = events.filter(object_id=object_id)
-    if actor:
-        events = events.filter(actor_name__iexact=actor)
+    events, problems = _events(request)
     page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    reader = EventReader(page.object_list)
     rows = []
     for e in page.object_list:
-        changes = _changes(e)
+        changes = reader.changes(e)
         rows.append({"e": e, "label": audit.verb_label(e.action, e.object_type), "changes": changes,
                      "folded": FOLD_AFTER, "more": max(0, len(changes) - FOLD_AFTER),
-                     "type_label": _type_label(e.object_type)})
+                     "type_label": type_label(e.object_type), "actor": actor_label(e),
+                     "channel": CHANNELS.get(e.channel, e.channel)})
     return render(request, "core/audit_log.html", {
         "title": "Nhật ký thay đổi",
         "page": page,
         "rows": rows,
+        "problems": problems,
         "filter_form": AuditFilterForm(request.GET),
     })
+
+
+EXPORT_HEADERS = ("Số", "Thời điểm", "Người thực hiện", "Kênh", "Thao tác", "Đối tượng", "Mã đối tượng",
+                  "Tên đối tượng", "Thay đổi (trước → sau)")
+EXPORT_WIDTHS = (8, 18, 28, 12, 24, 20, 12, 40, 80)
+
+
+def _export_rows(events: Iterable[AuditEvent]) -> Iterable[list[Any]]:
+    for e, changes in in_words(events):
+        lines = [f"{c.label}: {c.before} → {c.after}" if c.before is not None else f"{c.label}: {c.after}"
+                 for c in changes]
+        yield [e.seq, f"{timezone.localtime(e.at):%d/%m/%Y %H:%M:%S}", actor_label(e),
+               CHANNELS.get(e.channel, e.channel), audit.verb_label(e.action, e.object_type),
+               type_label(e.object_type), e.object_id, e.object_repr, "\n".join(lines)]
+
+
+@access.requires("core", "audit", DENIED)
+def audit_export(request: HttpRequest) -> HttpResponse:
+    """The filtered log as .xlsx, every page, in the words of the page."""
+    import io
+
+    events, _problems = _events(request)
+    buffer = io.BytesIO()
+    write_xlsx(buffer, [Sheet(title="Nhật ký thay đổi", headers=EXPORT_HEADERS, widths=EXPORT_WIDTHS,
+                              rows=_export_rows(events.iterator(chunk_size=1000)))])
+    return xlsx_response(buffer.getvalue(), "nhat-ky-thay-doi")

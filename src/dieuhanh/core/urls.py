@@ -7,6 +7,7 @@ urlpatterns = [
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
     path("nhat-ky/", audit_views.audit_log, name="audit_log"),
+    path("nhat-ky/xuat-excel/", audit_views.audit_export, name="audit_export"),
     path("lich/", calendar_views.calendar_page, name="calendar"),
     path("lich/them/", calendar_views.calendar_add, name="calendar_add"),
     path("lich/bo/", calendar_views.calendar_remove, name="calendar_remove"),

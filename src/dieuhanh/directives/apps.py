@@ -29,3 +29,14 @@ class DirectivesConfig(platform.PlatformApp):
         platform.ApiRouter("/v1/tasks", "dieuhanh.directives.api.tasks_router", "Nhiệm vụ"),
         platform.ApiRouter("/v1/documents", "dieuhanh.directives.api.documents_router", "Văn bản"),
     )
+
+    def ready(self) -> None:
+        from dieuhanh.core.audit_words import label_keys
+
+        label_keys("directives.task", {
+            "coordinating_units": ("Đơn vị phối hợp", "org.adminunit"),
+            "milestones": "Mốc tiến độ",
+            "report": ("Báo cáo tiến độ", "directives.progressreport"),
+            "deciding_document": ("Văn bản quyết định", "directives.document"),
+            "reason": "Lý do",
+        })

@@ -18,6 +18,11 @@ class DossiersConfig(platform.PlatformApp):
 
     def ready(self) -> None:
         from dieuhanh.core import audit
+        from dieuhanh.core.audit_words import label_keys
         from dieuhanh.dossiers.choices import AUDIT_VERBS
 
         audit.register_verbs(AUDIT_VERBS, object_type="dossiers.dossier")
+        label_keys("dossiers.importjob", {
+            "file": "Tệp", "sha256": "Mã băm SHA-256", "rows": "Số dòng", "created": "Thêm mới", "updated": "Cập nhật",
+            "unchanged": "Không đổi", "bad": "Dòng lỗi", "seconds": "Thời gian (giây)",
+        })

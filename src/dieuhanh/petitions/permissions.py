@@ -18,7 +18,8 @@ PERMISSIONS = {
     "handle": (Role.LEADER, Role.ADMIN),  # verify, extend, conclude… (and the assigned handlers)
     "protect": DESK,  # make a petitioner's identity confidential (and the assigned handlers)
     # be given a petition to handle, through a role over its unit (`CaseType.may_be_handler`): the
-    # officers who do the work — not the read-only inspector, not a system administrator.
-    "be_handler": (Role.RECEPTION, Role.UNIT_OFFICER, Role.LEADER),
+    # officers who do the work, and the inspection commission, which handles a denunciation of a
+    # party member (`services.do_accept` sends those to party bodies) — not a system administrator.
+    "be_handler": (Role.RECEPTION, Role.UNIT_OFFICER, Role.INSPECTOR, Role.LEADER),
     "follow": (Role.LEADER, Role.OFFICE, Role.ADMIN, Role.RECEPTION),  # the due-soon summary
 }

@@ -252,7 +252,8 @@ def _protect_chain(p: Petition, actor: User, on: dt.date) -> None:
 
 def _check_handlers(p: Petition, users: list[User]) -> None:
     """Only those the handler picker offers may be given the petition (`PETITIONS.may_be_handler`):
-    an officer of its unit, not a system administrator or the read-only inspector."""
+    an officer of its unit who may handle petitions, not a system administrator, not an officer of
+    another unit or a role that does not handle petitions (the office, the one-stop desk)."""
     for u in users:
         if not PETITIONS.may_be_handler(u, p):
             raise ValidationError({"handlers": [

@@ -35,10 +35,12 @@ def test_petition_handler_picker_offers_only_officers_of_its_unit_by_name_and_po
     for form_class in (AssignForm, AcceptForm):
         labels = _labels(form_class(case=p, user=world.reception_a).fields["handlers"])
         offered = {int(pk) for pk in labels}
-        assert {world.officer_a.pk, world.officer_a2.pk, world.reception_a.pk, world.leader.pk} <= offered
-        # Not the read-only inspector, not the system administrator, not another ward's officer,
-        # not the office (which routes, not handles), not an account without a role.
-        for nobody in (world.inspector, world.admin, world.officer_b, world.reception_b, world.office, world.outsider):
+        # The inspection commission handles a denunciation of a party member: it is offered too.
+        assert {world.officer_a.pk, world.officer_a2.pk, world.reception_a.pk, world.leader.pk,
+                world.inspector.pk} <= offered
+        # Not the system administrator, not another ward's officer, not the office (which routes,
+        # not handles), not the one-stop desk, not an account without a role.
+        for nobody in (world.admin, world.officer_b, world.reception_b, world.office, world.onestop_a, world.outsider):
             assert nobody.pk not in offered
         assert labels[str(world.officer_a.pk)] == "Lê Thị An — Công chức Tư pháp - Hộ tịch, UBND phường Chu Văn An"
         assert labels[str(world.leader.pk)] == "Trần Văn Lãnh — Bí thư Thành uỷ, Thành uỷ Chí Linh"
@@ -49,7 +51,7 @@ def test_petition_services_refuse_a_handler_the_picker_would_not_offer(world):
     from dieuhanh.petitions import services
 
     p = world.petition()
-    for nobody in (world.inspector, world.admin, world.officer_b):
+    for nobody in (world.admin, world.officer_b, world.onestop_a, world.office):
         with pytest.raises(ValidationError) as exc:
             services.do_assign(actor=world.reception_a, petition=p, users=[nobody])
         assert "handlers" in exc.value.message_dict

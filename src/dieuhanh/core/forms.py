@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.lib.params import INT32_MAX, IdsChoiceMixin, IntField
@@ -142,18 +143,18 @@ POSTS = "posts_today"  # the attribute `with_posts` gives each person: today's a
 
 
 def with_posts(qs: QuerySet[Any]) -> QuerySet[Any]:
-    """People (or accounts, through their `person`) with the posts they hold today, fetched in
-    two queries however long the list: what `person_label` shows."""
-    from django.db.models import Prefetch
-    from django.utils import timezone
+    """People (or accounts, through their `person`) with their posts, fetched in two queries
+    however long the list: what `person_label` shows."""
+    from django.db.models import F, Prefetch
 
     from dieuhanh.org.models import Assignment, Person
 
     through = "assignments" if qs.model is Person else "person__assignments"
     posts = Prefetch(
         through, to_attr=POSTS,
-        queryset=Assignment.objects.active_on(timezone.localdate())
-        .select_related("position__organisation").order_by("-position__is_head", "-position__is_leadership", "id"),
+        queryset=Assignment.objects.select_related("position__organisation").order_by(
+            F("end_date").desc(nulls_first=True), "-position__is_head", "-position__is_leadership", "id"
+        ),
     )
     if qs.model is Person:
         return qs.prefetch_related(posts)
@@ -161,15 +162,25 @@ def with_posts(qs: QuerySet[Any]) -> QuerySet[Any]:
 
 
 def person_label(person: Person) -> str:
-    """«Full name — post, body» (posts held today; up to two, the head's post first). A person
-    fetched without `with_posts` is asked for their posts."""
+    """«Full name — post, body»: the posts held today (two at most, the head's first), else the
+    last one held, as «nguyên …» (former), so two namesakes, or a head and a deputy, are told
+    apart. A person fetched without `with_posts` is asked for their posts."""
     from django.utils import timezone
 
+    today = timezone.localdate()
     held = getattr(person, POSTS, None)
     if held is None:
-        held = list(person.positions_on(timezone.localdate()).order_by("-position__is_head", "id"))
-    posts = [f"{a.position.title}, {a.position.organisation.name}" for a in held[:2]]
-    return f"{person.full_name} — {'; '.join(posts)}" if posts else person.full_name
+        held = getattr(with_posts(type(person).objects.filter(pk=person.pk)).get(), POSTS)
+    current = [a for a in held if a.start_date <= today and (a.end_date is None or a.end_date >= today)]
+    past = [a for a in held if a.end_date is not None and a.end_date < today]
+    if current:
+        posts = [f"{a.position.title}, {a.position.organisation.name}" for a in current[:2]]
+    elif past:
+        last = past[0]
+        posts = [f"{gettext('nguyên')} {last.position.title}, {last.position.organisation.name}"]
+    else:
+        return person.full_name
+    return f"{person.full_name} — {'; '.join(posts)}"
 
 
 def account_label(user: Any) -> str:

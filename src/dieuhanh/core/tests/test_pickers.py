@@ -70,7 +70,14 @@ def test_leader_pickers_show_posts(world):
     form = TaskForm(user=world.office)
     for name in ("accountable_person", "lead_person"):
         assert _labels(form.fields[name])[str(world.leader_person.pk)] == "Trần Văn Lãnh — Bí thư Thành uỷ, Thành uỷ Chí Linh"
-    assert _labels(form.fields["accountable_person"])[str(world.officer_b_person.pk)] == "Phạm Văn Bình"
+    assert _labels(form.fields["accountable_person"])[str(world.officer_a_person.pk)] == "Lê Thị An"  # no post
+    # A post held no longer: the last one, as people write it («nguyên …», former).
+    _post(world.officer_b_person, world.ward_b_committee, "Phó Chủ tịch", start=dt.date(2016, 1, 1), end=dt.date(2020, 6, 30))
+    _post(world.officer_b_person, world.ward_b_committee, "Chủ tịch", start=dt.date(2020, 7, 1), end=dt.date(2025, 6, 30))
+    form = TaskForm(user=world.office)
+    assert _labels(form.fields["accountable_person"])[str(world.officer_b_person.pk)] == (
+        "Phạm Văn Bình — nguyên Chủ tịch, UBND phường Chí Linh"
+    )
     p = world.petition()
     make_task = MakeTaskForm(case=p, user=world.reception_a)
     assert "Bí thư Thành uỷ" in _labels(make_task.fields["accountable_person"])[str(world.leader_person.pk)]

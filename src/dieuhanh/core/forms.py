@@ -206,6 +206,8 @@ class HandlerChoiceField(IdsChoiceMixin, forms.ModelMultipleChoiceField):
     """The handler picker of every case type: accounts shown by name and post. Its queryset is
     the case type's `handler_candidates(case)` (those who may handle the case, nobody else)."""
 
+    widget = forms.CheckboxSelectMultiple(attrs={"class": "choice-list"})  # a name and post wrap
+
     def label_from_instance(self, obj: Any) -> str:
         return account_label(obj)
 

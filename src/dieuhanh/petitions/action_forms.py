@@ -102,8 +102,7 @@ class ClassifyForm(PetitionInput):
 
 class AssignForm(PetitionInput):
     day = "assigned_on"
-    handlers = HandlerChoiceField(get_user_model().objects.none(), label="Người xử lý", required=False,
-                                  widget=forms.SelectMultiple(attrs={"size": 5}))
+    handlers = HandlerChoiceField(get_user_model().objects.none(), label="Người xử lý", required=False)
     assigned_on = date_field("Ngày giao")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -118,8 +117,7 @@ class AcceptForm(PetitionInput):
     day = "accepted_on"
     renames = {"accepted_on": "on"}
     accepted_on = date_field("Ngày thụ lý")
-    handlers = HandlerChoiceField(get_user_model().objects.none(), label="Người được giao xử lý", required=False,
-                                  widget=forms.SelectMultiple(attrs={"size": 4}))
+    handlers = HandlerChoiceField(get_user_model().objects.none(), label="Người được giao xử lý", required=False)
     complexity = forms.ChoiceField(label="Mức độ phức tạp", required=False, choices=choices(Complexity))
     remote = forms.BooleanField(label="Vùng sâu, vùng xa, đi lại khó khăn", required=False)
     document_number = forms.CharField(label="Số thông báo thụ lý", required=False, max_length=60)

@@ -136,14 +136,20 @@ def requires(app: str, action: str, message: StrOrPromise) -> Callable[[View], V
     return decorate
 
 
-def unit_choices(user: AnyUser | None, app: str, action: str) -> QuerySet[AdminUnit]:
-    """Today's units over which `user` holds `action` of `app` (a form's choice of unit). An
-    all-seeing user is offered the units this installation serves (`scope.served_units`), not
-    the country's three thousand communes, where many share a name."""
-    qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
+def offered_units(user: AnyUser | None, app: str, action: str = "view") -> set[int] | None:
+    """The units a form offers `user` for `action` of `app`: those over which they hold it; for
+    an all-seeing user, the units this installation serves (`scope.served_units`), not the
+    country's three thousand communes, where many share a name (None: every unit, on an
+    installation where no role names a unit yet)."""
     held = units(user, app, action)
-    if held is ALL:
-        held = scope.served_units()
+    return scope.served_units() if held is ALL else held
+
+
+def unit_choices(user: AnyUser | None, app: str, action: str) -> QuerySet[AdminUnit]:
+    """Today's units offered to `user` for `action` of `app` (`offered_units`: a form's choice
+    of unit)."""
+    qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
+    held = offered_units(user, app, action)
     return qs if held is ALL else qs.filter(id__in=held)
 
 
@@ -182,5 +188,5 @@ class ScopedQuerySet(models.QuerySet[M]):
 
 
 __all__ = [
-    "ALL", "STAFF", "ScopedQuerySet", "declare", "declared", "granted_over", "holds", "may", "require", "require_any", "requires", "roles", "unit_choices", "units",
+    "ALL", "STAFF", "ScopedQuerySet", "declare", "declared", "granted_over", "holds", "may", "offered_units", "require", "require_any", "requires", "roles", "unit_choices", "units",
 ]

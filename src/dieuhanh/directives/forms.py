@@ -85,7 +85,7 @@ def coordinating_unit_choices(user: AnyUser) -> QuerySet[AdminUnit]:
     """Valid units in the user's scope and the units above them (a ward task may be
     coordinated with the city's departments)."""
     qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
-    units = access.units(user, "directives", "view")
+    units = access.offered_units(user, "directives", "view")
     return qs if units is access.ALL else qs.filter(id__in=units | scope.ancestors(units))
 
 
@@ -94,7 +94,7 @@ def issuing_organisations(user: AnyUser) -> QuerySet[Organisation]:
     then those a reform ended (a document of 2021 was issued by 2021's bodies), each labelled with
     the day it ended (`BodyChoiceField`), so a board that carried its name into the new ward is
     not offered twice under one label."""
-    units = access.units(user, "directives", "assign")
+    units = access.offered_units(user, "directives", "assign")
     qs = Organisation.objects.select_related("unit").order_by(F("valid_to").desc(nulls_first=True), "name")
     return qs if units is access.ALL else qs.filter(unit_id__in=units)
 

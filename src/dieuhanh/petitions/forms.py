@@ -57,7 +57,7 @@ def receiving_units(user: AnyUser) -> QuerySet[AdminUnit]:
 def matter_units(user: AnyUser) -> QuerySet[AdminUnit]:
     """Where a matter may arise: today's units in the user's scope and the communes of the same
     provinces (a ward's desk also receives petitions about its neighbours)."""
-    units = access.units(user, "petitions", "receive")
+    units = access.offered_units(user, "petitions", "receive")
     qs = current_units().exclude(level=UnitLevel.VILLAGE)
     if units is access.ALL:
         return qs

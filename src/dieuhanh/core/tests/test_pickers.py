@@ -162,3 +162,10 @@ def test_make_task_forms_offer_the_units_the_user_may_assign_to(world):
             assert world.ward_a_old.pk not in offered  # a unit that no longer exists
     for nobody in (world.inspector, world.officer_a):
         assert not _labels(TaskForm(user=nobody).fields["lead_unit"])
+    # Nor where a matter arises, or which units coordinate: the country's other Xã Tân Tiến is
+    # not offered to the administrator beside this city's units.
+    from dieuhanh.petitions.forms import ReceiveForm
+
+    for offered in (TaskForm(user=world.admin).fields["coordinating_units"], ReceiveForm(user=world.admin).fields["unit"]):
+        ids = {int(pk) for pk in _labels(offered)}
+        assert world.ward_a.pk in ids and commune.pk not in ids

@@ -171,6 +171,11 @@ def test_the_dashboard_and_the_list_show_statuses_in_colour(live_server, page, s
     page.locator("section.stats .stat--overdue").click()
     expect(page.locator(".results-head__count")).to_have_text("2 nhiệm vụ")
     page.get_by_role("link", name="Xoá bộ lọc").click()
+    # The list opens on the six open tasks, the two overdue first; «Tất cả» shows the finished too.
+    expect(page.locator(".results-head__count")).to_have_text("6 nhiệm vụ")
+    expect(page.get_by_label("Trạng thái")).to_have_value("open")
+    expect(page.locator("tbody tr").first).to_contain_text("Tổ chức đối thoại với các hộ")
+    page.get_by_label("Trạng thái").select_option(label="Tất cả")
     expect(page.locator(".results-head__count")).to_have_text("9 nhiệm vụ")
     page.get_by_label("Tìm kiếm").fill("doi thoai")
     expect(page.locator(".results-head__count")).to_have_text("1 nhiệm vụ")

@@ -28,6 +28,7 @@ class TaskFilter(ListFilter):
     document: int | None = None  # source document and every document implementing it
     due_from: dt.date | None = None
     due_to: dt.date | None = None
+    year: int | None = None  # the year's work as the IOC counts it (TaskQuerySet.of_year)
     q: str | None = None  # words matched without diacritics
     flagged: bool = False  # only tasks with a report awaiting the leader's answer
     parent: int | None = None  # sub-tasks of this task
@@ -36,9 +37,11 @@ class TaskFilter(ListFilter):
     LABELS: ClassVar[Mapping[str, str]] = {
         "unit": "Đơn vị", "lead_unit": "Đơn vị chủ trì", "status": "Tình trạng", "leader": "Lãnh đạo phụ trách",
         "person": "Người chủ trì", "document": "Văn bản", "due_from": "Hạn từ ngày", "due_to": "Hạn đến ngày",
+        "year": "Năm",
         "q": "Tìm kiếm", "flagged": "Chờ lãnh đạo cho ý kiến", "parent": "Nhiệm vụ cha", "top_level": "Chỉ nhiệm vụ gốc",
     }
     CHOICES: ClassVar[Mapping[str, Collection[str]]] = {"status": [*TaskStatus.values, OPEN]}
+    MAX: ClassVar[Mapping[str, int]] = {"year": 9999}
     RANGES = (("due_from", "due_to"),)
     # The list opens on what needs doing (overdue and due soon first: `views.TASK_SORTS`).
     DEFAULTS: ClassVar[Mapping[str, str]] = {"status": OPEN}
@@ -63,6 +66,8 @@ class TaskFilter(ListFilter):
             qs = qs.filter(due_date__gte=self.due_from)
         if self.due_to:
             qs = qs.filter(due_date__lte=self.due_to)
+        if self.year is not None:
+            qs = qs.of_year(self.year)
         if self.parent is not None:
             qs = qs.filter(parent_id=self.parent)
         elif self.top_level:

@@ -454,7 +454,7 @@ class CancelForm(forms.Form):
 
 
 class TaskFilterForm(FilterForm):
-    rows = (("q", "status", "unit", "leader"), ("document", "due_from", "due_to", "flagged"))
+    rows = (("q", "status", "unit", "leader"), ("document", "year", "due_from", "due_to", "flagged"))
     grow = ("q", "document")
 
     q = search_field(_("Mã, tên, nội dung… (gõ có dấu hoặc không dấu)"))
@@ -467,6 +467,10 @@ class TaskFilterForm(FilterForm):
     )
     document = forms.ModelChoiceField(
         Document.objects.none(), label=_("Văn bản giao"), required=False, empty_label=_("Tất cả")
+    )
+    year = forms.IntegerField(
+        label=_("Năm"), required=False, min_value=1, max_value=9999,
+        help_text=_("Nhiệm vụ có hạn trong năm; năm nay: thêm mọi nhiệm vụ chưa xong, như Trung tâm điều hành đếm."),
     )
     due_from = date_field(_("Thời hạn từ"))
     due_to = date_field(_("đến"))

@@ -22,7 +22,9 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     period = ctx.period
     today = period.today
     in_year = Q(due_date__gte=period.first, due_date__lte=period.last)
-    # This year: open work whatever its year, plus what was due this year and has been closed.
+    # The year's work (`Task.objects.of_year`, the task list's «Năm» filter): what is due in the
+    # year and, in the current year, open work whatever its due date, counted in two parts (the
+    # on-time rate judges the first only).
     still_open = Q(completed_on__isnull=True, cancelled_on__isnull=True)
     # The tasks led by the units in view (each task counts once, under its lead unit).
     units = ctx.units("directives")
@@ -46,18 +48,10 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
                     due_in_year[status] = due_in_year.get(status, 0) + n
                 if status == TaskStatus.OVERDUE.value:
                     by_lead_counts[uid] = by_lead_counts.get(uid, 0) + n
-    open_statuses = (TaskStatus.OVERDUE, TaskStatus.DUE_SOON, TaskStatus.ON_TRACK)
     unit_param = ctx.link_unit
 
     def status_link(status: str) -> str:
-        dated = not period.current or status not in open_statuses
-        return link(
-            "directives:task_list",
-            status=status,
-            unit=unit_param,
-            due_from=period.first.isoformat() if dated else None,
-            due_to=period.last.isoformat() if dated else None,
-        )
+        return link("directives:task_list", status=status, year=period.year, unit=unit_param)
 
     cards = [
         {"value": s.value, "label": s.label, "count": counts.get(s.value, 0), "url": status_link(s.value)}
@@ -91,7 +85,7 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     return {
         "cards": cards,
         "total": total,
-        "total_url": link("directives:task_list", unit=unit_param),
+        "total_url": link("directives:task_list", year=period.year, unit=unit_param),
         "overdue": overdue,
         "overdue_count": counts.get(TaskStatus.OVERDUE.value, 0),
         "overdue_url": status_link(TaskStatus.OVERDUE.value),

@@ -135,6 +135,17 @@ class Meeting(models.Model):
         return f"{self.title} ({self.held_on:%d/%m/%Y})"
 
 
+def year_q(year: int, today: dt.date | None = None) -> Q:
+    """The condition of `TaskQuerySet.of_year` (for grouped counts that build their own query)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    due = Q(due_date__gte=dt.date(year, 1, 1), due_date__lte=dt.date(year, 12, 31))
+    if year >= today.year:
+        due |= Q(completed_on__isnull=True, cancelled_on__isnull=True)
+    return due
+
+
 class TaskQuerySet(ScopedQuerySet["Task"]):
     def with_status(self, today: dt.date | None = None) -> TaskQuerySet:
         """Annotate `status` computed in SQL, so lists filter and count by it."""
@@ -175,6 +186,11 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
 
     def open(self) -> TaskQuerySet:
         return self.filter(completed_on__isnull=True, cancelled_on__isnull=True)
+
+    def of_year(self, year: int, today: dt.date | None = None) -> TaskQuerySet:
+        """The work of `year` as the IOC counts it: the tasks due that year, and, while the year
+        is running (or to come), every task still open whatever its due date."""
+        return self.filter(year_q(year, today))
 
 
 class Task(models.Model):

@@ -10,6 +10,7 @@ from typing import Any, ClassVar
 
 from django.utils import timezone
 
+from dieuhanh.core.calendar import due_soon_until
 from dieuhanh.core.filters import ListFilter
 from dieuhanh.dossiers.choices import OPEN_STATUSES, Channel, Source, Status, Timeliness
 from dieuhanh.dossiers.models import late_now_q
@@ -18,6 +19,8 @@ from dieuhanh.org import scope
 
 OPEN = "open"  # every status not yet finished
 LATE_NOW = "late_now"  # open and past the appointment date today
+DUE_SOON = "due_soon"  # open, the appointment date from today to the due-soon horizon (core.calendar)
+IN_TIME = "in_time"  # a timeliness: early or on time (the on-time rate's numerator)
 
 
 @dataclass
@@ -39,8 +42,8 @@ class DossierFilter(ListFilter):
         "date_to": "Đến ngày", "q": "Tìm kiếm",
     }
     CHOICES: ClassVar[Mapping[str, Collection[str]]] = {
-        "channel": Channel.values, "timeliness": Timeliness.values, "source": Source.values,
-        "status": [*Status.values, OPEN, LATE_NOW],
+        "channel": Channel.values, "timeliness": [*Timeliness.values, IN_TIME], "source": Source.values,
+        "status": [*Status.values, OPEN, LATE_NOW, DUE_SOON],
     }
     RANGES = (("date_from", "date_to"),)
 
@@ -57,9 +60,14 @@ class DossierFilter(ListFilter):
             qs = qs.filter(status__in=OPEN_STATUSES)
         elif self.status == LATE_NOW:
             qs = qs.filter(late_now_q(today or timezone.localdate()))
+        elif self.status == DUE_SOON:
+            day = today or timezone.localdate()
+            qs = qs.filter(status__in=OPEN_STATUSES, due_on__gte=day, due_on__lte=due_soon_until(day))
         elif self.status:
             qs = qs.filter(status=self.status)
-        if self.timeliness:
+        if self.timeliness == IN_TIME:
+            qs = qs.filter(timeliness__in=(Timeliness.EARLY, Timeliness.ON_TIME))
+        elif self.timeliness:
             qs = qs.filter(timeliness=self.timeliness)
         if self.source:
             qs = qs.filter(source=self.source)

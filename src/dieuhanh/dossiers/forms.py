@@ -41,7 +41,7 @@ from dieuhanh.dossiers.choices import (
     Status,
     Timeliness,
 )
-from dieuhanh.dossiers.filters import LATE_NOW, OPEN
+from dieuhanh.dossiers.filters import DUE_SOON, IN_TIME, LATE_NOW, OPEN
 from dieuhanh.dossiers.models import Dossier, Procedure
 from dieuhanh.org.choices import OrganisationKind, UnitLevel
 from dieuhanh.org.models import AdminUnit
@@ -102,9 +102,11 @@ class DossierFilterForm(FilterForm):
     channel = forms.ChoiceField(label="Kênh tiếp nhận", required=False, choices=choices(Channel, "Tất cả"))
     status = forms.ChoiceField(
         label="Trạng thái", required=False,
-        choices=[("", "Tất cả"), (OPEN, "Đang giải quyết"), (LATE_NOW, "Đang quá hạn"), *choices(Status)],
+        choices=[("", "Tất cả"), (OPEN, "Đang giải quyết"), (LATE_NOW, "Đang quá hạn"), (DUE_SOON, "Sắp đến hạn"),
+                 *choices(Status)],
     )
-    timeliness = forms.ChoiceField(label="Tiến độ", required=False, choices=choices(Timeliness, "Tất cả"))
+    timeliness = forms.ChoiceField(label="Tiến độ", required=False,
+                                   choices=[*choices(Timeliness, "Tất cả"), (IN_TIME, "Trước hạn và đúng hạn")])
     source = forms.ChoiceField(label="Nguồn", required=False, choices=choices(Source, "Tất cả"))
     date_from = forms.CharField(label="Tiếp nhận từ ngày", required=False, widget=DateInput())
     date_to = forms.CharField(label="Đến ngày", required=False, widget=DateInput())

@@ -78,7 +78,8 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
         "late_now": sum(late_by_unit.values()),
         "late_now_url": link("dossier_list", status="late_now", unit=unit_param, **now_dates),
         "due_soon": due_soon,
-        "due_soon_url": link("dossier_list", status="open", unit=unit_param, **now_dates),
+        "due_soon_url": link("dossier_list", status="due_soon", unit=unit_param, **now_dates),
+        "in_time_url": link("dossier_list", timeliness="in_time", unit=unit_param, **dates),
         "stats_url": link("dossier_stats", unit=unit_param, **dates),
         "_monthly_received": monthly_received,
         "_monthly_late": monthly_late,
@@ -86,8 +87,9 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     rate = result["on_time_percent"]
     result["figures"] = [
         Figure("dossiers-received", "hồ sơ tiếp nhận", received, str(result["received_url"])),
-        Figure("dossiers-on-time", "hồ sơ đúng hạn", rate, str(result["stats_url"]),
-               display="—" if rate is None else f"{group_digits(rate, 1)}%"),
+        Figure("dossiers-on-time", f"hồ sơ đúng hạn ({group_digits(in_time)}/{group_digits(classed)} có kết quả)",
+               rate, str(result["in_time_url"]), display="—" if rate is None else f"{group_digits(rate, 1)}%",
+               count=in_time),
         Figure("dossiers-late", "hồ sơ đang trễ hạn", result["late_now"], str(result["late_now_url"]), "bad"),
         Figure("dossiers-due-soon", "hồ sơ sắp đến hạn", due_soon, str(result["due_soon_url"]), "warn"),
     ]

@@ -85,7 +85,8 @@ def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
 def section(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     period = ctx.period
     summary = overview.summary(user, unit=period.unit, year=period.year)
-    tiles = summary.tiles or []
+    # The tiles the "met/total" line counts come first, so the card shows every one of them.
+    tiles = sorted(summary.tiles or [], key=lambda t: not t.get("counted"))
     # The map: the indicator the summary proposes (one every ward has a figure for: a derived
     # one; the socio-economic targets are set for the city as a whole), else the first tile.
     code = summary.map_code or (tiles[0].get("code", "") if tiles else "")
@@ -101,6 +102,7 @@ def section(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
         "tiles": tiles[:TILES_SHOWN],
         "tiles_total": len(tiles),
         "tiles_url": reverse("indicator_list") + "?" + urlencode(query),
+        "summary_url": summary.counted_url(reverse("indicator_list")),
         "map_label": label,
     }
 

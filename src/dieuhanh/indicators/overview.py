@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from dieuhanh.core import access, links
 from dieuhanh.core.http import AnyUser
@@ -48,6 +49,19 @@ class Summary:
     @property
     def label(self) -> str:
         return f"{self.met}/{self.total} chỉ tiêu đạt và vượt"
+
+    @property
+    def basis(self) -> str:
+        """How the line is counted, in words (the rows marked `counted` among the tiles)."""
+        return (f"Đếm {self.total} chỉ tiêu nhóm «{Group(SUMMARY_GROUP).label}» có kế hoạch năm {self.year}"
+                f"{' của ' + self.unit_name if self.unit_name else ''}: {self.met} đạt hoặc vượt, "
+                f"{self.total - self.met} không đạt hoặc chưa có số liệu.")
+
+    def counted_url(self, base: str) -> str:
+        """The indicator list narrowed to the rows the line counts."""
+        query = {"nam": self.year, **({"don_vi": self.unit_id} if self.unit_id else {}),
+                 "nhom": SUMMARY_GROUP, "ke_hoach": 1}
+        return f"{base}?{urlencode(query)}"
 
     @property
     def map_code(self) -> str:
@@ -171,6 +185,7 @@ def summary(
             "actual": actual, "achievement": state, "ratio": compute.ratio(actual, target), "yoy_percent": yoy,
             "yoy_points": points,
             "url": detail_url(ind.code, year, unit_id),
+            "counted": ind.group == SUMMARY_GROUP and current is not None,  # in the "met/total" line
         })
         if ind.group == SUMMARY_GROUP and current is not None:
             result.total += 1

@@ -27,7 +27,7 @@ from dieuhanh.core import access
 from dieuhanh.core.http import AnyUser, signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.indicators import compute, export, overview, services
-from dieuhanh.indicators.choices import Achievement, Kind, PeriodKind
+from dieuhanh.indicators.choices import Achievement, Group, Kind, PeriodKind
 from dieuhanh.indicators.forms import ActualForm, ImportForm, TargetForm
 from dieuhanh.indicators.importer import ACTUAL_COLUMNS, TARGET_COLUMNS, import_figures
 from dieuhanh.indicators.models import Actual, Indicator, Target
@@ -132,9 +132,25 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     ctx = _selection(request)
     s = overview.summary(request.user, unit=ctx["unit_id"], year=ctx["year"], today=ctx["today"])
     _decorate(s.terms)
-    ctx.update(title="Chỉ tiêu kinh tế - xã hội", summary=s, tiles=_decorate(s.tiles),
+    tiles, narrowed = _narrowed(request, s.tiles)
+    ctx.update(title="Chỉ tiêu kinh tế - xã hội", summary=s, tiles=_decorate(tiles), narrowed=narrowed,
                may_edit=services.may_edit(request.user))
     return render(request, "indicators/indicator_list.html", ctx)
+
+
+def _narrowed(request: HttpRequest, tiles: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], str]:
+    """The rows of one group (?nhom=) and/or only those with a year target (?ke_hoach=1): the
+    rows the IOC's "met/total" line counts; an unknown group is ignored. Returns the rows and
+    the narrowing in words ("" when none)."""
+    words = []
+    group = request.GET.get("nhom", "")
+    if group in Group.values:
+        tiles = [t for t in tiles if t["group"] == group]
+        words.append(f"nhóm «{Group(group).label}»")
+    if request.GET.get("ke_hoach") == "1":
+        tiles = [t for t in tiles if t["target"] is not None]
+        words.append("có kế hoạch năm")
+    return tiles, ", ".join(words)
 
 
 LIST_COLUMNS: list[export.Column] = [

@@ -37,6 +37,12 @@ class Figure:
     url: str = ""
     tone: str = ""  # "bad" (overdue), "warn" (due soon) or ""
     display: str = ""  # the value as shown, when not a plain count (a rate: "94,8%")
+    count: int | None = None  # the rows `url` lists, when `value` is not that count (a rate's numerator)
+
+    @property
+    def listed(self) -> Any:
+        """How many rows the list behind the figure shows (its `data-count`)."""
+        return self.value if self.count is None else self.count
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,7 @@ class PetitionFilter(ListFilter):
     over_level: bool | None = None
     prolonged: bool | None = None
     time_barred: bool | None = None
+    resolved: bool | None = None  # has its decision or conclusion (concluded_on set)
     q: str | None = None  # words matched without diacritics
 
     LABELS: ClassVar[Mapping[str, str]] = {
@@ -60,6 +61,7 @@ class PetitionFilter(ListFilter):
         "over_level": "Vượt cấp",
         "prolonged": "Kéo dài",
         "time_barred": "Quá thời hiệu khiếu nại",
+        "resolved": "Đã giải quyết",
         "q": "Tìm kiếm",
     }
     CHOICES: ClassVar[Mapping[str, Collection[str]]] = {
@@ -103,6 +105,8 @@ class PetitionFilter(ListFilter):
             qs = qs.filter(prolonged_q(today)) if self.prolonged else qs.exclude(prolonged_q(today))
         if self.time_barred is not None:
             qs = qs.filter(time_barred_q()) if self.time_barred else qs.exclude(time_barred_q())
+        if self.resolved is not None:
+            qs = qs.filter(concluded_on__isnull=not self.resolved)
         if self.year is not None:
             qs = qs.filter(year=self.year)
         if self.session is not None:

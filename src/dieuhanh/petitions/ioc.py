@@ -81,6 +81,7 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
         "accepted": accepted,
         "resolved": resolved,
         "resolution_percent": percent(resolved, accepted),
+        "resolved_url": link("petitions:petition_list", year=period.year, resolved="1", unit=unit_param),
         "open": open_count,
         "open_url": link("petitions:petition_list", year=period.year, state="open", unit=unit_param),
         "overdue": overdue,
@@ -93,7 +94,7 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     result["figures"] = [
         Figure("petitions-received", f"đơn tiếp nhận năm {period.year}", received, str(result["received_url"])),
         Figure("petitions-resolved", f"giải quyết ({resolved}/{accepted} đơn thụ lý)", rate,
-               display="—" if rate is None else f"{group_digits(rate)}%"),
+               str(result["resolved_url"]), display="—" if rate is None else f"{group_digits(rate)}%", count=resolved),
         Figure("petitions-overdue", "đơn quá hạn", overdue, str(result["overdue_url"]), "bad"),
         Figure("petitions-due-soon", "đơn sắp đến hạn", due_soon, str(result["due_soon_url"]), "warn"),
     ]

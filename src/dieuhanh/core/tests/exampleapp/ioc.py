@@ -15,8 +15,10 @@ def figures(user: Any, period: Any) -> list[Figure]:
         qs = qs.filter(unit_id__in=scope.expand_units([period.unit.pk]))
     url = reverse("exampleapp:inspection_list")
     return [
-        Figure("inspections-open", "cuộc kiểm tra đang mở", qs.filter(state=State.OPEN).count(), url, "warn"),
-        Figure("inspections-closed", "cuộc kiểm tra đã kết luận", qs.filter(state=State.CLOSED).count(), url),
+        Figure("inspections-open", "cuộc kiểm tra đang mở", qs.filter(state=State.OPEN).count(),
+               f"{url}?state={State.OPEN}", "warn"),
+        Figure("inspections-closed", "cuộc kiểm tra đã kết luận", qs.filter(state=State.CLOSED).count(),
+               f"{url}?state={State.CLOSED}"),
     ]
 
 

@@ -12,7 +12,7 @@ from dieuhanh.core import access, case_views
 from dieuhanh.core.cases import ActionInput, CaseAction
 from dieuhanh.core.forms import textarea
 from dieuhanh.core.tests.exampleapp.cases import INSPECTIONS
-from dieuhanh.core.tests.exampleapp.models import Inspection
+from dieuhanh.core.tests.exampleapp.models import Inspection, State
 
 
 class CloseForm(ActionInput):
@@ -23,6 +23,8 @@ class CloseForm(ActionInput):
 def inspection_list(request: HttpRequest) -> HttpResponse:
     access.require_any(request.user, "exampleapp", "view", "Trang này dành cho cán bộ kiểm tra và lãnh đạo.")
     rows = Inspection.objects.visible_to(request.user).select_related("unit").order_by("-id")
+    if (state := request.GET.get("state")) in State.values:  # the IOC's figures link here by state
+        rows = rows.filter(state=state)
     return render(request, "exampleapp/list.html", {"title": "Kiểm tra thực tế", "rows": rows})
 
 

@@ -2,8 +2,9 @@
 
 The operations room runs on an offline intranet and the overview must print to PDF, so the
 pictures are plain SVG written here: no script, no CDN, colours set on the elements (print
-keeps them). Each picture is an accessible image (role="img", a <title> and an aria-label),
-each point, bar and unit carries its own <title> (the browser shows it on hover) and data-*
+keeps them). The unit map is schematic: each ward a cell around its centroid (`cells`), since
+the units ship centroids, not boundaries. Each picture is an accessible image (role="img", a
+<title> and an aria-label), each point, bar and unit carries its own <title> (the browser shows it on hover) and data-*
 attributes that tests and the page's own styles can select on.
 
 Colours: the series palette is the Okabe–Ito set of eight hues that stay distinct under the
@@ -480,6 +481,122 @@ def _ramp(n: int) -> tuple[str, ...]:
     return tuple(MAP_COLOURS[round(i * (len(MAP_COLOURS) - 1) / (n - 1))] for i in range(n))
 
 
+Point = tuple[float, float]
+
+
+def _hull(points: Sequence[Point]) -> list[Point]:
+    """The convex hull, counter-clockwise in screen coordinates (Andrew's monotone chain)."""
+    pts = sorted(set(points))
+    if len(pts) < 3:
+        return list(pts)
+
+    def cross(o: Point, a: Point, b: Point) -> float:
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    lower: list[Point] = []
+    upper: list[Point] = []
+    for p in pts:
+        while len(lower) >= 2 and cross(lower[-2], lower[-1], p) <= 0:
+            lower.pop()
+        lower.append(p)
+    for p in reversed(pts):
+        while len(upper) >= 2 and cross(upper[-2], upper[-1], p) <= 0:
+            upper.pop()
+        upper.append(p)
+    return lower[:-1] + upper[:-1]
+
+
+def _clip(polygon: list[Point], site: Point, other: Point) -> list[Point]:
+    """The part of a convex polygon on `site`'s side of the bisector of site–other (one step of
+    Sutherland–Hodgman): the points nearer to `site` than to `other`."""
+    mx, my = (site[0] + other[0]) / 2, (site[1] + other[1]) / 2
+    nx, ny = other[0] - site[0], other[1] - site[1]
+
+    def side(p: Point) -> float:  # < 0 on site's side
+        return (p[0] - mx) * nx + (p[1] - my) * ny
+
+    out: list[Point] = []
+    for i, p in enumerate(polygon):
+        q = polygon[(i + 1) % len(polygon)]
+        sp, sq = side(p), side(q)
+        if sp <= 0:
+            out.append(p)
+        if (sp < 0 < sq) or (sq < 0 < sp):
+            t = sp / (sp - sq)
+            out.append((p[0] + t * (q[0] - p[0]), p[1] + t * (q[1] - p[1])))
+    return out
+
+
+def cells(sites: dict[str, Point], margin: float) -> dict[str, list[Point]]:
+    """A schematic map from centroids alone: each unit's Voronoi cell (the points nearer to its
+    centroid than to any other), clipped to the outline of the whole area, taken as the convex
+    hull of the centroids grown by `margin` (a disc of 16 points around each). Every cell holds
+    its centroid, and no two cells overlap. O(n²) half-plane clips: a hundred wards is instant."""
+    ring = [(margin * math.cos(2 * math.pi * k / 16), margin * math.sin(2 * math.pi * k / 16)) for k in range(16)]
+    outline = _hull([(x + dx, y + dy) for x, y in sites.values() for dx, dy in ring])
+    result = {}
+    for code, site in sites.items():
+        polygon = outline
+        for other_code, other in sites.items():
+            if other_code != code and other != site and polygon:
+                polygon = _clip(polygon, site, other)
+        result[code] = polygon
+    return result
+
+
+def _area_centre(polygon: Sequence[Point]) -> tuple[float, Point]:
+    """Area and centre of mass of a polygon (its first point when it has no area)."""
+    area = cx = cy = 0.0
+    for i, (x0, y0) in enumerate(polygon):
+        x1, y1 = polygon[(i + 1) % len(polygon)]
+        f = x0 * y1 - x1 * y0
+        area += f
+        cx += (x0 + x1) * f
+        cy += (y0 + y1) * f
+    if abs(area) < 1e-9:
+        return 0.0, polygon[0]
+    return abs(area) / 2, (cx / (3 * area), cy / (3 * area))
+
+
+LABEL_PREFIXES = ("Phường ", "Xã ", "Thị trấn ", "Đặc khu ")
+LABEL_SIZE = 10
+CHAR_W = 0.58 * LABEL_SIZE  # the average width of a character at that size (system-ui)
+
+
+def _short(name: str) -> str:
+    """A label without the kind of unit ("Phường Chu Văn An" → "Chu Văn An"); the hover says it whole."""
+    return next((name[len(p):] for p in LABEL_PREFIXES if name.startswith(p) and len(name) > len(p)), name)
+
+
+def _place_labels(items: list[tuple[str, str, Point, float]]) -> dict[str, tuple[Point, list[str]]]:
+    """Where each label goes: `items` are (code, text, anchor, room), the larger cells first.
+    A label is written on one line, or two when long, at its anchor or just above or below it,
+    wherever it overlaps no label already placed; a label that fits nowhere is left out (the
+    unit's shape still names it on hover)."""
+    placed: list[tuple[float, float, float, float]] = []
+    result: dict[str, tuple[Point, list[str]]] = {}
+    for code, text, (x, y), _room in items:
+        words = text.split()
+        layouts = [[text]]
+        if len(words) > 1:
+            cut = max(range(1, len(words)), key=lambda i: -abs(len(" ".join(words[:i])) - len(" ".join(words[i:]))))
+            layouts.append([" ".join(words[:cut]), " ".join(words[cut:])])
+        for lines in layouts:
+            w = max(len(line) for line in lines) * CHAR_W
+            h = len(lines) * (LABEL_SIZE + 1)
+            spot = None
+            for dy in (0.0, -h, h, -1.6 * h, 1.6 * h):
+                box = (x - w / 2, y + dy - h / 2, x + w / 2, y + dy + h / 2)
+                if all(box[2] <= b[0] or box[0] >= b[2] or box[3] <= b[1] or box[1] >= b[3] for b in placed):
+                    spot = box
+                    break
+            if spot is not None:
+                placed.append(spot)
+                result[code] = ((x, (spot[1] + spot[3]) / 2), lines)
+                break
+    return result
+
+
 def unit_map(
     units: Sequence[dict[str, Any]],
     values: dict[str, float | None],
@@ -491,11 +608,12 @@ def unit_map(
     breaks: Sequence[float] | None = None,
     title: str | None = None,
 ) -> SafeString:
-    """The wards/communes as circles at their centroids, coloured by `metric_label`.
+    """The wards/communes as a schematic map coloured by `metric_label`: each unit a cell around
+    its centroid (`cells`: the area nearer to it than to any other centroid, inside the outline
+    of the whole area), named by a label that overlaps no other.
 
     `units`: dicts with code, name, lat, lon, url. `values`: code → figure (None or missing:
-    grey). Circles are as large as possible without overlapping their nearest neighbour (between
-    5 and 22 px). Each circle links to the unit's page and names "name: value" on hover. Units
+    grey). Each cell links to the unit's page and names "name: value" on hover (<title>). Units
     without a centroid are listed under the map (still linked) rather than dropped silently."""
     title = title or f"Bản đồ: {metric_label}"
     legend_h = 44
@@ -509,26 +627,47 @@ def unit_map(
     map_h = height - legend_h - 24
     pad = 24.0
     positions = project(units, width, map_h, pad)
+    margin = _margin(list(positions.values()), width, map_h)
+    if margin + 4 > pad:  # room for the outline beyond the outer centroids
+        positions = project(units, width, map_h, margin + 4)
+        margin = min(margin, _margin(list(positions.values()), width, map_h))
     positions = {code: (x, y + 24) for code, (x, y) in positions.items()}
-    radius = _radius(list(positions.values()))
+    shapes = cells(positions, margin)
+    names = {u["code"]: u["name"] for u in units}
+    sized = sorted(((code, *_area_centre(shapes[code])) for code in positions if shapes.get(code)),
+                   key=lambda item: -item[1])
+    labels = _place_labels([(code, _short(names[code]), positions[code], area) for code, area, _c in sized])
     parts.append('<g class="units">')
     for unit in units:
         code = unit["code"]
-        if code not in positions:
+        if code not in positions or not shapes.get(code):
             continue
-        x, y = positions[code]
         value = values.get(code)
         colour = colour_for(value, breaks, higher_is_better=higher_is_better)
         tip = f"{unit['name']}: {fmt(value)}"
         data_value = "" if value is None else _n(float(value))
-        circle = (
-            f'<circle cx="{_n(x)}" cy="{_n(y)}" r="{_n(radius)}" fill="{colour}" stroke="#595959" '
-            f'stroke-width="0.75" data-unit="{escape(code)}" data-value="{data_value}">'
-            f"<title>{escape(tip)}</title></circle>"
+        x, y = positions[code]
+        d = "M" + " L".join(f"{_n(px)} {_n(py)}" for px, py in shapes[code]) + " Z"
+        shape = (
+            f'<path d="{d}" fill="{colour}" stroke="#ffffff" stroke-width="1.5" stroke-linejoin="round" '
+            f'data-unit="{escape(code)}" data-value="{data_value}" data-cx="{_n(x)}" data-cy="{_n(y)}">'
+            f"<title>{escape(tip)}</title></path>"
         )
         if unit.get("url"):
-            circle = f'<a href="{escape(unit["url"])}" aria-label="{escape(tip)}">{circle}</a>'
-        parts.append(circle)
+            shape = f'<a href="{escape(unit["url"])}" aria-label="{escape(tip)}">{shape}</a>'
+        parts.append(shape)
+    parts.append("</g>")
+    parts.append('<g class="labels" pointer-events="none">')
+    for code, ((lx, ly), lines) in labels.items():
+        dark = colour_for(values.get(code), breaks, higher_is_better=higher_is_better) in MAP_COLOURS[3:]
+        fill = "#ffffff" if dark else TEXT_COLOUR
+        first = ly - (len(lines) - 1) * (LABEL_SIZE + 1) / 2 + LABEL_SIZE * 0.35
+        tspans = "".join(
+            f'<tspan x="{_n(lx)}" y="{_n(first + i * (LABEL_SIZE + 1))}">{escape(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
+        parts.append(f'<text text-anchor="middle" font-size="{LABEL_SIZE}" fill="{fill}" data-label="{escape(code)}">'
+                     f"{tspans}</text>")
     parts.append("</g>")
     missing = [u for u in units if u["code"] not in positions]
     if missing:
@@ -547,11 +686,14 @@ def unit_map(
     return _markup(parts)
 
 
-def _radius(points: list[tuple[float, float]]) -> float:
+def _margin(points: list[Point], width: float, height: float) -> float:
+    """How far the outline reaches beyond the outer centroids: half the mean distance to the
+    nearest neighbour (a border ward about as deep as an inner one), within 8–60 px."""
     if len(points) < 2:
-        return 14.0
-    nearest = min(math.hypot(a[0] - b[0], a[1] - b[1]) for i, a in enumerate(points) for b in points[i + 1 :])
-    return max(5.0, min(22.0, nearest / 2 - 1))
+        return min(width, height) / 4
+    nearest = [min(math.hypot(a[0] - b[0], a[1] - b[1]) for j, b in enumerate(points) if j != i)
+               for i, a in enumerate(points)]
+    return max(8.0, min(60.0, sum(nearest) / len(nearest) / 2))
 
 
 def _map_legend(

@@ -21,6 +21,8 @@ from dieuhanh.org.models import AdminUnit, Assignment
 
 EXPORT_NAMES = {"units": "don-vi", "trends": "xu-huong"}  # the IOC's own tables
 FIRST_YEAR = 2015  # the selector offers years from here to this year
+WALL = ("man-hinh", "tuong")  # ?man-hinh=tuong: the wall display of the operations room
+ROTATE_DEFAULT, ROTATE_MIN, ROTATE_MAX = 20, 5, 600  # seconds each card takes the wall (?xoay=, 0: none)
 
 
 staff_only = access.requires("ioc", "view", "Trung tâm điều hành dành cho cán bộ được phân quyền theo đơn vị.")
@@ -126,6 +128,23 @@ def _context(
     }
 
 
+def _wall(request: HttpRequest) -> dict[str, Any]:
+    """Wall mode: no site menu, and with ?xoay=N (20 s by default, 0 to stop) each card takes the
+    screen for N seconds in turn after the whole overview; the page reloads after a round, so
+    the figures stay fresh. The links to enter and leave it keep the other parameters."""
+    params = request.GET.copy()
+    wall = params.get(WALL[0]) == WALL[1]
+    rotate = 0
+    if wall:
+        wanted = int_or_none(params.get("xoay"), min_value=0, max_value=ROTATE_MAX)
+        rotate = ROTATE_DEFAULT if wanted is None else (0 if wanted == 0 else max(ROTATE_MIN, wanted))
+        params.pop(WALL[0], None)
+        params.pop("xoay", None)
+    else:
+        params[WALL[0]] = WALL[1]
+    return {"wall": wall, "rotate": rotate, "wall_toggle_url": "?" + params.urlencode()}
+
+
 def _alerts_url() -> str:
     from django.urls import NoReverseMatch
 
@@ -149,6 +168,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         return export.response(table, data)
     context = _context(request, data, problems, _metric(request, data))
     context["title"] = "Trung tâm điều hành"
+    context.update(_wall(request))
     return render(request, "ioc/overview.html", context)
 
 

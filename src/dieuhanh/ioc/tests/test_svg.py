@@ -24,6 +24,25 @@ def circles(markup: SafeString) -> list[ElementTree.Element]:
     return parse(markup).findall(".//s:circle", NS)
 
 
+def shapes(markup: SafeString) -> list[ElementTree.Element]:
+    return parse(markup).findall(".//s:g[@class='units']//s:path", NS)
+
+
+def polygon(shape: ElementTree.Element) -> list[tuple[float, float]]:
+    numbers = [float(n) for n in shape.get("d", "").replace("M", " ").replace("L", " ").replace("Z", " ").split()]
+    return list(zip(numbers[::2], numbers[1::2], strict=True))
+
+
+def inside(point: tuple[float, float], poly: list[tuple[float, float]], strict: bool = False) -> bool:
+    """Within a convex polygon (either winding): on the same side of every edge."""
+    signs = []
+    for i, (x0, y0) in enumerate(poly):
+        x1, y1 = poly[(i + 1) % len(poly)]
+        signs.append((x1 - x0) * (point[1] - y0) - (y1 - y0) * (point[0] - x0))
+    tol = 1e-6 if strict else -1e-6
+    return all(s > tol for s in signs) or all(s < -tol for s in signs)
+
+
 def test_it_picks_round_ticks():
     assert svg.nice_ticks(0, 87) == [0, 20, 40, 60, 80, 100]
     assert svg.nice_ticks(0, 1) == [0, 0.2, 0.4, 0.6, 0.8, 1.0]
@@ -123,7 +142,7 @@ def test_projection_by_hand():
     assert round(pos["A"][0], 2) == 62.78 and round(pos["B"][0], 2) == 137.22
 
 
-def test_map_circles_sit_at_projected_points_and_link():
+def test_map_shapes_hold_their_centroid_and_link():
     units = [
         {"code": "A", "name": "Phường A", "lat": 21.0, "lon": 106.0, "url": "/ioc/don-vi/A/"},
         {"code": "B", "name": "Phường B", "lat": 22.0, "lon": 107.0, "url": "/ioc/don-vi/B/"},
@@ -133,11 +152,10 @@ def test_map_circles_sit_at_projected_points_and_link():
         units, {"A": 91.0, "B": None}, metric_label="Tỷ lệ đúng hạn (%)", width=300, height=300
     )
     root = parse(chart)
-    found = {c.get("data-unit"): c for c in root.findall(".//s:circle", NS)}
+    found = {c.get("data-unit"): c for c in shapes(chart)}
     assert set(found) == {"A", "B"}
-    pos = svg.project(units, 300, 300 - 44 - 24, 24)
-    assert float(found["A"].get("cx")) == pytest.approx(pos["A"][0], abs=0.01)
-    assert float(found["A"].get("cy")) == pytest.approx(pos["A"][1] + 24, abs=0.01)
+    for shape in found.values():
+        assert inside((float(shape.get("data-cx")), float(shape.get("data-cy"))), polygon(shape))
     assert found["A"].find("s:title", NS).text == "Phường A: 91"
     assert found["B"].get("fill") == svg.NO_DATA_COLOUR
     assert found["B"].get("data-value") == ""
@@ -146,14 +164,31 @@ def test_map_circles_sit_at_projected_points_and_link():
     assert "Xã C" in str(chart)  # named as lacking a position, not dropped
 
 
-def test_circles_do_not_overlap():
+def test_one_shape_per_ward_holding_its_centroid_no_overlap_and_the_names_shown():
+    """Twelve wards on a rough grid: twelve cells, each containing its centroid, none containing
+    another's centroid or overlapping another (a point well inside one is in no other), and every
+    name written as a label whose boxes do not overlap."""
     units = [
-        {"code": str(i), "name": str(i), "lat": 21 + i * 0.01, "lon": 106.0, "url": ""} for i in range(5)
+        {"code": f"U{i}", "name": f"Phường Số {i}", "lat": 21 + (i // 4) * 0.03 + (i % 3) * 0.004,
+         "lon": 106 + (i % 4) * 0.03 + (i % 2) * 0.006, "url": ""}
+        for i in range(12)
     ]
-    found = circles(svg.unit_map(units, {}, metric_label="x", width=400, height=400))
-    ys = sorted(float(c.get("cy")) for c in found)
-    r = float(found[0].get("r"))
-    assert min(b - a for a, b in itertools.pairwise(ys)) >= 2 * r
+    chart = svg.unit_map(units, {"U1": 3.0}, metric_label="x", width=520, height=440)
+    found = shapes(chart)
+    assert len(found) == 12
+    polys = {s.get("data-unit"): polygon(s) for s in found}
+    centres = {s.get("data-unit"): (float(s.get("data-cx")), float(s.get("data-cy"))) for s in found}
+    for code, poly in polys.items():
+        assert inside(centres[code], poly)
+        for other, centre in centres.items():
+            if other != code:
+                assert not inside(centre, poly, strict=True)
+        # the cell's own centre of mass lies in it and in no other cell
+        mass = (sum(x for x, _ in poly) / len(poly), sum(y for _, y in poly) / len(poly))
+        assert [c for c, p in polys.items() if inside(mass, p, strict=True)] == [code]
+    labels = parse(chart).findall(".//s:g[@class='labels']/s:text", NS)
+    named = {" ".join(t.text for t in label.findall("s:tspan", NS)) for label in labels}
+    assert named == {f"Số {i}" for i in range(12)}
 
 
 def test_breaks_and_colours():
@@ -176,8 +211,7 @@ def test_map_legend_shows_the_breaks():
     chart = svg.unit_map(units, {"A": 50.0}, metric_label="m", breaks=[20, 40, 60, 80])
     text = " ".join(t.text or "" for t in parse(chart).findall(".//s:g[@class='legend']/s:text", NS))
     assert "< 20" in text and "≥ 80" in text and "40 – < 60" in text and "không có số liệu" in text
-    circle = circles(chart)[0]
-    assert circle.get("fill") == svg.MAP_COLOURS[2]
+    assert shapes(chart)[0].get("fill") == svg.MAP_COLOURS[2]
 
 
 def test_names_are_escaped():
@@ -190,5 +224,5 @@ def test_names_are_escaped():
         assert "<script>" not in str(markup)
         parse(markup)  # still well-formed XML
     root = parse(chart)
-    assert root.find(".//s:circle", NS).find("s:title", NS).text == f"{evil}: 1"
+    assert shapes(chart)[0].find("s:title", NS).text == f"{evil}: 1"
     assert root.find(".//s:a", NS).get("href") == '/u/"onmouseover="x'

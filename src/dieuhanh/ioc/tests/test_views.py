@@ -63,9 +63,9 @@ def test_it_shows_the_leader_every_ward_with_hand_counted_figures(client, busy):
     assert by_unit == {"Phường Chu Văn An": (2, 1), "Phường Chí Linh": (1, 2)}
     # the link narrows the list to the leader's city: the list behind the count is those three
     city = busy.leader.grants.get().unit_id
-    assert data.tasks["overdue_url"] == f"/nhiem-vu/?status=overdue&unit={city}"
+    assert data.tasks["overdue_url"] == f"/nhiem-vu/?status=overdue&year={timezone.localdate().year}&unit={city}"
     body = response.content.decode()
-    assert f'href="/nhiem-vu/?status=overdue&amp;unit={city}"' in body
+    assert f'href="/nhiem-vu/?status=overdue&amp;year={timezone.localdate().year}&amp;unit={city}"' in body
     listed = client.get(data.tasks["overdue_url"]).context["page"].paginator.count
     assert listed == data.tasks["overdue_count"] == 3
     for key in ("received_url", "late_now_url"):
@@ -98,7 +98,7 @@ def test_choosing_a_unit_narrows_the_figures_and_links(client, busy):
     response = login(client, busy.leader).get(f"/ioc/?don_vi={busy.ward_b.pk}")
     data = response.context["data"]
     assert data.tasks["overdue_count"] == 1
-    assert data.tasks["overdue_url"] == f"/nhiem-vu/?status=overdue&unit={busy.ward_b.pk}"
+    assert data.tasks["overdue_url"] == f"/nhiem-vu/?status=overdue&year={timezone.localdate().year}&unit={busy.ward_b.pk}"
     assert data.dossiers["received"] == 2
 
 

@@ -16,7 +16,9 @@ from dieuhanh.testing import PASSWORD
 pytestmark = pytest.mark.browser
 
 # the task list filtered to overdue tasks (and to the unit shown on the overview, when there is one)
-OVERDUE_LIST = re.compile(r"/nhiem-vu/\?status=overdue(&unit=\d+)?$")
+OVERDUE_LIST = re.compile(r"/nhiem-vu/\?status=overdue&year=\d{4}(&unit=\d+)?$")
+# the page's height and width beyond the window (a positive overflow scrolls)
+OVERFLOW = "[document.documentElement.scrollHeight - innerHeight, document.documentElement.scrollWidth - innerWidth]"
 
 
 @pytest.fixture
@@ -62,6 +64,22 @@ def test_the_overview_draws_and_an_overdue_count_opens_its_tasks(live_server, pa
         expect(page.locator("main")).to_contain_text(title)
     expect(page.locator("main")).not_to_contain_text("Giải phóng mặt bằng tuyến đường")
     screenshot("nhiem-vu-qua-han")
+
+
+@pytest.mark.parametrize("path", ["/ioc/", "/nhiem-vu/"])
+def test_on_a_phone_nothing_overflows_and_every_menu_entry_is_in_reach(live_server, page, screenshot, people, path):
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, live_server, "bithu_t")
+    page.goto(f"{live_server.url}{path}")
+    assert page.evaluate(OVERFLOW)[1] <= 0  # no sideways scrolling
+    entries = page.locator(".mainnav a")
+    assert entries.count() >= 3
+    for i in range(entries.count()):
+        box = entries.nth(i).bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, entries.nth(i).inner_text()
+    screenshot(f"dien-thoai-{path.strip('/').replace('/', '-')}", full_page=False)
+    entries.last.click()  # the last entry, the first to fall off a scrolling menu, opens
+    expect(page).not_to_have_url(f"{live_server.url}{path}")
 
 
 def test_an_officer_sees_ward_a_only(live_server, page, screenshot, people):
@@ -131,7 +149,11 @@ def test_the_demo_leader_reads_chi_linh_2021_follows_the_overdue_and_sees_a_new_
         expect(industry.locator(".ioc-tile__actual")).to_contain_text("13.416,446")
         expect(industry.locator(".ioc-tile__ratio")).to_have_text("109,1% kế hoạch · +22,4% so cùng kỳ")
         expect(page.locator(".ioc-map svg")).to_have_count(1)
-        assert page.locator(".ioc-map svg circle").count() >= 5  # a mark per ward of 2021
+        assert page.locator(".ioc-map svg g.units path").count() >= 5  # a shape per ward of 2021
+        assert page.locator(".ioc-map svg g.labels text").count() >= 5  # named
+        below, beside = page.evaluate(OVERFLOW)
+        # one screen on the wall; a laptop scrolls a little (a fifth of its height at most)
+        assert beside <= 0 and below <= (0 if height == 1080 else height // 5), (width, below)
         expect(page.locator(".ioc-charts svg")).to_have_count(2)
         assert page.locator(".ioc-charts svg rect").count() >= 12  # a bar per month
         assert page.locator(".ioc-charts svg path").count() >= 2  # received and late

@@ -59,8 +59,8 @@ class Summary:
 
     def counted_url(self, base: str) -> str:
         """The indicator list narrowed to the rows the line counts."""
-        query = {"nam": self.year, **({"don_vi": self.unit_id} if self.unit_id else {}),
-                 "nhom": SUMMARY_GROUP, "ke_hoach": 1}
+        query: dict[str, str | int] = {"nam": self.year, **({"don_vi": self.unit_id} if self.unit_id else {}),
+                                       "nhom": str(SUMMARY_GROUP), "ke_hoach": 1}
         return f"{base}?{urlencode(query)}"
 
     @property

@@ -3,7 +3,6 @@ class limits, missing figures are grey and data text is escaped."""
 
 from __future__ import annotations
 
-import itertools
 import math
 from xml.etree import ElementTree
 

@@ -164,6 +164,8 @@ class TaskQuery(PageQuery):
     document: DbId | None = None
     due_from: dt.date | None = None
     due_to: dt.date | None = None
+    year: int | None = Field(None, ge=1, le=9999, description="Công việc của năm, như Trung tâm điều hành đếm: "
+                             "hạn trong năm, và năm nay thêm mọi nhiệm vụ chưa xong")
     q: str | None = None
     flagged: bool = False
     parent: DbId | None = None

@@ -211,6 +211,7 @@ class PetitionQuery(PageQuery):
     over_level: bool | None = Field(None, description="Đơn vượt cấp")
     prolonged: bool | None = Field(None, description="Đơn kéo dài")
     time_barred: bool | None = Field(None, description="Khiếu nại quá thời hiệu (Luật Khiếu nại, Điều 9, 33)")
+    resolved: bool | None = Field(None, description="Đã giải quyết (có quyết định, kết luận)")
     received_from: dt.date | None = None
     received_to: dt.date | None = None
     q: str | None = Field(None, description="Tìm không dấu theo số, mã tra cứu, nội dung, địa điểm")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -248,3 +249,17 @@ def test_todays_view_of_the_demo_leader_has_derived_tiles_that_agree_with_the_pa
     assert tiles["DON_GIAI_QUYET"]["actual"] is not None
     assert tiles["HS_DUNG_HAN"]["actual"] is not None and tiles["HS_TRUC_TUYEN"]["actual"] is not None
 
+
+
+@pytest.mark.parametrize(("query", "rotate"), [("", "20"), ("&xoay=45", "45"), ("&xoay=1", "5"), ("&xoay=0", None),
+                                               ("&xoay=abc", "20")])
+def test_the_wall_mode_hides_the_menu_and_rotates_the_cards(client, world, query, rotate):
+    login(client, world.leader)
+    body = client.get(f"/ioc/?nam=2026&man-hinh=tuong{query}").content.decode()
+    assert 'class="ioc-page ioc-overview ioc-wall"' in body
+    found = re.search(r'data-ioc-rotate="(\d+)"', body)
+    assert (found.group(1) if found else None) == rotate
+    assert 'href="?nam=2026" data-ioc-wall' in body  # the way out keeps the year
+    plain = client.get("/ioc/?nam=2026").content.decode()
+    assert "ioc-wall" not in plain.split("<body", 1)[1].split(">", 1)[0]
+    assert "data-ioc-rotate" not in plain and 'href="?nam=2026&amp;man-hinh=tuong" data-ioc-wall' in plain

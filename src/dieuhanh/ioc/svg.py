@@ -613,7 +613,7 @@ def unit_map(
     of the whole area), named by a label that overlaps no other.
 
     `units`: dicts with code, name, lat, lon, url. `values`: code → figure (None or missing:
-    grey). Each cell links to the unit's page and names "name: value" on hover (<title>). Units
+    grey). Each cell links to the unit's page and names "name — measure: value" on hover (<title>). Units
     without a centroid are listed under the map (still linked) rather than dropped silently."""
     title = title or f"Bản đồ: {metric_label}"
     legend_h = 44
@@ -644,7 +644,7 @@ def unit_map(
             continue
         value = values.get(code)
         colour = colour_for(value, breaks, higher_is_better=higher_is_better)
-        tip = f"{unit['name']}: {fmt(value)}"
+        tip = f"{unit['name']} — {metric_label}: {fmt(value)}"
         data_value = "" if value is None else _n(float(value))
         x, y = positions[code]
         d = "M" + " L".join(f"{_n(px)} {_n(py)}" for px, py in shapes[code]) + " Z"

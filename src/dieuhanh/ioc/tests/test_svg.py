@@ -155,10 +155,10 @@ def test_map_shapes_hold_their_centroid_and_link():
     assert set(found) == {"A", "B"}
     for shape in found.values():
         assert inside((float(shape.get("data-cx")), float(shape.get("data-cy"))), polygon(shape))
-    assert found["A"].find("s:title", NS).text == "Phường A: 91"
+    assert found["A"].find("s:title", NS).text == "Phường A — Tỷ lệ đúng hạn (%): 91"
     assert found["B"].get("fill") == svg.NO_DATA_COLOUR
     assert found["B"].get("data-value") == ""
-    assert found["B"].find("s:title", NS).text == "Phường B: không có số liệu"
+    assert found["B"].find("s:title", NS).text == "Phường B — Tỷ lệ đúng hạn (%): không có số liệu"
     assert [a.get("href") for a in root.findall(".//s:a", NS)] == ["/ioc/don-vi/A/", "/ioc/don-vi/B/"]
     assert "Xã C" in str(chart)  # named as lacking a position, not dropped
 
@@ -223,5 +223,5 @@ def test_names_are_escaped():
         assert "<script>" not in str(markup)
         parse(markup)  # still well-formed XML
     root = parse(chart)
-    assert shapes(chart)[0].find("s:title", NS).text == f"{evil}: 1"
+    assert shapes(chart)[0].find("s:title", NS).text == f"{evil} — {evil}: 1"
     assert root.find(".//s:a", NS).get("href") == '/u/"onmouseover="x'

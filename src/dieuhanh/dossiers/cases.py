@@ -12,9 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from dieuhanh.core import calendar
 from dieuhanh.core.cases import CaseAction, CaseType, register
 from dieuhanh.core.choices import DayKind
-from dieuhanh.core.legal_rules import RuleNotFound, value
+from dieuhanh.core.legal_rules import Rule, RuleNotFound, require_period, rule_for, value
 from dieuhanh.dossiers.choices import EventKind, Status
 from dieuhanh.dossiers.models import Dossier, DossierStep
 
@@ -58,21 +59,40 @@ def _supplement_allowed(d: Dossier, day: dt.date) -> str | None:
     return None
 
 
+def apology_deadline(d: Dossier) -> tuple[dt.date, Rule]:
+    """The last day the apology with a new appointment date may be issued: at least as many
+    days before the date the applicant was last given as `dossier.apology_before_due` says on
+    the dossier's receipt date (one working day, Decree 61/2018/NĐ-CP as amended by Decree
+    107/2021/NĐ-CP; Decree 118/2025/NĐ-CP), and that rule. Raises `RuleNotFound` before the
+    first version."""
+    rule = require_period(rule_for("dossier.apology_before_due", d.received_on))
+    given = d.effective_due_on
+    working = rule.day_kind == DayKind.WORKING
+    last = given
+    # The latest day from which the rule's period still ends on or before the date given.
+    while calendar.add(last, rule.period, working=working) > given or (working and not calendar.is_working_day(last)):
+        last -= dt.timedelta(days=1)
+    return last, rule
+
+
 def _apology_allowed_before_due(d: Dossier, day: dt.date) -> str | None:
     """An apology with a new date, as many times as `dossier.apology_times` allows on the
-    dossier's receipt date (once, Decree 118/2025/NĐ-CP), each before the date the applicant
-    was last given has passed."""
-    if d.apology_on:
-        try:
+    dossier's receipt date (once, Decree 118/2025/NĐ-CP), each issued by `apology_deadline`:
+    one working day before the date the applicant was last given."""
+    try:
+        if d.apology_on:
             allowed, rule = value("dossier.apology_times", d.received_on, unit=DayKind.TIMES)
-        except RuleNotFound as e:
-            return str(e)
-        if _times_taken(d, EventKind.APOLOGY, d.apology_on) >= allowed:
-            return (f"Hồ sơ đã có văn bản xin lỗi ngày {_fmt(d.apology_on)}; chỉ được xin lỗi, hẹn lại "
-                    f"{rule.value_text} ({rule.citation}).")
-    given = d.effective_due_on
-    if day > given:
-        return f"Văn bản xin lỗi phải ban hành trước khi hết hạn (hẹn trả {_fmt(given)}); hồ sơ đã quá hạn."
+            if _times_taken(d, EventKind.APOLOGY, d.apology_on) >= allowed:
+                return (f"Hồ sơ đã có văn bản xin lỗi ngày {_fmt(d.apology_on)}; chỉ được xin lỗi, hẹn lại "
+                        f"{rule.value_text} ({rule.citation}).")
+        last, rule = apology_deadline(d)
+    except RuleNotFound as e:
+        return str(e)
+    if day > last:
+        given = d.effective_due_on
+        before = f"{rule.value_text} trước ngày hết hạn" if rule.period else "trước khi hết hạn"
+        return (f"Văn bản xin lỗi, hẹn lại phải ban hành chậm nhất ngày {_fmt(last)}, {before} "
+                f"(hẹn trả {_fmt(given)}; {rule.citation}); ngày {_fmt(day)} đã quá thời điểm này.")
     return None
 
 

@@ -296,10 +296,11 @@ class DossierLoader:
             mean = 5 if land else 2
             delay = 1 + int(rng.expovariate(1 / mean)) + (rng.randint(15, 40) if stuck else 0)
             result = self._add(due, delay)
-            apology_on = max(day, self._before(due, rng.randint(0, 2)))
+            apology_on = max(day, self._before(due, rng.randint(1, 3)))
             if self._chance(tl["apology"]) and apology_on <= self.today:
-                # Issued no later than the appointment date, with a new date the result keeps,
-                # or now and then misses too.
+                # Issued at the latest one working day before the appointment date (rule
+                # dossier.apology_before_due), with a new date the result keeps, or now and then
+                # misses too.
                 r.apology_on = apology_on
                 broken = delay > 1 and self._chance(tl["broken_promise"])
                 r.new_due_on = self._add(due, rng.randint(1, delay - 1) if broken else delay + rng.randint(0, 2))

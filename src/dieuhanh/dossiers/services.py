@@ -6,7 +6,11 @@ legal rule table and the working-day calendar.
 
 The rules of Decree 118/2025/NĐ-CP kept here (each limit read from the legal rule table by the
 dossier's receipt date, so a dossier keeps the law it was received under):
-- the appointment date is the receipt day plus the procedure's processing time in working days;
+- the appointment date is the procedure's processing time in working days after the day the
+  dossier counts as received (`receipt_counts_from`): the receipt day, or for a dossier sent
+  online on a day off or from the end of office hours on (`dossier.office_hours_end`, 17:00),
+  the next working day (Decree 45/2020/NĐ-CP [U]) — on the page, through the API and in the
+  import alike;
 - an inter-level (*liên thông*) transfer is due the same working day the dossier reached the
   sender, or the next working day when it arrived at or after the cut-off hour
   (`dossier.cutoff_hour`, 15:00; `dossier.interlevel_transfer`, `dossier.interlevel_transfer_late`);
@@ -16,8 +20,9 @@ dossier's receipt date, so a dossier keeps the law it was received under):
   towards the processing time (Decree 61/2018 Art 19 as carried into Decree 118/2025 [U]: "thời
   gian đã giải quyết lần đầu được tính vào thời gian giải quyết");
 - a dossier that will be late gets an apology with a new appointment date, as many times as
-  `dossier.apology_times` allows (once), each issued no later than the date the applicant was
-  last given; it stays classed late against the original date if it is late."""
+  `dossier.apology_times` allows (once), each issued at the latest `dossier.apology_before_due`
+  (one working day) before the date the applicant was last given (Decree 61/2018 as amended by
+  Decree 107/2021 [U]); it stays classed late against the original date if it is late."""
 
 from __future__ import annotations
 
@@ -106,9 +111,42 @@ def transfer_deadline(arrived: dt.datetime, *, on: dt.date | None = None) -> tup
     return due, rule.code
 
 
-def appointment(procedure: Procedure, received_on: dt.date) -> dt.date:
-    """The appointment date on the receipt: the processing time in working days after receipt."""
-    return calendar.add(received_on, procedure.processing_days, working=True)
+def office_hours_end(on: dt.date) -> dt.time | None:
+    """The end of office hours by the law of `on` (rule `dossier.office_hours_end`), or None
+    before the rule on online receipts was in force."""
+    try:
+        hour, _ = rule_value("dossier.office_hours_end", on, unit=DayKind.HOUR)
+    except RuleNotFound:
+        return None
+    return dt.time(hour)
+
+
+def receipt_counts_from(channel: str, day: dt.date, time: dt.time | None = None) -> dt.date:
+    """The day a dossier received on `day` (at `time`, when known) is taken as received, which
+    its processing time counts from: that day, or, for a dossier submitted online on a day off
+    or from the end of office hours on (`dossier.office_hours_end`, Decree 45/2020/NĐ-CP), the
+    next working day. The one function behind every appointment date: the receipt on the page
+    and through the API, the import, and the rest of the time after a completion."""
+    if channel != Channel.ONLINE:
+        return day
+    end = office_hours_end(day)
+    if end is None:
+        return day
+    if not calendar.is_working_day(day) or (time is not None and time >= end):
+        return calendar.next_working_day(day)
+    return day
+
+
+def dossier_counts_from(d: Dossier) -> dt.date:
+    """`receipt_counts_from` of a stored dossier."""
+    time = timezone.localtime(d.received_at).time() if d.received_at is not None else None
+    return receipt_counts_from(d.channel, d.received_on, time)
+
+
+def appointment(processing_days: int, channel: str, day: dt.date, time: dt.time | None = None) -> dt.date:
+    """The appointment date on the receipt: the processing time in working days after the day
+    the dossier counts as received (`receipt_counts_from`)."""
+    return calendar.add(receipt_counts_from(channel, day, time), processing_days, working=True)
 
 
 def current_step(d: Dossier) -> DossierStep | None:
@@ -257,7 +295,7 @@ def do_receive_dossier(
         applicant_address=applicant_address.strip(),
         received_on=day,
         received_at=at,
-        due_on=appointment(procedure, day),
+        due_on=appointment(procedure.processing_days, channel, day, timezone.localtime(at).time()),
         due_computed=True,
         current_body=_body_name(unit),
         current_step="Tiếp nhận hồ sơ",
@@ -425,7 +463,7 @@ def do_supplement(*, actor: User, dossier: Dossier, at: dt.datetime | None = Non
         raise ValidationError({"at": ["Ngày bổ sung không được trước ngày yêu cầu bổ sung."]})
     before = audit.snapshot(d, _TRACKED)
     old_due = d.due_on
-    spent = max(0, calendar.working_days_between(d.received_on, requested) - _paused_before(d))
+    spent = max(0, calendar.working_days_between(dossier_counts_from(d), requested) - _paused_before(d))
     remaining = max(1, d.procedure.processing_days - spent)
     d.status = Status.PROCESSING if d.steps.exists() else Status.RECEIVED
     d.supplemented_on = day
@@ -440,12 +478,13 @@ def do_apologise(
     *, actor: User, dossier: Dossier, reason: str, new_due_on: dt.date, at: dt.datetime | None = None
 ) -> Dossier:
     """Issue the apology for a dossier that will be late, with a new appointment date — as many
-    times as `dossier.apology_times` allows (once), each no later than the date the applicant was
-    last given (the guard in `cases`) and each moving it later."""
+    times as `dossier.apology_times` allows (once), each at the latest one working day before the
+    date the applicant was last given (`dossier.apology_before_due`, the guard in `cases`) and
+    each moving it later."""
     d = _lock(dossier)
     at = _now(at)
     day = local_day(at)
-    _check(actor, d, EventKind.APOLOGY, at)  # the number allowed, and not after the date given
+    _check(actor, d, EventKind.APOLOGY, at)  # the number allowed, and a day before the date given
     errors: dict[str, list[str]] = {}
     if not reason.strip():
         errors["reason"] = ["Ghi rõ lý do chậm giải quyết."]
@@ -552,5 +591,6 @@ AUDIT_ACTIONS: dict[str, str] = {
 __all__ = [
     "OPEN_STATUSES", "allowed_actions", "appointment", "counted_from", "current_step", "cutoff",
     "do_apologise", "do_forward", "do_receive_dossier", "do_record_result", "do_refuse", "do_request_supplement",
-    "do_return", "do_save_procedure", "do_step_done", "do_supplement", "do_withdraw", "transfer_deadline",
+    "do_return", "do_save_procedure", "do_step_done", "do_supplement", "do_withdraw", "dossier_counts_from",
+    "office_hours_end", "receipt_counts_from", "transfer_deadline",
 ]

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dieuhanh.core import access, calendar
 from dieuhanh.dossiers import columns as cols
+from dieuhanh.dossiers import services
 from dieuhanh.dossiers.importer.values import Bad, _Dates, _fmt, _Memo, _optional, _Words, fast_fold
 from dieuhanh.dossiers.models import Procedure
 from dieuhanh.org.models import AdminUnit, User
@@ -50,6 +51,7 @@ class Lookups:
         self._midnights: dict[dt.date, dt.datetime | None] = {}
         self._deltas = _Memo(lambda s: dt.timedelta(seconds=s))
         self.due_of: dict[tuple[dt.date, int], dt.date] = {}
+        self.counts_from = _Memo(self._counts_from)
         self.allowed: set[int] | None = None
         if actor is not None:
             units = access.units(actor, "dossiers", "import")
@@ -99,8 +101,9 @@ class Lookups:
             raise Bad(f"Thủ tục mã {code} không có trong danh mục thủ tục hành chính.")
         return hit
 
-    def _receipt(self, raw: Any) -> tuple[dt.date | None, Any, Any]:
-        """(day, its database value, the receipt time's database value or None)."""
+    def _receipt(self, raw: Any) -> tuple[dt.date | None, Any, Any, int | None]:
+        """(day, its database value, the receipt time's database value or None, the receipt
+        time in seconds after midnight or None)."""
         when = None
         if type(raw) is str:
             # "dd/mm/yyyy HH:MM": day and time cached apart (almost every receipt has its minute)
@@ -117,8 +120,8 @@ class Lookups:
                 raise when
         day, secs = when
         if day is None:
-            return None, None, None
-        return day, self.db_date[day], None if secs is None else self.moment(day, secs)
+            return None, None, None, None
+        return day, self.db_date[day], None if secs is None else self.moment(day, secs), secs
 
     def search(self, code: str, name: str) -> str:
         """fold(code + " " + name), with the name's fold cached (names repeat)."""
@@ -141,9 +144,16 @@ class Lookups:
         at = base + self._deltas[secs]
         return str(at) if self.sqlite else at.replace(tzinfo=dt.UTC)
 
+    def _counts_from(self, key: tuple[str, dt.date, int | None]) -> dt.date:
+        """`services.receipt_counts_from` of a (channel, receipt day, receipt seconds) triple."""
+        channel, day, secs = key
+        time = None if secs is None else (dt.datetime.min + self._deltas[secs]).time()
+        return services.receipt_counts_from(channel, day, time)
+
     def _fill_dues(self, pairs: Iterable[tuple[dt.date, int]]) -> None:
-        """Appointment dates not yet known for these (receipt day, processing days) pairs:
-        `services.appointment`, vectorised over the pairs with `calendar.add_many`."""
+        """Appointment dates not yet known for these (day counted from, processing days) pairs:
+        `services.appointment`, vectorised over the pairs with `calendar.add_many`; the day
+        counted from is `counts_from` of the row's channel and receipt."""
         need = sorted(set(pairs) - self.due_of.keys())
         if need:
             starts = np.array([s for s, _ in need], dtype="datetime64[D]")

@@ -112,15 +112,19 @@ class RowParser(Lookups):
         if keep:
             pick = operator.itemgetter(*keep) if len(keep) > 1 else (lambda seq: (seq[keep[0]],))
             g_received, g_result, g_procs = pick(received), pick(result), pick(procedures)
-            self._fill_dues([(d, p[1]) for d, p, v in zip(g_received, g_procs, pick(due), strict=True) if v is None])
+            g_receipts = pick(receipts)
+            counts_from = self.counts_from.__getitem__
+            g_start: list[Any] = [None if v is not None else counts_from((c, d, r[3]))
+                       for v, c, d, r in zip(pick(due), pick(channels), g_received, g_receipts, strict=True)]
+            self._fill_dues([(d, p[1]) for d, p in zip(g_start, g_procs, strict=True) if d is not None])
             due_of = self.due_of
             g_due = [v if v is not None else due_of[(d, p[1])]
-                     for v, d, p in zip(pick(due), g_received, g_procs, strict=True)]
+                     for v, d, p in zip(pick(due), g_start, g_procs, strict=True)]
             early, on_time, late = Timeliness.EARLY.value, Timeliness.ON_TIME.value, Timeliness.LATE.value
             timeliness = ["" if r is None else early if r < d else on_time if r == d else late
                           for r, d in zip(g_result, g_due, strict=True)]
             db = self.db_date.__getitem__
-            g_codes, g_names, g_receipts, g_given = pick(codes), pick(names), pick(receipts), pick(due)
+            g_codes, g_names, g_given = pick(codes), pick(names), pick(due)
             folded = list(map(fast_fold, g_names))
             search = [((c.lower() if c.isascii() and " " not in c else fast_fold(c)) + (" " + f if f else ""))[:300]
                       for c, f in zip(g_codes, folded, strict=True)]
@@ -292,7 +296,8 @@ class RowParser(Lookups):
                 method, "", body, step, source, search(code, name), job_id, now_db, "", "", "", "", now_db,
             ]
             if due_on is None:
-                pending.append((rownum, out, received_on, proc[1], result_on))  # type: ignore[arg-type,index]
+                start = self.counts_from[(channel, received_on, received_secs)]
+                pending.append((rownum, out, start, proc[1], result_on))  # type: ignore[arg-type,index]
                 continue
             out[8] = db_date[due_on]
             if result_on is not None:
@@ -301,8 +306,8 @@ class RowParser(Lookups):
 
         if pending:
             self._fill_dues((p[2], p[3]) for p in pending)
-            for rownum, out, received_on, days_n, result_on in pending:
-                due = self.due_of[(received_on, days_n)]
+            for rownum, out, start, days_n, result_on in pending:
+                due = self.due_of[(start, days_n)]
                 out[8] = db_date[due]
                 out[9] = True
                 if result_on is not None:

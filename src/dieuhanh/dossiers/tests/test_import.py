@@ -178,6 +178,26 @@ def test_missing_appointment_is_computed_from_the_calendar(world, tmp_path):
     assert (c.due_on, c.due_computed) == (dt.date(2025, 8, 29), False)
 
 
+def test_a_computed_appointment_of_an_online_dossier_counts_from_the_next_working_day(world, tmp_path):
+    """Decree 45/2020: an online dossier sent on a day off or after office hours (17:00) counts
+    from the next working day — in an import exactly as at the desk (`services.appointment`).
+    Three working days; Tết 2026 is 14–22/2, work resumes Mon 23/2."""
+    world.procedure(processing_days=3)
+    rows = [
+        row("ON-TET", "14/02/2026 10:00", channel="Trực tuyến", status="Đã có kết quả", result="26/02/2026"),
+        row("ON-TET2", "16/02/2026", channel="Trực tuyến"),
+        row("ON-LATE", "10/03/2026 17:30", channel="Trực tuyến"),  # counts from Wed 11/3: 12, 13, 16/3
+        row("ON-DAY", "10/03/2026 09:15", channel="Trực tuyến"),  # 11, 12, 13/3
+        row("DESK-LATE", "10/03/2026 17:30"),  # at the desk: 11, 12, 13/3
+    ]
+    result = import_file(write_csv(tmp_path / "truc-tuyen.csv", rows))
+    assert result.bad == 0
+    due = dict(Dossier.objects.values_list("code", "due_on"))
+    assert due == {"ON-TET": dt.date(2026, 2, 26), "ON-TET2": dt.date(2026, 2, 26), "ON-LATE": dt.date(2026, 3, 16),
+                   "ON-DAY": dt.date(2026, 3, 13), "DESK-LATE": dt.date(2026, 3, 13)}
+    assert Dossier.objects.get(code="ON-TET").timeliness == Timeliness.ON_TIME  # not one day late
+
+
 def test_ward_code_reused_across_the_reform_resolves_by_date(world, tmp_path):
     world.procedure()
     rows = [row("HS-CU", "30/06/2025"), row("HS-MOI", "01/07/2025")]

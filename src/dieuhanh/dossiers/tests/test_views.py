@@ -16,7 +16,7 @@ from dieuhanh.core import calendar
 from dieuhanh.dossiers import services
 from dieuhanh.dossiers.choices import EventKind, ReturnMethod, Status
 from dieuhanh.dossiers.models import Dossier, DossierEvent, Procedure
-from dieuhanh.testing import amend_rule, login
+from dieuhanh.testing import amend_rule, bearer, login, post_json
 
 pytestmark = pytest.mark.django_db
 
@@ -309,6 +309,32 @@ def test_apology_with_a_new_date_once(client, world, dossier_a):
     assert client.post(act(dossier_a, "xin-loi"), {
         "xin-loi-reason": "Lần hai", "xin-loi-new_due_on": f"{calendar.next_working_day(new_due):%d/%m/%Y}",
     }).status_code == 409
+
+
+def test_apology_on_the_due_date_is_refused_on_the_page_and_the_api(client, world, dossier_a):
+    """The apology comes at the latest one working day before the due date (Decree 61/2018 as
+    amended by Decree 107/2021): on the due date the panel is gone, and a post of the form, or
+    the API's, is a conflict whose Vietnamese message names the last day."""
+    from dieuhanh.dossiers.cases import apology_deadline
+
+    today = timezone.localdate()
+    Dossier.objects.filter(pk=dossier_a.pk).update(due_on=today)
+    dossier_a.refresh_from_db()
+    last, _ = apology_deadline(dossier_a)
+    login(client, world.onestop_a)
+    assert 'id="panel-xin-loi"' not in text(client.get(detail(dossier_a)))
+    new_due = calendar.add(today, 3, working=True)
+    response = client.post(act(dossier_a, "xin-loi"), {
+        "xin-loi-reason": "Chờ xác minh", "xin-loi-new_due_on": f"{new_due:%d/%m/%Y}",
+    })
+    assert response.status_code == 409
+    assert f"chậm nhất ngày {last:%d/%m/%Y}" in text(response)
+    response = post_json(bearer(world.onestop_a), f"/api/v1/dossiers/{dossier_a.code}/apology",
+                         {"reason": "Chờ xác minh", "new_due_on": new_due.isoformat()})
+    assert response.status_code == 409
+    assert f"chậm nhất ngày {last:%d/%m/%Y}" in response.json()["errors"]["status"][0]
+    dossier_a.refresh_from_db()
+    assert dossier_a.apology_on is None
 
 
 def test_apology_date_typed_wrong_is_a_field_error(client, world, dossier_a):

@@ -39,6 +39,62 @@ def test_appointment_is_processing_days_in_working_days(world):
     assert d2.due_on == dt.date(2026, 5, 6)
 
 
+@pytest.mark.parametrize(
+    ("channel", "received", "counts_from", "due"),
+    [
+        # Decree 45/2020: online on a day off counts from the next working day. Tết 2026 is
+        # Sat 14/2 – Sun 22/2, work resumes Mon 23/2; three working days after it: 24, 25, 26/2.
+        ("online", at(2026, 2, 14, 10), dt.date(2026, 2, 23), dt.date(2026, 2, 26)),  # Saturday, first day of Tết
+        ("online", at(2026, 2, 16, 9), dt.date(2026, 2, 23), dt.date(2026, 2, 26)),  # Monday in Tết
+        ("online", at(2026, 2, 22, 23, 59), dt.date(2026, 2, 23), dt.date(2026, 2, 26)),  # the last evening of Tết
+        # Fri 13/2 after office hours (17:00): the next working day is Mon 23/2 as well.
+        ("online", at(2026, 2, 13, 17, 0), dt.date(2026, 2, 23), dt.date(2026, 2, 26)),
+        # Fri 13/2 within office hours: counts that day; 3 working days later is Wed 25/2
+        # (16/2–20/2 off, then 23, 24, 25/2).
+        ("online", at(2026, 2, 13, 16, 59), dt.date(2026, 2, 13), dt.date(2026, 2, 25)),
+        # A working day after the end of office hours: Tue 10/3 at 17:30 counts from Wed 11/3;
+        # 12, 13, 16/3.
+        ("online", at(2026, 3, 10, 17, 30), dt.date(2026, 3, 11), dt.date(2026, 3, 16)),
+        ("online", at(2026, 3, 10, 8, 0), dt.date(2026, 3, 10), dt.date(2026, 3, 13)),
+        # At the desk the receipt day is the day received, whatever the hour.
+        ("desk", at(2026, 3, 10, 17, 30), dt.date(2026, 3, 10), dt.date(2026, 3, 13)),
+    ],
+)
+def test_an_online_dossier_outside_office_hours_counts_from_the_next_working_day(
+    world, channel, received, counts_from, due
+):
+    proc = world.procedure(processing_days=3)
+    local = received.astimezone(VN)
+    assert s.receipt_counts_from(channel, local.date(), local.time()) == counts_from
+    d = world.dossier(procedure=proc, channel=channel, received_at=received)
+    assert (d.received_on, d.due_on) == (local.date(), due)
+    # On time when the result comes on that date, not late.
+    d = s.do_record_result(actor=world.onestop_a, dossier=d, at=dt.datetime.combine(due, dt.time(10), tzinfo=VN))
+    assert d.timeliness == Timeliness.ON_TIME
+
+
+def test_the_end_of_office_hours_comes_from_the_rule_table(world):
+    """Rule `dossier.office_hours_end` of the receipt date: 17:00, until a version from 1/3/2026
+    says 16:30 → 16 (an hour): a dossier sent online at 16:10 on Tue 10/3 counts from Wed 11/3;
+    before 22/5/2020 (Decree 45/2020 not yet in force) a Saturday stays the receipt day."""
+    amend_rule("dossier.office_hours_end", 16, dt.date(2026, 3, 1))
+    assert s.receipt_counts_from("online", dt.date(2026, 3, 10), dt.time(16, 10)) == dt.date(2026, 3, 11)
+    assert s.receipt_counts_from("online", dt.date(2026, 2, 26), dt.time(16, 10)) == dt.date(2026, 2, 26)
+    assert s.receipt_counts_from("online", dt.date(2020, 5, 16), None) == dt.date(2020, 5, 16)
+    assert s.receipt_counts_from("online", dt.date(2020, 5, 23), None) == dt.date(2020, 5, 25)
+
+
+def test_time_spent_before_a_completion_counts_from_the_day_the_dossier_counts_as_received(world):
+    """Received online on Sat 7/3/2026, counted from Mon 9/3: asked to complete on Tue 10/3,
+    one working day (10/3) is spent, not two; completed on Thu 12/3, four of the five remain:
+    13, 16, 17, 18/3."""
+    d = world.dossier(channel="online", received_at=at(2026, 3, 7, 10))
+    assert d.due_on == dt.date(2026, 3, 16)  # 10, 11, 12, 13, 16/3
+    d = s.do_request_supplement(actor=world.onestop_a, dossier=d, note="Thiếu tờ khai", at=at(2026, 3, 10))
+    d = s.do_supplement(actor=world.onestop_a, dossier=d, at=at(2026, 3, 12))
+    assert d.due_on == dt.date(2026, 3, 18)
+
+
 def test_classification_early_on_time_late():
     due = dt.date(2026, 3, 17)
     assert classify(dt.date(2026, 3, 16), due) == Timeliness.EARLY
@@ -228,12 +284,12 @@ def test_apology_once_before_the_deadline_and_still_late(world):
                        at=at(2026, 3, 16))
     assert "không phải ngày làm việc" in e.value.message_dict["new_due_on"][0]  # Saturday
     d = s.do_apologise(actor=world.onestop_a, dossier=d, reason="Chờ xác minh nguồn gốc",
-                       new_due_on=dt.date(2026, 3, 20), at=at(2026, 3, 17, 16))
-    assert d.apology_on == dt.date(2026, 3, 17)
+                       new_due_on=dt.date(2026, 3, 20), at=at(2026, 3, 16, 16))
+    assert d.apology_on == dt.date(2026, 3, 16)
     assert d.effective_due_on == dt.date(2026, 3, 20)
     with pytest.raises(StateConflict) as e:
         s.do_apologise(actor=world.onestop_a, dossier=d, reason="Lần hai", new_due_on=dt.date(2026, 3, 24),
-                       at=at(2026, 3, 17, 17))
+                       at=at(2026, 3, 16, 17))
     assert "một lần" in e.value.message_dict["status"][0]
     d = s.do_record_result(actor=world.onestop_a, dossier=d, at=at(2026, 3, 19))
     assert d.timeliness == Timeliness.LATE  # the apology does not make it on time
@@ -244,9 +300,59 @@ def test_apology_refused_after_the_deadline(world):
     with pytest.raises(StateConflict) as e:
         s.do_apologise(actor=world.onestop_a, dossier=d, reason="Chậm", new_due_on=dt.date(2026, 3, 25),
                        at=at(2026, 3, 18))
-    assert "quá hạn" in e.value.message_dict["status"][0]
+    assert "chậm nhất ngày 16/03/2026" in e.value.message_dict["status"][0]
     d.refresh_from_db()
     assert d.apology_on is None
+
+
+@pytest.mark.parametrize(
+    ("received", "day", "allowed"),
+    [
+        # Due Tue 17/3: at the latest one working day before, Mon 16/3; on the due date too late.
+        (at(2026, 3, 10), dt.date(2026, 3, 16), True),
+        (at(2026, 3, 10), dt.date(2026, 3, 17), False),
+        # Received Mon 9/3, due Mon 16/3: the working day before is Fri 13/3; Sat 14/3 and Sun
+        # 15/3 are not working days, so the last day is Friday.
+        (at(2026, 3, 9), dt.date(2026, 3, 13), True),
+        (at(2026, 3, 9), dt.date(2026, 3, 14), False),
+        # Received Wed 4/2/2026, due Wed 11/2: Tue 10/2 is the last day.
+        (at(2026, 2, 4), dt.date(2026, 2, 10), True),
+        (at(2026, 2, 4), dt.date(2026, 2, 11), False),
+    ],
+)
+def test_apology_at_the_latest_one_working_day_before_the_due_date(world, received, day, allowed):
+    """Decree 61/2018 as amended by Decree 107/2021 (kept by Decree 118/2025): the apology with a
+    new date is issued at the latest one day before the due date (rule
+    `dossier.apology_before_due`, one working day). The guard, the service, the web page and the
+    API all refuse it on the due date, naming the last day."""
+    d = world.dossier(received_at=received)
+    guard = s.DOSSIERS.action(EventKind.APOLOGY).guard
+    assert guard is not None
+    reason = guard(d, day)
+    assert (reason is None) == allowed
+    new_due = s.calendar.add(d.due_on, 3, working=True)
+    when = dt.datetime.combine(day, dt.time(10), tzinfo=VN)
+    if allowed:
+        d = s.do_apologise(actor=world.onestop_a, dossier=d, reason="Chờ xác minh", new_due_on=new_due, at=when)
+        assert d.apology_on == day
+    else:
+        assert reason is not None and "chậm nhất ngày" in reason and "1 ngày làm việc trước ngày hết hạn" in reason
+        with pytest.raises(StateConflict):
+            s.do_apologise(actor=world.onestop_a, dossier=d, reason="Chờ xác minh", new_due_on=new_due, at=when)
+
+
+def test_apology_on_the_due_date_under_the_rules_before_decree_107_2021(world):
+    """A dossier received before 6/12/2021 (imported) keeps the Decree 61/2018 version: the
+    apology is issued before the due date has passed, the due date itself included."""
+    from dieuhanh.dossiers.cases import apology_deadline
+
+    d = world.dossier(received_at=at(2021, 11, 1), unit=world.ward_a_old)  # Mon 1/11/2021 + 5 working days: Mon 8/11
+    assert d.due_on == dt.date(2021, 11, 8)
+    last, rule = apology_deadline(d)
+    assert (last, rule.period, rule.citation) == (dt.date(2021, 11, 8), 0, "Nghị định 61/2018/NĐ-CP")
+    d2 = world.dossier(received_at=at(2025, 9, 8))  # Mon 8/9/2025 + 5: Mon 15/9
+    last, rule = apology_deadline(d2)
+    assert (last, rule.period, rule.citation) == (dt.date(2025, 9, 12), 1, "Nghị định 118/2025/NĐ-CP")
 
 
 def test_status_history_is_kept(world):

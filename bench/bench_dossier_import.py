@@ -325,7 +325,7 @@ def save_loop(csv_path: Path, sample: int) -> float:
             at = dt.datetime.strptime(row[5], "%d/%m/%Y %H:%M").replace(tzinfo=tz)
             received = at.date()
             unit = AdminUnit.objects.valid_on(received).get(code=row[3])
-            due = day(row[6]) or appointment(proc, received)
+            due = day(row[6]) or appointment(proc.processing_days, channels[row[4]], received, at.time())
             result = day(row[7])
             d = Dossier(
                 code="SAVE-" + row[0], procedure=proc, unit=unit, channel=channels[row[4]], status=statuses[row[9]],

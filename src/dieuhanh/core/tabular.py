@@ -37,7 +37,7 @@ from typing import IO, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from dieuhanh.core.spreadsheet import csv_value
+from dieuhanh.core.spreadsheet import csv_value, looks_like_formula
 from dieuhanh.lib.text import fold
 
 HEADER_SEARCH_ROWS = 20  # a header row may sit below a title block
@@ -318,8 +318,12 @@ def _xlsx(stream: IO[bytes], name: str, owned: bool, cell: Callable[[Any], Any] 
 
     try:
         wb = openpyxl.load_workbook(stream, read_only=True, data_only=True)
-    except Exception as exc:  # whatever makes a workbook unreadable is the sender's file, not a crash
-        raise ImportRefused(f"Không đọc được tệp Excel{' ' + name if name else ''}: {exc}.") from None
+    except Exception:  # whatever makes a workbook unreadable is the sender's file, not a crash
+        raise ImportRefused(
+            f"Không đọc được tệp Excel{' «' + name + '»' if name else ''}: tệp bị hỏng, hoặc không phải tệp .xlsx "
+            "(có thể là tệp loại khác được đổi đuôi thành .xlsx). Mở tệp bằng Excel rồi lưu lại dạng .xlsx, hoặc "
+            "lưu dạng «CSV UTF-8», và nhập tệp mới đó."
+        ) from None
     ws = wb.active if active_sheet else next(iter(wb.worksheets), None)
     if not isinstance(ws, ReadOnlyWorksheet):  # no sheet, or a chart sheet, is open
         wb.close()
@@ -372,6 +376,42 @@ class BadRow:
     @property
     def reason(self) -> str:
         return "; ".join(reason for _, _, reason in self.problems)
+
+
+def read_bad_rows(path: Path, limit: int) -> tuple[list[BadRowLine], bool]:
+    """The first `limit` lines of an error file `BadRows` wrote (a page shows them), and whether
+    there are more. A line is (row number, identifying value, column, value, reason)."""
+    out: list[BadRowLine] = []
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as f:
+            reader = csv.reader(f)
+            next(reader, None)  # the header
+            for line in reader:
+                if len(out) == limit:
+                    return out, True
+                if len(line) < 5:
+                    continue  # a line being written while the page reads
+                number, key, column, value, reason = (_plain(v) for v in line[:5])
+                out.append(BadRowLine(int(number) if number.isdigit() else None, key, column, value, reason))
+    except OSError:
+        return out, False
+    return out, False
+
+
+def _plain(value: str) -> str:
+    """A value of an error file as it was before `csv_value` guarded it for a spreadsheet."""
+    return value[1:] if value.startswith("'") and looks_like_formula(value[1:]) else value
+
+
+@dataclass(frozen=True)
+class BadRowLine:
+    """One line of an error file: one problem of one bad row."""
+
+    number: int | None
+    key: str
+    column: str
+    value: str
+    reason: str
 
 
 class BadRows:

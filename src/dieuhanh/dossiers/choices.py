@@ -100,6 +100,7 @@ class JobState(models.TextChoices):
     DONE = "done", "Hoàn tất"
     FAILED = "failed", "Lỗi, dừng lại"
     INTERRUPTED = "interrupted", "Bị ngắt, chạy lại để hoàn tất"
+    REFUSED = "refused", "Không nhập được tệp"  # the file itself cannot be read: running it again changes nothing
 
 
 class JobKind(models.TextChoices):

@@ -1,6 +1,7 @@
 """The import pages: upload a one-stop export (or, for administrators, a procedures catalogue),
-watch the background job's progress bar, download its error file, run an interrupted job again,
-and see past jobs.
+watch the background job's progress bar, see its bad rows (row, column, reason) on the page and
+download its error file, run an interrupted job again (not a file that was refused as
+unreadable: the same file would be refused again), and see past jobs.
 
 The upload is handed to `jobs.submit`, which keeps the file and runs `importer.import_file` in a
 background thread; the job page polls a fragment (htmx, every second) that reads the job row's
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
-from dieuhanh.core import access
+from dieuhanh.core import access, tabular
 from dieuhanh.core.http import AnyUser, signed_in_user
 from dieuhanh.dossiers import forms as dossier_forms
 from dieuhanh.dossiers import jobs
@@ -31,6 +32,7 @@ from dieuhanh.dossiers.forms import ImportForm
 from dieuhanh.dossiers.models import ImportJob
 
 PAST_JOBS = 50
+BAD_LINES_SHOWN = 200  # problems of bad rows listed on a job's page; the error file has them all
 
 
 def _kinds(user: AnyUser) -> list[str]:
@@ -69,8 +71,9 @@ class SizeLimitHandler(FileUploadHandler):
         return None
 
 
-def _progress(job: ImportJob) -> dict[str, Any]:
-    """What the progress bar shows: state as users should see it, percentage, rows per second."""
+def _progress(job: ImportJob, *, bad_lines_shown: int = 0) -> dict[str, Any]:
+    """What the progress bar shows: state as users should see it, percentage, rows per second;
+    and, once the job has stopped, the first `bad_lines_shown` problems of its bad rows."""
     state = jobs.state_of(job)
     now = timezone.now()
     end = job.finished_at or (job.heartbeat_at if state != JobState.RUNNING else now) or now
@@ -81,6 +84,12 @@ def _progress(job: ImportJob) -> dict[str, Any]:
         percent = min(100, int(job.processed_rows * 100 / total))
     elif state == JobState.DONE:
         percent = 100
+    errors = jobs.errors_file(job) if job.bad_rows > 0 else None
+    has_errors = errors is not None
+    bad_lines: list[tabular.BadRowLine] = []
+    bad_more = False
+    if errors is not None and bad_lines_shown and state not in jobs.ACTIVE_STATES:
+        bad_lines, bad_more = tabular.read_bad_rows(errors, bad_lines_shown)
     return {
         "job": job,
         "state": state,
@@ -89,7 +98,9 @@ def _progress(job: ImportJob) -> dict[str, Any]:
         "percent": percent,
         "rate": job.processed_rows / seconds if seconds > 0.5 and job.processed_rows else None,
         "seconds": seconds,
-        "has_errors": job.bad_rows > 0 and jobs.errors_file(job) is not None,
+        "has_errors": has_errors,
+        "bad_lines": bad_lines,
+        "bad_more": bad_more,
     }
 
 
@@ -151,7 +162,7 @@ def _visible_job(request: HttpRequest, pk: int) -> ImportJob:
 @login_required
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _visible_job(request, pk)
-    context = {"title": f"Lượt nhập #{job.pk}", **_progress(job)}
+    context = {"title": f"Lượt nhập #{job.pk}", **_progress(job, bad_lines_shown=BAD_LINES_SHOWN)}
     return render(request, "dossiers/import_job.html", context)
 
 
@@ -159,7 +170,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 def import_job_progress(request: HttpRequest, pk: int) -> HttpResponse:
     """The progress fragment the job page polls every second while the job runs."""
     job = _visible_job(request, pk)
-    return render(request, "dossiers/_import_progress.html", _progress(job))
+    return render(request, "dossiers/_import_progress.html", _progress(job, bad_lines_shown=BAD_LINES_SHOWN))
 
 
 @login_required

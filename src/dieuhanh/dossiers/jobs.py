@@ -135,7 +135,9 @@ def _thread_main(job_id: int) -> None:
 
 def run(job_id: int) -> Any:
     """Do the work of job `job_id` (in the calling thread). Returns the `ImportResult`, or None
-    when the file was refused (the job is then FAILED with the reason in `message`)."""
+    when the file was refused (the job is then REFUSED with the reason in `message`: the file
+    cannot be read or lacks a column, so running it again would change nothing) or the user may
+    not import it (FAILED)."""
     from dieuhanh.dossiers import importer
 
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
@@ -143,7 +145,10 @@ def run(job_id: int) -> Any:
         return importer.import_file(
             job.file_path, kind=job.kind, actor=job.created_by, mapping=job.mapping or None, job=job
         )
-    except (importer.ImportRefused, PermissionDenied) as exc:
+    except importer.ImportRefused as exc:
+        _fail(job_id, str(exc), JobState.REFUSED)
+        return None
+    except PermissionDenied as exc:
         _fail(job_id, str(exc))
         return None
     except Exception as exc:
@@ -151,9 +156,9 @@ def run(job_id: int) -> Any:
         raise
 
 
-def _fail(job_id: int, message: str) -> None:
+def _fail(job_id: int, message: str, state: str = JobState.FAILED) -> None:
     ImportJob.objects.filter(pk=job_id).update(
-        state=JobState.FAILED, message=message[:2000], finished_at=timezone.now(), heartbeat_at=timezone.now()
+        state=state, message=message[:2000], finished_at=timezone.now(), heartbeat_at=timezone.now()
     )
 
 

@@ -146,7 +146,7 @@ def test_a_byte_that_is_not_utf8_far_in_a_csv_makes_only_its_row_bad(tmp_path):
 def test_files_that_cannot_be_read_are_refused_with_a_reason(tmp_path):
     with pytest.raises(ImportRefused, match=r"Tệp \.xls"):
         tabular.open_table(io.BytesIO(b"\xd0\xcf\x11\xe0" + b"\0" * 100), "cu.xls")
-    with pytest.raises(ImportRefused, match=r"Không đọc được tệp Excel hong\.xlsx"):
+    with pytest.raises(ImportRefused, match=r"Không đọc được tệp Excel «hong\.xlsx»: tệp bị hỏng, hoặc không phải tệp \.xlsx"):
         tabular.open_table(io.BytesIO(b"PK not a workbook"), "hong.xlsx")
     with pytest.raises(ImportRefused, match="Tệp CSV không ở mã UTF-8"):
         tabular.open_table(io.BytesIO("Mã,Giá\n".encode("cp1252")), "a.csv")  # Excel's plain "CSV" on Windows
@@ -169,3 +169,21 @@ def test_an_error_file_is_written_for_excel_with_each_value_kept_as_text(tmp_pat
         ["7", "'=HYPERLINK(\"http://x\")", "Năm", "20x1", "Năm «20x1» phải là một số."],
         ["7", "'=HYPERLINK(\"http://x\")", "Giá trị", "", "Thiếu giá trị."],
     ]
+
+
+def test_an_error_file_is_read_back_for_a_page(tmp_path):
+    """The first lines of an error file, as a page lists them; a value guarded for a spreadsheet
+    reads as it was written in the imported file."""
+    path = tmp_path / "loi.csv"
+    bad = tabular.BadRows(path)
+    bad.add(4, "HS-1", [("Mã thủ tục", "9.999999", "Không có thủ tục này.")])
+    bad.add(5, "HS-2", [("Người nộp", "=HYPERLINK(1)", "Tên lạ."), ("Ngày tiếp nhận", "31/02", "Không có ngày này.")])
+    bad.close()
+    lines, more = tabular.read_bad_rows(path, 2)
+    assert more is True
+    assert [(b.number, b.key, b.column, b.value, b.reason) for b in lines] == [
+        (4, "HS-1", "Mã thủ tục", "9.999999", "Không có thủ tục này."),
+        (5, "HS-2", "Người nộp", "=HYPERLINK(1)", "Tên lạ."),
+    ]
+    assert len(tabular.read_bad_rows(path, 10)[0]) == 3 and tabular.read_bad_rows(path, 10)[1] is False
+    assert tabular.read_bad_rows(tmp_path / "khong-co.csv", 10) == ([], False)

@@ -74,7 +74,7 @@ def import_file(
     """Import `path` (.csv or .xlsx) as dossiers or procedures; returns the counts.
 
     Creates the `ImportJob` when none is given (the command line), else runs the given one (the
-    web page's background job). Raises ImportRefused (the job is marked failed, nothing written)
+    web page's background job). Raises ImportRefused (the job is marked refused, nothing written)
     when the file cannot be read or lacks a required column, PermissionDenied when the actor may
     not import this kind at all. Writes one audit event for the whole job (not one per row)."""
     started = time.monotonic()
@@ -100,7 +100,7 @@ def import_file(
         sha = job.sha256 or sha256_of(path)
         source = _Source(path, kind, mapping)
     except ImportRefused as exc:
-        _finish(job, JobState.FAILED, str(exc))
+        _finish(job, JobState.REFUSED, str(exc))
         raise
     errors_path = Path(settings.DATA_DIR) / "imports" / str(job.pk) / f"loi-nhap-{job.pk}.csv"
     errors = _Errors(errors_path, source.layout.header.get("code", "Mã"))
@@ -113,7 +113,9 @@ def import_file(
     except BaseException as exc:
         errors.close()
         source.close()
-        if isinstance(exc, Exception):
+        if isinstance(exc, ImportRefused):
+            _finish(job, JobState.REFUSED, str(exc))
+        elif isinstance(exc, Exception):
             _finish(job, JobState.FAILED, f"Lỗi khi nhập: {exc}")
         raise
     errors.close()

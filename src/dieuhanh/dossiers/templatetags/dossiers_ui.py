@@ -30,6 +30,7 @@ JOB_CSS: dict[str, str] = {
     JobState.DONE: "done-on-time",
     JobState.FAILED: "overdue",
     JobState.INTERRUPTED: "due-soon",
+    JobState.REFUSED: "overdue",
 }
 
 

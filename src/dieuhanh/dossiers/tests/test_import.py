@@ -216,7 +216,7 @@ def test_missing_required_columns_refuse_the_whole_file(world, tmp_path):
     assert "«Kênh tiếp nhận»" in str(exc.value) and "«Ngày hẹn trả»" in str(exc.value)
     assert not Dossier.objects.exists()
     job = ImportJob.objects.get()
-    assert job.state == JobState.FAILED and "Kênh tiếp nhận" in job.message
+    assert job.state == JobState.REFUSED and "Kênh tiếp nhận" in job.message
 
 
 def test_mapping_names_other_columns(world, tmp_path):
@@ -293,14 +293,28 @@ def test_procedures_import(world, tmp_path):
     errors = errors_of(result)
     assert {e["Cột"] for e in errors} == {"Cấp thực hiện", "Thời hạn giải quyết (ngày làm việc)"}
     assert all(e["Dòng"] == "8" for e in errors)
-    cert = Procedure.objects.get(code="1.004227")
-    assert (cert.fee_vnd, cert.fee_note, cert.postal_return, cert.online_type) == (None, "2.000 đồng/trang", False, "none")
-    shop = Procedure.objects.get(code="2.001263")
-    assert (shop.fee_vnd, shop.processing_days, shop.online_type, shop.level) == (100_000, 3, "full", "commune")
-    assert Procedure.objects.get(code="1.012766").level == "province"
+    cert = Procedure.objects.get(code="2.000815")
+    assert (cert.fee_vnd, cert.fee_note[:16], cert.postal_return, cert.online_type) == (
+        None, "2.000 đồng/trang", True, "full")
+    shop = Procedure.objects.get(code="1.001612")
+    assert (shop.fee_vnd, shop.processing_days, shop.online_type, shop.level) == (None, 3, "full", "commune")
+    assert Procedure.objects.get(code="1.013831").level == "province"
+    marriage = Procedure.objects.get(code="1.000894")
+    assert (marriage.fee_vnd, marriage.postal_return, marriage.online_type) == (0, False, "partial")
     assert Procedure.objects.get(code="1.001193").fee_vnd == 0
     again = import_file(path, kind=JobKind.PROCEDURES, actor=world.admin)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 6)
+    # Fees written as an amount of đồng, with or without the word, or per page.
+    with open(path, encoding="utf-8-sig", newline="") as f:
+        header = next(csv.reader(f))
+    fees = write_csv(tmp_path / "phi.csv", [
+        ["9.000001", "Thủ tục A", "Thử", "Cấp xã", "3", "Toàn trình", "100.000 đồng", "Có", ""],
+        ["9.000002", "Thủ tục B", "Thử", "Cấp xã", "3", "Không", "75.000", "Không", ""],
+        ["9.000003", "Thủ tục C", "Thử", "Cấp xã", "1", "Không", "2.000 đồng/trang", "Không", ""],
+    ], header=header)
+    assert import_file(fees, kind=JobKind.PROCEDURES, actor=world.admin).created == 3
+    assert {p.code: (p.fee_vnd, p.fee_note, p.online_type) for p in Procedure.objects.filter(code__startswith="9.")} == {
+        "9.000001": (100_000, "", "full"), "9.000002": (75_000, "", "none"), "9.000003": (None, "2.000 đồng/trang", "none")}
 
 
 def test_who_may_import(world, tmp_path):
@@ -333,7 +347,7 @@ def test_web_job_runs_the_file_and_keeps_its_error_file(world, tmp_path, data_di
     with pytest.raises(PermissionDenied):
         jobs.submit(upload, kind=JobKind.DOSSIERS, actor=world.outsider, background=False)
     refused = jobs.submit(SimpleUploadedFile("x.csv", b"a,b\n1,2\n"), actor=world.onestop_a, background=False)
-    assert refused.state == JobState.FAILED and "thiếu cột bắt buộc" in refused.message
+    assert refused.state == JobState.REFUSED and "thiếu cột bắt buộc" in refused.message
 
 
 def test_a_job_whose_heartbeat_stopped_is_interrupted_and_runs_again(world, tmp_path):

@@ -79,6 +79,13 @@ def test_an_upload_becomes_a_job_with_counts_and_an_error_file(client, world):
     assert 'data-count="created"><span class="stat__count">2</span>' in page
     assert 'data-count="bad"><span class="stat__count">3</span>' in page
     assert "Tải tệp lỗi (3 dòng)" in page
+    # The bad rows are listed on the page too: row number as in the spreadsheet, column, reason.
+    assert 'data-bad-rows' in page
+    for number in ("4", "5", "6"):
+        assert f'data-bad-row="{number}"' in page
+    assert "Thủ tục mã 9.999999 không có trong danh mục thủ tục hành chính." in page
+    assert "Ngày «31/02/2026» không có trên lịch." in page
+    assert "Mã hồ sơ trùng với dòng 2 trong tệp." in page
 
     response = client.get(reverse("dossier_import_errors", kwargs={"pk": job.pk}))
     assert response.status_code == 200
@@ -148,8 +155,42 @@ def test_a_refused_file_shows_why(client, world):
     job = ImportJob.objects.get()
     jobs.run(job.pk)
     page = client.get(reverse("dossier_import_job", kwargs={"pk": job.pk})).content.decode()
-    assert "Lỗi, dừng lại" in page and "Mã hồ sơ" in page
-    assert "Chạy lại để hoàn tất" in page
+    assert "Không nhập được tệp" in page and "Mã hồ sơ" in page
+    # The same file would be refused again: no button to run it again.
+    assert "Chạy lại để hoàn tất" not in page
+    response = client.post(reverse("dossier_import_resume", kwargs={"pk": job.pk}), follow=True)
+    assert "Chỉ chạy lại được lượt nhập bị ngắt hoặc bị lỗi." in response.content.decode()
+
+
+def _corrupt_zip() -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as z:
+        z.writestr("xl/workbook.xml", "<workbook/>" * 200)
+    return buffer.getvalue()[:300]  # cut short: the zip's directory is gone
+
+
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("bao-cao.xlsx", "Đây là một tệp văn bản được đổi đuôi thành .xlsx\n".encode()),  # a .txt renamed
+        ("hong.xlsx", _corrupt_zip()),  # a corrupt zip
+    ],
+)
+def test_an_unreadable_workbook_gets_a_vietnamese_message_and_no_run_again(client, world, name, content):
+    login(client, world.onestop_a)
+    upload(client, SimpleUploadedFile(name, content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    job = ImportJob.objects.get()
+    jobs.run(job.pk)
+    job.refresh_from_db()
+    assert job.state == JobState.REFUSED
+    assert job.message.startswith(f"Không đọc được tệp Excel «{name}»: tệp bị hỏng, hoặc không phải tệp .xlsx")
+    assert "zip" not in job.message.lower()  # no message of the library that failed, in English
+    page = client.get(reverse("dossier_import_job", kwargs={"pk": job.pk})).content.decode()
+    assert "Không nhập được tệp" in page and "tệp bị hỏng, hoặc không phải tệp .xlsx" in page
+    assert "Chạy lại để hoàn tất" not in page and "data-bad-rows" not in page
 
 
 @pytest.mark.parametrize(

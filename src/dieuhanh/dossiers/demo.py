@@ -142,6 +142,7 @@ class DossierLoader:
         self.counts: Counter[str] = Counter()
         self.procs: dict[str, Procedure] = {}
         self._add_cache: dict[tuple[dt.date, int], dt.date] = {}
+        self._due_cache: dict[tuple[dt.date, int, str], dt.date] = {}
         first = today - dt.timedelta(days=int(self.data["days"]) - 1)
         self.days = [first + i * DAY for i in range((today - first).days + 1)]
         self.days = [d for d in self.days if self.cal.is_working_day(d)]
@@ -160,6 +161,15 @@ class DossierLoader:
         found = self._add_cache.get(key)
         if found is None:
             found = self._add_cache[key] = self.cal.add(day, n, working=True)
+        return found
+
+    def _appointment(self, p: Procedure, channel: str, day: dt.date) -> dt.date:
+        """The appointment date of a dossier received on `day` (no hour: the export gives the
+        day), as at the desk and in the import (`services.appointment`)."""
+        key = (day, p.processing_days, channel)
+        found = self._due_cache.get(key)
+        if found is None:
+            found = self._due_cache[key] = services.appointment(p.processing_days, channel, day)
         return found
 
     @property
@@ -266,7 +276,7 @@ class DossierLoader:
             channel = Channel.POST
         else:
             channel = Channel.DESK
-        due = self._add(day, p.processing_days)
+        due = self._appointment(p, channel, day)
         r = Row(code=code, procedure=p, unit=unit, channel=channel, status=Status.RECEIVED,
                 applicant=self._applicant(), received_on=day, due_on=due)
         land = p.field in LAND_FIELDS

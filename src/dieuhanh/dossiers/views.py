@@ -244,6 +244,7 @@ def dossier_slip(request: HttpRequest, code: str) -> HttpResponse:
         "documents": receipt.note if receipt is not None else "",
         "officer": officer,
         "received_at": d.received_at,
+        "counts_from": services.dossier_counts_from(d),
         "today": timezone.localdate(),
     })
 

@@ -148,6 +148,22 @@ def test_receive_a_dossier(world):
     assert "forward" in body["allowed_actions"]
 
 
+def test_an_online_dossier_received_after_office_hours_counts_from_the_next_working_day(world):
+    """Decree 45/2020: sent online on Tue 10/3/2026 at 17:30, after office hours (17:00), it counts
+    from Wed 11/3; three working days: 12, 13, 16/3. At 16:30 it counts that day: 11, 12, 13/3."""
+    world.procedure(processing_days=3)
+    client = bearer(world.onestop_a)
+    due = {}
+    for hour in ("17:30", "16:30"):
+        response = post_json(client, URL, {
+            "procedure": "1.001193", "unit": world.ward_a.pk, "channel": "online", "applicant_name": "Lê Văn Mạng",
+            "received_at": f"2026-03-10T{hour}:00+07:00",
+        })
+        assert response.status_code == 201, response.content
+        due[hour] = response.json()["due_on"]
+    assert due == {"17:30": "2026-03-16", "16:30": "2026-03-13"}
+
+
 @pytest.mark.parametrize(("body", "field"), [
     ({"unit": "ward_a", "applicant_name": "A"}, "procedure"),
     ({"procedure": "9.999999", "unit": "ward_a", "applicant_name": "A"}, "procedure"),

@@ -158,6 +158,23 @@ def test_receiving_a_dossier_fixes_its_appointment_and_opens_its_page(client, wo
     assert "Mới tiếp nhận" in page
 
 
+def test_an_online_dossier_received_in_tet_counts_from_the_first_working_day_after_it(client, world):
+    """Decree 45/2020: sent online on Saturday 14/2/2026, the first day of the Tết holiday
+    (14–22/2), it counts from Monday 23/2; three working days: 24, 25, 26/2. The page's receipt
+    and the slip say so."""
+    proc = world.procedure(code="1.004873", name="Cấp Giấy xác nhận tình trạng hôn nhân", processing_days=3)
+    login(client, world.onestop_a)
+    response = client.post(reverse("dossier_create"), receive_data(
+        world, procedure=proc.pk, channel="online", received_on="14/02/2026", received_time="10:00"))
+    d = Dossier.objects.get(applicant_name="Phạm Thị Nộp")
+    assert response.status_code == 302
+    assert (d.received_on, d.due_on) == (dt.date(2026, 2, 14), dt.date(2026, 2, 26))
+    assert "hẹn trả kết quả ngày 26/02/2026" in text(client.get(response["Location"]))
+    slip = text(client.get(reverse("dossier_slip", kwargs={"code": d.code})))
+    assert "thời hạn giải quyết tính từ <span data-slip-counts-from>ngày 23/02/2026</span>" in slip
+    assert "ngày 26/02/2026" in slip
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -478,6 +495,7 @@ def test_the_slip_carries_what_the_applicant_needs(client, world, dossier_a):
     assert f"{received:%H} giờ {received:%M} phút, ngày {received:%d/%m/%Y}" in page
     assert f"ngày {dossier_a.due_on:%d/%m/%Y}" in page
     assert "motcua_a" in page  # the officer who received it (no person record: the username)
+    assert "data-slip-counts-from" not in page  # received at the desk: it counts from that day
     assert "size: A4 portrait" in page and "window.print()" in page
 
 

@@ -31,7 +31,7 @@ from dieuhanh.core.api_pages import Page, PageQuery, filters_of, page_of
 from dieuhanh.core.case_api import add_action_routes
 from dieuhanh.core.http import AnyUser, signed_in_user
 from dieuhanh.dossiers import services, stats
-from dieuhanh.dossiers.cases import DOSSIERS
+from dieuhanh.dossiers.cases import DOSSIERS, apology_by
 from dieuhanh.dossiers.choices import Channel, EventKind
 from dieuhanh.dossiers.choices import Status as DossierStatus
 from dieuhanh.dossiers.filters import DossierFilter
@@ -126,6 +126,12 @@ class DeadlinesOut(BaseModel):
     supplement_requested_on: dt.date | None
     supplemented_on: dt.date | None
     days_late: int | None = Field(description="Số ngày làm việc quá hạn (khi đang quá hạn)")
+    counts_from: dt.date = Field(description=(
+        "Ngày bắt đầu tính thời hạn giải quyết: ngày tiếp nhận, hoặc ngày làm việc tiếp theo khi hồ sơ nộp trực "
+        "tuyến ngoài giờ hành chính hay vào ngày nghỉ (quy tắc dossier.office_hours_end)"))
+    apology_by: dt.date | None = Field(description=(
+        "Ngày chậm nhất còn được ban hành văn bản xin lỗi, hẹn lại (quy tắc dossier.apology_before_due); rỗng khi "
+        "hồ sơ đã kết thúc hoặc đã xin lỗi đủ số lần"))
     open_step_due_on: dt.date | None = Field(description="Hạn của bước đang mở")
 
 
@@ -283,6 +289,8 @@ def dossier_detail_out(request: HttpRequest, d: Dossier) -> dict[str, Any]:
             "supplement_requested_on": d.supplement_requested_on,
             "supplemented_on": d.supplemented_on,
             "days_late": calendar.working_days_between(d.due_on, today) if late else None,
+            "counts_from": services.dossier_counts_from(d),
+            "apology_by": apology_by(d),
             "open_step_due_on": open_step.due_on if open_step else None,
         },
         steps=[

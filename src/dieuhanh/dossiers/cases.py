@@ -75,6 +75,22 @@ def apology_deadline(d: Dossier) -> tuple[dt.date, Rule]:
     return last, rule
 
 
+def apology_by(d: Dossier) -> dt.date | None:
+    """The last day an apology with a new date may still be issued (`apology_deadline`), for
+    the page and the API; None for a closed dossier, one that had every apology it may, or one
+    received before the rule's first version."""
+    if d.status not in OPEN:
+        return None
+    try:
+        if d.apology_on:
+            allowed, _ = value("dossier.apology_times", d.received_on, unit=DayKind.TIMES)
+            if _times_taken(d, EventKind.APOLOGY, d.apology_on) >= allowed:
+                return None
+        return apology_deadline(d)[0]
+    except RuleNotFound:
+        return None
+
+
 def _apology_allowed_before_due(d: Dossier, day: dt.date) -> str | None:
     """An apology with a new date, as many times as `dossier.apology_times` allows on the
     dossier's receipt date (once, Decree 118/2025/NĐ-CP), each issued by `apology_deadline`:

@@ -32,7 +32,7 @@ from dieuhanh.core.forms import apply_errors
 from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
 from dieuhanh.core.legal_rules import Rule, RuleNotFound
 from dieuhanh.dossiers import export, services
-from dieuhanh.dossiers.cases import DOSSIERS
+from dieuhanh.dossiers.cases import DOSSIERS, apology_by
 from dieuhanh.dossiers.choices import OPEN_STATUSES, EventKind
 from dieuhanh.dossiers.filters import DossierFilter
 from dieuhanh.dossiers.forms import (
@@ -205,6 +205,8 @@ def _render_dossier(request: HttpRequest, d: Dossier, *, bound: Any = None, loos
         "d": d,
         "today": today,
         "late_now": d.late_now(today),
+        "counts_from": services.dossier_counts_from(d),
+        "apology_by": apology_by(d),
         "steps": steps,
         "cutoff": _cutoff_rule(d) if steps else None,
         "history": _history(events),

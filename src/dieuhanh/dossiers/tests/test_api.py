@@ -160,8 +160,9 @@ def test_an_online_dossier_received_after_office_hours_counts_from_the_next_work
             "received_at": f"2026-03-10T{hour}:00+07:00",
         })
         assert response.status_code == 201, response.content
-        due[hour] = response.json()["due_on"]
-    assert due == {"17:30": "2026-03-16", "16:30": "2026-03-13"}
+        body = response.json()
+        due[hour] = (body["due_on"], body["deadlines"]["counts_from"])
+    assert due == {"17:30": ("2026-03-16", "2026-03-11"), "16:30": ("2026-03-13", "2026-03-10")}
 
 
 @pytest.mark.parametrize(("body", "field"), [

@@ -169,7 +169,9 @@ def test_an_online_dossier_received_in_tet_counts_from_the_first_working_day_aft
     d = Dossier.objects.get(applicant_name="Phạm Thị Nộp")
     assert response.status_code == 302
     assert (d.received_on, d.due_on) == (dt.date(2026, 2, 14), dt.date(2026, 2, 26))
-    assert "hẹn trả kết quả ngày 26/02/2026" in text(client.get(response["Location"]))
+    page = text(client.get(response["Location"]))
+    assert "hẹn trả kết quả ngày 26/02/2026" in page
+    assert "<dd data-counts-from>23/02/2026" in page
     slip = text(client.get(reverse("dossier_slip", kwargs={"code": d.code})))
     assert "thời hạn giải quyết tính từ <span data-slip-counts-from>ngày 23/02/2026</span>" in slip
     assert "ngày 26/02/2026" in slip
@@ -339,7 +341,8 @@ def test_apology_on_the_due_date_is_refused_on_the_page_and_the_api(client, worl
     dossier_a.refresh_from_db()
     last, _ = apology_deadline(dossier_a)
     login(client, world.onestop_a)
-    assert 'id="panel-xin-loi"' not in text(client.get(detail(dossier_a)))
+    page = text(client.get(detail(dossier_a)))
+    assert 'id="panel-xin-loi"' not in page and "data-apology-by" not in page  # its last day has passed
     new_due = calendar.add(today, 3, working=True)
     response = client.post(act(dossier_a, "xin-loi"), {
         "xin-loi-reason": "Chờ xác minh", "xin-loi-new_due_on": f"{new_due:%d/%m/%Y}",
@@ -496,6 +499,13 @@ def test_the_slip_carries_what_the_applicant_needs(client, world, dossier_a):
     assert f"ngày {dossier_a.due_on:%d/%m/%Y}" in page
     assert "motcua_a" in page  # the officer who received it (no person record: the username)
     assert "data-slip-counts-from" not in page  # received at the desk: it counts from that day
+    facts = text(client.get(detail(dossier_a)))
+    last = calendar.add(dossier_a.received_on, 4, working=True)  # five working days: the fourth is the last
+    assert f"<dd data-apology-by>chậm nhất ngày {last:%d/%m/%Y}" in facts
+    assert "data-counts-from" not in facts
+    body = bearer(world.onestop_a).get(f"/api/v1/dossiers/{dossier_a.code}").json()
+    assert (body["deadlines"]["apology_by"], body["deadlines"]["counts_from"]) == (
+        last.isoformat(), dossier_a.received_on.isoformat())
     assert "size: A4 portrait" in page and "window.print()" in page
 
 

@@ -46,6 +46,9 @@ EXPECTED = [
     ("dossier.interlevel_transfer", 0, WORK, D(2025, 6, 30), ""),
     ("dossier.interlevel_transfer_late", 1, WORK, D(2025, 6, 30), ""),
     ("election.recognise", 5, WORK, D(2025, 1, 1), ""),
+    ("dossier.apology_before_due", 1, WORK, D(2025, 7, 1), "118/2025/NĐ-CP"),
+    ("dossier.apology_before_due", 1, WORK, D(2025, 6, 30), "107/2021/NĐ-CP"),
+    ("dossier.apology_before_due", 0, WORK, D(2021, 12, 5), "61/2018/NĐ-CP"),
 ]
 
 # (code, number, unit, a date it applies on, text the citation must contain, mark of the note) of
@@ -63,6 +66,7 @@ LIMITS = [
     ("dossier.supplement_times", 1, TIMES, D(2025, 6, 30), "61/2018/NĐ-CP", "[U]"),
     ("dossier.apology_times", 1, TIMES, D(2025, 7, 1), "118/2025/NĐ-CP", "[U]"),
     ("dossier.apology_times", 1, TIMES, D(2025, 6, 30), "61/2018/NĐ-CP", "[U]"),
+    ("dossier.office_hours_end", 17, HOUR, D(2026, 2, 14), "45/2020/NĐ-CP", "[U]"),
 ]
 
 # The date each law took effect, which is where its rules must start.
@@ -74,6 +78,8 @@ LAW_EFFECTIVE = {
     "136/2025/QH15": D(2026, 7, 1),
     "118/2025/NĐ-CP": D(2025, 7, 1),
     "61/2018/NĐ-CP": D(2018, 6, 21),
+    "107/2021/NĐ-CP": D(2021, 12, 6),  # [U] amends 61/2018; effective date to confirm
+    "45/2020/NĐ-CP": D(2020, 5, 22),  # [U] effective date to confirm
     "10/2022/QH15": D(2023, 7, 1),
 }
 

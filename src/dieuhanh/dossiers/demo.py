@@ -533,6 +533,17 @@ class DossierLoader:
                 self._up(d, self.vpdk, day, 11, 6, "Thẩm định hồ sơ, cập nhật biến động")
             else:
                 self._own(d, day, 11)
+        # Waiting for the applicant's documents, well before its date: completion asked, the clock
+        # stopped.
+        day = back(3)
+        d = self._receive("1.013225", day, 9)
+        services.do_request_supplement(actor=self.motcua, dossier=d, at=self._at(self._add(day, 1), 10),
+                                       note="Bổ sung bản vẽ mặt bằng móng công trình có chữ ký của người thiết kế")
+        # Sent online after office hours: its time counts from the next working day (Decree 45/2020).
+        day = back(6)
+        d = self._receive("1.001612", day, 20, 15, Channel.ONLINE)
+        d = self._own(d, self._add(day, 1), 9)
+        self._done(d, self._add(day, 3), ReturnMethod.ONLINE)
         # Refused, and withdrawn by the applicant.
         d = self._receive("1.013225", back(50), 9)
         d = self._own(d, back(50), 10, "Thẩm định hồ sơ, kiểm tra thực địa")

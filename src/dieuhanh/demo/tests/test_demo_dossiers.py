@@ -19,6 +19,7 @@ from django.apps import apps
 from django.db.models import Count, F
 from django.utils import timezone
 
+from dieuhanh.core import calendar
 from dieuhanh.demo.loader import load_demo
 from dieuhanh.dossiers.choices import (
     Channel,
@@ -192,6 +193,14 @@ def test_dossiers_through_the_services_show_steps_and_history(demo, db):
     assert native.late_now(timezone.localdate()).filter(current_body__startswith="Sở Nông nghiệp").exists()
     assert native.filter(return_method=ReturnMethod.POST).exists()
     assert native.filter(status__in=[Status.RECEIVED, Status.PROCESSING], due_on__gte=timezone.localdate()).exists()
+    assert native.filter(status=Status.SUPPLEMENT).exists()  # waiting for the applicant's documents
+    # Sent online after office hours (17:00): its time counts from the next working day.
+    evening = [d for d in native.filter(channel=Channel.ONLINE).select_related("procedure")
+               if timezone.localtime(d.received_at).hour >= 17]
+    assert evening
+    for d in evening:
+        start = calendar.next_working_day(d.received_on)
+        assert d.due_on == calendar.add(start, d.procedure.processing_days, working=True)
 
 
 def test_the_one_stop_persona_sees_only_its_ward(demo, db):

@@ -3,6 +3,7 @@
 gets the version in force on its date."""
 
 import datetime as dt
+import itertools
 import re
 
 import pytest
@@ -114,6 +115,19 @@ def test_each_rule_starts_when_its_law_took_effect():
         latest_law = [effective for law, effective in LAW_EFFECTIVE.items() if law in r.citation]
         if latest_law:
             assert r.effective_from == max(latest_law), r.code
+
+
+def test_an_amended_rule_leaves_no_day_without_a_version():
+    # The old version ends the day before the amending law takes effect (complaint.accept:
+    # 10 working days to 30/06/2026, 7 from 01/07/2026), so no receipt day falls between two
+    # versions and finds no rule.
+    versions: dict[str, list] = {}
+    for r in load_file():
+        versions.setdefault(r.code, []).append(r)
+    for code, rules in versions.items():
+        rules.sort(key=lambda r: r.effective_from)
+        for old, new in itertools.pairwise(rules):
+            assert old.effective_to == new.effective_from - dt.timedelta(days=1), code
 
 
 def test_the_file_is_in_the_table_after_migrate(db):

@@ -9,6 +9,8 @@ DIEUHANH_FIELD_KEYS  comma-separated Fernet keys for identity fields (default: D
 DIEUHANH_IMPORT_BULK_ROWS  dossiers an import must add to rebuild the indexes once at its end (100000)
 DIEUHANH_TRUSTED_PROXIES  comma-separated addresses or networks of reverse proxies (default: none)
 DIEUHANH_PROXY_HEADER  the header those proxies put the client's address in (X-Forwarded-For)
+DIEUHANH_KIOSK_ADDRESSES  comma-separated addresses or networks of public kiosks and shared offices
+DIEUHANH_KIOSK_FILE_LIMIT  filings an hour from one of those addresses (default 100)
 """
 
 from __future__ import annotations
@@ -142,21 +144,39 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dieuhanh_cache"}}
 
 
-def _trusted_proxies() -> list[str]:
-    """Reverse proxies whose header names the client (core.ratelimit.client_address). A typo must
-    stop the start, not quietly trust nobody (every citizen behind the proxy would share one
-    address and one budget) or somebody else."""
-    proxies = [p.strip() for p in os.environ.get("DIEUHANH_TRUSTED_PROXIES", "").split(",") if p.strip()]
-    for p in proxies:
+def _networks(name: str) -> list[str]:
+    """A comma-separated list of addresses or networks from the environment variable `name`. A
+    typo must stop the start, not quietly match nobody or somebody else."""
+    entries = [p.strip() for p in os.environ.get(name, "").split(",") if p.strip()]
+    for p in entries:
         try:
             ipaddress.ip_network(p, strict=False)
         except ValueError:
-            raise ImproperlyConfigured(f"DIEUHANH_TRUSTED_PROXIES: {p!r} is not an IP address or network") from None
-    return proxies
+            raise ImproperlyConfigured(f"{name}: {p!r} is not an IP address or network") from None
+    return entries
+
+
+def _trusted_proxies() -> list[str]:
+    """Reverse proxies whose header names the client (core.ratelimit.client_address): with none
+    trusted by mistake every citizen behind the proxy would share one address and one budget."""
+    return _networks("DIEUHANH_TRUSTED_PROXIES")
+
+
+def _positive_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ImproperlyConfigured(f"{name}: {raw!r} is not a whole number of at least 1")
+    return int(raw)
 
 
 DIEUHANH_TRUSTED_PROXIES = _trusted_proxies()
 DIEUHANH_PROXY_HEADER = os.environ.get("DIEUHANH_PROXY_HEADER", "").strip() or "X-Forwarded-For"
+# A ward office's kiosk, or a shared address (a school, a NAT'd commune network), files for many
+# citizens: it gets its own, larger hourly filing budget (core.ratelimit.FilingLimit).
+DIEUHANH_KIOSK_ADDRESSES = _networks("DIEUHANH_KIOSK_ADDRESSES")
+DIEUHANH_KIOSK_FILE_LIMIT = _positive_int("DIEUHANH_KIOSK_FILE_LIMIT", 100)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"

@@ -2,6 +2,9 @@
 counters that limit what an anonymous address may do (filing petitions, looking them up, Open311
 reports). Login lockout (django-axes) takes its address from `client_address` too.
 
+A filing spends the budget only when it is accepted, failed attempts have their own larger
+budget, and known kiosks a larger one still (`FilingLimit`).
+
 The counters are rows in the database, not entries in a process's memory: every gunicorn worker,
 and every app server on the same database, counts against the same budget (docs/decisions/0008)."""
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import ipaddress
+from dataclasses import dataclass
 from typing import TypeAlias
 
 from django.conf import settings
@@ -92,3 +96,68 @@ def over_limit(kind: str, address: str | None, *, limit: int, window: int) -> bo
             counter.count += 1
         counter.save(update_fields=["count", "expires_at"])
         return counter.count > limit
+
+
+def uncount(kind: str, address: str | None) -> None:
+    """Give back one attempt counted by `over_limit` (one that turned out not to be spent: a
+    filing refused, or never made because the budget was spent). Atomic like `over_limit`."""
+    key = f"{kind}:{address or 'unknown'}"[:100]
+    with transaction.atomic():
+        counter = RateCounter.objects.select_for_update().filter(key=key, expires_at__gt=timezone.now()).first()
+        if counter is not None and counter.count > 0:
+            counter.count -= 1
+            counter.save(update_fields=["count"])
+
+
+def is_kiosk(address: str | None) -> bool:
+    """Whether `address` is one of DIEUHANH_KIOSK_ADDRESSES (a public kiosk, a shared office)."""
+    ip = _address(address or "")
+    return ip is not None and any(ip in net for net in _networks(tuple(settings.DIEUHANH_KIOSK_ADDRESSES)))
+
+
+@dataclass(frozen=True)
+class FilingLimit:
+    """How many filings one address may make in `window` seconds (docs/decisions/0008).
+
+    Only accepted filings spend the budget of `limit`: `reserve` takes a place atomically before
+    the filing is written and `release` gives it back when the filing is refused, so a citizen
+    who retypes a form after a validation error is not locked out. Failed attempts (an invalid
+    form, the honeypot, a refused filing) have their own budget, `failed_factor` times larger,
+    which still stops a robot hammering the form: `attempt` counts every attempt as failed, up
+    front and atomically, and `accepted` takes the count back once the filing is in. An address
+    of DIEUHANH_KIOSK_ADDRESSES (a ward's kiosk, an office behind one address) has
+    DIEUHANH_KIOSK_FILE_LIMIT instead of `limit`.
+
+    A view calls `attempt` first (False: refuse), then `reserve` once the input is valid (False:
+    refuse), then either `release` (the filing was refused) or `accepted` (it is in)."""
+
+    kind: str
+    limit: int
+    window: int
+    failed_factor: int = 4
+
+    def limit_for(self, address: str | None) -> int:
+        return max(self.limit, settings.DIEUHANH_KIOSK_FILE_LIMIT) if is_kiosk(address) else self.limit
+
+    def failed_limit_for(self, address: str | None) -> int:
+        return self.limit_for(address) * self.failed_factor
+
+    def attempt(self, address: str | None) -> bool:
+        """Count this attempt as failed until `accepted`; False once failed attempts are over their budget."""
+        return not over_limit(f"{self.kind}:failed", address, limit=self.failed_limit_for(address),
+                              window=self.window)
+
+    def reserve(self, address: str | None) -> bool:
+        """Take one filing from the budget; False (and nothing taken) when it is spent."""
+        if over_limit(self.kind, address, limit=self.limit_for(address), window=self.window):
+            uncount(self.kind, address)
+            return False
+        return True
+
+    def release(self, address: str | None) -> None:
+        """Give back the filing `reserve` took: the filing was refused."""
+        uncount(self.kind, address)
+
+    def accepted(self, address: str | None) -> None:
+        """The filing is in: it was no failed attempt."""
+        uncount(f"{self.kind}:failed", address)

@@ -536,11 +536,8 @@ def _search(request: HttpRequest, within: AdminUnit | None) -> list[dict[str, An
     return out
 
 
-def _create(request: HttpRequest, within: AdminUnit | None) -> list[dict[str, Any]]:
-    # The same budget per address as filing on the citizens' page: anonymous writes are cheap.
-    if ratelimit.over_limit("petitions:file", ratelimit.client_address(request), limit=pages.FILE_LIMIT,
-                           window=pages.FILE_WINDOW):
-        raise BadRequest(429, "Địa chỉ này đã gửi nhiều phản ánh trong thời gian ngắn; vui lòng thử lại sau một giờ.")
+def _report(request: HttpRequest, within: AdminUnit | None) -> dict[str, Any]:
+    """A report's fields as `do_receive_petition` takes them, or BadRequest."""
     code = _param(request, "service_code")
     if not code:
         raise BadRequest(400, "Thiếu service_code (loại phản ánh, xem services.json).")
@@ -557,21 +554,36 @@ def _create(request: HttpRequest, within: AdminUnit | None) -> list[dict[str, An
         raise BadRequest(400, "phone chỉ gồm chữ số (có thể có +, dấu cách, dấu chấm, gạch ngang).")
     # A Vietnamese full name is the family name first: Nguyễn (last_name) Văn Hùng (first_name).
     name = " ".join(p for p in (_param(request, "last_name"), _param(request, "first_name")) if p)[:200]
+    return {"field": service.code, "content": description, "unit": unit,
+            "identity": {"name": name, "phone": phone, "email": email}, "is_anonymous": not name,
+            "place": address, "lat": lat, "lon": lon}
+
+
+def _create(request: HttpRequest, within: AdminUnit | None) -> list[dict[str, Any]]:
+    # The same budget per address as filing on the citizens' page (pages.FILING): anonymous writes
+    # are cheap. Only accepted reports spend it; failed ones have their own, larger budget.
+    address = ratelimit.client_address(request)
+    if not pages.FILING.attempt(address):
+        raise BadRequest(429, "Địa chỉ này đã gửi lỗi nhiều lần trong thời gian ngắn; vui lòng thử lại sau một giờ.")
+    report = _report(request, within)
+    if not pages.FILING.reserve(address):
+        raise BadRequest(429, "Địa chỉ này đã gửi nhiều phản ánh trong thời gian ngắn; vui lòng thử lại sau một giờ.")
+    name, unit = report["identity"]["name"], report["unit"]
     try:
         with audit.channel("open311"):
-            p = receiving.do_receive_petition(
-                actor=None, public=True, channel=Channel.ONLINE, kind=Kind.FEEDBACK, field=service.code,
-                content=description, unit=unit, identity={"name": name, "phone": phone, "email": email},
-                is_anonymous=not name, place=address, lat=lat, lon=lon,
-            )
+            p = receiving.do_receive_petition(actor=None, public=True, channel=Channel.ONLINE, kind=Kind.FEEDBACK,
+                                              **report)
     except ValidationError as exc:
+        pages.FILING.release(address)
         errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
         raise BadRequest(400, *[
             f"{FIELD_NAMES.get(field, field)}: {message}" if field else message
             for field, messages in errors.items() for message in messages
         ]) from None
     except PermissionDenied as exc:  # pragma: no cover - public filing needs no role
+        pages.FILING.release(address)
         raise BadRequest(403, str(exc)) from None
+    pages.FILING.accepted(address)
     notice = f"Đã tiếp nhận phản ánh, chuyển {unit.name} xử lý. Mã tra cứu: {p.receipt_code}."
     if p.due_on:
         notice += f" Hạn xử lý: {p.due_on:%d/%m/%Y}."

@@ -50,8 +50,10 @@ from dieuhanh.petitions.models import Attachment, Petition, PetitionStep, Recept
 
 PAGE_SIZE = 50
 LIST_RELATED = ("unit", "receiving_unit")
-# Citizens' pages: at most FILE_LIMIT filings and LOOKUP_LIMIT look-ups per address per window.
+# Citizens' pages: at most FILE_LIMIT accepted filings (failed attempts and kiosks apart, see
+# ratelimit.FilingLimit) and LOOKUP_LIMIT look-ups per address per window.
 FILE_LIMIT, FILE_WINDOW = 5, 3600
+FILING = ratelimit.FilingLimit("petitions:file", limit=FILE_LIMIT, window=FILE_WINDOW)
 LOOKUP_LIMIT, LOOKUP_WINDOW = 30, 600
 
 readers_only = access.requires("petitions", "view", "Trang này dành cho cán bộ được phân quyền xem đơn thư.")
@@ -371,25 +373,33 @@ def petition_stats(request: HttpRequest) -> HttpResponse:
 def public_file(request: HttpRequest) -> HttpResponse:
     """A citizen files a recommendation, feedback, complaint or denunciation online, without an
     account; the receipt code is the only way back to it."""
-    form = PublicPetitionForm(request.POST or None)
+    form = PublicPetitionForm(request.POST or None, request.FILES or None)
     loose: list[str] = []
     status = 200
     if request.method == "POST":
-        if ratelimit.over_limit("petitions:file", ratelimit.client_address(request), limit=FILE_LIMIT,
-                                window=FILE_WINDOW):
-            loose = ["Ông/bà đã gửi nhiều đơn trong thời gian ngắn. Vui lòng thử lại sau một giờ, hoặc gửi đơn "
+        address = ratelimit.client_address(request)
+        if not FILING.attempt(address):
+            loose = ["Ông/bà đã gửi lỗi nhiều lần trong thời gian ngắn. Vui lòng thử lại sau một giờ, hoặc gửi đơn "
                      "trực tiếp tại Bộ phận tiếp công dân."]
             status = 429
         elif request.POST.get("website"):
             loose = ["Không gửi được đơn: hệ thống nghi đây là thư rác tự động. Vui lòng tải lại trang và gửi lại."]
             status = 400
-        elif form.is_valid():
+        elif not form.is_valid():
+            pass
+        elif not FILING.reserve(address):
+            loose = ["Ông/bà đã gửi nhiều đơn trong thời gian ngắn. Vui lòng thử lại sau một giờ, hoặc gửi đơn "
+                     "trực tiếp tại Bộ phận tiếp công dân."]
+            status = 429
+        else:
             try:
                 p = receiving.do_receive_petition(actor=None, public=True, channel=Channel.ONLINE,
                                                  **form.service_kwargs())
             except ValidationError as exc:
+                FILING.release(address)
                 loose = apply_errors(form, exc)
             else:
+                FILING.accepted(address)
                 request.session["petition_receipt"] = p.receipt_code
                 return redirect("petitions:public_receipt")
     return render(request, "petitions/public_form.html", {

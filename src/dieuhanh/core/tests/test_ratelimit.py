@@ -102,6 +102,23 @@ def test_a_proxy_list_with_a_typo_stops_the_start(monkeypatch):
         dieuhanh_settings._trusted_proxies()
 
 
+def test_a_kiosk_list_with_a_typo_stops_the_start(monkeypatch):
+    monkeypatch.setenv("DIEUHANH_KIOSK_ADDRESSES", "192.0.2.10, 198.51.100.0/24")
+    assert dieuhanh_settings._networks("DIEUHANH_KIOSK_ADDRESSES") == ["192.0.2.10", "198.51.100.0/24"]
+    monkeypatch.setenv("DIEUHANH_KIOSK_ADDRESSES", "192.0.2.10, quầy-1")
+    with pytest.raises(ImproperlyConfigured, match="DIEUHANH_KIOSK_ADDRESSES"):
+        dieuhanh_settings._networks("DIEUHANH_KIOSK_ADDRESSES")
+    monkeypatch.setenv("DIEUHANH_KIOSK_FILE_LIMIT", "0")
+    with pytest.raises(ImproperlyConfigured, match="DIEUHANH_KIOSK_FILE_LIMIT"):
+        dieuhanh_settings._positive_int("DIEUHANH_KIOSK_FILE_LIMIT", 100)
+
+
+def test_a_kiosk_is_known_by_address_or_network(settings):
+    settings.DIEUHANH_KIOSK_ADDRESSES = ["192.0.2.10", "2001:db8:5::/48"]
+    assert ratelimit.is_kiosk("192.0.2.10") and ratelimit.is_kiosk("2001:db8:5:1::9")
+    assert not ratelimit.is_kiosk("192.0.2.11") and not ratelimit.is_kiosk(None) and not ratelimit.is_kiosk("x")
+
+
 # --- over_limit -------------------------------------------------------------------------------------------------
 
 
@@ -191,6 +208,25 @@ def test_concurrent_attempts_never_pass_more_than_the_limit(transactional_db):
         t.join(30)
     assert sorted(results) == [False] * 5 + [True] * 7
     assert RateCounter.objects.get(key=f"test:race:{CLIENT}").count == 12
+
+
+def test_a_reserved_filing_given_back_is_not_spent(db):
+    filing = ratelimit.FilingLimit("test:file", limit=2, window=3600)
+    assert filing.reserve(CLIENT) and filing.reserve(CLIENT)
+    filing.release(CLIENT)
+    assert filing.reserve(CLIENT)
+    assert not filing.reserve(CLIENT) and not filing.reserve(CLIENT)
+    # A refused reservation takes nothing: giving one back opens exactly one place.
+    filing.release(CLIENT)
+    assert filing.reserve(CLIENT) and not filing.reserve(CLIENT)
+
+
+def test_failed_attempts_count_until_accepted(db):
+    filing = ratelimit.FilingLimit("test:file", limit=1, window=3600, failed_factor=3)
+    assert [filing.attempt(CLIENT) for _ in range(3)] == [True, True, True]
+    filing.accepted(CLIENT)  # the third attempt went through
+    assert filing.attempt(CLIENT)
+    assert not filing.attempt(CLIENT)
 
 
 # --- login lockout (django-axes) --------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from urllib.parse import urlencode
 import pytest
 from django.test import Client
 
+from dieuhanh.core import ratelimit
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.org.models import AdminUnit
 from dieuhanh.petitions import confidentiality, open311, services, views
@@ -193,6 +194,14 @@ def test_too_many_reports_from_one_address_are_refused(located):
     assert Petition.objects.count() == before
 
 
+def test_bad_reports_do_not_spend_the_budget_of_good_ones(located):
+    for _ in range(views.FILE_LIMIT + 1):
+        assert_spec_error(submit(report(email="khong-phai-email")), 400)
+    for i in range(views.FILE_LIMIT):
+        assert submit(report(description=f"Ổ gà thứ {i} trên đường Trần Hưng Đạo rất nguy hiểm.")).status_code == 200
+    assert "thử lại" in assert_spec_error(submit(report()), 429)
+
+
 def test_an_abolished_ward_code_is_not_a_place_to_report_to(located):
     # 10549 was phường Sao Đỏ until 30/6/2025 and is phường Chu Văn An since: only today's unit.
     response = submit(report(lat=None, long=None, address_id="10549"))
@@ -317,7 +326,7 @@ def test_bad_queries_get_spec_errors(world, client, params, status, words):
 
 
 def test_at_most_the_limit_is_returned(located, client, monkeypatch):
-    monkeypatch.setattr(views, "FILE_LIMIT", 100)
+    monkeypatch.setattr(views, "FILING", ratelimit.FilingLimit("petitions:file", limit=100, window=3600))
     for i in range(4):
         submit(report(description=f"Ổ gà lớn thứ {i} trên đường Trần Hưng Đạo, xe máy dễ ngã."))
     monkeypatch.setattr(open311, "MAX_RESULTS", 3)
@@ -325,7 +334,7 @@ def test_at_most_the_limit_is_returned(located, client, monkeypatch):
 
 
 def test_the_list_has_a_bounded_query_count(located, client, django_assert_max_num_queries, monkeypatch):
-    monkeypatch.setattr(views, "FILE_LIMIT", 100)
+    monkeypatch.setattr(views, "FILING", ratelimit.FilingLimit("petitions:file", limit=100, window=3600))
     for i in range(3):
         submit(report(description=f"Phản ánh số {i} về đèn đường hỏng trên phố."))
     with django_assert_max_num_queries(5) as few:

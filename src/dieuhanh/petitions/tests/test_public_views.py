@@ -10,6 +10,7 @@ from django.urls import reverse
 from dieuhanh.petitions import services
 from dieuhanh.petitions.choices import Channel
 from dieuhanh.petitions.models import Petition
+from dieuhanh.petitions.views import FILE_LIMIT, FILING
 
 DENOUNCER = "Hoàng Thị Bí Mật"
 
@@ -101,6 +102,54 @@ def test_filings_are_rate_limited_per_address(client, world):
     assert Petition.objects.count() == 5
     other = client.post(reverse("petitions:public_file"), public_data(world), REMOTE_ADDR="10.9.8.7")
     assert other.status_code == 302
+
+
+def test_a_form_retyped_after_errors_still_files(client, world):
+    # Six mistakes in a row (more than the five filings an hour) do not spend the budget.
+    for _ in range(6):
+        page = client.post(reverse("petitions:public_file"), public_data(world, content="")).content.decode()
+        assert "Thiếu nội dung đơn" in page
+    assert client.post(reverse("petitions:public_file"), public_data(world)).status_code == 302
+    for i in range(4):
+        data = public_data(world, content=f"Phản ánh số {i}: rác thải tồn đọng ở tổ dân phố {i} nhiều ngày.")
+        assert client.post(reverse("petitions:public_file"), data).status_code == 302
+    assert client.post(reverse("petitions:public_file"), public_data(world)).status_code == 429
+    assert Petition.objects.count() == 5
+
+
+def test_a_filing_refused_by_the_rules_gives_its_place_back(client, world):
+    # The form passes; the service refuses (a complaint without a name): nothing is spent.
+    for _ in range(6):
+        page = client.post(reverse("petitions:public_file"),
+                           public_data(world, kind="complaint", name="")).content.decode()
+        assert "Thiếu họ tên người gửi đơn" in page
+    assert client.post(reverse("petitions:public_file"), public_data(world)).status_code == 302
+
+
+def test_failed_attempts_have_their_own_larger_limit(client, world):
+    failed_limit = FILE_LIMIT * FILING.failed_factor
+    for _ in range(failed_limit):
+        assert client.post(reverse("petitions:public_file"), public_data(world, content="")).status_code == 200
+    response = client.post(reverse("petitions:public_file"), public_data(world))
+    assert response.status_code == 429 and "gửi lỗi nhiều lần" in response.content.decode()
+    assert not Petition.objects.exists()
+    assert client.post(reverse("petitions:public_file"), public_data(world), REMOTE_ADDR="10.9.8.7").status_code == 302
+
+
+def test_a_known_kiosk_files_for_many_citizens(client, world, settings):
+    settings.DIEUHANH_KIOSK_ADDRESSES = ["192.0.2.10", "198.51.100.0/24"]
+    settings.DIEUHANH_KIOSK_FILE_LIMIT = 8
+    for address in ("192.0.2.10", "198.51.100.77"):
+        for i in range(8):
+            data = public_data(world, content=f"Phản ánh số {i} từ máy ki-ốt: đường tổ {i} ngập nước sau mưa.")
+            assert client.post(reverse("petitions:public_file"), data, REMOTE_ADDR=address).status_code == 302
+        assert client.post(reverse("petitions:public_file"), public_data(world), REMOTE_ADDR=address).status_code == 429
+    assert Petition.objects.count() == 16
+    # An address outside the list keeps the ordinary limit.
+    for i in range(FILE_LIMIT):
+        data = public_data(world, content=f"Phản ánh số {i}: rác thải tồn đọng ở tổ dân phố {i} nhiều ngày.")
+        assert client.post(reverse("petitions:public_file"), data, REMOTE_ADDR="192.0.2.11").status_code == 302
+    assert client.post(reverse("petitions:public_file"), public_data(world), REMOTE_ADDR="192.0.2.11").status_code == 429
 
 
 def test_the_receipt_page_needs_a_filing(client):

@@ -18,6 +18,8 @@ class CoreConfig(platform.PlatformApp):
         platform.MenuItem(_("Lịch làm việc"), "calendar", 80, active=("calendar", "calendar_")),
         platform.MenuItem(_("Nhật ký"), "audit_log", 90, permission=("core", "audit")),
     )
+    # The citizen's lookup by code serves every app's `public_lookups` (core.lookup).
+    public_menu = (platform.MenuItem(_("Tra cứu kết quả"), "public_lookup", 20),)
     urls = (("", "dieuhanh.core.urls"),)
     # The units API of `org`, the layer below core (which declares nothing to the platform).
     api = (platform.ApiRouter("/v1/units", "dieuhanh.org.api.units_router", "Đơn vị hành chính"),)

@@ -7,6 +7,8 @@ its own folder, what the platform shows and serves for it.
 - `ioc_sections`: the sections of the IOC it fills (dotted paths to `ioc.sections.Section`);
 - `demo`: its steps of the demo city (`DemoStep`);
 - `home_panels`: its panels of the officer's dashboard (`HomePanel`);
+- `public_lookups`: what a citizen can look up by code on `/tra-cuu/` (dotted paths to
+  `find(code) -> core.lookup.Found | None`);
 
 Its `permissions.py` (`core.access`) and `cases.py` (`core.cases`) are found by name, and its audit
 verbs are declared in `ready()` (`core.audit.register_verbs`). Nothing in `core`, `ioc` or the
@@ -95,6 +97,7 @@ class PlatformApp(AppConfig):
     ioc_sections: ClassVar[tuple[str, ...]] = ()
     demo: ClassVar[tuple[DemoStep, ...]] = ()
     home_panels: ClassVar[tuple[HomePanel, ...]] = ()
+    public_lookups: ClassVar[tuple[str, ...]] = ()
 
 
 def platform_apps() -> Iterator[PlatformApp]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from dieuhanh.core import audit_views, calendar_views, views
+from dieuhanh.core import audit_views, calendar_views, lookup, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -11,4 +11,5 @@ urlpatterns = [
     path("lich/", calendar_views.calendar_page, name="calendar"),
     path("lich/them/", calendar_views.calendar_add, name="calendar_add"),
     path("lich/bo/", calendar_views.calendar_remove, name="calendar_remove"),
+    path("tra-cuu/", lookup.public_lookup, name="public_lookup"),
 ]

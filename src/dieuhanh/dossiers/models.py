@@ -97,8 +97,20 @@ class DossierQuerySet(ScopedQuerySet["Dossier"]):
         return self.filter(late_now_q(today or timezone.localdate()))
 
 
+def new_lookup_code() -> str:
+    """A dossier's secret code for the citizen's lookup (core.lookup), printed on its slip."""
+    from dieuhanh.core import lookup
+
+    return lookup.new_code()
+
+
 class Dossier(models.Model):
     code = models.CharField("mã hồ sơ", max_length=60, unique=True)
+    # The code is guessable (unit, date, number): the citizen looks the dossier up by this secret
+    # instead, printed on the slip. Dossiers taken in by the importer (raw SQL) have none: their
+    # slip, and their lookup, are the province's one-stop system's.
+    lookup_code = models.CharField("mã tra cứu", max_length=10, null=True, blank=True, default=new_lookup_code,
+                                   editable=False)
     # Both foreign keys lead the statistics indexes below, which serve their lookups too.
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers",
                                   verbose_name="thủ tục", db_index=False)
@@ -164,6 +176,12 @@ class Dossier(models.Model):
             models.Index(fields=["unit", "stats_class", "received_on", "due_on"], name="dossier_stats_unit"),
             models.Index(fields=["procedure", "stats_class", "received_on", "due_on"], name="dossier_stats_procedure"),
             models.Index(fields=["stats_class", "received_on", "due_on"], name="dossier_stats_class"),
+        ]
+        # A partial unique index (not `unique=True`): SQLite adds it without rebuilding the
+        # table, which would drop the tally's triggers (migration 0005).
+        constraints = [
+            models.UniqueConstraint(fields=["lookup_code"], condition=Q(lookup_code__isnull=False),
+                                    name="dossier_lookup_code"),
         ]
 
     def __str__(self) -> str:

@@ -26,7 +26,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, register_converter, reverse
 from django.utils import timezone
 
-from dieuhanh.core import access, calendar, case_views
+from dieuhanh.core import access, calendar, case_views, lookup
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.forms import apply_errors
 from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
@@ -248,6 +248,8 @@ def dossier_slip(request: HttpRequest, code: str) -> HttpResponse:
         "received_at": d.received_at,
         "counts_from": services.dossier_counts_from(d),
         "today": timezone.localdate(),
+        "lookup_code": lookup.grouped(d.lookup_code) if d.lookup_code else "",
+        "lookup_url": request.build_absolute_uri(reverse("public_lookup")),
     })
 
 

@@ -9,10 +9,10 @@ class PetitionsConfig(platform.PlatformApp):
     menu = (platform.MenuItem(_("Tiếp dân, đơn thư"), "petitions:petition_list", 60, ("petitions", "view"), ("petitions:",)),)
     public_menu = (
         platform.MenuItem(_("Gửi đơn, phản ánh"), "petitions:public_file", 10, active=("public_file", "public_receipt")),
-        platform.MenuItem(_("Tra cứu kết quả"), "petitions:public_lookup", 20),
     )
     urls = (("open311/v2/", "dieuhanh.petitions.open311_urls"), ("", "dieuhanh.petitions.urls"))
     ioc_sections = ("dieuhanh.petitions.ioc.SECTION",)
+    public_lookups = ("dieuhanh.petitions.views.find_public",)
     home_panels = (platform.HomePanel("petitions", 20, "dieuhanh.petitions.home.panel", "petitions/_home_panel.html",
                                       ("petitions", "view")),)
     demo = (platform.DemoStep("Tiếp công dân, đơn thư", "dieuhanh.petitions.demo.step", 20, "petitions",

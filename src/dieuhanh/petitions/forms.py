@@ -288,15 +288,6 @@ class PublicPetitionForm(IdentityFields):
         }
 
 
-class LookupForm(forms.Form):
-    code = forms.CharField(label="Mã tra cứu", max_length=20, required=False,
-                           widget=forms.TextInput(attrs={"placeholder": "Ví dụ: 7KQ2M9XHTA", "autocomplete": "off",
-                                                         "autocapitalize": "characters", "spellcheck": "false"}))
-
-    def cleaned_code(self) -> str:
-        return "".join((self.cleaned_data.get("code") or "").split()).upper()
-
-
 class SessionForm(forms.Form):
     kind = forms.ChoiceField(label="Hình thức", required=False, choices=choices(SessionKind, "—"))
     unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị tổ chức", required=False)

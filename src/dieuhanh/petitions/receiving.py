@@ -8,7 +8,6 @@ follows is in `services`."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from dieuhanh.core import access, audit
+from dieuhanh.core import access, audit, lookup
 from dieuhanh.core.http import AnyUser
 from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 from dieuhanh.petitions import confidentiality, crypto, deadlines
@@ -24,8 +23,6 @@ from dieuhanh.petitions.choices import Action, Channel, Field, Kind, SessionKind
 from dieuhanh.petitions.confidentiality import IDENTITY_KEYS
 from dieuhanh.petitions.models import Attachment, Petition, ReceptionSession
 from dieuhanh.petitions.services import _fmt, _raise, _step
-
-RECEIPT_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read aloud over the phone
 
 
 def _identity(data: dict[str, Any] | None) -> dict[str, Any]:
@@ -38,13 +35,6 @@ def _identity(data: dict[str, Any] | None) -> dict[str, Any]:
         else:
             out[key] = str(value or "").strip()
     return out
-
-
-def _new_receipt_code() -> str:
-    while True:
-        code = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(10))
-        if not Petition.objects.filter(receipt_code=code).exists():
-            return code
 
 
 # --- reception sessions ----------------------------------------------------------------------
@@ -169,7 +159,7 @@ def do_receive_petition(
         try:
             with transaction.atomic():
                 p = Petition(
-                    receipt_code=_new_receipt_code(), year=received_on.year,
+                    receipt_code=lookup.new_code(), year=received_on.year,
                     seq=_next_seq(receiving_unit, received_on.year),  # type: ignore[arg-type]
                     channel=channel, session=session, received_on=received_on, dated_on=dated_on, kind=kind,
                     field=field, subject=subject, content=content.strip(), respondent=respondent.strip(),

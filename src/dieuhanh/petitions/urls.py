@@ -1,4 +1,4 @@
-"""Web pages of citizen reception and petitions (staff) and the citizen's filing and lookup."""
+"""Web pages of citizen reception and petitions (staff) and the citizen's filing (the lookup by code is core.lookup's)."""
 
 from django.urls import path
 
@@ -22,5 +22,4 @@ urlpatterns = [
     path("tiep-cong-dan/<int:pk>/", views.session_detail, name="session_detail"),
     path("gui-don/", views.public_file, name="public_file"),
     path("gui-don/da-nhan/", views.public_receipt, name="public_receipt"),
-    path("tra-cuu/", views.public_lookup, name="public_lookup"),
 ]

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from dieuhanh.core import access, case_views, ratelimit
+from dieuhanh.core import access, case_views, lookup, ratelimit
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.figures import StatColumn
 from dieuhanh.core.forms import apply_errors
@@ -40,7 +40,6 @@ from dieuhanh.petitions.choices import Action, Channel, Kind, Result, State
 from dieuhanh.petitions.export import routing_text
 from dieuhanh.petitions.filters import PetitionFilter
 from dieuhanh.petitions.forms import (
-    LookupForm,
     PetitionFilterForm,
     PublicPetitionForm,
     ReceiveForm,
@@ -50,11 +49,10 @@ from dieuhanh.petitions.models import Attachment, Petition, PetitionStep, Recept
 
 PAGE_SIZE = 50
 LIST_RELATED = ("unit", "receiving_unit")
-# Citizens' pages: at most FILE_LIMIT accepted filings (failed attempts and kiosks apart, see
-# ratelimit.FilingLimit) and LOOKUP_LIMIT look-ups per address per window.
+# Citizens' pages: at most FILE_LIMIT accepted filings per address per window (failed attempts and
+# kiosks apart, see ratelimit.FilingLimit); look-ups are limited by core.lookup.
 FILE_LIMIT, FILE_WINDOW = 5, 3600
 FILING = ratelimit.FilingLimit("petitions:file", limit=FILE_LIMIT, window=FILE_WINDOW)
-LOOKUP_LIMIT, LOOKUP_WINDOW = 30, 600
 
 readers_only = access.requires("petitions", "view", "Trang này dành cho cán bộ được phân quyền xem đơn thư.")
 receivers_only = access.requires(
@@ -417,33 +415,13 @@ def public_receipt(request: HttpRequest) -> HttpResponse:
     })
 
 
-def public_lookup(request: HttpRequest) -> HttpResponse:
-    """What a citizen may know of a petition from its receipt code: its number, dates, kind,
-    state, routing decision, next deadline and result — never a person's name, address, phone
-    or the respondent."""
-    form = LookupForm(request.GET or None)
-    p = None
-    searched = False
-    status = 200
-    error = ""
-    if request.GET.get("code") is not None and form.is_valid():
-        code = form.cleaned_code()
-        if not code:
-            error = "Nhập mã tra cứu ghi trên giấy biên nhận."
-        elif ratelimit.over_limit("petitions:lookup", ratelimit.client_address(request), limit=LOOKUP_LIMIT,
-                                  window=LOOKUP_WINDOW):
-            error = "Ông/bà tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút."
-            status = 429
-        else:
-            searched = True
-            p = Petition.objects.filter(receipt_code=code).first()
-            if p is None:
-                status = 404
-    context: dict[str, Any] = {"title": "Tra cứu kết quả giải quyết đơn", "form": form, "p": p,
-                               "searched": searched, "error": error}
-    if p is not None:
-        context.update(public_facts(p))
-    return render(request, "petitions/public_lookup.html", context, status=status)
+def find_public(code: str) -> lookup.Found | None:
+    """A petition by its receipt code, with what its petitioner may know (core.lookup)."""
+    p = Petition.objects.filter(receipt_code=code).first()
+    if p is None:
+        return None
+    return lookup.Found("petitions/_public_petition.html", f"Đơn số {p.number}", {"p": p, **public_facts(p)},
+                        styles="petitions/_styles.html")
 
 
 def public_facts(p: Petition) -> dict[str, Any]:

@@ -41,7 +41,7 @@ def test_the_lookup_shows_progress_but_no_personal_data(client, world):
                        identity={"name": DENOUNCER, "address": "Khu dân cư số 5", "phone": "0988000111"})
     services.do_assign(actor=world.reception_a, petition=p, users=[world.officer_a])
     services.do_accept(actor=world.reception_a, petition=p)
-    response = client.get(reverse("petitions:public_lookup"), {"code": p.receipt_code.lower()})
+    response = client.get(reverse("public_lookup"), {"code": p.receipt_code.lower()})
     page = response.content.decode()
     assert response.status_code == 200
     assert p.number in page and "Đã thụ lý" in page and "Thụ lý giải quyết ngày" in page
@@ -53,14 +53,14 @@ def test_the_lookup_shows_the_answer_to_feedback(client, world):
     p = world.petition(kind="feedback", subject="Đèn hỏng", content="Đèn đường tổ 7 hỏng từ tuần trước.")
     services.do_accept(actor=world.reception_a, petition=p)
     services.do_conclude(actor=world.leader, petition=p, result="answered", conclusion="Đã thay bóng đèn tổ 7.")
-    page = client.get(reverse("petitions:public_lookup"), {"code": p.receipt_code}).content.decode()
+    page = client.get(reverse("public_lookup"), {"code": p.receipt_code}).content.decode()
     assert "Đã thay bóng đèn tổ 7." in page and "Nguyễn Văn Khiếu" not in page
 
 
 def test_an_unknown_code_is_not_found(client, world):
-    response = client.get(reverse("petitions:public_lookup"), {"code": "ZZZZZZZZZZ"})
-    assert response.status_code == 404 and "Không tìm thấy đơn có mã này" in response.content.decode()
-    assert client.get(reverse("petitions:public_lookup")).status_code == 200
+    response = client.get(reverse("public_lookup"), {"code": "ZZZZZZZZZZ"})
+    assert response.status_code == 404 and "Không tìm thấy đơn, hồ sơ có mã này" in response.content.decode()
+    assert client.get(reverse("public_lookup")).status_code == 200
 
 
 def test_a_complaint_online_needs_a_name(client, world):

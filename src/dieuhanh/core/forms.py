@@ -83,6 +83,16 @@ class FilterForm(forms.Form):
         return [[(self[name], name in self.grow) for name in row if name in self.fields] for row in rows]
 
 
+def name_length_limits(form: forms.BaseForm) -> None:
+    """Give every text field with a maximum length a message naming the field and the limit:
+    "Địa điểm cụ thể dài quá 300 ký tự (hiện 480 ký tự)." (call once the labels are final)."""
+    for field in form.fields.values():
+        if isinstance(field, forms.CharField) and field.max_length:
+            field.error_messages["max_length"] = (
+                f"{field.label} dài quá {field.max_length} ký tự (hiện %(show_value)d ký tự)."
+            )
+
+
 def date_field(label: Any, **kwargs: Any) -> forms.DateField:
     """A date typed dd/mm/yyyy (or ISO), with a Vietnamese message when it does not parse."""
     kwargs.setdefault("error_messages", {"invalid": f"{label}: nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2026."})

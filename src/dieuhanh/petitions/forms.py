@@ -22,6 +22,7 @@ from dieuhanh.core.forms import (
     date_field,
     int_field,
     model_choice_field,
+    name_length_limits,
     search_field,
     textarea,
     units_today,
@@ -31,6 +32,7 @@ from dieuhanh.directives.forms import people
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, Person, RoleGrant
+from dieuhanh.petitions import uploads
 from dieuhanh.petitions.choices import (
     Channel,
     Field,
@@ -138,11 +140,9 @@ class MultipleFileField(forms.FileField):
 def read_attachments(files: list[Any]) -> list[tuple[str, str, bytes]]:
     """Uploaded files as the services take them: (name, content type, bytes). A file over the
     limit is still read up to the limit + 1 byte so the service can refuse it by name."""
-    from dieuhanh.petitions.models import Attachment
-
     out = []
     for f in files:
-        data = f.read(Attachment.MAX_BYTES + 1)
+        data = f.read(uploads.MAX_BYTES + 1)
         out.append((f.name, getattr(f, "content_type", "") or "application/octet-stream", data))
     return out
 
@@ -190,8 +190,11 @@ class ReceiveForm(IdentityFields):
                              widget=forms.NumberInput(attrs={"min": 1, "step": 1}))
     co_signers = forms.CharField(label="Những người cùng ký", required=False, widget=textarea(3),
                                  help_text="Mỗi người một dòng: họ tên, địa chỉ.")
-    attachments = MultipleFileField(label="Tệp đính kèm (ảnh chụp đơn, giấy tờ)", required=False,
-                                    help_text="Mỗi tệp tối đa 10 MB; được mã hoá khi lưu.")
+    attachments = MultipleFileField(
+        label="Tệp đính kèm (ảnh chụp đơn, giấy tờ)", required=False,
+        help_text=f"Tối đa {uploads.MAX_FILES} tệp, mỗi tệp tối đa {uploads.MAX_BYTES // uploads.MB} MB: "
+                  f"{uploads.allowed_text(public=False)}; được mã hoá khi lưu.",
+    )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -203,6 +206,7 @@ class ReceiveForm(IdentityFields):
         self.fields["signer_count"].error_messages["min_value"] = "Số người ký đơn ít nhất là 1."
         if only.count() == 1 and (first := only.first()) is not None:
             self.fields["receiving_unit"].initial = self.fields["unit"].initial = first.pk
+        name_length_limits(self)
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -247,6 +251,15 @@ class PublicPetitionForm(IdentityFields):
                            error_messages={"invalid": "Vĩ độ phải là số, ví dụ 21.1302."})
     lon = forms.FloatField(label="Kinh độ", required=False, widget=forms.NumberInput(attrs={"step": "any"}),
                            error_messages={"invalid": "Kinh độ phải là số, ví dụ 106.3947."})
+    # Asked for only when the point is far from the chosen ward (receiving._location_question).
+    location_confirmed = forms.BooleanField(label="Tôi xác nhận vị trí này đúng", required=False)
+    attachments = MultipleFileField(
+        label="Ảnh chụp hiện trường, giấy tờ (không bắt buộc)", required=False,
+        widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif,image/heic,.heic,.heif,"
+                                                  "application/pdf"}),
+        help_text=f"Tối đa {uploads.PUBLIC_MAX_FILES} tệp, mỗi tệp tối đa {uploads.MAX_BYTES // uploads.MB} MB: "
+                  f"{uploads.allowed_text(public=True)}. Ảnh được mã hoá khi lưu, chỉ cán bộ xử lý được xem.",
+    )
     is_anonymous = forms.BooleanField(label="Gửi phản ánh không ghi tên", required=False,
                                       help_text="Chỉ áp dụng cho phản ánh; khiếu nại, tố cáo, kiến nghị phải ghi rõ "
                                                 "họ tên, địa chỉ.")
@@ -261,6 +274,7 @@ class PublicPetitionForm(IdentityFields):
         self.fields["name"].label = "Họ và tên"
         self.fields["address"].label = "Địa chỉ liên hệ"
         del self.fields["id_number"]
+        name_length_limits(self)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -283,8 +297,10 @@ class PublicPetitionForm(IdentityFields):
             "place": d.get("place") or "",
             "lat": d.get("lat"),
             "lon": d.get("lon"),
+            "location_confirmed": bool(d.get("location_confirmed")),
             "identity": {} if anonymous else self.identity(),
             "is_anonymous": anonymous,
+            "attachments": read_attachments(d.get("attachments") or []),
         }
 
 

@@ -394,7 +394,7 @@ class PetitionStep(models.Model):
 class Attachment(models.Model):
     """A file sent with a petition. Its name and bytes are encrypted at rest; for a confidential
     petition they are served only to its handlers (a scan of a signed denunciation shows the
-    denouncer's handwriting)."""
+    denouncer's handwriting). What a file may be is `uploads`'."""
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="attachments")
     name_enc = models.TextField(editable=False)
@@ -402,8 +402,6 @@ class Attachment(models.Model):
     size = models.PositiveIntegerField()
     data_enc = models.BinaryField(editable=False)
     uploaded_at = models.DateTimeField(auto_now_add=True)
-
-    MAX_BYTES = 10 * 1024 * 1024
 
     class Meta:
         verbose_name = "tệp đính kèm"

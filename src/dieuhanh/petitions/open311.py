@@ -44,6 +44,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from dieuhanh.core import audit, ratelimit
 from dieuhanh.lib.text import fold
+from dieuhanh.org import geo
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 from dieuhanh.petitions import receiving
@@ -295,13 +296,6 @@ def _communes() -> Any:
     return AdminUnit.objects.filter(valid_to__isnull=True, level=UnitLevel.COMMUNE)
 
 
-def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(math.sqrt(a))
-
-
 def nearest_commune(lat: float, lon: float, within: AdminUnit | None = None) -> AdminUnit | None:
     """Today's ward or commune whose centroid is nearest to the point (an approximation of the
     unit containing it: no boundaries are stored), or None when the point is farther than
@@ -316,7 +310,7 @@ def nearest_commune(lat: float, lon: float, within: AdminUnit | None = None) -> 
     rows = list(box.values_list("pk", "latitude", "longitude")) or list(qs.values_list("pk", "latitude", "longitude"))
     if not rows:
         return None
-    distance, pk = min((_distance_km(lat, lon, la, lo), pk) for pk, la, lo in rows)
+    distance, pk = min((geo.distance_km(lat, lon, la, lo), pk) for pk, la, lo in rows)
     if distance > MAX_DISTANCE_KM:
         return None
     return AdminUnit.objects.get(pk=pk)
@@ -390,6 +384,7 @@ def _locate(request: HttpRequest, within: AdminUnit | None) -> tuple[AdminUnit, 
         unit = nearest_commune(lat, lon, within)
         if unit is None:
             raise BadRequest(400, "Vị trí (lat, long) nằm ngoài địa bàn các phường, xã đang quản lý.")
+        return unit, lat, lon, address
     else:
         unit = _commune_named_in(address, within)
         if unit is None:
@@ -397,6 +392,12 @@ def _locate(request: HttpRequest, within: AdminUnit | None) -> tuple[AdminUnit, 
                 400, "Không xác định được phường, xã từ address_string: ghi rõ tên phường, xã, hoặc gửi lat và long, "
                 "hoặc address_id (mã phường, xã)."
             )
+    # A ward named by code and a point far from it contradict each other (org.geo): refused, as
+    # the API has no way to ask back. A ward found from the point itself needs no such check.
+    if lat is not None and lon is not None and (far := geo.far_from(unit, lat, lon)) is not None:
+        raise BadRequest(400, f"Vị trí (lat, long) cách trung tâm {unit.name} khoảng {far.distance_km:.1f} km, "
+                              f"xa hơn phạm vi của phường, xã này (khoảng {far.radius_km:.1f} km): kiểm tra lại "
+                              "address_id, jurisdiction_id hoặc vị trí.")
     return unit, lat, lon, address
 
 
@@ -556,7 +557,7 @@ def _report(request: HttpRequest, within: AdminUnit | None) -> dict[str, Any]:
     name = " ".join(p for p in (_param(request, "last_name"), _param(request, "first_name")) if p)[:200]
     return {"field": service.code, "content": description, "unit": unit,
             "identity": {"name": name, "phone": phone, "email": email}, "is_anonymous": not name,
-            "place": address, "lat": lat, "lon": lon}
+            "place": address, "lat": lat, "lon": lon, "location_confirmed": True}  # checked by _locate
 
 
 def _create(request: HttpRequest, within: AdminUnit | None) -> list[dict[str, Any]]:

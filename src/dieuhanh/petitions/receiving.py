@@ -17,8 +17,9 @@ from django.utils import timezone
 
 from dieuhanh.core import access, audit, lookup
 from dieuhanh.core.http import AnyUser
+from dieuhanh.org import geo
 from dieuhanh.org.models import AdminUnit, Organisation, Person, User
-from dieuhanh.petitions import confidentiality, crypto, deadlines
+from dieuhanh.petitions import confidentiality, crypto, deadlines, uploads
 from dieuhanh.petitions.choices import Action, Channel, Field, Kind, SessionKind, State
 from dieuhanh.petitions.confidentiality import IDENTITY_KEYS
 from dieuhanh.petitions.models import Attachment, Petition, ReceptionSession
@@ -76,12 +77,38 @@ def do_create_session(
 # --- receiving --------------------------------------------------------------------------------
 
 
+# The longest texts a petition takes (characters). A petition of many pages is received as its
+# scans (attachments); the content is what the register and the handlers read.
+CONTENT_MAX = 20_000
+SUBJECT_MAX = 300
+PLACE_MAX = 300
+
+
+def _n(number: int) -> str:
+    """A count as Vietnamese writes it: 20.000."""
+    return f"{number:,}".replace(",", ".")
+
+
+def _location_question(unit: AdminUnit, lat: float, lon: float) -> str | None:
+    """Why a point far from the chosen ward is questioned (org.geo), or None when it is not."""
+    far = geo.far_from(unit, lat, lon)
+    if far is None:
+        return None
+    return (f"Vị trí đã chọn cách trung tâm {unit.name} khoảng {far.distance_km:.1f} km".replace(".", ",")
+            + f", xa hơn phạm vi thường thấy của {unit.name} (khoảng {far.radius_km:.1f} km)".replace(".", ",")
+            + ". Kiểm tra lại phường, xã đã chọn hoặc vị trí; nếu đúng, đánh dấu «Tôi xác nhận vị trí này đúng» "
+              "rồi gửi lại.")
+
+
 def _validate_new(
     *, kind: str, field: str, channel: str, subject: str, content: str, unit: AdminUnit | None,
     received_on: dt.date | None, dated_on: dt.date | None, identity: dict[str, Any], is_anonymous: bool,
-    signer_count: int, lat: float | None, lon: float | None,
+    signer_count: int, lat: float | None, lon: float | None, place: str = "", location_confirmed: bool = True,
+    file_errors: list[str] | None = None,
 ) -> None:
     errors: dict[str, list[str]] = {}
+    if file_errors:
+        errors["attachments"] = list(file_errors)
     today = timezone.localdate()
     if kind not in Kind.values:
         errors["kind"] = ["Phân loại đơn phải là khiếu nại, tố cáo, kiến nghị, phản ánh hoặc đơn nhiều nội dung."]
@@ -93,8 +120,13 @@ def _validate_new(
         errors["content"] = ["Thiếu nội dung đơn: ghi rõ sự việc, yêu cầu của người gửi."]
     elif len(content.strip()) < 10:
         errors["content"] = ["Nội dung đơn quá ngắn (dưới 10 ký tự): ghi rõ sự việc, yêu cầu của người gửi."]
-    if subject and len(subject) > 300:
-        errors["subject"] = ["Tóm tắt nội dung dài quá 300 ký tự."]
+    elif len(content.strip()) > CONTENT_MAX:
+        errors["content"] = [f"Nội dung đơn dài quá {_n(CONTENT_MAX)} ký tự (hiện {_n(len(content.strip()))} ký tự): "
+                             "tóm tắt sự việc, yêu cầu; giấy tờ dài gửi kèm dưới dạng tệp đính kèm."]
+    if subject and len(subject) > SUBJECT_MAX:
+        errors["subject"] = [f"Tóm tắt nội dung dài quá {SUBJECT_MAX} ký tự (hiện {_n(len(subject))} ký tự)."]
+    if len(place.strip()) > PLACE_MAX:
+        errors["place"] = [f"Địa điểm vụ việc dài quá {PLACE_MAX} ký tự (hiện {_n(len(place.strip()))} ký tự)."]
     if unit is None:
         errors["unit"] = ["Thiếu nơi phát sinh vụ việc (phường, xã)."]
     if received_on is None:
@@ -113,6 +145,10 @@ def _validate_new(
         errors["lat"] = ["Vĩ độ phải trong khoảng −90 đến 90."]
     if lon is not None and not -180 <= lon <= 180:
         errors["lon"] = ["Kinh độ phải trong khoảng −180 đến 180."]
+    if (unit is not None and lat is not None and lon is not None and not location_confirmed
+            and "lat" not in errors and "lon" not in errors
+            and (question := _location_question(unit, lat, lon))):
+        errors["lat"] = [question]
     _raise(errors)
 
 
@@ -130,17 +166,24 @@ def do_receive_petition(
     lon: float | None = None, handling_org: Organisation | None = None, confidential: bool = False,
     attachments: list[tuple[str, str, bytes]] | None = None, public: bool = False, previous: Petition | None = None,
     decision_known_on: dt.date | None = None,
+    location_confirmed: bool | None = None,
 ) -> Petition:
     """Record a petition received at the desk, by post, online, at a session, or transferred in.
     `public=True` is a citizen filing online without an account (actor None): then the unit
-    itself is the receiving unit and no role is required. `previous` is the first-time complaint
-    a second-time one follows (`do_second_complaint`)."""
+    itself is the receiving unit and no role is required, only the files a citizen may send are
+    taken (`uploads`), and a map point far from the chosen unit is questioned (`org.geo`) until
+    `location_confirmed`. `previous` is the first-time complaint a second-time one follows
+    (`do_second_complaint`). Attachments are stored encrypted, with the type read from their
+    content."""
     received_on = received_on or timezone.localdate()
     identity = _identity(identity)
     subject = (subject or "").strip() or " ".join((content or "").split())[:120]
+    attachments, file_errors = uploads.checked(attachments or [], public=public)
     _validate_new(
         kind=kind, field=field, channel=channel, subject=subject, content=content, unit=unit, received_on=received_on,
         dated_on=dated_on, identity=identity, is_anonymous=is_anonymous, signer_count=signer_count, lat=lat, lon=lon,
+        place=place or "", file_errors=file_errors,
+        location_confirmed=(not public) if location_confirmed is None else location_confirmed,
     )
     if decision_known_on is not None and decision_known_on > received_on:
         raise ValidationError({"decision_known_on": [
@@ -152,9 +195,6 @@ def do_receive_petition(
         raise PermissionDenied("Bạn không có quyền tiếp nhận đơn cho đơn vị này.")
     if session is not None and session.unit_id != receiving_unit.pk:  # type: ignore[union-attr]
         raise ValidationError({"session": ["Buổi tiếp thuộc đơn vị khác với đơn vị tiếp nhận đơn."]})
-    for name, _type, data in attachments or []:
-        if len(data) > Attachment.MAX_BYTES:
-            raise ValidationError({"attachments": [f"Tệp «{name}» lớn hơn 10 MB."]})
     for attempt in range(3):
         try:
             with transaction.atomic():

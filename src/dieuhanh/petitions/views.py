@@ -34,7 +34,7 @@ from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
 from dieuhanh.core.templatetags.dieuhanh import vn_date
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.lib.params import int_or_none, parse_int
-from dieuhanh.petitions import confidentiality, deadlines, export, receiving, services, stats
+from dieuhanh.petitions import confidentiality, deadlines, export, receiving, services, stats, uploads
 from dieuhanh.petitions.cases import PETITIONS
 from dieuhanh.petitions.choices import Action, Channel, Kind, Result, State
 from dieuhanh.petitions.export import routing_text
@@ -153,8 +153,12 @@ def _attachments(user: AnyUser, p: Petition) -> dict[str, Any]:
         # A confidential petition's file names may name the denouncer: only a numbered label
         # here; the download itself is a logged reveal.
         name = f"Tệp đính kèm {i}" if p.confidential else services.attachment_name(a)
-        rows.append({"id": a.pk, "name": name, "type": a.content_type, "size": a.size})
-    return {"items": rows if allowed else [], "count": len(items), "allowed": allowed}
+        # A photo is shown on the page, except a confidential petition's: each look at its files
+        # is a logged reveal, which opening the page must not be.
+        photo = uploads.is_image(a.content_type) and not p.confidential
+        rows.append({"id": a.pk, "name": name, "type": a.content_type, "size": a.size, "photo": photo})
+    return {"items": rows if allowed else [], "photos": [r for r in rows if r["photo"]] if allowed else [],
+            "count": len(items), "allowed": allowed}
 
 
 def _history(steps: list[PetitionStep]) -> list[case_views.HistoryEntry]:
@@ -244,11 +248,16 @@ def petition_attachment(request: HttpRequest, pk: int, aid: int) -> FileResponse
     if p.confidential:
         confidentiality.identity_for(request.user, p, purpose=f"tải tệp đính kèm #{attachment.pk}")
     name = services.attachment_name(attachment)
+    # A photo may be shown in the page (`?xem=1`); anything else is always a download. The type
+    # served is the one read from the file's content when it was received (uploads.sniff).
+    inline = request.GET.get("xem") == "1" and uploads.is_image(attachment.content_type)
     response = FileResponse(
-        io.BytesIO(services.attachment_bytes(attachment)), as_attachment=True, filename=name,
+        io.BytesIO(services.attachment_bytes(attachment)), as_attachment=not inline, filename=name,
         content_type=attachment.content_type or "application/octet-stream",
     )
     response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; sandbox"
     return response
 
 
@@ -400,8 +409,14 @@ def public_file(request: HttpRequest) -> HttpResponse:
                 FILING.accepted(address)
                 request.session["petition_receipt"] = p.receipt_code
                 return redirect("petitions:public_receipt")
+    names = "kind field unit place content lat lon"
+    if form.is_bound and (form.errors.get("lat") or form.data.get("location_confirmed")):
+        names += " location_confirmed"  # the point is questioned: the citizen may confirm it
+    if request.FILES and (loose or form.errors):
+        loose = [*loose, "Trình duyệt không giữ lại tệp đã chọn: ông/bà chọn lại ảnh, tệp đính kèm trước khi gửi lại."]
     return render(request, "petitions/public_form.html", {
         "title": "Gửi đơn, phản ánh trực tuyến", "form": form, "loose_errors": loose,
+        "content_names": names + " attachments",
     }, status=status)
 
 

@@ -23,7 +23,7 @@ def _denunciation(world):
         content="Tôi tố cáo cán bộ địa chính phường nhận tiền để hợp thức hoá đất lấn chiếm.",
         respondent="Ông Trần Văn B, cán bộ địa chính", received_on=dt.date(2026, 11, 2),
         identity={"name": NAME, "address": "Số 7 phố Sao Đỏ", "phone": PHONE, "id_number": "030190001234"},
-        attachments=[("don-to-cao-ban-viet-tay.jpg", "image/jpeg", b"\xff\xd8 chu ky Do Thi To Giac")],
+        attachments=[("don-to-cao-ban-viet-tay.jpg", "image/jpeg", b"\xff\xd8\xff\xe0 chu ky Do Thi To Giac")],
     )
     return services.do_accept(actor=world.reception_a, petition=p, on=dt.date(2026, 11, 5), handlers=[world.officer_a])
 

@@ -202,6 +202,16 @@ def test_bad_reports_do_not_spend_the_budget_of_good_ones(located):
     assert "thử lại" in assert_spec_error(submit(report()), 429)
 
 
+def test_a_ward_code_and_a_point_far_from_it_are_refused(located):
+    # The point is Hà Nội's, the ward named by code is Chí Linh's: one of them is wrong.
+    before = Petition.objects.count()
+    text = assert_spec_error(submit(report(lat="21.0285", long="105.8542", address_id="10549")), 400)
+    assert "cách trung tâm Phường Chu Văn An" in text and "address_id" in text
+    assert Petition.objects.count() == before
+    # Near its centre, the same pair is taken.
+    assert submit(report(lat=str(WARD_A_AT[0] + 0.01), long=str(WARD_A_AT[1]), address_id="10549")).status_code == 200
+
+
 def test_an_abolished_ward_code_is_not_a_place_to_report_to(located):
     # 10549 was phường Sao Đỏ until 30/6/2025 and is phường Chu Văn An since: only today's unit.
     response = submit(report(lat=None, long=None, address_id="10549"))

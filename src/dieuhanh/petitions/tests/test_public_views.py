@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from dieuhanh.org.models import AdminUnit
 from dieuhanh.petitions import services
 from dieuhanh.petitions.choices import Channel
 from dieuhanh.petitions.models import Petition
@@ -154,3 +155,44 @@ def test_a_known_kiosk_files_for_many_citizens(client, world, settings):
 
 def test_the_receipt_page_needs_a_filing(client):
     assert client.get(reverse("petitions:public_receipt"))["Location"] == reverse("petitions:public_file")
+
+
+# --- limits of the text, and the map point against the chosen ward ----------------------------------------------
+
+
+def test_an_over_long_content_is_refused_with_its_limit(client, world):
+    from dieuhanh.petitions.receiving import CONTENT_MAX
+
+    page = client.post(reverse("petitions:public_file"),
+                       public_data(world, content="Rác thải ùn ứ. " * (CONTENT_MAX // 10))).content.decode()
+    assert "Nội dung đơn dài quá 20.000 ký tự" in page and not Petition.objects.exists()
+    page = client.post(reverse("petitions:public_file"), public_data(world, place="Ngõ 5" * 96)).content.decode()
+    assert "Địa điểm cụ thể dài quá 300 ký tự (hiện 480 ký tự)." in page and not Petition.objects.exists()
+
+
+@pytest.fixture
+def ward_a_on_the_map(world):
+    # Phường Chu Văn An, about 20 km² (a disc of 2.5 km): questioned beyond 5 km of its centre.
+    AdminUnit.objects.filter(pk=world.ward_a.pk).update(latitude=21.1302, longitude=106.3947, area_km2=20.0)
+    return world
+
+
+def test_a_point_inside_the_ward_is_taken_without_question(client, ward_a_on_the_map):
+    response = client.post(reverse("petitions:public_file"),
+                           public_data(ward_a_on_the_map, lat="21.1500", lon="106.4100"))  # ~2.7 km away
+    assert response.status_code == 302
+
+
+def test_a_point_far_from_the_chosen_ward_is_questioned_then_confirmed(client, ward_a_on_the_map):
+    far = public_data(ward_a_on_the_map, lat="21.0285", lon="105.8542")  # Hà Nội, ~57 km away
+    page = client.post(reverse("petitions:public_file"), far).content.decode()
+    assert "cách trung tâm Phường Chu Văn An khoảng 57" in page and "khoảng 5,0 km" in page
+    assert 'name="location_confirmed"' in page and not Petition.objects.exists()
+    response = client.post(reverse("petitions:public_file"), {**far, "location_confirmed": "on"})
+    assert response.status_code == 302
+    assert Petition.objects.get().lat == pytest.approx(21.0285)
+
+
+def test_a_ward_without_a_centre_questions_nothing(client, world):
+    far = public_data(world, lat="21.0285", lon="105.8542")
+    assert client.post(reverse("petitions:public_file"), far).status_code == 302

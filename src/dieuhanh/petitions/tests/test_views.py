@@ -286,8 +286,8 @@ def test_reception_receives_a_petition_with_attachments(client, world):
 
     login(client, world.reception_a)
     data = receive_data(world, co_signers="Đỗ Thị Hai\nĐỗ Văn Ba", signer_count="3")
-    data["attachments"] = [SimpleUploadedFile("anh-don.jpg", b"\xff\xd8jpeg", content_type="image/jpeg"),
-                           SimpleUploadedFile("so-do.pdf", b"%PDF", content_type="application/pdf")]
+    data["attachments"] = [SimpleUploadedFile("anh-don.jpg", b"\xff\xd8\xff\xe0jpeg", content_type="image/jpeg"),
+                           SimpleUploadedFile("so-do.pdf", b"%PDF-1.4", content_type="application/pdf")]
     response = client.post(reverse("petitions:petition_create"), data)
     p = Petition.objects.get()
     assert response.status_code == 302 and response["Location"] == detail(p)

@@ -164,3 +164,28 @@ def test_an_officer_imports_an_export_and_downloads_its_errors(live_server, page
     page.get_by_role("link", name="Xem hồ sơ đã nhập").click()
     expect(page.locator(".results-head__count")).to_have_text("18 hồ sơ")
     screenshot("ho-so-da-nhap")
+
+
+def test_the_applicant_follows_the_dossier_on_a_phone_by_the_slips_lookup_code(live_server, page, screenshot,
+                                                                             people):
+    d = people.dossier(applicant_name="Nguyễn Thị Hồng", applicant_phone="0912345678")
+    log_in(page, live_server, "motcua_a", next_url=f"/ho-so/{d.code}/phieu/")
+    printed = page.locator("[data-slip-lookup]").inner_text().strip()
+    assert re.fullmatch(r"[2-9A-Z]{5}-[2-9A-Z]{5}", printed)
+    expect(page.locator("[data-slip-lookup-url]")).to_contain_text("/tra-cuu/")
+
+    # The applicant, without an account, on a 390-px phone, types it in lower case with a space.
+    page.context.clear_cookies()
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/tra-cuu/")
+    page.get_by_label("Mã tra cứu").fill(printed.lower().replace("-", " "))
+    page.get_by_role("button", name="Tra cứu").click()
+    found = page.locator("[data-public-dossier]")
+    expect(found).to_contain_text(d.code)
+    expect(found).to_contain_text("Đăng ký khai sinh")
+    expect(found).to_contain_text("Mới tiếp nhận")
+    expect(found).to_contain_text("Trong hạn")
+    expect(page.locator("main")).not_to_contain_text("Nguyễn Thị Hồng")
+    expect(page.locator("main")).not_to_contain_text("0912345678")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing runs off the phone
+    screenshot("tra-cuu-ho-so-390")

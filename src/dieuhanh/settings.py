@@ -213,7 +213,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
-USE_THOUSAND_SEPARATOR = True
+# Never group digits when a number is printed as it is ({{ unit.pk }}, {{ year }}): such a number
+# also goes into links, form values and data attributes, where "1,062" (English grouping) is
+# not the integer 1062. Figures meant for reading are grouped explicitly by the filters of
+# core/templatetags/dieuhanh.py (vn_number, vn_money...), in the active language's format
+# (decision 25).
+USE_THOUSAND_SEPARATOR = False
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"

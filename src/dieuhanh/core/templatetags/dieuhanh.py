@@ -1,6 +1,6 @@
-"""Vietnamese formatting for templates and exports: dates as dd/mm/yyyy, money with a dot
-between thousands and a comma before decimals ("1.500.000.000 đồng", "13.416,4 tỷ đồng"),
-percentages; and the tags the shared page parts of core/templates/core use (`query_with`,
+"""Formatting for templates and exports: dates as dd/mm/yyyy, money with a dot between
+thousands and a comma before decimals ("1.500.000.000 đồng", "13.416,4 tỷ đồng"; the other way
+round on an English page), percentages; and the tags the shared page parts of core/templates/core use (`query_with`,
 `form_fields`, `stat_cells`, `wrap`).
 
 The same functions are used by the .xlsx export (dates there are real dates with a
@@ -33,8 +33,20 @@ def _decimal(value: Any) -> Decimal | None:
         return None
 
 
+def _separators() -> tuple[str, str]:
+    """The thousands and decimal separators of the active language: "." and "," in Vietnamese,
+    "," and "." in English, so a page never mixes "1.062" and "1,062"."""
+    from django.utils.translation import get_language
+
+    if (get_language() or "vi").split("-")[0] == "en":
+        return ",", "."
+    return ".", ","
+
+
 def group_digits(value: Any, decimals: int = 0) -> str:
-    """12345678.9 → "12.345.678,9" (decimals=1). Trailing ",0" is dropped."""
+    """12345678.9 → "12.345.678,9" (decimals=1; "12,345,678.9" in English). Trailing zeros
+    of the fraction are dropped. For reading only: a number in a link or a form value is
+    printed bare (`{{ unit.pk }}`, never grouped, see USE_THOUSAND_SEPARATOR in settings)."""
     number = _decimal(value)
     if number is None:
         return ""
@@ -47,9 +59,10 @@ def group_digits(value: Any, decimals: int = 0) -> str:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]
     groups.insert(0, whole)
-    text = sign + ".".join(groups)
+    thousands, point = _separators()
+    text = sign + thousands.join(groups)
     fraction = fraction.rstrip("0")
-    return f"{text},{fraction}" if fraction else text
+    return f"{text}{point}{fraction}" if fraction else text
 
 
 @register.filter

@@ -1,0 +1,149 @@
+"""The demo city in English, every page: the pages the URL configuration names without an
+argument, each scoped model's own page, and the pages those link to (a few of each kind).
+
+- A number that goes into a link, a form's action or value, an option or a data attribute is
+  never localised: "unit=1,062" or "nam=2,026" is not the integer the target expects, and
+  breaks filters, the year selector and links (decision 25).
+- A page has one number format: an English page never shows "1.062" (the Vietnamese
+  grouping) next to "1,062".
+- Following the year selector and the unit filter keeps the choice.
+- The interface text is English: few words with Vietnamese letters are left on a page once the
+  data (names of units, people, documents, petitions) is set aside."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter
+from functools import cache
+from typing import Any
+from urllib.parse import urlencode, urlparse
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from dieuhanh.core.tests.test_every_endpoint import STAFF
+from dieuhanh.core.tests.test_every_object_page import PAGED
+from dieuhanh.testing import signed_in
+
+pytestmark = pytest.mark.django_db
+
+ATTRIBUTE = re.compile(r'\s(href|action|value|data-[\w-]+)="([^"]*)"')
+# Digits grouped by thousands with a comma ("1,062"), as English localisation would print them.
+GROUPED = re.compile(r"(?<![\d.,])\d{1,3}(?:,\d{3})+(?![\d,])")
+# Vietnamese number forms: a thousands dot (1.500.000: two groups, since "66.667" is an English
+# decimal) and a decimal comma (91,2).
+VIETNAMESE_FORMS = re.compile(r"(?<![\d.,/-])\d{1,3}(?:\.\d{3}){2,}(?![\d/-])|(?<![\d.,])\d+,\d{1,2}(?![\d])")
+SKIP = ("/dang-xuat/", "/api/", "/static/", "/open311/")
+PER_KIND = 2  # pages followed per kind of link (path with numbers blanked and query keys)
+
+
+def _english(user: Any) -> Any:
+    client = signed_in(user)
+    client.cookies["django_language"] = "en"
+    return client
+
+
+def _kind(url: str) -> str:
+    parts = urlparse(url)
+    keys = ",".join(sorted(re.findall(r"(\w+)=", parts.query)))
+    return re.sub(r"\d+", "N", re.sub(r"/[\w.-]*\d[\w.-]*-\d+/", "/CODE/", parts.path)) + "?" + keys
+
+
+def _starts() -> list[str]:
+    pages = [url for url, _name in STAFF if not url.startswith("/api/") and "999999" not in url
+             and "khong" not in url and "H00-" not in url]
+    for model in PAGED:
+        obj = model._default_manager.order_by("pk").first()
+        if obj is not None:
+            pages.append(obj.get_absolute_url())
+    return pages
+
+
+@cache
+def _walk() -> dict[str, str]:
+    """Each page reached as the administrator, in English, with its HTML."""
+    admin = get_user_model().objects.get(username="admin")
+    client = _english(admin)
+    queue, seen, pages = _starts(), set(), {}
+    kinds: Counter[str] = Counter()
+    while queue:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        response = client.get(url)
+        assert response.status_code < 500, (url, response.status_code)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        text = response.content.decode()
+        pages[url] = text
+        for _attr, value in ATTRIBUTE.findall(text):
+            link = html.unescape(value)
+            if _attr != "href" or not link.startswith("/") or link.startswith(SKIP) or "xuat" in link:
+                continue
+            link = link.split("#")[0]
+            kind = _kind(link)
+            if link not in seen and kinds[kind] < PER_KIND:
+                kinds[kind] += 1
+                queue.append(link)
+    return pages
+
+
+def _text(page: str) -> str:
+    """What a reader sees: the page without its scripts, styles and tags."""
+    body = re.sub(r"<(script|style|svg)\b.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", body))
+
+
+def test_the_walk_reaches_every_app(demo):
+    prefixes = {url.split("/")[1] for url in _walk()}
+    assert {"", "nhiem-vu", "van-ban", "don", "ho-so", "chi-tieu", "ioc", "nhat-ky"} <= prefixes
+    assert len(_walk()) > 100
+
+
+def test_no_number_in_a_link_or_a_value_is_localised(demo):
+    found = [
+        (url, f'{attr}="{value[:100]}"')
+        for url, page in _walk().items()
+        for attr, value in ATTRIBUTE.findall(page)
+        if GROUPED.search(html.unescape(value))
+    ]
+    assert not found, found[:10]
+
+
+# The figures the software formats: cells and tiles of numbers, the text of charts. (Text from
+# data, a procedure's fee "8.000 đồng/bản" from the national catalogue, stays as written.)
+FIGURE = re.compile(r'<(?:td|th|span|strong|div)\b[^>]*class="[^"]*\b(?:num|stat__count)\b[^"]*"[^>]*>(.*?)</'
+                    r'|<(?:text|title)\b[^>]*>([^<]*)</', flags=re.S)
+
+
+def _figures(page: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", a or b) for a, b in FIGURE.findall(page))
+
+
+def test_an_english_page_groups_thousands_the_english_way(demo):
+    figures = {url: _figures(page) for url, page in _walk().items()}
+    found = [(url, m.group(0)) for url, text in figures.items() for m in VIETNAMESE_FORMS.finditer(text)]
+    assert not found, found[:10]
+    assert any(GROUPED.search(text) for text in figures.values())  # large figures are grouped
+
+
+def _options(page: str, name: str) -> list[tuple[str, bool]]:
+    select = re.search(rf'<select name="{name}"[^>]*>(.*?)</select>', page, flags=re.S)
+    assert select, f"no <select name={name}>"
+    return [(html.unescape(value), bool(chosen))
+            for value, chosen in re.findall(r'<option value="([^"]*)"([^>]*\bselected)?', select.group(1))]
+
+
+@pytest.mark.parametrize(("path", "name"), [("/ioc/", "nam"), ("/don/", "year"), ("/nhiem-vu/", "unit"),
+                                            ("/ho-so/", "unit"), ("/ioc/", "don_vi")])
+def test_following_a_selector_keeps_the_choice(demo, path, name):
+    client = _english(get_user_model().objects.get(username="admin"))
+    options = _options(client.get(path).content.decode(), name)
+    # A choice not already made, with four digits or more: a unit's pk above 999, a past year.
+    value = next((v for v, chosen in options if v.isdigit() and int(v) > 999 and not chosen), None)
+    assert value, options[:5]
+    response = client.get(f"{path}?{urlencode({name: value})}")
+    assert response.status_code == 200
+    assert (value, True) in _options(response.content.decode(), name)

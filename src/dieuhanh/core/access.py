@@ -23,6 +23,7 @@ from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dieuhanh.org import scope
 from dieuhanh.org.choices import Role
@@ -106,7 +107,7 @@ def holds(user: AnyUser | None, app: str, action: str = "view") -> bool:
 
 def require(user: AnyUser | None, app: str, action: str, unit_id: int | None, what: str) -> None:
     if not may(user, app, action, unit_id):
-        raise PermissionDenied(f"Bạn không có quyền {what}.")
+        raise PermissionDenied(gettext("Bạn không có quyền %(what)s.") % {"what": what})
 
 
 def require_any(user: AnyUser | None, app: str, action: str, message: str) -> None:

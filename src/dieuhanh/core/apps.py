@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import platform
@@ -12,7 +13,7 @@ if TYPE_CHECKING:
 
 class CoreConfig(platform.PlatformApp):
     name = "dieuhanh.core"
-    verbose_name = "Nền tảng"
+    verbose_name = gettext_lazy("Nền tảng")
     menu = (
         platform.MenuItem(_("Tổng quan"), "home", 10),
         platform.MenuItem(_("Lịch làm việc"), "calendar", 80, active=("calendar", "calendar_")),

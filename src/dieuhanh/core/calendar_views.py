@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access, calendar
@@ -80,14 +81,14 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
     start = _parse_date(request.GET.get("from"))
     if "from" in request.GET:
         try:
-            count = parse_int(request.GET.get("days", ""), "days", "Số ngày", min_value=0, max_value=MAX_CALCULATOR_DAYS)
+            count = parse_int(request.GET.get("days", ""), "days", gettext("Số ngày"), min_value=0, max_value=MAX_CALCULATOR_DAYS)
         except ValidationError:
-            errors["days"] = f"Số ngày phải là số nguyên không âm, tối đa {MAX_CALCULATOR_DAYS} (chữ số 0–9)."
+            errors["days"] = gettext("Số ngày phải là số nguyên không âm, tối đa %(max_calculator_days)s (chữ số 0–9).") % {"max_calculator_days": MAX_CALCULATOR_DAYS}
             count = 0
         if start is None:
-            errors["from"] = "Ngày bắt đầu không hợp lệ."
+            errors["from"] = gettext("Ngày bắt đầu không hợp lệ.")
         elif not CALCULATOR_YEARS[0] <= start.year <= CALCULATOR_YEARS[1]:
-            errors["from"] = f"Ngày bắt đầu phải trong các năm {CALCULATOR_YEARS[0]}–{CALCULATOR_YEARS[1]}."
+            errors["from"] = gettext("Ngày bắt đầu phải trong các năm %(calculator_years)s–%(calculator_years2)s.") % {"calculator_years": CALCULATOR_YEARS[0], "calculator_years2": CALCULATOR_YEARS[1]}
         if not errors and start is not None:
             working = request.GET.get("working") == "1"
             result = {"start": start, "days": count, "working": working, "due": cal.add(start, count, working=working)}
@@ -95,7 +96,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         request,
         "core/calendar.html",
         {
-            "title": "Lịch ngày làm việc",
+            "title": gettext("Lịch ngày làm việc"),
             "year": year,
             "days": days,
             "result": result,
@@ -115,11 +116,11 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
 def _change(request: HttpRequest, what: str, action: Callable[[dt.date], object], done: str) -> HttpResponse:
     """Run one administrator's change of the calendar; errors become messages, never a 500."""
     if not _is_admin(request.user):
-        raise PermissionDenied(f"Chỉ quản trị hệ thống được {what}.")
+        raise PermissionDenied(gettext("Chỉ quản trị hệ thống được %(what)s.") % {"what": what})
     day = _parse_date(request.POST.get("date"))
     try:
         if day is None:
-            raise ValidationError({"date": ["Ngày không hợp lệ."]})
+            raise ValidationError({"date": [gettext("Ngày không hợp lệ.")]})
         action(day)
     except ValidationError as exc:
         for field_errors in exc.message_dict.values():
@@ -135,7 +136,7 @@ def _change(request: HttpRequest, what: str, action: Callable[[dt.date], object]
 def calendar_add(request: HttpRequest) -> HttpResponse:
     return _change(
         request,
-        "công bố ngày nghỉ, ngày làm bù",
+        gettext("công bố ngày nghỉ, ngày làm bù"),
         lambda day: calendar.do_add_calendar_exception(
             date=day,
             kind=request.POST.get("kind", ""),
@@ -143,7 +144,7 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
             name=request.POST.get("name", ""),
             actor=signed_in_user(request),
         ),
-        "Đã ghi ngày {day} vào lịch.",
+        gettext("Đã ghi ngày {day} vào lịch."),
     )
 
 
@@ -152,7 +153,7 @@ def calendar_add(request: HttpRequest) -> HttpResponse:
 def calendar_remove(request: HttpRequest) -> HttpResponse:
     return _change(
         request,
-        "sửa lịch",
+        gettext("sửa lịch"),
         lambda day: calendar.do_remove_calendar_exception(date=day, actor=signed_in_user(request)),
-        "Đã bỏ ngày {day} khỏi danh sách công bố.",
+        gettext("Đã bỏ ngày {day} khỏi danh sách công bố."),
     )

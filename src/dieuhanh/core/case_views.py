@@ -23,6 +23,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from dieuhanh.core.cases import CaseAction, CaseType, StateConflict
@@ -106,7 +107,7 @@ def action_view(
         case = lookup(request, key)
         a = case_type.by_slug.get(action)
         if a is None:
-            raise Http404("Không có thao tác này.")
+            raise Http404(gettext("Không có thao tác này."))
         refusal = case_type.refusal(request.user, case, a)
         if isinstance(refusal, PermissionDenied):
             raise refusal

@@ -27,6 +27,7 @@ from dataclasses import fields
 from typing import Any, ClassVar, Self
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext
 
 from dieuhanh.core.forms import DATE_INPUT_FORMATS
 from dieuhanh.lib.params import DB_INT_MAX, parse_int
@@ -58,7 +59,8 @@ class ListFilter:
 
     @classmethod
     def label(cls, name: str) -> str:
-        return cls.LABELS.get(name, name)
+        """The field's label in the reader's language (LABELS are marked with gettext_noop)."""
+        return gettext(cls.LABELS.get(name, name))
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> Self:
@@ -99,7 +101,7 @@ class ListFilter:
         for start, end in cls.RANGES:
             if start in values and end in values and values[start] > values[end]:
                 del values[end]
-                errors[end] = [f"«{cls.label(end)}» phải sau hoặc bằng «{cls.label(start)}»."]
+                errors[end] = [gettext("«%(label)s» phải sau hoặc bằng «%(label2)s».") % {"label": cls.label(end), "label2": cls.label(start)}]
         return values, errors
 
     @classmethod
@@ -107,7 +109,7 @@ class ListFilter:
         label = cls.label(name)
 
         def bad() -> ValidationError:
-            return ValidationError({name: [f"Giá trị không hợp lệ cho bộ lọc «{label}»: {str(raw)[:60]!r}."]})
+            return ValidationError({name: [gettext("Giá trị không hợp lệ cho bộ lọc «%(label)s»: %(str)s.") % {"label": label, "str": repr(str(raw)[:60])}]})
 
         if kind == int | None:
             return parse_int(raw, name, label, max_value=cls.MAX.get(name, DB_INT_MAX))

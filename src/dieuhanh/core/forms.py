@@ -95,14 +95,14 @@ def name_length_limits(form: forms.BaseForm) -> None:
 
 def date_field(label: Any, **kwargs: Any) -> forms.DateField:
     """A date typed dd/mm/yyyy (or ISO), with a Vietnamese message when it does not parse."""
-    kwargs.setdefault("error_messages", {"invalid": f"{label}: nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2026."})
+    kwargs.setdefault("error_messages", {"invalid": gettext("%(label)s: nhập ngày theo dạng ngày/tháng/năm, ví dụ 05/03/2026.") % {"label": label}})
     return forms.DateField(label=label, required=False, input_formats=DATE_INPUT_FORMATS, widget=DateInput(), **kwargs)
 
 
 def int_field(label: str, **kwargs: Any) -> forms.IntegerField:
     """A whole number; the counts typed in forms are 32-bit columns on PostgreSQL."""
     kwargs.setdefault("max_value", INT32_MAX)
-    return IntField(label=label, required=False, error_messages={"invalid": f"{label} phải là số nguyên."}, **kwargs)
+    return IntField(label=label, required=False, error_messages={"invalid": gettext("%(label)s phải là số nguyên.") % {"label": label}}, **kwargs)
 
 
 def textarea(rows: int = 3) -> forms.Textarea:
@@ -115,7 +115,7 @@ class YesNoSelect(forms.NullBooleanSelect):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs)
-        self.choices = [("unknown", "Chưa xác định"), ("true", "Có"), ("false", "Không")]
+        self.choices = [("unknown", gettext("Chưa xác định")), ("true", gettext("Có")), ("false", gettext("Không"))]
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> bool | None:
         value = data.get(name)

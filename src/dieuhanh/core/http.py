@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
+from django.utils.translation import gettext
 from django_htmx.middleware import HtmxDetails
 
 if TYPE_CHECKING:
@@ -29,5 +30,5 @@ def signed_in_user(request: HttpRequest) -> User:
     (@login_required, or an API endpoint behind token authentication)."""
     user = request.user
     if not user.is_authenticated:
-        raise PermissionDenied("Bạn cần đăng nhập.")
+        raise PermissionDenied(gettext("Bạn cần đăng nhập."))
     return user

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core.choices import CalendarExceptionKind, DayKind
 
@@ -13,18 +14,18 @@ class CalendarException(models.Model):
     civil-service schedule adds on top of it (LEGAL.md, "The calendar").
     """
 
-    date = models.DateField("ngày", unique=True)
-    kind = models.CharField("loại", max_length=16, choices=CalendarExceptionKind.choices)
-    name = models.CharField("tên", max_length=200, blank=True)
+    date = models.DateField(gettext_lazy("ngày"), unique=True)
+    kind = models.CharField(gettext_lazy("loại"), max_length=16, choices=CalendarExceptionKind.choices)
+    name = models.CharField(gettext_lazy("tên"), max_length=200, blank=True)
     document_number = models.CharField(
-        "văn bản công bố", max_length=100, help_text="Số hiệu văn bản công bố lịch nghỉ, ví dụ 2508/TB-BNV"
+        gettext_lazy("văn bản công bố"), max_length=100, help_text=gettext_lazy("Số hiệu văn bản công bố lịch nghỉ, ví dụ 2508/TB-BNV")
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["date"]
-        verbose_name = "ngày nghỉ / làm bù được công bố"
-        verbose_name_plural = "ngày nghỉ / làm bù được công bố"
+        verbose_name = gettext_lazy("ngày nghỉ / làm bù được công bố")
+        verbose_name_plural = gettext_lazy("ngày nghỉ / làm bù được công bố")
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y} {self.get_kind_display()} ({self.document_number})"
@@ -37,20 +38,20 @@ class LegalRule(models.Model):
     and a later `effective_from` is added and the old one keeps applying to cases that started
     before that date."""
 
-    code = models.CharField("mã quy tắc", max_length=80)
-    name = models.CharField("tên", max_length=300)
-    period = models.PositiveIntegerField("thời hạn hoặc giá trị")
-    day_kind = models.CharField("đơn vị", max_length=16, choices=DayKind.choices)
-    effective_from = models.DateField("hiệu lực từ")
-    effective_to = models.DateField("hết hiệu lực", null=True, blank=True)
-    citation = models.CharField("căn cứ", max_length=300)
-    note = models.TextField("ghi chú", blank=True)
+    code = models.CharField(gettext_lazy("mã quy tắc"), max_length=80)
+    name = models.CharField(gettext_lazy("tên"), max_length=300)
+    period = models.PositiveIntegerField(gettext_lazy("thời hạn hoặc giá trị"))
+    day_kind = models.CharField(gettext_lazy("đơn vị"), max_length=16, choices=DayKind.choices)
+    effective_from = models.DateField(gettext_lazy("hiệu lực từ"))
+    effective_to = models.DateField(gettext_lazy("hết hiệu lực"), null=True, blank=True)
+    citation = models.CharField(gettext_lazy("căn cứ"), max_length=300)
+    note = models.TextField(gettext_lazy("ghi chú"), blank=True)
 
     class Meta:
         ordering = ["code", "effective_from"]
         constraints = [models.UniqueConstraint(fields=["code", "effective_from"], name="legalrule_version")]
-        verbose_name = "quy tắc pháp lý"
-        verbose_name_plural = "bảng quy tắc pháp lý"
+        verbose_name = gettext_lazy("quy tắc pháp lý")
+        verbose_name_plural = gettext_lazy("bảng quy tắc pháp lý")
 
     def __str__(self) -> str:
         return f"{self.code}: {self.period} {self.get_day_kind_display()} ({self.citation})"
@@ -81,8 +82,8 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["seq"]
         indexes = [models.Index(fields=["object_type", "object_id", "seq"])]
-        verbose_name = "nhật ký thay đổi"
-        verbose_name_plural = "nhật ký thay đổi"
+        verbose_name = gettext_lazy("nhật ký thay đổi")
+        verbose_name_plural = gettext_lazy("nhật ký thay đổi")
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
@@ -119,8 +120,8 @@ class ApiToken(models.Model):
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "mã truy cập API"
-        verbose_name_plural = "mã truy cập API"
+        verbose_name = gettext_lazy("mã truy cập API")
+        verbose_name_plural = gettext_lazy("mã truy cập API")
 
     def __str__(self) -> str:
         return f"{self.user} {self.prefix}…"
@@ -135,8 +136,8 @@ class RateCounter(models.Model):
     expires_at = models.DateTimeField(db_index=True)
 
     class Meta:
-        verbose_name = "bộ đếm giới hạn truy cập"
-        verbose_name_plural = "bộ đếm giới hạn truy cập"
+        verbose_name = gettext_lazy("bộ đếm giới hạn truy cập")
+        verbose_name_plural = gettext_lazy("bộ đếm giới hạn truy cập")
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"

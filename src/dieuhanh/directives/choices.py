@@ -1,40 +1,41 @@
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class DocumentKind(models.TextChoices):
     """Abbreviations of Decree 30/2020/NĐ-CP (Appendix III) and Hướng dẫn 36-HD/VPTW."""
 
-    RESOLUTION = "NQ", "Nghị quyết"
-    CONCLUSION = "KL", "Kết luận"
-    DIRECTIVE = "CT", "Chỉ thị"
-    DECISION = "QĐ", "Quyết định"
-    PROGRAMME = "CTr", "Chương trình"
-    PLAN = "KH", "Kế hoạch"
-    PROJECT = "ĐA", "Đề án"
-    NOTICE = "TB", "Thông báo"
-    REPORT = "BC", "Báo cáo"
-    MINUTES = "BB", "Biên bản"
-    GUIDANCE = "HD", "Hướng dẫn"
-    REGULATION = "QĐi", "Quy định"
-    OFFICIAL_LETTER = "CV", "Công văn"
+    RESOLUTION = "NQ", gettext_lazy("Nghị quyết")
+    CONCLUSION = "KL", gettext_lazy("Kết luận")
+    DIRECTIVE = "CT", gettext_lazy("Chỉ thị")
+    DECISION = "QĐ", gettext_lazy("Quyết định")
+    PROGRAMME = "CTr", gettext_lazy("Chương trình")
+    PLAN = "KH", gettext_lazy("Kế hoạch")
+    PROJECT = "ĐA", gettext_lazy("Đề án")
+    NOTICE = "TB", gettext_lazy("Thông báo")
+    REPORT = "BC", gettext_lazy("Báo cáo")
+    MINUTES = "BB", gettext_lazy("Biên bản")
+    GUIDANCE = "HD", gettext_lazy("Hướng dẫn")
+    REGULATION = "QĐi", gettext_lazy("Quy định")
+    OFFICIAL_LETTER = "CV", gettext_lazy("Công văn")
 
 
 class DocumentSystem(models.TextChoices):
     """Which numbering form the document uses."""
 
-    STATE = "state", "Văn bản hành chính nhà nước (Số: 15/QĐ-UBND)"
-    PARTY = "party", "Văn bản của Đảng (Số 12-NQ/TU)"
+    STATE = "state", gettext_lazy("Văn bản hành chính nhà nước (Số: 15/QĐ-UBND)")
+    PARTY = "party", gettext_lazy("Văn bản của Đảng (Số 12-NQ/TU)")
 
 
 class TaskStatus(models.TextChoices):
     """Derived from dates and reports, never typed in."""
 
-    ON_TRACK = "on_track", "Đang thực hiện"
-    DUE_SOON = "due_soon", "Sắp đến hạn"
-    OVERDUE = "overdue", "Quá hạn"
-    DONE_ON_TIME = "done_on_time", "Hoàn thành đúng hạn"
-    DONE_LATE = "done_late", "Hoàn thành quá hạn"
-    CANCELLED = "cancelled", "Đã huỷ"
+    ON_TRACK = "on_track", gettext_lazy("Đang thực hiện")
+    DUE_SOON = "due_soon", gettext_lazy("Sắp đến hạn")
+    OVERDUE = "overdue", gettext_lazy("Quá hạn")
+    DONE_ON_TIME = "done_on_time", gettext_lazy("Hoàn thành đúng hạn")
+    DONE_LATE = "done_late", gettext_lazy("Hoàn thành quá hạn")
+    CANCELLED = "cancelled", gettext_lazy("Đã huỷ")
 
 
 # The order the dashboard, the IOC and the lists show the statuses in: what needs chasing first.
@@ -49,24 +50,24 @@ STATUS_ORDER = (
 
 
 class ReportPeriod(models.TextChoices):
-    WEEKLY = "weekly", "Báo cáo tuần"
-    MONTHLY = "monthly", "Báo cáo tháng"
-    URGENT = "urgent", "Báo cáo đột xuất"
+    WEEKLY = "weekly", gettext_lazy("Báo cáo tuần")
+    MONTHLY = "monthly", gettext_lazy("Báo cáo tháng")
+    URGENT = "urgent", gettext_lazy("Báo cáo đột xuất")
 
 
 class AdjustedField(models.TextChoices):
-    DUE_DATE = "due_date", "Thời hạn"
-    EXPECTED_RESULT = "expected_result", "Kết quả cần đạt"
-    LEAD_UNIT = "lead_unit", "Đơn vị chủ trì"
-    LEAD_PERSON = "lead_person", "Người chủ trì"
-    ACCOUNTABLE_PERSON = "accountable_person", "Lãnh đạo chịu trách nhiệm"
-    BUDGET = "budget_vnd", "Kinh phí"
+    DUE_DATE = "due_date", gettext_lazy("Thời hạn")
+    EXPECTED_RESULT = "expected_result", gettext_lazy("Kết quả cần đạt")
+    LEAD_UNIT = "lead_unit", gettext_lazy("Đơn vị chủ trì")
+    LEAD_PERSON = "lead_person", gettext_lazy("Người chủ trì")
+    ACCOUNTABLE_PERSON = "accountable_person", gettext_lazy("Lãnh đạo chịu trách nhiệm")
+    BUDGET = "budget_vnd", gettext_lazy("Kinh phí")
 
 
 class Evaluation(models.TextChoices):
     """Levels of Quy định 366-QĐ/TW (2025), used for a task's evaluation at close."""
 
-    EXCELLENT = "excellent", "Hoàn thành xuất sắc"
-    GOOD = "good", "Hoàn thành tốt"
-    FULFILLED = "fulfilled", "Hoàn thành"
-    NOT_FULFILLED = "not_fulfilled", "Không hoàn thành"
+    EXCELLENT = "excellent", gettext_lazy("Hoàn thành xuất sắc")
+    GOOD = "good", gettext_lazy("Hoàn thành tốt")
+    FULFILLED = "fulfilled", gettext_lazy("Hoàn thành")
+    NOT_FULFILLED = "not_fulfilled", gettext_lazy("Không hoàn thành")

@@ -29,7 +29,7 @@ def tasks_workbook(tasks: Iterable[Any]) -> bytes:
         (_("Ngày giao"), lambda t: t.assigned_on, DATE_FORMAT),
         (_("Thời hạn"), lambda t: t.due_date, DATE_FORMAT),
         (_("Tiến độ (%)"), lambda t: t.progress_percent, None),
-        (_("Trạng thái"), lambda t: _(TaskStatus(t.status_value).label), None),
+        (_("Trạng thái"), lambda t: str(TaskStatus(t.status_value).label), None),
         (_("Kết quả cần đạt"), lambda t: t.expected_result, None),
         (_("Kinh phí (đồng)"), lambda t: int(t.budget_vnd) if t.budget_vnd is not None else None, MONEY_FORMAT),
     ]

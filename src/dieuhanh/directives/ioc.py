@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.core import links
 from dieuhanh.core.http import AnyUser
@@ -105,7 +106,7 @@ def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
     return [
         past_deadline(
             "task", task.due_date, today, task.lead_unit.name,
-            f"Nhiệm vụ “{task.title}” ({task.lead_person.full_name} chủ trì) quá hạn",
+            gettext("Nhiệm vụ “%(title)s” (%(full_name)s chủ trì) quá hạn") % {"title": task.title, "full_name": task.lead_person.full_name},
             reverse("directives:task_detail", args=[task.pk]),
         )
         for task in rows
@@ -114,8 +115,8 @@ def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
 
 def _by_status(result: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
     rows: list[list[Any]] = [[c["label"], c["count"]] for c in result["cards"]]
-    rows.append(["Tổng số", result["total"]])
-    return "Nhiệm vụ theo tình trạng", ["Tình trạng", "Số nhiệm vụ"], rows
+    rows.append([gettext("Tổng số"), result["total"]])
+    return gettext("Nhiệm vụ theo tình trạng"), [gettext("Tình trạng"), gettext("Số nhiệm vụ")], rows
 
 
 def _overdue(result: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
@@ -124,9 +125,9 @@ def _overdue(result: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
          r["leader"].full_name if r["leader"] else "", r["due_date"], r["days_late"]]
         for r in result["overdue"]
     ]
-    headers = ["Nhiệm vụ", "Đơn vị chủ trì", "Người chủ trì", "Lãnh đạo chịu trách nhiệm", "Hạn hoàn thành",
-               "Số ngày quá hạn"]
-    return "Nhiệm vụ quá hạn", headers, rows
+    headers = [gettext("Nhiệm vụ"), gettext("Đơn vị chủ trì"), gettext("Người chủ trì"), gettext("Lãnh đạo chịu trách nhiệm"), gettext("Hạn hoàn thành"),
+               gettext("Số ngày quá hạn")]
+    return gettext("Nhiệm vụ quá hạn"), headers, rows
 
 
 def unit_card(user: AnyUser, unit: Any, today: dt.date) -> dict[str, Any]:
@@ -144,10 +145,10 @@ def unit_card(user: AnyUser, unit: Any, today: dt.date) -> dict[str, Any]:
 
 
 SECTION = Section(
-    "tasks", "Nhiệm vụ", 10, "directives", compute, "directives/_ioc_section.html", wide=True,
-    metrics=(Metric("tasks_overdue", "Nhiệm vụ quá hạn", lambda f: f.get("tasks_overdue", 0)),),
+    "tasks", gettext_lazy("Nhiệm vụ"), 10, "directives", compute, "directives/_ioc_section.html", wide=True,
+    metrics=(Metric("tasks_overdue", gettext_lazy("Nhiệm vụ quá hạn"), lambda f: f.get("tasks_overdue", 0)),),
     tables=(Table("by_status", "nhiem-vu", "nhiem-vu", _by_status),
             Table("overdue", "nhiem-vu-qua-han", "nhiem-vu-qua-han", _overdue)),
-    alerts=alerts, alert_kinds={"task": "Nhiệm vụ quá hạn"},
-    list_label="Nhiệm vụ", list_url="directives:task_list", unit_card=unit_card, unit_template="directives/_ioc_unit.html",
+    alerts=alerts, alert_kinds={"task": gettext_lazy("Nhiệm vụ quá hạn")},
+    list_label=gettext_lazy("Nhiệm vụ"), list_url="directives:task_list", unit_card=unit_card, unit_template="directives/_ioc_unit.html",
 )

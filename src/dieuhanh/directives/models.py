@@ -5,6 +5,7 @@ import datetime as dt
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, Q, Value, When
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core import calendar
 from dieuhanh.core.access import ScopedQuerySet
@@ -33,28 +34,28 @@ class Document(models.Model):
     """A resolution, conclusion, programme, plan, project… A document may implement another
     (`parent`): congress resolution → action programme → programmes, plans, projects."""
 
-    system = models.CharField("hệ thống văn bản", max_length=8, choices=DocumentSystem.choices)
-    kind = models.CharField("loại văn bản", max_length=4, choices=DocumentKind.choices)
-    number = models.CharField("số", max_length=20, help_text="Số văn bản, ví dụ 15 hoặc 01")
+    system = models.CharField(gettext_lazy("hệ thống văn bản"), max_length=8, choices=DocumentSystem.choices)
+    kind = models.CharField(gettext_lazy("loại văn bản"), max_length=4, choices=DocumentKind.choices)
+    number = models.CharField(gettext_lazy("số"), max_length=20, help_text=gettext_lazy("Số văn bản, ví dụ 15 hoặc 01"))
     issuer_code = models.CharField(
-        "ký hiệu cơ quan ban hành", max_length=40, help_text="Ví dụ UBND, TU, ĐH, VPTU"
+        gettext_lazy("ký hiệu cơ quan ban hành"), max_length=40, help_text=gettext_lazy("Ví dụ UBND, TU, ĐH, VPTU")
     )
     issuer = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="documents", verbose_name="cơ quan ban hành"
+        Organisation, on_delete=models.PROTECT, related_name="documents", verbose_name=gettext_lazy("cơ quan ban hành")
     )
     issuing_unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", editable=False)
-    issued_on = models.DateField("ngày ban hành")
-    title = models.CharField("trích yếu", max_length=500)
+    issued_on = models.DateField(gettext_lazy("ngày ban hành"))
+    title = models.CharField(gettext_lazy("trích yếu"), max_length=500)
     parent = models.ForeignKey(
         "self",
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
-        verbose_name="thực hiện văn bản",
+        verbose_name=gettext_lazy("thực hiện văn bản"),
     )
     signer = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="người ký"
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=gettext_lazy("người ký")
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -69,8 +70,8 @@ class Document(models.Model):
                 fields=["issuer", "kind", "number", "issued_on"], name="document_number_unique"
             )
         ]
-        verbose_name = "văn bản"
-        verbose_name_plural = "văn bản"
+        verbose_name = gettext_lazy("văn bản")
+        verbose_name_plural = gettext_lazy("văn bản")
 
     def __str__(self) -> str:
         return f"{self.notation} — {self.title}"
@@ -111,8 +112,8 @@ class Meeting(models.Model):
     """A meeting of a committee whose conclusion assigns tasks."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="meetings")
-    title = models.CharField("tên cuộc họp", max_length=300)
-    held_on = models.DateField("ngày họp")
+    title = models.CharField(gettext_lazy("tên cuộc họp"), max_length=300)
+    held_on = models.DateField(gettext_lazy("ngày họp"))
     chair = models.ForeignKey(Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     conclusion = models.OneToOneField(
         Document,
@@ -120,16 +121,16 @@ class Meeting(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="meeting",
-        verbose_name="thông báo kết luận",
+        verbose_name=gettext_lazy("thông báo kết luận"),
     )
-    summary = models.TextField("nội dung", blank=True)
+    summary = models.TextField(gettext_lazy("nội dung"), blank=True)
 
     objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-held_on"]
-        verbose_name = "cuộc họp"
-        verbose_name_plural = "cuộc họp"
+        verbose_name = gettext_lazy("cuộc họp")
+        verbose_name_plural = gettext_lazy("cuộc họp")
 
     def __str__(self) -> str:
         return f"{self.title} ({self.held_on:%d/%m/%Y})"
@@ -199,59 +200,59 @@ class Task(models.Model):
     quả (expected result), rõ trách nhiệm (accountable leader). All are required except the
     resources and milestones."""
 
-    code = models.CharField("mã nhiệm vụ", max_length=30, unique=True, editable=False)
-    title = models.CharField("nhiệm vụ (rõ việc)", max_length=500)
-    content = models.TextField("nội dung chi tiết", blank=True)
+    code = models.CharField(gettext_lazy("mã nhiệm vụ"), max_length=30, unique=True, editable=False)
+    title = models.CharField(gettext_lazy("nhiệm vụ (rõ việc)"), max_length=500)
+    content = models.TextField(gettext_lazy("nội dung chi tiết"), blank=True)
     source_document = models.ForeignKey(
-        Document, on_delete=models.PROTECT, related_name="tasks", verbose_name="văn bản giao"
+        Document, on_delete=models.PROTECT, related_name="tasks", verbose_name=gettext_lazy("văn bản giao")
     )
     meeting = models.ForeignKey(
-        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks", verbose_name="cuộc họp"
+        Meeting, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks", verbose_name=gettext_lazy("cuộc họp")
     )
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subtasks", verbose_name="nhiệm vụ cha"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="subtasks", verbose_name=gettext_lazy("nhiệm vụ cha")
     )
     lead_unit = models.ForeignKey(
-        AdminUnit, on_delete=models.PROTECT, related_name="tasks", verbose_name="đơn vị chủ trì (rõ người)"
+        AdminUnit, on_delete=models.PROTECT, related_name="tasks", verbose_name=gettext_lazy("đơn vị chủ trì (rõ người)")
     )
     lead_organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks",
-        verbose_name="cơ quan chủ trì",
+        verbose_name=gettext_lazy("cơ quan chủ trì"),
     )
     lead_person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, related_name="led_tasks", verbose_name="người chủ trì (rõ người)"
+        Person, on_delete=models.PROTECT, related_name="led_tasks", verbose_name=gettext_lazy("người chủ trì (rõ người)")
     )
     coordinating_units = models.ManyToManyField(
-        AdminUnit, blank=True, related_name="coordinated_tasks", verbose_name="đơn vị phối hợp"
+        AdminUnit, blank=True, related_name="coordinated_tasks", verbose_name=gettext_lazy("đơn vị phối hợp")
     )
-    assigned_on = models.DateField("ngày giao")
-    due_date = models.DateField("thời hạn hoàn thành (rõ thời gian)")
-    original_due_date = models.DateField("thời hạn ban đầu", editable=False)
+    assigned_on = models.DateField(gettext_lazy("ngày giao"))
+    due_date = models.DateField(gettext_lazy("thời hạn hoàn thành (rõ thời gian)"))
+    original_due_date = models.DateField(gettext_lazy("thời hạn ban đầu"), editable=False)
     budget_vnd = models.DecimalField(
-        "kinh phí (đồng)", max_digits=18, decimal_places=0, null=True, blank=True
+        gettext_lazy("kinh phí (đồng)"), max_digits=18, decimal_places=0, null=True, blank=True
     )
-    staff_count = models.PositiveIntegerField("nhân lực (người)", null=True, blank=True)
-    resource_note = models.TextField("nguồn lực khác", blank=True)
-    expected_result = models.TextField("kết quả cần đạt (rõ kết quả)")
+    staff_count = models.PositiveIntegerField(gettext_lazy("nhân lực (người)"), null=True, blank=True)
+    resource_note = models.TextField(gettext_lazy("nguồn lực khác"), blank=True)
+    expected_result = models.TextField(gettext_lazy("kết quả cần đạt (rõ kết quả)"))
     accountable_person = models.ForeignKey(
         Person,
         on_delete=models.PROTECT,
         related_name="accountable_tasks",
-        verbose_name="lãnh đạo chịu trách nhiệm (rõ trách nhiệm)",
+        verbose_name=gettext_lazy("lãnh đạo chịu trách nhiệm (rõ trách nhiệm)"),
     )
-    progress_percent = models.PositiveSmallIntegerField("tiến độ (%)", default=0, editable=False)
+    progress_percent = models.PositiveSmallIntegerField(gettext_lazy("tiến độ (%)"), default=0, editable=False)
     last_reported_on = models.DateField(null=True, blank=True, editable=False)
-    completed_on = models.DateField("ngày hoàn thành", null=True, blank=True, editable=False)
-    result_summary = models.TextField("kết quả đạt được", blank=True, editable=False)
+    completed_on = models.DateField(gettext_lazy("ngày hoàn thành"), null=True, blank=True, editable=False)
+    result_summary = models.TextField(gettext_lazy("kết quả đạt được"), blank=True, editable=False)
     evaluation = models.CharField(
-        "đánh giá", max_length=16, choices=Evaluation.choices, blank=True, editable=False
+        gettext_lazy("đánh giá"), max_length=16, choices=Evaluation.choices, blank=True, editable=False
     )
-    evaluation_note = models.TextField("nhận xét", blank=True, editable=False)
+    evaluation_note = models.TextField(gettext_lazy("nhận xét"), blank=True, editable=False)
     cancelled_on = models.DateField(null=True, blank=True, editable=False)
     cancel_reason = models.TextField(blank=True, editable=False)
     cancel_document = models.ForeignKey(
         Document, null=True, blank=True, on_delete=models.PROTECT, related_name="cancelled_tasks", editable=False,
-        verbose_name="văn bản quyết định huỷ",
+        verbose_name=gettext_lazy("văn bản quyết định huỷ"),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
@@ -281,8 +282,8 @@ class Task(models.Model):
             models.CheckConstraint(condition=Q(due_date__gte=models.F("assigned_on")), name="task_due_after_assigned"),
             models.CheckConstraint(condition=Q(progress_percent__lte=100), name="task_progress_max_100"),
         ]
-        verbose_name = "nhiệm vụ"
-        verbose_name_plural = "nhiệm vụ"
+        verbose_name = gettext_lazy("nhiệm vụ")
+        verbose_name_plural = gettext_lazy("nhiệm vụ")
 
     def __str__(self) -> str:
         return f"{self.code} {self.title}"
@@ -312,7 +313,7 @@ class Task(models.Model):
 
     @property
     def status_label(self) -> str:
-        return TaskStatus(self.status_value).label
+        return str(TaskStatus(self.status_value).label)
 
     def days_late(self, today: dt.date | None = None) -> int:
         from django.utils import timezone
@@ -326,14 +327,14 @@ class Task(models.Model):
 
 class Milestone(models.Model):
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="milestones")
-    title = models.CharField("mốc tiến độ", max_length=300)
-    due_date = models.DateField("thời hạn")
-    done_on = models.DateField("hoàn thành ngày", null=True, blank=True)
+    title = models.CharField(gettext_lazy("mốc tiến độ"), max_length=300)
+    due_date = models.DateField(gettext_lazy("thời hạn"))
+    done_on = models.DateField(gettext_lazy("hoàn thành ngày"), null=True, blank=True)
 
     class Meta:
         ordering = ["due_date", "id"]
-        verbose_name = "mốc tiến độ"
-        verbose_name_plural = "mốc tiến độ"
+        verbose_name = gettext_lazy("mốc tiến độ")
+        verbose_name_plural = gettext_lazy("mốc tiến độ")
 
     def __str__(self) -> str:
         return f"{self.title} ({self.due_date:%d/%m/%Y})"
@@ -344,26 +345,26 @@ class ProgressReport(models.Model):
     authority are flagged for the accountable leader until acknowledged."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="reports")
-    period = models.CharField("kỳ báo cáo", max_length=16, choices=ReportPeriod.choices)
-    reported_on = models.DateField("ngày báo cáo")
+    period = models.CharField(gettext_lazy("kỳ báo cáo"), max_length=16, choices=ReportPeriod.choices)
+    reported_on = models.DateField(gettext_lazy("ngày báo cáo"))
     reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    percent = models.PositiveSmallIntegerField("tiến độ (%)")
-    content = models.TextField("kết quả thực hiện")
-    obstacles = models.TextField("khó khăn, vướng mắc", blank=True)
-    proposals = models.TextField("đề xuất, kiến nghị", blank=True)
-    beyond_authority = models.BooleanField("vượt thẩm quyền, cần lãnh đạo cho ý kiến", default=False)
+    percent = models.PositiveSmallIntegerField(gettext_lazy("tiến độ (%)"))
+    content = models.TextField(gettext_lazy("kết quả thực hiện"))
+    obstacles = models.TextField(gettext_lazy("khó khăn, vướng mắc"), blank=True)
+    proposals = models.TextField(gettext_lazy("đề xuất, kiến nghị"), blank=True)
+    beyond_authority = models.BooleanField(gettext_lazy("vượt thẩm quyền, cần lãnh đạo cho ý kiến"), default=False)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    leader_response = models.TextField("ý kiến chỉ đạo", blank=True)
+    leader_response = models.TextField(gettext_lazy("ý kiến chỉ đạo"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-reported_on", "-id"]
         constraints = [models.CheckConstraint(condition=Q(percent__lte=100), name="report_percent_max_100")]
-        verbose_name = "báo cáo tiến độ"
-        verbose_name_plural = "báo cáo tiến độ"
+        verbose_name = gettext_lazy("báo cáo tiến độ")
+        verbose_name_plural = gettext_lazy("báo cáo tiến độ")
 
     def __str__(self) -> str:
         return f"{self.task.code} {self.get_period_display()} {self.reported_on:%d/%m/%Y}"
@@ -373,21 +374,21 @@ class Adjustment(models.Model):
     """A versioned change to a task's deadline, target or owner, decided by a document."""
 
     task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="adjustments")
-    version = models.PositiveIntegerField("phiên bản")
-    field = models.CharField("nội dung điều chỉnh", max_length=32, choices=AdjustedField.choices)
-    old_value = models.TextField("giá trị cũ")
-    new_value = models.TextField("giá trị mới")
+    version = models.PositiveIntegerField(gettext_lazy("phiên bản"))
+    field = models.CharField(gettext_lazy("nội dung điều chỉnh"), max_length=32, choices=AdjustedField.choices)
+    old_value = models.TextField(gettext_lazy("giá trị cũ"))
+    new_value = models.TextField(gettext_lazy("giá trị mới"))
     deciding_document = models.ForeignKey(
-        Document, on_delete=models.PROTECT, related_name="adjustments", verbose_name="văn bản quyết định điều chỉnh"
+        Document, on_delete=models.PROTECT, related_name="adjustments", verbose_name=gettext_lazy("văn bản quyết định điều chỉnh")
     )
-    reason = models.TextField("lý do")
+    reason = models.TextField(gettext_lazy("lý do"))
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["version", "id"]
-        verbose_name = "điều chỉnh nhiệm vụ"
-        verbose_name_plural = "điều chỉnh nhiệm vụ"
+        verbose_name = gettext_lazy("điều chỉnh nhiệm vụ")
+        verbose_name_plural = gettext_lazy("điều chỉnh nhiệm vụ")
 
     def __str__(self) -> str:
         return f"{self.task.code} v{self.version}: {self.get_field_display()}"

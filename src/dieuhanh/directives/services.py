@@ -15,6 +15,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.core import access, audit
 from dieuhanh.core.choices import AuditAction
@@ -24,13 +25,13 @@ from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 
 # Messages name the "5 rõ" each field belongs to, so an officer sees at once what is unclear.
 MSG = {
-    "title": "Thiếu nội dung nhiệm vụ (rõ việc).",
-    "source_document": "Thiếu văn bản giao nhiệm vụ (nghị quyết, kết luận, kế hoạch…).",
-    "lead_unit": "Thiếu đơn vị chủ trì (rõ người).",
-    "lead_person": "Thiếu người chủ trì thực hiện (rõ người).",
-    "due_date": "Thiếu thời hạn hoàn thành (rõ thời gian).",
-    "expected_result": "Thiếu kết quả cần đạt (rõ kết quả).",
-    "accountable_person": "Thiếu lãnh đạo chịu trách nhiệm (rõ trách nhiệm).",
+    "title": gettext_lazy("Thiếu nội dung nhiệm vụ (rõ việc)."),
+    "source_document": gettext_lazy("Thiếu văn bản giao nhiệm vụ (nghị quyết, kết luận, kế hoạch…)."),
+    "lead_unit": gettext_lazy("Thiếu đơn vị chủ trì (rõ người)."),
+    "lead_person": gettext_lazy("Thiếu người chủ trì thực hiện (rõ người)."),
+    "due_date": gettext_lazy("Thiếu thời hạn hoàn thành (rõ thời gian)."),
+    "expected_result": gettext_lazy("Thiếu kết quả cần đạt (rõ kết quả)."),
+    "accountable_person": gettext_lazy("Thiếu lãnh đạo chịu trách nhiệm (rõ trách nhiệm)."),
 }
 
 _STATE_NOTATION = re.compile(r"^\s*(?:Số\s*:?\s*)?(?P<number>[0-9A-Za-z.]+)\s*/\s*(?P<kind>[^\s/-]+)\s*-\s*(?P<issuer>\S+)\s*$")
@@ -56,7 +57,7 @@ def parse_notation(text: str) -> Notation:
                 break
             return Notation(system, m["number"], kind, m["issuer"])
     raise ValidationError(
-        {"notation": f"Số, ký hiệu văn bản không hợp lệ: {text!r}. Dạng đúng: 15/QĐ-UBND (nhà nước) hoặc 12-NQ/TU (Đảng)."}
+        {"notation": gettext("Số, ký hiệu văn bản không hợp lệ: %(text)s. Dạng đúng: 15/QĐ-UBND (nhà nước) hoặc 12-NQ/TU (Đảng).") % {"text": repr(text)}}
     )
 
 
@@ -88,32 +89,32 @@ def do_create_document(
 ) -> Document:
     errors: dict[str, list[str]] = {}
     if system not in DocumentSystem.values:
-        errors["system"] = ["Chọn hệ thống văn bản: nhà nước hoặc Đảng."]
+        errors["system"] = [gettext("Chọn hệ thống văn bản: nhà nước hoặc Đảng.")]
     if kind not in DocumentKind.values:
-        errors["kind"] = ["Loại văn bản không hợp lệ."]
+        errors["kind"] = [gettext("Loại văn bản không hợp lệ.")]
     if not (number or "").strip():
-        errors["number"] = ["Thiếu số văn bản."]
+        errors["number"] = [gettext("Thiếu số văn bản.")]
     if not (issuer_code or "").strip():
-        errors["issuer_code"] = ["Thiếu ký hiệu cơ quan ban hành (ví dụ UBND, TU)."]
+        errors["issuer_code"] = [gettext("Thiếu ký hiệu cơ quan ban hành (ví dụ UBND, TU).")]
     if issuer is None:
-        errors["issuer"] = ["Thiếu cơ quan ban hành."]
+        errors["issuer"] = [gettext("Thiếu cơ quan ban hành.")]
     if issued_on is None:
-        errors["issued_on"] = ["Thiếu ngày ban hành."]
+        errors["issued_on"] = [gettext("Thiếu ngày ban hành.")]
     elif issued_on > timezone.localdate():
-        errors["issued_on"] = ["Ngày ban hành không được ở tương lai."]
+        errors["issued_on"] = [gettext("Ngày ban hành không được ở tương lai.")]
     if not (title or "").strip():
-        errors["title"] = ["Thiếu trích yếu nội dung văn bản."]
+        errors["title"] = [gettext("Thiếu trích yếu nội dung văn bản.")]
     if parent is not None and issued_on is not None and parent.issued_on > issued_on:
         errors["parent"] = [
-            f"Văn bản thực hiện không thể ban hành ({_fmt(issued_on)}) trước văn bản được thực hiện ({_fmt(parent.issued_on)})."
+            gettext("Văn bản thực hiện không thể ban hành (%(issued_on)s) trước văn bản được thực hiện (%(issued_on2)s).") % {"issued_on": _fmt(issued_on), "issued_on2": _fmt(parent.issued_on)}
         ]
     _raise(errors)
     assert issuer is not None and issued_on is not None
-    access.require(actor, "directives", "assign", issuer.unit_id, "ban hành văn bản cho đơn vị này")
+    access.require(actor, "directives", "assign", issuer.unit_id, gettext("ban hành văn bản cho đơn vị này"))
     if parent is not None and not Document.objects.visible_to(actor).filter(pk=parent.pk).exists():
-        raise PermissionDenied("Bạn không có quyền xem văn bản được thực hiện.")
+        raise PermissionDenied(gettext("Bạn không có quyền xem văn bản được thực hiện."))
     if Document.objects.filter(issuer=issuer, kind=kind, number=number.strip(), issued_on=issued_on).exists():
-        raise ValidationError({"number": [f"Văn bản số {number} cùng loại, cùng ngày của cơ quan này đã có."]})
+        raise ValidationError({"number": [gettext("Văn bản số %(number)s cùng loại, cùng ngày của cơ quan này đã có.") % {"number": number}]})
     doc = Document(
         system=system,
         kind=kind,
@@ -144,15 +145,15 @@ def do_create_meeting(
 ) -> Meeting:
     errors: dict[str, list[str]] = {}
     if not (title or "").strip():
-        errors["title"] = ["Thiếu tên cuộc họp."]
+        errors["title"] = [gettext("Thiếu tên cuộc họp.")]
     if held_on is None:
-        errors["held_on"] = ["Thiếu ngày họp."]
+        errors["held_on"] = [gettext("Thiếu ngày họp.")]
     if conclusion is not None and held_on is not None and conclusion.issued_on < held_on:
-        errors["conclusion"] = ["Thông báo kết luận không thể ban hành trước ngày họp."]
+        errors["conclusion"] = [gettext("Thông báo kết luận không thể ban hành trước ngày họp.")]
     _raise(errors)
-    access.require(actor, "directives", "assign", organisation.unit_id, "ghi cuộc họp của cơ quan này")
+    access.require(actor, "directives", "assign", organisation.unit_id, gettext("ghi cuộc họp của cơ quan này"))
     if conclusion is not None and not Document.objects.visible_to(actor).filter(pk=conclusion.pk).exists():
-        raise PermissionDenied("Bạn không có quyền sử dụng văn bản kết luận này.")
+        raise PermissionDenied(gettext("Bạn không có quyền sử dụng văn bản kết luận này."))
     meeting = Meeting.objects.create(
         organisation=organisation, title=title.strip(), held_on=held_on, chair=chair, summary=summary, conclusion=conclusion
     )
@@ -195,31 +196,31 @@ def _validate_task_fields(
     }
     for field, value in required.items():
         if not value:
-            errors[field] = [MSG[field]]
+            errors[field] = [str(MSG[field])]
     if due_date is not None and due_date < assigned_on:
         errors["due_date"] = [
-            f"Thời hạn hoàn thành (rõ thời gian) {_fmt(due_date)} không được trước ngày giao {_fmt(assigned_on)}."
+            gettext("Thời hạn hoàn thành (rõ thời gian) %(due_date)s không được trước ngày giao %(assigned_on)s.") % {"due_date": _fmt(due_date), "assigned_on": _fmt(assigned_on)}
         ]
     if source_document is not None and assigned_on < source_document.issued_on:
-        errors["assigned_on"] = [f"Ngày giao không được trước ngày ban hành văn bản giao ({_fmt(source_document.issued_on)})."]
+        errors["assigned_on"] = [gettext("Ngày giao không được trước ngày ban hành văn bản giao (%(issued_on)s).") % {"issued_on": _fmt(source_document.issued_on)}]
     if lead_unit is not None and lead_unit.valid_to is not None and lead_unit.valid_to < assigned_on:
         errors["lead_unit"] = [
-            f"Đơn vị chủ trì (rõ người) {lead_unit.name} đã hết hiệu lực từ {_fmt(lead_unit.valid_to + dt.timedelta(days=1))}; chọn đơn vị kế thừa."
+            gettext("Đơn vị chủ trì (rõ người) %(name)s đã hết hiệu lực từ %(value)s; chọn đơn vị kế thừa.") % {"name": lead_unit.name, "value": _fmt(lead_unit.valid_to + dt.timedelta(days=1))}
         ]
     if budget_vnd is not None and budget_vnd < 0:
-        errors["resources"] = ["Kinh phí (rõ nguồn lực) phải là số không âm."]
+        errors["resources"] = [gettext("Kinh phí (rõ nguồn lực) phải là số không âm.")]
     for i, m in enumerate(milestones, start=1):
         if not (m.title or "").strip():
-            errors.setdefault("milestones", []).append(f"Mốc tiến độ thứ {i} thiếu nội dung.")
+            errors.setdefault("milestones", []).append(gettext("Mốc tiến độ thứ %(i)s thiếu nội dung.") % {"i": i})
         if due_date is not None and m.due_date > due_date:
             errors.setdefault("milestones", []).append(
-                f"Mốc tiến độ thứ {i} ({_fmt(m.due_date)}) muộn hơn thời hạn hoàn thành {_fmt(due_date)}."
+                gettext("Mốc tiến độ thứ %(i)s (%(due_date)s) muộn hơn thời hạn hoàn thành %(due_date2)s.") % {"i": i, "due_date": _fmt(m.due_date), "due_date2": _fmt(due_date)}
             )
         if m.due_date < assigned_on:
-            errors.setdefault("milestones", []).append(f"Mốc tiến độ thứ {i} ({_fmt(m.due_date)}) trước ngày giao.")
+            errors.setdefault("milestones", []).append(gettext("Mốc tiến độ thứ %(i)s (%(due_date)s) trước ngày giao.") % {"i": i, "due_date": _fmt(m.due_date)})
     if parent is not None and due_date is not None and due_date > parent.due_date:
         errors["due_date"] = [
-            f"Thời hạn nhiệm vụ con {_fmt(due_date)} không được muộn hơn thời hạn nhiệm vụ cha {_fmt(parent.due_date)}."
+            gettext("Thời hạn nhiệm vụ con %(due_date)s không được muộn hơn thời hạn nhiệm vụ cha %(due_date2)s.") % {"due_date": _fmt(due_date), "due_date2": _fmt(parent.due_date)}
         ]
     _raise(errors)
 
@@ -265,12 +266,12 @@ def do_create_task(
     )
     assert lead_unit is not None and source_document is not None and due_date is not None
     if parent is not None:
-        access.require(actor, "directives", "report", parent.lead_unit_id, "giao nhiệm vụ con của nhiệm vụ này")
-        access.require(actor, "directives", "report", lead_unit.id, "giao nhiệm vụ cho đơn vị này")
+        access.require(actor, "directives", "report", parent.lead_unit_id, gettext("giao nhiệm vụ con của nhiệm vụ này"))
+        access.require(actor, "directives", "report", lead_unit.id, gettext("giao nhiệm vụ cho đơn vị này"))
     else:
-        access.require(actor, "directives", "assign", lead_unit.id, "giao nhiệm vụ cho đơn vị này")
+        access.require(actor, "directives", "assign", lead_unit.id, gettext("giao nhiệm vụ cho đơn vị này"))
     if not Document.objects.visible_to(actor).filter(pk=source_document.pk).exists():
-        raise PermissionDenied("Bạn không có quyền giao nhiệm vụ theo văn bản này.")
+        raise PermissionDenied(gettext("Bạn không có quyền giao nhiệm vụ theo văn bản này."))
     task = Task(
         code=f"tmp-{timezone.now().timestamp()}",
         title=(title or "").strip(),
@@ -314,9 +315,9 @@ def _lock(task: Task) -> Task:
 
 def _require_open(task: Task) -> None:
     if task.cancelled_on:
-        raise ValidationError({"task": [f"Nhiệm vụ {task.code} đã bị huỷ ngày {_fmt(task.cancelled_on)}."]})
+        raise ValidationError({"task": [gettext("Nhiệm vụ %(code)s đã bị huỷ ngày %(cancelled_on)s.") % {"code": task.code, "cancelled_on": _fmt(task.cancelled_on)}]})
     if task.completed_on:
-        raise ValidationError({"task": [f"Nhiệm vụ {task.code} đã kết thúc ngày {_fmt(task.completed_on)}."]})
+        raise ValidationError({"task": [gettext("Nhiệm vụ %(code)s đã kết thúc ngày %(completed_on)s.") % {"code": task.code, "completed_on": _fmt(task.completed_on)}]})
 
 
 @transaction.atomic
@@ -334,23 +335,23 @@ def do_report_progress(
 ) -> ProgressReport:
     """A unit's weekly / monthly / urgent progress report. Proposals beyond the unit's authority
     are flagged for the accountable leader."""
-    access.require(actor, "directives", "report", task.lead_unit_id, "báo cáo tiến độ nhiệm vụ này")
+    access.require(actor, "directives", "report", task.lead_unit_id, gettext("báo cáo tiến độ nhiệm vụ này"))
     task = _lock(task)
     _require_open(task)
     reported_on = reported_on or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if period not in ReportPeriod.values:
-        errors["period"] = ["Chọn kỳ báo cáo: tuần, tháng hoặc đột xuất."]
+        errors["period"] = [gettext("Chọn kỳ báo cáo: tuần, tháng hoặc đột xuất.")]
     if percent is None or not 0 <= percent <= 100:
-        errors["percent"] = ["Tiến độ phải từ 0 đến 100%."]
+        errors["percent"] = [gettext("Tiến độ phải từ 0 đến 100%.")]
     if not (content or "").strip():
-        errors["content"] = ["Thiếu nội dung kết quả thực hiện trong kỳ."]
+        errors["content"] = [gettext("Thiếu nội dung kết quả thực hiện trong kỳ.")]
     if reported_on < task.assigned_on:
-        errors["reported_on"] = [f"Ngày báo cáo không được trước ngày giao nhiệm vụ ({_fmt(task.assigned_on)})."]
+        errors["reported_on"] = [gettext("Ngày báo cáo không được trước ngày giao nhiệm vụ (%(assigned_on)s).") % {"assigned_on": _fmt(task.assigned_on)}]
     if reported_on > timezone.localdate():
-        errors["reported_on"] = ["Ngày báo cáo không được ở tương lai."]
+        errors["reported_on"] = [gettext("Ngày báo cáo không được ở tương lai.")]
     if beyond_authority and not (proposals or obstacles or "").strip():
-        errors["proposals"] = ["Nêu rõ vướng mắc hoặc đề xuất vượt thẩm quyền cần lãnh đạo cho ý kiến."]
+        errors["proposals"] = [gettext("Nêu rõ vướng mắc hoặc đề xuất vượt thẩm quyền cần lãnh đạo cho ý kiến.")]
     _raise(errors)
     assert percent is not None
     report = ProgressReport.objects.create(
@@ -381,12 +382,12 @@ def do_report_progress(
 @transaction.atomic
 def do_acknowledge_report(*, actor: User, report: ProgressReport, response: str) -> ProgressReport:
     """The leader answers a report flagged as beyond the unit's authority."""
-    access.require(actor, "directives", "lead", report.task.lead_unit_id, "cho ý kiến chỉ đạo về báo cáo này")
+    access.require(actor, "directives", "lead", report.task.lead_unit_id, gettext("cho ý kiến chỉ đạo về báo cáo này"))
     report = ProgressReport.objects.select_for_update().get(pk=report.pk)
     if not (response or "").strip():
-        raise ValidationError({"response": ["Thiếu ý kiến chỉ đạo."]})
+        raise ValidationError({"response": [gettext("Thiếu ý kiến chỉ đạo.")]})
     if report.acknowledged_at is not None:
-        raise ValidationError({"response": ["Báo cáo này đã có ý kiến chỉ đạo."]})
+        raise ValidationError({"response": [gettext("Báo cáo này đã có ý kiến chỉ đạo.")]})
     report.acknowledged_by = actor
     report.acknowledged_at = timezone.now()
     report.leader_response = response.strip()
@@ -421,49 +422,49 @@ def do_adjust_task(
     reason: str,
 ) -> Adjustment:
     """Change a deadline, target or owner, by a deciding document, keeping the history."""
-    access.require(actor, "directives", "assign", task.lead_unit_id, "điều chỉnh nhiệm vụ này")
+    access.require(actor, "directives", "assign", task.lead_unit_id, gettext("điều chỉnh nhiệm vụ này"))
     task = _lock(task)
     _require_open(task)
     errors: dict[str, list[str]] = {}
     if field not in AdjustedField.values:
-        errors["field"] = ["Chọn nội dung cần điều chỉnh."]
+        errors["field"] = [gettext("Chọn nội dung cần điều chỉnh.")]
     if deciding_document is None:
-        errors["deciding_document"] = ["Thiếu văn bản quyết định điều chỉnh."]
+        errors["deciding_document"] = [gettext("Thiếu văn bản quyết định điều chỉnh.")]
     elif not Document.objects.visible_to(actor).filter(pk=deciding_document.pk).exists():
-        raise PermissionDenied("Bạn không có quyền sử dụng văn bản này.")
+        raise PermissionDenied(gettext("Bạn không có quyền sử dụng văn bản này."))
     if not (reason or "").strip():
-        errors["reason"] = ["Thiếu lý do điều chỉnh."]
+        errors["reason"] = [gettext("Thiếu lý do điều chỉnh.")]
     _raise(errors)
     assert deciding_document is not None  # its absence was raised above
     old = getattr(task, field)
     if field == AdjustedField.DUE_DATE:
         if not isinstance(new_value, dt.date):
-            errors["new_value"] = [MSG["due_date"]]
+            errors["new_value"] = [str(MSG["due_date"])]
         elif new_value < task.assigned_on:
-            errors["new_value"] = [f"Thời hạn mới không được trước ngày giao {_fmt(task.assigned_on)}."]
+            errors["new_value"] = [gettext("Thời hạn mới không được trước ngày giao %(assigned_on)s.") % {"assigned_on": _fmt(task.assigned_on)}]
         elif task.parent_id and new_value > task.parent.due_date:  # type: ignore[union-attr]
-            errors["new_value"] = [f"Thời hạn mới muộn hơn thời hạn nhiệm vụ cha {_fmt(task.parent.due_date)}."]  # type: ignore[union-attr]
+            errors["new_value"] = [gettext("Thời hạn mới muộn hơn thời hạn nhiệm vụ cha %(due_date)s.") % {"due_date": _fmt(task.parent.due_date)}]  # type: ignore[union-attr]
     elif field == AdjustedField.EXPECTED_RESULT:
         new_value = (new_value or "").strip()
         if not new_value:
-            errors["new_value"] = [MSG["expected_result"]]
+            errors["new_value"] = [str(MSG["expected_result"])]
     elif field == AdjustedField.BUDGET:
         try:
             new_value = Decimal(new_value)
         except Exception:
-            errors["new_value"] = ["Kinh phí (rõ nguồn lực) phải là số."]
+            errors["new_value"] = [gettext("Kinh phí (rõ nguồn lực) phải là số.")]
         else:
             if new_value < 0:
-                errors["new_value"] = ["Kinh phí (rõ nguồn lực) phải là số không âm."]
+                errors["new_value"] = [gettext("Kinh phí (rõ nguồn lực) phải là số không âm.")]
     elif field == AdjustedField.LEAD_UNIT:
         if not isinstance(new_value, AdminUnit):
-            errors["new_value"] = [MSG["lead_unit"]]
+            errors["new_value"] = [str(MSG["lead_unit"])]
         else:
-            access.require(actor, "directives", "assign", new_value.id, "giao nhiệm vụ cho đơn vị mới")
+            access.require(actor, "directives", "assign", new_value.id, gettext("giao nhiệm vụ cho đơn vị mới"))
     elif field in (AdjustedField.LEAD_PERSON, AdjustedField.ACCOUNTABLE_PERSON) and not isinstance(new_value, Person):
-        errors["new_value"] = [MSG[field]]
+        errors["new_value"] = [str(MSG[field])]
     if not errors and old == new_value:
-        errors["new_value"] = ["Giá trị mới trùng với giá trị hiện tại."]
+        errors["new_value"] = [gettext("Giá trị mới trùng với giá trị hiện tại.")]
     _raise(errors)
     before = audit.snapshot(task, [field, "version"])
     setattr(task, field, new_value)
@@ -502,23 +503,23 @@ def do_close_task(
     evaluation_note: str = "",
 ) -> Task:
     """Close a task with its achieved result and an evaluation."""
-    access.require(actor, "directives", "assign", task.lead_unit_id, "kết thúc, đánh giá nhiệm vụ này")
+    access.require(actor, "directives", "assign", task.lead_unit_id, gettext("kết thúc, đánh giá nhiệm vụ này"))
     task = _lock(task)
     _require_open(task)
     errors: dict[str, list[str]] = {}
     if completed_on is None:
-        errors["completed_on"] = ["Thiếu ngày hoàn thành."]
+        errors["completed_on"] = [gettext("Thiếu ngày hoàn thành.")]
     elif completed_on < task.assigned_on:
-        errors["completed_on"] = [f"Ngày hoàn thành không được trước ngày giao {_fmt(task.assigned_on)}."]
+        errors["completed_on"] = [gettext("Ngày hoàn thành không được trước ngày giao %(assigned_on)s.") % {"assigned_on": _fmt(task.assigned_on)}]
     elif completed_on > timezone.localdate():
-        errors["completed_on"] = ["Ngày hoàn thành không được ở tương lai."]
+        errors["completed_on"] = [gettext("Ngày hoàn thành không được ở tương lai.")]
     if not (result_summary or "").strip():
-        errors["result_summary"] = ["Thiếu kết quả đạt được."]
+        errors["result_summary"] = [gettext("Thiếu kết quả đạt được.")]
     if evaluation not in Evaluation.values:
-        errors["evaluation"] = ["Chọn mức đánh giá."]
+        errors["evaluation"] = [gettext("Chọn mức đánh giá.")]
     open_children = task.subtasks.open().count()
     if open_children:
-        errors["task"] = [f"Còn {open_children} nhiệm vụ con chưa kết thúc."]
+        errors["task"] = [gettext("Còn %(open_children)s nhiệm vụ con chưa kết thúc.") % {"open_children": open_children}]
     _raise(errors)
     fields = ["completed_on", "result_summary", "evaluation", "evaluation_note", "progress_percent"]
     before = audit.snapshot(task, fields)
@@ -537,23 +538,23 @@ def do_cancel_task(
     *, actor: User, task: Task, reason: str, deciding_document: Document | None, cancelled_on: dt.date | None = None
 ) -> Task:
     """Cancel a task by a deciding document (e.g. a key work dropped at the mid-term review)."""
-    access.require(actor, "directives", "assign", task.lead_unit_id, "huỷ nhiệm vụ này")
+    access.require(actor, "directives", "assign", task.lead_unit_id, gettext("huỷ nhiệm vụ này"))
     task = _lock(task)
     _require_open(task)
     cancelled_on = cancelled_on or timezone.localdate()
     errors: dict[str, list[str]] = {}
     if not (reason or "").strip():
-        errors["reason"] = ["Thiếu lý do huỷ nhiệm vụ."]
+        errors["reason"] = [gettext("Thiếu lý do huỷ nhiệm vụ.")]
     if deciding_document is None:
-        errors["deciding_document"] = ["Thiếu văn bản quyết định huỷ nhiệm vụ."]
+        errors["deciding_document"] = [gettext("Thiếu văn bản quyết định huỷ nhiệm vụ.")]
     elif not Document.objects.visible_to(actor).filter(pk=deciding_document.pk).exists():
-        raise PermissionDenied("Bạn không có quyền sử dụng văn bản này.")
+        raise PermissionDenied(gettext("Bạn không có quyền sử dụng văn bản này."))
     elif cancelled_on < deciding_document.issued_on:
-        errors["cancelled_on"] = [f"Ngày huỷ không được trước ngày ban hành văn bản quyết định ({_fmt(deciding_document.issued_on)})."]
+        errors["cancelled_on"] = [gettext("Ngày huỷ không được trước ngày ban hành văn bản quyết định (%(issued_on)s).") % {"issued_on": _fmt(deciding_document.issued_on)}]
     if cancelled_on > timezone.localdate():
-        errors["cancelled_on"] = ["Ngày huỷ không được ở tương lai."]
+        errors["cancelled_on"] = [gettext("Ngày huỷ không được ở tương lai.")]
     elif cancelled_on < task.assigned_on:
-        errors["cancelled_on"] = [f"Ngày huỷ không được trước ngày giao {_fmt(task.assigned_on)}."]
+        errors["cancelled_on"] = [gettext("Ngày huỷ không được trước ngày giao %(assigned_on)s.") % {"assigned_on": _fmt(task.assigned_on)}]
     _raise(errors)
     fields = ["cancelled_on", "cancel_reason", "cancel_document"]
     before = audit.snapshot(task, fields)

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import platform
@@ -5,7 +6,7 @@ from dieuhanh.core import platform
 
 class IndicatorsConfig(platform.PlatformApp):
     name = "dieuhanh.indicators"
-    verbose_name = "Chỉ tiêu kinh tế - xã hội"
+    verbose_name = gettext_lazy("Chỉ tiêu kinh tế - xã hội")
     menu = (platform.MenuItem(_("Chỉ tiêu"), "indicator_list", 75, ("indicators", "view"), ("indicator_",)),)
     urls = (("", "dieuhanh.indicators.urls"),)
     ioc_sections = ("dieuhanh.indicators.ioc.SECTION",)

@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext
 
 from dieuhanh.core import tabular
 from dieuhanh.core.tabular import Column, message_of
@@ -79,7 +80,7 @@ def _date(raw: Any) -> dt.date | None:
     try:
         return dt.datetime.strptime(str(raw).strip(), "%d/%m/%Y").date()
     except ValueError:
-        raise ValidationError({"decided_on": [f"Ngày quyết định “{raw}” phải có dạng ngày/tháng/năm."]}) from None
+        raise ValidationError({"decided_on": [gettext("Ngày quyết định “%(raw)s” phải có dạng ngày/tháng/năm.") % {"raw": raw}]}) from None
 
 
 def import_figures(
@@ -90,7 +91,7 @@ def import_figures(
     if kind not in KINDS:
         raise ValueError(kind)
     if not services.may_edit(actor):
-        raise PermissionDenied("Bạn không có quyền nhập số liệu chỉ tiêu.")
+        raise PermissionDenied(gettext("Bạn không có quyền nhập số liệu chỉ tiêu."))
     report = ImportReport(kind=kind)
     try:
         with tabular.open_table(data, name, active_sheet=True) as table:
@@ -105,7 +106,7 @@ def _import(table: tabular.Table, report: ImportReport, actor: User, progress: P
     header = table.find_header(lambda values: int("code" in tabular.fields_named(values, ACTUALS)))
     if header is None or "code" not in tabular.fields_named(header[1], ACTUALS):
         wanted = ", ".join(c.header for c in COLUMNS.get(report.kind, ACTUALS) if c.required)
-        raise tabular.ImportRefused(f"Không tìm thấy dòng tiêu đề (thiếu cột: {wanted}).")
+        raise tabular.ImportRefused(gettext("Không tìm thấy dòng tiêu đề (thiếu cột: %(wanted)s).") % {"wanted": wanted})
     number, headers = header
     if report.kind == "auto":
         report.kind = "targets" if "year_from" in tabular.fields_named(headers, TARGETS) else "actuals"
@@ -115,7 +116,7 @@ def _import(table: tabular.Table, report: ImportReport, actor: User, progress: P
     except tabular.ColumnError as exc:
         if not exc.missing:
             raise tabular.ImportRefused(str(exc)) from None
-        raise tabular.ImportRefused(f"Dòng tiêu đề (dòng {number}) thiếu cột: {', '.join(exc.missing)}.") from None
+        raise tabular.ImportRefused(gettext("Dòng tiêu đề (dòng %(number)s) thiếu cột: %(join)s.") % {"number": number, "join": ', '.join(exc.missing)}) from None
     indicators = {i.code: i for i in Indicator.objects.all()}
     bad = tabular.BadRows()
 
@@ -135,18 +136,18 @@ def _import_row(kind: str, cell: dict[str, Any], indicators: dict[str, Indicator
     code = str(cell.get("code") or "").strip().upper()
     indicator = indicators.get(code)
     if indicator is None:
-        raise ValidationError({"code": [f"Không có chỉ tiêu mã “{code}”." if code else "Thiếu mã chỉ tiêu."]})
+        raise ValidationError({"code": [gettext("Không có chỉ tiêu mã “%(code)s”.") % {"code": code} if code else gettext("Thiếu mã chỉ tiêu.")]})
     year_raw: Any = cell.get("year") if kind == "actuals" else cell.get("year_from")
     try:
         year = int(year_raw)
     except (TypeError, ValueError):
-        raise ValidationError({"year": [f"Năm “{year_raw or ''}” không hợp lệ."]}) from None
+        raise ValidationError({"year": [gettext("Năm “%(value)s” không hợp lệ.") % {"value": year_raw or ''}]}) from None
     unit_code = str(cell.get("unit") or "").strip()
     if isinstance(cell.get("unit"), float):
         unit_code = str(int(cell["unit"]))
     unit = services.unit_for(unit_code, year) if unit_code else None
     if unit is None:
-        raise ValidationError({"unit": [f"Không có đơn vị mã “{unit_code}” trong năm {year}."]})
+        raise ValidationError({"unit": [gettext("Không có đơn vị mã “%(unit_code)s” trong năm %(year)s.") % {"unit_code": unit_code, "year": year}]})
     if kind == "actuals":
         before = Actual.objects.filter(indicator=indicator, unit=unit, year=year).values_list("value", flat=True).first()
         actual = services.do_enter_actual(

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.core.http import AnyUser
 from dieuhanh.indicators import compute, overview
@@ -74,8 +75,7 @@ def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
                 severity="serious" if actual < share * 0.8 else "warning",
                 when=start_of(min(crossed, today)),
                 unit=unit_name,
-                text=f"Chỉ tiêu “{tile['name']}” mới đạt {actual / target:.0%} kế hoạch năm "
-                f"khi đã qua {gone / year_days:.0%} thời gian".replace(".", ","),
+                text=gettext("Chỉ tiêu “%(name)s” mới đạt %(value)s kế hoạch năm khi đã qua %(value2)s thời gian") % {"name": tile['name'], "value": format(actual / target, ".0%"), "value2": format(gone / year_days, ".0%")},
                 url=tile["url"],
             )
         )
@@ -123,25 +123,25 @@ def _tiles_table(result: dict[str, Any]) -> tuple[str, list[str], list[list[Any]
         for t in tiles
     ]
     return (
-        "Chỉ tiêu",
+        gettext("Chỉ tiêu"),
         [
-            "Mã",
-            "Chỉ tiêu",
-            "Đơn vị tính",
-            "Kế hoạch",
-            "Kế hoạch ban đầu",
-            "Thực hiện",
-            "Đánh giá",
-            "So cùng kỳ (%)",
+            gettext("Mã"),
+            gettext("Chỉ tiêu"),
+            gettext("Đơn vị tính"),
+            gettext("Kế hoạch"),
+            gettext("Kế hoạch ban đầu"),
+            gettext("Thực hiện"),
+            gettext("Đánh giá"),
+            gettext("So cùng kỳ (%)"),
         ],
         rows,
     )
 
 
 SECTION = Section(
-    "indicators", "Chỉ tiêu kinh tế – xã hội", 5, "indicators", section, "indicators/_ioc_tiles.html", wide=True,
-    metrics=(Metric("indicator", "Chỉ tiêu", lambda f: f.get("indicator"), higher_is_better=True, in_table=False,
+    "indicators", gettext_lazy("Chỉ tiêu kinh tế – xã hội"), 5, "indicators", section, "indicators/_ioc_tiles.html", wide=True,
+    metrics=(Metric("indicator", gettext_lazy("Chỉ tiêu"), lambda f: f.get("indicator"), higher_is_better=True, in_table=False,
                     label_from="map_label"),),
     tables=(Table("tiles", "chi-tieu", "chi-tieu", _tiles_table),),
-    alerts=alerts, alert_kinds={"target": "Chỉ tiêu chậm tiến độ"},
+    alerts=alerts, alert_kinds={"target": gettext_lazy("Chỉ tiêu chậm tiến độ")},
 )

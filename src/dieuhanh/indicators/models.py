@@ -10,6 +10,7 @@ from typing import TypedDict
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.core.access import ScopedQuerySet
 from dieuhanh.indicators import derived
@@ -26,28 +27,28 @@ VALUE: _DecimalSize = {"max_digits": 20, "decimal_places": 4}
 
 
 class Indicator(models.Model):
-    code = models.CharField("mã chỉ tiêu", max_length=40, unique=True)
-    name = models.CharField("tên chỉ tiêu", max_length=300)
-    measure = models.CharField("đơn vị tính", max_length=40, help_text="tỷ đồng, %, người, ha, hồ sơ…")
-    direction = models.CharField("chiều đánh giá", max_length=8, choices=Direction.choices, default=Direction.HIGHER)
-    aggregation = models.CharField("cách tổng hợp", max_length=10, choices=Aggregation.choices, default=Aggregation.SUM)
+    code = models.CharField(gettext_lazy("mã chỉ tiêu"), max_length=40, unique=True)
+    name = models.CharField(gettext_lazy("tên chỉ tiêu"), max_length=300)
+    measure = models.CharField(gettext_lazy("đơn vị tính"), max_length=40, help_text=gettext_lazy("tỷ đồng, %, người, ha, hồ sơ…"))
+    direction = models.CharField(gettext_lazy("chiều đánh giá"), max_length=8, choices=Direction.choices, default=Direction.HIGHER)
+    aggregation = models.CharField(gettext_lazy("cách tổng hợp"), max_length=10, choices=Aggregation.choices, default=Aggregation.SUM)
     weight_code = models.CharField(
-        "chỉ tiêu quyền số", max_length=40, blank=True,
-        help_text="Với bình quân gia quyền: mã chỉ tiêu dùng làm quyền số (ví dụ dân số).",
+        gettext_lazy("chỉ tiêu quyền số"), max_length=40, blank=True,
+        help_text=gettext_lazy("Với bình quân gia quyền: mã chỉ tiêu dùng làm quyền số (ví dụ dân số)."),
     )
-    kind = models.CharField("loại", max_length=8, choices=Kind.choices, default=Kind.ENTERED)
+    kind = models.CharField(gettext_lazy("loại"), max_length=8, choices=Kind.choices, default=Kind.ENTERED)
     derived_source = models.CharField(
-        "nguồn tính tự động", max_length=32, choices=derived.source_choices, blank=True
+        gettext_lazy("nguồn tính tự động"), max_length=32, choices=derived.source_choices, blank=True
     )
-    group = models.CharField("nhóm", max_length=16, choices=Group.choices, default=Group.SOCIO_ECONOMIC)
-    order = models.PositiveIntegerField("thứ tự", default=0)
-    active = models.BooleanField("đang theo dõi", default=True)
-    description = models.TextField("ghi chú, cách tính", blank=True)
+    group = models.CharField(gettext_lazy("nhóm"), max_length=16, choices=Group.choices, default=Group.SOCIO_ECONOMIC)
+    order = models.PositiveIntegerField(gettext_lazy("thứ tự"), default=0)
+    active = models.BooleanField(gettext_lazy("đang theo dõi"), default=True)
+    description = models.TextField(gettext_lazy("ghi chú, cách tính"), blank=True)
 
     class Meta:
         ordering = ["group", "order", "code"]
-        verbose_name = "chỉ tiêu"
-        verbose_name_plural = "chỉ tiêu"
+        verbose_name = gettext_lazy("chỉ tiêu")
+        verbose_name_plural = gettext_lazy("chỉ tiêu")
         constraints = [
             models.CheckConstraint(
                 condition=Q(kind=Kind.ENTERED, derived_source="") | (Q(kind=Kind.DERIVED) & ~Q(derived_source="")),
@@ -79,17 +80,17 @@ class Target(models.Model):
     term (2020–2025). Adjusting a target adds version n+1 and clears `is_current` on version n,
     which stays as it was decided."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name="chỉ tiêu")
-    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
-    period_kind = models.CharField("kỳ", max_length=8, choices=PeriodKind.choices, default=PeriodKind.YEAR)
-    year_from = models.PositiveSmallIntegerField("từ năm")
-    year_to = models.PositiveSmallIntegerField("đến năm")
-    value = models.DecimalField("giá trị chỉ tiêu", **VALUE)
-    version = models.PositiveSmallIntegerField("lần", default=1)
-    is_current = models.BooleanField("đang áp dụng", default=True)
-    deciding_document = models.CharField("văn bản giao, điều chỉnh", max_length=300, blank=True)
-    decided_on = models.DateField("ngày quyết định", null=True, blank=True)
-    note = models.TextField("ghi chú", blank=True)
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="targets", verbose_name=gettext_lazy("chỉ tiêu"))
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name=gettext_lazy("đơn vị"))
+    period_kind = models.CharField(gettext_lazy("kỳ"), max_length=8, choices=PeriodKind.choices, default=PeriodKind.YEAR)
+    year_from = models.PositiveSmallIntegerField(gettext_lazy("từ năm"))
+    year_to = models.PositiveSmallIntegerField(gettext_lazy("đến năm"))
+    value = models.DecimalField(gettext_lazy("giá trị chỉ tiêu"), **VALUE)
+    version = models.PositiveSmallIntegerField(gettext_lazy("lần"), default=1)
+    is_current = models.BooleanField(gettext_lazy("đang áp dụng"), default=True)
+    deciding_document = models.CharField(gettext_lazy("văn bản giao, điều chỉnh"), max_length=300, blank=True)
+    decided_on = models.DateField(gettext_lazy("ngày quyết định"), null=True, blank=True)
+    note = models.TextField(gettext_lazy("ghi chú"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -99,8 +100,8 @@ class Target(models.Model):
 
     class Meta:
         ordering = ["indicator", "unit", "year_from", "year_to", "version"]
-        verbose_name = "chỉ tiêu giao"
-        verbose_name_plural = "chỉ tiêu giao"
+        verbose_name = gettext_lazy("chỉ tiêu giao")
+        verbose_name_plural = gettext_lazy("chỉ tiêu giao")
         constraints = [
             models.UniqueConstraint(
                 fields=["indicator", "unit", "period_kind", "year_from", "year_to", "version"], name="target_version_unique"
@@ -121,8 +122,8 @@ class Target(models.Model):
     @property
     def period_label(self) -> str:
         if self.period_kind == PeriodKind.YEAR:
-            return f"Năm {self.year_from}"
-        return f"Nhiệm kỳ {self.year_from}–{self.year_to}"
+            return gettext("Năm %(year_from)s") % {"year_from": self.year_from}
+        return gettext("Nhiệm kỳ %(year_from)s–%(year_to)s") % {"year_from": self.year_from, "year_to": self.year_to}
 
 
 class ActualQuerySet(ScopedQuerySet["Actual"]):
@@ -134,26 +135,26 @@ class Actual(models.Model):
     """The value a unit reports for a year (entering it again replaces it; the audit log keeps the
     previous value)."""
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="actuals", verbose_name="chỉ tiêu")
-    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
-    year = models.PositiveSmallIntegerField("năm")
-    value = models.DecimalField("giá trị thực hiện", **VALUE)
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="actuals", verbose_name=gettext_lazy("chỉ tiêu"))
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name=gettext_lazy("đơn vị"))
+    year = models.PositiveSmallIntegerField(gettext_lazy("năm"))
+    value = models.DecimalField(gettext_lazy("giá trị thực hiện"), **VALUE)
     growth_percent = models.DecimalField(
-        "tăng so với năm trước (%) theo báo cáo", max_digits=9, decimal_places=3, null=True, blank=True
+        gettext_lazy("tăng so với năm trước (%) theo báo cáo"), max_digits=9, decimal_places=3, null=True, blank=True
     )
-    source = models.CharField("nguồn số liệu", max_length=300, blank=True)
-    note = models.TextField("ghi chú", blank=True)
+    source = models.CharField(gettext_lazy("nguồn số liệu"), max_length=300, blank=True)
+    note = models.TextField(gettext_lazy("ghi chú"), blank=True)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
-    entered_at = models.DateTimeField("thời điểm nhập", auto_now=True)
+    entered_at = models.DateTimeField(gettext_lazy("thời điểm nhập"), auto_now=True)
 
     objects = ActualQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator", "unit", "year"]
-        verbose_name = "số liệu thực hiện"
-        verbose_name_plural = "số liệu thực hiện"
+        verbose_name = gettext_lazy("số liệu thực hiện")
+        verbose_name_plural = gettext_lazy("số liệu thực hiện")
         constraints = [models.UniqueConstraint(fields=["indicator", "unit", "year"], name="actual_unique")]
         indexes = [models.Index(fields=["year", "unit"], name="actual_year_unit")]
 

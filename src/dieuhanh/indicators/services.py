@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dieuhanh.core import access, audit
 from dieuhanh.core.choices import AuditAction
@@ -41,7 +42,7 @@ def parse_value(raw: Any, field: str, label: str) -> Decimal:
     else:
         text = str(raw or "").strip().replace(" ", "").replace("\u00a0", "")
         if not text:
-            raise ValidationError({field: [f"Chưa nhập {label}."]})
+            raise ValidationError({field: [gettext("Chưa nhập %(label)s.") % {"label": label}]})
         if "," in text and "." in text:
             text = text.replace(".", "").replace(",", ".")
         elif "," in text:
@@ -51,9 +52,9 @@ def parse_value(raw: Any, field: str, label: str) -> Decimal:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise ValidationError({field: [f"{label.capitalize()} phải là một số (nhận được “{raw}”)."]}) from None
+            raise ValidationError({field: [gettext("%(capitalize)s phải là một số (nhận được “%(raw)s”).") % {"capitalize": label.capitalize(), "raw": raw}]}) from None
     if not value.is_finite() or abs(value) >= MAX_VALUE:
-        raise ValidationError({field: [f"{label.capitalize()} không hợp lệ."]})
+        raise ValidationError({field: [gettext("%(capitalize)s không hợp lệ.") % {"capitalize": label.capitalize()}]})
     return value
 
 
@@ -61,10 +62,10 @@ def _check_year(year: Any, field: str, label: str) -> int:
     try:
         y = int(year)
     except (TypeError, ValueError):
-        raise ValidationError({field: [f"{label.capitalize()} phải là một năm (ví dụ 2021)."]}) from None
+        raise ValidationError({field: [gettext("%(capitalize)s phải là một năm (ví dụ 2021).") % {"capitalize": label.capitalize()}]}) from None
     last = timezone.localdate().year + 10
     if not FIRST_YEAR <= y <= last:
-        raise ValidationError({field: [f"{label.capitalize()} phải trong khoảng {FIRST_YEAR}–{last}."]})
+        raise ValidationError({field: [gettext("%(capitalize)s phải trong khoảng %(first_year)s–%(last)s.") % {"capitalize": label.capitalize(), "first_year": FIRST_YEAR, "last": last}]})
     return y
 
 
@@ -87,35 +88,35 @@ def do_save_indicator(
 ) -> Indicator:
     """Create the indicator `code`, or update its definition."""
     if not may_edit(actor):
-        raise PermissionDenied("Bạn không có quyền khai báo chỉ tiêu.")
+        raise PermissionDenied(gettext("Bạn không có quyền khai báo chỉ tiêu."))
     errors: dict[str, list[str]] = {}
     code = (code or "").strip().upper()
     if not code:
-        errors["code"] = ["Chưa nhập mã chỉ tiêu."]
+        errors["code"] = [gettext("Chưa nhập mã chỉ tiêu.")]
     if not (name or "").strip():
-        errors["name"] = ["Chưa nhập tên chỉ tiêu."]
+        errors["name"] = [gettext("Chưa nhập tên chỉ tiêu.")]
     if not (measure or "").strip():
-        errors["measure"] = ["Chưa nhập đơn vị tính."]
+        errors["measure"] = [gettext("Chưa nhập đơn vị tính.")]
     if direction not in Direction.values:
-        errors["direction"] = ["Chiều đánh giá không hợp lệ."]
+        errors["direction"] = [gettext("Chiều đánh giá không hợp lệ.")]
     if aggregation not in Aggregation.values:
-        errors["aggregation"] = ["Cách tổng hợp không hợp lệ."]
+        errors["aggregation"] = [gettext("Cách tổng hợp không hợp lệ.")]
     elif aggregation == Aggregation.WEIGHTED:
         if not weight_code:
-            errors["weight_code"] = ["Bình quân gia quyền cần mã chỉ tiêu làm quyền số."]
+            errors["weight_code"] = [gettext("Bình quân gia quyền cần mã chỉ tiêu làm quyền số.")]
         elif weight_code.upper() == code:
-            errors["weight_code"] = ["Chỉ tiêu quyền số phải khác chỉ tiêu đang khai báo."]
+            errors["weight_code"] = [gettext("Chỉ tiêu quyền số phải khác chỉ tiêu đang khai báo.")]
         elif not Indicator.objects.filter(code=weight_code.upper()).exists():
-            errors["weight_code"] = [f"Không có chỉ tiêu quyền số mã “{weight_code}”."]
+            errors["weight_code"] = [gettext("Không có chỉ tiêu quyền số mã “%(weight_code)s”.") % {"weight_code": weight_code}]
     if kind == Kind.DERIVED:
         if derived_source not in derived.sources():
-            errors["derived_source"] = ["Chỉ tiêu tính tự động phải chọn nguồn tính."]
+            errors["derived_source"] = [gettext("Chỉ tiêu tính tự động phải chọn nguồn tính.")]
     elif kind == Kind.ENTERED:
         derived_source = ""
     else:
-        errors["kind"] = ["Loại chỉ tiêu không hợp lệ."]
+        errors["kind"] = [gettext("Loại chỉ tiêu không hợp lệ.")]
     if group not in Group.values:
-        errors["group"] = ["Nhóm chỉ tiêu không hợp lệ."]
+        errors["group"] = [gettext("Nhóm chỉ tiêu không hợp lệ.")]
     if errors:
         raise ValidationError(errors)
     fields = {
@@ -141,15 +142,15 @@ def do_save_indicator(
 
 def _period(period_kind: str, year_from: Any, year_to: Any) -> tuple[int, int]:
     if period_kind not in PeriodKind.values:
-        raise ValidationError({"period_kind": ["Kỳ chỉ tiêu phải là năm hoặc nhiệm kỳ."]})
-    y1 = _check_year(year_from, "year_from", "năm" if period_kind == PeriodKind.YEAR else "năm đầu nhiệm kỳ")
+        raise ValidationError({"period_kind": [gettext("Kỳ chỉ tiêu phải là năm hoặc nhiệm kỳ.")]})
+    y1 = _check_year(year_from, "year_from", gettext("năm") if period_kind == PeriodKind.YEAR else gettext("năm đầu nhiệm kỳ"))
     if period_kind == PeriodKind.YEAR:
         if year_to not in (None, "") and int(year_to) != y1:
-            raise ValidationError({"year_to": ["Chỉ tiêu năm có năm đầu và năm cuối trùng nhau."]})
+            raise ValidationError({"year_to": [gettext("Chỉ tiêu năm có năm đầu và năm cuối trùng nhau.")]})
         return y1, y1
-    y2 = _check_year(year_to, "year_to", "năm cuối nhiệm kỳ")
+    y2 = _check_year(year_to, "year_to", gettext("năm cuối nhiệm kỳ"))
     if y2 <= y1:
-        raise ValidationError({"year_to": ["Năm cuối nhiệm kỳ phải sau năm đầu nhiệm kỳ."]})
+        raise ValidationError({"year_to": [gettext("Năm cuối nhiệm kỳ phải sau năm đầu nhiệm kỳ.")]})
     return y1, y2
 
 
@@ -171,19 +172,19 @@ def do_set_target(
     version 1; a later call with a different value adjusts it: version n+1 becomes current and
     the earlier versions stay as decided. An adjustment must name its deciding document. The same
     value again changes nothing (the document and note of the current version are kept)."""
-    access.require(actor, "indicators", "edit", unit.pk, "giao chỉ tiêu cho đơn vị này")
+    access.require(actor, "indicators", "edit", unit.pk, gettext("giao chỉ tiêu cho đơn vị này"))
     y1, y2 = _period(period_kind, year_from, year_to)
-    amount = parse_value(value, "value", "giá trị chỉ tiêu")
+    amount = parse_value(value, "value", gettext("giá trị chỉ tiêu"))
     deciding_document = (deciding_document or "").strip()
     if decided_on is not None and decided_on > timezone.localdate():
-        raise ValidationError({"decided_on": ["Ngày quyết định không được sau ngày hôm nay."]})
+        raise ValidationError({"decided_on": [gettext("Ngày quyết định không được sau ngày hôm nay.")]})
     key = {"indicator": indicator, "unit": unit, "period_kind": period_kind, "year_from": y1, "year_to": y2}
     current = Target.objects.select_for_update().filter(is_current=True, **key).first()
     if current is not None and current.value == amount:
         return current
     if current is not None and not deciding_document:
         raise ValidationError(
-            {"deciding_document": ["Điều chỉnh chỉ tiêu phải ghi văn bản quyết định điều chỉnh."]}
+            {"deciding_document": [gettext("Điều chỉnh chỉ tiêu phải ghi văn bản quyết định điều chỉnh.")]}
         )
     version = 1
     before = None
@@ -217,18 +218,18 @@ def do_enter_actual(
 ) -> Actual:
     """Enter (or correct) the actual value of `indicator` for `unit` in `year`. Derived
     indicators are counted by the system and refuse typed values."""
-    access.require(actor, "indicators", "edit", unit.pk, "nhập số liệu cho đơn vị này")
+    access.require(actor, "indicators", "edit", unit.pk, gettext("nhập số liệu cho đơn vị này"))
     if indicator.kind == Kind.DERIVED:
         raise ValidationError(
-            {"indicator": [f"Chỉ tiêu “{indicator.name}” được tính tự động từ dữ liệu hệ thống, không nhập tay."]}
+            {"indicator": [gettext("Chỉ tiêu “%(name)s” được tính tự động từ dữ liệu hệ thống, không nhập tay.") % {"name": indicator.name}]}
         )
-    y = _check_year(year, "year", "năm")
+    y = _check_year(year, "year", gettext("năm"))
     if y > timezone.localdate().year:
-        raise ValidationError({"year": ["Không nhập số liệu thực hiện cho năm chưa đến."]})
-    amount = parse_value(value, "value", "giá trị thực hiện")
+        raise ValidationError({"year": [gettext("Không nhập số liệu thực hiện cho năm chưa đến.")]})
+    amount = parse_value(value, "value", gettext("giá trị thực hiện"))
     growth = None
     if growth_percent not in (None, ""):
-        growth = parse_value(growth_percent, "growth_percent", "tỷ lệ tăng so với năm trước")
+        growth = parse_value(growth_percent, "growth_percent", gettext("tỷ lệ tăng so với năm trước"))
     fields = {
         "value": amount, "growth_percent": growth, "source": (source or "").strip()[:300], "note": note or "",
         "entered_by": actor if getattr(actor, "is_authenticated", False) else None,

@@ -24,6 +24,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.translation import gettext
 
 from dieuhanh.core.http import AnyUser
 from dieuhanh.ioc import sections
@@ -47,7 +48,7 @@ class Alert:
         """The label its section gives the kind (`Section.alert_kinds`)."""
         for section in sections.sections():
             if self.kind in section.alert_kinds:
-                return section.alert_kinds[self.kind]
+                return str(section.alert_kinds[self.kind])
         return self.kind
 
 
@@ -60,7 +61,7 @@ def _severity(crossed: dt.date, today: dt.date) -> str:
 
 
 def _days(n: int) -> str:
-    return f"{n} ngày"
+    return gettext("%(n)s ngày") % {"n": n}
 
 
 def past_deadline(

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import platform
@@ -5,7 +6,7 @@ from dieuhanh.core import platform
 
 class IocConfig(platform.PlatformApp):
     name = "dieuhanh.ioc"
-    verbose_name = "Trung tâm điều hành thông minh"
+    verbose_name = gettext_lazy("Trung tâm điều hành thông minh")
     menu = (platform.MenuItem(_("Điều hành"), "ioc_overview", 20, ("ioc", "view"), ("ioc_overview", "ioc_unit")),)
     urls = (("", "dieuhanh.ioc.urls"),)
     api = (platform.ApiRouter("/v1/ioc", "dieuhanh.ioc.api.ioc_router", "Trung tâm điều hành"),)

@@ -126,7 +126,7 @@ def overview(
              if m.label_from and data.sections.get(card.key, {}).get(m.label_from)]
     data.metrics = fixed + named
     data.metric_labels = {
-        m.key: (data.sections[card.key][m.label_from] if m.label_from else m.label)
+        m.key: (data.sections[card.key][m.label_from] if m.label_from else str(m.label))
         for card in data.cards for m in card.metrics if m in data.metrics
     }
     data.units = _unit_rows(user, period, rollup, per_unit, data.metrics)

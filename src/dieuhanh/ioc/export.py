@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.translation import gettext
 
 from dieuhanh.core.xlsx import XLSX_TYPE, Sheet, write_xlsx
 from dieuhanh.ioc.data import Overview
@@ -23,13 +24,13 @@ def _units(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
          *[(None if r[m.key] is None else round(r[m.key], 1)) if m.percent else r[m.key] for m in columns]]
         for r in data.units
     ]
-    return "Theo đơn vị", ["Mã đơn vị", "Đơn vị", *[data.metric_labels[m.key] for m in columns]], rows
+    return gettext("Theo đơn vị"), [gettext("Mã đơn vị"), gettext("Đơn vị"), *[data.metric_labels[m.key] for m in columns]], rows
 
 
 def _trends(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
     trends = [t for card in data.cards for t in card.trends]
-    rows = [[f"Tháng {m + 1}", *[data.trends[t.key][m] for t in trends]] for m in range(12)]
-    return "Diễn biến theo tháng", ["Tháng", *[t.label for t in trends]], rows
+    rows = [[gettext("Tháng %(value)s") % {"value": m + 1}, *[data.trends[t.key][m] for t in trends]] for m in range(12)]
+    return gettext("Diễn biến theo tháng"), [gettext("Tháng"), *[t.label for t in trends]], rows
 
 
 TABLES: dict[str, tuple[str, Callable[[Overview], tuple[str, list[str], list[list[Any]]]]]] = {

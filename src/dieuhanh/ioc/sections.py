@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Any
 from django.utils.module_loading import import_string
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from dieuhanh.ioc.data import Period
     from dieuhanh.org.rollup import UnitRollup
 
@@ -51,7 +53,7 @@ class Metric:
     per-unit figures (those added with `ctx.add`)."""
 
     key: str
-    label: str
+    label: StrOrPromise
     value: Callable[[dict[str, Any]], Any]
     higher_is_better: bool = False
     on_map: bool = True
@@ -87,7 +89,7 @@ class Table:
 @dataclass(frozen=True)
 class Section:
     key: str
-    title: str
+    title: StrOrPromise
     order: int
     app: str  # the app whose `view` permission shows the section
     compute: Callable[[Any, IocContext], dict[str, Any]] | None = None
@@ -97,8 +99,8 @@ class Section:
     trends: tuple[Trend, ...] = ()
     tables: tuple[Table, ...] = ()
     alerts: Callable[[Any, Any, int], list[Any]] | None = None
-    alert_kinds: dict[str, str] = field(default_factory=dict)
-    list_label: str = ""  # a unit's page links to the app's list filtered to the unit (?unit=<id>)
+    alert_kinds: dict[str, StrOrPromise] = field(default_factory=dict)
+    list_label: StrOrPromise = ""  # a unit's page links to the app's list filtered to the unit (?unit=<id>)
     list_url: str = ""
     unit_card: Callable[[Any, Any, Any], dict[str, Any]] | None = None  # (user, unit, today) on a unit's page
     unit_template: str = ""

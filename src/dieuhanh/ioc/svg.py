@@ -24,6 +24,7 @@ from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.lib.text import shorten
@@ -48,7 +49,7 @@ Number = float | int
 def fmt(value: Number | None, decimals: int | None = None) -> str:
     """A number the Vietnamese way ("1.234,5"); whole numbers without decimals."""
     if value is None:
-        return "không có số liệu"
+        return gettext("không có số liệu")
     if decimals is None:
         decimals = 0 if float(value).is_integer() else (1 if abs(value) >= 10 else 2)
     return group_digits(value, decimals)
@@ -177,7 +178,7 @@ def line_chart(
     parts = _svg_open(width, height, title, "ioc-line-chart")
     parts.append(_text(8, 16, title, size=14, weight="600"))
     if not values or not x_labels:
-        parts.append(_text(width / 2, height / 2, "Chưa có số liệu", anchor="middle"))
+        parts.append(_text(width / 2, height / 2, gettext("Chưa có số liệu"), anchor="middle"))
         parts.append("</svg>")
         return _markup(parts)
 
@@ -285,7 +286,7 @@ def bar_chart(
     parts.append(_text(8, 16, title, size=14, weight="600"))
     values = [float(v) for _, vs in series for v in vs if v is not None]
     if not values or not categories:
-        parts.append(_text(width / 2, height / 2, "Chưa có số liệu", anchor="middle"))
+        parts.append(_text(width / 2, height / 2, gettext("Chưa có số liệu"), anchor="middle"))
         parts.append("</svg>")
         return _markup(parts)
 
@@ -615,7 +616,7 @@ def unit_map(
     `units`: dicts with code, name, lat, lon, url. `values`: code → figure (None or missing:
     grey). Each cell links to the unit's page and names "name — measure: value" on hover (<title>). Units
     without a centroid are listed under the map (still linked) rather than dropped silently."""
-    title = title or f"Bản đồ: {metric_label}"
+    title = title or gettext("Bản đồ: %(metric_label)s") % {"metric_label": metric_label}
     legend_h = 44
     parts = _svg_open(width, height, title, "ioc-map")
     parts.append(_text(8, 16, title, size=14, weight="600"))
@@ -675,7 +676,7 @@ def unit_map(
             _text(
                 8,
                 map_h + 18,
-                "Chưa có tọa độ: "
+                gettext("Chưa có tọa độ: ")
                 + ", ".join(u["name"] for u in missing[:6])
                 + ("…" if len(missing) > 6 else ""),
                 size=10,
@@ -703,7 +704,7 @@ def _map_legend(
     labels = []
     for i in range(n):
         if n == 1:
-            labels.append("mọi giá trị")
+            labels.append(gettext("mọi giá trị"))
         elif i == 0:
             labels.append(f"< {fmt(breaks[0])}")
         elif i == n - 1:
@@ -726,6 +727,6 @@ def _map_legend(
         f'<rect x="{_n(cx)}" y="{_n(y)}" width="{_n(item_w - 4)}" height="10" fill="{NO_DATA_COLOUR}" '
         f'data-class="none"/>'
     )
-    parts.append(_text(cx, y + 24, "không có số liệu", size=10))
+    parts.append(_text(cx, y + 24, gettext("không có số liệu"), size=10))
     parts.append("</g>")
     return parts

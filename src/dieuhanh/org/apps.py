@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy
 
 
 class OrgConfig(AppConfig):
@@ -6,4 +7,4 @@ class OrgConfig(AppConfig):
     nothing of it; core mounts its units API and reads its `permissions.py`)."""
 
     name = "dieuhanh.org"
-    verbose_name = "Tổ chức và đơn vị hành chính"
+    verbose_name = gettext_lazy("Tổ chức và đơn vị hành chính")

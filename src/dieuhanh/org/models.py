@@ -5,6 +5,7 @@ import datetime as dt
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.lib.text import fold
 from dieuhanh.org.choices import AssignmentKind, OrganisationKind, Role, SuccessionKind, UnitKind, UnitLevel
@@ -28,14 +29,14 @@ class AdminUnit(models.Model):
     30/6/2025, phường Chu Văn An 10549 from 1/7/2025), so (code, valid_from) identifies a unit.
     """
 
-    code = models.CharField("mã đơn vị", max_length=16, db_index=True)
-    name = models.CharField("tên", max_length=200)
-    short_name = models.CharField("tên ngắn", max_length=150, blank=True)
-    level = models.CharField("cấp", max_length=16, choices=UnitLevel.choices)
-    kind = models.CharField("loại", max_length=16, choices=UnitKind.choices)
+    code = models.CharField(gettext_lazy("mã đơn vị"), max_length=16, db_index=True)
+    name = models.CharField(gettext_lazy("tên"), max_length=200)
+    short_name = models.CharField(gettext_lazy("tên ngắn"), max_length=150, blank=True)
+    level = models.CharField(gettext_lazy("cấp"), max_length=16, choices=UnitLevel.choices)
+    kind = models.CharField(gettext_lazy("loại"), max_length=16, choices=UnitKind.choices)
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
-    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
-    valid_to = models.DateField("hết hiệu lực", null=True, blank=True, help_text="Ngày cuối cùng còn hiệu lực")
+    valid_from = models.DateField(gettext_lazy("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(gettext_lazy("hết hiệu lực"), null=True, blank=True, help_text=gettext_lazy("Ngày cuối cùng còn hiệu lực"))
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     area_km2 = models.FloatField(null=True, blank=True)
@@ -46,8 +47,8 @@ class AdminUnit(models.Model):
     class Meta:
         ordering = ["code", "valid_from"]
         constraints = [models.UniqueConstraint(fields=["code", "valid_from"], name="adminunit_code_period")]
-        verbose_name = "đơn vị hành chính"
-        verbose_name_plural = "đơn vị hành chính"
+        verbose_name = gettext_lazy("đơn vị hành chính")
+        verbose_name_plural = gettext_lazy("đơn vị hành chính")
 
     def __str__(self) -> str:
         return self.name
@@ -77,17 +78,17 @@ class UnitSuccession(models.Model):
 
     predecessor = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="successions")
     successor = models.ForeignKey(AdminUnit, on_delete=models.CASCADE, related_name="predecessions")
-    date = models.DateField("ngày hiệu lực")
-    kind = models.CharField("hình thức", max_length=16, choices=SuccessionKind.choices)
-    share = models.FloatField("tỷ lệ", default=1.0)
-    document = models.CharField("căn cứ", max_length=200, blank=True)
+    date = models.DateField(gettext_lazy("ngày hiệu lực"))
+    kind = models.CharField(gettext_lazy("hình thức"), max_length=16, choices=SuccessionKind.choices)
+    share = models.FloatField(gettext_lazy("tỷ lệ"), default=1.0)
+    document = models.CharField(gettext_lazy("căn cứ"), max_length=200, blank=True)
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["predecessor", "successor"], name="unitsuccession_pair"),
         ]
-        verbose_name = "kế thừa đơn vị hành chính"
-        verbose_name_plural = "kế thừa đơn vị hành chính"
+        verbose_name = gettext_lazy("kế thừa đơn vị hành chính")
+        verbose_name_plural = gettext_lazy("kế thừa đơn vị hành chính")
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.get_kind_display()} {self.date:%d/%m/%Y})"
@@ -107,9 +108,9 @@ class Organisation(models.Model):
     """A party committee or cell, People's Council or Committee, department, mass organisation…
     belonging to an administrative unit."""
 
-    name = models.CharField("tên", max_length=300)
-    short_name = models.CharField("tên viết tắt", max_length=60, blank=True)
-    kind = models.CharField("loại", max_length=32, choices=OrganisationKind.choices)
+    name = models.CharField(gettext_lazy("tên"), max_length=300)
+    short_name = models.CharField(gettext_lazy("tên viết tắt"), max_length=60, blank=True)
+    kind = models.CharField(gettext_lazy("loại"), max_length=32, choices=OrganisationKind.choices)
     unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="organisations")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     valid_from = models.DateField(null=True, blank=True)
@@ -120,8 +121,8 @@ class Organisation(models.Model):
 
     class Meta:
         ordering = ["unit__code", "name"]
-        verbose_name = "cơ quan, tổ chức"
-        verbose_name_plural = "cơ quan, tổ chức"
+        verbose_name = gettext_lazy("cơ quan, tổ chức")
+        verbose_name_plural = gettext_lazy("cơ quan, tổ chức")
 
     def __str__(self) -> str:
         return self.name
@@ -133,33 +134,33 @@ class Organisation(models.Model):
 
 class Position(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="positions")
-    title = models.CharField("chức vụ", max_length=200)
-    is_head = models.BooleanField("người đứng đầu", default=False)
-    is_leadership = models.BooleanField("thuộc lãnh đạo", default=False)
+    title = models.CharField(gettext_lazy("chức vụ"), max_length=200)
+    is_head = models.BooleanField(gettext_lazy("người đứng đầu"), default=False)
+    is_leadership = models.BooleanField(gettext_lazy("thuộc lãnh đạo"), default=False)
 
     class Meta:
         ordering = ["organisation", "-is_head", "title"]
-        verbose_name = "chức vụ"
-        verbose_name_plural = "chức vụ"
+        verbose_name = gettext_lazy("chức vụ")
+        verbose_name_plural = gettext_lazy("chức vụ")
 
     def __str__(self) -> str:
         return f"{self.title}, {self.organisation}"
 
 
 class Person(models.Model):
-    full_name = models.CharField("họ và tên", max_length=150)
-    birth_year = models.PositiveSmallIntegerField("năm sinh", null=True, blank=True)
-    phone = models.CharField("điện thoại", max_length=30, blank=True)
+    full_name = models.CharField(gettext_lazy("họ và tên"), max_length=150)
+    birth_year = models.PositiveSmallIntegerField(gettext_lazy("năm sinh"), null=True, blank=True)
+    phone = models.CharField(gettext_lazy("điện thoại"), max_length=30, blank=True)
     email = models.EmailField(blank=True)
     home_unit = models.ForeignKey(
-        AdminUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="quê quán"
+        AdminUnit, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=gettext_lazy("quê quán")
     )
     search_text = models.CharField(max_length=200, editable=False, db_index=True)
 
     class Meta:
         ordering = ["full_name"]
-        verbose_name = "cán bộ"
-        verbose_name_plural = "cán bộ"
+        verbose_name = gettext_lazy("cán bộ")
+        verbose_name_plural = gettext_lazy("cán bộ")
 
     def __str__(self) -> str:
         return self.full_name
@@ -183,12 +184,12 @@ class Assignment(models.Model):
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="assignments")
     position = models.ForeignKey(Position, on_delete=models.PROTECT, related_name="assignments")
-    kind = models.CharField("hình thức", max_length=16, choices=AssignmentKind.choices)
-    start_date = models.DateField("từ ngày")
-    end_date = models.DateField("đến ngày", null=True, blank=True)
-    document = models.CharField("quyết định", max_length=200, blank=True)
+    kind = models.CharField(gettext_lazy("hình thức"), max_length=16, choices=AssignmentKind.choices)
+    start_date = models.DateField(gettext_lazy("từ ngày"))
+    end_date = models.DateField(gettext_lazy("đến ngày"), null=True, blank=True)
+    document = models.CharField(gettext_lazy("quyết định"), max_length=200, blank=True)
     rotated_from = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="luân chuyển từ"
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=gettext_lazy("luân chuyển từ")
     )
 
     objects = AssignmentQuerySet.as_manager()
@@ -201,8 +202,8 @@ class Assignment(models.Model):
                 name="assignment_dates_ordered",
             )
         ]
-        verbose_name = "phân công chức vụ"
-        verbose_name_plural = "phân công chức vụ"
+        verbose_name = gettext_lazy("phân công chức vụ")
+        verbose_name_plural = gettext_lazy("phân công chức vụ")
 
     def __str__(self) -> str:
         return f"{self.person} — {self.position} ({self.get_kind_display()})"
@@ -212,12 +213,12 @@ class User(AbstractUser):
     """A login. Officials are linked to their `person` record; roles come from `grants`."""
 
     person = models.OneToOneField(
-        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="user", verbose_name="cán bộ"
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="user", verbose_name=gettext_lazy("cán bộ")
     )
 
     class Meta:
-        verbose_name = "người dùng"
-        verbose_name_plural = "người dùng"
+        verbose_name = gettext_lazy("người dùng")
+        verbose_name_plural = gettext_lazy("người dùng")
 
     @property
     def display_name(self) -> str:
@@ -229,7 +230,7 @@ class RoleGrant(models.Model):
     the units it succeeded). An administrator's grant may have no unit: the whole system."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="grants")
-    role = models.CharField("vai trò", max_length=16, choices=Role.choices)
+    role = models.CharField(gettext_lazy("vai trò"), max_length=16, choices=Role.choices)
     unit = models.ForeignKey(AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     organisation = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -238,11 +239,11 @@ class RoleGrant(models.Model):
     valid_to = models.DateField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "phân quyền"
-        verbose_name_plural = "phân quyền"
+        verbose_name = gettext_lazy("phân quyền")
+        verbose_name_plural = gettext_lazy("phân quyền")
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit"], name="rolegrant_unique"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.user} — {self.get_role_display()} — {self.unit or 'toàn hệ thống'}"
+        return f"{self.user} — {self.get_role_display()} — {self.unit or gettext('toàn hệ thống')}"

@@ -34,13 +34,13 @@ def status_badge(task: Any) -> str:
     """The coloured badge of a task's derived status (annotated `status` or computed)."""
     value = task.status_value
     return format_html(
-        '<span class="badge badge--{}">{}</span>', STATUS_CSS.get(value, "on-track"), gettext(TaskStatus(value).label)
+        '<span class="badge badge--{}">{}</span>', STATUS_CSS.get(value, "on-track"), str(TaskStatus(value).label)
     )
 
 
 @register.simple_tag
 def status_label(value: str) -> str:
-    return gettext(TaskStatus(value).label)
+    return str(TaskStatus(value).label)
 
 
 @register.filter

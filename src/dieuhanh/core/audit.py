@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from dieuhanh.core.models import AuditChainHead, AuditEvent
 
@@ -85,8 +86,10 @@ def is_verb(action: str, object_type: str | None = None) -> bool:
 
 def verb_label(action: str, object_type: str | None = None) -> str:
     """The label of a verb, as its object type names it if it does; the word itself for a verb
-    nobody declares (an event written by a version that had it)."""
-    return _VERBS.get((object_type, action)) or _VERBS.get((None, action)) or action
+    nobody declares (an event written by a version that had it). In the reader's language: the
+    labels are declared in Vietnamese and translated when shown."""
+    label = _VERBS.get((object_type, action)) or _VERBS.get((None, action))
+    return gettext(label) if label else action
 
 
 def verb_choices() -> list[tuple[str, str]]:
@@ -94,7 +97,7 @@ def verb_choices() -> list[tuple[str, str]]:
     labels: dict[str, str] = {}
     for (object_type, verb), label in _VERBS.items():
         if object_type is None or verb not in labels:
-            labels[verb] = label
+            labels[verb] = gettext(label)
     return sorted(labels.items(), key=lambda item: item[1])
 
 

@@ -147,3 +147,80 @@ def test_following_a_selector_keeps_the_choice(demo, path, name):
     response = client.get(f"{path}?{urlencode({name: value})}")
     assert response.status_code == 200
     assert (value, True) in _options(response.content.decode(), name)
+
+
+# --- the interface in English -------------------------------------------------------------------------
+
+VIETNAMESE = re.compile(r"[àáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]", re.I)
+# The pages of the apps this catalogue translates (petitions and dossiers have their own).
+TRANSLATED = ("/nhiem-vu/", "/van-ban/", "/cuoc-hop/", "/chi-tieu/", "/ioc/", "/nhat-ky/", "/lich/")
+MAX_SHARE = 0.03  # of the words of a page's own text (data set aside) that are Vietnamese
+# Words the English interface keeps: the product's name, the legal term it glosses, currency.
+KEPT = {"Điều", "Hành", "rõ", "đồng"}
+
+
+@cache
+def _data() -> frozenset[str]:
+    """Every text the database holds (names of units, people, documents, tasks...): data is
+    shown as written, in any language."""
+    from django.apps import apps
+    from django.db import models
+
+    values: set[str] = set()
+    for model in apps.get_models():
+        fields = [f.name for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+        if fields:
+            for row in model._base_manager.values_list(*fields):
+                values.update(v.strip() for v in row if isinstance(v, str) and v.strip())
+    return frozenset(values)
+
+
+def _own_words(page: str) -> tuple[list[str], list[str]]:
+    """The words of the page's own text and those of them with Vietnamese letters: each piece
+    of text between tags, less the pieces (or the parts of a piece between separators) that are
+    data, a truncated title ("…") included."""
+    data = _data()
+    body = re.sub(r"<(script|style|svg|select|datalist)\b.*?</\1>", " ", page, flags=re.S)
+    words: list[str] = []
+    vietnamese: list[str] = []
+    for piece in re.split(r"<[^>]+>", body):
+        for part in re.split(r"\s+[—·|:–]\s+|:\s+|\s*[()]\s*", html.unescape(piece)):
+            part = part.strip(" ,.;«»“”\n\t")
+            if not part or part in data or (part.endswith("…") and any(d.startswith(part[:-1]) for d in data)):
+                continue
+            if re.fullmatch(r"(Số:?\s*)?[\w.\-/]+(/[\w-]+)?", part) and any(ch.isdigit() for ch in part):
+                continue  # a document's number or a code
+            for word in re.findall(r"\w+", part):
+                words.append(word)
+                if VIETNAMESE.search(word) and word not in KEPT:
+                    vietnamese.append(word)
+    return words, vietnamese
+
+
+def test_the_pages_of_the_project_catalogue_are_in_english(demo):
+    pages = {url: page for url, page in _walk().items() if url.startswith(TRANSLATED)}
+    assert len(pages) > 30
+    worst = []
+    for url, page in pages.items():
+        words, vietnamese = _own_words(page)
+        share = len(vietnamese) / max(len(words), 1)
+        if share > MAX_SHARE:
+            worst.append((round(share, 3), url, " ".join(sorted(set(vietnamese)))[:300]))
+    assert not worst, sorted(worst, reverse=True)[:8]
+
+
+def test_the_catalogue_is_complete():
+    """No entry without an English text, none left fuzzy (a guess makemessages made from a
+    similar text, which Django does not use): `makemessages -l en` after a change to the
+    interface text, then translate what it added."""
+    from pathlib import Path
+
+    import dieuhanh
+
+    catalogue = Path(dieuhanh.__file__).parent / "locale" / "en" / "LC_MESSAGES" / "django.po"
+    entries = catalogue.read_text(encoding="utf-8").split("\n\n")[1:]  # after the header
+    empty = [e for e in entries if re.search(r'^msgstr(\[\d\])? ""\n?(?!")', e + "\n", flags=re.M)]
+    fuzzy = [e for e in entries if re.search(r"^#,.*\bfuzzy\b", e, flags=re.M)]
+    assert not empty, empty[:5]
+    assert not fuzzy, fuzzy[:5]
+    assert len(entries) > 500

@@ -130,8 +130,10 @@ def action_view(
 
 
 def success(request: HttpRequest, action: CaseAction, to: str, **values: Any) -> HttpResponse:
-    """The action's success message (formatted with `values`) and a redirect to `to`."""
-    messages.success(request, action.success.format(**values))
+    """The action's success message (in the reader's language, formatted with `values`) and a
+    redirect to `to`."""
+    text = gettext(action.success) if action.success else ""  # gettext("") is the catalogue's header
+    messages.success(request, text.format(**values))
     return redirect(to)
 
 

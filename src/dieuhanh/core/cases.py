@@ -199,7 +199,7 @@ class CaseType:
         """Why `action`, taken on `on` (today by default), is not open on `case` (its state, or
         its guard), or None."""
         if action.sources and self.state_of(case) not in action.sources:
-            return gettext("Không thể «%(label)s» %(noun)s đang ở trạng thái «%(state_label)s».") % {"label": action.label, "noun": self.noun, "state_label": self.state_label(case)}
+            return gettext("Không thể «%(label)s» %(noun)s đang ở trạng thái «%(state_label)s».") % {"label": gettext(action.label), "noun": gettext(self.noun), "state_label": gettext(self.state_label(case))}
         if action.guard is not None:
             return action.guard(case, on or timezone.localdate())
         return None
@@ -219,8 +219,8 @@ class CaseType:
         if not self.may(user, case, action.permission):
             who = self.holders.get(action.permission)
             if who:
-                return PermissionDenied(gettext("Chỉ %(who)s mới được «%(label)s» %(noun)s này.") % {"who": who, "label": action.label, "noun": self.noun})
-            return PermissionDenied(gettext("Bạn không có quyền «%(label)s» %(noun)s này.") % {"label": action.label, "noun": self.noun})
+                return PermissionDenied(gettext("Chỉ %(who)s mới được «%(label)s» %(noun)s này.") % {"who": who, "label": gettext(action.label), "noun": gettext(self.noun)})
+            return PermissionDenied(gettext("Bạn không có quyền «%(label)s» %(noun)s này.") % {"label": gettext(action.label), "noun": gettext(self.noun)})
         reason = self.closed_reason(case, action, on)
         if reason is not None:
             return StateConflict({self.state_field: [reason]})

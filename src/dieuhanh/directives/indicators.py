@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_noop
 
 from dieuhanh.core.http import AnyUser
 from dieuhanh.directives.models import Task
@@ -60,7 +61,7 @@ def overdue(user: AnyUser, years: list[int], today: dt.date, memo: dict[str, Any
 
 
 DERIVED = (
-    DerivedIndicator("task_on_time_rate", "Tỷ lệ nhiệm vụ hoàn thành đúng hạn",
+    DerivedIndicator("task_on_time_rate", gettext_noop("Tỷ lệ nhiệm vụ hoàn thành đúng hạn"),
                      "dieuhanh.directives.indicators.on_time_rate"),
-    DerivedIndicator("tasks_overdue", "Số nhiệm vụ quá hạn", "dieuhanh.directives.indicators.overdue", count=True),
+    DerivedIndicator("tasks_overdue", gettext_noop("Số nhiệm vụ quá hạn"), "dieuhanh.directives.indicators.overdue", count=True),
 )

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext
 
 if TYPE_CHECKING:
     from dieuhanh.core.http import AnyUser
@@ -58,5 +59,6 @@ def sources() -> dict[str, DerivedIndicator]:
 
 
 def source_choices() -> list[tuple[str, str]]:
-    """The choices of `Indicator.derived_source`: every declared derived indicator."""
-    return [(d.source, d.label) for d in _REGISTRY.values()]
+    """The choices of `Indicator.derived_source`: every declared derived indicator, its label
+    in the reader's language (labels are declared in Vietnamese, marked with gettext_noop)."""
+    return [(d.source, gettext(d.label)) for d in _REGISTRY.values()]

@@ -156,6 +156,7 @@ VIETNAMESE = re.compile(r"[àáạảãâầấậẩẫăằắặẳẵèéẹ
 # (The IOC overview is left out for now: its units table and charts also carry the petitions' and
 # dossiers' metrics.)
 TRANSLATED = ("/nhiem-vu/", "/van-ban/", "/cuoc-hop/", "/chi-tieu/", "/nhat-ky/", "/lich/")
+OTHER_CATALOGUES = ("dieuhanh.petitions", "dieuhanh.dossiers")
 MAX_SHARE = 0.03  # of the words of a page's own text (data set aside) that are Vietnamese
 # Words the English interface keeps: the product's name, the legal term it glosses, currency.
 KEPT = {"Điều", "Hành", "rõ", "đồng", "Số"}  # Số: the first word of a document's number
@@ -192,6 +193,10 @@ def _data() -> frozenset[str]:
 
     for column in (*ACTUALS, *TARGETS):
         values.update(_parts(str(column.header)))
+    # Derived indicators declared by petitions and dossiers are named in those apps' catalogues.
+    from dieuhanh.indicators import derived
+
+    values.update(d.label for d in derived._REGISTRY.values() if d.counts.startswith(OTHER_CATALOGUES))
     return frozenset(values)
 
 

@@ -20,6 +20,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from dieuhanh.core import access, audit
 from dieuhanh.core.audit_words import CHANNELS, EventReader, actor_label, in_words, type_label
@@ -39,7 +40,7 @@ def _object_types() -> list[tuple[str, str]]:
     return sorted(((t, type_label(t)) for t in found), key=lambda item: item[1])
 
 
-DENIED = "Chỉ quản trị hệ thống và cán bộ kiểm tra, thanh tra được xem nhật ký thay đổi."
+DENIED = gettext_lazy("Chỉ quản trị hệ thống và cán bộ kiểm tra, thanh tra được xem nhật ký thay đổi.")
 
 
 @dataclass
@@ -54,8 +55,8 @@ class AuditFilter(ListFilter):
     date_to: dt.date | None = None
 
     LABELS: ClassVar[Mapping[str, str]] = {
-        "action": "Thao tác", "object_type": "Đối tượng", "object_id": "Mã đối tượng",
-        "actor": "Người thực hiện", "date_from": "Từ ngày", "date_to": "Đến ngày",
+        "action": gettext_noop("Thao tác"), "object_type": gettext_noop("Đối tượng"), "object_id": gettext_noop("Mã đối tượng"),
+        "actor": gettext_noop("Người thực hiện"), "date_from": gettext_noop("Từ ngày"), "date_to": gettext_noop("Đến ngày"),
     }
     CHOICES: ClassVar[Mapping[str, Collection[str]]] = {}
     RANGES = (("date_from", "date_to"),)
@@ -90,19 +91,19 @@ class AuditFilterForm(FilterForm):
 
     rows = (("action", "object_type", "object_id", "actor"), ("date_from", "date_to"))
 
-    action = forms.ChoiceField(label="Thao tác", required=False, widget=forms.Select(attrs={"id": "f-action"}))
-    object_type = forms.ChoiceField(label="Đối tượng", required=False, widget=forms.Select(attrs={"id": "f-type"}))
-    object_id = forms.CharField(label="Mã đối tượng", required=False,
+    action = forms.ChoiceField(label=gettext_lazy("Thao tác"), required=False, widget=forms.Select(attrs={"id": "f-action"}))
+    object_type = forms.ChoiceField(label=gettext_lazy("Đối tượng"), required=False, widget=forms.Select(attrs={"id": "f-type"}))
+    object_id = forms.CharField(label=gettext_lazy("Mã đối tượng"), required=False,
                                 widget=forms.TextInput(attrs={"id": "f-id", "inputmode": "numeric"}))
-    actor = forms.CharField(label="Người thực hiện", required=False,
-                            widget=forms.TextInput(attrs={"id": "f-actor", "placeholder": "tên đăng nhập hoặc họ tên"}))
-    date_from = date_field("Từ ngày")
-    date_to = date_field("Đến ngày")
+    actor = forms.CharField(label=gettext_lazy("Người thực hiện"), required=False,
+                            widget=forms.TextInput(attrs={"id": "f-actor", "placeholder": gettext_lazy("tên đăng nhập hoặc họ tên")}))
+    date_from = date_field(gettext_lazy("Từ ngày"))
+    date_to = date_field(gettext_lazy("Đến ngày"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "action").choices = [("", "Tất cả"), *audit.verb_choices()]
-        choice_field(self, "object_type").choices = [("", "Tất cả"), *_object_types()]
+        choice_field(self, "action").choices = [("", gettext("Tất cả")), *audit.verb_choices()]
+        choice_field(self, "object_type").choices = [("", gettext("Tất cả")), *_object_types()]
 
 
 def _events(request: HttpRequest) -> tuple[QuerySet[AuditEvent], list[str]]:
@@ -122,9 +123,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
         rows.append({"e": e, "label": audit.verb_label(e.action, e.object_type), "changes": changes,
                      "folded": FOLD_AFTER, "more": max(0, len(changes) - FOLD_AFTER),
                      "type_label": type_label(e.object_type), "actor": actor_label(e),
-                     "channel": CHANNELS.get(e.channel, e.channel)})
+                     "channel": gettext(CHANNELS.get(e.channel, e.channel))})
     return render(request, "core/audit_log.html", {
-        "title": "Nhật ký thay đổi",
+        "title": gettext("Nhật ký thay đổi"),
         "page": page,
         "rows": rows,
         "problems": problems,

@@ -21,6 +21,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from dieuhanh.core import audit
 from dieuhanh.core.models import AuditEvent
@@ -29,7 +30,7 @@ from dieuhanh.core.models import AuditEvent
 # and the model (app_label.model) whose ids or snapshot the key holds, if any.
 KEY_LABELS: dict[str, dict[str, tuple[str, str | None]]] = {}
 
-CHANNELS = {"web": "Trang web", "api": "API", "cli": "Dòng lệnh", "job": "Tác vụ nền"}
+CHANNELS = {"web": gettext_noop("Trang web"), "api": "API", "cli": gettext_noop("Dòng lệnh"), "job": gettext_noop("Tác vụ nền")}
 
 
 def label_keys(object_type: str, labels: Mapping[str, str | tuple[str, str]]) -> None:

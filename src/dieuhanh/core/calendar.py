@@ -43,6 +43,7 @@ import numpy as np
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.core.choices import AuditAction, CalendarExceptionKind
 
@@ -55,7 +56,7 @@ EXCEPTIONS_FILE = Path(__file__).parent / "data" / "calendar_exceptions.yaml"
 # 188/1999/QĐ-TTg); LEGAL.md, "Counting time".
 WEEKMASK = "1111100"
 _EPOCH = dt.date(1970, 1, 1).toordinal()  # numpy's datetime64[D] counts days from here
-WEEKDAY_NAMES = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+WEEKDAY_NAMES = (gettext_lazy("thứ Hai"), gettext_lazy("thứ Ba"), gettext_lazy("thứ Tư"), gettext_lazy("thứ Năm"), gettext_lazy("thứ Sáu"), gettext_lazy("thứ Bảy"), gettext_lazy("Chủ nhật"))
 
 ExceptionRow = tuple[dt.date, str]  # (date, CalendarExceptionKind value)
 
@@ -455,16 +456,14 @@ def _check(date: dt.date, kind: str, document_number: str) -> dict[str, str]:
     document does not give off (for example a holiday whose legal basis is not in force)."""
     errors: dict[str, str] = {}
     if kind not in CalendarExceptionKind.values:
-        errors["kind"] = "Loại ngày phải là ngày nghỉ được công bố hoặc ngày làm việc được công bố."
+        errors["kind"] = gettext("Loại ngày phải là ngày nghỉ được công bố hoặc ngày làm việc được công bố.")
     elif kind == CalendarExceptionKind.WORKING_DAY and date.weekday() < 5 and not statutory_day_off(date):
         errors["date"] = (
-            f"Ngày {date:%d/%m/%Y} là {WEEKDAY_NAMES[date.weekday()]} và không phải ngày lễ, Tết hay ngày "
-            "nghỉ bù, nên vốn đã là ngày làm việc: chỉ ghi ngày làm việc cho thứ Bảy, Chủ nhật làm bù "
-            "hoặc cho một ngày lễ không được nghỉ."
+            gettext("Ngày %(date)s là %(weekday_names)s và không phải ngày lễ, Tết hay ngày nghỉ bù, nên vốn đã là ngày làm việc: chỉ ghi ngày làm việc cho thứ Bảy, Chủ nhật làm bù hoặc cho một ngày lễ không được nghỉ.") % {"date": format(date, "%d/%m/%Y"), "weekday_names": WEEKDAY_NAMES[date.weekday()]}
         )
     if not document_number.strip():
         errors["document_number"] = (
-            "Phải ghi số hiệu văn bản công bố (hoặc căn cứ) của ngày nghỉ, ngày làm việc này."
+            gettext("Phải ghi số hiệu văn bản công bố (hoặc căn cứ) của ngày nghỉ, ngày làm việc này.")
         )
     return errors
 
@@ -484,8 +483,7 @@ def _upsert(
     existing = CalendarException.objects.select_for_update().filter(date=date).first()
     if existing is not None and existing.kind != kind and "kind" not in errors:
         errors["date"] = (
-            f"Ngày {date:%d/%m/%Y} đã được công bố là {existing.get_kind_display().lower()} "
-            f"theo {existing.document_number}; hãy xoá ngày đó trước khi công bố lại."
+            gettext("Ngày %(date)s đã được công bố là %(lower)s theo %(document_number)s; hãy xoá ngày đó trước khi công bố lại.") % {"date": format(date, "%d/%m/%Y"), "lower": existing.get_kind_display().lower(), "document_number": existing.document_number}
         )
     if errors:
         raise ValidationError(errors)
@@ -535,7 +533,7 @@ def do_remove_calendar_exception(*, date: dt.date, actor: User) -> None:
     row = CalendarException.objects.select_for_update().filter(date=date).first()
     if row is None:
         raise ValidationError(
-            {"date": f"Ngày {date:%d/%m/%Y} không có trong danh sách ngày nghỉ, ngày làm việc đã công bố."}
+            {"date": gettext("Ngày %(date)s không có trong danh sách ngày nghỉ, ngày làm việc đã công bố.") % {"date": format(date, "%d/%m/%Y")}}
         )
     audit.record(actor=actor, action=AuditAction.DELETE, obj=row, before=audit.snapshot(row))
     row.delete()

@@ -7,13 +7,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+import holidays
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access, calendar
@@ -49,6 +50,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
         if p.date.year == year:
             package.setdefault(p.date, []).append(p)
     announced = {row.date: row for row in CalendarException.objects.filter(date__year=year)}
+    # The holidays' names in the reader's language: the `holidays` package has them in English.
+    english = holidays.country_holidays("VN", years=year, language="en_US") if get_language() == "en" else {}
     days = []
     day = dt.date(year, 1, 1)
     while day.year == year:
@@ -63,7 +66,7 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
                     "date": day,
                     "working": working,
                     "weekend": weekend,
-                    "name": (row.name if row and row.name else "; ".join(p.name for p in from_package)),
+                    "name": (row.name if row and row.name else english.get(day) or "; ".join(p.name for p in from_package)),
                     "document": row.document_number if row else "",
                     "source": "announced" if row else ("statutory" if recorded else "unrecorded"),
                     "bases": [p.basis for p in recorded],

@@ -1,4 +1,5 @@
 from django.db import models
+from django.utils.translation import gettext_lazy
 
 
 class DayKind(models.TextChoices):
@@ -6,16 +7,16 @@ class DayKind(models.TextChoices):
     91/2015/QH13, Art 147); the other units are limits that are not periods: how many times
     something may be done, how many people make a group, the hour of a day's cut-off."""
 
-    CALENDAR = "calendar", "ngày"
-    WORKING = "working", "ngày làm việc"
-    TIMES = "times", "lần"
-    PERSONS = "persons", "người"
-    HOUR = "hour", "giờ"
+    CALENDAR = "calendar", gettext_lazy("ngày")
+    WORKING = "working", gettext_lazy("ngày làm việc")
+    TIMES = "times", gettext_lazy("lần")
+    PERSONS = "persons", gettext_lazy("người")
+    HOUR = "hour", gettext_lazy("giờ")
 
 
 class CalendarExceptionKind(models.TextChoices):
-    DAY_OFF = "day_off", "Ngày nghỉ được công bố"
-    WORKING_DAY = "working_day", "Ngày làm việc được công bố"
+    DAY_OFF = "day_off", gettext_lazy("Ngày nghỉ được công bố")
+    WORKING_DAY = "working_day", gettext_lazy("Ngày làm việc được công bố")
 
 
 class AuditAction(models.TextChoices):
@@ -23,15 +24,15 @@ class AuditAction(models.TextChoices):
     petition's "accept", a dossier's "apology") declares them in its AppConfig.ready() with
     `audit.register_verbs`; the column holds the word, so a new verb needs no migration."""
 
-    CREATE = "create", "Tạo"
-    UPDATE = "update", "Cập nhật"
-    DELETE = "delete", "Xoá"
-    REPORT = "report", "Báo cáo tiến độ"
-    ADJUST = "adjust", "Điều chỉnh"
-    CLOSE = "close", "Kết thúc, đánh giá"
-    CANCEL = "cancel", "Huỷ"
-    ACKNOWLEDGE = "acknowledge", "Lãnh đạo tiếp nhận"
-    GRANT = "grant", "Phân quyền"
-    TOKEN = "token", "Cấp mã truy cập API"
-    LOAD = "load", "Nạp dữ liệu"
-    IMPORT = "import", "Nhập dữ liệu từ tệp"
+    CREATE = "create", gettext_lazy("Tạo")
+    UPDATE = "update", gettext_lazy("Cập nhật")
+    DELETE = "delete", gettext_lazy("Xoá")
+    REPORT = "report", gettext_lazy("Báo cáo tiến độ")
+    ADJUST = "adjust", gettext_lazy("Điều chỉnh")
+    CLOSE = "close", gettext_lazy("Kết thúc, đánh giá")
+    CANCEL = "cancel", gettext_lazy("Huỷ")
+    ACKNOWLEDGE = "acknowledge", gettext_lazy("Lãnh đạo tiếp nhận")
+    GRANT = "grant", gettext_lazy("Phân quyền")
+    TOKEN = "token", gettext_lazy("Cấp mã truy cập API")
+    LOAD = "load", gettext_lazy("Nạp dữ liệu")
+    IMPORT = "import", gettext_lazy("Nhập dữ liệu từ tệp")

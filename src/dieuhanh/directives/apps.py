@@ -1,3 +1,4 @@
+from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import platform
@@ -5,7 +6,7 @@ from dieuhanh.core import platform
 
 class DirectivesConfig(platform.PlatformApp):
     name = "dieuhanh.directives"
-    verbose_name = "Văn bản chỉ đạo và nhiệm vụ"
+    verbose_name = gettext_lazy("Văn bản chỉ đạo và nhiệm vụ")
     menu = (
         platform.MenuItem(_("Nhiệm vụ"), "directives:task_list", 30, active=("task_",)),
         platform.MenuItem(_("Văn bản"), "directives:document_list", 40, active=("document_",)),

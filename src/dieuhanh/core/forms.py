@@ -187,7 +187,8 @@ def person_label(person: Person) -> str:
         posts = [f"{a.position.title}, {a.position.organisation.name}" for a in current[:2]]
     elif past:
         last = past[0]
-        posts = [f"{gettext('nguyên')} {last.position.title}, {last.position.organisation.name}"]
+        posts = [gettext("nguyên %(post)s, %(organisation)s") % {
+            "post": last.position.title, "organisation": last.position.organisation.name}]
     else:
         return person.full_name
     return f"{person.full_name} — {'; '.join(posts)}"

@@ -159,7 +159,7 @@ TRANSLATED = ("/nhiem-vu/", "/van-ban/", "/cuoc-hop/", "/chi-tieu/", "/nhat-ky/"
 OTHER_CATALOGUES = ("dieuhanh.petitions", "dieuhanh.dossiers")
 MAX_SHARE = 0.03  # of the words of a page's own text (data set aside) that are Vietnamese
 # Words the English interface keeps: the product's name, the legal term it glosses, currency.
-KEPT = {"Điều", "Hành", "rõ", "đồng", "Số"}  # Số: the first word of a document's number
+KEPT = {"Điều", "Hành", "rõ", "đồng", "Số", "Tết"}  # Số: the first word of a document's number
 
 
 SEPARATORS = re.compile(r"\s+[—·|:–]\s+|[:.;,]\s+|\s*[()«»“”]\s*")
@@ -193,6 +193,17 @@ def _data() -> frozenset[str]:
 
     for column in (*ACTUALS, *TARGETS):
         values.update(_parts(str(column.header)))
+    # The legal basis of each holiday and the documents that announced a year's schedule are cited
+    # as written (core/data/holiday_basis.yaml), "nghỉ bù" (the substitute day off) with them.
+    from dieuhanh.core import calendar
+
+    table = calendar._basis_table()
+    cited = [c.law for c in table.codes] + [c.observed for c in table.codes]
+    cited += [h for c in table.codes for h in c.holidays.values()] + [b.citation for _n, _d, b in table.additions]
+    cited += [s.documents for s in table.schedules.values()] + ["nghỉ bù"]
+    for text in cited:
+        values.add(text)
+        values.update(_parts(text))
     # Derived indicators declared by petitions and dossiers are named in those apps' catalogues.
     from dieuhanh.indicators import derived
 

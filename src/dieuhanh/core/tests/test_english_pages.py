@@ -230,6 +230,11 @@ def _own_words(page: str) -> tuple[list[str], list[str]]:
                 continue
             if re.fullmatch(r"(Số:?\s*)?[\w.\-/]+", part) and any(ch.isdigit() for ch in part):
                 continue  # a document's number or a code
+            # Interface words before data in one phrase ("former Chủ tịch"): only those are counted.
+            split = part.split()
+            head = next((i for i in range(1, len(split)) if " ".join(split[i:]) in data), None)
+            if head is not None:
+                part = " ".join(split[:head])
             for word in re.findall(r"\w+", part):
                 words.append(word)
                 if VIETNAMESE.search(word) and word not in KEPT:

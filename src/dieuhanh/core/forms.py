@@ -89,7 +89,7 @@ def name_length_limits(form: forms.BaseForm) -> None:
     for field in form.fields.values():
         if isinstance(field, forms.CharField) and field.max_length:
             field.error_messages["max_length"] = (
-                f"{field.label} dài quá {field.max_length} ký tự (hiện %(show_value)d ký tự)."
+                gettext("%(label)s dài quá %(max_length)s ký tự (hiện %%(show_value)d ký tự).") % {"label": field.label, "max_length": field.max_length}
             )
 
 

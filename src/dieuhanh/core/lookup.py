@@ -24,6 +24,7 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.core import ratelimit
 from dieuhanh.core.platform import platform_apps
@@ -81,9 +82,9 @@ def find(text: str | None) -> Found | None:
 
 
 class LookupForm(forms.Form):
-    code = forms.CharField(label="Mã tra cứu", max_length=40, required=False,
-                           error_messages={"max_length": "Mã tra cứu dài quá: mã gồm 10 ký tự, ví dụ 7KQ2M-9XHTA."},
-                           widget=forms.TextInput(attrs={"placeholder": "Ví dụ: 7KQ2M-9XHTA", "autocomplete": "off",
+    code = forms.CharField(label=gettext_lazy("Mã tra cứu"), max_length=40, required=False,
+                           error_messages={"max_length": gettext_lazy("Mã tra cứu dài quá: mã gồm 10 ký tự, ví dụ 7KQ2M-9XHTA.")},
+                           widget=forms.TextInput(attrs={"placeholder": gettext_lazy("Ví dụ: 7KQ2M-9XHTA"), "autocomplete": "off",
                                                          "autocapitalize": "characters", "spellcheck": "false"}))
 
     def cleaned_code(self) -> str:
@@ -107,17 +108,17 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
             error = str(form.errors["code"][0])
             status = 400
         elif not (code := form.cleaned_code()):
-            error = "Nhập mã tra cứu ghi trên giấy biên nhận."
+            error = gettext("Nhập mã tra cứu ghi trên giấy biên nhận.")
         elif ratelimit.over_limit("petitions:lookup", ratelimit.client_address(request), limit=LOOKUP_LIMIT,
                                   window=LOOKUP_WINDOW):
-            error = "Ông/bà tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút."
+            error = gettext("Ông/bà tra cứu quá nhiều lần trong thời gian ngắn. Vui lòng thử lại sau ít phút.")
             status = 429
         else:
             searched = True
             found = find(code)
             if found is None:
                 status = 404
-    context: dict[str, Any] = {"title": "Tra cứu kết quả giải quyết đơn, hồ sơ", "form": form, "found": found,
+    context: dict[str, Any] = {"title": gettext("Tra cứu kết quả giải quyết đơn, hồ sơ"), "form": form, "found": found,
                                "searched": searched, "error": error}
     if found is not None:
         context.update(found.context)

@@ -36,6 +36,7 @@ from pathlib import Path
 from typing import IO, Any, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext, gettext_noop
 
 from dieuhanh.core.spreadsheet import csv_value, looks_like_formula
 from dieuhanh.lib.text import fold
@@ -44,7 +45,7 @@ HEADER_SEARCH_ROWS = 20  # a header row may sit below a title block
 ERROR_HEADER = ("Dòng", "Mã", "Cột", "Giá trị", "Lỗi")  # the columns of an error file
 PROGRESS_EVERY = 100  # rows between two calls of `Table.take`'s progress
 REPLACEMENT = "\ufffd"  # what a byte of a CSV that is not UTF-8 becomes
-UNREADABLE = "Có ký tự không đọc được (tệp không ở mã UTF-8?)."
+UNREADABLE = gettext_noop("Có ký tự không đọc được (tệp không ở mã UTF-8?).")
 _SAMPLE = 1 << 16  # bytes of a CSV checked for UTF-8 and its delimiter before reading
 _OLE = b"\xd0\xcf\x11\xe0"  # the start of an .xls (Excel 97–2003) file
 
@@ -154,13 +155,13 @@ def match(headers: Sequence[object], columns: Sequence[Column], mapping: dict[st
             continue
         if field in index:
             raise ColumnError(
-                f"Hai cột cùng chỉ «{header_of(columns, field)}»: «{written[field]}» và «{str(raw).strip()}»."
+                gettext("Hai cột cùng chỉ «%(header_of)s»: «%(written)s» và «%(strip)s».") % {"header_of": header_of(columns, field), "written": written[field], "strip": str(raw).strip()}
             )
         index[field] = i
         written[field] = str(raw).strip()
     missing = [c.header for c in columns if c.required and c.field not in index]
     if missing:
-        raise ColumnError("Tệp thiếu cột bắt buộc: " + ", ".join(f"«{m}»" for m in missing) + ".", missing)
+        raise ColumnError(gettext("Tệp thiếu cột bắt buộc: ") + ", ".join(f"«{m}»" for m in missing) + ".", missing)
     return Layout(index=index, header=written, ignored=tuple(ignored))
 
 
@@ -233,7 +234,7 @@ class Table:
                     continue
                 yield number, result
         except csv.Error as exc:
-            raise ImportRefused(f"Không đọc được tệp CSV {self.name}: {exc}.") from None
+            raise ImportRefused(gettext("Không đọc được tệp CSV %(name)s: %(exc)s.") % {"name": self.name, "exc": exc}) from None
 
     def close(self) -> None:
         self._close()
@@ -263,7 +264,7 @@ def open_table(
         try:
             stream: IO[bytes] = source.open("rb")
         except OSError as exc:
-            raise ImportRefused(f"Không mở được tệp {name}: {exc.strerror or exc}.") from None
+            raise ImportRefused(gettext("Không mở được tệp %(name)s: %(value)s.") % {"name": name, "value": exc.strerror or exc}) from None
         owned = True
     else:
         stream, owned = source, False
@@ -274,8 +275,8 @@ def open_table(
         magic = stream.read(4)
         stream.seek(0)
         if suffix == ".xls" or magic.startswith(_OLE):
-            raise ImportRefused("Tệp .xls (Excel 97–2003) chưa được hỗ trợ: mở tệp bằng Excel và lưu lại dạng .xlsx "
-                                "hoặc .csv (UTF-8).")
+            raise ImportRefused(gettext("Tệp .xls (Excel 97–2003) chưa được hỗ trợ: mở tệp bằng Excel và lưu lại dạng .xlsx "
+                                "hoặc .csv (UTF-8)."))
         if suffix in (".xlsx", ".xlsm") or magic.startswith(b"PK"):
             return _xlsx(stream, name, owned, cell, active_sheet)
         return _csv(stream, name, owned)
@@ -296,7 +297,7 @@ def _csv(stream: IO[bytes], name: str, owned: bool) -> Table:
         sample = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=len(head) < _SAMPLE)
     except UnicodeDecodeError:
         raise ImportRefused(
-            "Tệp CSV không ở mã UTF-8: trong Excel chọn «Lưu dưới dạng» → «CSV UTF-8 (phân tách bằng dấu phẩy)»."
+            gettext("Tệp CSV không ở mã UTF-8: trong Excel chọn «Lưu dưới dạng» → «CSV UTF-8 (phân tách bằng dấu phẩy)».")
         ) from None
     first = sample.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     counts = {d: sum(line.count(d) for line in first) for d in (";", ",", "\t")}
@@ -320,15 +321,13 @@ def _xlsx(stream: IO[bytes], name: str, owned: bool, cell: Callable[[Any], Any] 
         wb = openpyxl.load_workbook(stream, read_only=True, data_only=True)
     except Exception:  # whatever makes a workbook unreadable is the sender's file, not a crash
         raise ImportRefused(
-            f"Không đọc được tệp Excel{' «' + name + '»' if name else ''}: tệp bị hỏng, hoặc không phải tệp .xlsx "
-            "(có thể là tệp loại khác được đổi đuôi thành .xlsx). Mở tệp bằng Excel rồi lưu lại dạng .xlsx, hoặc "
-            "lưu dạng «CSV UTF-8», và nhập tệp mới đó."
+            gettext("Không đọc được tệp Excel%(value)s: tệp bị hỏng, hoặc không phải tệp .xlsx (có thể là tệp loại khác được đổi đuôi thành .xlsx). Mở tệp bằng Excel rồi lưu lại dạng .xlsx, hoặc lưu dạng «CSV UTF-8», và nhập tệp mới đó.") % {"value": ' «' + name + '»' if name else ''}
         ) from None
     ws = wb.active if active_sheet else next(iter(wb.worksheets), None)
     if not isinstance(ws, ReadOnlyWorksheet):  # no sheet, or a chart sheet, is open
         wb.close()
-        raise ImportRefused("Tệp Excel không có trang số liệu đang mở để đọc." if active_sheet
-                            else "Tệp Excel không có trang số liệu.")
+        raise ImportRefused(gettext("Tệp Excel không có trang số liệu đang mở để đọc.") if active_sheet
+                            else gettext("Tệp Excel không có trang số liệu."))
     numbered = enumerate(ws.iter_rows(values_only=True), start=1)
     if cell is None:
         rows: Iterator[Row] = ((n, list(values)) for n, values in numbered)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from django.db.models import Q
+from django.utils.translation import gettext_noop
 
 from dieuhanh.core.filters import ListFilter
 from dieuhanh.directives.choices import DocumentKind, TaskStatus
@@ -35,10 +36,10 @@ class TaskFilter(ListFilter):
     top_level: bool = False
 
     LABELS: ClassVar[Mapping[str, str]] = {
-        "unit": "Đơn vị", "lead_unit": "Đơn vị chủ trì", "status": "Tình trạng", "leader": "Lãnh đạo phụ trách",
-        "person": "Người chủ trì", "document": "Văn bản", "due_from": "Hạn từ ngày", "due_to": "Hạn đến ngày",
-        "year": "Năm",
-        "q": "Tìm kiếm", "flagged": "Chờ lãnh đạo cho ý kiến", "parent": "Nhiệm vụ cha", "top_level": "Chỉ nhiệm vụ gốc",
+        "unit": gettext_noop("Đơn vị"), "lead_unit": gettext_noop("Đơn vị chủ trì"), "status": gettext_noop("Tình trạng"), "leader": gettext_noop("Lãnh đạo phụ trách"),
+        "person": gettext_noop("Người chủ trì"), "document": gettext_noop("Văn bản"), "due_from": gettext_noop("Hạn từ ngày"), "due_to": gettext_noop("Hạn đến ngày"),
+        "year": gettext_noop("Năm"),
+        "q": gettext_noop("Tìm kiếm"), "flagged": gettext_noop("Chờ lãnh đạo cho ý kiến"), "parent": gettext_noop("Nhiệm vụ cha"), "top_level": gettext_noop("Chỉ nhiệm vụ gốc"),
     }
     CHOICES: ClassVar[Mapping[str, Collection[str]]] = {"status": [*TaskStatus.values, OPEN]}
     MAX: ClassVar[Mapping[str, int]] = {"year": 9999}
@@ -99,8 +100,8 @@ class DocumentFilter(ListFilter):
     q: str | None = None
 
     LABELS: ClassVar[Mapping[str, str]] = {
-        "kind": "Loại văn bản", "issuer": "Cơ quan ban hành", "parent": "Văn bản gốc",
-        "issued_from": "Ban hành từ ngày", "issued_to": "Ban hành đến ngày", "q": "Tìm kiếm",
+        "kind": gettext_noop("Loại văn bản"), "issuer": gettext_noop("Cơ quan ban hành"), "parent": gettext_noop("Văn bản gốc"),
+        "issued_from": gettext_noop("Ban hành từ ngày"), "issued_to": gettext_noop("Ban hành đến ngày"), "q": gettext_noop("Tìm kiếm"),
     }
     CHOICES: ClassVar[Mapping[str, Collection[str]]] = {"kind": DocumentKind.values}
     RANGES = (("issued_from", "issued_to"),)

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from dieuhanh.core import access, links
 from dieuhanh.core.http import AnyUser
@@ -48,14 +49,17 @@ class Summary:
 
     @property
     def label(self) -> str:
-        return f"{self.met}/{self.total} chỉ tiêu đạt và vượt"
+        return gettext("%(met)s/%(total)s chỉ tiêu đạt và vượt") % {"met": self.met, "total": self.total}
 
     @property
     def basis(self) -> str:
         """How the line is counted, in words (the rows marked `counted` among the tiles)."""
-        return (f"Đếm {self.total} chỉ tiêu nhóm «{Group(SUMMARY_GROUP).label}» có kế hoạch năm {self.year}"
-                f"{' của ' + self.unit_name if self.unit_name else ''}: {self.met} đạt hoặc vượt, "
-                f"{self.total - self.met} không đạt hoặc chưa có số liệu.")
+        unit = gettext(" của %(unit)s") % {"unit": self.unit_name} if self.unit_name else ""
+        return gettext(
+            "Đếm %(total)s chỉ tiêu nhóm «%(group)s» có kế hoạch năm %(year)s%(unit)s: %(met)s đạt hoặc vượt, "
+            "%(other)s không đạt hoặc chưa có số liệu."
+        ) % {"total": self.total, "group": Group(SUMMARY_GROUP).label, "year": self.year, "unit": unit,
+             "met": self.met, "other": self.total - self.met}
 
     def counted_url(self, base: str) -> str:
         """The indicator list narrowed to the rows the line counts."""

@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.core import access
 from dieuhanh.core.http import AnyUser, signed_in_user
@@ -35,13 +36,13 @@ from dieuhanh.lib.params import int_or_none
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, User
 
-ACHIEVEMENT_LABELS: dict[str | None, str] = dict(Achievement.choices)  # None: not judged, no label
+ACHIEVEMENT_LABELS: dict[str | None, Any] = dict(Achievement.choices)  # None: not judged, no label
 FORM_LEVELS = (UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE)
 # What a figures form does with its cleaned data, for the signed-in user who sent it.
 SaveFigures = Callable[[User, Indicator, AdminUnit, dict[str, Any]], None]
 
 editors_only = access.requires(
-    "indicators", "edit", "Chỉ văn phòng cấp uỷ, UBND và quản trị hệ thống được nhập số liệu, giao chỉ tiêu."
+    "indicators", "edit", gettext_lazy("Chỉ văn phòng cấp uỷ, UBND và quản trị hệ thống được nhập số liệu, giao chỉ tiêu.")
 )
 
 
@@ -70,14 +71,14 @@ def _selection(request: HttpRequest, indicator: Indicator | None = None) -> dict
         if (wanted := int_or_none(raw_year, min_value=services.FIRST_YEAR, max_value=today.year + 10)) is not None:
             year = wanted
         else:
-            problems.append(f"Năm không hợp lệ: “{raw_year}”.")
+            problems.append(gettext("Năm không hợp lệ: “%(raw_year)s”.") % {"raw_year": raw_year})
     unit_id = None
     raw_unit = request.GET.get("don_vi", "")
     if raw_unit:
         if (wanted := int_or_none(raw_unit)) is not None and access.may(user, "indicators", "view", wanted):
             unit_id = wanted
         else:
-            problems.append("Đơn vị không có hoặc bạn không theo dõi đơn vị này.")
+            problems.append(gettext("Đơn vị không có hoặc bạn không theo dõi đơn vị này."))
     if unit_id is None:
         unit_id = overview.default_unit(user, year)
     return {"year": year, "unit_id": unit_id, "years": years, "data_years": sorted({*with_targets, *with_actuals}),
@@ -102,7 +103,7 @@ def _unit_choices(user: AnyUser, selected: int | None) -> list[tuple[int, str]]:
 
 def _unit_label(unit: AdminUnit) -> str:
     if unit.valid_to is not None:
-        return f"{unit.name} (đến {unit.valid_to:%d/%m/%Y})"
+        return gettext("%(name)s (đến %(valid_to)s)") % {"name": unit.name, "valid_to": format(unit.valid_to, "%d/%m/%Y")}
     return unit.name
 
 
@@ -133,7 +134,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     s = overview.summary(request.user, unit=ctx["unit_id"], year=ctx["year"], today=ctx["today"])
     _decorate(s.terms)
     tiles, narrowed = _narrowed(request, s.tiles)
-    ctx.update(title="Chỉ tiêu kinh tế - xã hội", summary=s, tiles=_decorate(tiles), narrowed=narrowed,
+    ctx.update(title=gettext("Chỉ tiêu kinh tế - xã hội"), summary=s, tiles=_decorate(tiles), narrowed=narrowed,
                may_edit=services.may_edit(request.user))
     return render(request, "indicators/indicator_list.html", ctx)
 
@@ -146,10 +147,10 @@ def _narrowed(request: HttpRequest, tiles: list[dict[str, Any]]) -> tuple[list[d
     group = request.GET.get("nhom", "")
     if group in Group.values:
         tiles = [t for t in tiles if t["group"] == group]
-        words.append(f"nhóm «{Group(group).label}»")
+        words.append(gettext("nhóm «%(label)s»") % {"label": Group(group).label})
     if request.GET.get("ke_hoach") == "1":
         tiles = [t for t in tiles if t["target"] is not None]
-        words.append("có kế hoạch năm")
+        words.append(gettext("có kế hoạch năm"))
     return tiles, ", ".join(words)
 
 
@@ -171,14 +172,14 @@ LIST_COLUMNS: list[export.Column] = [
 def indicator_list_export(request: HttpRequest) -> HttpResponse:
     ctx = _selection(request)
     s = overview.summary(request.user, unit=ctx["unit_id"], year=ctx["year"], today=ctx["today"])
-    content = export.workbook([(f"Chỉ tiêu năm {ctx['year']}", LIST_COLUMNS, _decorate(s.tiles))])
+    content = export.workbook([(gettext("Chỉ tiêu năm %(year)s") % {"year": ctx['year']}, LIST_COLUMNS, _decorate(s.tiles))])
     return xlsx_response(content, f"chi-tieu-{ctx['year']}")
 
 
 def _indicator(code: str) -> Indicator:
     ind = Indicator.objects.filter(code=code.upper()).first()
     if ind is None:
-        raise Http404("Không có chỉ tiêu này.")
+        raise Http404(gettext("Không có chỉ tiêu này."))
     return ind
 
 
@@ -236,7 +237,7 @@ def _detail(request: HttpRequest, ind: Indicator) -> dict[str, Any]:
                 to_date = compute.combine(known, "mean") if known else None
             # judged once the term is over (as overview.summary does)
             judged = compute.achievement(to_date, float(t.value), ind.direction) if year >= t.year_to else None
-            row.update(to_date=to_date, achievement_label=ACHIEVEMENT_LABELS.get(judged, "chưa hết nhiệm kỳ")
+            row.update(to_date=to_date, achievement_label=ACHIEVEMENT_LABELS.get(judged, gettext("chưa hết nhiệm kỳ"))
                        if to_date is not None else "")
         term_rows.append(row)
     figures = overview.by_unit(user, ind.code, year, unit=unit_id, today=today)
@@ -352,7 +353,7 @@ def actual_enter(request: HttpRequest, code: str) -> HttpResponse:
         services.do_enter_actual(actor=user, indicator=ind, unit=unit, year=d["year"], value=d["value"],
                                  growth_percent=d["growth_percent"], source=d["source"], note=d["note"])
 
-    return _edit(request, code, ActualForm, "Nhập số liệu thực hiện", save)
+    return _edit(request, code, ActualForm, gettext("Nhập số liệu thực hiện"), save)
 
 
 @editors_only
@@ -362,7 +363,7 @@ def target_set(request: HttpRequest, code: str) -> HttpResponse:
                                year_from=d["year_from"], year_to=d["year_to"],
                                deciding_document=d["deciding_document"], decided_on=d["decided_on"], note=d["note"])
 
-    return _edit(request, code, TargetForm, "Giao, điều chỉnh chỉ tiêu", save)
+    return _edit(request, code, TargetForm, gettext("Giao, điều chỉnh chỉ tiêu"), save)
 
 
 MAX_UPLOAD = 10 * 1024 * 1024  # a sheet of figures is a few hundred rows
@@ -376,9 +377,9 @@ def figures_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         if upload.size > MAX_UPLOAD:
-            form.add_error("file", "Tệp quá lớn (tối đa 10 MB).")
+            form.add_error("file", gettext("Tệp quá lớn (tối đa 10 MB)."))
         elif not upload.name.lower().endswith((".xlsx", ".csv")):
-            form.add_error("file", "Chỉ nhận tệp .xlsx hoặc .csv.")
+            form.add_error("file", gettext("Chỉ nhận tệp .xlsx hoặc .csv."))
         else:
             try:
                 report = import_figures(upload, actor=signed_in_user(request), kind=form.cleaned_data["kind"], name=upload.name)
@@ -386,7 +387,7 @@ def figures_import(request: HttpRequest) -> HttpResponse:
                 for m in exc.messages:
                     form.add_error("file", m)
     return render(request, "indicators/import.html", {
-        "form": form, "report": report, "title": "Nhập số liệu, chỉ tiêu từ tệp",
+        "form": form, "report": report, "title": gettext("Nhập số liệu, chỉ tiêu từ tệp"),
         "actual_columns": list(ACTUAL_COLUMNS.values()), "target_columns": list(TARGET_COLUMNS.values()),
     })
 

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.core import access, links
 from dieuhanh.ioc import data as ioc_data
@@ -25,7 +26,7 @@ WALL = ("man-hinh", "tuong")  # ?man-hinh=tuong: the wall display of the operati
 ROTATE_DEFAULT, ROTATE_MIN, ROTATE_MAX = 20, 5, 600  # seconds each card takes the wall (?xoay=, 0: none)
 
 
-staff_only = access.requires("ioc", "view", "Trung tâm điều hành dành cho cán bộ được phân quyền theo đơn vị.")
+staff_only = access.requires("ioc", "view", gettext_lazy("Trung tâm điều hành dành cho cán bộ được phân quyền theo đơn vị."))
 
 def _year(request: HttpRequest, today: dt.date, problems: list[str]) -> int:
     raw = (request.GET.get("nam") or "").strip()
@@ -33,7 +34,7 @@ def _year(request: HttpRequest, today: dt.date, problems: list[str]) -> int:
         return today.year
     if (year := int_or_none(raw, min_value=FIRST_YEAR, max_value=today.year)) is not None:
         return year
-    problems.append(f"Giá trị không hợp lệ cho «Năm»: {raw!r} (từ {FIRST_YEAR} đến {today.year}).")
+    problems.append(gettext("Giá trị không hợp lệ cho «Năm»: %(raw)s (từ %(first_year)s đến %(year)s).") % {"raw": repr(raw), "first_year": FIRST_YEAR, "year": today.year})
     return today.year
 
 
@@ -44,7 +45,7 @@ def _unit(request: HttpRequest, problems: list[str]) -> AdminUnit | None:
     unit_id = int_or_none(raw)
     unit = AdminUnit.objects.filter(pk=unit_id).first() if unit_id is not None else None
     if unit is None or not access.may(request.user, "ioc", "view", unit.pk):
-        problems.append(f"Giá trị không hợp lệ cho «Đơn vị»: {raw!r} (không có hoặc ngoài phạm vi được xem).")
+        problems.append(gettext("Giá trị không hợp lệ cho «Đơn vị»: %(raw)s (không có hoặc ngoài phạm vi được xem).") % {"raw": repr(raw)})
         return None
     return unit
 
@@ -164,10 +165,10 @@ def overview(request: HttpRequest) -> HttpResponse:
     table = request.GET.get("xuat")
     if table:
         if export.table_for(table, data) is None:
-            raise Http404("Không có bảng này để xuất.")
+            raise Http404(gettext("Không có bảng này để xuất."))
         return export.response(table, data)
     context = _context(request, data, problems, _metric(request, data))
-    context["title"] = "Trung tâm điều hành"
+    context["title"] = gettext("Trung tâm điều hành")
     context.update(_wall(request))
     return render(request, "ioc/overview.html", context)
 
@@ -183,7 +184,7 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     as_of = min(today, dt.date(year, 12, 31))
     candidates = [u for u in AdminUnit.objects.filter(code=code) if access.may(request.user, "ioc", "view", u.pk)]
     if not candidates:
-        raise Http404("Không có đơn vị này trong phạm vi được xem.")
+        raise Http404(gettext("Không có đơn vị này trong phạm vi được xem."))
     unit = next((u for u in candidates if u.is_valid_on(as_of)), None) or max(
         candidates, key=lambda u: u.valid_to or dt.date.max
     )
@@ -191,11 +192,11 @@ def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     table = request.GET.get("xuat")
     if table:
         if export.table_for(table, data) is None:
-            raise Http404("Không có bảng này để xuất.")
+            raise Http404(gettext("Không có bảng này để xuất."))
         return export.response(table, data)
     context = _context(request, data, problems, _metric(request, data))
     context.update(
-        title=f"{unit.name} — Trung tâm điều hành",
+        title=gettext("%(name)s — Trung tâm điều hành") % {"name": unit.name},
         unit=unit,
         people=_people(unit, as_of),
         list_links=[(card.list_label, ioc_data.link(card.list_url, unit=unit.pk)) for card in data.cards if card.list_url],

@@ -67,7 +67,7 @@ def _charts(data: ioc_data.Overview, metric: str, year: int) -> dict[str, Any]:
         from dieuhanh.ioc import svg
     except ImportError:
         return {}
-    months = [f"T{m}" for m in ioc_data.MONTHS]
+    months = [gettext("T%(month)s") % {"month": m} for m in ioc_data.MONTHS]  # T1 (tháng 1); "M1" in English
     units = [
         {"code": r["unit"].code, "name": r["unit"].name, "lat": r["unit"].latitude, "lon": r["unit"].longitude,
          "url": links.url("ioc_unit", r["unit"].code) + f"?nam={year}"}

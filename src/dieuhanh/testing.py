@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from dataclasses import dataclass
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -363,3 +365,49 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Any:
             yield loaded
         transaction.set_rollback(True)
 
+
+
+# --- English mode: how much of a page is still Vietnamese ------------------------------------
+
+VIETNAMESE_LETTER = re.compile("[àáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ]", re.IGNORECASE)
+
+
+def in_english(client: Client) -> Client:
+    """`client` with English chosen (the language cookie the switch sets)."""
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def stored_text() -> list[str]:
+    """Every text value stored in the database (names of units and people, petition and dossier
+    contents, legal citations, notes...), longest first: the user data a page may show, which is
+    not interface text."""
+    from django.apps import apps
+    from django.db import models
+
+    values: set[str] = set()
+    for model in apps.get_models():
+        names = [f.attname for f in model._meta.concrete_fields if isinstance(f, models.CharField | models.TextField)]
+        for row in model._base_manager.values_list(*names) if names else ():
+            values.update(v.strip() for v in row if isinstance(v, str) and len(v.strip()) > 1)
+    return sorted(values, key=len, reverse=True)
+
+
+PRODUCT_NAME = re.compile(r"Điều Hành", re.IGNORECASE)  # a name, the same in every language
+
+
+def vietnamese_words(html: str, data: list[str]) -> tuple[float, list[str]]:
+    """The share of the words of a page's own text — its <main> element (the whole page if it
+    has none), scripts, styles and tags dropped, stored values `data` and the product's name
+    removed — written with Vietnamese letters, and those words."""
+    main = re.search(r"<main\b.*?</main>", html, flags=re.S | re.I)
+    text = re.sub(r"<(script|style)\b.*?</\1>", " ", main.group(0) if main else html, flags=re.S | re.I)
+    text = unescape(re.sub(r"<[^>]+>", " ", text))
+    text = PRODUCT_NAME.sub(" ", re.sub(r"\s+", " ", text))
+    for value in data:
+        text = text.replace(re.sub(r"\s+", " ", value), " ")
+    words = re.findall(r"[^\W\d_]+", text)
+    vietnamese = [w for w in words if VIETNAMESE_LETTER.search(w)]
+    return (len(vietnamese) / len(words) if words else 0.0), vietnamese

@@ -172,7 +172,7 @@ def _add_route(
         inspect.Parameter("payload", inspect.Parameter.KEYWORD_ONLY, annotation=body),
     ])
     refusals = "403 nếu vai trò không được làm việc này, 409 nếu trạng thái hiện tại không cho phép"
-    summary = action.title or action.label.capitalize()
+    summary = str(action.title or action.label).capitalize()
     description = f"{summary}. Trạng thái xuất phát: {', '.join(action.sources) or 'mọi trạng thái'}"
     if action.target:
         description += f"; trạng thái sau: {action.target}"

@@ -36,6 +36,8 @@ from django.utils.translation import gettext
 from dieuhanh.core import access
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from dieuhanh.core.http import AnyUser
 
 
@@ -80,18 +82,18 @@ class CaseAction:
     `recomputes` names the deadlines the action moves (shown in the API documentation)."""
 
     name: str
-    label: str
+    label: StrOrPromise
     sources: tuple[str, ...] = ()
     target: str | None = None
     permission: str = "act"
     form: str = ""
     service: str = ""
-    title: str = ""
-    button: str = ""
+    title: StrOrPromise = ""
+    button: StrOrPromise = ""
     danger: bool = False
-    success: str = ""
+    success: StrOrPromise = ""
     slug: str = ""
-    guard: Callable[[Any, dt.date], str | None] | None = None
+    guard: Callable[[Any, dt.date], StrOrPromise | None] | None = None
     recomputes: tuple[str, ...] = ()
     case_arg: str = ""
     error_keys: dict[str, str] = field(default_factory=dict)
@@ -120,7 +122,7 @@ class CaseType:
     officers assigned to a petition)."""
 
     name: ClassVar[str]  # registry key and API path: "petitions" → /api/v1/petitions/{id}/<action>
-    noun: ClassVar[str]  # "đơn", "hồ sơ": used in messages
+    noun: ClassVar[StrOrPromise]  # "đơn", "hồ sơ": used in messages
     url_name: ClassVar[str] = ""  # web action routes are named "<url_name>_<slug>" (default: `name`)
     url_key: ClassVar[str] = "pk"  # the URL keyword (and attribute) that holds the case's key
     url_namespace: ClassVar[str] = ""  # the app's URL namespace, if its urls.py sets app_name
@@ -129,7 +131,7 @@ class CaseType:
     states: ClassVar[Any]  # the TextChoices of the states
     case_arg: ClassVar[str]  # the keyword the services take the case by
     app: ClassVar[str]  # the app whose permissions (`core.access`) the actions name
-    holders: ClassVar[dict[str, str]] = {}  # permission → who holds it, in words, for the 403 message
+    holders: ClassVar[dict[str, StrOrPromise]] = {}  # permission → who holds it, in words, for the 403 message
     # The permission a user needs to be given the case to handle (the handler pickers and the
     # services' check of the people picked); empty: the case type has no handlers.
     handler_permission: ClassVar[str] = ""
@@ -199,9 +201,10 @@ class CaseType:
         """Why `action`, taken on `on` (today by default), is not open on `case` (its state, or
         its guard), or None."""
         if action.sources and self.state_of(case) not in action.sources:
-            return gettext("Không thể «%(label)s» %(noun)s đang ở trạng thái «%(state_label)s».") % {"label": gettext(action.label), "noun": gettext(self.noun), "state_label": gettext(self.state_label(case))}
+            return gettext("Không thể «%(label)s» %(noun)s đang ở trạng thái «%(state_label)s».") % {"label": gettext(str(action.label)), "noun": gettext(str(self.noun)), "state_label": gettext(str(self.state_label(case)))}
         if action.guard is not None:
-            return action.guard(case, on or timezone.localdate())
+            why = action.guard(case, on or timezone.localdate())
+            return None if why is None else str(why)
         return None
 
     def allowed_actions(self, user: AnyUser | None, case: Any) -> list[str]:
@@ -219,8 +222,8 @@ class CaseType:
         if not self.may(user, case, action.permission):
             who = self.holders.get(action.permission)
             if who:
-                return PermissionDenied(gettext("Chỉ %(who)s mới được «%(label)s» %(noun)s này.") % {"who": who, "label": gettext(action.label), "noun": gettext(self.noun)})
-            return PermissionDenied(gettext("Bạn không có quyền «%(label)s» %(noun)s này.") % {"label": gettext(action.label), "noun": gettext(self.noun)})
+                return PermissionDenied(gettext("Chỉ %(who)s mới được «%(label)s» %(noun)s này.") % {"who": who, "label": gettext(str(action.label)), "noun": gettext(str(self.noun))})
+            return PermissionDenied(gettext("Bạn không có quyền «%(label)s» %(noun)s này.") % {"label": gettext(str(action.label)), "noun": gettext(str(self.noun))})
         reason = self.closed_reason(case, action, on)
         if reason is not None:
             return StateConflict({self.state_field: [reason]})

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
@@ -17,8 +18,11 @@ from django.utils.safestring import SafeString
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.lib.text import shorten
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # (key, label, colour) of each series of a chart.
-Series = Sequence[tuple[str, str, str]]
+Series = Sequence[tuple[str, "StrOrPromise", str]]  # (key, label, colour)
 
 
 def axis(value: int, ticks: int = 5) -> tuple[int, int]:

@@ -5,6 +5,10 @@ declares its columns, core/_stat_table.html draws the rows and the total under t
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
@@ -13,7 +17,7 @@ class StatColumn:
     `percent`, a rate; `share`, the attribute of a rate shown in brackets after the count;
     `alert`, a row's count above zero shows red (the total's never does)."""
 
-    label: str
+    label: StrOrPromise
     key: str
     percent: bool = False
     share: str = ""

@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Self
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
+from django.utils.functional import Promise
 
 from dieuhanh.core.forms import DATE_INPUT_FORMATS
 from dieuhanh.lib.params import DB_INT_MAX, parse_int
@@ -39,7 +40,7 @@ FALSE = ("0", "false", "off", "no", "không")
 class ListFilter:
     """Mixin of a list's filter dataclass (see the module docstring)."""
 
-    LABELS: ClassVar[Mapping[str, str]] = {}
+    LABELS: ClassVar[Mapping[str, str | Promise]] = {}
     CHOICES: ClassVar[Mapping[str, Collection[str]]] = {}
     MAX: ClassVar[Mapping[str, int]] = {}
     RANGES: ClassVar[tuple[tuple[str, str], ...]] = ()
@@ -60,7 +61,7 @@ class ListFilter:
     @classmethod
     def label(cls, name: str) -> str:
         """The field's label in the reader's language (LABELS are marked with gettext_noop)."""
-        return gettext(cls.LABELS.get(name, name))
+        return gettext(str(cls.LABELS.get(name, name)))
 
     @classmethod
     def from_params(cls, params: Mapping[str, Any]) -> Self:

@@ -35,9 +35,10 @@ def translated_choices(choices: Any, blank: str | None = None) -> list[tuple[str
     return ([("", blank)] if blank is not None else []) + pairs
 
 
-def choices(enum: Any, blank: str | None = None, only: Any = None) -> list[tuple[str, str]]:
-    """A TextChoices' (value, label) pairs, optionally after a blank choice and limited to `only`."""
-    pairs = [(v, str(label)) for v, label in enum.choices if only is None or v in only]
+def choices(enum: Any, blank: StrOrPromise | None = None, only: Any = None) -> list[tuple[str, StrOrPromise]]:
+    """A TextChoices' (value, label) pairs, optionally after a blank choice and limited to `only`.
+    The labels stay lazy: a form declared at import shows them in the language of each request."""
+    pairs = [(v, label) for v, label in enum.choices if only is None or v in only]
     return ([("", blank)] if blank is not None else []) + pairs
 
 
@@ -99,7 +100,7 @@ def date_field(label: Any, **kwargs: Any) -> forms.DateField:
     return forms.DateField(label=label, required=False, input_formats=DATE_INPUT_FORMATS, widget=DateInput(), **kwargs)
 
 
-def int_field(label: str, **kwargs: Any) -> forms.IntegerField:
+def int_field(label: StrOrPromise, **kwargs: Any) -> forms.IntegerField:
     """A whole number; the counts typed in forms are 32-bit columns on PostgreSQL."""
     kwargs.setdefault("max_value", INT32_MAX)
     return IntField(label=label, required=False, error_messages={"invalid": gettext("%(label)s phải là số nguyên.") % {"label": label}}, **kwargs)
@@ -124,7 +125,7 @@ class YesNoSelect(forms.NullBooleanSelect):
         return super().value_from_datadict(data, files, name)
 
 
-def yes_no(label: str, **kwargs: Any) -> forms.NullBooleanField:
+def yes_no(label: StrOrPromise, **kwargs: Any) -> forms.NullBooleanField:
     """A fact that may be not known yet: None leaves it as it is."""
     return forms.NullBooleanField(label=label, required=False, widget=YesNoSelect(), **kwargs)
 

@@ -4,11 +4,12 @@ and name the field in their messages."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core.cases import ActionInput
 from dieuhanh.core.forms import BodyChoiceField, choices, date_field, int_field, model_choice_field, textarea
@@ -19,8 +20,14 @@ from dieuhanh.dossiers.models import Dossier
 from dieuhanh.org import scope
 from dieuhanh.org.models import Organisation
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def note_field(label: str = "Ghi chú", rows: int = 2, **kwargs: Any) -> forms.CharField:
+
+NOTE = _("Ghi chú")
+
+
+def note_field(label: StrOrPromise = NOTE, rows: int = 2, **kwargs: Any) -> forms.CharField:
     return forms.CharField(label=label, required=False, widget=textarea(rows), **kwargs)
 
 
@@ -39,11 +46,11 @@ def forward_bodies(d: Dossier) -> QuerySet[Organisation]:
 
 
 class ForwardForm(ActionInput):
-    body = BodyChoiceField(Organisation.objects.none(), label="Cơ quan xử lý", required=False,
-                           empty_label="— Chọn cơ quan —")
-    days = int_field("Số ngày làm việc giao cho cơ quan", help_text="Để trống: đến ngày hẹn trả kết quả.")
-    task = forms.CharField(label="Nội dung bước", required=False, max_length=300,
-                           widget=forms.TextInput(attrs={"placeholder": "Thẩm định, giải quyết"}))
+    body = BodyChoiceField(Organisation.objects.none(), label=_("Cơ quan xử lý"), required=False,
+                           empty_label=_("— Chọn cơ quan —"))
+    days = int_field(_("Số ngày làm việc giao cho cơ quan"), help_text=_("Để trống: đến ngày hẹn trả kết quả."))
+    task = forms.CharField(label=_("Nội dung bước"), required=False, max_length=300,
+                           widget=forms.TextInput(attrs={"placeholder": _("Thẩm định, giải quyết")}))
     note = note_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -53,7 +60,7 @@ class ForwardForm(ActionInput):
     def clean(self) -> dict[str, Any]:
         super().clean()
         if not self.cleaned_data.get("body") and "body" not in self.errors:
-            self.add_error("body", "Chọn cơ quan nhận hồ sơ.")
+            self.add_error("body", _("Chọn cơ quan nhận hồ sơ."))
         return self.cleaned_data
 
 
@@ -62,25 +69,25 @@ class NoteForm(ActionInput):
 
 
 class RequestSupplementForm(ActionInput):
-    note = note_field("Giấy tờ, nội dung cần bổ sung", rows=3,
-                      help_text="Ghi đầy đủ một lần tất cả nội dung cần bổ sung.")
+    note = note_field(_("Giấy tờ, nội dung cần bổ sung"), rows=3,
+                      help_text=_("Ghi đầy đủ một lần tất cả nội dung cần bổ sung."))
 
 
 class ApologyForm(ActionInput):
-    reason = note_field("Lý do chậm giải quyết")
-    new_due_on = date_field("Ngày hẹn lại")
+    reason = note_field(_("Lý do chậm giải quyết"))
+    new_due_on = date_field(_("Ngày hẹn lại"))
 
 
 class ResultForm(ActionInput):
-    note = note_field("Kết quả (số giấy tờ, ghi chú)")
+    note = note_field(_("Kết quả (số giấy tờ, ghi chú)"))
 
 
 class RefuseForm(ActionInput):
-    reason = note_field("Lý do từ chối (ghi rõ cho công dân)", rows=3)
+    reason = note_field(_("Lý do từ chối (ghi rõ cho công dân)"), rows=3)
 
 
 class ReturnForm(ActionInput):
-    method = forms.ChoiceField(label="Hình thức trả kết quả", required=False, choices=choices(ReturnMethod))
+    method = forms.ChoiceField(label=_("Hình thức trả kết quả"), required=False, choices=choices(ReturnMethod))
     note = note_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -94,4 +101,4 @@ class ReturnForm(ActionInput):
 
 
 class WithdrawForm(ActionInput):
-    note = note_field("Đơn đề nghị rút hồ sơ, ghi chú")
+    note = note_field(_("Đơn đề nghị rút hồ sơ, ghi chú"))

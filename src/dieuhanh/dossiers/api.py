@@ -23,6 +23,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
@@ -338,11 +339,11 @@ def stats_filter(query: StatsQuery, today: dt.date) -> DossierFilter:
     params = {name: getattr(query, name) for name in STATS_FILTERS if getattr(query, name) not in (None, "")}
     errors: dict[str, list[str]] = {}
     if query.by not in stats.GROUPS:
-        errors["by"] = [f"Cách nhóm không hợp lệ: {query.by!r} (chọn một trong: {', '.join(stats.GROUPS)})."]
+        errors["by"] = [_("Cách nhóm không hợp lệ: %(by)s (chọn một trong: %(value)s).") % {"by": repr(query.by), "value": ', '.join(stats.GROUPS)}]
     year: int | None = None
     if query.year not in (None, ""):
         try:
-            year = parse_int(query.year, "year", "Năm", min_value=1900, max_value=9999)
+            year = parse_int(query.year, "year", _("Năm"), min_value=1900, max_value=9999)
         except ValidationError as exc:
             errors.update(exc.message_dict)
     if "date_from" not in params and "date_to" not in params and "year" not in errors:
@@ -358,7 +359,7 @@ def stats_filter(query: StatsQuery, today: dt.date) -> DossierFilter:
 
 def require_stats_role(user: AnyUser) -> None:
     if not access.holds(user, "dossiers", "stats"):
-        raise PermissionDenied("Thống kê hồ sơ thủ tục hành chính dành cho văn phòng, lãnh đạo và cán bộ một cửa.")
+        raise PermissionDenied(_("Thống kê hồ sơ thủ tục hành chính dành cho văn phòng, lãnh đạo và cán bộ một cửa."))
 
 
 # --- endpoints (/stats before /{code}, so the path is not read as a dossier code) ---------------
@@ -379,13 +380,13 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Status:
     procedure = Procedure.objects.filter(code=payload.procedure.strip()).first() if payload.procedure.strip() else None
     if procedure is None:
         errors["procedure"] = [
-            f"Không tìm thấy thủ tục có mã {payload.procedure.strip()!r}." if payload.procedure.strip()
-            else "Thiếu mã thủ tục."
+            _("Không tìm thấy thủ tục có mã %(value)s.") % {"value": repr(payload.procedure.strip())} if payload.procedure.strip()
+            else _("Thiếu mã thủ tục.")
         ]
     unit = AdminUnit.objects.filter(pk=payload.unit).first() if payload.unit is not None else None
     if unit is None:
-        errors["unit"] = [f"Không tìm thấy đơn vị có id {payload.unit}." if payload.unit is not None
-                          else "Thiếu đơn vị tiếp nhận."]
+        errors["unit"] = [_("Không tìm thấy đơn vị có id %(unit)s.") % {"unit": payload.unit} if payload.unit is not None
+                          else _("Thiếu đơn vị tiếp nhận.")]
     _raise(errors)
     assert procedure is not None and unit is not None  # their absence was raised above
     with audit.channel("api"):

@@ -5,7 +5,7 @@ from dieuhanh.core import platform
 
 class DossiersConfig(platform.PlatformApp):
     name = "dieuhanh.dossiers"
-    verbose_name = "Thủ tục hành chính một cửa"
+    verbose_name = _("Thủ tục hành chính một cửa")
     menu = (platform.MenuItem(_("Một cửa"), "dossier_list", 70, ("dossiers", "view"), ("dossier_", "procedure_")),)
     urls = (("", "dieuhanh.dossiers.urls"),)
     ioc_sections = ("dieuhanh.dossiers.ioc.SECTION",)

@@ -10,7 +10,9 @@ records a withdrawal (Decree 118/2025/NĐ-CP)."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import calendar
 from dieuhanh.core.cases import CaseAction, CaseType, register
@@ -18,6 +20,9 @@ from dieuhanh.core.choices import DayKind
 from dieuhanh.core.legal_rules import Rule, RuleNotFound, require_period, rule_for, value
 from dieuhanh.dossiers.choices import EventKind, Status
 from dieuhanh.dossiers.models import Dossier, DossierStep
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 F = "dieuhanh.dossiers.action_forms."
 S = "dieuhanh.dossiers.services."
@@ -34,8 +39,8 @@ def open_step(d: Dossier) -> DossierStep | None:
     return d.steps.filter(state=StepState.OPEN).order_by("-seq").first()
 
 
-def _has_open_step(d: Dossier, day: dt.date) -> str | None:
-    return None if open_step(d) is not None else "Hồ sơ không có bước xử lý nào đang mở."
+def _has_open_step(d: Dossier, day: dt.date) -> StrOrPromise | None:
+    return None if open_step(d) is not None else _("Hồ sơ không có bước xử lý nào đang mở.")
 
 
 def _times_taken(d: Dossier, kind: str, last_on: dt.date | None) -> int:
@@ -44,7 +49,7 @@ def _times_taken(d: Dossier, kind: str, last_on: dt.date | None) -> int:
     return max(d.events.filter(kind=kind).count(), 1 if last_on else 0)
 
 
-def _supplement_allowed(d: Dossier, day: dt.date) -> str | None:
+def _supplement_allowed(d: Dossier, day: dt.date) -> StrOrPromise | None:
     """Completion is requested as many times as `dossier.supplement_times` allows on the
     dossier's receipt date (once, Decree 118/2025/NĐ-CP)."""
     if not d.supplement_requested_on:
@@ -54,8 +59,7 @@ def _supplement_allowed(d: Dossier, day: dt.date) -> str | None:
     except RuleNotFound as e:
         return str(e)
     if _times_taken(d, EventKind.REQUEST_SUPPLEMENT, d.supplement_requested_on) >= allowed:
-        return (f"Hồ sơ đã được yêu cầu bổ sung ngày {_fmt(d.supplement_requested_on)}; chỉ được yêu cầu "
-                f"{rule.value_text} ({rule.citation}).")
+        return (_("Hồ sơ đã được yêu cầu bổ sung ngày %(supplement_requested_on)s; chỉ được yêu cầu %(value_text)s (%(citation)s).") % {"supplement_requested_on": _fmt(d.supplement_requested_on), "value_text": rule.value_text, "citation": rule.citation})
     return None
 
 
@@ -99,16 +103,14 @@ def _apology_allowed_before_due(d: Dossier, day: dt.date) -> str | None:
         if d.apology_on:
             allowed, rule = value("dossier.apology_times", d.received_on, unit=DayKind.TIMES)
             if _times_taken(d, EventKind.APOLOGY, d.apology_on) >= allowed:
-                return (f"Hồ sơ đã có văn bản xin lỗi ngày {_fmt(d.apology_on)}; chỉ được xin lỗi, hẹn lại "
-                        f"{rule.value_text} ({rule.citation}).")
+                return (_("Hồ sơ đã có văn bản xin lỗi ngày %(apology_on)s; chỉ được xin lỗi, hẹn lại %(value_text)s (%(citation)s).") % {"apology_on": _fmt(d.apology_on), "value_text": rule.value_text, "citation": rule.citation})
         last, rule = apology_deadline(d)
     except RuleNotFound as e:
         return str(e)
     if day > last:
         given = d.effective_due_on
-        before = f"{rule.value_text} trước ngày hết hạn" if rule.period else "trước khi hết hạn"
-        return (f"Văn bản xin lỗi, hẹn lại phải ban hành chậm nhất ngày {_fmt(last)}, {before} "
-                f"(hẹn trả {_fmt(given)}; {rule.citation}); ngày {_fmt(day)} đã quá thời điểm này.")
+        before = _("%(value_text)s trước ngày hết hạn") % {"value_text": rule.value_text} if rule.period else _("trước khi hết hạn")
+        return (_("Văn bản xin lỗi, hẹn lại phải ban hành chậm nhất ngày %(last)s, %(before)s (hẹn trả %(given)s; %(citation)s); ngày %(day)s đã quá thời điểm này.") % {"last": _fmt(last), "before": before, "given": _fmt(given), "citation": rule.citation, "day": _fmt(day)})
     return None
 
 
@@ -116,50 +118,50 @@ class DossierCases(CaseType):
     name = "dossiers"
     url_name = "dossier"
     url_key = "code"
-    noun = "hồ sơ"
+    noun = _("hồ sơ")
     model = Dossier
     state_field = "status"
     states = Status
     case_arg = "dossier"
     app = "dossiers"
     holders = {
-        "handle": "Bộ phận Một cửa, văn phòng hoặc lãnh đạo của đơn vị tiếp nhận hay của cơ quan đang giữ hồ sơ",
-        "apologise": "Bộ phận Một cửa hoặc lãnh đạo của đơn vị tiếp nhận",
-        "desk": "Bộ phận Một cửa của đơn vị tiếp nhận",
+        "handle": _("Bộ phận Một cửa, văn phòng hoặc lãnh đạo của đơn vị tiếp nhận hay của cơ quan đang giữ hồ sơ"),
+        "apologise": _("Bộ phận Một cửa hoặc lãnh đạo của đơn vị tiếp nhận"),
+        "desk": _("Bộ phận Một cửa của đơn vị tiếp nhận"),
     }
     actions = (
-        CaseAction("forward", "chuyển xử lý", (Status.RECEIVED, Status.PROCESSING), Status.PROCESSING, "handle",
-                   F + "ForwardForm", S + "do_forward", "Chuyển xử lý, chuyển liên thông", "Chuyển hồ sơ",
-                   success="Đã chuyển hồ sơ đến {body}.", slug="chuyen", recomputes=("step_due_on", "transfer_due_on")),
-        CaseAction(EventKind.STEP_DONE, "ghi đã xong bước", (Status.PROCESSING,), None, "handle",
-                   F + "NoteForm", S + "do_step_done", "Cơ quan xử lý đã xong, trả về Một cửa", "Ghi đã xong bước",
-                   success="Đã ghi cơ quan xử lý xong bước, hồ sơ trở về Bộ phận Một cửa.", slug="xong-buoc",
+        CaseAction("forward", _("chuyển xử lý"), (Status.RECEIVED, Status.PROCESSING), Status.PROCESSING, "handle",
+                   F + "ForwardForm", S + "do_forward", _("Chuyển xử lý, chuyển liên thông"), _("Chuyển hồ sơ"),
+                   success=_("Đã chuyển hồ sơ đến {body}."), slug="chuyen", recomputes=("step_due_on", "transfer_due_on")),
+        CaseAction(EventKind.STEP_DONE, _("ghi đã xong bước"), (Status.PROCESSING,), None, "handle",
+                   F + "NoteForm", S + "do_step_done", _("Cơ quan xử lý đã xong, trả về Một cửa"), _("Ghi đã xong bước"),
+                   success=_("Đã ghi cơ quan xử lý xong bước, hồ sơ trở về Bộ phận Một cửa."), slug="xong-buoc",
                    guard=_has_open_step),
-        CaseAction(EventKind.REQUEST_SUPPLEMENT, "yêu cầu bổ sung", (Status.RECEIVED, Status.PROCESSING),
+        CaseAction(EventKind.REQUEST_SUPPLEMENT, _("yêu cầu bổ sung"), (Status.RECEIVED, Status.PROCESSING),
                    Status.SUPPLEMENT, "handle", F + "RequestSupplementForm", S + "do_request_supplement",
-                   "Yêu cầu bổ sung hồ sơ", "Yêu cầu bổ sung",
-                   success="Đã yêu cầu công dân bổ sung hồ sơ; thời gian giải quyết tạm dừng.",
+                   _("Yêu cầu bổ sung hồ sơ"), _("Yêu cầu bổ sung"),
+                   success=_("Đã yêu cầu công dân bổ sung hồ sơ; thời gian giải quyết tạm dừng."),
                    slug="yeu-cau-bo-sung", guard=_supplement_allowed),
-        CaseAction(EventKind.SUPPLEMENTED, "ghi đã bổ sung", (Status.SUPPLEMENT,), Status.PROCESSING, "handle",
-                   F + "NoteForm", S + "do_supplement", "Công dân đã bổ sung hồ sơ", "Ghi đã bổ sung",
-                   success="Đã nhận hồ sơ bổ sung; ngày hẹn trả được tính lại.", slug="da-bo-sung",
+        CaseAction(EventKind.SUPPLEMENTED, _("ghi đã bổ sung"), (Status.SUPPLEMENT,), Status.PROCESSING, "handle",
+                   F + "NoteForm", S + "do_supplement", _("Công dân đã bổ sung hồ sơ"), _("Ghi đã bổ sung"),
+                   success=_("Đã nhận hồ sơ bổ sung; ngày hẹn trả được tính lại."), slug="da-bo-sung",
                    recomputes=("due_on",)),
-        CaseAction(EventKind.APOLOGY, "xin lỗi, hẹn lại", OPEN, None, "apologise",
-                   F + "ApologyForm", S + "do_apologise", "Văn bản xin lỗi, hẹn lại ngày trả", "Ghi xin lỗi, hẹn lại",
-                   success="Đã ghi văn bản xin lỗi và ngày hẹn lại.", slug="xin-loi", guard=_apology_allowed_before_due,
+        CaseAction(EventKind.APOLOGY, _("xin lỗi, hẹn lại"), OPEN, None, "apologise",
+                   F + "ApologyForm", S + "do_apologise", _("Văn bản xin lỗi, hẹn lại ngày trả"), _("Ghi xin lỗi, hẹn lại"),
+                   success=_("Đã ghi văn bản xin lỗi và ngày hẹn lại."), slug="xin-loi", guard=_apology_allowed_before_due,
                    recomputes=("new_due_on",)),
-        CaseAction(EventKind.RESULT, "ghi có kết quả", (Status.RECEIVED, Status.PROCESSING), Status.DONE, "handle",
-                   F + "ResultForm", S + "do_record_result", "Có kết quả giải quyết", "Ghi có kết quả",
-                   success="Đã ghi kết quả giải quyết; hồ sơ chờ trả cho công dân.", slug="co-ket-qua"),
-        CaseAction(EventKind.RETURN, "trả kết quả", (Status.DONE,), Status.RETURNED, "desk",
-                   F + "ReturnForm", S + "do_return", "Trả kết quả cho công dân", "Trả kết quả",
-                   success="Đã trả kết quả cho công dân.", slug="tra-ket-qua"),
-        CaseAction(EventKind.REFUSE, "từ chối giải quyết", OPEN, Status.REFUSED, "handle",
-                   F + "RefuseForm", S + "do_refuse", "Từ chối giải quyết", "Từ chối giải quyết", danger=True,
-                   success="Đã ghi từ chối giải quyết hồ sơ.", slug="tu-choi"),
-        CaseAction(EventKind.WITHDRAW, "ghi rút hồ sơ", OPEN, Status.WITHDRAWN, "desk",
-                   F + "WithdrawForm", S + "do_withdraw", "Công dân rút hồ sơ", "Ghi rút hồ sơ", danger=True,
-                   success="Đã ghi công dân rút hồ sơ.", slug="rut"),
+        CaseAction(EventKind.RESULT, _("ghi có kết quả"), (Status.RECEIVED, Status.PROCESSING), Status.DONE, "handle",
+                   F + "ResultForm", S + "do_record_result", _("Có kết quả giải quyết"), _("Ghi có kết quả"),
+                   success=_("Đã ghi kết quả giải quyết; hồ sơ chờ trả cho công dân."), slug="co-ket-qua"),
+        CaseAction(EventKind.RETURN, _("trả kết quả"), (Status.DONE,), Status.RETURNED, "desk",
+                   F + "ReturnForm", S + "do_return", _("Trả kết quả cho công dân"), _("Trả kết quả"),
+                   success=_("Đã trả kết quả cho công dân."), slug="tra-ket-qua"),
+        CaseAction(EventKind.REFUSE, _("từ chối giải quyết"), OPEN, Status.REFUSED, "handle",
+                   F + "RefuseForm", S + "do_refuse", _("Từ chối giải quyết"), _("Từ chối giải quyết"), danger=True,
+                   success=_("Đã ghi từ chối giải quyết hồ sơ."), slug="tu-choi"),
+        CaseAction(EventKind.WITHDRAW, _("ghi rút hồ sơ"), OPEN, Status.WITHDRAWN, "desk",
+                   F + "WithdrawForm", S + "do_withdraw", _("Công dân rút hồ sơ"), _("Ghi rút hồ sơ"), danger=True,
+                   success=_("Đã ghi công dân rút hồ sơ."), slug="rut"),
     )
 
     def units_of(self, case: Any) -> list[int | None]:

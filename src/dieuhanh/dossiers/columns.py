@@ -10,6 +10,7 @@ the same way (`key`), so that "Đã trả kết quả", "đã trả" and "return
 from __future__ import annotations
 
 from dieuhanh.core import tabular
+from dieuhanh.core.i18n import recorded
 from dieuhanh.core.tabular import Column, ColumnError, Layout
 from dieuhanh.core.tabular import header_key as key
 from dieuhanh.dossiers.choices import Channel, Level, OnlineType, ReturnMethod, Status
@@ -112,7 +113,7 @@ def header_of(field: str, kind: str = "dossiers") -> str:
 def _vocabulary(entries: dict[str, tuple[str, ...]], choices: type) -> dict[str, str]:
     out: dict[str, str] = {}
     for value, words in entries.items():
-        for word in (value, choices(value).label, *words):
+        for word in (value, recorded(choices(value).label), *words):  # the labels of the source language
             out[key(word)] = value
     return out
 

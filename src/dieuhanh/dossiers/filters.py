@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core.calendar import due_soon_until
 from dieuhanh.core.filters import ListFilter
@@ -36,10 +38,10 @@ class DossierFilter(ListFilter):
     date_to: dt.date | None = None  # received on or before
     q: str | None = None  # words of the code or applicant, matched without diacritics
 
-    LABELS: ClassVar[Mapping[str, str]] = {
-        "unit": "Đơn vị", "procedure": "Thủ tục", "field": "Lĩnh vực", "channel": "Kênh tiếp nhận",
-        "status": "Trạng thái", "timeliness": "Tiến độ", "source": "Nguồn", "date_from": "Từ ngày",
-        "date_to": "Đến ngày", "q": "Tìm kiếm",
+    LABELS: ClassVar[Mapping[str, str | Promise]] = {
+        "unit": gettext_lazy("Đơn vị"), "procedure": gettext_lazy("Thủ tục"), "field": gettext_lazy("Lĩnh vực"), "channel": gettext_lazy("Kênh tiếp nhận"),
+        "status": gettext_lazy("Trạng thái"), "timeliness": gettext_lazy("Tiến độ"), "source": gettext_lazy("Nguồn"), "date_from": gettext_lazy("Từ ngày"),
+        "date_to": gettext_lazy("Đến ngày"), "q": gettext_lazy("Tìm kiếm"),
     }
     CHOICES: ClassVar[Mapping[str, Collection[str]]] = {
         "channel": Channel.values, "timeliness": [*Timeliness.values, IN_TIME], "source": Source.values,

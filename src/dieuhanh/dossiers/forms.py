@@ -16,6 +16,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import access
 from dieuhanh.core.forms import (
@@ -93,28 +94,28 @@ class DossierFilterForm(FilterForm):
     rows = (("q", "unit", "procedure", "field"), ("channel", "status", "timeliness", "source", "date_from", "date_to"))
     grow = ("q",)
 
-    q = search_field("Mã hồ sơ, tên người nộp… (có dấu hoặc không dấu)")
-    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị tiếp nhận", required=False,
-                                  empty_label="Tất cả")
-    procedure = forms.CharField(label="Mã thủ tục", required=False,
+    q = search_field(_("Mã hồ sơ, tên người nộp… (có dấu hoặc không dấu)"))
+    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Đơn vị tiếp nhận"), required=False,
+                                  empty_label=_("Tất cả"))
+    procedure = forms.CharField(label=_("Mã thủ tục"), required=False,
                                 widget=forms.TextInput(attrs={"list": "procedure-codes", "placeholder": "1.001193"}))
-    field = forms.ChoiceField(label="Lĩnh vực", required=False)
-    channel = forms.ChoiceField(label="Kênh tiếp nhận", required=False, choices=choices(Channel, "Tất cả"))
+    field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
+    channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), required=False, choices=choices(Channel, _("Tất cả")))
     status = forms.ChoiceField(
-        label="Trạng thái", required=False,
-        choices=[("", "Tất cả"), (OPEN, "Đang giải quyết"), (LATE_NOW, "Đang quá hạn"), (DUE_SOON, "Sắp đến hạn"),
+        label=_("Trạng thái"), required=False,
+        choices=[("", _("Tất cả")), (OPEN, _("Đang giải quyết")), (LATE_NOW, _("Đang quá hạn")), (DUE_SOON, _("Sắp đến hạn")),
                  *choices(Status)],
     )
-    timeliness = forms.ChoiceField(label="Tiến độ", required=False,
-                                   choices=[*choices(Timeliness, "Tất cả"), (IN_TIME, "Trước hạn và đúng hạn")])
-    source = forms.ChoiceField(label="Nguồn", required=False, choices=choices(Source, "Tất cả"))
-    date_from = forms.CharField(label="Tiếp nhận từ ngày", required=False, widget=DateInput())
-    date_to = forms.CharField(label="Đến ngày", required=False, widget=DateInput())
+    timeliness = forms.ChoiceField(label=_("Tiến độ"), required=False,
+                                   choices=[*choices(Timeliness, _("Tất cả")), (IN_TIME, _("Trước hạn và đúng hạn"))])
+    source = forms.ChoiceField(label=_("Nguồn"), required=False, choices=choices(Source, _("Tất cả")))
+    date_from = forms.CharField(label=_("Tiếp nhận từ ngày"), required=False, widget=DateInput())
+    date_to = forms.CharField(label=_("Đến ngày"), required=False, widget=DateInput())
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "unit").queryset = filter_units(user)
-        choice_field(self, "field").choices = [("", "Tất cả")] + [(f, f) for f in procedure_fields()]
+        choice_field(self, "field").choices = [("", _("Tất cả"))] + [(f, f) for f in procedure_fields()]
 
 
 # --- receiving a dossier ----------------------------------------------------------------------------
@@ -132,32 +133,32 @@ class ProcedureChoiceField(forms.ModelChoiceField):
 
 class ReceiveForm(forms.Form):
     procedure_q = forms.CharField(
-        label="Tìm thủ tục", required=False,
-        widget=forms.SearchInput(attrs={"placeholder": "Gõ mã hoặc tên thủ tục, có dấu hoặc không dấu",
+        label=_("Tìm thủ tục"), required=False,
+        widget=forms.SearchInput(attrs={"placeholder": _("Gõ mã hoặc tên thủ tục, có dấu hoặc không dấu"),
                                         "autocomplete": "off"}),
     )
     procedure = ProcedureChoiceField(
-        Procedure.objects.none(), label="Thủ tục hành chính", required=False, empty_label="— Chọn thủ tục —",
-        error_messages={"invalid_choice": "Thủ tục này không có trong danh mục hoặc không còn áp dụng."},
+        Procedure.objects.none(), label=_("Thủ tục hành chính"), required=False, empty_label=_("— Chọn thủ tục —"),
+        error_messages={"invalid_choice": _("Thủ tục này không có trong danh mục hoặc không còn áp dụng.")},
     )
     unit = forms.ModelChoiceField(
-        AdminUnit.objects.none(), label="Đơn vị tiếp nhận", required=False,
-        error_messages={"invalid_choice": "Bạn không được tiếp nhận hồ sơ tại đơn vị này."},
+        AdminUnit.objects.none(), label=_("Đơn vị tiếp nhận"), required=False,
+        error_messages={"invalid_choice": _("Bạn không được tiếp nhận hồ sơ tại đơn vị này.")},
     )
-    channel = forms.ChoiceField(label="Kênh tiếp nhận", choices=choices(Channel), initial=Channel.DESK, required=False)
-    applicant_name = forms.CharField(label="Họ và tên người nộp hồ sơ", required=False, max_length=200)
-    applicant_phone = forms.CharField(label="Số điện thoại", required=False, max_length=30)
-    applicant_address = forms.CharField(label="Địa chỉ", required=False, max_length=300)
-    received_on = date_field("Ngày tiếp nhận")
+    channel = forms.ChoiceField(label=_("Kênh tiếp nhận"), choices=choices(Channel), initial=Channel.DESK, required=False)
+    applicant_name = forms.CharField(label=_("Họ và tên người nộp hồ sơ"), required=False, max_length=200)
+    applicant_phone = forms.CharField(label=_("Số điện thoại"), required=False, max_length=30)
+    applicant_address = forms.CharField(label=_("Địa chỉ"), required=False, max_length=300)
+    received_on = date_field(_("Ngày tiếp nhận"))
     received_time = forms.TimeField(
-        label="Giờ tiếp nhận", required=False, input_formats=["%H:%M", "%H:%M:%S", "%Hh%M", "%H.%M"],
+        label=_("Giờ tiếp nhận"), required=False, input_formats=["%H:%M", "%H:%M:%S", "%Hh%M", "%H.%M"],
         widget=forms.TimeInput(format="%H:%M", attrs={"placeholder": "hh:mm", "inputmode": "numeric"}),
-        error_messages={"invalid": "Giờ tiếp nhận: nhập giờ:phút, ví dụ 14:30."},
+        error_messages={"invalid": _("Giờ tiếp nhận: nhập giờ:phút, ví dụ 14:30.")},
     )
-    code = forms.CharField(label="Mã hồ sơ", required=False, max_length=60,
-                           help_text="Để trống: hệ thống cấp mã theo đơn vị và ngày tiếp nhận.")
-    note = forms.CharField(label="Thành phần hồ sơ đã nhận", required=False, widget=textarea(3),
-                           help_text="Các giấy tờ công dân đã nộp; in trên giấy tiếp nhận.")
+    code = forms.CharField(label=_("Mã hồ sơ"), required=False, max_length=60,
+                           help_text=_("Để trống: hệ thống cấp mã theo đơn vị và ngày tiếp nhận."))
+    note = forms.CharField(label=_("Thành phần hồ sơ đã nhận"), required=False, widget=textarea(3),
+                           help_text=_("Các giấy tờ công dân đã nộp; in trên giấy tiếp nhận."))
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -181,9 +182,9 @@ class ReceiveForm(forms.Form):
         super().clean()
         d = self.cleaned_data
         if not d.get("procedure") and "procedure" not in self.errors:
-            self.add_error("procedure", "Chọn thủ tục hành chính của hồ sơ.")
+            self.add_error("procedure", _("Chọn thủ tục hành chính của hồ sơ."))
         if not d.get("unit") and "unit" not in self.errors:
-            self.add_error("unit", "Chọn đơn vị tiếp nhận hồ sơ.")
+            self.add_error("unit", _("Chọn đơn vị tiếp nhận hồ sơ."))
         return d
 
     def received_at(self) -> dt.datetime | None:
@@ -216,16 +217,16 @@ class ReceiveForm(forms.Form):
 class ProcedureFilterForm(FilterForm):
     grow = ("q",)
 
-    q = forms.CharField(label="Tìm kiếm", required=False,
-                        widget=forms.SearchInput(attrs={"placeholder": "Mã, tên thủ tục (có dấu hoặc không dấu)"}))
-    field = forms.ChoiceField(label="Lĩnh vực", required=False)
-    level = forms.ChoiceField(label="Cấp thực hiện", required=False, choices=choices(Level, "Tất cả"))
-    online_type = forms.ChoiceField(label="Dịch vụ công trực tuyến", required=False,
-                                    choices=choices(OnlineType, "Tất cả"))
+    q = forms.CharField(label=_("Tìm kiếm"), required=False,
+                        widget=forms.SearchInput(attrs={"placeholder": _("Mã, tên thủ tục (có dấu hoặc không dấu)")}))
+    field = forms.ChoiceField(label=_("Lĩnh vực"), required=False)
+    level = forms.ChoiceField(label=_("Cấp thực hiện"), required=False, choices=choices(Level, _("Tất cả")))
+    online_type = forms.ChoiceField(label=_("Dịch vụ công trực tuyến"), required=False,
+                                    choices=choices(OnlineType, _("Tất cả")))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "field").choices = [("", "Tất cả")] + [(f, f) for f in procedure_fields()]
+        choice_field(self, "field").choices = [("", _("Tất cả"))] + [(f, f) for f in procedure_fields()]
 
     def apply(self, qs: QuerySet[Procedure]) -> QuerySet[Procedure]:
         from dieuhanh.lib.text import fold
@@ -242,21 +243,21 @@ class ProcedureFilterForm(FilterForm):
 
 
 class ProcedureForm(forms.Form):
-    code = forms.CharField(label="Mã thủ tục (CSDL quốc gia)", required=False, max_length=30,
+    code = forms.CharField(label=_("Mã thủ tục (CSDL quốc gia)"), required=False, max_length=30,
                            widget=forms.TextInput(attrs={"placeholder": "1.001193"}))
-    name = forms.CharField(label="Tên thủ tục", required=False, max_length=500, widget=textarea(2))
-    field = forms.CharField(label="Lĩnh vực", required=False, max_length=200,
+    name = forms.CharField(label=_("Tên thủ tục"), required=False, max_length=500, widget=textarea(2))
+    field = forms.CharField(label=_("Lĩnh vực"), required=False, max_length=200,
                             widget=forms.TextInput(attrs={"list": "procedure-fields"}))
-    level = forms.ChoiceField(label="Cấp thực hiện", required=False, choices=choices(Level, "— Chọn —"))
-    processing_days = int_field("Thời hạn giải quyết (ngày làm việc)", min_value=0, max_value=365)
-    online_type = forms.ChoiceField(label="Dịch vụ công trực tuyến", required=False, choices=choices(OnlineType),
+    level = forms.ChoiceField(label=_("Cấp thực hiện"), required=False, choices=choices(Level, _("— Chọn —")))
+    processing_days = int_field(_("Thời hạn giải quyết (ngày làm việc)"), min_value=0, max_value=365)
+    online_type = forms.ChoiceField(label=_("Dịch vụ công trực tuyến"), required=False, choices=choices(OnlineType),
                                     initial=OnlineType.NONE)
-    fee_vnd = int_field("Phí, lệ phí (đồng)", min_value=0)
-    fee_note = forms.CharField(label="Ghi chú phí, lệ phí", required=False, max_length=300)
-    postal_return = forms.BooleanField(label="Cho phép trả kết quả qua bưu chính công ích", required=False,
+    fee_vnd = int_field(_("Phí, lệ phí (đồng)"), min_value=0)
+    fee_note = forms.CharField(label=_("Ghi chú phí, lệ phí"), required=False, max_length=300)
+    postal_return = forms.BooleanField(label=_("Cho phép trả kết quả qua bưu chính công ích"), required=False,
                                        initial=True)
-    deciding_body = forms.CharField(label="Cơ quan có thẩm quyền quyết định", required=False, max_length=300)
-    active = forms.BooleanField(label="Đang áp dụng", required=False, initial=True)
+    deciding_body = forms.CharField(label=_("Cơ quan có thẩm quyền quyết định"), required=False, max_length=300)
+    active = forms.BooleanField(label=_("Đang áp dụng"), required=False, initial=True)
 
     def __init__(self, *args: Any, instance: Procedure | None = None, **kwargs: Any) -> None:
         if instance is not None and "initial" not in kwargs:
@@ -267,8 +268,8 @@ class ProcedureForm(forms.Form):
         if instance is not None:
             self.fields["code"].disabled = True
         self.fields["processing_days"].error_messages.update(
-            min_value="Thời hạn giải quyết không được âm.", max_value="Thời hạn giải quyết tối đa 365 ngày làm việc.")
-        self.fields["fee_vnd"].error_messages["min_value"] = "Phí, lệ phí không được âm."
+            min_value=_("Thời hạn giải quyết không được âm."), max_value=_("Thời hạn giải quyết tối đa 365 ngày làm việc."))
+        self.fields["fee_vnd"].error_messages["min_value"] = _("Phí, lệ phí không được âm.")
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -294,13 +295,13 @@ UPLOAD_TYPES = (".xlsx", ".csv")
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Tệp xuất từ hệ thống một cửa (.xlsx hoặc .csv)", required=False,
+    file = forms.FileField(label=_("Tệp xuất từ hệ thống một cửa (.xlsx hoặc .csv)"), required=False,
                            widget=forms.ClearableFileInput(attrs={"accept": ",".join(UPLOAD_TYPES)}))
-    kind = forms.ChoiceField(label="Loại dữ liệu", required=False, choices=choices(JobKind), initial=JobKind.DOSSIERS,
-                             error_messages={"invalid_choice": "Bạn không được nhập loại dữ liệu này."})
+    kind = forms.ChoiceField(label=_("Loại dữ liệu"), required=False, choices=choices(JobKind), initial=JobKind.DOSSIERS,
+                             error_messages={"invalid_choice": _("Bạn không được nhập loại dữ liệu này.")})
     mapping = forms.CharField(
-        label="Ánh xạ cột (nếu tên cột trong tệp khác mẫu)", required=False, widget=textarea(4),
-        help_text="Mỗi dòng một cột: Tên cột trong tệp = Tên cột chuẩn. Ví dụ: Số hồ sơ = Mã hồ sơ",
+        label=_("Ánh xạ cột (nếu tên cột trong tệp khác mẫu)"), required=False, widget=textarea(4),
+        help_text=_("Mỗi dòng một cột: Tên cột trong tệp = Tên cột chuẩn. Ví dụ: Số hồ sơ = Mã hồ sơ"),
     )
 
     def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
@@ -314,24 +315,23 @@ class ImportForm(forms.Form):
     def clean_file(self) -> Any:
         f = self.cleaned_data.get("file")
         if f is None:
-            raise forms.ValidationError("Chọn tệp cần nhập (.xlsx hoặc .csv).")
+            raise forms.ValidationError(_("Chọn tệp cần nhập (.xlsx hoặc .csv)."))
         name = (f.name or "").lower()
         if not name.endswith(UPLOAD_TYPES):
-            raise forms.ValidationError(f"Tệp «{f.name}» không phải .xlsx hoặc .csv.")
+            raise forms.ValidationError(_("Tệp «%(name)s» không phải .xlsx hoặc .csv.") % {"name": f.name})
         if f.size > MAX_UPLOAD_MB * 1024 * 1024:
             raise forms.ValidationError(
-                f"Tệp «{f.name}» nặng {f.size / 1024 / 1024:.0f} MB, vượt giới hạn {MAX_UPLOAD_MB} MB. "
-                "Chia tệp thành nhiều phần, hoặc nhập bằng lệnh «dieuhanh import dossiers» trên máy chủ."
+                _("Tệp «%(name)s» nặng %(value)s MB, vượt giới hạn %(MAX_UPLOAD_MB)s MB. Chia tệp thành nhiều phần, hoặc nhập bằng lệnh «dieuhanh import dossiers» trên máy chủ.") % {"name": f.name, "value": format(f.size / 1024 / 1024, '.0f'), "MAX_UPLOAD_MB": MAX_UPLOAD_MB}
             )
         if f.size == 0:
-            raise forms.ValidationError(f"Tệp «{f.name}» rỗng.")
+            raise forms.ValidationError(_("Tệp «%(name)s» rỗng.") % {"name": f.name})
         return f
 
     def clean_kind(self) -> str:
         kind = self.cleaned_data.get("kind") or JobKind.DOSSIERS
         # The stub types the choices as any input Django accepts; it holds the normalised pairs.
         if kind not in dict(choice_field(self, "kind").choices):  # type: ignore[arg-type]
-            raise forms.ValidationError("Bạn không được nhập loại dữ liệu này.")
+            raise forms.ValidationError(_("Bạn không được nhập loại dữ liệu này."))
         return kind
 
     def clean_mapping(self) -> dict[str, str]:
@@ -342,7 +342,7 @@ class ImportForm(forms.Form):
                 continue
             left, sep, right = line.partition("=")
             if not sep or not left.strip() or not right.strip():
-                problems.append(f"Dòng {number}: «{line.strip()}» không có dạng «Tên cột trong tệp = Tên cột chuẩn».")
+                problems.append(_("Dòng %(number)s: «%(value)s» không có dạng «Tên cột trong tệp = Tên cột chuẩn».") % {"number": number, "value": line.strip()})
                 continue
             mapping[left.strip()] = right.strip()
         if problems:

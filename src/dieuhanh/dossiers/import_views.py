@@ -20,6 +20,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
@@ -119,7 +120,7 @@ def _import_page(request: HttpRequest) -> HttpResponse:
     user = signed_in_user(request)
     kinds = _kinds(user)
     if not kinds:
-        raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa, văn phòng hoặc quản trị hệ thống mới được nhập hồ sơ.")
+        raise PermissionDenied(_("Chỉ cán bộ Bộ phận Một cửa, văn phòng hoặc quản trị hệ thống mới được nhập hồ sơ."))
     wanted = request.GET.get("kind")
     initial = {"kind": wanted if wanted in kinds else kinds[0]}
     posted = request.method == "POST"
@@ -130,39 +131,38 @@ def _import_page(request: HttpRequest) -> HttpResponse:
         if getattr(request, "upload_too_big", False):
             form.is_valid()
             form.errors.pop("file", None)
-            form.add_error("file", f"Tệp vượt giới hạn {dossier_forms.MAX_UPLOAD_MB} MB của trang nhập. Chia tệp thành "
-                                   "nhiều phần, hoặc nhập bằng lệnh «dieuhanh import dossiers» trên máy chủ.")
+            form.add_error("file", _("Tệp vượt giới hạn %(MAX_UPLOAD_MB)s MB của trang nhập. Chia tệp thành nhiều phần, hoặc nhập bằng lệnh «dieuhanh import dossiers» trên máy chủ.") % {"MAX_UPLOAD_MB": dossier_forms.MAX_UPLOAD_MB})
             status = 413
         elif form.is_valid():
             d = form.cleaned_data
             try:
                 job = jobs.submit(d["file"], kind=d["kind"], actor=user, mapping=d["mapping"] or None)
             except PermissionDenied as exc:
-                form.add_error("kind", str(exc) or "Bạn không có quyền nhập loại dữ liệu này.")
+                form.add_error("kind", str(exc) or _("Bạn không có quyền nhập loại dữ liệu này."))
                 status = 403
             else:
-                messages.success(request, f"Đã nhận tệp «{job.original_name}»; đang nhập.")
+                messages.success(request, _("Đã nhận tệp «%(original_name)s»; đang nhập.") % {"original_name": job.original_name})
                 return redirect("dossier_import_job", pk=job.pk)
         else:
             status = 400
     jobs.refresh_stale()  # jobs of a server that stopped are shown (and recorded) as interrupted
     past = [_progress(j) for j in ImportJob.objects.visible_to(user).select_related("created_by")[:PAST_JOBS]]
     return render(request, "dossiers/import_page.html", {
-        "title": "Nhập hồ sơ từ tệp", "form": form, "past": past, "kinds": kinds,
+        "title": _("Nhập hồ sơ từ tệp"), "form": form, "past": past, "kinds": kinds,
         "max_mb": dossier_forms.MAX_UPLOAD_MB,
     }, status=status)
 
 
 def _visible_job(request: HttpRequest, pk: int) -> ImportJob:
     if not _kinds(request.user):
-        raise PermissionDenied("Chỉ cán bộ Bộ phận Một cửa, văn phòng hoặc quản trị hệ thống mới được nhập hồ sơ.")
+        raise PermissionDenied(_("Chỉ cán bộ Bộ phận Một cửa, văn phòng hoặc quản trị hệ thống mới được nhập hồ sơ."))
     return get_object_or_404(ImportJob.objects.visible_to(request.user).select_related("created_by"), pk=pk)
 
 
 @login_required
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _visible_job(request, pk)
-    context = {"title": f"Lượt nhập #{job.pk}", **_progress(job, bad_lines_shown=BAD_LINES_SHOWN)}
+    context = {"title": _("Lượt nhập #%(number)s") % {"number": job.pk}, **_progress(job, bad_lines_shown=BAD_LINES_SHOWN)}
     return render(request, "dossiers/import_job.html", context)
 
 
@@ -178,7 +178,7 @@ def import_job_errors(request: HttpRequest, pk: int) -> FileResponse:
     job = _visible_job(request, pk)
     path = jobs.errors_file(job)
     if path is None:
-        raise Http404("Lượt nhập này không có dòng lỗi.")
+        raise Http404(_("Lượt nhập này không có dòng lỗi."))
     response = FileResponse(path.open("rb"), as_attachment=True, filename=f"loi-nhap-{job.pk}{path.suffix or '.csv'}",
                             content_type="text/csv; charset=utf-8" if path.suffix == ".csv" else None)
     response["Cache-Control"] = "private, no-store"
@@ -194,7 +194,7 @@ def import_job_resume(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Đang chạy lại lượt nhập; các dòng đã nhập không bị nhân đôi.")
+        messages.success(request, _("Đang chạy lại lượt nhập; các dòng đã nhập không bị nhân đôi."))
     return redirect("dossier_import_job", pk=job.pk)
 
 

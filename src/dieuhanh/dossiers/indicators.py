@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from dieuhanh.core import access
 from dieuhanh.core.http import AnyUser
 from dieuhanh.dossiers import tally
@@ -37,6 +39,6 @@ def online_share(user: AnyUser, years: list[int], today: dt.date, memo: dict[str
 
 
 DERIVED = (
-    DerivedIndicator("dossier_on_time_rate", "Tỷ lệ hồ sơ giải quyết đúng hạn", "dieuhanh.dossiers.indicators.on_time_rate"),
-    DerivedIndicator("dossier_online_share", "Tỷ lệ hồ sơ nộp trực tuyến", "dieuhanh.dossiers.indicators.online_share"),
+    DerivedIndicator("dossier_on_time_rate", gettext_lazy("Tỷ lệ hồ sơ giải quyết đúng hạn"), "dieuhanh.dossiers.indicators.on_time_rate"),
+    DerivedIndicator("dossier_online_share", gettext_lazy("Tỷ lệ hồ sơ nộp trực tuyến"), "dieuhanh.dossiers.indicators.online_share"),
 )

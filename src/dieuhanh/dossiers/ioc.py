@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core import calendar
 from dieuhanh.core.http import AnyUser
@@ -86,12 +88,12 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     }
     rate = result["on_time_percent"]
     result["figures"] = [
-        Figure("dossiers-received", "hồ sơ tiếp nhận", received, str(result["received_url"])),
-        Figure("dossiers-on-time", f"hồ sơ đúng hạn ({group_digits(in_time)}/{group_digits(classed)} có kết quả)",
+        Figure("dossiers-received", _("hồ sơ tiếp nhận"), received, str(result["received_url"])),
+        Figure("dossiers-on-time", _("hồ sơ đúng hạn (%(in_time)s/%(classed)s có kết quả)") % {"in_time": group_digits(in_time), "classed": group_digits(classed)},
                rate, str(result["in_time_url"]), display="—" if rate is None else f"{group_digits(rate, 1)}%",
                count=in_time),
-        Figure("dossiers-late", "hồ sơ đang trễ hạn", result["late_now"], str(result["late_now_url"]), "bad"),
-        Figure("dossiers-due-soon", "hồ sơ sắp đến hạn", due_soon, str(result["due_soon_url"]), "warn"),
+        Figure("dossiers-late", _("hồ sơ đang trễ hạn"), result["late_now"], str(result["late_now_url"]), "bad"),
+        Figure("dossiers-due-soon", _("hồ sơ sắp đến hạn"), due_soon, str(result["due_soon_url"]), "warn"),
     ]
     return result
 
@@ -107,9 +109,9 @@ def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
     return [
         past_deadline(
             "dossier", dossier.due_on, today, dossier.unit.name,
-            f"Hồ sơ {dossier.code} ({dossier.procedure.name}) trễ hẹn",
+            _("Hồ sơ %(code)s (%(name)s) trễ hẹn") % {"code": dossier.code, "name": dossier.procedure.name},
             reverse("dossier_detail", kwargs={"code": dossier.code}),
-            deadline_label="hẹn trả",
+            deadline_label=_("hẹn trả"),
         )
         for dossier in rows
     ]
@@ -118,29 +120,29 @@ def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
 def _table(result: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
     rate = result["on_time_percent"]
     rows: list[list[Any]] = [
-        ["Hồ sơ tiếp nhận trong năm", result["received"]],
-        ["Tỉ lệ hồ sơ đúng hạn (%)", None if rate is None else round(rate, 1)],
-        ["Hồ sơ đang trễ hạn", result["late_now"]],
-        ["Hồ sơ sắp đến hạn", result["due_soon"]],
+        [_("Hồ sơ tiếp nhận trong năm"), result["received"]],
+        [_("Tỉ lệ hồ sơ đúng hạn (%)"), None if rate is None else round(rate, 1)],
+        [_("Hồ sơ đang trễ hạn"), result["late_now"]],
+        [_("Hồ sơ sắp đến hạn"), result["due_soon"]],
     ]
-    return "Hồ sơ một cửa", ["Chỉ số", "Giá trị"], rows
+    return _("Hồ sơ một cửa"), [_("Chỉ số"), _("Giá trị")], rows
 
 
 SECTION = Section(
-    "dossiers", "Hồ sơ một cửa", 30, "dossiers", compute,
+    "dossiers", gettext_lazy("Hồ sơ một cửa"), 30, "dossiers", compute,
     metrics=(
-        Metric("dossiers_received", "Hồ sơ tiếp nhận", lambda f: f.get("dossiers_received", 0), on_map=False),
-        Metric("dossiers_late", "Hồ sơ trễ hạn", lambda f: f.get("dossiers_late_now", 0)),
-        Metric("dossiers_on_time", "Tỉ lệ hồ sơ đúng hạn (%)",
+        Metric("dossiers_received", gettext_lazy("Hồ sơ tiếp nhận"), lambda f: f.get("dossiers_received", 0), on_map=False),
+        Metric("dossiers_late", gettext_lazy("Hồ sơ trễ hạn"), lambda f: f.get("dossiers_late_now", 0)),
+        Metric("dossiers_on_time", gettext_lazy("Tỉ lệ hồ sơ đúng hạn (%)"),
                lambda f: percent(f.get("dossiers_in_time", 0), f.get("dossiers_classed", 0)),
                higher_is_better=True, percent=True),
     ),
     trends=(
-        Trend("dossiers_received", "Hồ sơ tiếp nhận", "_monthly_received", "dossiers", "Hồ sơ một cửa theo tháng",
-              "hồ sơ"),
-        Trend("dossiers_late", "Hồ sơ trễ hạn", "_monthly_late", "dossiers", "Hồ sơ một cửa theo tháng", "hồ sơ"),
+        Trend("dossiers_received", gettext_lazy("Hồ sơ tiếp nhận"), "_monthly_received", "dossiers", gettext_lazy("Hồ sơ một cửa theo tháng"),
+              gettext_lazy("hồ sơ")),
+        Trend("dossiers_late", gettext_lazy("Hồ sơ trễ hạn"), "_monthly_late", "dossiers", gettext_lazy("Hồ sơ một cửa theo tháng"), gettext_lazy("hồ sơ")),
     ),
     tables=(Table("figures", "ho-so", "ho-so-mot-cua", _table),),
-    alerts=alerts, alert_kinds={"dossier": "Hồ sơ trễ hạn"},
-    list_label="Hồ sơ một cửa", list_url="dossier_list",
+    alerts=alerts, alert_kinds={"dossier": gettext_lazy("Hồ sơ trễ hạn")},
+    list_label=gettext_lazy("Hồ sơ một cửa"), list_url="dossier_list",
 )

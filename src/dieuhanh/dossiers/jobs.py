@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import close_old_connections, connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.dossiers.choices import JobKind, JobState
 from dieuhanh.dossiers.models import ImportJob
@@ -198,9 +199,9 @@ def resume(job: ImportJob, *, actor: User | None = None, background: bool = True
         from dieuhanh.core import access
 
         if access.units(actor, "dossiers", "import") is not access.ALL:
-            raise PermissionDenied("Bạn không có quyền chạy lại lượt nhập này.")
+            raise PermissionDenied(_("Bạn không có quyền chạy lại lượt nhập này."))
     if state_of(job) not in RESUMABLE_STATES:
-        raise ValueError("Chỉ chạy lại được lượt nhập bị ngắt hoặc bị lỗi.")
+        raise ValueError(_("Chỉ chạy lại được lượt nhập bị ngắt hoặc bị lỗi."))
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, message="", finished_at=None,
                                                heartbeat_at=timezone.now())
     if background:

@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core.access import ScopedQuerySet
 from dieuhanh.core.http import AnyUser
@@ -45,25 +46,25 @@ class Procedure(models.Model):
     """An administrative procedure of the catalogue, keyed by its code in the national
     procedures database (e.g. 1.001193)."""
 
-    code = models.CharField("mã thủ tục", max_length=30, unique=True)
-    name = models.CharField("tên thủ tục", max_length=500)
-    field = models.CharField("lĩnh vực", max_length=200, db_index=True)
-    level = models.CharField("cấp thực hiện", max_length=10, choices=Level.choices)
-    processing_days = models.PositiveSmallIntegerField("thời hạn giải quyết (ngày làm việc)")
-    online_type = models.CharField("dịch vụ công trực tuyến", max_length=10, choices=OnlineType.choices,
+    code = models.CharField(_("mã thủ tục"), max_length=30, unique=True)
+    name = models.CharField(_("tên thủ tục"), max_length=500)
+    field = models.CharField(_("lĩnh vực"), max_length=200, db_index=True)
+    level = models.CharField(_("cấp thực hiện"), max_length=10, choices=Level.choices)
+    processing_days = models.PositiveSmallIntegerField(_("thời hạn giải quyết (ngày làm việc)"))
+    online_type = models.CharField(_("dịch vụ công trực tuyến"), max_length=10, choices=OnlineType.choices,
                                    default=OnlineType.NONE)
-    fee_vnd = models.PositiveBigIntegerField("phí, lệ phí (đồng)", null=True, blank=True)
-    fee_note = models.CharField("ghi chú phí, lệ phí", max_length=300, blank=True)
-    postal_return = models.BooleanField("cho phép trả kết quả qua bưu chính", default=True)
-    deciding_body = models.CharField("cơ quan có thẩm quyền quyết định", max_length=300, blank=True)
-    active = models.BooleanField("đang áp dụng", default=True)
+    fee_vnd = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), null=True, blank=True)
+    fee_note = models.CharField(_("ghi chú phí, lệ phí"), max_length=300, blank=True)
+    postal_return = models.BooleanField(_("cho phép trả kết quả qua bưu chính"), default=True)
+    deciding_body = models.CharField(_("cơ quan có thẩm quyền quyết định"), max_length=300, blank=True)
+    active = models.BooleanField(_("đang áp dụng"), default=True)
     search = models.CharField(max_length=600, editable=False, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["code"]
-        verbose_name = "thủ tục hành chính"
-        verbose_name_plural = "thủ tục hành chính"
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
 
     def __str__(self) -> str:
         return f"{self.code} — {self.name}"
@@ -105,39 +106,39 @@ def new_lookup_code() -> str:
 
 
 class Dossier(models.Model):
-    code = models.CharField("mã hồ sơ", max_length=60, unique=True)
+    code = models.CharField(_("mã hồ sơ"), max_length=60, unique=True)
     # The code is guessable (unit, date, number): the citizen looks the dossier up by this secret
     # instead, printed on the slip. Dossiers taken in by the importer (raw SQL) have none: their
     # slip, and their lookup, are the province's one-stop system's.
-    lookup_code = models.CharField("mã tra cứu", max_length=10, null=True, blank=True, default=new_lookup_code,
+    lookup_code = models.CharField(_("mã tra cứu"), max_length=10, null=True, blank=True, default=new_lookup_code,
                                    editable=False)
     # Both foreign keys lead the statistics indexes below, which serve their lookups too.
     procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="dossiers",
-                                  verbose_name="thủ tục", db_index=False)
-    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị tiếp nhận",
+                                  verbose_name=_("thủ tục"), db_index=False)
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị tiếp nhận"),
                              db_index=False)
-    channel = models.CharField("kênh tiếp nhận", max_length=8, choices=Channel.choices)
-    status = models.CharField("trạng thái", max_length=12, choices=Status.choices, default=Status.RECEIVED)
-    source = models.CharField("nguồn", max_length=8, choices=Source.choices, default=Source.NATIVE)
-    applicant_name = models.CharField("người nộp hồ sơ", max_length=200, blank=True)
-    applicant_phone = models.CharField("số điện thoại", max_length=30, blank=True)
-    applicant_address = models.CharField("địa chỉ", max_length=300, blank=True)
-    received_on = models.DateField("ngày tiếp nhận")
-    received_at = models.DateTimeField("thời điểm tiếp nhận", null=True, blank=True)
-    due_on = models.DateField("ngày hẹn trả")
-    due_computed = models.BooleanField("ngày hẹn do hệ thống tính", default=False)
-    supplement_requested_on = models.DateField("ngày yêu cầu bổ sung", null=True, blank=True)
-    supplement_note = models.TextField("nội dung yêu cầu bổ sung", blank=True)
-    supplemented_on = models.DateField("ngày công dân bổ sung", null=True, blank=True)
-    apology_on = models.DateField("ngày văn bản xin lỗi", null=True, blank=True)
-    apology_reason = models.TextField("lý do chậm", blank=True)
-    new_due_on = models.DateField("ngày hẹn lại", null=True, blank=True)
-    result_on = models.DateField("ngày có kết quả", null=True, blank=True)
-    returned_on = models.DateField("ngày trả kết quả", null=True, blank=True)
-    return_method = models.CharField("hình thức trả kết quả", max_length=8, choices=ReturnMethod.choices, blank=True)
-    timeliness = models.CharField("tiến độ giải quyết", max_length=8, choices=Timeliness.choices, blank=True)
-    current_body = models.CharField("cơ quan đang xử lý", max_length=300, blank=True)
-    current_step = models.CharField("bước đang xử lý", max_length=200, blank=True)
+    channel = models.CharField(_("kênh tiếp nhận"), max_length=8, choices=Channel.choices)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.RECEIVED)
+    source = models.CharField(_("nguồn"), max_length=8, choices=Source.choices, default=Source.NATIVE)
+    applicant_name = models.CharField(_("người nộp hồ sơ"), max_length=200, blank=True)
+    applicant_phone = models.CharField(_("số điện thoại"), max_length=30, blank=True)
+    applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
+    received_on = models.DateField(_("ngày tiếp nhận"))
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)
+    due_on = models.DateField(_("ngày hẹn trả"))
+    due_computed = models.BooleanField(_("ngày hẹn do hệ thống tính"), default=False)
+    supplement_requested_on = models.DateField(_("ngày yêu cầu bổ sung"), null=True, blank=True)
+    supplement_note = models.TextField(_("nội dung yêu cầu bổ sung"), blank=True)
+    supplemented_on = models.DateField(_("ngày công dân bổ sung"), null=True, blank=True)
+    apology_on = models.DateField(_("ngày văn bản xin lỗi"), null=True, blank=True)
+    apology_reason = models.TextField(_("lý do chậm"), blank=True)
+    new_due_on = models.DateField(_("ngày hẹn lại"), null=True, blank=True)
+    result_on = models.DateField(_("ngày có kết quả"), null=True, blank=True)
+    returned_on = models.DateField(_("ngày trả kết quả"), null=True, blank=True)
+    return_method = models.CharField(_("hình thức trả kết quả"), max_length=8, choices=ReturnMethod.choices, blank=True)
+    timeliness = models.CharField(_("tiến độ giải quyết"), max_length=8, choices=Timeliness.choices, blank=True)
+    current_body = models.CharField(_("cơ quan đang xử lý"), max_length=300, blank=True)
+    current_step = models.CharField(_("bước đang xử lý"), max_length=200, blank=True)
     search = models.CharField(max_length=300, editable=False, blank=True)
     import_job = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
                                    editable=False)
@@ -168,8 +169,8 @@ class Dossier(models.Model):
 
     class Meta:
         ordering = ["-received_on", "-id"]
-        verbose_name = "hồ sơ thủ tục hành chính"
-        verbose_name_plural = "hồ sơ thủ tục hành chính"
+        verbose_name = _("hồ sơ thủ tục hành chính")
+        verbose_name_plural = _("hồ sơ thủ tục hành chính")
         indexes = [
             models.Index(fields=["received_on", "unit"], name="dossier_received_unit"),
             models.Index(fields=["status", "due_on"], name="dossier_status_due"),
@@ -215,17 +216,17 @@ class DossierTally(models.Model):
     services, the importer, the admin, `QuerySet.update()` and raw SQL all keep it right. Never
     written by the application; `tally.rebuild()` recounts it from the dossiers."""
 
-    month = models.DateField("tháng tiếp nhận")  # the first day of the month
+    month = models.DateField(_("tháng tiếp nhận"))  # the first day of the month
     unit = models.ForeignKey(
         "org.AdminUnit", on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+",
-        verbose_name="đơn vị tiếp nhận",
+        verbose_name=_("đơn vị tiếp nhận"),
     )
-    stats_class = models.PositiveSmallIntegerField("lớp thống kê")
-    n = models.IntegerField("số hồ sơ", default=0)
+    stats_class = models.PositiveSmallIntegerField(_("lớp thống kê"))
+    n = models.IntegerField(_("số hồ sơ"), default=0)
 
     class Meta:
-        verbose_name = "số hồ sơ theo tháng"
-        verbose_name_plural = "số hồ sơ theo tháng"
+        verbose_name = _("số hồ sơ theo tháng")
+        verbose_name_plural = _("số hồ sơ theo tháng")
         constraints = [
             models.UniqueConstraint(fields=["month", "unit", "stats_class"], name="dossier_tally_key"),
         ]
@@ -253,29 +254,29 @@ class DossierStep(models.Model):
     next one when it reached the sender after the cut-off hour, rule `dossier.cutoff_hour`)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
-    seq = models.PositiveSmallIntegerField("thứ tự")
+    seq = models.PositiveSmallIntegerField(_("thứ tự"))
     body = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name="cơ quan xử lý")
-    body_name = models.CharField("cơ quan xử lý", max_length=300)
+                             verbose_name=_("cơ quan xử lý"))
+    body_name = models.CharField(_("cơ quan xử lý"), max_length=300)
     unit = models.ForeignKey(AdminUnit, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                             verbose_name="đơn vị của cơ quan")
-    interlevel = models.BooleanField("liên thông", default=False)
-    task = models.CharField("nội dung bước", max_length=300, blank=True)
-    started_at = models.DateTimeField("thời điểm nhận hồ sơ")
-    counts_from = models.DateField("ngày bắt đầu tính hạn")
-    days = models.PositiveSmallIntegerField("số ngày làm việc được giao")
-    due_on = models.DateField("hạn của bước")
-    transfer_due_on = models.DateField("hạn chuyển hồ sơ", null=True, blank=True)
-    due_rule = models.CharField("quy tắc hạn chuyển", max_length=60, blank=True)
-    state = models.CharField("trạng thái", max_length=6, choices=StepState.choices, default=StepState.OPEN)
-    finished_at = models.DateTimeField("thời điểm xong", null=True, blank=True)
-    note = models.TextField("ghi chú", blank=True)
+                             verbose_name=_("đơn vị của cơ quan"))
+    interlevel = models.BooleanField(_("liên thông"), default=False)
+    task = models.CharField(_("nội dung bước"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("thời điểm nhận hồ sơ"))
+    counts_from = models.DateField(_("ngày bắt đầu tính hạn"))
+    days = models.PositiveSmallIntegerField(_("số ngày làm việc được giao"))
+    due_on = models.DateField(_("hạn của bước"))
+    transfer_due_on = models.DateField(_("hạn chuyển hồ sơ"), null=True, blank=True)
+    due_rule = models.CharField(_("quy tắc hạn chuyển"), max_length=60, blank=True)
+    state = models.CharField(_("trạng thái"), max_length=6, choices=StepState.choices, default=StepState.OPEN)
+    finished_at = models.DateTimeField(_("thời điểm xong"), null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
 
     class Meta:
         ordering = ["dossier", "seq"]
         constraints = [models.UniqueConstraint(fields=["dossier", "seq"], name="dossier_step_seq")]
-        verbose_name = "bước xử lý"
-        verbose_name_plural = "bước xử lý"
+        verbose_name = _("bước xử lý")
+        verbose_name_plural = _("bước xử lý")
 
     def __str__(self) -> str:
         return f"{self.seq}. {self.body_name}"
@@ -301,19 +302,19 @@ class DossierEvent(models.Model):
     the import job that recorded it."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField("thời điểm")
-    kind = models.CharField("sự kiện", max_length=20, choices=EventKind.choices)
-    from_status = models.CharField("từ trạng thái", max_length=12, choices=Status.choices, blank=True)
-    to_status = models.CharField("sang trạng thái", max_length=12, choices=Status.choices, blank=True)
+    at = models.DateTimeField(_("thời điểm"))
+    kind = models.CharField(_("sự kiện"), max_length=20, choices=EventKind.choices)
+    from_status = models.CharField(_("từ trạng thái"), max_length=12, choices=Status.choices, blank=True)
+    to_status = models.CharField(_("sang trạng thái"), max_length=12, choices=Status.choices, blank=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
     job = models.ForeignKey("ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    note = models.CharField("ghi chú", max_length=500, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=500, blank=True)
 
     class Meta:
         ordering = ["dossier", "at", "id"]
-        verbose_name = "lịch sử hồ sơ"
-        verbose_name_plural = "lịch sử hồ sơ"
+        verbose_name = _("lịch sử hồ sơ")
+        verbose_name_plural = _("lịch sử hồ sơ")
 
     def __str__(self) -> str:
         return f"{self.dossier_id} {self.kind} {self.from_status}→{self.to_status}"
@@ -337,23 +338,23 @@ class ImportJob(models.Model):
     error file are written as batches commit, so a killed run shows how far it got, and
     running it again finishes it without adding anything twice."""
 
-    kind = models.CharField("loại dữ liệu", max_length=12, choices=JobKind.choices, default=JobKind.DOSSIERS)
-    state = models.CharField("trạng thái", max_length=12, choices=JobState.choices, default=JobState.QUEUED)
-    file_path = models.CharField("tệp", max_length=500)
-    original_name = models.CharField("tên tệp", max_length=300)
+    kind = models.CharField(_("loại dữ liệu"), max_length=12, choices=JobKind.choices, default=JobKind.DOSSIERS)
+    state = models.CharField(_("trạng thái"), max_length=12, choices=JobState.choices, default=JobState.QUEUED)
+    file_path = models.CharField(_("tệp"), max_length=500)
+    original_name = models.CharField(_("tên tệp"), max_length=300)
     sha256 = models.CharField(max_length=64, blank=True)
-    mapping = models.JSONField("ánh xạ cột", default=dict, blank=True)
-    total_rows = models.PositiveIntegerField("số dòng", null=True, blank=True)
-    processed_rows = models.PositiveIntegerField("đã đọc", default=0)
-    created_rows = models.PositiveIntegerField("thêm mới", default=0)
-    updated_rows = models.PositiveIntegerField("cập nhật", default=0)
-    unchanged_rows = models.PositiveIntegerField("không đổi", default=0)
-    bad_rows = models.PositiveIntegerField("dòng lỗi", default=0)
-    errors_path = models.CharField("tệp lỗi", max_length=500, blank=True)
-    message = models.TextField("thông báo", blank=True)
+    mapping = models.JSONField(_("ánh xạ cột"), default=dict, blank=True)
+    total_rows = models.PositiveIntegerField(_("số dòng"), null=True, blank=True)
+    processed_rows = models.PositiveIntegerField(_("đã đọc"), default=0)
+    created_rows = models.PositiveIntegerField(_("thêm mới"), default=0)
+    updated_rows = models.PositiveIntegerField(_("cập nhật"), default=0)
+    unchanged_rows = models.PositiveIntegerField(_("không đổi"), default=0)
+    bad_rows = models.PositiveIntegerField(_("dòng lỗi"), default=0)
+    errors_path = models.CharField(_("tệp lỗi"), max_length=500, blank=True)
+    message = models.TextField(_("thông báo"), blank=True)
     # [name, definition] of the dossier indexes this job set aside during a large load, until it
     # builds them again (see indexes.py): what a killed job leaves for the next run to rebuild.
-    deferred_indexes = models.JSONField("chỉ mục tạm gỡ", default=list, blank=True, editable=False)
+    deferred_indexes = models.JSONField(_("chỉ mục tạm gỡ"), default=list, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
@@ -365,8 +366,8 @@ class ImportJob(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        verbose_name = "lượt nhập dữ liệu"
-        verbose_name_plural = "lượt nhập dữ liệu"
+        verbose_name = _("lượt nhập dữ liệu")
+        verbose_name_plural = _("lượt nhập dữ liệu")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.original_name}"

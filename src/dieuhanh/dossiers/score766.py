@@ -26,6 +26,7 @@ from typing import Any
 import yaml
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.dossiers import stats
 from dieuhanh.dossiers.choices import OPEN_STATUSES, Status, Timeliness
@@ -273,4 +274,4 @@ def compute(qs: QuerySet[Any], *, period_end: dt.date, by: str = "unit") -> Resu
         info = AdminUnit.objects.in_bulk(list(raw))
         units = [score(c, uid, stats.unit_label(info[uid]) if uid in info else str(uid), idx) for uid, c in raw.items()]
     units.sort(key=lambda s: (s.total is None, -(s.total or 0), s.label))
-    return Result(index=idx, period_end=period_end, units=units, total=score(whole, None, "Toàn phạm vi", idx))
+    return Result(index=idx, period_end=period_end, units=units, total=score(whole, None, _("Toàn phạm vi"), idx))

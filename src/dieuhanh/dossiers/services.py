@@ -32,11 +32,13 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.core import access, audit, calendar
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.choices import DayKind
 from dieuhanh.core.http import AnyUser
+from dieuhanh.core.i18n import recorded
 from dieuhanh.core.legal_rules import Rule, RuleNotFound, deadline
 from dieuhanh.core.legal_rules import value as rule_value
 from dieuhanh.dossiers.cases import DOSSIERS, open_step
@@ -197,21 +199,21 @@ def validate_procedure(data: dict[str, Any]) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     code = str(data.get("code") or "").strip()
     if not code:
-        errors["code"] = ["Mã thủ tục không được để trống."]
+        errors["code"] = [_("Mã thủ tục không được để trống.")]
     if not str(data.get("name") or "").strip():
-        errors["name"] = ["Tên thủ tục không được để trống."]
+        errors["name"] = [_("Tên thủ tục không được để trống.")]
     if not str(data.get("field") or "").strip():
-        errors["field"] = ["Lĩnh vực không được để trống."]
+        errors["field"] = [_("Lĩnh vực không được để trống.")]
     if data.get("level") not in Level.values:
-        errors["level"] = ["Cấp thực hiện phải là cấp tỉnh hoặc cấp xã."]
+        errors["level"] = [_("Cấp thực hiện phải là cấp tỉnh hoặc cấp xã.")]
     days = data.get("processing_days")
     if not isinstance(days, int) or isinstance(days, bool) or days < 0 or days > 365:
-        errors["processing_days"] = ["Thời hạn giải quyết phải là số ngày làm việc từ 0 đến 365."]
+        errors["processing_days"] = [_("Thời hạn giải quyết phải là số ngày làm việc từ 0 đến 365.")]
     if data.get("online_type", OnlineType.NONE) not in OnlineType.values:
-        errors["online_type"] = ["Dịch vụ công trực tuyến phải là toàn trình, một phần hoặc không."]
+        errors["online_type"] = [_("Dịch vụ công trực tuyến phải là toàn trình, một phần hoặc không.")]
     fee = data.get("fee_vnd")
     if fee is not None and (not isinstance(fee, int) or fee < 0):
-        errors["fee_vnd"] = ["Phí, lệ phí phải là số đồng không âm."]
+        errors["fee_vnd"] = [_("Phí, lệ phí phải là số đồng không âm.")]
     return errors
 
 
@@ -219,7 +221,7 @@ def validate_procedure(data: dict[str, Any]) -> dict[str, list[str]]:
 def do_save_procedure(*, actor: User, code: str, **data: Any) -> tuple[Procedure, bool]:
     """Create or update the procedure `code` (administrators only). Returns (procedure, created)."""
     if not access.may(actor, "dossiers", "catalogue", None):
-        raise PermissionDenied("Bạn không có quyền sửa danh mục thủ tục hành chính.")
+        raise PermissionDenied(_("Bạn không có quyền sửa danh mục thủ tục hành chính."))
     data = {k: v for k, v in data.items() if k in PROCEDURE_FIELDS}
     data.setdefault("online_type", OnlineType.NONE)
     _raise(validate_procedure({"code": code, **data}))
@@ -263,25 +265,25 @@ def do_receive_dossier(
     """Receive a complete dossier at `unit`'s one-stop desk (or online, or by post) and fix its
     appointment date. Prints as the receipt and appointment slip."""
     if not access.may(actor, "dossiers", "receive", unit.pk):
-        raise PermissionDenied("Bạn không có quyền tiếp nhận hồ sơ tại đơn vị này.")
+        raise PermissionDenied(_("Bạn không có quyền tiếp nhận hồ sơ tại đơn vị này."))
     at = _now(received_at)
     errors: dict[str, list[str]] = {}
     if at > timezone.now() + dt.timedelta(minutes=5):
-        errors["received_at"] = ["Thời điểm tiếp nhận không được ở tương lai."]
+        errors["received_at"] = [_("Thời điểm tiếp nhận không được ở tương lai.")]
     if channel not in Channel.values:
-        errors["channel"] = ["Kênh tiếp nhận phải là trực tiếp, trực tuyến hoặc bưu chính."]
+        errors["channel"] = [_("Kênh tiếp nhận phải là trực tiếp, trực tuyến hoặc bưu chính.")]
     elif channel == Channel.ONLINE and procedure.online_type == OnlineType.NONE:
-        errors["channel"] = [f"Thủ tục {procedure.code} không cung cấp dịch vụ công trực tuyến."]
+        errors["channel"] = [_("Thủ tục %(code)s không cung cấp dịch vụ công trực tuyến.") % {"code": procedure.code}]
     if not procedure.active:
-        errors["procedure"] = [f"Thủ tục {procedure.code} không còn áp dụng."]
+        errors["procedure"] = [_("Thủ tục %(code)s không còn áp dụng.") % {"code": procedure.code}]
     if not applicant_name.strip():
-        errors["applicant_name"] = ["Tên người nộp hồ sơ không được để trống."]
+        errors["applicant_name"] = [_("Tên người nộp hồ sơ không được để trống.")]
     day = local_day(at)
     if not unit.is_valid_on(day):
-        errors["unit"] = [f"Đơn vị {unit.name} không tồn tại vào ngày {_fmt(day)}."]
+        errors["unit"] = [_("Đơn vị %(name)s không tồn tại vào ngày %(day)s.") % {"name": unit.name, "day": _fmt(day)}]
     code = code.strip()
     if code and Dossier.objects.filter(code=code).exists():
-        errors["code"] = [f"Mã hồ sơ {code} đã có."]
+        errors["code"] = [_("Mã hồ sơ %(code)s đã có.") % {"code": code}]
     _raise(errors)
     d = Dossier(
         code=code or _new_code(unit, day),
@@ -306,7 +308,7 @@ def do_receive_dossier(
         with transaction.atomic():
             d.save()
     except IntegrityError:
-        raise ValidationError({"code": [f"Mã hồ sơ {d.code} đã có."]}) from None
+        raise ValidationError({"code": [_("Mã hồ sơ %(code)s đã có.") % {"code": d.code}]}) from None
     _event(d, EventKind.RECEIVE, at, actor, "", note)
     audit.record(actor=actor, action="receive", obj=d, after=audit.snapshot(d))
     return d
@@ -346,8 +348,7 @@ def _close_open_step(d: Dossier, at: dt.datetime) -> DossierStep | None:
     if step is not None:
         if at < step.started_at:
             raise ValidationError({"at": [
-                f"Thời điểm không được trước khi {step.body_name} nhận hồ sơ "
-                f"({timezone.localtime(step.started_at):%H:%M %d/%m/%Y})."
+                _("Thời điểm không được trước khi %(body_name)s nhận hồ sơ (%(value)s).") % {"body_name": step.body_name, "value": format(timezone.localtime(step.started_at), '%H:%M %d/%m/%Y')}
             ]})
         step.state = StepState.DONE
         step.finished_at = at
@@ -357,7 +358,7 @@ def _close_open_step(d: Dossier, at: dt.datetime) -> DossierStep | None:
 
 def _check_days(days: int | None) -> None:
     if days is not None and (not isinstance(days, int) or days < 1 or days > 365):
-        raise ValidationError({"days": ["Số ngày làm việc được giao phải từ 1 đến 365."]})
+        raise ValidationError({"days": [_("Số ngày làm việc được giao phải từ 1 đến 365.")]})
 
 
 @transaction.atomic
@@ -383,12 +384,12 @@ def do_forward(
     _check_days(days)
     at = _now(at)
     if at > timezone.now() + dt.timedelta(minutes=5):
-        raise ValidationError({"at": ["Thời điểm chuyển không được ở tương lai."]})
+        raise ValidationError({"at": [_("Thời điểm chuyển không được ở tương lai.")]})
     before = audit.snapshot(d, _TRACKED)
     previous = _close_open_step(d, at)
     sender_got = previous.started_at if previous is not None else (d.received_at or at)
     if at < sender_got:
-        raise ValidationError({"at": ["Thời điểm chuyển không được trước khi nhận hồ sơ."]})
+        raise ValidationError({"at": [_("Thời điểm chuyển không được trước khi nhận hồ sơ.")]})
     step = _open_step(d, body=body, body_name=body.name, unit=body.unit, at=at, days=days, task=task,
                       sender_got=sender_got if interlevel or previous is not None else None)
     d.status = Status.PROCESSING
@@ -410,7 +411,7 @@ def do_step_done(*, actor: User, dossier: Dossier, at: dt.datetime | None = None
     before = audit.snapshot(d, _TRACKED)
     step = _close_open_step(d, at)
     if step is None:
-        raise ValidationError({"status": ["Hồ sơ không có bước xử lý nào đang mở."]})
+        raise ValidationError({"status": [_("Hồ sơ không có bước xử lý nào đang mở.")]})
     d.current_body = _body_name(d.unit)
     d.current_step = f"Nhận lại kết quả từ {step.body_name}"
     return _save(d, actor, EventKind.STEP_DONE, at, before, f"{step.body_name}. {note}".strip(" ."))
@@ -424,7 +425,7 @@ def do_request_supplement(*, actor: User, dossier: Dossier, note: str, at: dt.da
     _check(actor, d, EventKind.REQUEST_SUPPLEMENT)
     at = _now(at)
     if not note.strip():
-        raise ValidationError({"note": ["Ghi rõ các giấy tờ, nội dung cần bổ sung."]})
+        raise ValidationError({"note": [_("Ghi rõ các giấy tờ, nội dung cần bổ sung.")]})
     before = audit.snapshot(d, _TRACKED)
     d.status = Status.SUPPLEMENT
     d.supplement_requested_on = local_day(at)
@@ -460,7 +461,7 @@ def do_supplement(*, actor: User, dossier: Dossier, at: dt.datetime | None = Non
     day = local_day(at)
     requested = d.supplement_requested_on or day
     if day < requested:
-        raise ValidationError({"at": ["Ngày bổ sung không được trước ngày yêu cầu bổ sung."]})
+        raise ValidationError({"at": [_("Ngày bổ sung không được trước ngày yêu cầu bổ sung.")]})
     before = audit.snapshot(d, _TRACKED)
     old_due = d.due_on
     spent = max(0, calendar.working_days_between(dossier_counts_from(d), requested) - _paused_before(d))
@@ -487,14 +488,14 @@ def do_apologise(
     _check(actor, d, EventKind.APOLOGY, at)  # the number allowed, and a day before the date given
     errors: dict[str, list[str]] = {}
     if not reason.strip():
-        errors["reason"] = ["Ghi rõ lý do chậm giải quyết."]
+        errors["reason"] = [_("Ghi rõ lý do chậm giải quyết.")]
     given = d.effective_due_on
     if not isinstance(new_due_on, dt.date):
-        errors["new_due_on"] = ["Ngày hẹn lại không hợp lệ."]
+        errors["new_due_on"] = [_("Ngày hẹn lại không hợp lệ.")]
     elif new_due_on <= given:
-        errors["new_due_on"] = [f"Ngày hẹn lại phải sau ngày hẹn trả {_fmt(given)}."]
+        errors["new_due_on"] = [_("Ngày hẹn lại phải sau ngày hẹn trả %(given)s.") % {"given": _fmt(given)}]
     elif not calendar.is_working_day(new_due_on):
-        errors["new_due_on"] = [f"Ngày hẹn lại {_fmt(new_due_on)} không phải ngày làm việc."]
+        errors["new_due_on"] = [_("Ngày hẹn lại %(new_due_on)s không phải ngày làm việc.") % {"new_due_on": _fmt(new_due_on)}]
     _raise(errors)
     before = audit.snapshot(d, _TRACKED)
     d.apology_on = day
@@ -509,7 +510,7 @@ def _finish(actor: User, dossier: Dossier, kind: str, at: dt.datetime | None, no
     at = _now(at)
     day = local_day(at)
     if day < d.received_on:
-        raise ValidationError({"at": ["Ngày có kết quả không được trước ngày tiếp nhận."]})
+        raise ValidationError({"at": [_("Ngày có kết quả không được trước ngày tiếp nhận.")]})
     before = audit.snapshot(d, _TRACKED)
     _close_open_step(d, at)
     assert t.target is not None  # a result and a refusal both close the dossier
@@ -531,7 +532,7 @@ def do_record_result(*, actor: User, dossier: Dossier, at: dt.datetime | None = 
 def do_refuse(*, actor: User, dossier: Dossier, reason: str, at: dt.datetime | None = None) -> Dossier:
     """The dossier is refused, with the written reason given to the applicant."""
     if not reason.strip():
-        raise ValidationError({"reason": ["Ghi rõ lý do từ chối giải quyết."]})
+        raise ValidationError({"reason": [_("Ghi rõ lý do từ chối giải quyết.")]})
     return _finish(actor, dossier, EventKind.REFUSE, at, reason.strip())
 
 
@@ -547,18 +548,18 @@ def do_return(
     day = local_day(at)
     errors: dict[str, list[str]] = {}
     if method not in ReturnMethod.values:
-        errors["method"] = ["Hình thức trả kết quả phải là tại Bộ phận Một cửa, bưu chính hoặc trực tuyến."]
+        errors["method"] = [_("Hình thức trả kết quả phải là tại Bộ phận Một cửa, bưu chính hoặc trực tuyến.")]
     elif method == ReturnMethod.POST and not d.procedure.postal_return:
-        errors["method"] = [f"Thủ tục {d.procedure.code} không trả kết quả qua bưu chính."]
+        errors["method"] = [_("Thủ tục %(code)s không trả kết quả qua bưu chính.") % {"code": d.procedure.code}]
     if d.result_on and day < d.result_on:
-        errors["at"] = [f"Ngày trả không được trước ngày có kết quả {_fmt(d.result_on)}."]
+        errors["at"] = [_("Ngày trả không được trước ngày có kết quả %(result_on)s.") % {"result_on": _fmt(d.result_on)}]
     _raise(errors)
     before = audit.snapshot(d, _TRACKED)
     d.status = Status.RETURNED
     d.returned_on = day
     d.return_method = method
     d.current_step = "Đã trả kết quả"
-    return _save(d, actor, EventKind.RETURN, at, before, f"{ReturnMethod(method).label}. {note}".strip(" ."))
+    return _save(d, actor, EventKind.RETURN, at, before, f"{recorded(ReturnMethod(method).label)}. {note}".strip(" ."))
 
 
 @transaction.atomic

@@ -29,6 +29,8 @@ from django.core.exceptions import EmptyResultSet, FieldDoesNotExist
 from django.db import connections, models
 from django.db.models import Case, Count, ExpressionWrapper, F, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core import calendar
 from dieuhanh.core.stats import CountRow, by_unit, counts_by, ratio
@@ -38,12 +40,12 @@ from dieuhanh.org.models import AdminUnit
 
 GROUPS = ("unit", "unit_then", "procedure", "field", "channel", "month")
 GROUP_LABELS = {
-    "unit": "Đơn vị tiếp nhận (hiện nay)",
-    "unit_then": "Đơn vị tiếp nhận (tại thời điểm nhận)",
-    "procedure": "Thủ tục",
-    "field": "Lĩnh vực",
-    "channel": "Kênh tiếp nhận",
-    "month": "Tháng tiếp nhận",
+    "unit": gettext_lazy("Đơn vị tiếp nhận (hiện nay)"),
+    "unit_then": gettext_lazy("Đơn vị tiếp nhận (tại thời điểm nhận)"),
+    "procedure": gettext_lazy("Thủ tục"),
+    "field": gettext_lazy("Lĩnh vực"),
+    "channel": gettext_lazy("Kênh tiếp nhận"),
+    "month": gettext_lazy("Tháng tiếp nhận"),
 }
 COUNTS = ("received", "finished", "early", "on_time", "late", "open", "late_now", "online", "postal", "apologies")
 RATES = ("early_rate", "on_time_rate", "late_rate", "online_share", "postal_share")
@@ -217,15 +219,15 @@ def grouped(qs: QuerySet[Any], key: str, today: dt.date, fold: Any = None) -> di
     return out
 
 
-def _sum(rows: Iterable[Row], label: str = "Tổng cộng") -> Row:
-    total = Row(key=None, label=label)
+def _sum(rows: Iterable[Row], label: str | None = None) -> Row:
+    total = Row(key=None, label=_("Tổng cộng") if label is None else label)
     for row in rows:
         total.add(row)
     return total
 
 
 def unit_label(unit: AdminUnit) -> str:
-    return unit.name if unit.valid_to is None else f"{unit.name} (đến {unit.valid_to:%d/%m/%Y})"
+    return unit.name if unit.valid_to is None else _("%(name)s (đến %(valid_to)s)") % {"name": unit.name, "valid_to": format(unit.valid_to, '%d/%m/%Y')}
 
 
 def _by_procedure(raw: dict[int, Row], by: str) -> list[Row]:
@@ -236,7 +238,7 @@ def _by_procedure(raw: dict[int, Row], by: str) -> list[Row]:
         if by == "procedure":
             key, label = p["code"], f"{p['code']} — {p['name']}".strip(" —")
         else:
-            key, label = p["field"], p["field"] or "(chưa ghi lĩnh vực)"
+            key, label = p["field"], p["field"] or _("(chưa ghi lĩnh vực)")
         if key not in out:
             out[key] = Row(key=key, label=label)
         out[key].add(row)
@@ -277,8 +279,8 @@ def table(qs: QuerySet[Any], *, by: str = "unit", today: dt.date | None = None) 
         rows = by_unit(raw, Row, unit_label, rolled=by == "unit", as_of=today)
         if by == "unit":
             notes.append(
-                "Hồ sơ tiếp nhận tại đơn vị cũ (trước sắp xếp 1/7/2025) được tính vào đơn vị kế thừa hiện nay; "
-                "đơn vị tách cho nhiều nơi được tính ở mỗi nơi kế thừa, nên tổng các dòng có thể lớn hơn dòng tổng cộng."
+                _("Hồ sơ tiếp nhận tại đơn vị cũ (trước sắp xếp 1/7/2025) được tính vào đơn vị kế thừa hiện nay; "
+                "đơn vị tách cho nhiều nơi được tính ở mỗi nơi kế thừa, nên tổng các dòng có thể lớn hơn dòng tổng cộng.")
             )
     elif by in ("procedure", "field"):
         rows = _by_procedure(raw, by)

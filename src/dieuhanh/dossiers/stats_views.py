@@ -12,7 +12,7 @@ that does not parse is dropped and named above the table, never a 500."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from django import forms
@@ -22,6 +22,8 @@ from django.urls import NoReverseMatch, URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core import access, charts
 from dieuhanh.core.figures import StatColumn
@@ -37,28 +39,31 @@ from dieuhanh.lib.text import shorten
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 LATE_LIMIT = 500  # rows shown on the late-now page (the count above it is exact)
 CHART_ROWS = 15
 PAGE_FILTERS = ("unit", "procedure", "field", "channel", "date_from", "date_to")
 PERCENT = "0.0%"
 # The columns of the statistics page's table (the .xlsx has more: _stat_columns).
 PAGE_COLUMNS = (
-    StatColumn("Tiếp nhận", "received"),
-    StatColumn("Có kết quả", "finished"),
-    StatColumn("Trước hạn", "early"),
-    StatColumn("Đúng hạn", "on_time"),
-    StatColumn("Quá hạn", "late"),
-    StatColumn("Tỷ lệ trước hạn, đúng hạn", "on_time_rate", percent=True),
-    StatColumn("Đang xử lý", "open"),
-    StatColumn("Đang quá hạn", "late_now", alert=True),
-    StatColumn("Trực tuyến", "online", share="online_share"),
-    StatColumn("Bưu chính", "postal", share="postal_share"),
-    StatColumn("Xin lỗi, hẹn lại", "apologies"),
+    StatColumn(gettext_lazy("Tiếp nhận"), "received"),
+    StatColumn(gettext_lazy("Có kết quả"), "finished"),
+    StatColumn(gettext_lazy("Trước hạn"), "early"),
+    StatColumn(gettext_lazy("Đúng hạn"), "on_time"),
+    StatColumn(gettext_lazy("Quá hạn"), "late"),
+    StatColumn(gettext_lazy("Tỷ lệ trước hạn, đúng hạn"), "on_time_rate", percent=True),
+    StatColumn(gettext_lazy("Đang xử lý"), "open"),
+    StatColumn(gettext_lazy("Đang quá hạn"), "late_now", alert=True),
+    StatColumn(gettext_lazy("Trực tuyến"), "online", share="online_share"),
+    StatColumn(gettext_lazy("Bưu chính"), "postal", share="postal_share"),
+    StatColumn(gettext_lazy("Xin lỗi, hẹn lại"), "apologies"),
 )
 
 
 stats_only = access.requires(
-    "dossiers", "stats", "Thống kê hồ sơ thủ tục hành chính dành cho văn phòng, lãnh đạo và cán bộ một cửa."
+    "dossiers", "stats", gettext_lazy("Thống kê hồ sơ thủ tục hành chính dành cho văn phòng, lãnh đạo và cán bộ một cửa.")
 )
 
 # --- filter form (display only: the values are parsed by DossierFilter) --------------------------
@@ -76,27 +81,27 @@ class StatsFilterForm(FilterForm):
     rows = (("unit", "procedure", "field", "channel"), ("date_from", "date_to", "by"))
     grow = ("procedure",)
 
-    unit = forms.ChoiceField(label="Đơn vị tiếp nhận", required=False)
-    procedure = forms.ChoiceField(label="Thủ tục", required=False)
-    field = forms.ChoiceField(label="Lĩnh vực", required=False)
-    channel = forms.ChoiceField(label="Kênh tiếp nhận", required=False,
-                                choices=[("", "Tất cả"), *Channel.choices])
-    date_from = forms.DateField(label="Tiếp nhận từ ngày", required=False,
+    unit = forms.ChoiceField(label=gettext_lazy("Đơn vị tiếp nhận"), required=False)
+    procedure = forms.ChoiceField(label=gettext_lazy("Thủ tục"), required=False)
+    field = forms.ChoiceField(label=gettext_lazy("Lĩnh vực"), required=False)
+    channel = forms.ChoiceField(label=gettext_lazy("Kênh tiếp nhận"), required=False,
+                                choices=[("", gettext_lazy("Tất cả")), *Channel.choices])
+    date_from = forms.DateField(label=gettext_lazy("Tiếp nhận từ ngày"), required=False,
                                 widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    date_to = forms.DateField(label="Đến ngày", required=False,
+    date_to = forms.DateField(label=gettext_lazy("Đến ngày"), required=False,
                               widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
-    by = forms.ChoiceField(label="Nhóm theo", required=False, choices=list(stats.GROUP_LABELS.items()))
+    by = forms.ChoiceField(label=gettext_lazy("Nhóm theo"), required=False, choices=list(stats.GROUP_LABELS.items()))
 
     def __init__(
         self, *args: Any, user: AnyUser, groups: tuple[str, ...] = stats.GROUPS, **kwargs: Any
     ) -> None:
         """`groups`: the groupings offered; none, no "Nhóm theo" field (the late-now page)."""
         super().__init__(*args, **kwargs)
-        choice_field(self, "unit").choices = [("", "Tất cả"), *_unit_choices(user)]
+        choice_field(self, "unit").choices = [("", _("Tất cả")), *_unit_choices(user)]
         procs = Procedure.objects.order_by("code").values_list("code", "name")
-        choice_field(self, "procedure").choices = [("", "Tất cả")] + [(c, shorten(f"{c} — {n}", 90)) for c, n in procs]
+        choice_field(self, "procedure").choices = [("", _("Tất cả"))] + [(c, shorten(f"{c} — {n}", 90)) for c, n in procs]
         fields = Procedure.objects.order_by("field").values_list("field", flat=True).distinct()
-        choice_field(self, "field").choices = [("", "Tất cả")] + [(f, f) for f in fields if f]
+        choice_field(self, "field").choices = [("", _("Tất cả"))] + [(f, f) for f in fields if f]
         choice_field(self, "by").choices = [(g, stats.GROUP_LABELS[g]) for g in groups]
         if not groups:
             del self.fields["by"]
@@ -112,7 +117,7 @@ def _filtered(request: HttpRequest, groups: tuple[str, ...] = stats.GROUPS, grou
     flt, problems = DossierFilter.lenient(params)
     by = request.GET.get("by") or groups[0]
     if by not in groups:
-        problems.append(f"Cách nhóm không hợp lệ: {by!r}.")
+        problems.append(_("Cách nhóm không hợp lệ: %(by)s.") % {"by": repr(by)})
         by = groups[0]
     shown = {**flt.as_params(), "by": by}
     form = StatsFilterForm(initial=shown, user=request.user, groups=groups if grouped else ())
@@ -132,11 +137,11 @@ def dossier_url(code: str) -> str:
 # --- the chart -------------------------------------------------------------------------------------
 
 SERIES = (
-    ("early", "Trước hạn", "#1e7b34"),
-    ("on_time", "Đúng hạn", "#5aa469"),
-    ("late", "Quá hạn", "#d9822b"),
-    ("open_in_time", "Đang xử lý trong hạn", "#9fb3cf"),
-    ("late_now", "Đang quá hạn", "#b42318"),
+    ("early", gettext_lazy("Trước hạn"), "#1e7b34"),
+    ("on_time", gettext_lazy("Đúng hạn"), "#5aa469"),
+    ("late", gettext_lazy("Quá hạn"), "#d9822b"),
+    ("open_in_time", gettext_lazy("Đang xử lý trong hạn"), "#9fb3cf"),
+    ("late_now", gettext_lazy("Đang quá hạn"), "#b42318"),
 )
 
 
@@ -180,35 +185,35 @@ def dossier_stats(request: HttpRequest) -> HttpResponse:
     ctx = _filtered(request)
     result = stats.table(ctx["qs"], by=ctx["by"], today=ctx["today"])
     ctx.update(
-        title="Thống kê giải quyết hồ sơ thủ tục hành chính",
+        title=_("Thống kê giải quyết hồ sơ thủ tục hành chính"),
         result=result,
         total=result.total,
         columns=PAGE_COLUMNS,
         group_label=stats.GROUP_LABELS[ctx["by"]],
-        chart=stacked_chart(result.rows, f"Hồ sơ theo {stats.GROUP_LABELS[ctx['by']].lower()}"),
+        chart=stacked_chart(result.rows, _("Hồ sơ theo %(value)s") % {"value": stats.GROUP_LABELS[ctx['by']].lower()}),
         link_units=ctx["by"] in ("unit", "unit_then"),
     )
     return render(request, "dossiers/stats/stats.html", ctx)
 
 
-def _stat_columns(head: str) -> list[Any]:
+def _stat_columns(head: StrOrPromise) -> list[Any]:
     return [
         (head, lambda r: r.label, None),
-        ("Tiếp nhận", lambda r: r.received, "#,##0"),
-        ("Đã có kết quả", lambda r: r.finished, "#,##0"),
-        ("Trước hạn", lambda r: r.early, "#,##0"),
-        ("Đúng hạn", lambda r: r.on_time, "#,##0"),
-        ("Quá hạn", lambda r: r.late, "#,##0"),
-        ("Tỷ lệ trước hạn", lambda r: r.early_rate, PERCENT),
-        ("Tỷ lệ trước hạn, đúng hạn", lambda r: r.on_time_rate, PERCENT),
-        ("Tỷ lệ quá hạn", lambda r: r.late_rate, PERCENT),
-        ("Đang xử lý", lambda r: r.open, "#,##0"),
-        ("Đang quá hạn", lambda r: r.late_now, "#,##0"),
-        ("Trực tuyến", lambda r: r.online, "#,##0"),
-        ("Tỷ lệ trực tuyến", lambda r: r.online_share, PERCENT),
-        ("Bưu chính công ích", lambda r: r.postal, "#,##0"),
-        ("Tỷ lệ bưu chính", lambda r: r.postal_share, PERCENT),
-        ("Văn bản xin lỗi", lambda r: r.apologies, "#,##0"),
+        (_("Tiếp nhận"), lambda r: r.received, "#,##0"),
+        (_("Đã có kết quả"), lambda r: r.finished, "#,##0"),
+        (_("Trước hạn"), lambda r: r.early, "#,##0"),
+        (_("Đúng hạn"), lambda r: r.on_time, "#,##0"),
+        (_("Quá hạn"), lambda r: r.late, "#,##0"),
+        (_("Tỷ lệ trước hạn"), lambda r: r.early_rate, PERCENT),
+        (_("Tỷ lệ trước hạn, đúng hạn"), lambda r: r.on_time_rate, PERCENT),
+        (_("Tỷ lệ quá hạn"), lambda r: r.late_rate, PERCENT),
+        (_("Đang xử lý"), lambda r: r.open, "#,##0"),
+        (_("Đang quá hạn"), lambda r: r.late_now, "#,##0"),
+        (_("Trực tuyến"), lambda r: r.online, "#,##0"),
+        (_("Tỷ lệ trực tuyến"), lambda r: r.online_share, PERCENT),
+        (_("Bưu chính công ích"), lambda r: r.postal, "#,##0"),
+        (_("Tỷ lệ bưu chính"), lambda r: r.postal_share, PERCENT),
+        (_("Văn bản xin lỗi"), lambda r: r.apologies, "#,##0"),
     ]
 
 
@@ -216,7 +221,7 @@ def _stat_columns(head: str) -> list[Any]:
 def dossier_stats_export(request: HttpRequest) -> HttpResponse:
     ctx = _filtered(request)
     result = stats.table(ctx["qs"], by=ctx["by"], today=ctx["today"])
-    content = sheet("Thống kê hồ sơ", _stat_columns(stats.GROUP_LABELS[ctx["by"]]), [*result.rows, result.total])
+    content = sheet(_("Thống kê hồ sơ"), _stat_columns(stats.GROUP_LABELS[ctx["by"]]), [*result.rows, result.total])
     return xlsx_response(content, "thong-ke-ho-so")
 
 
@@ -227,7 +232,7 @@ def dossier_late_now(request: HttpRequest) -> HttpResponse:
     items = stats.late_now(ctx["qs"], ctx["today"], limit=LATE_LIMIT)
     for item in items:
         item.url = dossier_url(item.code)  # type: ignore[attr-defined]
-    ctx.update(title="Hồ sơ đang quá hạn", items=items, count=late.count(), limit=LATE_LIMIT)
+    ctx.update(title=_("Hồ sơ đang quá hạn"), items=items, count=late.count(), limit=LATE_LIMIT)
     return render(request, "dossiers/stats/late_now.html", ctx)
 
 
@@ -236,7 +241,7 @@ def dossier_score766(request: HttpRequest) -> HttpResponse:
     ctx = _filtered(request, groups=("unit", "unit_then"))
     period_end = score766.period_end_of(ctx["flt"].date_to, ctx["today"])
     result = score766.compute(ctx["qs"], period_end=period_end, by=ctx["by"])
-    ctx.update(title="Chỉ số 766: tiến độ, kết quả giải quyết", result=result, index=result.index,
+    ctx.update(title=_("Chỉ số 766: tiến độ, kết quả giải quyết"), result=result, index=result.index,
                period_end=period_end)
     return render(request, "dossiers/stats/score766.html", ctx)
 

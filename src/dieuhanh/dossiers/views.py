@@ -25,6 +25,8 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path, register_converter, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core import access, calendar, case_views, lookup
 from dieuhanh.core.cases import CaseAction
@@ -67,9 +69,9 @@ class DossierCode:
 
 register_converter(DossierCode, "dossier_code")
 
-readers_only = access.requires("dossiers", "view", "Trang này dành cho cán bộ được phân quyền xem hồ sơ.")
-desk_only = access.requires("dossiers", "receive", "Chỉ cán bộ Bộ phận Một cửa mới được tiếp nhận hồ sơ.")
-catalogue_only = access.requires("dossiers", "catalogue", "Chỉ quản trị hệ thống được sửa danh mục thủ tục hành chính.")
+readers_only = access.requires("dossiers", "view", gettext_lazy("Trang này dành cho cán bộ được phân quyền xem hồ sơ."))
+desk_only = access.requires("dossiers", "receive", gettext_lazy("Chỉ cán bộ Bộ phận Một cửa mới được tiếp nhận hồ sơ."))
+catalogue_only = access.requires("dossiers", "catalogue", gettext_lazy("Chỉ quản trị hệ thống được sửa danh mục thủ tục hành chính."))
 
 
 def _visible_dossier(request: HttpRequest, code: str) -> Dossier:
@@ -111,7 +113,7 @@ def dossier_list(request: HtmxHttpRequest) -> HttpResponse:
     dossiers = dossiers.select_related(*LIST_RELATED).order_by("-received_on", "-id")
     page = Paginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "title": "Sổ theo dõi hồ sơ một cửa",
+        "title": _("Sổ theo dõi hồ sơ một cửa"),
         "page": page,
         "problems": problems,
         "today": today,
@@ -149,10 +151,10 @@ def dossier_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             loose = apply_errors(form, exc, {"received_at": "received_on"})
         else:
-            messages.success(request, f"Đã tiếp nhận hồ sơ {d.code}, hẹn trả kết quả ngày {d.due_on:%d/%m/%Y}.")
+            messages.success(request, _("Đã tiếp nhận hồ sơ %(code)s, hẹn trả kết quả ngày %(due_on)s.") % {"code": d.code, "due_on": format(d.due_on, '%d/%m/%Y')})
             return redirect("dossier_detail", code=d.code)
     return render(request, "dossiers/dossier_form.html", {
-        "title": "Tiếp nhận hồ sơ", "form": form, "loose_errors": loose,
+        "title": _("Tiếp nhận hồ sơ"), "form": form, "loose_errors": loose,
     })
 
 
@@ -186,7 +188,7 @@ def _history(events: list[DossierEvent]) -> list[case_views.HistoryEntry]:
             change = e.get_to_status_display()
             if e.from_status:
                 change = f"{e.get_from_status_display()} → {change}"
-        who = e.actor.display_name if e.actor else (f"lượt nhập #{e.job_id}" if e.job_id else "hệ thống")
+        who = e.actor.display_name if e.actor else (_("lượt nhập #%(job_id)s") % {"job_id": e.job_id} if e.job_id else _("hệ thống"))
         entries.append(case_views.HistoryEntry(when=e.at, what=e.get_kind_display(), who=who, change=change, note=e.note))
     return entries
 
@@ -201,7 +203,7 @@ def _render_dossier(request: HttpRequest, d: Dossier, *, bound: Any = None, loos
         DossierEvent.objects.filter(dossier=d).select_related("actor", "job").order_by("at", "id")
     )
     context = {
-        "title": f"Hồ sơ {d.code}",
+        "title": _("Hồ sơ %(code)s") % {"code": d.code},
         "d": d,
         "today": today,
         "late_now": d.late_now(today),
@@ -212,8 +214,8 @@ def _render_dossier(request: HttpRequest, d: Dossier, *, bound: Any = None, loos
         "history": _history(events),
         "action_forms": case_views.panels(request, DOSSIERS, d, bound=bound, loose=loose),
         "no_actions_text": (
-            "Bạn được xem hồ sơ này; việc xử lý do Bộ phận Một cửa, cơ quan đang giữ hồ sơ và lãnh đạo đơn vị "
-            "tiếp nhận thực hiện." if d.is_open else f"Hồ sơ đã kết thúc: {d.get_status_display().lower()}."
+            _("Bạn được xem hồ sơ này; việc xử lý do Bộ phận Một cửa, cơ quan đang giữ hồ sơ và lãnh đạo đơn vị "
+            "tiếp nhận thực hiện.") if d.is_open else _("Hồ sơ đã kết thúc: %(value)s.") % {"value": d.get_status_display().lower()}
         ),
         "loose_errors": page_errors or [],
     }
@@ -241,7 +243,7 @@ def dossier_slip(request: HttpRequest, code: str) -> HttpResponse:
     receipt = d.events.filter(kind=EventKind.RECEIVE).select_related("actor").order_by("at", "id").first()
     officer = receipt.actor if receipt is not None and receipt.actor_id else d.created_by
     return render(request, "dossiers/dossier_slip.html", {
-        "title": f"Giấy tiếp nhận hồ sơ {d.code}",
+        "title": _("Giấy tiếp nhận hồ sơ %(code)s") % {"code": d.code},
         "d": d,
         "documents": receipt.note if receipt is not None else "",
         "officer": officer,
@@ -262,7 +264,7 @@ def procedure_list(request: HtmxHttpRequest) -> HttpResponse:
     procedures = form.apply(Procedure.objects.all()).order_by("code")
     page = Paginator(procedures, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
-        "title": "Danh mục thủ tục hành chính",
+        "title": _("Danh mục thủ tục hành chính"),
         "page": page,
         "filter_form": form,
         "can_edit": access.may(request.user, "dossiers", "catalogue", None),
@@ -281,10 +283,11 @@ def _procedure_form(request: HttpRequest, instance: Procedure | None) -> HttpRes
         except ValidationError as exc:
             loose = apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã {'thêm' if created else 'cập nhật'} thủ tục {proc.code}.")
+            done = _("Đã thêm thủ tục %(code)s.") if created else _("Đã cập nhật thủ tục %(code)s.")
+            messages.success(request, done % {"code": proc.code})
             return redirect(f"/ho-so/thu-tuc/?q={proc.code}")
     return render(request, "dossiers/procedure_form.html", {
-        "title": f"Sửa thủ tục {instance.code}" if instance else "Thêm thủ tục hành chính",
+        "title": _("Sửa thủ tục %(code)s") % {"code": instance.code} if instance else _("Thêm thủ tục hành chính"),
         "form": form, "loose_errors": loose, "procedure": instance, "fields": procedure_fields(),
     })
 

@@ -19,6 +19,8 @@ from django.utils.module_loading import import_string
 from django.utils.translation import gettext
 
 if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
     from dieuhanh.core.http import AnyUser
 
 Counts = dict[tuple[int, int], tuple[int, int]]  # (unit_id, year) -> (numerator, denominator)
@@ -27,7 +29,7 @@ Counts = dict[tuple[int, int], tuple[int, int]]  # (unit_id, year) -> (numerator
 @dataclass(frozen=True)
 class DerivedIndicator:
     source: str  # stored in Indicator.derived_source
-    label: str
+    label: StrOrPromise
     counts: str  # dotted path: (user, years, today, memo) -> Counts
     count: bool = False  # a number of things, not a rate
 
@@ -61,4 +63,4 @@ def sources() -> dict[str, DerivedIndicator]:
 def source_choices() -> list[tuple[str, str]]:
     """The choices of `Indicator.derived_source`: every declared derived indicator, its label
     in the reader's language (labels are declared in Vietnamese, marked with gettext_noop)."""
-    return [(d.source, gettext(d.label)) for d in _REGISTRY.values()]
+    return [(d.source, gettext(str(d.label))) for d in _REGISTRY.values()]

@@ -30,7 +30,7 @@ def _units(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
 def _trends(data: Overview) -> tuple[str, list[str], list[list[Any]]]:
     trends = [t for card in data.cards for t in card.trends]
     rows = [[gettext("Tháng %(value)s") % {"value": m + 1}, *[data.trends[t.key][m] for t in trends]] for m in range(12)]
-    return gettext("Diễn biến theo tháng"), [gettext("Tháng"), *[t.label for t in trends]], rows
+    return gettext("Diễn biến theo tháng"), [gettext("Tháng"), *[str(t.label) for t in trends]], rows
 
 
 TABLES: dict[str, tuple[str, Callable[[Overview], tuple[str, list[str], list[list[Any]]]]]] = {

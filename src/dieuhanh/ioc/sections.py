@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 @dataclass(frozen=True)
 class Figure:
     key: str  # data-figure attribute, for tests and styles
-    label: str
+    label: StrOrPromise
     value: Any
     url: str = ""
     tone: str = ""  # "bad" (overdue), "warn" (due soon) or ""
@@ -67,11 +67,11 @@ class Trend:
     """A monthly series: the section result's `source` (12 numbers), drawn on the chart `chart`."""
 
     key: str
-    label: str
+    label: StrOrPromise
     source: str
     chart: str
-    chart_title: str
-    unit_label: str
+    chart_title: StrOrPromise
+    unit_label: StrOrPromise
     bars: bool = False
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
@@ -347,7 +348,7 @@ def _identity_out(identity: dict[str, Any]) -> dict[str, Any]:
 def deadline_out(d: deadlines.Deadline, today: dt.date) -> dict[str, Any]:
     return {
         "step": d.step,
-        "label": d.label,
+        "label": str(d.label),
         "start": d.start,
         "due_on": d.due_on,
         "met_on": d.met_on,
@@ -448,7 +449,7 @@ def _resolve(qs: Any, pk: int | None, field: str, label: str, errors: dict[str, 
         return None
     obj = qs.filter(pk=pk).first()
     if obj is None:
-        errors[field] = [f"Không tìm thấy {label} có id {pk}."]
+        errors[field] = [_("Không tìm thấy %(label)s có id %(number)s.") % {"label": label, "number": pk}]
     return obj
 
 
@@ -471,12 +472,12 @@ def list_petitions(request: HttpRequest, query: Query[PetitionQuery]) -> dict[st
 @petitions_router.post("", response={201: PetitionDetailOut}, summary="Tiếp nhận đơn")
 def create_petition(request: HttpRequest, payload: PetitionIn) -> Status:
     errors: dict[str, list[str]] = {}
-    unit = _resolve(AdminUnit.objects, payload.unit, "unit", "nơi phát sinh vụ việc", errors)
-    receiving_unit = _resolve(AdminUnit.objects, payload.receiving_unit, "receiving_unit", "đơn vị tiếp nhận", errors)
+    unit = _resolve(AdminUnit.objects, payload.unit, "unit", _("nơi phát sinh vụ việc"), errors)
+    receiving_unit = _resolve(AdminUnit.objects, payload.receiving_unit, "receiving_unit", _("đơn vị tiếp nhận"), errors)
     session = _resolve(
-        ReceptionSession.objects.visible_to(request.user), payload.session, "session", "buổi tiếp công dân", errors
+        ReceptionSession.objects.visible_to(request.user), payload.session, "session", _("buổi tiếp công dân"), errors
     )
-    handling_org = _resolve(Organisation.objects, payload.handling_org, "handling_org", "cơ quan giải quyết", errors)
+    handling_org = _resolve(Organisation.objects, payload.handling_org, "handling_org", _("cơ quan giải quyết"), errors)
     _raise(errors)
     with audit.channel("api"):
         p = receiving.do_receive_petition(
@@ -498,10 +499,10 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Status:
 @petitions_router.get("/stats", response=StatsOut, summary="Thống kê đơn theo đơn vị hoặc lĩnh vực trong năm")
 def petition_stats(request: HttpRequest, query: Query[StatsQuery]) -> dict[str, Any]:
     if query.by not in STATS_GROUPS:
-        raise ValidationError({"by": [f"Cách nhóm không hợp lệ: {query.by!r} (chọn một trong: {', '.join(STATS_GROUPS)})."]})
+        raise ValidationError({"by": [_("Cách nhóm không hợp lệ: %(by)s (chọn một trong: %(value)s).") % {"by": repr(query.by), "value": ', '.join(STATS_GROUPS)}]})
     year = query.year or timezone.localdate().year
     if not 1900 <= year <= 9999:
-        raise ValidationError({"year": [f"Năm không hợp lệ: {year}."]})
+        raise ValidationError({"year": [_("Năm không hợp lệ: %(year)s.") % {"year": year}]})
     qs = Petition.objects.visible_to(request.user).filter(year=year)
     return {
         "year": year,
@@ -522,7 +523,7 @@ def reveal_identity(request: HttpRequest, petition_id: int) -> dict[str, Any]:
     with audit.channel("api"):
         identity = confidentiality.identity_for(request.user, p, purpose="xem danh tính người gửi qua API")
     if identity is None:
-        raise PermissionDenied("Chỉ người được giao xử lý đơn này mới được xem danh tính người tố cáo.")
+        raise PermissionDenied(_("Chỉ người được giao xử lý đơn này mới được xem danh tính người tố cáo."))
     links = [
         {"petition": x.petition_id, "number": x.number, "relation": x.relation, "relation_label": x.relation_label,
          "score": x.score}

@@ -5,7 +5,7 @@ from dieuhanh.core import platform
 
 class PetitionsConfig(platform.PlatformApp):
     name = "dieuhanh.petitions"
-    verbose_name = "Tiếp công dân và xử lý đơn"
+    verbose_name = _("Tiếp công dân và xử lý đơn")
     menu = (platform.MenuItem(_("Tiếp dân, đơn thư"), "petitions:petition_list", 60, ("petitions", "view"), ("petitions:",)),)
     public_menu = (
         platform.MenuItem(_("Gửi đơn, phản ánh"), "petitions:public_file", 10, active=("public_file", "public_receipt")),

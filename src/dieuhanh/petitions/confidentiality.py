@@ -22,21 +22,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core import audit
 from dieuhanh.core.http import AnyUser
 from dieuhanh.petitions import crypto
 from dieuhanh.petitions.choices import CONFIDENTIAL_KINDS, Action
 
-REDACTED = "[Đã ẩn để bảo mật người tố cáo]"
+REDACTED = gettext_lazy("[Đã ẩn để bảo mật người tố cáo]")
 IDENTITY_KEYS = ("name", "address", "phone", "email", "id_number", "co_signers")
 IDENTITY_LABELS = {
-    "name": "Họ và tên",
-    "address": "Địa chỉ",
-    "phone": "Điện thoại",
-    "email": "Thư điện tử",
-    "id_number": "Số định danh cá nhân",
-    "co_signers": "Những người cùng ký",
+    "name": gettext_lazy("Họ và tên"),
+    "address": gettext_lazy("Địa chỉ"),
+    "phone": gettext_lazy("Điện thoại"),
+    "email": gettext_lazy("Thư điện tử"),
+    "id_number": gettext_lazy("Số định danh cá nhân"),
+    "co_signers": gettext_lazy("Những người cùng ký"),
 }
 
 
@@ -57,7 +58,7 @@ def may_see_identity(user: AnyUser | None, petition: Any) -> bool:
 
 
 def redacted() -> dict[str, str]:
-    return dict.fromkeys(IDENTITY_KEYS, REDACTED)
+    return dict.fromkeys(IDENTITY_KEYS, str(REDACTED))
 
 
 def decrypt_for_system(petition: Any) -> dict[str, Any]:
@@ -91,7 +92,7 @@ def public_name(petition: Any) -> str:
     """The petitioner's name where a list or export shows it to anyone in scope: the name for an
     ordinary petition, `REDACTED` for a confidential one."""
     if petition.confidential:
-        return REDACTED
+        return str(REDACTED)
     return crypto.decrypt_json(petition.identity_enc).get("name", "")
 
 
@@ -99,8 +100,8 @@ def public_name(petition: Any) -> str:
 
 REPEATS, REPEATED_BY = "repeats", "repeated_by"
 RELATION_LABELS = {
-    REPEATS: "Trùng nội dung với đơn nhận trước",
-    REPEATED_BY: "Đơn nhận sau trùng nội dung với đơn này",
+    REPEATS: gettext_lazy("Trùng nội dung với đơn nhận trước"),
+    REPEATED_BY: gettext_lazy("Đơn nhận sau trùng nội dung với đơn này"),
 }
 # The sentence the duplicate check writes into `flag_notes` for a plain (not sealed) link.
 DUPLICATE_NOTE_RE = re.compile(r"Trùng nội dung với đơn số \S+ \(độ giống [^)]*\)\.\s*")
@@ -187,7 +188,7 @@ class SealedLink:
 
     @property
     def relation_label(self) -> str:
-        return RELATION_LABELS.get(self.relation, self.relation)
+        return str(RELATION_LABELS.get(self.relation, self.relation))
 
 
 def sealed_links_for(user: AnyUser | None, p: Any) -> list[SealedLink]:

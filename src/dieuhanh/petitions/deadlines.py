@@ -32,11 +32,18 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core import calendar
 from dieuhanh.core.choices import DayKind
 from dieuhanh.core.legal_rules import Rule, require_period, rule_for
 from dieuhanh.petitions.choices import Channel, Complexity, Kind, State
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 RuleLookup = Callable[[str, dt.date], Rule]
 
@@ -44,7 +51,7 @@ RuleLookup = Callable[[str, dt.date], Rule]
 @dataclass(frozen=True)
 class Deadline:
     step: str
-    label: str
+    label: StrOrPromise
     start: dt.date
     due_on: dt.date | None  # None while the period is paused (suspended)
     met_on: dt.date | None
@@ -63,7 +70,7 @@ class Deadline:
 
     @property
     def period_text(self) -> str:
-        unit = "ngày làm việc" if self.rule.day_kind == DayKind.WORKING else "ngày"
+        unit = _("ngày làm việc") if self.rule.day_kind == DayKind.WORKING else _("ngày")
         return f"{self.rule.period} {unit}"
 
 
@@ -105,8 +112,8 @@ def send_rule_code(level: int) -> str:
     return "complaint.second.decision_send" if level > 1 else "complaint.decision_send"
 
 
-ROUTING_LABEL = "Xử lý đơn, thụ lý hoặc chuyển"
-TRANSFER_LABEL = "Chuyển tố cáo không thuộc thẩm quyền"
+ROUTING_LABEL = gettext_lazy("Xử lý đơn, thụ lý hoặc chuyển")
+TRANSFER_LABEL = gettext_lazy("Chuyển tố cáo không thuộc thẩm quyền")
 
 
 def _add(rule: Rule, start: dt.date, extra_calendar_days: int = 0) -> dt.date:
@@ -133,7 +140,7 @@ def compute(p, *, rules: RuleLookup = rule_for) -> list[Deadline]:
                         _add(routing, p.received_on), p.routed_on, routing))
     if p.channel in (Channel.DESK, Channel.SESSION):
         reply = rule("reception.reply")
-        out.append(Deadline("reply", "Trả lời người được tiếp", p.received_on, _add(reply, p.received_on),
+        out.append(Deadline("reply", _("Trả lời người được tiếp"), p.received_on, _add(reply, p.received_on),
                             p.routed_on, reply))
     if p.accepted_on is not None:
         resolve = rule(resolve_rule_code(p.kind, p.level, p.complexity, p.remote))
@@ -144,14 +151,14 @@ def compute(p, *, rules: RuleLookup = rule_for) -> list[Deadline]:
         due: dt.date | None = _add(resolve, p.accepted_on, extra)
         if p.state == State.SUSPENDED and p.concluded_on is None:
             due = None
-        out.append(Deadline("resolve", "Giải quyết, kết luận", p.accepted_on, due, p.concluded_on, resolve))
+        out.append(Deadline("resolve", _("Giải quyết, kết luận"), p.accepted_on, due, p.concluded_on, resolve))
     if p.kind == Kind.DENUNCIATION and p.accepted_on is not None:
         notify = rule("denunciation.notify")
-        out.append(Deadline("notify", "Thông báo thụ lý cho người tố cáo và người bị tố cáo", p.accepted_on,
+        out.append(Deadline("notify", _("Thông báo thụ lý cho người tố cáo và người bị tố cáo"), p.accepted_on,
                             _add(notify, p.accepted_on), getattr(p, "notified_on", None), notify))
     if p.kind == Kind.COMPLAINT and p.concluded_on is not None:
         send = rule(send_rule_code(p.level))
-        out.append(Deadline("send", "Gửi quyết định giải quyết", p.concluded_on, _add(send, p.concluded_on),
+        out.append(Deadline("send", _("Gửi quyết định giải quyết"), p.concluded_on, _add(send, p.concluded_on),
                             p.decision_sent_on, send))
     return out
 

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from dieuhanh.core.http import AnyUser
 from dieuhanh.core.xlsx import DATE_FORMAT, Column, sheet
 from dieuhanh.petitions import confidentiality
@@ -23,24 +25,24 @@ def routing_text(p: Any) -> str:
     """The routing decision in words (list, lookup page, register)."""
     day = f"{p.routed_on:%d/%m/%Y}" if p.routed_on else ""
     if p.state == State.RECEIVED:
-        return "Chưa xử lý đơn"
+        return _("Chưa xử lý đơn")
     if p.state == State.TRANSFERRED:
-        return f"Chuyển đến {p.transferred_to} ngày {day}"
+        return _("Chuyển đến %(transferred_to)s ngày %(day)s") % {"transferred_to": p.transferred_to, "day": day}
     if p.state == State.GUIDED:
-        return f"Hướng dẫn công dân gửi đến cơ quan có thẩm quyền ngày {day}"
+        return _("Hướng dẫn công dân gửi đến cơ quan có thẩm quyền ngày %(day)s") % {"day": day}
     if p.state == State.FILED:
-        reason = Ineligibility(p.ineligibility).label if p.ineligibility else ""
-        return f"Lưu đơn ngày {day}" + (f": {reason}" if reason else "")
+        reason = str(Ineligibility(p.ineligibility).label) if p.ineligibility else ""
+        return _("Lưu đơn ngày %(day)s") % {"day": day} + (f": {reason}" if reason else "")
     if p.accepted_on:
-        return f"Thụ lý giải quyết ngày {p.accepted_on:%d/%m/%Y}"
-    return State(p.state).label
+        return _("Thụ lý giải quyết ngày %(accepted_on)s") % {"accepted_on": format(p.accepted_on, '%d/%m/%Y')}
+    return str(State(p.state).label)
 
 
 def _identity(user: AnyUser, p: Any) -> dict[str, Any]:
     if p.confidential:
         return confidentiality.redacted()
     if p.is_anonymous:
-        return {"name": "(nặc danh)", "address": ""}
+        return {"name": _("(nặc danh)"), "address": ""}
     # Not confidential: shown to whoever may see the petition, and no reveal to log.
     return confidentiality.identity_for(user, p, purpose="xuất sổ tiếp nhận đơn") or confidentiality.redacted()
 
@@ -48,11 +50,13 @@ def _identity(user: AnyUser, p: Any) -> dict[str, Any]:
 def _result(p: Any) -> str:
     if not p.result:
         return ""
-    text = Result(p.result).label
+    result = str(Result(p.result).label)
+    if p.decision_number and p.concluded_on:
+        return _("%(result)s (số %(number)s, ngày %(day)s)") % {
+            "result": result, "number": p.decision_number, "day": format(p.concluded_on, "%d/%m/%Y")}
     if p.decision_number:
-        text += f" (số {p.decision_number}"
-        text += f", ngày {p.concluded_on:%d/%m/%Y})" if p.concluded_on else ")"
-    return text
+        return _("%(result)s (số %(number)s)") % {"result": result, "number": p.decision_number}
+    return result
 
 
 class _Row:
@@ -67,36 +71,36 @@ class _Row:
 
 def register_workbook(petitions: Iterable[Any], user: AnyUser) -> bytes:
     columns: list[Column] = [
-        ("Số đơn", lambda r: r.p.number, None),
-        ("Mã tra cứu", lambda r: r.p.receipt_code, None),
-        ("Ngày nhận", lambda r: r.p.received_on, DATE_FORMAT),
-        ("Nguồn đơn", lambda r: Channel(r.p.channel).label, None),
-        ("Họ tên người gửi", lambda r: r.identity.get("name", ""), None),
-        ("Địa chỉ người gửi", lambda r: r.identity.get("address", ""), None),
-        ("Tóm tắt nội dung", lambda r: r.p.subject, None),
-        ("Phân loại", lambda r: Kind(r.p.kind).label, None),
-        ("Lĩnh vực", lambda r: Field(r.p.field).label, None),
-        ("Nơi phát sinh", lambda r: r.p.unit.name, None),
-        ("Đơn vị tiếp nhận", lambda r: r.p.receiving_unit.name, None),
-        ("Kết quả xử lý đơn", lambda r: routing_text(r.p), None),
-        ("Trạng thái", lambda r: State(r.p.state).label, None),
-        ("Hạn gần nhất", lambda r: r.p.due_on, DATE_FORMAT),
-        ("Hạn giải quyết", lambda r: r.p.resolve_due_on, DATE_FORMAT),
-        ("Ngày kết luận, quyết định", lambda r: r.p.concluded_on, DATE_FORMAT),
-        ("Kết quả giải quyết", lambda r: _result(r.p), None),
-        ("Đánh dấu", lambda r: _flags(r.p), None),
+        (_("Số đơn"), lambda r: r.p.number, None),
+        (_("Mã tra cứu"), lambda r: r.p.receipt_code, None),
+        (_("Ngày nhận"), lambda r: r.p.received_on, DATE_FORMAT),
+        (_("Nguồn đơn"), lambda r: Channel(r.p.channel).label, None),
+        (_("Họ tên người gửi"), lambda r: r.identity.get("name", ""), None),
+        (_("Địa chỉ người gửi"), lambda r: r.identity.get("address", ""), None),
+        (_("Tóm tắt nội dung"), lambda r: r.p.subject, None),
+        (_("Phân loại"), lambda r: Kind(r.p.kind).label, None),
+        (_("Lĩnh vực"), lambda r: Field(r.p.field).label, None),
+        (_("Nơi phát sinh"), lambda r: r.p.unit.name, None),
+        (_("Đơn vị tiếp nhận"), lambda r: r.p.receiving_unit.name, None),
+        (_("Kết quả xử lý đơn"), lambda r: routing_text(r.p), None),
+        (_("Trạng thái"), lambda r: State(r.p.state).label, None),
+        (_("Hạn gần nhất"), lambda r: r.p.due_on, DATE_FORMAT),
+        (_("Hạn giải quyết"), lambda r: r.p.resolve_due_on, DATE_FORMAT),
+        (_("Ngày kết luận, quyết định"), lambda r: r.p.concluded_on, DATE_FORMAT),
+        (_("Kết quả giải quyết"), lambda r: _result(r.p), None),
+        (_("Đánh dấu"), lambda r: _flags(r.p), None),
     ]
-    return sheet("Sổ tiếp nhận đơn", columns, (_Row(user, p) for p in petitions))
+    return sheet(_("Sổ tiếp nhận đơn"), columns, (_Row(user, p) for p in petitions))
 
 
 def _flags(p: Any) -> str:
     flags = []
     if p.duplicate_of_id:
-        flags.append("Trùng")
+        flags.append(_("Trùng"))
     if p.is_over_level:
-        flags.append("Vượt cấp")
+        flags.append(_("Vượt cấp"))
     if p.prolonged:
-        flags.append("Kéo dài")
+        flags.append(_("Kéo dài"))
     if p.time_barred:
-        flags.append("Quá thời hiệu")
+        flags.append(_("Quá thời hiệu"))
     return ", ".join(flags)

@@ -9,6 +9,9 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core.calendar import due_soon_days
 from dieuhanh.core.filters import ListFilter
@@ -18,13 +21,13 @@ from dieuhanh.petitions.choices import OPEN_STATES, Field, Kind, State
 from dieuhanh.petitions.models import prolonged_q, time_barred_q
 
 OPEN = "open"  # every state not yet closed
-FLAGS = {"duplicate": "Đơn trùng", "over_level": "Vượt cấp", "prolonged": "Kéo dài",
-         "time_barred": "Quá thời hiệu khiếu nại"}
+FLAGS = {"duplicate": gettext_lazy("Đơn trùng"), "over_level": gettext_lazy("Vượt cấp"), "prolonged": gettext_lazy("Kéo dài"),
+         "time_barred": gettext_lazy("Quá thời hiệu khiếu nại")}
 
 
 def timings() -> dict[str, str]:
     """The deadline filter's values and labels; "due soon" says its working days (a setting)."""
-    return {"overdue": "Quá hạn", "due_soon": f"Sắp đến hạn ({due_soon_days()} ngày làm việc)"}
+    return {"overdue": _("Quá hạn"), "due_soon": _("Sắp đến hạn (%(value)s ngày làm việc)") % {"value": due_soon_days()}}
 
 
 @dataclass
@@ -46,23 +49,23 @@ class PetitionFilter(ListFilter):
     resolved: bool | None = None  # has its decision or conclusion (concluded_on set)
     q: str | None = None  # words matched without diacritics
 
-    LABELS: ClassVar[Mapping[str, str]] = {
-        "kind": "Phân loại",
-        "field": "Lĩnh vực",
-        "state": "Trạng thái",
-        "unit": "Đơn vị",
-        "timing": "Thời hạn",
-        "flag": "Đánh dấu",
-        "year": "Năm",
-        "session": "Buổi tiếp",
-        "received_from": "Nhận từ ngày",
-        "received_to": "Nhận đến ngày",
-        "duplicate": "Đơn trùng",
-        "over_level": "Vượt cấp",
-        "prolonged": "Kéo dài",
-        "time_barred": "Quá thời hiệu khiếu nại",
-        "resolved": "Đã giải quyết",
-        "q": "Tìm kiếm",
+    LABELS: ClassVar[Mapping[str, str | Promise]] = {
+        "kind": gettext_lazy("Phân loại"),
+        "field": gettext_lazy("Lĩnh vực"),
+        "state": gettext_lazy("Trạng thái"),
+        "unit": gettext_lazy("Đơn vị"),
+        "timing": gettext_lazy("Thời hạn"),
+        "flag": gettext_lazy("Đánh dấu"),
+        "year": gettext_lazy("Năm"),
+        "session": gettext_lazy("Buổi tiếp"),
+        "received_from": gettext_lazy("Nhận từ ngày"),
+        "received_to": gettext_lazy("Nhận đến ngày"),
+        "duplicate": gettext_lazy("Đơn trùng"),
+        "over_level": gettext_lazy("Vượt cấp"),
+        "prolonged": gettext_lazy("Kéo dài"),
+        "time_barred": gettext_lazy("Quá thời hiệu khiếu nại"),
+        "resolved": gettext_lazy("Đã giải quyết"),
+        "q": gettext_lazy("Tìm kiếm"),
     }
     CHOICES: ClassVar[Mapping[str, Collection[str]]] = {
         "kind": Kind.values,

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import access
 from dieuhanh.core.forms import (
@@ -99,23 +100,23 @@ class PetitionFilterForm(FilterForm):
     rows = (("q", "kind", "field", "state"), ("unit", "timing", "flag", "year"))
     grow = ("q",)
 
-    q = search_field("Số đơn, mã tra cứu, nội dung… (có dấu hoặc không dấu)")
-    kind = forms.ChoiceField(label="Phân loại", required=False, choices=choices(Kind, "Tất cả"))
-    field = forms.ChoiceField(label="Lĩnh vực", required=False, choices=choices(Field, "Tất cả"))
-    state = forms.ChoiceField(label="Trạng thái", required=False,
-                              choices=[("", "Tất cả"), (OPEN, "Chưa giải quyết xong"), *choices(State)])
-    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Nơi phát sinh", required=False,
-                                  empty_label="Tất cả")
-    timing = forms.ChoiceField(label="Thời hạn", required=False)
-    flag = forms.ChoiceField(label="Đánh dấu", required=False, choices=[("", "Tất cả"), *FLAGS.items()])
-    year = forms.ChoiceField(label="Năm nhận", required=False)
+    q = search_field(_("Số đơn, mã tra cứu, nội dung… (có dấu hoặc không dấu)"))
+    kind = forms.ChoiceField(label=_("Phân loại"), required=False, choices=choices(Kind, _("Tất cả")))
+    field = forms.ChoiceField(label=_("Lĩnh vực"), required=False, choices=choices(Field, _("Tất cả")))
+    state = forms.ChoiceField(label=_("Trạng thái"), required=False,
+                              choices=[("", _("Tất cả")), (OPEN, _("Chưa giải quyết xong")), *choices(State)])
+    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Nơi phát sinh"), required=False,
+                                  empty_label=_("Tất cả"))
+    timing = forms.ChoiceField(label=_("Thời hạn"), required=False)
+    flag = forms.ChoiceField(label=_("Đánh dấu"), required=False, choices=[("", _("Tất cả")), *FLAGS.items()])
+    year = forms.ChoiceField(label=_("Năm nhận"), required=False)
 
     def __init__(self, *args: Any, visible: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         model_choice_field(self, "unit").queryset = filter_units(visible)
-        choice_field(self, "timing").choices = [("", "Tất cả"), *timings().items()]
+        choice_field(self, "timing").choices = [("", _("Tất cả")), *timings().items()]
         years = set(visible.order_by().values_list("year", flat=True).distinct()) | {timezone.localdate().year}
-        choice_field(self, "year").choices = [("", "Tất cả")] + [(str(y), str(y)) for y in sorted(years, reverse=True)]
+        choice_field(self, "year").choices = [("", _("Tất cả"))] + [(str(y), str(y)) for y in sorted(years, reverse=True)]
 
 
 # --- receiving a petition --------------------------------------------------------------------------
@@ -150,12 +151,12 @@ def read_attachments(files: list[Any]) -> list[tuple[str, str, bytes]]:
 class IdentityFields(forms.Form):
     """The petitioner: encrypted by the service, never stored in clear."""
 
-    name = forms.CharField(label="Họ và tên người gửi", required=False, max_length=150)
-    address = forms.CharField(label="Địa chỉ", required=False, max_length=300)
-    phone = forms.CharField(label="Điện thoại", required=False, max_length=30)
-    email = forms.EmailField(label="Thư điện tử", required=False,
-                             error_messages={"invalid": "Thư điện tử không đúng dạng, ví dụ ten@example.vn."})
-    id_number = forms.CharField(label="Số định danh cá nhân (CCCD)", required=False, max_length=20)
+    name = forms.CharField(label=_("Họ và tên người gửi"), required=False, max_length=150)
+    address = forms.CharField(label=_("Địa chỉ"), required=False, max_length=300)
+    phone = forms.CharField(label=_("Điện thoại"), required=False, max_length=30)
+    email = forms.EmailField(label=_("Thư điện tử"), required=False,
+                             error_messages={"invalid": _("Thư điện tử không đúng dạng, ví dụ ten@example.vn.")})
+    id_number = forms.CharField(label=_("Số định danh cá nhân (CCCD)"), required=False, max_length=20)
 
     def identity(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -163,37 +164,36 @@ class IdentityFields(forms.Form):
 
 
 class ReceiveForm(IdentityFields):
-    channel = forms.ChoiceField(label="Nguồn đơn", choices=choices(Channel), initial=Channel.DESK)
-    session = forms.ModelChoiceField(ReceptionSession.objects.none(), label="Buổi tiếp công dân", required=False,
-                                     empty_label="— Không —")
-    receiving_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị tiếp nhận", required=False)
-    received_on = date_field("Ngày nhận đơn")
-    dated_on = date_field("Ngày ghi trên đơn")
-    transferred_from = forms.CharField(label="Cơ quan chuyển đơn đến", required=False, max_length=300)
-    kind = forms.ChoiceField(label="Phân loại theo nội dung", required=False, choices=choices(Kind, "—"))
-    field = forms.ChoiceField(label="Lĩnh vực", required=False, choices=choices(Field), initial=Field.OTHER)
-    subject = forms.CharField(label="Tóm tắt nội dung", required=False, max_length=300,
-                              help_text="Để trống: lấy 120 ký tự đầu của nội dung đơn.")
-    content = forms.CharField(label="Nội dung đơn", required=False, widget=textarea(6))
-    respondent = forms.CharField(label="Người, cơ quan hoặc quyết định bị khiếu nại, tố cáo", required=False,
+    channel = forms.ChoiceField(label=_("Nguồn đơn"), choices=choices(Channel), initial=Channel.DESK)
+    session = forms.ModelChoiceField(ReceptionSession.objects.none(), label=_("Buổi tiếp công dân"), required=False,
+                                     empty_label=_("— Không —"))
+    receiving_unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Đơn vị tiếp nhận"), required=False)
+    received_on = date_field(_("Ngày nhận đơn"))
+    dated_on = date_field(_("Ngày ghi trên đơn"))
+    transferred_from = forms.CharField(label=_("Cơ quan chuyển đơn đến"), required=False, max_length=300)
+    kind = forms.ChoiceField(label=_("Phân loại theo nội dung"), required=False, choices=choices(Kind, "—"))
+    field = forms.ChoiceField(label=_("Lĩnh vực"), required=False, choices=choices(Field), initial=Field.OTHER)
+    subject = forms.CharField(label=_("Tóm tắt nội dung"), required=False, max_length=300,
+                              help_text=_("Để trống: lấy 120 ký tự đầu của nội dung đơn."))
+    content = forms.CharField(label=_("Nội dung đơn"), required=False, widget=textarea(6))
+    respondent = forms.CharField(label=_("Người, cơ quan hoặc quyết định bị khiếu nại, tố cáo"), required=False,
                                  max_length=300)
     decision_known_on = date_field(
-        "Ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại",
-        help_text="Khiếu nại: thời hiệu 90 ngày tính từ ngày này (Luật Khiếu nại, Điều 9).",
+        _("Ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại"),
+        help_text=_("Khiếu nại: thời hiệu 90 ngày tính từ ngày này (Luật Khiếu nại, Điều 9)."),
     )
-    against_party_member = forms.BooleanField(label="Tố cáo đảng viên", required=False)
-    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Nơi phát sinh vụ việc", required=False,
-                                  empty_label="— Chọn phường, xã —")
-    place = forms.CharField(label="Địa điểm vụ việc", required=False, max_length=300)
-    is_anonymous = forms.BooleanField(label="Đơn nặc danh, mạo danh (không rõ người gửi)", required=False)
-    signer_count = int_field("Số người ký đơn", initial=1, min_value=1,
+    against_party_member = forms.BooleanField(label=_("Tố cáo đảng viên"), required=False)
+    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Nơi phát sinh vụ việc"), required=False,
+                                  empty_label=_("— Chọn phường, xã —"))
+    place = forms.CharField(label=_("Địa điểm vụ việc"), required=False, max_length=300)
+    is_anonymous = forms.BooleanField(label=_("Đơn nặc danh, mạo danh (không rõ người gửi)"), required=False)
+    signer_count = int_field(_("Số người ký đơn"), initial=1, min_value=1,
                              widget=forms.NumberInput(attrs={"min": 1, "step": 1}))
-    co_signers = forms.CharField(label="Những người cùng ký", required=False, widget=textarea(3),
-                                 help_text="Mỗi người một dòng: họ tên, địa chỉ.")
+    co_signers = forms.CharField(label=_("Những người cùng ký"), required=False, widget=textarea(3),
+                                 help_text=_("Mỗi người một dòng: họ tên, địa chỉ."))
     attachments = MultipleFileField(
-        label="Tệp đính kèm (ảnh chụp đơn, giấy tờ)", required=False,
-        help_text=f"Tối đa {uploads.MAX_FILES} tệp, mỗi tệp tối đa {uploads.MAX_BYTES // uploads.MB} MB: "
-                  f"{uploads.allowed_text(public=False)}; được mã hoá khi lưu.",
+        label=_("Tệp đính kèm (ảnh chụp đơn, giấy tờ)"), required=False,
+        help_text=_("Tối đa %(MAX_FILES)s tệp, mỗi tệp tối đa %(value)s MB: %(value2)s; được mã hoá khi lưu.") % {"MAX_FILES": uploads.MAX_FILES, "value": uploads.MAX_BYTES // uploads.MB, "value2": uploads.allowed_text(public=False)},
     )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
@@ -203,7 +203,7 @@ class ReceiveForm(IdentityFields):
         model_choice_field(self, "unit").queryset = matter_units(user)
         model_choice_field(self, "session").queryset = ReceptionSession.objects.visible_to(user).select_related("unit")
         self.fields["received_on"].initial = timezone.localdate()
-        self.fields["signer_count"].error_messages["min_value"] = "Số người ký đơn ít nhất là 1."
+        self.fields["signer_count"].error_messages["min_value"] = _("Số người ký đơn ít nhất là 1.")
         if only.count() == 1 and (first := only.first()) is not None:
             self.fields["receiving_unit"].initial = self.fields["unit"].initial = first.pk
         name_length_limits(self)
@@ -239,40 +239,39 @@ class PublicPetitionForm(IdentityFields):
     """A citizen filing online without an account. `website` is a honeypot: hidden from people,
     filled in by spam robots."""
 
-    kind = forms.ChoiceField(label="Loại đơn", required=False, choices=choices(Kind, "— Chọn —", PUBLIC_KINDS))
-    field = forms.ChoiceField(label="Lĩnh vực", required=False, choices=choices(Field), initial=Field.OTHER)
-    unit = forms.TypedChoiceField(label="Phường, xã nơi xảy ra sự việc", required=False, coerce=int,
+    kind = forms.ChoiceField(label=_("Loại đơn"), required=False, choices=choices(Kind, _("— Chọn —"), PUBLIC_KINDS))
+    field = forms.ChoiceField(label=_("Lĩnh vực"), required=False, choices=choices(Field), initial=Field.OTHER)
+    unit = forms.TypedChoiceField(label=_("Phường, xã nơi xảy ra sự việc"), required=False, coerce=int,
                                   empty_value=None)
-    content = forms.CharField(label="Nội dung", required=False, widget=textarea(7),
-                              help_text="Trình bày rõ sự việc, thời gian, địa điểm và đề nghị của ông/bà.")
-    place = forms.CharField(label="Địa điểm cụ thể", required=False, max_length=300,
-                            help_text="Số nhà, đường, tổ dân phố, thôn…")
-    lat = forms.FloatField(label="Vĩ độ", required=False, widget=forms.NumberInput(attrs={"step": "any"}),
-                           error_messages={"invalid": "Vĩ độ phải là số, ví dụ 21.1302."})
-    lon = forms.FloatField(label="Kinh độ", required=False, widget=forms.NumberInput(attrs={"step": "any"}),
-                           error_messages={"invalid": "Kinh độ phải là số, ví dụ 106.3947."})
+    content = forms.CharField(label=_("Nội dung"), required=False, widget=textarea(7),
+                              help_text=_("Trình bày rõ sự việc, thời gian, địa điểm và đề nghị của ông/bà."))
+    place = forms.CharField(label=_("Địa điểm cụ thể"), required=False, max_length=300,
+                            help_text=_("Số nhà, đường, tổ dân phố, thôn…"))
+    lat = forms.FloatField(label=_("Vĩ độ"), required=False, widget=forms.NumberInput(attrs={"step": "any"}),
+                           error_messages={"invalid": _("Vĩ độ phải là số, ví dụ 21.1302.")})
+    lon = forms.FloatField(label=_("Kinh độ"), required=False, widget=forms.NumberInput(attrs={"step": "any"}),
+                           error_messages={"invalid": _("Kinh độ phải là số, ví dụ 106.3947.")})
     # Asked for only when the point is far from the chosen ward (receiving._location_question).
-    location_confirmed = forms.BooleanField(label="Tôi xác nhận vị trí này đúng", required=False)
+    location_confirmed = forms.BooleanField(label=_("Tôi xác nhận vị trí này đúng"), required=False)
     attachments = MultipleFileField(
-        label="Ảnh chụp hiện trường, giấy tờ (không bắt buộc)", required=False,
+        label=_("Ảnh chụp hiện trường, giấy tờ (không bắt buộc)"), required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif,image/heic,.heic,.heif,"
                                                   "application/pdf"}),
-        help_text=f"Tối đa {uploads.PUBLIC_MAX_FILES} tệp, mỗi tệp tối đa {uploads.MAX_BYTES // uploads.MB} MB: "
-                  f"{uploads.allowed_text(public=True)}. Ảnh được mã hoá khi lưu, chỉ cán bộ xử lý được xem.",
+        help_text=_("Tối đa %(PUBLIC_MAX_FILES)s tệp, mỗi tệp tối đa %(value)s MB: %(value2)s. Ảnh được mã hoá khi lưu, chỉ cán bộ xử lý được xem.") % {"PUBLIC_MAX_FILES": uploads.PUBLIC_MAX_FILES, "value": uploads.MAX_BYTES // uploads.MB, "value2": uploads.allowed_text(public=True)},
     )
-    is_anonymous = forms.BooleanField(label="Gửi phản ánh không ghi tên", required=False,
-                                      help_text="Chỉ áp dụng cho phản ánh; khiếu nại, tố cáo, kiến nghị phải ghi rõ "
-                                                "họ tên, địa chỉ.")
-    website = forms.CharField(label="Để trống ô này", required=False)
+    is_anonymous = forms.BooleanField(label=_("Gửi phản ánh không ghi tên"), required=False,
+                                      help_text=_("Chỉ áp dụng cho phản ánh; khiếu nại, tố cáo, kiến nghị phải ghi rõ "
+                                                "họ tên, địa chỉ."))
+    website = forms.CharField(label=_("Để trống ô này"), required=False)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.unit_groups = public_units()
-        choice_field(self, "unit").choices = [("", "— Chọn phường, xã —")] + [
+        choice_field(self, "unit").choices = [("", _("— Chọn phường, xã —"))] + [
             (province, options) for province, options in self.unit_groups
         ]
-        self.fields["name"].label = "Họ và tên"
-        self.fields["address"].label = "Địa chỉ liên hệ"
+        self.fields["name"].label = _("Họ và tên")
+        self.fields["address"].label = _("Địa chỉ liên hệ")
         del self.fields["id_number"]
         name_length_limits(self)
 
@@ -280,10 +279,10 @@ class PublicPetitionForm(IdentityFields):
         super().clean()
         d = self.cleaned_data
         if d.get("is_anonymous") and d.get("kind") not in ("", None, Kind.FEEDBACK):
-            self.add_error("is_anonymous", "Chỉ phản ánh mới được gửi không ghi tên; khiếu nại, tố cáo, kiến nghị "
-                                           "phải ghi rõ họ tên, địa chỉ của người gửi.")
+            self.add_error("is_anonymous", _("Chỉ phản ánh mới được gửi không ghi tên; khiếu nại, tố cáo, kiến nghị "
+                                           "phải ghi rõ họ tên, địa chỉ của người gửi."))
         if not d.get("is_anonymous") and d.get("kind") and not (d.get("address") or d.get("phone")):
-            self.add_error("address", "Ghi địa chỉ hoặc số điện thoại để cơ quan trả lời ông/bà.")
+            self.add_error("address", _("Ghi địa chỉ hoặc số điện thoại để cơ quan trả lời ông/bà."))
         return d
 
     def service_kwargs(self) -> dict[str, Any]:
@@ -305,16 +304,16 @@ class PublicPetitionForm(IdentityFields):
 
 
 class SessionForm(forms.Form):
-    kind = forms.ChoiceField(label="Hình thức", required=False, choices=choices(SessionKind, "—"))
-    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label="Đơn vị tổ chức", required=False)
-    held_on = date_field("Ngày tiếp")
-    host = PersonChoiceField(Person.objects.none(), label="Người chủ trì", required=False)
-    host_title = forms.CharField(label="Chức vụ người chủ trì", required=False, max_length=200)
-    place = forms.CharField(label="Địa điểm", required=False, max_length=300)
-    attendees = forms.CharField(label="Thành phần tham dự", required=False, widget=textarea(2))
-    citizens_count = int_field("Số lượt công dân", initial=0, min_value=0)
-    matters = forms.CharField(label="Nội dung công dân nêu", required=False, widget=textarea(4))
-    answers = forms.CharField(label="Ý kiến trả lời, chỉ đạo tại buổi tiếp", required=False, widget=textarea(4))
+    kind = forms.ChoiceField(label=_("Hình thức"), required=False, choices=choices(SessionKind, "—"))
+    unit = forms.ModelChoiceField(AdminUnit.objects.none(), label=_("Đơn vị tổ chức"), required=False)
+    held_on = date_field(_("Ngày tiếp"))
+    host = PersonChoiceField(Person.objects.none(), label=_("Người chủ trì"), required=False)
+    host_title = forms.CharField(label=_("Chức vụ người chủ trì"), required=False, max_length=200)
+    place = forms.CharField(label=_("Địa điểm"), required=False, max_length=300)
+    attendees = forms.CharField(label=_("Thành phần tham dự"), required=False, widget=textarea(2))
+    citizens_count = int_field(_("Số lượt công dân"), initial=0, min_value=0)
+    matters = forms.CharField(label=_("Nội dung công dân nêu"), required=False, widget=textarea(4))
+    answers = forms.CharField(label=_("Ý kiến trả lời, chỉ đạo tại buổi tiếp"), required=False, widget=textarea(4))
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -322,7 +321,7 @@ class SessionForm(forms.Form):
         model_choice_field(self, "unit").queryset = only
         model_choice_field(self, "host").queryset = people()
         self.fields["held_on"].initial = timezone.localdate()
-        self.fields["citizens_count"].error_messages["min_value"] = "Số lượt công dân không được âm."
+        self.fields["citizens_count"].error_messages["min_value"] = _("Số lượt công dân không được âm.")
         if only.count() == 1 and (first := only.first()) is not None:
             self.fields["unit"].initial = first.pk
 

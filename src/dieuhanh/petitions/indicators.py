@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import ExtractYear
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core.http import AnyUser
 from dieuhanh.indicators.derived import Counts, DerivedIndicator
@@ -24,6 +25,6 @@ def resolution_rate(user: AnyUser, years: list[int], today: dt.date, memo: dict[
 
 
 DERIVED = (
-    DerivedIndicator("petition_resolution_rate", "Tỷ lệ giải quyết đơn thư",
+    DerivedIndicator("petition_resolution_rate", gettext_lazy("Tỷ lệ giải quyết đơn thư"),
                      "dieuhanh.petitions.indicators.resolution_rate"),
 )

@@ -10,6 +10,8 @@ from typing import Any
 from django.db.models import CharField, Count, DateField, ExpressionWrapper, F, IntegerField, Q
 from django.db.models.functions import Cast, Substr
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core import calendar
 from dieuhanh.core.http import AnyUser
@@ -92,11 +94,11 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     }
     rate = result["resolution_percent"]
     result["figures"] = [
-        Figure("petitions-received", f"đơn tiếp nhận năm {period.year}", received, str(result["received_url"])),
-        Figure("petitions-resolved", f"giải quyết ({resolved}/{accepted} đơn thụ lý)", rate,
+        Figure("petitions-received", _("đơn tiếp nhận năm %(year)s") % {"year": period.year}, received, str(result["received_url"])),
+        Figure("petitions-resolved", _("giải quyết (%(resolved)s/%(accepted)s đơn thụ lý)") % {"resolved": resolved, "accepted": accepted}, rate,
                str(result["resolved_url"]), display="—" if rate is None else f"{group_digits(rate)}%", count=resolved),
-        Figure("petitions-overdue", "đơn quá hạn", overdue, str(result["overdue_url"]), "bad"),
-        Figure("petitions-due-soon", "đơn sắp đến hạn", due_soon, str(result["due_soon_url"]), "warn"),
+        Figure("petitions-overdue", _("đơn quá hạn"), overdue, str(result["overdue_url"]), "bad"),
+        Figure("petitions-due-soon", _("đơn sắp đến hạn"), due_soon, str(result["due_soon_url"]), "warn"),
     ]
     return result
 
@@ -120,7 +122,7 @@ def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
     return [
         past_deadline(
             "petition", petition.deadline, today, petition.unit.name,  # type: ignore[attr-defined]  # annotated
-            f"Đơn số {petition.number} “{petition.subject}” quá hạn",
+            _("Đơn số %(number)s “%(subject)s” quá hạn") % {"number": petition.number, "subject": petition.subject},
             reverse("petitions:petition_detail", args=[petition.pk]),
         )
         for petition in rows
@@ -130,21 +132,21 @@ def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
 def _table(result: dict[str, Any]) -> tuple[str, list[str], list[list[Any]]]:
     rate = result["resolution_percent"]
     rows: list[list[Any]] = [
-        ["Đơn tiếp nhận trong năm", result["received"]],
-        ["Đơn đã giải quyết", result["resolved"]],
-        ["Tỉ lệ giải quyết (%)", None if rate is None else round(rate, 1)],
-        ["Đơn quá hạn", result["overdue"]],
-        ["Đơn sắp đến hạn", result["due_soon"]],
+        [_("Đơn tiếp nhận trong năm"), result["received"]],
+        [_("Đơn đã giải quyết"), result["resolved"]],
+        [_("Tỉ lệ giải quyết (%)"), None if rate is None else round(rate, 1)],
+        [_("Đơn quá hạn"), result["overdue"]],
+        [_("Đơn sắp đến hạn"), result["due_soon"]],
     ]
-    return "Đơn thư", ["Chỉ số", "Giá trị"], rows
+    return _("Đơn thư"), [_("Chỉ số"), _("Giá trị")], rows
 
 
 SECTION = Section(
-    "petitions", "Đơn thư", 20, "petitions", compute,
-    metrics=(Metric("petitions_overdue", "Đơn quá hạn", lambda f: f.get("petitions_overdue", 0)),),
-    trends=(Trend("petitions_received", "Đơn tiếp nhận", "_monthly_received", "petitions",
-                  "Đơn tiếp nhận theo tháng", "đơn", bars=True),),
+    "petitions", gettext_lazy("Đơn thư"), 20, "petitions", compute,
+    metrics=(Metric("petitions_overdue", gettext_lazy("Đơn quá hạn"), lambda f: f.get("petitions_overdue", 0)),),
+    trends=(Trend("petitions_received", gettext_lazy("Đơn tiếp nhận"), "_monthly_received", "petitions",
+                  gettext_lazy("Đơn tiếp nhận theo tháng"), gettext_lazy("đơn"), bars=True),),
     tables=(Table("figures", "don-thu", "don-thu", _table),),
-    alerts=alerts, alert_kinds={"petition": "Đơn quá hạn giải quyết"},
-    list_label="Đơn thư", list_url="petitions:petition_list",
+    alerts=alerts, alert_kinds={"petition": gettext_lazy("Đơn quá hạn giải quyết")},
+    list_label=gettext_lazy("Đơn thư"), list_url="petitions:petition_list",
 )

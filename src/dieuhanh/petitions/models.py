@@ -18,6 +18,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import legal_rules
 from dieuhanh.core.access import ScopedQuerySet
@@ -47,18 +48,18 @@ class ReceptionSession(models.Model):
     """A citizen reception day of a leader, an ad-hoc reception, or a direct dialogue between the
     secretary or chairman and residents (Law 42/2013/QH13)."""
 
-    kind = models.CharField("hình thức", max_length=12, choices=SessionKind.choices)
-    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị")
-    held_on = models.DateField("ngày tiếp")
+    kind = models.CharField(_("hình thức"), max_length=12, choices=SessionKind.choices)
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị"))
+    held_on = models.DateField(_("ngày tiếp"))
     host = models.ForeignKey(
-        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name="người chủ trì"
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+", verbose_name=_("người chủ trì")
     )
-    host_title = models.CharField("chức vụ người chủ trì", max_length=200, blank=True)
-    place = models.CharField("địa điểm", max_length=300)
-    attendees = models.TextField("thành phần tham dự", blank=True)
-    citizens_count = models.PositiveIntegerField("số lượt công dân", default=0)
-    matters = models.TextField("nội dung công dân nêu", blank=True)
-    answers = models.TextField("ý kiến trả lời, chỉ đạo tại buổi tiếp", blank=True)
+    host_title = models.CharField(_("chức vụ người chủ trì"), max_length=200, blank=True)
+    place = models.CharField(_("địa điểm"), max_length=300)
+    attendees = models.TextField(_("thành phần tham dự"), blank=True)
+    citizens_count = models.PositiveIntegerField(_("số lượt công dân"), default=0)
+    matters = models.TextField(_("nội dung công dân nêu"), blank=True)
+    answers = models.TextField(_("ý kiến trả lời, chỉ đạo tại buổi tiếp"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -68,8 +69,8 @@ class ReceptionSession(models.Model):
 
     class Meta:
         ordering = ["-held_on", "-id"]
-        verbose_name = "buổi tiếp công dân"
-        verbose_name_plural = "buổi tiếp công dân"
+        verbose_name = _("buổi tiếp công dân")
+        verbose_name_plural = _("buổi tiếp công dân")
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.held_on:%d/%m/%Y} — {self.place}"
@@ -142,108 +143,108 @@ class Petition(models.Model):
     One row per petition received by a body; a transferred petition is closed here and, when the
     receiving body uses Điều Hành, opens again there with `transferred_from`."""
 
-    receipt_code = models.CharField("mã tra cứu", max_length=12, unique=True, editable=False)
-    year = models.PositiveSmallIntegerField("năm", editable=False)
-    seq = models.PositiveIntegerField("số thứ tự trong sổ", editable=False)
-    channel = models.CharField("nguồn đơn", max_length=12, choices=Channel.choices)
+    receipt_code = models.CharField(_("mã tra cứu"), max_length=12, unique=True, editable=False)
+    year = models.PositiveSmallIntegerField(_("năm"), editable=False)
+    seq = models.PositiveIntegerField(_("số thứ tự trong sổ"), editable=False)
+    channel = models.CharField(_("nguồn đơn"), max_length=12, choices=Channel.choices)
     session = models.ForeignKey(
         ReceptionSession, null=True, blank=True, on_delete=models.PROTECT, related_name="petitions",
-        verbose_name="buổi tiếp",
+        verbose_name=_("buổi tiếp"),
     )
-    received_on = models.DateField("ngày nhận")
-    dated_on = models.DateField("ngày ghi trên đơn", null=True, blank=True)
-    kind = models.CharField("phân loại theo nội dung", max_length=16, choices=Kind.choices)
-    field = models.CharField("lĩnh vực", max_length=16, choices=Field.choices, default=Field.OTHER)
-    subject = models.CharField("tóm tắt nội dung", max_length=300)
-    content = models.TextField("nội dung đơn")
+    received_on = models.DateField(_("ngày nhận"))
+    dated_on = models.DateField(_("ngày ghi trên đơn"), null=True, blank=True)
+    kind = models.CharField(_("phân loại theo nội dung"), max_length=16, choices=Kind.choices)
+    field = models.CharField(_("lĩnh vực"), max_length=16, choices=Field.choices, default=Field.OTHER)
+    subject = models.CharField(_("tóm tắt nội dung"), max_length=300)
+    content = models.TextField(_("nội dung đơn"))
     respondent = models.CharField(
-        "người, cơ quan hoặc quyết định bị khiếu nại, tố cáo", max_length=300, blank=True
+        _("người, cơ quan hoặc quyết định bị khiếu nại, tố cáo"), max_length=300, blank=True
     )
-    against_party_member = models.BooleanField("tố cáo đảng viên", default=False)
+    against_party_member = models.BooleanField(_("tố cáo đảng viên"), default=False)
     unit = models.ForeignKey(
-        AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="nơi phát sinh vụ việc"
+        AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("nơi phát sinh vụ việc")
     )
     receiving_unit = models.ForeignKey(
-        AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name="đơn vị tiếp nhận"
+        AdminUnit, on_delete=models.PROTECT, related_name="+", verbose_name=_("đơn vị tiếp nhận")
     )
     handling_org = models.ForeignKey(
         Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-        verbose_name="cơ quan giải quyết",
+        verbose_name=_("cơ quan giải quyết"),
     )
-    place = models.CharField("địa điểm vụ việc", max_length=300, blank=True)
-    lat = models.FloatField("vĩ độ", null=True, blank=True)
-    lon = models.FloatField("kinh độ", null=True, blank=True)
-    signer_count = models.PositiveIntegerField("số người ký đơn", default=1)
-    is_anonymous = models.BooleanField("nặc danh, mạo danh", default=False)
+    place = models.CharField(_("địa điểm vụ việc"), max_length=300, blank=True)
+    lat = models.FloatField(_("vĩ độ"), null=True, blank=True)
+    lon = models.FloatField(_("kinh độ"), null=True, blank=True)
+    signer_count = models.PositiveIntegerField(_("số người ký đơn"), default=1)
+    is_anonymous = models.BooleanField(_("nặc danh, mạo danh"), default=False)
     confidential = models.BooleanField(
-        "bảo mật danh tính người gửi", default=False, editable=False,
-        help_text="Bật cho đơn có nội dung tố cáo (Luật Tố cáo Điều 8, 9, 47) hoặc khi cán bộ đánh dấu bảo mật; "
-        "không bao giờ tắt lại.",
+        _("bảo mật danh tính người gửi"), default=False, editable=False,
+        help_text=_("Bật cho đơn có nội dung tố cáo (Luật Tố cáo Điều 8, 9, 47) hoặc khi cán bộ đánh dấu bảo mật; "
+                    "không bao giờ tắt lại."),
     )
-    confidential_reason = models.CharField("lý do bảo mật", max_length=300, blank=True, editable=False)
+    confidential_reason = models.CharField(_("lý do bảo mật"), max_length=300, blank=True, editable=False)
     identity_enc = models.TextField(editable=False, blank=True)
     # The repeat links between this confidential petition and others, encrypted like the identity
     # (a link to a feedback that names its author names the denouncer): [{"petition": id,
     # "relation": "repeats" | "repeated_by", "score": s}]. Only `confidentiality` reads it; such
     # a link is never kept in `duplicate_of`.
     sealed_links_enc = models.TextField(editable=False, blank=True)
-    eligible = models.BooleanField("đủ điều kiện xử lý", null=True, blank=True)
-    ineligibility = models.CharField("lý do không đủ điều kiện", max_length=20, choices=Ineligibility.choices, blank=True)
-    state = models.CharField("trạng thái", max_length=12, choices=State.choices, default=State.RECEIVED)
-    level = models.PositiveSmallIntegerField("lần giải quyết", default=1)
+    eligible = models.BooleanField(_("đủ điều kiện xử lý"), null=True, blank=True)
+    ineligibility = models.CharField(_("lý do không đủ điều kiện"), max_length=20, choices=Ineligibility.choices, blank=True)
+    state = models.CharField(_("trạng thái"), max_length=12, choices=State.choices, default=State.RECEIVED)
+    level = models.PositiveSmallIntegerField(_("lần giải quyết"), default=1)
     previous = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="later", verbose_name="đơn lần trước"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="later", verbose_name=_("đơn lần trước")
     )
-    transferred_from = models.CharField("cơ quan chuyển đơn đến", max_length=300, blank=True)
-    complexity = models.CharField("mức độ phức tạp", max_length=12, choices=Complexity.choices, default=Complexity.NORMAL)
-    remote = models.BooleanField("vùng sâu, vùng xa, đi lại khó khăn", default=False)
-    multi_site = models.BooleanField("phải kiểm tra, xác minh ở nhiều địa điểm", default=False)
+    transferred_from = models.CharField(_("cơ quan chuyển đơn đến"), max_length=300, blank=True)
+    complexity = models.CharField(_("mức độ phức tạp"), max_length=12, choices=Complexity.choices, default=Complexity.NORMAL)
+    remote = models.BooleanField(_("vùng sâu, vùng xa, đi lại khó khăn"), default=False)
+    multi_site = models.BooleanField(_("phải kiểm tra, xác minh ở nhiều địa điểm"), default=False)
     outside_competence = models.BooleanField(
-        "không thuộc thẩm quyền giải quyết", default=False,
-        help_text="Tố cáo không thuộc thẩm quyền phải chuyển trong 5 ngày làm việc kể từ ngày nhận (Luật Tố cáo, Điều 24).",
+        _("không thuộc thẩm quyền giải quyết"), default=False,
+        help_text=_("Tố cáo không thuộc thẩm quyền phải chuyển trong 5 ngày làm việc kể từ ngày nhận (Luật Tố cáo, Điều 24)."),
     )
     decision_known_on = models.DateField(
-        "ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại", null=True, blank=True,
-        help_text="Khiếu nại lần đầu: thời hiệu 90 ngày tính từ ngày này (Luật Khiếu nại, Điều 9). Khiếu nại lần "
-        "hai: ngày người khiếu nại nhận được quyết định giải quyết lần đầu (Điều 33).",
+        _("ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại"), null=True, blank=True,
+        help_text=_("Khiếu nại lần đầu: thời hiệu 90 ngày tính từ ngày này (Luật Khiếu nại, Điều 9). Khiếu nại lần "
+        "hai: ngày người khiếu nại nhận được quyết định giải quyết lần đầu (Điều 33)."),
     )
     late_excuse = models.CharField(
-        "lý do trở ngại khách quan (không tính vào thời hiệu)", max_length=300, blank=True,
-        help_text="Ốm đau, thiên tai, địch họa, đi công tác, học tập ở nơi xa... (Luật Khiếu nại, Điều 9).",
+        _("lý do trở ngại khách quan (không tính vào thời hiệu)"), max_length=300, blank=True,
+        help_text=_("Ốm đau, thiên tai, địch họa, đi công tác, học tập ở nơi xa... (Luật Khiếu nại, Điều 9)."),
     )
-    file_limit_on = models.DateField("hạn thời hiệu khiếu nại", null=True, blank=True, editable=False)
-    routed_on = models.DateField("ngày xử lý đơn", null=True, blank=True)
-    accepted_on = models.DateField("ngày thụ lý", null=True, blank=True)
-    transferred_to = models.CharField("chuyển đến cơ quan", max_length=300, blank=True)
-    extensions = models.PositiveSmallIntegerField("số lần gia hạn", default=0)
-    suspended_on = models.DateField("ngày tạm đình chỉ", null=True, blank=True)
-    suspended_days = models.PositiveIntegerField("số ngày tạm đình chỉ", default=0)
-    concluded_on = models.DateField("ngày kết luận, quyết định", null=True, blank=True)
-    result = models.CharField("kết quả giải quyết", max_length=16, choices=Result.choices, blank=True)
-    conclusion = models.TextField("nội dung kết luận, quyết định", blank=True)
-    decision_number = models.CharField("số quyết định, kết luận", max_length=60, blank=True)
-    decision_sent_on = models.DateField("ngày gửi quyết định", null=True, blank=True)
-    notified_on = models.DateField("ngày thông báo thụ lý tố cáo", null=True, blank=True)
-    closed_on = models.DateField("ngày kết thúc", null=True, blank=True)
-    due_on = models.DateField("hạn gần nhất", null=True, blank=True, db_index=True)
-    due_rule = models.CharField("quy tắc của hạn gần nhất", max_length=60, blank=True)
-    resolve_due_on = models.DateField("hạn giải quyết", null=True, blank=True)
+    file_limit_on = models.DateField(_("hạn thời hiệu khiếu nại"), null=True, blank=True, editable=False)
+    routed_on = models.DateField(_("ngày xử lý đơn"), null=True, blank=True)
+    accepted_on = models.DateField(_("ngày thụ lý"), null=True, blank=True)
+    transferred_to = models.CharField(_("chuyển đến cơ quan"), max_length=300, blank=True)
+    extensions = models.PositiveSmallIntegerField(_("số lần gia hạn"), default=0)
+    suspended_on = models.DateField(_("ngày tạm đình chỉ"), null=True, blank=True)
+    suspended_days = models.PositiveIntegerField(_("số ngày tạm đình chỉ"), default=0)
+    concluded_on = models.DateField(_("ngày kết luận, quyết định"), null=True, blank=True)
+    result = models.CharField(_("kết quả giải quyết"), max_length=16, choices=Result.choices, blank=True)
+    conclusion = models.TextField(_("nội dung kết luận, quyết định"), blank=True)
+    decision_number = models.CharField(_("số quyết định, kết luận"), max_length=60, blank=True)
+    decision_sent_on = models.DateField(_("ngày gửi quyết định"), null=True, blank=True)
+    notified_on = models.DateField(_("ngày thông báo thụ lý tố cáo"), null=True, blank=True)
+    closed_on = models.DateField(_("ngày kết thúc"), null=True, blank=True)
+    due_on = models.DateField(_("hạn gần nhất"), null=True, blank=True, db_index=True)
+    due_rule = models.CharField(_("quy tắc của hạn gần nhất"), max_length=60, blank=True)
+    resolve_due_on = models.DateField(_("hạn giải quyết"), null=True, blank=True)
     # The earlier petition this one repeats, when neither is confidential; a link that touches a
     # confidential petition lives encrypted in that petition's `sealed_links_enc` instead.
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats", verbose_name="trùng với đơn"
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="repeats", verbose_name=_("trùng với đơn")
     )
     duplicate_score = models.FloatField(null=True, blank=True, editable=False)
-    is_over_level = models.BooleanField("vượt cấp", default=False)
-    is_prolonged = models.BooleanField("kéo dài", default=False)
-    flag_notes = models.CharField("căn cứ đánh dấu", max_length=500, blank=True)
+    is_over_level = models.BooleanField(_("vượt cấp"), default=False)
+    is_prolonged = models.BooleanField(_("kéo dài"), default=False)
+    flag_notes = models.CharField(_("căn cứ đánh dấu"), max_length=500, blank=True)
     handlers = models.ManyToManyField(
         settings.AUTH_USER_MODEL, through="PetitionHandler", through_fields=("petition", "user"),
         related_name="handled_petitions", blank=True,
     )
     task = models.ForeignKey(
         "directives.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="petitions",
-        verbose_name="nhiệm vụ giao từ đơn",
+        verbose_name=_("nhiệm vụ giao từ đơn"),
     )
     search_text = models.TextField(editable=False, blank=True)
     created_by = models.ForeignKey(
@@ -281,11 +282,11 @@ class Petition(models.Model):
                 fields=["year", "unit", "received_on", "state", "accepted_on", "concluded_on"], name="petition_year_cover"
             ),
         ]
-        verbose_name = "đơn"
-        verbose_name_plural = "đơn"
+        verbose_name = _("đơn")
+        verbose_name_plural = _("đơn")
 
     def __str__(self) -> str:
-        return f"Đơn số {self.number}: {self.subject}"
+        return _("Đơn số %(number)s: %(subject)s") % {"number": self.number, "subject": self.subject}
 
     def get_absolute_url(self) -> str:
         from django.urls import reverse
@@ -371,21 +372,21 @@ class PetitionStep(models.Model):
 
     petition = models.ForeignKey(Petition, on_delete=models.CASCADE, related_name="steps")
     action = models.CharField(max_length=20, choices=Action.choices)
-    on = models.DateField("ngày")
+    on = models.DateField(_("ngày"))
     at = models.DateTimeField(auto_now_add=True)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+")
     actor_name = models.CharField(max_length=150, blank=True)
     from_state = models.CharField(max_length=12, choices=State.choices, blank=True)
     to_state = models.CharField(max_length=12, choices=State.choices, blank=True)
-    note = models.TextField("ghi chú", blank=True)
-    legal_basis = models.CharField("căn cứ pháp lý", max_length=300, blank=True)
-    document_number = models.CharField("số văn bản", max_length=60, blank=True)
-    due_on = models.DateField("hạn mới", null=True, blank=True)
+    note = models.TextField(_("ghi chú"), blank=True)
+    legal_basis = models.CharField(_("căn cứ pháp lý"), max_length=300, blank=True)
+    document_number = models.CharField(_("số văn bản"), max_length=60, blank=True)
+    due_on = models.DateField(_("hạn mới"), null=True, blank=True)
 
     class Meta:
         ordering = ["on", "id"]
-        verbose_name = "bước xử lý đơn"
-        verbose_name_plural = "bước xử lý đơn"
+        verbose_name = _("bước xử lý đơn")
+        verbose_name_plural = _("bước xử lý đơn")
 
     def __str__(self) -> str:
         return f"{self.get_action_display()} {self.on:%d/%m/%Y}"
@@ -404,8 +405,8 @@ class Attachment(models.Model):
     uploaded_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "tệp đính kèm"
-        verbose_name_plural = "tệp đính kèm"
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
 
     def __str__(self) -> str:
-        return f"Tệp #{self.pk} ({self.size} byte)"
+        return _("Tệp #%(number)s (%(size)s byte)") % {"number": self.pk, "size": self.size}

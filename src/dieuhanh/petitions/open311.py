@@ -33,13 +33,15 @@ import datetime as dt
 import math
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from xml.etree import ElementTree as ET
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 
 from dieuhanh.core import audit, ratelimit
@@ -51,6 +53,9 @@ from dieuhanh.petitions import receiving
 from dieuhanh.petitions import views as pages
 from dieuhanh.petitions.choices import OPEN_STATES, Channel, Field, Kind, Result, State
 from dieuhanh.petitions.models import Petition
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 MAX_RESULTS = 1000  # the spec's default limit
@@ -74,9 +79,9 @@ FIELD_NAMES = {
 @dataclass(frozen=True)
 class Service:
     code: str
-    description: str
-    keywords: str
-    group: str
+    description: StrOrPromise
+    keywords: StrOrPromise
+    group: StrOrPromise
 
     @property
     def name(self) -> str:
@@ -86,17 +91,17 @@ class Service:
 SERVICES: dict[str, Service] = {
     s.code: s
     for s in (
-        Service(Field.ENVIRONMENT, "Rác thải, nước thải, khói bụi, tiếng ồn, ô nhiễm nguồn nước, cây xanh.",
-                "rác thải, nước thải, ô nhiễm, tiếng ồn, khói bụi, cây xanh", "Môi trường"),
-        Service(Field.INFRASTRUCTURE, "Đường hư hỏng, ổ gà, đèn chiếu sáng, cống thoát nước, biển báo, "
-                "vỉa hè, ngập úng.", "ổ gà, đèn đường, cống, ngập úng, biển báo, vỉa hè", "Hạ tầng đô thị"),
-        Service(Field.CONSTRUCTION, "Xây dựng không phép, sai phép, lấn chiếm vỉa hè, lòng đường, trật tự đô "
-                "thị.", "xây dựng không phép, lấn chiếm, vỉa hè, trật tự đô thị", "Hạ tầng đô thị"),
-        Service(Field.LAND, "Lấn chiếm đất công, sử dụng đất sai mục đích, san lấp trái phép.",
-                "lấn chiếm đất, đất công, san lấp", "Đất đai"),
-        Service(Field.ADMINISTRATION, "Thái độ, tác phong của cán bộ; thủ tục hành chính chậm, phiền hà.",
-                "thái độ cán bộ, thủ tục hành chính, một cửa", "Hành chính"),
-        Service(Field.OTHER, "Các vấn đề khác ở địa phương cần chính quyền xem xét.", "khác", "Khác"),
+        Service(Field.ENVIRONMENT, gettext_lazy("Rác thải, nước thải, khói bụi, tiếng ồn, ô nhiễm nguồn nước, cây xanh."),
+                gettext_lazy("rác thải, nước thải, ô nhiễm, tiếng ồn, khói bụi, cây xanh"), gettext_lazy("Môi trường")),
+        Service(Field.INFRASTRUCTURE, gettext_lazy("Đường hư hỏng, ổ gà, đèn chiếu sáng, cống thoát nước, biển báo, "
+                "vỉa hè, ngập úng."), gettext_lazy("ổ gà, đèn đường, cống, ngập úng, biển báo, vỉa hè"), gettext_lazy("Hạ tầng đô thị")),
+        Service(Field.CONSTRUCTION, gettext_lazy("Xây dựng không phép, sai phép, lấn chiếm vỉa hè, lòng đường, trật tự đô "
+                "thị."), gettext_lazy("xây dựng không phép, lấn chiếm, vỉa hè, trật tự đô thị"), gettext_lazy("Hạ tầng đô thị")),
+        Service(Field.LAND, gettext_lazy("Lấn chiếm đất công, sử dụng đất sai mục đích, san lấp trái phép."),
+                gettext_lazy("lấn chiếm đất, đất công, san lấp"), gettext_lazy("Đất đai")),
+        Service(Field.ADMINISTRATION, gettext_lazy("Thái độ, tác phong của cán bộ; thủ tục hành chính chậm, phiền hà."),
+                gettext_lazy("thái độ cán bộ, thủ tục hành chính, một cửa"), gettext_lazy("Hành chính")),
+        Service(Field.OTHER, gettext_lazy("Các vấn đề khác ở địa phương cần chính quyền xem xét."), gettext_lazy("khác"), gettext_lazy("Khác")),
     )
 }
 
@@ -182,16 +187,16 @@ def _agency(p: Petition) -> str:
 def _status_notes(p: Petition) -> str:
     notes = [str(State(p.state).label)]
     if p.result:
-        notes.append(f"Kết quả: {Result(p.result).label}")
+        notes.append(_("Kết quả: %(result)s") % {"result": Result(p.result).label})
     if p.state == State.TRANSFERRED and p.transferred_to:
-        notes.append(f"Chuyển đến: {p.transferred_to}")
+        notes.append(_("Chuyển đến: %(transferred_to)s") % {"transferred_to": p.transferred_to})
     return ". ".join(notes) + "."
 
 
 def _notice(p: Petition) -> str:
     if p.state in OPEN_STATES and p.due_on:
-        return f"Hạn xử lý gần nhất: {p.due_on:%d/%m/%Y}. Mã tra cứu: {p.receipt_code}."
-    return f"Mã tra cứu: {p.receipt_code}."
+        return _("Hạn xử lý gần nhất: %(due_on)s. Mã tra cứu: %(receipt_code)s.") % {"due_on": format(p.due_on, '%d/%m/%Y'), "receipt_code": p.receipt_code}
+    return _("Mã tra cứu: %(receipt_code)s.") % {"receipt_code": p.receipt_code}
 
 
 def published_by_citizen(p: Petition) -> bool:
@@ -211,8 +216,7 @@ def request_out(p: Petition) -> dict[str, Any]:
         "status_notes": _status_notes(p),
         "service_name": service_name,
         "service_code": p.field,
-        "description": p.content if published else f"{service_name} (tiếp nhận {Channel(p.channel).label.lower()}; "
-        "nội dung không công khai).",
+        "description": p.content if published else _("%(service_name)s (tiếp nhận %(channel)s; nội dung không công khai).") % {"service_name": service_name, "channel": Channel(p.channel).label.lower()},
         "agency_responsible": _agency(p),
         "service_notice": _notice(p),
         "requested_datetime": _iso(requested_at(p)),
@@ -254,11 +258,11 @@ def _datetime(raw: str, name: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(raw)
     except ValueError:
-        raise BadRequest(400, f"{name}: «{raw}» không đúng định dạng ISO 8601 (ví dụ 2026-03-01T08:00:00+07:00).") from None
+        raise BadRequest(400, _("%(name)s: «%(raw)s» không đúng định dạng ISO 8601 (ví dụ 2026-03-01T08:00:00+07:00).") % {"name": name, "raw": raw}) from None
     # The 90-day window and the shift to Vietnam's time are computed from it: at the ends of
     # Python's calendar (years 1 and 9999) they would overflow.
     if not 1 < value.year < 9999:
-        raise BadRequest(400, f"{name}: «{raw}» nằm ngoài khoảng thời gian cho phép (năm 2 đến 9998).")
+        raise BadRequest(400, _("%(name)s: «%(raw)s» nằm ngoài khoảng thời gian cho phép (năm 2 đến 9998).") % {"name": name, "raw": raw})
     return timezone.make_aware(value) if timezone.is_naive(value) else value
 
 
@@ -273,9 +277,9 @@ def _window(request: HttpRequest) -> tuple[dt.datetime, dt.datetime]:
     elif end is None:
         end = start + WINDOW
     if end < start:
-        raise BadRequest(400, "end_date phải sau start_date.")
+        raise BadRequest(400, _("end_date phải sau start_date."))
     if end - start > WINDOW:
-        raise BadRequest(400, "Khoảng thời gian từ start_date đến end_date không được quá 90 ngày.")
+        raise BadRequest(400, _("Khoảng thời gian từ start_date đến end_date không được quá 90 ngày."))
     return start, end
 
 
@@ -285,7 +289,7 @@ def _codes(raw: str) -> list[str]:
 
 def _service(code: str) -> Service:
     if code not in SERVICES:
-        raise BadRequest(404, f"service_code «{code}» không có trong danh sách dịch vụ (xem services.json).")
+        raise BadRequest(404, _("service_code «%(code)s» không có trong danh sách dịch vụ (xem services.json).") % {"code": code})
     return SERVICES[code]
 
 
@@ -339,9 +343,9 @@ def _coordinate(raw: str, name: str, limit: float) -> float:
     try:
         value = float(raw.replace(",", "."))
     except ValueError:
-        raise BadRequest(400, f"{name}: «{raw}» không phải là số.") from None
+        raise BadRequest(400, _("%(name)s: «%(raw)s» không phải là số.") % {"name": name, "raw": raw}) from None
     if not math.isfinite(value) or not -limit <= value <= limit:
-        raise BadRequest(400, f"{name} phải nằm trong khoảng −{limit:g} đến {limit:g} (WGS-84).")
+        raise BadRequest(400, _("%(name)s phải nằm trong khoảng −%(limit)s đến %(limit)s (WGS-84).") % {"name": name, "limit": format(limit, 'g')})
     return value
 
 
@@ -353,7 +357,7 @@ def _jurisdiction(request: HttpRequest) -> AdminUnit | None:
         return None
     within = AdminUnit.objects.filter(valid_to__isnull=True, code=jurisdiction_id).first()
     if within is None:
-        raise BadRequest(404, f"jurisdiction_id «{jurisdiction_id}» không phải mã đơn vị hành chính hiện hành.")
+        raise BadRequest(404, _("jurisdiction_id «%(jurisdiction_id)s» không phải mã đơn vị hành chính hiện hành.") % {"jurisdiction_id": jurisdiction_id})
     return within
 
 
@@ -366,38 +370,36 @@ def _locate(request: HttpRequest, within: AdminUnit | None) -> tuple[AdminUnit, 
     address = _param(request, "address_string")
     address_id = _param(request, "address_id")
     if not (lat_raw or lon_raw or address or address_id):
-        raise BadRequest(400, "Thiếu vị trí: gửi lat và long, hoặc address_string, hoặc address_id.")
+        raise BadRequest(400, _("Thiếu vị trí: gửi lat và long, hoặc address_string, hoặc address_id."))
     if bool(lat_raw) != bool(lon_raw):
-        raise BadRequest(400, "Vị trí cần cả lat và long.")
+        raise BadRequest(400, _("Vị trí cần cả lat và long."))
     lat = _coordinate(lat_raw, "lat", 90) if lat_raw else None
     lon = _coordinate(lon_raw, "long", 180) if lon_raw else None
     if len(address) > 300:
-        raise BadRequest(400, "address_string dài quá 300 ký tự.")
+        raise BadRequest(400, _("address_string dài quá 300 ký tự."))
     unit = None
     if address_id:
         unit = _communes().filter(code=address_id).first()
         if unit is None:
-            raise BadRequest(404, f"address_id «{address_id}» không phải mã phường, xã hiện hành.")
+            raise BadRequest(404, _("address_id «%(address_id)s» không phải mã phường, xã hiện hành.") % {"address_id": address_id})
     elif within is not None and within.level == UnitLevel.COMMUNE:
         unit = within
     elif lat is not None and lon is not None:
         unit = nearest_commune(lat, lon, within)
         if unit is None:
-            raise BadRequest(400, "Vị trí (lat, long) nằm ngoài địa bàn các phường, xã đang quản lý.")
+            raise BadRequest(400, _("Vị trí (lat, long) nằm ngoài địa bàn các phường, xã đang quản lý."))
         return unit, lat, lon, address
     else:
         unit = _commune_named_in(address, within)
         if unit is None:
             raise BadRequest(
-                400, "Không xác định được phường, xã từ address_string: ghi rõ tên phường, xã, hoặc gửi lat và long, "
-                "hoặc address_id (mã phường, xã)."
+                400, _("Không xác định được phường, xã từ address_string: ghi rõ tên phường, xã, hoặc gửi lat và long, "
+                "hoặc address_id (mã phường, xã).")
             )
     # A ward named by code and a point far from it contradict each other (org.geo): refused, as
     # the API has no way to ask back. A ward found from the point itself needs no such check.
     if lat is not None and lon is not None and (far := geo.far_from(unit, lat, lon)) is not None:
-        raise BadRequest(400, f"Vị trí (lat, long) cách trung tâm {unit.name} khoảng {far.distance_km:.1f} km, "
-                              f"xa hơn phạm vi của phường, xã này (khoảng {far.radius_km:.1f} km): kiểm tra lại "
-                              "address_id, jurisdiction_id hoặc vị trí.")
+        raise BadRequest(400, _("Vị trí (lat, long) cách trung tâm %(name)s khoảng %(distance_km)s km, xa hơn phạm vi của phường, xã này (khoảng %(radius_km)s km): kiểm tra lại address_id, jurisdiction_id hoặc vị trí.") % {"name": unit.name, "distance_km": format(far.distance_km, '.1f'), "radius_km": format(far.radius_km, '.1f')})
     return unit, lat, lon, address
 
 
@@ -407,7 +409,7 @@ def _locate(request: HttpRequest, within: AdminUnit | None) -> tuple[AdminUnit, 
 def _only(request: HttpRequest, fmt: str, *methods: str) -> HttpResponse | None:
     if request.method in methods:
         return None
-    response = _error(405, f"Phương thức {request.method} không được hỗ trợ; dùng {', '.join(methods)}.", fmt=fmt)
+    response = _error(405, _("Phương thức %(method)s không được hỗ trợ; dùng %(value)s.") % {"method": request.method, "value": ', '.join(methods)}, fmt=fmt)
     response["Allow"] = ", ".join(methods)
     return response
 
@@ -416,7 +418,7 @@ def discovery(request: HttpRequest, format: str) -> HttpResponse:
     """The service discovery document the spec asks every endpoint to have."""
     return _only(request, format, "GET") or _respond(format, "discovery", {
         "changeset": "2026-01-01T00:00:00+07:00",
-        "contact": "Văn phòng HĐND và UBND — bộ phận tiếp công dân",
+        "contact": _("Văn phòng HĐND và UBND — bộ phận tiếp công dân"),
         "key_service": "",
         "endpoints": [{
             "specification": SPECIFICATION,
@@ -439,11 +441,11 @@ def services_list(request: HttpRequest, format: str) -> HttpResponse:
         {
             "service_code": s.code,
             "service_name": s.name,
-            "description": s.description,
+            "description": str(s.description),
             "metadata": False,
             "type": "realtime",
-            "keywords": s.keywords,
-            "group": s.group,
+            "keywords": str(s.keywords),
+            "group": str(s.group),
         }
         for s in SERVICES.values()
     ])
@@ -481,7 +483,7 @@ def request_detail(request: HttpRequest, service_request_id: str, format: str) -
         return _error(exc.status, *exc.descriptions, fmt=format)
     p = _in_jurisdiction(public_requests(), within).filter(receipt_code=service_request_id.strip().upper()).first()
     if p is None:
-        return _error(404, f"Không tìm thấy yêu cầu «{service_request_id}».", fmt=format)
+        return _error(404, _("Không tìm thấy yêu cầu «%(service_request_id)s».") % {"service_request_id": service_request_id}, fmt=format)
     return _respond(format, "service_requests", [request_out(p)])
 
 
@@ -497,15 +499,14 @@ def token(request: HttpRequest, token_id: str, format: str) -> HttpResponse:
         return _error(exc.status, *exc.descriptions, fmt=format)
     p = _in_jurisdiction(public_requests(), within).filter(receipt_code=token_id.strip().upper()).first()
     if p is None:
-        return _error(404, f"Không tìm thấy token «{token_id}».", fmt=format)
+        return _error(404, _("Không tìm thấy token «%(token_id)s».") % {"token_id": token_id}, fmt=format)
     return _respond(format, "service_requests", [{"service_request_id": p.receipt_code, "token": token_id}])
 
 
 def unknown(request: HttpRequest, rest: str) -> HttpResponse:
     fmt = "xml" if rest.lower().endswith(".xml") else "json"
     return _error(
-        404, f"Không có tài nguyên «{rest}»: Open311 ở đây phục vụ …/services.xml, …/requests.json, "
-        "…/requests/<mã>.xml, …/tokens/<token>.json và discovery.", fmt=fmt,
+        404, _("Không có tài nguyên «%(rest)s»: Open311 ở đây phục vụ …/services.xml, …/requests.json, …/requests/<mã>.xml, …/tokens/<token>.json và discovery.") % {"rest": rest}, fmt=fmt,
     )
 
 
@@ -521,7 +522,7 @@ def _search(request: HttpRequest, within: AdminUnit | None) -> list[dict[str, An
     statuses = _codes(_param(request, "status").lower())
     for s in statuses:
         if s not in ("open", "closed"):
-            raise BadRequest(400, f"status «{s}» không hợp lệ: chỉ nhận open hoặc closed.")
+            raise BadRequest(400, _("status «%(s)s» không hợp lệ: chỉ nhận open hoặc closed.") % {"s": s})
     start, end = _window(request)
     if codes:
         qs = qs.filter(field__in=codes)
@@ -541,18 +542,18 @@ def _report(request: HttpRequest, within: AdminUnit | None) -> dict[str, Any]:
     """A report's fields as `do_receive_petition` takes them, or BadRequest."""
     code = _param(request, "service_code")
     if not code:
-        raise BadRequest(400, "Thiếu service_code (loại phản ánh, xem services.json).")
+        raise BadRequest(400, _("Thiếu service_code (loại phản ánh, xem services.json)."))
     service = _service(code)
     unit, lat, lon, address = _locate(request, within)
     description = _param(request, "description")
     if len(description) > MAX_DESCRIPTION:
-        raise BadRequest(400, f"description dài quá {MAX_DESCRIPTION} ký tự.")
+        raise BadRequest(400, _("description dài quá %(MAX_DESCRIPTION)s ký tự.") % {"MAX_DESCRIPTION": MAX_DESCRIPTION})
     email = _param(request, "email")
     if email and ("@" not in email or len(email) > 254):
-        raise BadRequest(400, f"email «{email}» không hợp lệ.")
+        raise BadRequest(400, _("email «%(email)s» không hợp lệ.") % {"email": email})
     phone = _param(request, "phone")
     if phone and (len(phone) > 30 or not all(c.isdigit() or c in "+ .-()" for c in phone)):
-        raise BadRequest(400, "phone chỉ gồm chữ số (có thể có +, dấu cách, dấu chấm, gạch ngang).")
+        raise BadRequest(400, _("phone chỉ gồm chữ số (có thể có +, dấu cách, dấu chấm, gạch ngang)."))
     # A Vietnamese full name is the family name first: Nguyễn (last_name) Văn Hùng (first_name).
     name = " ".join(p for p in (_param(request, "last_name"), _param(request, "first_name")) if p)[:200]
     return {"field": service.code, "content": description, "unit": unit,
@@ -565,10 +566,10 @@ def _create(request: HttpRequest, within: AdminUnit | None) -> list[dict[str, An
     # are cheap. Only accepted reports spend it; failed ones have their own, larger budget.
     address = ratelimit.client_address(request)
     if not pages.FILING.attempt(address):
-        raise BadRequest(429, "Địa chỉ này đã gửi lỗi nhiều lần trong thời gian ngắn; vui lòng thử lại sau một giờ.")
+        raise BadRequest(429, _("Địa chỉ này đã gửi lỗi nhiều lần trong thời gian ngắn; vui lòng thử lại sau một giờ."))
     report = _report(request, within)
     if not pages.FILING.reserve(address):
-        raise BadRequest(429, "Địa chỉ này đã gửi nhiều phản ánh trong thời gian ngắn; vui lòng thử lại sau một giờ.")
+        raise BadRequest(429, _("Địa chỉ này đã gửi nhiều phản ánh trong thời gian ngắn; vui lòng thử lại sau một giờ."))
     name, unit = report["identity"]["name"], report["unit"]
     try:
         with audit.channel("open311"):
@@ -585,10 +586,10 @@ def _create(request: HttpRequest, within: AdminUnit | None) -> list[dict[str, An
         pages.FILING.release(address)
         raise BadRequest(403, str(exc)) from None
     pages.FILING.accepted(address)
-    notice = f"Đã tiếp nhận phản ánh, chuyển {unit.name} xử lý. Mã tra cứu: {p.receipt_code}."
+    notice = _("Đã tiếp nhận phản ánh, chuyển %(name)s xử lý. Mã tra cứu: %(receipt_code)s.") % {"name": unit.name, "receipt_code": p.receipt_code}
     if p.due_on:
-        notice += f" Hạn xử lý: {p.due_on:%d/%m/%Y}."
+        notice += _(" Hạn xử lý: %(due_on)s.") % {"due_on": format(p.due_on, '%d/%m/%Y')}
     if not name:
-        notice += " Phản ánh không ghi họ tên được ghi nhận là đơn nặc danh."
+        notice += _(" Phản ánh không ghi họ tên được ghi nhận là đơn nặc danh.")
     return [{"service_request_id": p.receipt_code, "service_notice": notice, "account_id": None}]
 

@@ -14,9 +14,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.core import access, audit, lookup
 from dieuhanh.core.http import AnyUser
+from dieuhanh.core.i18n import recorded
 from dieuhanh.org import geo
 from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 from dieuhanh.petitions import confidentiality, crypto, deadlines, uploads
@@ -48,23 +50,23 @@ def do_create_session(
 ) -> ReceptionSession:
     errors: dict[str, list[str]] = {}
     if kind not in SessionKind.values:
-        errors["kind"] = ["Chọn hình thức tiếp: định kỳ, đột xuất hoặc đối thoại trực tiếp."]
+        errors["kind"] = [_("Chọn hình thức tiếp: định kỳ, đột xuất hoặc đối thoại trực tiếp.")]
     if unit is None:
-        errors["unit"] = ["Thiếu đơn vị tổ chức buổi tiếp."]
+        errors["unit"] = [_("Thiếu đơn vị tổ chức buổi tiếp.")]
     if held_on is None:
-        errors["held_on"] = ["Thiếu ngày tiếp."]
+        errors["held_on"] = [_("Thiếu ngày tiếp.")]
     elif held_on > timezone.localdate():
-        errors["held_on"] = [f"Ngày tiếp ({_fmt(held_on)}) chưa đến: chỉ ghi buổi tiếp đã diễn ra."]
+        errors["held_on"] = [_("Ngày tiếp (%(held_on)s) chưa đến: chỉ ghi buổi tiếp đã diễn ra.") % {"held_on": _fmt(held_on)}]
     if not (place or "").strip():
-        errors["place"] = ["Thiếu địa điểm tiếp."]
+        errors["place"] = [_("Thiếu địa điểm tiếp.")]
     if host is None and not host_title.strip():
-        errors["host"] = ["Thiếu người chủ trì buổi tiếp."]
+        errors["host"] = [_("Thiếu người chủ trì buổi tiếp.")]
     if citizens_count < 0:
-        errors["citizens_count"] = ["Số lượt công dân không được âm."]
+        errors["citizens_count"] = [_("Số lượt công dân không được âm.")]
     _raise(errors)
     assert unit is not None and held_on is not None  # their absence was raised above
     if not access.may(actor, "petitions", "receive", unit.pk):
-        raise PermissionDenied("Bạn không có quyền ghi buổi tiếp công dân của đơn vị này.")
+        raise PermissionDenied(_("Bạn không có quyền ghi buổi tiếp công dân của đơn vị này."))
     session = ReceptionSession.objects.create(
         kind=kind, unit=unit, held_on=held_on, host=host, host_title=host_title.strip(), place=place.strip(),
         attendees=attendees.strip(), citizens_count=citizens_count, matters=matters.strip(), answers=answers.strip(),
@@ -94,10 +96,12 @@ def _location_question(unit: AdminUnit, lat: float, lon: float) -> str | None:
     far = geo.far_from(unit, lat, lon)
     if far is None:
         return None
-    return (f"Vị trí đã chọn cách trung tâm {unit.name} khoảng {far.distance_km:.1f} km".replace(".", ",")
-            + f", xa hơn phạm vi thường thấy của {unit.name} (khoảng {far.radius_km:.1f} km)".replace(".", ",")
-            + ". Kiểm tra lại phường, xã đã chọn hoặc vị trí; nếu đúng, đánh dấu «Tôi xác nhận vị trí này đúng» "
-              "rồi gửi lại.")
+    return _(
+        "Vị trí đã chọn cách trung tâm %(name)s khoảng %(distance)s km, xa hơn phạm vi thường thấy của %(name)s "
+        "(khoảng %(radius)s km). Kiểm tra lại phường, xã đã chọn hoặc vị trí; nếu đúng, đánh dấu «Tôi xác nhận vị "
+        "trí này đúng» rồi gửi lại."
+    ) % {"name": unit.name, "distance": f"{far.distance_km:.1f}".replace(".", ","),
+         "radius": f"{far.radius_km:.1f}".replace(".", ",")}
 
 
 def _validate_new(
@@ -111,40 +115,39 @@ def _validate_new(
         errors["attachments"] = list(file_errors)
     today = timezone.localdate()
     if kind not in Kind.values:
-        errors["kind"] = ["Phân loại đơn phải là khiếu nại, tố cáo, kiến nghị, phản ánh hoặc đơn nhiều nội dung."]
+        errors["kind"] = [_("Phân loại đơn phải là khiếu nại, tố cáo, kiến nghị, phản ánh hoặc đơn nhiều nội dung.")]
     if field not in Field.values:
-        errors["field"] = ["Lĩnh vực không hợp lệ."]
+        errors["field"] = [_("Lĩnh vực không hợp lệ.")]
     if channel not in Channel.values:
-        errors["channel"] = ["Nguồn đơn không hợp lệ."]
+        errors["channel"] = [_("Nguồn đơn không hợp lệ.")]
     if not (content or "").strip():
-        errors["content"] = ["Thiếu nội dung đơn: ghi rõ sự việc, yêu cầu của người gửi."]
+        errors["content"] = [_("Thiếu nội dung đơn: ghi rõ sự việc, yêu cầu của người gửi.")]
     elif len(content.strip()) < 10:
-        errors["content"] = ["Nội dung đơn quá ngắn (dưới 10 ký tự): ghi rõ sự việc, yêu cầu của người gửi."]
+        errors["content"] = [_("Nội dung đơn quá ngắn (dưới 10 ký tự): ghi rõ sự việc, yêu cầu của người gửi.")]
     elif len(content.strip()) > CONTENT_MAX:
-        errors["content"] = [f"Nội dung đơn dài quá {_n(CONTENT_MAX)} ký tự (hiện {_n(len(content.strip()))} ký tự): "
-                             "tóm tắt sự việc, yêu cầu; giấy tờ dài gửi kèm dưới dạng tệp đính kèm."]
+        errors["content"] = [_("Nội dung đơn dài quá %(CONTENT_MAX)s ký tự (hiện %(len)s ký tự): tóm tắt sự việc, yêu cầu; giấy tờ dài gửi kèm dưới dạng tệp đính kèm.") % {"CONTENT_MAX": _n(CONTENT_MAX), "len": _n(len(content.strip()))}]
     if subject and len(subject) > SUBJECT_MAX:
-        errors["subject"] = [f"Tóm tắt nội dung dài quá {SUBJECT_MAX} ký tự (hiện {_n(len(subject))} ký tự)."]
+        errors["subject"] = [_("Tóm tắt nội dung dài quá %(SUBJECT_MAX)s ký tự (hiện %(len)s ký tự).") % {"SUBJECT_MAX": SUBJECT_MAX, "len": _n(len(subject))}]
     if len(place.strip()) > PLACE_MAX:
-        errors["place"] = [f"Địa điểm vụ việc dài quá {PLACE_MAX} ký tự (hiện {_n(len(place.strip()))} ký tự)."]
+        errors["place"] = [_("Địa điểm vụ việc dài quá %(PLACE_MAX)s ký tự (hiện %(len)s ký tự).") % {"PLACE_MAX": PLACE_MAX, "len": _n(len(place.strip()))}]
     if unit is None:
-        errors["unit"] = ["Thiếu nơi phát sinh vụ việc (phường, xã)."]
+        errors["unit"] = [_("Thiếu nơi phát sinh vụ việc (phường, xã).")]
     if received_on is None:
-        errors["received_on"] = ["Thiếu ngày nhận đơn."]
+        errors["received_on"] = [_("Thiếu ngày nhận đơn.")]
     elif received_on > today:
-        errors["received_on"] = [f"Ngày nhận đơn ({_fmt(received_on)}) không được sau ngày hôm nay."]
+        errors["received_on"] = [_("Ngày nhận đơn (%(received_on)s) không được sau ngày hôm nay.") % {"received_on": _fmt(received_on)}]
     if dated_on and received_on and dated_on > received_on:
-        errors["dated_on"] = [f"Ngày ghi trên đơn ({_fmt(dated_on)}) sau ngày nhận đơn ({_fmt(received_on)})."]
+        errors["dated_on"] = [_("Ngày ghi trên đơn (%(dated_on)s) sau ngày nhận đơn (%(received_on)s).") % {"dated_on": _fmt(dated_on), "received_on": _fmt(received_on)}]
     if not is_anonymous and not identity.get("name"):
-        errors["name"] = ["Thiếu họ tên người gửi đơn (đơn không ghi tên là đơn nặc danh: đánh dấu nặc danh)."]
+        errors["name"] = [_("Thiếu họ tên người gửi đơn (đơn không ghi tên là đơn nặc danh: đánh dấu nặc danh).")]
     if signer_count < 1:
-        errors["signer_count"] = ["Số người ký đơn ít nhất là 1."]
+        errors["signer_count"] = [_("Số người ký đơn ít nhất là 1.")]
     if (lat is None) != (lon is None):
-        errors["lat"] = ["Vị trí cần cả vĩ độ và kinh độ."]
+        errors["lat"] = [_("Vị trí cần cả vĩ độ và kinh độ.")]
     if lat is not None and not -90 <= lat <= 90:
-        errors["lat"] = ["Vĩ độ phải trong khoảng −90 đến 90."]
+        errors["lat"] = [_("Vĩ độ phải trong khoảng −90 đến 90.")]
     if lon is not None and not -180 <= lon <= 180:
-        errors["lon"] = ["Kinh độ phải trong khoảng −180 đến 180."]
+        errors["lon"] = [_("Kinh độ phải trong khoảng −180 đến 180.")]
     if (unit is not None and lat is not None and lon is not None and not location_confirmed
             and "lat" not in errors and "lon" not in errors
             and (question := _location_question(unit, lat, lon))):
@@ -187,14 +190,13 @@ def do_receive_petition(
     )
     if decision_known_on is not None and decision_known_on > received_on:
         raise ValidationError({"decision_known_on": [
-            f"Ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại ({_fmt(decision_known_on)}) không được "
-            f"sau ngày nhận đơn ({_fmt(received_on)})."
+            _("Ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại (%(decision_known_on)s) không được sau ngày nhận đơn (%(received_on)s).") % {"decision_known_on": _fmt(decision_known_on), "received_on": _fmt(received_on)}
         ]})
     receiving_unit = receiving_unit or unit
     if not public and not access.may(actor, "petitions", "receive", receiving_unit.pk):  # type: ignore[union-attr]
-        raise PermissionDenied("Bạn không có quyền tiếp nhận đơn cho đơn vị này.")
+        raise PermissionDenied(_("Bạn không có quyền tiếp nhận đơn cho đơn vị này."))
     if session is not None and session.unit_id != receiving_unit.pk:  # type: ignore[union-attr]
-        raise ValidationError({"session": ["Buổi tiếp thuộc đơn vị khác với đơn vị tiếp nhận đơn."]})
+        raise ValidationError({"session": [_("Buổi tiếp thuộc đơn vị khác với đơn vị tiếp nhận đơn.")]})
     for attempt in range(3):
         try:
             with transaction.atomic():
@@ -224,7 +226,7 @@ def do_receive_petition(
                 from dieuhanh.petitions import detection
 
                 detection.flag_new(p, identity, not_repeat_of=previous.pk if previous is not None else None)
-                _step(p, actor, Action.RECEIVE, received_on, "", note=Channel(channel).label)
+                _step(p, actor, Action.RECEIVE, received_on, "", note=recorded(Channel(channel).label))
                 return p
         except IntegrityError:
             if attempt == 2:
@@ -259,24 +261,23 @@ def do_second_complaint(
     its article and refused at acceptance unless an objective obstacle is recorded (Art 9)."""
     previous = Petition.objects.get(pk=previous.pk)  # as stored now (made confidential since?)
     if previous.kind != Kind.COMPLAINT or previous.level != 1:
-        raise ValidationError({"previous": ["Chỉ khiếu nại lần đầu mới có khiếu nại lần hai."]})
+        raise ValidationError({"previous": [_("Chỉ khiếu nại lần đầu mới có khiếu nại lần hai.")]})
     received_on = received_on or timezone.localdate()
     overdue_first = previous.state in (State.ACCEPTED, State.VERIFYING) and previous.resolve_due_on and (
         previous.resolve_due_on < received_on
     )
     if previous.state not in (State.CONCLUDED, State.RESOLVED) and not overdue_first:
         raise ValidationError({"previous": [
-            "Chưa có quyết định giải quyết lần đầu và chưa hết thời hạn giải quyết lần đầu: chưa thể khiếu nại lần hai."
+            _("Chưa có quyết định giải quyết lần đầu và chưa hết thời hạn giải quyết lần đầu: chưa thể khiếu nại lần hai.")
         ]})
     if decision_received_on is not None:
         if previous.concluded_on is None:
             raise ValidationError({"decision_received_on": [
-                "Khiếu nại lần đầu chưa có quyết định giải quyết: không ghi ngày nhận quyết định."
+                _("Khiếu nại lần đầu chưa có quyết định giải quyết: không ghi ngày nhận quyết định.")
             ]})
         if not previous.concluded_on <= decision_received_on <= received_on:
             raise ValidationError({"decision_received_on": [
-                f"Ngày nhận quyết định giải quyết lần đầu ({_fmt(decision_received_on)}) phải từ ngày ra quyết định "
-                f"({_fmt(previous.concluded_on)}) đến ngày nhận khiếu nại lần hai ({_fmt(received_on)})."
+                _("Ngày nhận quyết định giải quyết lần đầu (%(decision_received_on)s) phải từ ngày ra quyết định (%(concluded_on)s) đến ngày nhận khiếu nại lần hai (%(received_on)s).") % {"decision_received_on": _fmt(decision_received_on), "concluded_on": _fmt(previous.concluded_on), "received_on": _fmt(received_on)}
             ]})
     identity = crypto.decrypt_json(previous.identity_enc)
     with transaction.atomic():

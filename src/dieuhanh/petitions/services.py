@@ -19,11 +19,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.core import audit
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.choices import DayKind
 from dieuhanh.core.http import AnyUser
+from dieuhanh.core.i18n import recorded
 from dieuhanh.core.legal_rules import rule_for
 from dieuhanh.core.legal_rules import value as rule_value
 from dieuhanh.org.choices import OrganisationKind
@@ -79,14 +81,14 @@ def _check_day(p: Petition, on: dt.date | None, field: str, label: str) -> dt.da
     today = timezone.localdate()
     on = on or today
     if on > today:
-        raise ValidationError({field: [f"{label} ({_fmt(on)}) không được sau ngày hôm nay ({_fmt(today)})."]})
+        raise ValidationError({field: [_("%(label)s (%(on)s) không được sau ngày hôm nay (%(today)s).") % {"label": label, "on": _fmt(on), "today": _fmt(today)}]})
     if on < p.received_on:
         raise ValidationError(
-            {field: [f"{label} ({_fmt(on)}) không được trước ngày nhận đơn ({_fmt(p.received_on)})."]}
+            {field: [_("%(label)s (%(on)s) không được trước ngày nhận đơn (%(received_on)s).") % {"label": label, "on": _fmt(on), "received_on": _fmt(p.received_on)}]}
         )
     last = _last_step_day(p)
     if on < last:
-        raise ValidationError({field: [f"{label} ({_fmt(on)}) không được trước bước xử lý gần nhất ({_fmt(last)})."]})
+        raise ValidationError({field: [_("%(label)s (%(on)s) không được trước bước xử lý gần nhất (%(last)s).") % {"label": label, "on": _fmt(on), "last": _fmt(last)}]})
     return on
 
 
@@ -127,17 +129,17 @@ def do_classify(
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.CLASSIFY)
-        on = _check_day(p, on, "on", "Ngày phân loại")
+        on = _check_day(p, on, "on", _("Ngày phân loại"))
         before = _before(p)
         errors: dict[str, list[str]] = {}
         if kind is not None and kind not in Kind.values:
-            errors["kind"] = ["Phân loại đơn không hợp lệ."]
+            errors["kind"] = [_("Phân loại đơn không hợp lệ.")]
         if field is not None and field not in Field.values:
-            errors["field"] = ["Lĩnh vực không hợp lệ."]
+            errors["field"] = [_("Lĩnh vực không hợp lệ.")]
         if complexity is not None and complexity not in Complexity.values:
-            errors["complexity"] = ["Mức độ phức tạp không hợp lệ."]
+            errors["complexity"] = [_("Mức độ phức tạp không hợp lệ.")]
         if eligible is False and ineligibility not in Ineligibility.values:
-            errors["ineligibility"] = ["Đơn không đủ điều kiện phải ghi lý do."]
+            errors["ineligibility"] = [_("Đơn không đủ điều kiện phải ghi lý do.")]
         _check_known_on(p, decision_known_on, errors)
         late_excuse = _clean_excuse(late_excuse, errors)
         _raise(errors)
@@ -178,8 +180,7 @@ def do_classify(
 def _check_known_on(p: Petition, known_on: dt.date | None, errors: dict[str, list[str]]) -> None:
     if known_on is not None and known_on > p.received_on:
         errors["decision_known_on"] = [
-            f"Ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại ({_fmt(known_on)}) không được sau "
-            f"ngày nhận đơn ({_fmt(p.received_on)})."
+            _("Ngày nhận được hoặc biết được quyết định, hành vi bị khiếu nại (%(known_on)s) không được sau ngày nhận đơn (%(received_on)s).") % {"known_on": _fmt(known_on), "received_on": _fmt(p.received_on)}
         ]
 
 
@@ -191,7 +192,7 @@ def _clean_excuse(excuse: str | None, errors: dict[str, list[str]]) -> str | Non
         return None
     excuse = " ".join(excuse.split())
     if len(excuse) > EXCUSE_MAX:
-        errors["late_excuse"] = [f"Lý do trở ngại khách quan dài quá {EXCUSE_MAX} ký tự."]
+        errors["late_excuse"] = [_("Lý do trở ngại khách quan dài quá %(EXCUSE_MAX)s ký tự.") % {"EXCUSE_MAX": EXCUSE_MAX}]
     return excuse
 
 
@@ -201,11 +202,7 @@ def time_barred_message(p: Petition) -> str:
     limit = deadlines.file_limit(p)
     assert limit is not None
     return (
-        f"Khiếu nại nhận ngày {_fmt(p.received_on)}, quá thời hiệu khiếu nại (hạn {_fmt(limit.due_on)}: "
-        f"{limit.rule.value_text} kể từ {_fmt(limit.start)}, {limit.rule.citation}): không thụ lý (Luật Khiếu nại "
-        "02/2011/QH13, Điều 11). Nếu người khiếu nại không khiếu nại được đúng thời hiệu vì ốm đau, thiên tai, "
-        "địch họa, đi công tác, học tập ở nơi xa hoặc trở ngại khách quan khác, ghi lý do trở ngại để thời gian "
-        "đó không tính vào thời hiệu (Điều 9)."
+        _("Khiếu nại nhận ngày %(received_on)s, quá thời hiệu khiếu nại (hạn %(due_on)s: %(value_text)s kể từ %(start)s, %(citation)s): không thụ lý (Luật Khiếu nại 02/2011/QH13, Điều 11). Nếu người khiếu nại không khiếu nại được đúng thời hiệu vì ốm đau, thiên tai, địch họa, đi công tác, học tập ở nơi xa hoặc trở ngại khách quan khác, ghi lý do trở ngại để thời gian đó không tính vào thời hiệu (Điều 9).") % {"received_on": _fmt(p.received_on), "due_on": _fmt(limit.due_on), "value_text": limit.rule.value_text, "start": _fmt(limit.start), "citation": limit.rule.citation}
     )
 
 
@@ -222,10 +219,10 @@ def do_protect(*, actor: User, petition: Petition, reason: str, on: dt.date | No
         _check_transition(actor, p, Action.PROTECT)
         reason = " ".join((reason or "").split())
         if not reason:
-            raise ValidationError({"reason": ["Ghi lý do bảo mật danh tính người gửi."]})
+            raise ValidationError({"reason": [_("Ghi lý do bảo mật danh tính người gửi.")]})
         if len(reason) > PROTECT_REASON_MAX:
-            raise ValidationError({"reason": [f"Lý do bảo mật dài quá {PROTECT_REASON_MAX} ký tự."]})
-        on = _check_day(p, on, "on", "Ngày bảo mật")
+            raise ValidationError({"reason": [_("Lý do bảo mật dài quá %(PROTECT_REASON_MAX)s ký tự.") % {"PROTECT_REASON_MAX": PROTECT_REASON_MAX}]})
+        on = _check_day(p, on, "on", _("Ngày bảo mật"))
         before = _before(p)
         p.confidential, p.confidential_reason = True, reason
         confidentiality.seal_links(p)
@@ -257,7 +254,7 @@ def _check_handlers(p: Petition, users: list[User]) -> None:
     for u in users:
         if not PETITIONS.may_be_handler(u, p):
             raise ValidationError({"handlers": [
-                f"Người xử lý: {u.display_name} không phải cán bộ được giao xử lý đơn của đơn vị tiếp nhận."
+                _("Người xử lý: %(display_name)s không phải cán bộ được giao xử lý đơn của đơn vị tiếp nhận.") % {"display_name": u.display_name}
             ]})
 
 
@@ -267,12 +264,12 @@ def do_assign(*, actor: User, petition: Petition, users: list[User], on: dt.date
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.ASSIGN)
         if not users:
-            raise ValidationError({"handlers": ["Chọn ít nhất một người xử lý."]})
-        on = _check_day(p, on, "on", "Ngày giao xử lý")
+            raise ValidationError({"handlers": [_("Chọn ít nhất một người xử lý.")]})
+        on = _check_day(p, on, "on", _("Ngày giao xử lý"))
         _check_handlers(p, users)
         added = []
         for u in users:
-            _, created = PetitionHandler.objects.get_or_create(
+            _handler, created = PetitionHandler.objects.get_or_create(
                 petition=p, user=u, defaults={"assigned_on": on, "assigned_by": actor}
             )
             if created:
@@ -292,29 +289,28 @@ def do_accept(
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.ACCEPT)
-        on = _check_day(p, on, "accepted_on", "Ngày thụ lý")
+        on = _check_day(p, on, "accepted_on", _("Ngày thụ lý"))
         errors: dict[str, list[str]] = {}
         if p.eligible is False:
-            errors["eligible"] = [f"Đơn không đủ điều kiện thụ lý: {Ineligibility(p.ineligibility).label}."]
+            errors["eligible"] = [_("Đơn không đủ điều kiện thụ lý: %(ineligibility)s.") % {"ineligibility": Ineligibility(p.ineligibility).label}]
         if p.kind == Kind.DENUNCIATION and p.is_anonymous:
             errors["is_anonymous"] = [
-                "Tố cáo nặc danh, mạo danh không được thụ lý giải quyết như tố cáo (Luật Tố cáo, Điều 25); "
-                "lưu đơn hoặc chuyển làm căn cứ thanh tra, kiểm tra."
+                _("Tố cáo nặc danh, mạo danh không được thụ lý giải quyết như tố cáo (Luật Tố cáo, Điều 25); "
+                "lưu đơn hoặc chuyển làm căn cứ thanh tra, kiểm tra.")
             ]
         if p.kind == Kind.DENUNCIATION and p.against_party_member and (
             p.handling_org is None or p.handling_org.kind not in PARTY_BODIES
         ):
             errors["handling_org"] = [
-                "Tố cáo đảng viên phải chuyển cho tổ chức đảng có thẩm quyền (cấp uỷ, uỷ ban kiểm tra), "
-                "không thụ lý tại cơ quan nhà nước."
+                _("Tố cáo đảng viên phải chuyển cho tổ chức đảng có thẩm quyền (cấp uỷ, uỷ ban kiểm tra), "
+                "không thụ lý tại cơ quan nhà nước.")
             ]
         if p.kind == Kind.MIXED:
-            errors["kind"] = ["Đơn nhiều nội dung: phân loại lại từng nội dung trước khi thụ lý."]
+            errors["kind"] = [_("Đơn nhiều nội dung: phân loại lại từng nội dung trước khi thụ lý.")]
         if p.kind == Kind.DENUNCIATION and p.outside_competence:
             transfer = rule_for("denunciation.transfer", p.received_on)
             errors["outside_competence"] = [
-                f"Tố cáo đã được xác định không thuộc thẩm quyền: chuyển đơn đến cơ quan có thẩm quyền trong "
-                f"{transfer.value_text} kể từ ngày nhận ({transfer.citation}), hoặc phân loại lại nếu thuộc thẩm quyền."
+                _("Tố cáo đã được xác định không thuộc thẩm quyền: chuyển đơn đến cơ quan có thẩm quyền trong %(value_text)s kể từ ngày nhận (%(citation)s), hoặc phân loại lại nếu thuộc thẩm quyền.") % {"value_text": transfer.value_text, "citation": transfer.citation}
             ]
         excuse = _clean_excuse(late_excuse, errors) or ""
         before = _before(p)
@@ -345,7 +341,7 @@ def do_notify(*, actor: User, petition: Petition, on: dt.date | None = None, doc
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.NOTIFY)
-        on = _check_day(p, on, "notified_on", "Ngày thông báo thụ lý")
+        on = _check_day(p, on, "notified_on", _("Ngày thông báo thụ lý"))
         before = _before(p)
         p.notified_on = on
         _step(p, actor, Action.NOTIFY, on, p.state, note=note.strip(), document_number=document_number.strip(),
@@ -360,7 +356,7 @@ def _route_out(
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         t = _check_transition(actor, p, action)
-        on = _check_day(p, on, "routed_on", "Ngày xử lý đơn")
+        on = _check_day(p, on, "routed_on", _("Ngày xử lý đơn"))
         before = _before(p)
         p.state, p.routed_on, p.closed_on = t.target, on, on  # type: ignore[assignment]
         if action == Action.TRANSFER:
@@ -377,13 +373,12 @@ def do_transfer(*, actor: User, petition: Petition, to: str, on: dt.date | None 
     body transferred here has been transferred once already."""
     errors: dict[str, list[str]] = {}
     if not (to or "").strip():
-        errors["transferred_to"] = ["Thiếu cơ quan có thẩm quyền nhận đơn chuyển."]
+        errors["transferred_to"] = [_("Thiếu cơ quan có thẩm quyền nhận đơn chuyển.")]
     transferred = 1 if petition.channel == Channel.TRANSFERRED or petition.transferred_from else 0
     allowed, rule = rule_value("petition.transfer_times", petition.received_on, unit=DayKind.TIMES)
     if transferred >= allowed:
         errors["transferred_to"] = [
-            f"Đơn này do {petition.transferred_from or 'cơ quan khác'} chuyển đến: đơn không thuộc thẩm quyền "
-            f"chỉ được chuyển {rule.value_text} ({rule.citation}); hướng dẫn công dân hoặc lưu đơn."
+            _("Đơn này do %(value)s chuyển đến: đơn không thuộc thẩm quyền chỉ được chuyển %(value_text)s (%(citation)s); hướng dẫn công dân hoặc lưu đơn.") % {"value": petition.transferred_from or _("cơ quan khác"), "value_text": rule.value_text, "citation": rule.citation}
         ]
     _raise(errors)
     return _route_out(actor, petition, Action.TRANSFER, on, note, target=to.strip())
@@ -391,14 +386,14 @@ def do_transfer(*, actor: User, petition: Petition, to: str, on: dt.date | None 
 
 def do_guide(*, actor: User, petition: Petition, note: str, on: dt.date | None = None) -> Petition:
     if not (note or "").strip():
-        raise ValidationError({"note": ["Ghi rõ đã hướng dẫn công dân gửi đơn đến cơ quan nào."]})
+        raise ValidationError({"note": [_("Ghi rõ đã hướng dẫn công dân gửi đơn đến cơ quan nào.")]})
     return _route_out(actor, petition, Action.GUIDE, on, note.strip())
 
 
 def do_archive(*, actor: User, petition: Petition, reason: str, note: str = "", on: dt.date | None = None) -> Petition:
     """File a petition without handling it (anonymous, duplicate already answered, ...)."""
     if reason not in Ineligibility.values:
-        raise ValidationError({"reason": ["Chọn lý do lưu đơn."]})
+        raise ValidationError({"reason": [_("Chọn lý do lưu đơn.")]})
     label = Ineligibility(reason).label
     return _route_out(actor, petition, Action.ARCHIVE, on, f"{label}. {note}".strip(), ineligibility=reason)
 
@@ -408,7 +403,7 @@ def do_verify(*, actor: User, petition: Petition, on: dt.date | None = None, not
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.VERIFY)
-        on = _check_day(p, on, "on", "Ngày bắt đầu xác minh")
+        on = _check_day(p, on, "on", _("Ngày bắt đầu xác minh"))
         before = _before(p)
         p.state = State.VERIFYING
         _step(p, actor, Action.VERIFY, on, State.ACCEPTED, note=note, document_number=document_number, before=before)
@@ -427,12 +422,12 @@ def do_extend(
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.EXTEND)
-        on = _check_day(p, on, "on", "Ngày gia hạn")
+        on = _check_day(p, on, "on", _("Ngày gia hạn"))
         errors: dict[str, list[str]] = {}
         if not (legal_basis or "").strip():
-            errors["legal_basis"] = ["Thiếu căn cứ pháp lý của việc gia hạn."]
+            errors["legal_basis"] = [_("Thiếu căn cứ pháp lý của việc gia hạn.")]
         if complexity is not None and complexity not in Complexity.values:
-            errors["complexity"] = ["Mức độ phức tạp không hợp lệ."]
+            errors["complexity"] = [_("Mức độ phức tạp không hợp lệ.")]
         _raise(errors)
         before = _before(p)
         new_complexity = complexity or p.complexity
@@ -444,25 +439,24 @@ def do_extend(
             allowed, rule = rule_value(code, p.received_on, unit=DayKind.TIMES)
             if p.extensions >= allowed:
                 raise ValidationError({"extensions": [
-                    f"Đã gia hạn {p.extensions} lần: vụ việc {Complexity(new_complexity).label.lower()} chỉ được gia "
-                    f"hạn tối đa {allowed} lần ({rule.citation})."
+                    _("Đã gia hạn %(extensions)s lần: vụ việc %(new_complexity)s chỉ được gia hạn tối đa %(allowed)s lần (%(citation)s).") % {"extensions": p.extensions, "new_complexity": Complexity(new_complexity).label.lower(), "allowed": allowed, "citation": rule.citation}
                 ]})
             p.extensions += 1
         elif p.kind == Kind.COMPLAINT:
             if p.complexity != Complexity.NORMAL:
                 raise ValidationError({"complexity": [
-                    "Khiếu nại đã được xác định là phức tạp: thời hạn giải quyết đã là thời hạn dài nhất (Luật Khiếu "
-                    "nại, Điều 28, 37)."
+                    _("Khiếu nại đã được xác định là phức tạp: thời hạn giải quyết đã là thời hạn dài nhất (Luật Khiếu "
+                    "nại, Điều 28, 37).")
                 ]})
             if new_complexity == Complexity.NORMAL:
                 new_complexity = Complexity.COMPLEX
         else:
-            raise ValidationError({"kind": ["Kiến nghị, phản ánh không có gia hạn theo luật."]})
+            raise ValidationError({"kind": [_("Kiến nghị, phản ánh không có gia hạn theo luật.")]})
         p.complexity = new_complexity
         old_due = p.resolve_due_on
         deadlines.refresh(p)
         if old_due is not None and p.resolve_due_on is not None and p.resolve_due_on <= old_due:
-            raise ValidationError({"resolve_due_on": ["Gia hạn phải kéo dài thời hạn giải quyết."]})
+            raise ValidationError({"resolve_due_on": [_("Gia hạn phải kéo dài thời hạn giải quyết.")]})
         note = f"Hạn giải quyết mới {_fmt(p.resolve_due_on)} (trước đó {_fmt(old_due)}). {reason}".strip()
         _step(p, actor, Action.EXTEND, on, p.state, note=note, legal_basis=legal_basis.strip(),
               document_number=document_number, before=before)
@@ -475,12 +469,12 @@ def do_suspend(*, actor: User, petition: Petition, legal_basis: str, reason: str
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         t = _check_transition(actor, p, Action.SUSPEND)
-        on = _check_day(p, on, "suspended_on", "Ngày tạm đình chỉ")
+        on = _check_day(p, on, "suspended_on", _("Ngày tạm đình chỉ"))
         errors: dict[str, list[str]] = {}
         if not (legal_basis or "").strip():
-            errors["legal_basis"] = ["Thiếu căn cứ pháp lý của việc tạm đình chỉ."]
+            errors["legal_basis"] = [_("Thiếu căn cứ pháp lý của việc tạm đình chỉ.")]
         if not (reason or "").strip():
-            errors["reason"] = ["Thiếu lý do tạm đình chỉ."]
+            errors["reason"] = [_("Thiếu lý do tạm đình chỉ.")]
         _raise(errors)
         before = _before(p)
         from_state = p.state
@@ -494,7 +488,7 @@ def do_resume(*, actor: User, petition: Petition, on: dt.date | None = None, not
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.RESUME)
-        on = _check_day(p, on, "on", "Ngày tiếp tục giải quyết")
+        on = _check_day(p, on, "on", _("Ngày tiếp tục giải quyết"))
         before = _before(p)
         p.suspended_days += (on - p.suspended_on).days if p.suspended_on else 0
         p.state, p.suspended_on = State.VERIFYING, None
@@ -511,19 +505,19 @@ def do_conclude(
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.CONCLUDE)
-        on = _check_day(p, on, "concluded_on", "Ngày kết luận, quyết định")
+        on = _check_day(p, on, "concluded_on", _("Ngày kết luận, quyết định"))
         errors: dict[str, list[str]] = {}
         allowed = RESULTS_BY_KIND[Kind(p.kind)]
         if result not in allowed:
-            errors["result"] = ["Kết quả phải là: " + ", ".join(Result(r).label.lower() for r in allowed) + "."]
+            errors["result"] = [_("Kết quả phải là: ") + ", ".join(Result(r).label.lower() for r in allowed) + "."]
         if not (conclusion or "").strip():
-            errors["conclusion"] = ["Thiếu nội dung kết luận, quyết định giải quyết."]
+            errors["conclusion"] = [_("Thiếu nội dung kết luận, quyết định giải quyết.")]
         _raise(errors)
         before = _before(p)
         from_state = p.state
         p.state, p.concluded_on, p.result = State.CONCLUDED, on, result
         p.conclusion, p.decision_number = conclusion.strip(), decision_number.strip()
-        _step(p, actor, Action.CONCLUDE, on, from_state, note=Result(result).label, document_number=decision_number,
+        _step(p, actor, Action.CONCLUDE, on, from_state, note=recorded(Result(result).label), document_number=decision_number,
               before=before)
         return p
 
@@ -533,7 +527,7 @@ def do_send_decision(*, actor: User, petition: Petition, on: dt.date | None = No
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.SEND_DECISION)
-        on = _check_day(p, on, "decision_sent_on", "Ngày gửi quyết định")
+        on = _check_day(p, on, "decision_sent_on", _("Ngày gửi quyết định"))
         before = _before(p)
         p.state, p.decision_sent_on, p.closed_on = State.RESOLVED, on, on
         _step(p, actor, Action.SEND_DECISION, on, State.CONCLUDED, note=note, before=before)
@@ -546,12 +540,12 @@ def do_terminate(*, actor: User, petition: Petition, legal_basis: str, reason: s
     with transaction.atomic():
         p = Petition.objects.select_for_update().get(pk=petition.pk)
         _check_transition(actor, p, Action.TERMINATE)
-        on = _check_day(p, on, "closed_on", "Ngày đình chỉ")
+        on = _check_day(p, on, "closed_on", _("Ngày đình chỉ"))
         errors: dict[str, list[str]] = {}
         if not (legal_basis or "").strip():
-            errors["legal_basis"] = ["Thiếu căn cứ pháp lý của việc đình chỉ."]
+            errors["legal_basis"] = [_("Thiếu căn cứ pháp lý của việc đình chỉ.")]
         if not (reason or "").strip():
-            errors["reason"] = ["Thiếu lý do đình chỉ."]
+            errors["reason"] = [_("Thiếu lý do đình chỉ.")]
         _raise(errors)
         before = _before(p)
         from_state = p.state

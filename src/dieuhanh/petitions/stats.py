@@ -17,6 +17,7 @@ from typing import Any, ClassVar
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dieuhanh.core.stats import CountRow, by_unit, counts_by, ratio
 from dieuhanh.org.models import AdminUnit
@@ -88,7 +89,7 @@ def _aggregates(today: dt.date) -> dict[str, Count]:
 def totals(qs: QuerySet[Any], today: dt.date | None = None) -> Row:
     today = today or timezone.localdate()
     values = qs.order_by().aggregate(**_aggregates(today))
-    return Row(key=None, label="Tổng cộng", **values)
+    return Row(key=None, label=_("Tổng cộng"), **values)
 
 
 def _grouped(qs: QuerySet[Any], key: str, today: dt.date) -> dict[Any, Row]:
@@ -116,6 +117,6 @@ def table(qs: QuerySet[Any], *, by: str = "unit", today: dt.date | None = None) 
             row.label = str(labels.get(k, k))
         return sorted(rows.values(), key=lambda r: (-r.received, r.label))
     if by not in ("unit", "unit_then"):
-        raise ValueError(f"Cách nhóm không hợp lệ: {by!r} (unit, unit_then, field, kind)")
+        raise ValueError(_("Cách nhóm không hợp lệ: %(by)s (unit, unit_then, field, kind)") % {"by": repr(by)})
     units = by_unit(_grouped(qs, "unit_id", today), Row, _unit_label, rolled=by == "unit", as_of=today)
     return sorted(units, key=lambda r: (-r.received, r.label))

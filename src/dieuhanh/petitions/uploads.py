@@ -14,6 +14,13 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MB = 1024 * 1024
 MAX_BYTES = 10 * MB  # each file
@@ -24,17 +31,17 @@ PUBLIC_MAX_FILES = 5  # photos with one petition filed online
 @dataclass(frozen=True)
 class FileType:
     content_type: str
-    label: str
+    label: StrOrPromise
     extensions: tuple[str, ...]
     image: bool = False  # a photo the browser can show on the case page
     public: bool = True  # a citizen may send it online
 
 
-JPEG = FileType("image/jpeg", "ảnh JPEG", (".jpg", ".jpeg", ".jfif"), image=True)
-PNG = FileType("image/png", "ảnh PNG", (".png",), image=True)
-WEBP = FileType("image/webp", "ảnh WebP", (".webp",), image=True)
-GIF = FileType("image/gif", "ảnh GIF", (".gif",), image=True)
-HEIC = FileType("image/heic", "ảnh HEIC (iPhone)", (".heic", ".heif"))  # no browser shows it: a link
+JPEG = FileType("image/jpeg", gettext_lazy("ảnh JPEG"), (".jpg", ".jpeg", ".jfif"), image=True)
+PNG = FileType("image/png", gettext_lazy("ảnh PNG"), (".png",), image=True)
+WEBP = FileType("image/webp", gettext_lazy("ảnh WebP"), (".webp",), image=True)
+GIF = FileType("image/gif", gettext_lazy("ảnh GIF"), (".gif",), image=True)
+HEIC = FileType("image/heic", gettext_lazy("ảnh HEIC (iPhone)"), (".heic", ".heif"))  # no browser shows it: a link
 PDF = FileType("application/pdf", "PDF", (".pdf",))
 DOCX = FileType("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "Word (.docx)",
                 (".docx",), public=False)
@@ -85,7 +92,7 @@ def allowed(public: bool) -> tuple[FileType, ...]:
 
 def allowed_text(public: bool) -> str:
     """The allowed types as the messages name them: "ảnh JPEG, ảnh PNG, …, PDF"."""
-    return ", ".join(t.label for t in allowed(public))
+    return ", ".join(str(t.label) for t in allowed(public))
 
 
 def checked(files: Iterable[tuple[str, str, bytes]], *, public: bool) -> tuple[list[tuple[str, str, bytes]], list[str]]:
@@ -95,20 +102,20 @@ def checked(files: Iterable[tuple[str, str, bytes]], *, public: bool) -> tuple[l
     errors: list[str] = []
     most = PUBLIC_MAX_FILES if public else MAX_FILES
     if len(files) > most:
-        errors.append(f"Gửi quá nhiều tệp đính kèm: {len(files)} tệp, tối đa {most} tệp.")
+        errors.append(_("Gửi quá nhiều tệp đính kèm: %(files)s tệp, tối đa %(most)s tệp.") % {"files": len(files), "most": most})
     kinds = allowed(public)
     out = []
     for name, _declared, data in files:
         name = PurePath((name or "").replace("\\", "/")).name.strip() or "tep-dinh-kem"
         if len(data) > MAX_BYTES:
-            errors.append(f"Tệp «{name}» lớn hơn {MAX_BYTES // MB} MB (giới hạn mỗi tệp {MAX_BYTES // MB} MB).")
+            errors.append(_("Tệp «%(name)s» lớn hơn %(value)s MB (giới hạn mỗi tệp %(value)s MB).") % {"name": name, "value": MAX_BYTES // MB})
             continue
         if not data:
-            errors.append(f"Tệp «{name}» rỗng.")
+            errors.append(_("Tệp «%(name)s» rỗng.") % {"name": name})
             continue
         kind = sniff(data)
         if kind is None or kind not in kinds:
-            errors.append(f"Tệp «{name}» không phải loại được nhận. Chỉ nhận: {allowed_text(public)}.")
+            errors.append(_("Tệp «%(name)s» không phải loại được nhận. Chỉ nhận: %(public)s.") % {"name": name, "public": allowed_text(public)})
             continue
         if PurePath(name).suffix.lower() not in kind.extensions:
             name += kind.extensions[0]  # the name says what it is: downloaded, it opens as what it is

@@ -24,6 +24,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
 from dieuhanh.core import access, case_views, lookup, ratelimit
@@ -54,9 +56,9 @@ LIST_RELATED = ("unit", "receiving_unit")
 FILE_LIMIT, FILE_WINDOW = 5, 3600
 FILING = ratelimit.FilingLimit("petitions:file", limit=FILE_LIMIT, window=FILE_WINDOW)
 
-readers_only = access.requires("petitions", "view", "Trang này dành cho cán bộ được phân quyền xem đơn thư.")
+readers_only = access.requires("petitions", "view", gettext_lazy("Trang này dành cho cán bộ được phân quyền xem đơn thư."))
 receivers_only = access.requires(
-    "petitions", "receive", "Chỉ cán bộ tiếp công dân, văn phòng hoặc lãnh đạo mới được tiếp nhận đơn, ghi buổi tiếp công dân."
+    "petitions", "receive", gettext_lazy("Chỉ cán bộ tiếp công dân, văn phòng hoặc lãnh đạo mới được tiếp nhận đơn, ghi buổi tiếp công dân.")
 )
 
 def _visible_petition(request: HttpRequest, pk: int) -> Petition:
@@ -92,9 +94,9 @@ def petition_list(request: HtmxHttpRequest) -> HttpResponse:
     petitions, problems = _filtered(request)
     page = Paginator(petitions, PAGE_SIZE).get_page(request.GET.get("page"))
     for p in page.object_list:
-        p.petitioner = confidentiality.public_name(p) or ("(nặc danh)" if p.is_anonymous else "")
+        p.petitioner = confidentiality.public_name(p) or (_("(nặc danh)") if p.is_anonymous else "")
     context = {
-        "title": "Sổ tiếp nhận đơn",
+        "title": _("Sổ tiếp nhận đơn"),
         "page": page,
         "problems": problems,
         "filter_form": PetitionFilterForm(request.GET or None, visible=Petition.objects.visible_to(request.user)),
@@ -135,10 +137,10 @@ def petition_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             loose = apply_errors(form, exc)
         else:
-            messages.success(request, f"Đã vào sổ đơn số {p.number}, mã tra cứu {p.receipt_code}.")
+            messages.success(request, _("Đã vào sổ đơn số %(number)s, mã tra cứu %(receipt_code)s.") % {"number": p.number, "receipt_code": p.receipt_code})
             return redirect("petitions:petition_detail", pk=p.pk)
     return render(request, "petitions/petition_form.html", {
-        "title": "Tiếp nhận đơn", "form": form, "loose_errors": loose, "session": session,
+        "title": _("Tiếp nhận đơn"), "form": form, "loose_errors": loose, "session": session,
     })
 
 
@@ -152,7 +154,7 @@ def _attachments(user: AnyUser, p: Petition) -> dict[str, Any]:
     for i, a in enumerate(items, start=1):
         # A confidential petition's file names may name the denouncer: only a numbered label
         # here; the download itself is a logged reveal.
-        name = f"Tệp đính kèm {i}" if p.confidential else services.attachment_name(a)
+        name = _("Tệp đính kèm %(i)s") % {"i": i} if p.confidential else services.attachment_name(a)
         # A photo is shown on the page, except a confidential petition's: each look at its files
         # is a logged reveal, which opening the page must not be.
         photo = uploads.is_image(a.content_type) and not p.confidential
@@ -170,8 +172,8 @@ def _history(steps: list[PetitionStep]) -> list[case_views.HistoryEntry]:
             change=(f"{s.get_from_state_display()} → {s.get_to_state_display()}"
                     if s.from_state and s.to_state and s.from_state != s.to_state else ""),
             note=s.note,
-            details=[(label, text) for label, text in (("Văn bản", s.document_number), ("Căn cứ", s.legal_basis)) if text],
-            last=f"Hạn tiếp theo: {vn_date(s.due_on)}" if s.due_on else "",
+            details=[(label, text) for label, text in ((pgettext("số văn bản", "Văn bản"), s.document_number), (_("Căn cứ"), s.legal_basis)) if text],
+            last=_("Hạn tiếp theo: %(due_on)s") % {"due_on": vn_date(s.due_on)} if s.due_on else "",
         )
         for s in steps
     ]
@@ -191,7 +193,7 @@ def _render_petition(
         p.duplicate_of_id is not None and Petition.objects.visible_to(user).filter(pk=p.duplicate_of_id).exists()
     )
     context = {
-        "title": f"Đơn số {p.number}",
+        "title": _("Đơn số %(number)s") % {"number": p.number},
         "p": p,
         "today": today,
         "identity": identity,
@@ -213,8 +215,8 @@ def _render_petition(
         "is_handler": confidentiality.is_handler(user, p),
         "loose_errors": page_errors or [],
         "no_actions_text": (
-            "Bạn được xem đơn này; việc xử lý do cán bộ tiếp công dân, người được giao xử lý và lãnh đạo đơn vị "
-            "tiếp nhận thực hiện." if p.is_open else "Đơn đã kết thúc xử lý."
+            _("Bạn được xem đơn này; việc xử lý do cán bộ tiếp công dân, người được giao xử lý và lãnh đạo đơn vị "
+            "tiếp nhận thực hiện.") if p.is_open else _("Đơn đã kết thúc xử lý.")
         ),
     }
     return render(request, "petitions/petition_detail.html", context, status=status)
@@ -235,7 +237,7 @@ def petition_identity(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("petitions:petition_detail", pk=p.pk)
     identity = confidentiality.identity_for(request.user, p, purpose="xem danh tính trên trang chi tiết đơn")
     if identity is None:
-        raise PermissionDenied("Chỉ người được giao xử lý đơn mới được xem danh tính người tố cáo.")
+        raise PermissionDenied(_("Chỉ người được giao xử lý đơn mới được xem danh tính người tố cáo."))
     return _render_petition(request, p, revealed=identity)
 
 
@@ -244,7 +246,7 @@ def petition_attachment(request: HttpRequest, pk: int, aid: int) -> FileResponse
     p = _visible_petition(request, pk)
     attachment = get_object_or_404(Attachment, pk=aid, petition=p)
     if not confidentiality.may_see_identity(request.user, p):
-        raise Http404("Không có tệp này.")
+        raise Http404(_("Không có tệp này."))
     if p.confidential:
         confidentiality.identity_for(request.user, p, purpose=f"tải tệp đính kèm #{attachment.pk}")
     name = services.attachment_name(attachment)
@@ -285,7 +287,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
     page = Paginator(sessions, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "petitions/session_list.html", {
-        "title": "Tiếp công dân", "page": page,
+        "title": _("Tiếp công dân"), "page": page,
         "can_create": access.holds(request.user, "petitions", "receive"),
     })
 
@@ -300,10 +302,10 @@ def session_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             loose = apply_errors(form, exc)
         else:
-            messages.success(request, "Đã ghi buổi tiếp công dân.")
+            messages.success(request, _("Đã ghi buổi tiếp công dân."))
             return redirect("petitions:session_detail", pk=session.pk)
     return render(request, "petitions/session_form.html", {
-        "title": "Ghi buổi tiếp công dân", "form": form, "loose_errors": loose,
+        "title": _("Ghi buổi tiếp công dân"), "form": form, "loose_errors": loose,
     })
 
 
@@ -317,7 +319,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         .select_related(*LIST_RELATED).order_by("received_on", "id")
     )
     for p in petitions:
-        p.petitioner = confidentiality.public_name(p) or ("(nặc danh)" if p.is_anonymous else "")  # type: ignore[attr-defined]  # for the template only
+        p.petitioner = confidentiality.public_name(p) or (_("(nặc danh)") if p.is_anonymous else "")  # type: ignore[attr-defined]  # for the template only
     return render(request, "petitions/session_detail.html", {
         "title": str(session), "session": session, "petitions": petitions,
         "can_record": access.may(request.user, "petitions", "receive", session.unit_id),
@@ -329,17 +331,17 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 # The columns of the statistics page's tables (by unit, field and kind).
 STAT_COLUMNS = (
-    StatColumn("Tiếp nhận", "received"),
-    StatColumn("Đã xử lý đơn", "routed"),
-    StatColumn("Thụ lý", "accepted"),
-    StatColumn("Chuyển đơn", "transferred"),
-    StatColumn("Đã giải quyết", "resolved"),
-    StatColumn("Tỷ lệ giải quyết", "resolution_rate", percent=True),
-    StatColumn("Tỷ lệ đúng hạn", "on_time_rate", percent=True),
-    StatColumn("Đang quá hạn", "overdue", alert=True),
-    StatColumn("Trùng", "duplicates"),
-    StatColumn("Vượt cấp", "over_level"),
-    StatColumn("Kéo dài", "prolonged"),
+    StatColumn(gettext_lazy("Tiếp nhận"), "received"),
+    StatColumn(gettext_lazy("Đã xử lý đơn"), "routed"),
+    StatColumn(gettext_lazy("Thụ lý"), "accepted"),
+    StatColumn(gettext_lazy("Chuyển đơn"), "transferred"),
+    StatColumn(gettext_lazy("Đã giải quyết"), "resolved"),
+    StatColumn(gettext_lazy("Tỷ lệ giải quyết"), "resolution_rate", percent=True),
+    StatColumn(gettext_lazy("Tỷ lệ đúng hạn"), "on_time_rate", percent=True),
+    StatColumn(gettext_lazy("Đang quá hạn"), "overdue", alert=True),
+    StatColumn(gettext_lazy("Trùng"), "duplicates"),
+    StatColumn(gettext_lazy("Vượt cấp"), "over_level"),
+    StatColumn(gettext_lazy("Kéo dài"), "prolonged"),
 )
 
 
@@ -352,20 +354,20 @@ def petition_stats(request: HttpRequest) -> HttpResponse:
     year = today.year
     if raw:
         try:
-            year = parse_int(raw, "year", "Năm", max_value=9999)
+            year = parse_int(raw, "year", _("Năm"), max_value=9999)
         except ValidationError as exc:
             messages.error(request, exc.messages[0])
     grouping = "unit_then" if request.GET.get("units") == "then" else "unit"
     qs = visible.filter(year=year)
     by_unit = stats.table(qs, by=grouping, today=today)
     context = {
-        "title": f"Thống kê đơn năm {year}",
+        "title": _("Thống kê đơn năm %(year)s") % {"year": year},
         "year": year,
         "years": years,
         "grouping": grouping,
         "total": stats.totals(qs, today=today),
         "columns": STAT_COLUMNS,
-        "no_rows": f"Không có đơn nào trong năm {year}.",
+        "no_rows": _("Không có đơn nào trong năm %(year)s.") % {"year": year},
         "by_unit": by_unit,
         "by_field": stats.table(qs, by="field", today=today),
         "by_kind": stats.table(qs, by="kind", today=today),
@@ -386,17 +388,17 @@ def public_file(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         address = ratelimit.client_address(request)
         if not FILING.attempt(address):
-            loose = ["Ông/bà đã gửi lỗi nhiều lần trong thời gian ngắn. Vui lòng thử lại sau một giờ, hoặc gửi đơn "
-                     "trực tiếp tại Bộ phận tiếp công dân."]
+            loose = [_("Ông/bà đã gửi lỗi nhiều lần trong thời gian ngắn. Vui lòng thử lại sau một giờ, hoặc gửi đơn "
+                     "trực tiếp tại Bộ phận tiếp công dân.")]
             status = 429
         elif request.POST.get("website"):
-            loose = ["Không gửi được đơn: hệ thống nghi đây là thư rác tự động. Vui lòng tải lại trang và gửi lại."]
+            loose = [_("Không gửi được đơn: hệ thống nghi đây là thư rác tự động. Vui lòng tải lại trang và gửi lại.")]
             status = 400
         elif not form.is_valid():
             pass
         elif not FILING.reserve(address):
-            loose = ["Ông/bà đã gửi nhiều đơn trong thời gian ngắn. Vui lòng thử lại sau một giờ, hoặc gửi đơn "
-                     "trực tiếp tại Bộ phận tiếp công dân."]
+            loose = [_("Ông/bà đã gửi nhiều đơn trong thời gian ngắn. Vui lòng thử lại sau một giờ, hoặc gửi đơn "
+                     "trực tiếp tại Bộ phận tiếp công dân.")]
             status = 429
         else:
             try:
@@ -413,9 +415,9 @@ def public_file(request: HttpRequest) -> HttpResponse:
     if form.is_bound and (form.errors.get("lat") or form.data.get("location_confirmed")):
         names += " location_confirmed"  # the point is questioned: the citizen may confirm it
     if request.FILES and (loose or form.errors):
-        loose = [*loose, "Trình duyệt không giữ lại tệp đã chọn: ông/bà chọn lại ảnh, tệp đính kèm trước khi gửi lại."]
+        loose = [*loose, _("Trình duyệt không giữ lại tệp đã chọn: ông/bà chọn lại ảnh, tệp đính kèm trước khi gửi lại.")]
     return render(request, "petitions/public_form.html", {
-        "title": "Gửi đơn, phản ánh trực tuyến", "form": form, "loose_errors": loose,
+        "title": _("Gửi đơn, phản ánh trực tuyến"), "form": form, "loose_errors": loose,
         "content_names": names + " attachments",
     }, status=status)
 
@@ -426,7 +428,7 @@ def public_receipt(request: HttpRequest) -> HttpResponse:
     if p is None:
         return redirect("petitions:public_file")
     return render(request, "petitions/public_receipt.html", {
-        "title": "Đã nhận đơn", "p": p, "deadline": p.due_on,
+        "title": _("Đã nhận đơn"), "p": p, "deadline": p.due_on,
     })
 
 
@@ -435,7 +437,7 @@ def find_public(code: str) -> lookup.Found | None:
     p = Petition.objects.filter(receipt_code=code).first()
     if p is None:
         return None
-    return lookup.Found("petitions/_public_petition.html", f"Đơn số {p.number}", {"p": p, **public_facts(p)},
+    return lookup.Found("petitions/_public_petition.html", _("Đơn số %(number)s") % {"number": p.number}, {"p": p, **public_facts(p)},
                         styles="petitions/_styles.html")
 
 

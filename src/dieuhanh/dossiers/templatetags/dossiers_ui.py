@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django import template
 from django.utils.html import format_html
+from django.utils.translation import gettext as _
 
 from dieuhanh.dossiers.choices import JobState, Status, Timeliness
 
@@ -52,7 +53,7 @@ def timeliness_badge(timeliness: str) -> str:
 
 @register.simple_tag
 def late_now_badge() -> str:
-    return format_html('<span class="badge badge--overdue" data-late-now>{}</span>', "Đang quá hạn")
+    return format_html('<span class="badge badge--overdue" data-late-now>{}</span>', _("Đang quá hạn"))
 
 
 @register.simple_tag

@@ -10,6 +10,7 @@ from typing import Any
 from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy
 
 from dieuhanh.core import charts
 from dieuhanh.core.templatetags.dieuhanh import group_digits
@@ -18,18 +19,18 @@ from dieuhanh.petitions.choices import State
 register = template.Library()
 
 TIMING = {
-    "overdue": ("overdue", "Quá hạn"),
-    "due_soon": ("due-soon", "Sắp đến hạn"),
-    "on_track": ("on-track", "Trong hạn"),
-    "on_time": ("done-on-time", "Giải quyết đúng hạn"),
-    "late": ("done-late", "Giải quyết quá hạn"),
+    "overdue": ("overdue", gettext_lazy("Quá hạn")),
+    "due_soon": ("due-soon", gettext_lazy("Sắp đến hạn")),
+    "on_track": ("on-track", gettext_lazy("Trong hạn")),
+    "on_time": ("done-on-time", gettext_lazy("Giải quyết đúng hạn")),
+    "late": ("done-late", gettext_lazy("Giải quyết quá hạn")),
 }
 DEADLINE = {
-    "open": ("on-track", "Đang tính"),
-    "overdue": ("overdue", "Quá hạn"),
-    "met": ("done-on-time", "Đúng hạn"),
-    "met_late": ("done-late", "Quá hạn"),
-    "paused": ("cancelled", "Tạm dừng"),
+    "open": ("on-track", gettext_lazy("Đang tính")),
+    "overdue": ("overdue", gettext_lazy("Quá hạn")),
+    "met": ("done-on-time", gettext_lazy("Đúng hạn")),
+    "met_late": ("done-late", gettext_lazy("Quá hạn")),
+    "paused": ("cancelled", gettext_lazy("Tạm dừng")),
 }
 STATE_CSS: dict[str, str] = {
     State.RECEIVED: "received",
@@ -67,10 +68,10 @@ def state_badge(state: str) -> str:
 
 
 SERIES = (
-    ("received", "Tiếp nhận", "#1f3a5f"),
-    ("accepted", "Thụ lý", "#6b8fc2"),
-    ("resolved", "Đã giải quyết", "#1e7b34"),
-    ("overdue", "Đang quá hạn", "#b42318"),
+    ("received", gettext_lazy("Tiếp nhận"), "#1f3a5f"),
+    ("accepted", gettext_lazy("Thụ lý"), "#6b8fc2"),
+    ("resolved", gettext_lazy("Đã giải quyết"), "#1e7b34"),
+    ("overdue", gettext_lazy("Đang quá hạn"), "#b42318"),
 )
 
 

@@ -99,7 +99,7 @@ def test_the_transfer_deadline_shows_on_the_page_in_the_lists_and_in_the_api(cli
 
     login(client, world.reception_a)
     page = client.get(reverse("petitions:petition_detail", args=[outside.pk])).content.decode()
-    assert deadlines.TRANSFER_LABEL in page and _vn(due) in page and "Không thuộc thẩm quyền giải quyết" in page
+    assert str(deadlines.TRANSFER_LABEL) in page and _vn(due) in page and "Không thuộc thẩm quyền giải quyết" in page
     listed = client.get(reverse("petitions:petition_list"), {"timing": "overdue"}).content.decode()
     assert outside.subject in listed and inside.subject not in listed
 

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import access
@@ -95,6 +96,16 @@ def filter_units(visible: Any) -> QuerySet[AdminUnit]:
     with no heir today, such as a former district, is offered itself)."""
     return units_today(visible.order_by().values_list("unit_id", flat=True).distinct())
 
+
+
+def _files_help(public: bool) -> str:
+    """The attachments' limits and types, in the language of the request that shows the form."""
+    numbers = {"value": uploads.MAX_BYTES // uploads.MB, "value2": uploads.allowed_text(public=public)}
+    if public:
+        return str(_("Tối đa %(PUBLIC_MAX_FILES)s tệp, mỗi tệp tối đa %(value)s MB: %(value2)s. Ảnh được mã hoá khi "
+                     "lưu, chỉ cán bộ xử lý được xem.") % {"PUBLIC_MAX_FILES": uploads.PUBLIC_MAX_FILES, **numbers})
+    return str(_("Tối đa %(MAX_FILES)s tệp, mỗi tệp tối đa %(value)s MB: %(value2)s; được mã hoá khi lưu.")
+               % {"MAX_FILES": uploads.MAX_FILES, **numbers})
 
 class PetitionFilterForm(FilterForm):
     rows = (("q", "kind", "field", "state"), ("unit", "timing", "flag", "year"))
@@ -193,7 +204,7 @@ class ReceiveForm(IdentityFields):
                                  help_text=_("Mỗi người một dòng: họ tên, địa chỉ."))
     attachments = MultipleFileField(
         label=_("Tệp đính kèm (ảnh chụp đơn, giấy tờ)"), required=False,
-        help_text=_("Tối đa %(MAX_FILES)s tệp, mỗi tệp tối đa %(value)s MB: %(value2)s; được mã hoá khi lưu.") % {"MAX_FILES": uploads.MAX_FILES, "value": uploads.MAX_BYTES // uploads.MB, "value2": uploads.allowed_text(public=False)},
+        help_text=lazy(_files_help, str)(False),
     )
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
@@ -257,7 +268,7 @@ class PublicPetitionForm(IdentityFields):
         label=_("Ảnh chụp hiện trường, giấy tờ (không bắt buộc)"), required=False,
         widget=MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp,image/gif,image/heic,.heic,.heif,"
                                                   "application/pdf"}),
-        help_text=_("Tối đa %(PUBLIC_MAX_FILES)s tệp, mỗi tệp tối đa %(value)s MB: %(value2)s. Ảnh được mã hoá khi lưu, chỉ cán bộ xử lý được xem.") % {"PUBLIC_MAX_FILES": uploads.PUBLIC_MAX_FILES, "value": uploads.MAX_BYTES // uploads.MB, "value2": uploads.allowed_text(public=True)},
+        help_text=lazy(_files_help, str)(True),
     )
     is_anonymous = forms.BooleanField(label=_("Gửi phản ánh không ghi tên"), required=False,
                                       help_text=_("Chỉ áp dụng cho phản ánh; khiếu nại, tố cáo, kiến nghị phải ghi rõ "

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from dieuhanh.dossiers import columns, jobs, score766, services
+from dieuhanh.dossiers import columns, jobs, public, score766, services
 from dieuhanh.dossiers.models import ImportJob
 from dieuhanh.testing import in_english, login, stored_text, vietnamese_words
 
@@ -48,6 +49,14 @@ def test_the_register_and_a_dossier_are_in_english(client, world):
     assert "Being processed" in page and "Handling steps" in page and "Record step done" in page
     slip = english_page(client, reverse("dossier_slip", kwargs={"code": d.code}))
     assert "Receipt of dossier and appointment slip for the result" in slip and "data-slip-due" in slip
+    # The lookup page is core's; the dossier's part of it is this app's fragment.
+    d.refresh_from_db()
+    with translation.override("en"):
+        found = public.find(d.lookup_code)
+        assert found is not None
+        part = render_to_string(found.template, found.context)
+    share, words = vietnamese_words(part, [*stored_text(), *file_vocabulary()])
+    assert share < SHARE and "The dossier is being resolved." in part, " ".join(words)
 
 
 def test_a_refused_action_is_explained_in_english(client, world):

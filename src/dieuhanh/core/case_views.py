@@ -132,7 +132,7 @@ def action_view(
 def success(request: HttpRequest, action: CaseAction, to: str, **values: Any) -> HttpResponse:
     """The action's success message (in the reader's language, formatted with `values`) and a
     redirect to `to`."""
-    text = gettext(action.success) if action.success else ""  # gettext("") is the catalogue's header
+    text = gettext(str(action.success)) if action.success else ""  # gettext("") is the catalogue's header
     messages.success(request, text.format(**values))
     return redirect(to)
 

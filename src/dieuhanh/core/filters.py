@@ -27,8 +27,8 @@ from dataclasses import fields
 from typing import Any, ClassVar, Self
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 
 from dieuhanh.core.forms import DATE_INPUT_FORMATS
 from dieuhanh.lib.params import DB_INT_MAX, parse_int

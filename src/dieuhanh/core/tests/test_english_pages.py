@@ -207,7 +207,7 @@ def _data() -> frozenset[str]:
     # Derived indicators declared by petitions and dossiers are named in those apps' catalogues.
     from dieuhanh.indicators import derived
 
-    values.update(d.label for d in derived._REGISTRY.values() if d.counts.startswith(OTHER_CATALOGUES))
+    values.update(str(d.label) for d in derived._REGISTRY.values() if d.counts.startswith(OTHER_CATALOGUES))
     return frozenset(values)
 
 

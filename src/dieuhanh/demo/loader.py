@@ -138,6 +138,12 @@ def load_demo(progress: Progress | None = None, *, today: dt.date | None = None)
         load_schedule()
         result.calendar_loaded = True
     step("Lịch nghỉ được công bố", t0)
+
+    t0 = time.perf_counter()
+    from dieuhanh.lib.db import refresh_planner_statistics
+
+    if refresh_planner_statistics():  # PostgreSQL: the planner sees the city just loaded
+        step("Thống kê cho bộ lập kế hoạch truy vấn", t0)
     result.seconds = time.perf_counter() - started
     return result
 

@@ -125,6 +125,10 @@ def restore(job: ImportJob) -> list[str]:
                         cur.execute(sql)
                         built.append(name)
             ImportJob.objects.filter(pk=job.pk).update(deferred_indexes=[])
+    if built:  # a large load has just filled the table: PostgreSQL's planner must see its rows
+        from dieuhanh.lib.db import refresh_planner_statistics
+
+        refresh_planner_statistics(TABLE)
     job.deferred_indexes = []
     return built
 

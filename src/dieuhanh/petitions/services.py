@@ -143,29 +143,18 @@ def do_classify(
         _check_known_on(p, decision_known_on, errors)
         late_excuse = _clean_excuse(late_excuse, errors)
         _raise(errors)
-        if kind is not None:
-            p.kind = kind
-        if field is not None:
-            p.field = field
         if eligible is not None:
             p.eligible = eligible
             p.ineligibility = ineligibility if eligible is False else ""
-        if complexity is not None:
-            p.complexity = complexity
-        if remote is not None:
-            p.remote = remote
-        if multi_site is not None:
-            p.multi_site = multi_site
-        if against_party_member is not None:
-            p.against_party_member = against_party_member
-        if handling_org is not None:
-            p.handling_org = handling_org
-        if outside_competence is not None:
-            p.outside_competence = outside_competence
-        if decision_known_on is not None:
-            p.decision_known_on = decision_known_on
-        if late_excuse is not None:
-            p.late_excuse = late_excuse
+        given = {
+            "kind": kind, "field": field, "complexity": complexity, "remote": remote, "multi_site": multi_site,
+            "against_party_member": against_party_member, "handling_org": handling_org,
+            "outside_competence": outside_competence, "decision_known_on": decision_known_on,
+            "late_excuse": late_excuse,
+        }
+        for name, value in given.items():  # what the caller left out (None) stays as it is
+            if value is not None:
+                setattr(p, name, value)
         became_confidential = confidentiality.contains_denunciation(p.kind) and not p.confidential
         if became_confidential:
             p.confidential = True  # never switched off again

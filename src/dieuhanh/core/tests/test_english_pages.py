@@ -210,15 +210,34 @@ def _data() -> frozenset[str]:
     return frozenset(values)
 
 
+@cache
+def _added_apps_text() -> tuple[list[str], list[str]]:
+    """The IOC sections and menu entries of the apps an installation adds (DIEUHANH_EXTRA_APPS:
+    the test suite's example app): they bring no English catalogue, so their text is set aside."""
+    import os
+
+    from django.utils.module_loading import import_string
+
+    from dieuhanh.core.platform import platform_apps
+
+    added = {n.strip() for n in os.environ.get("DIEUHANH_EXTRA_APPS", "").split(",") if n.strip()}
+    apps = [a for a in platform_apps() if a.name in added]
+    sections = [import_string(path).key for a in apps for path in a.ioc_sections]
+    labels = [str(item.label) for a in apps for item in a.menu]
+    return sections, labels
+
+
 def _own_words(page: str) -> tuple[list[str], list[str]]:
     """The words of the page's own text and those of them with Vietnamese letters: each piece
     of text between tags, less the pieces (or their parts between separators) that are data, a
     truncated title ("…") included."""
     data = _data()
     body = re.sub(r"<(script|style|svg|select|datalist)\b.*?</\1>", " ", page, flags=re.S)
-    # The app that exists only in the test suite (core/tests/exampleapp) has no catalogue.
-    body = re.sub(r'<section[^>]*data-section="inspections".*?</section>', " ", body, flags=re.S)
-    body = body.replace("Kiểm tra thực tế", " ")
+    sections, labels = _added_apps_text()
+    for key in sections:
+        body = re.sub(rf'<section[^>]*data-section="{re.escape(key)}".*?</section>', " ", body, flags=re.S)
+    for label in labels:
+        body = body.replace(label, " ")
     words: list[str] = []
     vietnamese: list[str] = []
     for piece in re.split(r"<[^>]+>", body):

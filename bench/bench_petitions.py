@@ -39,6 +39,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from django.conf import settings as django_settings
+
+if not django_settings.configured:  # no database: only the deadlines' labels (gettext) read settings
+    django_settings.configure(USE_I18N=False)
+
 from dieuhanh.core import calendar
 from dieuhanh.core.calendar import WorkCalendar
 from dieuhanh.core.legal_rules import Rule, load_file
@@ -81,6 +86,7 @@ def deadline_fields(rng: random.Random) -> SimpleNamespace:
         complexity=rng.choice(COMPLEXITIES), remote=rng.random() < 0.2, multi_site=rng.random() < 0.2,
         channel=rng.choice(CHANNELS), state=state, received_on=received, routed_on=None, accepted_on=None,
         extensions=0, suspended_days=0, concluded_on=None, decision_sent_on=None,
+        outside_competence=kind == Kind.DENUNCIATION and state not in IN_HAND and rng.random() < 0.3, notified_on=None,
     )
     if state in (State.TRANSFERRED, State.GUIDED, State.FILED):
         p.routed_on = received + dt.timedelta(days=rng.randrange(0, 15))
@@ -88,6 +94,8 @@ def deadline_fields(rng: random.Random) -> SimpleNamespace:
         p.accepted_on = p.routed_on = received + dt.timedelta(days=rng.randrange(0, 15))
         p.suspended_days = rng.randrange(1, 40) if rng.random() < 0.2 else 0
         p.extensions = rng.choice((0, 1, 2)) if kind == Kind.DENUNCIATION else 0
+        if kind == Kind.DENUNCIATION and rng.random() < 0.8:  # the notice of acceptance sent, or still due
+            p.notified_on = p.accepted_on + dt.timedelta(days=rng.randrange(0, 8))
         if state in (State.CONCLUDED, State.RESOLVED):
             p.concluded_on = p.accepted_on + dt.timedelta(days=rng.randrange(5, 80))
         if state == State.RESOLVED:

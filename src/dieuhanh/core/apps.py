@@ -50,11 +50,11 @@ def _label_audit_keys() -> None:
     from dieuhanh.core.audit_words import label_keys
 
     label_keys("org.adminunit", {
-        "units_created": "Đơn vị thêm mới", "units_updated": "Đơn vị cập nhật", "units_unchanged": "Đơn vị không đổi",
-        "successions_created": "Kế thừa thêm mới", "successions_updated": "Kế thừa cập nhật",
-        "successions_removed": "Kế thừa bỏ đi", "by_level": "Theo cấp",
+        "units_created": gettext_lazy("Đơn vị thêm mới"), "units_updated": gettext_lazy("Đơn vị cập nhật"), "units_unchanged": gettext_lazy("Đơn vị không đổi"),
+        "successions_created": gettext_lazy("Kế thừa thêm mới"), "successions_updated": gettext_lazy("Kế thừa cập nhật"),
+        "successions_removed": gettext_lazy("Kế thừa bỏ đi"), "by_level": gettext_lazy("Theo cấp"),
     })
-    label_keys("core.apitoken", {"user": ("Người dùng", "org.user"), "name": "Tên mã", "prefix": "Tiền tố"})
+    label_keys("core.apitoken", {"user": (gettext_lazy("Người dùng"), "org.user"), "name": gettext_lazy("Tên mã"), "prefix": gettext_lazy("Tiền tố")})
 
 
 def record_unit_load(*, actor: User | None, description: str, counts: dict[str, int], **kwargs: Any) -> None:

@@ -133,8 +133,9 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     })
 
 
-EXPORT_HEADERS = ("Số", "Thời điểm", "Người thực hiện", "Kênh", "Thao tác", "Đối tượng", "Mã đối tượng",
-                  "Tên đối tượng", "Thay đổi (trước → sau)")
+EXPORT_HEADERS = (gettext_lazy("Số"), gettext_lazy("Thời điểm"), gettext_lazy("Người thực hiện"), gettext_lazy("Kênh"),
+                  gettext_lazy("Thao tác"), gettext_lazy("Đối tượng"), gettext_lazy("Mã đối tượng"),
+                  gettext_lazy("Tên đối tượng"), gettext_lazy("Thay đổi (trước → sau)"))
 EXPORT_WIDTHS = (8, 18, 28, 12, 24, 20, 12, 40, 80)
 
 
@@ -154,6 +155,6 @@ def audit_export(request: HttpRequest) -> HttpResponse:
 
     events, _problems = _events(request)
     buffer = io.BytesIO()
-    write_xlsx(buffer, [Sheet(title="Nhật ký thay đổi", headers=EXPORT_HEADERS, widths=EXPORT_WIDTHS,
+    write_xlsx(buffer, [Sheet(title=gettext("Nhật ký thay đổi"), headers=EXPORT_HEADERS, widths=EXPORT_WIDTHS,
                               rows=_export_rows(events.iterator(chunk_size=1000)))])
     return xlsx_response(buffer.getvalue(), "nhat-ky-thay-doi")

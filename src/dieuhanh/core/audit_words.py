@@ -14,7 +14,7 @@ import datetime as dt
 import functools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps
 from django.db import models
@@ -26,20 +26,24 @@ from django.utils.translation import gettext_noop
 from dieuhanh.core import audit
 from dieuhanh.core.models import AuditEvent
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # Snapshot keys that are no model field, by object type (an app label, lower case): their label,
 # and the model (app_label.model) whose ids or snapshot the key holds, if any.
-KEY_LABELS: dict[str, dict[str, tuple[str, str | None]]] = {}
+KEY_LABELS: dict[str, dict[str, tuple[StrOrPromise, str | None]]] = {}
 
 CHANNELS = {"web": gettext_noop("Trang web"), "api": "API", "cli": gettext_noop("Dòng lệnh"), "job": gettext_noop("Tác vụ nền")}
 
 
-def label_keys(object_type: str, labels: Mapping[str, str | tuple[str, str]]) -> None:
+def label_keys(object_type: str, labels: Mapping[str, StrOrPromise | tuple[StrOrPromise, str]]) -> None:
     """Declare the keys an app's services put in `object_type`'s snapshots beside the model's
     fields (called at start-up, like `audit.register_verbs`): each key's label, or (label, the
-    model whose ids — or whose snapshot — it holds, as "app_label.model")."""
+    model whose ids — or whose snapshot — it holds, as "app_label.model"). A label is Vietnamese
+    marked with `gettext_lazy`: the page and the export show it in the reader's language."""
     table = KEY_LABELS.setdefault(object_type, {})
     for key, label in labels.items():
-        table[key] = (label, None) if isinstance(label, str) else (label[0], label[1])
+        table[key] = (label[0], label[1]) if isinstance(label, tuple) else (label, None)
 
 
 def _capital(text: Any) -> str:

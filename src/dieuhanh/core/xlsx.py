@@ -22,7 +22,7 @@ import re
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -30,27 +30,37 @@ from openpyxl.utils import get_column_letter
 
 from dieuhanh.core.spreadsheet import FORBIDDEN_CLASS, clean_text, looks_like_formula
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "dd/mm/yyyy"
 MONEY_FORMAT = "#,##0"
 MAX_WIDTH = 60
 MAX_ROWS = 1_048_575  # Excel's last row is 1,048,576; the header takes one
 
-Column = tuple[str, Callable[[Any], Any], str | None]  # header, value of a row, number format
+# header (a text marked for translation is read when the file is written), value of a row, number format
+Column = tuple["StrOrPromise", Callable[[Any], Any], str | None]
 
 
 @dataclass
 class Sheet:
     """One sheet: its title, headers, each column's width (None: fitted to the content) and
     number format (None: general; dates get dd/mm/yyyy), and its rows (lists of str, int,
-    float, bool, date or None)."""
+    float, bool, date or None). A title or header marked for translation (`gettext_lazy`) is
+    read in the active language when the sheet is made: the language of the request that
+    downloads it (decision 0025)."""
 
-    title: str
-    headers: Sequence[str]
+    title: StrOrPromise
+    headers: Sequence[StrOrPromise]
     rows: Iterable[Sequence[Any]]
     widths: Sequence[int | None] = ()
     formats: Sequence[str | None] = ()
     count: int = field(default=0, init=False)  # data rows written
+
+    def __post_init__(self) -> None:
+        self.title = str(self.title)
+        self.headers = [str(h) for h in self.headers]
 
 
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -135,7 +145,7 @@ def _fit(sheet: Sheet) -> None:
     for i, width in enumerate(widths):
         if width is None:
             longest = max(
-                [len(sheet.headers[i])] + [10 if isinstance(r[i], dt.date) else len(str(r[i])) for r in rows
+                [len(str(sheet.headers[i]))] + [10 if isinstance(r[i], dt.date) else len(str(r[i])) for r in rows
                                            if r[i] is not None],
             )
             widths[i] = min(longest + 2, MAX_WIDTH)
@@ -146,7 +156,7 @@ def _titles(sheets: list[Sheet]) -> list[str]:
     """Titles Excel accepts: at most 31 characters, none of []:*?/\\, each once."""
     out: list[str] = []
     for sheet in sheets:
-        title = _BAD_TITLE.sub(" ", clean_text(sheet.title)).strip()[:31] or "Sheet"
+        title = _BAD_TITLE.sub(" ", clean_text(str(sheet.title))).strip()[:31] or "Sheet"
         base, n = title, 2
         while title in out:
             suffix = f" ({n})"
@@ -248,7 +258,7 @@ def _write_sheet(raw: IO[bytes], sheet: Sheet, style_of: dict[str, int]) -> None
 # --- the small exports: rows of objects, columns as (header, value of a row, number format) -------
 
 
-def workbook(sheets: Iterable[tuple[str, list[Column], Iterable[Any]]]) -> bytes:
+def workbook(sheets: Iterable[tuple[StrOrPromise, list[Column], Iterable[Any]]]) -> bytes:
     """An .xlsx of one sheet per (title, columns, rows), each column's width fitted to its
     content."""
     specs = [
@@ -266,7 +276,7 @@ def _values(columns: list[Column], rows: Iterable[Any]) -> Iterable[list[Any]]:
         yield [value_of(obj) for _h, value_of, _f in columns]
 
 
-def sheet(title: str, columns: list[Column], rows: Iterable[Any]) -> bytes:
+def sheet(title: StrOrPromise, columns: list[Column], rows: Iterable[Any]) -> bytes:
     """A one-sheet `workbook`."""
     return workbook([(title, columns, rows)])
 

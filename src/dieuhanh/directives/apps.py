@@ -35,9 +35,9 @@ class DirectivesConfig(platform.PlatformApp):
         from dieuhanh.core.audit_words import label_keys
 
         label_keys("directives.task", {
-            "coordinating_units": ("Đơn vị phối hợp", "org.adminunit"),
-            "milestones": "Mốc tiến độ",
-            "report": ("Báo cáo tiến độ", "directives.progressreport"),
-            "deciding_document": ("Văn bản quyết định", "directives.document"),
-            "reason": "Lý do",
+            "coordinating_units": (gettext_lazy("Đơn vị phối hợp"), "org.adminunit"),
+            "milestones": gettext_lazy("Mốc tiến độ"),
+            "report": (gettext_lazy("Báo cáo tiến độ"), "directives.progressreport"),
+            "deciding_document": (gettext_lazy("Văn bản quyết định"), "directives.document"),
+            "reason": gettext_lazy("Lý do"),
         })

@@ -18,12 +18,14 @@ class DossiersConfig(platform.PlatformApp):
     api = (platform.ApiRouter("/v1/dossiers", "dieuhanh.dossiers.api.dossiers_router", "Hồ sơ thủ tục hành chính"),)
 
     def ready(self) -> None:
+        from django.utils.translation import gettext_lazy, pgettext_lazy
+
         from dieuhanh.core import audit
         from dieuhanh.core.audit_words import label_keys
         from dieuhanh.dossiers.choices import AUDIT_VERBS
 
         audit.register_verbs(AUDIT_VERBS, object_type="dossiers.dossier")
         label_keys("dossiers.importjob", {
-            "file": "Tệp", "sha256": "Mã băm SHA-256", "rows": "Số dòng", "created": "Thêm mới", "updated": "Cập nhật",
-            "unchanged": "Không đổi", "bad": "Dòng lỗi", "seconds": "Thời gian (giây)",
+            "file": gettext_lazy("Tệp"), "sha256": gettext_lazy("Mã băm SHA-256"), "rows": gettext_lazy("Số dòng"), "created": gettext_lazy("Thêm mới"), "updated": pgettext_lazy("số dòng nhập đã cập nhật", "Cập nhật"),
+            "unchanged": gettext_lazy("Không đổi"), "bad": gettext_lazy("Dòng lỗi"), "seconds": gettext_lazy("Thời gian (giây)"),
         })

@@ -155,16 +155,16 @@ def _narrowed(request: HttpRequest, tiles: list[dict[str, Any]]) -> tuple[list[d
 
 
 LIST_COLUMNS: list[export.Column] = [
-    ("Mã", lambda t: t["code"], None),
-    ("Chỉ tiêu", lambda t: t["name"], None),
-    ("Đơn vị tính", lambda t: t["measure"], None),
-    ("Kế hoạch ban đầu", lambda t: t["target_original"], export.NUMBER),
-    ("Kế hoạch", lambda t: t["target"], export.NUMBER),
-    ("Thực hiện", lambda t: t["actual"], export.NUMBER),
-    ("% kế hoạch", lambda t: t["ratio_percent"], export.PERCENT),
-    ("Tăng so với năm trước (%)", lambda t: t["yoy_percent"], export.PERCENT),
-    ("Tăng so với năm trước (điểm %)", lambda t: t["yoy_points"], export.PERCENT),
-    ("Đánh giá", lambda t: t["achievement_label"], None),
+    (gettext_lazy("Mã"), lambda t: t["code"], None),
+    (gettext_lazy("Chỉ tiêu"), lambda t: t["name"], None),
+    (gettext_lazy("Đơn vị tính"), lambda t: t["measure"], None),
+    (gettext_lazy("Kế hoạch ban đầu"), lambda t: t["target_original"], export.NUMBER),
+    (gettext_lazy("Kế hoạch"), lambda t: t["target"], export.NUMBER),
+    (gettext_lazy("Thực hiện"), lambda t: t["actual"], export.NUMBER),
+    (gettext_lazy("% kế hoạch"), lambda t: t["ratio_percent"], export.PERCENT),
+    (gettext_lazy("Tăng so với năm trước (%)"), lambda t: t["yoy_percent"], export.PERCENT),
+    (gettext_lazy("Tăng so với năm trước (điểm %)"), lambda t: t["yoy_points"], export.PERCENT),
+    (gettext_lazy("Đánh giá"), lambda t: t["achievement_label"], None),
 ]
 
 
@@ -270,34 +270,34 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 def indicator_detail_export(request: HttpRequest, code: str) -> HttpResponse:
     ctx = _detail(request, _indicator(code))
     history: list[export.Column] = [
-        ("Năm", lambda r: r["year"], None),
-        ("Kế hoạch ban đầu", lambda r: r["target_original"], export.NUMBER),
-        ("Kế hoạch", lambda r: r["target"], export.NUMBER),
-        ("Thực hiện", lambda r: r["actual"], export.NUMBER),
-        ("% kế hoạch", lambda r: r["ratio_percent"], export.PERCENT),
-        ("Tăng so với năm trước (%)", lambda r: r["yoy_percent"], export.PERCENT),
-        ("Tăng so với năm trước (điểm %)", lambda r: r["yoy_points"], export.PERCENT),
-        ("Đánh giá", lambda r: r["achievement_label"], None),
+        (gettext("Năm"), lambda r: r["year"], None),
+        (gettext("Kế hoạch ban đầu"), lambda r: r["target_original"], export.NUMBER),
+        (gettext("Kế hoạch"), lambda r: r["target"], export.NUMBER),
+        (gettext("Thực hiện"), lambda r: r["actual"], export.NUMBER),
+        (gettext("% kế hoạch"), lambda r: r["ratio_percent"], export.PERCENT),
+        (gettext("Tăng so với năm trước (%)"), lambda r: r["yoy_percent"], export.PERCENT),
+        (gettext("Tăng so với năm trước (điểm %)"), lambda r: r["yoy_points"], export.PERCENT),
+        (gettext("Đánh giá"), lambda r: r["achievement_label"], None),
     ]
     versions: list[export.Column] = [
-        ("Kỳ", lambda r: r["period"], None),
-        ("Lần", lambda r: r["target"].version, None),
-        ("Giá trị", lambda r: float(r["target"].value), export.NUMBER),
-        ("Đang áp dụng", lambda r: "Có" if r["target"].is_current else "Không", None),
-        ("Văn bản", lambda r: r["target"].deciding_document, None),
-        ("Ngày quyết định", lambda r: r["target"].decided_on, "dd/mm/yyyy"),
-        ("Ghi chú", lambda r: r["target"].note, None),
+        (gettext("Kỳ"), lambda r: r["period"], None),
+        (gettext("Lần"), lambda r: r["target"].version, None),
+        (gettext("Giá trị"), lambda r: float(r["target"].value), export.NUMBER),
+        (gettext("Đang áp dụng"), lambda r: gettext("Có") if r["target"].is_current else gettext("Không"), None),
+        (gettext("Văn bản"), lambda r: r["target"].deciding_document, None),
+        (gettext("Ngày quyết định"), lambda r: r["target"].decided_on, "dd/mm/yyyy"),
+        (gettext("Ghi chú"), lambda r: r["target"].note, None),
     ]
     units: list[export.Column] = [
-        ("Đơn vị", lambda r: r["name"], None),
-        ("Kế hoạch", lambda r: r["target"], export.NUMBER),
-        ("Thực hiện", lambda r: r["actual"], export.NUMBER),
-        ("Đánh giá", lambda r: r["achievement_label"], None),
+        (gettext("Đơn vị"), lambda r: r["name"], None),
+        (gettext("Kế hoạch"), lambda r: r["target"], export.NUMBER),
+        (gettext("Thực hiện"), lambda r: r["actual"], export.NUMBER),
+        (gettext("Đánh giá"), lambda r: r["achievement_label"], None),
     ]
     content = export.workbook([
-        ("Qua các năm", history, ctx["history"]),
-        ("Chỉ tiêu giao, điều chỉnh", versions, ctx["term_rows"]),
-        (f"Theo đơn vị năm {ctx['year']}", units, ctx["by_unit"]),
+        (gettext("Qua các năm"), history, ctx["history"]),
+        (gettext("Chỉ tiêu giao, điều chỉnh"), versions, ctx["term_rows"]),
+        (gettext("Theo đơn vị năm %(year)s") % {"year": ctx["year"]}, units, ctx["by_unit"]),
     ])
     return xlsx_response(content, f"chi-tieu-{ctx['indicator'].code.lower()}")
 

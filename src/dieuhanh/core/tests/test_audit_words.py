@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.petitions import services
+from dieuhanh.testing import in_english
 
 pytestmark = pytest.mark.django_db
 DENOUNCER = "Hoàng Thị Bí Mật"
@@ -48,6 +49,12 @@ def test_a_task_reads_its_coordinating_units_and_people_by_name(client, world):
     assert "Đơn vị phối hợp:</span>" in page and "Phường Chí Linh" in page
     assert "Lãnh đạo chịu trách nhiệm" in page and "Trần Văn Lãnh" in page
     assert "accountable_person_id" not in page and "coordinating_units" not in page
+
+
+def test_a_declared_key_reads_in_the_language_of_the_reader(client, world):
+    world.task(coordinating_units=[world.ward_b])
+    page = _page(in_english(client), world.admin, object_type="directives.task")
+    assert "Coordinating units:</span>" in page and "Đơn vị phối hợp" not in page
 
 
 def test_the_actor_reads_by_name_and_is_found_by_name(client, world, classified):

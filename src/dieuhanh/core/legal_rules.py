@@ -20,6 +20,7 @@ from typing import Any
 
 import yaml
 from django.db import transaction
+from django.utils.translation import gettext, gettext_noop
 
 from dieuhanh.core.choices import DayKind
 
@@ -50,12 +51,13 @@ class Rule:
         """The number with its unit, as a sentence states it: "30 ngày", "hai lần", "5 người",
         "15 giờ"."""
         if self.day_kind == DayKind.TIMES:
-            return f"{_WORDS.get(self.period, self.period)} lần"
+            return gettext(_TIMES[self.period]) if self.period in _TIMES else gettext("%(n)s lần") % {"n": self.period}
         return f"{self.period} {self.day_kind.label}"
 
 
 PERIOD_KINDS = frozenset({DayKind.CALENDAR, DayKind.WORKING})
-_WORDS = {1: "một", 2: "hai", 3: "ba", 4: "bốn", 5: "năm"}
+_TIMES = {1: gettext_noop("một lần"), 2: gettext_noop("hai lần"), 3: gettext_noop("ba lần"), 4: gettext_noop("bốn lần"),
+          5: gettext_noop("năm lần")}
 _HOUR = range(24)
 
 

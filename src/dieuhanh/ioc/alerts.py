@@ -65,17 +65,18 @@ def _days(n: int) -> str:
 
 
 def past_deadline(
-    kind: str, deadline: dt.date, today: dt.date, unit: str, text: str, url: str, deadline_label: str = "hạn"
+    kind: str, deadline: dt.date, today: dt.date, unit: str, text: str, url: str, deadline_label: str | None = None
 ) -> Alert:
     """A case or task past `deadline`: crossed the day after it; the days late and the deadline
-    are added to `text`."""
+    (called `deadline_label`, "hạn" by default) are added to `text`."""
     crossed = deadline + ONE_DAY
+    label = deadline_label or gettext("hạn")
     return Alert(
         kind=kind,
         severity=_severity(crossed, today),
         when=start_of(crossed),
         unit=unit,
-        text=f"{text} {_days((today - deadline).days)}, {deadline_label} {deadline:%d/%m/%Y}",
+        text=f"{text} {_days((today - deadline).days)}, {label} {deadline:%d/%m/%Y}",
         url=url,
     )
 

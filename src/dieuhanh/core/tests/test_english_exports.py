@@ -25,7 +25,9 @@ def _exports() -> list[str]:
         "directives:task_export", "directives:document_export", "audit_export", "petitions:petition_export",
         "dossier_export",
         "dossier_stats_export", "indicator_list_export")]
-    urls.append(reverse("indicator_detail_export", args=[Indicator.objects.order_by("pk").first().code]))
+    indicator = Indicator.objects.order_by("pk").first()
+    assert indicator is not None
+    urls.append(reverse("indicator_detail_export", args=[indicator.code]))
     slugs = [*ioc_export.TABLES, "nhiem-vu", "nhiem-vu-qua-han", "ho-so", "chi-tieu", "don-thu"]
     urls += [reverse("ioc_overview") + "?xuat=" + slug for slug in slugs]
     return urls

@@ -7,6 +7,7 @@ import itertools
 import re
 
 import pytest
+from django.utils import translation
 
 from dieuhanh.core import legal_rules
 from dieuhanh.core.choices import DayKind
@@ -261,6 +262,12 @@ def test_a_limit_reads_as_a_sentence_states_it(db):
     assert rule_for("dossier.cutoff_hour", D(2026, 1, 1)).value_text == "15 giờ"
     assert rule_for("denunciation.resolve", D(2026, 1, 1)).value_text == "30 ngày"
     assert rule_for("complaint.accept", D(2026, 1, 1)).value_text == "10 ngày làm việc"
+
+
+def test_a_limit_reads_in_english_in_english(db):
+    with translation.override("en"):
+        assert rule_for("denunciation.extensions_complex", D(2026, 1, 1)).value_text == "once"
+        assert rule_for("denunciation.extensions_very_complex", D(2026, 1, 1)).value_text == "twice"
 
 
 def test_an_hour_outside_the_day_is_refused(tmp_path):

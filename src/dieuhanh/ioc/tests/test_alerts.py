@@ -8,7 +8,7 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from dieuhanh.directives.services import do_close_task
 from dieuhanh.ioc.alerts import alerts
@@ -39,6 +39,13 @@ def test_it_names_an_overdue_task_to_its_ward_only(world):
     assert alerts(world.outsider, today=later) == []
     # A month late it is serious.
     assert alerts(world.leader, today=task.due_date + dt.timedelta(days=31))[0].severity == "serious"
+
+
+def test_an_alert_reads_in_the_language_of_the_reader(world):
+    task = world.task(title="Dọn vệ sinh kênh Sao Đỏ", due_date=TODAY() + dt.timedelta(days=30))
+    with translation.override("en"):
+        found = alerts(world.officer_a, today=task.due_date + dt.timedelta(days=3))
+    assert found[0].text.endswith(f"3 days, deadline {task.due_date:%d/%m/%Y}"), found[0].text
 
 
 def test_a_done_task_raises_no_alert(world):

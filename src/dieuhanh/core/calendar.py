@@ -43,7 +43,7 @@ import numpy as np
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from dieuhanh.core.choices import AuditAction, CalendarExceptionKind
 
@@ -75,6 +75,8 @@ def _date(day: int | np.integer[Any]) -> dt.date:
 
 BASIS_FILE = Path(__file__).parent / "data" / "holiday_basis.yaml"
 OBSERVED_SUFFIX = " (nghỉ bù)"
+# The name of a weekend day worked under a swap (translated where it is shown: package_days is cached).
+WORKED_DAY = gettext_noop("Làm bù (hoán đổi ngày làm việc)")
 SUBSTITUTED = re.compile(r"^Ngày nghỉ \(thay cho ngày \d\d/\d\d/\d{4}\)$")
 
 
@@ -191,7 +193,7 @@ def package_days(year: int) -> tuple[PackageDay, ...]:
         for name in str(names).split("; "):
             days.append(PackageDay(d, name, False, holiday_basis(d, name)))
     for d in sorted(getattr(h, "weekend_workdays", ())):
-        days.append(PackageDay(d, "Làm bù (hoán đổi ngày làm việc)", True, worked_day_basis(d)))
+        days.append(PackageDay(d, WORKED_DAY, True, worked_day_basis(d)))
     return tuple(days)
 
 

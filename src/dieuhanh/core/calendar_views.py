@@ -66,7 +66,8 @@ def calendar_page(request: HttpRequest) -> HttpResponse:
                     "date": day,
                     "working": working,
                     "weekend": weekend,
-                    "name": (row.name if row and row.name else english.get(day) or "; ".join(p.name for p in from_package)),
+                    "name": (row.name if row and row.name else english.get(day)
+                             or "; ".join(gettext(p.name) if p.working else p.name for p in from_package)),
                     "document": row.document_number if row else "",
                     "source": "announced" if row else ("statutory" if recorded else "unrecorded"),
                     "bases": [p.basis for p in recorded],

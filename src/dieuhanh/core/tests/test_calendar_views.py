@@ -5,7 +5,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 
 from dieuhanh.core.models import AuditEvent, CalendarException
-from dieuhanh.testing import signed_in
+from dieuhanh.testing import in_english, signed_in
 
 
 def test_the_calendar_page_needs_a_login(db):
@@ -21,6 +21,12 @@ def test_officers_see_tet_and_worked_saturdays_and_compute_a_deadline(world):
     assert "23/02/2026" in html  # the first working day after the 2026 Tết break
     assert "22/08/2026" in html  # a Saturday worked in exchange for 31/08
     assert 'id="calendar-add"' not in html  # only administrators announce days
+
+
+def test_a_worked_saturday_is_named_in_the_language_of_the_reader(world):
+    CalendarException.objects.filter(date=dt.date(2024, 5, 4)).delete()  # as the package has it
+    html = in_english(signed_in(world.officer_a)).get("/lich/", {"year": 2024}).content.decode()
+    assert "Làm bù (hoán đổi" not in html and "Make-up working day (swapped)" in html
 
 
 def test_bad_calculator_input_gets_a_message(world):

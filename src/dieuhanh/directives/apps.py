@@ -1,4 +1,4 @@
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import platform
@@ -37,7 +37,7 @@ class DirectivesConfig(platform.PlatformApp):
         label_keys("directives.task", {
             "coordinating_units": (gettext_lazy("Đơn vị phối hợp"), "org.adminunit"),
             "milestones": gettext_lazy("Mốc tiến độ"),
-            "report": (gettext_lazy("Báo cáo tiến độ"), "directives.progressreport"),
+            "report": (pgettext_lazy("một báo cáo, danh từ", "Báo cáo tiến độ"), "directives.progressreport"),
             "deciding_document": (gettext_lazy("Văn bản quyết định"), "directives.document"),
             "reason": gettext_lazy("Lý do"),
         })

@@ -43,7 +43,7 @@ import numpy as np
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.core.choices import AuditAction, CalendarExceptionKind
 
@@ -76,6 +76,13 @@ def _date(day: int | np.integer[Any]) -> dt.date:
 BASIS_FILE = Path(__file__).parent / "data" / "holiday_basis.yaml"
 OBSERVED_SUFFIX = " (nghỉ bù)"
 # The name of a weekend day worked under a swap (translated where it is shown: package_days is cached).
+def gettext_noop(message: str) -> str:
+    """Marks `message` for the catalogue (makemessages knows the name) and returns it as it is.
+    Django's own reads the settings, and this module is imported without them (the benchmarks,
+    the command line before Django starts)."""
+    return message
+
+
 WORKED_DAY = gettext_noop("Làm bù (hoán đổi ngày làm việc)")
 SUBSTITUTED = re.compile(r"^Ngày nghỉ \(thay cho ngày \d\d/\d\d/\d{4}\)$")
 

@@ -474,3 +474,21 @@ def test_confirmed_and_provisional_years():
     assert "6150/TB-BLĐTBXH" in years[2025].documents
     # The 2027 civil-service schedule had not been found announced on 06/12/2026: provisional.
     assert 2027 not in years or not years[2027].confirmed
+
+
+def test_the_calendar_imports_and_counts_without_django_settings():
+    """The benchmarks and the command line use the calendar before Django is set up: nothing at
+    import time may read the settings (Django's own gettext_noop does)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    import dieuhanh
+
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    env["PYTHONPATH"] = str(Path(dieuhanh.__file__).resolve().parents[1])
+    code = "from dieuhanh.core.calendar import WORKED_DAY; print(WORKED_DAY)"
+    done = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60)  # noqa: S603
+    assert done.returncode == 0, done.stderr[-800:]
+    assert done.stdout.strip() == "Làm bù (hoán đổi ngày làm việc)"

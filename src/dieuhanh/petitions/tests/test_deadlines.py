@@ -11,17 +11,12 @@ from django.core.exceptions import ValidationError
 from dieuhanh.petitions import deadlines, services
 from dieuhanh.petitions.choices import Complexity, Kind, State
 from dieuhanh.petitions.models import Petition
+from dieuhanh.petitions.tests.helpers import unsaved_petition as _p
 from dieuhanh.testing import amend_rule
 
 D = dt.date
 
 
-def _p(**kw) -> Petition:
-    fields = {"kind": Kind.COMPLAINT, "received_on": D(2026, 2, 9), "channel": "post", "multi_site": False,
-              "state": State.RECEIVED, "level": 1, "complexity": Complexity.NORMAL, "remote": False,
-              "extensions": 0, "suspended_days": 0}
-    fields.update(kw)
-    return Petition(**fields)
 
 
 def _due(p: Petition, step: str) -> dt.date | None:

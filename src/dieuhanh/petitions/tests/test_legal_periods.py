@@ -27,19 +27,14 @@ from django.utils import timezone
 
 from dieuhanh.core import calendar
 from dieuhanh.petitions import deadlines, receiving, services
-from dieuhanh.petitions.choices import Complexity, Kind, State
+from dieuhanh.petitions.choices import Kind, State
 from dieuhanh.petitions.models import Petition
+from dieuhanh.petitions.tests.helpers import unsaved_petition as _unsaved
 from dieuhanh.testing import bearer, login, post_json
 
 D = dt.date
 
 
-def _unsaved(**kw) -> Petition:
-    fields = {"kind": Kind.COMPLAINT, "received_on": D(2026, 2, 9), "channel": "post", "multi_site": False,
-              "state": State.RECEIVED, "level": 1, "complexity": Complexity.NORMAL, "remote": False,
-              "extensions": 0, "suspended_days": 0}
-    fields.update(kw)
-    return Petition(**fields)
 
 
 def _step(p: Petition, step: str) -> deadlines.Deadline:

@@ -154,10 +154,8 @@ def _narrowed(request: HttpRequest, tiles: list[dict[str, Any]]) -> tuple[list[d
     return tiles, ", ".join(words)
 
 
-LIST_COLUMNS: list[export.Column] = [
-    (gettext_lazy("Mã"), lambda t: t["code"], None),
-    (gettext_lazy("Chỉ tiêu"), lambda t: t["name"], None),
-    (gettext_lazy("Đơn vị tính"), lambda t: t["measure"], None),
+# A year's figures of an indicator: the list's columns after its name, the history's after the year.
+FIGURE_COLUMNS: list[export.Column] = [
     (gettext_lazy("Kế hoạch ban đầu"), lambda t: t["target_original"], export.NUMBER),
     (gettext_lazy("Kế hoạch"), lambda t: t["target"], export.NUMBER),
     (gettext_lazy("Thực hiện"), lambda t: t["actual"], export.NUMBER),
@@ -165,6 +163,12 @@ LIST_COLUMNS: list[export.Column] = [
     (gettext_lazy("Tăng so với năm trước (%)"), lambda t: t["yoy_percent"], export.PERCENT),
     (gettext_lazy("Tăng so với năm trước (điểm %)"), lambda t: t["yoy_points"], export.PERCENT),
     (gettext_lazy("Đánh giá"), lambda t: t["achievement_label"], None),
+]
+LIST_COLUMNS: list[export.Column] = [
+    (gettext_lazy("Mã"), lambda t: t["code"], None),
+    (gettext_lazy("Chỉ tiêu"), lambda t: t["name"], None),
+    (gettext_lazy("Đơn vị tính"), lambda t: t["measure"], None),
+    *FIGURE_COLUMNS,
 ]
 
 
@@ -269,16 +273,7 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def indicator_detail_export(request: HttpRequest, code: str) -> HttpResponse:
     ctx = _detail(request, _indicator(code))
-    history: list[export.Column] = [
-        (gettext("Năm"), lambda r: r["year"], None),
-        (gettext("Kế hoạch ban đầu"), lambda r: r["target_original"], export.NUMBER),
-        (gettext("Kế hoạch"), lambda r: r["target"], export.NUMBER),
-        (gettext("Thực hiện"), lambda r: r["actual"], export.NUMBER),
-        (gettext("% kế hoạch"), lambda r: r["ratio_percent"], export.PERCENT),
-        (gettext("Tăng so với năm trước (%)"), lambda r: r["yoy_percent"], export.PERCENT),
-        (gettext("Tăng so với năm trước (điểm %)"), lambda r: r["yoy_points"], export.PERCENT),
-        (gettext("Đánh giá"), lambda r: r["achievement_label"], None),
-    ]
+    history: list[export.Column] = [(gettext("Năm"), lambda r: r["year"], None), *FIGURE_COLUMNS]
     versions: list[export.Column] = [
         (gettext("Kỳ"), lambda r: r["period"], None),
         (gettext("Lần"), lambda r: r["target"].version, None),

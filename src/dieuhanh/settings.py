@@ -75,6 +75,8 @@ INSTALLED_APPS = [
     # the copy in the package's static files (ninja/static/ninja/) instead of from a CDN.
     "ninja",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "dieuhanh.core",
     "dieuhanh.org",
     "dieuhanh.directives",
@@ -82,6 +84,7 @@ INSTALLED_APPS = [
     "dieuhanh.dossiers",
     "dieuhanh.indicators",
     "dieuhanh.ioc",
+    "dieuhanh.notifications",
     "dieuhanh.demo",
 ]
 # Apps added by the environment: the test suite installs its example app this way
@@ -241,6 +244,28 @@ DIEUHANH_DUE_SOON_WORKING_DAYS = int(os.environ.get("DIEUHANH_DUE_SOON_WORKING_D
 # An import projected to add at least this many dossiers (and at least as many as the table holds)
 # sets the dossier table's secondary indexes aside and builds them again at its end (indexes.py).
 DIEUHANH_IMPORT_BULK_ROWS = int(os.environ.get("DIEUHANH_IMPORT_BULK_ROWS", "100000"))
+
+# Background work (docs/decisions/0026): the queue is a table of the project's own database,
+# worked by `dieuhanh worker` processes (`dieuhanh serve` and ./scripts/run start one).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# The address people reach the product at, for links in e-mails and text messages.
+DIEUHANH_SITE_URL = os.environ.get("DIEUHANH_SITE_URL", "http://127.0.0.1:8000")
+
+# E-mail through an SMTP server of the office's network (Django's SMTP backend). Unset host:
+# messages are written to files under DATA_DIR/mail instead, so nothing is lost in a demo.
+EMAIL_HOST = os.environ.get("DIEUHANH_EMAIL_HOST", "")
+EMAIL_PORT = int(os.environ.get("DIEUHANH_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("DIEUHANH_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DIEUHANH_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = os.environ.get("DIEUHANH_EMAIL_TLS", "") == "1"
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = os.environ.get("DIEUHANH_EMAIL_FROM", "dieuhanh@localhost")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = str(DATA_DIR / "mail")
 
 LOGGING = {
     "version": 1,

@@ -318,6 +318,54 @@ def world(db: Any) -> World:
     return build_world()
 
 
+@dataclass
+class SmtpServer:
+    """A real SMTP server (aiosmtpd) on loopback; `messages` holds what it received, parsed."""
+
+    host: str
+    port: int
+    messages: list[Any]
+
+    def to(self, address: str) -> list[Any]:
+        return [m for m in self.messages if address in (m.get("To") or "")]
+
+
+@pytest.fixture(scope="session")
+def _smtp_controller() -> Any:
+    from email import message_from_bytes, policy
+
+    from aiosmtpd.controller import Controller
+
+    received: list[Any] = []
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            received.append(message_from_bytes(envelope.original_content, policy=policy.default))
+            return "250 OK"
+
+    import socket
+
+    with socket.socket() as probe:  # a free port on loopback
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    controller = Controller(Handler(), hostname="127.0.0.1", port=port)
+    controller.start()
+    yield controller, received
+    controller.stop()
+
+
+@pytest.fixture
+def smtp_server(_smtp_controller: Any, settings: Any) -> SmtpServer:
+    """E-mail of this test goes through Django's SMTP backend to a real SMTP server on loopback."""
+    controller, received = _smtp_controller
+    received.clear()
+    port = controller.port
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_USE_TLS = "127.0.0.1", port, False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    return SmtpServer("127.0.0.1", port, received)
+
+
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     """The tests that read the demo city run last, in their modules' order: the demo is loaded
     once for the whole run (`demo`), and every test that builds its own `world` (which shares

@@ -9,6 +9,8 @@ its own folder, what the platform shows and serves for it.
 - `home_panels`: its panels of the officer's dashboard (`HomePanel`);
 - `public_lookups`: what a citizen can look up by code on `/tra-cuu/` (dotted paths to
   `find(code) -> core.lookup.Found | None`);
+- `periodic`: the jobs the scheduler queues once per period (`PeriodicJob`, core/queue.py);
+- `reminders`: its reminder rules (dotted paths, see notifications/reminders.py);
 
 Its `permissions.py` (`core.access`) and `cases.py` (`core.cases`) are found by name, and its audit
 verbs are declared in `ready()` (`core.audit.register_verbs`). Nothing in `core`, `ioc` or the
@@ -77,6 +79,19 @@ class HomePanel:
 
 
 @dataclass(frozen=True)
+class PeriodicJob:
+    """A job the scheduler queues exactly once per period, however many workers run
+    (core/queue.py): `function` (dotted path) is called with the first day of the period (a
+    date); `every` is "hour", "day", "week" (from Monday) or "month"; `at` the local time
+    ("HH:MM") from which a day's, week's or month's run is due."""
+
+    key: str
+    function: str
+    every: str = "day"
+    at: str = "00:00"
+
+
+@dataclass(frozen=True)
 class ApiRouter:
     """A django-ninja router (dotted path) mounted at `prefix` under /api/, with its tag."""
 
@@ -98,6 +113,8 @@ class PlatformApp(AppConfig):
     demo: ClassVar[tuple[DemoStep, ...]] = ()
     home_panels: ClassVar[tuple[HomePanel, ...]] = ()
     public_lookups: ClassVar[tuple[str, ...]] = ()
+    periodic: ClassVar[tuple[PeriodicJob, ...]] = ()
+    reminders: ClassVar[tuple[str, ...]] = ()
 
 
 def platform_apps() -> Iterator[PlatformApp]:

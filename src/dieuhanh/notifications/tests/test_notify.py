@@ -11,7 +11,7 @@ from dieuhanh.notifications.choices import EmailMode
 from dieuhanh.notifications.models import Notification, Preference
 from dieuhanh.notifications.services import notify, unread_count
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 def _task(world: Any, unit: Any) -> Any:
@@ -34,15 +34,18 @@ def test_a_key_makes_it_once_per_recipient(world: Any) -> None:
     assert Notification.objects.filter(recipient=world.officer_a, rule="task.overdue").count() == 1
 
 
-def test_immediate_email_goes_through_the_queue_to_a_real_smtp_server(world: Any, smtp_server: Any) -> None:
+def test_immediate_email_goes_through_the_queue_to_a_real_smtp_server(
+    world: Any, smtp_server: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     world.officer_a.email = "canbo.a@phuong-a.example"
     world.officer_a.save()
     Preference.objects.create(user=world.officer_a, email_mode=EmailMode.IMMEDIATE)
     world.leader.email = "lanhdao@example"
     world.leader.save()  # the leader keeps the default (digest): no message now
     task = _task(world, world.ward_a)
-    notify([world.officer_a, world.leader], rule="task.assigned", title="Nhiệm vụ mới: kiểm tra", obj=task,
-           url=task.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([world.officer_a, world.leader], rule="task.assigned", title="Nhiệm vụ mới: kiểm tra", obj=task,
+               url=task.get_absolute_url())
     assert queue.drain() == 1
     assert [m["Subject"] for m in smtp_server.messages] == ["Nhiệm vụ mới: kiểm tra"]
     assert smtp_server.messages[0]["To"] == "canbo.a@phuong-a.example"

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from dieuhanh.core.platform import menu_for
+from dieuhanh.core.platform import header_tools, menu_for
 from dieuhanh.org import scope
 
 
@@ -10,9 +10,11 @@ def app(request: HttpRequest) -> dict[str, object]:
     match = getattr(request, "resolver_match", None)
     url_name = (match.url_name or "") if match is not None else ""
     namespace = (match.app_name or "") if match is not None else ""
+    signed_in = user is not None and user.is_authenticated
     return {
         "DEMO_MODE": settings.DEMO_MODE,
         "user_roles": scope.roles(user) if user is not None else set(),
-        "main_menu": menu_for(user, url_name, namespace) if user is not None and user.is_authenticated else [],
+        "main_menu": menu_for(user, url_name, namespace) if signed_in else [],
+        "header_tools": header_tools() if signed_in else [],
         "public_menu": menu_for(user, url_name, namespace, public=True),
     }

@@ -11,6 +11,8 @@ its own folder, what the platform shows and serves for it.
   `find(code) -> core.lookup.Found | None`);
 - `periodic`: the jobs the scheduler queues once per period (`PeriodicJob`, core/queue.py);
 - `reminders`: its reminder rules (dotted paths, see notifications/reminders.py);
+- `header`: templates drawn among the header's tools for every signed-in user (the
+  notifications' unread count);
 
 Its `permissions.py` (`core.access`) and `cases.py` (`core.cases`) are found by name, and its audit
 verbs are declared in `ready()` (`core.audit.register_verbs`). Nothing in `core`, `ioc` or the
@@ -115,6 +117,7 @@ class PlatformApp(AppConfig):
     public_lookups: ClassVar[tuple[str, ...]] = ()
     periodic: ClassVar[tuple[PeriodicJob, ...]] = ()
     reminders: ClassVar[tuple[str, ...]] = ()
+    header: ClassVar[tuple[str, ...]] = ()
 
 
 def platform_apps() -> Iterator[PlatformApp]:
@@ -137,6 +140,11 @@ def menu_for(
             continue
         out.append({"label": item.label, "url": item.url, "current": item.is_active(url_name, namespace)})
     return out
+
+
+def header_tools() -> list[str]:
+    """The templates of the header's tools the apps add (`PlatformApp.header`), in order."""
+    return [template for app in platform_apps() for template in app.header]
 
 
 def demo_steps() -> list[DemoStep]:

@@ -55,3 +55,20 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class DigestSent(models.Model):
+    """One daily digest sent to one person: the day's run skips whoever already has theirs, so a
+    run that is resumed or repeated sends nobody a second one (digest.send_all)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+    notifications = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = gettext_lazy("thư tổng hợp đã gửi")
+        constraints = (models.UniqueConstraint(fields=("user", "day"), name="digest_once_a_day"),)
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.day:%d/%m/%Y}"

@@ -14,8 +14,9 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.utils import timezone
 
-from dieuhanh.notifications.models import Notification
+from dieuhanh.notifications.models import Notification, Preference
 
 if TYPE_CHECKING:
     from dieuhanh.org.models import AdminUnit, User
@@ -83,5 +84,74 @@ def notify(
     return created
 
 
+def inbox(user: User) -> models.QuerySet[Notification]:
+    """The notifications of `user`, and no one else's: every read and every mark goes through
+    it, so another person's notification is unknown (404), never refused (403)."""
+    return Notification.objects.filter(recipient_id=user.pk)
+
+
+def newest_unread_first(rows: models.QuerySet[Notification]) -> models.QuerySet[Notification]:
+    """The order of the centre and the API: unread first, then newest first."""
+    unread = models.ExpressionWrapper(models.Q(read_at__isnull=True), output_field=models.BooleanField())
+    return rows.alias(unread=unread).order_by("-unread", "-created_at", "-id")
+
+
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return inbox(user).filter(read_at__isnull=True).count()
+
+
+def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark as read the unread notifications of `user` (those of `ids`, or all). A read mark is
+    no change of any record: not audited (decision 0027). Returns how many were marked."""
+    unread = inbox(user).filter(read_at__isnull=True)
+    if ids is not None:
+        unread = unread.filter(pk__in=list(ids))
+    return unread.update(read_at=timezone.now())
+
+
+def preference(user: User) -> Preference:
+    """The user's choice of channel (the defaults, unsaved, when they never chose)."""
+    found = Preference.objects.filter(user_id=user.pk).first()
+    return found if found is not None else Preference(user=user)
+
+
+@transaction.atomic
+def do_set_preferences(*, actor: User, email: str, email_mode: str, daily_digest: bool) -> Preference:
+    """Save how `actor` is reached: the address of their login and the channel. Validated with
+    messages that name the field; one audit event, in one transaction."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+    from django.utils.translation import gettext
+
+    from dieuhanh.core import audit
+    from dieuhanh.notifications.choices import Action, EmailMode
+
+    errors: dict[str, list[str]] = {}
+    email = (email or "").strip()
+    if email:
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors["email"] = [gettext("Địa chỉ thư điện tử không hợp lệ (ví dụ: ten@phuong.gov.vn).")]
+        if len(email) > 254:
+            errors["email"] = [gettext("Địa chỉ thư điện tử dài quá 254 ký tự.")]
+    if email_mode not in EmailMode.values:
+        errors["email_mode"] = [gettext("Nhận thư điện tử: chọn một trong các cách đã nêu.")]
+    elif not email and not errors and (email_mode != EmailMode.OFF or daily_digest):
+        errors["email"] = [gettext(
+            "Cần địa chỉ thư điện tử để nhận thư; nếu không muốn nhận thư, chọn «Không gửi thư» và bỏ thư tổng hợp."
+        )]
+    if errors:
+        raise ValidationError(errors)
+    user = type(actor)._default_manager.select_for_update().get(pk=actor.pk)
+    pref = Preference.objects.select_for_update().filter(user=user).first() or Preference(user=user)
+    before = {"email": user.email, "email_mode": pref.email_mode, "daily_digest": pref.daily_digest}
+    user.email = email
+    user.save(update_fields=["email"])
+    pref.email_mode, pref.daily_digest = email_mode, daily_digest
+    pref.save()
+    after = {"email": email, "email_mode": email_mode, "daily_digest": daily_digest}
+    if before != after:
+        audit.record(actor=actor, action=Action.PREFERENCES, obj=pref, before=before, after=after)
+    actor.email = email
+    return pref

@@ -1,6 +1,7 @@
 /* Điều Hành — small enhancements of server-rendered pages. Every page works without this file:
    it only adds milestone rows, shows the one input an adjustment needs, asks before a
-   cancellation and lets the success messages fade away. */
+   cancellation, lets the success messages fade away and keeps a polled live region quiet while
+   nothing changes. */
 (function () {
   "use strict";
 
@@ -54,6 +55,15 @@
       if (!toast.classList.contains("toast--error")) window.setTimeout(hide, 6000);
     });
   }
+
+  /* A polled fragment (hx-trigger="every …") that brings what is already shown swaps nothing, so a
+     live region (the header's unread count) speaks only when its words change. */
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.getAttribute("aria-live") && target.innerHTML === event.detail.serverResponse) {
+      event.detail.shouldSwap = false;
+    }
+  });
 
   function init() {
     document.querySelectorAll("[data-formset]").forEach(setUpFormset);

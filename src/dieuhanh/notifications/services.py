@@ -3,7 +3,9 @@
 The one rule every sender relies on: a notification never carries what its recipient may not
 see. When it is about an object, each recipient must see that object through its model's
 `visible_to(user, action)` (the same check as the object's page); the others are dropped, not
-told. Titles and bodies name a case by its code and subject, never a petitioner or a denouncer.
+told. Titles and bodies name a case by its code and subject, never a petitioner or a denouncer;
+an object whose model says what must be withheld (`withheld_from_notifications()`: a petition's
+identity) has those words taken out of the title and body whatever the sender wrote.
 
 Delivery: in the app at once (the notification row); by e-mail to those who chose "immediate",
 through a queued job after the transaction commits (`tasks.deliver_email`)."""
@@ -39,6 +41,20 @@ def may_see(users: Sequence[User], obj: models.Model | None, action: str = "view
     return [u for u in users if manager.all().visible_to(u, action).filter(pk=obj.pk).exists()]
 
 
+WITHHELD_MIN = 3  # shorter words of an identity (initials) are not searched for in a text
+
+
+def withhold(text: str, words: Sequence[str]) -> str:
+    """`text` with each of `words` (in any case) replaced by a mark."""
+    import re
+
+    from django.utils.translation import gettext
+
+    for word in sorted({w.strip() for w in words if len(w.strip()) >= WITHHELD_MIN}, key=len, reverse=True):
+        text = re.sub(re.escape(word), gettext("[đã ẩn]"), text, flags=re.IGNORECASE)
+    return text
+
+
 def notify(
     recipients: Iterable[User],
     *,
@@ -62,6 +78,12 @@ def notify(
     if not allowed:
         return []
     object_type, object_id = object_ref(obj)
+    # What the object says no notification may carry (a petitioner's identity) is taken out of
+    # the words, whoever wrote them.
+    withheld = getattr(obj, "withheld_from_notifications", None)
+    if withheld is not None:
+        words = withheld()
+        title, body = withhold(title, words), withhold(body, words)
     if key:
         have = set(Notification.objects.filter(key=key, recipient__in=allowed).values_list("recipient_id", flat=True))
         allowed = [u for u in allowed if u.pk not in have]
@@ -143,7 +165,9 @@ def do_set_preferences(*, actor: User, email: str, email_mode: str, daily_digest
         )]
     if errors:
         raise ValidationError(errors)
-    user = type(actor)._default_manager.select_for_update().get(pk=actor.pk)
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model()._default_manager.select_for_update().get(pk=actor.pk)
     pref = Preference.objects.select_for_update().filter(user=user).first() or Preference(user=user)
     before = {"email": user.email, "email_mode": pref.email_mode, "daily_digest": pref.daily_digest}
     user.email = email

@@ -61,6 +61,28 @@ def redacted() -> dict[str, str]:
     return dict.fromkeys(IDENTITY_KEYS, str(REDACTED))
 
 
+def withheld_words(petition: Any) -> list[str]:
+    """What a notification about `petition` must never carry (notifications.services.notify
+    removes it from titles and bodies): every text of the petitioner's identity — name,
+    address, phone, e-mail, ID number, co-signers — for a confidential petition or not."""
+    found: list[str] = []
+
+    def collect(value: Any) -> None:
+        if isinstance(value, str):
+            found.extend(part.strip() for part in value.splitlines() if part.strip())
+        elif isinstance(value, dict):
+            for item in value.values():
+                collect(item)
+        elif isinstance(value, list | tuple):
+            for item in value:
+                collect(item)
+
+    identity = crypto.decrypt_json(petition.identity_enc) if petition.identity_enc else {}
+    for key in IDENTITY_KEYS:
+        collect(identity.get(key))
+    return found
+
+
 def decrypt_for_system(petition: Any) -> dict[str, Any]:
     """The identity for the software's own use (duplicate detection), never for display."""
     return crypto.decrypt_json(petition.identity_enc)

@@ -317,6 +317,13 @@ class Petition(models.Model):
             parts += [identity.get("name", ""), identity.get("address", "")]
         self.search_text = fold(" ".join(p for p in parts if p))
 
+    def withheld_from_notifications(self) -> list[str]:
+        """The petitioner's identity, which no notification about this petition may carry
+        (notifications.services.notify)."""
+        from dieuhanh.petitions.confidentiality import withheld_words
+
+        return withheld_words(self)
+
     @property
     def time_barred(self) -> bool:
         """Received after the filing limit with no objective obstacle recorded (`time_barred_q`)."""

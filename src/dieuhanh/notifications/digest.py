@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from urllib.parse import urlencode
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from django.apps import apps
 from django.conf import settings

@@ -153,7 +153,7 @@ def test_preferences_save_the_login_address_and_the_channel_with_an_audit_event(
     assert world.officer_a.email == "canbo.a@phuong-a.gov.vn"
     assert (pref.email_mode, pref.daily_digest) == (EmailMode.IMMEDIATE, False)
     event = AuditEvent.objects.filter(object_type="notifications.preference").latest("seq")
-    assert event.actor_id == world.officer_a.pk and event.after["email_mode"] == "immediate"
+    assert event.actor_id == world.officer_a.pk and (event.after or {})["email_mode"] == "immediate"
     client.post(PREFS, {"email": "canbo.a@phuong-a.gov.vn", "email_mode": "immediate", "daily_digest": ""})
     assert AuditEvent.objects.filter(object_type="notifications.preference").count() == 1  # nothing changed
 

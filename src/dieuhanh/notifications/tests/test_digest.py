@@ -113,6 +113,10 @@ def test_the_digest_is_declared_as_a_daily_job() -> None:
     from django.apps import apps
     from django.utils.module_loading import import_string
 
-    (job,) = apps.get_app_config("notifications").periodic
+    from dieuhanh.core.platform import PlatformApp
+
+    config = apps.get_app_config("notifications")
+    assert isinstance(config, PlatformApp)
+    (job,) = config.periodic
     assert (job.key, job.every, job.at) == ("notifications.digest", "day", "06:30")
     assert import_string(job.function) is digest.send_all

@@ -249,6 +249,9 @@ DIEUHANH_IMPORT_BULK_ROWS = int(os.environ.get("DIEUHANH_IMPORT_BULK_ROWS", "100
 # worked by `dieuhanh worker` processes (`dieuhanh serve` and ./scripts/run start one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# How often (seconds) each open page asks for the header's unread count of notifications.
+DIEUHANH_NOTIFICATION_POLL_SECONDS = int(os.environ.get("DIEUHANH_NOTIFICATION_POLL_SECONDS", "30"))
+
 # The address people reach the product at, for links in e-mails and text messages.
 DIEUHANH_SITE_URL = os.environ.get("DIEUHANH_SITE_URL", "http://127.0.0.1:8000")
 

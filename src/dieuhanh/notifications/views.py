@@ -48,7 +48,7 @@ def local_url(url: str) -> str | None:
 
 
 def poll_seconds() -> int:
-    return int(getattr(settings, "DIEUHANH_NOTIFICATION_POLL_SECONDS", 30))
+    return int(settings.DIEUHANH_NOTIFICATION_POLL_SECONDS)
 
 
 @login_required

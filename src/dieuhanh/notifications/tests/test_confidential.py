@@ -14,7 +14,7 @@ from dieuhanh.notifications import digest
 from dieuhanh.notifications.models import Notification
 from dieuhanh.notifications.services import notify
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 DENOUNCER = "Hoàng Thị Tố Giác"
 PHONE = "0977123456"

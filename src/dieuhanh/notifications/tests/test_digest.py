@@ -18,7 +18,7 @@ from dieuhanh.notifications.services import notify
 from dieuhanh.org.choices import Role
 from dieuhanh.org.models import RoleGrant, User
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture

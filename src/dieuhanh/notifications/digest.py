@@ -24,7 +24,7 @@ from urllib.parse import urlencode
 from django.apps import apps
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -132,7 +132,9 @@ def message(digest: Digest) -> EmailMessage:
 
 def send_all(day: dt.date | None = None) -> int:
     """Send the day's digest to everyone who gets one and has not had it; returns how many were
-    sent. The SMTP connection is opened once, when the first message is ready."""
+    sent. Each person's digest is claimed (`DigestSent`, unique per person and day) before it is
+    sent, so two runs at once never both send it; a send that fails gives the claim back. The
+    SMTP connection is opened once, when the first message is ready."""
     from dieuhanh.org.models import User
 
     day = day or timezone.localdate()
@@ -148,13 +150,22 @@ def send_all(day: dt.date | None = None) -> int:
             digest = build(user, day)
             if digest is None or digest.empty:
                 continue
-            if not opened:
-                connection.open()
-                opened = True
-            connection.send_messages([message(digest)])
+            try:
+                with transaction.atomic():
+                    claim = DigestSent.objects.create(user=user, day=day)
+            except IntegrityError:
+                continue  # another run has it
+            try:
+                if not opened:
+                    connection.open()
+                    opened = True
+                connection.send_messages([message(digest)])
+            except BaseException:
+                claim.delete()
+                raise
             ids = [n.pk for n in digest.notifications]
             with transaction.atomic():
-                DigestSent.objects.create(user=user, day=day, notifications=len(ids))
+                DigestSent.objects.filter(pk=claim.pk).update(sent_at=timezone.now(), notifications=len(ids))
                 Notification.objects.filter(pk__in=ids).update(emailed_at=timezone.now())
             sent += 1
     finally:

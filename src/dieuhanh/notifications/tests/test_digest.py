@@ -120,3 +120,36 @@ def test_the_digest_is_declared_as_a_daily_job() -> None:
     (job,) = config.periodic
     assert (job.key, job.every, job.at) == ("notifications.digest", "day", "06:30")
     assert import_string(job.function) is digest.send_all
+
+
+def test_a_digest_claimed_by_another_run_is_not_sent_again(world: Any, scene: dict[str, Any], smtp_server: Any) -> None:
+    """Two runs at once: the one that claims a person's digest first sends it, the other skips."""
+    DigestSent.objects.create(user=world.leader, day=scene["today"])
+    assert digest.send_all(scene["today"]) == 2
+    assert "bithu@thanhpho.example" not in [m["To"] for m in smtp_server.messages]
+
+
+def test_a_failed_send_gives_the_claim_back(world: Any, scene: dict[str, Any], settings: Any) -> None:
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2  # nothing listens
+    with pytest.raises(OSError):
+        digest.send_all(scene["today"])
+    assert not DigestSent.objects.exists()
+
+
+def test_a_run_that_meets_a_claim_made_meanwhile_skips_that_person(
+    world: Any, scene: dict[str, Any], smtp_server: Any, monkeypatch: Any
+) -> None:
+    """Another run claims the leader's digest after this run has read the day's claims (two
+    workers at once): this run's claim fails on the unique key and it sends the leader nothing."""
+    build = digest.build
+
+    def build_while_another_run_claims(user: Any, day: dt.date) -> Any:
+        if user.pk == world.leader.pk:
+            DigestSent.objects.create(user=user, day=day)
+        return build(user, day)
+
+    monkeypatch.setattr(digest, "build", build_while_another_run_claims)
+    assert digest.send_all(scene["today"]) == 2
+    assert "bithu@thanhpho.example" not in [m["To"] for m in smtp_server.messages]
+    assert DigestSent.objects.filter(user=world.leader).count() == 1

@@ -11,6 +11,8 @@ DIEUHANH_TRUSTED_PROXIES  comma-separated addresses or networks of reverse proxi
 DIEUHANH_PROXY_HEADER  the header those proxies put the client's address in (X-Forwarded-For)
 DIEUHANH_KIOSK_ADDRESSES  comma-separated addresses or networks of public kiosks and shared offices
 DIEUHANH_KIOSK_FILE_LIMIT  filings an hour from one of those addresses (default 100)
+DIEUHANH_SMS_BACKEND  text messages to citizens: file (default, DATA_DIR/sms), http, or empty for none
+DIEUHANH_SMS_URL, DIEUHANH_SMS_TOKEN, DIEUHANH_SMS_SENDER, DIEUHANH_SMS_TIMEOUT  the HTTP gateway
 """
 
 from __future__ import annotations
@@ -269,6 +271,20 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(DATA_DIR / "mail")
+
+# Text messages to citizens (notifications.sms, docs/decisions/0030): "file" writes each message
+# to a file under DATA_DIR/sms (development, tests, a demo); "http" posts it to the operator's
+# gateway at DIEUHANH_SMS_URL with the token DIEUHANH_SMS_TOKEN; "" sends no SMS at all.
+DIEUHANH_SMS_BACKEND = os.environ.get("DIEUHANH_SMS_BACKEND", "file")
+DIEUHANH_SMS_DIR = DATA_DIR / "sms"
+DIEUHANH_SMS_URL = os.environ.get("DIEUHANH_SMS_URL", "")
+DIEUHANH_SMS_TOKEN = os.environ.get("DIEUHANH_SMS_TOKEN", "")
+DIEUHANH_SMS_SENDER = os.environ.get("DIEUHANH_SMS_SENDER", "")
+DIEUHANH_SMS_TIMEOUT = float(os.environ.get("DIEUHANH_SMS_TIMEOUT", "10"))
+# A message to a citizen that fails is tried again, this many times in all, the n-th retry after
+# n × DIEUHANH_CITIZEN_RETRY_SECONDS.
+DIEUHANH_CITIZEN_MAX_ATTEMPTS = int(os.environ.get("DIEUHANH_CITIZEN_MAX_ATTEMPTS", "4"))
+DIEUHANH_CITIZEN_RETRY_SECONDS = int(os.environ.get("DIEUHANH_CITIZEN_RETRY_SECONDS", "300"))
 
 LOGGING = {
     "version": 1,

@@ -64,6 +64,9 @@ class Found:
     title: str
     context: dict[str, Any] = field(default_factory=dict)
     styles: str = ""
+    # The case itself, for what the platform adds below it (the citizen's rating,
+    # notifications.ratings); never shown as such.
+    obj: Any = None
 
 
 def finders() -> list[Callable[[str], Found | None]]:
@@ -118,8 +121,28 @@ def public_lookup(request: HttpRequest) -> HttpResponse:
             found = find(code)
             if found is None:
                 status = 404
+    return _render(request, form, found, searched=searched, error=error, status=status)
+
+
+def render_page(request: HttpRequest, *, code: str, found: Found | None = None, error: str = "", notice: str = "",
+                rating_form: Any = None, status: int = 200) -> HttpResponse:
+    """The lookup page for `code` as another view answers with it (the rating's form posts to
+    notifications.ratings, which answers with this page)."""
+    form = LookupForm(initial={"code": grouped(code)} if code else None)
+    return _render(request, form, found, searched=found is not None, error=error, notice=notice,
+                   rating_form=rating_form, status=status)
+
+
+def _render(request: HttpRequest, form: LookupForm, found: Found | None, *, searched: bool, error: str = "",
+            notice: str = "", rating_form: Any = None, status: int = 200) -> HttpResponse:
     context: dict[str, Any] = {"title": gettext("Tra cứu kết quả giải quyết đơn, hồ sơ"), "form": form, "found": found,
-                               "searched": searched, "error": error}
+                               "searched": searched, "error": error, "notice": notice}
     if found is not None:
         context.update(found.context)
+        if found.obj is not None:
+            from dieuhanh.notifications import ratings
+
+            code = normalise_code(found.context.get("lookup_code") or getattr(found.obj, "receipt_code", "")
+                                  or getattr(found.obj, "lookup_code", ""))
+            context["rating"] = ratings.panel(found.obj, code, rating_form)
     return render(request, "core/public_lookup.html", context, status=status)

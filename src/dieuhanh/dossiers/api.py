@@ -171,6 +171,8 @@ class DossierIn(Schema):
     applicant_name: str = ""
     applicant_phone: str = ""
     applicant_address: str = ""
+    applicant_email: str = Field("", description="Thư điện tử người nộp")
+    no_contact: bool = Field(False, description="Người nộp không nhận tin báo qua thư điện tử, tin nhắn")
     received_at: dt.datetime | None = Field(None, description="Thời điểm tiếp nhận; mặc định bây giờ")
     code: str = Field("", description="Mã hồ sơ; để trống để hệ thống cấp")
     note: str = ""
@@ -394,7 +396,7 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Status:
             actor=signed_in_user(request), procedure=procedure, unit=unit, channel=payload.channel,
             applicant_name=payload.applicant_name, applicant_phone=payload.applicant_phone,
             applicant_address=payload.applicant_address, received_at=payload.received_at, code=payload.code,
-            note=payload.note,
+            note=payload.note, applicant_email=payload.applicant_email, no_contact=payload.no_contact,
         )
     return Status(201, dossier_detail_out(request, _visible(request, d.code)))
 

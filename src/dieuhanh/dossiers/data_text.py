@@ -19,4 +19,10 @@ SCORE766 = (
     gettext_noop("Tỷ lệ bước liên thông được chuyển hồ sơ đúng hạn"),
     gettext_noop("Nghị định 118/2025/NĐ-CP (chuyển hồ sơ liên thông trong ngày, sau 15 giờ thì ngày làm việc tiếp theo)"),
     gettext_noop("[U] Chỉ theo dõi, không cộng điểm: không thấy trong mô tả công thức của Bộ chỉ số. Chỉ có ở hồ sơ tiếp nhận trên Điều Hành (tệp nhập từ hệ thống một cửa không có các bước); bước tính cho đơn vị tiếp nhận hồ sơ. Quy tắc 15 giờ chưa được đối chiếu văn bản gốc."),
+    gettext_noop("Mức độ hài lòng"),
+    gettext_noop("Quyết định 766/QĐ-TTg ngày 23/6/2022, Phụ lục, nhóm chỉ số 5"),
+    gettext_noop("[U] Nhóm 18 điểm trong thang 100 điểm của Bộ chỉ số. Trên Cổng Dịch vụ công quốc gia người dân đánh giá từng hồ sơ theo nhiều tiêu chí (tiến độ, tuân thủ quy định, thái độ cán bộ...); chưa đối chiếu được Phụ lục của Quyết định về số tiêu chí, các mức đánh giá và cách quy điểm. Ở đây tính một tiêu chí chung từ đánh giá năm mức trên trang tra cứu (như phiếu khảo sát mức độ hài lòng của các cổng dịch vụ công, ví dụ dichvucong.mic.gov.vn)."),
+    gettext_noop("Tỷ lệ đánh giá hài lòng, rất hài lòng"),
+    gettext_noop("Quyết định 766/QĐ-TTg ngày 23/6/2022, Phụ lục, nhóm chỉ số 5 (mức độ hài lòng); các mức đánh giá theo phiếu khảo sát mức độ hài lòng khi sử dụng dịch vụ công (dichvucong.mic.gov.vn)"),
+    gettext_noop("[U] Tỷ lệ = số đánh giá «hài lòng» hoặc «rất hài lòng» ÷ số đánh giá của các hồ sơ tiếp nhận trong kỳ; điểm = 18 × tỷ lệ; không có đánh giá nào thì không có điểm («—»). Mỗi hồ sơ được đánh giá một lần, trên trang tra cứu sau khi có kết quả; hồ sơ nhập từ hệ thống một cửa của tỉnh không có mã tra cứu ở đây nên không có đánh giá. Cách quy điểm chưa đối chiếu văn bản gốc."),
 )

@@ -149,6 +149,13 @@ class ReceiveForm(forms.Form):
     applicant_name = forms.CharField(label=_("Họ và tên người nộp hồ sơ"), required=False, max_length=200)
     applicant_phone = forms.CharField(label=_("Số điện thoại"), required=False, max_length=30)
     applicant_address = forms.CharField(label=_("Địa chỉ"), required=False, max_length=300)
+    # Checked by the service (notifications.citizens.contact_errors), whose message names the field.
+    applicant_email = forms.CharField(label=_("Thư điện tử"), required=False, max_length=254,
+                                      widget=forms.EmailInput)
+    no_contact = forms.BooleanField(
+        label=_("Không nhận tin báo qua thư điện tử, tin nhắn"), required=False,
+        help_text=_("Để trống: người nộp được báo tin tiếp nhận, có kết quả, xin lỗi và hẹn lại, kèm mã tra cứu."),
+    )
     received_on = date_field(_("Ngày tiếp nhận"))
     received_time = forms.TimeField(
         label=_("Giờ tiếp nhận"), required=False, input_formats=["%H:%M", "%H:%M:%S", "%Hh%M", "%H.%M"],
@@ -205,6 +212,8 @@ class ReceiveForm(forms.Form):
             "applicant_name": d.get("applicant_name") or "",
             "applicant_phone": d.get("applicant_phone") or "",
             "applicant_address": d.get("applicant_address") or "",
+            "applicant_email": d.get("applicant_email") or "",
+            "no_contact": bool(d.get("no_contact")),
             "received_at": self.received_at(),
             "code": d.get("code") or "",
             "note": d.get("note") or "",

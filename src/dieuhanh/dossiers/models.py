@@ -122,6 +122,11 @@ class Dossier(models.Model):
     source = models.CharField(_("nguồn"), max_length=8, choices=Source.choices, default=Source.NATIVE)
     applicant_name = models.CharField(_("người nộp hồ sơ"), max_length=200, blank=True)
     applicant_phone = models.CharField(_("số điện thoại"), max_length=30, blank=True)
+    # Added nullable in the database (migration 0007: SQLite keeps the tally's triggers); rows the
+    # importer writes leave them NULL, read as "" and False.
+    applicant_email = models.EmailField(_("thư điện tử"), max_length=254, blank=True, default="")
+    # The applicant asked not to be contacted by e-mail or text message (notifications.citizens).
+    no_contact = models.BooleanField(_("không nhận tin báo"), default=False)
     applicant_address = models.CharField(_("địa chỉ"), max_length=300, blank=True)
     received_on = models.DateField(_("ngày tiếp nhận"))
     received_at = models.DateTimeField(_("thời điểm tiếp nhận"), null=True, blank=True)

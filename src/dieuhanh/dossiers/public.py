@@ -72,4 +72,4 @@ def find(code: str) -> lookup.Found | None:
         "days_late": (today - d.due_on).days if d.late_now(today) else 0,
         "history": history,
         "bodies": bodies,
-    }, styles="dossiers/_styles.html")
+    }, styles="dossiers/_styles.html", obj=d)

@@ -35,7 +35,7 @@ from dieuhanh.org.models import AdminUnit
 from dieuhanh.org.rollup import UnitRollup
 
 DATA_FILE = Path(__file__).parent / "data" / "score766.yaml"
-MEASURES = ("on_time_or_in_time", "late_with_apology", "transfer_on_time")
+MEASURES = ("on_time_or_in_time", "late_with_apology", "transfer_on_time", "satisfied_ratings")
 SCORINGS = ("proportional", "threshold", "none")
 
 
@@ -81,13 +81,9 @@ class Index:
     criteria: tuple[Criterion, ...]
 
 
-def load(path: Path = DATA_FILE) -> Index:
-    """Read and check the yaml: every criterion names a known measure and scoring, and the
-    scored criteria add up to the group's points."""
-    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    group = raw["group"]
+def _group(decision: str, group: dict[str, Any], items: list[dict[str, Any]], path: Path) -> Index:
     criteria = []
-    for item in raw["criteria"]:
+    for item in items:
         scoring = item.get("scoring") or {"kind": "none"}
         c = Criterion(
             code=str(item["code"]), name=str(item["name"]), max_points=float(item["max_points"]),
@@ -101,7 +97,7 @@ def load(path: Path = DATA_FILE) -> Index:
             raise ValueError(f"{path.name}: {c.code}: bad scoring {scoring!r}")
         criteria.append(c)
     index = Index(
-        decision=str(raw["decision"]), code=str(group["code"]), name=str(group["name"]),
+        decision=decision, code=str(group["code"]), name=str(group["name"]),
         max_points=float(group["max_points"]), citation=str(group.get("citation", "")).strip(),
         note=str(group.get("note", "")).strip(), criteria=tuple(criteria),
     )
@@ -109,6 +105,25 @@ def load(path: Path = DATA_FILE) -> Index:
     if abs(scored - index.max_points) > 1e-9:
         raise ValueError(f"{path.name}: scored criteria add up to {scored}, group has {index.max_points}")
     return index
+
+
+def load(path: Path = DATA_FILE) -> Index:
+    """Read and check the "progress and results" group of the yaml: every criterion names a known
+    measure and scoring, and the scored criteria add up to the group's points."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return _group(str(raw["decision"]), raw["group"], raw["criteria"], path)
+
+
+def load_satisfaction(path: Path = DATA_FILE) -> Index:
+    """The satisfaction group of the yaml (`satisfaction:`), checked the same way."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    part = raw["satisfaction"]
+    return _group(str(raw["decision"]), part["group"], part["criteria"], path)
+
+
+@lru_cache(maxsize=1)
+def satisfaction_index() -> Index:
+    return load_satisfaction()
 
 
 @lru_cache(maxsize=1)
@@ -173,6 +188,23 @@ def count_dossiers(qs: QuerySet[Any], period_end: dt.date) -> dict[int, Counts]:
     return out
 
 
+def count_ratings(qs: QuerySet[Any], period_end: dt.date, into: dict[int, Counts]) -> None:
+    """Per receiving unit: the citizens' ratings of the dossiers (given by the period's end, in
+    Vietnam time) and those "satisfied" or "very satisfied" (notifications.ratings)."""
+    from dieuhanh.notifications.choices import SATISFIED_LEVELS
+    from dieuhanh.notifications.models import Rating
+
+    end = timezone.make_aware(dt.datetime.combine(period_end + dt.timedelta(days=1), dt.time.min))
+    rows = (
+        Rating.objects.filter(case_type="dossiers.dossier", case_id__in=qs.order_by().values("pk"), rated_at__lt=end)
+        .order_by().values("unit_id")
+        .annotate(rated=Count("id"), satisfied=Count("id", filter=Q(level__in=SATISFIED_LEVELS)))
+    )
+    for row in rows:
+        c = into.setdefault(row["unit_id"], Counts())
+        c.values["satisfied_ratings"] = [row["satisfied"], row["rated"]]
+
+
 def count_transfers(qs: QuerySet[Any], period_end: dt.date, into: dict[int, Counts]) -> None:
     """Per receiving unit: inter-level steps with a transfer deadline that began by the period's
     end, and those whose dossier reached the body by that deadline (Vietnam date)."""
@@ -215,6 +247,9 @@ class UnitScore:
     key: int | None
     label: str
     criteria: list[CriterionScore]
+    group_max: float | None = None
+    # The same unit's score in the satisfaction group (`satisfaction_index`), beside this one.
+    satisfaction: UnitScore | None = None
 
     @property
     def total(self) -> float | None:
@@ -224,11 +259,14 @@ class UnitScore:
 
     @property
     def max_total(self) -> float:
-        return index().max_points
+        return self.group_max if self.group_max is not None else index().max_points
 
     def as_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "label": self.label, "total": self.total, "max_total": self.max_total,
-                "criteria": [s.as_dict() for s in self.criteria]}
+        out = {"key": self.key, "label": self.label, "total": self.total, "max_total": self.max_total,
+               "criteria": [s.as_dict() for s in self.criteria]}
+        if self.satisfaction is not None:
+            out["satisfaction"] = self.satisfaction.as_dict()
+        return out
 
 
 def score(counts: Counts, key: int | None, label: str, idx: Index | None = None) -> UnitScore:
@@ -237,7 +275,14 @@ def score(counts: Counts, key: int | None, label: str, idx: Index | None = None)
     for c in idx.criteria:
         n, d = counts.values[c.measure]
         items.append(CriterionScore(criterion=c, numerator=n, denominator=d, points=c.points(n, d)))
-    return UnitScore(key=key, label=label, criteria=items)
+    return UnitScore(key=key, label=label, criteria=items, group_max=idx.max_points)
+
+
+def score_both(counts: Counts, key: int | None, label: str, idx: Index, sat: Index) -> UnitScore:
+    """The unit's progress score with its satisfaction score beside it."""
+    out = score(counts, key, label, idx)
+    out.satisfaction = score(counts, key, label, sat)
+    return out
 
 
 @dataclass
@@ -246,6 +291,7 @@ class Result:
     period_end: dt.date
     units: list[UnitScore]
     total: UnitScore  # the whole scope
+    satisfaction: Index | None = None
 
 
 def period_end_of(date_to: dt.date | None, today: dt.date | None = None) -> dt.date:
@@ -258,9 +304,10 @@ def compute(qs: QuerySet[Any], *, period_end: dt.date, by: str = "unit") -> Resu
     "unit" rolls abolished units up into today's, "unit_then" keeps the unit as recorded."""
     if by not in ("unit", "unit_then"):
         raise ValueError(f"Cách nhóm không hợp lệ: {by!r} (unit, unit_then)")
-    idx = index()
+    idx, sat = index(), satisfaction_index()
     raw = count_dossiers(qs, period_end)
     count_transfers(qs, period_end, raw)
+    count_ratings(qs, period_end, raw)
     whole = Counts()
     for c in raw.values():
         whole.add(c)
@@ -269,9 +316,11 @@ def compute(qs: QuerySet[Any], *, period_end: dt.date, by: str = "unit") -> Resu
             return (unit, Counts())
 
         merged = UnitRollup().roll_up(raw, lambda target, c: target[1].add(c), new)
-        units = [score(c, uid, stats.unit_label(u), idx) for uid, (u, c) in merged.items()]
+        units = [score_both(c, uid, stats.unit_label(u), idx, sat) for uid, (u, c) in merged.items()]
     else:
         info = AdminUnit.objects.in_bulk(list(raw))
-        units = [score(c, uid, stats.unit_label(info[uid]) if uid in info else str(uid), idx) for uid, c in raw.items()]
+        units = [score_both(c, uid, stats.unit_label(info[uid]) if uid in info else str(uid), idx, sat)
+                 for uid, c in raw.items()]
     units.sort(key=lambda s: (s.total is None, -(s.total or 0), s.label))
-    return Result(index=idx, period_end=period_end, units=units, total=score(whole, None, _("Toàn phạm vi"), idx))
+    return Result(index=idx, period_end=period_end, units=units,
+                  total=score_both(whole, None, _("Toàn phạm vi"), idx, sat), satisfaction=sat)

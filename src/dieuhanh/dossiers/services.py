@@ -55,6 +55,7 @@ from dieuhanh.dossiers.choices import (
 )
 from dieuhanh.dossiers.models import Dossier, DossierEvent, DossierStep, Procedure, classify
 from dieuhanh.lib.text import fold
+from dieuhanh.notifications import citizens
 from dieuhanh.org.models import AdminUnit, Organisation, User
 
 
@@ -165,9 +166,11 @@ def _check(actor: User, d: Dossier, action: str, at: dt.datetime | None = None) 
 
 
 def _event(d: Dossier, kind: str, at: dt.datetime, actor: User, before: str, note: str = "") -> DossierEvent:
-    return DossierEvent.objects.create(
+    event = DossierEvent.objects.create(
         dossier=d, at=at, kind=kind, from_status=before, to_status=d.status, actor=actor, note=note[:500]
     )
+    citizens.dossier_event(d, kind, at)
+    return event
 
 
 _TRACKED = ["status", "due_on", "new_due_on", "apology_on", "supplement_requested_on", "supplemented_on",
@@ -261,6 +264,8 @@ def do_receive_dossier(
     received_at: dt.datetime | None = None,
     code: str = "",
     note: str = "",
+    applicant_email: str = "",
+    no_contact: bool = False,
 ) -> Dossier:
     """Receive a complete dossier at `unit`'s one-stop desk (or online, or by post) and fix its
     appointment date. Prints as the receipt and appointment slip."""
@@ -278,6 +283,10 @@ def do_receive_dossier(
         errors["procedure"] = [_("Thủ tục %(code)s không còn áp dụng.") % {"code": procedure.code}]
     if not applicant_name.strip():
         errors["applicant_name"] = [_("Tên người nộp hồ sơ không được để trống.")]
+    errors.update(citizens.contact_errors(
+        applicant_phone, applicant_email, phone_field="applicant_phone", email_field="applicant_email",
+        phone_label=_("Số điện thoại người nộp"), email_label=_("Thư điện tử người nộp"),
+    ))
     day = local_day(at)
     if not unit.is_valid_on(day):
         errors["unit"] = [_("Đơn vị %(name)s không tồn tại vào ngày %(day)s.") % {"name": unit.name, "day": _fmt(day)}]
@@ -295,6 +304,8 @@ def do_receive_dossier(
         applicant_name=applicant_name.strip(),
         applicant_phone=applicant_phone.strip(),
         applicant_address=applicant_address.strip(),
+        applicant_email=(applicant_email or "").strip(),
+        no_contact=bool(no_contact),
         received_on=day,
         received_at=at,
         due_on=appointment(procedure.processing_days, channel, day, timezone.localtime(at).time()),

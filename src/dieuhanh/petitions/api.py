@@ -236,6 +236,7 @@ class PetitionIn(Schema):
     id_number: str = Field("", description="Số định danh cá nhân")
     co_signers: list[str] = Field(default_factory=list)
     is_anonymous: bool = False
+    no_contact: bool = Field(False, description="Người gửi không nhận tin báo qua thư điện tử, tin nhắn")
     signer_count: int = Field(1, ge=1, le=INT32_MAX)
     session: int | None = Field(None, description="Buổi tiếp công dân (id)")
     transferred_from: str = ""
@@ -488,8 +489,8 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Status:
                 "name": payload.name, "address": payload.address, "phone": payload.phone, "email": payload.email,
                 "id_number": payload.id_number, "co_signers": payload.co_signers,
             },
-            is_anonymous=payload.is_anonymous, signer_count=payload.signer_count, dated_on=payload.dated_on,
-            session=session, transferred_from=payload.transferred_from,
+            is_anonymous=payload.is_anonymous, no_contact=payload.no_contact, signer_count=payload.signer_count,
+            dated_on=payload.dated_on, session=session, transferred_from=payload.transferred_from,
             against_party_member=payload.against_party_member, place=payload.place, lat=payload.lat, lon=payload.lon,
             handling_org=handling_org,
         )

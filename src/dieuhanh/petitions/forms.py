@@ -168,6 +168,11 @@ class IdentityFields(forms.Form):
     email = forms.EmailField(label=_("Thư điện tử"), required=False,
                              error_messages={"invalid": _("Thư điện tử không đúng dạng, ví dụ ten@example.vn.")})
     id_number = forms.CharField(label=_("Số định danh cá nhân (CCCD)"), required=False, max_length=20)
+    no_contact = forms.BooleanField(
+        label=_("Không nhận tin báo qua thư điện tử, tin nhắn"), required=False,
+        help_text=_("Để trống: cơ quan báo tin tiếp nhận, thụ lý hoặc chuyển đơn và kết quả giải quyết, kèm mã tra "
+                    "cứu, qua thư điện tử và tin nhắn SMS đến số di động đã ghi."),
+    )
 
     def identity(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -241,6 +246,7 @@ class ReceiveForm(IdentityFields):
             "place": d.get("place") or "",
             "identity": identity,
             "is_anonymous": bool(d.get("is_anonymous")),
+            "no_contact": bool(d.get("no_contact")),
             "signer_count": d.get("signer_count") or 1,
             "attachments": read_attachments(d.get("attachments") or []),
         }
@@ -310,6 +316,7 @@ class PublicPetitionForm(IdentityFields):
             "location_confirmed": bool(d.get("location_confirmed")),
             "identity": {} if anonymous else self.identity(),
             "is_anonymous": anonymous,
+            "no_contact": bool(d.get("no_contact")),
             "attachments": read_attachments(d.get("attachments") or []),
         }
 

@@ -176,6 +176,8 @@ class Petition(models.Model):
     lon = models.FloatField(_("kinh độ"), null=True, blank=True)
     signer_count = models.PositiveIntegerField(_("số người ký đơn"), default=1)
     is_anonymous = models.BooleanField(_("nặc danh, mạo danh"), default=False)
+    # The petitioner asked not to be contacted by e-mail or text message (notifications.citizens).
+    no_contact = models.BooleanField(_("không nhận tin báo"), default=False)
     confidential = models.BooleanField(
         _("bảo mật danh tính người gửi"), default=False, editable=False,
         help_text=_("Bật cho đơn có nội dung tố cáo (Luật Tố cáo Điều 8, 9, 47) hoặc khi cán bộ đánh dấu bảo mật; "
@@ -262,7 +264,7 @@ class Petition(models.Model):
         "transferred_to", "extensions", "suspended_on", "suspended_days", "concluded_on", "result",
         "decision_number", "decision_sent_on", "closed_on", "due_on", "due_rule", "resolve_due_on",
         "confidential", "confidential_reason", "is_over_level", "is_prolonged", "task", "outside_competence",
-        "decision_known_on", "late_excuse", "file_limit_on", "notified_on",
+        "decision_known_on", "late_excuse", "file_limit_on", "notified_on", "no_contact",
     ]
 
     class Meta:

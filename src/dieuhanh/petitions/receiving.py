@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from dieuhanh.core import access, audit, lookup
 from dieuhanh.core.http import AnyUser
 from dieuhanh.core.i18n import recorded
+from dieuhanh.notifications import citizens
 from dieuhanh.org import geo
 from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 from dieuhanh.petitions import confidentiality, crypto, deadlines, uploads
@@ -142,6 +143,7 @@ def _validate_new(
         errors["name"] = [_("Thiếu họ tên người gửi đơn (đơn không ghi tên là đơn nặc danh: đánh dấu nặc danh).")]
     if signer_count < 1:
         errors["signer_count"] = [_("Số người ký đơn ít nhất là 1.")]
+    errors.update(citizens.contact_errors(identity.get("phone"), identity.get("email")))
     if (lat is None) != (lon is None):
         errors["lat"] = [_("Vị trí cần cả vĩ độ và kinh độ.")]
     if lat is not None and not -90 <= lat <= 90:
@@ -169,7 +171,7 @@ def do_receive_petition(
     lon: float | None = None, handling_org: Organisation | None = None, confidential: bool = False,
     attachments: list[tuple[str, str, bytes]] | None = None, public: bool = False, previous: Petition | None = None,
     decision_known_on: dt.date | None = None,
-    location_confirmed: bool | None = None,
+    location_confirmed: bool | None = None, no_contact: bool = False,
 ) -> Petition:
     """Record a petition received at the desk, by post, online, at a session, or transferred in.
     `public=True` is a citizen filing online without an account (actor None): then the unit
@@ -207,7 +209,7 @@ def do_receive_petition(
                     field=field, subject=subject, content=content.strip(), respondent=respondent.strip(),
                     against_party_member=against_party_member, unit=unit, receiving_unit=receiving_unit,
                     handling_org=handling_org, place=place.strip(), lat=lat, lon=lon, signer_count=signer_count,
-                    is_anonymous=is_anonymous, transferred_from=transferred_from.strip(),
+                    is_anonymous=is_anonymous, no_contact=bool(no_contact), transferred_from=transferred_from.strip(),
                     confidential=confidential or confidentiality.contains_denunciation(kind),
                     level=2 if previous is not None else 1, previous=previous,
                     remote=previous.remote if previous is not None else False, decision_known_on=decision_known_on,
@@ -287,6 +289,7 @@ def do_second_complaint(
             respondent=previous.decision_number or previous.respondent, identity=identity,
             signer_count=previous.signer_count, handling_org=handling_org, place=previous.place,
             confidential=previous.confidential, previous=previous, decision_known_on=decision_received_on,
+            no_contact=previous.no_contact,
         )
         p.confidential_reason = previous.confidential_reason
         # Filed with the superior body by law, so never "over the competent level".

@@ -28,6 +28,7 @@ from dieuhanh.core.http import AnyUser
 from dieuhanh.core.i18n import recorded
 from dieuhanh.core.legal_rules import rule_for
 from dieuhanh.core.legal_rules import value as rule_value
+from dieuhanh.notifications import citizens
 from dieuhanh.org.choices import OrganisationKind
 from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 from dieuhanh.petitions import confidentiality, crypto, deadlines
@@ -108,6 +109,7 @@ def _step(
         actor=actor, action=action, obj=p, before=before,
         after={**audit.snapshot(p, Petition.AUDIT_FIELDS), "ghi chú": note, "căn cứ": legal_basis},
     )
+    citizens.petition_step(p, action, on)
     return step
 
 

@@ -438,7 +438,7 @@ def find_public(code: str) -> lookup.Found | None:
     if p is None:
         return None
     return lookup.Found("petitions/_public_petition.html", _("Đơn số %(number)s") % {"number": p.number}, {"p": p, **public_facts(p)},
-                        styles="petitions/_styles.html")
+                        styles="petitions/_styles.html", obj=p)
 
 
 def public_facts(p: Petition) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from dieuhanh.core import audit, lookup, ratelimit
+from dieuhanh.core.i18n import recorded
 from dieuhanh.notifications.choices import Satisfaction
 from dieuhanh.notifications.models import Rating
 
@@ -89,7 +90,7 @@ def do_rate(obj: Any, *, level: int, comment: str = "") -> Rating:
                                            comment=(comment or "").strip()[:COMMENT_MAX])
     except IntegrityError:
         raise ValueError(_("Đơn, hồ sơ này đã được đánh giá: mỗi đơn, hồ sơ chỉ đánh giá một lần.")) from None
-    audit.record(actor=None, action=RATE_VERB, obj=obj, after={"mức độ hài lòng": Satisfaction(level).label})
+    audit.record(actor=None, action=RATE_VERB, obj=obj, after={"mức độ hài lòng": recorded(Satisfaction(level).label)})
     return rating
 
 

@@ -98,9 +98,10 @@ def test_the_statistics_are_in_english(client, world):
 def test_the_index_766_text_of_the_yaml_is_translated():
     """The names, notes and citations of data/score766.yaml are shown translated: each is listed
     in data_text.py (so it reaches the catalogue) and has its English there."""
-    idx = score766.load()
-    shown = [idx.decision, idx.name, idx.citation, idx.note]
-    for c in idx.criteria:
-        shown += [c.name, c.citation, c.note]
+    shown = []
+    for idx in (score766.load(), score766.load_satisfaction()):
+        shown += [idx.decision, idx.name, idx.citation, idx.note]
+        for c in idx.criteria:
+            shown += [c.name, c.citation, c.note]
     with translation.override("en"):
         assert [text for text in shown if translation.gettext(text) == text] == []

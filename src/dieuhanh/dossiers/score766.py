@@ -198,11 +198,11 @@ def count_ratings(qs: QuerySet[Any], period_end: dt.date, into: dict[int, Counts
     rows = (
         Rating.objects.filter(case_type="dossiers.dossier", case_id__in=qs.order_by().values("pk"), rated_at__lt=end)
         .order_by().values("unit_id")
-        .annotate(rated=Count("id"), satisfied=Count("id", filter=Q(level__in=SATISFIED_LEVELS)))
+        .annotate(rated=Count("id"), happy=Count("id", filter=Q(level__in=SATISFIED_LEVELS)))
     )
     for row in rows:
         c = into.setdefault(row["unit_id"], Counts())
-        c.values["satisfied_ratings"] = [row["satisfied"], row["rated"]]
+        c.values["satisfied_ratings"] = [row["happy"], row["rated"]]
 
 
 def count_transfers(qs: QuerySet[Any], period_end: dt.date, into: dict[int, Counts]) -> None:
@@ -262,7 +262,7 @@ class UnitScore:
         return self.group_max if self.group_max is not None else index().max_points
 
     def as_dict(self) -> dict[str, Any]:
-        out = {"key": self.key, "label": self.label, "total": self.total, "max_total": self.max_total,
+        out: dict[str, Any] = {"key": self.key, "label": self.label, "total": self.total, "max_total": self.max_total,
                "criteria": [s.as_dict() for s in self.criteria]}
         if self.satisfaction is not None:
             out["satisfaction"] = self.satisfaction.as_dict()

@@ -22,17 +22,19 @@ def satisfaction_rate(user: AnyUser, years: list[int], today: dt.date, memo: dic
     from dieuhanh.petitions.models import Petition
 
     out: Counts = {}
-    for label, visible in (("petitions.petition", Petition.objects.visible_to(user)),
-                           ("dossiers.dossier", Dossier.objects.visible_to(user))):
+    visible: dict[str, Any] = {
+        "petitions.petition": Petition.objects.visible_to(user).order_by().values("pk"),
+        "dossiers.dossier": Dossier.objects.visible_to(user).order_by().values("pk"),
+    }
+    for label, ids in visible.items():
         rows = (
-            Rating.objects.filter(case_type=label, case_id__in=visible.order_by().values("pk"),
-                                  rated_at__year__in=years)
+            Rating.objects.filter(case_type=label, case_id__in=ids, rated_at__year__in=years)
             .annotate(y=ExtractYear("rated_at")).order_by().values("unit_id", "y")
-            .annotate(satisfied=Count("id", filter=Q(level__in=SATISFIED_LEVELS)), rated=Count("id"))
+            .annotate(happy=Count("id", filter=Q(level__in=SATISFIED_LEVELS)), rated=Count("id"))
         )
         for r in rows:
             num, den = out.get((r["unit_id"], r["y"]), (0, 0))
-            out[(r["unit_id"], r["y"])] = (num + r["satisfied"], den + r["rated"])
+            out[(r["unit_id"], r["y"])] = (num + r["happy"], den + r["rated"])
     return out
 
 

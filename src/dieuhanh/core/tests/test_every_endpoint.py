@@ -25,7 +25,7 @@ from dieuhanh.testing import bearer, signed_in
 # the language switch, the API's own documentation.
 PUBLIC = {
     "set_language", "openapi-json", "openapi-view", "login", "logout",
-    "public_file", "public_receipt", "public_lookup",
+    "public_file", "public_receipt", "public_lookup", "public_rating",
 }
 PUBLIC_PREFIXES = ("/open311/",)  # GeoReport v2: public by the standard
 # A value for each path converter that names nothing stored.

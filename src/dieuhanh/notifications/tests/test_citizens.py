@@ -160,7 +160,7 @@ class Gateway:
         gateway = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (the name http.server calls)
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 gateway.received.append({"auth": self.headers.get("Authorization"),
                                          "body": json.loads(self.rfile.read(length))})

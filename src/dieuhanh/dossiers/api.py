@@ -138,6 +138,8 @@ class DeadlinesOut(BaseModel):
 
 class DossierDetailOut(DossierOut):
     applicant_phone: str
+    applicant_email: str
+    no_contact: bool = Field(description="Người nộp không nhận tin báo qua thư điện tử, tin nhắn")
     applicant_address: str
     received_at: dt.datetime | None
     supplement_note: str
@@ -278,6 +280,8 @@ def dossier_detail_out(request: HttpRequest, d: Dossier) -> dict[str, Any]:
     data = dossier_out(d, today)
     data.update(
         applicant_phone=d.applicant_phone,
+        applicant_email=d.applicant_email or "",
+        no_contact=bool(d.no_contact),
         applicant_address=d.applicant_address,
         received_at=timezone.localtime(d.received_at) if d.received_at else None,
         supplement_note=d.supplement_note,

@@ -130,6 +130,7 @@ class PetitionOut(BaseModel):
     timing: str = Field(description="overdue | due_soon | on_track | on_time | late | none")
     confidential: bool
     is_anonymous: bool
+    no_contact: bool = Field(description="Người gửi không nhận tin báo qua thư điện tử, tin nhắn")
     flags: Flags
     petitioner: PetitionerName
 
@@ -322,6 +323,7 @@ def petition_out(p: Petition) -> dict[str, Any]:
         "timing": timing if isinstance(timing, str) else p.timing(),
         "confidential": p.confidential,
         "is_anonymous": p.is_anonymous,
+        "no_contact": p.no_contact,
         "flags": {
             "duplicate_of": p.duplicate_of_id,
             "duplicate_score": p.duplicate_score,

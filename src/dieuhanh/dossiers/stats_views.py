@@ -241,7 +241,7 @@ def dossier_score766(request: HttpRequest) -> HttpResponse:
     ctx = _filtered(request, groups=("unit", "unit_then"))
     period_end = score766.period_end_of(ctx["flt"].date_to, ctx["today"])
     result = score766.compute(ctx["qs"], period_end=period_end, by=ctx["by"])
-    ctx.update(title=_("Chỉ số 766: tiến độ, kết quả giải quyết"), result=result, index=result.index,
+    ctx.update(title=_("Chỉ số 766: tiến độ, kết quả giải quyết; mức độ hài lòng"), result=result, index=result.index,
                period_end=period_end)
     return render(request, "dossiers/stats/score766.html", ctx)
 

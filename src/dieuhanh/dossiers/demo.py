@@ -18,7 +18,8 @@ What it makes (parameters in `data/demo.yaml`, applicants fictional, seeded):
 - a few dozen dossiers at phường Chu Văn An (the `motcua` persona's desk) received and moved
   through the real services — own processing, transfer to the province and back, completion
   requested once, apology, refusal, withdrawal, return at the desk, by post or online — so that
-  their pages show steps and history.
+  their pages show steps and history; most of those finished are rated by their applicants
+  (notifications.ratings), so the 766 satisfaction group has figures.
 
 `DossierLoader.run()` is called by `load_demo()` once: it is skipped when the demo wards already
 have dossiers.
@@ -54,6 +55,7 @@ from dieuhanh.dossiers.choices import (
     Level,
     OnlineType,
     ReturnMethod,
+    Source,
     Status,
     Timeliness,
 )
@@ -555,6 +557,22 @@ class DossierLoader:
 
     # --- the whole step -----------------------------------------------------------------------
 
+    def _ratings(self) -> None:
+        """Most applicants of the dossiers received here rate them on the lookup page once the
+        result is ready (notifications.ratings): mostly satisfied, a few not."""
+        from dieuhanh.notifications import ratings
+
+        levels, weights = (5, 4, 3, 2, 1), (45, 35, 12, 6, 2)
+        comments = {5: "Cán bộ hướng dẫn tận tình, trả kết quả sớm.", 2: "Phải đi lại nhiều lần.",
+                    1: "Chờ lâu, không được báo trước."}
+        ward = self.cast.new_wards[MOTCUA_WARD]
+        for d in Dossier.objects.filter(unit=ward, source=Source.NATIVE, result_on__isnull=False).order_by("pk"):
+            if self.rng.random() < 0.7:
+                level = self.rng.choices(levels, weights)[0]
+                comment = comments.get(level, "") if self.rng.random() < 0.4 else ""
+                ratings.do_rate(d, level=level, comment=comment, at=min(self._at(self._add(d.result_on, 1), 19), timezone.now()))
+                self.counts["ratings"] += 1
+
     def run(self) -> Counter[str]:
         total = len(self.data["wards"]) + 2
         self._catalogue()
@@ -563,6 +581,7 @@ class DossierLoader:
         self.counts["dossiers"] = self._write(rows)
         self._tick(total - 1, total)
         self._native()
+        self._ratings()
         self._tick(total, total)
         qs = Dossier.objects.filter(unit__in=[*self.cast.new_wards.values(), *self.cast.legacy_wards.values()])
         self.counts["late_now"] = qs.filter(status__in=OPEN_STATUSES, due_on__lt=self.today).count()

@@ -17,6 +17,7 @@ from typing import Any
 from django import forms
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -77,7 +78,7 @@ def panel(obj: Any, code: str, form: RatingForm | None = None) -> dict[str, Any]
 
 
 @transaction.atomic
-def do_rate(obj: Any, *, level: int, comment: str = "") -> Rating:
+def do_rate(obj: Any, *, level: int, comment: str = "", at: Any = None) -> Rating:
     """Record the citizen's rating of `obj` (once). Raises ValueError with the citizen's message
     when it is not ratable yet or already rated."""
     if not ratable(obj):
@@ -87,7 +88,7 @@ def do_rate(obj: Any, *, level: int, comment: str = "") -> Rating:
     try:
         with transaction.atomic():
             rating = Rating.objects.create(case_type=case_type(obj), case_id=obj.pk, unit_id=obj.unit_id, level=level,
-                                           comment=(comment or "").strip()[:COMMENT_MAX])
+                                           comment=(comment or "").strip()[:COMMENT_MAX], rated_at=at or timezone.now())
     except IntegrityError:
         raise ValueError(_("Đơn, hồ sơ này đã được đánh giá: mỗi đơn, hồ sơ chỉ đánh giá một lần.")) from None
     audit.record(actor=None, action=RATE_VERB, obj=obj, after={"mức độ hài lòng": recorded(Satisfaction(level).label)})

@@ -567,10 +567,11 @@ class DossierLoader:
                     1: "Chờ lâu, không được báo trước."}
         ward = self.cast.new_wards[MOTCUA_WARD]
         for d in Dossier.objects.filter(unit=ward, source=Source.NATIVE, result_on__isnull=False).order_by("pk"):
-            if self.rng.random() < 0.7:
+            if d.result_on is not None and self.rng.random() < 0.7:
                 level = self.rng.choices(levels, weights)[0]
                 comment = comments.get(level, "") if self.rng.random() < 0.4 else ""
-                ratings.do_rate(d, level=level, comment=comment, at=min(self._at(self._add(d.result_on, 1), 19), timezone.now()))
+                rated_at = min(self._at(self._add(d.result_on, 1), 19), timezone.now())
+                ratings.do_rate(d, level=level, comment=comment, at=rated_at)
                 self.counts["ratings"] += 1
 
     def run(self) -> Counter[str]:

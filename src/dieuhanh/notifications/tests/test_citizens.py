@@ -229,3 +229,21 @@ def test_a_failed_message_is_recorded_and_retried_a_bounded_number_of_times(worl
     m = CitizenMessage.objects.get(case_id=p.pk, event="accepted")
     assert m.state == MessageState.FAILED and m.attempts == 3 and "500" in m.error
     assert len(gateway.received) == 2 + 3
+
+
+def test_phone_numbers_and_sms_length(settings: Any) -> None:
+    assert citizens.phone_digits("+84 912.345.678") == "0912345678"
+    assert citizens.phone_digits("84912345678") == "0912345678"
+    assert citizens.phone_digits("(0222) 3812 345") == "02223812345"  # a landline: valid, but no SMS
+    assert citizens.mobile_number("(0222) 3812 345") == ""
+    assert citizens.phone_digits("12345") == citizens.phone_digits("gọi tôi") == ""
+    assert citizens.gsm_length("a^b") == 4 and citizens.gsm_length("Đơn") is None
+    variants = ["Don so 12/2026 da duoc chuyen den co quan co tham quyen ngay 07/12/2026. Ma tra cuu AAAAA-BBBBB. Xem:",
+                "Don 12/2026 da chuyen. Ma tra cuu AAAAA-BBBBB."]
+    settings.DIEUHANH_SITE_URL = "https://dieuhanh.example.gov.vn"
+    text = citizens.sms_text(variants, "AAAAABBBBB")
+    assert text.startswith("Don so 12/2026") and text.endswith("/tra-cuu/?code=AAAAABBBBB") and len(text) <= 160
+    settings.DIEUHANH_SITE_URL = "https://cong-thong-tin-dieu-hanh.ubnd-tinh-rat-dai.example.gov.vn"
+    assert citizens.sms_text(variants, "AAAAABBBBB").startswith("Don 12/2026 da chuyen")
+    settings.DIEUHANH_SITE_URL = "https://" + "x" * 200 + ".vn"
+    assert citizens.sms_text(variants, "AAAAABBBBB") == "Don 12/2026 da chuyen. Ma tra cuu AAAAA-BBBBB."

@@ -17,8 +17,8 @@ from pydantic import BaseModel, Field
 from dieuhanh.core import audit
 from dieuhanh.core.api_pages import Page, PageQuery, filters_of, page_of
 from dieuhanh.core.http import signed_in_user
-from dieuhanh.directives import services
-from dieuhanh.directives.choices import TaskStatus
+from dieuhanh.directives import cycle, services
+from dieuhanh.directives.choices import ReportCadence, TaskStatus
 from dieuhanh.directives.filters import DocumentFilter, TaskFilter
 from dieuhanh.directives.models import Document, Milestone, ProgressReport, Task
 from dieuhanh.lib.params import INT32_MAX, DbId
@@ -83,6 +83,23 @@ class TaskIn(Schema):
     coordinating_units: list[DbId] = Field(default_factory=list)
     parent: int | None = None
     meeting: int | None = None
+    report_cadence: ReportCadence | None = Field(
+        None, description="Chế độ báo cáo định kỳ: weekly | monthly | none (mặc định monthly)"
+    )
+
+
+class TaskPatch(Schema):
+    report_cadence: ReportCadence = Field(..., description="Chế độ báo cáo định kỳ: weekly | monthly | none")
+
+
+class ReportDueOut(BaseModel):
+    period: str = Field(..., description="Kỳ báo cáo hiện tại: 2026-W49 (tuần) hoặc 2026-12 (tháng)")
+    start: dt.date
+    end: dt.date
+    due: dt.date | None = Field(None, description="Hạn báo cáo: ngày làm việc cuối của kỳ (không có: kỳ không có ngày làm việc)")
+    owes: bool = Field(..., description="Nhiệm vụ phải báo cáo kỳ này")
+    reported_on: dt.date | None = Field(None, description="Ngày báo cáo của kỳ (không có: chưa báo cáo)")
+    late: bool = Field(..., description="Đã quá hạn báo cáo kỳ này mà chưa báo cáo")
 
 
 class TaskOut(BaseModel):
@@ -109,6 +126,7 @@ class TaskOut(BaseModel):
     days_late: int
     parent: int | None
     version: int
+    report_cadence: str
 
 
 class ReportIn(Schema):
@@ -147,6 +165,7 @@ class AdjustmentOut(BaseModel):
 
 
 class TaskDetailOut(TaskOut):
+    current_report: ReportDueOut | None = Field(None, description="Kỳ báo cáo hiện tại (không có: nhiệm vụ không báo cáo định kỳ)")
     reports: list[ReportOut]
     adjustments: list[AdjustmentOut]
     subtasks: list[int]
@@ -169,6 +188,9 @@ class TaskQuery(PageQuery):
     q: str | None = None
     flagged: bool = False
     parent: DbId | None = None
+    cadence: ReportCadence | None = Field(None, description="Chế độ báo cáo định kỳ")
+    missing_report: bool = Field(False, description="Chỉ nhiệm vụ phải báo cáo kỳ này (tuần, tháng) mà chưa báo cáo")
+    report_on: dt.date | None = Field(None, description="Kỳ báo cáo chứa ngày này (mặc định hôm nay), cho missing_report")
 
 
 class DocumentIn(Schema):
@@ -244,6 +266,7 @@ def task_out(task: Task) -> dict[str, Any]:
         "days_late": task.days_late(),
         "parent": task.parent_id,
         "version": task.version,
+        "report_cadence": task.report_cadence,
     }
 
 
@@ -336,8 +359,19 @@ def create_task(request: HttpRequest, payload: TaskIn) -> Status:
             accountable_person=accountable,
             parent=parent,
             coordinating_units=coordinating,
+            report_cadence=payload.report_cadence,
         )
     return Status(201, task_out(_visible_task(request, task.pk)))
+
+
+@tasks_router.patch("/{int:task_id}", response=TaskOut, summary="Đặt chế độ báo cáo định kỳ của nhiệm vụ")
+def update_task(request: HttpRequest, task_id: int, payload: TaskPatch) -> dict[str, Any]:
+    """Only the reporting cadence changes here: the deadline, result and owners change by an
+    adjustment with its deciding document (the task's page), never silently."""
+    task = _visible_task(request, task_id)
+    with audit.channel("api"):
+        services.do_set_report_cadence(actor=signed_in_user(request), task=task, report_cadence=payload.report_cadence)
+    return task_out(_visible_task(request, task_id))
 
 
 @tasks_router.get("/{int:task_id}", response=TaskDetailOut, summary="Chi tiết nhiệm vụ, báo cáo và điều chỉnh")
@@ -358,6 +392,11 @@ def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
         for a in task.adjustments.select_related("deciding_document")
     ]
     data["subtasks"] = list(task.subtasks.values_list("id", flat=True))
+    state = cycle.state_of(task)
+    data["current_report"] = state and {
+        "period": state.period.code, "start": state.period.start, "end": state.period.end, "due": state.period.due,
+        "owes": state.owes, "reported_on": state.reported_on, "late": state.late,
+    }
     return data
 
 

@@ -12,6 +12,9 @@ class DirectivesConfig(platform.PlatformApp):
         platform.MenuItem(_("Văn bản"), "directives:document_list", 40, active=("document_",)),
         platform.MenuItem(_("Cuộc họp"), "directives:meeting_list", 50, active=("meeting_",)),
     )
+    # Once a day, the tasks whose latest weekly or monthly report day passed without a report
+    # are flagged to their unit (directives/cycle.py; once per task and period).
+    periodic = (platform.PeriodicJob("directives.report_missing", "dieuhanh.directives.cycle.flag_missing_reports", "day", "07:00"),)
     urls = (("", "dieuhanh.directives.urls"),)
     ioc_sections = ("dieuhanh.directives.ioc.SECTION",)
     home_panels = (

@@ -55,6 +55,14 @@ class ReportPeriod(models.TextChoices):
     URGENT = "urgent", gettext_lazy("Báo cáo đột xuất")
 
 
+class ReportCadence(models.TextChoices):
+    """How often a task's lead unit owes a progress report (directives/cycle.py, data/report_cycle.yaml)."""
+
+    WEEKLY = "weekly", gettext_lazy("Hằng tuần")
+    MONTHLY = "monthly", gettext_lazy("Hằng tháng")
+    NONE = "none", gettext_lazy("Không định kỳ")
+
+
 class AdjustedField(models.TextChoices):
     DUE_DATE = "due_date", gettext_lazy("Thời hạn")
     EXPECTED_RESULT = "expected_result", gettext_lazy("Kết quả cần đạt")

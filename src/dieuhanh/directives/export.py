@@ -12,7 +12,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from dieuhanh.core.xlsx import DATE_FORMAT, MONEY_FORMAT, Column, sheet
-from dieuhanh.directives.choices import TaskStatus
+from dieuhanh.directives.choices import ReportCadence, TaskStatus
 
 __all__ = ["documents_workbook", "tasks_workbook"]
 
@@ -32,6 +32,8 @@ def tasks_workbook(tasks: Iterable[Any]) -> bytes:
         (_("Trạng thái"), lambda t: str(TaskStatus(t.status_value).label), None),
         (_("Kết quả cần đạt"), lambda t: t.expected_result, None),
         (_("Kinh phí (đồng)"), lambda t: int(t.budget_vnd) if t.budget_vnd is not None else None, MONEY_FORMAT),
+        (_("Chế độ báo cáo"), lambda t: str(ReportCadence(t.report_cadence).label), None),
+        (_("Báo cáo gần nhất"), lambda t: t.last_reported_on, DATE_FORMAT),
     ]
     return sheet(_("Nhiệm vụ"), columns, tasks)
 

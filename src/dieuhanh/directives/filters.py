@@ -11,7 +11,8 @@ from django.db.models import Q
 from django.utils.translation import gettext_noop
 
 from dieuhanh.core.filters import ListFilter
-from dieuhanh.directives.choices import DocumentKind, TaskStatus
+from dieuhanh.directives import cycle
+from dieuhanh.directives.choices import DocumentKind, ReportCadence, TaskStatus
 from dieuhanh.directives.models import Document, DocumentQuerySet, TaskQuerySet
 from dieuhanh.lib.text import fold
 from dieuhanh.org.scope import expand_units
@@ -34,14 +35,21 @@ class TaskFilter(ListFilter):
     flagged: bool = False  # only tasks with a report awaiting the leader's answer
     parent: int | None = None  # sub-tasks of this task
     top_level: bool = False
+    cadence: str | None = None  # a ReportCadence value
+    missing_report: bool = False  # owes this period's report and has not sent it (directives/cycle.py)
+    report_on: dt.date | None = None  # the day whose week and month `missing_report` asks about (today)
 
     LABELS: ClassVar[Mapping[str, str]] = {
         "unit": gettext_noop("Đơn vị"), "lead_unit": gettext_noop("Đơn vị chủ trì"), "status": gettext_noop("Tình trạng"), "leader": gettext_noop("Lãnh đạo phụ trách"),
         "person": gettext_noop("Người chủ trì"), "document": gettext_noop("Văn bản"), "due_from": gettext_noop("Hạn từ ngày"), "due_to": gettext_noop("Hạn đến ngày"),
         "year": gettext_noop("Năm"),
         "q": gettext_noop("Tìm kiếm"), "flagged": gettext_noop("Chờ lãnh đạo cho ý kiến"), "parent": gettext_noop("Nhiệm vụ cha"), "top_level": gettext_noop("Chỉ nhiệm vụ gốc"),
+        "cadence": gettext_noop("Chế độ báo cáo"), "missing_report": gettext_noop("Thiếu báo cáo kỳ này"),
+        "report_on": gettext_noop("Kỳ báo cáo chứa ngày"),
     }
-    CHOICES: ClassVar[Mapping[str, Collection[str]]] = {"status": [*TaskStatus.values, OPEN]}
+    CHOICES: ClassVar[Mapping[str, Collection[str]]] = {
+        "status": [*TaskStatus.values, OPEN], "cadence": ReportCadence.values,
+    }
     MAX: ClassVar[Mapping[str, int]] = {"year": 9999}
     RANGES = (("due_from", "due_to"),)
     # The list opens on what needs doing (overdue and due soon first: `views.TASK_SORTS`).
@@ -73,6 +81,10 @@ class TaskFilter(ListFilter):
             qs = qs.filter(parent_id=self.parent)
         elif self.top_level:
             qs = qs.filter(parent__isnull=True)
+        if self.cadence:
+            qs = qs.filter(report_cadence=self.cadence)
+        if self.missing_report:
+            qs = cycle.missing(qs, self.report_on)
         if self.flagged:
             qs = qs.filter(reports__beyond_authority=True, reports__acknowledged_at__isnull=True).distinct()
         for word in fold(self.q).split():

@@ -40,6 +40,7 @@ from dieuhanh.directives.choices import (
     DocumentKind,
     DocumentSystem,
     Evaluation,
+    ReportCadence,
     ReportPeriod,
     TaskStatus,
 )
@@ -257,6 +258,11 @@ class TaskForm(forms.Form):
     accountable_person = PersonChoiceField(
         Person.objects.none(), label=_("Lãnh đạo chịu trách nhiệm"), required=False
     )
+    # Theo dõi, đôn đốc
+    report_cadence = forms.ChoiceField(
+        label=_("Chế độ báo cáo định kỳ"), required=False,
+        help_text=_("Đơn vị chủ trì báo cáo tiến độ mỗi tuần hoặc mỗi tháng; hạn báo cáo là ngày làm việc cuối của kỳ."),
+    )
 
     # Which "rõ" each field makes clear (the summary above the form names them).
     CLARITY = {
@@ -290,6 +296,8 @@ class TaskForm(forms.Form):
         model_choice_field(self, "lead_person").queryset = people()
         model_choice_field(self, "accountable_person").queryset = people()
         self.fields["assigned_on"].initial = timezone.localdate()
+        choice_field(self, "report_cadence").choices = translated_choices(ReportCadence)
+        self.fields["report_cadence"].initial = ReportCadence.MONTHLY
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -309,6 +317,7 @@ class TaskForm(forms.Form):
             "resource_note": d.get("resource_note") or "",
             "expected_result": d.get("expected_result") or "",
             "accountable_person": d.get("accountable_person"),
+            "report_cadence": d.get("report_cadence") or None,
         }
 
     def missing_clarities(self) -> list[str]:
@@ -359,10 +368,12 @@ class ReportForm(forms.Form):
     )
     reported_on = date_field(_("Ngày báo cáo"))
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, cadence: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "period").choices = translated_choices(ReportPeriod)
         self.fields["reported_on"].initial = timezone.localdate()
+        if cadence in ReportPeriod.values:  # the kind of report the task owes, first
+            self.fields["period"].initial = cadence
 
     def service_kwargs(self) -> dict[str, Any]:
         d = self.cleaned_data
@@ -375,6 +386,14 @@ class ReportForm(forms.Form):
             "beyond_authority": bool(d.get("beyond_authority")),
             "reported_on": d.get("reported_on"),
         }
+
+
+class CadenceForm(forms.Form):
+    report_cadence = forms.ChoiceField(label=_("Chế độ báo cáo định kỳ"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "report_cadence").choices = translated_choices(ReportCadence)
 
 
 class AcknowledgeForm(forms.Form):
@@ -454,7 +473,11 @@ class CancelForm(forms.Form):
 
 
 class TaskFilterForm(FilterForm):
-    rows = (("q", "status", "unit", "leader"), ("document", "year", "due_from", "due_to", "flagged"))
+    rows = (
+        ("q", "status", "unit", "leader"),
+        ("document", "year", "due_from", "due_to"),
+        ("cadence", "missing_report", "flagged"),
+    )
     grow = ("q", "document")
 
     q = search_field(_("Mã, tên, nội dung… (gõ có dấu hoặc không dấu)"))
@@ -475,9 +498,12 @@ class TaskFilterForm(FilterForm):
     due_from = date_field(_("Thời hạn từ"))
     due_to = date_field(_("đến"))
     flagged = forms.BooleanField(label=_("Có kiến nghị chờ lãnh đạo"), required=False)
+    cadence = forms.ChoiceField(label=_("Chế độ báo cáo"), required=False)
+    missing_report = forms.BooleanField(label=_("Thiếu báo cáo kỳ này"), required=False)
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        choice_field(self, "cadence").choices = translated_choices(ReportCadence, blank=gettext("Tất cả"))
         visible = Task.objects.visible_to(user)
         model_choice_field(self, "unit").queryset = units_today(visible.order_by().values_list("lead_unit_id", flat=True).distinct())
         model_choice_field(self, "leader").queryset = Person.objects.filter(

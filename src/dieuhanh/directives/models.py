@@ -14,6 +14,7 @@ from dieuhanh.directives.choices import (
     DocumentKind,
     DocumentSystem,
     Evaluation,
+    ReportCadence,
     ReportPeriod,
     TaskStatus,
 )
@@ -239,6 +240,12 @@ class Task(models.Model):
         on_delete=models.PROTECT,
         related_name="accountable_tasks",
         verbose_name=gettext_lazy("lãnh đạo chịu trách nhiệm (rõ trách nhiệm)"),
+    )
+    # Monthly unless the office says otherwise: the "5 rõ" regime follows work up every week and
+    # every month, and a month is the lighter of the two for a unit (docs/decisions/0029).
+    report_cadence = models.CharField(
+        gettext_lazy("chế độ báo cáo định kỳ"), max_length=8, choices=ReportCadence.choices,
+        default=ReportCadence.MONTHLY,
     )
     progress_percent = models.PositiveSmallIntegerField(gettext_lazy("tiến độ (%)"), default=0, editable=False)
     last_reported_on = models.DateField(null=True, blank=True, editable=False)

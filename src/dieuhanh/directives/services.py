@@ -19,7 +19,14 @@ from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.core import access, audit
 from dieuhanh.core.choices import AuditAction
-from dieuhanh.directives.choices import AdjustedField, DocumentKind, DocumentSystem, Evaluation, ReportPeriod
+from dieuhanh.directives.choices import (
+    AdjustedField,
+    DocumentKind,
+    DocumentSystem,
+    Evaluation,
+    ReportCadence,
+    ReportPeriod,
+)
 from dieuhanh.directives.models import Adjustment, Document, Meeting, Milestone, ProgressReport, Task
 from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 
@@ -246,10 +253,15 @@ def do_create_task(
     meeting: Meeting | None = None,
     lead_organisation: Organisation | None = None,
     coordinating_units: Iterable[AdminUnit] = (),
+    report_cadence: str | None = None,
 ) -> Task:
     """Assign a task under the "5 rõ". Office staff and leaders assign within their units; a
-    unit's officer may split a task of their unit into sub-tasks."""
+    unit's officer may split a task of their unit into sub-tasks. `report_cadence`: how often
+    the unit reports (monthly when not given)."""
     assigned_on = assigned_on or timezone.localdate()
+    report_cadence = report_cadence or ReportCadence.MONTHLY
+    if report_cadence not in ReportCadence.values:
+        raise ValidationError({"report_cadence": [_cadence_message()]})
     budget = Decimal(budget_vnd) if budget_vnd is not None else None
     _validate_task_fields(
         title=title,
@@ -290,6 +302,7 @@ def do_create_task(
         resource_note=resource_note.strip(),
         expected_result=(expected_result or "").strip(),
         accountable_person=accountable_person,
+        report_cadence=report_cadence,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
     )
     task.refresh_search_text()
@@ -305,6 +318,29 @@ def do_create_task(
     after["milestones"] = [{"title": m.title, "due_date": m.due_date} for m in milestones]
     after["coordinating_units"] = [u.pk for u in coordinating]
     audit.record(actor=actor, action=AuditAction.CREATE, obj=task, after=after)
+    return task
+
+
+def _cadence_message() -> str:
+    return gettext("Chế độ báo cáo định kỳ phải là một trong: %(choices)s.") % {
+        "choices": ", ".join(str(label) for label in ReportCadence.labels)
+    }
+
+
+@transaction.atomic
+def do_set_report_cadence(*, actor: User, task: Task, report_cadence: str) -> Task:
+    """Change how often the lead unit reports on an open task (those who assign it decide)."""
+    access.require(actor, "directives", "assign", task.lead_unit_id, gettext("đặt chế độ báo cáo của nhiệm vụ này"))
+    task = _lock(task)
+    _require_open(task)
+    if report_cadence not in ReportCadence.values:
+        raise ValidationError({"report_cadence": [_cadence_message()]})
+    if report_cadence == task.report_cadence:
+        raise ValidationError({"report_cadence": [gettext("Nhiệm vụ đã theo chế độ báo cáo này.")]})
+    before = audit.snapshot(task, ["report_cadence"])
+    task.report_cadence = report_cadence
+    task.save(update_fields=["report_cadence", "updated_at"])
+    audit.record(actor=actor, action=AuditAction.UPDATE, obj=task, before=before, after=audit.snapshot(task, ["report_cadence"]))
     return task
 
 

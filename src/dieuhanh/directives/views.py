@@ -27,12 +27,13 @@ from dieuhanh.core import access
 from dieuhanh.core.forms import apply_errors, with_posts
 from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
-from dieuhanh.directives import export, services
+from dieuhanh.directives import cycle, export, services
 from dieuhanh.directives.choices import STATUS_ORDER, TaskStatus
 from dieuhanh.directives.filters import DocumentFilter, TaskFilter, document_subtree
 from dieuhanh.directives.forms import (
     AcknowledgeForm,
     AdjustForm,
+    CadenceForm,
     CancelForm,
     CloseForm,
     DocumentFilterForm,
@@ -286,6 +287,7 @@ def task_list(request: HtmxHttpRequest) -> HttpResponse:
     context = {
         "title": _("Nhiệm vụ"),
         "page": page,
+        "missing_ids": _missing_ids(page.object_list),
         "sort": sort,
         "problems": problems,
         "filter_form": TaskFilterForm(params or None, user=request.user),
@@ -294,6 +296,12 @@ def task_list(request: HtmxHttpRequest) -> HttpResponse:
     if request.htmx and request.htmx.target == "task-results":
         return render(request, "directives/_task_results.html", context)
     return render(request, "directives/task_list.html", context)
+
+
+def _missing_ids(tasks: Any) -> set[int]:
+    """Which of the listed tasks owe this period's report and have not sent it (one query)."""
+    ids = [t.pk for t in tasks]
+    return set(cycle.missing(Task.objects.filter(pk__in=ids)).values_list("pk", flat=True)) if ids else set()
 
 
 @login_required
@@ -449,6 +457,7 @@ def _render_task(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse
         .order_by("due_date", "id")
     )
     ack_form_for = forms.pop("ack_form_for", None)
+    report_state = cycle.state_of(task)
     ack_form = forms.pop("ack_form", None)
     context = {
         "title": f"{task.code} — {task.title}",
@@ -463,7 +472,11 @@ def _render_task(request: HttpRequest, task: Task, **forms: Any) -> HttpResponse
         "can_assign": can_assign,
         "can_acknowledge": can_acknowledge,
         "can_subtask": can_report,
-        "report_form": forms.get("report_form") or (ReportForm() if can_report else None),
+        "report_state": report_state,
+        "cadence_form": forms.get("cadence_form") or (
+            CadenceForm(initial={"report_cadence": task.report_cadence}) if can_assign else None
+        ),
+        "report_form": forms.get("report_form") or (ReportForm(cadence=task.report_cadence) if can_report else None),
         "adjust_form": forms.get("adjust_form") or (AdjustForm(user=user) if can_assign else None),
         "close_form": forms.get("close_form") or (CloseForm() if can_assign else None),
         "cancel_form": forms.get("cancel_form") or (CancelForm(user=user) if can_assign else None),
@@ -515,6 +528,22 @@ def task_report(request: HttpRequest, pk: int) -> HttpResponse:
         "report_form",
         lambda f: services.do_report_progress(actor=signed_in_user(request), task=task, **f.service_kwargs()),
         _("Đã gửi báo cáo tiến độ."),
+    )
+
+
+@login_required
+@require_POST
+def task_cadence(request: HttpRequest, pk: int) -> HttpResponse:
+    task = _visible_task(request, pk)
+    return _action(
+        request,
+        task,
+        CadenceForm(request.POST),
+        "cadence_form",
+        lambda f: services.do_set_report_cadence(
+            actor=signed_in_user(request), task=task, report_cadence=f.cleaned_data.get("report_cadence") or ""
+        ),
+        _("Đã đặt chế độ báo cáo định kỳ."),
     )
 
 
@@ -590,4 +619,84 @@ def task_cancel(request: HttpRequest, pk: int) -> HttpResponse:
             cancelled_on=f.cleaned_data.get("cancelled_on"),
         ),
         _("Đã huỷ nhiệm vụ."),
+    )
+
+
+# --- the office: who has not reported this period ---------------------------------------------
+
+
+def _report_day(request: HttpRequest) -> tuple[dt.date, str]:
+    """The day whose week and month the page shows (`?ngay=`, today by default), and the
+    message for a day that does not parse."""
+    from dieuhanh.core.filters import parse_date
+
+    today = timezone.localdate()
+    raw = request.GET.get("ngay") or ""
+    if not raw:
+        return today, ""
+    try:
+        day = parse_date(raw)
+    except ValidationError:
+        day = None
+    if day is None:
+        return today, _("Ngày “%(raw)s” không hợp lệ; trang hiện kỳ báo cáo hôm nay.") % {"raw": raw[:40]}
+    return day, ""
+
+
+@access.requires("directives", "follow", gettext_lazy("Bạn không có quyền xem tình hình báo cáo định kỳ của các đơn vị."))
+def report_missing(request: HttpRequest) -> HttpResponse:
+    """"Chưa báo cáo kỳ này": for the week and the month holding a day, the tasks that owe a report
+    and have not sent it, counted by unit (today's units, as every table by unit: org.rollup) and
+    listed."""
+    from dieuhanh.org.rollup import UnitRollup
+
+    day, problem = _report_day(request)
+    if problem:
+        messages.error(request, problem)
+    visible = Task.objects.visible_to(request.user, "follow")
+    periods = cycle.periods_on(day)
+    rollup = UnitRollup()
+    sections = []
+    for period in periods:
+        owing = visible.filter(cycle.owing(period)).annotate(sent=cycle.reported(period))
+        by_unit: dict[int, list[int]] = {}
+        for unit_id, sent in owing.order_by().values_list("lead_unit_id", "sent"):
+            counts = by_unit.setdefault(unit_id, [0, 0])
+            counts[0] += 1
+            counts[1] += 0 if sent else 1
+
+        def merge(target: dict[str, Any], counts: list[int]) -> None:
+            target["owed"] += counts[0]
+            target["missing"] += counts[1]
+
+        rows: list[dict[str, Any]] = sorted(
+            rollup.roll_up(by_unit, merge, lambda unit: {"unit": unit, "owed": 0, "missing": 0}).values(),
+            key=lambda r: (-r["missing"], r["unit"].name),
+        )
+        tasks = (
+            owing.filter(sent=False)
+            .with_status()
+            .select_related(*TASK_LIST_RELATED)
+            .order_by("lead_unit__name", "due_date", "id")
+        )
+        sections.append({
+            "period": period,
+            "rows": rows,
+            "owed": sum(r["owed"] for r in rows),
+            "missing": sum(r["missing"] for r in rows),
+            "tasks": tasks[:PAGE_SIZE * 4],
+            "task_count": tasks.count(),
+            "late": period.is_late(day) or period.end < timezone.localdate(),
+        })
+    return render(
+        request,
+        "directives/report_missing.html",
+        {
+            "title": _("Chưa báo cáo kỳ này"),
+            "day": day,
+            "today": timezone.localdate(),
+            "previous_day": day - dt.timedelta(days=7),
+            "next_day": day + dt.timedelta(days=7),
+            "sections": sections,
+        },
     )

@@ -1,0 +1,284 @@
+"""The reporting cycle: which week or month a day belongs to, when that period's report is due,
+which tasks owe one and which of them have not sent it (docs/decisions/0029).
+
+The rules are data (`data/report_cycle.yaml`): a week runs Monday to Sunday, a month is the
+calendar month, and a period's report is due by its last working day on the shared calendar
+(`core.calendar`), so a week whose Friday is a holiday is due on Thursday and a week with no
+working day (Tết) owes nothing. The reporting app reads the same periods for the committee
+members' reports.
+
+A task owes a report for a period when its cadence is that period's kind, it was assigned before
+the period began (the period it is given in is free), and it was neither completed nor cancelled
+by the period's end. It has sent it when one of its progress reports of a kind the period counts
+(a weekly period counts weekly and monthly reports) is dated within the period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any
+
+import yaml
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from dieuhanh.core import calendar
+from dieuhanh.directives.choices import ReportCadence
+
+if TYPE_CHECKING:
+    from dieuhanh.directives.models import Task, TaskQuerySet
+    from dieuhanh.org.models import User
+
+PERIODIC = (ReportCadence.WEEKLY.value, ReportCadence.MONTHLY.value)
+DAY = dt.timedelta(days=1)
+
+
+@functools.cache
+def rules() -> Mapping[str, Mapping[str, Any]]:
+    """`data/report_cycle.yaml`, checked: one entry per periodic cadence."""
+    text = resources.files("dieuhanh.directives").joinpath("data", "report_cycle.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    for cadence in PERIODIC:
+        entry = data[cadence]
+        if int(entry["due_working_days_before_end"]) < 0 or not entry["counts"]:
+            raise ValueError(f"report_cycle.yaml: {cadence} is not valid")
+    return data
+
+
+def counted_kinds(cadence: str) -> tuple[str, ...]:
+    """The kinds of progress report (`ReportPeriod`) that satisfy a period of `cadence`."""
+    return tuple(rules()[cadence]["counts"])
+
+
+@dataclass(frozen=True)
+class Period:
+    """A week (Monday to Sunday) or a calendar month, and the day its report is due by (None: the
+    period has no working day and owes no report)."""
+
+    cadence: str
+    start: dt.date
+    end: dt.date
+    due: dt.date | None
+
+    @property
+    def code(self) -> str:
+        """`2026-W49` (the ISO week: weeks start on Monday) or `2026-12`: the period in keys and links."""
+        if self.cadence == ReportCadence.WEEKLY:
+            year, week, _ = self.start.isocalendar()
+            return f"{year}-W{week:02d}"
+        return f"{self.start:%Y-%m}"
+
+    @property
+    def label(self) -> str:
+        if self.cadence == ReportCadence.WEEKLY:
+            return gettext("tuần %(start)s–%(end)s") % {"start": f"{self.start:%d/%m}", "end": f"{self.end:%d/%m/%Y}"}
+        return gettext("tháng %(month)s") % {"month": f"{self.start:%m/%Y}"}
+
+    def owes(self) -> bool:
+        return self.due is not None
+
+    def is_late(self, today: dt.date) -> bool:
+        """Whether the report's day has passed on `today`."""
+        return self.due is not None and today > self.due
+
+
+def _due(cadence: str, start: dt.date, end: dt.date) -> dt.date | None:
+    cal = calendar.current()  # one read of the announced days for the whole question
+    day = end
+    while day >= start and not cal.is_working_day(day):
+        day -= DAY
+    if day < start:
+        return None
+    for _ in range(int(rules()[cadence]["due_working_days_before_end"])):
+        day -= DAY
+        while not cal.is_working_day(day):
+            day -= DAY
+    return max(day, start)
+
+
+def period_of(cadence: str, day: dt.date) -> Period:
+    """The week or month of `cadence` that holds `day`."""
+    if cadence == ReportCadence.WEEKLY:
+        start = day - dt.timedelta(days=day.weekday())
+        end = start + dt.timedelta(days=6)
+    elif cadence == ReportCadence.MONTHLY:
+        start = day.replace(day=1)
+        end = (start + dt.timedelta(days=32)).replace(day=1) - DAY
+    else:
+        raise ValueError(f"not a periodic cadence: {cadence!r}")
+    return Period(cadence, start, end, _due(cadence, start, end))
+
+
+def previous(period: Period) -> Period:
+    return period_of(period.cadence, period.start - DAY)
+
+
+def from_code(code: str) -> Period | None:
+    """The period a `code` names (`2026-W49`, `2026-12`), or None for anything else."""
+    try:
+        if "-W" in code:
+            year, week = code.split("-W")
+            return period_of(ReportCadence.WEEKLY, dt.date.fromisocalendar(int(year), int(week), 1))
+        year, month = code.split("-")
+        return period_of(ReportCadence.MONTHLY, dt.date(int(year), int(month), 1))
+    except (ValueError, TypeError):
+        return None
+
+
+def last_due(cadence: str, today: dt.date) -> Period:
+    """The latest period whose report day has passed on `today` (a week without working days is
+    skipped): the one a missing report is flagged for."""
+    period = period_of(cadence, today)
+    for _ in range(6):
+        if period.due is not None and period.due < today:
+            return period
+        period = previous(period)
+    return period
+
+
+# --- tasks ---------------------------------------------------------------------------------
+
+
+def owing(period: Period) -> Q:
+    """The tasks that owe a report for `period`."""
+    if not period.owes():
+        return Q(pk__in=[])
+    return (
+        Q(report_cadence=period.cadence, assigned_on__lt=period.start)
+        & (Q(completed_on__isnull=True) | Q(completed_on__gt=period.end))
+        & (Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=period.end))
+    )
+
+
+def reported(period: Period) -> Exists:
+    """A task has a report that satisfies `period` (for `.annotate` or `.filter`)."""
+    from dieuhanh.directives.models import ProgressReport
+
+    return Exists(
+        ProgressReport.objects.filter(
+            task=OuterRef("pk"), period__in=counted_kinds(period.cadence),
+            reported_on__gte=period.start, reported_on__lte=period.end,
+        )
+    )
+
+
+def periods_on(day: dt.date) -> tuple[Period, ...]:
+    """The week and the month holding `day`."""
+    return tuple(period_of(cadence, day) for cadence in PERIODIC)
+
+
+def missing(qs: TaskQuerySet, day: dt.date | None = None) -> TaskQuerySet:
+    """The tasks of `qs` that owe a report for the week or month holding `day` (today) and have
+    not sent it: "thiếu báo cáo kỳ này"."""
+    day = day or timezone.localdate()
+    condition = Q(pk__in=[])
+    for period in periods_on(day):
+        if period.owes():
+            # Q & ~Exists is a Q; the stub types it by Exists.__rand__, as a Combinable.
+            condition |= owing(period) & ~reported(period)  # type: ignore[assignment]
+    return qs.filter(condition)
+
+
+@dataclass(frozen=True)
+class TaskReportState:
+    """What a task's page says of its current period: the period, the last report that counts
+    for it (None: not sent), and whether its day has passed."""
+
+    period: Period
+    reported_on: dt.date | None
+    owes: bool
+    late: bool
+
+
+def state_of(task: Task, today: dt.date | None = None) -> TaskReportState | None:
+    """The current period of a task with a cadence, or None (no cadence)."""
+    if task.report_cadence not in PERIODIC:
+        return None
+    today = today or timezone.localdate()
+    period = period_of(task.report_cadence, today)
+    last = (
+        task.reports.filter(
+            period__in=counted_kinds(period.cadence), reported_on__gte=period.start, reported_on__lte=period.end
+        )
+        .order_by("-reported_on")
+        .values_list("reported_on", flat=True)
+        .first()
+    )
+    owes = period.owes() and task.assigned_on < period.start and not (task.completed_on or task.cancelled_on)
+    return TaskReportState(period, last, owes, owes and last is None and period.is_late(today))
+
+
+# --- who hears of a missing report ------------------------------------------------------------
+
+
+def unit_reporters(unit_ids: Iterable[int], app: str = "directives", action: str = "report") -> dict[int, list[User]]:
+    """For each unit, the users who hold `action` of `app` through a grant on the unit itself or
+    on the nearest unit above it (or before it) that has one: the unit's own officers, not every
+    office of the province that also covers it. Role-agnostic: the app's permission table says
+    which roles report."""
+    from dieuhanh.core import access
+    from dieuhanh.org import scope
+    from dieuhanh.org.models import RoleGrant
+
+    today = timezone.localdate()
+    grants = (
+        RoleGrant.objects.filter(role__in=access.roles(app, action), unit__isnull=False, user__is_active=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .select_related("user")
+    )
+    by_unit: dict[int, list[User]] = {}
+    for g in grants:
+        assert g.unit_id is not None
+        by_unit.setdefault(g.unit_id, []).append(g.user)
+    covers = {uid: scope.expand_units([uid]) for uid in by_unit}
+    result: dict[int, list[User]] = {}
+    for unit_id in set(unit_ids):
+        covering = {g for g, covered in covers.items() if unit_id in covered}
+        # The nearest: a covering grant unit that covers no other covering grant unit.
+        nearest = [g for g in covering if not any(o != g and o in covers[g] for o in covering)]
+        result[unit_id] = [u for g in sorted(nearest) for u in by_unit[g]]
+    return result
+
+
+def flag_missing_reports(day: dt.date | None = None) -> int:
+    """The periodic job: for each cadence, the tasks that let the latest period's report day pass
+    without a report are flagged to their unit (its officers and the lead person), once per task
+    and period (`report.missing:<task>:<period>`). Returns how many notifications were added."""
+    from dieuhanh.directives.models import Task
+    from dieuhanh.notifications.services import notify
+
+    day = day or timezone.localdate()
+    added = 0
+    for cadence in PERIODIC:
+        period = last_due(cadence, day)
+        if not period.owes() or period.due is None or period.due >= day:
+            continue
+        tasks = list(
+            Task.objects.filter(owing(period), completed_on__isnull=True, cancelled_on__isnull=True)
+            .exclude(reported(period))
+            .select_related("lead_unit", "lead_person__user")
+        )
+        people = unit_reporters(t.lead_unit_id for t in tasks)
+        for task in tasks:
+            recipients = list(people.get(task.lead_unit_id, []))
+            lead_user = getattr(task.lead_person, "user", None)
+            if lead_user is not None:
+                recipients.append(lead_user)
+            added += len(notify(
+                recipients,
+                rule="report.missing",
+                title=gettext("Thiếu báo cáo %(period)s: %(code)s") % {"period": period.label, "code": task.code},
+                body=gettext("Nhiệm vụ “%(title)s” chưa có báo cáo %(period)s; hạn báo cáo là %(due)s.") % {
+                    "title": task.title, "period": period.label, "due": f"{period.due:%d/%m/%Y}",
+                },
+                url=task.get_absolute_url(),
+                obj=task,
+                unit=task.lead_unit,
+                key=f"report.missing:{task.pk}:{period.code}",
+            ))
+    return added

@@ -389,11 +389,13 @@ class ReportForm(forms.Form):
 
 
 class CadenceForm(forms.Form):
-    report_cadence = forms.ChoiceField(label=_("Chế độ báo cáo định kỳ"), required=False)
+    # A select whose value the service checks, so a value that is no cadence is answered with
+    # the service's message naming the field and its choices.
+    report_cadence = forms.CharField(label=_("Chế độ báo cáo định kỳ"), required=False, widget=forms.Select)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "report_cadence").choices = translated_choices(ReportCadence)
+        self.fields["report_cadence"].widget.choices = translated_choices(ReportCadence)  # type: ignore[attr-defined]
 
 
 class AcknowledgeForm(forms.Form):

@@ -229,9 +229,11 @@ def test_the_export_is_a_real_xlsx_of_the_same_filtered_list(client, world, task
     assert rows[0] == (
         "Mã", "Nhiệm vụ", "Văn bản giao", "Đơn vị chủ trì", "Người chủ trì", "Lãnh đạo chịu trách nhiệm",
         "Ngày giao", "Thời hạn", "Tiến độ (%)", "Trạng thái", "Kết quả cần đạt", "Kinh phí (đồng)",
+        "Chế độ báo cáo", "Báo cáo gần nhất",
     )
     assert [r[0] for r in rows[1:]] == [task_a.code]
-    _code, title, doc, unit, person, leader, assigned, due, progress, status, result, budget = rows[1]
+    _code, title, doc, unit, person, leader, assigned, due, progress, status, result, budget, cadence, last = rows[1]
+    assert (cadence, last) == ("Hằng tháng", None)
     assert (title, doc, unit, person, leader, result) == (
         task_a.title, "01-NQ/ĐH", "Phường Chu Văn An", "Lê Thị An", "Trần Văn Lãnh", task_a.expected_result
     )

@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "dieuhanh.indicators",
     "dieuhanh.ioc",
     "dieuhanh.notifications",
+    "dieuhanh.reporting",
     "dieuhanh.demo",
 ]
 # Apps added by the environment: the test suite installs its example app this way

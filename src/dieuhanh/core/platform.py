@@ -59,13 +59,16 @@ class DemoStep:
     app's sample records for the demo city and returns their counts, or None when they were
     already there: the demo may be loaded twice and adds nothing the second time). Steps run after
     the city's units and people exist, by `order`. `summary` names the counts the command prints
-    ((key, label) pairs); `key` files the counts in the result."""
+    ((key, label) pairs); `key` files the counts in the result. `logins`: the beginnings of the
+    usernames of the logins the step creates besides the demo's personas (the committee members
+    who send reports), so the loader still knows the database for the demo's."""
 
     label: str
     function: str
     order: int
     key: str = ""
     summary: tuple[tuple[str, str], ...] = ()
+    logins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -150,9 +150,16 @@ def load_demo(progress: Progress | None = None, *, today: dt.date | None = None)
 
 def other_users_exist() -> bool:
     """Whether the database has logins that are not the demo's (then it is not a demo database)."""
+    from django.db.models import Q
+
+    from dieuhanh.core import platform
     from dieuhanh.org.models import User
 
-    return User.objects.exclude(username__in=PERSONA_USERNAMES).exists()
+    theirs = Q(username__in=PERSONA_USERNAMES)
+    for step in platform.demo_steps():  # the logins an app's step creates (its members, say)
+        for prefix in step.logins:
+            theirs |= Q(username__startswith=prefix)
+    return User.objects.exclude(theirs).exists()
 
 
 def describe_personas() -> list[dict[str, Any]]:

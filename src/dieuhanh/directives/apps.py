@@ -27,7 +27,9 @@ class DirectivesConfig(platform.PlatformApp):
          ("adjustments", "Điều chỉnh"), ("waiting_for_leader", "Đề xuất vượt thẩm quyền chờ ý kiến"),
          ("status_overdue", "Nhiệm vụ — quá hạn"), ("status_due_soon", "Nhiệm vụ — sắp đến hạn"),
          ("status_on_track", "Nhiệm vụ — đang thực hiện"), ("status_done_on_time", "Nhiệm vụ — hoàn thành đúng hạn"),
-         ("status_done_late", "Nhiệm vụ — hoàn thành quá hạn"), ("status_cancelled", "Nhiệm vụ — đã huỷ")),
+         ("status_done_late", "Nhiệm vụ — hoàn thành quá hạn"), ("status_cancelled", "Nhiệm vụ — đã huỷ"),
+         ("cadence_weekly", "Nhiệm vụ báo cáo hằng tuần"), ("cadence_monthly", "Nhiệm vụ báo cáo hằng tháng"),
+         ("missing_report", "Nhiệm vụ chưa báo cáo kỳ này")),
     ),)
     api = (
         platform.ApiRouter("/v1/tasks", "dieuhanh.directives.api.tasks_router", "Nhiệm vụ"),

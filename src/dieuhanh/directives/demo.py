@@ -747,6 +747,35 @@ class WorkLoader:
         return self.counts
 
 
+def report_cycle(cast: Cast, today: dt.date) -> dict[str, int]:
+    """The reporting cadences of the open tasks (directives/cycle.py): most report monthly (the
+    default), every third weekly, every seventh not at all; about half of them have sent this
+    period's report, so the list and the office's page show some that have not."""
+    from dieuhanh.directives import cycle
+    from dieuhanh.directives.choices import ReportCadence
+    from dieuhanh.directives.services import do_set_report_cadence
+
+    office = cast.users["vanphong"]
+    open_tasks = Task.objects.open().filter(assigned_on__lt=today.replace(day=1) - dt.timedelta(days=7)).order_by("id")
+    counts: Counter[str] = Counter()
+    for i, task in enumerate(open_tasks):
+        cadence = ReportCadence.WEEKLY if i % 3 == 0 else ReportCadence.NONE if i % 7 == 6 else ReportCadence.MONTHLY
+        if cadence != task.report_cadence:
+            task = do_set_report_cadence(actor=office, task=task, report_cadence=cadence)
+        counts[f"cadence_{cadence}"] += 1
+        if cadence == ReportCadence.NONE or i % 2:
+            continue
+        period = cycle.period_of(cadence, today)
+        do_report_progress(
+            actor=office, task=task, period=cadence, percent=min(95, task.progress_percent + 10),
+            content="Tiếp tục triển khai theo kế hoạch; đã rà soát tiến độ với các đơn vị phối hợp.",
+            reported_on=period.start,
+        )
+        counts["reports"] += 1
+    counts["missing_report"] = cycle.missing(Task.objects.all(), today).count()
+    return counts
+
+
 def root_document_exists() -> bool:
     spec = work_data()["congress"]
     return Document.objects.filter(
@@ -771,5 +800,7 @@ def step(cast: Cast, rng: random.Random, today: dt.date, progress: Any) -> dict[
     if root_document_exists():
         return None
     counts = dict(WorkLoader(cast, rng, today, progress).run())
+    for key, n in report_cycle(cast, today).items():
+        counts[key] = counts.get(key, 0) + n
     counts.update({f"status_{k}": v for k, v in task_status_counts(today).items()})
     return counts

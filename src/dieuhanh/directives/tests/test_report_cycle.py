@@ -188,7 +188,7 @@ def test_the_office_sees_who_has_not_reported_by_unit_and_exports_it(world, week
     assert {r["unit"].name: (r["owed"], r["missing"]) for r in section["rows"]} == {
         "Phường Chu Văn An": (4, 2), "Phường Chí Linh": (1, 1),
     }
-    sheet, rows = xlsx_rows(client.get("/nhiem-vu/xuat-excel/?missing_report=1&cadence=weekly&report_on=2026-04-29"))
+    _sheet, rows = xlsx_rows(client.get("/nhiem-vu/xuat-excel/?missing_report=1&cadence=weekly&report_on=2026-04-29"))
     assert "Chế độ báo cáo" in rows[0]
     assert {r[1] for r in rows[1:]} == {"Chưa báo cáo tuần", "Chỉ có báo cáo đột xuất", "Phường B chưa báo cáo"}
     assert client.get("/nhiem-vu/chua-bao-cao/?ngay=hôm-qua").status_code == 200  # a bad day: today's periods

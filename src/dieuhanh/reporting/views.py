@@ -26,7 +26,14 @@ from dieuhanh.lib.params import int_or_none
 from dieuhanh.org.models import Organisation
 from dieuhanh.reporting import overview, services
 from dieuhanh.reporting.choices import ReportKind
-from dieuhanh.reporting.forms import AnswerForm, EndFollowForm, FollowForm, MemberReportForm, committees
+from dieuhanh.reporting.forms import (
+    AnswerForm,
+    EndFollowForm,
+    FollowForm,
+    MemberReportForm,
+    committees,
+    period_choices,
+)
 from dieuhanh.reporting.models import FollowAssignment, MemberReport
 
 # --- the office: who has reported this period ---------------------------------------------------
@@ -186,7 +193,11 @@ def my_reports(request: HttpRequest) -> HttpResponse:
     ever = FollowAssignment.objects.filter(member_id=user.person_id).select_related("committee", "area") if user.person_id else None
     if not ever:
         raise PermissionDenied(_("Đồng chí không được phân công theo dõi địa bàn, lĩnh vực nào nên không có báo cáo định kỳ."))
-    form = MemberReportForm(request.POST or None)
+    sent_codes = {
+        r.period.code for r in MemberReport.objects.filter(member_id=user.person_id, period_start__gte=timezone.localdate() - dt.timedelta(days=70))
+    }
+    unsent = [code for code, _label in period_choices(timezone.localdate()) if code not in sent_codes]
+    form = MemberReportForm(request.POST or None, initial={"period": unsent[0] if unsent else ""})
     loose: list[str] = []
     if request.method == "POST" and form.is_valid():
         try:

@@ -162,8 +162,8 @@ def follow_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_POST
 @access.requires("reporting", "assign", gettext_lazy("Bạn không có quyền phân công cấp uỷ viên theo dõi địa bàn, lĩnh vực."))
+@require_POST
 def follow_end(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_object_or_404(FollowAssignment.objects.visible_to(request.user, "assign"), pk=pk)
     form = EndFollowForm(request.POST)
@@ -188,10 +188,13 @@ def follow_end(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def my_reports(request: HttpRequest) -> HttpResponse:
     """The member's page: what they follow, this week's and this month's state, the form, and
-    their reports. Refused to anyone who follows nothing and never did."""
+    their reports. Someone who follows nothing and never did is sent to the members' reports if
+    they read them (the office, a leader), and refused otherwise."""
     user = signed_in_user(request)
     ever = FollowAssignment.objects.filter(member_id=user.person_id).select_related("committee", "area") if user.person_id else None
     if not ever:
+        if access.holds(user, "reporting", "view"):  # the office, a leader: the members' reports
+            return redirect("reporting:overview")
         raise PermissionDenied(_("Đồng chí không được phân công theo dõi địa bàn, lĩnh vực nào nên không có báo cáo định kỳ."))
     sent_codes = {
         r.period.code for r in MemberReport.objects.filter(member_id=user.person_id, period_start__gte=timezone.localdate() - dt.timedelta(days=70))

@@ -94,7 +94,7 @@ def overview_page(request: HttpRequest) -> HttpResponse:
             "committees": _committee_choices(request),
             "committee": committee,
             "today": today,
-            "waiting": MemberReport.objects.visible_to(request.user).waiting().select_related("member").order_by("submitted_on")[:20],
+            "waiting": MemberReport.objects.visible_to(request.user).waiting().select_related("member").order_by("submitted_on"),
             "is_member": bool(services.assignments_of(user, today, today)),
         },
     )

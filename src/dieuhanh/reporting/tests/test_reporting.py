@@ -256,3 +256,16 @@ def test_the_pages_read_in_english(demo, db):
             if len(vietnamese) > 0.03 * max(len(words), 1):
                 worst.append((url, sorted(set(vietnamese))[:20]))
     assert not worst
+
+
+def test_the_leaders_digest_counts_the_proposals_its_link_lists(world, members):
+    from dieuhanh.notifications import digest
+
+    _assign(world, members["m1"])
+    report = _send(members["m1"], proposals="Đề nghị bổ sung kinh phí")
+    _send(members["m1"], period="2026-W19")  # no proposal
+    (figure,) = [f for f in digest.figures_for(world.leader, D(2026, 5, 4)) if f.url.startswith("/bao-cao-dinh-ky/")]
+    assert figure.count == 1 and figure.words == "1 kiến nghị của cấp uỷ viên chờ ý kiến"
+    page = signed_in(world.leader).get(figure.url).content.decode()
+    assert page.count("data-waiting=") == 1 and f'data-waiting="{report.pk}"' in page
+    assert not [f for f in digest.figures_for(world.office, D(2026, 5, 4)) if f.url.startswith("/bao-cao-dinh-ky/")]

@@ -292,6 +292,7 @@ def task_list(request: HtmxHttpRequest) -> HttpResponse:
         "problems": problems,
         "filter_form": TaskFilterForm(params or None, user=request.user),
         "can_create": _can_assign(request.user),
+        "can_follow": access.holds(request.user, "directives", "follow"),
     }
     if request.htmx and request.htmx.target == "task-results":
         return render(request, "directives/_task_results.html", context)

@@ -193,6 +193,8 @@ def test_the_office_sees_who_has_not_reported_by_unit_and_exports_it(world, week
     assert {r[1] for r in rows[1:]} == {"Chưa báo cáo tuần", "Chỉ có báo cáo đột xuất", "Phường B chưa báo cáo"}
     assert client.get("/nhiem-vu/chua-bao-cao/?ngay=hôm-qua").status_code == 200  # a bad day: today's periods
     assert signed_in(world.officer_a).get("/nhiem-vu/chua-bao-cao/").status_code == 403
+    assert 'href="/nhiem-vu/chua-bao-cao/"' in client.get("/nhiem-vu/").content.decode()
+    assert 'href="/nhiem-vu/chua-bao-cao/"' not in signed_in(world.officer_a).get("/nhiem-vu/").content.decode()
 
 
 # --- API ----------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ class ReportingConfig(platform.PlatformApp):
         platform.MenuItem(_("Báo cáo cấp uỷ viên"), "reporting:overview", 45, ("reporting", "view"), ("reporting:",)),
     )
     urls = (("bao-cao-dinh-ky/", "dieuhanh.reporting.urls"),)
+    api = (platform.ApiRouter("/v1/member-reports", "dieuhanh.reporting.api.router", "Báo cáo của cấp uỷ viên"),)
     # The member's own panel on the dashboard (shown only to someone who follows an area or field).
     home_panels = (platform.HomePanel("member_reports", 15, "dieuhanh.reporting.home.panel", "reporting/_home_panel.html"),)
     demo = (platform.DemoStep(

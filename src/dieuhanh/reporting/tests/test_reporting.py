@@ -269,3 +269,34 @@ def test_the_leaders_digest_counts_the_proposals_its_link_lists(world, members):
     page = signed_in(world.leader).get(figure.url).content.decode()
     assert page.count("data-waiting=") == 1 and f'data-waiting="{report.pk}"' in page
     assert not [f for f in digest.figures_for(world.office, D(2026, 5, 4)) if f.url.startswith("/bao-cao-dinh-ky/")]
+
+
+# --- API ---------------------------------------------------------------------------------------------
+
+
+def test_the_api_sends_reads_answers_and_tells_who_has_not_reported(world, members):
+    from dieuhanh.testing import bearer, post_json
+
+    _assign(world, members["m1"])
+    _assign(world, members["m2"], area=None, field="social")
+    member = bearer(members["m1"])
+    code = cycle.period_of("weekly", timezone.localdate()).code
+    sent = post_json(member, "/api/v1/member-reports", {"period": code, "situation": "Ổn định.", "proposals": "Xin kinh phí"})
+    assert sent.status_code == 201, sent.json()
+    body = sent.json()
+    assert body["period"] == code and body["waiting"] is True
+    again = post_json(member, "/api/v1/member-reports", {"period": code, "situation": "Lần hai"})
+    assert again.status_code == 422 and "mỗi kỳ chỉ một báo cáo" in again.json()["errors"]["period"][0]
+    assert post_json(member, "/api/v1/member-reports", {"period": "tuần này", "situation": "x"}).status_code == 422
+    assert post_json(bearer(world.officer_a), "/api/v1/member-reports", {"period": code, "situation": "x"}).status_code == 403
+    rid = body["id"]
+    assert bearer(world.officer_a).get(f"/api/v1/member-reports/{rid}").status_code == 404
+    assert bearer(world.officer_a).get("/api/v1/member-reports").json()["count"] == 0
+    assert bearer(world.office).get(f"/api/v1/member-reports?period={code}&waiting=true").json()["count"] == 1
+    assert post_json(bearer(world.office), f"/api/v1/member-reports/{rid}/answer", {"response": "Đồng ý"}).status_code == 403
+    answered = post_json(bearer(world.leader), f"/api/v1/member-reports/{rid}/answer", {"response": "Đồng ý"})
+    assert answered.status_code == 200 and answered.json()["leader_response"] == "Đồng ý"
+    status = bearer(world.office).get("/api/v1/member-reports/status?period=2026-W18").json()
+    assert status["due"] == "2026-04-29" and status["counts"]["missing"] == 2
+    assert {m["state"] for m in status["members"]} == {"missing"}
+    assert bearer(world.officer_a).get("/api/v1/member-reports/status").status_code == 403

@@ -18,7 +18,7 @@ class ReportingConfig(platform.PlatformApp):
     # The member's own panel on the dashboard (shown only to someone who follows an area or field).
     home_panels = (platform.HomePanel("member_reports", 15, "dieuhanh.reporting.home.panel", "reporting/_home_panel.html"),)
     demo = (platform.DemoStep(
-        "Báo cáo của cấp uỷ viên", "dieuhanh.reporting.demo.step", 30, "member_reports",
+        "Báo cáo của cấp uỷ viên", "dieuhanh.reporting.demo.step", 35, "member_reports",
         (("assignments", "Phân công theo dõi địa bàn, lĩnh vực"), ("reports", "Báo cáo của cấp uỷ viên"),
          ("waiting", "Kiến nghị chờ lãnh đạo cho ý kiến")),
         logins=("capuy",),

@@ -77,12 +77,19 @@ def demo(
 def serve(
     host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Cổng")] = 8000,
-    workers: Annotated[int, typer.Option(help="Số tiến trình")] = 3,
+    workers: Annotated[int, typer.Option(help="Số tiến trình máy chủ web")] = 3,
+    queue_workers: Annotated[int, typer.Option(
+        "--queue-workers", min=0, help="Số tiến trình chạy nền (việc trong hàng đợi, việc định kỳ); 0 khi chúng chạy "
+        "ở máy khác bằng «dieuhanh worker»")] = 1,
 ) -> None:
-    """Chạy máy chủ web (gunicorn) phục vụ Điều Hành."""
+    """Chạy máy chủ web (gunicorn) phục vụ Điều Hành, cùng một tiến trình chạy nền (dieuhanh worker).
+
+    Dừng lệnh (Ctrl+C) là dừng cả hai; tiến trình chạy nền tự dừng bất ngờ thì được khởi động lại."""
     _django()
     from django.conf import settings
     from django.core.management import call_command
+
+    from dieuhanh.core.worker import serve_with_worker
 
     if settings.DEMO_MODE and host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo("Chế độ trình diễn chỉ phục vụ trên 127.0.0.1 (mật khẩu mẫu được công bố).", err=True)
@@ -93,14 +100,36 @@ def serve(
     typer.echo(f"Điều Hành đang chạy tại http://{host}:{port}  (Ctrl+C để dừng)")
     # gunicorn with threads: the app is I/O bound on the database; SQLite in WAL mode serves
     # concurrent readers, and writers queue on the IMMEDIATE lock.
-    os.execv(  # noqa: S606
-        sys.executable,
-        [
-            sys.executable, "-m", "gunicorn", "dieuhanh.wsgi:application",
-            "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-            "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120",
-        ],
-    )
+    web = [
+        sys.executable, "-m", "gunicorn", "dieuhanh.wsgi:application",
+        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
+        "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120",
+    ]
+    raise typer.Exit(serve_with_worker(web, [sys.executable, "-m", "dieuhanh.cli", "worker"],
+                                       queue_workers=queue_workers))
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option(help="Các hàng đợi xử lý, cách nhau bằng dấu phẩy («*»: tất cả)")] = "*",
+    interval: Annotated[float, typer.Option(min=0.0, help="Số giây chờ khi hàng đợi trống")] = 1.0,
+    once: Annotated[bool, typer.Option("--once", "--batch", help="Chạy hết việc đang chờ rồi dừng")] = False,
+) -> None:
+    """Chạy một tiến trình chạy nền: nhận việc trong hàng đợi (nhập tệp, gửi thư, nhắc việc) và đặt lịch việc định kỳ.
+
+    Chạy bao nhiêu tiến trình cũng được, trên một hay nhiều máy dùng chung cơ sở dữ liệu: mỗi việc chỉ một
+    tiến trình nhận, mỗi việc định kỳ chạy một lần mỗi kỳ. Tiến trình bị ngắt giữa chừng thì việc đang làm
+    được tiến trình khác làm lại (sau DIEUHANH_WORKER_STALE_SECONDS giây). SIGTERM hay Ctrl+C: làm xong
+    việc đang làm rồi dừng."""
+    _django()
+    from dieuhanh.core.worker import run_worker
+
+    names = [q.strip() for q in queues.split(",") if q.strip()]
+    if not names:
+        raise typer.BadParameter("cần ít nhất một hàng đợi", param_hint="--queues")
+    ran = run_worker(queues=names, interval=interval, once=once)
+    if once:
+        typer.echo(f"Đã chạy {_n(ran)} việc.")
 
 
 @token_app.command("create")

@@ -7,6 +7,9 @@ DIEUHANH_DEMO       1 when serving the demo city (prints personas; binds 127.0.0
 DIEUHANH_ALLOWED_HOSTS  comma-separated host names
 DIEUHANH_FIELD_KEYS  comma-separated Fernet keys for identity fields (default: DATA_DIR/field_keys)
 DIEUHANH_IMPORT_BULK_ROWS  dossiers an import must add to rebuild the indexes once at its end (100000)
+DIEUHANH_IMPORT_BATCH_ROWS  rows per transaction of an import run by a worker (25000)
+DIEUHANH_WORKER_STALE_SECONDS  a worker silent this long is gone; its running jobs are queued again (60)
+DIEUHANH_WORKER_MAX_ATTEMPTS  workers a job may outlive before it is marked failed (5)
 DIEUHANH_TRUSTED_PROXIES  comma-separated addresses or networks of reverse proxies (default: none)
 DIEUHANH_PROXY_HEADER  the header those proxies put the client's address in (X-Forwarded-For)
 DIEUHANH_KIOSK_ADDRESSES  comma-separated addresses or networks of public kiosks and shared offices
@@ -251,6 +254,13 @@ DIEUHANH_IMPORT_BULK_ROWS = int(os.environ.get("DIEUHANH_IMPORT_BULK_ROWS", "100
 # Background work (docs/decisions/0026): the queue is a table of the project's own database,
 # worked by `dieuhanh worker` processes (`dieuhanh serve` and ./scripts/run start one).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# A worker writes its heartbeat every few seconds; one silent for this long is gone, and the jobs
+# it left running go back to the queue for another worker (core/queue.py `recover`). A job
+# whose workers vanished this many times is marked failed instead (it may be what kills them).
+DIEUHANH_WORKER_STALE_SECONDS = _positive_int("DIEUHANH_WORKER_STALE_SECONDS", 60)
+DIEUHANH_WORKER_MAX_ATTEMPTS = _positive_int("DIEUHANH_WORKER_MAX_ATTEMPTS", 5)
+# Rows per transaction of an import run by a worker (the web page's imports; dossiers/jobs.py).
+DIEUHANH_IMPORT_BATCH_ROWS = _positive_int("DIEUHANH_IMPORT_BATCH_ROWS", 25_000)
 
 # How often (seconds) each open page asks for the header's unread count of notifications.
 DIEUHANH_NOTIFICATION_POLL_SECONDS = int(os.environ.get("DIEUHANH_NOTIFICATION_POLL_SECONDS", "30"))

@@ -141,3 +141,42 @@ class RateCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key}: {self.count}"
+
+
+class WorkerBeat(models.Model):
+    """A running `dieuhanh worker` (core/worker.py): it writes `beat_at` every few seconds from a
+    thread. A worker whose beat is older than `DIEUHANH_WORKER_STALE_SECONDS` is gone, and the
+    jobs it left running are put back in the queue for another worker."""
+
+    worker_id = models.CharField(max_length=64, unique=True)
+    host = models.CharField(max_length=255)
+    pid = models.PositiveIntegerField()
+    queues = models.CharField(max_length=255, blank=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = gettext_lazy("tiến trình chạy nền")
+        verbose_name_plural = gettext_lazy("tiến trình chạy nền")
+
+    def __str__(self) -> str:
+        return f"{self.worker_id} ({self.host}:{self.pid})"
+
+
+class ScheduledRun(models.Model):
+    """One period of a periodic job, queued once: the worker whose insert of this row wins queues
+    the job in the same transaction; the others hit the unique constraint and skip it."""
+
+    job_key = models.CharField(max_length=100)
+    period_start = models.DateTimeField()
+    task_id = models.CharField(max_length=64, blank=True)
+    worker_id = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["job_key", "period_start"], name="scheduled_run_once")]
+        verbose_name = gettext_lazy("lượt chạy định kỳ")
+        verbose_name_plural = gettext_lazy("lượt chạy định kỳ")
+
+    def __str__(self) -> str:
+        return f"{self.job_key} @ {self.period_start:%Y-%m-%d %H:%M}"

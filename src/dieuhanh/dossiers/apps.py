@@ -16,6 +16,8 @@ class DossiersConfig(platform.PlatformApp):
                               (("procedures", "Thủ tục hành chính"), ("dossiers", "Hồ sơ một cửa (nhập)"),
                                ("native", "Hồ sơ một cửa (tiếp nhận trên hệ thống)"), ("late_now", "Hồ sơ đang quá hạn"))),)
     api = (platform.ApiRouter("/v1/dossiers", "dieuhanh.dossiers.api.dossiers_router", "Hồ sơ thủ tục hành chính"),)
+    # Every hour: imports whose run stopped are recorded as interrupted (jobs.refresh_stale).
+    periodic = (platform.PeriodicJob("dossiers.import_stale", "dieuhanh.dossiers.jobs.sweep_stale", "hour"),)
 
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy, pgettext_lazy

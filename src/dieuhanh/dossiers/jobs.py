@@ -1,18 +1,24 @@
 """Import jobs started from the web page: the uploaded file is kept under
-`DATA_DIR/imports/<job id>/`, an `ImportJob` row is created and the import runs in a daemon
-thread of the web process, updating the row's counters and heartbeat after each committed batch
-so the page can show a progress bar.
+`DATA_DIR/imports/<job id>/`, an `ImportJob` row is created and the import is queued
+(`run_queued`, core/queue.py) in the same transaction; a `dieuhanh worker` process runs it,
+updating the row's counters and heartbeat after each committed batch so the page can show a
+progress bar. The job's `task_id` names its queued job.
 
-Why threads and not a task queue: the IOC of a province runs one web server and imports a few
-files a day; a queue would add a broker and a worker process to install and watch. The limits
-are the ones of a thread in the web process:
-- if the server is stopped or killed during an import, the job stays RUNNING with a heartbeat
-  that stops moving; `state_of()` then reports it as interrupted and `refresh_stale()` records
-  that. `resume()` runs the same file again; since the import is idempotent (the dossier code is
-  the natural key, each batch is one transaction) the re-run completes it without duplicates;
-- with several gunicorn workers each worker runs the jobs it accepted; SQLite serialises the
-  writers (batches are short transactions, so pages keep working meanwhile).
-"""
+Why the queue (docs/decisions/0026) and not threads of the web process, as before: a web server
+restarted or killed during an import took its thread with it and left the job for someone to run
+again by hand; and each gunicorn process ran the imports it had accepted. Now:
+- the work runs in a worker, beside the web server (`dieuhanh serve` starts one) or on another
+  machine; the web process only stores the file and queues the job;
+- a worker killed mid-import (SIGKILL, power cut) leaves the queued job RUNNING and the
+  `ImportJob` RUNNING; when its heartbeat is stale, the next worker puts the queued job back to
+  READY and runs the same file again. The import is idempotent (the dossier code is the natural
+  key, each batch is one transaction), so the re-run completes it without adding anything twice;
+- `state_of()` reports a job interrupted only when its queued job will not run any more (failed,
+  gone, or left under a stopped worker); `resume()` queues an interrupted or failed job again.
+A job run at once (`submit(..., background=False)`, the `dieuhanh import` command) has no
+queued job; its heartbeat alone tells whether it still runs.
+
+When a job ends (done, refused or failed), whoever started it gets a notification."""
 
 from __future__ import annotations
 
@@ -20,16 +26,17 @@ import datetime as dt
 import hashlib
 import logging
 import re
-import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import close_old_connections, connection, models, transaction
+from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dieuhanh.core import queue
 from dieuhanh.dossiers.choices import JobKind, JobState
 from dieuhanh.dossiers.models import ImportJob
 
@@ -87,10 +94,10 @@ def submit(
     mapping: dict[str, str] | None = None,
     background: bool = True,
 ) -> ImportJob:
-    """Keep the file, create a QUEUED job and start it (in a daemon thread once the job row is
-    committed; with `background=False`, here and now). Returns the job; read its fields
-    (state, processed_rows, total_rows, created/updated/unchanged/bad_rows, message,
-    errors_path) to show progress.
+    """Keep the file, create a QUEUED job and queue it for a worker (in the caller's transaction:
+    a worker sees it once that commits); with `background=False`, run it here and now. Returns
+    the job; read its fields (state, processed_rows, total_rows, created/updated/unchanged/
+    bad_rows, message, errors_path) to show progress.
 
     Refuses (PermissionDenied) a user who may not import this kind of file at all; rows of units
     outside the user's scope are reported as bad rows by the import itself."""
@@ -110,51 +117,96 @@ def submit(
     job.file_path = str(path)
     job.save(update_fields=["file_path", "sha256"])
     if background:
-        transaction.on_commit(lambda: start(job.pk))
+        enqueue(job.pk)
     else:
         run(job.pk)
-        job.refresh_from_db()
+    job.refresh_from_db()
     return job
 
 
-def start(job_id: int) -> threading.Thread:
-    """Run the job in a daemon thread of this process."""
-    thread = threading.Thread(target=_thread_main, args=(job_id,), name=f"import-{job_id}", daemon=True)
-    thread.start()
-    return thread
+def enqueue(job_id: int) -> str:
+    """Queue the run of job `job_id` and note its queued job on the row (one transaction)."""
+    with transaction.atomic():
+        result = run_queued.enqueue(job_id)
+        ImportJob.objects.filter(pk=job_id).update(task_id=str(result.id))
+    return str(result.id)
 
 
-def _thread_main(job_id: int) -> None:
-    close_old_connections()
-    try:
-        run(job_id)
-    except Exception:  # the job row carries the message; the thread must not die noisily
-        log.exception("import job %s failed", job_id)
-    finally:
-        connection.close()
+@queue.task()
+def run_queued(job_id: int) -> dict[str, Any]:
+    """The queued run of an import job (by a worker). A job already done or refused is left as
+    it is: the queue delivers at least once, so this may be a second delivery."""
+    state = ImportJob.objects.filter(pk=job_id).values_list("state", flat=True).first()
+    if state is None or state in (JobState.DONE, JobState.REFUSED):
+        return {"job": job_id, "skipped": state or "missing"}
+    result = run(job_id)
+    if result is None:
+        return {"job": job_id, "state": JobState.REFUSED}
+    return {"job": job_id, "rows": result.total, "created": result.created, "updated": result.updated,
+            "unchanged": result.unchanged, "bad": result.bad}
 
 
 def run(job_id: int) -> Any:
     """Do the work of job `job_id` (in the calling thread). Returns the `ImportResult`, or None
     when the file was refused (the job is then REFUSED with the reason in `message`: the file
     cannot be read or lacks a column, so running it again would change nothing) or the user may
-    not import it (FAILED)."""
+    not import it (FAILED). Its creator is notified when it ends, however it ends."""
     from dieuhanh.dossiers import importer
 
     job = ImportJob.objects.select_related("created_by").get(pk=job_id)
     try:
-        return importer.import_file(
-            job.file_path, kind=job.kind, actor=job.created_by, mapping=job.mapping or None, job=job
+        result = importer.import_file(
+            job.file_path, kind=job.kind, actor=job.created_by, mapping=job.mapping or None, job=job,
+            batch_size=settings.DIEUHANH_IMPORT_BATCH_ROWS,
         )
     except importer.ImportRefused as exc:
         _fail(job_id, str(exc), JobState.REFUSED)
+        _notify_finished(job_id)
         return None
     except PermissionDenied as exc:
         _fail(job_id, str(exc))
+        _notify_finished(job_id)
         return None
     except Exception as exc:
         _fail(job_id, f"Lỗi khi nhập: {exc}")
+        _notify_finished(job_id)
         raise
+    _notify_finished(job_id)
+    return result
+
+
+def _n(value: int | None) -> str:
+    return f"{value or 0:,}".replace(",", ".")
+
+
+def _notify_finished(job_id: int) -> None:
+    """Tell the job's creator how it ended, with its counts and a link to its page."""
+    from dieuhanh.notifications.services import notify
+
+    job = ImportJob.objects.select_related("created_by").get(pk=job_id)
+    if job.created_by is None:
+        return
+    name = job.original_name
+    if job.state == JobState.DONE:
+        title = _("Đã nhập xong tệp «%(name)s»") % {"name": name}
+        body = _("Đã đọc %(rows)s dòng: thêm mới %(created)s, cập nhật %(updated)s, không đổi %(unchanged)s, "
+                 "dòng lỗi %(bad)s.") % {
+            "rows": _n(job.processed_rows), "created": _n(job.created_rows), "updated": _n(job.updated_rows),
+            "unchanged": _n(job.unchanged_rows), "bad": _n(job.bad_rows)}
+        if job.bad_rows:
+            body += " " + _("Xem các dòng lỗi (số dòng, cột, lý do) trên trang lượt nhập.")
+    elif job.state == JobState.REFUSED:
+        title = _("Không nhập được tệp «%(name)s»") % {"name": name}
+        body = job.message
+    else:
+        title = _("Lượt nhập tệp «%(name)s» bị lỗi") % {"name": name}
+        body = _("Đã đọc %(rows)s dòng trước khi lỗi. %(message)s Có thể chạy lại lượt nhập trên trang của nó: các "
+                 "dòng đã nhập không bị nhân đôi.") % {"rows": _n(job.processed_rows), "message": job.message}
+    try:
+        notify([job.created_by], rule="import.finished", title=title, body=body,
+               url=reverse("dossier_import_job", args=[job.pk]), key=f"import.finished:{job.pk}")
+    except Exception:  # the import itself is recorded; a notification lost is not worth failing it
+        log.exception("import job %s: the notification of its end was not recorded", job_id)
 
 
 def _fail(job_id: int, message: str, state: str = JobState.FAILED) -> None:
@@ -164,27 +216,38 @@ def _fail(job_id: int, message: str, state: str = JobState.FAILED) -> None:
 
 
 def state_of(job: ImportJob, now: dt.datetime | None = None) -> str:
-    """The job's state as users should see it: a RUNNING job whose heartbeat stopped, or a
-    QUEUED one never picked up (the server restarted between the upload and its thread), is
-    interrupted."""
-    if job.state in ACTIVE_STATES:
-        beat = job.heartbeat_at or job.started_at or job.created_at
-        if beat is not None and (now or timezone.now()) - beat > STALE_AFTER:
-            return JobState.INTERRUPTED
+    """The job's state as users should see it. A job with a queued job: QUEUED while that waits
+    for a worker, its own state while a live worker runs it, interrupted when it will not run
+    any more. A job run at once (no queued job): interrupted when RUNNING or QUEUED with a
+    heartbeat that stopped."""
+    if job.state not in ACTIVE_STATES:
+        return job.state
+    if job.task_id:
+        where = queue.task_state(job.task_id, now)
+        if where == "ready":
+            return JobState.QUEUED
+        return job.state if where == "running" else JobState.INTERRUPTED
+    beat = job.heartbeat_at or job.started_at or job.created_at
+    if beat is not None and (now or timezone.now()) - beat > STALE_AFTER:
+        return JobState.INTERRUPTED
     return job.state
 
 
 def refresh_stale(now: dt.datetime | None = None) -> int:
     """Record as interrupted every RUNNING or QUEUED job whose heartbeat (or creation) is older
-    than STALE_AFTER, and build again the dossier indexes such a job had set aside."""
+    than STALE_AFTER and whose queued job, if any, will not run any more; build again the dossier
+    indexes such a job had set aside."""
     from dieuhanh.dossiers import indexes
 
     now = now or timezone.now()
     limit = now - STALE_AFTER
+    queued = ImportJob.objects.filter(state__in=ACTIVE_STATES).exclude(task_id="").values_list("pk", "task_id")
+    alive = [pk for pk, task_id in queued if queue.task_state(task_id, now) in ("ready", "running")]
+    active = ImportJob.objects.exclude(pk__in=alive)
     message = "Lượt nhập bị ngắt (máy chủ dừng giữa chừng). Chạy lại để hoàn tất: các dòng đã nhập không bị nhân đôi."
-    count = ImportJob.objects.filter(state=JobState.RUNNING, heartbeat_at__lt=limit).update(
+    count = active.filter(state=JobState.RUNNING, heartbeat_at__lt=limit).update(
         state=JobState.INTERRUPTED, message=message)
-    count += ImportJob.objects.filter(state=JobState.QUEUED).filter(
+    count += active.filter(state=JobState.QUEUED).filter(
         models.Q(heartbeat_at__lt=limit) | models.Q(heartbeat_at__isnull=True, created_at__lt=limit)
     ).update(state=JobState.INTERRUPTED, message="Lượt nhập chưa chạy (máy chủ khởi động lại). Chạy lại để nhập tệp.")
     if count:
@@ -192,9 +255,17 @@ def refresh_stale(now: dt.datetime | None = None) -> int:
     return count
 
 
+def sweep_stale(day: dt.date | None = None) -> int:
+    """The hourly periodic job (apps.py): `refresh_stale` now. `day`, the period's first day,
+    is not needed."""
+    return refresh_stale()
+
+
 def resume(job: ImportJob, *, actor: User | None = None, background: bool = True) -> ImportJob:
-    """Run an interrupted or failed job again on the same file. Batches committed before the
-    interruption are found unchanged and not written twice."""
+    """Run an interrupted or failed job again on the same file (queued for a worker, or here and
+    now). Batches committed before the interruption are found unchanged and not written twice.
+    A queued job of the earlier run still left under a stopped worker is set aside first, so the
+    recovery cannot run the file a second time beside this run."""
     if actor is not None and job.created_by_id not in (None, getattr(actor, "pk", None)):
         from dieuhanh.core import access
 
@@ -202,11 +273,14 @@ def resume(job: ImportJob, *, actor: User | None = None, background: bool = True
             raise PermissionDenied(_("Bạn không có quyền chạy lại lượt nhập này."))
     if state_of(job) not in RESUMABLE_STATES:
         raise ValueError(_("Chỉ chạy lại được lượt nhập bị ngắt hoặc bị lỗi."))
-    ImportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, message="", finished_at=None,
-                                               heartbeat_at=timezone.now())
-    if background:
-        transaction.on_commit(lambda: start(job.pk))
-    else:
+    with transaction.atomic():
+        if job.task_id:
+            queue.supersede(job.task_id, f"import job {job.pk} run again")
+        ImportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, message="", finished_at=None,
+                                                   heartbeat_at=timezone.now(), task_id="")
+        if background:
+            enqueue(job.pk)
+    if not background:
         run(job.pk)
     job.refresh_from_db()
     return job
@@ -220,4 +294,7 @@ def errors_file(job: ImportJob) -> Path | None:
     return path if path.is_file() else None
 
 
-__all__ = ["STALE_AFTER", "errors_file", "job_dir", "refresh_stale", "resume", "run", "start", "state_of", "submit"]
+__all__ = [
+    "STALE_AFTER", "enqueue", "errors_file", "job_dir", "refresh_stale", "resume", "run", "run_queued", "state_of",
+    "submit", "sweep_stale",
+]

@@ -360,6 +360,9 @@ class ImportJob(models.Model):
     # [name, definition] of the dossier indexes this job set aside during a large load, until it
     # builds them again (see indexes.py): what a killed job leaves for the next run to rebuild.
     deferred_indexes = models.JSONField(_("chỉ mục tạm gỡ"), default=list, blank=True, editable=False)
+    # The queue's job that runs this import (django_tasks_db's result id; core/queue.py), empty
+    # for an import run at once (the command line, `submit(background=False)`).
+    task_id = models.CharField(max_length=64, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

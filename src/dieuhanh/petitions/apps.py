@@ -18,6 +18,8 @@ class PetitionsConfig(platform.PlatformApp):
     demo = (platform.DemoStep("Tiếp công dân, đơn thư", "dieuhanh.petitions.demo.step", 20, "petitions",
                               (("sessions", "Buổi tiếp công dân, đối thoại"), ("petitions", "Đơn thư"))),)
     api = (platform.ApiRouter("/v1/petitions", "dieuhanh.petitions.api.petitions_router", "Đơn thư"),)
+    # Every morning: flags the petitions whose handling has gone on too long (detection.run_sweep).
+    periodic = (platform.PeriodicJob("petitions.sweep", "dieuhanh.petitions.detection.run_sweep", "day", "01:00"),)
 
     def ready(self) -> None:
         from dieuhanh.core import audit

@@ -2,9 +2,9 @@
 error file, running an interrupted job again, and the refusals (size, type, mapping) with
 their Vietnamese messages.
 
-The page starts the import in a background thread once the job row is committed; these tests
-run inside a transaction that never commits, so they run the job in the test's own thread with
-`jobs.run` — the same code the thread runs."""
+The page queues the import for a worker in the upload's transaction; these tests run the queue
+in their own process and transaction with `queue.drain()` — the loop a worker runs — or the
+job's own function `jobs.run`."""
 
 from __future__ import annotations
 
@@ -15,10 +15,15 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from django_tasks_db.models import DBTaskResult
+
+from dieuhanh.core import queue
+from dieuhanh.core.models import WorkerBeat
 from dieuhanh.dossiers import forms as dossier_forms
 from dieuhanh.dossiers import jobs
 from dieuhanh.dossiers.choices import JobKind, JobState
 from dieuhanh.dossiers.models import Dossier, ImportJob, Procedure
+from dieuhanh.notifications.models import Notification
 from dieuhanh.testing import login
 
 pytestmark = pytest.mark.django_db
@@ -69,10 +74,16 @@ def test_an_upload_becomes_a_job_with_counts_and_an_error_file(client, world):
     fragment = client.get(reverse("dossier_import_progress", kwargs={"pk": job.pk})).content.decode()
     assert 'hx-trigger="every 1s"' in fragment and "Đang chờ" in fragment
 
-    jobs.run(job.pk)
+    assert job.task_id and queue.pending() == 1
+    assert queue.drain() == 1  # what a worker does
     job.refresh_from_db()
     assert (job.state, job.created_rows, job.bad_rows) == (JobState.DONE, 2, 3)
     assert set(Dossier.objects.values_list("code", flat=True)) == {"HS-0001", "HS-0002"}
+    # Whoever uploaded it is told, with the counts and a link to the job.
+    (note,) = Notification.objects.filter(recipient=world.onestop_a, rule="import.finished")
+    assert note.title == "Đã nhập xong tệp «xuat-mot-cua.csv»"
+    assert "thêm mới 2" in note.body and "dòng lỗi 3" in note.body
+    assert note.url == reverse("dossier_import_job", kwargs={"pk": job.pk})
 
     page = client.get(reverse("dossier_import_job", kwargs={"pk": job.pk})).content.decode()
     assert "Hoàn tất" in page and 'hx-trigger="every 1s"' not in page
@@ -130,15 +141,21 @@ def test_an_interrupted_job_is_run_again_to_completion(client, world):
     login(client, world.onestop_a)
     upload(client, csv_file(GOOD))
     job = ImportJob.objects.get()
+    # A worker took it and stopped: its heartbeat is old, the job left RUNNING under it.
     long_ago = timezone.now() - jobs.STALE_AFTER - dt.timedelta(minutes=1)
+    WorkerBeat.objects.create(worker_id="stopped", host="may-chu", pid=1, started_at=long_ago, beat_at=long_ago)
+    DBTaskResult.objects.get(pk=job.task_id).claim("stopped")
     ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=long_ago, heartbeat_at=long_ago)
     page = client.get(reverse("dossier_import_job", kwargs={"pk": job.pk})).content.decode()
     assert "Bị ngắt, chạy lại để hoàn tất" in page and "Chạy lại để hoàn tất" in page
+    first_task = job.task_id
     response = client.post(reverse("dossier_import_resume", kwargs={"pk": job.pk}))
     assert response.status_code == 302
     job.refresh_from_db()
-    assert job.state == JobState.QUEUED
-    jobs.run(job.pk)
+    assert job.state == JobState.QUEUED and job.task_id != first_task
+    # The stopped worker's job is set aside: recovering it cannot run the file beside this run.
+    assert DBTaskResult.objects.get(pk=first_task).status == "FAILED"
+    assert queue.recover() == [] and queue.drain() == 1
     job.refresh_from_db()
     assert job.state == JobState.DONE and Dossier.objects.count() == 2
     # A finished job is not run again.

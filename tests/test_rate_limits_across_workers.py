@@ -70,7 +70,7 @@ def server(tmp_path: Path):
                    timeout=120)
     port = _free_port()
     log = (tmp_path / "server.log").open("w")
-    # `serve` execs gunicorn in the same process, so this pid is gunicorn's master.
+    # `serve` runs gunicorn and a queue worker as its children; stopping it stops both.
     proc = subprocess.Popen(  # noqa: S603 - this interpreter, our own arguments
         [sys.executable, "-m", "dieuhanh.cli", "serve", "--port", str(port), "--workers", str(WORKERS)],
         env=env, stdout=log, stderr=subprocess.STDOUT,

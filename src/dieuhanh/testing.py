@@ -366,6 +366,70 @@ def smtp_server(_smtp_controller: Any, settings: Any) -> SmtpServer:
     return SmtpServer("127.0.0.1", port, received)
 
 
+@dataclass
+class SharedDatabase:
+    """A database the test shares with processes it starts (`dieuhanh worker`, `serve`): `env`
+    for those processes, `query(sql)` to read what they committed (plain SQL, both databases)."""
+
+    env: dict[str, str]
+    vendor: str
+    sqlite_path: Any = None
+
+    def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+        if self.sqlite_path is not None:
+            import sqlite3
+
+            con = sqlite3.connect(f"file:{self.sqlite_path}?mode=ro", uri=True, timeout=20)
+            try:
+                return con.execute(sql.replace("%s", "?"), params).fetchall()
+            finally:
+                con.close()
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return list(cursor.fetchall())
+
+    @staticmethod
+    def cli(*args: str) -> list[str]:
+        import sys
+
+        return [sys.executable, "-m", "dieuhanh.cli", *args]
+
+
+@pytest.fixture
+def shared_database(request: Any, tmp_path: Any) -> SharedDatabase:
+    """On PostgreSQL, the test database itself: the test is marked
+    `django_db(transaction=True)`, so it runs outside a transaction, sees what the processes
+    commit, and the tables are emptied after it;
+    on SQLite, a file database of its own in `tmp_path`, migrated by `dieuhanh migrate` (the
+    in-memory test database cannot be opened by another process). The processes get the test
+    run's extra apps (the example app) and a data folder in `tmp_path`."""
+    import subprocess
+    from pathlib import Path
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    src = str(Path(__file__).resolve().parents[1])
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DIEUHANH_", "DATABASE_URL", "DJANGO_"))}
+    env.update(DIEUHANH_DATA_DIR=str(tmp_path / "var"), DJANGO_SETTINGS_MODULE="dieuhanh.settings",
+               DIEUHANH_EXTRA_APPS=os.environ.get("DIEUHANH_EXTRA_APPS", EXAMPLE_APP),
+               PYTHONPATH=os.pathsep.join([src, *filter(None, [os.environ.get("PYTHONPATH")])]))
+    if connection.vendor == "postgresql":
+        marker = request.node.get_closest_marker("django_db")
+        if marker is None or not (marker.kwargs.get("transaction") or marker.args[:1] == (True,)):
+            raise pytest.UsageError("shared_database needs @pytest.mark.django_db(transaction=True)")
+        d = connection.settings_dict
+        env["DATABASE_URL"] = (f"postgres://{quote(d['USER'] or '')}:{quote(str(d['PASSWORD'] or ''))}@"
+                               f"{d['HOST'] or 'localhost'}:{d['PORT'] or 5432}/{quote(d['NAME'])}")
+        return SharedDatabase(env, "postgresql")
+    path = tmp_path / "shared.sqlite3"
+    env["DATABASE_URL"] = f"sqlite:///{path}"
+    subprocess.run(SharedDatabase.cli("migrate"), env=env, check=True, capture_output=True, timeout=300)  # noqa: S603
+    return SharedDatabase(env, "sqlite", path)
+
+
 def pytest_collection_modifyitems(items: list[Any]) -> None:
     """The tests that read the demo city run last, in their modules' order: the demo is loaded
     once for the whole run (`demo`), and every test that builds its own `world` (which shares

@@ -33,7 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import IntegrityError, OperationalError, router
+from django.db import IntegrityError, OperationalError, router, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -66,12 +66,28 @@ def pending() -> int:
 
 def drain(*, max_tasks: int | None = None, queues: tuple[str, ...] = ("*",)) -> int:
     """Run the jobs that are ready, in this process, until none is left (or `max_tasks` ran).
-    Returns how many ran."""
+    Returns how many ran.
+
+    Inside a transaction (a test, a command's own transaction) the jobs are taken one by one
+    and run by the library's `run_task`: its loop checks the connection between jobs and would
+    close it there, the transaction with it."""
     worker = Worker(
         queue_names=list(queues), interval=0, batch=True, backend_name="default", startup_delay=False,
         max_tasks=max_tasks, worker_id="drain", excluded_queue_names=[],
     )
-    worker.run()
+    if not transaction.get_connection(router.db_for_write(DBTaskResult)).in_atomic_block:
+        worker.run()
+        return worker._run_tasks
+    ready = DBTaskResult.objects.ready().filter(backend_name="default")
+    if "*" not in queues:
+        ready = ready.filter(queue_name__in=queues)
+    while max_tasks is None or worker._run_tasks < max_tasks:
+        with transaction.atomic():
+            job = ready.get_locked()
+            if job is None:
+                break
+            job.claim(worker.worker_id)
+        worker.run_task(job)
     return worker._run_tasks
 
 
@@ -184,6 +200,8 @@ def queue_period(job: PeriodicJob, start: dt.datetime, worker_id: str = "") -> b
             ScheduledRun.objects.create(job_key=job.key, period_start=start, task_id=str(result.id),
                                         worker_id=worker_id)
     except IntegrityError:
+        log.info("periodic job %s for the period from %s: already queued by another worker", job.key,
+                 start.isoformat())
         return False
     except OperationalError as exc:  # SQLite busy past its timeout: the next turn tries again
         if is_locked_database_exception(exc):

@@ -113,10 +113,10 @@ class QueueWorker(Worker):
         self._beat = threading.Thread(target=self._beat_main, name=f"beat-{self.worker_id}", daemon=True)
         self._beat.start()
         try:
+            self.look_after()
             if self.first_delay:
                 time.sleep(random.random())  # workers started together do not all poll at once
             while self.running:
-                self.look_after()
                 before = self._run_tasks
                 self.max_tasks = before + TASKS_PER_TURN
                 super().run()
@@ -125,6 +125,8 @@ class QueueWorker(Worker):
                     break
                 if not ran and self.running:
                     time.sleep(self.interval)
+                if self.running:
+                    self.look_after()
         finally:
             self._unregister()
             log.info("worker %s stopped after %d jobs", self.worker_id, self._run_tasks)

@@ -12,6 +12,8 @@ class ExampleConfig(platform.PlatformApp):
     ioc_sections = ("dieuhanh.core.tests.exampleapp.ioc.SECTION",)
     demo = (platform.DemoStep("Kiểm tra thực tế", "dieuhanh.core.tests.exampleapp.demo.step", 100, "inspections",
                                  (("inspections", "Cuộc kiểm tra thực tế"),)),)
+    periodic = tuple(platform.PeriodicJob(f"exampleapp.{name}", f"dieuhanh.core.tests.exampleapp.jobs.{name}", every)
+                     for name, every in (("hourly", "hour"), ("daily", "day"), ("weekly", "week"), ("monthly", "month")))
 
     def ready(self) -> None:
         from dieuhanh.core import audit

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import json
 import signal
 import subprocess
 import sys
@@ -86,9 +87,9 @@ def test_a_worker_killed_mid_import_leaves_it_to_the_next_worker(shared_database
                         "FROM dossiers_importjob WHERE id = %s", (job_id,))[0]
 
     def task() -> tuple:
-        status, worker_ids = db.query(f"SELECT status, worker_ids FROM {TASKS} WHERE id = %s",  # noqa: S608
+        status, worker_ids = db.query(f"SELECT status, worker_ids FROM {TASKS} WHERE id = %s",
                                       (task_id.replace("-", "") if db.vendor == "sqlite" else task_id,))[0]
-        return status, worker_ids if isinstance(worker_ids, list) else __import__("json").loads(worker_ids)
+        return status, worker_ids if isinstance(worker_ids, list) else json.loads(worker_ids)
 
     assert job()[0] == JobState.QUEUED and job()[5] == task_id and task()[0] == "READY"
     logs = [tmp_path / "first.log", tmp_path / "second.log"]

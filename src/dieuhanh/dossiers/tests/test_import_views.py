@@ -14,7 +14,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-
 from django_tasks_db.models import DBTaskResult
 
 from dieuhanh.core import queue

@@ -19,6 +19,7 @@ Exit 1 if a job did not succeed or the workers did not finish within the time al
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -42,11 +43,10 @@ def measure(url: str, jobs: int, data_dir: Path) -> int:
     import django
 
     django.setup()
+    import bench_queue  # this file as a module, so that the workers can import its job
     from django.core.management import call_command
     from django.db import connection, transaction
     from django_tasks_db.models import DBTaskResult
-
-    import bench_queue  # this file as a module, so that the workers can import its job
 
     call_command("migrate", verbosity=0)
     noop_task = bench_queue.noop
@@ -66,8 +66,9 @@ def measure(url: str, jobs: int, data_dir: Path) -> int:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(SRC), str(BENCH)])}
     ok = True
     for n_workers in (1, 2):
-        logs = [tempfile.TemporaryFile() for _ in range(n_workers)]
-        procs = [subprocess.Popen([sys.executable, "-m", "dieuhanh.cli", "worker", "--interval", "0.05"],  # noqa: S603
+        stack = contextlib.ExitStack()
+        logs = [stack.enter_context((data_dir / f"worker-{n_workers}-{i}.log").open("wb")) for i in range(n_workers)]
+        procs = [subprocess.Popen([sys.executable, "-m", "dieuhanh.cli", "worker", "--interval", "0.05"],
                                   env=env, stdout=log, stderr=subprocess.STDOUT) for log in logs]
         try:
             from dieuhanh.core.models import WorkerBeat
@@ -75,7 +76,7 @@ def measure(url: str, jobs: int, data_dir: Path) -> int:
             deadline = time.monotonic() + 120
             while WorkerBeat.objects.count() < n_workers:
                 if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
-                    print("  các tiến trình chạy nền không khởi động được", file=sys.stderr)
+                    print(f"  các tiến trình chạy nền không khởi động được (xem {data_dir})", file=sys.stderr)
                     return 1
                 time.sleep(0.05)
             time.sleep(1.5)  # past their first look after the queue and start-up pause
@@ -107,8 +108,7 @@ def measure(url: str, jobs: int, data_dir: Path) -> int:
                     p.wait(timeout=30)
                 except subprocess.TimeoutExpired:
                     p.kill()
-            for log in logs:
-                log.close()
+            stack.close()
             mine.delete()
     return 0 if ok else 1
 
@@ -133,7 +133,7 @@ def main() -> int:
     code = 0
     try:
         for url in urls:
-            rc = subprocess.call([sys.executable, __file__, "--measure", url, "--jobs", str(args.jobs),  # noqa: S603
+            rc = subprocess.call([sys.executable, __file__, "--measure", url, "--jobs", str(args.jobs),
                                   "--data-dir", str(tmp / "var")])
             code = code or rc
     finally:

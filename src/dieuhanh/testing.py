@@ -366,6 +366,32 @@ def smtp_server(_smtp_controller: Any, settings: Any) -> SmtpServer:
     return SmtpServer("127.0.0.1", port, received)
 
 
+@pytest.fixture
+def queue_worker(transactional_db: Any) -> Any:
+    """A queue worker (core.worker.QueueWorker) in a thread of the test process, beside
+    pytest-django's `live_server`: it takes what the pages queue (an import) as `dieuhanh
+    worker` would. Stopped at the end of the test."""
+    import threading
+
+    from django.db import connection
+
+    from dieuhanh.core.worker import QueueWorker
+
+    worker = QueueWorker(interval=0.1, startup_delay=False, worker_id="test-worker")
+
+    def main() -> None:
+        try:
+            worker.run()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=main, name="queue-worker", daemon=True)
+    thread.start()
+    yield worker
+    worker.running = False
+    thread.join(timeout=60)
+
+
 @dataclass
 class SharedDatabase:
     """A database the test shares with processes it starts (`dieuhanh worker`, `serve`): `env`

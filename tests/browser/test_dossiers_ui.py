@@ -118,7 +118,8 @@ HEADER = ("Mã hồ sơ,Mã thủ tục,Tên thủ tục,Đơn vị tiếp nhậ
           "Ngày có kết quả,Ngày trả kết quả,Trạng thái")
 
 
-def test_an_officer_imports_an_export_and_downloads_its_errors(live_server, page, screenshot, people, tmp_path):
+def test_an_officer_imports_an_export_and_downloads_its_errors(live_server, queue_worker, page, screenshot, people,
+                                                               tmp_path):
     good = [
         f"000.00.26.H26-2603{day:02d}-{i:04d},1.001193,Đăng ký khai sinh,10549,Trực tiếp,{day:02d}/03/2026,"
         f"{day + 7:02d}/03/2026,{day + 5:02d}/03/2026,{day + 5:02d}/03/2026,Đã trả kết quả"

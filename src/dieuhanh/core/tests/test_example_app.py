@@ -1,13 +1,13 @@
 """The example app (core/tests/exampleapp, installed for the test suite only) plugs into every
 registry of the platform from its own folder: its case type, permissions, menu entry, pages, API
-router, IOC section, audit verb and demo step all appear, and no file outside its folder names it
+router, IOC section, audit verb, demo step and periodic jobs all appear, and no file outside its folder names it
 but the test plugin that installs it."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from dieuhanh.core import access, audit
+from dieuhanh.core import access, audit, queue
 from dieuhanh.core.cases import case_type
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.core.platform import menu_for
@@ -59,6 +59,9 @@ def test_it_appears_in_every_registry(world):
     assert {f.key: f.value for f in section["figures"]} == {"inspections-open": 0, "inspections-closed": 1}
     assert "inspections" not in ioc_data.overview(world.onestop_a).sections
     assert 'data-section="inspections"' in signed_in(world.inspector).get("/ioc/").content.decode()
+    # Its periodic jobs, which the scheduler reads (core/tests/test_queue.py runs them).
+    assert {"exampleapp.hourly", "exampleapp.daily", "exampleapp.weekly", "exampleapp.monthly"} <= {
+        job.key for job in queue.periodic_jobs()}
 
 
 def test_its_demo_step_runs_with_the_demo(demo, db):

@@ -21,10 +21,15 @@ from django_tasks_db.models import DBTaskResult
 from dieuhanh.core import queue
 from dieuhanh.core.models import ScheduledRun, WorkerBeat
 from dieuhanh.core.platform import PeriodicJob
+from dieuhanh.testing import EXAMPLE_APP
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 TASKS = DBTaskResult._meta.db_table
-EXAMPLE_JOBS = ("exampleapp.hourly", "exampleapp.daily", "exampleapp.weekly", "exampleapp.monthly")
+
+
+def example_jobs() -> dict[str, PeriodicJob]:
+    """The example app's periodic jobs (one for each kind of period), by their function's name."""
+    return {j.function.rsplit(".", 1)[1]: j for j in queue.periodic_jobs() if j.function.startswith(EXAMPLE_APP)}
 
 
 def local(*args: int) -> dt.datetime:
@@ -53,14 +58,15 @@ def test_the_due_period_is_the_latest_whose_time_has_come():
 def test_each_period_is_queued_once_and_run_with_its_first_day(settings, tmp_path):
     settings.DATA_DIR = tmp_path
     keys = {job.key for job in queue.periodic_jobs()}
-    assert {*EXAMPLE_JOBS, "petitions.sweep", "dossiers.import_stale"} <= keys
+    example = example_jobs()
+    assert set(example) == {"hourly", "daily", "weekly", "monthly"}
+    assert {"petitions.sweep", "dossiers.import_stale"} <= keys
     now = local(2026, 3, 18, 10, 15)
     assert set(queue.schedule(now, worker_id="a")) == keys
     assert queue.schedule(now + dt.timedelta(minutes=20), worker_id="b") == []  # same periods: nothing
     assert ScheduledRun.objects.count() == len(keys) == queue.pending()
     # Without the look first, the unique row refuses a second insert, and nothing is queued.
-    daily = next(j for j in queue.periodic_jobs() if j.key == "exampleapp.daily")
-    assert queue.queue_period(daily, local(2026, 3, 18)) is False
+    assert queue.queue_period(example["daily"], local(2026, 3, 18)) is False
     assert queue.pending() == len(keys)
 
     assert queue.drain() == len(keys)
@@ -73,14 +79,14 @@ def test_each_period_is_queued_once_and_run_with_its_first_day(settings, tmp_pat
     # The next hour brings the runs of the jobs whose period changed: the hourly ones.
     later = local(2026, 3, 18, 11, 0)
     changed = {j.key for j in queue.periodic_jobs() if queue.due_period(j, later) != queue.due_period(j, now)}
-    assert {"exampleapp.hourly", "dossiers.import_stale"} <= changed
-    assert not changed & {"exampleapp.daily", "exampleapp.weekly", "exampleapp.monthly", "petitions.sweep"}
+    assert {example["hourly"].key, "dossiers.import_stale"} <= changed
+    assert not changed & ({example[name].key for name in ("daily", "weekly", "monthly")} | {"petitions.sweep"})
     assert set(queue.schedule(later)) == changed
 
 
 @pytest.mark.django_db
 def test_a_missed_period_runs_once_not_once_per_period_missed():
-    weekly = PeriodicJob("exampleapp.weekly", "dieuhanh.core.tests.exampleapp.jobs.weekly", "week")
+    weekly = example_jobs()["weekly"]
     ScheduledRun.objects.create(job_key=weekly.key, period_start=local(2026, 2, 2))
     # No worker ran for five weeks: one run, for the week under way.
     assert queue.schedule(local(2026, 3, 12, 9, 0), jobs=[weekly]) == [weekly.key]
@@ -99,7 +105,7 @@ def test_a_job_left_running_by_a_stopped_worker_is_queued_again(settings):
     WorkerBeat.objects.create(worker_id="alive", host="b", pid=2, started_at=old, beat_at=now)
 
     def running(*worker_ids: str) -> DBTaskResult:
-        task = DBTaskResult.objects.get(pk=queue.run_periodic.enqueue("k", "dieuhanh.core.tests.exampleapp.jobs.daily",
+        task = DBTaskResult.objects.get(pk=queue.run_periodic.enqueue("k", f"{EXAMPLE_APP}.jobs.daily",
                                                                       "2026-03-18").id)
         for worker_id in worker_ids:
             task.claim(worker_id)

@@ -32,8 +32,8 @@ def example_jobs() -> dict[str, PeriodicJob]:
     return {j.function.rsplit(".", 1)[1]: j for j in queue.periodic_jobs() if j.function.startswith(EXAMPLE_APP)}
 
 
-def local(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=HCM)  # type: ignore[misc]
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=HCM)
 
 
 def test_the_due_period_is_the_latest_whose_time_has_come():

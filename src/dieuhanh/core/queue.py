@@ -27,6 +27,8 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import os
+import socket
 import zoneinfo
 from collections.abc import Iterable
 from typing import Any
@@ -214,11 +216,41 @@ def queue_period(job: PeriodicJob, start: dt.datetime, worker_id: str = "") -> b
 # --- recovery of jobs left by dead workers -----------------------------------------------------------
 
 
+def _process_alive_here(host: str, pid: int) -> bool:
+    """Whether `pid` is a running process of this machine (when `host` is this machine)."""
+    if host != socket.gethostname()[:255] or pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, under another user
+        return True
+    return True
+
+
+def _silent_workers(limit: dt.datetime, *, report: bool = False) -> set[str]:
+    """The workers whose heartbeat is older than `limit`, but for those whose process still runs
+    on this machine: a worker whose heartbeat thread could not write (SQLite locked for a minute
+    by an index rebuild) is silent, not gone, and its job must not run twice at once."""
+    from dieuhanh.core.models import WorkerBeat
+
+    silent = set()
+    for worker_id, host, pid in WorkerBeat.objects.filter(beat_at__lt=limit).values_list("worker_id", "host", "pid"):
+        if _process_alive_here(host, pid):
+            (log.warning if report else log.debug)("worker %s has not written its heartbeat since before %s, but its process %s still "
+                        "runs here: not taken for stopped", worker_id, limit.isoformat(), pid)
+        else:
+            silent.add(worker_id)
+    return silent
+
+
 def recover(now: dt.datetime | None = None, *, stale_seconds: float | None = None) -> list[str]:
-    """Put back to READY every job RUNNING under a worker whose heartbeat is stale (or mark it
-    failed when workers vanished under it DIEUHANH_WORKER_MAX_ATTEMPTS times), and forget those
-    workers. Jobs of a worker that has no heartbeat row (`drain()`, django_tasks_db's own
-    `db_worker`) are not touched. Returns the ids of the jobs recovered."""
+    """Put back to READY every job RUNNING under a worker whose heartbeat is stale and whose
+    process is not seen running on this machine (or mark the job failed when workers vanished
+    under it DIEUHANH_WORKER_MAX_ATTEMPTS times), and forget those workers. Jobs of a worker that
+    has no heartbeat row (`drain()`, django_tasks_db's own `db_worker`) are not touched. Returns
+    the ids of the jobs recovered."""
     from dieuhanh.core.models import WorkerBeat
 
     now = now or timezone.now()
@@ -229,7 +261,9 @@ def recover(now: dt.datetime | None = None, *, stale_seconds: float | None = Non
     recovered: list[str] = []
     try:
         with exclusive_transaction(router.db_for_write(DBTaskResult)):
-            gone = set(WorkerBeat.objects.filter(beat_at__lt=limit).values_list("worker_id", flat=True))
+            gone = _silent_workers(limit, report=True)
+            if not gone:
+                return []
             running = DBTaskResult.objects.running().select_for_update(skip_locked=True)
             for job in running.only("id", "task_path", "worker_ids", "status"):
                 owner = job.worker_ids[-1] if job.worker_ids else ""
@@ -260,11 +294,12 @@ def recover(now: dt.datetime | None = None, *, stale_seconds: float | None = Non
 
 
 def live_workers(now: dt.datetime | None = None) -> set[str]:
-    """The ids of the workers whose heartbeat is fresh."""
+    """The ids of the workers that run: a fresh heartbeat, or a process still running on this
+    machine (see `recover`)."""
     from dieuhanh.core.models import WorkerBeat
 
     limit = (now or timezone.now()) - dt.timedelta(seconds=settings.DIEUHANH_WORKER_STALE_SECONDS)
-    return set(WorkerBeat.objects.filter(beat_at__gte=limit).values_list("worker_id", flat=True))
+    return set(WorkerBeat.objects.values_list("worker_id", flat=True)) - _silent_workers(limit)
 
 
 def task_state(task_id: str, now: dt.datetime | None = None) -> str:

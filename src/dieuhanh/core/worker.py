@@ -13,6 +13,7 @@ leaves its job RUNNING and its heartbeat still; the next worker's recovery queue
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import random
@@ -30,12 +31,14 @@ from django.db import connection, connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
+from django_tasks_db.models import DBTaskResult
 
 from dieuhanh.core import queue
 
 log = logging.getLogger("dieuhanh.queue")
 
 TASKS_PER_TURN = 20
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def new_worker_id() -> str:
@@ -93,7 +96,12 @@ class QueueWorker(Worker):
         if self._beat is not None:
             self._beat.join(timeout=10)
         try:
-            WorkerBeat.objects.filter(worker_id=self.worker_id).delete()
+            running = DBTaskResult.objects.running().values_list("worker_ids", flat=True)
+            if any(ids and ids[-1] == self.worker_id for ids in running):
+                # stopped between taking a job and starting it: the next worker takes it over now
+                WorkerBeat.objects.filter(worker_id=self.worker_id).update(beat_at=EPOCH)
+            else:
+                WorkerBeat.objects.filter(worker_id=self.worker_id).delete()
         except Exception:  # stopping anyway; the row goes stale and is removed by the others
             log.warning("worker %s: heartbeat row not removed", self.worker_id, exc_info=True)
 

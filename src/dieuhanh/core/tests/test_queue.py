@@ -103,6 +103,10 @@ def test_a_job_left_running_by_a_stopped_worker_is_queued_again(settings):
     old = now - dt.timedelta(seconds=settings.DIEUHANH_WORKER_STALE_SECONDS + 5)
     WorkerBeat.objects.create(worker_id="stopped", host="a", pid=1, started_at=old, beat_at=old)
     WorkerBeat.objects.create(worker_id="alive", host="b", pid=2, started_at=old, beat_at=now)
+    # silent (its heartbeat could not be written: a database locked for a minute) but its process
+    # runs on this machine: not taken for stopped, its job not run twice at once
+    WorkerBeat.objects.create(worker_id="silent", host=socket.gethostname(), pid=os.getpid(), started_at=old,
+                              beat_at=old)
 
     def running(*worker_ids: str) -> DBTaskResult:
         task = DBTaskResult.objects.get(pk=queue.run_periodic.enqueue("k", f"{EXAMPLE_APP}.jobs.daily",
@@ -114,14 +118,18 @@ def test_a_job_left_running_by_a_stopped_worker_is_queued_again(settings):
     left = running("stopped")
     busy = running("alive")
     elsewhere = running("drain")  # a worker without heartbeat (drain, db_worker): not judged
+    held = running("silent")
     doomed = running(*["stopped"] * settings.DIEUHANH_WORKER_MAX_ATTEMPTS)
     assert queue.task_state(str(left.id)) == "lost" and queue.task_state(str(busy.id)) == "running"
+    assert queue.task_state(str(held.id)) == "running"
 
     assert set(queue.recover()) == {str(left.id), str(doomed.id)}
     statuses = dict(DBTaskResult.objects.values_list("id", "status"))
-    assert statuses == {left.id: "READY", busy.id: "RUNNING", elsewhere.id: "RUNNING", doomed.id: "FAILED"}
+    assert statuses == {left.id: "READY", busy.id: "RUNNING", elsewhere.id: "RUNNING", held.id: "RUNNING",
+                        doomed.id: "FAILED"}
     assert DBTaskResult.objects.get(pk=doomed.id).exception_class_path == "dieuhanh.core.queue.WorkerLost"
-    assert list(WorkerBeat.objects.values_list("worker_id", flat=True)) == ["alive"]  # the stopped one forgotten
+    # the stopped one is forgotten
+    assert set(WorkerBeat.objects.values_list("worker_id", flat=True)) == {"alive", "silent"}
     assert queue.recover() == []
 
     assert queue.drain() == 1  # the next worker runs it again, and its history shows both

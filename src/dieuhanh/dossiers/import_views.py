@@ -3,9 +3,9 @@ watch the background job's progress bar, see its bad rows (row, column, reason) 
 download its error file, run an interrupted job again (not a file that was refused as
 unreadable: the same file would be refused again), and see past jobs.
 
-The upload is handed to `jobs.submit`, which keeps the file and runs `importer.import_file` in a
-background thread; the job page polls a fragment (htmx, every second) that reads the job row's
-counters. An upload over `forms.MAX_UPLOAD_MB` is refused while it arrives: the oversized file is
+The upload is handed to `jobs.submit`, which keeps the file and queues the job for a worker
+(`dieuhanh worker`; `dieuhanh serve` runs one) that runs `importer.import_file`; the job page
+polls a fragment (htmx, every second) that reads the job row's counters. An upload over `forms.MAX_UPLOAD_MB` is refused while it arrives: the oversized file is
 read and dropped, never written to disk, and the page says why."""
 
 from __future__ import annotations

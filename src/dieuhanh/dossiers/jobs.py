@@ -140,8 +140,8 @@ def run_queued(job_id: int) -> dict[str, Any]:
     if state is None or state in (JobState.DONE, JobState.REFUSED):
         return {"job": job_id, "skipped": state or "missing"}
     result = run(job_id)
-    if result is None:
-        return {"job": job_id, "state": JobState.REFUSED}
+    if result is None:  # refused, or not the user's to import: the row says which
+        return {"job": job_id, "state": ImportJob.objects.get(pk=job_id).state}
     return {"job": job_id, "rows": result.total, "created": result.created, "updated": result.updated,
             "unchanged": result.unchanged, "bad": result.bad}
 

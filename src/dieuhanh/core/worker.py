@@ -109,10 +109,14 @@ class QueueWorker(Worker):
 
     def look_after(self) -> None:
         """One turn's care of the queue: recover the jobs of dead workers, queue the periodic
-        jobs that are due."""
-        for job_id in queue.recover():
-            log.warning("worker %s: job %s of a stopped worker queued again", self.worker_id, job_id)
-        queue.schedule(worker_id=self.worker_id)
+        jobs that are due. An error here (a database that went away) is logged and tried again
+        next turn; the jobs keep running meanwhile."""
+        try:
+            for job_id in queue.recover():
+                log.warning("worker %s: job %s of a stopped worker queued again", self.worker_id, job_id)
+            queue.schedule(worker_id=self.worker_id)
+        except Exception:
+            log.exception("worker %s: looking after the queue failed; trying again next turn", self.worker_id)
 
     def run(self) -> None:
         logging.getLogger("django_tasks_db").setLevel(logging.WARNING)  # not "Starting worker" every turn

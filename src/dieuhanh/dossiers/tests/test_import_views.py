@@ -272,3 +272,26 @@ def test_the_catalogue_import_is_for_administrators(client, world):
     assert job.kind == JobKind.PROCEDURES
     jobs.run(job.pk)
     assert Procedure.objects.get(code="1.004227").processing_days == 5
+
+
+def test_a_job_waiting_in_the_queue_is_not_interrupted_however_long_it_waits(client, world):
+    world.procedure()
+    login(client, world.onestop_a)
+    upload(client, csv_file(GOOD))
+    job = ImportJob.objects.get()
+    long_ago = timezone.now() - jobs.STALE_AFTER * 10
+    ImportJob.objects.filter(pk=job.pk).update(created_at=long_ago)  # no worker has run since
+    job.refresh_from_db()
+    assert jobs.state_of(job) == JobState.QUEUED and jobs.refresh_stale() == 0
+    # Taken by a worker whose heartbeat is fresh, it runs, even if its own heartbeat is old.
+    now = timezone.now()
+    WorkerBeat.objects.create(worker_id="busy", host="may-chu", pid=1, started_at=now, beat_at=now)
+    DBTaskResult.objects.get(pk=job.task_id).claim("busy")
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=long_ago, heartbeat_at=long_ago)
+    job.refresh_from_db()
+    assert jobs.state_of(job) == JobState.RUNNING and jobs.refresh_stale() == 0
+    # Once that worker is silent past the limit, the job is interrupted until another worker takes it.
+    WorkerBeat.objects.filter(worker_id="busy").update(beat_at=long_ago)
+    assert jobs.state_of(job) == JobState.INTERRUPTED
+    assert queue.recover() == [str(DBTaskResult.objects.get(pk=job.task_id).id)]
+    assert jobs.state_of(job) == JobState.QUEUED

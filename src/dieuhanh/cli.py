@@ -273,6 +273,51 @@ def petitions_sweep(
         )
 
 
+@app.command()
+def reminders(
+    today: Annotated[str | None, typer.Option("--today", help="Ngày rà soát (YYYY-MM-DD), mặc định hôm nay")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Chỉ liệt kê, không tạo thông báo nào")] = False,
+) -> None:
+    """Chạy ngay lượt nhắc việc của một ngày: nhiệm vụ, mốc, đơn, hồ sơ sắp đến hạn, quá hạn, chờ ý kiến.
+
+    In số thông báo đã tạo (hoặc sẽ tạo, với --dry-run) theo quy tắc và kênh: trong phần mềm, thư
+    gửi ngay (qua hàng đợi), thư tổng hợp hằng ngày. Chạy lại trong cùng ngày không tạo thêm gì."""
+    day = _date(today) if today else None
+    _django()
+    from django.utils import timezone
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.table import Table
+
+    from dieuhanh.notifications import reminders as engine
+
+    day = day or timezone.localdate()
+    console = Console()
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("Rà soát nhắc việc", total=None)
+        result = engine.run(
+            day, dry_run=dry_run,
+            progress=lambda label, done, total: bar.update(task, completed=done, total=total, description=label or "Ghi"),
+        )
+    if not result.working_day:
+        console.print(f"Ngày {day:%d/%m/%Y} không phải ngày làm việc: không nhắc việc; lượt của ngày làm việc kế tiếp sẽ nhắc.")
+        return
+    verb = "sẽ tạo (chạy thử, chưa ghi gì)" if dry_run else "đã tạo"
+    table = Table(title=f"Nhắc việc ngày {day:%d/%m/%Y}: thông báo {verb}")
+    for header in ("Quy tắc", "Đối tượng", "Trong phần mềm", "Thư gửi ngay", "Thư tổng hợp"):
+        table.add_column(header, justify="left" if header == "Quy tắc" else "right")
+    for code, counts in result.sent.items():
+        found = result.found.get(code)
+        table.add_row(engine.label(code), "" if found is None else _n(found), _n(counts["in_app"]),
+                      _n(counts["immediate"]), _n(counts["digest"]))
+    totals = [sum(c[k] for c in result.sent.values()) for k in ("in_app", "immediate", "digest")]
+    table.add_row("Tổng", _n(sum(result.found.values())), *(_n(t) for t in totals), style="bold")
+    console.print(table)
+    if not dry_run and totals[1]:
+        console.print(f"{_n(totals[1])} thư gửi ngay đã vào hàng đợi: tiến trình `dieuhanh worker` sẽ gửi.")
+
+
 @petitions_app.command("dedup-eval")
 def petitions_dedup_eval(
     file: Annotated[

@@ -17,6 +17,10 @@ class DirectivesConfig(platform.PlatformApp):
     periodic = (platform.PeriodicJob("directives.report_missing", "dieuhanh.directives.cycle.flag_missing_reports", "day", "07:00"),)
     urls = (("", "dieuhanh.directives.urls"),)
     ioc_sections = ("dieuhanh.directives.ioc.SECTION",)
+    reminders = (
+        "dieuhanh.directives.reminders.task_due_soon", "dieuhanh.directives.reminders.milestone_due_soon",
+        "dieuhanh.directives.reminders.task_overdue", "dieuhanh.directives.reminders.report_waiting",
+    )
     home_panels = (
         platform.HomePanel("tasks", 10, "dieuhanh.directives.home.panel", "directives/_home_summary.html"),
         platform.HomePanel("task_lists", 90, "dieuhanh.directives.home.panel", "directives/_home_lists.html"),

@@ -19,6 +19,7 @@ from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.core import access, audit
 from dieuhanh.core.choices import AuditAction
+from dieuhanh.directives import reminders
 from dieuhanh.directives.choices import (
     AdjustedField,
     DocumentKind,
@@ -318,6 +319,7 @@ def do_create_task(
     after["milestones"] = [{"title": m.title, "due_date": m.due_date} for m in milestones]
     after["coordinating_units"] = [u.pk for u in coordinating]
     audit.record(actor=actor, action=AuditAction.CREATE, obj=task, after=after)
+    reminders.task_assigned(task)
     return task
 
 
@@ -412,6 +414,8 @@ def do_report_progress(
         before=before,
         after={**audit.snapshot(task, ["progress_percent", "last_reported_on"]), "report": audit.snapshot(report)},
     )
+    if beyond_authority:
+        reminders.report_beyond_authority(report)
     return report
 
 
@@ -434,6 +438,7 @@ def do_acknowledge_report(*, actor: User, report: ProgressReport, response: str)
         obj=report,
         after=audit.snapshot(report, ["acknowledged_by", "acknowledged_at", "leader_response"]),
     )
+    reminders.report_answered(report)
     return report
 
 
@@ -525,6 +530,8 @@ def do_adjust_task(
         before=before,
         after={**audit.snapshot(task, [field, "version"]), "deciding_document": deciding_document.pk, "reason": reason},
     )
+    if field in (AdjustedField.LEAD_UNIT, AdjustedField.LEAD_PERSON):
+        reminders.task_assigned(task)  # passed to another unit or person: tell them
     return adjustment
 
 

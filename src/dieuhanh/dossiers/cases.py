@@ -63,18 +63,19 @@ def _supplement_allowed(d: Dossier, day: dt.date) -> StrOrPromise | None:
     return None
 
 
-def apology_deadline(d: Dossier) -> tuple[dt.date, Rule]:
+def apology_deadline(d: Dossier, cal: calendar.WorkCalendar | None = None) -> tuple[dt.date, Rule]:
     """The last day the apology with a new appointment date may be issued: at least as many
     days before the date the applicant was last given as `dossier.apology_before_due` says on
     the dossier's receipt date (one working day, Decree 61/2018/NĐ-CP as amended by Decree
     107/2021/NĐ-CP; Decree 118/2025/NĐ-CP), and that rule. Raises `RuleNotFound` before the
     first version."""
     rule = require_period(rule_for("dossier.apology_before_due", d.received_on))
+    cal = cal or calendar.current()  # a sweep over many dossiers passes the one snapshot it reads
     given = d.effective_due_on
     working = rule.day_kind == DayKind.WORKING
     last = given
     # The latest day from which the rule's period still ends on or before the date given.
-    while calendar.add(last, rule.period, working=working) > given or (working and not calendar.is_working_day(last)):
+    while cal.add(last, rule.period, working=working) > given or (working and not cal.is_working_day(last)):
         last -= dt.timedelta(days=1)
     return last, rule
 

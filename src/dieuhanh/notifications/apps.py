@@ -17,7 +17,11 @@ class NotificationsConfig(platform.PlatformApp):
     urls = (("thong-bao/", "dieuhanh.notifications.urls"), ("", "dieuhanh.notifications.public_urls"))
     api = (platform.ApiRouter("/v1/notifications", "dieuhanh.notifications.api.router", "Thông báo"),)
     header = ("notifications/_header_badge.html",)
-    periodic = (platform.PeriodicJob("notifications.digest", "dieuhanh.notifications.digest.send_all", every="day", at="06:30"),)
+    # The daily reminder sweep (reminders.py) before the working day starts, then the digest.
+    periodic = (
+        platform.PeriodicJob("notifications.reminders", "dieuhanh.notifications.reminders.daily", every="day", at="06:00"),
+        platform.PeriodicJob("notifications.digest", "dieuhanh.notifications.digest.send_all", every="day", at="06:30"),
+    )
 
     def ready(self) -> None:
         from dieuhanh.core import audit

@@ -35,7 +35,11 @@ class Notification(models.Model):
         constraints = (
             models.UniqueConstraint(fields=("recipient", "key"), condition=~Q(key=""), name="notification_once_per_key"),
         )
-        indexes = (models.Index(fields=("recipient", "read_at"), name="notification_unread"),)
+        indexes = (
+            models.Index(fields=("recipient", "read_at"), name="notification_unread"),
+            # A sweep asks which of its keys were sent already, to anyone (notify_many).
+            models.Index(fields=("key",), name="notification_key", condition=~Q(key="")),
+        )
 
     def __str__(self) -> str:
         return self.title

@@ -12,7 +12,8 @@ through a queued job after the transaction commits (`tasks.deliver_email`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
@@ -179,3 +180,184 @@ def do_set_preferences(*, actor: User, email: str, email_mode: str, daily_digest
         audit.record(actor=actor, action=Action.PREFERENCES, obj=pref, before=before, after=after)
     actor.email = email
     return pref
+
+
+# --- many at once: the reminder sweep -----------------------------------------------------------
+
+CHUNK = 5000
+
+
+@dataclass(frozen=True)
+class Item:
+    """One notification to add: to `recipient_id`, about the object (`object_type`, `object_id`),
+    under `rule`, once per `key` (required: a sweep always keys what it sends)."""
+
+    recipient_id: int
+    rule: str
+    title: str
+    key: str
+    object_type: str = ""
+    object_id: int | None = None
+    url: str = ""
+    body: str = ""
+    unit_id: int | None = None
+    action: str = "view"
+
+
+def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(values), size):
+        yield values[start:start + size]
+
+
+def email_channels(user_ids: Iterable[int]) -> dict[int, str]:
+    """How each of the users gets their notifications by e-mail: EmailMode.IMMEDIATE or
+    EmailMode.DIGEST (the default, for those who chose nothing), or "" (no message: they turned
+    e-mail off or have no address)."""
+    from dieuhanh.notifications.choices import EmailMode
+    from dieuhanh.notifications.models import Preference
+    from dieuhanh.org.models import User
+
+    ids = sorted(set(user_ids))
+    out: dict[int, str] = {}
+    for chunk in _chunks(ids):
+        with_address = set(User.objects.filter(pk__in=chunk).exclude(email="").values_list("pk", flat=True))
+        modes = dict(Preference.objects.filter(user_id__in=chunk).values_list("user_id", "email_mode"))
+        for uid in chunk:
+            mode = modes.get(uid, EmailMode.DIGEST)
+            out[uid] = str(mode) if uid in with_address and mode != EmailMode.OFF else ""
+    return out
+
+
+def visible_items(items: Sequence[Item]) -> list[Item]:
+    """Those of `items` whose recipient is active and sees the object: for each recipient and
+    kind of object, one `visible_to(recipient, action)` query over the ids (in chunks), not one
+    per notification."""
+    from django.apps import apps
+
+    from dieuhanh.org import scope
+    from dieuhanh.org.models import User
+
+    recipient_ids = sorted({i.recipient_id for i in items})
+    users: dict[int, User] = {}
+    for chunk in _chunks(recipient_ids):
+        batch = list(User.objects.filter(pk__in=chunk, is_active=True))
+        scope.prefetch_grants(batch)
+        users.update((u.pk, u) for u in batch)
+    wanted: dict[tuple[str, str, int], set[int]] = {}
+    for i in items:
+        if i.object_type and i.object_id is not None and i.recipient_id in users:
+            wanted.setdefault((i.object_type, i.action, i.recipient_id), set()).add(i.object_id)
+    seen: dict[tuple[str, str, int], set[int]] = {}
+    for (object_type, action, uid), ids in wanted.items():
+        manager: Any = apps.get_model(object_type)._default_manager
+        if not hasattr(manager.all(), "visible_to"):
+            seen[object_type, action, uid] = ids
+            continue
+        allowed: set[int] = set()
+        for chunk in _chunks(sorted(ids)):
+            allowed.update(manager.all().visible_to(users[uid], action).filter(pk__in=chunk).values_list("pk", flat=True))
+        seen[object_type, action, uid] = allowed
+    return [
+        i for i in items
+        if i.recipient_id in users
+        and (not i.object_type or i.object_id is None or i.object_id in seen[i.object_type, i.action, i.recipient_id])
+    ]
+
+
+def withheld_items(items: Sequence[Item]) -> list[Item]:
+    """`items` with what their objects withhold from notifications (`withheld_from_notifications`:
+    a petitioner's identity) taken out of the titles and bodies, as `notify` does: each object
+    read once, its words asked once, for all the items about it."""
+    from dataclasses import replace
+
+    from django.apps import apps
+
+    wanted: dict[str, set[int]] = {}
+    for i in items:
+        if i.object_type and i.object_id is not None:
+            wanted.setdefault(i.object_type, set()).add(i.object_id)
+    words: dict[tuple[str, int], list[str]] = {}
+    for object_type, ids in wanted.items():
+        model = apps.get_model(object_type)
+        if not hasattr(model, "withheld_from_notifications"):
+            continue
+        for chunk in _chunks(sorted(ids)):
+            for obj in model._default_manager.filter(pk__in=chunk):
+                words[object_type, obj.pk] = obj.withheld_from_notifications()
+    if not words:
+        return list(items)
+    out = []
+    for i in items:
+        found = words.get((i.object_type, i.object_id)) if i.object_id is not None else None
+        out.append(replace(i, title=withhold(i.title, found), body=withhold(i.body, found)) if found else i)
+    return out
+
+
+ITEM_COLUMNS = ("recipient_id", "rule", "title", "body", "url", "object_type", "object_id", "unit_id", "key")
+
+
+def _insert(items: Sequence[Item]) -> None:
+    """Write the notifications of `items` with one multi-row statement per chunk, skipping any
+    (recipient, key) already there (a run beside this one). Tens of thousands at a time: the
+    ORM's `bulk_create` spends most of a sweep building model instances and compiling each
+    field, so this writes the rows itself — every other column gets its model default."""
+    from django.db import connection
+
+    now = timezone.now()
+    fields = [f for f in Notification._meta.concrete_fields if not f.primary_key and not f.generated]
+    names = [f.attname for f in fields]
+    fixed = {
+        f.attname: f.get_db_prep_save(now if f.attname == "created_at" else f.get_default() if f.has_default() else None,
+                                      connection)
+        for f in fields if f.attname not in ITEM_COLUMNS
+    }
+    table, quote = Notification._meta.db_table, connection.ops.quote_name
+    sql = (f"INSERT INTO {quote(table)} ({', '.join(quote(n) for n in names)}) "  # noqa: S608 - names from the model
+           f"VALUES ({', '.join(['%s'] * len(names))}) ON CONFLICT DO NOTHING")
+    rows = []
+    for i in items:
+        own = {"recipient_id": i.recipient_id, "rule": i.rule, "title": i.title[:300], "body": i.body,
+               "url": i.url[:500], "object_type": i.object_type, "object_id": i.object_id, "unit_id": i.unit_id,
+               "key": i.key[:160]}
+        rows.append(tuple(own[n] if n in own else fixed[n] for n in names))
+    with connection.cursor() as cursor:
+        for chunk in _chunks(rows):
+            cursor.executemany(sql, chunk)
+
+
+def notify_many(items: Iterable[Item], *, write: bool = True) -> list[Item]:
+    """Add the notifications of `items` in bulk, each at most once per recipient and key: those
+    already there, and those whose recipient is inactive or may not see the object, are left out;
+    what the object withholds (a petitioner's identity) is taken out of the words, as in `notify`.
+    Returns the items added (with `write=False`, those that would be, and nothing is written).
+    Recipients who chose "immediate" get their e-mail through the queue after the commit."""
+    unique: dict[tuple[int, str], Item] = {}
+    for i in items:
+        if not i.key:
+            raise ValueError("notify_many: every item needs a key")
+        unique.setdefault((i.recipient_id, i.key[:160]), i)
+    keys = sorted({k for _, k in unique})
+    for chunk in _chunks(keys):
+        for pair in Notification.objects.filter(key__in=chunk).values_list("recipient_id", "key"):
+            unique.pop(pair, None)
+    fresh = withheld_items(visible_items(list(unique.values())))
+    if not write or not fresh:
+        return fresh
+    with transaction.atomic():
+        _insert(fresh)
+        channels = email_channels({i.recipient_id for i in fresh})
+        from dieuhanh.notifications.choices import EmailMode
+
+        immediate = [i for i in fresh if channels.get(i.recipient_id) == EmailMode.IMMEDIATE]
+        ids: list[int] = []
+        for chunk in _chunks(immediate):
+            pairs = {(i.recipient_id, i.key[:160]) for i in chunk}
+            found = Notification.objects.filter(
+                recipient_id__in={p[0] for p in pairs}, key__in={p[1] for p in pairs}, emailed_at__isnull=True
+            ).values_list("pk", "recipient_id", "key")
+            ids.extend(pk for pk, uid, key in found if (uid, key) in pairs)
+        if ids:
+            from dieuhanh.notifications import tasks
+
+            transaction.on_commit(lambda: tasks.deliver_email.enqueue(ids))
+    return fresh

@@ -38,6 +38,19 @@ def _active_grants(user: User) -> list[RoleGrant]:
     return cached
 
 
+def prefetch_grants(users: Iterable[User]) -> None:
+    """Read the active grants of many users in one query (what `_active_grants` reads for each
+    one), for code that checks many people's sight at once (the reminder sweep)."""
+    today = timezone.localdate()
+    pending = {u.pk: u for u in users if getattr(u, "_dieuhanh_grants", None) is None}
+    found: dict[int, list[RoleGrant]] = {pk: [] for pk in pending}
+    for g in RoleGrant.objects.filter(user_id__in=list(pending)):
+        if (g.valid_from is None or g.valid_from <= today) and (g.valid_to is None or today <= g.valid_to):
+            found[g.user_id].append(g)
+    for pk, user in pending.items():
+        user._dieuhanh_grants = found[pk]  # type: ignore[attr-defined]
+
+
 def roles(user: User | AnonymousUser) -> set[str]:
     if not user.is_authenticated:
         return set()

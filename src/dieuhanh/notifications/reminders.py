@@ -43,7 +43,6 @@ from typing import Any
 import yaml
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.module_loading import import_string
-from django.utils.translation import gettext
 
 from dieuhanh.core import access, calendar
 from dieuhanh.notifications.choices import EmailMode
@@ -196,7 +195,7 @@ def label(code: str) -> str:
     """A rule's name for the command's table (the escalation of a rule: its name, to leaders)."""
     names = {rule.code: rule.name or rule.code for rule, _ in rules()}
     if code.endswith(".escalated") and code.removesuffix(".escalated") in names:
-        return gettext("%(name)s — báo lãnh đạo") % {"name": names[code.removesuffix(".escalated")]}
+        return f"{names[code.removesuffix('.escalated')]} — báo lãnh đạo"  # the command's output is Vietnamese only
     return names.get(code, code)
 
 

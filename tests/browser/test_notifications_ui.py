@@ -15,9 +15,8 @@ pytestmark = pytest.mark.browser
 
 
 def test_the_count_follows_a_new_notification_and_its_read_mark(live_server, page, screenshot, transactional_db, world, settings):
-    from dieuhanh.notifications.services import notify
-
     from dieuhanh.notifications.models import Notification
+    from dieuhanh.notifications.services import notify
 
     settings.DIEUHANH_NOTIFICATION_POLL_SECONDS = 1
     task = world.task()

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("notifications", "0002_digest_sent"),
+        ("notifications", "0003_citizen_messages_ratings"),
     ]
 
     operations = [

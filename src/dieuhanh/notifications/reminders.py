@@ -100,9 +100,6 @@ class Day:
         them when today <= d < this day (the working days in (today, d] are at most N)."""
         return self.cal.add(self.today, lead_working_days + 1, working=True)
 
-    def within(self, due: dt.date, lead_working_days: int) -> bool:
-        return self.today <= due < self.due_window_end(lead_working_days)
-
     def repeat_since(self, first_day: dt.date, every_days: int | None) -> int:
         """Which repeat of a reminder that first applies on `first_day` today falls in (0 for
         the first `every_days` days; always 0 without repeats)."""

@@ -100,16 +100,17 @@ def granted_over(user: AnyUser | None, app: str, action: str, unit_id: int | Non
 
 
 def holders(
-    app: str, action: str, unit_ids: Iterable[int], *, only_roles: Iterable[str] = (), own: bool = False,
+    app: str, action: str, unit_ids: Iterable[int], *, only_roles: Iterable[str] = (), nearest: bool = False,
     today: Any = None,
 ) -> dict[int, set[int]]:
     """For each of `unit_ids`, the active users who hold `action` of `app` over it through a role
     granted over a unit (`granted_over`: that unit, one above it or one it succeeded), limited to
     `only_roles` when given; an all-seeing administrator is nobody's officer and is not listed.
-    With `own`, only the unit's own officers: a grant on the unit itself or on a unit it
-    succeeded, not on one above it (the ward's one-stop desk, not the province's).
-    The reverse of `units`, for many units at once (reminders find whom to tell): one query for
-    the grants, each user's units expanded once."""
+    With `nearest`, only the unit's own officers — a grant on the unit or on a unit it succeeded —
+    or, when it has none, those of the nearest level above that has some (its parent and its
+    predecessors' parents, then theirs): the ward's one-stop desk, not also the province's.
+    The reverse of `units`, for many units at once (reminders, the reporting cycle): one query
+    for the grants, each user's units expanded once."""
     today = today or timezone.localdate()
     wanted = set(roles(app, action))
     if only_roles:
@@ -128,19 +129,31 @@ def holders(
     for user_id, unit_id in grants:
         named.setdefault(user_id, set()).add(unit_id)
     graph = scope.unit_graph()
-    if own:
+    if nearest:
         by_unit: dict[int, set[int]] = {}
         for user_id, roots_of_user in named.items():
             for uid in roots_of_user:
                 by_unit.setdefault(uid, set()).add(user_id)
-        for unit_id in targets:
-            roots, stack = set(), [unit_id]
-            while stack:  # the unit and every unit it succeeded
+
+        def own(level: set[int]) -> set[int]:
+            """The units and every unit they succeeded."""
+            found, stack = set(), list(level)
+            while stack:
                 uid = stack.pop()
-                if uid not in roots:
-                    roots.add(uid)
+                if uid not in found:
+                    found.add(uid)
                     stack.extend(graph.predecessors.get(uid, ()))
-            out[unit_id] = set().union(*(by_unit.get(r, set()) for r in roots))
+            return found
+
+        for unit_id in targets:
+            level, seen = own({unit_id}), set()
+            while level - seen:
+                seen |= level
+                users = set().union(*(by_unit.get(u, set()) for u in level))
+                if users:
+                    out[unit_id] = users
+                    break
+                level = own({graph.parents[u] for u in level if u in graph.parents})
         return out
     expanded: dict[frozenset[int], set[int]] = {}
     for user_id, roots in named.items():

@@ -216,33 +216,16 @@ def state_of(task: Task, today: dt.date | None = None) -> TaskReportState | None
 
 
 def unit_reporters(unit_ids: Iterable[int], app: str = "directives", action: str = "report") -> dict[int, list[User]]:
-    """For each unit, the users who hold `action` of `app` through a grant on the unit itself or
-    on the nearest unit above it (or before it) that has one: the unit's own officers, not every
-    office of the province that also covers it. Role-agnostic: the app's permission table says
-    which roles report."""
+    """For each unit, the users who hold `action` of `app` through a grant on the unit itself (or
+    a unit it succeeded) or, when it has none, on the nearest unit above it that has one: the
+    unit's own officers, not every office of the province that also covers it. Role-agnostic:
+    the app's permission table says which roles report (`core.access.holders`, nearest)."""
     from dieuhanh.core import access
-    from dieuhanh.org import scope
-    from dieuhanh.org.models import RoleGrant
+    from dieuhanh.org.models import User
 
-    today = timezone.localdate()
-    grants = (
-        RoleGrant.objects.filter(role__in=access.roles(app, action), unit__isnull=False, user__is_active=True)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .select_related("user")
-    )
-    by_unit: dict[int, list[User]] = {}
-    for g in grants:
-        assert g.unit_id is not None
-        by_unit.setdefault(g.unit_id, []).append(g.user)
-    covers = {uid: scope.expand_units([uid]) for uid in by_unit}
-    result: dict[int, list[User]] = {}
-    for unit_id in set(unit_ids):
-        covering = {g for g, covered in covers.items() if unit_id in covered}
-        # The nearest: a covering grant unit that covers no other covering grant unit.
-        nearest = [g for g in covering if not any(o != g and o in covers[g] for o in covering)]
-        result[unit_id] = [u for g in sorted(nearest) for u in by_unit[g]]
-    return result
+    found = access.holders(app, action, unit_ids, nearest=True)
+    users = User.objects.in_bulk(set().union(*found.values()))
+    return {unit_id: [users[pk] for pk in sorted(ids)] for unit_id, ids in found.items()}
 
 
 def flag_missing_reports(day: dt.date | None = None) -> int:

@@ -128,7 +128,7 @@ def _user_of(person: object) -> set[int]:
 def _unit_officers(task: Task) -> set[int]:
     from dieuhanh.org.choices import Role
 
-    return access.holders("directives", "report", [task.lead_unit_id], only_roles=(Role.UNIT_OFFICER,), own=True)[
+    return access.holders("directives", "report", [task.lead_unit_id], only_roles=(Role.UNIT_OFFICER,), nearest=True)[
         task.lead_unit_id
     ]
 

@@ -15,8 +15,9 @@ reminder comes again while nothing changes, when a leader is told too, and to wh
 - `to: [...]` — recipients: a person the object names (`lead_person`, `accountable`,
   `handlers`: the app's function says who they are); `unit:<action>:<roles>`, the unit's own
   officers — those holding that action of the app through a grant on the object's unit (or a
-  unit it succeeded), limited to the roles listed; `over:<action>:<roles>`, also those whose
-  grant is on a unit above it (a leader of the city over a ward's work). `core.access.holders`.
+  unit it succeeded), limited to the roles listed, or, where it has none, those of the nearest
+  unit above; `over:<action>:<roles>`, every one whose grant covers it (a leader of the city
+  over a ward's work). `core.access.holders`.
 
 The sweep runs once a day (the scheduler's `PeriodicJob`, 06:00) and at once with `dieuhanh
 reminders --today`. It runs on working days only: on a day off it adds nothing, and what fell
@@ -209,7 +210,7 @@ def recipients(rule: ReminderRule, found: list[Reminder], specs: tuple[str, ...]
         if kind in ("unit", "over"):
             action, _, roles = rest.partition(":")
             only = tuple(r for r in roles.split(",") if r)
-            by_unit[spec] = access.holders(rule.app, action, units, only_roles=only, own=kind == "unit", today=today)
+            by_unit[spec] = access.holders(rule.app, action, units, only_roles=only, nearest=kind == "unit", today=today)
     out = []
     for r in found:
         users: set[int] = set()

@@ -254,18 +254,37 @@ def test_the_command_prints_by_rule_and_channel_and_its_dry_run_writes_nothing(w
     assert bad.exit_code != 0
 
 
-def test_own_holders_are_the_units_officers_not_those_above(world: Any) -> None:
+def test_nearest_holders_are_the_units_own_officers_or_else_those_above(world: Any) -> None:
     """The province's one-stop desk handles ward A's dossiers (a grant above) but is not ward A's
-    desk: `own` leaves it out; a grant on the ward before the 2025 merger still counts."""
-    from dieuhanh.org.choices import Role
-    from dieuhanh.org.models import RoleGrant, User
+    desk: `nearest` leaves it out; a grant on the ward before the 2025 merger still counts; a
+    ward with no desk of its own falls to the nearest one above."""
+    from dieuhanh.org.choices import Role, UnitKind, UnitLevel
+    from dieuhanh.org.models import AdminUnit, RoleGrant, User
 
     before_merger = User.objects.create_user(username="motcua_saodo", password="x")
     RoleGrant.objects.create(user=before_merger, role=Role.ONE_STOP, unit=world.ward_a_old)
-    wide = access.holders("dossiers", "handle", [world.ward_a.pk], only_roles=(Role.ONE_STOP,))
-    own = access.holders("dossiers", "handle", [world.ward_a.pk], only_roles=(Role.ONE_STOP,), own=True)
+    ward_c = AdminUnit.objects.create(code="10552", name="Phường Thử", level=UnitLevel.COMMUNE, kind=UnitKind.WARD,
+                                      parent=world.province, valid_from=world.ward_a.valid_from)
+    units = [world.ward_a.pk, ward_c.pk]
+    wide = access.holders("dossiers", "handle", units, only_roles=(Role.ONE_STOP,))
+    near = access.holders("dossiers", "handle", units, only_roles=(Role.ONE_STOP,), nearest=True)
     assert wide[world.ward_a.pk] == {world.onestop_a.pk, world.onestop_province.pk, before_merger.pk}
-    assert own[world.ward_a.pk] == {world.onestop_a.pk, before_merger.pk}
+    assert near[world.ward_a.pk] == {world.onestop_a.pk, before_merger.pk}
+    assert near[ward_c.pk] == wide[ward_c.pk] == {world.onestop_province.pk}
+
+
+def test_the_reporting_cycle_finds_a_wards_officers_granted_before_the_merger(world: Any) -> None:
+    """The same rule names who reports for a unit (`cycle.unit_reporters`): an officer whose
+    grant is on phường Sao Đỏ, merged into ward A, is one of ward A's — the ward and its
+    predecessor cover each other, and neither may hide the other."""
+    from dieuhanh.directives.cycle import unit_reporters
+    from dieuhanh.org.choices import Role
+    from dieuhanh.org.models import RoleGrant, User
+
+    before_merger = User.objects.create_user(username="canbo_saodo", password="x")
+    RoleGrant.objects.create(user=before_merger, role=Role.UNIT_OFFICER, unit=world.ward_a_old)
+    found = {u.username for u in unit_reporters([world.ward_a.pk])[world.ward_a.pk]}
+    assert found == {"phuong_a", "phuong_a2", "canbo_saodo"}
 
 
 @pytest.mark.django_db(transaction=True)

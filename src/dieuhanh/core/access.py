@@ -137,7 +137,8 @@ def holders(
 
         def own(level: set[int]) -> set[int]:
             """The units and every unit they succeeded."""
-            found, stack = set(), list(level)
+            found: set[int] = set()
+            stack = list(level)
             while stack:
                 uid = stack.pop()
                 if uid not in found:
@@ -146,7 +147,7 @@ def holders(
             return found
 
         for unit_id in targets:
-            level, seen = own({unit_id}), set()
+            level, seen = own({unit_id}), set[int]()
             while level - seen:
                 seen |= level
                 users = set().union(*(by_unit.get(u, set()) for u in level))

@@ -202,7 +202,7 @@ def do_answer_member_report(*, actor: User, report: MemberReport, response: str)
     """A leader answers what a member's report puts beyond the member's authority; the member is
     told."""
     access.require(actor, "reporting", "answer", report.committee.unit_id, gettext("cho ý kiến về báo cáo này"))
-    report = MemberReport.objects.select_for_update().select_related("member__user").get(pk=report.pk)
+    report = MemberReport.objects.select_for_update(of=("self",)).select_related("member__user").get(pk=report.pk)
     if actor.person_id and actor.person_id == report.member_id:
         raise PermissionDenied(gettext("Đồng chí không cho ý kiến vào kiến nghị của chính mình."))
     if not report.proposals:

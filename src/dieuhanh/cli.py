@@ -280,8 +280,9 @@ def reminders(
 ) -> None:
     """Chạy ngay lượt nhắc việc của một ngày: nhiệm vụ, mốc, đơn, hồ sơ sắp đến hạn, quá hạn, chờ ý kiến.
 
-    In số thông báo đã tạo (hoặc sẽ tạo, với --dry-run) theo quy tắc và kênh: trong phần mềm, thư
-    gửi ngay (qua hàng đợi), thư tổng hợp hằng ngày. Chạy lại trong cùng ngày không tạo thêm gì."""
+    In số thông báo đã tạo (hoặc sẽ tạo, với --dry-run) theo quy tắc và kênh: trong phần mềm (trong đó
+    số được gộp vào thông báo tóm tắt, và số thông báo tóm tắt), thư gửi ngay (qua hàng đợi), thư
+    tổng hợp hằng ngày. Chạy lại trong cùng ngày không tạo thêm gì."""
     day = _date(today) if today else None
     _django()
     from django.utils import timezone
@@ -305,17 +306,19 @@ def reminders(
         return
     verb = "sẽ tạo (chạy thử, chưa ghi gì)" if dry_run else "đã tạo"
     table = Table(title=f"Nhắc việc ngày {day:%d/%m/%Y}: thông báo {verb}")
-    for header in ("Quy tắc", "Đối tượng", "Trong phần mềm", "Thư gửi ngay", "Thư tổng hợp"):
+    for header in ("Quy tắc", "Đối tượng", "Trong phần mềm", "Gộp", "Thông báo tóm tắt", "Thư gửi ngay", "Thư tổng hợp"):
         table.add_column(header, justify="left" if header == "Quy tắc" else "right")
+    keys = ("in_app", "bundled", "summaries", "immediate", "digest")
     for code, counts in result.sent.items():
         found = result.found.get(code)
-        table.add_row(engine.label(code), "" if found is None else _n(found), _n(counts["in_app"]),
-                      _n(counts["immediate"]), _n(counts["digest"]))
-    totals = [sum(c[k] for c in result.sent.values()) for k in ("in_app", "immediate", "digest")]
+        table.add_row(engine.label(code), "" if found is None else _n(found), *(_n(counts[k]) for k in keys))
+    totals = [sum(c[k] for c in result.sent.values()) for k in keys]
     table.add_row("Tổng", _n(sum(result.found.values())), *(_n(t) for t in totals), style="bold")
     console.print(table)
-    if not dry_run and totals[1]:
-        console.print(f"{_n(totals[1])} thư gửi ngay đã vào hàng đợi: tiến trình `dieuhanh worker` sẽ gửi.")
+    console.print("«Gộp»: số thông báo (một đối tượng, một người) gom vào các thông báo tóm tắt; mỗi người nhận một "
+                  "thông báo tóm tắt cho mỗi quy tắc có nhiều hơn ngưỡng `bundle_above`. Thư chỉ gửi thông báo tóm tắt.")
+    if not dry_run and totals[3]:
+        console.print(f"{_n(totals[3])} thư gửi ngay đã vào hàng đợi: tiến trình `dieuhanh worker` sẽ gửi.")
 
 
 @petitions_app.command("dedup-eval")

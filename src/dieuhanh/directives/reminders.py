@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 
 from dieuhanh.core import access
 from dieuhanh.notifications.reminders import Day, Reminder, ReminderRule, link, reminder
@@ -32,7 +32,47 @@ def _people(row: dict[str, Any]) -> dict[str, set[int]]:
 TASK_FIELDS = ("pk", "code", "title", "due_date", "lead_unit", "lead_person__user", "accountable_person__user")
 
 
-@reminder("task.due_soon")
+def _tasks(**filters: Any) -> str:
+    """The task list filtered by `filters` (TaskFilter's fields): a summary's link."""
+    from dieuhanh.directives.filters import TaskFilter
+    from dieuhanh.notifications.digest import list_url
+
+    return list_url("directives:task_list", TaskFilter(**filters))
+
+
+def _due_soon_list(day: Day, rule: ReminderRule, escalation: bool) -> str:
+    from dieuhanh.directives.filters import OPEN
+
+    assert rule.lead_working_days is not None
+    last = day.due_window_end(rule.lead_working_days) - dt.timedelta(days=1)
+    return _tasks(status=OPEN, due_from=day.today, due_to=last)
+
+
+def _overdue_list(day: Day, rule: ReminderRule, escalation: bool) -> str:
+    """Every overdue task; for the escalation, those overdue more than a week (from the second
+    week: the due date at least 8 days ago, `Day.repeat_since`)."""
+    from dieuhanh.directives.choices import TaskStatus
+
+    if escalation:
+        return _tasks(status=TaskStatus.OVERDUE, due_to=day.today - dt.timedelta(days=8))
+    return _tasks(status=TaskStatus.OVERDUE)
+
+
+def _open_list(day: Day, rule: ReminderRule, escalation: bool) -> str:
+    from dieuhanh.directives.filters import OPEN
+
+    return _tasks(status=OPEN)
+
+
+def _flagged_list(day: Day, rule: ReminderRule, escalation: bool) -> str:
+    from dieuhanh.directives.filters import OPEN
+
+    return _tasks(status=OPEN, flagged=True)
+
+
+@reminder("task.due_soon", bundle_list=_due_soon_list, summary=ngettext_lazy(
+    "%(n)s nhiệm vụ sắp đến hạn trong phạm vi của đồng chí", "%(n)s nhiệm vụ sắp đến hạn trong phạm vi của đồng chí",
+    "count"))
 def task_due_soon(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
     from dieuhanh.directives.models import Task
     url = link("directives:task_detail")
@@ -47,11 +87,13 @@ def task_due_soon(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
         yield Reminder(
             TASK, row["pk"], row["lead_unit"], row["due_date"].isoformat(),
             message % {"code": row["code"], "title": row["title"], "due": _d(row["due_date"]), "left": left},
-            url(row["pk"]), people=_people(row),
+            url(row["pk"]), people=_people(row), code=row["code"],
         )
 
 
-@reminder("milestone.due_soon")
+@reminder("milestone.due_soon", bundle_list=_open_list, summary=ngettext_lazy(
+    "%(n)s mốc tiến độ sắp đến hạn trong phạm vi của đồng chí", "%(n)s mốc tiến độ sắp đến hạn trong phạm vi của đồng chí",
+    "count"))
 def milestone_due_soon(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
     from dieuhanh.directives.models import Milestone
     url = link("directives:task_detail")
@@ -70,11 +112,16 @@ def milestone_due_soon(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
             gettext("Mốc «%(milestone)s» của nhiệm vụ %(code)s «%(title)s» đến hạn ngày %(due)s")
             % {"milestone": row["title"], "code": row["task__code"], "title": row["task__title"],
                "due": _d(row["due_date"])},
-            url(row["task_id"]), people=_people(task_row),
+            url(row["task_id"]), people=_people(task_row), code=row["task__code"],
         )
 
 
-@reminder("task.overdue")
+@reminder("task.overdue", bundle_list=_overdue_list, summary=ngettext_lazy(
+    "%(n)s nhiệm vụ quá hạn trong phạm vi của đồng chí", "%(n)s nhiệm vụ quá hạn trong phạm vi của đồng chí", "count",
+), escalated=ngettext_lazy(
+    "%(n)s nhiệm vụ quá hạn trên một tuần trong phạm vi của đồng chí",
+    "%(n)s nhiệm vụ quá hạn trên một tuần trong phạm vi của đồng chí", "count",
+))
 def task_overdue(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
     """Overdue from the day after its due date; again every `repeat_days` while it stays open."""
     from dieuhanh.directives.models import Task
@@ -87,11 +134,13 @@ def task_overdue(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
             TASK, row["pk"], row["lead_unit"], f"{row['due_date'].isoformat()}:w{repeat}",
             message % {"code": row["code"], "title": row["title"], "due": _d(row["due_date"]),
                "days": (day.today - row["due_date"]).days},
-            url(row["pk"]), people=_people(row), repeat=repeat,
+            url(row["pk"]), people=_people(row), repeat=repeat, code=row["code"],
         )
 
 
-@reminder("report.waiting")
+@reminder("report.waiting", bundle_list=_flagged_list, summary=ngettext_lazy(
+    "%(n)s đề xuất vượt thẩm quyền chờ ý kiến chỉ đạo trong phạm vi của đồng chí",
+    "%(n)s đề xuất vượt thẩm quyền chờ ý kiến chỉ đạo trong phạm vi của đồng chí", "count"))
 def report_waiting(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
     """A report beyond the unit's authority without the leader's answer after more than
     `after_working_days` working days; again every `repeat_days`."""
@@ -113,7 +162,7 @@ def report_waiting(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
             TASK, row["task_id"], row["task__lead_unit"], f"r{row['pk']}:w{repeat}",
             gettext("Đề xuất vượt thẩm quyền về nhiệm vụ %(code)s «%(title)s» chờ ý kiến chỉ đạo từ ngày %(on)s")
             % {"code": row["task__code"], "title": row["task__title"], "on": _d(row["reported_on"])},
-            url(row["task_id"]), people=_people(task_row), repeat=repeat,
+            url(row["task_id"]), people=_people(task_row), repeat=repeat, code=row["task__code"],
         )
 
 

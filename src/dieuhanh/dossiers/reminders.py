@@ -11,7 +11,7 @@ import datetime as dt
 from collections.abc import Iterator
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 
 from dieuhanh.core.legal_rules import RuleNotFound
 from dieuhanh.dossiers.choices import Status
@@ -41,7 +41,17 @@ def _due_between(start: dt.date, end: dt.date, *, apologised: bool | None = None
         yield from running.filter(stats_class__in=classes, new_due_on__gte=start, new_due_on__lt=end).values(*FIELDS)
 
 
-@reminder("dossier.due_soon")
+def _due_soon_list(day: Day, rule: ReminderRule, escalation: bool) -> str:
+    """A summary's link: the dossiers due soon (DossierFilter)."""
+    from dieuhanh.dossiers.filters import DUE_SOON, DossierFilter
+    from dieuhanh.notifications.digest import list_url
+
+    return list_url("dossier_list", DossierFilter(status=DUE_SOON))
+
+
+@reminder("dossier.due_soon", bundle_list=_due_soon_list, summary=ngettext_lazy(
+    "%(n)s hồ sơ sắp đến hẹn trả trong phạm vi của đồng chí", "%(n)s hồ sơ sắp đến hẹn trả trong phạm vi của đồng chí",
+    "count"))
 def due_soon(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
     assert rule.lead_working_days is not None
     url = link("dossier_detail")
@@ -51,11 +61,13 @@ def due_soon(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
         yield Reminder(
             DOSSIER, row["pk"], row["unit"], due.isoformat(),
             message % {"code": row["code"], "procedure": row["procedure__name"], "due": _d(due)},
-            url(row["code"]),
+            url(row["code"]), code=row["code"],
         )
 
 
-@reminder("dossier.apology")
+@reminder("dossier.apology", bundle_list=_due_soon_list, summary=ngettext_lazy(
+    "%(n)s hồ sơ cần văn bản xin lỗi nếu trễ hẹn trong phạm vi của đồng chí",
+    "%(n)s hồ sơ cần văn bản xin lỗi nếu trễ hẹn trong phạm vi của đồng chí", "count"))
 def apology(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
     """The days before the last day an apology may be issued (`apology_deadline`), for a dossier
     that has had none: if it will be late, the letter with a new date must go out by then."""
@@ -84,5 +96,5 @@ def apology(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
         yield Reminder(
             DOSSIER, row["pk"], row["unit"], f"{row['due_on'].isoformat()}:{last.isoformat()}",
             message % {"code": row["code"], "procedure": row["procedure__name"], "due": _d(row["due_on"]), "last": _d(last)},
-            url(row["code"]),
+            url(row["code"]), code=row["code"],
         )

@@ -27,6 +27,7 @@ class NotificationOut(BaseModel):
     url: str = Field(description="Đường dẫn (trong hệ thống) đến đối tượng")
     object_type: str
     object_id: int | None
+    bundled: int = Field(description="Thông báo tóm tắt: số thông báo cùng loại được gộp vào (0: thông báo đơn lẻ)")
     created_at: dt.datetime
     read_at: dt.datetime | None
 
@@ -47,13 +48,13 @@ class MarkedOut(BaseModel):
 def notification_out(n: Notification) -> dict[str, Any]:
     return {
         "id": n.pk, "rule": n.rule, "title": n.title, "body": n.body, "url": n.url, "object_type": n.object_type,
-        "object_id": n.object_id, "created_at": n.created_at, "read_at": n.read_at,
+        "object_id": n.object_id, "bundled": n.bundled, "created_at": n.created_at, "read_at": n.read_at,
     }
 
 
 @router.get("", response=Page[NotificationOut], summary="Thông báo của tôi (chưa đọc trước, mới nhất trước)")
 def list_notifications(request: HttpRequest, query: Query[NotificationQuery]) -> dict[str, Any]:
-    rows = services.inbox(request.user)  # type: ignore[arg-type]  # authenticated: a User
+    rows = services.shown(request.user)  # type: ignore[arg-type]  # authenticated: a User
     if query.unread:
         rows = rows.filter(read_at__isnull=True)
     return page_of(services.newest_unread_first(rows), query, notification_out)

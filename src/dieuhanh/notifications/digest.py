@@ -115,7 +115,7 @@ def build(user: User, day: dt.date) -> Digest | None:
     figures = figures_for(user, day) if pref.daily_digest else []
     notes: list[Notification] = []
     if pref.email_mode == EmailMode.DIGEST:
-        pending = list(services.inbox(user).filter(read_at__isnull=True, emailed_at__isnull=True))
+        pending = list(services.shown(user).filter(read_at__isnull=True, emailed_at__isnull=True))
         notes = _still_visible(user, pending)
     return Digest(user, day, figures, notes[:MAX_LISTED], max(len(notes) - MAX_LISTED, 0))
 

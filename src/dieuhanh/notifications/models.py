@@ -1,6 +1,11 @@
 """What reached whom: a notification is one message to one person, about one object, under one
 rule (`rule`, e.g. "task.overdue"). `key` makes a reminder exactly-once: a sweep that runs twice
-on a day, or two workers that run it at once, add it once (unique per recipient and key)."""
+on a day, or two workers that run it at once, add it once (unique per recipient and key).
+
+A summary stands for many reminders of one rule to one person from one sweep (reminders.py,
+"bundling"): the reminders are still written, each with its key, but point to it (`bundle`);
+the centre, the counts, the API and e-mail show only rows without a bundle (`services.shown`),
+and the summary says how many it holds (`bundled`)."""
 
 from __future__ import annotations
 
@@ -27,6 +32,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     emailed_at = models.DateTimeField(null=True, blank=True)
+    # A reminder grouped into a summary: shown through it, never alone.
+    bundle = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE, related_name="items")
+    bundled = models.PositiveIntegerField(gettext_lazy("số thông báo gộp"), default=0)  # of a summary: how many
 
     class Meta:
         verbose_name = gettext_lazy("thông báo")
@@ -37,6 +45,8 @@ class Notification(models.Model):
         )
         indexes = (
             models.Index(fields=("recipient", "read_at"), name="notification_unread"),
+            # The centre, the badge and the API count and list what is shown (no bundle).
+            models.Index(fields=("recipient", "read_at"), name="notification_shown", condition=Q(bundle__isnull=True)),
             # A sweep asks which of its keys were sent already, to anyone (notify_many).
             models.Index(fields=("key",), name="notification_key", condition=~Q(key="")),
         )

@@ -27,6 +27,20 @@ overdue…), so a second run on the same day, or the next day within the same pe
 nothing; a reminder goes only to those who may see its object (`services.notify_many`), and its
 title names the object by its code and subject, never a petitioner or a denouncer.
 
+Bundling. When one sweep would give one person more than `bundle_above` reminders of one rule
+(its escalation counts as a rule of its own), that person gets ONE summary instead: "13.543
+nhiệm vụ quá hạn … trong phạm vi của đồng chí", its body naming the first few objects by code,
+its link the app's list filtered to those kinds of objects. The number is data
+(`bundle_above: N` in the rule's entry; `BUNDLE_ABOVE` when the entry has none: every rule can
+flood someone at province scale, so none is left without). The words and the link are code,
+next to the rule's function: `@reminder("task.overdue", summary=…, escalated=…, bundle_list=…)`
+(the list's address and its filter's parameters change with the app's views and filters, not
+with policy). The reminders are still written, each with its key, pointing to their summary
+(`Notification.bundle`): exactly-once holds per object, so tomorrow's sweep within the same
+period neither sends nor groups them again; the centre, the counts, the API and e-mail show
+the summary only (`services.shown`). Grouping is per recipient: a summary counts only the
+objects that person may see.
+
 Events (a task assigned, a report beyond authority, the leader's answer) are not swept: the
 apps' services call their `reminders.py` at once, through `services.notify`."""
 
@@ -47,13 +61,16 @@ from django.utils.module_loading import import_string
 
 from dieuhanh.core import access, calendar
 from dieuhanh.notifications.choices import EmailMode
-from dieuhanh.notifications.services import Item, email_channels, notify_many
+from dieuhanh.notifications.services import Bundle, Item, email_channels, notify_many
 
 DATA_FILE = Path("data") / "reminders.yaml"
 FIELDS = {
     "code", "name", "lead_working_days", "after_working_days", "repeat_days", "escalate_after_repeats", "escalate_to", "to",
-    "note",
+    "note", "bundle_above",
 }
+# More reminders of one rule than this to one person in one sweep make one summary (a rule's
+# `bundle_above` overrides it): a desk reads five items; beyond that a list does the work better.
+BUNDLE_ABOVE = 5
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,7 @@ class ReminderRule:
     escalate_after_repeats: int | None = None
     escalate_to: tuple[str, ...] = ()
     note: str = ""
+    bundle_above: int = BUNDLE_ABOVE
 
 
 @dataclass
@@ -87,6 +105,7 @@ class Reminder:
     body: str = ""
     people: dict[str, set[int]] = field(default_factory=dict)
     repeat: int = 0
+    code: str = ""  # the object's code, as a summary names it ("NV-2026-0012", "12/2026")
 
 
 @dataclass(frozen=True)
@@ -112,14 +131,48 @@ class Day:
 RuleFunction = Callable[[Day, ReminderRule], Iterable[Reminder]]
 
 
-def reminder(code: str) -> Callable[[RuleFunction], RuleFunction]:
-    """Mark a function as the code of reminder rule `code` (its numbers are in the app's data)."""
+@dataclass(frozen=True)
+class Summary:
+    """What a rule's summary says (see "Bundling" above): `words` and `escalated` (for its
+    escalation; `words` when not given) are lazy translations with `%(n)s`, the number grouped
+    ("13.543"), chosen by `count` (ngettext_lazy(…, "count")); `list_url(day, rule, escalation)` is the
+    path of the app's list showing those objects (of the rule, or of its escalation)."""
+
+    words: Any = None
+    escalated: Any = None
+    list_url: Callable[[Day, ReminderRule, bool], str] | None = None
+
+
+def reminder(
+    code: str, *, summary: Any = None, escalated: Any = None, bundle_list: Callable[[Day, ReminderRule, bool], str] | None = None
+) -> Callable[[RuleFunction], RuleFunction]:
+    """Mark a function as the code of reminder rule `code` (its numbers are in the app's data),
+    with the words and the list link of its summary (`Summary`)."""
 
     def mark(fn: RuleFunction) -> RuleFunction:
         fn.reminder_code = code  # type: ignore[attr-defined]
+        fn.reminder_summary = Summary(summary, escalated, bundle_list)  # type: ignore[attr-defined]
         return fn
 
     return mark
+
+
+def bundle_of(rule: ReminderRule, fn: RuleFunction, day: Day, *, escalation: bool = False) -> Bundle:
+    """How the sweep of `day` groups `rule`'s reminders (or those of its escalation)."""
+    from django.utils.translation import gettext
+
+    from dieuhanh.core.templatetags.dieuhanh import group_digits
+
+    s: Summary = getattr(fn, "reminder_summary", Summary())
+    words = (s.escalated or s.words) if escalation else s.words
+    name = label(f"{rule.code}.escalated" if escalation else rule.code)
+
+    def title(count: int) -> str:
+        if words is None:
+            return gettext("%(n)s thông báo «%(name)s» trong phạm vi của đồng chí") % {"n": group_digits(count), "name": name}
+        return str(words % {"count": count, "n": group_digits(count)})
+
+    return Bundle(rule.bundle_above, title, s.list_url(day, rule, escalation) if s.list_url else "")
 
 
 _PLAIN = re.compile(r"[A-Za-z0-9._-]+")
@@ -152,7 +205,7 @@ def _read(path: Path, app: str) -> dict[str, ReminderRule]:
         unknown = set(entry) - FIELDS
         if unknown or "code" not in entry or not entry.get("to"):
             raise ImproperlyConfigured(f"{path}: {entry.get('code')!r}: needs code and to; unknown {sorted(unknown)}")
-        for key in ("lead_working_days", "after_working_days", "repeat_days", "escalate_after_repeats"):
+        for key in ("lead_working_days", "after_working_days", "repeat_days", "escalate_after_repeats", "bundle_above"):
             if entry.get(key) is not None and (not isinstance(entry[key], int) or entry[key] < 0):
                 raise ImproperlyConfigured(f"{path}: {entry['code']}.{key} must be a whole number of days")
         out[entry["code"]] = ReminderRule(
@@ -160,6 +213,7 @@ def _read(path: Path, app: str) -> dict[str, ReminderRule]:
             after_working_days=entry.get("after_working_days"), repeat_days=entry.get("repeat_days"),
             escalate_after_repeats=entry.get("escalate_after_repeats"),
             escalate_to=tuple(entry.get("escalate_to") or ()), note=entry.get("note", ""),
+            bundle_above=BUNDLE_ABOVE if entry.get("bundle_above") is None else entry["bundle_above"],
         )
     return out
 
@@ -229,7 +283,9 @@ CHANNELS = ("in_app", EmailMode.IMMEDIATE.value, EmailMode.DIGEST.value)
 @dataclass
 class SweepResult:
     """What a sweep added (or, dry, would add): per rule, the number of objects it found and the
-    notifications by channel — in the app (every one), by e-mail at once, in the daily digest."""
+    notifications: "in_app", one per object and person (every one, keyed), "bundled" of them
+    grouped into "summaries"; the messages by e-mail at once ("immediate") and in the daily
+    digest ("digest"): a summary is one, the reminders in it none."""
 
     today: dt.date
     dry_run: bool
@@ -254,32 +310,41 @@ def run(
     day = Day(today, cal)
     table = rules()
     items: list[Item] = []
+    bundles: dict[str, Bundle] = {}
     for n, (rule, fn) in enumerate(table):
+        bundles[rule.code] = bundle_of(rule, fn, day)
         found = list(fn(day, rule))
         result.found[rule.code] += len(found)
         result.sent.setdefault(rule.code, Counter())
         for r, users in zip(found, recipients(rule, found, rule.to, today), strict=True):
             items.extend(
-                Item(u, rule.code, r.title, key_of(rule.code, r), r.object_type, r.object_id, r.url, r.body, r.unit_id)
+                Item(u, rule.code, r.title, key_of(rule.code, r), r.object_type, r.object_id, r.url, r.body, r.unit_id,
+                     code=r.code)
                 for u in users
             )
         if rule.escalate_to and rule.escalate_after_repeats is not None:
             escalated = [r for r in found if r.repeat >= rule.escalate_after_repeats]
             code = f"{rule.code}.escalated"
             result.sent.setdefault(code, Counter())
+            bundles[code] = bundle_of(rule, fn, day, escalation=True)
             for r, users in zip(escalated, recipients(rule, escalated, rule.escalate_to, today), strict=True):
                 items.extend(
-                    Item(u, code, r.title, key_of(rule.code, r), r.object_type, r.object_id, r.url, r.body, r.unit_id)
+                    Item(u, code, r.title, key_of(rule.code, r), r.object_type, r.object_id, r.url, r.body, r.unit_id,
+                         code=r.code)
                     for u in users
                 )
         if progress:
             progress(rule.code, n + 1, len(table) + 1)
-    fresh = notify_many(items, write=not dry_run)
+    fresh = notify_many(items, write=not dry_run, bundles=bundles)
     channels = email_channels({i.recipient_id for i in fresh})
     for i in fresh:
         counts = result.sent.setdefault(i.rule, Counter())
-        counts["in_app"] += 1
-        if channels.get(i.recipient_id):
+        if i.bundled:
+            counts["summaries"] += 1
+        else:
+            counts["in_app"] += 1
+            counts["bundled"] += bool(i.bundle_key)
+        if channels.get(i.recipient_id) and not i.bundle_key:
             counts[channels[i.recipient_id]] += 1
     if progress:
         progress("", len(table) + 1, len(table) + 1)

@@ -12,7 +12,7 @@ through a queued job after the transaction commits (`tasks.deliver_email`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -113,6 +113,12 @@ def inbox(user: User) -> models.QuerySet[Notification]:
     return Notification.objects.filter(recipient_id=user.pk)
 
 
+def shown(user: User) -> models.QuerySet[Notification]:
+    """What `user` is shown and counted (the centre, the badge, the API list, e-mail): their
+    notifications without those grouped into a summary, which stand in the summary."""
+    return inbox(user).filter(bundle__isnull=True)
+
+
 def newest_unread_first(rows: models.QuerySet[Notification]) -> models.QuerySet[Notification]:
     """The order of the centre and the API: unread first, then newest first."""
     unread = models.ExpressionWrapper(models.Q(read_at__isnull=True), output_field=models.BooleanField())
@@ -120,16 +126,21 @@ def newest_unread_first(rows: models.QuerySet[Notification]) -> models.QuerySet[
 
 
 def unread_count(user: User) -> int:
-    return inbox(user).filter(read_at__isnull=True).count()
+    return shown(user).filter(read_at__isnull=True).count()
 
 
 def mark_read(user: User, ids: Iterable[int] | None = None) -> int:
-    """Mark as read the unread notifications of `user` (those of `ids`, or all). A read mark is
-    no change of any record: not audited (decision 0027). Returns how many were marked."""
+    """Mark as read the unread notifications of `user` (those of `ids`, or all), a summary with
+    the reminders it holds. A read mark is no change of any record: not audited (decision 0027).
+    Returns how many of those shown were marked (a summary counts once)."""
     unread = inbox(user).filter(read_at__isnull=True)
+    now = timezone.now()
     if ids is not None:
-        unread = unread.filter(pk__in=list(ids))
-    return unread.update(read_at=timezone.now())
+        ids = list(ids)
+        unread.filter(bundle_id__in=ids).update(read_at=now)
+        return unread.filter(pk__in=ids).update(read_at=now)
+    unread.filter(bundle__isnull=False).update(read_at=now)
+    return unread.update(read_at=now)
 
 
 def preference(user: User) -> Preference:
@@ -202,7 +213,23 @@ class Item:
     body: str = ""
     unit_id: int | None = None
     action: str = "view"
+    code: str = ""  # how a summary names the object ("NV-2026-0012"); not stored
+    bundle_key: str = ""  # grouped into the summary of this key (notify_many's answer)
+    bundled: int = 0  # a summary: how many it holds
 
+
+@dataclass(frozen=True)
+class Bundle:
+    """How one rule's notifications are grouped (reminders.py, decision 0028): a person who would
+    get more than `above` of them from one call gets one summary instead, titled `title(count)`,
+    linking to `url` (the list of those objects), its body naming the first `NAMED` by code."""
+
+    above: int
+    title: Callable[[int], str]
+    url: str = ""
+
+
+NAMED = 5  # objects a summary names by code
 
 def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
@@ -293,10 +320,53 @@ def withheld_items(items: Sequence[Item]) -> list[Item]:
     return out
 
 
-ITEM_COLUMNS = ("recipient_id", "rule", "title", "body", "url", "object_type", "object_id", "unit_id", "key")
+ITEM_COLUMNS = ("recipient_id", "rule", "title", "body", "url", "object_type", "object_id", "unit_id", "key",
+                "bundle_id", "bundled")
 
 
-def _insert(items: Sequence[Item]) -> None:
+def summary_body(codes: Sequence[str], count: int) -> str:
+    """A summary's body: the first objects by code, and how many more."""
+    from django.utils.translation import gettext
+
+    from dieuhanh.core.templatetags.dieuhanh import group_digits
+
+    named = [c for c in codes if c][:NAMED]
+    if not named:
+        return ""
+    if count > len(named):
+        return gettext("Gồm %(codes)s và %(more)s mục khác.") % {
+            "codes": ", ".join(named), "more": group_digits(count - len(named))}
+    return gettext("Gồm %(codes)s.") % {"codes": ", ".join(named)}
+
+
+def bundled(items: Sequence[Item], bundles: Mapping[str, Bundle]) -> list[Item]:
+    """`items`, with those of a rule in `bundles` that one person would get more than its `above`
+    of marked with the key of their summary (`bundle_key`), and that summary added (an item of
+    no object, `bundled` = how many it holds). The summary's key is made of its items' keys, so
+    two runs at once that group the same reminders write one summary."""
+    import hashlib
+    from dataclasses import replace
+
+    groups: dict[tuple[int, str], list[Item]] = {}
+    for i in items:
+        if i.rule in bundles:
+            groups.setdefault((i.recipient_id, i.rule), []).append(i)
+    keys: dict[tuple[int, str], str] = {}
+    out: list[Item] = []
+    for (uid, rule), group in groups.items():
+        if len(group) <= bundles[rule].above:
+            continue
+        group.sort(key=lambda i: (i.code, i.key))
+        digest = hashlib.sha1("\n".join(i.key for i in group).encode(), usedforsecurity=False).hexdigest()[:24]
+        keys[uid, rule] = key = f"{rule}:bundle:{digest}"
+        b = bundles[rule]
+        out.append(Item(uid, rule, b.title(len(group)), key, url=b.url, body=summary_body([i.code for i in group], len(group)),
+                        bundled=len(group)))
+    out += [replace(i, bundle_key=keys[i.recipient_id, i.rule]) if (i.recipient_id, i.rule) in keys else i for i in items]
+    return out
+
+
+def _insert(items: Sequence[Item], bundle_ids: Mapping[tuple[int, str], int] | None = None) -> None:
     """Write the notifications of `items` with one multi-row statement per chunk, skipping any
     (recipient, key) already there (a run beside this one). Tens of thousands at a time: the
     ORM's `bulk_create` spends most of a sweep building model instances and compiling each
@@ -318,19 +388,24 @@ def _insert(items: Sequence[Item]) -> None:
     for i in items:
         own = {"recipient_id": i.recipient_id, "rule": i.rule, "title": i.title[:300], "body": i.body,
                "url": i.url[:500], "object_type": i.object_type, "object_id": i.object_id, "unit_id": i.unit_id,
-               "key": i.key[:160]}
+               "key": i.key[:160], "bundled": i.bundled,
+               "bundle_id": (bundle_ids or {}).get((i.recipient_id, i.bundle_key[:160])) if i.bundle_key else None}
         rows.append(tuple(own[n] if n in own else fixed[n] for n in names))
     with connection.cursor() as cursor:
         for chunk in _chunks(rows):
             cursor.executemany(sql, chunk)
 
 
-def notify_many(items: Iterable[Item], *, write: bool = True) -> list[Item]:
+def notify_many(items: Iterable[Item], *, write: bool = True, bundles: Mapping[str, Bundle] | None = None) -> list[Item]:
     """Add the notifications of `items` in bulk, each at most once per recipient and key: those
     already there, and those whose recipient is inactive or may not see the object, are left out;
     what the object withholds (a petitioner's identity) is taken out of the words, as in `notify`.
-    Returns the items added (with `write=False`, those that would be, and nothing is written).
-    Recipients who chose "immediate" get their e-mail through the queue after the commit."""
+    A rule in `bundles` is grouped (`bundled`): a person with more than its number of them gets
+    one summary, the items written too (their keys) but pointing to it.
+    Returns the items added (with `write=False`, those that would be, and nothing is written),
+    the grouped ones with their `bundle_key`, and the summaries (`bundled` > 0).
+    Recipients who chose "immediate" get their e-mail through the queue after the commit: a
+    summary, never the items in it."""
     unique: dict[tuple[int, str], Item] = {}
     for i in items:
         if not i.key:
@@ -341,14 +416,24 @@ def notify_many(items: Iterable[Item], *, write: bool = True) -> list[Item]:
         for pair in Notification.objects.filter(key__in=chunk).values_list("recipient_id", "key"):
             unique.pop(pair, None)
     fresh = withheld_items(visible_items(list(unique.values())))
+    if bundles:
+        fresh = bundled(fresh, bundles)
     if not write or not fresh:
         return fresh
     with transaction.atomic():
-        _insert(fresh)
+        summaries = [i for i in fresh if i.bundled]
+        _insert(summaries)
+        bundle_ids: dict[tuple[int, str], int] = {}
+        for chunk in _chunks(summaries):
+            found = Notification.objects.filter(
+                recipient_id__in={i.recipient_id for i in chunk}, key__in={i.key[:160] for i in chunk}
+            ).values_list("pk", "recipient_id", "key")
+            bundle_ids.update(((uid, key), pk) for pk, uid, key in found)
+        _insert([i for i in fresh if not i.bundled], bundle_ids)
         channels = email_channels({i.recipient_id for i in fresh})
         from dieuhanh.notifications.choices import EmailMode
 
-        immediate = [i for i in fresh if channels.get(i.recipient_id) == EmailMode.IMMEDIATE]
+        immediate = [i for i in fresh if not i.bundle_key and channels.get(i.recipient_id) == EmailMode.IMMEDIATE]
         ids: list[int] = []
         for chunk in _chunks(immediate):
             pairs = {(i.recipient_id, i.key[:160]) for i in chunk}

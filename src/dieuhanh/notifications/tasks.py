@@ -8,7 +8,8 @@ from dieuhanh.core.queue import task
 @task()
 def deliver_email(notification_ids: list[int]) -> int:
     """Send by e-mail those of the notifications whose recipients chose "immediate" and have an
-    address; mark them sent. Returns how many were sent."""
+    address; mark them sent. A reminder grouped into a summary is never sent alone: the summary
+    is (one message). Returns how many were sent."""
     from django.conf import settings
     from django.core.mail import EmailMessage, get_connection
     from django.utils import timezone
@@ -17,7 +18,7 @@ def deliver_email(notification_ids: list[int]) -> int:
     from dieuhanh.notifications.models import Notification
 
     rows = list(
-        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True)
+        Notification.objects.filter(pk__in=notification_ids, emailed_at__isnull=True, bundle__isnull=True)
         .select_related("recipient", "recipient__notification_preference")
     )
     messages, sent = [], []

@@ -55,7 +55,7 @@ def poll_seconds() -> int:
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     flt, problems = NotificationFilter.lenient(request.GET)
-    rows = services.inbox(request.user)  # type: ignore[arg-type]  # login_required: a User
+    rows = services.shown(request.user)  # type: ignore[arg-type]  # login_required: a User
     if flt.unread:
         rows = rows.filter(read_at__isnull=True)
     page = Paginator(services.newest_unread_first(rows), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -72,8 +72,9 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def notification_open(request: HttpRequest, pk: int) -> HttpResponseBase:
-    """Open a notification: it is marked read, then the browser goes to its object (whose own
-    page checks again who may see it); one without a link, or whose link is not of this site,
+    """Open a notification: it is marked read (a summary with the reminders it holds), then the
+    browser goes to its object (whose own page checks again who may see it) or, for a summary,
+    to the list of those objects; one without a link, or whose link is not of this site,
     leads back to the centre."""
     n = get_object_or_404(services.inbox(request.user), pk=pk)  # type: ignore[arg-type]
     services.mark_read(request.user, [n.pk])  # type: ignore[arg-type]

@@ -8,10 +8,10 @@ see the petition (a denunciation: never the one-stop desk, never another ward)."
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext_lazy
 
 from dieuhanh.core.legal_rules import RuleNotFound, rule_for
 from dieuhanh.notifications.reminders import Day, Reminder, ReminderRule, link, reminder
@@ -43,6 +43,18 @@ def _handlers(ids: list[int]) -> dict[int, set[int]]:
     return out
 
 
+def _petitions(timing: str) -> Callable[[Day, ReminderRule, bool], str]:
+    """A summary's link: the open petitions of that timing (PetitionFilter)."""
+
+    def url(day: Day, rule: ReminderRule, escalation: bool) -> str:
+        from dieuhanh.notifications.digest import list_url
+        from dieuhanh.petitions.filters import OPEN, PetitionFilter
+
+        return list_url("petitions:petition_list", PetitionFilter(state=OPEN, timing=timing))
+
+    return url
+
+
 def _open() -> Any:
     from dieuhanh.petitions.choices import State
     from dieuhanh.petitions.models import Petition
@@ -50,7 +62,9 @@ def _open() -> Any:
     return Petition.objects.open().exclude(state=State.SUSPENDED).filter(due_on__isnull=False).order_by()
 
 
-@reminder("petition.step_due")
+@reminder("petition.step_due", bundle_list=_petitions("due_soon"), summary=ngettext_lazy(
+    "%(n)s đơn sắp đến hạn bước xử lý trong phạm vi của đồng chí",
+    "%(n)s đơn sắp đến hạn bước xử lý trong phạm vi của đồng chí", "count"))
 def step_due(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
     assert rule.lead_working_days is not None
     rows = list(_open().filter(due_on__gte=day.today, due_on__lt=day.due_window_end(rule.lead_working_days))
@@ -63,11 +77,16 @@ def step_due(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
             PETITION, row["pk"], row["unit"], f"{row['due_rule']}:{row['due_on'].isoformat()}",
             message % {"number": f"{row['seq']}/{row['year']}", "subject": row["subject"], "step": _step(row),
                "due": _d(row["due_on"])},
-            url(row["pk"]), people={"handlers": handlers.get(row["pk"], set())},
+            url(row["pk"]), people={"handlers": handlers.get(row["pk"], set())}, code=f"{row['seq']}/{row['year']}",
         )
 
 
-@reminder("petition.overdue")
+@reminder("petition.overdue", bundle_list=_petitions("overdue"), summary=ngettext_lazy(
+    "%(n)s đơn quá hạn xử lý trong phạm vi của đồng chí", "%(n)s đơn quá hạn xử lý trong phạm vi của đồng chí", "count",
+), escalated=ngettext_lazy(
+    "%(n)s đơn quá hạn xử lý trên một tuần trong phạm vi của đồng chí",
+    "%(n)s đơn quá hạn xử lý trên một tuần trong phạm vi của đồng chí", "count",
+))
 def overdue(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
     rows = list(_open().filter(due_on__lt=day.today).values(*FIELDS))
     handlers = _handlers([r["pk"] for r in rows])
@@ -79,6 +98,6 @@ def overdue(day: Day, rule: ReminderRule) -> Iterator[Reminder]:
             PETITION, row["pk"], row["unit"], f"{row['due_rule']}:{row['due_on'].isoformat()}:w{repeat}",
             message % {"number": f"{row['seq']}/{row['year']}", "subject": row["subject"], "step": _step(row),
                "due": _d(row["due_on"])},
-            url(row["pk"]), people={"handlers": handlers.get(row["pk"], set())},
+            url(row["pk"]), people={"handlers": handlers.get(row["pk"], set())}, code=f"{row['seq']}/{row['year']}",
             repeat=repeat,
         )

@@ -244,7 +244,7 @@ def test_the_command_prints_by_rule_and_channel_and_its_dry_run_writes_nothing(w
     assert "chạy thử" in dry.output and "Nhiệm vụ sắp đến hạn" in dry.output
     assert Notification.objects.count() == before
     row = next(line for line in dry.output.splitlines() if "Nhiệm vụ sắp đến" in line)
-    assert [c.strip() for c in row.strip("│ ").split("│")][1:] == ["1", "2", "1", "1"]
+    assert [c.strip() for c in row.strip("│ ").split("│")][1:] == ["1", "2", "0", "0", "1", "1"]
     real = CliRunner(env={"COLUMNS": "200"}).invoke(app, ["reminders", "--today", "2026-02-10"])
     assert real.exit_code == 0, real.output
     assert Notification.objects.count() == before + 2

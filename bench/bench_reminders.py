@@ -13,7 +13,9 @@ Then, on the last working day up to today, it times:
 - a dry run of the next working day.
 Each line gives the wall time (and this process's CPU time: on a shared machine the wall time
 also holds the waits for the CPU and the disk), the SQL queries and the notifications added; the first sweep's
-table gives the objects found and the notifications per rule and channel.
+table gives the objects found and the notifications per rule (one per object and person), how
+many of them were grouped into how many summaries (bundling: more than a rule's `bundle_above`
+to one person make one summary), and the messages by channel (a summary is one).
 
     .venv/bin/python bench/bench_reminders.py           # province scale
     .venv/bin/python bench/bench_reminders.py --small   # seconds, for CI
@@ -143,14 +145,19 @@ def measure() -> bool:
     again, _, queries_again = _run("same day again (adds nothing)", day)
     _run("dry run of the next working day", cal.next_working_day(day), dry_run=True)
 
-    print(f"\n{'rule':<36} {'objects':>9} {'in app':>9} {'immediate':>10} {'digest':>8}")
+    print(f"\n{'rule':<36} {'objects':>9} {'in app':>9} {'grouped':>9} {'summaries':>9} {'immediate':>10} {'digest':>8}")
     for code, counts in first.sent.items():
         found = first.found.get(code)
         print(f"{reminders.label(code)[:36]:<36} {'' if found is None else f'{found:,}':>9} "
-              f"{counts['in_app']:>9,} {counts['immediate']:>10,} {counts['digest']:>8,}")
-    print(f"{'total':<36} {sum(first.found.values()):>9,} {first.total:>9,}")
+              f"{counts['in_app']:>9,} {counts['bundled']:>9,} {counts['summaries']:>9,} "
+              f"{counts['immediate']:>10,} {counts['digest']:>8,}")
+    grouped = sum(c["bundled"] for c in first.sent.values())
+    summaries = sum(c["summaries"] for c in first.sent.values())
+    print(f"{'total':<36} {sum(first.found.values()):>9,} {first.total:>9,} {grouped:>9,} {summaries:>9,}")
     recipients = Notification.objects.filter(key__contains=":").values("recipient").distinct().count()
-    print(f"recipients: {recipients:,}; notifications per recipient: {first.total / max(recipients, 1):,.1f}")
+    shown = Notification.objects.filter(bundle__isnull=True).count()
+    print(f"recipients: {recipients:,}; notifications per recipient: {first.total / max(recipients, 1):,.1f}; "
+          f"shown (summaries and those not grouped): {shown:,}, {shown / max(recipients, 1):,.1f} per recipient")
 
     ok = True
     if seconds > TARGET_S:

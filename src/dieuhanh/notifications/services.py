@@ -231,6 +231,7 @@ class Bundle:
 
 NAMED = 5  # objects a summary names by code
 
+
 def _chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
     for start in range(0, len(values), size):
         yield values[start:start + size]

@@ -164,3 +164,23 @@ def test_the_command_prints_the_summaries(world: Any) -> None:
     # objects, in the app, grouped, summaries, immediate, digest
     assert [c.strip() for c in row.strip("│ ").split("│")][1:] == ["", "7", "7", "1", "0", "0"]
     assert not Notification.objects.filter(rule__startswith="task.overdue").exists()
+
+
+def test_a_one_stop_desk_with_many_dossiers_due_gets_one_summary_and_the_other_ward_its_own(world: Any) -> None:
+    """Eleven dossiers of ward A due on Thursday 12/3/2026 (more than the rule's ten): ward A's
+    desk gets one summary of eleven linking to the dossiers due soon; ward B's desk, with three,
+    three reminders of its own and nothing of ward A's."""
+    from dieuhanh.dossiers.models import Dossier
+
+    a = [world.dossier() for _ in range(11)]
+    b = [world.dossier(unit=world.ward_b, actor=world.onestop_b) for _ in range(3)]
+    Dossier.objects.filter(pk__in=[d.pk for d in a + b]).update(due_on=D(2026, 3, 12))
+    result = reminders.run(WEEK_TWO)
+    assert (result.sent["dossier.due_soon"]["bundled"], result.sent["dossier.due_soon"]["summaries"]) == (11, 1)
+    [summary] = services.shown(world.onestop_a).filter(rule="dossier.due_soon")
+    assert summary.bundled == 11 and summary.title == "11 hồ sơ sắp đến hẹn trả trong phạm vi của đồng chí"
+    assert summary.url == reverse("dossier_list") + "?status=due_soon"
+    assert set(Notification.objects.filter(bundle=summary).values_list("object_id", flat=True)) == {d.pk for d in a}
+    own_b = services.shown(world.onestop_b).filter(rule="dossier.due_soon")
+    assert sorted(own_b.values_list("object_id", flat=True)) == sorted(d.pk for d in b)
+    assert not own_b.filter(bundled__gt=0).exists()

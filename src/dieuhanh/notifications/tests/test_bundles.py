@@ -55,7 +55,7 @@ def test_a_leader_over_many_overdue_tasks_gets_one_summary_whose_link_lists_exac
     codes = sorted(t.code for t in a + b)
     assert summary.body.startswith(f"Gồm {codes[0]}, ") and "và 4 mục khác" in summary.body
     items = Notification.objects.filter(bundle=summary)
-    assert sorted(items.values_list("object_id", flat=True)) == sorted(t.pk for t in a + b)
+    assert set(items.values_list("object_id", flat=True)) == {t.pk for t in a + b} and items.count() == 9
     assert set(items.values_list("recipient_id", flat=True)) == {world.leader.pk}
     page = _client(world.leader).get(summary.url)
     assert page.status_code == 200
@@ -182,5 +182,5 @@ def test_a_one_stop_desk_with_many_dossiers_due_gets_one_summary_and_the_other_w
     assert summary.url == reverse("dossier_list") + "?status=due_soon"
     assert set(Notification.objects.filter(bundle=summary).values_list("object_id", flat=True)) == {d.pk for d in a}
     own_b = services.shown(world.onestop_b).filter(rule="dossier.due_soon")
-    assert sorted(own_b.values_list("object_id", flat=True)) == sorted(d.pk for d in b)
+    assert set(own_b.values_list("object_id", flat=True)) == {d.pk for d in b} and own_b.count() == 3
     assert not own_b.filter(bundled__gt=0).exists()

@@ -99,7 +99,12 @@ def notify(
         created = Notification.objects.bulk_create(rows, ignore_conflicts=bool(key))
     if key:  # with ignore_conflicts the rows carry no primary key: read back what was added
         created = list(Notification.objects.filter(key=key, recipient__in=allowed))
-    ids = [n.pk for n in created if n.pk]
+    # A job only for those who asked for each notification by e-mail at once (and have an
+    # address): the others read it in the app or in their digest.
+    from dieuhanh.notifications.choices import EmailMode
+
+    channels = email_channels({n.recipient_id for n in created if n.pk})
+    ids = [n.pk for n in created if n.pk and channels.get(n.recipient_id) == EmailMode.IMMEDIATE]
     if ids:
         from dieuhanh.notifications import tasks
 

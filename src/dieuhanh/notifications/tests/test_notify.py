@@ -54,3 +54,19 @@ def test_immediate_email_goes_through_the_queue_to_a_real_smtp_server(
     assert task.get_absolute_url() in smtp_server.messages[0].get_content()
     assert Notification.objects.get(recipient=world.officer_a).emailed_at is not None
     assert Notification.objects.get(recipient=world.leader).emailed_at is None
+
+
+def test_no_mail_job_is_queued_for_those_who_read_in_the_app_or_the_digest(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    world.officer_a.email = "canbo.a@phuong-a.example"
+    world.officer_a.save()  # the default: the digest
+    task = _task(world, world.ward_a)
+    before = queue.pending()
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([world.officer_a, world.leader], rule="task.note", title="Ghi chú", obj=task)
+    assert queue.pending() == before
+    Preference.objects.create(user=world.officer_a, email_mode=EmailMode.IMMEDIATE)
+    with django_capture_on_commit_callbacks(execute=True):
+        notify([world.officer_a, world.leader], rule="task.note", title="Ghi chú 2", obj=task)
+    assert queue.pending() == before + 1

@@ -31,13 +31,18 @@ def is_member_q(day: dt.date) -> Q:
     )
 
 
+def committee_or_member(unit_ids: set[int], user: User) -> Q:
+    """A member's assignment or report belongs to its committee's unit; the member reads their
+    own anywhere."""
+    condition = Q(committee__unit_id__in=unit_ids)
+    if user.person_id:
+        condition |= Q(member_id=user.person_id)
+    return condition
+
+
 class FollowAssignmentQuerySet(ScopedQuerySet["FollowAssignment"]):
     def in_units(self, unit_ids: set[int], user: User) -> Q:
-        """A committee's assignments belong to the committee's unit; the member sees their own."""
-        condition = Q(committee__unit_id__in=unit_ids)
-        if user.person_id:
-            condition |= Q(member_id=user.person_id)
-        return condition
+        return committee_or_member(unit_ids, user)
 
     def open_without_units(self) -> bool:
         return True
@@ -95,11 +100,7 @@ class FollowAssignment(models.Model):
 
 class MemberReportQuerySet(ScopedQuerySet["MemberReport"]):
     def in_units(self, unit_ids: set[int], user: User) -> Q:
-        """A report belongs to its committee's unit; its member reads it anywhere."""
-        condition = Q(committee__unit_id__in=unit_ids)
-        if user.person_id:
-            condition |= Q(member_id=user.person_id)
-        return condition
+        return committee_or_member(unit_ids, user)
 
     def open_without_units(self) -> bool:
         return True

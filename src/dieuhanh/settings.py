@@ -250,6 +250,14 @@ DIEUHANH_DUE_SOON_WORKING_DAYS = int(os.environ.get("DIEUHANH_DUE_SOON_WORKING_D
 # An import projected to add at least this many dossiers (and at least as many as the table holds)
 # sets the dossier table's secondary indexes aside and builds them again at its end (indexes.py).
 DIEUHANH_IMPORT_BULK_ROWS = int(os.environ.get("DIEUHANH_IMPORT_BULK_ROWS", "100000"))
+# What an import file may hold before anything parses it (core/filecheck.py): an .xlsx's total
+# expanded size and each large part's compression ratio (zip bombs), a sheet's declared rows and
+# columns, and the characters of one cell (Excel's own limit), in .xlsx and .csv alike.
+DIEUHANH_IMPORT_MAX_EXPANDED_MB = int(os.environ.get("DIEUHANH_IMPORT_MAX_EXPANDED_MB", "2000"))
+DIEUHANH_IMPORT_MAX_RATIO = int(os.environ.get("DIEUHANH_IMPORT_MAX_RATIO", "200"))
+DIEUHANH_IMPORT_MAX_ROWS = int(os.environ.get("DIEUHANH_IMPORT_MAX_ROWS", "1048576"))
+DIEUHANH_IMPORT_MAX_COLUMNS = int(os.environ.get("DIEUHANH_IMPORT_MAX_COLUMNS", "1000"))
+DIEUHANH_IMPORT_MAX_CELL_CHARS = int(os.environ.get("DIEUHANH_IMPORT_MAX_CELL_CHARS", "32767"))
 
 # Background work (docs/decisions/0026): the queue is a table of the project's own database,
 # worked by `dieuhanh worker` processes (`dieuhanh serve` and ./scripts/run start one).

@@ -38,6 +38,7 @@ from typing import IO, Any, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext, gettext_noop
 
+from dieuhanh.core import filecheck
 from dieuhanh.core.spreadsheet import csv_value, looks_like_formula
 from dieuhanh.lib.text import fold
 
@@ -278,12 +279,35 @@ def open_table(
             raise ImportRefused(gettext("Tệp .xls (Excel 97–2003) chưa được hỗ trợ: mở tệp bằng Excel và lưu lại dạng .xlsx "
                                 "hoặc .csv (UTF-8)."))
         if suffix in (".xlsx", ".xlsm") or magic.startswith(b"PK"):
+            filecheck.check_xlsx(stream, name)
             return _xlsx(stream, name, owned, cell, active_sheet)
         return _csv(stream, name, owned)
+    except filecheck.HostileFile as exc:
+        if owned:
+            stream.close()
+        raise ImportRefused(str(exc)) from None
     except BaseException:
         if owned:
             stream.close()
         raise
+
+
+def screen(stream: IO[bytes], name: str) -> None:
+    """The quick checks of `core.filecheck` on an upload before it is kept for a background
+    import (an .xlsx's sizes, XML prolog and declared dimension; a CSV's encoding), so that the
+    page refuses a hostile file at once. Raises ImportRefused; `stream` is put back at its start.
+    The import itself makes these checks again, and the cell lengths as it reads."""
+    magic = stream.read(4)
+    stream.seek(0)
+    try:
+        if Path(name).suffix.lower() in (".xlsx", ".xlsm") or magic.startswith(b"PK"):
+            filecheck.check_xlsx(stream, name)
+        else:
+            head = stream.read(_SAMPLE)
+            stream.seek(0)
+            filecheck.csv_encoding(head, name, complete=len(head) < _SAMPLE)
+    except filecheck.HostileFile as exc:
+        raise ImportRefused(str(exc)) from None
 
 
 def _csv(stream: IO[bytes], name: str, owned: bool) -> Table:
@@ -292,17 +316,12 @@ def _csv(stream: IO[bytes], name: str, owned: bool) -> Table:
     for chunk in iter(lambda: stream.read(1 << 20), b""):
         lines += chunk.count(b"\n")
     stream.seek(0)
-    try:
-        # incremental: a character cut at the end of the sample is not an error
-        sample = codecs.getincrementaldecoder("utf-8-sig")().decode(head, final=len(head) < _SAMPLE)
-    except UnicodeDecodeError:
-        raise ImportRefused(
-            gettext("Tệp CSV không ở mã UTF-8: trong Excel chọn «Lưu dưới dạng» → «CSV UTF-8 (phân tách bằng dấu phẩy)».")
-        ) from None
+    encoding = filecheck.csv_encoding(head, name, complete=len(head) < _SAMPLE)
+    sample = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head, final=len(head) < _SAMPLE)
     first = sample.split("\n", HEADER_SEARCH_ROWS)[:HEADER_SEARCH_ROWS]
     counts = {d: sum(line.count(d) for line in first) for d in (";", ",", "\t")}
     delimiter = max(counts, key=lambda d: counts[d])
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
 
     def close() -> None:
         if owned:
@@ -310,7 +329,26 @@ def _csv(stream: IO[bytes], name: str, owned: bool) -> Table:
         else:
             text.detach()  # the caller's file stays open
 
-    return Table(name, enumerate(csv.reader(text, delimiter=delimiter), start=1), lines, close)
+    filecheck.prepare_csv()
+    rows = enumerate(csv.reader(text, delimiter=delimiter), start=1)
+    return Table(name, _bounded(rows, name), lines, close)
+
+
+def _bounded(rows: Iterator[Row], name: str) -> Iterator[Row]:
+    """`rows`, refused (ImportRefused) at the first cell longer than the limit
+    (`filecheck`); a CSV that cannot be read further on is refused too."""
+    limit = filecheck.limits()["cell_chars"]
+    number = 0
+    try:
+        for number, values in rows:
+            for v in values:
+                if type(v) is str and len(v) > limit:
+                    raise ImportRefused(str(filecheck.cell_too_long(name, number)))
+            yield number, values
+    except csv.Error as exc:
+        if filecheck.is_field_limit(exc):
+            raise ImportRefused(str(filecheck.cell_too_long(name, number + 1))) from None
+        raise ImportRefused(gettext("Không đọc được tệp CSV %(name)s: %(exc)s.") % {"name": name, "exc": exc}) from None
 
 
 def _xlsx(stream: IO[bytes], name: str, owned: bool, cell: Callable[[Any], Any] | None, active_sheet: bool) -> Table:
@@ -328,9 +366,9 @@ def _xlsx(stream: IO[bytes], name: str, owned: bool, cell: Callable[[Any], Any] 
         wb.close()
         raise ImportRefused(gettext("Tệp Excel không có trang số liệu đang mở để đọc.") if active_sheet
                             else gettext("Tệp Excel không có trang số liệu."))
-    numbered = enumerate(ws.iter_rows(values_only=True), start=1)
+    numbered = _bounded(((n, list(values)) for n, values in enumerate(ws.iter_rows(values_only=True), start=1)), name)
     if cell is None:
-        rows: Iterator[Row] = ((n, list(values)) for n, values in numbered)
+        rows: Iterator[Row] = numbered
     else:
         rows = ((n, [cell(v) for v in values]) for n, values in numbered)
 

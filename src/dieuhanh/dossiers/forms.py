@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.core import access
+from dieuhanh.core import access, tabular
 from dieuhanh.core.forms import (
     DateInput,
     FilterForm,
@@ -334,6 +334,10 @@ class ImportForm(forms.Form):
             )
         if f.size == 0:
             raise forms.ValidationError(_("Tệp «%(name)s» rỗng.") % {"name": f.name})
+        try:
+            tabular.screen(f, f.name)  # a zip bomb, an XML entity trick, an unknown encoding: refused at once
+        except tabular.ImportRefused as exc:
+            raise forms.ValidationError(str(exc)) from None
         return f
 
     def clean_kind(self) -> str:

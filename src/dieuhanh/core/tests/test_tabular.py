@@ -148,7 +148,7 @@ def test_files_that_cannot_be_read_are_refused_with_a_reason(tmp_path):
         tabular.open_table(io.BytesIO(b"\xd0\xcf\x11\xe0" + b"\0" * 100), "cu.xls")
     with pytest.raises(ImportRefused, match=r"Không đọc được tệp Excel «hong\.xlsx»: tệp bị hỏng, hoặc không phải tệp \.xlsx"):
         tabular.open_table(io.BytesIO(b"PK not a workbook"), "hong.xlsx")
-    with pytest.raises(ImportRefused, match="Tệp CSV không ở mã UTF-8"):
+    with pytest.raises(ImportRefused, match=r"Tệp CSV «a\.csv» không ở bảng mã được nhận"):
         tabular.open_table(io.BytesIO("Mã,Giá\n".encode("cp1252")), "a.csv")  # Excel's plain "CSV" on Windows
     with pytest.raises(ImportRefused, match=r"Không mở được tệp khong-co\.csv"):
         tabular.open_table(tmp_path / "khong-co.csv")

@@ -25,7 +25,7 @@ from typer.testing import CliRunner
 from dieuhanh.cli import app
 from dieuhanh.core import queue
 from dieuhanh.dossiers import importer
-from dieuhanh.dossiers.choices import JobKind, JobState
+from dieuhanh.dossiers.choices import JobState
 from dieuhanh.dossiers.models import ImportJob
 from dieuhanh.indicators.importer import import_figures, message_of
 from dieuhanh.testing import login
@@ -40,7 +40,9 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 def _workbook(sheet_xml: bytes | None = None, *, level: int = 9) -> bytes:
     """A real workbook (openpyxl), its first sheet replaced by `sheet_xml` when given."""
     wb = Workbook()
-    wb.active.append(HEADER)
+    ws = wb.active
+    assert ws is not None
+    ws.append(HEADER)
     buffer = io.BytesIO()
     wb.save(buffer)
     if sheet_xml is None:

@@ -54,6 +54,11 @@ def limits() -> dict[str, int]:
     }
 
 
+def _number(value: int) -> str:
+    """`value` with its thousands grouped by dots, as the messages of the imports write numbers."""
+    return f"{value:,}".replace(",", ".")
+
+
 def _label(name: str) -> str:
     return f"«{name}»" if name else ""
 
@@ -80,7 +85,7 @@ def _check_zip(zf: zipfile.ZipFile, name: str, lim: dict[str, int]) -> None:
         raise HostileFile(gettext(
             "Tệp %(file)s giải nén ra %(size)s MB, hơn giới hạn %(limit)s MB (DIEUHANH_IMPORT_MAX_EXPANDED_MB): "
             "chia tệp thành nhiều phần hoặc lưu dạng CSV."
-        ) % {"file": file, "size": f"{total / 1024 / 1024:,.0f}".replace(",", "."), "limit": lim["expanded_mb"]})
+        ) % {"file": file, "size": _number(round(total / 1024 / 1024)), "limit": lim["expanded_mb"]})
     for info in infos:
         if info.file_size >= _RATIO_FROM and info.file_size > lim["ratio"] * max(info.compress_size, 1):
             raise HostileFile(gettext(
@@ -173,7 +178,7 @@ def cell_too_long(name: str, row: int | None = None) -> HostileFile:
     return HostileFile(gettext(
         "Tệp %(file)s có ô dài hơn %(limit)s ký tự%(where)s (giới hạn DIEUHANH_IMPORT_MAX_CELL_CHARS): "
         "tệp không được đọc."
-    ) % {"file": _label(name), "limit": f"{limits()['cell_chars']:,}".replace(",", "."), "where": where})
+    ) % {"file": _label(name), "limit": _number(limits()["cell_chars"]), "where": where})
 
 
 def prepare_csv() -> int:

@@ -12,7 +12,8 @@ An .xlsx is a zip of XML parts. Before openpyxl opens it:
 - no XML part may declare a DOCTYPE (which is where entities live: "billion laughs", external
   entities reading the server's files); a spreadsheet never needs one;
 - a sheet's declared `<dimension ref="A1:XFD1048576"/>` may not exceed `DIEUHANH_IMPORT_MAX_COLUMNS`
-  columns or `DIEUHANH_IMPORT_MAX_ROWS` rows (openpyxl pads every row to the declared width).
+  columns or `DIEUHANH_IMPORT_MAX_ROWS` rows (openpyxl pads every row to the declared width), and no
+  row read may be wider than those columns.
 
 A .csv must be UTF-8 (with or without BOM) or UTF-16 with a BOM; anything else (UTF-32, a binary
 file, a legacy code page) is refused naming the encodings accepted. A cell of either longer than
@@ -179,6 +180,15 @@ def cell_too_long(name: str, row: int | None = None) -> HostileFile:
         "Tệp %(file)s có ô dài hơn %(limit)s ký tự%(where)s (giới hạn DIEUHANH_IMPORT_MAX_CELL_CHARS): "
         "tệp không được đọc."
     ) % {"file": _label(name), "limit": _number(limits()["cell_chars"]), "where": where})
+
+
+def row_too_wide(name: str, row: int, columns: int) -> HostileFile:
+    """The refusal of a row holding more columns than the limit (a sheet with no `<dimension>`
+    whose rows reach column XFD)."""
+    return HostileFile(gettext(
+        "Tệp %(file)s có dòng %(row)s dài %(columns)s cột, vượt giới hạn %(limit)s cột (DIEUHANH_IMPORT_MAX_COLUMNS): "
+        "xoá các cột trống thừa trong Excel rồi lưu lại."
+    ) % {"file": _label(name), "row": row, "columns": _number(columns), "limit": _number(limits()["columns"])})
 
 
 def prepare_csv() -> int:

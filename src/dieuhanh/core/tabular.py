@@ -335,12 +335,15 @@ def _csv(stream: IO[bytes], name: str, owned: bool) -> Table:
 
 
 def _bounded(rows: Iterator[Row], name: str) -> Iterator[Row]:
-    """`rows`, refused (ImportRefused) at the first cell longer than the limit
+    """`rows`, refused (ImportRefused) at the first row wider, or cell longer, than the limits
     (`filecheck`); a CSV that cannot be read further on is refused too."""
-    limit = filecheck.limits()["cell_chars"]
+    limits = filecheck.limits()
+    limit, width = limits["cell_chars"], limits["columns"]
     number = 0
     try:
         for number, values in rows:
+            if len(values) > width:
+                raise ImportRefused(str(filecheck.row_too_wide(name, number, len(values))))
             for v in values:
                 if type(v) is str and len(v) > limit:
                     raise ImportRefused(str(filecheck.cell_too_long(name, number)))

@@ -75,6 +75,12 @@ def huge_dimension() -> bytes:
     return _workbook(_sheet(_header_row(), dimension="A1:XFD1048576"))
 
 
+def wide_row() -> bytes:
+    """No <dimension>, but a cell in the sheet's last column (XFD): openpyxl makes a row of 16,384 cells."""
+    return _workbook(_sheet(_header_row() + '<row r="2"><c r="XFD2" t="inlineStr"><is><t>x</t></is></c></row>',
+                            dimension="").replace(b'<dimension ref=""/>', b""))
+
+
 def billion_laughs() -> bytes:
     entities = '<!ENTITY lol "lol">' + "".join(
         f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
@@ -109,6 +115,7 @@ def random_bytes_csv() -> bytes:
 HOSTILE = [
     ("bom-nen.xlsx", zip_bomb, "nén hơn 200 lần (giới hạn DIEUHANH_IMPORT_MAX_RATIO)"),
     ("vung-lon.xlsx", huge_dimension, "A1:XFD1048576 (1048576 dòng × 16384 cột), vượt giới hạn"),
+    ("dong-rong.xlsx", wide_row, "có dòng 2 dài 16.384 cột, vượt giới hạn 1.000 cột (DIEUHANH_IMPORT_MAX_COLUMNS)"),
     ("billion-laughs.xlsx", billion_laughs, "có khai báo DOCTYPE/ENTITY trong phần «xl/worksheets/sheet1.xml»"),
     ("xxe.xlsx", external_entity, "có khai báo DOCTYPE/ENTITY"),
     ("o-dai.xlsx", long_cell_xlsx, "có ô dài hơn 32.767 ký tự ở dòng 2 (giới hạn DIEUHANH_IMPORT_MAX_CELL_CHARS)"),
@@ -168,7 +175,7 @@ def test_files_within_the_limits_are_still_read(world, tmp_path, settings):
 
 
 @pytest.mark.parametrize("kind", IMPORTERS)
-@pytest.mark.parametrize(("name", "build", "said"), [HOSTILE[0], HOSTILE[2], HOSTILE[5], HOSTILE[6]],
+@pytest.mark.parametrize(("name", "build", "said"), [HOSTILE[0], HOSTILE[3], HOSTILE[6], HOSTILE[7]],
                          ids=["bom", "entity", "cell", "utf32"])
 def test_the_command_line_exits_2_with_the_message(world, tmp_path, settings, kind, name, build, said):
     settings.DATA_DIR = tmp_path
@@ -181,7 +188,7 @@ def test_the_command_line_exits_2_with_the_message(world, tmp_path, settings, ki
     assert "Traceback" not in result.output
 
 
-@pytest.mark.parametrize(("name", "build", "said"), [HOSTILE[0], HOSTILE[1], HOSTILE[3], HOSTILE[7]],
+@pytest.mark.parametrize(("name", "build", "said"), [HOSTILE[0], HOSTILE[1], HOSTILE[4], HOSTILE[8]],
                          ids=["bom", "dimension", "xxe", "random"])
 def test_the_dossier_upload_page_refuses_at_once_with_the_message(client, world, tmp_path, settings, name, build,
                                                                    said):

@@ -72,8 +72,10 @@ def check_xlsx(stream: IO[bytes], name: str = "") -> None:
     try:
         with zipfile.ZipFile(stream) as zf:
             _check_zip(zf, name, lim)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError):
-        pass  # not a readable zip: openpyxl says the file cannot be read
+    except HostileFile:
+        raise
+    except Exception:  # not a readable zip (bad data, an encrypted part...): openpyxl says the file cannot be read
+        return
     finally:
         stream.seek(0)
 

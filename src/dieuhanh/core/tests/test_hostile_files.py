@@ -162,6 +162,17 @@ def test_a_workbook_expanding_beyond_the_limit_is_refused_naming_it(world, tmp_p
             world, kind, path)
 
 
+def test_a_workbook_with_a_corrupt_part_is_refused_as_unreadable_not_a_crash(world, tmp_path, settings):
+    settings.DATA_DIR = tmp_path
+    data = bytearray(_workbook())
+    start = data.index(b"xl/worksheets/sheet1.xml") + len("xl/worksheets/sheet1.xml")  # its deflated bytes follow
+    data[start:start + 40] = b"\xff" * 40
+    path = tmp_path / "hong.xlsx"
+    path.write_bytes(bytes(data))
+    for kind in IMPORTERS:
+        assert "Không đọc được tệp Excel «hong.xlsx»" in _refusal(world, kind, path)
+
+
 def test_files_within_the_limits_are_still_read(world, tmp_path, settings):
     """The checks refuse the hostile files only: a UTF-16 CSV (with BOM) and a cell just under the
     limit are read."""

@@ -16,6 +16,9 @@ DIEUHANH_KIOSK_ADDRESSES  comma-separated addresses or networks of public kiosks
 DIEUHANH_KIOSK_FILE_LIMIT  filings an hour from one of those addresses (default 100)
 DIEUHANH_SMS_BACKEND  text messages to citizens: file (default, DATA_DIR/sms), http, or empty for none
 DIEUHANH_SMS_URL, DIEUHANH_SMS_TOKEN, DIEUHANH_SMS_SENDER, DIEUHANH_SMS_TIMEOUT  the HTTP gateway
+DIEUHANH_HTTPS  1 when people reach the app over HTTPS: secure cookies, HSTS, redirect to HTTPS
+DIEUHANH_PROXY_SSL_HEADER  1 when a reverse proxy ends TLS and sets X-Forwarded-Proto
+DIEUHANH_HSTS_SUBDOMAINS  1 to extend HSTS to every subdomain of the app's host name
 """
 
 from __future__ import annotations
@@ -244,6 +247,27 @@ SESSION_COOKIE_AGE = 8 * 3600
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# Behind TLS (README, "Deployment checklist"). Off by default so the demo keeps working on
+# http://127.0.0.1:8000: a secure cookie is never sent back over plain HTTP, so nobody could sign in.
+DIEUHANH_HTTPS = os.environ.get("DIEUHANH_HTTPS") == "1"
+if DIEUHANH_HTTPS:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    # Subdomains only when the operator says so: served on a province's own domain (tinh.gov.vn
+    # rather than dieuhanh.tinh.gov.vn), the header would force HTTPS for a year on every site
+    # under it, some of which the office running this does not control and which may have no
+    # certificate. Preloading is the domain owner's submission to the browsers' list, not ours.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("DIEUHANH_HSTS_SUBDOMAINS") == "1"
+    SILENCED_SYSTEM_CHECKS = ["security.W021"] + ([] if SECURE_HSTS_INCLUDE_SUBDOMAINS else ["security.W005"])
+# A proxy that ends TLS (README, "Behind a reverse proxy") talks plain HTTP to the app: without
+# this, every request looks insecure and SECURE_SSL_REDIRECT would redirect forever. Set it only
+# when the proxy overwrites X-Forwarded-Proto (nginx: proxy_set_header X-Forwarded-Proto $scheme)
+# and the app cannot be reached except through it: a client could otherwise claim HTTPS itself.
+if os.environ.get("DIEUHANH_PROXY_SSL_HEADER") == "1":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # How many calendar days before its deadline a task counts as "due soon".
 DIEUHANH_DUE_SOON_WORKING_DAYS = int(os.environ.get("DIEUHANH_DUE_SOON_WORKING_DAYS", "3"))

@@ -27,3 +27,29 @@ class ChosenLanguageMiddleware:
             response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class NoStoreMiddleware:
+    """Nothing a signed-in user is shown, and no API answer, is kept by the browser or a proxy:
+    `Cache-Control: no-store, private` on every such response (README, "Deployment checklist").
+
+    One rule rather than a list of "pages with personal data": almost every signed-in page
+    names people (petitioners, applicants, officers), and a page forgotten in a list would stay
+    in the disk cache of a shared office PC, readable after sign-out with the Back button. The
+    cost — a page is fetched again when revisited — is small for a working system. Static files
+    never reach this middleware (WhiteNoise answers them before it) and keep their long caching;
+    the citizens' public pages (anonymous) are left as they are."""
+
+    VALUE = "no-store, private"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or request.path.startswith("/api/"):
+            response["Cache-Control"] = self.VALUE
+            # An older cache that ignores Cache-Control must not keep it either.
+            response.headers.pop("Expires", None)
+        return response

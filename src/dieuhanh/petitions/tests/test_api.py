@@ -172,6 +172,7 @@ def test_a_handler_reveals_the_identity_and_the_reveal_is_logged(world, petition
     body = response.json()
     assert body["identity"]["name"] == DENOUNCER and body["identity"]["phone"] == DENOUNCER_PHONE
     assert body["logged"] is True
+    assert response["Cache-Control"] == "no-store, private"
     event = AuditEvent.objects.filter(action="reveal").get()
     assert event.actor == world.officer_a and event.object_id == str(d.pk) and event.channel == "api"
 

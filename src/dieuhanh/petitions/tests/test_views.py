@@ -222,6 +222,7 @@ def test_a_handler_sees_the_denouncer_only_on_request_and_it_is_logged(client, w
     response = client.post(reverse("petitions:petition_identity", args=[denunciation.pk]))
     page = response.content.decode()
     assert response.status_code == 200 and DENOUNCER in page and "0988000111" in page
+    assert response["Cache-Control"] == "no-store, private"
     reveal = AuditEvent.objects.get(action="reveal")
     assert reveal.actor == world.officer_a and reveal.object_id == str(denunciation.pk) and reveal.at >= before
     assert DENOUNCER not in str(reveal.after) and DENOUNCER not in reveal.object_repr

@@ -19,6 +19,7 @@ DIEUHANH_SMS_URL, DIEUHANH_SMS_TOKEN, DIEUHANH_SMS_SENDER, DIEUHANH_SMS_TIMEOUT 
 DIEUHANH_HTTPS  1 when people reach the app over HTTPS: secure cookies, HSTS, redirect to HTTPS
 DIEUHANH_PROXY_SSL_HEADER  1 when a reverse proxy ends TLS and sets X-Forwarded-Proto
 DIEUHANH_HSTS_SUBDOMAINS  1 to extend HSTS to every subdomain of the app's host name
+DIEUHANH_IDLE_MINUTES  a signed-in session unused this long is ended (30)
 """
 
 from __future__ import annotations
@@ -110,6 +111,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "dieuhanh.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "dieuhanh.core.middleware.IdleTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -245,6 +247,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600
+# A session nobody used for this long is ended (core.middleware.IdleTimeoutMiddleware): an office
+# PC left signed in is not left open to whoever sits down next. The 8 hours above stay the limit
+# of a working day however active.
+DIEUHANH_IDLE_MINUTES = _positive_int("DIEUHANH_IDLE_MINUTES", 30)
 CSRF_COOKIE_HTTPONLY = False
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -7,11 +7,17 @@ Vietnamese otherwise."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from urllib.parse import quote
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import resolve_url
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -53,3 +59,53 @@ class NoStoreMiddleware:
             # An older cache that ignores Cache-Control must not keep it either.
             response.headers.pop("Expires", None)
         return response
+
+
+class IdleTimeoutMiddleware:
+    """End a signed-in session nobody used for DIEUHANH_IDLE_MINUTES: the next request goes to
+    the login page, which says why, and comes back to the page asked for after signing in.
+
+    The time of last use is a timestamp in the session, written at most once a minute rather
+    than on every request (SESSION_SAVE_EVERY_REQUEST): each open page polls the server every few
+    seconds (the unread count, an import's progress, the IOC's alerts), and a write of the session
+    row for each would be most of the database's writes — and would count a page left open as use,
+    keeping an abandoned PC signed in forever. Those polls carry the `X-Dieuhanh-Poll` header
+    (hx-headers in their templates) and do not extend the session; they are ended like any other
+    request. The minute of granularity is the price. API calls with a token have no session and
+    are not concerned."""
+
+    KEY = "_dieuhanh_last_seen"
+    POLL_HEADER = "X-Dieuhanh-Poll"
+    WRITE_EVERY = 60  # seconds
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = int(time.time())
+            idle = settings.DIEUHANH_IDLE_MINUTES
+            last = request.session.get(self.KEY)
+            if isinstance(last, int) and now - last > idle * 60:
+                return self._end(request, idle)
+            if request.headers.get(self.POLL_HEADER) != "1" and (
+                not isinstance(last, int) or now - last >= self.WRITE_EVERY
+            ):
+                request.session[self.KEY] = now
+        return self.get_response(request)
+
+    def _end(self, request: HttpRequest, idle: int) -> HttpResponse:
+        logout(request)
+        if request.path.startswith("/api/"):
+            return self.get_response(request)  # answered as to anyone signed out: 401, in JSON
+        messages.warning(
+            request,
+            _("Phiên làm việc đã kết thúc vì không sử dụng trong %(minutes)d phút. Xin đăng nhập lại.")
+            % {"minutes": idle},
+        )
+        target = f"{resolve_url(settings.LOGIN_URL)}?next={quote(request.get_full_path())}"
+        if request.headers.get("HX-Request"):
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = target  # the whole page, not the fragment, goes to the login
+            return response
+        return HttpResponseRedirect(target)

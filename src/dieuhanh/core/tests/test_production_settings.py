@@ -61,3 +61,9 @@ def test_https_settings(tmp_path):
 def test_the_demo_keeps_plain_http(tmp_path):
     assert _setting(tmp_path, "SESSION_COOKIE_SECURE", DIEUHANH_DEMO="1") == "False"
     assert _setting(tmp_path, "SECURE_SSL_REDIRECT", DIEUHANH_DEMO="1") == "False"
+
+
+def test_the_idle_limit_comes_from_the_environment(tmp_path):
+    assert _setting(tmp_path, "DIEUHANH_IDLE_MINUTES") == "30"
+    assert _setting(tmp_path, "DIEUHANH_IDLE_MINUTES", DIEUHANH_IDLE_MINUTES="5") == "5"
+    assert _manage(tmp_path, "check", DIEUHANH_IDLE_MINUTES="0").returncode != 0

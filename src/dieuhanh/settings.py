@@ -33,8 +33,31 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
+# Whatever the app writes — the SQLite file and its journal, keys, uploaded imports and their
+# error files, exports, mail and SMS files — is readable by the service user only: every process
+# (web server, worker, command) reads these settings first. Static files are served by the app
+# itself (WhiteNoise), so no web server of another user needs to read the data directory.
+os.umask(0o077)
 DATA_DIR = Path(os.environ.get("DIEUHANH_DATA_DIR", Path.cwd() / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+
+
+def _private(path: Path, mode: int = 0o600) -> None:
+    """Narrow an existing file or directory of the service user to that user (one made before
+    the umask above, by an older release); leave another user's alone."""
+    if path.exists() and path.stat().st_uid == os.geteuid() and path.stat().st_mode & 0o077:
+        path.chmod(mode)
+
+
+_private(DATA_DIR, 0o700)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Create `path` with mode 0600 from the start (never readable by others, not even between
+    its creation and a chmod); refuses to overwrite."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(text)
 
 
 def _secret_key() -> str:
@@ -42,8 +65,8 @@ def _secret_key() -> str:
         return key
     path = DATA_DIR / "secret_key"
     if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
+        write_private(path, secrets.token_urlsafe(50))
+    _private(path)
     return path.read_text().strip()
 
 
@@ -60,8 +83,8 @@ def _field_keys() -> list[str]:
     if not path.exists():
         import base64
 
-        path.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
-        path.chmod(0o600)
+        write_private(path, base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
+    _private(path)
     return [k.strip() for k in path.read_text().splitlines() if k.strip()]
 
 
@@ -148,6 +171,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
+    for _suffix in ("", "-wal", "-shm"):  # a database made before the umask above
+        _private(Path(f"{DATABASES['default']['NAME']}{_suffix}"))
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")} if os.environ.get(
         "DIEUHANH_TEST_FILE_DB"
     ) else {}
@@ -244,6 +269,8 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 MEDIA_ROOT = DATA_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 8 * 3600

@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -68,8 +69,11 @@ def _store(upload: Any, target: Path) -> str:
     """Copy an uploaded file (Django `UploadedFile`, an open binary file, or a path) to `target`
     in chunks; returns its sha256."""
     digest = hashlib.sha256()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("wb") as out:
+    for directory in (target.parent.parent, target.parent):  # DATA_DIR/imports/<job id>
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    # The service user's only, whatever the process's umask (settings.py sets 077).
+    with os.fdopen(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+        os.fchmod(out.fileno(), 0o600)
         if isinstance(upload, (str, Path)):
             with Path(upload).open("rb") as src:
                 for chunk in iter(lambda: src.read(1 << 20), b""):

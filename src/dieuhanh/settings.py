@@ -126,6 +126,7 @@ INSTALLED_APPS += [a.strip() for a in os.environ.get("DIEUHANH_EXTRA_APPS", "").
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "dieuhanh.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "dieuhanh.core.middleware.ChosenLanguageMiddleware",

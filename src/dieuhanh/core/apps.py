@@ -35,6 +35,11 @@ class CoreConfig(platform.PlatformApp):
 
         audit.register_verbs(AuditAction.choices)
         registry.discover()
+        from django.contrib.auth.signals import user_logged_in
+
+        from dieuhanh.core.middleware import IdleTimeoutMiddleware
+
+        user_logged_in.connect(IdleTimeoutMiddleware.signed_in, dispatch_uid="dieuhanh-idle-signed-in")
         _label_audit_keys()
 
         from dieuhanh.org.loaders import units_loaded

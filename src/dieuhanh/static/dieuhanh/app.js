@@ -44,6 +44,12 @@
     });
   }
 
+  /* A choice that applies at once (<select data-submit-on-change>): no inline handler, which the
+     Content Security Policy forbids. */
+  function setUpSubmitOnChange(select) {
+    select.addEventListener("change", function () { select.form.submit(); });
+  }
+
   function setUpToasts() {
     document.querySelectorAll("[data-toast]").forEach(function (toast) {
       function hide() {
@@ -69,6 +75,7 @@
     document.querySelectorAll("[data-formset]").forEach(setUpFormset);
     document.querySelectorAll("form[data-adjust]").forEach(setUpAdjust);
     document.querySelectorAll("form[data-confirm]").forEach(setUpConfirm);
+    document.querySelectorAll("select[data-submit-on-change]").forEach(setUpSubmitOnChange);
     setUpToasts();
     var summary = document.getElementById("error-summary");
     if (summary) summary.focus();

@@ -7,6 +7,7 @@ catalogue."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -506,7 +507,9 @@ def test_the_slip_carries_what_the_applicant_needs(client, world, dossier_a):
     body = bearer(world.onestop_a).get(f"/api/v1/dossiers/{dossier_a.code}").json()
     assert (body["deadlines"]["apology_by"], body["deadlines"]["counts_from"]) == (
         last.isoformat(), dossier_a.received_on.isoformat())
-    assert "size: A4 portrait" in page and "window.print()" in page
+    assert "size: A4 portrait" in page and "/static/dieuhanh/slip.js" in page  # its print button (no inline script)
+    slip_js = Path(__file__).resolve().parents[2] / "static" / "dieuhanh" / "slip.js"
+    assert "window.print()" in slip_js.read_text(encoding="utf-8")
 
 
 def test_the_slip_shows_the_new_date_after_an_apology(client, world, dossier_a):

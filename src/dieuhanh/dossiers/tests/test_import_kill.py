@@ -5,7 +5,6 @@ have been committed; the database is then read directly."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import os
@@ -22,6 +21,7 @@ from django.utils import timezone
 from dieuhanh.dossiers import jobs
 from dieuhanh.dossiers.choices import JobState
 from dieuhanh.dossiers.models import ImportJob
+from dieuhanh.dossiers.tests.helpers import write_export
 
 ROWS = 60_000
 BATCH = 500
@@ -57,21 +57,7 @@ def _cli(*args: str) -> list[str]:
 
 
 def _write_file(path: Path) -> int:
-    day0 = dt.date(2025, 6, 2)
-    good = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Đơn vị tiếp nhận (mã)", "Kênh tiếp nhận",
-                    "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả", "Ngày trả kết quả", "Trạng thái", "Người nộp"])
-        for i in range(ROWS):
-            day = day0 + dt.timedelta(days=i % 300)
-            proc = "9.999999" if i % BAD_EVERY == 0 else ("1.001193", "1.004227", "2.001263")[i % 3]
-            good += proc != "9.999999"
-            done = i % 4 == 0
-            w.writerow([f"HS-{i:06d}", proc, "", "10549" if i % 2 else "10546" if day >= dt.date(2025, 7, 1) else "10549",
-                        "Trực tuyến", f"{day:%d/%m/%Y} 08:{i % 60:02d}", "", f"{day:%d/%m/%Y}" if done else "", "",
-                        "Đã có kết quả" if done else "Đang xử lý", f"Người nộp {i % 500}"])
-    return good
+    return write_export(path, rows=ROWS, bad_every=BAD_EVERY, first_day=dt.date(2025, 6, 2), days=300)
 
 
 def _read(db: Path, sql: str) -> list[tuple]:

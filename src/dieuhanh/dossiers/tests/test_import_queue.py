@@ -6,7 +6,6 @@ shares with the workers (SQLite file, or the PostgreSQL test database)."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import signal
@@ -19,6 +18,7 @@ import pytest
 from django_tasks_db.models import DBTaskResult
 
 from dieuhanh.dossiers.choices import JobState
+from dieuhanh.dossiers.tests.helpers import write_export
 
 pytestmark = [pytest.mark.workers, pytest.mark.django_db(transaction=True)]
 
@@ -46,21 +46,7 @@ print(job.pk, job.task_id)
 
 
 def _write_file(path: Path) -> int:
-    day0 = dt.date(2025, 7, 1)
-    good = 0
-    with path.open("w", encoding="utf-8-sig", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(["Mã hồ sơ", "Mã thủ tục", "Tên thủ tục", "Đơn vị tiếp nhận (mã)", "Kênh tiếp nhận",
-                    "Ngày tiếp nhận", "Ngày hẹn trả", "Ngày có kết quả", "Ngày trả kết quả", "Trạng thái", "Người nộp"])
-        for i in range(ROWS):
-            day = day0 + dt.timedelta(days=i % 200)
-            proc = "9.999999" if i % BAD_EVERY == 0 else ("1.001193", "1.004227", "2.001263")[i % 3]
-            good += proc != "9.999999"
-            done = i % 4 == 0
-            w.writerow([f"HS-{i:06d}", proc, "", "10549" if i % 2 else "10546", "Trực tuyến",
-                        f"{day:%d/%m/%Y} 08:{i % 60:02d}", "", f"{day:%d/%m/%Y}" if done else "", "",
-                        "Đã có kết quả" if done else "Đang xử lý", f"Người nộp {i % 500}"])
-    return good
+    return write_export(path, rows=ROWS, bad_every=BAD_EVERY, first_day=dt.date(2025, 7, 1), days=200)
 
 
 def _wait(what, timeout: float, why) -> None:

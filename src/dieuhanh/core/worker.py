@@ -8,7 +8,9 @@ heartbeat when it stops. A turn runs up to TASKS_PER_TURN jobs through the libra
 then the worker looks after the queue again.
 
 SIGTERM or SIGINT stops it gracefully: the job under way is finished first (a second signal
-stops it at once; the job is then marked failed by the library's loop). A worker killed outright
+stops it at once; the job is then marked failed by the library's loop). The first signal only
+sets a flag and wakes the loop's wait: it never raises in the middle of a database call, which
+could leave the connection unusable and the heartbeat row behind. A worker killed outright
 leaves its job RUNNING and its heartbeat still; the next worker's recovery queues the job again."""
 
 from __future__ import annotations
@@ -64,7 +66,20 @@ class QueueWorker(Worker):
         self.once = once
         self.first_delay = startup_delay and not once and interval > 0
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._beat: threading.Thread | None = None
+
+    def shutdown(self, signum: int, frame: Any) -> None:
+        """The first SIGTERM/SIGINT: stop after the job under way, at the next turn. The library's
+        own handler exits at once (`sys.exit`) when no job runs, wherever the main thread happens
+        to be: in a query of the recovery, the scheduler or the heartbeat's removal."""
+        if not self.running:
+            super().shutdown(signum, frame)  # the second signal: at once
+            return
+        log.warning("worker %s: %s received, stopping after the current step", self.worker_id,
+                    signal.strsignal(signum))
+        self.running = False
+        self._wake.set()
 
     # -- heartbeat --------------------------------------------------------------------------------
 
@@ -127,7 +142,7 @@ class QueueWorker(Worker):
         try:
             self.look_after()
             if self.first_delay:
-                time.sleep(random.random())  # workers started together do not all poll at once
+                self._wake.wait(random.random())  # workers started together do not all poll at once
             while self.running:
                 before = self._run_tasks
                 self.max_tasks = before + TASKS_PER_TURN
@@ -136,7 +151,7 @@ class QueueWorker(Worker):
                 if self.once and ran < TASKS_PER_TURN:
                     break
                 if not ran and self.running:
-                    time.sleep(self.interval)
+                    self._wake.wait(self.interval)
                 if self.running:
                     self.look_after()
         finally:

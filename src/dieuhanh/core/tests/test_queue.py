@@ -137,6 +137,31 @@ def test_a_job_left_running_by_a_stopped_worker_is_queued_again(settings):
     assert left.status == "SUCCESSFUL" and left.worker_ids == ["stopped", "drain"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_first_stop_signal_ends_the_turn_without_raising_where_the_worker_stands(settings):
+    """SIGTERM while the worker is between jobs (in a query of the recovery, the scheduler or the
+    heartbeat's removal) must not raise there: the stop is taken at the next turn, and the worker
+    removes its heartbeat row. A second signal stops it at once."""
+    from dieuhanh.core.worker import QueueWorker
+
+    worker = QueueWorker(interval=30, startup_delay=False)
+    calls = []
+
+    def look_after() -> None:  # the signal arrives while the worker looks after the queue
+        calls.append(WorkerBeat.objects.filter(worker_id=worker.worker_id).count())
+        worker.shutdown(signal.SIGTERM, None)
+        calls.append("after the signal")
+
+    worker.look_after = look_after  # type: ignore[method-assign]
+    started = time.monotonic()
+    worker.run()  # returns at once: the interval's wait is woken by the signal
+    assert time.monotonic() - started < 10
+    assert calls == [1, "after the signal"]
+    assert not WorkerBeat.objects.filter(worker_id=worker.worker_id).exists()
+    with pytest.raises(SystemExit):
+        worker.shutdown(signal.SIGTERM, None)
+
+
 # --- real processes ------------------------------------------------------------------------------
 
 

@@ -1,7 +1,8 @@
 """API v1 (django-ninja). OpenAPI documentation at /api/docs.
 
 Authentication: `Authorization: Bearer <token>` (token from `dieuhanh token create USERNAME`),
-or the browser session. Errors are JSON: 401 unauthenticated, 403 not allowed, 404 not found
+or the browser session. Errors are JSON: 401 unauthenticated, 429 too many wrong tokens from
+the caller's address (with Retry-After), 403 not allowed, 404 not found
 or not visible to the caller, 409 an action the case's current state does not allow (or one
 already used up), 422 invalid input with `errors` keyed by field name and
 Vietnamese messages (a number out of what the database holds, or written with other than the
@@ -30,11 +31,37 @@ from dieuhanh.core.tokens import user_for_token
 log = logging.getLogger(__name__)
 
 
+class TooManyTokenFailures(Exception):
+    """The caller's address sent too many wrong tokens: 429 until `retry_after` seconds pass."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
 class BearerToken(HttpBearer):
+    """`Authorization: Bearer <token>`. Wrong tokens are counted per client address (a guessed or
+    leaked list tried against the API): past DIEUHANH_API_TOKEN_FAILURES within
+    DIEUHANH_API_TOKEN_MINUTES, the address gets 429 with Retry-After, right tokens included,
+    until the window's end (core/ratelimit.py)."""
+
+    FAILED = "api-token-failed"
+
     def authenticate(self, request: HttpRequest, token: str) -> Any:
+        from django.conf import settings
+
+        from dieuhanh.core import ratelimit
+
+        address = ratelimit.client_address(request)
+        wait = ratelimit.held_back(self.FAILED, address, limit=settings.DIEUHANH_API_TOKEN_FAILURES)
+        if wait:
+            raise TooManyTokenFailures(wait)
         user = user_for_token(token)
         if user is not None:
             request.user = user
+        else:
+            ratelimit.over_limit(self.FAILED, address, limit=settings.DIEUHANH_API_TOKEN_FAILURES,
+                                 window=settings.DIEUHANH_API_TOKEN_MINUTES * 60)
         return user
 
 
@@ -131,6 +158,15 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     response = error_response(request, 401, "Chưa xác thực: gửi tiêu đề Authorization: Bearer <mã API>.")
     response["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+@api.exception_handler(TooManyTokenFailures)
+def on_too_many_token_failures(request: HttpRequest, exc: TooManyTokenFailures) -> HttpResponse:
+    minutes = max(1, (exc.retry_after + 59) // 60)
+    response = error_response(
+        request, 429, f"Quá nhiều mã API sai từ địa chỉ này: thử lại sau {minutes} phút.")
+    response["Retry-After"] = str(exc.retry_after)
     return response
 
 

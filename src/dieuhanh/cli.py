@@ -23,6 +23,8 @@ petitions_app = typer.Typer(help="Tiếp công dân, xử lý đơn.", no_args_i
 app.add_typer(petitions_app, name="petitions")
 import_app = typer.Typer(help="Nhập dữ liệu từ tệp .xlsx hoặc .csv.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+two_factor_app = typer.Typer(help="Đăng nhập hai bước.", no_args_is_help=True)
+app.add_typer(two_factor_app, name="two-factor")
 
 
 def _django() -> None:
@@ -151,6 +153,34 @@ def token_create(
     with audit.channel("cli"):
         token, _ = do_create_token(user=user, actor=user, name=name)
     typer.echo(token)
+
+
+@two_factor_app.command("reset")
+def two_factor_reset(
+    username: Annotated[str, typer.Argument(help="Tên đăng nhập của người mất điện thoại")],
+    by: Annotated[str, typer.Option("--by", help="Tên đăng nhập của quản trị viên đặt lại (ghi vào nhật ký)")],
+) -> None:
+    """Gỡ ứng dụng xác thực và mã khôi phục của người dùng (mất điện thoại, hết mã khôi phục); lần
+    đăng nhập sau người đó đăng ký lại. Ghi nhật ký với tên quản trị viên."""
+    _django()
+    from django.contrib.auth import get_user_model
+
+    from dieuhanh.core import audit, twofactor
+    from dieuhanh.org import scope
+    from dieuhanh.org.choices import Role
+
+    users = get_user_model().objects
+    user = users.filter(username=username).first()
+    admin = users.filter(username=by, is_active=True).first()
+    if user is None:
+        typer.echo(f"Không có người dùng {username!r}.", err=True)
+        raise typer.Exit(1)
+    if admin is None or not scope.has_role(admin, Role.ADMIN):
+        typer.echo(f"{by!r} không phải quản trị hệ thống đang hoạt động.", err=True)
+        raise typer.Exit(1)
+    with audit.channel("cli"):
+        removed = twofactor.do_remove(user, actor=admin)
+    typer.echo(f"Đã gỡ {removed} thiết bị xác thực của {username}; lần đăng nhập sau người này đăng ký lại.")
 
 
 @audit_app.command("verify")

@@ -20,6 +20,10 @@ DIEUHANH_HTTPS  1 when people reach the app over HTTPS: secure cookies, HSTS, re
 DIEUHANH_PROXY_SSL_HEADER  1 when a reverse proxy ends TLS and sets X-Forwarded-Proto
 DIEUHANH_HSTS_SUBDOMAINS  1 to extend HSTS to every subdomain of the app's host name
 DIEUHANH_IDLE_MINUTES  a signed-in session unused this long is ended (30)
+DIEUHANH_LOGIN_ADDRESS_FAILURES, DIEUHANH_LOGIN_ADDRESS_MINUTES  failed logins from one address,
+    whatever the accounts, before it is refused until the minutes since the first one pass (20, 15)
+DIEUHANH_OTP_FAILURES, DIEUHANH_OTP_MINUTES  wrong codes of one account's second step (5, 15)
+DIEUHANH_API_TOKEN_FAILURES, DIEUHANH_API_TOKEN_MINUTES  wrong API tokens from one address (20, 15)
 """
 
 from __future__ import annotations
@@ -107,6 +111,11 @@ INSTALLED_APPS = [
     # the copy in the package's static files (ninja/static/ninja/) instead of from a CDN.
     "ninja",
     "axes",
+    # Two-factor sign-in (core/twofactor.py, docs/decisions/0032): the authenticator app's TOTP
+    # device and the one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "dieuhanh.core",
@@ -133,9 +142,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "dieuhanh.core.middleware.NoStoreMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "dieuhanh.core.middleware.IdleTimeoutMiddleware",
+    "dieuhanh.core.twofactor.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -243,6 +254,25 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # The client's address behind a trusted reverse proxy, as for the citizens' limits.
 AXES_CLIENT_IP_CALLABLE = "dieuhanh.core.ratelimit.client_address"
+
+# Password spraying: one address failing to log in to many accounts (each staying under axes'
+# per-account limit) is refused once it has failed this many times, whatever the usernames, until
+# the minutes since its first failure have passed (core.views.LoginView, core.ratelimit).
+DIEUHANH_LOGIN_ADDRESS_FAILURES = _positive_int("DIEUHANH_LOGIN_ADDRESS_FAILURES", 20)
+DIEUHANH_LOGIN_ADDRESS_MINUTES = _positive_int("DIEUHANH_LOGIN_ADDRESS_MINUTES", 15)
+# The same for API tokens: an address sending this many unknown or revoked tokens gets 429.
+DIEUHANH_API_TOKEN_FAILURES = _positive_int("DIEUHANH_API_TOKEN_FAILURES", 20)
+DIEUHANH_API_TOKEN_MINUTES = _positive_int("DIEUHANH_API_TOKEN_MINUTES", 15)
+
+# Two-factor sign-in (core/twofactor.py, docs/decisions/0032). Who must use it is declared by the
+# apps (`PlatformApp.two_factor_roles`); the demo city (DIEUHANH_DEMO=1, served on 127.0.0.1
+# only) signs its personas in with their published password alone. A test may switch the
+# requirement off (the browser tests that sign in through the form do, but for their own).
+DIEUHANH_TWO_FACTOR_REQUIRED = not DEMO_MODE
+# Wrong codes at the second step, per account, before it is refused for the rest of the window.
+DIEUHANH_OTP_FAILURES = _positive_int("DIEUHANH_OTP_FAILURES", 5)
+DIEUHANH_OTP_MINUTES = _positive_int("DIEUHANH_OTP_MINUTES", 15)
+OTP_TOTP_ISSUER = "Điều Hành"
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -263,6 +263,60 @@ def login(client: Client, user: User) -> Client:
     return client
 
 
+TEST_DEVICE = "tests"
+
+
+def verify_session(client: Any, user: User) -> None:
+    """Mark `client`'s session as past the second step of signing in (core/twofactor.py), the way
+    `django_otp.login` does after a right code, when `user` has one to take: through a device of
+    the user's own, kept for the tests (no code of it is ever accepted at the form)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_static.models import StaticDevice
+
+    from dieuhanh.core import twofactor
+
+    fresh = type(user).objects.get(pk=user.pk)  # roles are cached on the user object: read them apart
+    if not (twofactor.required(fresh) or twofactor.has_second_factor(fresh)):
+        return
+    device, _ = StaticDevice.objects.get_or_create(user=fresh, name=TEST_DEVICE, defaults={"confirmed": True})
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+
+
+def one_time_code(user: User) -> str:
+    """A new recovery code of `user` (enrolling an authenticator first if there is none), for a
+    test that signs in through the form, code step included: each login needs a code of its own,
+    and an authenticator gives only one per 30 seconds."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from dieuhanh.core import twofactor
+
+    TOTPDevice.objects.get_or_create(user=user, name=twofactor.AUTHENTICATOR, defaults={"confirmed": True})
+    device, _ = StaticDevice.objects.get_or_create(user=user, name=twofactor.RECOVERY, defaults={"confirmed": True})
+    code = StaticToken.random_token()
+    StaticToken.objects.create(device=device, token=code)
+    return code
+
+
+@pytest.fixture(autouse=True)
+def _force_login_takes_both_steps(monkeypatch: Any) -> None:
+    """`client.force_login(user)` (the test client's way past the login form) signs in as after
+    the password and, for a user who has one, the second step: two-factor sign-in stays required
+    in the tests (so the gate is tested everywhere a required user is not given a verified
+    session), and the tests of other pages sign in as a real user would end up."""
+    from django.test.client import ClientMixin
+
+    original = ClientMixin.force_login
+
+    def force_login(self: Any, user: Any, backend: str | None = None) -> None:
+        original(self, user, backend)
+        verify_session(self, user)
+
+    monkeypatch.setattr(ClientMixin, "force_login", force_login)
+
+
 def bearer(user: User) -> Client:
     """An API client holding a new token of `user` (Authorization: Bearer …)."""
     from django.test import Client

@@ -45,6 +45,17 @@ def pytest_configure(config):
         "allow_console_errors(*substrings): the page fixture tolerates console errors "
         "(all of them, or only those containing one of the substrings)",
     )
+    config.addinivalue_line("markers", "two_factor: two-factor sign-in stays required for the test's logins")
+
+
+@pytest.fixture(autouse=True)
+def _password_only_unless_two_factor(request, settings):
+    """These tests sign in through the login form, as the demo's personas do: by password alone,
+    unless marked `two_factor` (tests/browser/test_two_factor_ui.py), which keeps the requirement
+    on. The requirement itself, the code step and the gate are tested with it on in
+    core/tests/test_two_factor.py and in that browser test."""
+    if request.node.get_closest_marker("two_factor") is None:
+        settings.DIEUHANH_TWO_FACTOR_REQUIRED = False
 
 
 def pytest_collection_modifyitems(items):

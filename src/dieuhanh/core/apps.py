@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import platform
+from dieuhanh.org.choices import Role
 
 if TYPE_CHECKING:
     from dieuhanh.org.models import User
@@ -24,16 +25,20 @@ class CoreConfig(platform.PlatformApp):
     urls = (("", "dieuhanh.core.urls"),)
     # The units API of `org`, the layer below core (which declares nothing to the platform).
     api = (platform.ApiRouter("/v1/units", "dieuhanh.org.api.units_router", "Đơn vị hành chính"),)
+    # Leaders see and direct everything of their units; administrators grant roles and hold every
+    # permission. Either's password alone must not open the system (docs/decisions/0032).
+    two_factor_roles = (Role.LEADER, Role.ADMIN)
 
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
         from dieuhanh.core import audit, checks, registry  # noqa: F401  (checks registers itself)
         from dieuhanh.core.calendar import load_announced_schedule_after_migrate
-        from dieuhanh.core.choices import AuditAction
+        from dieuhanh.core.choices import AuditAction, TwoFactorAction
         from dieuhanh.core.legal_rules import sync_rules_after_migrate
 
         audit.register_verbs(AuditAction.choices)
+        audit.register_verbs(TwoFactorAction.choices, object_type="org.user")
         registry.discover()
         from django.contrib.auth.signals import user_logged_in
 

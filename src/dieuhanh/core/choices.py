@@ -36,3 +36,14 @@ class AuditAction(models.TextChoices):
     TOKEN = "token", gettext_lazy("Cấp mã truy cập API")
     LOAD = "load", gettext_lazy("Nạp dữ liệu")
     IMPORT = "import", gettext_lazy("Nhập dữ liệu từ tệp")
+
+
+class TwoFactorAction(models.TextChoices):
+    """The audit verbs of two-factor sign-in (core/twofactor.py), on the user concerned."""
+
+    ENROL = "otp_enrol", gettext_lazy("Đăng ký xác thực hai bước")
+    CODES = "otp_codes", gettext_lazy("Tạo mã khôi phục mới")
+    RECOVERY = "otp_recovery", gettext_lazy("Đăng nhập bằng mã khôi phục")
+    FAILED = "otp_failed", gettext_lazy("Nhập sai mã xác thực")
+    REMOVE = "otp_remove", gettext_lazy("Gỡ xác thực hai bước")
+    RESET = "otp_reset", gettext_lazy("Quản trị đặt lại xác thực hai bước")

@@ -13,6 +13,8 @@ its own folder, what the platform shows and serves for it.
 - `reminders`: its reminder rules (dotted paths, see notifications/reminders.py);
 - `header`: templates drawn among the header's tools for every signed-in user (the
   notifications' unread count);
+- `two_factor_roles`: the roles (org.choices.Role) whose holders must sign in with a second
+  factor (core/twofactor.py): those whose work reaches what a stolen password must not open;
 
 Its `permissions.py` (`core.access`) and `cases.py` (`core.cases`) are found by name, and its audit
 verbs are declared in `ready()` (`core.audit.register_verbs`). Nothing in `core`, `ioc` or the
@@ -121,6 +123,7 @@ class PlatformApp(AppConfig):
     periodic: ClassVar[tuple[PeriodicJob, ...]] = ()
     reminders: ClassVar[tuple[str, ...]] = ()
     header: ClassVar[tuple[str, ...]] = ()
+    two_factor_roles: ClassVar[tuple[str, ...]] = ()
 
 
 def platform_apps() -> Iterator[PlatformApp]:
@@ -156,3 +159,8 @@ def demo_steps() -> list[DemoStep]:
 
 def home_panels() -> list[HomePanel]:
     return sorted((panel for app in platform_apps() for panel in app.home_panels), key=lambda p: p.order)
+
+
+def two_factor_roles() -> frozenset[str]:
+    """The roles whose holders must use two-factor sign-in, as the apps declare them."""
+    return frozenset(str(role) for app in platform_apps() for role in app.two_factor_roles)

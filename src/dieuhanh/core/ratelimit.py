@@ -161,3 +161,14 @@ class FilingLimit:
     def accepted(self, address: str | None) -> None:
         """The filing is in: it was no failed attempt."""
         uncount(f"{self.kind}:failed", address)
+
+
+def held_back(kind: str, address: str | None, *, limit: int) -> int:
+    """The seconds until `address` may try `kind` again: 0 while fewer than `limit` attempts are
+    counted in the current window, else what is left of it. Counts nothing (the failures are
+    counted by `over_limit` once they happen), so a refused attempt does not lengthen the wait."""
+    key = f"{kind}:{address or 'unknown'}"[:100]
+    counter = RateCounter.objects.filter(key=key, expires_at__gt=timezone.now()).first()
+    if counter is None or counter.count < limit:
+        return 0
+    return max(1, int((counter.expires_at - timezone.now()).total_seconds() + 0.999))

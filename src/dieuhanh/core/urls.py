@@ -1,11 +1,15 @@
 from django.urls import path
 
-from dieuhanh.core import audit_views, calendar_views, lookup, views
+from dieuhanh.core import audit_views, calendar_views, lookup, twofactor_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("dang-nhap/", views.LoginView.as_view(), name="login"),
     path("dang-xuat/", views.LogoutView.as_view(), name="logout"),
+    path("dang-nhap/ma-xac-thuc/", twofactor_views.verify, name="two_factor_verify"),
+    path("tai-khoan/xac-thuc-hai-buoc/", twofactor_views.manage, name="two_factor"),
+    path("tai-khoan/xac-thuc-hai-buoc/ma-khoi-phuc/", twofactor_views.new_codes, name="two_factor_codes"),
+    path("tai-khoan/xac-thuc-hai-buoc/go-bo/", twofactor_views.remove, name="two_factor_remove"),
     path("nhat-ky/", audit_views.audit_log, name="audit_log"),
     path("nhat-ky/xuat-excel/", audit_views.audit_export, name="audit_export"),
     path("lich/", calendar_views.calendar_page, name="calendar"),

@@ -1,6 +1,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import platform
+from dieuhanh.petitions.permissions import PERMISSIONS
 
 
 class PetitionsConfig(platform.PlatformApp):
@@ -19,6 +20,9 @@ class PetitionsConfig(platform.PlatformApp):
     demo = (platform.DemoStep("Tiếp công dân, đơn thư", "dieuhanh.petitions.demo.step", 20, "petitions",
                               (("sessions", "Buổi tiếp công dân, đối thoại"), ("petitions", "Đơn thư"))),)
     api = (platform.ApiRouter("/v1/petitions", "dieuhanh.petitions.api.petitions_router", "Đơn thư"),)
+    # Whoever may be given a denunciation to handle sees its denouncer's identity once it is theirs
+    # (confidentiality.py): they sign in with a second factor (docs/decisions/0032).
+    two_factor_roles = PERMISSIONS["be_handler"]
     # Every morning: flags the petitions whose handling has gone on too long (detection.run_sweep).
     periodic = (platform.PeriodicJob("petitions.sweep", "dieuhanh.petitions.detection.run_sweep", "day", "01:00"),)
 

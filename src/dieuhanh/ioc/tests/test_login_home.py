@@ -11,25 +11,35 @@ import pytest
 from django.test import Client, override_settings
 
 from dieuhanh.indicators.tests.helpers import actual, indicator, target
-from dieuhanh.testing import PASSWORD
+from dieuhanh.testing import PASSWORD, one_time_code
 
 pytestmark = pytest.mark.django_db
 
 
-def _log_in(username: str, next_url: str = "") -> tuple[Client, str]:
-    client = Client(enforce_csrf_checks=True)
-    url = "/dang-nhap/" + (f"?next={next_url}" if next_url else "")
+def _form(client: Client, url: str, **fields: str) -> dict[str, str]:
+    """The form of the page at `url`, filled: its CSRF token and hidden fields, then `fields`."""
     page = client.get(url)
     assert page.status_code == 200
     html = page.content.decode()
-    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
-    assert found is not None
-    token = found.group(1)
-    assert 'name="username"' in html and 'name="password"' in html
-    form = {"csrfmiddlewaretoken": token, "username": username, "password": PASSWORD}
-    if next_url:
-        form["next"] = next_url
-    response = client.post(url, form)
+    hidden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+    for name in fields:
+        assert f'name="{name}"' in html
+    return {**hidden, **fields}
+
+
+def _log_in(username: str, next_url: str = "") -> tuple[Client, str]:
+    """Through the real forms: the password, then the code (every user here has an
+    authenticator: the leader and the ward officer must, the office may)."""
+    from django.contrib.auth import get_user_model
+
+    client = Client(enforce_csrf_checks=True)
+    code = one_time_code(get_user_model().objects.get(username=username))
+    url = "/dang-nhap/" + (f"?next={next_url}" if next_url else "")
+    response = client.post(url, _form(client, url, username=username, password=PASSWORD))
+    assert response.status_code == 302, response.content.decode()[:500]
+    step = response["Location"]
+    assert step.startswith("/dang-nhap/ma-xac-thuc/"), step
+    response = client.post(step, _form(client, step, code=code))
     assert response.status_code == 302, response.content.decode()[:500]
     return client, response["Location"]
 

@@ -152,13 +152,15 @@ def test_each_table_exports_to_excel(client, busy):
 
 
 def test_a_leader_lands_on_the_ioc_after_logging_in(client, world):
-    from dieuhanh.testing import PASSWORD
+    """After both steps of signing in (the password, then a code: both must use two factors)."""
+    from dieuhanh.testing import PASSWORD, one_time_code
 
-    response = client.post("/dang-nhap/", {"username": "bithu_t", "password": PASSWORD})
-    assert response["Location"] == "/ioc/"
-    client.logout()
-    response = client.post("/dang-nhap/", {"username": "phuong_a", "password": PASSWORD})
-    assert response["Location"] == "/"
+    for user, landing in ((world.leader, "/ioc/"), (world.officer_a, "/")):
+        code = one_time_code(user)
+        response = client.post("/dang-nhap/", {"username": user.username, "password": PASSWORD})
+        assert response["Location"] == f"/dang-nhap/ma-xac-thuc/?next={landing}"
+        assert client.post(response["Location"], {"code": code})["Location"] == landing
+        client.logout()
 
 
 def _count_queries(user):

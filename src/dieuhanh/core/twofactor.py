@@ -173,6 +173,20 @@ def do_remove(user: User, *, actor: AnyUser | None) -> int:
     return removed
 
 
+def device_wait(devices: Any) -> int:
+    """Seconds before django-otp lets one of `devices` check a code again: each wrong code locks
+    a device for 1, 2, 4… seconds (a right code within that time is refused too)."""
+    from django.utils import timezone
+
+    waits = [0]
+    for device in devices:
+        allowed, data = device.verify_is_allowed()
+        until = (data or {}).get("locked_until") if not allowed else None
+        if until is not None:
+            waits.append(max(1, int((until - timezone.now()).total_seconds() + 0.999)))
+    return max(waits)
+
+
 def _throttle_key(user: AnyUser) -> str:
     return f"user{user.pk}"
 
@@ -225,7 +239,7 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr,attr-defined]  # set by OTPMiddleware
             step = second_step(user)
             if step is not None and not self._open(request):
                 return self._send(request, step)

@@ -12,7 +12,9 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
+from django_otp import devices_for_user
 
 from dieuhanh.core import twofactor
 from dieuhanh.core.views import landing
@@ -26,6 +28,14 @@ def _next(request: HttpRequest) -> str:
     ):
         return wanted
     return landing(request.user)
+
+
+def _pause(seconds: int) -> str:
+    """What to wait after a wrong code (django-otp locks the device a moment after each)."""
+    if not seconds:
+        return ""
+    return ngettext("Đợi %(seconds)d giây rồi hãy nhập lại.", "Đợi %(seconds)d giây rồi hãy nhập lại.",
+                    seconds) % {"seconds": seconds}
 
 
 @login_required
@@ -45,6 +55,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         else:
             error = _("Mã xác thực không đúng hoặc đã dùng. Nhập mã đang hiện trên ứng dụng xác thực, "
                       "hoặc một mã khôi phục chưa dùng.")
+            error += " " + _pause(twofactor.device_wait(devices_for_user(user, confirmed=True)))
             status = 400
             wait = twofactor.code_wait(user)
     context = {
@@ -80,7 +91,8 @@ def manage(request: HttpRequest) -> HttpResponse:
         if codes is not None:
             context.update(codes=codes, continue_url=_next(request))
             return render(request, "core/two_factor_codes.html", context)
-        context["error"] = _("Mã xác thực không đúng. Nhập mã 6 chữ số đang hiện trên ứng dụng xác thực.")
+        context["error"] = _("Mã xác thực không đúng. Nhập mã 6 chữ số đang hiện trên ứng dụng xác thực.") + " " + _pause(
+            twofactor.device_wait([pending]))
         status = 400
     context.update(qr=twofactor.qr_svg(pending.config_url), secret=twofactor.secret_groups(pending))
     return render(request, "core/two_factor_enrol.html", context, status=status)

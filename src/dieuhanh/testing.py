@@ -277,7 +277,7 @@ def verify_session(client: Any, user: User) -> None:
 
     fresh = type(user).objects.get(pk=user.pk)  # roles are cached on the user object: read them apart
     if not (twofactor.required(fresh) or twofactor.has_second_factor(fresh)):
-        return
+        return  # signs in with the password alone
     device, _ = StaticDevice.objects.get_or_create(user=fresh, name=TEST_DEVICE, defaults={"confirmed": True})
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

@@ -11,10 +11,12 @@ def app(request: HttpRequest) -> dict[str, object]:
     url_name = (match.url_name or "") if match is not None else ""
     namespace = (match.app_name or "") if match is not None else ""
     signed_in = user is not None and user.is_authenticated
+    # A session with a second sign-in step left (core.twofactor) shows no menu it cannot open.
+    working = signed_in and getattr(request, "two_factor_step", None) is None
     return {
         "DEMO_MODE": settings.DEMO_MODE,
         "user_roles": scope.roles(user) if user is not None else set(),
-        "main_menu": menu_for(user, url_name, namespace) if signed_in else [],
-        "header_tools": header_tools() if signed_in else [],
+        "main_menu": menu_for(user, url_name, namespace) if working else [],
+        "header_tools": header_tools() if working else [],
         "public_menu": menu_for(user, url_name, namespace, public=True),
     }

@@ -243,6 +243,7 @@ class TwoFactorMiddleware:
         user = request.user
         if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr,attr-defined]  # set by OTPMiddleware
             step = second_step(user)
+            request.two_factor_step = step  # type: ignore[attr-defined]  # the pages' menu (context_processors)
             if step is not None and not self._open(request):
                 return self._send(request, step)
         return self.get_response(request)

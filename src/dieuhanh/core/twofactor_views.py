@@ -45,24 +45,23 @@ def verify(request: HttpRequest) -> HttpResponse:
     if twofactor.second_step(user) != twofactor.CODE_STEP:
         return HttpResponseRedirect(_next(request))
     error = ""
-    status = 200
     wait = twofactor.code_wait(user)
     if request.method == "POST":
         if wait:
-            status = 429
+            pass  # refused below, with the time left
         elif twofactor.do_verify(request, request.POST.get("code", "")) is not None:
             return HttpResponseRedirect(_next(request))
         else:
             error = _("Mã xác thực không đúng hoặc đã dùng. Nhập mã đang hiện trên ứng dụng xác thực, "
                       "hoặc một mã khôi phục chưa dùng.")
             error += " " + _pause(twofactor.device_wait(devices_for_user(user, confirmed=True)))
-            status = 400
             wait = twofactor.code_wait(user)
     context = {
         "title": _("Mã xác thực"), "error": error, "next": request.POST.get("next") or request.GET.get("next", ""),
         "wait_minutes": max(1, (wait + 59) // 60) if wait else 0,
     }
-    response = render(request, "core/two_factor_verify.html", context, status=429 if wait else status)
+    # A wrong code shows the form again (200, as a wrong password does); a refusal is 429.
+    response = render(request, "core/two_factor_verify.html", context, status=429 if wait else 200)
     if wait:
         response["Retry-After"] = str(wait)
     return response
@@ -85,7 +84,6 @@ def manage(request: HttpRequest) -> HttpResponse:
         context.update(device=device, recovery_left=twofactor.recovery_left(user))
         return render(request, "core/two_factor_manage.html", context)
     pending = twofactor.pending_authenticator(user)  # type: ignore[arg-type]
-    status = 200
     if request.method == "POST":
         codes = twofactor.do_confirm(request, pending, request.POST.get("code", ""))
         if codes is not None:
@@ -93,9 +91,8 @@ def manage(request: HttpRequest) -> HttpResponse:
             return render(request, "core/two_factor_codes.html", context)
         context["error"] = _("Mã xác thực không đúng. Nhập mã 6 chữ số đang hiện trên ứng dụng xác thực.") + " " + _pause(
             twofactor.device_wait([pending]))
-        status = 400
     context.update(qr=twofactor.qr_svg(pending.config_url), secret=twofactor.secret_groups(pending))
-    return render(request, "core/two_factor_enrol.html", context, status=status)
+    return render(request, "core/two_factor_enrol.html", context)
 
 
 @require_POST

@@ -2,7 +2,8 @@
 
 - `view`: the pages every officer has (home, calendar);
 - `audit`: read the audit log (administrators; inspectors, whose work it is to check);
-- `calendar`: change the working-day calendar."""
+- `calendar`: change the working-day calendar;
+- `two_factor_reset`: remove another user's two-factor devices (a lost phone; core/twofactor.py)."""
 
 from __future__ import annotations
 
@@ -12,4 +13,5 @@ PERMISSIONS = {
     "view": tuple(Role.values),
     "audit": (Role.ADMIN, Role.INSPECTOR),
     "calendar": (Role.ADMIN,),
+    "two_factor_reset": (Role.ADMIN,),
 }

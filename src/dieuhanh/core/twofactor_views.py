@@ -1,5 +1,5 @@
 """The pages of two-factor sign-in (core/twofactor.py): the code step after the password, the
-enrolment of an authenticator app, the recovery codes and the removal."""
+enrolment of an authenticator app, the recovery codes, the removal, and the reset by an administrator."""
 
 from __future__ import annotations
 
@@ -12,11 +12,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_POST
 from django_otp import devices_for_user
 
-from dieuhanh.core import twofactor
+from dieuhanh.core import access, twofactor
 from dieuhanh.core.views import landing
 
 
@@ -76,6 +76,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "title": _("Xác thực hai bước"), "required": twofactor.required(user),
         "next": request.POST.get("next") or request.GET.get("next", ""),
+        "may_reset": access.holds(user, "core", "two_factor_reset"),
     }
     if twofactor.second_step(user) == twofactor.CODE_STEP:
         # Signed in with the password alone: the code first, then this page.
@@ -116,3 +117,29 @@ def remove(request: HttpRequest) -> HttpResponse:
         twofactor.do_remove(request.user, actor=request.user)  # type: ignore[arg-type]
         messages.success(request, _("Đã gỡ xác thực hai bước khỏi tài khoản."))
     return HttpResponseRedirect(reverse(twofactor.ENROL_STEP))
+
+
+@access.requires("core", "two_factor_reset", gettext_lazy("Chỉ quản trị hệ thống đặt lại xác thực hai bước."))
+def reset(request: HttpRequest) -> HttpResponse:
+    """An administrator removes another user's authenticator and recovery codes (a lost phone and
+    no code left): the user enrols again at the next sign-in. Audited with the administrator's
+    name (as `dieuhanh two-factor reset`)."""
+    from django.contrib.auth import get_user_model
+
+    error = ""
+    username = request.POST.get("username", "").strip()
+    if request.method == "POST":
+        user = get_user_model().objects.filter(username=username).first() if username else None
+        if user is None:
+            error = _("Tên đăng nhập: không có người dùng «%(name)s».") % {"name": username[:150]}
+        elif user.pk == request.user.pk:
+            error = _("Tên đăng nhập: tự gỡ của mình ở trang Xác thực hai bước, không đặt lại ở đây.")
+        else:
+            removed = twofactor.do_remove(user, actor=request.user)
+            messages.success(request, ngettext(
+                "Đã gỡ %(count)d thiết bị xác thực của %(name)s; lần đăng nhập sau người này đăng ký lại.",
+                "Đã gỡ %(count)d thiết bị xác thực của %(name)s; lần đăng nhập sau người này đăng ký lại.",
+                removed) % {"count": removed, "name": user.get_username()})
+            return HttpResponseRedirect(reverse("two_factor_reset"))
+    context = {"title": _("Đặt lại xác thực hai bước"), "error": error, "username": username}
+    return render(request, "core/two_factor_reset.html", context)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("tai-khoan/xac-thuc-hai-buoc/", twofactor_views.manage, name="two_factor"),
     path("tai-khoan/xac-thuc-hai-buoc/ma-khoi-phuc/", twofactor_views.new_codes, name="two_factor_codes"),
     path("tai-khoan/xac-thuc-hai-buoc/go-bo/", twofactor_views.remove, name="two_factor_remove"),
+    path("tai-khoan/xac-thuc-hai-buoc/dat-lai/", twofactor_views.reset, name="two_factor_reset"),
     path("nhat-ky/", audit_views.audit_log, name="audit_log"),
     path("nhat-ky/xuat-excel/", audit_views.audit_export, name="audit_export"),
     path("lich/", calendar_views.calendar_page, name="calendar"),

@@ -169,6 +169,20 @@ def test_an_administrator_resets_a_lost_phone_from_the_command_line(world):
     assert _password(client, world.officer_a.username)["Location"] == f"{ENROL}?next=/"
 
 
+def test_an_administrator_resets_a_lost_phone_on_a_page(world):
+    one_time_code(world.officer_a)
+    assert signed_in(world.office).get("/tai-khoan/xac-thuc-hai-buoc/dat-lai/").status_code == 403
+    admin = signed_in(world.admin)
+    unknown = admin.post("/tai-khoan/xac-thuc-hai-buoc/dat-lai/", {"username": "khong_co"})
+    assert unknown.status_code == 200 and "không có người dùng «khong_co»" in unknown.content.decode()
+    mine = admin.post("/tai-khoan/xac-thuc-hai-buoc/dat-lai/", {"username": world.admin.username})
+    assert "tự gỡ của mình" in mine.content.decode()
+    done = admin.post("/tai-khoan/xac-thuc-hai-buoc/dat-lai/", {"username": world.officer_a.username}, follow=True)
+    assert "Đã gỡ 2 thiết bị xác thực của phuong_a" in done.content.decode()
+    assert not TOTPDevice.objects.filter(user=world.officer_a).exists()
+    assert AuditEvent.objects.get(action="otp_reset", object_id=str(world.officer_a.pk)).actor == world.admin
+
+
 def test_the_demo_signs_in_with_the_password_alone_and_says_so(world, settings, tmp_path):
     assert _setting(tmp_path, "DIEUHANH_TWO_FACTOR_REQUIRED") == "True"
     assert _setting(tmp_path, "DIEUHANH_TWO_FACTOR_REQUIRED", DIEUHANH_DEMO="1") == "False"

@@ -59,7 +59,7 @@ def main() -> int:
     from dieuhanh.dossiers.models import Procedure
     from dieuhanh.org.choices import SuccessionKind, UnitKind, UnitLevel
     from dieuhanh.org.models import AdminUnit, UnitSuccession
-    from dieuhanh.testing import build_world
+    from dieuhanh.testing import build_world, verify_session
 
     t0 = time.perf_counter()
     world = build_world()
@@ -139,6 +139,7 @@ def main() -> int:
 
     client = Client()
     client.force_login(world.admin)
+    verify_session(client, world.admin)  # an administrator signs in with two factors
     params = {"date_from": f"{YEAR}-01-01", "date_to": f"{YEAR}-12-31"}
 
     def timed(by: str, runs: int) -> tuple[float, float, dict[str, object], int]:

@@ -369,9 +369,11 @@ def measure(leader: Any, runs: int) -> bool:
     from dieuhanh.dossiers.models import Dossier
     from dieuhanh.petitions import stats as petition_stats
     from dieuhanh.petitions.models import Petition
+    from dieuhanh.testing import verify_session
 
     client = Client()
     client.force_login(leader)
+    verify_session(client, leader)  # a leader signs in with two factors
     today = timezone.localdate()
     year_start = today.replace(month=1, day=1)
 

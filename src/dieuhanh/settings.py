@@ -267,7 +267,7 @@ DIEUHANH_API_TOKEN_MINUTES = _positive_int("DIEUHANH_API_TOKEN_MINUTES", 15)
 # Two-factor sign-in (core/twofactor.py, docs/decisions/0032). Who must use it is declared by the
 # apps (`PlatformApp.two_factor_roles`); the demo city (DIEUHANH_DEMO=1, served on 127.0.0.1
 # only) signs its personas in with their published password alone. A test may switch the
-# requirement off (the browser tests that sign in through the form do, but for their own).
+# requirement off (the browser tests that sign in through the form do, but those marked two_factor).
 DIEUHANH_TWO_FACTOR_REQUIRED = not DEMO_MODE
 # Wrong codes at the second step, per account, before it is refused for the rest of the window.
 DIEUHANH_OTP_FAILURES = _positive_int("DIEUHANH_OTP_FAILURES", 5)

@@ -99,6 +99,9 @@ def serve(
     if host not in settings.ALLOWED_HOSTS and host not in ("0.0.0.0", "::"):  # noqa: S104
         os.environ["DIEUHANH_ALLOWED_HOSTS"] = ",".join([*settings.ALLOWED_HOSTS, host])
     call_command("collectstatic", interactive=False, verbosity=0)
+    from dieuhanh.core.platform import run_start_hooks
+
+    run_start_hooks("serve")  # once, before gunicorn forks its processes (a killed import's indexes...)
     typer.echo(f"Điều Hành đang chạy tại http://{host}:{port}  (Ctrl+C để dừng)")
     # gunicorn with threads: the app is I/O bound on the database; SQLite in WAL mode serves
     # concurrent readers, and writers queue on the IMMEDIATE lock.

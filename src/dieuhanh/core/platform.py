@@ -15,6 +15,10 @@ its own folder, what the platform shows and serves for it.
   notifications' unread count);
 - `two_factor_roles`: the roles (org.choices.Role) whose holders must sign in with a second
   factor (core/twofactor.py): those whose work reaches what a stolen password must not open;
+- `on_start`: what to put right when a server process starts (dotted paths to functions without
+  arguments): `dieuhanh serve` before the web server forks, `dieuhanh worker` before its first job,
+  `runserver` (`run_start_hooks`). Not on every start of Django: a migration, a test run or a
+  one-off command do not run them;
 
 Its `permissions.py` (`core.access`) and `cases.py` (`core.cases`) are found by name, and its audit
 verbs are declared in `ready()` (`core.audit.register_verbs`). Nothing in `core`, `ioc` or the
@@ -124,6 +128,7 @@ class PlatformApp(AppConfig):
     reminders: ClassVar[tuple[str, ...]] = ()
     header: ClassVar[tuple[str, ...]] = ()
     two_factor_roles: ClassVar[tuple[str, ...]] = ()
+    on_start: ClassVar[tuple[str, ...]] = ()
 
 
 def platform_apps() -> Iterator[PlatformApp]:
@@ -146,6 +151,28 @@ def menu_for(
             continue
         out.append({"label": item.label, "url": item.url, "current": item.is_active(url_name, namespace)})
     return out
+
+
+def run_start_hooks(who: str) -> list[str]:
+    """Run every app's `on_start` functions, in the settings' order, for the process `who` ("serve",
+    "worker", "runserver"); returns the paths of those that ran. One that fails is logged with its
+    traceback and the others still run: the server starts whatever a repair left undone (the next
+    start, or the periodic jobs, try it again)."""
+    import logging
+
+    from django.utils.module_loading import import_string
+
+    log = logging.getLogger("dieuhanh.start")
+    ran = []
+    for app in platform_apps():
+        for path in app.on_start:
+            try:
+                import_string(path)()
+            except Exception:
+                log.exception("start of %s: %s failed", who, path)
+            else:
+                ran.append(path)
+    return ran
 
 
 def header_tools() -> list[str]:

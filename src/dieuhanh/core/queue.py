@@ -12,7 +12,8 @@ turn of its loop:
 
 - `recover()`: a worker killed in the middle of a job (SIGKILL, power cut) leaves that job
   RUNNING for ever. Every worker writes a heartbeat (`WorkerBeat`); a job RUNNING under a
-  worker whose heartbeat is older than `DIEUHANH_WORKER_STALE_SECONDS` is put back to READY,
+  worker whose heartbeat is older than `DIEUHANH_WORKER_STALE_SECONDS`, or whose process on this
+  machine no longer runs (then at once, without waiting for the heartbeat), is put back to READY,
   and the next worker runs it again from the start. Delivery is therefore at least once: a job
   must be idempotent (an import finds the rows it already wrote by their natural key).
 - `schedule()`: the periodic jobs the apps declare (`PlatformApp.periodic`). For each job whose
@@ -48,8 +49,8 @@ from django_tasks_db.utils import exclusive_transaction, is_locked_database_exce
 from dieuhanh.core.platform import PeriodicJob, platform_apps
 
 __all__ = [
-    "EVERY", "WorkerLost", "drain", "due_period", "live_workers", "pending", "periodic_jobs", "queue_period", "recover",
-    "run_periodic", "schedule", "supersede", "task", "task_state",
+    "EVERY", "WorkerLost", "drain", "due_period", "live_workers", "pending", "periodic_jobs", "process_gone",
+    "queue_period", "recover", "run_periodic", "schedule", "supersede", "task", "task_state", "this_process",
 ]
 
 log = logging.getLogger("dieuhanh.queue")
@@ -216,6 +217,11 @@ def queue_period(job: PeriodicJob, start: dt.datetime, worker_id: str = "") -> b
 # --- recovery of jobs left by dead workers -----------------------------------------------------------
 
 
+def this_process() -> str:
+    """"host:pid" of this process, as a job records who runs it (see `process_gone`)."""
+    return f"{socket.gethostname()[:255]}:{os.getpid()}"
+
+
 def _process_alive_here(host: str, pid: int) -> bool:
     """Whether `pid` is a running process of this machine (when `host` is this machine)."""
     if host != socket.gethostname()[:255] or pid <= 0:
@@ -229,15 +235,34 @@ def _process_alive_here(host: str, pid: int) -> bool:
     return True
 
 
+def _dead_here(host: str, pid: int) -> bool:
+    """Whether `pid` was a process of this machine that no longer runs: known at once, without
+    waiting for its heartbeat to go stale. (A process of another machine cannot be seen from
+    here: only its heartbeat tells.)"""
+    return host == socket.gethostname()[:255] and pid > 0 and not _process_alive_here(host, pid)
+
+
+def process_gone(runner: str) -> bool:
+    """Whether the process `runner` ("host:pid", `this_process()`) is known to have stopped."""
+    host, _, pid = runner.rpartition(":")
+    return bool(host) and pid.isdigit() and _dead_here(host, int(pid))
+
+
 def _silent_workers(limit: dt.datetime, *, report: bool = False) -> set[str]:
-    """The workers whose heartbeat is older than `limit`, but for those whose process still runs
-    on this machine: a worker whose heartbeat thread could not write (SQLite locked for a minute
-    by an index rebuild) is silent, not gone, and its job must not run twice at once."""
+    """The workers that are gone: those whose process on this machine no longer runs (at once,
+    whatever their last heartbeat), and those whose heartbeat is older than `limit`, but for those
+    whose process still runs on this machine: a worker whose heartbeat thread could not write
+    (SQLite locked for a minute by an index rebuild) is silent, not gone, and its job must not run
+    twice at once."""
     from dieuhanh.core.models import WorkerBeat
 
     silent = set()
-    for worker_id, host, pid in WorkerBeat.objects.filter(beat_at__lt=limit).values_list("worker_id", "host", "pid"):
-        if _process_alive_here(host, pid):
+    for worker_id, host, pid, beat in WorkerBeat.objects.values_list("worker_id", "host", "pid", "beat_at"):
+        if _dead_here(host, pid):
+            silent.add(worker_id)
+        elif beat >= limit:
+            continue
+        elif _process_alive_here(host, pid):
             (log.warning if report else log.debug)("worker %s has not written its heartbeat since before %s, but its process %s still "
                         "runs here: not taken for stopped", worker_id, limit.isoformat(), pid)
         else:
@@ -246,8 +271,9 @@ def _silent_workers(limit: dt.datetime, *, report: bool = False) -> set[str]:
 
 
 def recover(now: dt.datetime | None = None, *, stale_seconds: float | None = None) -> list[str]:
-    """Put back to READY every job RUNNING under a worker whose heartbeat is stale and whose
-    process is not seen running on this machine (or mark the job failed when workers vanished
+    """Put back to READY every job RUNNING under a worker that is gone (`_silent_workers`: its
+    process on this machine has stopped, or its heartbeat is stale and its process is not seen
+    running on this machine) (or mark the job failed when workers vanished
     under it DIEUHANH_WORKER_MAX_ATTEMPTS times), and forget those workers. Jobs of a worker that
     has no heartbeat row (`drain()`, django_tasks_db's own `db_worker`) are not touched. Returns
     the ids of the jobs recovered."""
@@ -256,7 +282,7 @@ def recover(now: dt.datetime | None = None, *, stale_seconds: float | None = Non
     now = now or timezone.now()
     limit = now - dt.timedelta(seconds=settings.DIEUHANH_WORKER_STALE_SECONDS if stale_seconds is None
                                else stale_seconds)
-    if not WorkerBeat.objects.filter(beat_at__lt=limit).exists():
+    if not _silent_workers(limit):  # the usual turn: one read of the few heartbeat rows
         return []
     recovered: list[str] = []
     try:

@@ -170,6 +170,9 @@ def run_worker(*, queues: Sequence[str], interval: float, once: bool) -> int:
     for conn in connections.all():
         if conn.settings_dict.get("CONN_MAX_AGE") == 0:
             conn.settings_dict["CONN_MAX_AGE"] = None
+    from dieuhanh.core.platform import run_start_hooks
+
+    run_start_hooks("worker")  # what a killed process left to put right (dossiers: a bulk import's indexes)
     worker = QueueWorker(queues=queues, interval=interval, once=once)
     worker.configure_signals()
     try:

@@ -19,6 +19,9 @@ class DossiersConfig(platform.PlatformApp):
     api = (platform.ApiRouter("/v1/dossiers", "dieuhanh.dossiers.api.dossiers_router", "Hồ sơ thủ tục hành chính"),)
     # Every hour: imports whose run stopped are recorded as interrupted (jobs.refresh_stale).
     periodic = (platform.PeriodicJob("dossiers.import_stale", "dieuhanh.dossiers.jobs.sweep_stale", "hour"),)
+    # When a server process starts: what a killed bulk import left aside (indexes, the tally's
+    # triggers) is built again, and imports whose process stopped are recorded as interrupted.
+    on_start = ("dieuhanh.dossiers.jobs.on_start",)
 
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy, pgettext_lazy

@@ -16,12 +16,16 @@ Safety:
   installing them again recounts the tally from the table;
 - the definitions are read from the database itself (`sqlite_master`, `pg_indexes`: exactly what
   the migrations made) and written to the job row in the same transaction that drops them, so
-  nothing is lost if the process dies: `restore_orphans()` — run before every import, when stale
-  jobs are recorded as interrupted, and by `dieuhanh import resume` — builds again the indexes
-  of every job that is no longer running, and a large load that finds the indexes already aside
+  nothing is lost if the process dies: `restore_orphans()` — run when a server process starts
+  (`dieuhanh serve`, `dieuhanh worker`, runserver: `jobs.on_start`), before every import, when
+  stale jobs are recorded as interrupted, and by `dieuhanh import resume` — builds again the
+  indexes of every job that is no longer running (its process on this machine has stopped, or
+  its heartbeat is stale), and a large load that finds the indexes already aside
   builds them all again at its end (`restore_all()`);
 - while they are set aside, pages that filter the dossier table read it without those indexes
-  (slower statistics for the minute of a large load); the data stays correct throughout.
+  (slower statistics for the minute of a large load); the data stays correct throughout, and the
+  statistics read from the tally count from the dossier table itself while the triggers are
+  aside (tally.py), so they stay right too.
 """
 
 from __future__ import annotations
@@ -142,11 +146,32 @@ def restore_orphans(now: dt.datetime | None = None) -> list[str]:
     now = now or timezone.now()
     built: list[str] = []
     for job in ImportJob.objects.exclude(deferred_indexes=[]).only("pk", "state", "heartbeat_at", "started_at",
-                                                                       "created_at", "deferred_indexes"):
+                                                                       "created_at", "deferred_indexes", "task_id",
+                                                                       "runner"):
         if state_of(job, now) in (JobState.RUNNING, JobState.QUEUED):
             continue
         built += restore(job)
     return built
+
+
+def restore_tally() -> bool:
+    """Install the tally's triggers again (recounting the tally) when they are missing and no
+    running job holds them aside: a load killed before it recorded them, or any other loss.
+    Returns whether they were installed."""
+    from dieuhanh.dossiers import tally
+    from dieuhanh.dossiers.choices import JobState
+    from dieuhanh.dossiers.jobs import state_of
+
+    if tally.installed():
+        return False
+    now = timezone.now()
+    for job in ImportJob.objects.exclude(deferred_indexes=[]):
+        if any(name == tally.TRIGGERS for name, _ in job.deferred_indexes) and state_of(job, now) in (
+                JobState.RUNNING, JobState.QUEUED):
+            return False  # the load puts them back at its end
+    with transaction.atomic():
+        tally.install()
+    return True
 
 
 def restore_all() -> list[str]:

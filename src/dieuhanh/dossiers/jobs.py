@@ -223,9 +223,12 @@ def state_of(job: ImportJob, now: dt.datetime | None = None) -> str:
     """The job's state as users should see it. A job with a queued job: QUEUED while that waits
     for a worker, its own state while a live worker runs it, interrupted when it will not run
     any more. A job run at once (no queued job): interrupted when RUNNING or QUEUED with a
-    heartbeat that stopped."""
+    heartbeat that stopped. Either kind is interrupted at once when RUNNING in a process of this
+    machine that has stopped (`runner`)."""
     if job.state not in ACTIVE_STATES:
         return job.state
+    if job.state == JobState.RUNNING and job.runner and queue.process_gone(job.runner):
+        return JobState.INTERRUPTED  # its process on this machine has stopped: no need to wait for the heartbeat
     if job.task_id:
         where = queue.task_state(job.task_id, now)
         if where == "ready":
@@ -239,8 +242,8 @@ def state_of(job: ImportJob, now: dt.datetime | None = None) -> str:
 
 def refresh_stale(now: dt.datetime | None = None) -> int:
     """Record as interrupted every RUNNING or QUEUED job whose heartbeat (or creation) is older
-    than STALE_AFTER and whose queued job, if any, will not run any more; build again the dossier
-    indexes such a job had set aside."""
+    than STALE_AFTER, or RUNNING in a process of this machine that has stopped, and whose queued
+    job, if any, will not run any more; build again the dossier indexes such a job had set aside."""
     from dieuhanh.dossiers import indexes
 
     now = now or timezone.now()
@@ -249,7 +252,9 @@ def refresh_stale(now: dt.datetime | None = None) -> int:
     alive = [pk for pk, task_id in queued if queue.task_state(task_id, now) in ("ready", "running")]
     active = ImportJob.objects.exclude(pk__in=alive)
     message = "Lượt nhập bị ngắt (máy chủ dừng giữa chừng). Chạy lại để hoàn tất: các dòng đã nhập không bị nhân đôi."
-    count = active.filter(state=JobState.RUNNING, heartbeat_at__lt=limit).update(
+    gone = [pk for pk, runner in active.filter(state=JobState.RUNNING).exclude(runner="").values_list("pk", "runner")
+            if queue.process_gone(runner)]
+    count = active.filter(state=JobState.RUNNING).filter(models.Q(heartbeat_at__lt=limit) | models.Q(pk__in=gone)).update(
         state=JobState.INTERRUPTED, message=message)
     count += active.filter(state=JobState.QUEUED).filter(
         models.Q(heartbeat_at__lt=limit) | models.Q(heartbeat_at__isnull=True, created_at__lt=limit)
@@ -257,6 +262,24 @@ def refresh_stale(now: dt.datetime | None = None) -> int:
     if count:
         indexes.restore_orphans(now)
     return count
+
+
+def on_start() -> dict[str, Any]:
+    """What a server process does as it starts (`PlatformApp.on_start`): a bulk import killed
+    before (SIGKILL, power cut) may have left the dossier indexes and the tally's triggers aside.
+    Record as interrupted the jobs that no longer run (`refresh_stale`: a stale heartbeat, or a
+    process of this machine that has stopped), build again the indexes of every job that is not
+    running, and install the tally's triggers again (recounting the tally) when they are missing
+    and no running job holds them aside. Returns what it did."""
+    from dieuhanh.dossiers import indexes
+
+    interrupted = refresh_stale()
+    built = indexes.restore_orphans()
+    triggers = indexes.restore_tally()
+    if interrupted or built or triggers:
+        log.warning("start: %d import jobs recorded as interrupted; built again: %s", interrupted,
+                    ", ".join(built + (["dossier_tally"] if triggers else [])) or "nothing")
+    return {"interrupted": interrupted, "built": built, "tally": triggers}
 
 
 def sweep_stale(day: dt.date | None = None) -> int:
@@ -281,7 +304,7 @@ def resume(job: ImportJob, *, actor: User | None = None, background: bool = True
         if job.task_id:
             queue.supersede(job.task_id, f"import job {job.pk} run again")
         ImportJob.objects.filter(pk=job.pk).update(state=JobState.QUEUED, message="", finished_at=None,
-                                                   heartbeat_at=timezone.now(), task_id="")
+                                                   heartbeat_at=timezone.now(), task_id="", runner="")
         if background:
             enqueue(job.pk)
     if not background:
@@ -299,6 +322,6 @@ def errors_file(job: ImportJob) -> Path | None:
 
 
 __all__ = [
-    "STALE_AFTER", "enqueue", "errors_file", "job_dir", "refresh_stale", "resume", "run", "run_queued", "state_of",
+    "STALE_AFTER", "enqueue", "errors_file", "job_dir", "on_start", "refresh_stale", "resume", "run", "run_queued", "state_of",
     "submit", "sweep_stale",
 ]

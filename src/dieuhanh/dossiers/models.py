@@ -363,6 +363,9 @@ class ImportJob(models.Model):
     # The queue's job that runs this import (django_tasks_db's result id; core/queue.py), empty
     # for an import run at once (the command line, `submit(background=False)`).
     task_id = models.CharField(max_length=64, blank=True, editable=False)
+    # "host:pid" of the process running it (core.queue.this_process): a run whose process on this
+    # machine has stopped is interrupted at once, without waiting for its heartbeat to go stale.
+    runner = models.CharField(max_length=300, blank=True, editable=False)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -19,7 +19,10 @@ with the dossier that changed it. Counts that fall to 0 stay as rows of 0 (harml
 drops them).
 
 `rebuild()` recounts the whole tally from the dossiers (a repair; a test checks the triggers and
-the recount agree after every kind of change). `counts()` reads it.
+the recount agree after every kind of change). `counts()` and `sums()` read it — or, while the
+triggers are not installed (a large load under way, or killed and not yet repaired by the next
+start of a server process: dossiers/jobs.on_start), count the same rows from the dossiers, so
+the statistics are never read from a tally that stopped following the table.
 
 What the tally cannot tell: anything that depends on today (late now, due soon: those stay
 queries on the open dossiers, which are few and indexed) and ranges that are not whole months
@@ -173,13 +176,26 @@ def _day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
+def _source(first: dt.date, last: dt.date, using: str) -> tuple[str, list[Any]]:
+    """What `counts` and `sums` read: the tally, or, while its triggers are not installed (a large
+    load set them aside, a killed one left them so until the next start), the same rows counted
+    from the dossiers of those months — slower, never stale."""
+    conn = connections[using]
+    if installed(conn):
+        return TALLY, []
+    after = (last.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    return (f"(SELECT {_month_sql(conn.vendor)} AS month, unit_id, stats_class, COUNT(*) AS n FROM {DOSSIER} "
+            f"WHERE received_on >= %s AND received_on < %s GROUP BY 1, 2, 3) AS live", [first.replace(day=1), after])
+
+
 def counts(
     first: dt.date, last: dt.date, units: Iterable[int] | None = None, *, using: str = "default"
 ) -> list[tuple[dt.date, int, int, int]]:
     """(month, unit, class, n) for the months from `first`'s to `last`'s, of the units given
     (None: all). Plain tuples read from the cursor: a province's year is some thousands of rows."""
-    sql = f"SELECT {KEY}, n FROM {TALLY} WHERE month >= %s AND month <= %s AND n <> 0"
-    params: list[Any] = [first.replace(day=1), last.replace(day=1)]
+    source, params = _source(first, last, using)
+    sql = f"SELECT {KEY}, n FROM {source} WHERE month >= %s AND month <= %s AND n <> 0"
+    params += [first.replace(day=1), last.replace(day=1)]
     if units is not None:
         ids = sorted(set(units))
         if not ids:
@@ -203,10 +219,11 @@ def sums(
     a hundred units give some hundreds of rows, not one per month and class."""
     if by not in ("unit_id", "month"):
         raise ValueError(f"sums by {by!r}")
+    source, params = _source(first, last, using)
     sql = (
-        f"SELECT {by}, stats_class & %s, SUM(n) FROM {TALLY} WHERE month >= %s AND month <= %s AND n <> 0"
+        f"SELECT {by}, stats_class & %s, SUM(n) FROM {source} WHERE month >= %s AND month <= %s AND n <> 0"
     )
-    params: list[Any] = [mask, first.replace(day=1), last.replace(day=1)]
+    params = [mask, *params, first.replace(day=1), last.replace(day=1)]
     wanted: set[int] | None = None
     if units is not None:
         wanted = set(units)

@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
-from dieuhanh.core import access, audit
+from dieuhanh.core import access, audit, queue
 from dieuhanh.core.choices import AuditAction
 from dieuhanh.core.tabular import ImportRefused
 from dieuhanh.dossiers import columns as cols
@@ -94,6 +94,7 @@ def import_file(
     now = timezone.now()
     ImportJob.objects.filter(pk=job.pk).update(
         state=JobState.RUNNING, started_at=now, heartbeat_at=now, finished_at=None, message="", total_rows=None,
+        runner=queue.this_process(),
         processed_rows=0, created_rows=0, updated_rows=0, unchanged_rows=0, bad_rows=0, errors_path="",
     )
     try:

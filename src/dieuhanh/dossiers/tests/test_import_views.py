@@ -9,6 +9,10 @@ job's own function `jobs.run`."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
+import subprocess
+import sys
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -163,6 +167,56 @@ def test_an_interrupted_job_is_run_again_to_completion(client, world):
     assert job.state == JobState.DONE
     page = client.get(reverse("dossier_import_job", kwargs={"pk": job.pk})).content.decode()
     assert "Chỉ chạy lại được lượt nhập bị ngắt hoặc bị lỗi." in page
+
+
+def _dead_pid() -> int:
+    """The id of a process of this machine that has just ended."""
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+    proc.wait()
+    return proc.pid
+
+
+def test_a_job_whose_worker_process_died_a_moment_ago_is_resumable_at_once(client, world):
+    """The worker was killed seconds ago: its heartbeat is still fresh, but its process on this
+    machine is gone. The page offers to run the job again at once, and the next worker recovers
+    the queued job at once, without waiting for the heartbeat to go stale."""
+    world.procedure()
+    login(client, world.onestop_a)
+    upload(client, csv_file(GOOD))
+    job = ImportJob.objects.get()
+    now = timezone.now()
+    pid = _dead_pid()
+    WorkerBeat.objects.create(worker_id="killed", host=socket.gethostname(), pid=pid, started_at=now, beat_at=now)
+    DBTaskResult.objects.get(pk=job.task_id).claim("killed")
+    ImportJob.objects.filter(pk=job.pk).update(state=JobState.RUNNING, started_at=now, heartbeat_at=now,
+                                               runner=f"{socket.gethostname()}:{pid}")
+    assert queue.task_state(job.task_id) == "lost"
+    page = client.get(reverse("dossier_import_job", kwargs={"pk": job.pk})).content.decode()
+    assert "Bị ngắt, chạy lại để hoàn tất" in page and "Chạy lại để hoàn tất" in page
+    # the next worker to look after the queue takes it over at once
+    assert len(queue.recover()) == 1
+    assert DBTaskResult.objects.get(pk=job.task_id).status == "READY"
+    assert queue.drain() == 1
+    job.refresh_from_db()
+    assert job.state == JobState.DONE and Dossier.objects.count() == 2
+
+
+def test_a_job_run_at_once_whose_process_died_is_interrupted_at_once(world):
+    """An import run by the command line (no queued job) killed seconds ago: its heartbeat is
+    fresh, its process gone; it reads as interrupted, and the sweep records it so."""
+    job = ImportJob.objects.create(kind=JobKind.DOSSIERS, state=JobState.RUNNING, file_path="/x.csv",
+                                   original_name="x.csv", heartbeat_at=timezone.now(),
+                                   runner=f"{socket.gethostname()}:{_dead_pid()}")
+    alive = ImportJob.objects.create(kind=JobKind.DOSSIERS, state=JobState.RUNNING, file_path="/y.csv",
+                                     original_name="y.csv", heartbeat_at=timezone.now(),
+                                     runner=f"{socket.gethostname()}:{os.getpid()}")
+    elsewhere = ImportJob.objects.create(kind=JobKind.DOSSIERS, state=JobState.RUNNING, file_path="/z.csv",
+                                         original_name="z.csv", heartbeat_at=timezone.now(), runner="may-khac:1")
+    assert jobs.state_of(job) == JobState.INTERRUPTED
+    assert jobs.state_of(alive) == jobs.state_of(elsewhere) == JobState.RUNNING
+    assert jobs.refresh_stale() == 1
+    assert dict(ImportJob.objects.values_list("pk", "state")) == {
+        job.pk: JobState.INTERRUPTED, alive.pk: JobState.RUNNING, elsewhere.pk: JobState.RUNNING}
 
 
 def test_a_refused_file_shows_why(client, world):

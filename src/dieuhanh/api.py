@@ -175,6 +175,10 @@ def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A bug, or a database refusing a value nobody checked: the caller still gets JSON in the
     same shape as every other error (a client parses one shape), and the traceback goes to the
     log, as Django's own handler would have written it."""
+    from dieuhanh.core.errors import busy_response, is_busy
+
+    if is_busy(exc):  # a lock not obtained in time: 503 and Retry-After, the same JSON shape
+        return busy_response(request, exc)
     log.error("Lỗi không lường trước ở API: %s %s", request.method, request.get_full_path(), exc_info=exc)
     return error_response(request, 500, "Lỗi hệ thống.", {
         "__all__": ["Lỗi hệ thống: yêu cầu chưa được xử lý. Lỗi đã được ghi lại; vui lòng thử lại sau hoặc báo quản trị hệ thống."]

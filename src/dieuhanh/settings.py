@@ -24,6 +24,7 @@ DIEUHANH_LOGIN_ADDRESS_FAILURES, DIEUHANH_LOGIN_ADDRESS_MINUTES  failed logins f
     whatever the accounts, before it is refused until the minutes since the first one pass (20, 15)
 DIEUHANH_OTP_FAILURES, DIEUHANH_OTP_MINUTES  wrong codes of one account's second step (5, 15)
 DIEUHANH_API_TOKEN_FAILURES, DIEUHANH_API_TOKEN_MINUTES  wrong API tokens from one address (20, 15)
+DIEUHANH_DB_BUSY_SECONDS  a write waits this long for a lock, then the page says "busy, try again" (SQLite: 20)
 """
 
 from __future__ import annotations
@@ -150,6 +151,10 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "axes.middleware.AxesMiddleware",
+    # A view that failed on a busy database (a lock not obtained in time) answers 503 "try again"
+    # with the form kept, not a 500 (core/errors.py; the site's handler500 does the same for an
+    # error raised outside a view).
+    "dieuhanh.core.errors.BusyDatabaseMiddleware",
 ]
 
 ROOT_URLCONF = "dieuhanh.urls"
@@ -174,6 +179,13 @@ TEMPLATES = [
 
 _default_db = f"sqlite:///{DATA_DIR / 'dieuhanh.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
+# How long a write waits for another's lock before the request answers "busy, try again" (503,
+# core/errors.py): SQLite's busy timeout (20 s unless set); on PostgreSQL, `lock_timeout`, only
+# when set (otherwise a write waits as long as PostgreSQL lets it).
+_DB_BUSY_SECONDS = float(os.environ.get("DIEUHANH_DB_BUSY_SECONDS", "0") or 0)
+DIEUHANH_BUSY_RETRY_SECONDS = 5
+if DATABASES["default"]["ENGINE"].startswith("django.db.backends.postgresql") and _DB_BUSY_SECONDS:
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={int(_DB_BUSY_SECONDS * 1000)}"
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers work while one writer commits; IMMEDIATE takes the write lock at BEGIN so
     # two concurrent writers queue on busy_timeout instead of failing with "database is locked".
@@ -181,7 +193,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
         "transaction_mode": "IMMEDIATE",
-        "timeout": 20,
+        "timeout": _DB_BUSY_SECONDS or 20,
     }
     for _suffix in ("", "-wal", "-shm"):  # a database made before the umask above
         _private(Path(f"{DATABASES['default']['NAME']}{_suffix}"))

@@ -14,3 +14,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 for app in platform_apps():
     urlpatterns += [path(prefix, include(module)) for prefix, module in app.urls]
+
+# A busy database (a lock not obtained in time) answers 503 "try again"; any other error the 500
+# page (core/errors.py).
+handler500 = "dieuhanh.core.errors.server_error"

@@ -24,6 +24,9 @@ DIEUHANH_LOGIN_ADDRESS_FAILURES, DIEUHANH_LOGIN_ADDRESS_MINUTES  failed logins f
     whatever the accounts, before it is refused until the minutes since the first one pass (20, 15)
 DIEUHANH_OTP_FAILURES, DIEUHANH_OTP_MINUTES  wrong codes of one account's second step (5, 15)
 DIEUHANH_API_TOKEN_FAILURES, DIEUHANH_API_TOKEN_MINUTES  wrong API tokens from one address (20, 15)
+DIEUHANH_ADMINS  "Name <mail>, other@mail": who gets a mail for every error logged
+DIEUHANH_LOG_FILE  also write the JSON log lines to this file; DIEUHANH_LOG_FORMAT=text for plain lines
+DIEUHANH_LOG_LEVEL  the least level logged (WARNING; requests are logged at INFO by dieuhanh.request)
 DIEUHANH_DB_BUSY_SECONDS  a write waits this long for a lock, then the page says "busy, try again" (SQLite: 20)
 """
 
@@ -32,6 +35,7 @@ from __future__ import annotations
 import ipaddress
 import os
 import secrets
+from email.utils import getaddresses
 from pathlib import Path
 
 import dj_database_url
@@ -135,6 +139,8 @@ INSTALLED_APPS = [
 INSTALLED_APPS += [a.strip() for a in os.environ.get("DIEUHANH_EXTRA_APPS", "").split(",") if a.strip()]
 
 MIDDLEWARE = [
+    # first: its X-Request-ID and its log line cover the whole request (core/logs.py)
+    "dieuhanh.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dieuhanh.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -406,9 +412,45 @@ DIEUHANH_SMS_TIMEOUT = float(os.environ.get("DIEUHANH_SMS_TIMEOUT", "10"))
 DIEUHANH_CITIZEN_MAX_ATTEMPTS = int(os.environ.get("DIEUHANH_CITIZEN_MAX_ATTEMPTS", "4"))
 DIEUHANH_CITIZEN_RETRY_SECONDS = int(os.environ.get("DIEUHANH_CITIZEN_RETRY_SECONDS", "300"))
 
-LOGGING = {
+# Logs (core/logs.py, docs/decisions/0034): one JSON object per line on stderr (the service
+# manager's journal) and, with DIEUHANH_LOG_FILE, in that file too (reopened when logrotate moves
+# it); DIEUHANH_LOG_FORMAT=text for plain lines. Every error (a request's, a job's) is also mailed
+# to DIEUHANH_ADMINS ("Name <mail>, other@mail") through the e-mail settings above; a busy
+# database's 503 is a warning, not mailed (core/errors.py).
+ADMINS = [(name or address, address) for name, address in getaddresses([os.environ.get("DIEUHANH_ADMINS", "")])
+          if address]
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+DEFAULT_EXCEPTION_REPORTER_FILTER = "dieuhanh.core.errors.PrivateReporterFilter"  # a form's values are not mailed
+EMAIL_SUBJECT_PREFIX = "[Điều Hành] "
+DIEUHANH_LOG_FILE = os.environ.get("DIEUHANH_LOG_FILE", "")
+_log_format = "text" if os.environ.get("DIEUHANH_LOG_FORMAT", "json") == "text" else "json"
+_log_filters = ["context"] if _log_format == "text" else []  # the request id for the text lines
+_log_level = os.environ.get("DIEUHANH_LOG_LEVEL", "WARNING").upper()
+_log_handlers = ["console", "mail_admins"] + (["file"] if DIEUHANH_LOG_FILE else [])
+LOGGING: dict[str, object] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "filters": {
+        "context": {"()": "dieuhanh.core.logs.ContextFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {"()": "dieuhanh.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": _log_format, "filters": _log_filters},
+        "mail_admins": {"class": "django.utils.log.AdminEmailHandler", "level": "ERROR",
+                        "filters": ["require_debug_false"]},
+        **({"file": {"class": "logging.handlers.WatchedFileHandler", "filename": DIEUHANH_LOG_FILE,
+                     "formatter": _log_format, "filters": _log_filters, "encoding": "utf-8"}}
+           if DIEUHANH_LOG_FILE else {}),
+    },
+    "root": {"handlers": _log_handlers, "level": _log_level},
+    "loggers": {
+        # one line per request, with its status and duration
+        "dieuhanh.request": {"level": "INFO"},
+        # Django's own "django" logger sends errors to its handlers; here they go to the root's only
+        "django": {"handlers": [], "level": _log_level, "propagate": True},
+    },
 }

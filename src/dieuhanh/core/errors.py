@@ -28,6 +28,7 @@ from django.middleware.csrf import get_token
 from django.template import loader
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.debug import SafeExceptionReporterFilter
 
 log = logging.getLogger("dieuhanh.busy")
 
@@ -122,3 +123,14 @@ def server_error(request: HttpRequest) -> HttpResponse:
     from django.views.defaults import server_error as default
 
     return default(request)
+
+
+class PrivateReporterFilter(SafeExceptionReporterFilter):
+    """What an error's report (the mail to the administrators) shows of the request: the names of
+    the fields a form sent, never their values — a form may carry a citizen's identity number,
+    address or petition. (Settings whose names say secret are hidden by Django's own filter.)"""
+
+    def get_post_parameters(self, request: HttpRequest | None) -> Any:
+        if request is None:
+            return {}
+        return dict.fromkeys(request.POST, self.cleansed_substitute)

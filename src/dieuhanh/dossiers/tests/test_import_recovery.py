@@ -58,7 +58,8 @@ def _kill_mid_load(env: dict[str, str], db, source) -> None:
             break
         time.sleep(0.02)
     if proc.poll() is not None:
-        pytest.fail(f"the import ended before it could be killed: {proc.stderr.read().decode()[-2000:]}")
+        _, err = proc.communicate()
+        pytest.fail(f"the import ended before it could be killed: {err.decode()[-2000:]}")
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=30)
     assert proc.returncode == -signal.SIGKILL

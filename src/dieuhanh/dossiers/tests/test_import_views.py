@@ -171,7 +171,7 @@ def test_an_interrupted_job_is_run_again_to_completion(client, world):
 
 def _dead_pid() -> int:
     """The id of a process of this machine that has just ended."""
-    proc = subprocess.Popen([sys.executable, "-c", "pass"])  # noqa: S603
+    proc = subprocess.Popen([sys.executable, "-c", "pass"])
     proc.wait()
     return proc.pid
 

@@ -141,3 +141,64 @@ def test_a_large_load_outside_a_transaction_reads_in_a_second_process(world, tmp
     assert sum(tally.stored().values()) == 120
     again = importer.import_file(tmp_path / "ho-so.csv", batch_size=25)
     assert (again.created, again.updated, again.unchanged, again.bad) == (0, 0, 120, 1)
+
+
+def test_the_statistics_count_from_the_table_while_the_triggers_are_aside(world):
+    """What the IOC and the derived indicators read (tally.sums, tally.counts) stays equal to the
+    dossiers counted directly while a load holds the triggers aside, dossiers written meanwhile
+    included."""
+    world.dossier()
+    first, last = dt.date(2000, 1, 1), dt.date(2100, 12, 31)
+
+    def read() -> tuple:
+        by_unit = sorted(tally.sums(first, last, by="unit_id"))
+        counted = sorted((m, u, c, n) for m, u, c, n in tally.counts(first, last))
+        return by_unit, counted
+
+    direct = lambda: sorted(tally.recount().items())  # noqa: E731 - the dossiers counted directly
+    indexes.set_aside(_job(state=JobState.RUNNING, heartbeat_at=timezone.now()))
+    world.dossier()
+    world.dossier(world.onestop_b, unit=world.ward_b)
+    assert not tally.installed() and tally.stored() != tally.recount()  # the tally stopped following
+    by_unit, counted = read()
+    assert [(m, u, c, n) for (m, u, c), n in direct()] == counted
+    assert sum(n for *_, n in by_unit) == Dossier.objects.count() == 3
+    assert {u for u, *_ in by_unit} == {world.ward_a.pk, world.ward_b.pk}
+
+
+def test_the_start_hook_gives_back_what_a_killed_load_left_aside(world, caplog, monkeypatch):
+    """`dieuhanh serve`, `dieuhanh worker` and runserver run the apps' start hooks: the dossiers'
+    builds again the indexes and the triggers of a load that no longer runs (here its process on
+    this machine has stopped: at once, its heartbeat being fresh), and a hook that fails is
+    logged without stopping the others."""
+    import socket
+    import subprocess
+    import sys
+
+    from dieuhanh.core import platform
+    from dieuhanh.dossiers.apps import DossiersConfig
+
+    world.dossier()
+    before = indexes.secondary()
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    job = _job(state=JobState.RUNNING, heartbeat_at=timezone.now(), runner=f"{socket.gethostname()}:{dead.pid}")
+    indexes.set_aside(job)
+    world.dossier()
+    monkeypatch.setattr(DossiersConfig, "on_start", ("dieuhanh.khong.co", *DossiersConfig.on_start))
+    assert platform.run_start_hooks("test") == ["dieuhanh.dossiers.jobs.on_start"]
+    assert indexes.secondary() == before and tally.installed() and tally.stored() == tally.recount()
+    job.refresh_from_db()
+    assert job.state == JobState.INTERRUPTED and job.deferred_indexes == []
+    assert "start of test: dieuhanh.khong.co failed" in caplog.text
+
+
+def test_missing_triggers_no_job_recorded_are_installed_again_at_start(world):
+    world.dossier()
+    tally.uninstall()
+    world.dossier()
+    assert jobs.on_start() == {"interrupted": 0, "built": [], "tally": True}
+    assert tally.installed() and sum(tally.stored().values()) == 2
+    # but not while a running load holds them aside: it puts them back at its end
+    indexes.set_aside(_job(state=JobState.RUNNING, heartbeat_at=timezone.now()))
+    assert jobs.on_start()["tally"] is False and not tally.installed()

@@ -124,13 +124,14 @@ TRIGGERS = "dossier_tally"  # how the triggers are named where a large load reco
 
 
 def installed(conn: Any = None) -> bool:
+    """Whether every one of the triggers is there (one missing, and the tally no longer follows)."""
     conn = conn or connection
     with conn.cursor() as cur:
         if conn.vendor == "postgresql":
             cur.execute("SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE 'dossier_tally%%' AND NOT tgisinternal")
-        else:
-            cur.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'dossier_tally%'")
-        return cur.fetchone()[0] > 0
+            return cur.fetchone()[0] >= 2
+        cur.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'dossier_tally%'")
+        return cur.fetchone()[0] >= 3
 
 
 def uninstall(schema_editor: Any = None) -> None:

@@ -124,7 +124,9 @@ def worker(
 
     Chạy bao nhiêu tiến trình cũng được, trên một hay nhiều máy dùng chung cơ sở dữ liệu: mỗi việc chỉ một
     tiến trình nhận, mỗi việc định kỳ chạy một lần mỗi kỳ. Tiến trình bị ngắt giữa chừng thì việc đang làm
-    được tiến trình khác làm lại (sau DIEUHANH_WORKER_STALE_SECONDS giây). SIGTERM hay Ctrl+C: làm xong
+    được tiến trình khác làm lại (ngay khi thấy tiến trình cũ trên cùng máy đã dừng, nếu không thì sau
+    DIEUHANH_WORKER_STALE_SECONDS giây). Khi khởi động, tiến trình dựng lại những gì một lượt nhập bị ngắt để dở
+    (chỉ mục, bộ đếm thống kê). SIGTERM hay Ctrl+C: làm xong
     việc đang làm rồi dừng."""
     _django()
     from dieuhanh.core.worker import run_worker

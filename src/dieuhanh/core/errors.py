@@ -81,7 +81,8 @@ def busy_response(request: HttpRequest, exc: BaseException | None = None) -> Htt
     log.warning("database busy: %s %s answered 503 (%s)", request.method, request.path,
                 str(exc).splitlines()[0] if exc is not None else "")
     wait = retry_after()
-    message = _("Hệ thống đang bận, xin thử lại sau ít giây. Thao tác chưa được thực hiện, chưa có gì được ghi.")
+    detail = _("Một thao tác khác đang ghi vào cơ sở dữ liệu. Thao tác của bạn chưa được thực hiện, chưa có gì được ghi.")
+    message = _("Hệ thống đang bận, xin thử lại sau ít giây.") + " " + detail
     response: HttpResponse
     if request.path.startswith("/api/"):
         response = JsonResponse({"detail": message, "errors": {"__all__": [message]}}, status=503,
@@ -89,7 +90,7 @@ def busy_response(request: HttpRequest, exc: BaseException | None = None) -> Htt
     else:
         fields = _kept_fields(request)
         context: dict[str, Any] = {
-            "message": message, "retry_after": wait, "fields": fields, "resend": request.method == "POST",
+            "detail": detail, "retry_after": wait, "fields": fields, "resend": request.method == "POST",
             "action": request.get_full_path(), "back": _back(request), "had_files": bool(request.FILES),
             "csrf_token": get_token(request),
         }

@@ -104,11 +104,12 @@ def serve(
     run_start_hooks("serve")  # once, before gunicorn forks its processes (a killed import's indexes...)
     typer.echo(f"Điều Hành đang chạy tại http://{host}:{port}  (Ctrl+C để dừng)")
     # gunicorn with threads: the app is I/O bound on the database; SQLite in WAL mode serves
-    # concurrent readers, and writers queue on the IMMEDIATE lock.
+    # concurrent readers, and writers queue on the IMMEDIATE lock. No access log of gunicorn's own:
+    # the app logs each request as a JSON line with its id, user, status and duration (core/logs.py).
     web = [
         sys.executable, "-m", "gunicorn", "dieuhanh.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-        "--worker-class", "gthread", "--access-logfile", "-", "--timeout", "120",
+        "--worker-class", "gthread", "--timeout", "120",
     ]
     raise typer.Exit(serve_with_worker(web, [sys.executable, "-m", "dieuhanh.cli", "worker"],
                                        queue_workers=queue_workers))

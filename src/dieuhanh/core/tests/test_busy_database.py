@@ -21,6 +21,7 @@ import pytest
 import requests
 from django.http import HttpRequest
 from django.test import RequestFactory
+from django_otp.oath import totp
 
 from dieuhanh.core.errors import BUSY_SQLSTATES, is_busy
 
@@ -28,7 +29,10 @@ SETUP = """
 import django
 django.setup()
 from django.contrib.auth import get_user_model
-get_user_model().objects.create_superuser("quantri", "quantri@example.org", "Mat-khau-thu-nghiem-1")
+admin = get_user_model().objects.create_superuser("quantri", "quantri@example.org", "Mat-khau-thu-nghiem-1")
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from dieuhanh.core import twofactor
+print(TOTPDevice.objects.create(user=admin, name=twofactor.AUTHENTICATOR, confirmed=True).key)
 """
 FORM = {"date": "2026-12-31", "kind": "day_off", "document_number": "Số 9/TB-UBND", "name": "Nghỉ cuối năm"}
 
@@ -70,7 +74,11 @@ def test_a_write_that_waits_on_a_lock_answers_try_again_with_the_form_kept(share
                 time.sleep(0.2)
         signed_in = web.post(f"{base}/dang-nhap/", data={"username": "quantri", "password": "Mat-khau-thu-nghiem-1",
                                                          "csrfmiddlewaretoken": _token(web)}, timeout=10)
-        assert signed_in.ok and "/dang-nhap/" not in signed_in.url
+        # an administrator's second step: the code of the authenticator made above
+        key = bytes.fromhex(made.stdout.split()[-1])
+        signed_in = web.post(signed_in.url, data={"code": f"{totp(key):06d}", "csrfmiddlewaretoken": _token(web)},
+                             timeout=10)
+        assert signed_in.ok and "/dang-nhap/" not in signed_in.url, signed_in.url
         web.get(f"{base}/lich/", timeout=10)
         audit_before = db.query("SELECT COUNT(*) FROM core_auditevent")
         days_before = db.query("SELECT COUNT(*) FROM core_calendarexception")

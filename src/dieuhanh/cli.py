@@ -93,6 +93,7 @@ def serve(
 
     from dieuhanh.core.worker import serve_with_worker
 
+    _refuse_unusable_keys()
     if settings.DEMO_MODE and host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo("Chế độ trình diễn chỉ phục vụ trên 127.0.0.1 (mật khẩu mẫu được công bố).", err=True)
         raise typer.Exit(2)
@@ -132,12 +133,125 @@ def worker(
     _django()
     from dieuhanh.core.worker import run_worker
 
+    _refuse_unusable_keys()
     names = [q.strip() for q in queues.split(",") if q.strip()]
     if not names:
         raise typer.BadParameter("cần ít nhất một hàng đợi", param_hint="--queues")
     ran = run_worker(queues=names, interval=interval, once=once)
     if once:
         typer.echo(f"Đã chạy {_n(ran)} việc.")
+
+
+def _refuse_unusable_keys() -> None:
+    """Stop before serving when the field keys do not open the database's identities (core.fieldkeys)."""
+    from dieuhanh.core.fieldkeys import problem
+
+    if message := problem():
+        typer.echo(message, err=True)
+        raise typer.Exit(2)
+
+
+def _passphrase(path: Path | None) -> str | None:
+    """The backup passphrase: the first line of `path`, else DIEUHANH_BACKUP_PASSPHRASE, else None."""
+    from dieuhanh.core.backup import BackupError, read_passphrase
+
+    if path is not None:
+        try:
+            return read_passphrase(path)
+        except BackupError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--passphrase-file") from None
+    return os.environ.get("DIEUHANH_BACKUP_PASSPHRASE") or None
+
+
+def _progress_bar() -> tuple[object, object]:
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn())
+    bar = Progress(*columns, console=console, transient=True)
+    tasks: dict[str, TaskID] = {}
+
+    def progress(step: str, done: int, total: int | None) -> None:
+        if step not in tasks:
+            tasks[step] = bar.add_task(step, total=total)
+        bar.update(tasks[step], completed=done, total=total)
+
+    return bar, progress
+
+
+@app.command()
+def backup(
+    output: Annotated[Path, typer.Option("--output", "-o", dir_okay=False, help="Tệp bản sao lưu sẽ ghi (.tar.gz)")],
+    passphrase_file: Annotated[Path | None, typer.Option(
+        "--passphrase-file", exists=True, dir_okay=False,
+        help="Tệp có mật khẩu (dòng đầu) để mã hoá khoá trong bản sao lưu; hoặc biến DIEUHANH_BACKUP_PASSPHRASE")] = None,
+    keys_separate: Annotated[Path | None, typer.Option(
+        "--keys-separate", dir_okay=False,
+        help="Không đưa khoá vào bản sao lưu mà ghi ra tệp này, để cất ở nơi khác")] = None,
+) -> None:
+    """Sao lưu toàn bộ vào một tệp: cơ sở dữ liệu (bản chụp nhất quán, phần mềm vẫn chạy), tệp đã tải lên,
+    khoá mã hoá thông tin người gửi đơn (mã hoá bằng mật khẩu, hoặc ghi ra tệp riêng) và bản kê số dòng,
+    mã băm."""
+    passphrase = _passphrase(passphrase_file)
+    if (passphrase is None) == (keys_separate is None):
+        typer.echo("Chọn một trong hai cách giữ khoá mã hoá: --passphrase-file (hoặc DIEUHANH_BACKUP_PASSPHRASE) để mã "
+                   "hoá khoá trong bản sao lưu, hoặc --keys-separate TỆP để ghi khoá ra tệp riêng. / Choose how the "
+                   "field keys are kept: --passphrase-file or --keys-separate FILE (exactly one).", err=True)
+        raise typer.Exit(2)
+    _django()
+    from dieuhanh.core.backup import BackupError, create
+
+    bar, progress = _progress_bar()
+    try:
+        with bar:  # type: ignore[attr-defined]
+            manifest = create(output, passphrase=passphrase, keys_out=keys_separate, progress=progress)  # type: ignore[arg-type]
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    db = manifest["database"]
+    files = sum(manifest["files"].values())
+    typer.echo(f"Đã sao lưu vào {output}: {_n(len(db['tables']))} bảng, {_n(db['rows'])} dòng, {_n(files)} tệp; "
+               f"khoá {manifest['keys']['fingerprint']} "
+               + ("mã hoá bằng mật khẩu trong bản sao lưu." if passphrase else f"ghi riêng ở {keys_separate}: cất tệp này "
+                  "ở nơi khác bản sao lưu."))
+
+
+@app.command()
+def restore(
+    archive: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Tệp bản sao lưu (.tar.gz)")],
+    passphrase_file: Annotated[Path | None, typer.Option(
+        "--passphrase-file", exists=True, dir_okay=False,
+        help="Tệp có mật khẩu sao lưu (dòng đầu); hoặc biến DIEUHANH_BACKUP_PASSPHRASE")] = None,
+    keys_file: Annotated[Path | None, typer.Option(
+        "--keys-file", exists=True, dir_okay=False, help="Tệp khoá đã ghi riêng khi sao lưu (--keys-separate)")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Thay tệp khoá khác đang có (giữ bản cũ bên cạnh) và tệp trùng tên trong thư mục dữ liệu")] = False,
+) -> None:
+    """Phục hồi bản sao lưu vào cơ sở dữ liệu trống (DATABASE_URL) và thư mục dữ liệu hiện hành.
+
+    Kiểm tra mã băm từng phần, mật khẩu hoặc tệp khoá, và cơ sở dữ liệu trống trước khi ghi bất cứ gì;
+    sau đó nạp cơ sở dữ liệu, tệp, khoá, cập nhật cấu trúc và so số dòng từng bảng với bản kê."""
+    passphrase = _passphrase(passphrase_file)
+    _django()
+    from dieuhanh.core.backup import BackupError
+    from dieuhanh.core.backup import restore as run_restore
+
+    bar, progress = _progress_bar()
+    try:
+        with bar:  # type: ignore[attr-defined]
+            result = run_restore(archive, passphrase=passphrase, keys_file=keys_file, force=force,
+                                 progress=progress)  # type: ignore[arg-type]
+    except BackupError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    m = result.manifest
+    typer.echo(f"Đã phục hồi bản sao lưu ngày {m['created_at']} ({m['vendor']}, phiên bản {m['product_version']}): "
+               f"{_n(len(result.tables))} bảng, {_n(sum(result.tables.values()))} dòng"
+               + (f"; khoá ghi vào {result.keys_written}." if result.keys_written else "."))
+    for table, (before, now) in result.differences.items():
+        typer.echo(f"  {table}: {_n(before)} dòng trong bản sao lưu, {_n(now)} dòng sau khi cập nhật cấu trúc", err=True)
+    typer.echo("Kiểm tra tiếp: dieuhanh audit verify")
 
 
 @token_app.command("create")

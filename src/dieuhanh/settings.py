@@ -6,6 +6,10 @@ DIEUHANH_DEBUG      1 to enable Django debug pages (never in production)
 DIEUHANH_DEMO       1 when serving the demo city (prints personas; binds 127.0.0.1 only)
 DIEUHANH_ALLOWED_HOSTS  comma-separated host names
 DIEUHANH_FIELD_KEYS  comma-separated Fernet keys for identity fields (default: DATA_DIR/field_keys)
+DIEUHANH_BACKUP_DIR  where the daily backup is written (unset: no scheduled backup); see core/backup.py
+DIEUHANH_BACKUP_KEEP  how many daily backups are kept there (7)
+DIEUHANH_BACKUP_AT  the local time the daily backup is due from (02:30)
+DIEUHANH_BACKUP_PASSPHRASE_FILE  a file whose first line encrypts the keys inside the daily backup
 DIEUHANH_IMPORT_BULK_ROWS  dossiers an import must add to rebuild the indexes once at its end (100000)
 DIEUHANH_IMPORT_BATCH_ROWS  rows per transaction of an import run by a worker (25000)
 DIEUHANH_WORKER_STALE_SECONDS  a worker silent this long is gone; its running jobs are queued again (60)
@@ -85,18 +89,20 @@ SECRET_KEY = _secret_key()
 def _field_keys() -> list[str]:
     """Keys that encrypt denouncers' identities at rest (Fernet). The first encrypts; all decrypt,
     so a key can be rotated by putting a new one first. Kept outside the database on purpose: a
-    copy of the database alone does not reveal who denounced whom."""
+    copy of the database alone does not reveal who denounced whom.
+
+    Not created here: a new key is made only once the database is known to hold no encrypted
+    identity (core/fieldkeys.py, on migrate or at the first encryption), never beside a database
+    whose identities some lost key encrypted. Every start checks the keys open them (core/checks.py)."""
     if keys := os.environ.get("DIEUHANH_FIELD_KEYS"):
         return [k.strip() for k in keys.split(",") if k.strip()]
-    path = DATA_DIR / "field_keys"
-    if not path.exists():
-        import base64
-
-        write_private(path, base64.urlsafe_b64encode(secrets.token_bytes(32)).decode() + "\n")
-    _private(path)
-    return [k.strip() for k in path.read_text().splitlines() if k.strip()]
+    if not FIELD_KEYS_FILE.exists():
+        return []
+    _private(FIELD_KEYS_FILE)
+    return [k.strip() for k in FIELD_KEYS_FILE.read_text().splitlines() if k.strip()]
 
 
+FIELD_KEYS_FILE = DATA_DIR / "field_keys"
 FIELD_ENCRYPTION_KEYS = _field_keys()
 DEBUG = os.environ.get("DIEUHANH_DEBUG") == "1"
 DEMO_MODE = os.environ.get("DIEUHANH_DEMO") == "1"
@@ -376,6 +382,15 @@ DIEUHANH_WORKER_STALE_SECONDS = _positive_int("DIEUHANH_WORKER_STALE_SECONDS", 6
 DIEUHANH_WORKER_MAX_ATTEMPTS = _positive_int("DIEUHANH_WORKER_MAX_ATTEMPTS", 5)
 # Rows per transaction of an import run by a worker (the web page's imports; dossiers/jobs.py).
 DIEUHANH_IMPORT_BATCH_ROWS = _positive_int("DIEUHANH_IMPORT_BATCH_ROWS", 25_000)
+
+# The daily backup (core/backup.py, docs/decisions/0031): off unless DIEUHANH_BACKUP_DIR names a
+# directory. Each day from DIEUHANH_BACKUP_AT a worker writes dieuhanh-YYYYMMDD-HHMM.tar.gz there
+# and keeps the newest DIEUHANH_BACKUP_KEEP. The field keys go inside, encrypted by the first line
+# of DIEUHANH_BACKUP_PASSPHRASE_FILE; without that file they are left out (kept by the operator).
+DIEUHANH_BACKUP_DIR = os.environ.get("DIEUHANH_BACKUP_DIR", "").strip()
+DIEUHANH_BACKUP_KEEP = _positive_int("DIEUHANH_BACKUP_KEEP", 7)
+DIEUHANH_BACKUP_AT = os.environ.get("DIEUHANH_BACKUP_AT", "").strip() or "02:30"
+DIEUHANH_BACKUP_PASSPHRASE_FILE = os.environ.get("DIEUHANH_BACKUP_PASSPHRASE_FILE", "").strip()
 
 # How often (seconds) each open page asks for the header's unread count of notifications.
 DIEUHANH_NOTIFICATION_POLL_SECONDS = int(os.environ.get("DIEUHANH_NOTIFICATION_POLL_SECONDS", "30"))

@@ -24,6 +24,7 @@ class CoreConfig(platform.PlatformApp):
     public_menu = (platform.MenuItem(_("Tra cứu kết quả"), "public_lookup", 20),)
     urls = (("", "dieuhanh.core.urls"),)
     # The units API of `org`, the layer below core (which declares nothing to the platform).
+    backup_dirs = ("media",)  # settings.MEDIA_ROOT
     api = (platform.ApiRouter("/v1/units", "dieuhanh.org.api.units_router", "Đơn vị hành chính"),)
     # Leaders see and direct everything of their units; administrators grant roles and hold every
     # permission. Either's password alone must not open the system (docs/decisions/0032).
@@ -53,6 +54,13 @@ class CoreConfig(platform.PlatformApp):
         post_migrate.connect(sync_rules_after_migrate, sender=self)
         post_migrate.connect(load_announced_schedule_after_migrate, sender=self)
         post_migrate.connect(create_cache_table_after_migrate, sender=self)
+        from dieuhanh.core.backup import scheduled_jobs
+        from dieuhanh.core.fieldkeys import ensure_after_migrate
+
+        # The daily backup, when DIEUHANH_BACKUP_DIR turns it on (decision 0031).
+        CoreConfig.periodic = scheduled_jobs()
+
+        post_migrate.connect(ensure_after_migrate, sender=self, dispatch_uid="core.field_keys_after_migrate")
 
 
 def _label_audit_keys() -> None:

@@ -30,3 +30,13 @@ def check_case_types(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
             except Exception as exc:
                 errors.append(checks.Error(f"{where}: {exc}", id="core.E003"))
     return errors
+
+
+@checks.register()
+def check_field_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The configured field keys open the identities the database holds (core/fieldkeys.py):
+    `check`, `migrate` and `runserver` stop here rather than start and fail page after page."""
+    from dieuhanh.core.fieldkeys import problem
+
+    message = problem()
+    return [checks.Error(message, id="core.E010")] if message else []

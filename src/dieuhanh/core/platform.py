@@ -129,6 +129,13 @@ class PlatformApp(AppConfig):
     header: ClassVar[tuple[str, ...]] = ()
     two_factor_roles: ClassVar[tuple[str, ...]] = ()
     on_start: ClassVar[tuple[str, ...]] = ()
+    # Columns holding Fernet tokens under settings.FIELD_ENCRYPTION_KEYS ("app_label.Model.field"):
+    # sampled at every start to check the keys open them, and before a new key is made
+    # (core/fieldkeys.py).
+    encrypted_fields: ClassVar[tuple[str, ...]] = ()
+    # Folders under settings.DATA_DIR holding files the app keeps (uploads): a backup carries them
+    # (core/backup.py).
+    backup_dirs: ClassVar[tuple[str, ...]] = ()
 
 
 def platform_apps() -> Iterator[PlatformApp]:

@@ -22,6 +22,8 @@ class DossiersConfig(platform.PlatformApp):
     # When a server process starts: what a killed bulk import left aside (indexes, the tally's
     # triggers) is built again, and imports whose process stopped are recorded as interrupted.
     on_start = ("dieuhanh.dossiers.jobs.on_start",)
+    # Uploaded import files and their error files (DATA_DIR/imports/<job id>/): a backup carries them.
+    backup_dirs = ("imports",)
 
     def ready(self) -> None:
         from django.utils.translation import gettext_lazy, pgettext_lazy

@@ -19,6 +19,9 @@ class PetitionsConfig(platform.PlatformApp):
                                       ("petitions", "view")),)
     demo = (platform.DemoStep("Tiếp công dân, đơn thư", "dieuhanh.petitions.demo.step", 20, "petitions",
                               (("sessions", "Buổi tiếp công dân, đối thoại"), ("petitions", "Đơn thư"))),)
+    # The petitioner's identity and what could lead to it (core/fieldkeys.py checks the keys open them).
+    encrypted_fields = ("petitions.Petition.identity_enc", "petitions.Petition.sealed_links_enc",
+                        "petitions.Attachment.name_enc")
     api = (platform.ApiRouter("/v1/petitions", "dieuhanh.petitions.api.petitions_router", "Đơn thư"),)
     # Whoever may be given a denunciation to handle sees its denouncer's identity once it is theirs
     # (confidentiality.py): they sign in with a second factor (docs/decisions/0032).

@@ -21,6 +21,12 @@ def _fernet(keys: tuple[str, ...]) -> MultiFernet:
 
 
 def fernet() -> MultiFernet:
+    """The configured keys; on a fresh install, a new key made now (core.fieldkeys.ensure, which
+    refuses to make one beside a database that holds identities encrypted by another)."""
+    if not settings.FIELD_ENCRYPTION_KEYS:
+        from dieuhanh.core.fieldkeys import ensure
+
+        ensure()
     return _fernet(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 

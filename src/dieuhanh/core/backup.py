@@ -236,8 +236,10 @@ def _counts() -> dict[str, int]:
 
 
 def database_holds_data() -> str | None:
-    """What makes the configured database not empty (users, audit events), or None when it has no
-    tables or only what `migrate` puts in a new one."""
+    """What makes the configured database not empty, or None: no tables, or only what a new
+    install holds before anyone works in it — no user account, and no audit event but those the
+    command line writes without a person (migrate's calendar and rules, a load of the units). The
+    restore replaces all of it with the archive's."""
     from dieuhanh.core.models import AuditEvent
     from dieuhanh.org.models import User
 
@@ -245,9 +247,12 @@ def database_holds_data() -> str | None:
         return None
     tables = set(connection.introspection.table_names())
     found = []
-    for model, label in ((User, "người dùng / users"), (AuditEvent, "sự kiện nhật ký / audit events")):
-        if model._meta.db_table in tables and (n := model._default_manager.count()):
-            found.append(f"{n} {label}")
+    if User._meta.db_table in tables and (n := User._default_manager.count()):
+        found.append(f"{n} người dùng / users")
+    if AuditEvent._meta.db_table in tables:
+        worked = AuditEvent._default_manager.exclude(channel="cli", actor__isnull=True)
+        if n := worked.count():
+            found.append(f"{n} sự kiện nhật ký / audit events")
     return ", ".join(found) or None
 
 
@@ -482,7 +487,8 @@ def _keys_target(keys: list[str], force: bool) -> Path | None:
             current = []
         if current == keys:
             return None
-        if not force:
+        # A key a new install made (migrate) has encrypted nothing yet: replaced, kept aside.
+        if not force and fieldkeys.holds_encrypted():
             raise BackupError(f"{path} đang chứa khoá khác khoá của bản sao lưu; không ghi đè (dùng --force để thay, "
                               f"khoá cũ được giữ lại bên cạnh). / {path} holds other keys than the backup's; not "
                               "overwritten (--force replaces them and keeps the old file beside it).")

@@ -46,7 +46,9 @@ for t in tokens:
     except ValueError:
         pass
 data = overview(User.objects.get(username="bithu"))
-ioc = {"sections": data.sections, "units": data.units, "trends": data.trends}
+# A unit's "cells" repeat its figures beside the metric objects that format them.
+units = [{k: v for k, v in row.items() if k != "cells"} for row in data.units]
+ioc = {"sections": data.sections, "units": units, "trends": data.trends}
 print(json.dumps({"tables": tables, "identities": len(tokens), "opened": opened, "ioc": ioc}, default=str,
                  sort_keys=True))
 """

@@ -5,10 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 app = typer.Typer(help="Điều Hành — phần mềm điều hành của cấp uỷ, chính quyền địa phương.", no_args_is_help=True)
 calendar_app = typer.Typer(help="Lịch ngày làm việc.", no_args_is_help=True)
@@ -163,7 +167,8 @@ def _passphrase(path: Path | None) -> str | None:
     return os.environ.get("DIEUHANH_BACKUP_PASSPHRASE") or None
 
 
-def _progress_bar() -> tuple[object, object]:
+def _progress_bar() -> tuple[Progress, Callable[[str, int, int | None], None]]:
+    """A progress display for a service's `progress(step, done, total)` callback: one bar per step."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
@@ -204,8 +209,8 @@ def backup(
 
     bar, progress = _progress_bar()
     try:
-        with bar:  # type: ignore[attr-defined]
-            manifest = create(output, passphrase=passphrase, keys_out=keys_separate, progress=progress)  # type: ignore[arg-type]
+        with bar:
+            manifest = create(output, passphrase=passphrase, keys_out=keys_separate, progress=progress)
     except BackupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None
@@ -239,9 +244,9 @@ def restore(
 
     bar, progress = _progress_bar()
     try:
-        with bar:  # type: ignore[attr-defined]
+        with bar:
             result = run_restore(archive, passphrase=passphrase, keys_file=keys_file, force=force,
-                                 progress=progress)  # type: ignore[arg-type]
+                                 progress=progress)
     except BackupError as exc:
         typer.echo(str(exc), err=True)
         raise typer.Exit(1) from None

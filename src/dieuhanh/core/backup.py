@@ -27,6 +27,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import datetime as dt
+import filecmp
 import hashlib
 import io
 import json
@@ -505,7 +506,7 @@ def _collisions(staged: Path) -> list[str]:
             if path.is_file():
                 name, *rest = path.relative_to(files).parts
                 target = roots[name].joinpath(*rest) if name in roots else None
-                if target is not None and target.exists() and target.read_bytes() != path.read_bytes():
+                if target is not None and target.exists() and not filecmp.cmp(target, path, shallow=False):
                     out.append(str(target))
     return out
 

@@ -118,7 +118,8 @@ def _tables(env: dict[str, str]) -> int:
     import psycopg
 
     with psycopg.connect(url) as pg:
-        return int(pg.execute("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()[0])
+        [(count,)] = pg.execute("SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'").fetchall()
+        return int(count)
 
 
 @pytest.mark.workers

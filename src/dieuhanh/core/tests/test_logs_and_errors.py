@@ -41,13 +41,16 @@ def lines():
     """The JSON lines the configured console handler writes during the test."""
     (console,) = [h for h in logging.getLogger().handlers if h.get_name() == "console"]
     buffer = io.StringIO()
-    before = console.setStream(buffer)  # type: ignore[attr-defined]
+    # not setStream(): it flushes the stream it replaces, which may be an earlier test's captured
+    # stderr, closed since
+    before = console.stream  # type: ignore[attr-defined]
+    console.stream = buffer  # type: ignore[attr-defined]
 
     def read() -> list[dict]:
         return [json.loads(line) for line in buffer.getvalue().splitlines() if line.strip()]
 
     yield read
-    console.setStream(before)  # type: ignore[attr-defined]
+    console.stream = before  # type: ignore[attr-defined]
 
 
 @pytest.fixture

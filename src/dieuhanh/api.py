@@ -1,10 +1,12 @@
-"""API v1 (django-ninja). OpenAPI documentation at /api/docs.
+"""API v1 (django-ninja). OpenAPI documentation at /api/docs (for signed-in users; the schema
+itself at /api/openapi.json, for a signed-in user or a token).
 
 Authentication: `Authorization: Bearer <token>` (token from `dieuhanh token create USERNAME`),
-or the browser session. Errors are JSON: 401 unauthenticated, 429 too many wrong tokens from
-the caller's address (with Retry-After), 403 not allowed, 404 not found
-or not visible to the caller, 409 an action the case's current state does not allow (or one
-already used up), 422 invalid input with `errors` keyed by field name and
+or the browser session. Errors are JSON in one shape, `{"detail": ..., "errors": {field: [...]}}`
+(schema `ErrorOut`, documented on every operation): 400 a body that is not JSON, 401
+unauthenticated, 429 too many wrong tokens from the caller's address (with Retry-After), 403 not
+allowed, 404 not found or not visible to the caller, 409 an action the case's current state does
+not allow (or one already used up), 422 invalid input with `errors` keyed by field name and
 Vietnamese messages (a number out of what the database holds, or written with other than the
 digits 0–9, is such an input: see lib/params.py), 500 an unexpected error with
 `errors: {"__all__": [...]}` (logged with its traceback)."""
@@ -16,14 +18,19 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import URLPattern
+from django.views.decorators.csrf import csrf_exempt
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.operation import Operation
+from ninja.params.models import BodyModel
 from ninja.security import HttpBearer, django_auth
+from pydantic import BaseModel, Field
 
 from dieuhanh.core.cases import StateConflict
 from dieuhanh.core.tokens import user_for_token
@@ -65,6 +72,28 @@ class BearerToken(HttpBearer):
         return user
 
 
+def signed_in_only(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """The documentation page and the schema, for the people who may use the API: a signed-in
+    user (browser session) or a caller with a valid token. Anyone else is sent to the login page
+    from /api/docs, and answered the API's JSON 401 at /api/openapi.json (a program reads it); a
+    wrong token counts against its address as it does on every endpoint (429 past the limit)."""
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            try:
+                bearer = BearerToken()(request)
+            except TooManyTokenFailures as exc:
+                return on_too_many_token_failures(request, exc)
+            if bearer is None:
+                if request.path.endswith("/docs"):
+                    return redirect_to_login(request.get_full_path())
+                return on_unauthenticated(request, AuthenticationError())
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
 api = NinjaAPI(
     title="Điều Hành API",
     version="1",
@@ -72,8 +101,18 @@ api = NinjaAPI(
     auth=[BearerToken(), django_auth],
     docs_url="/docs",
     openapi_url="/openapi.json",
+    docs_decorator=signed_in_only,
     urls_namespace="api",
 )
+
+
+class ErrorOut(BaseModel):
+    """Every error the API answers, whatever its status."""
+
+    detail: str = Field(description="Lý do, một câu tiếng Việt")
+    errors: dict[str, list[str]] | None = Field(
+        None, description="Lỗi theo từng trường (tên trường → các thông báo); `__all__`: lỗi chung"
+    )
 
 _FIELD_WORDS = {
     "missing": "Thiếu trường bắt buộc.",
@@ -170,6 +209,16 @@ def on_too_many_token_failures(request: HttpRequest, exc: TooManyTokenFailures) 
     return response
 
 
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """Ninja's own refusals, in the shared shape and in Vietnamese: the one it raises by itself is
+    a request body it cannot read (not JSON, or not UTF-8), answered 400 naming the body."""
+    if exc.status_code == 400:
+        message = "Nội dung gửi lên không đọc được: phải là JSON hợp lệ, mã hoá UTF-8."
+        return error_response(request, 400, message, {"body": [message]})
+    return error_response(request, exc.status_code, str(exc))
+
+
 @api.exception_handler(Exception)
 def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     """A bug, or a database refusing a value nobody checked: the caller still gets JSON in the
@@ -185,9 +234,12 @@ def on_unexpected_error(request: HttpRequest, exc: Exception) -> HttpResponse:
     })
 
 
+@csrf_exempt
 def not_found(request: HttpRequest, rest: str = "") -> HttpResponse:
     """Any path under /api/ that no endpoint serves (an id written with other digits than 0–9
-    included): the API's JSON 404, not the site's HTML page."""
+    included): the API's JSON 404, not the site's HTML page — for a POST with a session cookie
+    too, which without the exemption would meet Django's CSRF page (in HTML) first; answering 404
+    changes nothing, and the API's own endpoints check CSRF for the session themselves."""
     return error_response(request, 404, "Không tìm thấy hoặc bạn không có quyền xem.")
 
 
@@ -203,6 +255,83 @@ def _register_routers() -> None:
 
 
 _register_routers()
+
+
+def _error_statuses(op: Operation) -> set[int]:
+    """The errors an operation can answer, from its shape (see the module docstring): every
+    operation needs a caller (401, and 429 for an address past its wrong tokens) who may use it
+    (403) and can fail (500); one with any input
+    (path, query or body) can name an object that is missing or hidden from the caller (404) and
+    can refuse the input (422), and one with a body can receive one that is not JSON (400); a
+    write can find its object in a state that does not allow it (409)."""
+    statuses = {401, 403, 429, 500}
+    if op.models:
+        statuses |= {404, 422}
+    if any(issubclass(m, BodyModel) for m in op.models):
+        statuses.add(400)
+    if set(op.methods) - {"GET", "HEAD", "OPTIONS"}:
+        statuses.add(409)
+    return statuses
+
+
+def operations() -> list[tuple[str, Operation]]:
+    """Every operation of the API with its path (below /api), routers in the order added."""
+    found = []
+    for prefix, router in api._routers:
+        for path, path_view in router.path_operations.items():
+            found += [(prefix + path, op) for op in path_view.operations]
+    return found
+
+
+def _document_errors() -> None:
+    """Each operation's error answers in its OpenAPI description, once for the whole API, as
+    `ErrorOut` (what `error_response` sends). An operation's own declaration of a status wins.
+    (Every operation then declares several statuses, so a view answering other than 200 says
+    which with `Status(code, body)`.)"""
+    for _path, op in operations():
+        for status in sorted(_error_statuses(op)):
+            op.response_models.setdefault(status, op._create_response_model(ErrorOut))
+
+
+_document_errors()
+
+
+def schema_name_clashes(ops: list[Operation] | None = None) -> dict[str, list[str]]:
+    """The schema names (OpenAPI component names) that more than one Python class would take.
+
+    Ninja names a component after its class (`__name__`) and keeps the last one it meets, so two
+    apps each with their own `StatsOut` would both be described by one of them, and a client
+    generated from the schema would read one app's answers with the other's fields. Walks every
+    model (and enumeration) reachable from the operations' inputs and answers; ninja's own
+    wrappers (the query, path and body holders) are not components and are skipped. `ops`:
+    those operations instead of the API's."""
+    import enum
+    import typing
+
+    seen: set[type] = set()
+    names: dict[str, set[type]] = {}
+
+    def walk(tp: Any) -> None:
+        if isinstance(tp, type) and issubclass(tp, BaseModel | enum.Enum):
+            if tp in seen:
+                return
+            seen.add(tp)
+            if not tp.__module__.startswith(("ninja.", "abc")):
+                names.setdefault(tp.__name__, set()).add(tp)
+            if issubclass(tp, BaseModel):
+                for f in tp.model_fields.values():
+                    walk(f.annotation)
+            return
+        for arg in typing.get_args(tp):
+            walk(arg)
+
+    for op in ops if ops is not None else [op for _path, op in operations()]:
+        for model in [*op.response_models.values(), *op.models]:
+            walk(model)
+    return {
+        name: sorted(f"{c.__module__}.{c.__qualname__}" for c in classes)
+        for name, classes in names.items() if len(classes) > 1
+    }
 
 
 def _json_not_allowed(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:

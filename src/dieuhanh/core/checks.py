@@ -1,5 +1,6 @@
 """System checks (`manage.py check`, run by the test command) over what apps declare: every
-case action names a permission its app declares, and its form and service import."""
+case action names a permission its app declares, and its form and service import; no two schema
+classes of the API take one name in its OpenAPI description."""
 
 from __future__ import annotations
 
@@ -40,3 +41,17 @@ def check_field_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
 
     message = problem()
     return [checks.Error(message, id="core.E010")] if message else []
+
+
+@checks.register()
+def check_api_schema_names(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
+    from dieuhanh.api import schema_name_clashes
+
+    return [
+        checks.Error(
+            f"API schema name {name!r} is taken by {', '.join(classes)}: ninja would describe them all with one",
+            hint="Give each class its own name (an app's prefix: PetitionStatsOut, DossierStatsOut), or share one class.",
+            id="core.E004",
+        )
+        for name, classes in schema_name_clashes().items()
+    ]

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
 from dieuhanh.core.api_pages import Page, PageQuery, filters_of, page_of
+from dieuhanh.core.api_refs import Ref, UnitRef
 from dieuhanh.core.http import signed_in_user
 from dieuhanh.directives import cycle, services
 from dieuhanh.directives.choices import ReportCadence, TaskStatus
@@ -28,21 +29,9 @@ tasks_router = Router()
 documents_router = Router()
 
 
-
 # --- schemas --------------------------------------------------------------------------------
 # Responses are plain pydantic models: they validate and document the output without
 # django-ninja's per-attribute ORM wrapper, which cost more than the whole database work.
-
-
-class Ref(BaseModel):
-    id: int
-    name: str
-
-
-class UnitRef(BaseModel):
-    id: int
-    code: str
-    name: str
 
 
 class DocumentRef(BaseModel):
@@ -129,7 +118,7 @@ class TaskOut(BaseModel):
     report_cadence: str
 
 
-class ReportIn(Schema):
+class TaskReportIn(Schema):
     period: str = Field(..., description="weekly | monthly | urgent")
     percent: int | None = None
     content: str = ""
@@ -401,7 +390,7 @@ def get_task(request: HttpRequest, task_id: int) -> dict[str, Any]:
 
 
 @tasks_router.post("/{int:task_id}/reports", response={201: ReportOut}, summary="Báo cáo tiến độ (tuần, tháng, đột xuất)")
-def create_report(request: HttpRequest, task_id: int, payload: ReportIn) -> Status:
+def create_report(request: HttpRequest, task_id: int, payload: TaskReportIn) -> Status:
     task = _visible_task(request, task_id)
     with audit.channel("api"):
         report = services.do_report_progress(

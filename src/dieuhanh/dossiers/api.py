@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field
 
 from dieuhanh.core import access, audit, calendar
 from dieuhanh.core.api_pages import Page, PageQuery, filters_of, page_of
+from dieuhanh.core.api_refs import UnitRef
 from dieuhanh.core.case_api import add_action_routes
 from dieuhanh.core.http import AnyUser, signed_in_user
 from dieuhanh.dossiers import services, stats
@@ -47,12 +48,6 @@ STATS_FILTERS = ("unit", "procedure", "field", "channel", "date_from", "date_to"
 
 
 # --- schemas --------------------------------------------------------------------------------
-
-
-class UnitRef(BaseModel):
-    id: int
-    code: str
-    name: str
 
 
 class ProcedureRef(BaseModel):
@@ -85,7 +80,7 @@ class DossierOut(BaseModel):
     current_step: str = Field(description="Bước đang xử lý")
 
 
-class StepOut(BaseModel):
+class DossierStepOut(BaseModel):
     seq: int
     body: int | None = Field(description="Cơ quan xử lý (id)")
     body_name: str
@@ -145,7 +140,7 @@ class DossierDetailOut(DossierOut):
     supplement_note: str
     return_method: str
     deadlines: DeadlinesOut
-    steps: list[StepOut]
+    steps: list[DossierStepOut]
     events: list[EventOut]
     allowed_actions: list[str]
 
@@ -180,7 +175,7 @@ class DossierIn(Schema):
     note: str = ""
 
 
-class StatsRow(BaseModel):
+class DossierStatsRow(BaseModel):
     key: int | str | None
     label: str
     received: int
@@ -200,17 +195,17 @@ class StatsRow(BaseModel):
     postal_share: float | None = Field(description="Bưu chính ÷ tiếp nhận")
 
 
-class StatsOut(BaseModel):
+class DossierStatsOut(BaseModel):
     by: str
     date_from: dt.date | None
     date_to: dt.date | None
     today: dt.date = Field(description="Ngày tính «đang quá hạn»")
-    rows: list[StatsRow]
-    totals: StatsRow
+    rows: list[DossierStatsRow]
+    totals: DossierStatsRow
     notes: list[str]
 
 
-class StatsQuery(Schema):
+class DossierStatsQuery(Schema):
     by: str = Field("unit", description=" | ".join(stats.GROUPS))
     unit: str | None = Field(None, description="Đơn vị tiếp nhận (id), gồm các đơn vị nó kế thừa")
     procedure: str | None = Field(None, description="Mã thủ tục")
@@ -339,7 +334,7 @@ def dossier_detail_out(request: HttpRequest, d: Dossier) -> dict[str, Any]:
     return data
 
 
-def stats_filter(query: StatsQuery, today: dt.date) -> DossierFilter:
+def stats_filter(query: DossierStatsQuery, today: dt.date) -> DossierFilter:
     """The statistics' filters through the shared `DossierFilter`; without a date range, the
     year (this year by default). Bad values raise a ValidationError naming the filter."""
     params = {name: getattr(query, name) for name in STATS_FILTERS if getattr(query, name) not in (None, "")}
@@ -405,8 +400,8 @@ def create_dossier(request: HttpRequest, payload: DossierIn) -> Status:
     return Status(201, dossier_detail_out(request, _visible(request, d.code)))
 
 
-@dossiers_router.get("/stats", response=StatsOut, summary="Thống kê trước hạn, đúng hạn, quá hạn, trực tuyến, bưu chính")
-def dossier_stats(request: HttpRequest, query: Query[StatsQuery]) -> dict[str, Any]:
+@dossiers_router.get("/stats", response=DossierStatsOut, summary="Thống kê trước hạn, đúng hạn, quá hạn, trực tuyến, bưu chính")
+def dossier_stats(request: HttpRequest, query: Query[DossierStatsQuery]) -> dict[str, Any]:
     require_stats_role(request.user)
     today = timezone.localdate()
     flt = stats_filter(query, today)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
 from dieuhanh.core.api_pages import Page, PageQuery, filters_of, page_of
+from dieuhanh.core.api_refs import Ref, UnitRef
 from dieuhanh.core.case_api import add_action_routes
 from dieuhanh.lib.params import INT32_MAX, DbId
 from dieuhanh.org.models import AdminUnit, Organisation
@@ -47,17 +48,6 @@ STATS_GROUPS = ("unit", "unit_then", "field", "kind")
 # --- schemas --------------------------------------------------------------------------------
 # Output schemas are plain pydantic models, as in directives/api.py: they document and validate
 # the response without django-ninja's per-attribute ORM wrapper.
-
-
-class UnitRef(BaseModel):
-    id: int
-    code: str
-    name: str
-
-
-class Ref(BaseModel):
-    id: int
-    name: str
 
 
 class Flags(BaseModel):
@@ -95,7 +85,7 @@ class DeadlineOut(BaseModel):
     citation: str = Field(description="Căn cứ pháp lý")
 
 
-class StepOut(BaseModel):
+class PetitionStepOut(BaseModel):
     action: str
     action_label: str
     on: dt.date
@@ -176,7 +166,7 @@ class PetitionDetailOut(PetitionOut):
         "(người xử lý xem qua POST /{id}/reveal)"
     )
     deadlines: list[DeadlineOut]
-    steps: list[StepOut]
+    steps: list[PetitionStepOut]
     allowed_actions: list[str]
 
 
@@ -248,7 +238,7 @@ class PetitionIn(Schema):
     handling_org: int | None = Field(None, description="Cơ quan giải quyết (id)")
 
 
-class StatsRow(BaseModel):
+class PetitionStatsRow(BaseModel):
     key: int | str | None
     label: str
     received: int
@@ -270,14 +260,14 @@ class StatsRow(BaseModel):
     on_time_rate: float | None
 
 
-class StatsOut(BaseModel):
+class PetitionStatsOut(BaseModel):
     year: int
     by: str
-    rows: list[StatsRow]
-    totals: StatsRow
+    rows: list[PetitionStatsRow]
+    totals: PetitionStatsRow
 
 
-class StatsQuery(Schema):
+class PetitionStatsQuery(Schema):
     year: int | None = Field(None, description="Năm nhận đơn; mặc định năm nay")
     by: str = Field("unit", description=" | ".join(STATS_GROUPS))
 
@@ -456,11 +446,9 @@ def _resolve(qs: Any, pk: int | None, field: str, label: str, errors: dict[str, 
     return obj
 
 
-
 def _raise(errors: dict[str, list[str]]) -> None:
     if errors:
         raise ValidationError(errors)
-
 
 
 # --- list, create, detail -------------------------------------------------------------------------
@@ -499,8 +487,8 @@ def create_petition(request: HttpRequest, payload: PetitionIn) -> Status:
     return Status(201, petition_detail_out(request, _visible(request, p.pk)))
 
 
-@petitions_router.get("/stats", response=StatsOut, summary="Thống kê đơn theo đơn vị hoặc lĩnh vực trong năm")
-def petition_stats(request: HttpRequest, query: Query[StatsQuery]) -> dict[str, Any]:
+@petitions_router.get("/stats", response=PetitionStatsOut, summary="Thống kê đơn theo đơn vị hoặc lĩnh vực trong năm")
+def petition_stats(request: HttpRequest, query: Query[PetitionStatsQuery]) -> dict[str, Any]:
     if query.by not in STATS_GROUPS:
         raise ValidationError({"by": [_("Cách nhóm không hợp lệ: %(by)s (chọn một trong: %(value)s).") % {"by": repr(query.by), "value": ', '.join(STATS_GROUPS)}]})
     year = query.year or timezone.localdate().year

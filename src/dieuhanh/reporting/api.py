@@ -27,7 +27,7 @@ router = Router()
 PERIOD = "Kỳ báo cáo: 2026-W49 (tuần, theo tuần ISO, từ thứ Hai) hoặc 2026-12 (tháng)"
 
 
-class ReportIn(Schema):
+class MemberReportIn(Schema):
     period: str = Field(..., description=PERIOD)
     situation: str = Field("", description="Tình hình: những việc đã diễn ra trong kỳ")
     obstacles: str = Field("", description="Khó khăn, vướng mắc")
@@ -119,7 +119,7 @@ def list_reports(request: HttpRequest, query: Query[MemberReportQuery]) -> dict[
 
 
 @router.post("", response={201: MemberReportOut}, summary="Cấp uỷ viên gửi báo cáo tuần hoặc tháng (mỗi kỳ một báo cáo)")
-def create_report(request: HttpRequest, payload: ReportIn) -> Status:
+def create_report(request: HttpRequest, payload: MemberReportIn) -> Status:
     period = _period(payload.period)
     with audit.channel("api"):
         report = services.do_submit_member_report(

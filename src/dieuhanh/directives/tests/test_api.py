@@ -8,7 +8,7 @@ from dieuhanh.core.models import AuditEvent
 from dieuhanh.core.tokens import do_create_token
 from dieuhanh.directives.models import Task
 from dieuhanh.directives.services import do_create_document
-from dieuhanh.testing import bearer
+from dieuhanh.testing import bearer, signed_in
 
 
 @pytest.fixture
@@ -205,6 +205,6 @@ def test_the_task_list_has_a_bounded_query_count(world, django_assert_max_num_qu
         assert client.get("/api/v1/tasks", {"unit": world.ward_a.pk}).json()["count"] == 33
 
 
-def test_openapi_documentation_is_served(client):
-    assert client.get("/api/openapi.json").json()["info"]["title"] == "Điều Hành API"
-    assert client.get("/api/docs").status_code in (200, 302)
+def test_openapi_documentation_is_served(world):
+    assert bearer(world.office).get("/api/openapi.json").json()["info"]["title"] == "Điều Hành API"
+    assert signed_in(world.office).get("/api/docs").status_code == 200

@@ -77,7 +77,7 @@ def test_an_account_without_a_role_sees_nothing(world, url, name):
     assert response.status_code in (200, 302, 403, 404, 405), response.status_code
     if "999999" in url or "khongco" in url or "khong-co" in url or "H00-" in url:
         assert response.status_code in (403, 404, 405)  # an object: refused or not found
-    if url.startswith("/api/") and response.status_code == 200:
+    if url.startswith("/api/") and response.status_code == 200 and name != "openapi-view":
         body = response.json()
         rows = body.get("results", body.get("items", [])) if isinstance(body, dict) else body
         assert not rows, f"{url} lists {len(rows)} rows to an account with no role"

@@ -23,7 +23,8 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,23 +62,51 @@ class FuzzReport:
         return "\n\n".join(f"{op} as {who}: {kind}\n{example}" for (op, who, kind), example in self.failures.items())
 
 
+@contextmanager
+def wsgi_app_in_test() -> Iterator[Any]:
+    """The project's WSGI application, for requests inside the test's transaction.
+
+    Django closes a connection at the start and end of each request when it is not in autocommit
+    mode, as inside a test's transaction; on PostgreSQL that would end the transaction (SQLite's
+    in-memory database ignores the close). Django's own test client switches this off around
+    each of its requests (and back on after it); the WSGI application run by Schemathesis has it
+    switched off here, for as long as the block lasts, so no Django test client may be used
+    inside the block."""
+    from django.core.signals import request_finished, request_started
+    from django.core.wsgi import get_wsgi_application
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        yield get_wsgi_application()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+
+
 def load_schema(app: Any, token: str) -> Any:
     """The API's schema as the application serves it (to a signed-in caller)."""
     return schemathesis.openapi.from_wsgi("/api/openapi.json", app, headers={"Authorization": f"Bearer {token}"})
 
 
-def known_records(client: Any, operations: list[Any]) -> dict[tuple[str, str], Any]:
+def known_records(app: Any, token: str, operations: list[Any]) -> dict[tuple[str, str], Any]:
     """For each path parameter of the operations (`/api/v1/petitions/{petition_id}/…`), a value
-    naming a record the caller sees: the first row of the list at the path's first segment
-    (`/api/v1/petitions`), read with `client`: its `id` for a `…_id`, else the field of that name."""
+    naming a record the token's user sees: the first row of the list at the path's first segment
+    (`/api/v1/petitions`), asked of `app`: its `id` for a `…_id`, else the field of that name.
+    (Through the WSGI application, as the fuzzing is: Django's test client would switch the
+    closing of connections back on, see `wsgi_app_in_test`.)"""
+    from werkzeug.test import Client
+
+    client = Client(app)
     found: dict[tuple[str, str], Any] = {}
     for operation in operations:
         segment = operation.path.split("/")[3]
         for name in re.findall(r"\{(\w+)\}", operation.path):
             if (segment, name) in found:
                 continue
-            response = client.get(f"/api/v1/{segment}")
-            body = response.json() if response.status_code == 200 else None
+            response = client.get(f"/api/v1/{segment}", headers={"Authorization": f"Bearer {token}"})
+            body = response.get_json() if response.status_code == 200 else None
             rows = body.get("results") if isinstance(body, dict) else body
             key = "id" if name.endswith("_id") else name
             if isinstance(rows, list) and rows and isinstance(rows[0], dict) and key in rows[0]:

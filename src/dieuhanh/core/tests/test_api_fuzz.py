@@ -7,8 +7,6 @@ schema — never a server error. The writes it sends are rolled back with the te
 from __future__ import annotations
 
 import pytest
-from django.core.wsgi import get_wsgi_application
-from django.test import Client
 
 from dieuhanh.core.tests import fuzz
 from dieuhanh.core.tokens import do_create_token
@@ -24,11 +22,12 @@ def test_fuzzing_the_api_finds_nothing(demo, capsys):
     for username in PERSONAS:
         user = User.objects.get(username=username)
         tokens[username], _ = do_create_token(user=user, actor=user)
-    schema = fuzz.load_schema(get_wsgi_application(), tokens[PERSONAS[0]])
-    # Records the ward officer sees (and so does the secretary, who sees the whole city).
-    known = fuzz.known_records(Client(headers={"Authorization": f"Bearer {tokens[PERSONAS[0]]}"}), fuzz.operations_of(schema))
-    assert {("petitions", "petition_id"), ("dossiers", "code"), ("tasks", "task_id")} <= set(known)
-    report = fuzz.run(schema, tokens, MAX_EXAMPLES, known)
+    with fuzz.wsgi_app_in_test() as app:
+        schema = fuzz.load_schema(app, tokens[PERSONAS[0]])
+        # Records the ward officer sees (and so does the secretary, who sees the whole city).
+        known = fuzz.known_records(app, tokens[PERSONAS[0]], fuzz.operations_of(schema))
+        assert {("petitions", "petition_id"), ("dossiers", "code"), ("tasks", "task_id")} <= set(known)
+        report = fuzz.run(schema, tokens, MAX_EXAMPLES, known)
     with capsys.disabled():
         print("\n" + report.summary())
     assert report.operations > 50 and report.cases > report.operations * len(PERSONAS) * 2

@@ -248,6 +248,13 @@ class TwoFactorMiddleware:
                 return self._send(request, step)
         return self.get_response(request)
 
+    def _docs(self, request: HttpRequest) -> bool:
+        """/api/docs: a page for people, sent to the step as any page is (not answered in JSON)."""
+        try:
+            return resolve(request.path_info).url_name == "openapi-view"
+        except Resolver404:
+            return False
+
     def _open(self, request: HttpRequest) -> bool:
         try:
             return resolve(request.path_info).url_name in self.OPEN
@@ -255,7 +262,7 @@ class TwoFactorMiddleware:
             return False
 
     def _send(self, request: HttpRequest, step: str) -> HttpResponse:
-        if request.path.startswith("/api/"):
+        if request.path.startswith("/api/") and not self._docs(request):
             return JsonResponse({"detail": _("Chưa xác thực hai bước: hoàn tất bước mã xác thực khi đăng nhập.")},
                                 status=401)
         target = step_url(step, request.get_full_path() if request.method == "GET" else "")

@@ -17,7 +17,7 @@ from ninja import Router
 from dieuhanh.api import api, operations, schema_name_clashes
 from dieuhanh.core.tests.test_csp import INLINE_SCRIPT
 from dieuhanh.core.tests.test_no_outside_assets import outside_refs
-from dieuhanh.testing import bearer, signed_in
+from dieuhanh.testing import PASSWORD, bearer, signed_in
 
 # --- one class per component name ------------------------------------------------------------------
 
@@ -82,7 +82,7 @@ def test_every_operation_documents_its_errors_in_the_shared_shape():
     for path, item in schema["paths"].items():
         for method, op in item.items():
             documented = op["responses"]
-            for status in ("401", "403", "500"):
+            for status in ("401", "403", "429", "500"):
                 assert documented[status]["content"]["application/json"]["schema"] == error, (method, path, status)
             if op.get("parameters") or op.get("requestBody"):
                 assert {"404", "422"} <= set(documented), (method, path)
@@ -115,10 +115,24 @@ def test_the_documentation_sends_a_visitor_to_the_login_page(db):
     assert response["Location"] == "/dang-nhap/?next=/api/docs"
 
 
+def test_the_documentation_sends_a_session_with_its_second_step_left_to_that_step(world):
+    client = Client()
+    client.post("/dang-nhap/", {"username": world.leader.username, "password": PASSWORD})
+    assert client.get("/api/docs")["Location"] == "/tai-khoan/xac-thuc-hai-buoc/?next=/api/docs"
+    assert client.get("/api/openapi.json").status_code == 401  # a program's answer, in JSON
+
+
 def test_the_schema_answers_a_visitor_401_in_json(db):
     response = Client().get("/api/openapi.json")
     assert response.status_code == 401 and response["WWW-Authenticate"] == "Bearer"
     assert response.json()["detail"]
+
+
+def test_wrong_tokens_at_the_schema_count_as_anywhere_in_the_api(db, settings):
+    settings.DIEUHANH_API_TOKEN_FAILURES = 2
+    guesser = Client(headers={"Authorization": "Bearer dh_doan-bua"})
+    assert [guesser.get("/api/openapi.json").status_code for _ in range(3)] == [401, 401, 429]
+    assert guesser.get("/api/docs").status_code == 429
 
 
 def test_the_schema_is_served_to_a_token_and_to_a_session(world):

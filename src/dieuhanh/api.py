@@ -9,7 +9,8 @@ allowed, 404 not found or not visible to the caller, 409 an action the case's cu
 not allow (or one already used up), 422 invalid input with `errors` keyed by field name and
 Vietnamese messages (a number out of what the database holds, or written with other than the
 digits 0–9, is such an input: see lib/params.py), 500 an unexpected error with
-`errors: {"__all__": [...]}` (logged with its traceback)."""
+`errors: {"__all__": [...]}` (logged with its traceback), 503 the database too busy to wait for
+(with Retry-After; core/errors.py)."""
 
 from __future__ import annotations
 
@@ -113,6 +114,7 @@ class ErrorOut(BaseModel):
     errors: dict[str, list[str]] | None = Field(
         None, description="Lỗi theo từng trường (tên trường → các thông báo); `__all__`: lỗi chung"
     )
+
 
 _FIELD_WORDS = {
     "missing": "Thiếu trường bắt buộc.",
@@ -260,11 +262,11 @@ _register_routers()
 def _error_statuses(op: Operation) -> set[int]:
     """The errors an operation can answer, from its shape (see the module docstring): every
     operation needs a caller (401, and 429 for an address past its wrong tokens) who may use it
-    (403) and can fail (500); one with any input
-    (path, query or body) can name an object that is missing or hidden from the caller (404) and
-    can refuse the input (422), and one with a body can receive one that is not JSON (400); a
-    write can find its object in a state that does not allow it (409)."""
-    statuses = {401, 403, 429, 500}
+    (403), and can fail (500) or find the database too busy (503, core/errors.py); one with any
+    input (path, query or body) can name an object that is missing or hidden from the caller
+    (404) and can refuse the input (422), and one with a body can receive one that is not JSON
+    (400); a write can find its object in a state that does not allow it (409)."""
+    statuses = {401, 403, 429, 500, 503}
     if op.models:
         statuses |= {404, 422}
     if any(issubclass(m, BodyModel) for m in op.models):

@@ -82,7 +82,7 @@ def test_every_operation_documents_its_errors_in_the_shared_shape():
     for path, item in schema["paths"].items():
         for method, op in item.items():
             documented = op["responses"]
-            for status in ("401", "403", "429", "500"):
+            for status in ("401", "403", "429", "500", "503"):
                 assert documented[status]["content"]["application/json"]["schema"] == error, (method, path, status)
             if op.get("parameters") or op.get("requestBody"):
                 assert {"404", "422"} <= set(documented), (method, path)

@@ -37,10 +37,14 @@ def check_case_types(app_configs: Any = None, **kwargs: Any) -> list[checks.Chec
 def check_field_keys(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     """The configured field keys open the identities the database holds (core/fieldkeys.py):
     `check`, `migrate` and `runserver` stop here rather than start and fail page after page."""
-    from dieuhanh.core.fieldkeys import problem
+    from dieuhanh.core.fieldkeys import judge
 
-    message = problem()
-    return [checks.Error(message, id="core.E010")] if message else []
+    refused, warning = judge()
+    if refused:
+        return [checks.Error(refused, id="core.E010")]
+    if warning:  # some identities would not open: an older key is missing
+        return [checks.Warning(warning, id="core.W010")]
+    return []
 
 
 @checks.register()

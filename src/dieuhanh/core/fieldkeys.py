@@ -120,11 +120,19 @@ def problem() -> str | None:
     """Why the configured keys cannot serve this database, or None: no key while it holds
     encrypted identities, or none of the tokens sampled opens. A database not reachable or not
     created yet is no problem here (other checks say so)."""
+    return judge()[0]
+
+
+def judge() -> tuple[str | None, str | None]:
+    """(`problem()`, a warning): the warning when the keys open some of the tokens sampled but
+    not all — an older key removed from DIEUHANH_FIELD_KEYS / field_keys before every identity
+    it encrypted was rotated to the new one. The start is refused only for keys that open none:
+    the identities they open stay of use, and the warning says which key to put back."""
     if not _database_ready():
-        return None
+        return None, None
     tokens = list(dict.fromkeys(_tokens()))
     if not tokens:
-        return None
+        return None, None
     restore = ("Đặt lại khoá đúng (tệp field_keys của bản sao lưu, hoặc «dieuhanh restore» với mật khẩu sao lưu) "
                "rồi khởi động lại. / Put the right keys back (the backup's field_keys, or `dieuhanh restore` with "
                "the backup passphrase) and start again.")
@@ -133,11 +141,11 @@ def problem() -> str | None:
         return (f"Cơ sở dữ liệu có thông tin người gửi đơn đã mã hoá nhưng không có khoá mã hoá nào "
                 f"({settings.FIELD_KEYS_FILE} không có, DIEUHANH_FIELD_KEYS chưa đặt); không tạo khoá mới vì khoá mới "
                 f"không mở được dữ liệu cũ. / The database holds encrypted petitioner identities but no field key is "
-                f"configured; no new key is made, since it could not open them. {restore}")
+                f"configured; no new key is made, since it could not open them. {restore}"), None
     try:
         fernet = MultiFernet([Fernet(k.encode()) for k in keys])
     except (ValueError, TypeError):
-        return f"Khoá mã hoá trong {_where()} không hợp lệ. / The field keys in {_where()} are not Fernet keys."
+        return f"Khoá mã hoá trong {_where()} không hợp lệ. / The field keys in {_where()} are not Fernet keys.", None
     opened = 0
     for token in tokens:
         try:
@@ -145,12 +153,17 @@ def problem() -> str | None:
             opened += 1
         except InvalidToken:
             pass
+    if opened == len(tokens):
+        return None, None
     if opened:
-        return None
+        return None, (f"Khoá mã hoá trong {_where()} mở được {opened}/{len(tokens)} mẫu thông tin người gửi đơn đã mã "
+                      f"hoá: thiếu một khoá cũ (bỏ khoá cũ trước khi mã hoá lại mọi bản ghi bằng khoá mới?). / The field keys in "
+                      f"{_where()} open {opened} of the {len(tokens)} encrypted identities sampled: an older key is missing "
+                      f"(removed before every identity it encrypted was rotated to the new one?). {restore}")
     return (f"Khoá mã hoá trong {_where()} không mở được thông tin người gửi đơn trong cơ sở dữ liệu "
             f"({len(tokens)} mẫu, không mẫu nào giải mã được): đây không phải khoá của cơ sở dữ liệu này. / "
             f"The field keys in {_where()} open none of the {len(tokens)} encrypted identities sampled: they are not "
-            f"this database's keys. {restore}")
+            f"this database's keys. {restore}"), None
 
 
 def refuse_if_unusable() -> None:

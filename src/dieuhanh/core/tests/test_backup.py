@@ -211,6 +211,23 @@ def test_keys_that_open_no_identity_stop_the_start(world, settings):
         fieldkeys.refuse_if_unusable()
 
 
+def test_keys_that_open_only_some_identities_warn_which_key_is_missing(world, settings):
+    """Rotation: a new key first, the old one kept until every identity is encrypted again. Drop
+    the old one too early and the identities it encrypted no longer open: the start is not
+    refused (the others still open) but `check` warns, naming the keys' place."""
+    old = list(settings.FIELD_ENCRYPTION_KEYS)
+    world.petition()
+    settings.FIELD_ENCRYPTION_KEYS = [fieldkeys.new_key(), *old]
+    world.petition()  # encrypted with the new key
+    both = [m for m in checks.run_checks() if m.id in ("core.E010", "core.W010")]
+    assert both == []
+    settings.FIELD_ENCRYPTION_KEYS = settings.FIELD_ENCRYPTION_KEYS[:1]  # the old key dropped
+    [warning] = [m for m in checks.run_checks() if m.id in ("core.E010", "core.W010")]
+    assert warning.id == "core.W010" and warning.level == checks.WARNING
+    assert "thiếu một khoá cũ" in warning.msg and "an older key is missing" in warning.msg
+    fieldkeys.refuse_if_unusable()  # not refused: what opens stays of use
+
+
 def test_no_new_key_is_made_beside_encrypted_identities(world, settings, tmp_path):
     from dieuhanh.petitions import crypto
 

@@ -53,7 +53,8 @@ def _post_report(port: int, forwarded_for: str) -> int:
 
 
 def _get(port: int, path: str) -> int:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    # as patient as the reports: on a busy machine a worker that has just booted may take seconds
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
     try:
         conn.request("GET", path)
         return conn.getresponse().status

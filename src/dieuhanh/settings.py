@@ -32,6 +32,9 @@ DIEUHANH_ADMINS  "Name <mail>, other@mail": who gets a mail for every error logg
 DIEUHANH_LOG_FILE  also write the JSON log lines to this file; DIEUHANH_LOG_FORMAT=text for plain lines
 DIEUHANH_LOG_LEVEL  the least level logged (WARNING; requests are logged at INFO by dieuhanh.request)
 DIEUHANH_DB_BUSY_SECONDS  a write waits this long for a lock, then the page says "busy, try again" (SQLite: 20)
+DIEUHANH_REPLICA_URL  comma-separated postgres:// URLs of read replicas for the statistics pages (core/replicas.py)
+DIEUHANH_REPLICA_MAX_LAG  a replica further behind than these seconds is not read (30)
+DIEUHANH_READ_YOUR_WRITES_SECONDS  after a client writes, its statistics are read on the primary this long (10)
 """
 
 from __future__ import annotations
@@ -151,6 +154,8 @@ MIDDLEWARE = [
     "dieuhanh.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # a client that wrote reads its statistics on the primary for a while (core/replicas.py)
+    "dieuhanh.core.replicas.PrimaryAfterWriteMiddleware",
     "dieuhanh.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -212,6 +217,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(DATA_DIR / "test.sqlite3")} if os.environ.get(
         "DIEUHANH_TEST_FILE_DB"
     ) else {}
+
+# Read replicas (core/replicas.py, docs/decisions/0037): PostgreSQL standbys the statistics pages
+# may read from; "replica", "replica_2", … in the order given. Never migrated; in a test run they
+# stand for the test database (MIRROR), unless a test points them at a standby of its own.
+DIEUHANH_REPLICAS: list[str] = []
+for _i, _url in enumerate(u.strip() for u in os.environ.get("DIEUHANH_REPLICA_URL", "").split(",") if u.strip()):
+    _alias = "replica" if _i == 0 else f"replica_{_i + 1}"
+    _replica = dj_database_url.parse(_url, conn_max_age=60)
+    if not _replica["ENGINE"].startswith("django.db.backends.postgresql"):
+        raise ImproperlyConfigured(f"DIEUHANH_REPLICA_URL: {_url.split('@')[-1]!r} is not a postgres:// URL")
+    # An unreachable replica must not hold a page for long: the primary answers instead.
+    _replica.setdefault("OPTIONS", {})["connect_timeout"] = 3
+    _replica["TEST"] = {"MIRROR": "default"}
+    DATABASES[_alias] = _replica
+    DIEUHANH_REPLICAS.append(_alias)
+DATABASE_ROUTERS = ["dieuhanh.core.replicas.Router"]
+DIEUHANH_REPLICA_MAX_LAG = float(os.environ.get("DIEUHANH_REPLICA_MAX_LAG", "30") or 30)
+DIEUHANH_READ_YOUR_WRITES_SECONDS = int(os.environ.get("DIEUHANH_READ_YOUR_WRITES_SECONDS", "10") or 10)
 
 # One cache for every gunicorn worker and every app server on the same database: a table there
 # (created on migrate, see core/apps.py). A per-process memory cache would let each worker keep

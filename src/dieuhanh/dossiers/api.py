@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
-from dieuhanh.core import access, audit, calendar
+from dieuhanh.core import access, audit, calendar, replicas
 from dieuhanh.core.api_pages import Page, PageQuery, filters_of, page_of
 from dieuhanh.core.api_refs import UnitRef
 from dieuhanh.core.case_api import add_action_routes
@@ -406,7 +406,8 @@ def dossier_stats(request: HttpRequest, query: Query[DossierStatsQuery]) -> dict
     today = timezone.localdate()
     flt = stats_filter(query, today)
     qs = flt.apply(_queryset(request), today)
-    result = stats.table(qs, by=query.by, today=today)
+    with replicas.reading_statistics():
+        result = stats.table(qs, by=query.by, today=today)
     return {
         "by": query.by,
         "date_from": flt.date_from,

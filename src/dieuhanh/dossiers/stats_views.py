@@ -25,7 +25,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dieuhanh.core import access, charts
+from dieuhanh.core import access, charts, replicas
 from dieuhanh.core.figures import StatColumn
 from dieuhanh.core.forms import FilterForm, choice_field
 from dieuhanh.core.http import AnyUser
@@ -181,6 +181,7 @@ def stacked_chart(rows: list[stats.Row], title: str, width: int = 1080) -> SafeS
 
 
 @stats_only
+@replicas.reads_statistics
 def dossier_stats(request: HttpRequest) -> HttpResponse:
     ctx = _filtered(request)
     result = stats.table(ctx["qs"], by=ctx["by"], today=ctx["today"])
@@ -218,6 +219,7 @@ def _stat_columns(head: StrOrPromise) -> list[Any]:
 
 
 @stats_only
+@replicas.reads_statistics
 def dossier_stats_export(request: HttpRequest) -> HttpResponse:
     ctx = _filtered(request)
     result = stats.table(ctx["qs"], by=ctx["by"], today=ctx["today"])
@@ -237,6 +239,7 @@ def dossier_late_now(request: HttpRequest) -> HttpResponse:
 
 
 @stats_only
+@replicas.reads_statistics
 def dossier_score766(request: HttpRequest) -> HttpResponse:
     ctx = _filtered(request, groups=("unit", "unit_then"))
     period_end = score766.period_end_of(ctx["flt"].date_to, ctx["today"])

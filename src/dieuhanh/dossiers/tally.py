@@ -39,6 +39,8 @@ from typing import Any
 
 from django.db import connection, connections, transaction
 
+from dieuhanh.core import replicas
+
 DOSSIER = "dossiers_dossier"
 TALLY = "dossiers_dossiertally"
 KEY = "month, unit_id, stats_class"
@@ -190,10 +192,12 @@ def _source(first: dt.date, last: dt.date, using: str) -> tuple[str, list[Any]]:
 
 
 def counts(
-    first: dt.date, last: dt.date, units: Iterable[int] | None = None, *, using: str = "default"
+    first: dt.date, last: dt.date, units: Iterable[int] | None = None, *, using: str | None = None
 ) -> list[tuple[dt.date, int, int, int]]:
     """(month, unit, class, n) for the months from `first`'s to `last`'s, of the units given
-    (None: all). Plain tuples read from the cursor: a province's year is some thousands of rows."""
+    (None: all). Plain tuples read from the cursor: a province's year is some thousands of rows.
+    `using` defaults to where the ORM reads here (a replica inside `reading_statistics()`)."""
+    using = using or replicas.read_db()
     source, params = _source(first, last, using)
     sql = f"SELECT {KEY}, n FROM {source} WHERE month >= %s AND month <= %s AND n <> 0"
     params += [first.replace(day=1), last.replace(day=1)]
@@ -214,12 +218,13 @@ def counts(
 
 def sums(
     first: dt.date, last: dt.date, units: Iterable[int] | None = None, *, by: str = "unit_id", mask: int = 0xFF,
-    using: str = "default",
+    using: str | None = None,
 ) -> list[tuple[Any, int, int]]:
     """(unit or month, class & mask, n) summed in SQL over the months from `first`'s to `last`'s:
     a hundred units give some hundreds of rows, not one per month and class."""
     if by not in ("unit_id", "month"):
         raise ValueError(f"sums by {by!r}")
+    using = using or replicas.read_db()
     source, params = _source(first, last, using)
     sql = (
         f"SELECT {by}, stats_class & %s, SUM(n) FROM {source} WHERE month >= %s AND month <= %s AND n <> 0"

@@ -24,7 +24,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 
-from dieuhanh.core import access
+from dieuhanh.core import access, replicas
 from dieuhanh.core.http import AnyUser, signed_in_user
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.indicators import compute, export, overview, services
@@ -129,6 +129,7 @@ def _decorate(tiles: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 @login_required
+@replicas.reads_statistics
 def indicator_list(request: HttpRequest) -> HttpResponse:
     ctx = _selection(request)
     s = overview.summary(request.user, unit=ctx["unit_id"], year=ctx["year"], today=ctx["today"])

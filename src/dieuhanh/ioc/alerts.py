@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext
 
+from dieuhanh.core import replicas
 from dieuhanh.core.http import AnyUser
 from dieuhanh.ioc import sections
 
@@ -114,6 +115,7 @@ def _parse_since(value: str) -> dt.datetime | None:
 
 
 @login_required
+@replicas.reads_statistics
 def alerts_fragment(request: HttpRequest) -> HttpResponse:
     """The feed as an htmx fragment (also readable on its own)."""
     since = _parse_since(request.GET.get("since", ""))

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext, gettext_lazy
 
-from dieuhanh.core import access, links
+from dieuhanh.core import access, links, replicas
 from dieuhanh.ioc import data as ioc_data
 from dieuhanh.ioc import export
 from dieuhanh.lib.params import int_or_none
@@ -156,6 +156,7 @@ def _alerts_url() -> str:
 
 
 @staff_only
+@replicas.reads_statistics
 def overview(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     problems: list[str] = []
@@ -174,6 +175,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 
 @staff_only
+@replicas.reads_statistics
 def unit_page(request: HttpRequest, code: str) -> HttpResponse:
     """A unit's page: its figures for the year, its open and overdue tasks, its people in
     charge. The code is read as the unit standing at the period's end (codes are reused across

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
-from dieuhanh.core import audit
+from dieuhanh.core import audit, replicas
 from dieuhanh.core.api_pages import Page, PageQuery, filters_of, page_of
 from dieuhanh.core.api_refs import Ref, UnitRef
 from dieuhanh.core.case_api import add_action_routes
@@ -495,12 +495,13 @@ def petition_stats(request: HttpRequest, query: Query[PetitionStatsQuery]) -> di
     if not 1900 <= year <= 9999:
         raise ValidationError({"year": [_("Năm không hợp lệ: %(year)s.") % {"year": year}]})
     qs = Petition.objects.visible_to(request.user).filter(year=year)
-    return {
-        "year": year,
-        "by": query.by,
-        "rows": [row.as_dict() for row in stats.table(qs, by=query.by)],
-        "totals": stats.totals(qs).as_dict(),
-    }
+    with replicas.reading_statistics():
+        return {
+            "year": year,
+            "by": query.by,
+            "rows": [row.as_dict() for row in stats.table(qs, by=query.by)],
+            "totals": stats.totals(qs).as_dict(),
+        }
 
 
 @petitions_router.get("/{int:petition_id}", response=PetitionDetailOut, summary="Chi tiết đơn, các thời hạn và lịch sử xử lý")

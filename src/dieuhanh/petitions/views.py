@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
-from dieuhanh.core import access, case_views, lookup, ratelimit
+from dieuhanh.core import access, case_views, lookup, ratelimit, replicas
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.figures import StatColumn
 from dieuhanh.core.forms import apply_errors
@@ -346,6 +346,7 @@ STAT_COLUMNS = (
 
 
 @readers_only
+@replicas.reads_statistics
 def petition_stats(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     visible = Petition.objects.visible_to(request.user)

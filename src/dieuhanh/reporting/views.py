@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from dieuhanh.core import access
+from dieuhanh.core import access, replicas
 from dieuhanh.core.filters import parse_date
 from dieuhanh.core.forms import apply_errors
 from dieuhanh.core.http import signed_in_user
@@ -73,6 +73,7 @@ def _overview_rows(request: HttpRequest) -> tuple[cycle.Period, list[overview.Me
 
 
 @access.requires("reporting", "view", gettext_lazy("Bạn không có quyền xem báo cáo của cấp uỷ viên."))
+@replicas.reads_statistics
 def overview_page(request: HttpRequest) -> HttpResponse:
     period, found, problems, committee = _overview_rows(request)
     for problem in problems:

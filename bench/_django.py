@@ -49,8 +49,13 @@ def start(data_dir: Path, db_path: Path | None = None, url: str = "") -> None:
     import django
 
     django.setup()
+    import logging
+
     from django.conf import settings
     from django.core.management import call_command
+
+    # one JSON line per request on stderr would drown the figures; errors still show
+    logging.getLogger("dieuhanh.request").setLevel(logging.WARNING)
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]

@@ -240,7 +240,17 @@ DIEUHANH_READ_YOUR_WRITES_SECONDS = int(os.environ.get("DIEUHANH_READ_YOUR_WRITE
 # (created on migrate, see core/apps.py). A per-process memory cache would let each worker keep
 # its own copy of whatever is cached. Rate limits do not use it: they need atomic counts
 # (core/ratelimit.py, docs/decisions/0008).
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dieuhanh_cache"}}
+# `figures`: the counts of the IOC kept a few seconds (core/figurecache.py, decision 0036), in each
+# process's memory — a hit costs no I/O; each worker recounts once per FIGURES_TTL.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dieuhanh_cache"},
+    "figures": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dieuhanh-figures",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
+FIGURES_TTL = float(os.environ.get("DIEUHANH_FIGURES_TTL", "10"))  # seconds the IOC's figures may be old
 
 
 def _networks(name: str) -> list[str]:

@@ -358,6 +358,17 @@ def _fast_password_hashing(request: Any, settings: Any) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_figures() -> Any:
+    """Each test's database starts again from the same ids: no figures it cached (core.figurecache)
+    are served in the next test."""
+    from dieuhanh.core import figurecache
+
+    figurecache.clear()
+    yield
+    figurecache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rule_table() -> Any:
     """Tests may sync their own rule versions; none leaks into the next test's deadlines."""
     from dieuhanh.core import legal_rules

@@ -23,7 +23,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.http import urlencode
 
-from dieuhanh.core import access, links
+from dieuhanh.core import access, figurecache, links
 from dieuhanh.ioc.sections import IocContext, Metric, Section, visible
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
@@ -103,22 +103,17 @@ def _link_unit(user: Any, period: Period) -> int | None:
 def overview(
     user: Any, *, unit: AdminUnit | None = None, year: int | None = None, today: dt.date | None = None
 ) -> Overview:
+    """The figures for `user`, counted once per scope, period and unit and kept a few seconds
+    (`core.figurecache`: up to FIGURES_TTL seconds old; the user's own changes show at once)."""
     today = today or timezone.localdate()
     period = Period(year=year or today.year, today=today, unit=unit)
     data = Overview(period=period)
-    rollup = UnitRollup(period.as_of)
-    per_unit: dict[int, dict[str, Any]] = {}
-    ctx = IocContext(user, period, rollup, per_unit, _link_unit(user, period))
-    last_month = today.month if period.year == today.year else 12
-    for section in visible(user):
-        data.cards.append(section)
-        if section.compute is None:
-            continue
-        result = section.compute(user, ctx)
-        data.sections[section.key] = result
-        for trend in section.trends:
-            values = result.get(trend.source) or [0] * 12
-            data.trends[trend.key] = [v if m <= last_month else None for m, v in zip(MONTHS, values, strict=True)]
+    data.cards = visible(user)
+    counted = figurecache.cached(
+        "ioc-overview", user, (period.year, period.unit_param, today.isoformat()),
+        lambda: _count(user, period, data.cards),
+    )
+    data.sections, data.trends = counted.sections, counted.trends
     # The metrics a section names by its figures (the indicator chosen for the map) come after the
     # fixed ones, and only when the section named one.
     fixed = [m for card in data.cards for m in card.metrics if not m.label_from]
@@ -129,18 +124,46 @@ def overview(
         m.key: (data.sections[card.key][m.label_from] if m.label_from else str(m.label))
         for card in data.cards for m in card.metrics if m in data.metrics
     }
-    data.units = _unit_rows(user, period, rollup, per_unit, data.metrics)
+    data.units = _unit_rows(counted.units, counted.per_unit, data.metrics)
     return data
+
+
+@dataclass
+class _Counted:
+    """What `overview` keeps in the figures cache: plain data, no callables."""
+
+    sections: dict[str, dict[str, Any]]
+    trends: dict[str, list[int | None]]
+    per_unit: dict[int, dict[str, Any]]
+    units: list[AdminUnit]
+
+
+def _count(user: Any, period: Period, cards: list[Section]) -> _Counted:
+    rollup = UnitRollup(period.as_of)
+    per_unit: dict[int, dict[str, Any]] = {}
+    ctx = IocContext(user, period, rollup, per_unit, _link_unit(user, period))
+    last_month = period.today.month if period.year == period.today.year else 12
+    found: dict[str, dict[str, Any]] = {}
+    trends: dict[str, list[int | None]] = {}
+    for section in cards:
+        if section.compute is None:
+            continue
+        result = section.compute(user, ctx)
+        found[section.key] = result
+        for trend in section.trends:
+            values = result.get(trend.source) or [0] * 12
+            trends[trend.key] = [v if m <= last_month else None for m, v in zip(MONTHS, values, strict=True)]
+    return _Counted(found, trends, per_unit, _units(user, period, rollup, per_unit))
 
 
 # --- the map's units -----------------------------------------------------------------------------------
 
-def _unit_rows(
-    user: Any, period: Period, rollup: UnitRollup, per_unit: dict[int, dict[str, Any]], metrics: list[Metric],
-) -> list[dict[str, Any]]:
+def _units(
+    user: Any, period: Period, rollup: UnitRollup, per_unit: dict[int, dict[str, Any]]
+) -> list[AdminUnit]:
     """Every commune-level unit standing at the period's end in the user's scope (and under the
-    chosen unit), with its figures; with an all-seeing scope and no unit chosen, the units that
-    have figures and their neighbours under the same parent."""
+    chosen unit); with an all-seeing scope and no unit chosen, the units that have figures and
+    their neighbours under the same parent."""
     allowed = access.units(user, "ioc", "view")
     units = AdminUnit.objects.valid_on(period.as_of).filter(level=UnitLevel.COMMUNE)
     if period.unit is not None:
@@ -150,8 +173,15 @@ def _unit_rows(
     elif period.unit is None:
         parents = {unit.parent_id for unit in map(rollup.loaded, per_unit) if unit is not None}
         units = units.filter(Q(pk__in=set(per_unit)) | Q(parent_id__in=parents - {None}))
+    return list(units.order_by("name"))
+
+
+def _unit_rows(
+    units: list[AdminUnit], per_unit: dict[int, dict[str, Any]], metrics: list[Metric],
+) -> list[dict[str, Any]]:
+    """The map's units, each with its figures under the metrics shown."""
     rows = []
-    for unit in units.order_by("name"):
+    for unit in units:
         figures = per_unit.get(unit.pk, {})
         row: dict[str, Any] = {"unit": unit}
         row.update({m.key: m.value(figures) for m in metrics})

@@ -1,0 +1,144 @@
+"""The figures cache: counts that many people read, computed once per scope and period and kept a
+few seconds, instead of once per request.
+
+A leader's IOC counts a province's tasks, petitions, dossiers and targets: some tens of grouped
+queries over a year of cases, some hundreds of milliseconds. Forty people opening it in the same
+minute (and the operations room's wall reloading it) would count the same figures forty times.
+
+    figurecache.cached(what, user, params, compute) -> value
+
+returns `compute()`, kept under a key made of
+- `what` (the page or block, e.g. "ioc-overview"),
+- the user's scope (`scope_key`): for every app, the units the user may read (or "every unit"),
+  and the units their grants name — so two users share an entry only when they may read exactly
+  the same units: a ward officer never gets a province leader's figures,
+- `params` (the period, the chosen unit, today's date) and the language of the page,
+- the version of the watched data in this process.
+
+How fresh (decision 0036):
+- figures may be up to `FIGURES_TTL` seconds old (10 by default): others' changes show within
+  that;
+- a change saved in this process (any save or delete of a watched app's model, `watch()`) bumps
+  the version once committed, so every entry computed before it is passed over at once;
+- the user's own changes show at once on every process and server: once committed, a change made
+  in a request stamps its user in the shared `default` cache (a database table), and an entry
+  computed before that stamp is not served to them. Reading the stamp is one small query.
+Changes the signals cannot see (`QuerySet.update()`, raw SQL, another process's saves, the
+dossier importer) show when the entry expires.
+
+The entries live in the `figures` cache (settings.CACHES): a memory cache per process — each
+gunicorn worker keeps its own copy for a few seconds, which costs a recount per worker per TTL
+and no I/O on a hit; a shared cache (the database table) would cost a read and a pickle of the
+figures on every hit for little gain at this TTL.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.utils import translation
+
+T = TypeVar("T")
+
+ALIAS = "figures"  # the cache of the entries (per process)
+SHARED = "default"  # where a user's last change is stamped (shared by every process)
+_version = 0  # bumped on every committed change of a watched app in this process
+_watched: set[str] = set()
+
+
+def ttl() -> float:
+    return float(getattr(settings, "FIGURES_TTL", 10))
+
+
+def clock() -> float:
+    """Seconds (wall time: the stamps are compared across processes). Tests move it."""
+    return time.time()
+
+
+def scope_key(user: Any) -> str:
+    """What decides which rows `user` may read, as a short text: for every declared app, the
+    units over which the user holds its `view` ("*": every unit), and the units their grants name
+    (the IOC's lists link to them). Equal keys: equal figures."""
+    from dieuhanh.core import access
+    from dieuhanh.org import scope
+
+    if user is None or not user.is_authenticated:
+        return "anonymous"
+    parts = []
+    for app in sorted(access.declared()):
+        held = access.units(user, app, "view")
+        parts.append(f"{app}=" + ("*" if held is access.ALL else ",".join(map(str, sorted(held or ())))))
+    roots = scope.root_units(user)
+    parts.append("roots=" + ("*" if roots is access.ALL else ",".join(map(str, sorted(roots or ())))))
+    return hashlib.sha256(";".join(parts).encode()).hexdigest()[:32]
+
+
+def _own_key(user_id: int) -> str:
+    return f"figures-own-change:{user_id}"
+
+
+def own_change(user: Any) -> float:
+    """When `user` last changed a watched thing (0: not within the TTL)."""
+    if user is None or not user.is_authenticated:
+        return 0.0
+    return float(caches[SHARED].get(_own_key(user.pk), 0.0))
+
+
+def cached(what: str, user: Any, params: Iterable[Any], compute: Callable[[], T]) -> T:
+    """`compute()` for `user`'s scope and `params`, at most `ttl()` seconds old, never older than
+    the user's own last change nor a change committed in this process."""
+    raw = f"{what}|{scope_key(user)}|{translation.get_language()}|{'|'.join(map(str, params))}"
+    key = "figures:" + hashlib.sha256(raw.encode()).hexdigest()
+    store = caches[ALIAS]
+    now = clock()
+    entry = store.get(key)
+    if entry is not None:
+        version, computed_at, value = entry
+        if version == _version and now - computed_at < ttl() and computed_at > own_change(user):
+            return value  # type: ignore[no-any-return]
+    version = _version
+    value = compute()
+    store.set(key, (version, now, value), timeout=max(1, int(ttl()) + 1))
+    return value
+
+
+def changed(user_id: int | None = None) -> None:
+    """Something watched changed (call once committed): entries computed before are stale here,
+    and, if `user_id` made the change, for that user everywhere."""
+    global _version
+    _version += 1
+    if user_id is not None:
+        caches[SHARED].set(_own_key(user_id), clock(), timeout=max(1, int(ttl()) + 1))
+
+
+def _on_change(sender: Any, **kwargs: Any) -> None:
+    if sender._meta.app_label not in _watched or kwargs.get("raw"):
+        return
+    from dieuhanh.core import logs
+
+    user_id = logs.current().get("user_id")
+    # Now (this process, while the transaction runs: an entry counted meanwhile is passed over
+    # again below) and once committed (the stamp of the user's own change, read everywhere).
+    changed()
+    transaction.on_commit(lambda: changed(user_id), robust=True)
+
+
+def watch(app_labels: Iterable[str]) -> None:
+    """Count a save or delete of any model of these apps as a change of the figures."""
+    _watched.update(app_labels)
+    post_save.connect(_on_change, dispatch_uid="dieuhanh.figures.save")
+    post_delete.connect(_on_change, dispatch_uid="dieuhanh.figures.delete")
+
+
+def clear() -> None:
+    """Forget every entry of this process (tests)."""
+    global _version
+    _version += 1
+    caches[ALIAS].clear()

@@ -1,0 +1,123 @@
+"""The IOC's figures kept a few seconds (core.figurecache): what the cache serves equals what is
+counted without it, a user's own change shows on their next request (on any process), users
+share an entry only when they may read the same units, and an entry expires after FIGURES_TTL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from dieuhanh.core import figurecache, logs
+from dieuhanh.directives.models import Task
+from dieuhanh.ioc import data as ioc_data
+from dieuhanh.org.choices import Role
+from dieuhanh.org.models import RoleGrant, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _late(world, unit, days):
+    today = timezone.localdate()
+    return world.task(lead_unit=unit, lead_person=world.officer_a_person, assigned_on=today - dt.timedelta(days=60),
+                      due_date=today - dt.timedelta(days=days))
+
+
+def _figures(data):
+    return (data.sections, data.trends, [(r["unit"].pk, {k: v for k, v in r.items() if k not in ("unit", "cells")})
+                                          for r in data.units])
+
+
+def _queries(call):
+    with CaptureQueriesContext(connection) as ctx:
+        result = call()
+    return result, len(ctx.captured_queries)
+
+
+class Clock:
+    def __init__(self):
+        self.now = 1_000_000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    moved = Clock()
+    monkeypatch.setattr(figurecache, "clock", moved)
+    return moved
+
+
+def test_a_cached_overview_equals_the_one_counted_without_the_cache(world):
+    _late(world, world.ward_a, 3)
+    _late(world, world.ward_b, 5)
+    world.petition()
+    world.dossier()
+    first, counted = _queries(lambda: ioc_data.overview(world.leader))
+    again, served = _queries(lambda: ioc_data.overview(world.leader))
+    figurecache.clear()
+    fresh = ioc_data.overview(world.leader)
+    assert _figures(again) == _figures(first) == _figures(fresh)
+    assert again.tasks["overdue_count"] == 2
+    assert served < counted  # read from the cache, not counted again
+
+
+def test_a_ward_officer_never_gets_a_province_leaders_figures(world):
+    _late(world, world.ward_a, 3)
+    _late(world, world.ward_b, 5)
+    leader = ioc_data.overview(world.leader)
+    officer = ioc_data.overview(world.officer_a)
+    assert leader.tasks["overdue_count"] == 2
+    assert officer.tasks["overdue_count"] == 1  # ward A's only, though the leader's are cached
+    assert {r["unit"].pk for r in officer.units} == {world.ward_a.pk}
+    assert figurecache.scope_key(world.officer_a) != figurecache.scope_key(world.leader)
+    # Another leader of the same city may read the same units: the same entry serves them.
+    deputy = User.objects.create_user(username="phobithu_t", password="x")
+    RoleGrant.objects.create(user=deputy, role=Role.LEADER, unit=world.city)
+    assert figurecache.scope_key(deputy) == figurecache.scope_key(world.leader)
+    shared, n = _queries(lambda: ioc_data.overview(deputy))
+    assert _figures(shared) == _figures(leader)
+    _counted, counted = _queries(lambda: (figurecache.clear(), ioc_data.overview(deputy)))
+    assert n < counted
+
+
+def test_a_change_saved_in_this_process_shows_at_once(world):
+    assert ioc_data.overview(world.leader).tasks["overdue_count"] == 0
+    _late(world, world.ward_a, 3)
+    assert ioc_data.overview(world.leader).tasks["overdue_count"] == 1
+
+
+def test_the_users_own_change_shows_on_their_next_request_on_any_process(
+    world, clock, django_capture_on_commit_callbacks
+):
+    """The change is saved by another process (this one's version is put back as it was): the
+    leader who made it sees it at once; another leader of the same scope, within the TTL, not yet."""
+    deputy = User.objects.create_user(username="phobithu_t", password="x")
+    RoleGrant.objects.create(user=deputy, role=Role.LEADER, unit=world.city)
+    assert ioc_data.overview(world.leader).tasks["overdue_count"] == 0
+    version = figurecache._version
+    token = logs._context.set({"user_id": world.leader.pk})  # within the leader's request
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            _late(world, world.ward_a, 3)
+    finally:
+        logs._context.reset(token)
+    figurecache._version = version  # another process: it did not see the save
+    clock.now += 1
+    assert ioc_data.overview(deputy).tasks["overdue_count"] == 0  # others: within FIGURES_TTL
+    assert ioc_data.overview(world.leader).tasks["overdue_count"] == 1  # one's own: at once
+
+
+def test_figures_expire_after_the_ttl(world, clock, settings):
+    settings.FIGURES_TTL = 10
+    task = _late(world, world.ward_a, 3)
+    assert ioc_data.overview(world.leader).tasks["overdue_count"] == 1
+    Task.objects.filter(pk=task.pk).update(due_date=timezone.localdate() + dt.timedelta(days=5))  # no signal
+    clock.now += 9
+    assert ioc_data.overview(world.leader).tasks["overdue_count"] == 1  # up to 10 s old
+    clock.now += 2
+    assert ioc_data.overview(world.leader).tasks["overdue_count"] == 0

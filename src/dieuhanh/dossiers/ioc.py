@@ -16,6 +16,7 @@ from dieuhanh.core import calendar
 from dieuhanh.core.http import AnyUser
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.dossiers import tally
+from dieuhanh.dossiers.choices import OPEN_STATUSES
 from dieuhanh.dossiers.models import Dossier, late_now_q
 from dieuhanh.dossiers.stats import ONLINE_BIT, OPEN_CLASSES
 from dieuhanh.ioc.alerts import Alert, past_deadline
@@ -99,13 +100,19 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
 
 
 def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
-    rows = (
-        Dossier.objects.visible_to(user)
-        .filter(late_now_q(today))
+    """The `limit` dossiers most recently past their appointment: one query per open status, each
+    read backwards along the (status, due date) index and stopped at `limit` rows — one query
+    over every open status would sort all the late ones first (tens of thousands in a province)."""
+    visible = Dossier.objects.visible_to(user).filter(late_now_q(today))
+    found = [
+        dossier
+        for status in OPEN_STATUSES
+        for dossier in visible.filter(status=status)
         .select_related("unit", "procedure")
         .only("id", "code", "due_on", "unit__name", "procedure__name")
         .order_by("-due_on", "-id")[:limit]
-    )
+    ]
+    rows = sorted(found, key=lambda d: (d.due_on, d.pk), reverse=True)[:limit]
     return [
         past_deadline(
             "dossier", dossier.due_on, today, dossier.unit.name,

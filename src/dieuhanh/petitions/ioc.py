@@ -20,7 +20,7 @@ from dieuhanh.ioc.alerts import Alert, past_deadline
 from dieuhanh.ioc.data import link, percent
 from dieuhanh.ioc.sections import Figure, IocContext, Metric, Section, Table, Trend
 from dieuhanh.petitions.choices import OPEN_STATES
-from dieuhanh.petitions.models import Petition, prolonged_q
+from dieuhanh.petitions.models import Petition, prolonged_deadlines_q, prolonged_q
 
 
 def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
@@ -104,21 +104,26 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
 
 
 def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
-    from django.db.models import Case, When
-
-    past_resolution = Q(resolve_due_on__isnull=False, concluded_on__isnull=True, resolve_due_on__lt=today)
-    rows = (
+    """The `limit` petitions most recently past their legal deadline (`prolonged_q`): those past
+    their resolution deadline, read backwards along its index, and those past their routing
+    deadline, along the index of the petitions not yet accepted nor routed — each query stopped at
+    `limit` rows, where one query ordering by either deadline would sort every prolonged petition
+    first."""
+    past_resolution, past_routing = prolonged_deadlines_q(today)
+    visible = (
         Petition.objects.visible_to(user)
-        .filter(prolonged_q(today))
-        .annotate(
-            deadline=Case(
-                When(past_resolution, then=F("resolve_due_on")), default=F("due_on"), output_field=DateField()
-            )
-        )
         .select_related("unit")
         .only("id", "year", "seq", "subject", "unit__name", "due_on", "resolve_due_on", "concluded_on")
-        .order_by("-deadline", "-id")[:limit]
     )
+    found = list(
+        visible.filter(prolonged_q(today), past_resolution).annotate(deadline=F("resolve_due_on"))
+        .order_by("-resolve_due_on", "-id")[:limit]
+    )
+    found += (
+        visible.filter(prolonged_q(today), past_routing).exclude(past_resolution).annotate(deadline=F("due_on"))
+        .order_by("-due_on", "-id")[:limit]
+    )
+    rows = sorted(found, key=lambda p: (p.deadline, p.pk), reverse=True)[:limit]  # type: ignore[attr-defined]
     return [
         past_deadline(
             "petition", petition.deadline, today, petition.unit.name,  # type: ignore[attr-defined]  # annotated

@@ -86,9 +86,16 @@ def prolonged_q(today: dt.date) -> Q:
     deadline without a conclusion, or after its routing deadline without a decision. The same
     rule as `detection.is_prolonged`, in SQL, so statistics never depend on a sweep having run."""
     running = Q(state__in=OPEN_STATES) & ~Q(state=State.SUSPENDED)
+    past_resolution, past_routing = prolonged_deadlines_q(today)
+    return running & (past_resolution | past_routing)
+
+
+def prolonged_deadlines_q(today: dt.date) -> tuple[Q, Q]:
+    """The two ways `prolonged_q` is past a deadline: its resolution deadline (without a
+    conclusion), its routing deadline (without a decision)."""
     past_resolution = Q(resolve_due_on__isnull=False, concluded_on__isnull=True, resolve_due_on__lt=today)
     past_routing = Q(accepted_on__isnull=True, routed_on__isnull=True, due_on__lt=today)
-    return running & (past_resolution | past_routing)
+    return past_resolution, past_routing
 
 
 def time_barred_q() -> Q:
@@ -276,6 +283,10 @@ class Petition(models.Model):
             # Open petitions by deadline, with the unit to count them by (the IOC's overdue
             # and due-soon figures read the index alone).
             models.Index(fields=["state", "due_on", "unit"], name="petition_state_due_unit"),
+            # The IOC's alerts: the petitions most recently past their resolution deadline, and
+            # those not yet accepted nor routed past their routing deadline, read backwards from today.
+            models.Index(fields=["resolve_due_on"], name="petition_resolve_due"),
+            models.Index(fields=["accepted_on", "routed_on", "due_on"], name="petition_unrouted_due"),
             models.Index(fields=["unit", "received_on"]),
             models.Index(fields=["receiving_unit", "received_on"]),
             # The year's register counted by unit and month without reading the petitions (the

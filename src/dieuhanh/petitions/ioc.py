@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import CharField, Count, DateField, ExpressionWrapper, F, IntegerField, Q
+from django.db.models import CharField, Count, ExpressionWrapper, F, IntegerField, Q
 from django.db.models.functions import Cast, Substr
 from django.urls import reverse
 from django.utils.translation import gettext as _

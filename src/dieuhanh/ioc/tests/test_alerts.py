@@ -156,3 +156,45 @@ def test_a_target_behind_its_pace(world):
     assert alerts(world.officer_b, today=mid_year) == []
     # In the first days of the year 30 is ahead of its share.
     assert alerts(world.officer_a, today=dt.date(year, 2, 1)) == []
+
+
+def test_each_feed_is_the_newest_of_every_late_case_whatever_its_status(world):
+    """The dossiers' and petitions' feeds read one index range per status or deadline and merge
+    them: the result is the newest `limit` of all the late ones, as one sort of all would give."""
+    from dieuhanh.dossiers.models import Dossier, late_now_q
+    from dieuhanh.petitions.models import Petition, prolonged_q
+
+    today = TODAY() + dt.timedelta(days=120)
+    statuses = ["received", "processing", "supplement"]
+    for i in range(9):
+        dossier = world.dossier()
+        Dossier.objects.filter(pk=dossier.pk).update(status=statuses[i % 3], due_on=TODAY() + dt.timedelta(days=7 * i))
+    for i in range(6):
+        petition = world.petition(subject=f"Đơn {i}")
+        if i % 2:  # not yet accepted nor routed, past its routing deadline
+            Petition.objects.filter(pk=petition.pk).update(
+                accepted_on=None, routed_on=None, resolve_due_on=None, due_on=TODAY() + dt.timedelta(days=9 * i)
+            )
+        else:  # past its resolution deadline
+            Petition.objects.filter(pk=petition.pk).update(resolve_due_on=TODAY() + dt.timedelta(days=9 * i))
+    limit = 4
+    found = alerts(world.leader, today=today, limit=50)
+    dossiers = sorted(Dossier.objects.visible_to(world.leader).filter(late_now_q(today)),
+                      key=lambda d: (d.due_on, d.pk), reverse=True)
+    petitions = Petition.objects.visible_to(world.leader).filter(prolonged_q(today))
+    assert [a.url for a in found if a.kind == "dossier"] == [
+        reverse("dossier_detail", kwargs={"code": d.code}) for d in dossiers
+    ]
+    assert len(dossiers) == 9 and len({d.status for d in dossiers}) == 3
+    assert sorted(a.url for a in found if a.kind == "petition") == sorted(
+        reverse("petitions:petition_detail", args=[p.pk]) for p in petitions
+    )
+    assert len(petitions) == 6
+    from dieuhanh.dossiers.ioc import alerts as dossier_alerts
+    from dieuhanh.petitions.ioc import alerts as petition_alerts
+
+    assert [a.url for a in dossier_alerts(world.leader, today, limit)] == [
+        reverse("dossier_detail", kwargs={"code": d.code}) for d in dossiers[:limit]
+    ]
+    newest = petition_alerts(world.leader, today, limit)
+    assert [a.when for a in newest] == sorted((a.when for a in found if a.kind == "petition"), reverse=True)[:limit]

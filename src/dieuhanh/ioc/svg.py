@@ -17,6 +17,7 @@ return Django's SafeString, which templates insert as is ({{ chart }}).
 
 from __future__ import annotations
 
+import functools
 import math
 from bisect import bisect_right
 from collections.abc import Sequence
@@ -532,16 +533,25 @@ def cells(sites: dict[str, Point], margin: float) -> dict[str, list[Point]]:
     """A schematic map from centroids alone: each unit's Voronoi cell (the points nearer to its
     centroid than to any other), clipped to the outline of the whole area, taken as the convex
     hull of the centroids grown by `margin` (a disc of 16 points around each). Every cell holds
-    its centroid, and no two cells overlap. O(n²) half-plane clips: a hundred wards is instant."""
+    its centroid, and no two cells overlap. O(n²) half-plane clips: some milliseconds for a
+    hundred communes, so the cells of the same centroids are kept (the map of every request of a
+    province's IOC: the same units, other colours)."""
+    shapes = _cells(tuple(sites.items()), margin)
+    return {code: list(polygon) for code, polygon in shapes.items()}
+
+
+@functools.lru_cache(maxsize=64)
+def _cells(sites_items: tuple[tuple[str, Point], ...], margin: float) -> dict[str, tuple[Point, ...]]:
+    sites = dict(sites_items)
     ring = [(margin * math.cos(2 * math.pi * k / 16), margin * math.sin(2 * math.pi * k / 16)) for k in range(16)]
     outline = _hull([(x + dx, y + dy) for x, y in sites.values() for dx, dy in ring])
-    result = {}
+    result: dict[str, tuple[Point, ...]] = {}
     for code, site in sites.items():
         polygon = outline
         for other_code, other in sites.items():
             if other_code != code and other != site and polygon:
                 polygon = _clip(polygon, site, other)
-        result[code] = polygon
+        result[code] = tuple(polygon)
     return result
 
 

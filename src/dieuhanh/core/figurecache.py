@@ -109,13 +109,20 @@ def cached(what: str, user: Any, params: Iterable[Any], compute: Callable[[], T]
     return value
 
 
-def changed(user_id: int | None = None) -> None:
+_stamped: dict[int, float] = {}  # the last stamp this process wrote for each user
+
+
+def changed(user_id: int | None = None, made_at: float | None = None) -> None:
     """Something watched changed (call once committed): entries computed before are stale here,
-    and, if `user_id` made the change, for that user everywhere."""
+    and, if `user_id` made the change, for that user everywhere. A change `made_at` a moment a
+    stamp already written follows needs none (a request saving a thousand rows writes one)."""
     global _version
     _version += 1
-    if user_id is not None:
-        caches[SHARED].set(_own_key(user_id), clock(), timeout=max(1, int(ttl()) + 1))
+    if user_id is None or (made_at is not None and _stamped.get(user_id, -1.0) >= made_at):
+        return
+    now = clock()
+    caches[SHARED].set(_own_key(user_id), now, timeout=max(1, int(ttl()) + 1))
+    _stamped[user_id] = now
 
 
 def _on_change(sender: Any, **kwargs: Any) -> None:
@@ -127,7 +134,8 @@ def _on_change(sender: Any, **kwargs: Any) -> None:
     # Now (this process, while the transaction runs: an entry counted meanwhile is passed over
     # again below) and once committed (the stamp of the user's own change, read everywhere).
     changed()
-    transaction.on_commit(lambda: changed(user_id), robust=True)
+    made_at = clock()
+    transaction.on_commit(lambda: changed(user_id, made_at), robust=True)
 
 
 def watch(app_labels: Iterable[str]) -> None:
@@ -141,4 +149,5 @@ def clear() -> None:
     """Forget every entry of this process (tests)."""
     global _version
     _version += 1
+    _stamped.clear()
     caches[ALIAS].clear()

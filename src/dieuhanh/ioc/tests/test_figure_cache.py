@@ -121,3 +121,22 @@ def test_figures_expire_after_the_ttl(world, clock, settings):
     assert ioc_data.overview(world.leader).tasks["overdue_count"] == 1  # up to 10 s old
     clock.now += 2
     assert ioc_data.overview(world.leader).tasks["overdue_count"] == 0
+
+
+def test_a_request_saving_many_rows_stamps_its_user_once(world, clock, django_capture_on_commit_callbacks):
+    from django.core.cache import caches
+
+    token = logs._context.set({"user_id": world.leader.pk})
+    try:
+        with CaptureQueriesContext(connection) as one, django_capture_on_commit_callbacks(execute=True):
+            _late(world, world.ward_a, 3)
+        with CaptureQueriesContext(connection) as five, django_capture_on_commit_callbacks(execute=True):
+            for days in range(4, 9):
+                clock.now += 0.001
+                _late(world, world.ward_a, days)
+    finally:
+        logs._context.reset(token)
+    stamps = [q for q in one.captured_queries + five.captured_queries if "dieuhanh_cache" in q["sql"]]
+    writes_one = [q for q in one.captured_queries if "dieuhanh_cache" in q["sql"]]
+    assert writes_one and len(stamps) == 2 * len(writes_one)  # one stamp per transaction, not per row
+    assert caches[figurecache.SHARED].get(f"figures-own-change:{world.leader.pk}") == clock.now

@@ -11,7 +11,9 @@ returns `compute()`, kept under a key made of
 - `what` (the page or block, e.g. "ioc-overview"),
 - the user's scope (`scope_key`): for every app, the units the user may read (or "every unit"),
   and the units their grants name — so two users share an entry only when they may read exactly
-  the same units: a ward officer never gets a province leader's figures,
+  the same units: a ward officer never gets a province leader's figures — and the user
+  themselves unless the figures count by units alone (`shared=True`): `visible_to` also opens
+  rows by who the user is (a task's lead person, a petition's handler), anywhere,
 - `params` (the period, the chosen unit, today's date) and the language of the page,
 - the version of the watched data in this process.
 
@@ -91,10 +93,16 @@ def own_change(user: Any) -> float:
     return float(caches[SHARED].get(_own_key(user.pk), 0.0))
 
 
-def cached(what: str, user: Any, params: Iterable[Any], compute: Callable[[], T]) -> T:
+def cached(what: str, user: Any, params: Iterable[Any], compute: Callable[[], T], *, shared: bool = False) -> T:
     """`compute()` for `user`'s scope and `params`, at most `ttl()` seconds old, never older than
-    the user's own last change nor a change committed in this process."""
-    raw = f"{what}|{scope_key(user)}|{translation.get_language()}|{'|'.join(map(str, params))}"
+    the user's own last change nor a change committed in this process.
+
+    `shared`: the entry serves every user of the same scope. Only for figures counted from the
+    units alone: `visible_to` also opens rows by who the user is (the tasks they lead or answer
+    for, the petitions they handle, anywhere), so figures read through it are kept per user
+    (the default)."""
+    who = "" if shared else f"user={getattr(user, 'pk', None)}"
+    raw = f"{what}|{scope_key(user)}|{who}|{translation.get_language()}|{'|'.join(map(str, params))}"
     key = "figures:" + hashlib.sha256(raw.encode()).hexdigest()
     store = caches[ALIAS]
     now = clock()

@@ -103,12 +103,15 @@ def _link_unit(user: Any, period: Period) -> int | None:
 def overview(
     user: Any, *, unit: AdminUnit | None = None, year: int | None = None, today: dt.date | None = None
 ) -> Overview:
-    """The figures for `user`, counted once per scope, period and unit and kept a few seconds
-    (`core.figurecache`: up to FIGURES_TTL seconds old; the user's own changes show at once)."""
+    """The figures for `user`, counted once per user, scope, period and unit and kept a few
+    seconds (`core.figurecache`: up to FIGURES_TTL seconds old; the user's own changes show at
+    once)."""
     today = today or timezone.localdate()
     period = Period(year=year or today.year, today=today, unit=unit)
     data = Overview(period=period)
     data.cards = visible(user)
+    # Kept per user (not shared by a scope): the indicators' derived figures are read through
+    # `visible_to`, which also opens the tasks a person leads and the petitions they handle.
     counted = figurecache.cached(
         "ioc-overview", user, (period.year, period.unit_param, today.isoformat()),
         lambda: _count(user, period, data.cards),

@@ -79,18 +79,29 @@ def demo(
     raise typer.Exit(run(force=force))
 
 
-@app.command()
+def web_concurrency(cpus: int) -> tuple[int, int]:
+    """The web server's processes and threads per process for a machine of `cpus` cores
+    (docs/decisions/0035, measured with bench/bench_load.py)."""
+    return 2 * cpus + 1, 4
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
 def serve(
+    ctx: typer.Context,
     host: Annotated[str, typer.Option(help="Địa chỉ lắng nghe")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Cổng")] = 8000,
-    workers: Annotated[int, typer.Option(help="Số tiến trình máy chủ web")] = 3,
+    workers: Annotated[int | None, typer.Option(
+        min=1, help="Số tiến trình máy chủ web (mặc định: theo số lõi CPU)")] = None,
+    threads: Annotated[int | None, typer.Option(
+        min=1, help="Số luồng mỗi tiến trình máy chủ web (mặc định: theo số lõi CPU)")] = None,
     queue_workers: Annotated[int, typer.Option(
         "--queue-workers", min=0, help="Số tiến trình chạy nền (việc trong hàng đợi, việc định kỳ); 0 khi chúng chạy "
         "ở máy khác bằng «dieuhanh worker»")] = 1,
 ) -> None:
     """Chạy máy chủ web (gunicorn) phục vụ Điều Hành, cùng một tiến trình chạy nền (dieuhanh worker).
 
-    Dừng lệnh (Ctrl+C) là dừng cả hai; tiến trình chạy nền tự dừng bất ngờ thì được khởi động lại."""
+    Dừng lệnh (Ctrl+C) là dừng cả hai; tiến trình chạy nền tự dừng bất ngờ thì được khởi động lại.
+    Các tham số sau «--» được chuyển nguyên cho gunicorn, ví dụ «dieuhanh serve -- --keep-alive 5»."""
     _django()
     from django.conf import settings
     from django.core.management import call_command
@@ -111,10 +122,12 @@ def serve(
     # gunicorn with threads: the app is I/O bound on the database; SQLite in WAL mode serves
     # concurrent readers, and writers queue on the IMMEDIATE lock. No access log of gunicorn's own:
     # the app logs each request as a JSON line with its id, user, status and duration (core/logs.py).
+    default_workers, default_threads = web_concurrency(os.cpu_count() or 1)
     web = [
         sys.executable, "-m", "gunicorn", "dieuhanh.wsgi:application",
-        "--bind", f"{host}:{port}", "--workers", str(workers), "--threads", "4",
-        "--worker-class", "gthread", "--timeout", "120",
+        "--bind", f"{host}:{port}", "--workers", str(workers or default_workers),
+        "--threads", str(threads or default_threads), "--worker-class", "gthread", "--timeout", "120",
+        *ctx.args,  # gunicorn's own options, after ours: they win
     ]
     raise typer.Exit(serve_with_worker(web, [sys.executable, "-m", "dieuhanh.cli", "worker"],
                                        queue_workers=queue_workers))

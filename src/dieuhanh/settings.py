@@ -194,6 +194,9 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer with <select> written in Python, not one template per option (core/forms.py).
+FORM_RENDERER = "dieuhanh.core.forms.FormRenderer"
+
 _default_db = f"sqlite:///{DATA_DIR / 'dieuhanh.sqlite3'}"
 DATABASES = {"default": dj_database_url.parse(os.environ.get("DATABASE_URL", _default_db), conn_max_age=60)}
 # How long a write waits for another's lock before the request answers "busy, try again" (503,

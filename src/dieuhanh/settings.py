@@ -358,7 +358,11 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-WHITENOISE_USE_FINDERS = True
+# WhiteNoise serves what collectstatic wrote to STATIC_ROOT (`dieuhanh serve` runs it before it
+# starts the server), with the gzip copy CompressedStaticFilesStorage made beside each file. Only
+# without a collected STATIC_ROOT (tests, a first `manage runserver`) does it look in the apps'
+# folders: a file found there would go out uncompressed (docs/decisions/0035).
+WHITENOISE_USE_FINDERS = not (STATIC_ROOT / "dieuhanh").is_dir()
 MEDIA_ROOT = DATA_DIR / "media"
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700

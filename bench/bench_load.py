@@ -18,7 +18,7 @@ The generator is asyncio over raw HTTP/1.1 connections, one kept-alive connectio
 no dependency: it costs a fraction of a millisecond of CPU per request.
 
     .venv/bin/python bench/bench_load.py                     # 200 officers, 5 min
-    .venv/bin/python bench/bench_load.py --small             # 20 officers, 15 s (CI)
+    .venv/bin/python bench/bench_load.py --small             # 20 officers, 10 s (CI)
     .venv/bin/python bench/bench_load.py --officers 100 --duration 60 --data-dir /tmp/d
     # configurations compared back to back in the same run, alternating, 3 rounds; each is
     # the arguments given to `dieuhanh serve` (after `--`, gunicorn's own):
@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
 import random
 import re
@@ -107,10 +108,8 @@ class Connection:
     async def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
-            try:
+            with contextlib.suppress(OSError):
                 await self.writer.wait_closed()
-            except OSError:
-                pass
         self.reader = self.writer = None
 
     async def request(self, method: str, path: str, headers: dict[str, str], body: bytes = b"") -> Response:
@@ -250,7 +249,7 @@ def product_env(data_dir: Path) -> dict[str, str]:
 
 
 def dieuhanh(data_dir: Path, *args: str) -> str:
-    out = subprocess.run([sys.executable, "-m", "dieuhanh.cli", *args], env=product_env(data_dir),  # noqa: S603
+    out = subprocess.run([sys.executable, "-m", "dieuhanh.cli", *args], env=product_env(data_dir),
                          capture_output=True, text=True, check=False)
     if out.returncode != 0:
         sys.exit(f"dieuhanh {' '.join(args)} failed ({out.returncode}):\n{out.stdout}\n{out.stderr}")
@@ -314,14 +313,14 @@ class Server:
         self.port = port
         self.log = open(data_dir / f"serve-{port}.log", "ab")  # noqa: SIM115 - closed in stop()
         command = [sys.executable, "-m", "dieuhanh.cli", "serve", "--host", HOST, "--port", str(port), *args]
-        self.proc = subprocess.Popen(command, env=product_env(data_dir), stdout=self.log,  # noqa: S603
+        self.proc = subprocess.Popen(command, env=product_env(data_dir), stdout=self.log,
                                      stderr=subprocess.STDOUT, process_group=0)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 sys.exit(f"dieuhanh serve stopped (code {self.proc.returncode}); see {self.log.name}")
             try:
-                urllib.request.urlopen(f"http://{HOST}:{port}/dang-nhap/", timeout=5).read()  # noqa: S310 - loopback
+                urllib.request.urlopen(f"http://{HOST}:{port}/dang-nhap/", timeout=5).read()
                 return
             except OSError:
                 time.sleep(0.3)
@@ -436,7 +435,7 @@ def main() -> None:
     parser.add_argument("--small", action="store_true", help="small size for CI")
     args = parser.parse_args()
     if args.small:
-        args.officers, args.duration = 20, 15
+        args.officers, args.duration = 20, 10
     configs = args.compare or [args.serve_args]
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="dieuhanh-bench-load-"))

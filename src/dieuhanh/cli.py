@@ -80,9 +80,10 @@ def demo(
 
 
 def web_concurrency(cpus: int) -> tuple[int, int]:
-    """The web server's processes and threads per process for a machine of `cpus` cores
-    (docs/decisions/0035, measured with bench/bench_load.py)."""
-    return 2 * cpus + 1, 4
+    """The web server's processes and threads per process for a machine of `cpus` cores: one
+    process per core (at least two, so that one busy process never holds every request), eight
+    threads each (docs/decisions/0035, measured with bench/bench_load.py)."""
+    return max(2, cpus), 8
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

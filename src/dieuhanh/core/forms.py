@@ -292,7 +292,7 @@ class FormRenderer(DjangoTemplates):
     SELECT = "django/forms/widgets/select.html"
     OPTION = "django/forms/widgets/select_option.html"
 
-    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> SafeString:
+    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
         if template_name == self.SELECT:
             widget = context["widget"]
             groups = widget["optgroups"]

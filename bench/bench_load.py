@@ -5,7 +5,8 @@ DIEUHANH_DEMO=1 as `./scripts/run` does: personas sign in with a password alone)
 persona an API token (`dieuhanh token create`), and starts `dieuhanh serve` on 127.0.0.1 with its
 default worker model (the web server and its background worker). Then N simulated officers sign
 in through the login form (CSRF token and session cookie, as a browser) as one of the personas,
-and each replays the mix below with a think time between requests, for a fixed time:
+and each replays the mix below with a think time between requests: a warm-up not counted (every
+server process boots, reads its templates, fills its caches), then a fixed time counted:
 
     IOC /ioc/ · the task list /nhiem-vu/ · the petition list /don/ · GET /api/v1/tasks (token)
     · Open311 GET services.json and requests.json
@@ -223,8 +224,9 @@ class Officer:
         headers = {"Content-Type": "application/x-www-form-urlencoded", **self._cookie_header()}
         return await self.timed(stats, "login", "POST", "/dang-nhap/", headers, body, expect=302) is not None
 
-    async def work(self, stats: Stats, until: float, think: tuple[float, float]) -> None:
+    async def work(self, stats: Stats, counted_from: float, until: float, think: tuple[float, float]) -> None:
         await asyncio.sleep(self.rng.uniform(0, think[1]))  # officers do not all start at once
+        warmup = Stats()  # the requests before `counted_from` are not counted
         while time.monotonic() < until:
             page = self.rng.choices(self.pages, self.weights)[0]
             path = PAGES[page][0]
@@ -234,7 +236,7 @@ class Officer:
                 headers = {}
             else:
                 headers = self._cookie_header()
-            await self.timed(stats, page, "GET", path, headers)
+            await self.timed(stats if time.monotonic() >= counted_from else warmup, page, "GET", path, headers)
             await asyncio.sleep(self.rng.uniform(*think))
         await self.connection.close()
 
@@ -391,13 +393,18 @@ def report(result: Result) -> None:
           flush=True)
 
 
-async def run_mix(officers: list[Officer], server: Server, duration: float, think: tuple[float, float],
-                  label: str) -> Result:
+async def run_mix(officers: list[Officer], server: Server, warmup: float, duration: float,
+                  think: tuple[float, float], label: str) -> Result:
+    """The mix for `warmup` seconds, not counted (every server process has booted, read its
+    templates and filled its caches), then for `duration` seconds, counted."""
     stats = Stats()
     for o in officers:
         o.connection = Connection(server.port)
+    start = time.monotonic()
+    work = asyncio.gather(*(o.work(stats, start + warmup, start + warmup + duration, think) for o in officers))
+    await asyncio.sleep(warmup)
     cpu0, own0, t0 = cpu_seconds(server.proc.pid), resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
-    await asyncio.gather(*(o.work(stats, t0 + duration, think) for o in officers))
+    await work
     secs = time.monotonic() - t0
     cpu1, own1 = cpu_seconds(server.proc.pid), resource.getrusage(resource.RUSAGE_SELF)
     own = (own1.ru_utime + own1.ru_stime) - (own0.ru_utime + own0.ru_stime)
@@ -420,10 +427,15 @@ async def sign_in(officers: list[Officer], port: int) -> Stats:
     return stats
 
 
+def _interrupted(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--officers", type=int, default=200)
     parser.add_argument("--duration", type=float, default=300, help="seconds of the mix (per configuration and round)")
+    parser.add_argument("--warmup", type=float, default=15, help="seconds of the mix before the counted ones")
     parser.add_argument("--think", type=float, nargs=2, default=(0.5, 1.5), metavar=("MIN", "MAX"))
     parser.add_argument("--port", type=int, default=8161)
     parser.add_argument("--data-dir", type=Path, help="prepared once, reused (default: a temporary directory)")
@@ -434,8 +446,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--small", action="store_true", help="small size for CI")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _interrupted)  # as Ctrl+C: the server is stopped on the way out
     if args.small:
-        args.officers, args.duration = 20, 10
+        args.officers, args.duration, args.warmup = 20, 10, 3
     configs = args.compare or [args.serve_args]
 
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="dieuhanh-bench-load-"))
@@ -444,7 +457,8 @@ def main() -> None:
     rng = random.Random(args.seed)
     officers = [Officer(p, tokens[p], args.port, random.Random(rng.random()))
                 for p in (PERSONAS[i % len(PERSONAS)] for i in range(args.officers))]
-    print(f"{args.officers} officers, think time {args.think[0]}–{args.think[1]} s, {args.duration:.0f} s per run, "
+    print(f"{args.officers} officers, think time {args.think[0]}–{args.think[1]} s, {args.duration:.0f} s counted per run after {args.warmup:.0f} s "
+          f"of warm-up, "
           f"on {os.cpu_count()} CPUs", flush=True)
 
     results: list[Result] = []
@@ -464,7 +478,7 @@ def main() -> None:
                         signed_in = True
                     label = f"`dieuhanh serve {config}`".replace(" `", "`") + (
                         f" (round {round_no + 1})" if args.rounds > 1 else "")
-                    result = asyncio.run(run_mix(officers, server, args.duration, tuple(args.think), label))
+                    result = asyncio.run(run_mix(officers, server, args.warmup, args.duration, tuple(args.think), label))
                 finally:
                     server.stop()
                 report(result)

@@ -95,6 +95,7 @@ def _figures(response):
 
 @pytest.mark.postgres_only
 @on_postgres
+@pytest.mark.replica
 @pytest.mark.django_db(transaction=True)
 def test_statistics_pages_read_a_replica_and_fall_back_to_the_primary(world, replica, client, caplog):
     client.force_login(world.leader)

@@ -128,6 +128,11 @@ def serve(
         sys.executable, "-m", "gunicorn", "dieuhanh.wsgi:application",
         "--bind", f"{host}:{port}", "--workers", str(workers or default_workers),
         "--threads", str(threads or default_threads), "--worker-class", "gthread", "--timeout", "120",
+        # requests under way get 20 s to finish on a stop, inside the 30 s `serve` gives before it
+        # kills; no control socket: gunicorn's default is one path per system user
+        # (~/.gunicorn/gunicorn.ctl) that a second server on the machine takes over, and a way to
+        # change the server at run time that this product does not use
+        "--graceful-timeout", "20", "--no-control-socket",
         *ctx.args,  # gunicorn's own options, after ours: they win
     ]
     raise typer.Exit(serve_with_worker(web, [sys.executable, "-m", "dieuhanh.cli", "worker"],

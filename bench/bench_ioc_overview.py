@@ -114,7 +114,9 @@ def run(args: argparse.Namespace, tmp: Path, reuse: bool) -> int:
         f"{sizes['petitions_petition']:,} petitions, {sizes['directives_task']:,} tasks, "
         f"{sizes['indicators_actual']:,} indicator figures: {time.perf_counter() - t0:.1f} s"
     )
-    ok = measure(leader, args.requests)
+    # at --small the baseline count takes a millisecond: the page's fixed cost dwarfs it, and the
+    # ratio says nothing; it is judged at the province's size
+    ok = measure(leader, args.requests, judge_ratio=not args.small)
     connection.close()
     if not args.keep and not reuse:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -393,7 +395,7 @@ def _time(label: str, call: Callable[[], Any], runs: int) -> tuple[float, float,
     return median, p95, cpu_median, len(queries.captured_queries)
 
 
-def measure(leader: Any, runs: int) -> bool:
+def measure(leader: Any, runs: int, *, judge_ratio: bool = True) -> bool:
     from django.test import Client
     from django.urls import NoReverseMatch, reverse
     from django.utils import timezone
@@ -441,8 +443,9 @@ def measure(leader: Any, runs: int) -> bool:
             )
 
         base, *_rest = _time("baseline: this year's dossiers counted by unit", scan, runs)
-        print(f"  overview ÷ baseline: {median / base:.2f}, target {TARGET_RATIO}")
-        ok = ok and median / base <= TARGET_RATIO
+        print(f"  overview ÷ baseline: {median / base:.2f}, target {TARGET_RATIO}"
+              + ("" if judge_ratio else " (not judged at this size)"))
+        ok = ok and (not judge_ratio or median / base <= TARGET_RATIO)
         try:  # the figures kept a few seconds (core.figurecache): also what a recount costs
             from dieuhanh.core import figurecache
         except ImportError:

@@ -183,6 +183,44 @@ def missing(qs: TaskQuerySet, day: dt.date | None = None) -> TaskQuerySet:
     return qs.filter(condition)
 
 
+def owes_for(period: Period, task: Task) -> bool:
+    """`owing(period)` for one loaded task, in Python."""
+    return (
+        period.owes()
+        and task.report_cadence == period.cadence
+        and task.assigned_on < period.start
+        and (task.completed_on is None or task.completed_on > period.end)
+        and (task.cancelled_on is None or task.cancelled_on > period.end)
+    )
+
+
+def missing_among(tasks: Iterable[Task], day: dt.date | None = None) -> set[int]:
+    """The ids of the loaded `tasks` that `missing` would give, for a list's page of rows: which
+    of them owe a period's report is read from their fields, and one query for the reports of
+    those that owe one (none when none does) says which sent it."""
+    from dieuhanh.directives.models import ProgressReport
+
+    day = day or timezone.localdate()
+    periods = {p.cadence: p for p in periods_on(day) if p.owes()}
+    owed: dict[int, Period] = {}
+    for task in tasks:
+        period = periods.get(task.report_cadence)
+        if period is not None and owes_for(period, task):
+            owed[task.pk] = period
+    if not owed:
+        return set()
+    sent = ProgressReport.objects.filter(
+        task_id__in=owed,
+        reported_on__gte=min(p.start for p in periods.values()),
+        reported_on__lte=max(p.end for p in periods.values()),
+    ).values_list("task_id", "period", "reported_on")
+    for task_id, kind, on in sent:
+        period = owed.get(task_id)
+        if period is not None and kind in counted_kinds(period.cadence) and period.start <= on <= period.end:
+            del owed[task_id]
+    return set(owed)
+
+
 @dataclass(frozen=True)
 class TaskReportState:
     """What a task's page says of its current period: the period, the last report that counts

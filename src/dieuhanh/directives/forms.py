@@ -45,7 +45,7 @@ from dieuhanh.directives.choices import (
     TaskStatus,
 )
 from dieuhanh.directives.filters import OPEN
-from dieuhanh.directives.models import Document, Meeting, Task
+from dieuhanh.directives.models import Document, Meeting, Task, TaskQuerySet
 from dieuhanh.lib.params import INT32_MAX, IdsChoiceMixin, IntField
 from dieuhanh.org import scope
 from dieuhanh.org.models import AdminUnit, Organisation, Person
@@ -503,10 +503,12 @@ class TaskFilterForm(FilterForm):
     cadence = forms.ChoiceField(label=_("Chế độ báo cáo"), required=False)
     missing_report = forms.BooleanField(label=_("Thiếu báo cáo kỳ này"), required=False)
 
-    def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, visible: TaskQuerySet | None = None, **kwargs: Any) -> None:
+        """`visible`: the user's tasks (`Task.objects.visible_to(user)`), when the list has them."""
         super().__init__(*args, **kwargs)
         choice_field(self, "cadence").choices = translated_choices(ReportCadence, blank=gettext("Tất cả"))
-        visible = Task.objects.visible_to(user)
+        if visible is None:
+            visible = Task.objects.visible_to(user)
         model_choice_field(self, "unit").queryset = units_today(visible.order_by().values_list("lead_unit_id", flat=True).distinct())
         model_choice_field(self, "leader").queryset = Person.objects.filter(
             id__in=visible.values("accountable_person_id")

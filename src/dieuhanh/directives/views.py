@@ -69,6 +69,14 @@ TASK_SORTS = {
     "code": ("code",),
 }
 TASK_LIST_RELATED = ("lead_unit", "lead_person", "accountable_person", "source_document")
+# The columns a row of the list reads (`_task_results.html`; the derived status and the missing
+# report: `Task.compute_status`, `cycle.owes_for`), not the long texts of every task and of
+# every related row.
+TASK_ROW_FIELDS = (
+    "code", "title", "due_date", "progress_percent", "report_cadence", "assigned_on", "completed_on", "cancelled_on",
+    "lead_unit__name", "lead_person__full_name", "accountable_person__full_name",
+    "source_document__system", "source_document__number", "source_document__kind", "source_document__issuer_code",
+)
 
 
 def _parse_filter(request: HttpRequest, filter_class: Any) -> tuple[Any, list[str]]:
@@ -267,42 +275,40 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 # --- task list and export -----------------------------------------------------------------------
 
 
-def _filtered_tasks(request: HttpRequest) -> tuple[Any, list[str], str, Any]:
+def _filtered_tasks(request: HttpRequest, visible: Any = None) -> tuple[Any, list[str], str, Any]:
     """The tasks the list shows, the parameters it dropped, its order and the parameters applied
-    (opened from the menu: the open tasks, overdue and due soon first)."""
+    (opened from the menu: the open tasks, overdue and due soon first). `visible`: the user's
+    tasks (`Task.objects.visible_to`), when the caller has them already."""
     params = TaskFilter.opening(request.GET)
     flt, problems = TaskFilter.lenient(params)
     sort = request.GET.get("sort") or "attention"
     if sort not in TASK_SORTS:
         problems.append(_("Không sắp xếp được theo “%(sort)s”; danh sách sắp theo mức cần chú ý.") % {"sort": sort})
         sort = "attention"
-    qs = flt.apply(Task.objects.visible_to(request.user)).select_related(*TASK_LIST_RELATED)
+    if visible is None:
+        visible = Task.objects.visible_to(request.user)
+    qs = flt.apply(visible).select_related(*TASK_LIST_RELATED)
     return qs.order_by(*TASK_SORTS[sort]), problems, sort, params
 
 
 @login_required
 def task_list(request: HtmxHttpRequest) -> HttpResponse:
-    tasks, problems, sort, params = _filtered_tasks(request)
-    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("page"))
+    visible = Task.objects.visible_to(request.user)  # once: the rows and the filter's choices
+    tasks, problems, sort, params = _filtered_tasks(request, visible)
+    page = Paginator(tasks.only(*TASK_ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "title": _("Nhiệm vụ"),
         "page": page,
-        "missing_ids": _missing_ids(page.object_list),
+        "missing_ids": cycle.missing_among(page.object_list),
         "sort": sort,
         "problems": problems,
-        "filter_form": TaskFilterForm(params or None, user=request.user),
         "can_create": _can_assign(request.user),
         "can_follow": access.holds(request.user, "directives", "follow"),
     }
     if request.htmx and request.htmx.target == "task-results":
         return render(request, "directives/_task_results.html", context)
+    context["filter_form"] = TaskFilterForm(params or None, user=request.user, visible=visible)
     return render(request, "directives/task_list.html", context)
-
-
-def _missing_ids(tasks: Any) -> set[int]:
-    """Which of the listed tasks owe this period's report and have not sent it (one query)."""
-    ids = [t.pk for t in tasks]
-    return set(cycle.missing(Task.objects.filter(pk__in=ids)).values_list("pk", flat=True)) if ids else set()
 
 
 @login_required

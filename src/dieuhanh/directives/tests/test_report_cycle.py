@@ -118,6 +118,23 @@ def test_a_task_completed_after_the_period_still_owed_it(world, week_tasks):
     assert not cycle.missing(Task.objects.filter(pk=task.pk), D(2026, 5, 20)).exists()
 
 
+@pytest.mark.parametrize("day", [D(2026, 4, 29), D(2026, 4, 30), D(2026, 5, 6), D(2026, 5, 20), D(2026, 2, 18), IN_WEEK])
+def test_a_pages_rows_read_the_same_missing_reports_as_the_query(world, week_tasks, day):
+    # The list's badges (`missing_among`, from the loaded rows) and the filter (`missing`, in SQL)
+    # say the same, across weeks, months, Tết's week without work, and a task completed, then
+    # another cancelled, after the week.
+    from dieuhanh.directives.services import do_cancel_task
+
+    do_close_task(actor=world.office, task=week_tasks["silent"], completed_on=D(2026, 5, 6), result_summary="Xong",
+                  evaluation="good")
+    late_cancel = _task(world, "Huỷ sau kỳ", cadence=MONTHLY)
+    do_cancel_task(actor=world.office, task=late_cancel, reason="Không còn cần", deciding_document=world.resolution,
+                   cancelled_on=D(2026, 5, 4))
+    expected = set(cycle.missing(Task.objects.all(), day).values_list("pk", flat=True))
+    assert cycle.missing_among(list(Task.objects.all()), day) == expected
+    assert expected or day == D(2026, 2, 18)  # the days asked about do owe something
+
+
 def test_the_unit_is_told_once_per_task_and_period(world, week_tasks):
     added = cycle.flag_missing_reports(D(2026, 4, 30))
     rows = Notification.objects.filter(rule="report.missing")
@@ -174,6 +191,36 @@ def test_the_task_page_and_list_show_a_missing_report(world):
     _report(world, task, "monthly", on=dt.date.today())
     assert 'data-report-state="sent"' in client.get(f"/nhiem-vu/{task.pk}/").content.decode()
     assert task.code not in client.get("/nhiem-vu/?missing_report=1").content.decode()
+
+
+def test_the_lists_badges_are_the_rows_that_miss_their_report_in_few_queries(world, django_assert_max_num_queries):
+    # Tasks given 70 days ago owe this month's report (or last week's): the list marks those that
+    # have not sent it, and reading which ones costs the same few queries for 3 rows as for 30.
+    long_ago = dt.date.today() - dt.timedelta(days=70)
+    client = signed_in(world.office)
+
+    def tasks(n, start):
+        made = [world.task(title=f"Việc {start + i}", assigned_on=long_ago, report_cadence=(WEEKLY, MONTHLY)[i % 2])
+                for i in range(n)]
+        for task in made[::3]:
+            _report(world, task, "monthly", on=dt.date.today())
+        return made
+
+    def listed():
+        with django_assert_max_num_queries(40) as queries:
+            page = client.get("/nhiem-vu/").content.decode()
+        return page, len(queries.captured_queries)
+
+    made = tasks(3, 0)
+    _page, few = listed()
+    made += tasks(27, 3)
+    page, many = listed()
+    assert many == few
+    rows = {row.split('class="code"')[1].split(">")[1].split("<")[0]: row for row in page.split("<tr>")[1:] if 'class="code"' in row}
+    marked = {code for code, row in rows.items() if "data-missing-report" in row}
+    reported = {made[i].code for i in range(0, 30, 3)}
+    assert marked == {t.code for t in made} - reported
+    assert marked == set(cycle.missing(Task.objects.all()).values_list("code", flat=True))
 
 
 def test_the_office_sees_who_has_not_reported_by_unit_and_exports_it(world, week_tasks):

@@ -509,11 +509,16 @@ class TaskFilterForm(FilterForm):
         choice_field(self, "cadence").choices = translated_choices(ReportCadence, blank=gettext("Tất cả"))
         if visible is None:
             visible = Task.objects.visible_to(user)
-        model_choice_field(self, "unit").queryset = units_today(visible.order_by().values_list("lead_unit_id", flat=True).distinct())
+        # The lead units and the accountable leaders of the user's tasks, in one reading of them.
+        pairs = set(visible.order_by().values_list("lead_unit_id", "accountable_person_id").distinct())
+        model_choice_field(self, "unit").queryset = units_today({unit for unit, _ in pairs})
         model_choice_field(self, "leader").queryset = Person.objects.filter(
-            id__in=visible.values("accountable_person_id")
+            id__in={person for _, person in pairs}
         ).order_by("full_name")
-        model_choice_field(self, "document").queryset = visible_documents(user)
+        # A document is offered by its number and title (`Document.__str__`): those columns only.
+        model_choice_field(self, "document").queryset = visible_documents(user).select_related(None).only(
+            "system", "kind", "number", "issuer_code", "title"
+        )
         choice_field(self, "status").choices = [
             ("", gettext("Tất cả")), (OPEN, gettext("Chưa hoàn thành")), *translated_choices(TaskStatus)
         ]

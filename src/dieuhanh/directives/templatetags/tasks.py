@@ -6,9 +6,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext, ngettext
 
+from dieuhanh.core.templatetags.dieuhanh import vn_date
 from dieuhanh.directives.choices import TaskStatus
 
 register = template.Library()
@@ -51,6 +53,46 @@ def progress_bar(task: Any) -> str:
         "</div>\n",
         task.status_value or TaskStatus.ON_TRACK.value, percent, percent, percent, percent,
     )
+
+
+# Any number the path converter takes: the task's link is reversed once for a list's rows, with
+# this in place of the id, and the row's id put where it stands.
+_PK_MARK = 987654321
+
+
+@register.simple_tag
+def task_rows(tasks: Any, missing_ids: Any) -> str:
+    """The rows of the task list (`_task_results.html`, whose header names the columns): code,
+    task with its document, lead person and a missing-report badge, lead unit, accountable
+    leader, due date, progress, status. Written here rather than in the template: a list of
+    fifty rows paid ~0.1 ms a row for the template's nodes and a `reverse` each."""
+    before, after = reverse("directives:task_detail", args=[_PK_MARK]).split(str(_PK_MARK))
+    lead, badge = gettext("chủ trì:"), gettext("Chưa báo cáo kỳ này")
+    missing = format_html(' · <span class="badge badge--due-soon" data-missing-report>{}</span>', badge)
+    row = (
+        "\n  <tr>\n"
+        '    <td class="nowrap"><a class="code" href="{}">{}</a></td>\n'
+        "    <td>\n"
+        '      <a href="{}">{}</a>\n'
+        '      <div class="muted small">{} · {} {}{}</div>\n'
+        "    </td>\n"
+        "    <td>{}</td>\n"
+        "    <td>{}</td>\n"
+        '    <td class="nowrap">{}</td>\n'
+        '    <td class="progress-cell">{}</td>\n'
+        "    <td>{}</td>\n"
+        "  </tr>\n"
+    )
+    return format_html_join("", row, (
+        (
+            href, task.code, href, task.title,
+            task.source_document.symbol, lead, task.lead_person.full_name, missing if task.pk in missing_ids else "",
+            task.lead_unit.name, task.accountable_person.full_name, vn_date(task.due_date),
+            progress_bar(task), status_badge(task),
+        )
+        for task in tasks
+        for href in (f"{before}{task.pk}{after}",)
+    ))
 
 
 @register.simple_tag

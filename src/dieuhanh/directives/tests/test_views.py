@@ -263,7 +263,7 @@ def test_list_and_detail_queries_do_not_grow_with_rows(client, world, django_ass
 
 def test_the_list_and_the_pages_draw_each_tasks_progress_in_its_status_colour(client, world):
     today = timezone.localdate()
-    late = world.task(title="Việc quá hạn", assigned_on=today - dt.timedelta(days=40), due_date=today - dt.timedelta(days=3))
+    late = world.task(title="Việc <b>quá hạn</b> & gấp", assigned_on=today - dt.timedelta(days=40), due_date=today - dt.timedelta(days=3))
     do_report_progress(actor=world.officer_a, task=late, period="weekly", percent=35, content="Đã làm 35%")
     sub = world.task(title="Việc con", parent=late, assigned_on=late.assigned_on, due_date=late.due_date)
     world.task(title="Việc còn hạn", due_date=today + dt.timedelta(days=60))
@@ -275,6 +275,7 @@ def test_the_list_and_the_pages_draw_each_tasks_progress_in_its_status_colour(cl
     )
     listed = client.get(reverse("directives:task_list")).content.decode()
     assert bar.format("overdue", *[35] * 4) in listed and bar.format("on_track", *[0] * 4) in listed
+    assert f'<a href="/nhiem-vu/{late.pk}/">Việc &lt;b&gt;quá hạn&lt;/b&gt; &amp; gấp</a>' in listed  # written as text
     page = client.get(reverse("directives:task_detail", args=[late.pk])).content.decode()
     assert bar.format("overdue", *[35] * 4) in page and bar.format("overdue", *[0] * 4) in page  # the task, its sub-task
     document = client.get(reverse("directives:document_detail", args=[late.source_document_id])).content.decode()

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 from dieuhanh.core import access
 from dieuhanh.core.forms import apply_errors, with_posts
 from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
+from dieuhanh.core.paging import page_of
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.directives import cycle, export, services
 from dieuhanh.directives.choices import STATUS_ORDER, TaskStatus
@@ -295,7 +296,7 @@ def _filtered_tasks(request: HttpRequest, visible: Any = None) -> tuple[Any, lis
 def task_list(request: HtmxHttpRequest) -> HttpResponse:
     visible = Task.objects.visible_to(request.user)  # once: the rows and the filter's choices
     tasks, problems, sort, params = _filtered_tasks(request, visible)
-    page = Paginator(tasks.only(*TASK_ROW_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(tasks.only(*TASK_ROW_FIELDS), request.GET.get("page"), PAGE_SIZE)
     context = {
         "title": _("Nhiệm vụ"),
         "page": page,

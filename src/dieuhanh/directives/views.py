@@ -50,7 +50,7 @@ from dieuhanh.directives.forms import (
     visible_documents,
     visible_meetings,
 )
-from dieuhanh.directives.models import Document, ProgressReport, Task
+from dieuhanh.directives.models import Document, ProgressReport, Task, TaskQuerySet
 from dieuhanh.lib.params import int_or_none
 from dieuhanh.org.models import Person
 
@@ -70,9 +70,9 @@ TASK_SORTS = {
     "code": ("code",),
 }
 TASK_LIST_RELATED = ("lead_unit", "lead_person", "accountable_person", "source_document")
-# The columns a row of the list reads (`_task_results.html`; the derived status and the missing
-# report: `Task.compute_status`, `cycle.owes_for`), not the long texts of every task and of
-# every related row.
+# The columns a row of the list reads (`templatetags/tasks.py`, `task_rows`; the derived status and
+# the missing report: `Task.compute_status`, `cycle.owes_for`), not the long texts of every task
+# and of every related row.
 TASK_ROW_FIELDS = (
     "code", "title", "due_date", "progress_percent", "report_cadence", "assigned_on", "completed_on", "cancelled_on",
     "lead_unit__name", "lead_person__full_name", "accountable_person__full_name",
@@ -276,7 +276,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
 # --- task list and export -----------------------------------------------------------------------
 
 
-def _filtered_tasks(request: HttpRequest, visible: Any = None) -> tuple[Any, list[str], str, Any]:
+def _filtered_tasks(request: HttpRequest, visible: TaskQuerySet | None = None) -> tuple[Any, list[str], str, Any]:
     """The tasks the list shows, the parameters it dropped, its order and the parameters applied
     (opened from the menu: the open tasks, overdue and due soon first). `visible`: the user's
     tasks (`Task.objects.visible_to`), when the caller has them already."""

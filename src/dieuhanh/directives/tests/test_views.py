@@ -208,8 +208,9 @@ def test_it_pages_the_list_by_fifty(client, world):
     login(client, world.office)
     first = client.get(reverse("directives:task_list"))
     assert len(first.context["page"].object_list) == 50
+    assert "51 nhiệm vụ" in first.content.decode() and "Trang 1/2" in first.content.decode()
     second = client.get(reverse("directives:task_list"), {"page": 2})
-    assert len(second.context["page"].object_list) == 1
+    assert len(second.context["page"].object_list) == 1 and "Trang 2/2" in second.content.decode()
 
 
 def test_htmx_filtering_returns_only_the_results(client, world, task_a):

@@ -164,9 +164,9 @@ def run_worker(*, queues: Sequence[str], interval: float, once: bool) -> int:
     queue is empty); returns how many jobs it ran."""
     for name in ("dieuhanh.queue", "django_tasks", "django.tasks"):
         logging.getLogger(name).setLevel(logging.INFO)
-    # The library's loop checks the connection before and after each job, and with the web's
-    # CONN_MAX_AGE=0 (SQLite) that means a new connection per job. A worker keeps its own: it is
-    # one long-lived client, and a broken connection is still replaced.
+    # The library's loop checks the connection before and after each job, and with
+    # CONN_MAX_AGE=0 that means a new connection per job. A worker keeps its own: it is one
+    # long-lived client, and a broken connection is still replaced.
     for conn in connections.all():
         if conn.settings_dict.get("CONN_MAX_AGE") == 0:
             conn.settings_dict["CONN_MAX_AGE"] = None

@@ -21,10 +21,15 @@ no dependency: it costs a fraction of a millisecond of CPU per request.
     .venv/bin/python bench/bench_load.py                     # 200 officers, 5 min
     .venv/bin/python bench/bench_load.py --small             # 20 officers, 10 s (CI)
     .venv/bin/python bench/bench_load.py --officers 100 --duration 60 --data-dir /tmp/d
+    .venv/bin/python bench/bench_load.py --postgres          # the demo on a throwaway PostgreSQL
+    .venv/bin/python bench/bench_load.py --postgres postgres://…   # an empty database of yours
     # configurations compared back to back in the same run, alternating, 3 rounds; each is
     # the arguments given to `dieuhanh serve` (after `--`, gunicorn's own):
     .venv/bin/python bench/bench_load.py --officers 100 --duration 60 --rounds 3 \\
         --compare "" "--workers 2 --threads 8" "--workers 5 --threads 1 -- --worker-class sync"
+
+On PostgreSQL the database server's CPU is printed apart (the processes of the throwaway
+server's postmaster, from /proc); with a database of yours it is not known.
 
 Loopback only. Exit 1 when a request failed (an error status, a timeout, a broken connection)
 or a persona could not sign in.
@@ -50,6 +55,8 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import _django
 
 BENCH = Path(__file__).resolve().parent
 SRC = BENCH.parent / "src"
@@ -243,9 +250,14 @@ class Officer:
 
 # --- the server -------------------------------------------------------------------------------
 
+DATABASE_URL = ""  # --postgres: the server's database; empty: the data directory's SQLite file
+
+
 def product_env(data_dir: Path) -> dict[str, str]:
     env = dict(os.environ, DIEUHANH_DATA_DIR=str(data_dir), DIEUHANH_DEMO="1", PYTHONUNBUFFERED="1")
     env.pop("DATABASE_URL", None)  # the data directory's SQLite file, as ./scripts/run
+    if DATABASE_URL:
+        env["DATABASE_URL"] = DATABASE_URL
     env["PYTHONPATH"] = os.pathsep.join([str(SRC), *filter(None, [os.environ.get("PYTHONPATH")])])
     return env
 
@@ -292,11 +304,17 @@ def tree(root: int) -> list[int]:
     return found
 
 
-def cpu_seconds(root: int) -> dict[str, float]:
+def cpu_seconds(root: int, database: int | None = None) -> dict[str, float]:
     """CPU seconds (user+system, with reaped children: a worker restarted by gunicorn keeps
-    counting) of the process tree under `root`: "web" the gunicorn processes, "all" everything."""
+    counting) of the process tree under `root`: "web" the gunicorn processes, "all" everything;
+    "database" the tree under the PostgreSQL postmaster `database` when given."""
     tick = os.sysconf("SC_CLK_TCK")
-    web = total = 0.0
+    web = total = db = 0.0
+    if database:
+        for pid in tree(database):
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                db += sum(int(f) for f in fields[11:15]) / tick
     for pid in tree(root):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
@@ -307,7 +325,7 @@ def cpu_seconds(root: int) -> dict[str, float]:
         total += seconds
         if b"gunicorn" in cmdline:
             web += seconds
-    return {"web": web, "all": total}
+    return {"web": web, "all": total, "database": db}
 
 
 class Server:
@@ -389,12 +407,15 @@ def report(result: Result) -> None:
     print(f"  server CPU: {result.server_cpu['web'] / n * 1000:.1f} ms per request in the web server "
           f"({result.server_cpu['web'] / secs:.2f} cores), {result.server_cpu['all'] / n * 1000:.1f} ms with the "
           f"background worker")
+    if result.server_cpu.get("database"):
+        print(f"  database server CPU: {result.server_cpu['database'] / n * 1000:.1f} ms per request "
+              f"({result.server_cpu['database'] / secs:.2f} cores)")
     print(f"  load generator CPU: {result.own_cpu / n * 1000:.2f} ms per request ({result.own_cpu / secs:.2f} cores)",
           flush=True)
 
 
 async def run_mix(officers: list[Officer], server: Server, warmup: float, duration: float,
-                  think: tuple[float, float], label: str) -> Result:
+                  think: tuple[float, float], label: str, database: int | None = None) -> Result:
     """The mix for `warmup` seconds, not counted (every server process has booted, read its
     templates and filled its caches), then for `duration` seconds, counted."""
     stats = Stats()
@@ -403,10 +424,10 @@ async def run_mix(officers: list[Officer], server: Server, warmup: float, durati
     start = time.monotonic()
     work = asyncio.gather(*(o.work(stats, start + warmup, start + warmup + duration, think) for o in officers))
     await asyncio.sleep(warmup)
-    cpu0, own0, t0 = cpu_seconds(server.proc.pid), resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
+    cpu0, own0, t0 = cpu_seconds(server.proc.pid, database), resource.getrusage(resource.RUSAGE_SELF), time.monotonic()
     await work
     secs = time.monotonic() - t0
-    cpu1, own1 = cpu_seconds(server.proc.pid), resource.getrusage(resource.RUSAGE_SELF)
+    cpu1, own1 = cpu_seconds(server.proc.pid, database), resource.getrusage(resource.RUSAGE_SELF)
     own = (own1.ru_utime + own1.ru_stime) - (own0.ru_utime + own0.ru_stime)
     return Result(label, stats, secs, {k: cpu1[k] - cpu0[k] for k in cpu0}, own)
 
@@ -445,15 +466,40 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1, help="with --compare: how many times to alternate")
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--small", action="store_true", help="small size for CI")
+    parser.add_argument("--postgres", nargs="?", const="throwaway", default="", metavar="URL",
+                        help="on PostgreSQL: a throwaway server (scripts/postgres), or an empty database's URL")
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _interrupted)  # as Ctrl+C: the server is stopped on the way out
     if args.small:
         args.officers, args.duration, args.warmup = 20, 10, 3
-    configs = args.compare or [args.serve_args]
 
+    global DATABASE_URL
+    pg: Path | None = None
+    postmaster: int | None = None
+    if args.postgres:
+        # the demo city is loaded into the database: a data directory prepared on SQLite is no use
+        if args.data_dir:
+            sys.exit("--postgres prepares a data directory of its own: leave out --data-dir")
+        DATABASE_URL = args.postgres
+        if args.postgres == "throwaway":
+            DATABASE_URL, pg = _django.throwaway_postgres(Path(tempfile.mkdtemp(prefix="dieuhanh-bench-pg-")))
+            with contextlib.suppress(OSError, ValueError):
+                postmaster = int((pg / "data" / "postmaster.pid").read_text().split()[0])
     data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="dieuhanh-bench-load-"))
     data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        run_all(args, data_dir, postmaster)
+    finally:
+        if not args.data_dir:
+            shutil.rmtree(data_dir, ignore_errors=True)
+        if pg is not None:
+            _django.drop_postgres(pg)
+
+
+def run_all(args: argparse.Namespace, data_dir: Path, postmaster: int | None) -> None:
+    configs = args.compare or [args.serve_args]
     tokens = prepare(data_dir)
+    print(f"database: {'PostgreSQL' if DATABASE_URL else 'SQLite'}", flush=True)
     rng = random.Random(args.seed)
     officers = [Officer(p, tokens[p], args.port, random.Random(rng.random()))
                 for p in (PERSONAS[i % len(PERSONAS)] for i in range(args.officers))]
@@ -463,7 +509,7 @@ def main() -> None:
 
     results: list[Result] = []
     signed_in = False
-    try:
+    if True:
         for round_no in range(args.rounds):
             for config in configs:
                 server = Server(data_dir, args.port, shlex.split(config))
@@ -478,14 +524,12 @@ def main() -> None:
                         signed_in = True
                     label = f"`dieuhanh serve {config}`".replace(" `", "`") + (
                         f" (round {round_no + 1})" if args.rounds > 1 else "")
-                    result = asyncio.run(run_mix(officers, server, args.warmup, args.duration, tuple(args.think), label))
+                    result = asyncio.run(run_mix(officers, server, args.warmup, args.duration, tuple(args.think), label,
+                                                 postmaster))
                 finally:
                     server.stop()
                 report(result)
                 results.append(result)
-    finally:
-        if not args.data_dir:
-            shutil.rmtree(data_dir, ignore_errors=True)
 
     if len(configs) > 1:
         print(f"\nCompared ({args.rounds} round(s), medians over rounds; ratios to the first):")

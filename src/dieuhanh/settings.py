@@ -246,11 +246,12 @@ DIEUHANH_READ_YOUR_WRITES_SECONDS = int(os.environ.get("DIEUHANH_READ_YOUR_WRITE
 # its own copy of whatever is cached. Rate limits do not use it: they need atomic counts
 # (core/ratelimit.py, docs/decisions/0008).
 # `figures`: the counts of the IOC kept a few seconds (core/figurecache.py, decision 0036), in each
-# process's memory — a hit costs no I/O; each worker recounts once per FIGURES_TTL.
+# process's memory, kept as objects, not pickled (decision 0041) — a hit costs no I/O and no
+# unpickling; each worker recounts once per FIGURES_TTL.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "dieuhanh_cache"},
     "figures": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "BACKEND": "dieuhanh.core.figurecache.ObjectCache",
         "LOCATION": "dieuhanh-figures",
         "OPTIONS": {"MAX_ENTRIES": 2000},
     },

@@ -31,18 +31,25 @@ dossier importer) show when the entry expires.
 The entries live in the `figures` cache (settings.CACHES): a memory cache per process — each
 gunicorn worker keeps its own copy for a few seconds, which costs a recount per worker per TTL
 and no I/O on a hit; a shared cache (the database table) would cost a read and a pickle of the
-figures on every hit for little gain at this TTL.
+figures on every hit for little gain at this TTL. That cache is an `ObjectCache`: it keeps the
+value itself, not a pickled copy, so a hit hands back the very object counted (no unpickling of
+a province's figures on every request), shared by every request of the process: read it, never
+change it. What a page makes from the figures (its rows, its rendered cards) may be kept beside
+them in a dict the value holds for that purpose: it lives and dies with the entry (decision 0041).
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.base import DEFAULT_TIMEOUT, BaseCache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.utils import translation
@@ -53,6 +60,83 @@ ALIAS = "figures"  # the cache of the entries (per process)
 SHARED = "default"  # where a user's last change is stamped (shared by every process)
 _version = 0  # bumped on every committed change of a watched app in this process
 _watched: set[str] = set()
+
+
+class ObjectCache(BaseCache):
+    """A memory cache of this process that keeps each value as it is: `get` returns the very
+    object `set` was given, not an unpickled copy (Django's LocMemCache pickles both ways). For
+    values never changed once stored; any value may be kept, picklable or not. Least recently
+    read entries go first when MAX_ENTRIES is reached (after the expired ones)."""
+
+    _stores: ClassVar[dict[str, tuple[OrderedDict[str, tuple[float | None, Any]], threading.Lock]]] = {}
+
+    def __init__(self, name: str, params: dict[str, Any]):
+        super().__init__(params)
+        self._entries, self._lock = self._stores.setdefault(name, (OrderedDict(), threading.Lock()))
+
+    def _live(self, key: str, now: float) -> tuple[float | None, Any] | None:
+        entry = self._entries.get(key)
+        if entry is not None and entry[0] is not None and entry[0] <= now:
+            del self._entries[key]
+            return None
+        return entry
+
+    def _put(self, key: str, value: Any, timeout: Any) -> None:
+        if key not in self._entries and len(self._entries) >= self._max_entries:
+            now = time.time()
+            for old in [k for k, (expires, _v) in self._entries.items() if expires is not None and expires <= now]:
+                del self._entries[old]
+            for _ in range(len(self._entries) // self._cull_frequency if self._cull_frequency else len(self._entries)):
+                if len(self._entries) < self._max_entries:
+                    break
+                self._entries.popitem(last=False)
+        self._entries[key] = (self.get_backend_timeout(timeout), value)
+        self._entries.move_to_end(key)
+
+    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            if self._live(key, time.time()) is not None:
+                return False
+            self._put(key, value, timeout)
+            return True
+
+    def get(self, key: Any, default: Any = None, version: int | None = None) -> Any:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            entry = self._live(key, time.time())
+            if entry is None:
+                return default
+            self._entries.move_to_end(key)
+            return entry[1]
+
+    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> None:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            self._put(key, value, timeout)
+
+    def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            entry = self._live(key, time.time())
+            if entry is None:
+                return False
+            self._entries[key] = (self.get_backend_timeout(timeout), entry[1])
+            return True
+
+    def delete(self, key: Any, version: int | None = None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            return self._entries.pop(key, None) is not None
+
+    def has_key(self, key: Any, version: int | None = None) -> bool:
+        key = self.make_and_validate_key(key, version=version)
+        with self._lock:
+            return self._live(key, time.time()) is not None
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
 
 
 def ttl() -> float:

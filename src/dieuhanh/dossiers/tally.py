@@ -21,8 +21,11 @@ drops them).
 `rebuild()` recounts the whole tally from the dossiers (a repair; a test checks the triggers and
 the recount agree after every kind of change). `counts()` and `sums()` read it — or, while the
 triggers are not installed (a large load under way, or killed and not yet repaired by the next
-start of a server process: dossiers/jobs.on_start), count the same rows from the dossiers, so
-the statistics are never read from a tally that stopped following the table.
+start of a server process: dossiers/jobs.on_start; a restore that lost them), count the same rows
+from the dossiers, so the statistics are never read from a tally that stopped following the
+table. Which of the two is read is decided inside the one statement that reads them (the
+database's catalogue of triggers read there, each branch gated by it): no query of its own, and
+a trigger dropped by another process a moment ago is seen at once.
 
 What the tally cannot tell: anything that depends on today (late now, due soon: those stay
 queries on the open dossiers, which are few and indexed) and ranges that are not whole months
@@ -129,11 +132,8 @@ def installed(conn: Any = None) -> bool:
     """Whether every one of the triggers is there (one missing, and the tally no longer follows)."""
     conn = conn or connection
     with conn.cursor() as cur:
-        if conn.vendor == "postgresql":
-            cur.execute("SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE 'dossier_tally%%' AND NOT tgisinternal")
-            return cur.fetchone()[0] >= 2
-        cur.execute("SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'dossier_tally%'")
-        return cur.fetchone()[0] >= 3
+        cur.execute(f"SELECT CASE WHEN {_installed_sql(conn.vendor)} THEN 1 ELSE 0 END", ())
+        return bool(cur.fetchone()[0])
 
 
 def uninstall(schema_editor: Any = None) -> None:
@@ -179,16 +179,47 @@ def _day(value: Any) -> dt.date:
     return value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value)[:10])
 
 
-def _source(first: dt.date, last: dt.date, using: str) -> tuple[str, list[Any]]:
-    """What `counts` and `sums` read: the tally, or, while its triggers are not installed (a large
-    load set them aside, a killed one left them so until the next start), the same rows counted
-    from the dossiers of those months — slower, never stale."""
-    conn = connections[using]
-    if installed(conn):
-        return TALLY, []
-    after = (last.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    return (f"(SELECT {_month_sql(conn.vendor)} AS month, unit_id, stats_class, COUNT(*) AS n FROM {DOSSIER} "
-            f"WHERE received_on >= %s AND received_on < %s GROUP BY 1, 2, 3) AS live", [first.replace(day=1), after])
+def _installed_sql(vendor: str) -> str:
+    """`installed()` as an SQL condition, for a statement that reads the tally (a `%` doubled:
+    the statement has parameters)."""
+    if vendor == "postgresql":
+        return "(SELECT COUNT(*) FROM pg_trigger WHERE tgname LIKE 'dossier_tally%%' AND NOT tgisinternal) >= 2"
+    return "(SELECT COUNT(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'dossier_tally%%') >= 3"
+
+
+def _statement(
+    first: dt.date, last: dt.date, units: list[int] | None, vendor: str, *, by: str = "", mask: int = 0xFF
+) -> tuple[str, list[Any]]:
+    """The one statement `counts` (`by` empty: the rows month, unit_id, stats_class, n) and `sums`
+    (`by`: unit_id or month, then stats_class & mask, n) run, over the months from `first`'s to
+    `last`'s and `units` (None: all; at most 900, listed once for both branches). It reads the
+    tally while its triggers are installed, else — a large load set them aside, a killed one
+    left them so until the next start, a restore lost them — counts the same rows from the
+    dossiers of those months: slower, never stale. Each branch is gated by the check of the
+    triggers, a one-row table joined first, so the database reads only the branch that answers
+    (SQLite would test a plain condition on a subquery once for every dossier)."""
+    installed = _installed_sql(vendor)
+    start, end = first.replace(day=1), last.replace(day=1)
+    after = (end + dt.timedelta(days=32)).replace(day=1)
+    with_units, of_units = "", ""
+    if units is not None:
+        with_units = f"WITH wanted(unit_id) AS (VALUES {', '.join(['(%s)'] * len(units))}) "
+        of_units = " AND unit_id IN (SELECT unit_id FROM wanted)"
+    month = _month_sql(vendor)
+    if by:
+        tallied, counted, group, masks = (f"{by}, stats_class & %s, SUM(n)",
+                                          f"{month if by == 'month' else by}, stats_class & %s, COUNT(*)",
+                                          " GROUP BY 1, 2", [mask])
+    else:
+        tallied, counted, group, masks = ("month, unit_id, stats_class, n",
+                                          f"{month} AS month, unit_id, stats_class, COUNT(*) AS n", "", [])
+    sql = (
+        f"{with_units}SELECT {tallied} FROM (SELECT 1 AS gate WHERE {installed}) AS tallied CROSS JOIN {TALLY} "
+        f"WHERE month >= %s AND month <= %s AND n <> 0{of_units}{group} "
+        f"UNION ALL SELECT {counted} FROM (SELECT 1 AS gate WHERE NOT {installed}) AS live CROSS JOIN {DOSSIER} "
+        f"WHERE received_on >= %s AND received_on < %s{of_units}{group or ' GROUP BY 1, 2, 3'}"
+    )
+    return sql, [*(units or ()), *masks, start, end, *masks, start, after]
 
 
 def counts(
@@ -196,21 +227,18 @@ def counts(
 ) -> list[tuple[dt.date, int, int, int]]:
     """(month, unit, class, n) for the months from `first`'s to `last`'s, of the units given
     (None: all). Plain tuples read from the cursor: a province's year is some thousands of rows.
-    `using` defaults to where the ORM reads here (a replica inside `reading_statistics()`)."""
+    One query. `using` defaults to where the ORM reads here (a replica inside
+    `reading_statistics()`)."""
     using = using or replicas.read_db()
-    source, params = _source(first, last, using)
-    sql = f"SELECT {KEY}, n FROM {source} WHERE month >= %s AND month <= %s AND n <> 0"
-    params += [first.replace(day=1), last.replace(day=1)]
+    ids: list[int] | None = None
     if units is not None:
         ids = sorted(set(units))
         if not ids:
             return []
-        if len(ids) <= 900:
-            sql += f" AND unit_id IN ({', '.join(['%s'] * len(ids))})"
-            params += ids
-        else:  # more than SQLite takes in one statement: filter here
+        if len(ids) > 900:  # more than SQLite takes in one statement: filter here
             wanted = set(ids)
             return [r for r in counts(first, last, using=using) if r[1] in wanted]
+    sql, params = _statement(first, last, ids, connections[using].vendor)
     with connections[using].cursor() as cur:
         cur.execute(sql, params)
         return [(_day(m), u, c, n) for m, u, c, n in cur.fetchall()]
@@ -221,31 +249,24 @@ def sums(
     using: str | None = None,
 ) -> list[tuple[Any, int, int]]:
     """(unit or month, class & mask, n) summed in SQL over the months from `first`'s to `last`'s:
-    a hundred units give some hundreds of rows, not one per month and class."""
+    a hundred units give some hundreds of rows, not one per month and class. One query."""
     if by not in ("unit_id", "month"):
         raise ValueError(f"sums by {by!r}")
     using = using or replicas.read_db()
-    source, params = _source(first, last, using)
-    sql = (
-        f"SELECT {by}, stats_class & %s, SUM(n) FROM {source} WHERE month >= %s AND month <= %s AND n <> 0"
-    )
-    params = [mask, *params, first.replace(day=1), last.replace(day=1)]
+    ids: list[int] | None = None
     wanted: set[int] | None = None
     if units is not None:
         wanted = set(units)
         if not wanted:
             return []
         if len(wanted) <= 900:
-            sql += f" AND unit_id IN ({', '.join(['%s'] * len(wanted))})"
-            params += sorted(wanted)
-            wanted = None
+            ids, wanted = sorted(wanted), None
         elif by == "month":  # more units than one statement takes: folded here from the rows
             folded: dict[tuple[dt.date, int], int] = {}
             for month, _unit, cls, n in counts(first, last, wanted, using=using):
                 folded[month, cls & mask] = folded.get((month, cls & mask), 0) + n
             return [(m, c, n) for (m, c), n in folded.items()]
-    sql += f" GROUP BY {by}, stats_class & %s"
-    params.append(mask)
+    sql, params = _statement(first, last, ids, connections[using].vendor, by=by, mask=mask)
     with connections[using].cursor() as cur:
         cur.execute(sql, params)
         found = cur.fetchall()

@@ -21,12 +21,16 @@ strictly above the target, met when it equals it (to 6 significant digits), not 
 For "lower is better" (poor households, overdue tasks) the comparison is inverted: exceeded
 strictly below the target, met equal, not met above. "Đạt và vượt" counts met + exceeded.
 
-Derived indicators (never typed in), for a unit scope and a year, through `visible_to(user)`:
+Derived indicators (never typed in), for a unit scope and a year, of the units in the user's
+scope (their `view` of the app counted): the units' figures, never also the cases the user
+personally leads, handles or answers for elsewhere, so that two leaders of the same units read the
+same figures (decision 0041):
 - task on-time rate: tasks led by the units, due in the year and not cancelled, that are done
   or past their due date today; done by the due date ÷ those tasks, in %;
 - overdue tasks: tasks led by the units, due in the year, still open and past their due date;
-- petition resolution rate: petitions received by the units in the year; resolved ÷ accepted
-  for resolution, in % (petitions/stats.py);
+- petition resolution rate: petitions about the units (where the matter arose) received in the
+  year (the register's year, as the IOC's petition card counts them); resolved ÷ accepted for
+  resolution, in % (petitions/stats.py);
 - dossier on-time rate: dossiers received by the units in the year that have a result; early or
   on time ÷ with a result, in % (dossiers/stats.py);
 - online share: dossiers received in the year by the units; received online ÷ received, in %.
@@ -246,12 +250,22 @@ def derived_counts(
     memo: dict[str, Any] | None = None,
 ) -> Counts:
     """One grouped query: (unit, year) -> (numerator, denominator) of a derived indicator (declared
-    by its app, `indicators.derived`). Pass the same `memo` dict for several sources: indicators
-    of one app then share their query."""
+    by its app, `indicators.derived`). Pass the same `memo` dict for several sources or calls:
+    indicators of one app then share their query, and a source already counted with the memo
+    over these years (or more) is not counted again — the counts may then hold other years as
+    well: read them by year (`derived_value`)."""
     found = derived_registry.sources().get(source)
     if found is None:
         raise ValueError(f"Nguồn tính không hợp lệ: {source!r}")
-    return found.function(user, sorted(set(years)), today or timezone.localdate(), {} if memo is None else memo)
+    memo = {} if memo is None else memo
+    wanted, day = sorted(set(years)), today or timezone.localdate()
+    made: dict[tuple[str, tuple[int, ...], dt.date], Counts] = memo.setdefault("_derived_counts", {})
+    for (done, over, on), counts in made.items():
+        if done == source and on == day and set(wanted) <= set(over):
+            return counts
+    counts = found.function(user, wanted, day, memo)
+    made[(source, tuple(wanted), day)] = counts
+    return counts
 
 
 def derived_value(source: str, counts: Counts, units: set[int] | None, year: int) -> float | None:

@@ -84,7 +84,8 @@ def alerts(user: AnyUser, today: dt.date, limit: int) -> list[Alert]:
 
 def section(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     period = ctx.period
-    summary = overview.summary(user, unit=period.unit, year=period.year)
+    memo: dict[str, Any] = {}  # the derived indicators counted once for the tiles and the map
+    summary = overview.summary(user, unit=period.unit, year=period.year, today=period.today, memo=memo)
     # The tiles the "met/total" line counts come first, so the card shows every one of them.
     tiles = sorted(summary.tiles or [], key=lambda t: not t.get("counted"))
     # The map: the indicator the summary proposes (one every ward has a figure for: a derived
@@ -92,7 +93,8 @@ def section(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     code = summary.map_code or (tiles[0].get("code", "") if tiles else "")
     label = ""
     if code:
-        ctx.put(dict(overview.by_unit(user, code, period.year, unit=period.unit)), "indicator")
+        ctx.put(dict(overview.by_unit(user, code, period.year, unit=period.unit, today=period.today, memo=memo)),
+                "indicator")
         tile = next((t for t in tiles if t.get("code") == code), tiles[0] if tiles else {})
         label = f"{tile.get('name', code)} ({tile.get('measure', '')})"
     query = {"nam": period.year, **({"don_vi": summary.unit_id} if summary.unit_id else {})}

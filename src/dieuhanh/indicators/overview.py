@@ -125,7 +125,8 @@ def year_change(ind: Indicator, now: float | None, before: float | None, reporte
 
 
 def summary(
-    user: AnyUser, *, unit: AdminUnit | int | None = None, year: int, today: dt.date | None = None
+    user: AnyUser, *, unit: AdminUnit | int | None = None, year: int, today: dt.date | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> Summary:
     """Tiles of `unit` (default: `default_unit`) for `year`: each a dict with code, name, measure,
     group, direction, derived, target (current year target of the unit), target_original (the
@@ -136,7 +137,8 @@ def summary(
     indicator page). `terms` lists the term targets (2020–2025) of the unit covering `year`: target,
     target_original and adjusted_by (the deciding document) when adjusted, to_date (the term's
     figure up to `year`, see compute.py), ratio, achievement (judged once the term is over) and
-    url. A unit the user may not see gives an empty summary."""
+    url. A unit the user may not see gives an empty summary. `memo`: shared with `by_unit` (the
+    derived indicators' counts made once, `compute.derived_counts`)."""
     today = today or timezone.localdate()
     unit_id = _unit_id(unit)
     if unit_id is not None and not access.may(user, "indicators", "view", unit_id):
@@ -162,7 +164,7 @@ def summary(
     entered = [i for i in indicators if i.kind == Kind.ENTERED]
     first_year = min([year - 1, *(y1 for _i, y1, _y2 in terms)])
     table = compute.ActualTable(user, entered, range(first_year, year + 1), unit_id=unit_id)
-    memo: dict[str, Any] = {}
+    memo = {} if memo is None else memo
     units = table.covers.of(unit_id) if unit_id is not None else None
     for ind in indicators:
         versions = targets.get(ind.id, [])
@@ -233,11 +235,13 @@ def map_units(
 
 
 def by_unit(
-    user: AnyUser, code: str, year: int, *, unit: AdminUnit | int | None = None, today: dt.date | None = None
+    user: AnyUser, code: str, year: int, *, unit: AdminUnit | int | None = None, today: dt.date | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> dict[int, float]:
     """The figure of indicator `code` in `year` for each ward/commune of that year the user sees
     (under `unit` when given), for the map: {unit_id: value}; units without a figure are left
-    out. An unknown code gives {}."""
+    out. An unknown code gives {}. `memo`: the one given to `summary`, whose derived counts
+    serve here again."""
     today = today or timezone.localdate()
     ind = Indicator.objects.filter(code=code).first()
     if ind is None or not user.is_authenticated:
@@ -245,7 +249,7 @@ def by_unit(
     units = map_units(user, year, _unit_id(unit), today)
     out: dict[int, float] = {}
     if ind.kind == Kind.DERIVED:
-        counts = compute.derived_counts(ind.derived_source, user, [year], today)
+        counts = compute.derived_counts(ind.derived_source, user, [year], today, memo)
         covers = compute.Covers()
         for uid in units:
             value = compute.derived_value(ind.derived_source, counts, covers.of(uid), year)

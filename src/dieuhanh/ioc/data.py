@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from dieuhanh.core import access, figurecache, links
-from dieuhanh.ioc.sections import IocContext, Metric, Section, visible
+from dieuhanh.ioc.sections import IocContext, Metric, Section, sections, visible
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit
@@ -82,6 +82,9 @@ class Overview:
     cards: list[Section] = field(default_factory=list)  # the sections shown, in order
     metrics: list[Metric] = field(default_factory=list)  # the units table's columns and the map's colourings
     metric_labels: dict[str, str] = field(default_factory=dict)
+    # What the pages make from these figures (the rendered cards, map and charts by metric), kept
+    # with them in the figures cache: the same figures, parameters and language make the same.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __getattr__(self, name: str) -> Any:
         """`data.tasks`, `data.petitions`, …: a section's figures by its key ({} when not shown)."""
@@ -103,22 +106,30 @@ def _link_unit(user: Any, period: Period) -> int | None:
 def overview(
     user: Any, *, unit: AdminUnit | None = None, year: int | None = None, today: dt.date | None = None
 ) -> Overview:
-    """The figures for `user`, counted once per user, scope, period and unit and kept a few
+    """The figures of `user`'s scope, counted once per scope, period and unit and kept a few
     seconds (`core.figurecache`: up to FIGURES_TTL seconds old; the user's own changes show at
-    once)."""
+    once). Every figure is counted from the units the user may read, never from who they are
+    (decision 0041), so users of the same scope share the entry. The overview returned is shared
+    by the requests the entry serves: read it, never change it; what a page makes from it may be
+    kept in its `memo`."""
     today = today or timezone.localdate()
     period = Period(year=year or today.year, today=today, unit=unit)
-    data = Overview(period=period)
-    data.cards = visible(user)
-    # Kept per user (not shared by a scope): the indicators' derived figures are read through
-    # `visible_to`, which also opens the tasks a person leads and the petitions they handle.
     counted = figurecache.cached(
         "ioc-overview", user, (period.year, period.unit_param, today.isoformat()),
-        lambda: _count(user, period, data.cards),
+        lambda: _count(user, period, visible(user)), shared=True,
     )
-    data.sections, data.trends = counted.sections, counted.trends
-    # The metrics a section names by its figures (the indicator chosen for the map) come after the
-    # fixed ones, and only when the section named one.
+    data = counted.made.get("overview")
+    if data is None:  # the first request this entry serves
+        data = counted.made["overview"] = _overview(period, counted)
+    return data  # type: ignore[no-any-return]
+
+
+def _overview(period: Period, counted: _Counted) -> Overview:
+    """The overview made from the counted figures: the sections shown, the metrics (those a
+    section names by its figures, the indicator chosen for the map, after the fixed ones, and
+    only when the section named one) and the map's units with their figures."""
+    data = Overview(period=period, sections=counted.sections, trends=counted.trends)
+    data.cards = [s for s in sections() if s.key in counted.shown]
     fixed = [m for card in data.cards for m in card.metrics if not m.label_from]
     named = [m for card in data.cards for m in card.metrics
              if m.label_from and data.sections.get(card.key, {}).get(m.label_from)]
@@ -133,12 +144,15 @@ def overview(
 
 @dataclass
 class _Counted:
-    """What `overview` keeps in the figures cache: plain data, no callables."""
+    """What `overview` keeps in the figures cache: plain data, no callables (any cache may keep
+    it), and `made`, what the requests make from it, kept with it while it is served."""
 
+    shown: list[str]  # the keys of the sections shown (`visible`)
     sections: dict[str, dict[str, Any]]
     trends: dict[str, list[int | None]]
     per_unit: dict[int, dict[str, Any]]
     units: list[AdminUnit]
+    made: dict[str, Any] = field(default_factory=dict)
 
 
 def _count(user: Any, period: Period, cards: list[Section]) -> _Counted:
@@ -156,7 +170,7 @@ def _count(user: Any, period: Period, cards: list[Section]) -> _Counted:
         for trend in section.trends:
             values = result.get(trend.source) or [0] * 12
             trends[trend.key] = [v if m <= last_month else None for m, v in zip(MONTHS, values, strict=True)]
-    return _Counted(found, trends, per_unit, _units(user, period, rollup, per_unit))
+    return _Counted([c.key for c in cards], found, trends, per_unit, _units(user, period, rollup, per_unit))
 
 
 # --- the map's units -----------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.http import urlencode
@@ -106,27 +107,58 @@ def _context(
     request: HttpRequest, data: ioc_data.Overview, problems: list[str], metric: str
 ) -> dict[str, Any]:
     period = data.period
-    base: dict[str, Any] = {"nam": period.year}
-    if period.unit is not None:
-        base["don_vi"] = period.unit.pk
-    years = list(range(period.today.year, FIRST_YEAR - 1, -1))
     return {
         "data": data,
         "period": period,
         "problems": problems,
-        "years": years,
-        "unit_choices": ioc_data.scope_units(request.user),
+        "years": list(range(period.today.year, FIRST_YEAR - 1, -1)),
         "metric": metric,
-        "metric_links": [
-            {"url": "?" + urlencode({**base, "chi_so": k}), "label": label, "current": k == metric}
-            for k, label in _metrics(data).items()
-        ],
-        "export_links": {name: "?" + urlencode({**base, "xuat": k}) for name, k in EXPORT_NAMES.items()},
-        "charts": _charts(data, metric, period.year),
-        "cards": _cards(data, base),
+        **_figures(data, metric),
         "alerts_url": _alerts_url(),
         "today": period.today,
     }
+
+
+def _figures(data: ioc_data.Overview, metric: str) -> dict[str, Any]:
+    """The figures' part of the page — the sections' cards, the map, the units table, the trend
+    charts — and that part rendered (`figures_html`). Made once per entry of the figures cache
+    and metric, and kept with the figures (`Overview.memo`): they depend on nothing else (the
+    scope, the period, the unit, the language are the entry's key), so the requests the entry
+    serves only put the page around them."""
+    key = ("figures", metric)
+    made: dict[str, Any] | None = data.memo.get(key)
+    if made is None:
+        period = data.period
+        base: dict[str, Any] = {"nam": period.year}
+        if period.unit is not None:
+            base["don_vi"] = period.unit.pk
+        made = {
+            "metric_links": [
+                {"url": "?" + urlencode({**base, "chi_so": k}), "label": label, "current": k == metric}
+                for k, label in _metrics(data).items()
+            ],
+            "export_links": {name: "?" + urlencode({**base, "xuat": k}) for name, k in EXPORT_NAMES.items()},
+            "charts": _charts(data, metric, period.year),
+            "cards": _cards(data, base),
+        }
+        made["figures_html"] = render_to_string("ioc/_figures.html", {**made, "data": data, "period": period})
+        data.memo[key] = made
+    return made
+
+
+def _filters(data: ioc_data.Overview, user: Any, metric: str) -> str:
+    """The overview's form (year, unit, the metric kept), rendered once per entry of the figures
+    cache and metric: the units offered are the scope's, part of the entry's key."""
+    key = ("filters", metric)
+    html: str | None = data.memo.get(key)
+    if html is None:
+        period = data.period
+        html = data.memo[key] = render_to_string("ioc/_filters.html", {
+            "period": period, "metric": metric,
+            "years": list(range(period.today.year, FIRST_YEAR - 1, -1)),
+            "unit_choices": ioc_data.scope_units(user),
+        })
+    return html
 
 
 def _wall(request: HttpRequest) -> dict[str, Any]:
@@ -168,8 +200,10 @@ def overview(request: HttpRequest) -> HttpResponse:
         if export.table_for(table, data) is None:
             raise Http404(gettext("Không có bảng này để xuất."))
         return export.response(table, data)
-    context = _context(request, data, problems, _metric(request, data))
+    metric = _metric(request, data)
+    context = _context(request, data, problems, metric)
     context["title"] = gettext("Trung tâm điều hành")
+    context["filters_html"] = _filters(data, request.user, metric)
     context.update(_wall(request))
     return render(request, "ioc/overview.html", context)
 

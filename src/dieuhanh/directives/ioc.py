@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
+from django.db.models import Case, Count, ExpressionWrapper, F, IntegerField, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.core import links
 from dieuhanh.core.http import AnyUser
 from dieuhanh.directives.choices import STATUS_ORDER, TaskStatus
-from dieuhanh.directives.models import Task
+from dieuhanh.directives.models import Task, year_q
 from dieuhanh.ioc.alerts import Alert, past_deadline
 from dieuhanh.ioc.data import OVERDUE_ROWS, link, percent
 from dieuhanh.ioc.sections import IocContext, Metric, Section, Table
@@ -22,33 +22,31 @@ from dieuhanh.ioc.sections import IocContext, Metric, Section, Table
 def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     period = ctx.period
     today = period.today
-    in_year = Q(due_date__gte=period.first, due_date__lte=period.last)
     # The year's work (`Task.objects.of_year`, the task list's «Năm» filter): what is due in the
-    # year and, in the current year, open work whatever its due date, counted in two parts (the
-    # on-time rate judges the first only).
-    still_open = Q(completed_on__isnull=True, cancelled_on__isnull=True)
+    # year and, in the current year, open work whatever its due date, in two parts told apart in
+    # one query (the on-time rate judges the first only).
+    in_year = Q(due_date__gte=period.first, due_date__lte=period.last)
     # The tasks led by the units in view (each task counts once, under its lead unit).
     units = ctx.units("directives")
     led = Task.objects.all() if units is None else Task.objects.filter(lead_unit_id__in=units)
-    # Counted by (lead unit, status) from the due-date indexes and kept for the units in view
+    # Counted by (lead unit, status, part) from the due-date index and kept for the units in view
     # here: a filter on a hundred lead units in SQL would have the database read every task.
     lead = ExpressionWrapper(F("lead_unit_id") + 0, output_field=IntegerField())
+    part = Case(When(in_year, then=Value(0)), default=Value(1), output_field=IntegerField())
     counts: dict[str, int] = {}
     by_lead_counts: dict[int, int] = {}  # overdue, by lead unit
     due_in_year: dict[str, int] = {}  # the first part: the on-time rate judges these only
-    parts = [Q(in_year), still_open & ~Q(in_year)] if period.current else [Q(in_year)]
-    for i, part in enumerate(parts):
-        grouped = (
-            Task.objects.filter(part).with_status(today).order_by()
-            .annotate(u=lead).values_list("u", "status").annotate(n=Count("id"))
-        )
-        for uid, status, n in grouped:
-            if units is None or uid in units:
-                counts[status] = counts.get(status, 0) + n
-                if i == 0:
-                    due_in_year[status] = due_in_year.get(status, 0) + n
-                if status == TaskStatus.OVERDUE.value:
-                    by_lead_counts[uid] = by_lead_counts.get(uid, 0) + n
+    grouped = (
+        Task.objects.filter(year_q(period.year, today)).with_status(today).order_by()
+        .annotate(u=lead, part=part).values_list("u", "status", "part").annotate(n=Count("id"))
+    )
+    for uid, status, in_other_year, n in grouped:
+        if units is None or uid in units:
+            counts[status] = counts.get(status, 0) + n
+            if not in_other_year:
+                due_in_year[status] = due_in_year.get(status, 0) + n
+            if status == TaskStatus.OVERDUE.value:
+                by_lead_counts[uid] = by_lead_counts.get(uid, 0) + n
     unit_param = ctx.link_unit
 
     def status_link(status: str) -> str:
@@ -58,6 +56,7 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
         {"value": s.value, "label": s.label, "count": counts.get(s.value, 0), "url": status_link(s.value)}
         for s in STATUS_ORDER
     ]
+    still_open = Q(completed_on__isnull=True, cancelled_on__isnull=True)
     late = still_open & Q(due_date__lt=today) & (Q() if period.current else in_year)
     overdue_rows = (
         led.filter(late)

@@ -15,9 +15,10 @@ from dieuhanh.indicators.derived import Counts, DerivedIndicator
 
 
 def _counts(user: AnyUser, years: list[int], memo: dict[str, Any]) -> tuple[Counts, Counts]:
-    """(on-time counts, online counts) from the dossier tally (dossiers/tally.py), in one read
-    over the years: the dossiers received in the years by the units in the user's scope, counted
-    by receiving unit, without reading a dossier. Kept in `memo` for the other indicator."""
+    """(on-time counts, online counts) from the dossier tally (dossiers/tally.py): the dossiers
+    received in the years by the units in the user's scope, by receiving unit, summed in SQL over
+    each year's months (some hundreds of rows for a province, not one per month and class), without
+    reading a dossier. Both indicators come from the same sums, made once for a `memo`."""
     key = f"dossiers:{','.join(map(str, sorted(set(years))))}"
     if key in memo:
         found: tuple[Counts, Counts] = memo[key]
@@ -25,15 +26,13 @@ def _counts(user: AnyUser, years: list[int], memo: dict[str, Any]) -> tuple[Coun
     units = access.units(user, "dossiers", "view")
     on_time: Counts = {}
     online: Counts = {}
-    for month, unit_id, cls, n in tally.counts(dt.date(min(years), 1, 1), dt.date(max(years), 12, 31), units):
-        if month.year not in years:
-            continue
-        key_ = (unit_id, month.year)
-        num, den = online.get(key_, (0, 0))
-        online[key_] = (num + (n if cls & ONLINE_BIT else 0), den + n)
-        if cls & 3:  # with a result: 1 early, 2 on time, 3 late
-            num, den = on_time.get(key_, (0, 0))
-            on_time[key_] = (num + (n if cls & 3 < 3 else 0), den + n)
+    for year in sorted(set(years)):
+        for unit_id, cls, n in tally.sums(dt.date(year, 1, 1), dt.date(year, 12, 31), units, mask=3 | ONLINE_BIT):
+            num, den = online.get((unit_id, year), (0, 0))
+            online[(unit_id, year)] = (num + (n if cls & ONLINE_BIT else 0), den + n)
+            if cls & 3:  # with a result: 1 early, 2 on time, 3 late
+                num, den = on_time.get((unit_id, year), (0, 0))
+                on_time[(unit_id, year)] = (num + (n if cls & 3 < 3 else 0), den + n)
     memo[key] = (on_time, online)
     return on_time, online
 

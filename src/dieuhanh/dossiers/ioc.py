@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dieuhanh.core import calendar
 from dieuhanh.core.http import AnyUser
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.dossiers import tally
@@ -55,7 +54,7 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     mine = Dossier.objects.all() if units is None else Dossier.objects.filter(unit_id__in=units)
     if not period.current:
         mine = mine.filter(received_on__gte=period.first, received_on__lte=period.last)
-    soon = calendar.due_soon_until(today)
+    soon = ctx.due_soon_until
     late_by_unit: dict[int, int] = {}
     due_soon = 0
     for uid, n_late, n_soon in (

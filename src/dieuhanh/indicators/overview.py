@@ -13,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q
+from django.db.models import Count, ExpressionWrapper, F, IntegerField, Q, QuerySet
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext
@@ -101,12 +101,19 @@ def default_unit(user: AnyUser, year: int) -> int | None:
     if units is access.ALL or not units:
         return None
     alive = set(
-        AdminUnit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=dt.date(year, 12, 31)))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1)))
+        _among(AdminUnit.objects.filter(Q(valid_from__isnull=True) | Q(valid_from__lte=dt.date(year, 12, 31)))
+               .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=dt.date(year, 1, 1))), units)
         .values_list("id", flat=True)
     )
     tops = compute.topmost(units & alive)
     return tops[0] if len(tops) == 1 else None
+
+
+def _among(units: QuerySet[AdminUnit], ids: set[int] | None) -> QuerySet[AdminUnit]:
+    """`units` narrowed in SQL to `ids` when they fit in one IN list (None: every unit): a city's
+    officer reads its hundred units, not the country's ten thousand, and the caller, which keeps
+    only `ids` anyway, drops the rest when there are more."""
+    return units.filter(pk__in=ids) if ids is not access.ALL and len(ids) <= MAX_UNITS else units
 
 
 def detail_url(code: str, year: int, unit_id: int | None) -> str:
@@ -165,6 +172,7 @@ def summary(
     first_year = min([year - 1, *(y1 for _i, y1, _y2 in terms)])
     table = compute.ActualTable(user, entered, range(first_year, year + 1), unit_id=unit_id)
     memo = {} if memo is None else memo
+    memo.update(_covers=table.covers, _indicators={i.code: i for i in indicators})  # for `by_unit`
     units = table.covers.of(unit_id) if unit_id is not None else None
     for ind in indicators:
         versions = targets.get(ind.id, [])
@@ -227,7 +235,8 @@ def map_units(
     day = min(dt.date(year, 12, 31), today)
     visible = access.units(user, "indicators", "view")
     within = scope.expand_units([unit_id]) if unit_id is not None else None
-    ids = AdminUnit.objects.valid_on(day).filter(level=UnitLevel.COMMUNE).values_list("id", flat=True)
+    narrow = within if visible is access.ALL else (visible if within is None else visible & within)
+    ids = _among(AdminUnit.objects.valid_on(day).filter(level=UnitLevel.COMMUNE), narrow).values_list("id", flat=True)
     return [
         u for u in ids
         if (visible is access.ALL or u in visible) and (within is None or u in within)
@@ -243,21 +252,22 @@ def by_unit(
     out. An unknown code gives {}. `memo`: the one given to `summary`, whose derived counts
     serve here again."""
     today = today or timezone.localdate()
-    ind = Indicator.objects.filter(code=code).first()
+    memo = {} if memo is None else memo
+    ind = memo.get("_indicators", {}).get(code) or Indicator.objects.filter(code=code).first()
     if ind is None or not user.is_authenticated:
         return {}
     units = map_units(user, year, _unit_id(unit), today)
     out: dict[int, float] = {}
+    covers = memo.get("_covers") or compute.Covers()
     if ind.kind == Kind.DERIVED:
         counts = compute.derived_counts(ind.derived_source, user, [year], today, memo)
-        covers = compute.Covers()
         for uid in units:
             value = compute.derived_value(ind.derived_source, counts, covers.of(uid), year)
             if value is not None:
                 out[uid] = value
         return out
     weights = list(Indicator.objects.filter(code=ind.weight_code)) if ind.weight_code else []
-    table = compute.ActualTable(user, [ind, *weights], [year])
+    table = compute.ActualTable(user, [ind, *weights], [year], covers)
     for uid in units:
         value = table.value(ind, uid, year)
         if value is not None:

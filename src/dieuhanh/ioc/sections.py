@@ -18,8 +18,10 @@ A `Section`, declared in the app's `ioc.py`, brings:
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.utils.module_loading import import_string
@@ -116,6 +118,14 @@ class IocContext:
     rollup: UnitRollup
     per_unit: dict[int, dict[str, Any]]
     link_unit: int | None
+
+    @cached_property
+    def due_soon_until(self) -> dt.date:
+        """The last day of "due soon" from the period's today (`calendar.due_soon_until`), worked
+        out once for every section."""
+        from dieuhanh.core import calendar
+
+        return calendar.due_soon_until(self.period.today)
 
     def units(self, app: str) -> set[int] | None:
         """The units whose cases of `app` are counted: those over which the user holds the app's

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dieuhanh.core import calendar
 from dieuhanh.core.http import AnyUser
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.ioc.alerts import Alert, past_deadline
@@ -55,7 +54,7 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
         accepted += n_accepted
         resolved += n_resolved
         open_count += n_open
-    soon = calendar.due_soon_until(today)
+    soon = ctx.due_soon_until
     # Through the (state, due date) index over every unit, those out of view dropped here.
     timing = (
         (Petition.objects.all() if period.current else Petition.objects.filter(year=period.year))

@@ -140,3 +140,37 @@ def test_sums_add_up_by_unit_and_by_month(world):
     assert by_month == [(dt.date(2026, 1, 1), 0, 1), (dt.date(2026, 1, 1), 3, 1)]
     with pytest.raises(ValueError):
         tally.sums(first, last, by="procedure_id")
+
+
+def test_each_read_is_one_query_that_sees_a_trigger_dropped_a_moment_ago(world):
+    """`counts` and `sums` check the triggers inside the statement that reads: one query each,
+    and a trigger another process dropped (a load setting them aside, a restore that lost them)
+    is seen by the very next read, which then counts the dossiers themselves."""
+    from django.test.utils import CaptureQueriesContext
+
+    world.dossier(received_at=at(2026, 3, 10))
+    world.dossier(received_at=at(2026, 3, 11), channel="online")
+    first, last = dt.date(2026, 1, 1), dt.date(2026, 12, 31)
+
+    def reads() -> tuple[list, list, list]:
+        return (sorted(tally.counts(first, last, [world.ward_a.pk])), sorted(tally.sums(first, last)),
+                sorted(tally.sums(first, last, [world.ward_a.pk], by="month", mask=3)))
+
+    with CaptureQueriesContext(connection) as queries:
+        before = reads()
+    assert len(queries.captured_queries) == 3
+    with connection.cursor() as cur:  # as another process would, behind this one's back
+        cur.execute("DROP TRIGGER IF EXISTS dossier_tally_insert" if connection.vendor == "sqlite"
+                    else "DROP TRIGGER IF EXISTS dossier_tally_insert_delete ON dossiers_dossier")
+    world.dossier(received_at=at(2026, 3, 12))  # not tallied any more
+    assert not tally.installed() and sum(tally.stored().values()) == 2
+    with CaptureQueriesContext(connection) as queries:
+        after = reads()
+    assert len(queries.captured_queries) == 3
+    assert sum(n for *_k, n in after[0]) == sum(n for *_k, n in before[0]) + 1 == 3  # the dossiers counted
+    direct: dict[tuple[int, int], int] = {}
+    for (_month, unit, cls), n in tally.recount().items():
+        direct[(unit, cls)] = direct.get((unit, cls), 0) + n
+    assert after[1] == sorted((u, c, n) for (u, c), n in direct.items()) and sum(direct.values()) == 3
+    tally.install()
+    assert tally.installed() and reads() == after

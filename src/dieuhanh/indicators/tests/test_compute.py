@@ -219,3 +219,17 @@ def test_a_ward_merged_with_another_never_takes_its_figure(world):
     table = compute.ActualTable(world.admin, [output], [2021])
     assert table.value(output, neighbour.pk, 2021) == 30
     assert table.value(output, world.ward_a.pk, 2021) == 130
+
+
+def test_derived_figures_count_the_units_cases_not_those_the_user_handles_elsewhere(world):
+    """A petition of ward A assigned to ward B's officer to handle: they may open it, but ward
+    B's resolution rate counts ward B's petitions only (decision 0041)."""
+    from dieuhanh.petitions.models import PetitionHandler
+
+    today = timezone.localdate()
+    p = world.petition()
+    Petition.objects.filter(pk=p.pk).update(accepted_on=today, concluded_on=today)
+    PetitionHandler.objects.create(petition=p, user=world.officer_b, assigned_on=today)
+    assert Petition.objects.visible_to(world.officer_b).filter(pk=p.pk).exists()
+    assert compute.derived("petition_resolution_rate", world.officer_b, None, today.year) is None
+    assert compute.derived("petition_resolution_rate", world.officer_a, None, today.year) == pytest.approx(100)

@@ -75,8 +75,8 @@ def test_a_ward_officer_never_gets_a_province_leaders_figures(world):
     assert officer.tasks["overdue_count"] == 1  # ward A's only, though the leader's are cached
     assert {r["unit"].pk for r in officer.units} == {world.ward_a.pk}
     assert figurecache.scope_key(world.officer_a) != figurecache.scope_key(world.leader)
-    # Another leader of the same city may read the same units: the same scope, equal figures,
-    # counted for them (the overview is kept per user: `visible_to` opens rows by person too).
+    # Another leader of the same city may read the same units: the same scope, the same figures
+    # (the overview counts the units' cases, never the person's: shared by the scope).
     deputy = User.objects.create_user(username="phobithu_t", password="x")
     RoleGrant.objects.create(user=deputy, role=Role.LEADER, unit=world.city)
     assert figurecache.scope_key(deputy) == figurecache.scope_key(world.leader)
@@ -155,3 +155,74 @@ def test_a_request_saving_many_rows_stamps_its_user_once(world, clock, django_ca
     writes_one = [q for q in one.captured_queries if "dieuhanh_cache" in q["sql"]]
     assert writes_one and len(stamps) == 2 * len(writes_one)  # one stamp per transaction, not per row
     assert caches[figurecache.SHARED].get(f"figures-own-change:{world.leader.pk}") == clock.now
+
+
+def test_users_of_the_same_scope_share_one_count_of_the_overview(world):
+    """Two leaders of the same city read the units' figures: the second is served what the
+    first counted, without counting again (decision 0041); a ward officer still gets their own."""
+    _late(world, world.ward_a, 3)
+    deputy = User.objects.create_user(username="phobithu_t", password="x")
+    RoleGrant.objects.create(user=deputy, role=Role.LEADER, unit=world.city)
+    leader, counted = _queries(lambda: ioc_data.overview(world.leader))
+    served, reads = _queries(lambda: ioc_data.overview(deputy))
+    assert served is leader  # the very overview counted for the leader
+    assert reads <= 3 < counted  # their grants, the unit tree's check, the stamp of their own last change
+    officer = ioc_data.overview(world.officer_a)
+    assert officer is not leader and officer.tasks["overdue_count"] == 1
+
+
+def test_a_personal_task_elsewhere_does_not_change_a_leaders_figures(world):
+    """The overview's figures, the derived indicators' too, count the units' cases, never also
+    those the user personally leads elsewhere: two users of the same units read the same."""
+    from dieuhanh.indicators import compute
+
+    year = timezone.localdate().year
+    mine = world.task(lead_unit=world.ward_b, lead_person=world.officer_a_person,
+                      assigned_on=timezone.localdate() - dt.timedelta(days=60),
+                      due_date=timezone.localdate() - dt.timedelta(days=3))
+    assert Task.objects.visible_to(world.officer_a).filter(pk=mine.pk).exists()  # they may open it
+    assert compute.derived("tasks_overdue", world.officer_a, None, year) == 0  # not ward A's figure
+    assert compute.derived("tasks_overdue", world.leader, None, year) == 1  # the city's
+    colleague = User.objects.create_user(username="congchuc_a2", password="x")
+    for grant in RoleGrant.objects.filter(user=world.officer_a):
+        RoleGrant.objects.create(user=colleague, role=grant.role, unit=grant.unit)
+    assert figurecache.scope_key(colleague) == figurecache.scope_key(world.officer_a)
+    assert _figures(ioc_data.overview(colleague)) == _figures(ioc_data.overview(world.officer_a))
+
+
+def test_the_rendered_cards_follow_their_figures(client, world, clock, settings):
+    """The overview's cards, map and charts are rendered once per entry and kept with it: a
+    change saved shows on the next page at once, one the signals cannot see when the entry
+    expires — never later (a copy kept beside the entry would outlive it)."""
+    from dieuhanh.testing import login
+
+    settings.FIGURES_TTL = 10
+    login(client, world.leader)
+
+    def overdue_shown() -> str:
+        page = client.get("/ioc/").content.decode()
+        return page.split('data-status="overdue" data-count="', 1)[1].split('"', 1)[0]
+
+    task = _late(world, world.ward_a, 3)
+    assert overdue_shown() == "1"
+    _late(world, world.ward_b, 5)  # saved: this process's entries are stale at once
+    assert overdue_shown() == "2"
+    Task.objects.filter(pk=task.pk).update(due_date=timezone.localdate() + dt.timedelta(days=5))  # no signal
+    clock.now += 9
+    assert overdue_shown() == "2"  # up to 10 s old
+    clock.now += 2
+    assert overdue_shown() == "1"
+
+
+def test_the_figures_cache_keeps_the_object_it_was_given():
+    from django.core.cache import caches
+
+    store = caches[figurecache.ALIAS]
+    value = {"counted": [1, 2, 3], "count": lambda: 0}  # not even picklable
+    store.set("k", value, timeout=60)
+    assert store.get("k") is value  # no unpickled copy: a hit costs nothing
+    assert store.add("k", {}, timeout=60) is False and store.has_key("k")
+    store.set("gone", value, timeout=-1)
+    assert store.get("gone") is None
+    store.delete("k")
+    assert store.get("k", "none") == "none"

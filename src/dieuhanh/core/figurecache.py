@@ -181,10 +181,10 @@ def cached(what: str, user: Any, params: Iterable[Any], compute: Callable[[], T]
     """`compute()` for `user`'s scope and `params`, at most `ttl()` seconds old, never older than
     the user's own last change nor a change committed in this process.
 
-    `shared`: the entry serves every user of the same scope. Only for figures counted from the
-    units alone: `visible_to` also opens rows by who the user is (the tasks they lead or answer
-    for, the petitions they handle, anywhere), so figures read through it are kept per user
-    (the default)."""
+    `shared`: the entry serves every user of the same scope (the IOC overview, decision 0041). Only
+    for figures counted from the units alone: `visible_to` also opens rows by who the user is
+    (the tasks they lead or answer for, the petitions they handle, anywhere), so figures read
+    through it are kept per user (the default)."""
     who = "" if shared else f"user={getattr(user, 'pk', None)}"
     raw = f"{what}|{scope_key(user)}|{who}|{translation.get_language()}|{'|'.join(map(str, params))}"
     key = "figures:" + hashlib.sha256(raw.encode()).hexdigest()

@@ -1,7 +1,9 @@
-"""The figures of the IOC overview, gathered for one user, one period and optionally one unit.
+"""The figures of the IOC overview, gathered for one scope, one period and optionally one unit.
 
-Everything starts from each module's `visible_to(user)`, so a ward officer's IOC shows their
-ward only. Each table is read with a few grouped queries (counts by status, by unit, by month),
+Every figure counts the cases of the units the user may read (each section's `ctx.units(app)`,
+the derived indicators' `access.units`), so a ward officer's IOC shows their ward only, and two
+users who may read the same units read the same figures (decision 0041): never also the cases a
+user may open because of who they are (a task they lead elsewhere), which their lists show. Each table is read with a few grouped queries (counts by status, by unit, by month),
 never one query per row, so the overview costs the same number of queries for ten cases or a
 million.
 

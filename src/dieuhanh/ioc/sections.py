@@ -2,8 +2,9 @@
 names no app.
 
 A `Section`, declared in the app's `ioc.py`, brings:
-- `compute(user, ctx)`: its figures for the period and unit of `ctx`, counting only what the user
-  may read (its app's `view`, `ctx.units(app)`); it adds per-unit figures for the map with
+- `compute(user, ctx)`: its figures for the period and unit of `ctx`, counting the cases of the
+  units over which the user holds its app's `view` (`ctx.units(app)`), never by who the user is:
+  the figures are shared by every user of the same scope (decision 0041); it adds per-unit figures for the map with
   `ctx.add(unit_id, key, n)` (rolled up to the units standing at the period's end);
 - `template`: its card on the overview (the result is `section` in it; the generic card
   `ioc/_section.html` shows `figures`, a list of `Figure`);

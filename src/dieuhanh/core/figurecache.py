@@ -65,14 +65,16 @@ _watched: set[str] = set()
 class ObjectCache(BaseCache):
     """A memory cache of this process that keeps each value as it is: `get` returns the very
     object `set` was given, not an unpickled copy (Django's LocMemCache pickles both ways). For
-    values never changed once stored; any value may be kept, picklable or not. Least recently
-    read entries go first when MAX_ENTRIES is reached (after the expired ones)."""
+    values never changed once stored; any value may be kept, picklable or not. Expired entries are
+    dropped as new ones come (at most once a second), so what stays in memory is what was counted
+    within the last seconds; past MAX_ENTRIES the least recently read go first."""
 
-    _stores: ClassVar[dict[str, tuple[OrderedDict[str, tuple[float | None, Any]], threading.Lock]]] = {}
+    _stores: ClassVar[dict[str, tuple[OrderedDict[str, tuple[float | None, Any]], threading.Lock, list[float]]]] = {}
 
     def __init__(self, name: str, params: dict[str, Any]):
         super().__init__(params)
-        self._entries, self._lock = self._stores.setdefault(name, (OrderedDict(), threading.Lock()))
+        self._entries, self._lock, self._purged = self._stores.setdefault(
+            name, (OrderedDict(), threading.Lock(), [0.0]))
 
     def _live(self, key: str, now: float) -> tuple[float | None, Any] | None:
         entry = self._entries.get(key)
@@ -82,13 +84,12 @@ class ObjectCache(BaseCache):
         return entry
 
     def _put(self, key: str, value: Any, timeout: Any) -> None:
-        if key not in self._entries and len(self._entries) >= self._max_entries:
-            now = time.time()
+        now = time.time()
+        if key not in self._entries and (now - self._purged[0] >= 1 or len(self._entries) >= self._max_entries):
+            self._purged[0] = now
             for old in [k for k, (expires, _v) in self._entries.items() if expires is not None and expires <= now]:
                 del self._entries[old]
-            for _ in range(len(self._entries) // self._cull_frequency if self._cull_frequency else len(self._entries)):
-                if len(self._entries) < self._max_entries:
-                    break
+            while len(self._entries) >= self._max_entries:
                 self._entries.popitem(last=False)
         self._entries[key] = (self.get_backend_timeout(timeout), value)
         self._entries.move_to_end(key)

@@ -226,3 +226,17 @@ def test_the_figures_cache_keeps_the_object_it_was_given():
     assert store.get("gone") is None
     store.delete("k")
     assert store.get("k", "none") == "none"
+
+
+def test_the_figures_cache_drops_what_expired_then_what_was_read_least_recently():
+    store = figurecache.ObjectCache("figures-test", {"OPTIONS": {"MAX_ENTRIES": 3}})
+    store.clear()
+    for i in range(3):
+        store.set(f"old{i}", i, timeout=-1)  # expired at once
+    store.set("new", "n", timeout=60)
+    assert len(store._entries) == 1  # the expired ones went first, not a live one
+    store.set("a", "a", timeout=60)
+    store.set("b", "b", timeout=60)
+    assert store.get("new") == "n"  # read: now the most recent
+    store.set("c", "c", timeout=60)
+    assert store.get("a") is None and store.get("new") == "n" and store.get("c") == "c"

@@ -150,6 +150,8 @@ INSTALLED_APPS += [a.strip() for a in os.environ.get("DIEUHANH_EXTRA_APPS", "").
 MIDDLEWARE = [
     # first: its X-Request-ID and its log line cover the whole request (core/logs.py)
     "dieuhanh.core.logs.RequestIdMiddleware",
+    # a reading request reads the unit tree's stamp and the calendar once (core/requestmemo.py)
+    "dieuhanh.core.requestmemo.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dieuhanh.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

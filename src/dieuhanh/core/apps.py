@@ -51,6 +51,7 @@ class CoreConfig(platform.PlatformApp):
         from dieuhanh.org.loaders import units_loaded
 
         units_loaded.connect(record_unit_load, dispatch_uid="core.record_unit_load")
+        _forget_on_change()
         post_migrate.connect(sync_rules_after_migrate, sender=self)
         post_migrate.connect(load_announced_schedule_after_migrate, sender=self)
         post_migrate.connect(create_cache_table_after_migrate, sender=self)
@@ -88,3 +89,19 @@ def create_cache_table_after_migrate(using: str = "default", **kwargs: Any) -> N
     from django.core.management import call_command
 
     call_command("createcachetable", database=using, verbosity=0)
+
+
+def _forget_on_change() -> None:
+    """A save or delete of a unit, a succession or an announced day forgets what the request
+    read of them (core.requestmemo): a reading request that writes one reads it again."""
+    from django.db.models.signals import post_delete, post_save
+
+    from dieuhanh.core.calendar import forget_exceptions
+    from dieuhanh.core.models import CalendarException
+    from dieuhanh.org.models import AdminUnit, UnitSuccession
+    from dieuhanh.org.scope import forget_fingerprint
+
+    for signal in (post_save, post_delete):
+        signal.connect(forget_exceptions, sender=CalendarException, dispatch_uid=f"core.forget-calendar-{signal is post_save}")
+        for model in (AdminUnit, UnitSuccession):
+            signal.connect(forget_fingerprint, sender=model, dispatch_uid=f"core.forget-units-{model.__name__}-{signal is post_save}")

@@ -364,15 +364,29 @@ _cache_lock = threading.Lock()
 _cache: tuple[tuple[ExceptionRow, ...], WorkCalendar] | None = None
 
 
+EXCEPTIONS = "core.calendar-exceptions"  # their key in core.requestmemo
+
+
 def _exceptions_in_db() -> tuple[ExceptionRow, ...]:
+    """The announced days, read once per reading request (core.requestmemo)."""
+    from dieuhanh.core import requestmemo
     from dieuhanh.core.models import CalendarException
 
-    return tuple(CalendarException.objects.order_by("date").values_list("date", "kind"))
+    return requestmemo.memo(
+        EXCEPTIONS, lambda: tuple(CalendarException.objects.order_by("date").values_list("date", "kind"))
+    )
+
+
+def forget_exceptions(**kwargs: Any) -> None:
+    """An announced day was saved or deleted: this request reads the days again."""
+    from dieuhanh.core import requestmemo
+
+    requestmemo.forget(EXCEPTIONS)
 
 
 def current() -> WorkCalendar:
-    """The calendar for the announced exceptions now in the database. One cheap query each call
-    (the table holds a few rows a year); the arrays are rebuilt only when the rows differ, which
+    """The calendar for the announced exceptions now in the database. One cheap query each call,
+    or each reading request (the table holds a few rows a year); the arrays are rebuilt only when the rows differ, which
     also catches edits made by another process or directly in the admin."""
     global _cache
     rows = _exceptions_in_db()
@@ -391,6 +405,7 @@ def current() -> WorkCalendar:
 def invalidate() -> None:
     """Drop the cached snapshot. Not needed for correctness (`current()` compares the table)."""
     global _cache
+    forget_exceptions()
     with _cache_lock:
         _cache = None
 

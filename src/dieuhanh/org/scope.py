@@ -78,8 +78,26 @@ _graph_cache: dict[str, Any] = {"key": None, "graph": None}
 WHOLE = 0.999
 
 
+FINGERPRINT = "org.unit-fingerprint"  # its key in core.requestmemo
+
+
 def _fingerprint() -> tuple[Any, ...]:
-    """Changes whenever a unit or succession is added, removed or re-parented, in any process."""
+    """Changes whenever a unit or succession is added, removed or re-parented, in any process.
+    Read once per reading request (core.requestmemo; a save or delete of a unit or a succession
+    forgets it)."""
+    from dieuhanh.core import requestmemo
+
+    return requestmemo.memo((FINGERPRINT, connection.alias), _read_fingerprint)
+
+
+def forget_fingerprint(**kwargs: Any) -> None:
+    """A unit or succession was saved or deleted: this request reads the stamp again."""
+    from dieuhanh.core import requestmemo
+
+    requestmemo.forget((FINGERPRINT, connection.alias))
+
+
+def _read_fingerprint() -> tuple[Any, ...]:
     with connection.cursor() as cur:
         # Table names come from the models, never from input.
         cur.execute(

@@ -81,6 +81,15 @@ class FilterForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.label_suffix = ""  # not as a keyword argument: it could collide with *args
+        from dieuhanh.core.options import DrawnSelect
+
+        # A choice of rows draws its options once and reuses them (core/options.py).
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField) and type(field.widget) is forms.Select:
+                widget = DrawnSelect(attrs=field.widget.attrs)
+                widget.is_required = field.widget.is_required
+                widget.choices = field.widget.choices
+                field.widget = widget
 
     def layout(self) -> list[list[tuple[forms.BoundField, bool]]]:
         """The rows of (field, grows) of the fields the form has."""
@@ -209,6 +218,13 @@ class PersonChoiceField(forms.ModelChoiceField):
     """A choice of one person (a lead officer, an accountable leader, a signer) shown with the
     posts they hold today, so two namesakes and a deputy and a head are told apart."""
 
+    @property
+    def label_models(self) -> tuple[type[Any], ...]:
+        """What a label reads besides the person (core/options.py): their posts."""
+        from dieuhanh.org.models import Assignment, Organisation, Position
+
+        return (Assignment, Position, Organisation)
+
     def _set_queryset(self, queryset: Any) -> None:
         forms.ModelChoiceField._set_queryset(self, None if queryset is None else with_posts(queryset))  # type: ignore[attr-defined]
 
@@ -250,6 +266,13 @@ class BodyChoiceField(forms.ModelChoiceField):
     """A choice of body: its name, with its unit when the name does not say it («Văn phòng
     HĐND và UBND (Phường Chu Văn An)»), and the day it ended for a body that no longer exists
     (a document of 2021 was issued by 2021's bodies)."""
+
+    @property
+    def label_models(self) -> tuple[type[Any], ...]:
+        """What a label reads besides the body (core/options.py): its unit."""
+        from dieuhanh.org.models import AdminUnit
+
+        return (AdminUnit,)
 
     def label_from_instance(self, obj: Any) -> str:
         unit = obj.unit.name

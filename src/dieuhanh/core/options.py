@@ -1,0 +1,146 @@
+"""A list's filter bar offers choices of rows (units, leaders, documents, bodies): the options
+are drawn once and reused; each page reads only which rows it offers.
+
+A `ModelChoiceField` of a `FilterForm` draws its <select> with `DrawnSelect`: on each page
+
+1. the ids its queryset offers, in its order, are read (one query of ids, no rows built): the
+   queryset is the list's own, limited to what the user may see, so which options a user gets
+   is exact on every page: a ward officer's choices stay their own, a unit or a task added in
+   any process is offered at the next page;
+2. the options' labels (a person's posts, a body's unit, a document's number and title) are
+   drawn from the rows once and kept, per process, under those ids, the page's language and
+   today's date (a person's posts are today's), in the `figures` cache (decision 0036), then
+   reused: only the chosen option is marked per page.
+
+Kept labels are as fresh as decision 0036 promises for figures:
+- a save or delete, in this process, of a model a label is read from (the queryset's model,
+  those its `select_related` follows, the field's `label_models`) passes over every label kept
+  before it, at once and again once committed;
+- the user's own changes show at once on every process (the stamp `figurecache.changed` writes
+  for the apps it watches: tasks, documents, petitions, dossiers…);
+- others' changes made in another process (a person renamed, a body's name) show within
+  `FIGURES_TTL` seconds (10).
+
+The <select> is written as Django writes it, character for character (core.forms.FormRenderer);
+a field offering values other than primary keys (`to_field_name`), or a sliced queryset, is drawn
+by Django as before."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.cache import caches
+from django.db import transaction
+from django.db.models import Model, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.forms.models import ModelChoiceIterator
+from django.utils import timezone, translation
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
+
+_versions: dict[type[Model], int] = {}  # per model whose rows labels are read from: its saves and deletes here
+
+
+def _bump(sender: Any, **kwargs: Any) -> None:
+    if sender not in _versions or kwargs.get("raw"):
+        return
+    _versions[sender] += 1
+
+    def again() -> None:  # a label drawn while the transaction ran read the rows before it
+        _versions[sender] = _versions.get(sender, 0) + 1
+
+    transaction.on_commit(again, robust=True)
+
+
+post_save.connect(_bump, dispatch_uid="dieuhanh.options.save")
+post_delete.connect(_bump, dispatch_uid="dieuhanh.options.delete")
+
+
+def label_models(field: forms.ModelChoiceField[Any]) -> tuple[type[Model], ...]:
+    """The models `field`'s labels are read from: its queryset's, those its `select_related`
+    follows, and the field's own `label_models` (what a label reads through a prefetch)."""
+    qs = field.queryset
+    assert qs is not None
+    found: list[type[Model]] = [qs.model]
+
+    def follow(model: type[Model], related: Any) -> None:
+        if not isinstance(related, dict):
+            return
+        for name, deeper in related.items():
+            target = model._meta.get_field(name).related_model
+            if isinstance(target, type) and issubclass(target, Model):
+                found.append(target)
+                follow(target, deeper)
+
+    follow(qs.model, qs.query.select_related)
+    found.extend(getattr(field, "label_models", ()))
+    return tuple(dict.fromkeys(found))
+
+
+def _own_change() -> float:
+    """When the request's user last changed something watched (`figurecache.changed`), read
+    once per reading request (core.requestmemo)."""
+    from dieuhanh.core import figurecache, logs, requestmemo
+
+    user_id = logs.current().get("user_id")
+    if not user_id:
+        return 0.0
+    key = figurecache._own_key(user_id)
+    return requestmemo.memo(key, lambda: float(caches[figurecache.SHARED].get(key, 0.0)))
+
+
+def drawn_options(field: forms.ModelChoiceField[Any]) -> list[tuple[str, str]]:
+    """(value, escaped label) of the rows `field` offers, in its queryset's order, without the
+    empty choice: the ids read now, the labels kept (see the module docstring)."""
+    from dieuhanh.core import figurecache
+
+    qs: QuerySet[Any] = field.queryset  # type: ignore[assignment]
+    models = label_models(field)
+    for model in models:
+        _versions.setdefault(model, 0)
+    ids = tuple(qs.prefetch_related(None).values_list("pk", flat=True))
+    kind = f"{type(field).__module__}.{type(field).__qualname__}:{qs.model._meta.label}"
+    versions = ",".join(f"{m._meta.label}={_versions[m]}" for m in models)
+    raw = f"{kind}|{versions}|{translation.get_language()}|{timezone.localdate()}|{','.join(map(str, ids))}"
+    key = "options:" + hashlib.sha256(raw.encode()).hexdigest()
+    store = caches[figurecache.ALIAS]
+    now = figurecache.clock()
+    entry = store.get(key)
+    if entry is not None:
+        computed_at, drawn = entry
+        if now - computed_at < figurecache.ttl() and computed_at > _own_change():
+            return drawn  # type: ignore[no-any-return]
+    labels = {obj.pk: field.label_from_instance(obj) for obj in qs.filter(pk__in=ids)} if ids else {}
+    drawn = [(str(pk), str(conditional_escape(labels[pk]))) for pk in ids if pk in labels]
+    if len(drawn) == len(ids):  # not a row deleted between the two reads
+        store.set(key, (now, drawn), timeout=max(1, int(figurecache.ttl()) + 1))
+    return drawn
+
+
+class DrawnSelect(forms.Select):
+    """A <select> of a model choice field whose options are drawn once and kept (the module
+    docstring); any other choices are drawn by Django."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        choices = self.choices
+        field = getattr(choices, "field", None)
+        if (not isinstance(choices, ModelChoiceIterator) or not isinstance(field, forms.ModelChoiceField)
+                or field.to_field_name or field.queryset is None or field.queryset.query.is_sliced):
+            return super().render(name, value, attrs, renderer)
+        from dieuhanh.core.forms import _attrs_html
+
+        chosen = self.format_value(value)
+        options: Iterable[tuple[str, str]] = drawn_options(field)
+        if field.empty_label is not None:
+            options = [("", str(conditional_escape(field.empty_label))), *options]
+        parts = [f'<select name="{conditional_escape(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>']
+        marked = False
+        for option, label in options:
+            selected = not marked and option in chosen
+            marked = marked or selected
+            parts.append(f'\n  <option value="{conditional_escape(option)}"{" selected" if selected else ""}>{label}</option>\n')
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

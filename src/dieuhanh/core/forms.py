@@ -306,14 +306,21 @@ def units_today(unit_ids: Iterable[int]) -> QuerySet[AdminUnit]:
 
 
 class FormRenderer(DjangoTemplates):
-    """Django's form renderer, except that a <select> is written in Python rather than through
-    one template per option (settings.FORM_RENDERER). The output is the same, character for
-    character; it costs a tenth: a list's filter bar with a few hundred options (units, leaders,
-    documents) took ~15 ms of a ~70-ms page (docs/decisions/0035). A select whose options use
-    another template than Django's goes through the templates as before."""
+    """Django's form renderer, except that a <select>, an <input> box and a field's <label> are
+    written in Python rather than through Django's templates (settings.FORM_RENDERER). The output
+    is the same, character for character; it costs a fraction: a list's filter bar with a few
+    hundred options (units, leaders, documents) took ~15 ms of a ~70-ms page, its dozen boxes and
+    labels another ~2 ms (docs/decisions/0035, 0038). A select whose options use another template
+    than Django's goes through the templates as before."""
 
     SELECT = "django/forms/widgets/select.html"
     OPTION = "django/forms/widgets/select_option.html"
+    # Django's templates that are django/forms/widgets/input.html and nothing else, and the label.
+    INPUTS = frozenset(f"django/forms/widgets/{name}.html" for name in (
+        "input", "text", "search", "number", "email", "url", "tel", "password", "hidden", "date", "datetime", "time",
+        "checkbox",
+    ))
+    LABEL = "django/forms/label.html"
 
     def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
         if template_name == self.SELECT:
@@ -321,6 +328,10 @@ class FormRenderer(DjangoTemplates):
             groups = widget["optgroups"]
             if all(option["template_name"] == self.OPTION for _, options, _ in groups for option in options):
                 return _select_html(widget["name"], widget["attrs"], groups)
+        elif template_name in self.INPUTS:
+            return _input_html(context["widget"])
+        elif template_name == self.LABEL:
+            return _label_html(context)
         return super().render(template_name, context, request)
 
 
@@ -331,6 +342,25 @@ def _attrs_html(attrs: dict[str, Any]) -> str:
         f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
         for name, value in attrs.items() if value is not False
     )
+
+
+def _input_html(widget: dict[str, Any]) -> SafeString:
+    """django/forms/widgets/input.html in Python (a text, search, number, date… box, a checkbox)."""
+    value = widget["value"]
+    shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    return mark_safe(  # noqa: S308 - every value is escaped
+        f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"{shown}'
+        f'{_attrs_html(widget["attrs"])}>'
+    )
+
+
+def _label_html(context: dict[str, Any]) -> SafeString:
+    """django/forms/label.html in Python: the field's label, in a <label> when the field has an id."""
+    label = conditional_escape(context["label"])
+    if not context["use_tag"]:
+        return label
+    tag = conditional_escape(context["tag"])
+    return mark_safe(f"<{tag}{_attrs_html(context['attrs'] or {})}>{label}</{tag}>")  # noqa: S308 - escaped
 
 
 def _select_html(name: str, attrs: dict[str, Any], groups: list[tuple[Any, list[dict[str, Any]], int]]) -> SafeString:

@@ -37,6 +37,33 @@ def test_a_select_is_drawn_exactly_as_django_draws_it() -> None:
         assert html(FormRenderer(), data) == html(DjangoTemplates(), data)
 
 
+class Boxes(forms.Form):
+    text = forms.CharField(label="Tên <đơn> & \"vị\"", required=False, max_length=20,
+                           widget=forms.TextInput(attrs={"placeholder": 'a"b <c>', "autofocus": True, "x": False}))
+    search = forms.CharField(label=mark_safe("<b>Tìm</b>"), required=False, widget=forms.SearchInput)
+    number = forms.IntegerField(label="Năm", required=False, min_value=1, max_value=9999)
+    day = forms.DateField(label="Ngày", required=False, widget=forms.DateInput(format="%d/%m/%Y"))
+    check = forms.BooleanField(label="Có kiến nghị?", required=False)
+    hidden = forms.CharField(required=False, widget=forms.HiddenInput)
+    email = forms.EmailField(label="Thư", required=True)
+    secret = forms.CharField(label="", required=False, widget=forms.PasswordInput(render_value=True))
+
+
+def boxes(renderer: DjangoTemplates, data: Any, **kwargs: Any) -> list[str]:
+    form = Boxes(data, renderer=renderer, **kwargs)
+    return [str(form[name]) + form[name].label_tag() + form[name].label_tag(attrs={"class": "x<y"}, tag="legend")
+            for name in form.fields]
+
+
+def test_a_box_and_its_label_are_drawn_exactly_as_django_draws_them() -> None:
+    import datetime as dt
+
+    for data, kwargs in ((None, {}), (None, {"auto_id": False}), (None, {"initial": {"day": dt.date(2026, 3, 5), "check": True}}),
+                         ({"text": '<script>"x"</script>', "search": "Sao Đỏ & Phả Lại", "number": "2025", "day": "05/03/2026",
+                           "check": "on", "hidden": "1", "email": "sai", "secret": "mật <khẩu>"}, {"label_suffix": ":"})):
+        assert boxes(FormRenderer(), data, **kwargs) == boxes(DjangoTemplates(), data, **kwargs)
+
+
 def test_a_select_with_an_option_template_of_its_own_still_uses_it() -> None:
     class Custom(forms.Select):
         option_template_name = "django/forms/widgets/input_option.html"

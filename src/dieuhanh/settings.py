@@ -148,10 +148,9 @@ INSTALLED_APPS = [
 INSTALLED_APPS += [a.strip() for a in os.environ.get("DIEUHANH_EXTRA_APPS", "").split(",") if a.strip()]
 
 MIDDLEWARE = [
-    # first: its X-Request-ID and its log line cover the whole request (core/logs.py)
+    # first: its X-Request-ID and its log line cover the whole request (core/logs.py); a reading
+    # request keeps what core/requestmemo.py reads (the unit tree's stamp, the calendar) until its end
     "dieuhanh.core.logs.RequestIdMiddleware",
-    # a reading request reads the unit tree's stamp and the calendar once (core/requestmemo.py)
-    "dieuhanh.core.requestmemo.RequestMemoMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "dieuhanh.core.middleware.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

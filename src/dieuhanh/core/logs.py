@@ -27,6 +27,8 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
+from dieuhanh.core import requestmemo
+
 _context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("dieuhanh_request", default=None)
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 request_log = logging.getLogger("dieuhanh.request")
@@ -99,6 +101,7 @@ class RequestIdMiddleware:
         request.request_id = request_id  # type: ignore[attr-defined]
         state: dict[str, Any] = {"request_id": request_id, "method": request.method, "path": request.path}
         token = _context.set(state)
+        kept = requestmemo.begin(request.method)  # here, not a middleware of its own: no deeper stack
         started = time.monotonic()
         try:
             response = self.get_response(request)
@@ -109,6 +112,7 @@ class RequestIdMiddleware:
                                     "duration_ms": round((time.monotonic() - started) * 1000, 1)})
             return response
         finally:
+            requestmemo.end(kept)
             _context.reset(token)
 
     def process_view(self, request: HttpRequest, view: Any, args: Any, kwargs: Any) -> None:

@@ -4,7 +4,9 @@
 Both are checked against the database each time they are used, so that a change made in another
 process shows at once; a list page used them three times each (the rows' scope, the deadlines of
 each row, the filter's units), three identical queries each. Within one reading request
-(GET, HEAD, OPTIONS), `RequestMemoMiddleware` keeps the first answer for the rest of the request:
+(GET, HEAD, OPTIONS), the first answer is kept for the rest of the request (`begin` and `end`,
+called by core.logs.RequestIdMiddleware, the first middleware, rather than by a middleware of
+their own: each level of middleware deepens the stack every template renders on):
 
     requestmemo.memo(key, compute) -> compute() once per request (every time outside one)
     requestmemo.forget(key)        -> the next use reads again
@@ -21,10 +23,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any, TypeVar
-
-from django.http import HttpRequest, HttpResponse
 
 T = TypeVar("T")
 
@@ -62,14 +62,12 @@ def kept() -> Iterator[None]:
         _memo.reset(token)
 
 
-class RequestMemoMiddleware:
-    """A reading request keeps what `memo` reads for its duration (see the module docstring)."""
+def begin(method: str | None) -> Token[dict[Hashable, Any] | None]:
+    """A request starts (core.logs.RequestIdMiddleware, first of the middleware): a reading one
+    keeps what `memo` reads, a writing one nothing. Pass what it returns to `end`."""
+    return _memo.set({} if method in READING else None)
 
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        self.get_response = get_response
 
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in READING:
-            return self.get_response(request)
-        with kept():
-            return self.get_response(request)
+def end(token: Token[dict[Hashable, Any] | None]) -> None:
+    """The request ends: nothing it read is kept any longer."""
+    _memo.reset(token)

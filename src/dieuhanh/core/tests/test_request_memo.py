@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dieuhanh.core import calendar, requestmemo
 from dieuhanh.core.choices import CalendarExceptionKind
+from dieuhanh.core.logs import RequestIdMiddleware
 from dieuhanh.core.models import CalendarException
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitKind, UnitLevel
@@ -87,7 +88,7 @@ def test_only_a_reading_request_keeps_what_it_read():
         seen[request.method] = requestmemo._memo.get()
         return HttpResponse()
 
-    middleware = requestmemo.RequestMemoMiddleware(view)
+    middleware = RequestIdMiddleware(view)  # the first middleware starts and ends the memo
     factory = RequestFactory()
     middleware(factory.get("/"))
     middleware(factory.post("/"))

@@ -22,8 +22,8 @@ Kept labels are as fresh as decision 0036 promises for figures:
   `FIGURES_TTL` seconds (10).
 
 The <select> is written as Django writes it, character for character (core.forms.FormRenderer);
-a field offering values other than primary keys (`to_field_name`), or a sliced queryset, is drawn
-by Django as before."""
+a field offering values other than primary keys (`to_field_name`), or a sliced or combined
+(union…) queryset, is drawn by Django as before."""
 
 from __future__ import annotations
 
@@ -128,7 +128,8 @@ class DrawnSelect(forms.Select):
         choices = self.choices
         field = getattr(choices, "field", None)
         if (not isinstance(choices, ModelChoiceIterator) or not isinstance(field, forms.ModelChoiceField)
-                or field.to_field_name or field.queryset is None or field.queryset.query.is_sliced):
+                or field.to_field_name or field.queryset is None or field.queryset.query.is_sliced
+                or field.queryset.query.combinator):
             return super().render(name, value, attrs, renderer)
         from dieuhanh.core.forms import _attrs_html
 

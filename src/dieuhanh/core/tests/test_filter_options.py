@@ -27,12 +27,14 @@ class Choices(FilterForm):
     unit = forms.ModelChoiceField(AdminUnit.objects.none(), required=False, empty_label="Tất cả <mọi>")
     person = PersonChoiceField(Person.objects.none(), required=False, empty_label=None)
     body = BodyChoiceField(Organisation.objects.none(), required=False)
+    by_code = forms.ModelChoiceField(AdminUnit.objects.none(), required=False, to_field_name="name")  # drawn by Django
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = AdminUnit.objects.order_by("name")  # type: ignore[attr-defined]
         self.fields["person"].queryset = Person.objects.order_by("full_name")  # type: ignore[attr-defined]
         self.fields["body"].queryset = Organisation.objects.select_related("unit").order_by("name")  # type: ignore[attr-defined]
+        self.fields["by_code"].queryset = AdminUnit.objects.order_by("name")  # type: ignore[attr-defined]
 
 
 def _django(form: FilterForm, name: str) -> str:
@@ -48,7 +50,7 @@ def _django(form: FilterForm, name: str) -> str:
 def test_the_choices_are_drawn_exactly_as_django_draws_them(world):
     AdminUnit.objects.create(code="1", name='Xã "Lê" <Lợi> & Co', level=UnitLevel.COMMUNE, kind=UnitKind.COMMUNE)
     for data in (None, {"unit": str(world.ward_a.pk), "person": str(world.leader_person.pk)},
-                 {"unit": "999999", "body": "x"}, {"unit": ""}):
+                 {"unit": "999999", "body": "x", "by_code": "Phường Chí Linh"}, {"unit": ""}):
         for _ in range(2):  # drawn, then reused
             form = Choices(data, renderer=DjangoTemplates())
             for name in form.fields:

@@ -2,7 +2,7 @@
 `?page_size=` (1 to 200, 50 by default), answered as `{count, page, page_size, results}`.
 
 A list's query schema derives from `PageQuery`; its answer is `Page[ItemOut]`; the endpoint returns
-`page_of(queryset, query, serialise)`."""
+`page_of(queryset, query, serialise)` (or `page_of_rows` with a serialiser of the whole page)."""
 
 from __future__ import annotations
 
@@ -36,10 +36,16 @@ def filters_of(query: PageQuery) -> dict[str, Any]:
 
 
 def page_of(qs: Any, query: PageQuery, serialise: Callable[[Any], Any]) -> dict[str, Any]:
+    return page_of_rows(qs, query, lambda rows: [serialise(row) for row in rows])
+
+
+def page_of_rows(qs: Any, query: PageQuery, serialise_rows: Callable[[Any], list[Any]]) -> dict[str, Any]:
+    """`page_of` for a serialiser that takes the page's slice of `qs` whole (and reads what the
+    rows need in one query each, not one a row)."""
     start = (query.page - 1) * query.page_size
     return {
         "count": qs.count(),
         "page": query.page,
         "page_size": query.page_size,
-        "results": [serialise(row) for row in qs[start : start + query.page_size]],
+        "results": serialise_rows(qs[start : start + query.page_size]),
     }

@@ -89,16 +89,25 @@ class Document(models.Model):
 
     @property
     def symbol(self) -> str:
-        if self.system == DocumentSystem.PARTY:
-            return f"{self.number}-{self.kind}/{self.issuer_code}"
-        return f"{self.number}/{self.kind}-{self.issuer_code}"
+        return document_symbol(self.system, self.number, self.kind, self.issuer_code)
 
     @property
     def notation(self) -> str:
-        """`Số: 15/QĐ-UBND` (Decree 30/2020, state) or `Số 12-NQ/TU` (Hướng dẫn 36-HD/VPTW, party)."""
-        if self.system == DocumentSystem.PARTY:
-            return f"Số {self.symbol}"
-        return f"Số: {self.symbol}"
+        return document_notation(self.system, self.number, self.kind, self.issuer_code)
+
+
+def document_symbol(system: str, number: str, kind: str, issuer_code: str) -> str:
+    """`15/QĐ-UBND` (state) or `12-NQ/TU` (party): `Document.symbol` from its columns."""
+    if system == DocumentSystem.PARTY:
+        return f"{number}-{kind}/{issuer_code}"
+    return f"{number}/{kind}-{issuer_code}"
+
+
+def document_notation(system: str, number: str, kind: str, issuer_code: str) -> str:
+    """`Số: 15/QĐ-UBND` (Decree 30/2020, state) or `Số 12-NQ/TU` (Hướng dẫn 36-HD/VPTW, party):
+    `Document.notation` from its columns (a list that reads columns, not documents)."""
+    symbol = document_symbol(system, number, kind, issuer_code)
+    return f"Số {symbol}" if system == DocumentSystem.PARTY else f"Số: {symbol}"
 
 
 class MeetingQuerySet(ScopedQuerySet["Meeting"]):
@@ -325,11 +334,16 @@ class Task(models.Model):
     def days_late(self, today: dt.date | None = None) -> int:
         from django.utils import timezone
 
-        end = self.completed_on or today or timezone.localdate()
-        return max(0, (end - self.due_date).days)
+        return days_late(self.due_date, self.completed_on, today or timezone.localdate())
 
     def refresh_search_text(self) -> None:
         self.search_text = fold(f"{self.code} {self.title} {self.content} {self.expected_result}")
+
+
+
+def days_late(due_date: dt.date, completed_on: dt.date | None, today: dt.date) -> int:
+    """Days past the due date: until completion, or until today for a task still open."""
+    return max(0, ((completed_on or today) - due_date).days)
 
 
 class Milestone(models.Model):

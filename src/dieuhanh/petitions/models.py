@@ -280,6 +280,9 @@ class Petition(models.Model):
             models.UniqueConstraint(fields=["receiving_unit", "year", "seq"], name="petition_register_number"),
         ]
         indexes = [
+            # The register's order: a page of the list reads the petitions newest first and stops
+            # at the page's end, instead of sorting every petition the user may see.
+            models.Index(fields=["received_on", "id"], name="petition_register_order"),
             # Open petitions by deadline, with the unit to count them by (the IOC's overdue
             # and due-soon figures read the index alone).
             models.Index(fields=["state", "due_on", "unit"], name="petition_state_due_unit"),

@@ -183,6 +183,101 @@ def test_the_list_answers_htmx_with_the_results_only(client, world, complaint):
     assert complaint.subject in page and "<html" not in page
 
 
+def _register_of_every_kind(world):
+    """Petitions that between them light every part of a register line: a group complaint
+    received at the city for ward A, a denunciation, a time-barred complaint, one past its
+    deadline, and a repeat."""
+    world.petition(actor=world.office, receiving_unit=world.city, signer_count=6, subject="Đơn tập thể về bồi thường")
+    world.petition(kind="denunciation", field="corruption", subject="Tố cáo nhận tiền", identity={"name": DENOUNCER})
+    world.petition(subject="Khiếu nại quá thời hiệu", decision_known_on=TODAY() - dt.timedelta(days=400),
+                   content="Khiếu nại quyết định đã nhận từ lâu.", identity={"name": "Người khiếu nại muộn"})
+    world.petition(subject="Đơn nhận đã lâu", received_on=TODAY() - dt.timedelta(days=60),
+                   content="Nội dung khác của đơn đã lâu.", identity={"name": "Người gửi cũ"})
+    world.petition()  # repeats the first ward A complaint of the same words
+    world.petition()
+
+
+def test_a_register_line_shows_every_column_and_flag(client, world):
+    _register_of_every_kind(world)
+    login(client, world.leader)
+    page = client.get(reverse("petitions:petition_list")).content.decode()
+    for part in ("nhận tại Thành phố", "6 người ký", "flag--confidential", str(REDACTED), "flag--time_barred",
+                 "flag--prolonged", "flag--duplicate", "badge--overdue", "pstate--received", "Khiếu nại",
+                 "Đất đai", "Nguyễn Văn Khiếu"):
+        assert part in page, part
+    assert DENOUNCER not in page
+    late = Petition.objects.get(subject="Đơn nhận đã lâu")
+    assert f'<a class="code" href="{detail(late)}">{late.number}</a>' in page
+    assert f"{late.due_on:%d/%m/%Y}<div><span class=\"badge badge--overdue\">" in page
+
+
+def test_the_register_page_takes_the_same_queries_however_many_lines(client, world, django_assert_max_num_queries):
+    _register_of_every_kind(world)
+    login(client, world.leader)
+    client.get(reverse("petitions:petition_list"))
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("petitions:petition_list"))
+    for i in range(12):
+        world.petition(subject=f"Đơn thêm {i}", content=f"Nội dung riêng số {i} của đơn thêm.", identity={"name": f"Người {i}"})
+    _register_of_every_kind(world)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(reverse("petitions:petition_list"))
+
+
+def test_the_rows_alone_skip_the_filter_bar_and_the_tiles(client, world, django_assert_max_num_queries):
+    """The filter bar asks for the results only: neither the bar's choices nor the tiles above
+    the list are counted for it."""
+    _register_of_every_kind(world)
+    login(client, world.leader)
+    rows_only = {"HX-Request": "true", "HX-Target": "petition-results"}
+    client.get(reverse("petitions:petition_list"), headers=rows_only)
+    with django_assert_max_num_queries(50) as whole:
+        client.get(reverse("petitions:petition_list"))
+    with django_assert_max_num_queries(len(whole.captured_queries) - 4):  # the bar's units and years, two tiles
+        page = client.get(reverse("petitions:petition_list"), headers=rows_only).content.decode()
+    assert "Đơn tập thể về bồi thường" in page and "Đơn đang quá hạn" not in page
+
+
+def test_a_page_of_the_register_builds_no_unit_objects(client, world):
+    """The lines read the units' names with the petitions (one query, no objects a line)."""
+    from django.db.models.signals import post_init
+
+    from dieuhanh.org.models import AdminUnit
+
+    _register_of_every_kind(world)
+    login(client, world.leader)
+    built = []
+
+    def count(sender, **kwargs):
+        built.append(sender)
+
+    post_init.connect(count, sender=AdminUnit)
+    try:
+        page = client.get(reverse("petitions:petition_list"), headers={"HX-Request": "true", "HX-Target": "petition-results"})
+    finally:
+        post_init.disconnect(count, sender=AdminUnit)
+    assert "nhận tại Thành phố" in page.content.decode() and built == []
+
+
+def test_a_page_of_the_register_is_read_in_order_not_sorted(world):
+    """The register's index gives the petitions newest first: a page stops at its end instead
+    of sorting every petition the user may see (SQLite's plan; PostgreSQL plans by statistics)."""
+    from django.db import connection
+
+    from dieuhanh.petitions import views
+
+    if connection.vendor != "sqlite":
+        pytest.skip("reads SQLite's query plan")
+
+    request = type("Request", (), {"GET": {}, "user": world.leader})()
+    petitions, _problems = views._filtered(request)
+    sql, params = petitions[:50].query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "petition_register_order" in plan and "TEMP B-TREE FOR ORDER BY" not in plan
+
+
 # --- confidentiality -------------------------------------------------------------------------------------
 
 

@@ -208,3 +208,58 @@ def test_the_task_list_has_a_bounded_query_count(world, django_assert_max_num_qu
 def test_openapi_documentation_is_served(world):
     assert bearer(world.office).get("/api/openapi.json").json()["info"]["title"] == "Điều Hành API"
     assert signed_in(world.office).get("/api/docs").status_code == 200
+
+
+def test_a_listed_task_reads_as_its_own_page(world):
+    from dieuhanh.directives.services import do_close_task
+
+    client = bearer(world.office)
+    body = task_body(world, milestones=[
+        {"title": "Thẩm định", "due_date": (timezone.localdate() + dt.timedelta(days=40)).isoformat()},
+        {"title": "Khảo sát", "due_date": (timezone.localdate() + dt.timedelta(days=20)).isoformat()},
+    ])
+    made = client.post("/api/v1/tasks", body, content_type="application/json").json()
+    late = world.task(title="Việc xong muộn")
+    Task.objects.filter(pk=late.pk).update(assigned_on=timezone.localdate() - dt.timedelta(days=30),
+                                           due_date=timezone.localdate() - dt.timedelta(days=4))
+    late.refresh_from_db()
+    do_close_task(actor=world.office, task=late, completed_on=timezone.localdate(), result_summary="Xong",
+                  evaluation="good")
+    listed = {t["id"]: t for t in client.get("/api/v1/tasks", {"page_size": 200}).json()["results"]}
+    for pk in (made["id"], late.pk):
+        page = client.get(f"/api/v1/tasks/{pk}").json()
+        assert listed[pk] == {key: page[key] for key in listed[pk]}
+    assert [m["title"] for m in listed[made["id"]]["milestones"]] == ["Khảo sát", "Thẩm định"]
+    assert listed[made["id"]]["source_document"]["notation"] == world.resolution.notation
+    assert listed[made["id"]]["resources"]["budget_vnd"] == 2_000_000_000
+    assert (listed[late.pk]["status"], listed[late.pk]["status_label"], listed[late.pk]["days_late"]) == (
+        "done_late", "Hoàn thành quá hạn", 4)
+
+
+def test_the_task_list_builds_no_model_objects(world):
+    """A page of tasks is read as columns: no task, milestone, document, unit or person objects
+    (five a task before, and a query set a task for its milestones)."""
+    from django.db.models.signals import post_init
+
+    from dieuhanh.directives.models import Document, Milestone
+    from dieuhanh.directives.services import MilestoneInput
+    from dieuhanh.org.models import AdminUnit, Person
+
+    for i in range(3):
+        world.task(title=f"Nhiệm vụ {i}", milestones=[MilestoneInput("Khảo sát", timezone.localdate() + dt.timedelta(days=5))])
+    client = bearer(world.leader)
+    built = []
+
+    def count(sender, **kwargs):
+        built.append(sender.__name__)
+
+    models = (Task, Milestone, Document, AdminUnit, Person)
+    for model in models:
+        post_init.connect(count, sender=model)
+    try:
+        results = client.get("/api/v1/tasks").json()["results"]
+    finally:
+        for model in models:
+            post_init.disconnect(count, sender=model)
+    assert len(results) == 3 and all(r["milestones"] for r in results)
+    assert built == []

@@ -230,12 +230,21 @@ def request_out(p: Petition) -> dict[str, Any]:
     }
 
 
+# The columns `request_out` reads, and nothing else: never the identity, and not the long texts
+# (conclusion, search text) a request does not show.
+REQUEST_FIELDS = (
+    "receipt_code", "state", "result", "transferred_to", "field", "channel", "content", "place", "lat", "lon",
+    "received_on", "created_at", "updated_at", "due_on", "unit__name", "unit__code", "receiving_unit__name",
+    "handling_org__name",
+)
+
+
 def public_requests() -> Any:
     """The petitions Open311 may show: recommendations and feedback in a listed service."""
     return (
         Petition.objects.filter(kind__in=PUBLIC_KINDS, confidential=False, field__in=list(SERVICES))
         .select_related("unit", "receiving_unit", "handling_org")
-        .defer("identity_enc", "search_text")
+        .only(*REQUEST_FIELDS)
     )
 
 

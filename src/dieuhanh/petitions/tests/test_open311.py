@@ -343,6 +343,18 @@ def test_at_most_the_limit_is_returned(located, client, monkeypatch):
     assert len(_get(client)) == 3
 
 
+def test_the_list_reads_neither_the_identity_nor_the_written_answer(located, client, django_assert_max_num_queries):
+    """Only the columns a request shows leave the database: not the petitioner, and not the
+    conclusion, which may name people (`status_notes` gives the kind of result instead)."""
+    submit(report(description="Phản ánh về đèn đường hỏng trên phố."))
+    with django_assert_max_num_queries(5) as queries:
+        assert len(_get(client)) == 1
+    read = " ".join(q["sql"] for q in queries.captured_queries if "petitions_petition" in q["sql"])
+    assert "petitions_petition" in read
+    for column in ("identity_enc", "conclusion", "search_text", "sealed_links_enc"):
+        assert f'"petitions_petition"."{column}"' not in read, column
+
+
 def test_the_list_has_a_bounded_query_count(located, client, django_assert_max_num_queries, monkeypatch):
     monkeypatch.setattr(views, "FILING", ratelimit.FilingLimit("petitions:file", limit=100, window=3600))
     for i in range(3):

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from django.views.decorators.http import require_POST
 
-from dieuhanh.core import access, case_views, links, lookup, ratelimit, replicas
+from dieuhanh.core import access, case_views, links, lookup, paging, ratelimit, replicas
 from dieuhanh.core.cases import CaseAction
 from dieuhanh.core.figures import StatColumn
 from dieuhanh.core.forms import apply_errors
@@ -115,9 +115,9 @@ ROW_NAMES = {"unit_name": F("unit__name"), "receiving_unit_name": F("receiving_u
 
 
 class RegisterRow(TypedDict):
-    """One line of the register as the list prints it, worked out once in Python: a page of fifty
-    lines spent most of its time in the template's per-line lookups, labels and tags. A dict,
-    which the template reads at its first try (an object costs it a failed `row[key]` first)."""
+    """One line of the register as the list prints it (`petitions_ui.register_rows` writes it),
+    worked out once in Python: a page of fifty lines spent most of its time in the template's
+    per-line lookups, labels and tags."""
 
     url: str
     number: str
@@ -173,7 +173,7 @@ def register_rows(petitions: Iterable[Any]) -> list[RegisterRow]:
 def petition_list(request: HtmxHttpRequest) -> HttpResponse:
     visible = Petition.objects.visible_to(request.user)
     petitions, problems = _filtered(request, visible)
-    page = Paginator(petitions.only(*ROW_FIELDS).annotate(**ROW_NAMES), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paging.page_of(petitions.only(*ROW_FIELDS).annotate(**ROW_NAMES), request.GET.get("page"), PAGE_SIZE)
     page.object_list = register_rows(page.object_list)
     context: dict[str, Any] = {"page": page, "problems": problems}
     if request.htmx and request.htmx.target == "petition-results":  # the filter bar asks for the rows alone

@@ -211,6 +211,19 @@ def test_a_register_line_shows_every_column_and_flag(client, world):
     assert f"{late.due_on:%d/%m/%Y}<div><span class=\"badge badge--overdue\">" in page
 
 
+def test_a_register_line_escapes_what_was_typed_and_not_the_translations(client, world):
+    from dieuhanh.testing import in_english
+
+    world.petition(subject='<b>"Đất" & nhà</b>', content="Nội dung có thẻ HTML.", identity={"name": "<i>Ông A</i>"})
+    world.petition(kind="denunciation", field="corruption", subject="Tố cáo nhận tiền", identity={"name": DENOUNCER})
+    login(client, world.leader)
+    page = client.get(reverse("petitions:petition_list")).content.decode()
+    assert "&lt;b&gt;&quot;Đất&quot; &amp; nhà&lt;/b&gt;" in page and '<b>"Đất"' not in page
+    assert "&lt;i&gt;Ông A&lt;/i&gt;" in page and "<i>Ông A" not in page
+    english = in_english(client).get(reverse("petitions:petition_list")).content.decode()
+    assert 'title="The petitioner\'s identity is confidential"' in english
+
+
 def test_the_register_page_takes_the_same_queries_however_many_lines(client, world, django_assert_max_num_queries):
     _register_of_every_kind(world)
     login(client, world.leader)

@@ -30,5 +30,5 @@ def test_serve_sizes_gunicorn_by_cpu_and_passes_gunicorn_options(tmp_path: Path)
     assert (config["threads"], config["worker_class"], config["keepalive"]) == ("3", "gthread", "7")
 
 
-def test_one_process_per_core_at_least_two_eight_threads_each() -> None:
-    assert [web_concurrency(n) for n in (1, 2, 4)] == [(2, 8), (2, 8), (4, 8)]
+def test_one_process_per_core_at_least_two_two_threads_each() -> None:
+    assert [web_concurrency(n) for n in (1, 2, 4)] == [(2, 2), (2, 2), (4, 2)]

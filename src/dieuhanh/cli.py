@@ -81,9 +81,10 @@ def demo(
 
 def web_concurrency(cpus: int) -> tuple[int, int]:
     """The web server's processes and threads per process for a machine of `cpus` cores: one
-    process per core (at least two, so that one busy process never holds every request), eight
-    threads each (docs/decisions/0035, measured with bench/bench_load.py)."""
-    return max(2, cpus), 8
+    process per core (at least two, so that one busy process never holds every request), two
+    threads each (docs/decisions/0035, measured with bench/bench_load.py: more threads in a
+    process take turns at the interpreter's lock, at a cost in CPU once each request is cheap)."""
+    return max(2, cpus), 2
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
@@ -120,7 +121,7 @@ def serve(
 
     run_start_hooks("serve")  # once, before gunicorn forks its processes (a killed import's indexes...)
     typer.echo(f"Điều Hành đang chạy tại http://{host}:{port}  (Ctrl+C để dừng)")
-    # gunicorn with threads: the app is I/O bound on the database; SQLite in WAL mode serves
+    # gunicorn with threads: a request waiting on the database lets the other run; SQLite in WAL mode serves
     # concurrent readers, and writers queue on the IMMEDIATE lock. No access log of gunicorn's own:
     # the app logs each request as a JSON line with its id, user, status and duration (core/logs.py).
     default_workers, default_threads = web_concurrency(os.cpu_count() or 1)

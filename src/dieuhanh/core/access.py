@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ImproperlyConfigured, PermissionDenied
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Expression, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -221,6 +222,44 @@ def unit_choices(user: AnyUser | None, app: str, action: str) -> QuerySet[AdminU
     return qs if held is ALL else qs.filter(id__in=held)
 
 
+class UnitIds(Expression):
+    """A set of unit ids as the right side of `__in` (`among`): the placeholder list is written
+    once for the set, not once per query. A city office holds a hundred units; Django prepared and
+    wrote each id of the list again for every query that read the user's rows (six on the petition
+    register), about a millisecond a query. The SQL is the same `IN (%s, …)` with the ids as
+    parameters. Immutable, and shared between the queries and threads that use the same set."""
+
+    def __init__(self, ids: frozenset[int]) -> None:
+        super().__init__(output_field=models.IntegerField())
+        self.ids = tuple(sorted(ids))
+        self.sql = "(" + ", ".join(["%s"] * len(self.ids)) + ")"
+
+    def resolve_expression(self, *args: Any, **kwargs: Any) -> UnitIds:
+        return self  # nothing to resolve, and nothing in it changes
+
+    def relabeled_clone(self, change_map: Any) -> UnitIds:
+        return self
+
+    def as_sql(self, compiler: Any, connection: Any, *args: Any, **kwargs: Any) -> tuple[str, tuple[int, ...]]:
+        return self.sql, self.ids
+
+    def __repr__(self) -> str:
+        return f"UnitIds({len(self.ids)} units)"
+
+
+@functools.lru_cache(maxsize=512)
+def _unit_ids(ids: frozenset[int]) -> UnitIds:
+    return UnitIds(ids)
+
+
+def among(unit_ids: Iterable[int]) -> UnitIds | list[int]:
+    """What a model's `in_units` compares its unit column with: `Q(unit_id__in=among(ids))`
+    (`UnitIds`; the same set seen again, in this request or a later one, reuses its SQL). An
+    empty set stays an empty list, which matches no row."""
+    ids = unit_ids if isinstance(unit_ids, frozenset) else frozenset(unit_ids)
+    return _unit_ids(ids) if ids else []
+
+
 M = TypeVar("M", bound=models.Model)
 Q_ = TypeVar("Q_", bound="ScopedQuerySet[Any]")
 
@@ -232,7 +271,8 @@ class ScopedQuerySet(models.QuerySet[M]):
 
     scope_app: ClassVar[str] = ""
 
-    def in_units(self, unit_ids: set[int], user: User) -> Q:
+    def in_units(self, unit_ids: AbstractSet[int], user: User) -> Q:
+        """The rows of `unit_ids` (compare the unit columns with `among(unit_ids)`)."""
         raise NotImplementedError
 
     def _app(self) -> str:
@@ -247,7 +287,7 @@ class ScopedQuerySet(models.QuerySet[M]):
             return self.all()
         if not held and not self.open_without_units():
             return self.none()
-        return self.filter(self.in_units(set(held), user))
+        return self.filter(self.in_units(frozenset(held), user))
 
     def open_without_units(self) -> bool:
         """Whether a user holding the action nowhere may still see some rows (a petition's
@@ -256,5 +296,5 @@ class ScopedQuerySet(models.QuerySet[M]):
 
 
 __all__ = [
-    "ALL", "STAFF", "ScopedQuerySet", "declare", "declared", "granted_over", "holders", "holds", "may", "offered_units", "require", "require_any", "requires", "roles", "unit_choices", "units",
+    "ALL", "STAFF", "ScopedQuerySet", "UnitIds", "among", "declare", "declared", "granted_over", "holders", "holds", "may", "offered_units", "require", "require_any", "requires", "roles", "unit_choices", "units",
 ]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 
 from django.conf import settings
 from django.db import models
@@ -8,7 +9,7 @@ from django.db.models import Case, Exists, Q, Value, When
 from django.utils.translation import gettext_lazy
 
 from dieuhanh.core import calendar
-from dieuhanh.core.access import ScopedQuerySet
+from dieuhanh.core.access import ScopedQuerySet, among
 from dieuhanh.directives.choices import (
     AdjustedField,
     DocumentKind,
@@ -23,12 +24,12 @@ from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 
 
 class DocumentQuerySet(ScopedQuerySet["Document"]):
-    def in_units(self, unit_ids: set[int], user: User) -> Q:
+    def in_units(self, unit_ids: AbstractSet[int], user: User) -> Q:
         """Documents issued in the units, or above them (a ward reads the city's resolutions),
         but never a sibling unit's."""
         from dieuhanh.org import scope
 
-        return Q(issuing_unit_id__in=unit_ids | scope.ancestors(unit_ids))
+        return Q(issuing_unit_id__in=among(unit_ids | scope.ancestors(unit_ids)))
 
 
 class Document(models.Model):
@@ -111,11 +112,11 @@ def document_notation(system: str, number: str, kind: str, issuer_code: str) -> 
 
 
 class MeetingQuerySet(ScopedQuerySet["Meeting"]):
-    def in_units(self, unit_ids: set[int], user: User) -> Q:
+    def in_units(self, unit_ids: AbstractSet[int], user: User) -> Q:
         """Meetings of organisations in the units or above them, as for documents."""
         from dieuhanh.org import scope
 
-        return Q(organisation__unit_id__in=unit_ids | scope.ancestors(unit_ids))
+        return Q(organisation__unit_id__in=among(unit_ids | scope.ancestors(unit_ids)))
 
 
 class Meeting(models.Model):
@@ -183,14 +184,14 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
     def open_without_units(self) -> bool:
         return True  # the lead person and the accountable leader see their tasks anywhere
 
-    def in_units(self, unit_ids: set[int], user: User) -> Q:
+    def in_units(self, unit_ids: AbstractSet[int], user: User) -> Q:
         """Tasks led by or coordinated with one of the units, or where the user is the lead
         person or the accountable leader."""
         coordinated = Task.coordinating_units.through.objects.filter(
-            task_id=models.OuterRef("pk"), adminunit_id__in=unit_ids
+            task_id=models.OuterRef("pk"), adminunit_id__in=among(unit_ids)
         )
         # Q | Exists is a Q; the stub types it by Exists.__ror__, as a Combinable.
-        condition: Q = Q(lead_unit_id__in=unit_ids) | Exists(coordinated)  # type: ignore[assignment]
+        condition: Q = Q(lead_unit_id__in=among(unit_ids)) | Exists(coordinated)  # type: ignore[assignment]
         if user.person_id:
             condition |= Q(lead_person_id=user.person_id) | Q(accountable_person_id=user.person_id)
         return condition

@@ -16,6 +16,7 @@ changes after); `returned_on` the day the result was handed over. An open dossie
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from django.conf import settings
@@ -23,7 +24,7 @@ from django.db import models
 from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
-from dieuhanh.core.access import ScopedQuerySet
+from dieuhanh.core.access import ScopedQuerySet, among
 from dieuhanh.core.http import AnyUser
 from dieuhanh.dossiers.choices import (
     OPEN_STATUSES,
@@ -82,11 +83,11 @@ def late_now_q(today: dt.date) -> Q:
 
 
 class DossierQuerySet(ScopedQuerySet["Dossier"]):
-    def in_units(self, unit_ids: set[int], user: User) -> Q:
+    def in_units(self, unit_ids: AbstractSet[int], user: User) -> Q:
         """Dossiers received by one of the units, and those sent to a body of one of them for
         an inter-level step. A ward's officer never sees another ward's dossiers."""
-        stepped = DossierStep.objects.filter(dossier_id=OuterRef("pk"), unit_id__in=unit_ids)
-        condition: Q = Q(unit_id__in=unit_ids) | Exists(stepped)  # type: ignore[assignment]
+        stepped = DossierStep.objects.filter(dossier_id=OuterRef("pk"), unit_id__in=among(unit_ids))
+        condition: Q = Q(unit_id__in=among(unit_ids)) | Exists(stepped)  # type: ignore[assignment]
         return condition
 
     def open(self) -> DossierQuerySet:
@@ -334,7 +335,7 @@ class ImportJobQuerySet(ScopedQuerySet["ImportJob"]):
     def open_without_units(self) -> bool:
         return True
 
-    def in_units(self, unit_ids: set[int], user: User) -> Q:
+    def in_units(self, unit_ids: AbstractSet[int], user: User) -> Q:
         return Q(created_by=user)
 
 

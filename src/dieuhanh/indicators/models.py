@@ -5,6 +5,7 @@ petitions and dossiers."""
 
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import TypedDict
 
 from django.conf import settings
@@ -12,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext, gettext_lazy
 
-from dieuhanh.core.access import ScopedQuerySet
+from dieuhanh.core.access import ScopedQuerySet, among
 from dieuhanh.indicators import derived
 from dieuhanh.indicators.choices import Aggregation, Direction, Group, Kind, PeriodKind
 from dieuhanh.org.models import AdminUnit, User
@@ -65,8 +66,8 @@ class Indicator(models.Model):
 
 
 class TargetQuerySet(ScopedQuerySet["Target"]):
-    def in_units(self, unit_ids: set[int], user: User) -> Q:
-        return Q(unit_id__in=unit_ids)
+    def in_units(self, unit_ids: AbstractSet[int], user: User) -> Q:
+        return Q(unit_id__in=among(unit_ids))
 
     def current(self) -> TargetQuerySet:
         return self.filter(is_current=True)
@@ -127,8 +128,8 @@ class Target(models.Model):
 
 
 class ActualQuerySet(ScopedQuerySet["Actual"]):
-    def in_units(self, unit_ids: set[int], user: User) -> Q:
-        return Q(unit_id__in=unit_ids)
+    def in_units(self, unit_ids: AbstractSet[int], user: User) -> Q:
+        return Q(unit_id__in=among(unit_ids))
 
 
 class Actual(models.Model):

@@ -72,6 +72,9 @@ class _UnitGraph:
     successors_of_ended: dict[int, list[int]] = field(default_factory=dict)
     successors: dict[int, list[int]] = field(default_factory=dict)
     ended: set[int] = field(default_factory=set)
+    # What `expand_units` found for each set of roots on this graph: a new graph (a unit or a
+    # succession changed) starts empty. Bounded by the distinct grant sets of a city's officers.
+    expansions: dict[tuple[frozenset[int], bool], frozenset[int]] = field(default_factory=dict)
 
 
 _graph_cache: dict[str, Any] = {"key": None, "graph": None}
@@ -142,8 +145,23 @@ def expand_units(
     """The units covered by grants on `root_ids` (see the module docstring). Pass `graph` (from
     `unit_graph()`) to walk many roots without loading or checking the graph each time.
     `successors=False` leaves out what an abolished unit passed into (a figure of 2021's ward is
-    made of that ward and the units before it, never of the ward that later absorbed it)."""
+    made of that ward and the units before it, never of the ward that later absorbed it).
+    Each set of roots is walked once per graph (kept on it: a change to the units or
+    successions loads a new graph, and the walk is done again)."""
     graph = graph or unit_graph()
+    roots = frozenset(root_ids)
+    found = graph.expansions.get((roots, successors))
+    if found is None:
+        found = frozenset(_walk(roots, graph, successors))
+        if len(graph.expansions) < _EXPANSIONS_KEPT:
+            graph.expansions[roots, successors] = found
+    return set(found)
+
+
+_EXPANSIONS_KEPT = 4096
+
+
+def _walk(root_ids: frozenset[int], graph: _UnitGraph, successors: bool) -> set[int]:
     result: set[int] = set()
     # Each entry carries whether successors may be followed from it: not once we have walked
     # back to a predecessor, or a split predecessor would lead to its siblings.

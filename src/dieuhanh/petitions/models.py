@@ -13,6 +13,7 @@ stored results, so lists and sweeps can filter on them in SQL."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from django.db.models import Case, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import legal_rules
-from dieuhanh.core.access import ScopedQuerySet
+from dieuhanh.core.access import ScopedQuerySet, among
 from dieuhanh.core.choices import DayKind
 from dieuhanh.lib.text import fold
 from dieuhanh.org.models import AdminUnit, Organisation, Person, User
@@ -40,8 +41,8 @@ from dieuhanh.petitions.choices import (
 
 
 class ReceptionSessionQuerySet(ScopedQuerySet["ReceptionSession"]):
-    def in_units(self, unit_ids: set[int], user: User) -> Q:
-        return Q(unit_id__in=unit_ids)
+    def in_units(self, unit_ids: AbstractSet[int], user: User) -> Q:
+        return Q(unit_id__in=among(unit_ids))
 
 
 class ReceptionSession(models.Model):
@@ -109,12 +110,12 @@ class PetitionQuerySet(ScopedQuerySet["Petition"]):
     def open_without_units(self) -> bool:
         return True  # an assigned handler sees the petition whatever the unit
 
-    def in_units(self, unit_ids: set[int], user: User) -> Q:
+    def in_units(self, unit_ids: AbstractSet[int], user: User) -> Q:
         """Petitions whose matter arises in, or which were received by, one of the units, and
         those the user is assigned to handle. An officer of ward A never sees ward B's
         petitions."""
         handled = PetitionHandler.objects.filter(petition_id=OuterRef("pk"), user_id=user.pk)
-        condition: Q = Q(unit_id__in=unit_ids) | Q(receiving_unit_id__in=unit_ids) | Exists(handled)  # type: ignore[assignment]
+        condition: Q = Q(unit_id__in=among(unit_ids)) | Q(receiving_unit_id__in=among(unit_ids)) | Exists(handled)  # type: ignore[assignment]
         return condition
 
     def open(self) -> PetitionQuerySet:

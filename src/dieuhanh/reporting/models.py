@@ -5,13 +5,14 @@ Hằng tuần, hằng tháng, cấp ủy viên báo cáo kịp thời" (article 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Set as AbstractSet
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy
 
-from dieuhanh.core.access import ScopedQuerySet
+from dieuhanh.core.access import ScopedQuerySet, among
 from dieuhanh.directives import cycle
 from dieuhanh.org.models import AdminUnit, Organisation, Person, User
 from dieuhanh.reporting.choices import FollowedField, ReportKind
@@ -31,17 +32,17 @@ def is_member_q(day: dt.date) -> Q:
     )
 
 
-def committee_or_member(unit_ids: set[int], user: User) -> Q:
+def committee_or_member(unit_ids: AbstractSet[int], user: User) -> Q:
     """A member's assignment or report belongs to its committee's unit; the member reads their
     own anywhere."""
-    condition = Q(committee__unit_id__in=unit_ids)
+    condition = Q(committee__unit_id__in=among(unit_ids))
     if user.person_id:
         condition |= Q(member_id=user.person_id)
     return condition
 
 
 class FollowAssignmentQuerySet(ScopedQuerySet["FollowAssignment"]):
-    def in_units(self, unit_ids: set[int], user: User) -> Q:
+    def in_units(self, unit_ids: AbstractSet[int], user: User) -> Q:
         return committee_or_member(unit_ids, user)
 
     def open_without_units(self) -> bool:
@@ -99,7 +100,7 @@ class FollowAssignment(models.Model):
 
 
 class MemberReportQuerySet(ScopedQuerySet["MemberReport"]):
-    def in_units(self, unit_ids: set[int], user: User) -> Q:
+    def in_units(self, unit_ids: AbstractSet[int], user: User) -> Q:
         return committee_or_member(unit_ids, user)
 
     def open_without_units(self) -> bool:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from django.db import models
@@ -14,7 +15,7 @@ class State(models.TextChoices):
 
 
 class InspectionQuerySet(ScopedQuerySet["Inspection"]):
-    def in_units(self, unit_ids: set[int], user: Any) -> Q:
+    def in_units(self, unit_ids: AbstractSet[int], user: Any) -> Q:
         return Q(unit_id__in=unit_ids)
 
 

@@ -219,7 +219,7 @@ def unit_choices(user: AnyUser | None, app: str, action: str) -> QuerySet[AdminU
     of unit)."""
     qs = AdminUnit.objects.valid_on(timezone.localdate()).order_by("name")
     held = offered_units(user, app, action)
-    return qs if held is ALL else qs.filter(id__in=held)
+    return qs if held is ALL else qs.filter(id__in=among(held))
 
 
 class UnitIds(Expression):

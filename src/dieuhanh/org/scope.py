@@ -73,8 +73,9 @@ class _UnitGraph:
     successors: dict[int, list[int]] = field(default_factory=dict)
     ended: set[int] = field(default_factory=set)
     # What `expand_units` found for each set of roots on this graph: a new graph (a unit or a
-    # succession changed) starts empty. Bounded by the distinct grant sets of a city's officers.
+    # succession changed) starts empty. Bounded by `_IDS_KEPT`.
     expansions: dict[tuple[frozenset[int], bool], frozenset[int]] = field(default_factory=dict)
+    kept_ids: int = 0
 
 
 _graph_cache: dict[str, Any] = {"key": None, "graph": None}
@@ -153,12 +154,15 @@ def expand_units(
     found = graph.expansions.get((roots, successors))
     if found is None:
         found = frozenset(_walk(roots, graph, successors))
-        if len(graph.expansions) < _EXPANSIONS_KEPT:
+        if graph.kept_ids + len(found) <= _IDS_KEPT:
             graph.expansions[roots, successors] = found
+            graph.kept_ids += len(found)
     return set(found)
 
 
-_EXPANSIONS_KEPT = 4096
+# At most this many unit ids kept in walks per graph (some 20 MB): a city's officers and the
+# filters' units fit many times over; past it, a new set of roots is walked each time.
+_IDS_KEPT = 500_000
 
 
 def _walk(root_ids: frozenset[int], graph: _UnitGraph, successors: bool) -> set[int]:

@@ -92,3 +92,12 @@ def test_a_ward_sees_its_own_rows_through_combined_and_nested_queries(world):
     assert set(Petition.objects.visible_to(a) & Petition.objects.visible_to(b)) == set()
     assert set(Petition.objects.filter(pk__in=Petition.objects.visible_to(b).values("pk"))) == {theirs}
     assert set(Petition.objects.exclude(pk__in=Petition.objects.visible_to(a))) == {theirs}
+
+
+def test_past_its_budget_the_graph_keeps_no_more_walks_and_still_answers(world, monkeypatch):
+    monkeypatch.setattr(scope, "_IDS_KEPT", 0)
+    graph = scope.unit_graph()
+    graph.expansions.clear()
+    graph.kept_ids = 0
+    assert {world.ward_a.pk, world.ward_b.pk} <= scope.expand_units({world.city.pk}, graph)
+    assert graph.expansions == {}

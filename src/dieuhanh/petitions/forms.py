@@ -88,16 +88,6 @@ def public_units() -> list[tuple[str, list[tuple[int, str]]]]:
     return list(groups.items())
 
 
-# --- list filters (rendering only: `filters.PetitionFilter` parses and applies) ------------------
-
-
-def filter_units(visible: Any) -> QuerySet[AdminUnit]:
-    """The units to filter by: today's heirs of the units the visible petitions arise in (a unit
-    with no heir today, such as a former district, is offered itself)."""
-    return units_today(visible.order_by().values_list("unit_id", flat=True).distinct())
-
-
-
 def _files_help(public: bool) -> str:
     """The attachments' limits and types, in the language of the request that shows the form."""
     numbers = {"value": uploads.MAX_BYTES // uploads.MB, "value2": uploads.allowed_text(public=public)}
@@ -106,6 +96,10 @@ def _files_help(public: bool) -> str:
                      "lưu, chỉ cán bộ xử lý được xem.") % {"PUBLIC_MAX_FILES": uploads.PUBLIC_MAX_FILES, **numbers})
     return str(_("Tối đa %(MAX_FILES)s tệp, mỗi tệp tối đa %(value)s MB: %(value2)s; được mã hoá khi lưu.")
                % {"MAX_FILES": uploads.MAX_FILES, **numbers})
+
+
+# --- list filters (rendering only: `filters.PetitionFilter` parses and applies) ------------------
+
 
 class PetitionFilterForm(FilterForm):
     rows = (("q", "kind", "field", "state"), ("unit", "timing", "flag", "year"))
@@ -124,9 +118,12 @@ class PetitionFilterForm(FilterForm):
 
     def __init__(self, *args: Any, visible: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        model_choice_field(self, "unit").queryset = filter_units(visible)
+        # The units the visible petitions arise in (offered as today's heirs: `units_today`) and
+        # the years they were received, in one reading of them.
+        pairs = set(visible.order_by().values_list("unit_id", "year").distinct())
+        model_choice_field(self, "unit").queryset = units_today({unit for unit, _ in pairs})
         choice_field(self, "timing").choices = [("", _("Tất cả")), *timings().items()]
-        years = set(visible.order_by().values_list("year", flat=True).distinct()) | {timezone.localdate().year}
+        years = {year for _, year in pairs} | {timezone.localdate().year}
         choice_field(self, "year").choices = [("", _("Tất cả"))] + [(str(y), str(y)) for y in sorted(years, reverse=True)]
 
 

@@ -13,12 +13,13 @@ stored results, so lists and sweeps can filter on them in SQL."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from collections.abc import Set as AbstractSet
 from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, OuterRef, Q, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from dieuhanh.core import legal_rules
@@ -121,29 +122,52 @@ class PetitionQuerySet(ScopedQuerySet["Petition"]):
     def open(self) -> PetitionQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
-    def with_timing(self, today: dt.date | None = None) -> PetitionQuerySet:
-        """`timing`: overdue / due_soon / on_track for open petitions (by the next deadline),
-        on_time / late for resolved ones (by the resolution deadline), none otherwise."""
-        from django.utils import timezone
-
+    @staticmethod
+    def timing_rule(today: dt.date) -> list[tuple[str, Q]]:
+        """The deadline status as (value, condition), the first condition that holds giving the
+        value (`none` when none does): overdue / due_soon / on_track for open petitions (by the
+        next deadline), on_time / late for resolved ones (by the resolution deadline).
+        `with_timing` annotates it, `timing_counts` counts it; `Petition.timing` is its twin."""
         from dieuhanh.core import calendar
 
-        today = today or timezone.localdate()
         soon = calendar.due_soon_until(today)
+        return [
+            ("overdue", Q(state__in=OPEN_STATES, due_on__lt=today)),
+            ("due_soon", Q(state__in=OPEN_STATES, due_on__lte=soon)),
+            ("on_track", Q(state__in=OPEN_STATES)),
+            ("on_time", Q(concluded_on__isnull=False, resolve_due_on__isnull=False,
+                          concluded_on__lte=models.F("resolve_due_on"))),
+            ("late", Q(concluded_on__isnull=False, resolve_due_on__isnull=False)),
+        ]
+
+    def with_timing(self, today: dt.date | None = None) -> PetitionQuerySet:
+        """`timing`: the petition's deadline status (`timing_rule`), `none` when it has none."""
+        from django.utils import timezone
+
+        today = today or timezone.localdate()
         # The annotation shadows Petition.timing() on the rows of this list (the same answer,
         # computed in SQL); the stubs' plugin reads that as a redefinition.
         return self.annotate(  # type: ignore[no-redef]
             timing=Case(
-                When(state__in=OPEN_STATES, due_on__lt=today, then=Value("overdue")),
-                When(state__in=OPEN_STATES, due_on__lte=soon, then=Value("due_soon")),
-                When(state__in=OPEN_STATES, then=Value("on_track")),
-                When(concluded_on__isnull=False, resolve_due_on__isnull=False,
-                     concluded_on__lte=models.F("resolve_due_on"), then=Value("on_time")),
-                When(concluded_on__isnull=False, resolve_due_on__isnull=False, then=Value("late")),
+                *(When(condition, then=Value(value)) for value, condition in self.timing_rule(today)),
                 default=Value("none"),
                 output_field=models.CharField(),
             )
         )
+
+    @classmethod
+    def timing_counts(cls, values: Iterable[str], today: dt.date) -> dict[str, Count]:
+        """For an `aggregate`: how many rows have each of `values` as their timing, each
+        condition of `timing_rule` counted where no earlier one holds (what the `Case` of
+        `with_timing` does), so a page's counts need no `GROUP BY` over the `Case`."""
+        wanted = set(values)
+        counts: dict[str, Count] = {}
+        earlier = Q()
+        for value, condition in cls.timing_rule(today):
+            if value in wanted:
+                counts[value] = Count("pk", filter=condition & ~earlier if earlier else condition)
+            earlier |= condition
+        return counts
 
 
 class Petition(models.Model):

@@ -20,7 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F
+from django.db.models import Count, F, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,7 +58,7 @@ from dieuhanh.petitions.forms import (
     ReceiveForm,
     SessionForm,
 )
-from dieuhanh.petitions.models import Attachment, Petition, PetitionStep, ReceptionSession
+from dieuhanh.petitions.models import Attachment, Petition, PetitionQuerySet, PetitionStep, ReceptionSession
 from dieuhanh.petitions.templatetags.petitions_ui import TIMING, state_badge, timing_badge
 
 PAGE_SIZE = 50
@@ -90,17 +90,20 @@ def _filtered(request: HttpRequest, visible: Any = None) -> tuple[Any, list[str]
 
 
 def _summary(user: AnyUser, visible: Any) -> dict[str, int] | None:
-    """The tiles above the register, counted over the petitions the user may see (`visible`)."""
+    """The tiles above the register, counted over the petitions the user may see (`visible`) in
+    one query: the deadline statuses by `PetitionQuerySet.timing_rule`, as the rows show them."""
     if not access.holds(user, "petitions", "follow"):
         return None
-    counts = dict(
-        visible.open().with_timing().order_by().values_list("timing").annotate(n=Count("id"))
+    today = timezone.localdate()
+    counts = visible.order_by().aggregate(
+        **PetitionQuerySet.timing_counts(("overdue", "due_soon", "on_track"), today),
+        received_today=Count("pk", filter=Q(received_on=today)),
     )
     return {
-        "overdue": counts.get("overdue", 0),
-        "due_soon": counts.get("due_soon", 0),
-        "open": sum(counts.values()),
-        "received_today": visible.filter(received_on=timezone.localdate()).count(),
+        "overdue": counts["overdue"],
+        "due_soon": counts["due_soon"],
+        "open": counts["overdue"] + counts["due_soon"] + counts["on_track"],
+        "received_today": counts["received_today"],
     }
 
 

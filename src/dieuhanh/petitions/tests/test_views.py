@@ -8,12 +8,14 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from dieuhanh.core.models import AuditEvent
 from dieuhanh.petitions import receiving, services
-from dieuhanh.petitions.choices import Channel, State
+from dieuhanh.petitions.choices import OPEN_STATES, Channel, State
 from dieuhanh.petitions.confidentiality import REDACTED
 from dieuhanh.petitions.models import Attachment, Petition, ReceptionSession
 from dieuhanh.testing import login
@@ -631,3 +633,39 @@ def test_statistics_count_only_what_the_user_sees(client, world, complaint, ward
     login(client, world.officer_b)
     page = client.get(reverse("petitions:petition_stats")).content.decode()
     assert "Phường Chí Linh" in page and "Phường Chu Văn An" not in page
+
+
+def test_the_tiles_count_every_deadline_status_as_the_rows_show_it_in_one_query(world):
+    """The register's tiles: counted in one query from the same rule as each row's badge
+    (`PetitionQuerySet.timing_rule`), every status counted where no earlier one holds, a
+    petition with no deadline yet on track, one concluded not open."""
+    from dieuhanh.core import calendar
+    from dieuhanh.petitions.views import _summary
+
+    today = TODAY()
+    soon = calendar.due_soon_until(today)
+    dates = [today - dt.timedelta(days=3), today - dt.timedelta(days=1), today, soon, soon + dt.timedelta(days=1),
+             today + dt.timedelta(days=90), None]
+    for due in dates:
+        p = world.petition(subject=f"Đơn hạn {due}", content=f"Nội dung riêng của đơn có hạn {due}.")
+        Petition.objects.filter(pk=p.pk).update(due_on=due)
+    done = world.petition(subject="Đơn đã xong", content="Nội dung đơn đã giải quyết xong từ trước.")
+    Petition.objects.filter(pk=done.pk).update(
+        state=State.RESOLVED, due_on=today - dt.timedelta(days=5), received_on=today - dt.timedelta(days=20),
+        concluded_on=today - dt.timedelta(days=2), resolve_due_on=today - dt.timedelta(days=4),
+    )
+    visible = Petition.objects.visible_to(world.leader)
+    rows = list(visible)
+    timings = [p.timing(today) for p in rows]
+    with CaptureQueriesContext(connection) as queries:
+        summary = _summary(world.leader, visible)
+    assert len([q for q in queries.captured_queries if '"petitions_petition"' in q["sql"]]) == 1
+    assert summary == {
+        "overdue": timings.count("overdue"), "due_soon": timings.count("due_soon"),
+        "open": sum(p.state in OPEN_STATES for p in rows),
+        "received_today": sum(p.received_on == today for p in rows),
+    }
+    assert summary["overdue"] >= 2 and summary["due_soon"] >= 2 and summary["open"] > summary["overdue"] + summary["due_soon"]
+    assert summary["received_today"] == len(rows) - 1
+    annotated = dict(visible.with_timing(today).values_list("pk", "timing"))
+    assert annotated == {p.pk: t for p, t in zip(rows, timings, strict=True)} and "late" in timings

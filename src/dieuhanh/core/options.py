@@ -28,7 +28,6 @@ a field offering values other than primary keys (`to_field_name`), or a sliced o
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -92,9 +91,20 @@ def _own_change() -> float:
     return requestmemo.memo(key, lambda: float(caches[figurecache.SHARED].get(key, 0.0)))
 
 
+def _option_line(value: str, label: str, selected: bool = False) -> str:
+    """One <option> as Django's select_option.html writes it (`value` and `label` escaped)."""
+    return f'\n  <option value="{value}"{" selected" if selected else ""}>{label}</option>\n'
+
+
 def drawn_options(field: forms.ModelChoiceField[Any]) -> list[tuple[str, str]]:
     """(value, escaped label) of the rows `field` offers, in its queryset's order, without the
     empty choice: the ids read now, the labels kept (see the module docstring)."""
+    return [(value, label) for value, _escaped, label, _line in _drawn(field)]
+
+
+def _drawn(field: forms.ModelChoiceField[Any]) -> list[tuple[str, str, str, str]]:
+    """(value, escaped value, escaped label, the unselected <option> line) of the rows `field`
+    offers: what `drawn_options` says, with each option written once, as it is kept."""
     from dieuhanh.core import figurecache
 
     qs: QuerySet[Any] = field.queryset  # type: ignore[assignment]
@@ -105,7 +115,7 @@ def drawn_options(field: forms.ModelChoiceField[Any]) -> list[tuple[str, str]]:
     kind = f"{type(field).__module__}.{type(field).__qualname__}:{qs.model._meta.label}"
     versions = ",".join(f"{m._meta.label}={_versions[m]}" for m in models)
     raw = f"{kind}|{versions}|{translation.get_language()}|{timezone.localdate()}|{','.join(map(str, ids))}"
-    key = "options:" + hashlib.sha256(raw.encode()).hexdigest()
+    key = "options-lines:" + hashlib.sha256(raw.encode()).hexdigest()
     store = caches[figurecache.ALIAS]
     now = figurecache.clock()
     entry = store.get(key)
@@ -114,7 +124,12 @@ def drawn_options(field: forms.ModelChoiceField[Any]) -> list[tuple[str, str]]:
         if now - computed_at < figurecache.ttl() and computed_at > _own_change():
             return drawn  # type: ignore[no-any-return]
     labels = {obj.pk: field.label_from_instance(obj) for obj in qs.filter(pk__in=ids)} if ids else {}
-    drawn = [(str(pk), str(conditional_escape(labels[pk]))) for pk in ids if pk in labels]
+    drawn = []
+    for pk in ids:
+        if pk in labels:
+            value, label = str(pk), str(conditional_escape(labels[pk]))
+            escaped = str(conditional_escape(value))
+            drawn.append((value, escaped, label, _option_line(escaped, label)))
     if len(drawn) == len(ids):  # not a row deleted between the two reads
         store.set(key, (now, drawn), timeout=max(1, int(figurecache.ttl()) + 1))
     return drawn
@@ -134,14 +149,15 @@ class DrawnSelect(forms.Select):
         from dieuhanh.core.forms import _attrs_html
 
         chosen = self.format_value(value)
-        options: Iterable[tuple[str, str]] = drawn_options(field)
+        options = _drawn(field)
         if field.empty_label is not None:
-            options = [("", str(conditional_escape(field.empty_label))), *options]
+            label = str(conditional_escape(field.empty_label))
+            options = [("", "", label, _option_line("", label)), *options]
         parts = [f'<select name="{conditional_escape(name)}"{_attrs_html(self.build_attrs(self.attrs, attrs))}>']
-        marked = False
-        for option, label in options:
-            selected = not marked and option in chosen
-            marked = marked or selected
-            parts.append(f'\n  <option value="{conditional_escape(option)}"{" selected" if selected else ""}>{label}</option>\n')
+        parts.extend(line for _value, _escaped, _label, line in options)
+        for index, (option, escaped, label, _line) in enumerate(options):
+            if option in chosen:  # only the first chosen is marked, as Django's Select does
+                parts[index + 1] = _option_line(escaped, label, selected=True)
+                break
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

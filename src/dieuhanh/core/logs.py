@@ -27,7 +27,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 
-from dieuhanh.core import requestmemo
+from dieuhanh.core import framestack, requestmemo
 
 _context: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("dieuhanh_request", default=None)
 _VALID_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -104,7 +104,8 @@ class RequestIdMiddleware:
         kept = requestmemo.begin(request.method)  # here, not a middleware of its own: no deeper stack
         started = time.monotonic()
         try:
-            response = self.get_response(request)
+            # below a frame that keeps room for the whole request's frames (core/framestack.py)
+            response = framestack.run(self.get_response, request)
             state["user_id"] = _user_id(request)
             response["X-Request-ID"] = request_id
             request_log.info("%s %s %s", request.method, request.path, response.status_code,

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
-from dieuhanh.core.platform import header_tools, menu_for
+from dieuhanh.core.platform import header_tools, menu_for, nav_links
 from dieuhanh.org import scope
 
 
@@ -13,10 +13,15 @@ def app(request: HttpRequest) -> dict[str, object]:
     signed_in = user is not None and user.is_authenticated
     # A session with a second sign-in step left (core.twofactor) shows no menu it cannot open.
     working = signed_in and getattr(request, "two_factor_step", None) is None
+    main_menu = menu_for(user, url_name, namespace) if working else []
+    public_menu = menu_for(user, url_name, namespace, public=True)
     return {
         "DEMO_MODE": settings.DEMO_MODE,
         "user_roles": scope.roles(user) if user is not None else set(),
-        "main_menu": menu_for(user, url_name, namespace) if working else [],
+        "main_menu": main_menu,
         "header_tools": header_tools() if working else [],
-        "public_menu": menu_for(user, url_name, namespace, public=True),
+        "public_menu": public_menu,
+        # the header's links, written once per menu and language (core/platform.py nav_links)
+        "main_nav": nav_links(main_menu),
+        "public_nav": nav_links(public_menu),
     }

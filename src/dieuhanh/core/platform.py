@@ -26,6 +26,7 @@ site's `urls.py` names an app: adding one touches its folder and the settings' a
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -158,6 +159,29 @@ def menu_for(
             continue
         out.append({"label": item.label, "url": item.url, "current": item.is_active(url_name, namespace)})
     return out
+
+
+def nav_links(menu: list[dict[str, Any]]) -> str:
+    """The header's links of `menu` (from `menu_for`) as HTML. Every page writes them; the HTML
+    of one menu in one language is kept, keyed by what it is written from (each entry's URL
+    name, label as shown and whether it is the current page, and the language and URL prefix
+    its links are reversed under): a menu that differs in anything is written anew."""
+    from django.urls import get_script_prefix
+    from django.utils.translation import get_language
+
+    key = tuple((item["url"], str(item["label"]), bool(item["current"])) for item in menu)
+    return _nav_links(get_language(), get_script_prefix(), key)
+
+
+@functools.lru_cache(maxsize=512)
+def _nav_links(language: str | None, prefix: str, menu: tuple[tuple[str, str, bool], ...]) -> str:
+    from django.urls import reverse
+    from django.utils.html import format_html_join
+    from django.utils.safestring import mark_safe
+
+    marked = mark_safe(' aria-current="page"')
+    return format_html_join("\n      ", '<a href="{}"{}>{}</a>',
+                            ((reverse(url), marked if current else "", label) for url, label, current in menu))
 
 
 def run_start_hooks(who: str) -> list[str]:

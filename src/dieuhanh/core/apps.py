@@ -55,6 +55,10 @@ class CoreConfig(platform.PlatformApp):
         post_migrate.connect(sync_rules_after_migrate, sender=self)
         post_migrate.connect(load_announced_schedule_after_migrate, sender=self)
         post_migrate.connect(create_cache_table_after_migrate, sender=self)
+        from dieuhanh.core.generations import install_after_migrate
+
+        # after every migrate: a migration that rebuilds a table on SQLite drops its triggers
+        post_migrate.connect(install_after_migrate, sender=self, dispatch_uid="core.generations_after_migrate")
         from dieuhanh.core.backup import scheduled_jobs
         from dieuhanh.core.fieldkeys import ensure_after_migrate
 
@@ -92,16 +96,13 @@ def create_cache_table_after_migrate(using: str = "default", **kwargs: Any) -> N
 
 
 def _forget_on_change() -> None:
-    """A save or delete of a unit, a succession or an announced day forgets what the request
-    read of them (core.requestmemo): a reading request that writes one reads it again."""
+    """A save or delete of a watched row (a unit, a succession, an announced day, a role grant,
+    an authenticator) forgets the stamps the request read (core.generations): a reading request
+    that writes one reads them again."""
     from django.db.models.signals import post_delete, post_save
 
-    from dieuhanh.core.calendar import forget_exceptions
-    from dieuhanh.core.models import CalendarException
-    from dieuhanh.org.models import AdminUnit, UnitSuccession
-    from dieuhanh.org.scope import forget_fingerprint
+    from dieuhanh.core import generations
 
-    for signal in (post_save, post_delete):
-        signal.connect(forget_exceptions, sender=CalendarException, dispatch_uid=f"core.forget-calendar-{signal is post_save}")
-        for model in (AdminUnit, UnitSuccession):
-            signal.connect(forget_fingerprint, sender=model, dispatch_uid=f"core.forget-units-{model.__name__}-{signal is post_save}")
+    for model in generations.models_watched():
+        for signal in (post_save, post_delete):
+            signal.connect(generations.forget, sender=model, dispatch_uid=f"core.generations-{model._meta.label}-{signal is post_save}")

@@ -361,51 +361,45 @@ class WorkCalendar:
 # --- The database-backed calendar -------------------------------------------------------------
 
 _cache_lock = threading.Lock()
-_cache: tuple[tuple[ExceptionRow, ...], WorkCalendar] | None = None
-
-
-EXCEPTIONS = "core.calendar-exceptions"  # their key in core.requestmemo
+_cache: tuple[int | None, tuple[ExceptionRow, ...], WorkCalendar] | None = None
 
 
 def _exceptions_in_db() -> tuple[ExceptionRow, ...]:
-    """The announced days, read once per reading request (core.requestmemo)."""
-    from dieuhanh.core import requestmemo
     from dieuhanh.core.models import CalendarException
 
-    return requestmemo.memo(
-        EXCEPTIONS, lambda: tuple(CalendarException.objects.order_by("date").values_list("date", "kind"))
-    )
-
-
-def forget_exceptions(**kwargs: Any) -> None:
-    """An announced day was saved or deleted: this request reads the days again."""
-    from dieuhanh.core import requestmemo
-
-    requestmemo.forget(EXCEPTIONS)
+    return tuple(CalendarException.objects.order_by("date").values_list("date", "kind"))
 
 
 def current() -> WorkCalendar:
-    """The calendar for the announced exceptions now in the database. One cheap query each call,
-    or each reading request (the table holds a few rows a year); the arrays are rebuilt only when the rows differ, which
-    also catches edits made by another process or directly in the admin."""
+    """The calendar for the announced exceptions now in the database. Read again only when their
+    table's stamp moved (core.generations: any process's change, the admin's, SQL's); the arrays
+    are rebuilt only when the rows differ."""
     global _cache
-    rows = _exceptions_in_db()
+    from dieuhanh.core import generations
+
+    stamp = generations.stamp("calendar")
     cached = _cache
-    if cached is not None and cached[0] == rows:
-        return cached[1]
+    if stamp is not None and cached is not None and cached[0] == stamp:
+        return cached[2]
     with _cache_lock:
         cached = _cache
-        if cached is not None and cached[0] == rows:
-            return cached[1]
-        cal = WorkCalendar(rows, years=cached[1].years if cached is not None else None)
-        _cache = (rows, cal)
+        if stamp is not None and cached is not None and cached[0] == stamp:
+            return cached[2]
+        rows = _exceptions_in_db()
+        if cached is not None and cached[1] == rows:
+            cal = cached[2]
+        else:
+            cal = WorkCalendar(rows, years=cached[2].years if cached is not None else None)
+        _cache = (stamp, rows, cal)
         return cal
 
 
 def invalidate() -> None:
-    """Drop the cached snapshot. Not needed for correctness (`current()` compares the table)."""
+    """Drop the cached snapshot. Not needed for correctness (`current()` follows the table's stamp)."""
     global _cache
-    forget_exceptions()
+    from dieuhanh.core import generations
+
+    generations.forget()
     with _cache_lock:
         _cache = None
 

@@ -37,6 +37,18 @@ TRUE = ("1", "true", "on", "yes", "có")
 FALSE = ("0", "false", "off", "no", "không")
 
 
+_hints_of: dict[type, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    """A filter class's field types, worked out once (typing.get_type_hints evaluates every
+    annotation's text again on each call: a third of a millisecond a list page)."""
+    hints = _hints_of.get(cls)
+    if hints is None:
+        hints = _hints_of[cls] = typing.get_type_hints(cls)
+    return hints
+
+
 class ListFilter:
     """Mixin of a list's filter dataclass (see the module docstring)."""
 
@@ -88,7 +100,7 @@ class ListFilter:
     def _read(cls, params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[str]]]:
         values: dict[str, Any] = {}
         errors: dict[str, list[str]] = {}
-        hints = typing.get_type_hints(cls)
+        hints = _hints(cls)
         for f in fields(cls):  # type: ignore[arg-type]  # subclasses are dataclasses
             raw = params.get(f.name)
             if isinstance(raw, str):

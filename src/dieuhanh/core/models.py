@@ -180,3 +180,18 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job_key} @ {self.period_start:%Y-%m-%d %H:%M}"
+
+
+class Generation(models.Model):
+    """The stamp of a kind of slowly changing data (the unit tree, the calendar, role grants),
+    written by the database's triggers on every change to its tables (core.generations)."""
+
+    name = models.CharField(max_length=50, primary_key=True)
+    stamp = models.BigIntegerField()
+
+    class Meta:
+        verbose_name = gettext_lazy("dấu thay đổi")
+        verbose_name_plural = gettext_lazy("dấu thay đổi")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.stamp}"

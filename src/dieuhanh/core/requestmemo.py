@@ -1,9 +1,9 @@
-"""Things read once per page rather than once per use: the stamp of the unit tree
-(`org.scope.unit_graph`) and the announced calendar days (`core.calendar.current`).
+"""Things read once per page rather than once per use: the stamps of slowly changing data
+(core.generations: the unit tree, the announced calendar days, role grants, enrolments).
 
-Both are checked against the database each time they are used, so that a change made in another
-process shows at once; a list page used them three times each (the rows' scope, the deadlines of
-each row, the filter's units), three identical queries each. Within one reading request
+They are checked against the database each time they are used, so that a change made in another
+process shows at once; a list page used them several times each (the rows' scope, the deadlines
+of each row, the filter's units), identical queries each. Within one reading request
 (GET, HEAD, OPTIONS), the first answer is kept for the rest of the request (`begin` and `end`,
 called by core.logs.RequestIdMiddleware, the first middleware, rather than by a middleware of
 their own: each level of middleware deepens the stack every template renders on):

@@ -65,9 +65,26 @@ def required(user: AnyUser | None) -> bool:
 
 def has_second_factor(user: AnyUser) -> bool:
     """Whether `user` has enrolled: a confirmed authenticator. Recovery codes come with one and
-    go with it (`do_confirm`, `do_remove`), so one query tells, on every request of a session
-    signed in with the password alone."""
-    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+    go with it (`do_confirm`, `do_remove`), so their table tells."""
+    from dieuhanh.core import generations
+
+    stamp = generations.stamp("second-factor")
+    if user.pk is None:
+        return False
+    kept = _enrolled.get(user.pk)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return kept[1]
+    found = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+    if stamp is not None:
+        if len(_enrolled) >= 20_000:
+            _enrolled.clear()
+        _enrolled[user.pk] = (stamp, found)
+    return found
+
+
+# user id -> (the authenticators table's stamp, enrolled?): kept until that table changes
+# (core.generations), so a session signed in with the password alone does not ask on every page.
+_enrolled: dict[int, tuple[int, bool]] = {}
 
 
 def second_step(user: AnyUser) -> str | None:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from dieuhanh.core import calendar
 from dieuhanh.core.access import ScopedQuerySet, among
 from dieuhanh.directives.choices import (
+    STATUS_ORDER,
     AdjustedField,
     DocumentKind,
     DocumentSystem,
@@ -160,24 +161,31 @@ def year_q(year: int, today: dt.date | None = None) -> Q:
 
 class TaskQuerySet(ScopedQuerySet["Task"]):
     def with_status(self, today: dt.date | None = None) -> TaskQuerySet:
-        """Annotate `status` computed in SQL, so lists filter and count by it."""
+        """Annotate `status` computed in SQL, so lists filter and count by it, and alias
+        `attention`, its place in STATUS_ORDER, for the lists' default order. The rank is written
+        from the same conditions, not from `status`: ordering by a Case over `status` would put a
+        copy of the status's Case in SQL for each status, and compiling them cost more than the
+        task list's query ran."""
         from django.utils import timezone
 
         today = today or timezone.localdate()
         soon = calendar.due_soon_until(today)
+        conditions = (
+            (Q(cancelled_on__isnull=False), TaskStatus.CANCELLED),
+            (Q(completed_on__isnull=False, completed_on__lte=models.F("due_date")), TaskStatus.DONE_ON_TIME),
+            (Q(completed_on__isnull=False), TaskStatus.DONE_LATE),
+            (Q(due_date__lt=today), TaskStatus.OVERDUE),
+            (Q(due_date__lte=soon), TaskStatus.DUE_SOON),
+        )
         return self.annotate(
             status=Case(
-                When(cancelled_on__isnull=False, then=Value(TaskStatus.CANCELLED.value)),
-                When(
-                    completed_on__isnull=False,
-                    completed_on__lte=models.F("due_date"),
-                    then=Value(TaskStatus.DONE_ON_TIME.value),
-                ),
-                When(completed_on__isnull=False, then=Value(TaskStatus.DONE_LATE.value)),
-                When(due_date__lt=today, then=Value(TaskStatus.OVERDUE.value)),
-                When(due_date__lte=soon, then=Value(TaskStatus.DUE_SOON.value)),
-                default=Value(TaskStatus.ON_TRACK.value),
-                output_field=models.CharField(),
+                *(When(condition, then=Value(status.value)) for condition, status in conditions),
+                default=Value(TaskStatus.ON_TRACK.value), output_field=models.CharField(),
+            )
+        ).alias(
+            attention=Case(
+                *(When(condition, then=Value(STATUS_ORDER.index(status))) for condition, status in conditions),
+                default=Value(STATUS_ORDER.index(TaskStatus.ON_TRACK)), output_field=models.IntegerField(),
             )
         )
 

@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -29,7 +29,7 @@ from dieuhanh.core.http import AnyUser, HtmxHttpRequest, signed_in_user
 from dieuhanh.core.paging import page_of
 from dieuhanh.core.xlsx import xlsx_response
 from dieuhanh.directives import cycle, export, services
-from dieuhanh.directives.choices import STATUS_ORDER, TaskStatus
+from dieuhanh.directives.choices import TaskStatus
 from dieuhanh.directives.filters import DocumentFilter, TaskFilter, document_subtree
 from dieuhanh.directives.forms import (
     AcknowledgeForm,
@@ -56,13 +56,10 @@ from dieuhanh.org.models import Person
 
 PAGE_SIZE = 50
 # What needs attention first: overdue, then due soon, then the rest of the open tasks, then the
-# finished and cancelled ones; each by due date. The list's default order.
-ATTENTION = Case(
-    *(When(status=status, then=Value(rank)) for rank, status in enumerate(STATUS_ORDER)),
-    default=Value(len(STATUS_ORDER)), output_field=IntegerField(),
-)
+# finished and cancelled ones; each by due date. The list's default order (`attention` is aliased
+# by TaskQuerySet.with_status).
 TASK_SORTS = {
-    "attention": (ATTENTION, "due_date", "id"),
+    "attention": ("attention", "due_date", "id"),
     "due": ("due_date", "id"),
     "-due": ("-due_date", "-id"),
     "progress": ("progress_percent", "due_date", "id"),

@@ -25,13 +25,34 @@ ALL = None  # unit_scope() returns None for "every unit"
 _CACHE_ATTR = "_dieuhanh_scope_cache"
 
 
+# user id -> (the grants table's stamp, every grant of the user): kept by the process until the
+# table changes (core.generations), so a page does not read the user's grants again.
+_grants_kept: dict[int, tuple[int, list[RoleGrant]]] = {}
+_GRANTS_KEPT_USERS = 20_000
+
+
+def _all_grants(user: User) -> list[RoleGrant]:
+    from dieuhanh.core import generations
+
+    stamp = generations.stamp("grants", connection.alias)
+    kept = _grants_kept.get(user.pk)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return kept[1]
+    grants = list(RoleGrant.objects.filter(user=user))
+    if stamp is not None:
+        if len(_grants_kept) >= _GRANTS_KEPT_USERS:
+            _grants_kept.clear()
+        _grants_kept[user.pk] = (stamp, grants)
+    return grants
+
+
 def _active_grants(user: User) -> list[RoleGrant]:
     today = timezone.localdate()
     cached = getattr(user, "_dieuhanh_grants", None)
     if cached is None:
         cached = [
             g
-            for g in RoleGrant.objects.filter(user=user)
+            for g in _all_grants(user)
             if (g.valid_from is None or g.valid_from <= today) and (g.valid_to is None or today <= g.valid_to)
         ]
         user._dieuhanh_grants = cached  # type: ignore[attr-defined]
@@ -82,43 +103,14 @@ _graph_cache: dict[str, Any] = {"key": None, "graph": None}
 WHOLE = 0.999
 
 
-FINGERPRINT = "org.unit-fingerprint"  # its key in core.requestmemo
-
-
-def _fingerprint() -> tuple[Any, ...]:
-    """Changes whenever a unit or succession is added, removed or re-parented, in any process.
-    Read once per reading request (core.requestmemo; a save or delete of a unit or a succession
-    forgets it)."""
-    from dieuhanh.core import requestmemo
-
-    return requestmemo.memo((FINGERPRINT, connection.alias), _read_fingerprint)
-
-
-def forget_fingerprint(**kwargs: Any) -> None:
-    """A unit or succession was saved or deleted: this request reads the stamp again."""
-    from dieuhanh.core import requestmemo
-
-    requestmemo.forget((FINGERPRINT, connection.alias))
-
-
-def _read_fingerprint() -> tuple[Any, ...]:
-    with connection.cursor() as cur:
-        # Table names come from the models, never from input.
-        cur.execute(
-            f"SELECT (SELECT COUNT(*) FROM {AdminUnit._meta.db_table}),"  # noqa: S608
-            f" (SELECT MAX(id) FROM {AdminUnit._meta.db_table}),"
-            f" (SELECT SUM(parent_id) FROM {AdminUnit._meta.db_table}),"
-            f" (SELECT COUNT(*) FROM {AdminUnit._meta.db_table} WHERE valid_to IS NOT NULL),"
-            f" (SELECT COUNT(*) FROM {UnitSuccession._meta.db_table}),"
-            f" (SELECT MAX(id) FROM {UnitSuccession._meta.db_table})"
-        )
-        return (connection.alias, *cur.fetchone())
-
-
 def unit_graph() -> _UnitGraph:
-    """The unit tree and successions, loaded once per process and reloaded when they change."""
-    key = _fingerprint()
-    if _graph_cache["key"] == key:
+    """The unit tree and successions, loaded once per process and reloaded when they change (in
+    any process: their tables' stamp, core.generations)."""
+    from dieuhanh.core import generations
+
+    stamp = generations.stamp("units", connection.alias)
+    key = (connection.alias, stamp)
+    if stamp is not None and _graph_cache["key"] == key:
         return _graph_cache["graph"]
     graph = _UnitGraph()
     ended: set[int] = set()

@@ -1,6 +1,7 @@
-"""A reading request reads the unit tree's stamp and the announced calendar days once
-(core/requestmemo.py), and still sees every change: one made during the request through the
-models, and one made outside it (another process) at the next request."""
+"""A reading request reads the stamps of the unit tree and the announced calendar days once
+(core/requestmemo.py, core/generations.py) and the data behind them only when a stamp moved, and
+still sees every change: one made during the request through the models, and one made outside
+it (another process) at the next request."""
 
 import datetime as dt
 
@@ -18,7 +19,8 @@ from dieuhanh.org.choices import UnitKind, UnitLevel
 from dieuhanh.org.models import AdminUnit
 from dieuhanh.testing import signed_in
 
-STAMP = "FROM org_adminunit"
+STAMP = "FROM core_generation"
+UNITS = 'FROM "org_adminunit"'
 DAYS = 'FROM "core_calendarexception"'
 # A Saturday no calendar announces: a day off unless declared worked.
 SATURDAY = dt.date(2031, 3, 8)
@@ -35,17 +37,22 @@ def test_a_list_page_reads_the_unit_stamp_and_the_calendar_once(world):
     with CaptureQueriesContext(connection) as queries:
         assert client.get("/nhiem-vu/").status_code == 200
     assert _count(queries.captured_queries, STAMP) == 1
-    assert _count(queries.captured_queries, DAYS) == 1
+    # nothing changed since the first page: the tree and the days are the process's
+    assert _count(queries.captured_queries, DAYS) == 0
+    assert not any(q["sql"].startswith('SELECT "org_adminunit"."id", "org_adminunit"."parent_id"')
+                   for q in queries.captured_queries)
 
 
-def test_outside_a_request_each_use_reads_the_database(world):
+def test_outside_a_request_each_use_reads_the_stamps(world):
+    calendar.current()
+    scope.unit_graph()
     with CaptureQueriesContext(connection) as queries:
         calendar.current()
         calendar.current()
         scope.unit_graph()
         scope.unit_graph()
-    assert _count(queries.captured_queries, DAYS) == 2
-    assert _count(queries.captured_queries, STAMP) == 2
+    assert _count(queries.captured_queries, STAMP) == 4
+    assert _count(queries.captured_queries, DAYS) == 0 and _count(queries.captured_queries, UNITS) == 0
 
 
 def _insert_day_as_another_process(day, kind):

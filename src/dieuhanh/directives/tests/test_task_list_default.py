@@ -69,3 +69,21 @@ def test_the_export_of_the_opened_list_holds_its_rows_and_the_api_is_unchanged(w
     assert exported == {tasks[k].code for k in ("overdue", "overdue_recent", "soon", "later")}
     api = bearer(world.office).get("/api/v1/tasks").json()
     assert api["count"] == len(tasks)
+
+
+def test_every_status_in_attention_order_and_the_rank_written_once(world, tasks):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    late = world.task(title="Hoàn thành quá hạn")
+    Task.objects.filter(pk=late.pk).update(due_date=dt.date(2021, 3, 1), assigned_on=dt.date(2021, 1, 5),
+                                           completed_on=dt.date(2021, 3, 9))
+    client = signed_in(world.office)
+    with CaptureQueriesContext(connection) as queries:
+        codes = _codes(client.get("/nhiem-vu/", {"status": ""}).content.decode())
+    order = [tasks[k].code for k in ("overdue", "overdue_recent", "soon", "later", "done_2021")]
+    assert [c for c in codes if c in order] == order
+    assert codes[-2:] == [late.code, tasks["cancelled"].code]  # done late, then cancelled, last
+    rows = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith('SELECT "directives_task"."id"'))
+    # the status in the rows and the rank in the order, once each: not a copy of the status per rank
+    assert rows.count("'cancelled'") == 1 and rows.count("THEN 5") == 1

@@ -116,8 +116,9 @@ def test_the_list_takes_a_fixed_number_of_queries(world):
         make(world, f"Q{i}", unit=world.ward_b if i % 2 else world.ward_a)
     assert queries() == few
     # token, the address's failed-token counter (a held-back address is refused even a right
-    # token), grants, unit graph check, count, page (procedure and unit joined)
-    assert few == 6
+    # token), the stamps (core.generations: the grants and the unit graph are the process's while
+    # they stand), count, page (procedure and unit joined)
+    assert few == 5
 
 
 def test_pages(world):

@@ -1,0 +1,130 @@
+"""Generations: a stamp per kind of slowly changing data, moved by the database itself.
+
+A process keeps what it works out from data that seldom changes (the unit tree, the announced
+calendar days, a user's role grants, whether a user has an authenticator) and must see a change
+made by any process, a command, the admin or SQL, at once. Each page used to ask each table
+whether it had changed (a count and a maximum over the unit tables, the calendar's rows, the
+user's grants and devices): four queries a page, two of them scanning a table.
+
+Instead, triggers on those tables write a new random stamp into `core_generation` on every
+insert, update or delete (each row on SQLite, each statement on PostgreSQL), in the writer's own
+transaction. A reading request reads every stamp in one query (`stamp`, kept by core.requestmemo
+for the request), and whoever keeps something keeps it with the stamp it was read under; a
+different stamp means read again. The stamp is random rather than a counter: a rolled-back
+change (a test's transaction, a failed import) takes the table back to an older stamp, and a
+counter would then hand out a number already used for data that never committed.
+
+The triggers are written after every migrate (`install`, on post_migrate: a migration that
+rebuilds a table on SQLite drops its triggers), as the dossier tally's are. A stamp row that is
+missing (a flushed table) reads as None: nothing is kept under it, everything is read each time.
+
+    stamp("units") -> int | None    the stamp now (one query a reading request, for all names)
+    WATCHED                         name -> the tables whose rows move it
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import connections
+from django.db.models import Model
+
+TABLE = "core_generation"
+
+# name -> tables. Another app adds its own with `watch` (in its AppConfig.ready).
+WATCHED: dict[str, tuple[str, ...]] = {
+    "units": ("org_adminunit", "org_unitsuccession"),
+    "calendar": ("core_calendarexception",),
+    "grants": ("org_rolegrant",),
+    "second-factor": ("otp_totp_totpdevice",),
+}
+
+MEMO = "core.generations"  # its key in core.requestmemo
+
+
+_NAME = re.compile(r"[a-z][a-z0-9-]*")
+_TABLE = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+def watch(name: str, *tables: str) -> None:
+    """Let `stamp(name)` move with every change to `tables` (from the next migrate on). Both are
+    written into the triggers' SQL: a name is lower-case letters, digits and hyphens, a table
+    an identifier."""
+    if not _NAME.fullmatch(name) or not all(_TABLE.fullmatch(table) for table in tables):
+        raise ValueError(f"not a generation's name or a table: {name!r} {tables!r}")
+    WATCHED[name] = tuple(dict.fromkeys((*WATCHED.get(name, ()), *tables)))
+
+
+def stamp(name: str, using: str = "default") -> int | None:
+    """The current stamp of `name` on database `using`; None when it has no row (nothing may be
+    kept under it)."""
+    from dieuhanh.core import requestmemo
+
+    return requestmemo.memo((MEMO, using), lambda: _read(using)).get(name)
+
+
+def forget(**kwargs: Any) -> None:
+    """A watched row was saved or deleted in this request: its next `stamp` reads again."""
+    from dieuhanh.core import requestmemo
+
+    for using in connections:
+        requestmemo.forget((MEMO, using))
+
+
+def _read(using: str) -> dict[str, int]:
+    with connections[using].cursor() as cur:
+        cur.execute(f"SELECT name, stamp FROM {TABLE}")  # noqa: S608 - a constant
+        return dict(cur.fetchall())
+
+
+def _trigger_names(vendor: str, name: str, table: str) -> list[str]:
+    ops = ("change",) if vendor == "postgresql" else ("insert", "update", "delete")
+    return [f"generation_{name.replace('-', '_')}_{table}_{op}" for op in ops]
+
+
+def install(using: str = "default") -> None:
+    """(Re)write the triggers of every watched table present, and a row for every name."""
+    connection = connections[using]
+    vendor = connection.vendor
+    with connection.cursor() as cur:
+        tables = set(connection.introspection.table_names(cur))
+        if TABLE not in tables:
+            return
+        if vendor == "postgresql":
+            cur.execute(
+                "CREATE OR REPLACE FUNCTION dieuhanh_generation_move() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN"  # noqa: S608 - constants
+                f" INSERT INTO {TABLE} (name, stamp) VALUES (TG_ARGV[0], floor(random() * 9e15)::bigint)"
+                " ON CONFLICT (name) DO UPDATE SET stamp = EXCLUDED.stamp; RETURN NULL; END $$"
+            )
+        for name, watched in WATCHED.items():
+            cur.execute(f"INSERT INTO {TABLE} (name, stamp) VALUES (%s, 1) ON CONFLICT (name) DO NOTHING", [name])  # noqa: S608
+            for table in watched:
+                if table not in tables:
+                    continue
+                for trigger in _trigger_names(vendor, name, table):
+                    cur.execute(f"DROP TRIGGER IF EXISTS {trigger}" + (f" ON {table}" if vendor == "postgresql" else ""))
+                if vendor == "postgresql":
+                    cur.execute(
+                        f"CREATE TRIGGER {_trigger_names(vendor, name, table)[0]} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+                        f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION dieuhanh_generation_move('{name}')"
+                    )
+                else:
+                    for trigger, op in zip(_trigger_names(vendor, name, table), ("INSERT", "UPDATE", "DELETE"), strict=True):
+                        cur.execute(
+                            f"CREATE TRIGGER {trigger} AFTER {op} ON {table} BEGIN"  # noqa: S608 - names checked by `watch`
+                            f" INSERT INTO {TABLE} (name, stamp) VALUES ('{name}', random())"
+                            " ON CONFLICT (name) DO UPDATE SET stamp = excluded.stamp; END"
+                        )
+
+
+def install_after_migrate(using: str = "default", **kwargs: Any) -> None:
+    install(using)
+
+
+def models_watched() -> list[type[Model]]:
+    """The models whose tables are watched (their saves and deletes call `forget`)."""
+    from django.apps import apps
+
+    tables = {table for watched in WATCHED.values() for table in watched}
+    return [model for model in apps.get_models() if model._meta.db_table in tables]

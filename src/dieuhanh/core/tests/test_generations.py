@@ -1,0 +1,123 @@
+"""The stamps of slowly changing data (core/generations.py): the database moves them on every
+change to a watched table, whoever writes; what a process keeps under a stamp is read again
+when it moves; a rolled-back change does not leave a stamp that names data never committed.
+Runs on SQLite and on PostgreSQL (the test command's second run)."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from dieuhanh.core import generations, requestmemo, twofactor
+from dieuhanh.core.choices import CalendarExceptionKind
+from dieuhanh.core.models import CalendarException, Generation
+from dieuhanh.org import scope
+from dieuhanh.org.choices import Role, UnitKind, UnitLevel
+from dieuhanh.org.models import AdminUnit, RoleGrant
+
+
+def _stamp(name):
+    with connection.cursor() as cur:
+        cur.execute("SELECT stamp FROM core_generation WHERE name = %s", [name])
+        row = cur.fetchone()
+    return row[0] if row else None
+
+
+def _triggers():
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        else:
+            cur.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        return {name for (name,) in cur.fetchall()}
+
+
+@pytest.mark.django_db
+def test_every_watched_table_has_its_triggers_after_migrate():
+    found = _triggers()
+    for name, tables in generations.WATCHED.items():
+        for table in tables:
+            for trigger in generations._trigger_names(connection.vendor, name, table):
+                assert trigger in found, f"{trigger} missing: {table} would change without moving {name!r}"
+    assert set(Generation.objects.values_list("name", flat=True)) >= set(generations.WATCHED)
+
+
+@pytest.mark.django_db
+def test_install_again_is_harmless():
+    before = _triggers()
+    generations.install()
+    generations.install()
+    assert _triggers() == before
+
+
+@pytest.mark.django_db
+def test_a_change_in_sql_moves_the_stamp_of_its_tables_only(world):
+    units, days = _stamp("units"), _stamp("calendar")
+    with connection.cursor() as cur:  # what another process, a command or the admin's SQL does
+        cur.execute("UPDATE org_adminunit SET name = name WHERE id = %s", [world.ward_a.pk])
+    assert _stamp("units") != units and _stamp("calendar") == days
+    units = _stamp("units")
+    CalendarException.objects.bulk_create([CalendarException(date=dt.date(2031, 3, 8), kind=CalendarExceptionKind.WORKING_DAY)])
+    assert _stamp("calendar") != days and _stamp("units") == units
+    days = _stamp("calendar")
+    CalendarException.objects.filter(date=dt.date(2031, 3, 8)).delete()
+    assert _stamp("calendar") != days
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_rolled_back_change_leaves_the_stamp_it_found(world):
+    before = _stamp("units")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        AdminUnit.objects.filter(pk=world.ward_a.pk).update(name="Đổi rồi huỷ")
+        inside = _stamp("units")
+        raise RuntimeError
+    assert inside != before and _stamp("units") == before
+    AdminUnit.objects.filter(pk=world.ward_a.pk).update(name="Đổi thật")
+    assert _stamp("units") not in (before, inside)  # a new stamp, not the rolled-back one
+
+
+@pytest.mark.django_db
+def test_a_grant_made_elsewhere_shows_at_the_next_request(world):
+    user = world.officer_a
+    with requestmemo.kept():
+        assert Role.LEADER not in scope.roles(user)
+    # bulk_create sends no signal: the grant could come from another process
+    RoleGrant.objects.bulk_create([RoleGrant(user=user, role=Role.LEADER, unit=world.ward_a)])
+    with requestmemo.kept():
+        fresh = type(user).objects.get(pk=user.pk)  # a new request loads the user again
+        assert Role.LEADER in scope.roles(fresh)
+    with CaptureQueriesContext(connection) as queries, requestmemo.kept():
+        again = type(user).objects.get(pk=user.pk)
+        assert Role.LEADER in scope.roles(again)
+    assert not any("org_rolegrant" in q["sql"] for q in queries.captured_queries)  # kept by the process
+
+
+@pytest.mark.django_db
+def test_an_enrolment_made_elsewhere_shows_at_the_next_request(world):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    user = world.officer_a
+    assert not twofactor.has_second_factor(user)
+    TOTPDevice.objects.bulk_create([TOTPDevice(user=user, name="phone", confirmed=True)])
+    assert twofactor.has_second_factor(user)
+    TOTPDevice.objects.filter(user=user).update(confirmed=False)
+    assert not twofactor.has_second_factor(user)
+
+
+@pytest.mark.django_db
+def test_a_missing_stamp_keeps_nothing(world):
+    Generation.objects.filter(name="units").delete()
+    assert generations.stamp("units") is None
+    scope.unit_graph()
+    AdminUnit.objects.bulk_create([AdminUnit(code="99998", name="Phường Lạ", level=UnitLevel.COMMUNE,
+                                             kind=UnitKind.WARD, parent=world.province)])
+    Generation.objects.filter(name="units").delete()  # the trigger wrote it again
+    new = AdminUnit.objects.get(code="99998")
+    assert new.pk in scope.unit_graph().children[world.province.pk]
+
+
+def test_a_bad_name_or_table_is_refused():
+    for name, table in (("x'; DROP TABLE org_user; --", "org_user"), ("ok", "org_user; DROP"), ("Hoa", "t")):
+        with pytest.raises(ValueError):
+            generations.watch(name, table)

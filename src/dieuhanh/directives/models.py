@@ -161,11 +161,12 @@ def year_q(year: int, today: dt.date | None = None) -> Q:
 
 class TaskQuerySet(ScopedQuerySet["Task"]):
     def with_status(self, today: dt.date | None = None) -> TaskQuerySet:
-        """Annotate `status` computed in SQL, so lists filter and count by it, and alias
-        `attention`, its place in STATUS_ORDER, for the lists' default order. The rank is written
-        from the same conditions, not from `status`: ordering by a Case over `status` would put a
-        copy of the status's Case in SQL for each status, and compiling them cost more than the
-        task list's query ran."""
+        """Annotate `status` computed in SQL, so lists filter and count by it, and `attention`,
+        its place in STATUS_ORDER, for the lists' default order. The rank is written from the
+        same conditions, not from `status`: ordering by a Case over `status` would put a copy of
+        the status's Case in SQL for each status, and compiling them cost more than the task
+        list's query ran. Selected rather than aliased, `ORDER BY` names its column instead of
+        resolving and compiling the Case a second time."""
         from django.utils import timezone
 
         today = today or timezone.localdate()
@@ -182,7 +183,7 @@ class TaskQuerySet(ScopedQuerySet["Task"]):
                 *(When(condition, then=Value(status.value)) for condition, status in conditions),
                 default=Value(TaskStatus.ON_TRACK.value), output_field=models.CharField(),
             )
-        ).alias(
+        ).annotate(
             attention=Case(
                 *(When(condition, then=Value(STATUS_ORDER.index(status))) for condition, status in conditions),
                 default=Value(STATUS_ORDER.index(TaskStatus.ON_TRACK)), output_field=models.IntegerField(),

@@ -119,7 +119,13 @@ def install(using: str = "default") -> None:
 
 
 def install_after_migrate(using: str = "default", **kwargs: Any) -> None:
-    install(using)
+    """After every migrate of a database the routers let migrate (never a read replica)."""
+    from django.db import router
+
+    from dieuhanh.core.models import Generation
+
+    if router.allow_migrate_model(using, Generation):
+        install(using)
 
 
 def models_watched() -> list[type[Model]]:

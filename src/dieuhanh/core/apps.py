@@ -97,12 +97,11 @@ def create_cache_table_after_migrate(using: str = "default", **kwargs: Any) -> N
 
 def _forget_on_change() -> None:
     """A save or delete of a watched row (a unit, a succession, an announced day, a role grant,
-    an authenticator) forgets the stamps the request read (core.generations): a reading request
-    that writes one reads them again."""
+    an authenticator, whatever an app watches) forgets the stamps the request read
+    (core.generations): a reading request that writes one reads them again."""
     from django.db.models.signals import post_delete, post_save
 
     from dieuhanh.core import generations
 
-    for model in generations.models_watched():
-        for signal in (post_save, post_delete):
-            signal.connect(generations.forget, sender=model, dispatch_uid=f"core.generations-{model._meta.label}-{signal is post_save}")
+    for signal in (post_save, post_delete):
+        signal.connect(generations.forget_if_watched, dispatch_uid=f"core.generations-{signal is post_save}")

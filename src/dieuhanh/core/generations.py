@@ -1,7 +1,7 @@
 """Generations: a stamp per kind of slowly changing data, moved by the database itself.
 
 A process keeps what it works out from data that seldom changes (the unit tree, the announced
-calendar days, a user's role grants, whether a user has an authenticator) and must see a change
+calendar days, a user's role grants, whether a user has an authenticator, a person's name) and must see a change
 made by any process, a command, the admin or SQL, at once. Each page used to ask each table
 whether it had changed (a count and a maximum over the unit tables, the calendar's rows, the
 user's grants and devices): four queries a page, two of them scanning a table.
@@ -28,7 +28,6 @@ import re
 from typing import Any
 
 from django.db import connections
-from django.db.models import Model
 
 TABLE = "core_generation"
 
@@ -38,7 +37,10 @@ WATCHED: dict[str, tuple[str, ...]] = {
     "calendar": ("core_calendarexception",),
     "grants": ("org_rolegrant",),
     "second-factor": ("otp_totp_totpdevice",),
+    "people": ("org_person",),
 }
+
+_tables: frozenset[str] | None = None  # every watched table, worked out again after `watch`
 
 MEMO = "core.generations"  # its key in core.requestmemo
 
@@ -53,7 +55,9 @@ def watch(name: str, *tables: str) -> None:
     an identifier."""
     if not _NAME.fullmatch(name) or not all(_TABLE.fullmatch(table) for table in tables):
         raise ValueError(f"not a generation's name or a table: {name!r} {tables!r}")
+    global _tables
     WATCHED[name] = tuple(dict.fromkeys((*WATCHED.get(name, ()), *tables)))
+    _tables = None
 
 
 def stamp(name: str, using: str = "default") -> int | None:
@@ -128,9 +132,14 @@ def install_after_migrate(using: str = "default", **kwargs: Any) -> None:
         install(using)
 
 
-def models_watched() -> list[type[Model]]:
-    """The models whose tables are watched (their saves and deletes call `forget`)."""
-    from django.apps import apps
+def forget_if_watched(sender: Any, **kwargs: Any) -> None:
+    """post_save and post_delete of any model: `forget` when its table is watched."""
+    if sender._meta.db_table in _watched_tables():
+        forget()
 
-    tables = {table for watched in WATCHED.values() for table in watched}
-    return [model for model in apps.get_models() if model._meta.db_table in tables]
+
+def _watched_tables() -> frozenset[str]:
+    global _tables
+    if _tables is None:
+        _tables = frozenset(table for watched in WATCHED.values() for table in watched)
+    return _tables

@@ -24,10 +24,12 @@ class NotificationsConfig(platform.PlatformApp):
     )
 
     def ready(self) -> None:
-        from dieuhanh.core import audit
+        from dieuhanh.core import audit, generations
         from dieuhanh.notifications.choices import Action
         from dieuhanh.notifications.ratings import RATE_VERB
 
         audit.register_verbs(Action.choices, object_type="notifications.preference")
+        # the header's unread count is kept per user until a notification is written or read
+        generations.watch("notifications", "notifications_notification")
         for object_type in ("petitions.petition", "dossiers.dossier"):
             audit.register_verbs([(RATE_VERB, gettext_lazy("Công dân đánh giá mức độ hài lòng"))], object_type=object_type)

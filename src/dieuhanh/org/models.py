@@ -222,7 +222,33 @@ class User(AbstractUser):
 
     @property
     def display_name(self) -> str:
-        return self.person.full_name if self.person else (self.get_full_name() or self.username)
+        """The person's full name, else the account's name. The header shows it on every page:
+        a person's name is kept by the process while the people's stamp stands
+        (core.generations), not read on each page."""
+        if self.person_id is None:
+            return self.get_full_name() or self.username
+        if "person" in self._state.fields_cache:  # read with the user (select_related) or already used
+            return self.person.full_name if self.person else (self.get_full_name() or self.username)
+        return _person_name(self.person_id) or self.get_full_name() or self.username
+
+
+# person id -> (the people's stamp, full name), kept by the process (User.display_name)
+_names_kept: dict[int, tuple[int, str]] = {}
+
+
+def _person_name(person_id: int) -> str:
+    from dieuhanh.core import generations
+
+    stamp = generations.stamp("people")
+    kept = _names_kept.get(person_id)
+    if stamp is not None and kept is not None and kept[0] == stamp:
+        return kept[1]
+    name = Person.objects.filter(pk=person_id).values_list("full_name", flat=True).first() or ""
+    if stamp is not None:
+        if len(_names_kept) >= 20_000:
+            _names_kept.clear()
+        _names_kept[person_id] = (stamp, name)
+    return name
 
 
 class RoleGrant(models.Model):

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from dieuhanh.core import generations, requestmemo, twofactor
 from dieuhanh.core.choices import CalendarExceptionKind
@@ -121,3 +122,27 @@ def test_a_bad_name_or_table_is_refused():
     for name, table in (("x'; DROP TABLE org_user; --", "org_user"), ("ok", "org_user; DROP"), ("Hoa", "t")):
         with pytest.raises(ValueError):
             generations.watch(name, table)
+
+
+@pytest.mark.django_db
+def test_the_header_name_and_unread_count_follow_changes_made_elsewhere(world):
+    from dieuhanh.notifications.models import Notification
+    from dieuhanh.org.models import Person
+    from dieuhanh.testing import signed_in
+
+    client = signed_in(world.officer_a)
+    page = client.get("/nhiem-vu/").content.decode()
+    assert world.officer_a_person.full_name in page and 'data-unread="' not in page
+    # another process renames the person and writes a notification (no signals here)
+    Person.objects.filter(pk=world.officer_a_person.pk).update(full_name="Nguyễn Văn Đổi Tên")
+    Notification.objects.bulk_create([Notification(recipient=world.officer_a, rule="test", title="Mới")])
+    page = client.get("/nhiem-vu/").content.decode()
+    assert "Nguyễn Văn Đổi Tên" in page and 'data-unread="1"' in page
+    # nothing changed since: neither is read again
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/nhiem-vu/")
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not any("notifications_notification" in s for s in sql)
+    assert not any('"org_person"."full_name" FROM "org_person" WHERE "org_person"."id" =' in s for s in sql)
+    Notification.objects.filter(recipient=world.officer_a).update(read_at=timezone.now())
+    assert 'data-unread="' not in client.get("/nhiem-vu/").content.decode()

@@ -19,13 +19,15 @@ rebuilds a table on SQLite drops its triggers), as the dossier tally's are. A st
 missing (a flushed table) reads as None: nothing is kept under it, everything is read each time.
 
     stamp("units") -> int | None    the stamp now (one query a reading request, for all names)
+    Kept("grants").get(key, compute) what the process keeps per key under a stamp
     WATCHED                         name -> the tables whose rows move it
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Callable, Hashable
+from typing import Any, Generic, TypeVar
 
 from django.db import connections
 
@@ -66,6 +68,36 @@ def stamp(name: str, using: str = "default") -> int | None:
     from dieuhanh.core import requestmemo
 
     return requestmemo.memo((MEMO, using), lambda: _read(using)).get(name)
+
+
+V = TypeVar("V")
+
+
+class Kept(Generic[V]):
+    """Values a process keeps per key (a user, a person) while the stamp `name` stands:
+
+        NAMES = generations.Kept[str]("people")
+        NAMES.get(person_id, lambda: read_the_name(person_id))
+
+    `compute()` runs when the stamp moved since the value was kept, and every time when the
+    stamp has no row. At most `limit` keys are kept (then all are dropped and kept again)."""
+
+    def __init__(self, name: str, limit: int = 20_000) -> None:
+        self.name = name
+        self.limit = limit
+        self._values: dict[Hashable, tuple[int, V]] = {}
+
+    def get(self, key: Hashable, compute: Callable[[], V], using: str = "default") -> V:
+        now = stamp(self.name, using)
+        kept = self._values.get(key)
+        if now is not None and kept is not None and kept[0] == now:
+            return kept[1]
+        value = compute()
+        if now is not None:
+            if len(self._values) >= self.limit:
+                self._values.clear()
+            self._values[key] = (now, value)
+        return value
 
 
 def forget(**kwargs: Any) -> None:

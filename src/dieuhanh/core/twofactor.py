@@ -37,7 +37,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from dieuhanh.core import audit, platform, ratelimit
+from dieuhanh.core import audit, generations, platform, ratelimit
 from dieuhanh.core.choices import TwoFactorAction
 from dieuhanh.org import scope
 
@@ -66,25 +66,14 @@ def required(user: AnyUser | None) -> bool:
 def has_second_factor(user: AnyUser) -> bool:
     """Whether `user` has enrolled: a confirmed authenticator. Recovery codes come with one and
     go with it (`do_confirm`, `do_remove`), so their table tells."""
-    from dieuhanh.core import generations
-
-    stamp = generations.stamp("second-factor")
     if user.pk is None:
         return False
-    kept = _enrolled.get(user.pk)
-    if stamp is not None and kept is not None and kept[0] == stamp:
-        return kept[1]
-    found = TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
-    if stamp is not None:
-        if len(_enrolled) >= 20_000:
-            _enrolled.clear()
-        _enrolled[user.pk] = (stamp, found)
-    return found
+    return _enrolled.get(user.pk, lambda: TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists())
 
 
-# user id -> (the authenticators table's stamp, enrolled?): kept until that table changes
-# (core.generations), so a session signed in with the password alone does not ask on every page.
-_enrolled: dict[int, tuple[int, bool]] = {}
+# user id -> enrolled?, kept until the authenticators' table changes (core.generations), so a
+# session signed in with the password alone does not ask on every page.
+_enrolled = generations.Kept[bool]("second-factor")
 
 
 def second_step(user: AnyUser) -> str | None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 from django.db import models, transaction
 from django.utils import timezone
 
+from dieuhanh.core import generations
 from dieuhanh.notifications.models import Notification, Preference
 
 if TYPE_CHECKING:
@@ -133,21 +134,10 @@ def newest_unread_first(rows: models.QuerySet[Notification]) -> models.QuerySet[
 def unread_count(user: User) -> int:
     """The header's badge on every page: counted again only when the notifications' stamp moved
     (core.generations: a notification written or read, by any process), else kept per user."""
-    from dieuhanh.core import generations
-
-    stamp = generations.stamp("notifications")
-    kept = _unread_kept.get(user.pk)
-    if stamp is not None and kept is not None and kept[0] == stamp:
-        return kept[1]
-    n = shown(user).filter(read_at__isnull=True).count()
-    if stamp is not None:
-        if len(_unread_kept) >= 20_000:
-            _unread_kept.clear()
-        _unread_kept[user.pk] = (stamp, n)
-    return n
+    return _unread_kept.get(user.pk, lambda: shown(user).filter(read_at__isnull=True).count())
 
 
-_unread_kept: dict[int, tuple[int, int]] = {}  # user id -> (the notifications' stamp, unread)
+_unread_kept = generations.Kept[int]("notifications")  # user id -> unread
 
 
 def mark_read(user: User, ids: Iterable[int] | None = None) -> int:

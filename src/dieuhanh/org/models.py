@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -9,6 +10,9 @@ from django.utils.translation import gettext, gettext_lazy
 
 from dieuhanh.lib.text import fold
 from dieuhanh.org.choices import AssignmentKind, OrganisationKind, Role, SuccessionKind, UnitKind, UnitLevel
+
+if TYPE_CHECKING:
+    from dieuhanh.core.generations import Kept
 
 
 class AdminUnitQuerySet(models.QuerySet["AdminUnit"]):
@@ -232,23 +236,19 @@ class User(AbstractUser):
         return _person_name(self.person_id) or self.get_full_name() or self.username
 
 
-# person id -> (the people's stamp, full name), kept by the process (User.display_name)
-_names_kept: dict[int, tuple[int, str]] = {}
-
-
 def _person_name(person_id: int) -> str:
+    """A person's full name, kept by the process while the people's stamp stands."""
     from dieuhanh.core import generations
 
-    stamp = generations.stamp("people")
-    kept = _names_kept.get(person_id)
-    if stamp is not None and kept is not None and kept[0] == stamp:
-        return kept[1]
-    name = Person.objects.filter(pk=person_id).values_list("full_name", flat=True).first() or ""
-    if stamp is not None:
-        if len(_names_kept) >= 20_000:
-            _names_kept.clear()
-        _names_kept[person_id] = (stamp, name)
-    return name
+    global _names_kept
+    if _names_kept is None:
+        _names_kept = generations.Kept("people")
+    return _names_kept.get(
+        person_id, lambda: Person.objects.filter(pk=person_id).values_list("full_name", flat=True).first() or ""
+    )
+
+
+_names_kept: Kept[str] | None = None  # made at first use: core sits above org
 
 
 class RoleGrant(models.Model):

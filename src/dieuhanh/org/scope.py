@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
@@ -21,29 +21,25 @@ from django.utils import timezone
 from dieuhanh.org.choices import Role
 from dieuhanh.org.models import AdminUnit, RoleGrant, UnitSuccession, User
 
+if TYPE_CHECKING:
+    from dieuhanh.core.generations import Kept
+
 ALL = None  # unit_scope() returns None for "every unit"
 _CACHE_ATTR = "_dieuhanh_scope_cache"
 
 
-# user id -> (the grants table's stamp, every grant of the user): kept by the process until the
-# table changes (core.generations), so a page does not read the user's grants again.
-_grants_kept: dict[int, tuple[int, list[RoleGrant]]] = {}
-_GRANTS_KEPT_USERS = 20_000
-
-
 def _all_grants(user: User) -> list[RoleGrant]:
+    """Every grant of the user, kept by the process until the grants table changes
+    (core.generations), so a page does not read them again."""
     from dieuhanh.core import generations
 
-    stamp = generations.stamp("grants", connection.alias)
-    kept = _grants_kept.get(user.pk)
-    if stamp is not None and kept is not None and kept[0] == stamp:
-        return kept[1]
-    grants = list(RoleGrant.objects.filter(user=user))
-    if stamp is not None:
-        if len(_grants_kept) >= _GRANTS_KEPT_USERS:
-            _grants_kept.clear()
-        _grants_kept[user.pk] = (stamp, grants)
-    return grants
+    global _grants_kept
+    if _grants_kept is None:
+        _grants_kept = generations.Kept("grants")
+    return _grants_kept.get(user.pk, lambda: list(RoleGrant.objects.filter(user=user)), using=connection.alias)
+
+
+_grants_kept: Kept[list[RoleGrant]] | None = None  # made at first use: core sits above org
 
 
 def _active_grants(user: User) -> list[RoleGrant]:

@@ -146,3 +146,24 @@ def test_the_header_name_and_unread_count_follow_changes_made_elsewhere(world):
     assert not any('"org_person"."full_name" FROM "org_person" WHERE "org_person"."id" =' in s for s in sql)
     Notification.objects.filter(recipient=world.officer_a).update(read_at=timezone.now())
     assert 'data-unread="' not in client.get("/nhiem-vu/").content.decode()
+
+
+@pytest.mark.django_db
+def test_kept_values_follow_their_stamp_and_keep_nothing_without_one(world):
+    kept = generations.Kept[int]("calendar", limit=2)
+    computed = []
+
+    def compute(value):
+        computed.append(value)
+        return value
+
+    assert kept.get("a", lambda: compute(1)) == 1
+    assert kept.get("a", lambda: compute(2)) == 1  # the stamp stands: kept
+    CalendarException.objects.bulk_create([CalendarException(date=dt.date(2031, 3, 8), kind=CalendarExceptionKind.WORKING_DAY)])
+    assert kept.get("a", lambda: compute(3)) == 3  # moved: computed again
+    kept.get("b", lambda: compute(4))
+    kept.get("c", lambda: compute(5))  # over the limit: all dropped, then kept again
+    assert kept.get("a", lambda: compute(6)) == 6
+    Generation.objects.filter(name="calendar").delete()
+    assert kept.get("a", lambda: compute(7)) == 7 and kept.get("a", lambda: compute(8)) == 8
+    assert computed == [1, 3, 4, 5, 6, 7, 8]

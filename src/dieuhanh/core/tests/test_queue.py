@@ -215,7 +215,13 @@ def test_two_workers_queue_each_period_once(shared_database, tmp_path):
                 cursor.execute("LOCK TABLE core_scheduledrun IN SHARE MODE")  # reads pass, inserts wait
                 workers = start()
                 _wait(started, 60, output)
-                time.sleep(2)  # both have looked, found nothing due yet, and wait on their first insert
+
+                def both_wait_to_insert() -> bool:  # both have looked, found nothing due yet, and wait
+                    cursor.execute("SELECT COUNT(*) FROM pg_locks WHERE relation = 'core_scheduledrun'::regclass"
+                                   " AND NOT granted")
+                    return cursor.fetchone()[0] >= 2
+
+                _wait(both_wait_to_insert, 60, output)
         else:
             workers = start()
             _wait(started, 60, output)

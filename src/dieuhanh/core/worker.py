@@ -29,11 +29,12 @@ from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
+from django_tasks_db.utils import is_locked_database_exception
 
 from dieuhanh.core import queue
 
@@ -133,6 +134,15 @@ class QueueWorker(Worker):
         except Exception:
             log.exception("worker %s: looking after the queue failed; trying again next turn", self.worker_id)
 
+    def anything_ready(self) -> bool:
+        """Is a job of this worker's queues ready? A plain read: the library's loop takes its
+        exclusive transaction (on SQLite, the write lock every web request then waits for) only
+        when there is something to take, not on every idle poll."""
+        ready = DBTaskResult.objects.ready().filter(backend_name=self.backend_name)
+        if not self.process_all_queues:
+            ready = ready.filter(queue_name__in=self.queue_names)
+        return ready.exists()
+
     def run(self) -> None:
         logging.getLogger("django_tasks_db").setLevel(logging.WARNING)  # not "Starting worker" every turn
         log.info("worker %s started (queues %s)", self.worker_id, ",".join(self.queue_names))
@@ -146,9 +156,20 @@ class QueueWorker(Worker):
             while self.running:
                 before = self._run_tasks
                 self.max_tasks = before + TASKS_PER_TURN
-                super().run()
+                locked = False
+                try:
+                    if self.anything_ready():
+                        super().run()
+                except OperationalError as exc:
+                    # The library retries a locked database inside its transaction, not when the
+                    # transaction cannot even begin (SQLite's BEGIN EXCLUSIVE under a writer): the
+                    # next turn tries again, as it would after any lock.
+                    if not is_locked_database_exception(exc):
+                        raise
+                    log.info("worker %s: database locked, trying again next turn", self.worker_id)
+                    locked = True
                 ran = self._run_tasks - before
-                if self.once and ran < TASKS_PER_TURN:
+                if self.once and ran < TASKS_PER_TURN and not locked:
                     break
                 if not ran and self.running:
                     self._wake.wait(self.interval)

@@ -10,6 +10,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import zoneinfo
 from pathlib import Path
@@ -160,6 +161,51 @@ def test_the_first_stop_signal_ends_the_turn_without_raising_where_the_worker_st
     assert not WorkerBeat.objects.filter(worker_id=worker.worker_id).exists()
     with pytest.raises(SystemExit):
         worker.shutdown(signal.SIGTERM, None)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_that_finds_the_database_locked_tries_again(caplog):
+    """Another connection writing when the worker begins its exclusive transaction (SQLite):
+    the worker logs it and tries again next turn, and runs the job once the lock is gone; it
+    does not die of it."""
+    from django.db import connection, connections
+
+    if connection.vendor != "sqlite":
+        pytest.skip("PostgreSQL waits for the row lock instead of refusing the transaction")
+    from dieuhanh.core.worker import QueueWorker
+
+    job = queue.run_periodic.enqueue("k", f"{EXAMPLE_APP}.jobs.daily", "2026-03-18")
+    worker = QueueWorker(interval=0.05, once=True, startup_delay=False)
+    holding, release = threading.Event(), threading.Event()
+
+    def hold_a_write_transaction() -> None:
+        try:
+            with connections["default"].cursor() as cursor:
+                cursor.execute("BEGIN IMMEDIATE")
+                cursor.execute(f"UPDATE {TASKS} SET priority = priority")
+                holding.set()
+                release.wait(10)
+                cursor.execute("COMMIT")
+        finally:
+            connections["default"].close()
+
+    locker = threading.Thread(target=hold_a_write_transaction)
+    looked_after = []
+
+    def look_after() -> None:  # the first turn starts with another connection writing
+        if not looked_after:
+            locker.start()
+            assert holding.wait(10)
+            threading.Timer(0.5, release.set).start()
+        looked_after.append(1)
+
+    worker.look_after = look_after  # type: ignore[method-assign]
+    with caplog.at_level("INFO", logger="dieuhanh.queue"):
+        worker.run()
+    locker.join(10)
+    assert "database locked, trying again" in caplog.text
+    assert worker._run_tasks == 1 and len(looked_after) > 1
+    assert DBTaskResult.objects.get(pk=job.id).status == "SUCCESSFUL"
 
 
 # --- real processes ------------------------------------------------------------------------------

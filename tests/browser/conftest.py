@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -132,13 +134,27 @@ def page(browser, request):
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         with contextlib.suppress(Exception):  # a screenshot must never hide the real failure
             page.screenshot(path=ARTIFACTS / f"{_safe(request.node.name)}-FAILED.png", full_page=True)
+    # Let the page's own requests (the IOC's figures, the unread count) finish before the test's
+    # database is flushed: on PostgreSQL a TRUNCATE racing a page's multi-table SELECT deadlocks.
+    with contextlib.suppress(Exception):
+        page.wait_for_load_state("networkidle", timeout=5_000)
     context.close()
+    _wait_for_requests_in_flight()
 
     marker = request.node.get_closest_marker("allow_console_errors")
     if marker is not None:
         errors = [e for e in errors if marker.args and not any(s in e for s in marker.args)]
     if errors:
         pytest.fail("the page reported errors:\n  " + "\n  ".join(errors), pytrace=False)
+
+
+def _wait_for_requests_in_flight(timeout: float = 10.0) -> None:
+    """Wait until the live server's handler threads have ended: the browser's connections are
+    closed, so each ends when its request does. socketserver names them after their target."""
+    deadline = time.monotonic() + timeout
+    for thread in threading.enumerate():
+        if "process_request_thread" in thread.name and thread is not threading.current_thread():
+            thread.join(max(0.0, deadline - time.monotonic()))
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext, ngettext
 
+from dieuhanh.core import html
 from dieuhanh.core.templatetags.dieuhanh import vn_date
 from dieuhanh.directives.choices import TaskStatus
 
@@ -40,19 +41,20 @@ def status_badge(task: Any) -> str:
     )
 
 
+_PROGRESS = (
+    '<div class="progress progress--{0}" role="progressbar" aria-valuenow="{1}" aria-valuemin="0"'
+    ' aria-valuemax="100" aria-label="{1}%">\n'
+    '  <span class="progress__track"><span class="progress__bar" style="width: {1}%"></span></span>\n'
+    '  <span class="progress__text">{1}%</span>\n'
+    "</div>\n"
+)
+
+
 @register.simple_tag
 def progress_bar(task: Any) -> str:
     """A task's progress bar, coloured by its derived status (the lists put one on every row:
     a tag, not an included template, whose per-row cost is many times this one's)."""
-    percent = task.progress_percent
-    return format_html(
-        '<div class="progress progress--{}" role="progressbar" aria-valuenow="{}" aria-valuemin="0"'
-        ' aria-valuemax="100" aria-label="{}%">\n'
-        '  <span class="progress__track"><span class="progress__bar" style="width: {}%"></span></span>\n'
-        '  <span class="progress__text">{}%</span>\n'
-        "</div>\n",
-        task.status_value or TaskStatus.ON_TRACK.value, percent, percent, percent, percent,
-    )
+    return html.format_html(_PROGRESS, task.status_value or TaskStatus.ON_TRACK.value, task.progress_percent)
 
 
 # Any number the path converter takes: the task's link is reversed once for a list's rows, with
@@ -83,12 +85,14 @@ def task_rows(tasks: Any, missing_ids: Any) -> str:
         "    <td>{}</td>\n"
         "  </tr>\n"
     )
-    return format_html_join("", row, (
+    badges: dict[str, str] = {}  # a badge per status, written once for the page
+    return html.format_rows(row, (
         (
             href, task.code, href, task.title,
             task.source_document.symbol, lead, task.lead_person.full_name, missing if task.pk in missing_ids else "",
             task.lead_unit.name, task.accountable_person.full_name, vn_date(task.due_date),
-            progress_bar(task), status_badge(task),
+            progress_bar(task),
+            badges.get(task.status_value) or badges.setdefault(task.status_value, status_badge(task)),
         )
         for task in tasks
         for href in (f"{before}{task.pk}{after}",)

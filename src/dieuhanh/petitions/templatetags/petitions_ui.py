@@ -9,11 +9,11 @@ from typing import Any
 
 from django import template
 from django.utils.formats import localize
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
-from dieuhanh.core import charts
+from dieuhanh.core import charts, html
 from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.petitions.choices import State
 
@@ -110,31 +110,31 @@ def register_rows(rows: Any) -> SafeString:
 
     def cells(r: Any) -> tuple[Any, ...]:
         if r["due_on"]:
-            due = format_html("{}<div>{}</div>", r["due_on"], r["timing"])
+            due = html.format_html("{}<div>{}</div>", r["due_on"], r["timing"])
         else:
             due = r["timing"] if r["timing_alone"] else nobody
         signers = r["signers"]
         return (
             r["url"], r["number"], r["received_on"], r["kind"], r["field"], r["url"], r["subject"], r["short_subject"],
             confidential if r["confidential"] else "",
-            format_html('<span class="flag flag--duplicate" title="{}">{}</span>', r["flag_notes"], duplicate)
+            html.format_html('<span class="flag flag--duplicate" title="{}">{}</span>', r["flag_notes"], duplicate)
             if r["duplicate"] else "",
-            format_html('<span class="flag flag--over_level" title="{}">{}</span>', r["flag_notes"], over_level)
+            html.format_html('<span class="flag flag--over_level" title="{}">{}</span>', r["flag_notes"], over_level)
             if r["over_level"] else "",
             prolonged if r["prolonged"] else "",
             time_barred if r["time_barred"] else "",
-            format_html('<span class="flag flag--duplicate">{}</span>', _translated(gettext("Lần %(level)s"), level=r["level"]))
+            html.format_html('<span class="flag flag--duplicate">{}</span>', _translated(gettext("Lần %(level)s"), level=r["level"]))
             if r["level"] > 1 else "",
             r["unit"],
-            format_html('<div class="muted small">{}</div>', _translated(gettext("nhận tại %(name)s"), name=r["received_at"]))
+            html.format_html('<div class="muted small">{}</div>', _translated(gettext("nhận tại %(name)s"), name=r["received_at"]))
             if r["received_at"] else "",
-            format_html('<span class="redacted">{}</span>', r["petitioner"]) if r["confidential"] else r["petitioner"] or "—",
-            format_html('<div class="muted small">{}</div>', _translated(
+            html.format_html('<span class="redacted">{}</span>', r["petitioner"]) if r["confidential"] else r["petitioner"] or "—",
+            html.format_html('<div class="muted small">{}</div>', _translated(
                 ngettext("%(signers)s người ký", "%(signers)s người ký", signers), signers=signers)) if signers else "",
             r["state"], due,
         )
 
-    return format_html_join("", _ROW, (cells(r) for r in rows))
+    return html.format_rows(_ROW, (cells(r) for r in rows))
 
 
 SERIES = (

@@ -15,11 +15,11 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dieuhanh.core.html import escape
 from dieuhanh.lib.params import INT32_MAX, IdsChoiceMixin, IntField
 
 if TYPE_CHECKING:
@@ -339,7 +339,7 @@ def _attrs_html(attrs: dict[str, Any]) -> str:
     """django/forms/widgets/attrs.html in Python: ` name="value"`, a bare name for True,
     nothing for False."""
     return "".join(
-        f" {conditional_escape(name)}" if value is True else f' {conditional_escape(name)}="{conditional_escape(str(value))}"'
+        f" {escape(name)}" if value is True else f' {escape(name)}="{escape(str(value))}"'
         for name, value in attrs.items() if value is not False
     )
 
@@ -347,31 +347,31 @@ def _attrs_html(attrs: dict[str, Any]) -> str:
 def _input_html(widget: dict[str, Any]) -> SafeString:
     """django/forms/widgets/input.html in Python (a text, search, number, date… box, a checkbox)."""
     value = widget["value"]
-    shown = "" if value is None else f' value="{conditional_escape(str(value))}"'
+    shown = "" if value is None else f' value="{escape(str(value))}"'
     return mark_safe(  # noqa: S308 - every value is escaped
-        f'<input type="{conditional_escape(widget["type"])}" name="{conditional_escape(widget["name"])}"{shown}'
+        f'<input type="{escape(widget["type"])}" name="{escape(widget["name"])}"{shown}'
         f'{_attrs_html(widget["attrs"])}>'
     )
 
 
 def _label_html(context: dict[str, Any]) -> SafeString:
     """django/forms/label.html in Python: the field's label, in a <label> when the field has an id."""
-    label = conditional_escape(context["label"])
+    label = escape(context["label"])
     if not context["use_tag"]:
-        return label
-    tag = conditional_escape(context["tag"])
+        return mark_safe(label)  # noqa: S308 - escaped
+    tag = escape(context["tag"])
     return mark_safe(f"<{tag}{_attrs_html(context['attrs'] or {})}>{label}</{tag}>")  # noqa: S308 - escaped
 
 
 def _select_html(name: str, attrs: dict[str, Any], groups: list[tuple[Any, list[dict[str, Any]], int]]) -> SafeString:
     """django/forms/widgets/select.html and select_option.html in Python."""
-    parts = [f'<select name="{conditional_escape(name)}"{_attrs_html(attrs)}>']
+    parts = [f'<select name="{escape(name)}"{_attrs_html(attrs)}>']
     for group_name, options, _index in groups:
         if group_name:
-            parts.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+            parts.append(f'\n  <optgroup label="{escape(group_name)}">')
         for option in options:
-            parts.append(f'\n  <option value="{conditional_escape(str(option["value"]))}"{_attrs_html(option["attrs"])}>'
-                         f'{conditional_escape(option["label"])}</option>\n')  # the template's own last newline
+            parts.append(f'\n  <option value="{escape(str(option["value"]))}"{_attrs_html(option["attrs"])}>'
+                         f'{escape(option["label"])}</option>\n')  # the template's own last newline
         if group_name:
             parts.append("\n  </optgroup>")
     parts.append("\n</select>")

@@ -19,7 +19,9 @@ rebuilds a table on SQLite drops its triggers), as the dossier tally's are. A st
 missing (a flushed table) reads as None: nothing is kept under it, everything is read each time.
 
     stamp("units") -> int | None    the stamp now (one query a reading request, for all names)
+    watch(name, *tables, columns=()) another app's tables (in its AppConfig.ready)
     Kept("grants").get(key, compute) what the process keeps per key under a stamp
+    KeptForScope(name, app).get(user, compute)  the same per user and what they see of the app
     WATCHED                         name -> the tables whose rows move it
 """
 
@@ -42,6 +44,9 @@ WATCHED: dict[str, tuple[str, ...]] = {
     "people": ("org_person",),
 }
 
+# (name, table) -> the columns whose update moves the stamp; a table not here moves it on any update
+COLUMNS: dict[tuple[str, str], tuple[str, ...]] = {}
+
 _tables: frozenset[str] | None = None  # every watched table, worked out again after `watch`
 
 MEMO = "core.generations"  # its key in core.requestmemo
@@ -51,14 +56,21 @@ _NAME = re.compile(r"[a-z][a-z0-9-]*")
 _TABLE = re.compile(r"[a-z_][a-z0-9_]*")
 
 
-def watch(name: str, *tables: str) -> None:
-    """Let `stamp(name)` move with every change to `tables` (from the next migrate on). Both are
-    written into the triggers' SQL: a name is lower-case letters, digits and hyphens, a table
-    an identifier."""
-    if not _NAME.fullmatch(name) or not all(_TABLE.fullmatch(table) for table in tables):
-        raise ValueError(f"not a generation's name or a table: {name!r} {tables!r}")
+def watch(name: str, *tables: str, columns: tuple[str, ...] = ()) -> None:
+    """Let `stamp(name)` move with every change to `tables` (from the next migrate on): every
+    insert and delete, and every update, or with `columns` only an update of one of them (a
+    task's progress report leaves the stamp of who leads it alone). All are written into the
+    triggers' SQL: a name is lower-case letters, digits and hyphens, a table or column an
+    identifier."""
+    if not _NAME.fullmatch(name) or not all(_TABLE.fullmatch(t) for t in (*tables, *columns)):
+        raise ValueError(f"not a generation's name, a table or a column: {name!r} {tables!r} {columns!r}")
     global _tables
     WATCHED[name] = tuple(dict.fromkeys((*WATCHED.get(name, ()), *tables)))
+    for table in tables:
+        if columns:
+            COLUMNS[name, table] = columns
+        else:
+            COLUMNS.pop((name, table), None)
     _tables = None
 
 
@@ -98,6 +110,35 @@ class Kept(Generic[V]):
                 self._values.clear()
             self._values[key] = (now, value)
         return value
+
+
+class KeptForScope(Generic[V]):
+    """Values a process keeps per user, for what the user sees of an app, while the stamps of
+    `name` and of `also` stand: what a user's filter bar offers, worked out from the rows they
+    may see. The key is the user (and the person they are), today's date and the units where
+    they hold `action` of `app` as it stands today (so a grant given, ended or reaching its end
+    date is a new key), and the stamps of `also`. Nothing is kept while one of the stamps has no row.
+
+        OPTIONS = generations.KeptForScope[Options]("task-assignment", "directives", also=("units",))
+        OPTIONS.get(user, lambda: work_out(user))"""
+
+    def __init__(self, name: str, app: str, action: str = "view", also: tuple[str, ...] = (),
+                 limit: int = 20_000) -> None:
+        self.kept = Kept[V](name, limit)
+        self.app, self.action, self.also = app, action, also
+
+    def get(self, user: Any, compute: Callable[[], V], using: str = "default") -> V:
+        from django.utils import timezone
+
+        from dieuhanh.core import access
+
+        others = tuple(stamp(name, using) for name in self.also)
+        if None in others:
+            return compute()
+        held = access.units(user, self.app, self.action)
+        key = (user.pk, getattr(user, "person_id", None), timezone.localdate(),
+               None if held is None else frozenset(held), others)
+        return self.kept.get(key, compute, using)
 
 
 def forget(**kwargs: Any) -> None:
@@ -140,13 +181,14 @@ def install(using: str = "default") -> None:
                     continue
                 for trigger in _trigger_names(vendor, name, table):
                     cur.execute(f"DROP TRIGGER IF EXISTS {trigger}" + (f" ON {table}" if vendor == "postgresql" else ""))
+                update = f"UPDATE OF {', '.join(COLUMNS[name, table])}" if (name, table) in COLUMNS else "UPDATE"
                 if vendor == "postgresql":
                     cur.execute(
-                        f"CREATE TRIGGER {_trigger_names(vendor, name, table)[0]} AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE"
+                        f"CREATE TRIGGER {_trigger_names(vendor, name, table)[0]} AFTER INSERT OR {update} OR DELETE OR TRUNCATE"
                         f" ON {table} FOR EACH STATEMENT EXECUTE FUNCTION dieuhanh_generation_move('{name}')"
                     )
                 else:
-                    for trigger, op in zip(_trigger_names(vendor, name, table), ("INSERT", "UPDATE", "DELETE"), strict=True):
+                    for trigger, op in zip(_trigger_names(vendor, name, table), ("INSERT", update, "DELETE"), strict=True):
                         cur.execute(
                             f"CREATE TRIGGER {trigger} AFTER {op} ON {table} BEGIN"  # noqa: S608 - names checked by `watch`
                             f" INSERT INTO {TABLE} (name, stamp) VALUES ('{name}', random())"

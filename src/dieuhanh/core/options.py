@@ -6,7 +6,9 @@ A `ModelChoiceField` of a `FilterForm` draws its <select> with `DrawnSelect`: on
 1. the ids its queryset offers, in its order, are read (one query of ids, no rows built): the
    queryset is the list's own, limited to what the user may see, so which options a user gets
    is exact on every page: a ward officer's choices stay their own, a unit or a task added in
-   any process is offered at the next page;
+   any process is offered at the next page. A form that keeps the ids under the stamps of the
+   tables they come from (core/generations.py) hands them over with `offer` instead, as exact:
+   a stamp moves with every change to its tables, in any process;
 2. the options' labels (a person's posts, a body's unit, a document's number and title) are
    drawn from the rows once and kept, per process, under those ids, the page's language and
    today's date (a person's posts are today's), in the `figures` cache (decision 0036), then
@@ -111,7 +113,9 @@ def _drawn(field: forms.ModelChoiceField[Any]) -> list[tuple[str, str, str, str]
     models = label_models(field)
     for model in models:
         _versions.setdefault(model, 0)
-    ids = tuple(qs.prefetch_related(None).values_list("pk", flat=True))
+    ids = getattr(field, "offered_ids", None)  # known to the form (`offer`), or read now
+    if ids is None:
+        ids = tuple(qs.prefetch_related(None).values_list("pk", flat=True))
     kind = f"{type(field).__module__}.{type(field).__qualname__}:{qs.model._meta.label}"
     versions = ",".join(f"{m._meta.label}={_versions[m]}" for m in models)
     raw = f"{kind}|{versions}|{translation.get_language()}|{timezone.localdate()}|{','.join(map(str, ids))}"
@@ -133,6 +137,14 @@ def _drawn(field: forms.ModelChoiceField[Any]) -> list[tuple[str, str, str, str]
     if len(drawn) == len(ids):  # not a row deleted between the two reads
         store.set(key, (now, drawn), timeout=max(1, int(figurecache.ttl()) + 1))
     return drawn
+
+
+def offer(field: forms.ModelChoiceField[Any], queryset: QuerySet[Any], ids: tuple[int, ...]) -> None:
+    """Give `field` its `queryset` and the ids it offers, in the queryset's order, when the form
+    already knows them (kept under a generation's stamp, core/generations.py): the <select> is
+    then drawn without reading them again. The queryset still checks a submitted choice."""
+    field.queryset = queryset
+    field.offered_ids = ids  # type: ignore[attr-defined]
 
 
 class DrawnSelect(forms.Select):

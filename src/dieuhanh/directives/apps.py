@@ -41,7 +41,15 @@ class DirectivesConfig(platform.PlatformApp):
     )
 
     def ready(self) -> None:
+        from dieuhanh.core import generations
         from dieuhanh.core.audit_words import label_keys
+
+        # What the task list's filter bar offers (directives/forms.py `_TASK_OPTIONS`): who leads
+        # a task and where, not its progress; every change of the documents.
+        generations.watch("task-assignment", "directives_task",
+                          columns=("lead_unit_id", "lead_person_id", "accountable_person_id"))
+        generations.watch("task-assignment", "directives_task_coordinating_units")
+        generations.watch("documents", "directives_document")
 
         label_keys("directives.task", {
             "coordinating_units": (gettext_lazy("Đơn vị phối hợp"), "org.adminunit"),

@@ -9,6 +9,7 @@ which answers "Thiếu lãnh đạo chịu trách nhiệm (rõ trách nhiệm)."
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -34,7 +35,9 @@ from dieuhanh.core.forms import (
     translated_choices,
     units_today,
 )
+from dieuhanh.core.generations import KeptForScope
 from dieuhanh.core.http import AnyUser
+from dieuhanh.core.options import offer
 from dieuhanh.directives.choices import (
     AdjustedField,
     DocumentKind,
@@ -474,6 +477,40 @@ class CancelForm(forms.Form):
 # --- list filters (rendering only: TaskFilter / DocumentFilter parse and apply) -------------
 
 
+def _offered_documents(user: AnyUser) -> QuerySet[Document]:
+    # A document is offered by its number and title (`Document.__str__`): those columns only.
+    return visible_documents(user).select_related(None).only("system", "kind", "number", "issuer_code", "title")
+
+
+@dataclass(frozen=True)
+class TaskOptions:
+    """What the task list's filter bar offers a user: the lead units and accountable leaders of
+    the tasks they see, and the documents they see, with the ids of the options in order."""
+
+    lead_units: frozenset[int]
+    leaders: frozenset[int]
+    unit_ids: tuple[int, ...]
+    leader_ids: tuple[int, ...]
+    document_ids: tuple[int, ...]
+
+
+def _task_options(user: AnyUser, visible: TaskQuerySet) -> TaskOptions:
+    # The lead units and the accountable leaders of the user's tasks, in one reading of them.
+    pairs = set(visible.order_by().values_list("lead_unit_id", "accountable_person_id").distinct())
+    lead_units, leaders = frozenset(u for u, _ in pairs), frozenset(p for _, p in pairs)
+    return TaskOptions(
+        lead_units, leaders,
+        tuple(units_today(lead_units).values_list("pk", flat=True)),
+        tuple(Person.objects.filter(id__in=leaders).order_by("full_name").values_list("pk", flat=True)),
+        tuple(_offered_documents(user).values_list("pk", flat=True)),
+    )
+
+
+_TASK_OPTIONS = KeptForScope[TaskOptions](
+    "task-assignment", "directives", also=("documents", "units", "people"),
+)
+
+
 class TaskFilterForm(FilterForm):
     rows = (
         ("q", "status", "unit", "leader"),
@@ -509,16 +546,11 @@ class TaskFilterForm(FilterForm):
         choice_field(self, "cadence").choices = translated_choices(ReportCadence, blank=gettext("Tất cả"))
         if visible is None:
             visible = Task.objects.visible_to(user)
-        # The lead units and the accountable leaders of the user's tasks, in one reading of them.
-        pairs = set(visible.order_by().values_list("lead_unit_id", "accountable_person_id").distinct())
-        model_choice_field(self, "unit").queryset = units_today({unit for unit, _ in pairs})
-        model_choice_field(self, "leader").queryset = Person.objects.filter(
-            id__in={person for _, person in pairs}
-        ).order_by("full_name")
-        # A document is offered by its number and title (`Document.__str__`): those columns only.
-        model_choice_field(self, "document").queryset = visible_documents(user).select_related(None).only(
-            "system", "kind", "number", "issuer_code", "title"
-        )
+        offered = _TASK_OPTIONS.get(user, lambda: _task_options(user, visible))
+        offer(model_choice_field(self, "unit"), units_today(offered.lead_units), offered.unit_ids)
+        offer(model_choice_field(self, "leader"), Person.objects.filter(id__in=offered.leaders).order_by("full_name"),
+              offered.leader_ids)
+        offer(model_choice_field(self, "document"), _offered_documents(user), offered.document_ids)
         choice_field(self, "status").choices = [
             ("", gettext("Tất cả")), (OPEN, gettext("Chưa hoàn thành")), *translated_choices(TaskStatus)
         ]

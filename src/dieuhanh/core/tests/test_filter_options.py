@@ -131,3 +131,32 @@ def test_labels_reused_cost_no_rows(world):
     read = [q["sql"] for q in queries.captured_queries]
     assert not any('"org_assignment"' in sql for sql in read)  # the leaders' posts were not read again
     assert not any(sql.startswith('SELECT "org_adminunit"."id", "org_adminunit"."code"') for sql in read)  # nor the units
+
+
+def test_the_task_lists_options_are_kept_until_who_leads_a_task_changes(world):
+    """The task list's filter bar keeps which units, leaders and documents it offers under the
+    stamps of the tables they come from (directives/forms.py `_TASK_OPTIONS`): a page reads
+    none of them again until a task is added, removed or given to another unit or leader, in
+    any process; a progress report changes none of them."""
+    from dieuhanh.directives.models import Task
+
+    task = world.task()  # ward A, led for the leader
+    client = signed_in(world.office)
+    url = reverse("directives:task_list")
+
+    def options_read() -> tuple[list[str], str]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        read = [q["sql"] for q in queries.captured_queries]
+        return [sql for sql in read if "DISTINCT" in sql or ' AS "pk" FROM' in sql], html
+
+    assert options_read()[0]  # the first page works them out
+    read, html = options_read()
+    assert read == [] and world.ward_a.name in html
+    Task.objects.filter(pk=task.pk).update(progress_percent=60)  # no signal: as another process
+    assert options_read()[0] == []
+    Task.objects.filter(pk=task.pk).update(lead_unit=world.ward_b, accountable_person=world.officer_b_person)
+    read, html = options_read()
+    assert read, "a task given to another unit must be read again"
+    assert f">{world.ward_b.name}</option>" in html and f">{world.ward_a.name}</option>" not in html
+    assert world.officer_b_person.full_name in html

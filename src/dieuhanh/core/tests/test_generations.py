@@ -167,3 +167,30 @@ def test_kept_values_follow_their_stamp_and_keep_nothing_without_one(world):
     Generation.objects.filter(name="calendar").delete()
     assert kept.get("a", lambda: compute(7)) == 7 and kept.get("a", lambda: compute(8)) == 8
     assert computed == [1, 3, 4, 5, 6, 7, 8]
+
+
+@pytest.mark.django_db
+def test_a_watched_columns_update_moves_the_stamp_and_another_columns_does_not(world):
+    """directives watches who leads a task and where ("task-assignment"), not its progress: a
+    progress report, the most frequent write of all, leaves the filter bar's options kept."""
+    task = world.task()
+    assignment, documents = _stamp("task-assignment"), _stamp("documents")
+    with connection.cursor() as cur:
+        cur.execute("UPDATE directives_task SET progress_percent = 40, last_reported_on = %s WHERE id = %s",
+                    [dt.date(2026, 3, 18), task.pk])
+    assert _stamp("task-assignment") == assignment
+    with connection.cursor() as cur:
+        cur.execute("UPDATE directives_task SET accountable_person_id = %s WHERE id = %s",
+                    [world.officer_b_person.pk, task.pk])
+    moved = _stamp("task-assignment")
+    assert moved != assignment and _stamp("documents") == documents
+    task.coordinating_units.add(world.ward_b)  # the tasks a ward sees
+    assert _stamp("task-assignment") != moved
+    with connection.cursor() as cur:
+        cur.execute("UPDATE directives_document SET title = title || '.' WHERE id = %s", [task.source_document_id])
+    assert _stamp("documents") != documents
+
+
+def test_a_bad_column_is_refused():
+    with pytest.raises(ValueError):
+        generations.watch("ok", "directives_task", columns=("x; DROP TABLE y",))

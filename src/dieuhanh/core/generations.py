@@ -27,6 +27,7 @@ missing (a flushed table) reads as None: nothing is kept under it, everything is
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
@@ -156,8 +157,13 @@ def _read(using: str) -> dict[str, int]:
 
 
 def _trigger_names(vendor: str, name: str, table: str) -> list[str]:
+    """The triggers' names: `generation_<name>_<table>_<op>`, or, longer than PostgreSQL's 63
+    characters, `generation_<a digest of name and table>_<op>`."""
     ops = ("change",) if vendor == "postgresql" else ("insert", "update", "delete")
-    return [f"generation_{name.replace('-', '_')}_{table}_{op}" for op in ops]
+    base = f"generation_{name.replace('-', '_')}_{table}"
+    if len(base) > 63 - len("_insert"):
+        base = "generation_" + hashlib.sha256(f"{name}:{table}".encode()).hexdigest()[:16]
+    return [f"{base}_{op}" for op in ops]
 
 
 def install(using: str = "default") -> None:

@@ -30,7 +30,13 @@ class PetitionsConfig(platform.PlatformApp):
     periodic = (platform.PeriodicJob("petitions.sweep", "dieuhanh.petitions.detection.run_sweep", "day", "01:00"),)
 
     def ready(self) -> None:
-        from dieuhanh.core import audit
+        from dieuhanh.core import audit, generations
+
+        # What the register's filter bar offers (petitions/forms.py `_PETITION_OPTIONS`): where a
+        # petition arises, who received and who handles it, its year; not its steps.
+        generations.watch("petition-assignment", "petitions_petition",
+                          columns=("unit_id", "receiving_unit_id", "year"))
+        generations.watch("petition-assignment", "petitions_petitionhandler")
         from dieuhanh.petitions.choices import Action
 
         audit.register_verbs(Action.choices, object_type="petitions.petition")

@@ -7,6 +7,7 @@ The list's filter is `filters.PetitionFilter`; `PetitionFilterForm` only renders
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -29,7 +30,9 @@ from dieuhanh.core.forms import (
     textarea,
     units_today,
 )
+from dieuhanh.core.generations import KeptForScope
 from dieuhanh.core.http import AnyUser
+from dieuhanh.core.options import offer
 from dieuhanh.directives.forms import people
 from dieuhanh.org import scope
 from dieuhanh.org.choices import UnitLevel
@@ -116,15 +119,37 @@ class PetitionFilterForm(FilterForm):
     flag = forms.ChoiceField(label=_("Đánh dấu"), required=False, choices=[("", _("Tất cả")), *FLAGS.items()])
     year = forms.ChoiceField(label=_("Năm nhận"), required=False)
 
-    def __init__(self, *args: Any, visible: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: AnyUser, visible: Any, **kwargs: Any) -> None:
+        """`visible`: the user's petitions (`Petition.objects.visible_to(user)`)."""
         super().__init__(*args, **kwargs)
-        # The units the visible petitions arise in (offered as today's heirs: `units_today`) and
-        # the years they were received, in one reading of them.
-        pairs = set(visible.order_by().values_list("unit_id", "year").distinct())
-        model_choice_field(self, "unit").queryset = units_today({unit for unit, _ in pairs})
+        offered = _PETITION_OPTIONS.get(user, lambda: _petition_options(visible))
+        offer(model_choice_field(self, "unit"), units_today(offered.units), offered.unit_ids)
         choice_field(self, "timing").choices = [("", _("Tất cả")), *timings().items()]
-        years = {year for _, year in pairs} | {timezone.localdate().year}
+        years = set(offered.years) | {timezone.localdate().year}
         choice_field(self, "year").choices = [("", _("Tất cả"))] + [(str(y), str(y)) for y in sorted(years, reverse=True)]
+
+
+@dataclass(frozen=True)
+class PetitionOptions:
+    """What the register's filter bar offers a user: the units their petitions arise in (as
+    today's heirs, in order: `unit_ids`) and the years they were received."""
+
+    units: frozenset[int]
+    years: tuple[int, ...]
+    unit_ids: tuple[int, ...]
+
+
+def _petition_options(visible: Any) -> PetitionOptions:
+    # The units the visible petitions arise in and the years they were received, in one reading.
+    pairs = set(visible.order_by().values_list("unit_id", "year").distinct())
+    units = frozenset(unit for unit, _ in pairs)
+    return PetitionOptions(units, tuple(sorted({year for _, year in pairs})),
+                           tuple(units_today(units).values_list("pk", flat=True)))
+
+
+# Kept until a petition is received or removed, moves to another unit or handler, in any process
+# (petitions/apps.py watches those columns), or the units change.
+_PETITION_OPTIONS = KeptForScope[PetitionOptions]("petition-assignment", "petitions", also=("units",))
 
 
 # --- receiving a petition --------------------------------------------------------------------------

@@ -178,7 +178,7 @@ def petition_list(request: HtmxHttpRequest) -> HttpResponse:
         return render(request, "petitions/_petition_results.html", context)
     context |= {
         "title": _("Sổ tiếp nhận đơn"),
-        "filter_form": PetitionFilterForm(request.GET or None, visible=visible),
+        "filter_form": PetitionFilterForm(request.GET or None, user=request.user, visible=visible),
         "summary": _summary(request.user, visible),
         "can_receive": access.holds(request.user, "petitions", "receive"),
         "today": timezone.localdate(),

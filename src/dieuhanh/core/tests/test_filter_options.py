@@ -160,3 +160,27 @@ def test_the_task_lists_options_are_kept_until_who_leads_a_task_changes(world):
     assert read, "a task given to another unit must be read again"
     assert f">{world.ward_b.name}</option>" in html and f">{world.ward_a.name}</option>" not in html
     assert world.officer_b_person.full_name in html
+
+
+def test_the_registers_options_are_kept_until_a_petition_arises_elsewhere(world):
+    """The petition register's filter bar (petitions/forms.py `_PETITION_OPTIONS`) reads the
+    units and years it offers again when a petition is received, removed, or moves to another
+    unit, not when a petition takes a step."""
+    from dieuhanh.petitions.models import Petition
+
+    petition = world.petition()  # ward A
+    client = signed_in(world.leader)
+    url = reverse("petitions:petition_list")
+
+    def options_read() -> tuple[list[str], str]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        return [q["sql"] for q in queries.captured_queries if "DISTINCT" in q["sql"]], html
+
+    assert options_read()[0]
+    assert options_read()[0] == []
+    Petition.objects.filter(pk=petition.pk).update(state="verifying")  # a step, as another process
+    assert options_read()[0] == []
+    Petition.objects.filter(pk=petition.pk).update(unit=world.ward_b, receiving_unit=world.ward_b)
+    read, html = options_read()
+    assert read and f">{world.ward_b.name}</option>" in html and f">{world.ward_a.name}</option>" not in html

@@ -76,6 +76,25 @@ dh_apt_install() {
   dh_as_root "${apt[@]}" install "$@" >&2 || dh_die "apt-get install $* failed"
 }
 
+# dh_office: LibreOffice (headless, no GUI) and the Liberation fonts, metric-compatible with Times
+# New Roman: formal documents are turned from .docx into PDF with them (core/papers/pdf.py). Extra
+# arguments: more packages wanted beside them (the tests' poppler-utils), installed when missing.
+dh_office() {
+  local wanted=() extra
+  command -v soffice >/dev/null 2>&1 || wanted+=(libreoffice-writer-nogui)
+  [[ -e /usr/share/fonts/truetype/liberation/LiberationSerif-Regular.ttf \
+    || -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ]] || wanted+=(fonts-liberation)
+  for extra in "$@"; do
+    case "$extra" in
+      poppler-utils) command -v pdftoppm >/dev/null 2>&1 || wanted+=(poppler-utils) ;;
+      *) wanted+=("$extra") ;;
+    esac
+  done
+  if ((${#wanted[@]})); then
+    dh_apt_install "formal documents as PDF (LibreOffice headless, Times-compatible fonts)" "${wanted[@]}"
+  fi
+}
+
 # --- Python and the virtual environment -----------------------------------------------------
 
 # dh_find_python: prints the path of a python ≥ 3.11 ($PYTHON first, then python3, python3.X).

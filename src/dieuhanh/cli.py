@@ -243,6 +243,53 @@ def backup(
 
 
 @app.command()
+def document(
+    kind: Annotated[str | None, typer.Argument(help="Loại văn bản (xem --list)")] = None,
+    ident: Annotated[str | None, typer.Argument(metavar="ID", help="Số (id) của đối tượng, hoặc mã hồ sơ")] = None,
+    list_kinds: Annotated[bool, typer.Option("--list", help="In các loại văn bản, mỗi loại một dòng")] = False,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="docx hoặc pdf")] = "docx",
+    output: Annotated[Path | None, typer.Option("--output", "-o", dir_okay=False,
+                                                help="Tệp sẽ ghi (mặc định: tên theo số, ký hiệu văn bản)")] = None,
+) -> None:
+    """Tạo một văn bản theo thể thức (Nghị định 30/2020/NĐ-CP, Hướng dẫn 36-HD/VPTW) từ dữ liệu, ra .docx hoặc PDF.
+
+    «dieuhanh document --list» in các loại; «dieuhanh document thong-bao-ket-luan 11 --format pdf -o tb.pdf»."""
+    _django()
+    from dieuhanh.core.papers import kinds
+    from dieuhanh.core.papers.pdf import PdfError
+
+    if list_kinds:
+        for key, found in kinds.all_kinds().items():
+            typer.echo(f"{key}\t{found.renders}")
+        return
+    if not kind or ident is None:
+        typer.echo("Cần loại văn bản và ID, ví dụ: dieuhanh document thong-bao-ket-luan 11 --format pdf "
+                   "(các loại: dieuhanh document --list).", err=True)
+        raise typer.Exit(2)
+    if fmt not in kinds.FORMATS:
+        typer.echo(f"Định dạng «{fmt}» không có: chọn docx hoặc pdf.", err=True)
+        raise typer.Exit(2)
+    try:
+        chosen = kinds.kind(kind)
+    except kinds.UnknownKind:
+        typer.echo(f"Không có loại văn bản «{kind}». Các loại: {', '.join(kinds.all_kinds())}.", err=True)
+        raise typer.Exit(2) from None
+    obj = chosen.lookup(ident, None)
+    if obj is None:
+        typer.echo(f"Không tìm thấy {chosen.ident} «{ident}» cho loại văn bản «{kind}».", err=True)
+        raise typer.Exit(2)
+    paper = chosen.paper(obj, None)
+    try:
+        data = kinds.render(paper, fmt)
+    except PdfError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    target = output or Path(kinds.file_name(paper, kind, fmt))
+    target.write_bytes(data)
+    typer.echo(f"Đã ghi {target} ({_n(len(data))} byte).")
+
+
+@app.command()
 def restore(
     archive: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="Tệp bản sao lưu (.tar.gz)")],
     passphrase_file: Annotated[Path | None, typer.Option(

@@ -25,7 +25,8 @@ class CoreConfig(platform.PlatformApp):
     urls = (("", "dieuhanh.core.urls"),)
     # The units API of `org`, the layer below core (which declares nothing to the platform).
     backup_dirs = ("media",)  # settings.MEDIA_ROOT
-    api = (platform.ApiRouter("/v1/units", "dieuhanh.org.api.units_router", "Đơn vị hành chính"),)
+    api = (platform.ApiRouter("/v1/units", "dieuhanh.org.api.units_router", "Đơn vị hành chính"),
+           platform.ApiRouter("/v1/papers", "dieuhanh.core.papers.api.router", "Văn bản theo thể thức"))
     # Leaders see and direct everything of their units; administrators grant roles and hold every
     # permission. Either's password alone must not open the system (docs/decisions/0032).
     two_factor_roles = (Role.LEADER, Role.ADMIN)

@@ -15,6 +15,9 @@ its own folder, what the platform shows and serves for it.
   notifications' unread count);
 - `two_factor_roles`: the roles (org.choices.Role) whose holders must sign in with a second
   factor (core/twofactor.py): those whose work reaches what a stolen password must not open;
+- `papers`: the kinds of formal documents it makes from its data (dotted paths to
+  `core.papers.kinds.PaperKind`),
+  served as .docx and PDF from its pages, the API and `dieuhanh document`;
 - `on_start`: what to put right when a server process starts (dotted paths to functions without
   arguments): `dieuhanh serve` before the web server forks, `dieuhanh worker` before its first job,
   `runserver` (`run_start_hooks`). Not on every start of Django: a migration, a test run or a
@@ -137,6 +140,8 @@ class PlatformApp(AppConfig):
     # Folders under settings.DATA_DIR holding files the app keeps (uploads): a backup carries them
     # (core/backup.py).
     backup_dirs: ClassVar[tuple[str, ...]] = ()
+    # The formal documents it makes from its data, as .docx and PDF (core/papers/kinds.py).
+    papers: ClassVar[tuple[str, ...]] = ()
 
 
 def platform_apps() -> Iterator[PlatformApp]:

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from dieuhanh.core import audit_views, calendar_views, lookup, twofactor_views, views
+from dieuhanh.core.papers import views as paper_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -17,4 +18,5 @@ urlpatterns = [
     path("lich/them/", calendar_views.calendar_add, name="calendar_add"),
     path("lich/bo/", calendar_views.calendar_remove, name="calendar_remove"),
     path("tra-cuu/", lookup.public_lookup, name="public_lookup"),
+    path("giay-to/<slug:kind>/<str:ident>.<str:fmt>", paper_views.paper_download, name="paper_download"),
 ]

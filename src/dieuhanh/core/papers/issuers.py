@@ -1,0 +1,71 @@
+"""The issuing body of a document as its header names it, from the organisation: the body above
+it and its own name (Decree 30/2020, Appendix I: a commune's People's Committee has no body
+above it in the header and sets its name on two lines; Hướng dẫn 36-HD/VPTW: a party committee
+names the Party organisation above it, "ĐẢNG BỘ THÀNH PHỐ HẢI PHÒNG"), its abbreviation in the
+number, and the place of the date line (the unit's short name: "Chí Linh")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dieuhanh.core.papers.paper import Issuer
+from dieuhanh.org.choices import OrganisationKind
+
+# A collective body's name, set on the first of two lines when the organisation's name starts
+# with it or its abbreviation ("UBND phường Chí Linh" → "ỦY BAN NHÂN DÂN" / "PHƯỜNG CHÍ LINH"),
+# and in the signing line of its head ("TM. ỦY BAN NHÂN DÂN", Decree 30/2020 Art. 13).
+COLLECTIVE = {
+    OrganisationKind.PEOPLES_COMMITTEE: ("Ủy ban nhân dân", ("uỷ ban nhân dân", "ủy ban nhân dân", "ubnd")),
+    OrganisationKind.PEOPLES_COUNCIL: ("Hội đồng nhân dân", ("hội đồng nhân dân", "hđnd")),
+}
+PARTY_KINDS = frozenset({OrganisationKind.PARTY_COMMITTEE, OrganisationKind.PARTY_OFFICE, OrganisationKind.PARTY_BOARD,
+                         OrganisationKind.INSPECTION_COMMISSION, OrganisationKind.PARTY_CELL})
+
+
+def is_party(organisation: Any) -> bool:
+    return organisation.kind in PARTY_KINDS
+
+
+def issuer(organisation: Any) -> Issuer:
+    name: str = organisation.name
+    lowered = name.lower()
+    full, prefixes = COLLECTIVE.get(organisation.kind, ("", ()))
+    for prefix in prefixes:
+        if lowered.startswith(prefix + " "):
+            name = f"{full}\n{name[len(prefix) + 1:]}"
+            break
+    parent = ""
+    if organisation.parent_id:
+        parent = organisation.parent.name
+    elif organisation.kind == OrganisationKind.PARTY_COMMITTEE and organisation.unit.parent_id:
+        parent = f"Đảng bộ {organisation.unit.parent.name}"
+    code = organisation.short_name or "".join(word[0] for word in organisation.name.split()[:4]).upper()
+    return Issuer(name=name, code=code, parent=parent)
+
+
+def place(organisation: Any) -> str:
+    """The place of the date line: the unit's short name ("Chí Linh"), or its name."""
+    unit = organisation.unit
+    return unit.short_name or unit.name
+
+
+def signing_lines(organisation: Any, position: str) -> tuple[str, ...]:
+    """The lines above the signer's position: a collective body's head signs for it ("TM. ỦY BAN
+    NHÂN DÂN"), a deputy for the head ("KT. CHỦ TỊCH" above "PHÓ CHỦ TỊCH"); a party committee's
+    secretaries sign for its standing board ("T/M BAN THƯỜNG VỤ"), a deputy head of a party body
+    for its head ("K/T TRƯỞNG BAN") (Decree 30/2020 Art. 13; Hướng dẫn 36-HD/VPTW)."""
+    deputy = position.strip().lower().startswith("phó ")
+    head = position.strip()[4:] if deputy else position.strip()
+    if is_party(organisation):
+        if organisation.kind == OrganisationKind.PARTY_COMMITTEE:
+            return ("T/M BAN THƯỜNG VỤ",)
+        if organisation.kind == OrganisationKind.PARTY_CELL:
+            return ("T/M CHI BỘ",)
+        return (f"K/T {head.upper()}",) if deputy else ()
+    lines: list[str] = []
+    full, _prefixes = COLLECTIVE.get(organisation.kind, ("", ()))
+    if full:
+        lines.append(f"TM. {full.upper()}")
+    if deputy:
+        lines.append(f"KT. {head.upper()}")
+    return tuple(lines)

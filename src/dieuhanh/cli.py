@@ -260,7 +260,8 @@ def document(
 
     if list_kinds:
         for key, found in kinds.all_kinds().items():
-            typer.echo(f"{key}\t{found.renders}")
+            example = found.an_example(None)
+            typer.echo(f"{key}\t{found.renders}" + (f"; ví dụ: dieuhanh document {key} {example}" if example else ""))
         return
     if not kind or ident is None:
         typer.echo("Cần loại văn bản và ID, ví dụ: dieuhanh document thong-bao-ket-luan 11 --format pdf "

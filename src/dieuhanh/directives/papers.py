@@ -26,12 +26,20 @@ CONCLUSION_NOTICE = PaperKind(
     find="dieuhanh.directives.papers.find_meeting",
     build="dieuhanh.directives.papers.conclusion_notice",
     permission=("directives", "view"),
+    example="dieuhanh.directives.papers.example_meeting",
 )
 
 # The 5 rõ as the table's columns: who, what, by when, with what, to what result, under whom.
 TASK_COLUMNS = ("TT", "Nhiệm vụ (rõ việc)", "Chủ trì, phối hợp (rõ người)", "Thời hạn", "Nguồn lực",
                 "Kết quả cần đạt (rõ kết quả)", "Lãnh đạo phụ trách")
 TASK_WIDTHS = (8.0, 40.0, 30.0, 21.0, 21.0, 27.0, 18.0)
+
+
+def example_meeting(user: AnyUser | None) -> str | None:
+    """The newest meeting with tasks the user may see."""
+    meetings = Meeting.objects.all() if user is None else Meeting.objects.visible_to(user)
+    found = meetings.filter(tasks__isnull=False).order_by("-held_on", "-id").values_list("pk", flat=True).first()
+    return None if found is None else str(found)
 
 
 def find_meeting(ident: str, user: AnyUser | None) -> Meeting | None:

@@ -9,6 +9,7 @@ class DossiersConfig(platform.PlatformApp):
     menu = (platform.MenuItem(_("Một cửa"), "dossier_list", 70, ("dossiers", "view"), ("dossier_", "procedure_")),)
     urls = (("", "dieuhanh.dossiers.urls"),)
     ioc_sections = ("dieuhanh.dossiers.ioc.SECTION",)
+    papers = ("dieuhanh.dossiers.papers.RECEIPT", "dieuhanh.dossiers.papers.APOLOGY")
     reminders = ("dieuhanh.dossiers.reminders.due_soon", "dieuhanh.dossiers.reminders.apology")
     public_lookups = ("dieuhanh.dossiers.public.find",)
     home_panels = (platform.HomePanel("dossiers", 30, "dieuhanh.dossiers.home.panel", "dossiers/_home_panel.html",

@@ -198,19 +198,24 @@ class _Writer:
         return paragraph
 
     def _rule(self, where: Any, width_mm: float, column_mm: float) -> Paragraph:
-        """A solid line `width_mm` long, centred in a column `column_mm` wide: the top border of
-        an empty paragraph indented from both sides."""
+        """A solid line `width_mm` long, centred in a column `column_mm` wide: the bottom border
+        of an empty 2-point paragraph indented from both sides."""
         paragraph = where.add_paragraph()
         side = max(0.0, (column_mm - 2 * CELL_MARGIN_MM - width_mm) / 2)
         fmt = paragraph.paragraph_format
         fmt.left_indent, fmt.right_indent = Mm(side), Mm(side)
-        fmt.space_before, fmt.space_after = Pt(1), Pt(0)
-        fmt.line_spacing = Pt(2)
+        fmt.space_before, fmt.space_after = Pt(0), Pt(0)
+        fmt.line_spacing = Pt(6)  # the line 4 points below the text above
+        mark = OxmlElement("w:rPr")  # the empty paragraph's own height: a 2-point line
+        size = OxmlElement("w:sz")
+        size.set(qn("w:val"), "4")
+        mark.append(size)
+        paragraph._p.get_or_add_pPr().append(mark)
         borders = OxmlElement("w:pBdr")
-        top = OxmlElement("w:top")
-        for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "000000")):
-            top.set(qn(key), value)
-        borders.append(top)
+        line = OxmlElement("w:bottom")  # under the 2-point paragraph: just below the text above it
+        for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "0"), ("w:color", "000000")):
+            line.set(qn(key), value)
+        borders.append(line)
         paragraph._p.get_or_add_pPr().append(borders)
         return paragraph
 
@@ -294,8 +299,8 @@ class _Writer:
         self._rule(right, min(text_width_mm(ruled.text, ruled.size, ruled.bold), right_mm - 2 * CELL_MARGIN_MM), right_mm)
         # the number (a letter's subject under it) and the date line
         number_cell, date_cell = table.cell(1, 0), table.cell(1, 1)
-        self._para(number_cell, fmt.number(paper.number, paper.kind, paper.issuer.code), fmt.style("number"),
-                   first=True, space_before=2)
+        self._para(number_cell, fmt.number(paper.number, paper.kind, paper.issuer.code) if paper.numbered else "",
+                   fmt.style("number"), first=True, space_before=2)
         if self._is_letter:
             subject = paper.subject if fmt.is_party else f"V/v {paper.subject}"
             self._para(number_cell, subject, fmt.style("letter_subject"), space_before=4)
@@ -341,8 +346,8 @@ class _Writer:
             paragraph.alignment = ALIGN[block.align]
             pf = paragraph.paragraph_format
             pf.first_line_indent = Mm(text.indent) if block.indent else None
-            pf.space_after = Pt(text.space_after)
-            pf.line_spacing = text.line_spacing
+            pf.space_after = Pt(2 if self.paper.compact else text.space_after)
+            pf.line_spacing = 1.0 if self.paper.compact else text.line_spacing
             pf.keep_with_next = block.keep_with_next
             for piece, bold, italic in block.pieces():
                 self._font(paragraph.add_run(piece), text, bold=bold or block.bold, italic=italic or block.italic,
@@ -421,6 +426,6 @@ class _Writer:
         self._para(cell, signature.position, position, first=first, space_before=0 if signature.authority else 10)
         if signature.note:
             self._para(cell, signature.note, signer, bold=False, italic=True)
-        for _ in range(SIGNING_ROOM):
+        for _ in range(SIGNING_ROOM - 1 if self.paper.compact else SIGNING_ROOM):
             self._para(cell, "", signer)
         self._para(cell, signature.name, signer)

@@ -69,3 +69,15 @@ def signing_lines(organisation: Any, position: str) -> tuple[str, ...]:
     if deputy:
         lines.append(f"KT. {head.upper()}")
     return tuple(lines)
+
+
+def head_of(organisation: Any, day: Any) -> tuple[str, str]:
+    """(the title of the head's position, the name of whoever holds it on `day`) of an
+    organisation: the signer of what the body issues. ("Chủ tịch", "") when no one is recorded."""
+    from dieuhanh.org.models import Assignment
+
+    held = (Assignment.objects.active_on(day).filter(position__organisation=organisation, position__is_head=True)
+            .select_related("person", "position").order_by("-start_date").first())
+    if held is None:
+        return ("Bí thư" if is_party(organisation) else "Chủ tịch"), ""
+    return held.position.title, held.person.full_name

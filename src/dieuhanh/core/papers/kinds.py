@@ -9,6 +9,9 @@ what it renders, the permission that opens it, and two functions of its own modu
         line, which sees everything); `ident` as typed (an id, or a dossier's code)
     build(obj, user: AnyUser | None) -> core.papers.paper.Paper
         the document, from the object's data
+    example(user: AnyUser | None) -> str | None
+        the ID of an object it renders (the newest the user may see): `dieuhanh document --list`
+        shows it, and the platform's tests render every kind from the demo city with it
 
 The platform serves every kind the same way: `/giay-to/<kind>/<ident>.docx|.pdf` (core/urls.py),
 `GET /api/v1/papers/{kind}/{ident}?format=docx|pdf`, `dieuhanh document KIND ID`, and a page shows
@@ -42,6 +45,11 @@ class PaperKind:
     build: str
     permission: tuple[str, str]  # (app, action) the user must hold over the object's unit
     ident: str = "id"  # what ID means on the command line: "id" or, say, "mã hồ sơ"
+    example: str = ""  # dotted path: example(user) -> an ID the user may render, or None
+
+    def an_example(self, user: AnyUser | None) -> str | None:
+        """An ID of an object this kind renders, among those `user` may see (the newest)."""
+        return import_string(self.example)(user) if self.example else None
 
     def lookup(self, ident: str, user: AnyUser | None) -> Any:
         return import_string(self.find)(ident, user)

@@ -113,6 +113,8 @@ class Paper:
     salutation: tuple[str, ...] = ()  # "Kính gửi: …" lines, under the subject
     footer_note: str = ""  # a line under the signatures (a slip's "made in two copies")
     title: str = ""  # the file's title (its properties): the kind and subject when empty
+    numbered: bool = True  # False: a slip or form without a number line (it carries its own code)
+    compact: bool = False  # a form that must fit one page: single line spacing, 2 pt between paragraphs
     keywords: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:

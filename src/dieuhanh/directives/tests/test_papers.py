@@ -98,7 +98,8 @@ def test_the_command_line_lists_and_renders(world, meeting, tmp_path):
     runner = CliRunner()
     listed = runner.invoke(app, ["document", "--list"])
     assert listed.exit_code == 0
-    assert f"thong-bao-ket-luan\t{CONCLUSION_NOTICE.renders}" in listed.output.splitlines()
+    assert any(line.startswith(f"thong-bao-ket-luan\t{CONCLUSION_NOTICE.renders}; ví dụ: dieuhanh document thong-bao-ket-luan ")
+               for line in listed.output.splitlines())
     target = tmp_path / "tb.docx"
     made = runner.invoke(app, ["document", "thong-bao-ket-luan", str(meeting.pk), "--format", "docx", "-o", str(target)])
     assert made.exit_code == 0, made.output

@@ -195,3 +195,36 @@ class Generation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.stamp}"
+
+
+class PaperBatch(models.Model):
+    """Many formal documents of one kind asked for at once (core/papers/batch.py): made on the
+    task queue, PDFs converted in one start of LibreOffice per batch, delivered as one .zip with
+    its SHA-256; only the user who asked for it may read it."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", gettext_lazy("Đang chờ")
+        RUNNING = "running", gettext_lazy("Đang tạo")
+        DONE = "done", gettext_lazy("Đã xong")
+        FAILED = "failed", gettext_lazy("Không tạo được")
+
+    kind = models.CharField(gettext_lazy("loại văn bản"), max_length=60)
+    idents = models.JSONField(gettext_lazy("các đối tượng"))
+    file_format = models.CharField(gettext_lazy("định dạng"), max_length=8)
+    state = models.CharField(gettext_lazy("trạng thái"), max_length=8, choices=State.choices, default=State.QUEUED)
+    made = models.PositiveIntegerField(gettext_lazy("số văn bản đã tạo"), default=0)
+    skipped = models.JSONField(gettext_lazy("đối tượng bỏ qua"), default=list)
+    message = models.TextField(blank=True)
+    file_path = models.CharField(max_length=500, blank=True)
+    sha256 = models.CharField(max_length=64, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = gettext_lazy("lô văn bản")
+        verbose_name_plural = gettext_lazy("lô văn bản")
+
+    def __str__(self) -> str:
+        return f"{self.kind} × {len(self.idents)} ({self.file_format}, {self.state})"

@@ -18,5 +18,8 @@ urlpatterns = [
     path("lich/them/", calendar_views.calendar_add, name="calendar_add"),
     path("lich/bo/", calendar_views.calendar_remove, name="calendar_remove"),
     path("tra-cuu/", lookup.public_lookup, name="public_lookup"),
+    path("giay-to/<slug:kind>/lo/", paper_views.batch_create, name="paper_batch_create"),
+    path("giay-to/lo/<int:batch_id>/", paper_views.batch_page, name="paper_batch"),
+    path("giay-to/lo/<int:batch_id>/tai-ve/", paper_views.batch_file, name="paper_batch_file"),
     path("giay-to/<slug:kind>/<str:ident>.<str:fmt>", paper_views.paper_download, name="paper_download"),
 ]

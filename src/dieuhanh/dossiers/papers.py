@@ -176,7 +176,7 @@ def receipt(d: Dossier, user: AnyUser | None) -> Paper:
                               name=officer.display_name if officer is not None else "")),
         footer_note=(f"Giấy tiếp nhận lập thành 02 bản: 01 bản giao người nộp hồ sơ, 01 bản lưu tại {desk}. "
                      "Khi đến nhận kết quả, mang theo giấy này."),
-        keywords=("giấy tiếp nhận", d.code),
+        keywords=("giấy tiếp nhận", d.code), reference=d.code,
     )
 
 
@@ -214,5 +214,5 @@ def apology(d: Dossier, user: AnyUser | None) -> Paper:
         body=text, day=d.apology_on, salutation=(f"Ông/bà {applicant}",),
         signatures=(Signature(position=position.upper(), name=signer, authority=authority),),
         recipients=("Như trên", desk), archive="VT",
-        keywords=("phiếu xin lỗi", d.code),
+        keywords=("phiếu xin lỗi", d.code), reference=d.code,
     )

@@ -95,9 +95,12 @@ def render(paper: Paper, fmt: str) -> bytes:
 
 def file_name(paper: Paper, kind_key: str, fmt: str) -> str:
     """An ASCII file name that says what the document is: "thong-bao-ket-luan-50-TB-DU.docx";
-    a draft: "...-du-thao.docx"."""
+    a form without a number, by its reference: "giay-tiep-nhan-ho-so-10549-261029-0027.pdf"; a
+    draft: "...-du-thao.docx"."""
     parts = [kind_key]
-    if paper.is_draft:
+    if paper.reference:
+        parts.append(paper.reference)
+    elif paper.is_draft:
         parts.append("du-thao")
     else:
         parts.extend([str(paper.number), paper.kind, paper.issuer.code])

@@ -115,6 +115,7 @@ class Paper:
     title: str = ""  # the file's title (its properties): the kind and subject when empty
     numbered: bool = True  # False: a slip or form without a number line (it carries its own code)
     compact: bool = False  # a form that must fit one page: single line spacing, 2 pt between paragraphs
+    reference: str = ""  # what names the file when it has no number (a slip: the dossier's code)
     keywords: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:

@@ -3,6 +3,8 @@ object, as .docx and PDF (core/papers)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 from django.urls import reverse
 from django.utils.html import format_html
@@ -19,3 +21,13 @@ def paper_links(kind: str, ident: object, label: str = "") -> str:
         '<a class="btn btn--small" href="{}" download>PDF</a></span>',
         format_html("{} ", label) if label else "", docx, pdf,
     )
+
+
+@register.inclusion_tag("core/_paper_batch_form.html", takes_context=True)
+def paper_batch_form(context: template.Context, kind: str, objects: Any, label: str, attr: str = "pk",
+                     fmt: str = "pdf") -> dict[str, object]:
+    """A button that makes the documents of kind `kind` for every one of `objects` (the page's
+    rows; their `attr` is the ID) at once, on the queue (core/papers/batch.py)."""
+    request = context.get("request")
+    return {"kind": kind, "idents": [str(getattr(o, attr)) for o in objects], "label": label, "format": fmt,
+            "next": request.get_full_path() if request is not None else "", "csrf_token": context.get("csrf_token")}

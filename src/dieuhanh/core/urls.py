@@ -21,5 +21,5 @@ urlpatterns = [
     path("giay-to/<slug:kind>/lo/", paper_views.batch_create, name="paper_batch_create"),
     path("giay-to/lo/<int:batch_id>/", paper_views.batch_page, name="paper_batch"),
     path("giay-to/lo/<int:batch_id>/tai-ve/", paper_views.batch_file, name="paper_batch_file"),
-    path("giay-to/<slug:kind>/<str:ident>.<str:fmt>", paper_views.paper_download, name="paper_download"),
+    path("giay-to/<slug:kind>/<path:ident>.<str:fmt>", paper_views.paper_download, name="paper_download"),
 ]

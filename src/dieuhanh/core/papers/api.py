@@ -58,7 +58,7 @@ def _batch_out(batch: Any) -> BatchOut:
                     file=f"/api/v1/papers/batches/{batch.pk}/file" if batch.state == "done" else None)
 
 
-@router.get("/batches/{batch_id}", response=BatchOut, summary="Một lô văn bản: trạng thái và tệp")
+@router.get("/batches/{int:batch_id}", response=BatchOut, summary="Một lô văn bản: trạng thái và tệp")
 def get_batch(request: HttpRequest, batch_id: int) -> BatchOut:
     from django.http import Http404
 
@@ -70,7 +70,7 @@ def get_batch(request: HttpRequest, batch_id: int) -> BatchOut:
     return _batch_out(batch)
 
 
-@router.get("/batches/{batch_id}/file", summary="Tệp .zip của một lô văn bản đã xong",
+@router.get("/batches/{int:batch_id}/file", summary="Tệp .zip của một lô văn bản đã xong",
             openapi_extra={"responses": {200: {"description": "Tệp .zip", "content": {
                 "application/zip": {"schema": {"type": "string", "format": "binary"}}}}}})
 def get_batch_file(request: HttpRequest, batch_id: int) -> HttpResponse:
@@ -89,7 +89,7 @@ def post_batch(request: HttpRequest, kind: str, body: BatchIn) -> tuple[int, Bat
     return 202, _batch_out(request_batch(request.user, kind, body.ids, body.format))
 
 
-@router.get("/{kind}/{ident}", summary="Một văn bản theo thể thức, dạng .docx hoặc PDF",
+@router.get("/{kind}/{path:ident}", summary="Một văn bản theo thể thức, dạng .docx hoặc PDF",
             description="Tệp .docx (mặc định) hoặc PDF của văn bản loại `kind` tạo từ đối tượng `ident` (số của đối "
                         "tượng, hoặc mã hồ sơ). 404 khi không có loại, đối tượng hoặc không có quyền xem; 503 khi máy chủ "
                         "không tạo được PDF (chưa cài LibreOffice).",

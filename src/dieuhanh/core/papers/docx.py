@@ -125,9 +125,17 @@ class _Writer:
         normal = doc.styles["Normal"]
         normal.font.name = fmt.font
         normal.font.size = Pt(fmt.style("text").size)
-        fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
-        for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-            fonts.set(qn(attr), fmt.font)
+        # The font for every run, set once: on the document's defaults (whose theme fonts, Calibri
+        # in python-docx's template, would otherwise win over a plain font name) and on Normal.
+        defaults = doc.styles.element.find(qn("w:docDefaults"))
+        default_fonts = defaults.find(".//" + qn("w:rFonts")) if defaults is not None else None
+        for fonts in (normal.element.get_or_add_rPr().get_or_add_rFonts(), default_fonts):
+            if fonts is None:
+                continue
+            for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:cstheme", "w:eastAsiaTheme"):
+                fonts.attrib.pop(qn(attr), None)
+            for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+                fonts.set(qn(attr), fmt.font)
         lang = OxmlElement("w:lang")
         lang.set(qn("w:val"), "vi-VN")
         normal.element.get_or_add_rPr().append(lang)
@@ -174,15 +182,14 @@ class _Writer:
 
     def _font(self, run: Any, style: Style, *, bold: bool | None = None, italic: bool | None = None,
               size: float | None = None) -> None:
-        run.font.name = self.fmt.font
+        # The font comes from the document's defaults (_setup); only what differs is written.
         run.font.size = Pt(size or style.size)
-        run.font.bold = style.bold if bold is None else bold
-        run.font.italic = style.italic if italic is None else italic
+        if style.bold if bold is None else bold:
+            run.font.bold = True
+        if style.italic if italic is None else italic:
+            run.font.italic = True
         if style.underline:
             run.font.underline = True
-        fonts = run._r.get_or_add_rPr().get_or_add_rFonts()
-        for attr in ("w:cs", "w:eastAsia"):
-            fonts.set(qn(attr), self.fmt.font)
 
     def _para(self, where: Any, text: str, style: Style, *, align: str = "center", first: bool = False,
               bold: bool | None = None, italic: bool | None = None, space_before: float = 0,
@@ -219,9 +226,9 @@ class _Writer:
         paragraph._p.get_or_add_pPr().append(borders)
         return paragraph
 
-    def _table(self, rows: int, widths: tuple[float, ...], *, grid: bool = False) -> DocxTable:
+    def _table(self, rows: int, widths: tuple[float, ...], *, ruled: bool = False) -> DocxTable:
         table = self.doc.add_table(rows=rows, cols=len(widths))
-        if grid:
+        if ruled:
             table.style = self.doc.styles["Table Grid"]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         table.autofit = False
@@ -235,10 +242,11 @@ class _Writer:
             margin.set(qn("w:type"), "dxa")
             margins.append(margin)
         table._tbl.tblPr.append(margins)
+        grid = table._tbl.tblGrid.gridCol_lst
         for index, width in enumerate(widths):
-            table.columns[index].width = Mm(width)
-            for cell in table.columns[index].cells:
-                cell.width = Mm(width)
+            grid[index].w = Mm(width)
+        for index, cell in enumerate(table._cells):  # once: each column's `.cells` walks them all
+            cell.width = Mm(widths[index % len(widths)])
         return table
 
     @staticmethod
@@ -369,17 +377,18 @@ class _Writer:
     def _body_table(self, block: p.Table) -> None:
         style = self.fmt.style("table")
         size = block.size or style.size
-        table = self._table(len(block.rows) + 1, block.widths, grid=True)
+        table = self._table(len(block.rows) + 1, block.widths, ruled=True)
         aligns = block.align or ("left",) * len(block.widths)
         self._keep_row(table.rows[0], header=True)
+        cells, columns = table._cells, len(block.widths)  # once: `table.cell()` walks every cell each time
         for index, title in enumerate(block.headers):
-            cell = table.cell(0, index)
+            cell = cells[index]
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
             self._para(cell, title, style, first=True, bold=True, size=size)
-        for r, row in enumerate(block.rows, start=1):
-            self._keep_row(table.rows[r])
+        for r, (row, table_row) in enumerate(zip(block.rows, table.rows[1:], strict=True), start=1):
+            self._keep_row(table_row)
             for c, value in enumerate(row):
-                cell = table.cell(r, c)
+                cell = cells[r * columns + c]
                 lines = str(value).split("\n")
                 for i, line in enumerate(lines):
                     self._para(cell, line, style, first=i == 0, align=aligns[c], bold=(r - 1) in block.bold_rows,

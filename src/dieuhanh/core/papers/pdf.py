@@ -42,9 +42,27 @@ def timeout() -> float:
 
 
 def _profile() -> Path:
+    """This process's LibreOffice profile. The first time, the profiles of processes that have
+    ended are removed (a server restarted every day would otherwise leave one a day)."""
     root = Path(settings.DATA_DIR) / "office"
-    root.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return root / f"profile-{os.getpid()}"
+    mine = root / f"profile-{os.getpid()}"
+    if not mine.exists():
+        root.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for other in root.glob("profile-*"):
+            pid = other.name.removeprefix("profile-")
+            if pid.isdigit() and not _running(int(pid)):
+                shutil.rmtree(other, ignore_errors=True)
+    return mine
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def convert(docx: bytes) -> bytes:

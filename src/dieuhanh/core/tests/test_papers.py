@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import subprocess
 from pathlib import Path
@@ -127,7 +128,11 @@ def test_a_state_document_is_laid_out_as_decree_30_says():
     assert national.text == "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     assert all(r.bold and r.font.size.pt == 12 for r in _runs(national))
     assert motto.text == "Độc lập - Tự do - Hạnh phúc" and all(r.bold and r.font.size.pt == 13 for r in _runs(motto))
-    assert all(r.font.name == "Times New Roman" for p in (national, motto) for r in _runs(p))
+    # every run in Times New Roman: the document's defaults name it, no theme font is left to win
+    fonts = doc.styles.element.find(".//{*}docDefaults//{*}rFonts")
+    assert {k.split("}")[1]: v for k, v in fonts.attrib.items()} == {
+        "ascii": "Times New Roman", "hAnsi": "Times New Roman", "cs": "Times New Roman", "eastAsia": "Times New Roman"}
+    assert all(r.font.name in (None, "Times New Roman") for p in (national, motto) for r in _runs(p))
     # the lines drawn under the body's name and the motto: bordered empty paragraphs
     assert sum(1 for p in left.paragraphs if p._p.find(".//{*}pBdr") is not None) == 1
     assert sum(1 for p in right.paragraphs if p._p.find(".//{*}pBdr") is not None) == 1
@@ -273,3 +278,15 @@ def test_a_missing_libreoffice_is_said_in_vietnamese(monkeypatch, settings, tmp_
     monkeypatch.setenv("DIEUHANH_SOFFICE", str(tmp_path / "no-such-office"))
     with pytest.raises(pdf.PdfError, match="chưa cài LibreOffice"):
         pdf.convert(b"PK")
+
+
+def test_the_profiles_of_ended_processes_are_removed(settings, tmp_path, monkeypatch):
+    settings.DATA_DIR = tmp_path
+    root = tmp_path / "office"
+    ended = root / "profile-999999999"  # no such process
+    (ended / "user").mkdir(parents=True)
+    alive = root / "profile-1"  # init: always running
+    alive.mkdir()
+    mine = pdf._profile()
+    assert mine == root / f"profile-{os.getpid()}"
+    assert not ended.exists() and alive.exists()

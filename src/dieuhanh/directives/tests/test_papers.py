@@ -110,3 +110,15 @@ def test_the_command_line_lists_and_renders(world, meeting, tmp_path):
                        (["document"], "Cần loại văn bản và ID")):
         refused = runner.invoke(app, args)
         assert refused.exit_code == 2 and said in refused.output, (args, refused.output)
+
+
+def test_without_libreoffice_the_pdf_is_refused_in_words_and_the_docx_offered(client, world, meeting, monkeypatch,
+                                                                               tmp_path):
+    monkeypatch.setenv("DIEUHANH_SOFFICE", str(tmp_path / "no-office"))
+    login(client, world.officer_a)
+    response = client.get(reverse("paper_download", args=[CONCLUSION_NOTICE.key, meeting.pk, "pdf"]))
+    page = response.content.decode()
+    assert response.status_code == 503 and "chưa cài LibreOffice" in page
+    assert reverse("paper_download", args=[CONCLUSION_NOTICE.key, meeting.pk, "docx"]) in page
+    api = bearer(world.officer_a).get(f"/api/v1/papers/thong-bao-ket-luan/{meeting.pk}?format=pdf")
+    assert api.status_code == 503 and "chưa cài LibreOffice" in api.json()["detail"] and api["Retry-After"] == "60"

@@ -63,8 +63,10 @@ class CoreConfig(platform.PlatformApp):
         from dieuhanh.core.backup import scheduled_jobs
         from dieuhanh.core.fieldkeys import ensure_after_migrate
 
-        # The daily backup, when DIEUHANH_BACKUP_DIR turns it on (decision 0031).
-        CoreConfig.periodic = scheduled_jobs()
+        # The daily backup, when DIEUHANH_BACKUP_DIR turns it on (decision 0031); the batches of
+        # formal documents past their week removed (core/papers/batch.py).
+        CoreConfig.periodic = (*scheduled_jobs(), platform.PeriodicJob(
+            "core.paper_batches", "dieuhanh.core.papers.batch.expire", "day", "03:30"))
 
         post_migrate.connect(ensure_after_migrate, sender=self, dispatch_uid="core.field_keys_after_migrate")
 

@@ -112,3 +112,21 @@ def of_user(user: Any, batch_id: int) -> PaperBatch | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return PaperBatch.objects.filter(pk=batch_id, requested_by=user).first()
+
+
+KEEP_DAYS = 7  # a batch's .zip is kept this many days after it is made, then removed with its row
+
+
+def expire(day: Any) -> dict[str, int]:
+    """The periodic job "core.paper_batches" (daily): batches finished more than `KEEP_DAYS` days
+    ago are removed, their .zip with them (a batch is a download, not a record: the documents are
+    made again from the data at any time)."""
+    import datetime as dt
+
+    cutoff = timezone.now() - dt.timedelta(days=KEEP_DAYS)
+    old = list(PaperBatch.objects.filter(finished_at__lt=cutoff).values_list("pk", "file_path"))
+    for _pk, path in old:
+        if path:
+            Path(path).unlink(missing_ok=True)
+    PaperBatch.objects.filter(pk__in=[pk for pk, _path in old]).delete()
+    return {"removed": len(old)}

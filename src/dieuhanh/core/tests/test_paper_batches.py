@@ -105,3 +105,25 @@ def test_the_dossier_register_prints_the_slips_of_its_page_in_one_batch(client, 
     refused = client.post(action, {"ids": [], "next": "https://elsewhere.example/"}, follow=True)
     assert refused.redirect_chain[0][0] == "/" and "Danh sách đối tượng trống." in refused.content.decode()
     assert client.get(action).status_code == 405
+
+
+def test_a_batch_is_removed_with_its_file_a_week_after_it_was_made(world, tmp_path):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dieuhanh.core.papers.batch import expire
+    from dieuhanh.core.queue import periodic_jobs
+
+    assert "core.paper_batches" in {job.key for job in periodic_jobs()}
+    files = []
+    for days in (8, 6):
+        path = tmp_path / f"lo-{days}.zip"
+        path.write_bytes(b"PK")
+        files.append(path)
+        PaperBatch.objects.create(kind="giay-tiep-nhan-ho-so", idents=["x"], file_format="pdf", state="done",
+                                  file_path=str(path), requested_by=world.onestop_a,
+                                  finished_at=timezone.now() - dt.timedelta(days=days))
+    assert expire(timezone.localdate()) == {"removed": 1}
+    assert not files[0].exists() and files[1].exists()
+    assert list(PaperBatch.objects.values_list("file_path", flat=True)) == [str(files[1])]

@@ -86,6 +86,7 @@ class DemoResult:
     skipped: set[str] = field(default_factory=set)  # the steps whose records were already there
     seconds: float = 0.0
     steps: list[tuple[str, float]] = field(default_factory=list)
+    today: dt.date | None = None  # the day the demo was built for (its "late now" counts are of that day)
 
 
 def load_demo(progress: Progress | None = None, *, today: dt.date | None = None) -> DemoResult:
@@ -96,7 +97,7 @@ def load_demo(progress: Progress | None = None, *, today: dt.date | None = None)
     today = today or timezone.localdate()
     if today < EARLIEST_TODAY:
         raise DemoError(f"Thành phố mẫu cần ngày hiện tại từ {EARLIEST_TODAY:%d/%m/%Y} trở đi (hôm nay: {today:%d/%m/%Y}).")
-    result = DemoResult()
+    result = DemoResult(today=today)
     started = time.perf_counter()
 
     def step(label: str, t0: float) -> None:

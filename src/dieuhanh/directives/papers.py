@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from dieuhanh.core.papers import issuers
 from dieuhanh.core.papers.kinds import PaperKind
 from dieuhanh.core.papers.paper import Heading, Paper, Signature, Table, Text
+from dieuhanh.core.templatetags.dieuhanh import group_digits, vn_money
 from dieuhanh.directives.models import Meeting, Task
 from dieuhanh.org.models import AdminUnit
 
@@ -54,11 +55,12 @@ def find_meeting(ident: str, user: AnyUser | None) -> Meeting | None:
 
 
 def _money(value: Any) -> str:
-    """450 triệu đồng, 1.250 triệu đồng, 12.500.000 đồng: the Vietnamese grouping with dots."""
+    """450 triệu đồng, 1.250 triệu đồng, 12.500.000 đồng: exact, in millions when it is whole
+    millions (a table column is narrow; core's short form would round 1.25 tỷ to 1,3)."""
     amount = int(value)
     if amount >= 1_000_000 and amount % 1_000_000 == 0:
-        return f"{amount // 1_000_000:,} triệu đồng".replace(",", ".")
-    return f"{amount:,} đồng".replace(",", ".")
+        return f"{group_digits(amount // 1_000_000)} triệu đồng"
+    return vn_money(amount)
 
 
 def _resources(task: Task) -> str:

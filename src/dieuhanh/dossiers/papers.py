@@ -6,7 +6,6 @@ the forms of Circular 01/2018/TT-VPCP (Mẫu 01 and Mẫu 04), which the desk st
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
@@ -22,6 +21,7 @@ from dieuhanh.core import lookup
 from dieuhanh.core.papers import issuers
 from dieuhanh.core.papers.kinds import PaperKind
 from dieuhanh.core.papers.paper import Image, Issuer, Paper, Signature, Text
+from dieuhanh.core.templatetags.dieuhanh import vn_date, vn_money
 from dieuhanh.dossiers.choices import EventKind
 from dieuhanh.dossiers.models import Dossier
 from dieuhanh.org.choices import OrganisationKind
@@ -78,10 +78,6 @@ def find_late_dossier(ident: str, user: AnyUser | None) -> Dossier | None:
     return found if found is not None and found.apology_on is not None else None
 
 
-def _vn_date(day: dt.date) -> str:
-    return f"{day:%d/%m/%Y}"
-
-
 def _committee(d: Dossier) -> Organisation | None:
     return Organisation.objects.filter(unit=d.unit, kind=OrganisationKind.PEOPLES_COMMITTEE) \
         .select_related("unit__parent", "parent").order_by("id").first()
@@ -117,8 +113,8 @@ def qr_png(text: str) -> bytes:
 def _received_line(d: Dossier) -> str:
     if d.received_at is not None:
         at = timezone.localtime(d.received_at)
-        return f"4. Thời gian nhận hồ sơ: {at:%H} giờ {at:%M} phút, ngày {_vn_date(d.received_on)}."
-    return f"4. Thời gian nhận hồ sơ: ngày {_vn_date(d.received_on)}."
+        return f"4. Thời gian nhận hồ sơ: {at:%H} giờ {at:%M} phút, ngày {vn_date(d.received_on)}."
+    return f"4. Thời gian nhận hồ sơ: ngày {vn_date(d.received_on)}."
 
 
 def receipt(d: Dossier, user: AnyUser | None) -> Paper:
@@ -149,17 +145,17 @@ def receipt(d: Dossier, user: AnyUser | None) -> Paper:
     received = _received_line(d)
     if counts_from != d.received_on:
         received += (f" Hồ sơ nộp trực tuyến ngoài giờ hành chính hoặc vào ngày nghỉ: thời hạn tính từ ngày "
-                     f"{_vn_date(counts_from)}.")
+                     f"{vn_date(counts_from)}.")
     body.append(Text(received, size=small, indent=False))
-    due = f"5. Thời gian trả kết quả giải quyết hồ sơ: ngày {_vn_date(d.due_on)}"
+    due = f"5. Thời gian trả kết quả giải quyết hồ sơ: ngày {vn_date(d.due_on)}"
     if d.new_due_on and d.apology_on:
-        due += f" (hẹn lại ngày {_vn_date(d.new_due_on)} theo phiếu xin lỗi ngày {_vn_date(d.apology_on)})"
+        due += f" (hẹn lại ngày {vn_date(d.new_due_on)} theo phiếu xin lỗi ngày {vn_date(d.apology_on)})"
     body.append(Text(runs=((due + ".", True, False),), size=small, indent=False))
     where = f"6. Đăng ký nhận kết quả tại: {desk}"
     where += ", hoặc qua dịch vụ bưu chính công ích nếu ông/bà đăng ký." if d.procedure.postal_return else "."
     body.append(Text(where, size=small, indent=False))
     if d.procedure.fee_vnd is not None:
-        fee = f"{d.procedure.fee_vnd:,}".replace(",", ".") + " đồng" if d.procedure.fee_vnd else "không thu"
+        fee = vn_money(d.procedure.fee_vnd) if d.procedure.fee_vnd else "không thu"
         body.append(Text(f"Phí, lệ phí: {fee}{f' ({d.procedure.fee_note})' if d.procedure.fee_note else ''}.",
                          size=small, indent=False))
     body.append(Text(f"Vào sổ theo dõi hồ sơ, mã hồ sơ: {d.code}.", size=small, indent=False))
@@ -187,14 +183,14 @@ def apology(d: Dossier, user: AnyUser | None) -> Paper:
     assert d.apology_on is not None
     _issuer, desk = _desk(d)
     name = committee.name if committee else f"Ủy ban nhân dân {d.unit.name.lower()}"
-    new_due = f"ngày {_vn_date(d.new_due_on)}" if d.new_due_on else "ngày sớm nhất"
+    new_due = f"ngày {vn_date(d.new_due_on)}" if d.new_due_on else "ngày sớm nhất"
     applicant = d.applicant_name or "…"
     decided_by = f", do {d.procedure.deciding_body} giải quyết" if d.procedure.deciding_body else ""
     text = (
-        Text(f"Ngày {_vn_date(d.received_on)}, {desk} tiếp nhận hồ sơ của ông/bà {applicant} (mã hồ sơ "
+        Text(f"Ngày {vn_date(d.received_on)}, {desk} tiếp nhận hồ sơ của ông/bà {applicant} (mã hồ sơ "
              f"{d.code}){decided_by}."),
         Text(f"Nội dung yêu cầu giải quyết: {d.procedure.name}."),
-        Text(f"Thời hạn trả kết quả ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả: ngày {_vn_date(d.due_on)}."),
+        Text(f"Thời hạn trả kết quả ghi trên Giấy tiếp nhận hồ sơ và hẹn trả kết quả: ngày {vn_date(d.due_on)}."),
         Text("Tuy nhiên đến nay, hồ sơ của ông/bà chưa được giải quyết đúng hẹn. "
              f"Lý do: {d.apology_reason.strip().rstrip('.') or 'hồ sơ cần thêm thời gian xem xét'}."),
         Text(runs=((f"Sự chậm trễ này đã gây phiền hà cho ông/bà. {name} xin lỗi ông/bà và sẽ trả kết quả giải "

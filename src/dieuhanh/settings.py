@@ -141,6 +141,7 @@ INSTALLED_APPS = [
     "dieuhanh.ioc",
     "dieuhanh.notifications",
     "dieuhanh.reporting",
+    "dieuhanh.records",
     "dieuhanh.demo",
 ]
 # Apps added by the environment: the test suite installs its example app this way

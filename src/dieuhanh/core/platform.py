@@ -142,6 +142,9 @@ class PlatformApp(AppConfig):
     backup_dirs: ClassVar[tuple[str, ...]] = ()
     # The formal documents it makes from its data, as .docx and PDF (core/papers/kinds.py).
     papers: ClassVar[tuple[str, ...]] = ()
+    # The URL name of the page that numbers and issues a draft document of any kind into an
+    # outgoing register (`?kind=…&ident=…`); `{% paper_links … issue=True %}` links to it.
+    paper_register: ClassVar[str] = ""
 
 
 def platform_apps() -> Iterator[PlatformApp]:

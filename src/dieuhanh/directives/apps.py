@@ -17,7 +17,7 @@ class DirectivesConfig(platform.PlatformApp):
     periodic = (platform.PeriodicJob("directives.report_missing", "dieuhanh.directives.cycle.flag_missing_reports", "day", "07:00"),)
     urls = (("", "dieuhanh.directives.urls"),)
     ioc_sections = ("dieuhanh.directives.ioc.SECTION",)
-    papers = ("dieuhanh.directives.papers.CONCLUSION_NOTICE",)
+    papers = ("dieuhanh.directives.papers.CONCLUSION_NOTICE", "dieuhanh.directives.papers.TASK_REPORT")
     reminders = (
         "dieuhanh.directives.reminders.task_due_soon", "dieuhanh.directives.reminders.milestone_due_soon",
         "dieuhanh.directives.reminders.task_overdue", "dieuhanh.directives.reminders.report_waiting",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("nhiem-vu/xuat-excel/", views.task_export, name="task_export"),
     path("nhiem-vu/giao/", views.task_create, name="task_create"),
     path("nhiem-vu/chua-bao-cao/", views.report_missing, name="report_missing"),
+    path("nhiem-vu/bao-cao-ket-qua/", views.task_report_page, name="task_report"),
     path("nhiem-vu/giao/can-bo/", views.person_options, name="person_options"),
     path("nhiem-vu/<int:pk>/", views.task_detail, name="task_detail"),
     path("nhiem-vu/<int:pk>/bao-cao/", views.task_report, name="task_report"),

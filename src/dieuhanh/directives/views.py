@@ -15,7 +15,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -705,3 +705,41 @@ def report_missing(request: HttpRequest) -> HttpResponse:
             "sections": sections,
         },
     )
+
+
+# --- the report on the implementation of tasks -------------------------------------------------
+
+
+@login_required
+def task_report_page(request: HttpRequest) -> HttpResponse:
+    """Choose a body and a period; see the report's figures and take it as .docx or PDF
+    (directives/task_report.py, papers.TASK_REPORT)."""
+    from dieuhanh.core.filters import parse_date
+    from dieuhanh.directives import task_report
+    from dieuhanh.directives.papers import report_bodies
+
+    today = timezone.localdate()
+    bodies = list(report_bodies(request.user).order_by(F("valid_to").desc(nulls_first=True), "unit__code", "kind"))
+    asked = request.GET.get("ky") or ""
+    kind = asked if asked in task_report.KINDS else "month"
+    day = today
+    raw = request.GET.get("ngay") or ""
+    if raw:
+        try:
+            parsed = parse_date(raw)
+        except ValidationError:
+            parsed = None
+        if parsed is None:
+            messages.error(request, _("Ngày “%(raw)s” không hợp lệ; báo cáo lấy kỳ chứa hôm nay.") % {"raw": raw[:40]})
+        else:
+            day = parsed
+    chosen = int_or_none(request.GET.get("co_quan"))
+    body = next((b for b in bodies if b.pk == chosen), None) or next((b for b in bodies if b.valid_to is None), None)
+    period = task_report.period_of(kind, day)
+    rep = task_report.report(body, period, request.user, today) if body is not None else None
+    return render(request, "directives/task_report.html", {
+        "title": _("Báo cáo kết quả thực hiện nhiệm vụ"), "bodies": bodies, "body": body, "kind": kind,
+        "kinds": [("week", _("Tuần")), ("month", _("Tháng")), ("quarter", _("Quý")), ("year", _("Năm"))],
+        "day": day, "period": period, "report": rep,
+        "previous_day": period.start - dt.timedelta(days=1), "next_day": period.end + dt.timedelta(days=1), "today": today,
+    })

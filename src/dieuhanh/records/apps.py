@@ -13,6 +13,7 @@ class RecordsConfig(platform.PlatformApp):
     urls = (("van-thu/", "dieuhanh.records.urls"),)
     api = (platform.ApiRouter("/v1/records", "dieuhanh.records.api.router", "Văn thư"),)
     backup_dirs = ("records",)
+    paper_register = "records:outgoing_from_paper"
     demo = (platform.DemoStep(
         "Sổ văn bản đi, đến", "dieuhanh.records.demo.step", 15, "records",
         (("terms", "Nhiệm kỳ cấp uỷ"), ("outgoing", "Văn bản đi"), ("incoming", "Văn bản đến"),

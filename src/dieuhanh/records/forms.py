@@ -174,3 +174,18 @@ class IncomingFilterForm(FilterForm):
             kind__in=(OrganisationKind.PARTY_COMMITTEE, OrganisationKind.PEOPLES_COMMITTEE, OrganisationKind.PEOPLES_COUNCIL,
                       OrganisationKind.PARTY_OFFICE, OrganisationKind.INSPECTION_COMMISSION)
         )
+
+
+class IssuePaperForm(forms.Form):
+    """Number and issue a document the platform wrote (core/papers): what the register adds to it."""
+
+    issued_on = date_field(_("Ngày ban hành"), help_text=_("Để trống: hôm nay."))
+    signer = PersonChoiceField(Person.objects.none(), label=_("Người ký"), required=False)
+    recipients = forms.CharField(label=_("Nơi nhận"), required=False, widget=textarea(3), help_text=_("Mỗi nơi nhận một dòng."))
+    urgency = forms.ChoiceField(label=_("Mức độ khẩn"), required=False)
+    file_format = forms.ChoiceField(label=_("Lưu tệp dạng"), required=False, choices=(("pdf", "PDF"), ("docx", ".docx")))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "urgency").choices = translated_choices(Urgency)
+        model_choice_field(self, "signer").queryset = people()

@@ -8,6 +8,7 @@ urlpatterns = [
     path("di/", views.outgoing_list, name="outgoing_list"),
     path("di/xuat-excel/", views.outgoing_export, name="outgoing_export"),
     path("di/cap-so/", views.outgoing_create, name="outgoing_create"),
+    path("di/ban-hanh/", views.outgoing_from_paper, name="outgoing_from_paper"),
     path("di/<int:pk>/", views.outgoing_detail, name="outgoing_detail"),
     path("di/<int:pk>/tep/", views.outgoing_file, name="outgoing_file"),
     path("di/<int:pk>/giao-nhiem-vu/", views.outgoing_assign, name="outgoing_assign"),

@@ -24,7 +24,14 @@ from dieuhanh.directives.models import Task
 from dieuhanh.lib.params import int_or_none
 from dieuhanh.records import export, services, storage
 from dieuhanh.records.filters import IncomingFilter, OutgoingFilter
-from dieuhanh.records.forms import IncomingFilterForm, IssueForm, OutgoingFilterForm, ReceiveForm, TermForm
+from dieuhanh.records.forms import (
+    IncomingFilterForm,
+    IssueForm,
+    IssuePaperForm,
+    OutgoingFilterForm,
+    ReceiveForm,
+    TermForm,
+)
 from dieuhanh.records.models import CommitteeTerm, IncomingDocument, OutgoingDocument
 
 PAGE_SIZE = 50
@@ -232,3 +239,69 @@ def incoming_assign(request: HttpRequest, pk: int) -> HttpResponse:
     doc = get_object_or_404(IncomingDocument.objects.visible_to(request.user), pk=pk)
     directive = services.do_assign_handling(actor=signed_in_user(request), incoming=doc)
     return redirect(f"{reverse('directives:task_create')}?document={directive.pk}")
+
+
+def _draft(request: HttpRequest) -> tuple[Any, Any, Any, Any]:
+    """(kind, object, paper, issuing body) of the draft named by `?kind=&ident=`: 404 for an
+    unknown kind or object, or one the user may not see."""
+    from dieuhanh.core.papers import kinds
+
+    try:
+        kind = kinds.kind(request.GET.get("kind") or request.POST.get("kind") or "")
+    except kinds.UnknownKind:
+        raise Http404 from None
+    ident = request.GET.get("ident") or request.POST.get("ident") or ""
+    if not kind.organisation or not access.holds(request.user, *kind.permission):
+        raise Http404
+    obj = kind.lookup(ident, request.user)
+    if obj is None:
+        raise Http404
+    return kind, obj, kind.paper(obj, request.user), kind.issuer_of(obj)
+
+
+@access.requires("records", "register", gettext_lazy("Bạn không có quyền cấp số văn bản đi."))
+def outgoing_from_paper(request: HttpRequest) -> HttpResponse:
+    """Number a document the platform wrote (a report) in its issuer's series and keep it as
+    issued: the number and date are written into the document before it is stored."""
+    import dataclasses
+
+    from dieuhanh.core.papers import kinds
+    from dieuhanh.core.papers.pdf import PdfError
+
+    if not (request.GET.get("kind") or request.POST.get("kind")):
+        return redirect("records:outgoing_create")  # nothing written to issue: number an uploaded file
+    kind, _obj, paper, body = _draft(request)
+    if body is None:
+        messages.error(request, _("Văn bản này không cấp số qua sổ văn bản đi: nó không có cơ quan ban hành, hoặc có thông tin phải giữ bí mật."))
+        return redirect("records:outgoing_list")
+    if paper.number is not None:
+        messages.error(request, _("Văn bản này đã có số; chỉ văn bản chưa có số mới được cấp số tại đây."))
+        return redirect("records:outgoing_list")
+    posted = request.method == "POST"
+    form = IssuePaperForm(request.POST if posted else None, initial={"recipients": "\n".join(paper.recipients), "file_format": "pdf"})
+    loose: list[str] = []
+    if posted and form.is_valid():
+        d = form.cleaned_data
+        fmt = d.get("file_format") or "pdf"
+
+        def make(number: str, day: Any) -> tuple[str, bytes]:
+            issued = dataclasses.replace(paper, number=number, day=day, year=day.year)
+            return kinds.file_name(issued, kind.key, fmt), kinds.render(issued, fmt)
+
+        try:
+            doc = services.do_issue(
+                actor=signed_in_user(request), issuer=body, system=paper.format, kind=paper.kind,
+                issuer_code=paper.issuer.code, subject=paper.subject, upload=None, issued_on=d.get("issued_on"),
+                signer=d.get("signer"), recipients=d.get("recipients") or "", urgency=d.get("urgency") or "normal", make=make,
+            )
+        except ValidationError as exc:
+            loose = apply_errors(form, exc)
+        except PdfError as exc:
+            loose = [str(exc)]
+        else:
+            messages.success(request, _("Đã cấp số %(symbol)s và lưu văn bản đi.") % {"symbol": doc.symbol})
+            return redirect("records:outgoing_detail", pk=doc.pk)
+    return render(request, "records/outgoing_from_paper.html", {
+        "title": _("Cấp số, ban hành văn bản"), "form": form, "loose_errors": loose, "paper": paper, "body": body,
+        "kind": kind, "ident": request.GET.get("ident") or request.POST.get("ident") or "",
+    })

@@ -46,6 +46,9 @@ class PaperKind:
     permission: tuple[str, str]  # (app, action) the user must hold over the object's unit
     ident: str = "id"  # what ID means on the command line: "id" or, say, "mã hồ sơ"
     example: str = ""  # dotted path: example(user) -> an ID the user may render, or None
+    # dotted path: organisation(obj) -> the body that issues it, for a draft that an outgoing
+    # register numbers and issues (PlatformApp.paper_register); empty: never issued that way
+    organisation: str = ""
 
     def an_example(self, user: AnyUser | None) -> str | None:
         """An ID of an object this kind renders, among those `user` may see (the newest)."""
@@ -56,6 +59,17 @@ class PaperKind:
 
     def paper(self, obj: Any, user: AnyUser | None) -> Paper:
         return import_string(self.build)(obj, user)  # type: ignore[no-any-return]
+
+    def issuer_of(self, obj: Any) -> Any:
+        """The organisation that issues the document made from `obj` (None: not declared)."""
+        return import_string(self.organisation)(obj) if self.organisation else None
+
+
+def register_url() -> str:
+    """The URL name of the page that issues drafts into an outgoing register, if an app has one."""
+    from dieuhanh.core.platform import platform_apps
+
+    return next((app.paper_register for app in platform_apps() if app.paper_register), "")
 
 
 class UnknownKind(LookupError):

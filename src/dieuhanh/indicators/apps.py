@@ -10,6 +10,7 @@ class IndicatorsConfig(platform.PlatformApp):
     menu = (platform.MenuItem(_("Chỉ tiêu"), "indicator_list", 75, ("indicators", "view"), ("indicator_",)),)
     urls = (("", "dieuhanh.indicators.urls"),)
     ioc_sections = ("dieuhanh.indicators.ioc.SECTION",)
+    papers = ("dieuhanh.indicators.papers.SOCIO_ECONOMIC_REPORT",)
     demo = (platform.DemoStep("Chỉ tiêu kinh tế - xã hội", "dieuhanh.indicators.demo.step", 40, "indicators"),)
     api = (platform.ApiRouter("/v1/indicators", "dieuhanh.indicators.api.indicators_router", "Chỉ tiêu"),)
 

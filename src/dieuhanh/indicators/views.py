@@ -135,8 +135,9 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
     s = overview.summary(request.user, unit=ctx["unit_id"], year=ctx["year"], today=ctx["today"])
     _decorate(s.terms)
     tiles, narrowed = _narrowed(request, s.tiles)
+    code = AdminUnit.objects.filter(pk=s.unit_id).values_list("code", flat=True).first() if s.unit_id else None
     ctx.update(title=gettext("Chỉ tiêu kinh tế - xã hội"), summary=s, tiles=_decorate(tiles), narrowed=narrowed,
-               may_edit=services.may_edit(request.user))
+               may_edit=services.may_edit(request.user), report_ident=f"{code}/{ctx['year']}" if code else "")
     return render(request, "indicators/indicator_list.html", ctx)
 
 

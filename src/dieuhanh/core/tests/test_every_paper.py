@@ -23,7 +23,7 @@ KINDS = sorted(kinds.all_kinds())
 
 
 def test_the_kinds_are_found():
-    assert {"thong-bao-ket-luan", "giay-tiep-nhan-ho-so", "phieu-xin-loi"} <= set(KINDS)
+    assert {"thong-bao-ket-luan", "giay-tiep-nhan-ho-so", "phieu-xin-loi", "bao-cao-nhiem-vu", "bao-cao-chi-tieu-kt-xh"} <= set(KINDS)
 
 
 @pytest.mark.parametrize("key", KINDS)

@@ -13,6 +13,8 @@ class PetitionsConfig(platform.PlatformApp):
     )
     urls = (("open311/v2/", "dieuhanh.petitions.open311_urls"), ("", "dieuhanh.petitions.urls"))
     ioc_sections = ("dieuhanh.petitions.ioc.SECTION",)
+    papers = ("dieuhanh.petitions.papers.TRANSFER_SLIP", "dieuhanh.petitions.papers.GUIDANCE_SLIP",
+              "dieuhanh.petitions.papers.ACCEPTANCE_NOTICE", "dieuhanh.petitions.papers.COMPLAINT_DECISION")
     reminders = ("dieuhanh.petitions.reminders.step_due", "dieuhanh.petitions.reminders.overdue")
     public_lookups = ("dieuhanh.petitions.views.find_public",)
     home_panels = (platform.HomePanel("petitions", 20, "dieuhanh.petitions.home.panel", "petitions/_home_panel.html",

@@ -59,6 +59,7 @@ from dieuhanh.petitions.forms import (
     SessionForm,
 )
 from dieuhanh.petitions.models import Attachment, Petition, PetitionQuerySet, PetitionStep, ReceptionSession
+from dieuhanh.petitions.papers import papers_of
 from dieuhanh.petitions.templatetags.petitions_ui import TIMING, state_badge, timing_badge
 
 PAGE_SIZE = 50
@@ -290,6 +291,7 @@ def _render_petition(
         "file_limit": deadlines.file_limit(p),
         "timing": p.timing(today),
         "is_handler": confidentiality.is_handler(user, p),
+        "papers": papers_of(p),
         "loose_errors": page_errors or [],
         "no_actions_text": (
             _("Bạn được xem đơn này; việc xử lý do cán bộ tiếp công dân, người được giao xử lý và lãnh đạo đơn vị "

@@ -319,16 +319,23 @@ class _Writer:
     def _is_letter(self) -> bool:
         return self.paper.kind in ("", "CV") and not self.paper.kind_title
 
+    def _subject_lines(self, subject: str, style: Any) -> None:
+        for index, line in enumerate(subject.split("\n")):
+            self._para(self.doc, line, style, keep=True, space_before=0 if index else 2)
+
     def _title(self) -> None:
         fmt, paper = self.fmt, self.paper
         if not self._is_letter:
-            self._para(self.doc, paper.kind_title, fmt.style("kind"), space_before=18, keep=True)
+            self._para(self.doc, paper.kind_title, fmt.style("kind"), space_before=18, keep=True,
+                       space_after=0 if paper.subject else 10)
             subject_style = fmt.style("subject")
-            for index, line in enumerate(paper.subject.split("\n")):
-                self._para(self.doc, line, subject_style, keep=True, space_before=0 if index else 2)
-            if fmt.title_rule == "dashes":
+            if not paper.subject:  # a form titled by its kind alone (a transfer slip): no subject, no rule
+                pass
+            elif fmt.title_rule == "dashes":
+                self._subject_lines(paper.subject, subject_style)
                 self._para(self.doc, "-----", subject_style, bold=False, space_after=6)
             else:
+                self._subject_lines(paper.subject, subject_style)
                 widest = max(text_width_mm(line, subject_style.size, True) for line in paper.subject.split("\n"))
                 rule = self._rule(self.doc, min(widest, fmt.width_mm) * 0.4, fmt.width_mm + 2 * CELL_MARGIN_MM)
                 rule.paragraph_format.space_after = Pt(8)

@@ -57,8 +57,9 @@ KINDS_FOR_STATE = {
 }
 
 
-def papers_of(petition: Petition) -> list[PaperKind]:
-    """The forms a petition has in its state (its page shows their links)."""
+def papers_of(petition: Petition) -> list[tuple[PaperKind, bool]]:
+    """The forms a petition has in its state (its page shows their links), each with whether it
+    may still be numbered in the outgoing register (a draft of a petition that is not confidential)."""
     out = []
     for kind in (TRANSFER_SLIP, GUIDANCE_SLIP, ACCEPTANCE_NOTICE, COMPLAINT_DECISION):
         if petition.state not in KINDS_FOR_STATE[kind.key]:
@@ -67,7 +68,9 @@ def papers_of(petition: Petition) -> list[PaperKind]:
             continue
         if kind is COMPLAINT_DECISION and petition.kind != Kind.COMPLAINT:
             continue
-        out.append(kind)
+        numbered = bool(petition.decision_number) if kind is COMPLAINT_DECISION else (
+            kind is ACCEPTANCE_NOTICE and petition.steps.filter(action=Action.ACCEPT).exclude(document_number="").exists())
+        out.append((kind, bool(kind.organisation) and not numbered and not petition.confidential))
     return out
 
 

@@ -34,7 +34,7 @@ def test_a_transfer_slip_names_the_body_and_never_a_denouncer(world):
     complaint = world.petition(received_on=D(2026, 3, 2), subject="Đề nghị sửa đường")
     services.do_transfer(actor=world.reception_a, petition=complaint, to="Sở Giao thông vận tải", on=D(2026, 3, 4))
     complaint.refresh_from_db()
-    assert [k.key for k in papers_of(complaint)] == [TRANSFER_SLIP.key]
+    assert [(k.key, issuable) for k, issuable in papers_of(complaint)] == [(TRANSFER_SLIP.key, False)]
     text = _text(TRANSFER_SLIP.paper(complaint, world.reception_a))
     assert "Sở Giao thông vận tải" in text and "Nguyễn Văn Khiếu" in text and "Đề nghị sửa đường" in text
     denunciation = world.petition(kind="denunciation", received_on=D(2026, 3, 2), subject="Tố cáo cán bộ địa chính",
@@ -67,7 +67,7 @@ def test_the_acceptance_notice_and_the_decision_of_a_complaint(world):
     services.do_conclude(actor=world.officer_a, petition=p, result="partly_right", on=D(2026, 3, 25),
                          conclusion="Diện tích bồi thường thiếu 12 m².", decision_number="27/QĐ-UBND")
     p.refresh_from_db()
-    assert {k.key for k in papers_of(p)} == {ACCEPTANCE_NOTICE.key, COMPLAINT_DECISION.key}
+    assert [(k.key, issuable) for k, issuable in papers_of(p)] == [(ACCEPTANCE_NOTICE.key, True), (COMPLAINT_DECISION.key, False)]
     paper = COMPLAINT_DECISION.paper(p, world.reception_a)
     text = _text(paper)
     assert paper.number == "27" and paper.kind == "QĐ" and paper.day == D(2026, 3, 25)

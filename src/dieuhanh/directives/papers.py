@@ -261,16 +261,16 @@ def task_report(r: task_report_module.TaskReport, user: AnyUser | None) -> Paper
     else:
         body.append(Text("Không có nhiệm vụ đến hạn trong kỳ tới."))
     body.append(Text(f"Trên đây là báo cáo kết quả thực hiện nhiệm vụ {p.words} của {org.name}./."))
-    position, name = issuers.head_of(org, r.as_of)
+    sign = issuers.signing(org, r.as_of)
     return Paper(
-        format="party" if party else "state",
-        issuer=issuers.issuer(org),
-        place=issuers.place(org),
+        format=sign.format,
+        issuer=sign.issuer,
+        place=sign.place,
         kind="BC",
         kind_title="BÁO CÁO",
         subject=f"Kết quả thực hiện nhiệm vụ {p.words}",
         body=tuple(body),
-        signatures=(Signature(position=position.upper(), name=name, authority=issuers.signing_lines(org, position.upper())),),
+        signatures=(sign.signature,),
         number=None,
         day=None,
         year=p.end.year if not running else r.as_of.year,

@@ -5,6 +5,7 @@ the indicator pages and the IOC (`overview.summary`), as the reader may see them
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 from typing import TYPE_CHECKING, Any
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from dieuhanh.core.papers import issuers
 from dieuhanh.core.papers.kinds import PaperKind
-from dieuhanh.core.papers.paper import Heading, Image, Paper, Signature, Table, Text
+from dieuhanh.core.papers.paper import Heading, Image, Paper, Table, Text
 from dieuhanh.core.templatetags.dieuhanh import vn_number
 from dieuhanh.indicators import overview
 from dieuhanh.indicators.choices import Achievement
@@ -193,26 +194,17 @@ def socio_economic_report(r: Report, user: AnyUser | None) -> Paper:
         blocks.append(Text("Tất cả các chỉ tiêu có kế hoạch đều đạt hoặc vượt."))
     blocks.append(Text(f"Trên đây là báo cáo tình hình thực hiện các chỉ tiêu phát triển kinh tế - xã hội năm {r.year} "
                        f"của {r.unit.name}./."))
-    if body_org is not None:
-        day = min(timezone.localdate(), timezone.localdate().replace(year=r.year, month=12, day=31))
-        position, signer = issuers.head_of(body_org, day)
-        signature = Signature(position=position.upper(), name=signer,
-                              authority=issuers.signing_lines(body_org, position.upper()))
-        issuer, place, party = issuers.issuer(body_org), issuers.place(body_org), issuers.is_party(body_org)
-    else:
-        from dieuhanh.core.papers.paper import Issuer
-
-        signature = Signature(position="CHỦ TỊCH")
-        issuer, place, party = Issuer(name=r.unit.name.upper(), code="UBND"), r.unit.name, False
+    day = min(timezone.localdate(), dt.date(r.year, 12, 31))
+    sign = issuers.signing(body_org, day, unit=r.unit)
     return Paper(
-        format="party" if party else "state",
-        issuer=issuer,
-        place=place,
+        format=sign.format,
+        issuer=sign.issuer,
+        place=sign.place,
         kind="BC",
         kind_title="BÁO CÁO",
         subject=f"Tình hình thực hiện các chỉ tiêu phát triển kinh tế - xã hội năm {r.year}",
         body=tuple(blocks),
-        signatures=(signature,),
+        signatures=(sign.signature,),
         year=r.year if r.year < timezone.localdate().year else timezone.localdate().year,
         recipients=("Thường trực cấp uỷ", "Thường trực HĐND", "Các cơ quan, đơn vị"),
         archive="VT, VP",

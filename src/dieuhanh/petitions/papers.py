@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy
 from dieuhanh.core import legal_rules
 from dieuhanh.core.papers import issuers
 from dieuhanh.core.papers.kinds import PaperKind
-from dieuhanh.core.papers.paper import Heading, Paper, Signature, Text
+from dieuhanh.core.papers.paper import Heading, Paper, Text
 from dieuhanh.org.choices import OrganisationKind
 from dieuhanh.org.models import Organisation
 from dieuhanh.petitions import confidentiality
@@ -143,19 +143,10 @@ def _step(p: Petition, action: str) -> Any:
 
 def _frame(p: Petition, *, kind: str, title: str, subject: str, body: list[Any], number: str | None, day: dt.date | None,
            recipients: tuple[str, ...], salutation: tuple[str, ...] = (), numbered: bool = True) -> Paper:
-    org = body_of(p)
-    if org is not None:
-        position, name = issuers.head_of(org, day or timezone.localdate())
-        signature = Signature(position=position.upper(), name=name, authority=issuers.signing_lines(org, position.upper()))
-        issuer, place, party = issuers.issuer(org), issuers.place(org), issuers.is_party(org)
-    else:
-        from dieuhanh.core.papers.paper import Issuer
-
-        signature = Signature(position="CHỦ TỊCH")
-        issuer, place, party = Issuer(name=p.receiving_unit.name.upper(), code="UBND"), p.receiving_unit.name, False
+    sign = issuers.signing(body_of(p), day or timezone.localdate(), unit=p.receiving_unit)
     return Paper(
-        format="party" if party else "state", issuer=issuer, place=place, kind=kind, kind_title=title, subject=subject,
-        body=tuple(body), signatures=(signature,), number=number or None, day=day, year=(day or timezone.localdate()).year,
+        format=sign.format, issuer=sign.issuer, place=sign.place, kind=kind, kind_title=title, subject=subject,
+        body=tuple(body), signatures=(sign.signature,), number=number or None, day=day, year=(day or timezone.localdate()).year,
         recipients=recipients, archive="VT, hồ sơ đơn", salutation=salutation, numbered=numbered,
         reference="" if numbered else f"don-{p.year}-{p.seq}", keywords=("đơn", p.receipt_code),
     )

@@ -17,7 +17,7 @@ import yaml
 
 from dieuhanh.core.papers import docx, issuers
 from dieuhanh.core.papers.kinds import file_name
-from dieuhanh.core.papers.paper import Paper, Signature, Text
+from dieuhanh.core.papers.paper import Paper, Text
 from dieuhanh.demo.people import REFORM, Cast
 from dieuhanh.directives.choices import DocumentKind, DocumentSystem
 from dieuhanh.org.choices import UnitLevel
@@ -42,14 +42,13 @@ def _maker(org: Organisation, kind: str, subject: str, recipients: tuple[str, ..
     party = issuers.is_party(org)
 
     def make(number: str, day: dt.date) -> tuple[str, bytes]:
-        position, name = issuers.head_of(org, day)
+        sign = issuers.signing(org, day)
         paper = Paper(
-            format="party" if party else "state", issuer=issuers.issuer(org), place=issuers.place(org), kind=kind,
+            format=sign.format, issuer=sign.issuer, place=sign.place, kind=kind,
             kind_title=str(DocumentKind(kind).label).upper() if kind != "CV" else "", subject=subject,
             body=(Text(f"{org.name} {subject[:1].lower()}{subject[1:]}."),
                   Text("Các cơ quan, đơn vị căn cứ nội dung trên tổ chức thực hiện, báo cáo kết quả theo quy định./.")),
-            signatures=(Signature(position=position.upper(), name=name,
-                                  authority=issuers.signing_lines(org, position.upper())),),
+            signatures=(sign.signature,),
             number=number, day=day, recipients=recipients, archive="VT" if not party else "Văn phòng",
         )
         return file_name(paper, "van-ban", "docx"), docx.render(paper)

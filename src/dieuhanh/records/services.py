@@ -196,22 +196,7 @@ def do_assign_handling(*, actor: User, incoming: IncomingDocument) -> Document:
     access.require(actor, "records", "assign", incoming.unit_id, gettext("giao xử lý văn bản đến này"))
     if incoming.document_id is not None:
         return Document.objects.get(pk=incoming.document_id)
-    issuer = incoming.sender or incoming.receiver
-    existing = Document.objects.filter(
-        issuer=issuer, kind=incoming.kind, number=incoming.number, issued_on=incoming.issued_on
-    ).first()
-    if existing is None:
-        existing = Document(
-            system=incoming.system, kind=incoming.kind, number=incoming.number, issuer_code=incoming.issuer_code,
-            issuer=issuer, issued_on=incoming.issued_on, title=incoming.subject[:500],
-            created_by=actor,
-        )
-        existing.save()
-        audit.record(actor=actor, action=AuditAction.CREATE, obj=existing, after=audit.snapshot(existing))
-    incoming.document = existing
-    incoming.save(update_fields=["document"])
-    audit.record(actor=actor, action=Verb.ASSIGN, obj=incoming, after={"document": existing.pk})
-    return existing
+    return _link(actor, incoming, incoming.sender or incoming.receiver, incoming.number, None)
 
 
 @transaction.atomic
@@ -222,21 +207,24 @@ def do_assign_outgoing(*, actor: User, outgoing: OutgoingDocument) -> Document:
     access.require(actor, "directives", "assign", outgoing.unit_id, gettext("giao nhiệm vụ theo văn bản này"))
     if outgoing.document_id is not None:
         return Document.objects.get(pk=outgoing.document_id)
-    number = f"{outgoing.number:02d}"
-    doc = Document.objects.filter(
-        issuer=outgoing.issuer, kind=outgoing.kind, number=number, issued_on=outgoing.issued_on
-    ).first()
+    return _link(actor, outgoing, outgoing.issuer, f"{outgoing.number:02d}", outgoing.signer)
+
+
+def _link(actor: User, entry: IncomingDocument | OutgoingDocument, issuer: Organisation, number: str,
+          signer: Person | None) -> Document:
+    """The directives' document of a register's entry (the one with its issuer, type, number and
+    date, made if there is none), linked to the entry; both changes audited."""
+    doc = Document.objects.filter(issuer=issuer, kind=entry.kind, number=number, issued_on=entry.issued_on).first()
     if doc is None:
         doc = Document(
-            system=outgoing.system, kind=outgoing.kind, number=number, issuer_code=outgoing.issuer_code,
-            issuer=outgoing.issuer, issued_on=outgoing.issued_on, title=outgoing.subject[:500], signer=outgoing.signer,
-            created_by=actor,
+            system=entry.system, kind=entry.kind, number=number, issuer_code=entry.issuer_code, issuer=issuer,
+            issued_on=entry.issued_on, title=entry.subject[:500], signer=signer, created_by=actor,
         )
         doc.save()
         audit.record(actor=actor, action=AuditAction.CREATE, obj=doc, after=audit.snapshot(doc))
-    outgoing.document = doc
-    outgoing.save(update_fields=["document"])
-    audit.record(actor=actor, action=Verb.ASSIGN, obj=outgoing, after={"document": doc.pk})
+    entry.document = doc
+    entry.save(update_fields=["document"])
+    audit.record(actor=actor, action=Verb.ASSIGN, obj=entry, after={"document": doc.pk})
     return doc
 
 

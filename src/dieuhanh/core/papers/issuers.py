@@ -6,9 +6,10 @@ number, and the place of the date line (the unit's short name: "Chí Linh")."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from dieuhanh.core.papers.paper import Issuer
+from dieuhanh.core.papers.paper import Issuer, Signature
 from dieuhanh.org.choices import OrganisationKind
 
 # A collective body's name, set on the first of two lines when the organisation's name starts
@@ -81,3 +82,30 @@ def head_of(organisation: Any, day: Any) -> tuple[str, str]:
     if held is None:
         return ("Bí thư" if is_party(organisation) else "Chủ tịch"), ""
     return held.position.title, held.person.full_name
+
+
+@dataclass(frozen=True)
+class Signing:
+    """What a document takes from the body that issues and signs it: its header, the place of the
+    date line, its format (party or state), and the head's signature with the signing lines."""
+
+    issuer: Issuer
+    place: str
+    party: bool
+    signature: Signature
+
+    @property
+    def format(self) -> str:
+        return "party" if self.party else "state"
+
+
+def signing(organisation: Any, day: Any, *, unit: Any = None) -> Signing:
+    """The body's header and its head's signature on `day`. No body (a unit whose People's
+    Committee is not in the registry): the unit's People's Committee by name, its chair unnamed."""
+    if organisation is None:
+        name = unit.name if unit is not None else ""
+        return Signing(Issuer(name=f"ỦY BAN NHÂN DÂN\n{name}".upper(), code="UBND"), name, False,
+                       Signature(position="CHỦ TỊCH", authority=("TM. ỦY BAN NHÂN DÂN",)))
+    position, name = head_of(organisation, day)
+    return Signing(issuer(organisation), place(organisation), is_party(organisation),
+                   Signature(position=position.upper(), name=name, authority=signing_lines(organisation, position.upper())))

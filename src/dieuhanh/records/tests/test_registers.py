@@ -230,3 +230,16 @@ def test_the_registers_export_to_excel_the_rows_listed(world, data_dir):
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Số, ký hiệu" and [r[0] for r in rows[1:]] == ["01/KH-UBND"]
     assert rows[1][1] == dt.datetime(2026, 3, 3)
+
+
+def test_an_issued_plan_gets_its_tasks_under_its_own_number(world, data_dir):
+    plan = issue(world, day=dt.date(2026, 3, 2), kind="KH", tag="plan")
+    client = signed_in(world.office)
+    answer = client.post(reverse("records:outgoing_assign", args=[plan.pk]))
+    plan.refresh_from_db()
+    doc = Document.objects.get(pk=plan.document_id)
+    assert answer.status_code == 302 and answer["Location"] == f"{reverse('directives:task_create')}?document={doc.pk}"
+    assert (doc.symbol, doc.issuer, doc.issued_on) == ("01/KH-UBND", world.ward_a_committee, dt.date(2026, 3, 2))
+    client.post(reverse("records:outgoing_assign", args=[plan.pk]))
+    assert Document.objects.filter(issuer=world.ward_a_committee).count() == 1
+    assert signed_in(world.officer_a).post(reverse("records:outgoing_assign", args=[plan.pk])).status_code == 403

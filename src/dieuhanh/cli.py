@@ -257,6 +257,11 @@ def document(
     _django()
     from dieuhanh.core.papers import kinds
     from dieuhanh.core.papers.pdf import PdfError
+    from dieuhanh.demo.console import pending_migrations
+
+    if pending_migrations():
+        typer.echo("Cơ sở dữ liệu chưa có cấu trúc mới nhất: chạy «dieuhanh migrate» trước.", err=True)
+        raise typer.Exit(1)
 
     if list_kinds:
         for key, found in kinds.all_kinds().items():

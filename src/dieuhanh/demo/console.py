@@ -8,7 +8,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from rich.table import Table
 
 
-def _pending_migrations() -> bool:
+def pending_migrations() -> bool:
     from django.db import connection
     from django.db.migrations.executor import MigrationExecutor
 
@@ -29,7 +29,7 @@ def run(*, force: bool = False, console: Console | None = None) -> int:
     )
 
     console = console or Console()
-    if _pending_migrations():
+    if pending_migrations():
         console.print("[red]Cơ sở dữ liệu chưa được khởi tạo đầy đủ: hãy chạy migrate trước.[/red]")
         return 1
     from django.conf import settings

@@ -122,3 +122,15 @@ def test_without_libreoffice_the_pdf_is_refused_in_words_and_the_docx_offered(cl
     assert reverse("paper_download", args=[CONCLUSION_NOTICE.key, meeting.pk, "docx"]) in page
     api = bearer(world.officer_a).get(f"/api/v1/papers/thong-bao-ket-luan/{meeting.pk}?format=pdf")
     assert api.status_code == 503 and "chưa cài LibreOffice" in api.json()["detail"] and api["Retry-After"] == "60"
+
+
+def test_the_command_line_on_a_database_without_its_tables_says_what_to_run(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "DIEUHANH_DATA_DIR": str(tmp_path), "DATABASE_URL": f"sqlite:///{tmp_path / 'empty.sqlite3'}",
+           "DJANGO_SETTINGS_MODULE": "dieuhanh.settings"}
+    done = subprocess.run([sys.executable, "-c", "from dieuhanh.cli import app; app()", "document", "--list"],
+                          env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "dieuhanh migrate" in done.stderr and "Traceback" not in done.stderr

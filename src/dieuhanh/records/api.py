@@ -33,6 +33,7 @@ class OutgoingOut(BaseModel):
     signer: str | None
     recipients: str
     urgency: str
+    secrecy: str
     replaces: int | None
     replaced_by: int | None
     task_document: int | None
@@ -54,6 +55,7 @@ class IncomingOut(BaseModel):
     issued_on: dt.date
     subject: str
     urgency: str
+    secrecy: str
     handle_by: dt.date | None
     task_document: int | None
     file_name: str
@@ -85,7 +87,7 @@ def outgoing_out(d: OutgoingDocument) -> dict[str, Any]:
     return {
         "id": d.pk, "symbol": d.symbol, "notation": d.notation, "system": d.system, "kind": d.kind, "number": d.number,
         "period": d.period, "issued_on": d.issued_on, "subject": d.subject, "issuer": d.issuer.name,
-        "signer": d.signer.full_name if d.signer is not None else None, "recipients": d.recipients, "urgency": d.urgency,
+        "signer": d.signer.full_name if d.signer is not None else None, "recipients": d.recipients, "urgency": d.urgency, "secrecy": d.secrecy,
         "replaces": d.replaces_id, "replaced_by": replaced_by.pk if replaced_by is not None else None,
         "task_document": d.document_id, "file_name": d.file_name, "file_size": d.file_size, "sha256": d.sha256,
         "file_url": f"/api/v1/records/outgoing/{d.pk}/file",
@@ -96,7 +98,8 @@ def incoming_out(d: IncomingDocument) -> dict[str, Any]:
     return {
         "id": d.pk, "arrival_number": d.arrival_number, "year": d.year, "received_on": d.received_on,
         "receiver": d.receiver.name, "sender_name": d.sender_name, "symbol": d.symbol, "kind": d.kind,
-        "issued_on": d.issued_on, "subject": d.subject, "urgency": d.urgency, "handle_by": d.handle_by,
+        "issued_on": d.issued_on, "subject": d.subject, "urgency": d.urgency, "secrecy": d.secrecy,
+        "handle_by": d.handle_by,
         "task_document": d.document_id, "file_name": d.file_name, "file_size": d.file_size, "sha256": d.sha256,
         "file_url": f"/api/v1/records/incoming/{d.pk}/file" if d.file_path else None,
     }

@@ -11,6 +11,16 @@ class Urgency(models.TextChoices):
     FLASH = "flash", gettext_lazy("Hỏa tốc")
 
 
+class Secrecy(models.TextChoices):
+    """Độ mật (Luật Bảo vệ bí mật nhà nước 29/2018/QH14, Article 8): none, or one of three levels. A
+    marked document is read only by those who hold the registers' `secret` permission."""
+
+    NONE = "", gettext_lazy("Không mật")
+    SECRET = "mat", gettext_lazy("Mật")
+    TOP_SECRET = "toi_mat", gettext_lazy("Tối mật")
+    ABSOLUTE = "tuyet_mat", gettext_lazy("Tuyệt mật")
+
+
 class Verb(models.TextChoices):
     ISSUE = "issue_document", gettext_lazy("Cấp số, phát hành văn bản đi")
     RECEIVE = "receive_document", gettext_lazy("Vào sổ văn bản đến")

@@ -23,7 +23,7 @@ from dieuhanh.directives.choices import DocumentKind, DocumentSystem
 from dieuhanh.org.choices import UnitLevel
 from dieuhanh.org.models import AdminUnit, Assignment, Organisation
 from dieuhanh.records import services
-from dieuhanh.records.choices import Urgency
+from dieuhanh.records.choices import Secrecy, Urgency
 from dieuhanh.records.models import OutgoingDocument
 
 PROVINCE_CODE = "31"  # Thành phố Hải Phòng since 1/7/2025
@@ -100,7 +100,7 @@ def step(cast: Cast, rng: random.Random, today: dt.date, progress: Any) -> dict[
         head = (Assignment.objects.active_on(day).filter(position__organisation=org, position__is_head=True)
                 .select_related("person").order_by("-start_date").first())
         doc = services.do_issue(
-            signer=head.person if head else None,
+            signer=head.person if head else None, secrecy=Secrecy.SECRET if rng.random() < 0.04 else Secrecy.NONE,
             actor=office, issuer=org, system=DocumentSystem(system), kind=spec["kind"], issuer_code=code, subject=subject,
             upload=None, issued_on=day, recipients="\n".join(recipients), urgency=urgency,
             make=_maker(org, spec["kind"], subject, recipients),

@@ -21,6 +21,7 @@ def outgoing_workbook(rows: Iterable[Any]) -> bytes:
         (_("Người ký"), lambda d: d.signer.full_name if d.signer_id else None, None),
         (_("Nơi nhận"), lambda d: d.recipients, None),
         (_("Mức độ khẩn"), lambda d: _(d.get_urgency_display()), None),
+        (_("Độ mật"), lambda d: _(d.get_secrecy_display()) if d.secrecy else None, None),
         (_("Thay thế văn bản"), lambda d: d.replaces.symbol if d.replaces_id else None, None),
         (_("Mã SHA-256 của tệp"), lambda d: d.sha256, None),
     ]
@@ -38,6 +39,7 @@ def incoming_workbook(rows: Iterable[Any]) -> bytes:
         (_("Trích yếu"), lambda d: d.subject, None),
         (_("Cơ quan nhận"), lambda d: d.receiver.name, None),
         (_("Mức độ khẩn"), lambda d: _(d.get_urgency_display()), None),
+        (_("Độ mật"), lambda d: _(d.get_secrecy_display()) if d.secrecy else None, None),
         (_("Hạn xử lý"), lambda d: d.handle_by, DATE_FORMAT),
         (_("Đã giao xử lý"), lambda d: _("Có") if d.document_id else _("Chưa"), None),
         (_("Mã SHA-256 của tệp"), lambda d: d.sha256 or None, None),

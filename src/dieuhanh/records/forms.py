@@ -26,7 +26,7 @@ from dieuhanh.directives.forms import people
 from dieuhanh.org.choices import OrganisationKind
 from dieuhanh.org.models import Organisation, Person
 from dieuhanh.records import storage
-from dieuhanh.records.choices import Urgency
+from dieuhanh.records.choices import Secrecy, Urgency
 from dieuhanh.records.filters import ASSIGNED, WAITING
 from dieuhanh.records.models import OutgoingDocument
 
@@ -62,6 +62,8 @@ class IssueForm(forms.Form):
     recipients = forms.CharField(label=_("Nơi nhận"), required=False, widget=textarea(3),
                                  help_text=_("Mỗi nơi nhận một dòng."))
     urgency = forms.ChoiceField(label=_("Mức độ khẩn"), required=False)
+    secrecy = forms.ChoiceField(label=_("Độ mật"), required=False,
+                                help_text=_("Văn bản mật chỉ văn phòng và lãnh đạo đơn vị xem được."))
     file = forms.FileField(label=_("Tệp văn bản đã ký"), required=False, widget=FileInput(),
                            help_text=_("PDF, .docx hoặc ảnh chụp; tệp được lưu kèm mã SHA-256 và không sửa được."))
     replaces = forms.ModelChoiceField(OutgoingDocument.objects.none(), label=_("Thay thế văn bản"), required=False,
@@ -72,6 +74,7 @@ class IssueForm(forms.Form):
         choice_field(self, "system").choices = translated_choices(DocumentSystem)
         choice_field(self, "kind").choices = translated_choices(DocumentKind, blank="—")
         choice_field(self, "urgency").choices = translated_choices(Urgency)
+        choice_field(self, "secrecy").choices = translated_choices(Secrecy)
         model_choice_field(self, "issuer").queryset = register_bodies(user)
         model_choice_field(self, "signer").queryset = people()
         model_choice_field(self, "replaces").queryset = (
@@ -85,7 +88,7 @@ class IssueForm(forms.Form):
             "issuer": d.get("issuer"), "system": d.get("system") or "", "kind": d.get("kind") or "",
             "issuer_code": d.get("issuer_code") or "", "issued_on": d.get("issued_on"), "subject": d.get("subject") or "",
             "signer": d.get("signer"), "recipients": d.get("recipients") or "", "urgency": d.get("urgency") or Urgency.NORMAL,
-            "upload": read_upload(d.get("file")), "replaces": d.get("replaces"),
+            "upload": read_upload(d.get("file")), "replaces": d.get("replaces"), "secrecy": d.get("secrecy") or "",
         }
 
 
@@ -103,6 +106,8 @@ class ReceiveForm(forms.Form):
     issued_on = date_field(_("Ngày văn bản"))
     subject = forms.CharField(label=_("Trích yếu"), required=False, max_length=500, widget=textarea(2))
     urgency = forms.ChoiceField(label=_("Mức độ khẩn"), required=False)
+    secrecy = forms.ChoiceField(label=_("Độ mật"), required=False,
+                                help_text=_("Văn bản mật chỉ văn phòng và lãnh đạo đơn vị xem được."))
     handle_by = date_field(_("Hạn xử lý"))
     file = forms.FileField(label=_("Tệp văn bản"), required=False, widget=FileInput())
 
@@ -111,6 +116,7 @@ class ReceiveForm(forms.Form):
         choice_field(self, "system").choices = translated_choices(DocumentSystem)
         choice_field(self, "kind").choices = translated_choices(DocumentKind, blank="—")
         choice_field(self, "urgency").choices = translated_choices(Urgency)
+        choice_field(self, "secrecy").choices = translated_choices(Secrecy)
         model_choice_field(self, "receiver").queryset = register_bodies(user)
         model_choice_field(self, "sender").queryset = bodies_today()
         name_length_limits(self)
@@ -122,7 +128,7 @@ class ReceiveForm(forms.Form):
             "sender_name": d.get("sender_name") or "", "system": d.get("system") or "", "kind": d.get("kind") or "",
             "number": d.get("number") or "", "issuer_code": d.get("issuer_code") or "", "issued_on": d.get("issued_on"),
             "subject": d.get("subject") or "", "urgency": d.get("urgency") or Urgency.NORMAL,
-            "handle_by": d.get("handle_by"), "upload": read_upload(d.get("file")),
+            "handle_by": d.get("handle_by"), "upload": read_upload(d.get("file")), "secrecy": d.get("secrecy") or "",
         }
 
 

@@ -21,7 +21,7 @@ from dieuhanh.core.access import ScopedQuerySet, among
 from dieuhanh.directives.choices import DocumentKind, DocumentSystem
 from dieuhanh.lib.text import fold
 from dieuhanh.org.models import AdminUnit, Organisation, Person
-from dieuhanh.records.choices import Urgency
+from dieuhanh.records.choices import Secrecy, Urgency
 
 
 class CommitteeTerm(models.Model):
@@ -68,7 +68,9 @@ class Series(models.Model):
 
 class StoredFile(models.Model):
     """What is kept of a file: its name as given, where it lies under DATA_DIR/records, its size
-    and SHA-256. Abstract: both registers have one per row."""
+    and SHA-256, and the document's secrecy mark. Abstract: both registers have one per row."""
+
+    secrecy = models.CharField(gettext_lazy("độ mật"), max_length=10, choices=Secrecy.choices, default="", blank=True)
 
     file_name = models.CharField(gettext_lazy("tệp"), max_length=200, blank=True, editable=False)
     file_path = models.CharField(max_length=300, blank=True, editable=False)
@@ -79,9 +81,19 @@ class StoredFile(models.Model):
         abstract = True
 
 
+def _readable(unit_ids: AbstractSet[int], user: Any) -> Q:
+    """The rows of the units, those marked secret only where the user holds `secret`."""
+    from dieuhanh.core import access
+
+    secret_units = access.units(user, "records", "secret")
+    if secret_units is access.ALL:
+        return Q(unit_id__in=among(unit_ids))
+    return Q(unit_id__in=among(unit_ids)) & (Q(secrecy="") | Q(unit_id__in=among(unit_ids & secret_units)))
+
+
 class OutgoingQuerySet(ScopedQuerySet["OutgoingDocument"]):
     def in_units(self, unit_ids: AbstractSet[int], user: Any) -> Q:
-        return Q(unit_id__in=among(unit_ids))
+        return _readable(unit_ids, user)
 
 
 class OutgoingDocument(StoredFile):
@@ -143,7 +155,7 @@ class OutgoingDocument(StoredFile):
 
 class IncomingQuerySet(ScopedQuerySet["IncomingDocument"]):
     def in_units(self, unit_ids: AbstractSet[int], user: Any) -> Q:
-        return Q(unit_id__in=among(unit_ids))
+        return _readable(unit_ids, user)
 
 
 class IncomingDocument(StoredFile):

@@ -20,7 +20,7 @@ from dieuhanh.directives.choices import DocumentKind, DocumentSystem
 from dieuhanh.directives.models import Document, document_symbol
 from dieuhanh.org.models import Organisation, Person
 from dieuhanh.records import numbering, storage
-from dieuhanh.records.choices import Urgency, Verb
+from dieuhanh.records.choices import Secrecy, Urgency, Verb
 from dieuhanh.records.models import CommitteeTerm, IncomingDocument, OutgoingDocument
 
 if TYPE_CHECKING:
@@ -38,7 +38,8 @@ def _raise(errors: dict[str, list[str]]) -> None:
         raise ValidationError(errors)
 
 
-def _common(errors: dict[str, list[str]], *, system: str, kind: str, subject: str, urgency: str) -> None:
+def _common(errors: dict[str, list[str]], *, system: str, kind: str, subject: str, urgency: str,
+            secrecy: str = "") -> None:
     if system not in DocumentSystem.values:
         errors["system"] = [gettext("Hệ thống văn bản: chọn văn bản nhà nước hoặc văn bản của Đảng.")]
     if kind not in DocumentKind.values:
@@ -49,6 +50,8 @@ def _common(errors: dict[str, list[str]], *, system: str, kind: str, subject: st
         errors["subject"] = [gettext("Trích yếu: dài quá %(n)s ký tự.") % {"n": MAX_SUBJECT}]
     if urgency not in Urgency.values:
         errors["urgency"] = [gettext("Mức độ khẩn: chọn một mức trong danh sách.")]
+    if secrecy not in Secrecy.values:
+        errors["secrecy"] = [gettext("Độ mật: chọn một mức trong danh sách.")]
 
 
 def _file(errors: dict[str, list[str]], upload: tuple[str, bytes] | None, *, required: bool) -> None:
@@ -78,6 +81,7 @@ def do_issue(
     urgency: str = Urgency.NORMAL,
     replaces: OutgoingDocument | None = None,
     make: Callable[[str, dt.date], tuple[str, bytes]] | None = None,
+    secrecy: str = "",
 ) -> OutgoingDocument:
     """Give the document its number in its series and keep its file: from now on the row and
     the file are what was issued. `replaces`: the issued document this one puts right (of the same
@@ -94,7 +98,7 @@ def do_issue(
         errors["issuer_code"] = [gettext("Ký hiệu cơ quan ban hành: viết liền, không có dấu «/» (ví dụ UBND, ĐU).")]
     if issued_on > today:
         errors["issued_on"] = [gettext("Ngày ban hành: không được sau hôm nay (%(today)s).") % {"today": _fmt(today)}]
-    _common(errors, system=system, kind=kind, subject=subject, urgency=urgency)
+    _common(errors, system=system, kind=kind, subject=subject, urgency=urgency, secrecy=secrecy)
     _file(errors, upload, required=make is None)
     if replaces is not None:
         if issuer is not None and replaces.issuer_id != issuer.pk:
@@ -119,6 +123,7 @@ def do_issue(
         issuer=issuer, system=system, kind=kind, issuer_code=code, period=period, number=number,
         symbol=document_symbol(system, f"{number:02d}", kind, code), issued_on=issued_on,
         subject=subject.strip(), signer=signer, recipients=recipients.strip(), urgency=urgency, replaces=replaces,
+        secrecy=secrecy,
         file_name=upload[0][:200], file_path=path, file_size=len(upload[1]), sha256=digest,
         registered_by=actor,
     )
@@ -145,6 +150,7 @@ def do_receive(
     received_on: dt.date | None = None,
     urgency: str = Urgency.NORMAL,
     handle_by: dt.date | None = None,
+    secrecy: str = "",
 ) -> IncomingDocument:
     """Enter a document received: it takes the next arrival number of the receiving body's year."""
     today = timezone.localdate()
@@ -167,7 +173,7 @@ def do_receive(
         errors["issued_on"] = [gettext("Ngày văn bản %(day)s: sau ngày đến %(received)s.") % {"day": _fmt(issued_on), "received": _fmt(received_on)}]
     if handle_by is not None and handle_by < received_on:
         errors["handle_by"] = [gettext("Hạn xử lý %(day)s: trước ngày đến %(received)s.") % {"day": _fmt(handle_by), "received": _fmt(received_on)}]
-    _common(errors, system=system, kind=kind, subject=subject, urgency=urgency)
+    _common(errors, system=system, kind=kind, subject=subject, urgency=urgency, secrecy=secrecy)
     _file(errors, upload, required=False)
     _raise(errors)
     assert receiver is not None and issued_on is not None
@@ -178,7 +184,7 @@ def do_receive(
     doc = IncomingDocument(
         receiver=receiver, year=received_on.year, arrival_number=arrival, received_on=received_on, sender=sender,
         sender_name=sender_name[:300], system=system, kind=kind, number=number.strip(), issuer_code=issuer_code.strip(),
-        issued_on=issued_on, subject=subject.strip(), urgency=urgency, handle_by=handle_by,
+        issued_on=issued_on, subject=subject.strip(), urgency=urgency, handle_by=handle_by, secrecy=secrecy,
         file_name=upload[0][:200] if upload else "", file_path=path, file_size=len(upload[1]) if upload else 0,
         sha256=digest, registered_by=actor,
     )
@@ -210,6 +216,13 @@ def do_assign_outgoing(*, actor: User, outgoing: OutgoingDocument) -> Document:
     return _link(actor, outgoing, outgoing.issuer, f"{outgoing.number:02d}", outgoing.signer)
 
 
+def _public_title(entry: IncomingDocument | OutgoingDocument) -> str:
+    """The subject the tasks' document shows: a secret document's is not read out of the register."""
+    if entry.secrecy:
+        return gettext("Văn bản %(level)s: trích yếu xem tại sổ văn bản của văn thư") % {"level": entry.get_secrecy_display().lower()}
+    return entry.subject[:500]
+
+
 def _link(actor: User, entry: IncomingDocument | OutgoingDocument, issuer: Organisation, number: str,
           signer: Person | None) -> Document:
     """The directives' document of a register's entry (the one with its issuer, type, number and
@@ -218,7 +231,7 @@ def _link(actor: User, entry: IncomingDocument | OutgoingDocument, issuer: Organ
     if doc is None:
         doc = Document(
             system=entry.system, kind=entry.kind, number=number, issuer_code=entry.issuer_code, issuer=issuer,
-            issued_on=entry.issued_on, title=entry.subject[:500], signer=signer, created_by=actor,
+            issued_on=entry.issued_on, title=_public_title(entry), signer=signer, created_by=actor,
         )
         doc.save()
         audit.record(actor=actor, action=AuditAction.CREATE, obj=doc, after=audit.snapshot(doc))

@@ -243,3 +243,26 @@ def test_an_issued_plan_gets_its_tasks_under_its_own_number(world, data_dir):
     client.post(reverse("records:outgoing_assign", args=[plan.pk]))
     assert Document.objects.filter(issuer=world.ward_a_committee).count() == 1
     assert signed_in(world.officer_a).post(reverse("records:outgoing_assign", args=[plan.pk])).status_code == 403
+
+
+def test_a_secret_document_is_read_only_by_the_office_and_leaders_of_its_unit(world, data_dir):
+    secret = issue(world, day=dt.date(2026, 3, 2), kind="KH", tag="secret", secrecy="mat")
+    plain = issue(world, day=dt.date(2026, 3, 3), kind="KH", tag="plain")
+    officer = signed_in(world.officer_a)
+    listed = officer.get(reverse("records:outgoing_list")).content.decode()
+    assert plain.subject in listed and secret.subject not in listed
+    for name in ("records:outgoing_detail", "records:outgoing_file"):
+        assert officer.get(reverse(name, args=[secret.pk])).status_code == 404
+    assert [r["id"] for r in bearer(world.officer_a).get("/api/v1/records/outgoing").json()["results"]] == [plain.pk]
+    office = signed_in(world.office)
+    page = office.get(reverse("records:outgoing_detail", args=[secret.pk])).content.decode()
+    assert "Mật" in page and secret.subject in page
+    assert office.get(reverse("records:outgoing_file", args=[secret.pk])).status_code == 200
+    # tasks given under it hang from a document that does not read the secret subject out
+    office.post(reverse("records:outgoing_assign", args=[secret.pk]))
+    secret.refresh_from_db()
+    title = Document.objects.get(pk=secret.document_id).title
+    assert secret.subject not in title and "mật" in title
+    with pytest.raises(ValidationError) as bad:
+        issue(world, day=dt.date(2026, 3, 4), tag="bad", secrecy="rat_mat")
+    assert "Độ mật" in bad.value.message_dict["secrecy"][0]

@@ -45,6 +45,15 @@ def read_upload(upload: Any) -> tuple[str, bytes] | None:
     return upload.name, upload.read(storage.MAX_BYTES + 1)
 
 
+def _document_choices(form: forms.Form) -> None:
+    """The choices a register's entry form offers for what the document is: system, type,
+    urgency and secrecy (both registers' forms)."""
+    choice_field(form, "system").choices = translated_choices(DocumentSystem)
+    choice_field(form, "kind").choices = translated_choices(DocumentKind, blank="—")
+    choice_field(form, "urgency").choices = translated_choices(Urgency)
+    choice_field(form, "secrecy").choices = translated_choices(Secrecy)
+
+
 class FileInput(forms.ClearableFileInput):
     def __init__(self) -> None:
         super().__init__(attrs={"accept": ",".join(sorted(storage.TYPES))})
@@ -71,10 +80,7 @@ class IssueForm(forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "system").choices = translated_choices(DocumentSystem)
-        choice_field(self, "kind").choices = translated_choices(DocumentKind, blank="—")
-        choice_field(self, "urgency").choices = translated_choices(Urgency)
-        choice_field(self, "secrecy").choices = translated_choices(Secrecy)
+        _document_choices(self)
         model_choice_field(self, "issuer").queryset = register_bodies(user)
         model_choice_field(self, "signer").queryset = people()
         model_choice_field(self, "replaces").queryset = (
@@ -113,10 +119,7 @@ class ReceiveForm(forms.Form):
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        choice_field(self, "system").choices = translated_choices(DocumentSystem)
-        choice_field(self, "kind").choices = translated_choices(DocumentKind, blank="—")
-        choice_field(self, "urgency").choices = translated_choices(Urgency)
-        choice_field(self, "secrecy").choices = translated_choices(Secrecy)
+        _document_choices(self)
         model_choice_field(self, "receiver").queryset = register_bodies(user)
         model_choice_field(self, "sender").queryset = bodies_today()
         name_length_limits(self)

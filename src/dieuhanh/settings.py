@@ -142,6 +142,7 @@ INSTALLED_APPS = [
     "dieuhanh.notifications",
     "dieuhanh.reporting",
     "dieuhanh.records",
+    "dieuhanh.inspection",
     "dieuhanh.demo",
 ]
 # Apps added by the environment: the test suite installs its example app this way

@@ -41,10 +41,15 @@ ALL = scope.ALL
 STAFF = tuple(Role.values)  # every role: what a page open to any officer asks for
 
 _DECLARED: dict[str, dict[str, tuple[str, ...]]] = {}
+_CONFIDENTIAL: set[tuple[str, str]] = set()
 
 
-def declare(app: str, permissions: Mapping[str, Iterable[str]]) -> None:
-    """Declare `app`'s actions and the roles that hold each. Called once per app, at start."""
+def declare(app: str, permissions: Mapping[str, Iterable[str]], confidential: Iterable[str] = ()) -> None:
+    """Declare `app`'s actions and the roles that hold each. Called once per app, at start.
+    `confidential` names the actions (the app's `permissions.CONFIDENTIAL`) that only the roles
+    declared hold, over the units they are granted over: a system administrator, who otherwise
+    holds everything everywhere, holds none of them (inspection and discipline files are read by
+    those the party's rules name, not by whoever runs the server)."""
     table: dict[str, tuple[str, ...]] = {}
     for action, roles in permissions.items():
         roles = tuple(roles)
@@ -56,7 +61,17 @@ def declare(app: str, permissions: Mapping[str, Iterable[str]]) -> None:
         table[action] = roles
     if "view" not in table:
         raise ImproperlyConfigured(f"{app}: the permissions must say who may view")
+    unknown_actions = set(confidential) - set(table)
+    if unknown_actions:
+        raise ImproperlyConfigured(f"{app}: confidential actions {sorted(unknown_actions)} are not declared")
     _DECLARED[app] = table
+    _CONFIDENTIAL.difference_update({k for k in _CONFIDENTIAL if k[0] == app})
+    _CONFIDENTIAL.update((app, action) for action in confidential)
+
+
+def is_confidential(app: str, action: str = "view") -> bool:
+    """Whether only the declared roles, granted over units, hold `action` of `app` (`declare`)."""
+    return (app, action) in _CONFIDENTIAL
 
 
 def declared() -> dict[str, dict[str, tuple[str, ...]]]:
@@ -76,7 +91,7 @@ def units(user: AnyUser | None, app: str, action: str = "view") -> set[int] | No
     """The units over which `user` holds `action` of `app` (None: every unit)."""
     if user is None or not user.is_authenticated:
         return set()
-    return scope.unit_scope(user, *roles(app, action))
+    return scope.unit_scope(user, *roles(app, action), all_seeing=(app, action) not in _CONFIDENTIAL)
 
 
 def may(user: AnyUser | None, app: str, action: str, unit_id: int | None) -> bool:
@@ -296,5 +311,5 @@ class ScopedQuerySet(models.QuerySet[M]):
 
 
 __all__ = [
-    "ALL", "STAFF", "ScopedQuerySet", "UnitIds", "among", "declare", "declared", "granted_over", "holders", "holds", "may", "offered_units", "require", "require_any", "requires", "roles", "unit_choices", "units",
+    "ALL", "STAFF", "ScopedQuerySet", "UnitIds", "among", "declare", "declared", "granted_over", "holders", "holds", "is_confidential", "may", "offered_units", "require", "require_any", "requires", "roles", "unit_choices", "units",
 ]

@@ -3,12 +3,16 @@ from django.utils.translation import gettext_lazy
 
 
 class DayKind(models.TextChoices):
-    """The unit of a legal rule's number. A period counts calendar or working days (Civil Code
-    91/2015/QH13, Art 147); the other units are limits that are not periods: how many times
-    something may be done, how many people make a group, the hour of a day's cut-off."""
+    """The unit of a legal rule's number. A period counts calendar or working days, months or
+    years (Civil Code 91/2015/QH13, Art 145–148: a period of months or years ends on the
+    corresponding day of its last month, or that month's last day when it has none); the other
+    units are limits that are not periods: how many times something may be done, how many people
+    make a group, the hour of a day's cut-off."""
 
     CALENDAR = "calendar", gettext_lazy("ngày")
     WORKING = "working", gettext_lazy("ngày làm việc")
+    MONTH = "month", gettext_lazy("tháng")
+    YEAR = "year", gettext_lazy("năm")
     TIMES = "times", gettext_lazy("lần")
     PERSONS = "persons", gettext_lazy("người")
     HOUR = "hour", gettext_lazy("giờ")

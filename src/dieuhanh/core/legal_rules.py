@@ -55,7 +55,7 @@ class Rule:
         return f"{self.period} {self.day_kind.label}"
 
 
-PERIOD_KINDS = frozenset({DayKind.CALENDAR, DayKind.WORKING})
+PERIOD_KINDS = frozenset({DayKind.CALENDAR, DayKind.WORKING, DayKind.MONTH, DayKind.YEAR})
 _TIMES = {1: gettext_noop("một lần"), 2: gettext_noop("hai lần"), 3: gettext_noop("ba lần"), 4: gettext_noop("bốn lần"),
           5: gettext_noop("năm lần")}
 _HOUR = range(24)
@@ -231,7 +231,25 @@ def deadline(code: str, start: dt.date, *, on: dt.date | None = None) -> tuple[d
     from dieuhanh.core import calendar
 
     rule = require_period(rule_for(code, on or start))
+    if rule.day_kind == DayKind.MONTH:
+        return add_months(start, rule.period), rule
+    if rule.day_kind == DayKind.YEAR:
+        return add_months(start, 12 * rule.period), rule
     return calendar.add(start, rule.period, working=rule.day_kind == DayKind.WORKING), rule
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """The last day of a period of `months` months counted from `start`: the day of the last
+    month that corresponds to `start`, or that month's last day when it has none (Civil Code
+    91/2015/QH13, Art 148 khoản 2: from 31/1, one month ends on 28 or 29/2). A period of years
+    is twelve months each (Art 148 khoản 3: from 29/2/2024, one year ends on 28/2/2025)."""
+    if months < 0:
+        raise ValueError("Số tháng của thời hạn không được âm")
+    index = start.year * 12 + start.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(start.day, last))
 
 
 def value(code: str, on: dt.date, *, unit: DayKind | None = None) -> tuple[int, Rule]:

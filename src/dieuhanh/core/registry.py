@@ -30,5 +30,5 @@ def discover() -> None:
             continue
         permissions = app_module(config.name, "permissions")
         if permissions is not None:
-            access.declare(config.label, permissions.PERMISSIONS)
+            access.declare(config.label, permissions.PERMISSIONS, getattr(permissions, "CONFIDENTIAL", ()))
         app_module(config.name, "cases")

@@ -194,17 +194,19 @@ def heirs(unit_id: int, graph: _UnitGraph | None = None) -> set[int]:
     return result
 
 
-def unit_scope(user: User | AnonymousUser, *only_roles: str) -> set[int] | None:
-    """Unit ids the user may see (None = all units), optionally through some roles only."""
+def unit_scope(user: User | AnonymousUser, *only_roles: str, all_seeing: bool = True) -> set[int] | None:
+    """Unit ids the user may see (None = all units), optionally through some roles only. Without
+    `all_seeing`, a superuser or an administrator's grant over no unit counts for nothing: only
+    the units the roles are granted over (a confidential app's files, `core.access`)."""
     if not user.is_authenticated:
         return set()
-    key = tuple(sorted(only_roles))
+    key = (*sorted(only_roles), "") if not all_seeing else tuple(sorted(only_roles))
     # Keyed by the roles asked for, and by each set of granted units expanded once.
     cache: dict[tuple[str, ...] | frozenset[int], set[int] | None] = getattr(user, _CACHE_ATTR, None) or {}
     if key in cache:
         return cache[key]
     grants = [g for g in _active_grants(user) if not only_roles or g.role in only_roles]  # type: ignore[arg-type]
-    if user.is_superuser or any(g.role == Role.ADMIN and g.unit_id is None for g in grants):
+    if all_seeing and (user.is_superuser or any(g.role == Role.ADMIN and g.unit_id is None for g in grants)):
         scope: set[int] | None = ALL
     else:
         # Several permissions' roles often select the same grants: expand each set of units once.

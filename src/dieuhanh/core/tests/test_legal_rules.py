@@ -92,8 +92,9 @@ def test_every_rule_in_the_file_loads_with_a_vietnamese_name_and_a_citation():
     for r in rules:
         assert re.fullmatch(r"[a-z_]+(\.[a-z_]+)+", r.code), r.code
         assert r.name and r.note, r.code
-        # Every citation names a numbered law, decree or circular (số/năm/loại).
-        assert re.search(r"\d+/\d{4}/[A-ZĐ]", r.citation), r.code
+        # Every citation names a numbered law, decree or circular (số/năm/loại), a numbered party
+        # document (số-loại/cơ quan: 69-QĐ/TW) or the Party's Statute.
+        assert re.search(r"\d+/\d{4}/[A-ZĐ]|\d+-[A-ZĐ]+/[A-ZĐ]+|Điều lệ Đảng", r.citation), r.code
         assert r.effective_to is None or r.effective_to >= r.effective_from, r.code
 
 

@@ -26,6 +26,9 @@ class InspectionConfig(platform.PlatformApp):
     ioc_sections = (APP + "ioc.SECTION",)
     papers = (APP + "papers.DECISION", APP + "papers.CONCLUSION_NOTICE", APP + "papers.DISCIPLINE_DECISION")
     two_factor_roles = ("inspector", "leader")
+    reminders = (APP + "reminders.due", APP + "reminders.overdue")
+    home_panels = (platform.HomePanel("inspection", 25, APP + "home.panel", "inspection/_home_panel.html",
+                                      ("inspection", "view")),)
     demo = (platform.DemoStep(
         "Kiểm tra, giám sát, kỷ luật", APP + "demo.step", 60, "inspection",
         (("programmes", "Chương trình kiểm tra, giám sát"), ("inspections", "Cuộc kiểm tra, giám sát"),

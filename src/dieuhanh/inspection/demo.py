@@ -87,11 +87,18 @@ def _reported(cast: Cast) -> int:
 
 
 def _people(cast: Cast, ward: str, day: dt.date) -> list[Person]:
-    """The ward's people holding a post on `day` (the team and the members inspected)."""
-    found = []
-    for key in sorted(cast.positions):
-        if key.startswith(f"w{ward}.") and (p := cast.holder(key, day)) is not None and p not in found:
-            found.append(p)
+    """The ward's people holding a post on `day` (the team and the members inspected), not the
+    personas, whose logins would read the cases about them."""
+    from dieuhanh.demo.loader import PERSONAS
+    from dieuhanh.org.models import Assignment
+
+    personas = {cast.people[p.person].pk for p in PERSONAS if p.person in cast.people}
+    held = Assignment.objects.active_on(day).filter(position__organisation__unit=cast.new_wards[ward]).exclude(
+        person_id__in=personas).order_by("position__organisation__name", "-position__is_head", "position__title", "id")
+    found: list[Person] = []
+    for a in held.select_related("person"):
+        if a.person not in found:
+            found.append(a.person)
     return found
 
 
@@ -138,8 +145,11 @@ def step(cast: Cast, rng: random.Random, today: dt.date, progress: Any) -> dict[
                 year=year, quarter=quarter, lead=people[n % len(people)])
             if n == len(plan) - 1:
                 continue  # the last item is still to be decided
-            # decided some weeks apart, counted back from today: carried as far as the days allow
-            decided = today - dt.timedelta(days=6 + 11 * (len(plan) - n) + 2 * w_index)
+            # carried to a step that differs from one to the next (`_carry`), decided early enough
+            # for its steps (about 4 days each), and a few days earlier for every second one: some
+            # run past their period
+            stop = (n + w_index) % 8
+            decided = today - dt.timedelta(days=3 + 4 * stop + (20 if stop < 4 and (n + w_index) % 4 == 1 else 0) + w_index)
             if decided < earliest:
                 continue
             body = Body.COMMISSION if commission is not None and kind == Kind.FINANCE else Body.STANDING
@@ -164,6 +174,20 @@ def step(cast: Cast, rng: random.Random, today: dt.date, progress: Any) -> dict[
                 ends_on=decided + dt.timedelta(days=40), team_lead=people[0], team=[people[1]],
                 decision_number=f"{30 + w_index}-QĐ/UBKTĐU")
             counts["inspections"] += 1
+        if code == "10549":  # a supervision of the ward's officer (the persona phuong_saodo reads it as its subject)
+            subject = cast.people["phuong_saodo"]
+            decided = max(earliest, today - dt.timedelta(days=10))
+            i = services.do_decide_inspection(
+                actor=leader, organisation=committee, body=Body.STANDING, kind=Kind.SUPERVISE_THEMATIC,
+                field=Field.PERSONNEL, content="việc thực hiện nhiệm vụ được giao về thống kê, báo cáo",
+                subject_type=SubjectType.MEMBER, subject_person=subject, decided_on=decided,
+                starts_on=decided + dt.timedelta(days=1), ends_on=decided + dt.timedelta(days=25),
+                team_lead=people[0], team=[people[1]], decision_number="50-QĐ/ĐU")
+            counts["inspections"] += 1
+            if decided + dt.timedelta(days=6) <= today:
+                services.do_announce(actor=inspector, inspection=i, on=decided + dt.timedelta(days=2))
+                services.do_self_report(actor=inspector, inspection=i, on=decided + dt.timedelta(days=6),
+                                        text="Báo cáo việc thực hiện nhiệm vụ thống kê, báo cáo năm nay.")
         # the year's suggestions for review: one collective and one person each
         suggested = max(earliest, today - dt.timedelta(days=20))
         for t, target in enumerate((TargetType.COLLECTIVE, TargetType.INDIVIDUAL)):

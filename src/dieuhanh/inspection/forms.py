@@ -60,6 +60,22 @@ def party_bodies(user: AnyUser, action: str = "decide") -> QuerySet[Organisation
     return _in_units(bodies_today().filter(kind__in=BODY_KINDS), user, action)
 
 
+def denunciations(user: AnyUser) -> Any:
+    """The denunciations against party members the user reads (the petitions app sends them to party
+    bodies): what a discipline case or an inspection on signs of violation may start from."""
+    from dieuhanh.petitions.choices import Kind as PetitionKind
+    from dieuhanh.petitions.models import Petition
+
+    return Petition.objects.visible_to(user).filter(kind=PetitionKind.DENUNCIATION, against_party_member=True).order_by(
+        "-received_on", "-id")
+
+
+class PetitionChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return str(_("Đơn số %(n)s (%(day)s): %(subject)s") % {
+            "n": obj.pk, "day": f"{obj.received_on:%d/%m/%Y}", "subject": obj.subject[:90]})
+
+
 def party_subjects(user: AnyUser) -> QuerySet[Organisation]:
     """The party organisations an inspection may be of: committees and cells below the user's
     bodies (any day: a body that has since ended may still be inspected for its past)."""
@@ -100,6 +116,8 @@ class DecideForm(_Subject):
                                           widget=forms.SelectMultiple(attrs={"size": 6}))
     planned_item = forms.ModelChoiceField(PlannedItem.objects.none(), label=_("Theo chương trình"), required=False,
                                           empty_label=_("— Ngoài chương trình (đột xuất) —"))
+    source_petition = PetitionChoiceField(Organisation.objects.none(), label=_("Từ đơn tố cáo đảng viên"),
+                                          required=False, empty_label=_("— Không —"))
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
@@ -111,6 +129,7 @@ class DecideForm(_Subject):
             "year", "quarter", "id")
         item.label_from_instance = lambda obj: f"{obj.year} Q{obj.quarter}: {obj.content[:90]}"  # type: ignore[method-assign]
         self.fields["decided_on"].initial = timezone.localdate()
+        model_choice_field(self, "source_petition").queryset = denunciations(user)
 
     def service_kwargs(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)
@@ -157,12 +176,13 @@ class ProposeForm(_Subject):
     proposed_form = forms.ChoiceField(label=_("Hình thức đề nghị"), required=False, choices=choices(Form, "—"))
     on = date_field(_("Ngày đề nghị"))
     no_limitation = forms.BooleanField(label=_("Vi phạm không áp dụng thời hiệu"), required=False)
-    source_petition = forms.IntegerField(label=_("Từ đơn tố cáo số"), required=False, min_value=1,
-                                         widget=forms.HiddenInput)
+    source_petition = PetitionChoiceField(Organisation.objects.none(), label=_("Từ đơn tố cáo đảng viên"),
+                                          required=False, empty_label=_("— Không —"))
 
     def __init__(self, *args: Any, user: AnyUser, **kwargs: Any) -> None:
         super().__init__(*args, user=user, **kwargs)
         model_choice_field(self, "organisation").queryset = party_bodies(user)
+        model_choice_field(self, "source_petition").queryset = denunciations(user)
         self.fields["on"].initial = timezone.localdate()
 
 

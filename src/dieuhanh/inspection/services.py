@@ -146,6 +146,14 @@ def _body_org(errors: dict[str, list[str]], organisation: Organisation | None, l
     return organisation
 
 
+def _petition(errors: dict[str, list[str]], petition: Any) -> None:
+    """A case may start from a denunciation against a party member, nothing else."""
+    from dieuhanh.petitions.choices import Kind as PetitionKind
+
+    if petition is not None and (petition.kind != PetitionKind.DENUNCIATION or not petition.against_party_member):
+        errors["source_petition"] = [gettext("Đơn số %(n)s không phải đơn tố cáo đảng viên.") % {"n": petition.pk}]
+
+
 def body_of(organisation: Organisation) -> str:
     """The body an organisation decides as: its inspection commission, its cell, or the committee's
     standing board."""
@@ -282,6 +290,7 @@ def do_decide_inspection(
         if ends_on > due:
             errors["ends_on"] = [gettext("Kết thúc dự kiến %(end)s quá thời hạn %(value)s kể từ ngày quyết định (đến %(due)s; %(citation)s).") % {
                 "end": _fmt(ends_on), "value": rule.value_text, "due": _fmt(due), "citation": rule.citation}]
+    _petition(errors, source_petition)
     if planned_item is not None and organisation is not None:
         if planned_item.unit_id != organisation.unit_id:
             errors["planned_item"] = [gettext("Theo chương trình: nội dung thuộc chương trình của đơn vị khác.")]
@@ -493,6 +502,7 @@ def do_propose_discipline(
         errors["violated_on"] = [gettext("Ngày vi phạm: chưa nhập (thời hiệu tính từ ngày này).")]
     elif violated_on > day:
         errors["violated_on"] = [gettext("Ngày vi phạm không được sau ngày đề nghị.")]
+    _petition(errors, source_petition)
     if proposed_form not in Form.values:
         errors["proposed_form"] = [gettext("Hình thức đề nghị: chưa chọn.")]
     elif subject_type and (why := rules.form_refusal(subject_type, proposed_form)):

@@ -72,6 +72,11 @@ class Row:
     collectives_suggested: int = 0
     individuals_suggested: int = 0
     forms: Counter[str] = field(default_factory=Counter)
+    given: set[str] = field(default_factory=set)  # the columns a reported period gives
+
+    def value(self, key: str) -> int | None:
+        """A column's figure; None for a column a reported period does not give (not a zero)."""
+        return None if self.reported and key not in self.given else int(getattr(self, key))
 
     @property
     def disciplined(self) -> int:
@@ -130,6 +135,14 @@ class Figures:
     @property
     def tasks_rate(self) -> float | None:
         return self.tasks_done / self.tasks if self.tasks else None
+
+    @property
+    def on_time_percent(self) -> str:
+        return "—" if self.on_time_rate is None else f"{round(100 * self.on_time_rate)}%"
+
+    @property
+    def tasks_percent(self) -> str:
+        return "—" if self.tasks_rate is None else f"{round(100 * self.tasks_rate)}%"
 
     def total(self, key: str) -> int:
         return sum(int(getattr(r, key)) for r in self.rows)
@@ -207,6 +220,7 @@ def figures(user: AnyUser, *, unit_ids: set[int] | None = None, level: str = "")
                                         source=f.source))
         attr = _REPORTED[(Measure(f.measure), f.body == Body.COMMISSION)]
         setattr(r, attr, getattr(r, attr) + f.value)
+        r.given.add(attr)
     rows = sorted([*periods.values(), *years.values()], key=lambda r: (r.year_from, r.year_to, not r.reported, r.label))
 
     kind_counts = dict(inspections.values_list("kind").annotate(n=Count("id")).order_by())
@@ -257,7 +271,7 @@ def _value(row: Row, key: str) -> int:
     return int(getattr(row, key))
 
 
-def chart(rows: list[Row], title: str, width: int = 900) -> SafeString:
+def chart(rows: list[Row], title: str, width: int = 1060) -> SafeString:
     """Horizontal grouped bars, one group per period, one bar per series."""
     if not rows:
         return mark_safe("")
@@ -266,7 +280,7 @@ def chart(rows: list[Row], title: str, width: int = 900) -> SafeString:
     group_h = bar_h * len(SERIES) + gap
     height = top + group_h * len(rows) + 26
     peak, step = charts.axis(max(max(_value(r, key) for key, _l, _c in SERIES) for r in rows))
-    parts = charts.legend(SERIES, label_w, gap=30) + charts.grid(peak, step, label_w, plot_w, top, height)
+    parts = charts.legend(SERIES, label_w, gap=22) + charts.grid(peak, step, label_w, plot_w, top, height)
     for index, r in enumerate(rows):
         y0 = top + index * group_h
         parts.append(charts.row_label(r.label, label_w - 8, charts.n(y0 + group_h / 2 - 2)))

@@ -135,7 +135,7 @@ def inspection_create(request: HttpRequest) -> HttpResponse:
 def _history(case_name: str, case: Any, labels: dict[str, str], states: Any) -> list[case_views.HistoryEntry]:
     steps = Step.objects.filter(case=case_name, case_id=case.pk).select_related("actor__person")
     return [case_views.HistoryEntry(
-        when=s.at, what=labels.get(s.action, s.action), who=s.actor.display_name if s.actor else _("hệ thống"),
+        when=s.day, what=labels.get(s.action, s.action), who=s.actor.display_name if s.actor else _("hệ thống"),
         change=str(states(s.state).label) if s.state in states.values else "", note=s.note,
     ) for s in steps]
 
@@ -304,19 +304,17 @@ def discipline_export(request: HttpRequest) -> HttpResponse:
 def discipline_create(request: HttpRequest) -> HttpResponse:
     """A proposal of discipline, from a denunciation against a party member (`?petition=<id>`, a
     petition the reader may see) or entered on its own."""
-    from dieuhanh.petitions.models import Petition
+    from dieuhanh.inspection.forms import denunciations
 
     petition = None
-    if petition_id := int_or_none(request.GET.get("petition") or request.POST.get("source_petition")):
-        petition = Petition.objects.visible_to(request.user).filter(pk=petition_id).first()
+    if petition_id := int_or_none(request.GET.get("petition")):
+        petition = denunciations(request.user).filter(pk=petition_id).first()
     initial: dict[str, Any] = {"source_petition": petition.pk, "violation": petition.subject} if petition else {}
     form = ProposeForm(request.POST if request.method == "POST" else None, user=request.user, initial=initial)
     loose: list[str] = []
     if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        data["source_petition"] = petition
         try:
-            d = services.do_propose_discipline(actor=signed_in_user(request), **data)
+            d = services.do_propose_discipline(actor=signed_in_user(request), **form.cleaned_data)
         except ValidationError as exc:
             loose = apply_errors(form, exc)
         else:
@@ -427,7 +425,7 @@ def statistics(request: HttpRequest) -> HttpResponse:
         "title": _("Số liệu kiểm tra, giám sát, kỷ luật"), "tab": "statistics", "f": figs,
         "chart": stats.chart(figs.rows, _("Kiểm tra, giám sát, kỷ luật theo năm và kỳ báo cáo")),
         "columns": stats.COLUMNS, "levels": Level.choices,
-        "table": [(r, [getattr(r, key) for key, _label in stats.COLUMNS]) for r in figs.rows], "level": level,
+        "table": [(r, [r.value(key) for key, _label in stats.COLUMNS]) for r in figs.rows], "level": level,
         "reported": reported[:200], "form": form if can_enter else None, "loose_errors": loose,
         "board": access.holds(request.user, "inspection", "view"),
     }, status=422 if loose or form.errors else 200)

@@ -77,13 +77,13 @@ def _commission(world):
 
 
 def _decide(world, **overrides):
-    values = dict(
-        actor=world.leader, organisation=world.party_committee, body=Body.STANDING, kind=Kind.THEMATIC,
-        field=Field.LAND, content="việc quản lý đất đai", subject_type=SubjectType.MEMBER,
-        subject_person=world.officer_a_person, decided_on=D(2026, 10, 1), starts_on=D(2026, 10, 2),
-        ends_on=D(2026, 10, 25), team_lead=world.leader_person, team=[world.officer_b_person],
-        decision_number="12-QĐ/TU",
-    )
+    values = {
+        "actor": world.leader, "organisation": world.party_committee, "body": Body.STANDING, "kind": Kind.THEMATIC,
+        "field": Field.LAND, "content": "việc quản lý đất đai", "subject_type": SubjectType.MEMBER,
+        "subject_person": world.officer_a_person, "decided_on": D(2026, 10, 1), "starts_on": D(2026, 10, 2),
+        "ends_on": D(2026, 10, 25), "team_lead": world.leader_person, "team": [world.officer_b_person],
+        "decision_number": "12-QĐ/TU",
+    }
     values.update(overrides)
     return services.do_decide_inspection(**values)
 
@@ -219,3 +219,61 @@ def test_only_the_commission_the_board_and_the_subject_read_the_files(world):
         assert world.officer_a_person.full_name not in response.content.decode()
         assert response.context["f"].total("committee_members") == 1
     assert signed_in(world.onestop_a).get("/kiem-tra/so-lieu/").status_code == 403
+
+
+def test_reminders_reach_the_commission_never_the_office_and_name_no_subject(world):
+    from dieuhanh.notifications import reminders
+    from dieuhanh.notifications.models import Notification
+
+    # due 31/10 (a Saturday: 2/11); its team's leader is a ward officer, who may not read the case
+    i = _decide(world, decided_on=D(2026, 10, 1), ends_on=D(2026, 10, 25), team_lead=world.officer_b_person, team=[])
+    reminders.run(D(2026, 10, 28))  # three working days before
+    sent = Notification.objects.filter(object_type="inspection.inspection", object_id=i.pk)
+    assert set(sent.values_list("recipient__username", flat=True)) == {world.inspector.username}
+    assert all(world.officer_a_person.full_name not in n.title and "12-QĐ/TU" in n.title for n in sent)
+    reminders.run(D(2026, 11, 10))  # overdue, then the standing board too from the second week
+    reminders.run(D(2026, 11, 17))
+    overdue = Notification.objects.filter(object_type="inspection.inspection", object_id=i.pk,
+                                          rule__startswith="inspection.overdue")
+    assert {world.inspector.username, world.leader.username} <= set(overdue.values_list("recipient__username", flat=True))
+    assert not Notification.objects.filter(object_type="inspection.inspection",
+                                           recipient__in=[world.office, world.officer_b, world.admin]).exists()
+
+
+def test_the_demo_personas_read_what_their_role_allows(demo, db):
+    """Across the demo's personas: the commission (`kiemtra`) and the party secretary (`bithu`) read
+    every file of the city; the office, the wards' officers, the reception and one-stop desks and
+    the administrator read none, in no list, case, export, API, document or IOC section; the ward
+    officer who is the subject of a supervision reads that one case."""
+    from dieuhanh.ioc import data as ioc_data
+    from dieuhanh.org.models import User
+
+    case = Inspection.objects.filter(kind=Kind.THEMATIC).order_by("pk").first()
+    own = Inspection.objects.get(subject_person__user__username="phuong_saodo")
+    total = Inspection.objects.count()
+    for username in ("kiemtra", "bithu", "vanphong", "phuong_saodo", "phuong_phalai", "tiepdan", "motcua", "admin"):
+        user = User.objects.get(username=username)
+        board = username in ("kiemtra", "bithu")
+        web, api = signed_in(user), bearer(user)
+        assert web.get("/kiem-tra/").status_code == (200 if board else 403), username
+        assert web.get("/kiem-tra/ky-luat/xuat-excel/").status_code == (200 if board else 403), username
+        assert web.get(f"/kiem-tra/{case.pk}/").status_code == (200 if board else 404), username
+        assert web.get(f"/giay-to/quyet-dinh-kiem-tra/{case.pk}.docx").status_code == (200 if board else 404), username
+        listed = api.get("/api/v1/party-inspections?page_size=1").json()["count"]
+        assert listed == (total if board else 1 if username == "phuong_saodo" else 0), username
+        assert ("inspection" in ioc_data.overview(user).sections) is board, username
+    subject = signed_in(User.objects.get(username="phuong_saodo"))
+    assert subject.get(f"/kiem-tra/{own.pk}/").status_code == 200
+    assert bearer(User.objects.get(username="phuong_saodo")).get(
+        f"/api/v1/party-inspections/{own.pk}").json()["subject"] == own.subject_name
+    # the figures, without names, for the office and the administrator; the administrator's units
+    # take in TP Hải Dương, whose 2015–2020 totals the demo carries
+    figures = signed_in(User.objects.get(username="admin")).get("/kiem-tra/so-lieu/").context["f"]
+    labels = {r.label: r for r in figures.rows}
+    hai_duong = next(r for label, r in labels.items() if label.startswith("2015–2020"))
+    assert (hai_duong.inspections, hai_duong.supervisions, hai_duong.members_disciplined) == (8 + 1626, 5 + 1279, 68)
+    chi_linh = next(r for label, r in labels.items() if label.startswith("2021–2023"))
+    assert (chi_linh.committee_orgs, chi_linh.committee_members, chi_linh.commission_orgs) == (285, 256, 135)
+    assert (chi_linh.orgs_signs, chi_linh.members_signs, chi_linh.orgs_disciplined, chi_linh.members_disciplined) == (
+        4, 12, 2, 139)
+    assert signed_in(User.objects.get(username="vanphong")).get("/kiem-tra/so-lieu/").status_code == 200

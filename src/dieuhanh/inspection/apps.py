@@ -9,11 +9,10 @@ APP = "dieuhanh.inspection."
 class InspectionConfig(platform.PlatformApp):
     name = "dieuhanh.inspection"
     verbose_name = gettext_lazy("Kiểm tra, giám sát và kỷ luật đảng")
+    # One entry: the commission and the board land on the files, those who read only the figures
+    # (the office, the administrator) on the figures (views.home).
     menu = (
-        platform.MenuItem(_("Kiểm tra, giám sát"), "inspection:inspection_list", 55, ("inspection", "view"),
-                          ("inspection:",)),
-        platform.MenuItem(_("Số liệu kiểm tra"), "inspection:statistics", 56, ("inspection", "count"),
-                          ("inspection:statistics",)),
+        platform.MenuItem(_("Kiểm tra, giám sát"), "inspection:home", 55, ("inspection", "count"), ("inspection:",)),
     )
     urls = (("kiem-tra/", APP + "urls"),)
     api = (

@@ -1,7 +1,8 @@
 """The IOC's tile of inspection, supervision and discipline (`ioc.sections`): counts only, for the
 inspection commission and the standing board (the app's `view`), each a link to the list it
-counts: inspections and supervisions decided in the year, those under way and those past their
-period without a conclusion, members and organisations disciplined in the year."""
+counts: inspections and supervisions decided in the year, those past their period without a
+conclusion, members and organisations disciplined in the year (four figures: the card sits under
+the tasks, which it must leave room for)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from dieuhanh.core.http import AnyUser
 from dieuhanh.inspection.choices import OPEN_STATES, SUPERVISION_KINDS, DisciplineState
-from dieuhanh.inspection.filters import LATE, OPEN
+from dieuhanh.inspection.filters import LATE
 from dieuhanh.inspection.models import Discipline, Inspection
 from dieuhanh.ioc.data import link
 from dieuhanh.ioc.sections import Figure, IocContext, Section
@@ -28,7 +29,6 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
     c = mine.aggregate(
         inspections=Count("id", filter=year & ~Q(kind__in=SUPERVISION_KINDS)),
         supervisions=Count("id", filter=year & Q(kind__in=SUPERVISION_KINDS)),
-        open=Count("id", filter=Q(state__in=OPEN_STATES)),
         late=Count("id", filter=Q(state__in=OPEN_STATES, due_on__lt=today)),
     )
     d = Discipline.objects.all() if units is None else Discipline.objects.filter(unit_id__in=units)
@@ -41,7 +41,6 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
                link(listed, year=period.year, supervision="false", unit=unit)),
         Figure("supervisions", _("cuộc giám sát quyết định trong năm"), c["supervisions"],
                link(listed, year=period.year, supervision="true", unit=unit)),
-        Figure("inspections-open", _("đang tiến hành"), c["open"], link(listed, stage=OPEN, unit=unit), "warn"),
         Figure("inspections-late", _("quá thời hạn, chưa kết luận"), c["late"], link(listed, stage=LATE, unit=unit),
                "bad" if c["late"] else ""),
         Figure("disciplined", _("tổ chức, đảng viên bị kỷ luật trong năm"), disciplined,
@@ -51,4 +50,4 @@ def compute(user: AnyUser, ctx: IocContext) -> dict[str, Any]:
 
 
 SECTION = Section("inspection", gettext_lazy("Kiểm tra, giám sát, kỷ luật"), 45, "inspection", compute,
-                  list_label=gettext_lazy("Kiểm tra, giám sát"), list_url="inspection:inspection_list")
+                  list_label=gettext_lazy("Kiểm tra, giám sát"), list_url="inspection:inspection_list", column="main")

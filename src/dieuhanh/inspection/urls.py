@@ -7,7 +7,8 @@ from dieuhanh.inspection.cases import APPEALS, DISCIPLINES, INSPECTIONS, REVIEWS
 app_name = "inspection"
 
 urlpatterns = [
-    path("", views.inspection_list, name="inspection_list"),
+    path("", views.home, name="home"),
+    path("ho-so/", views.inspection_list, name="inspection_list"),
     path("xuat-excel/", views.inspection_export, name="inspection_export"),
     path("quyet-dinh/", views.inspection_create, name="inspection_create"),
     path("<int:pk>/", views.inspection_detail, name="inspection_detail"),

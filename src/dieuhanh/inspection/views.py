@@ -61,6 +61,14 @@ def _page(request: HttpRequest, rows: QuerySet[Any]) -> Any:
     return Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+@access.requires("inspection", "count", NO_FIGURES)
+def home(request: HttpRequest) -> HttpResponse:
+    """The menu's entry: the files for the commission and the board, the figures for the others."""
+    if access.holds(request.user, "inspection", "view"):
+        return redirect("inspection:inspection_list")
+    return redirect("inspection:statistics")
+
+
 # --- inspections ---------------------------------------------------------------------------------
 
 

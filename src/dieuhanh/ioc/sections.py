@@ -98,6 +98,9 @@ class Section:
     compute: Callable[[Any, IocContext], dict[str, Any]] | None = None
     template: str = "ioc/_section.html"
     wide: bool = False  # a wide card of its own; the others stack in one column beside it
+    # "main": drawn under the wide cards (the tasks), which give it the room they do not fill,
+    # rather than in the middle column, whose cards set the height of the one-screen layout
+    column: str = ""
     metrics: tuple[Metric, ...] = ()
     trends: tuple[Trend, ...] = ()
     tables: tuple[Table, ...] = ()

@@ -96,6 +96,7 @@ def _cards(data: ioc_data.Overview, base: dict[str, Any]) -> list[dict[str, Any]
     return [
         {
             "key": card.key, "title": card.title, "template": card.template, "wide": card.wide,
+            "main": card.column == "main",
             "data": data.sections.get(card.key, {}),
             "exports": {t.key: "?" + urlencode({**base, "xuat": t.slug}) for t in card.tables},
         }

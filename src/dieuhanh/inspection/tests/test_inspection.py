@@ -190,12 +190,12 @@ def test_only_the_commission_the_board_and_the_subject_read_the_files(world):
     for name, user in readers.items():
         assert Inspection.objects.visible_to(user).filter(pk=i.pk).exists(), name
         assert signed_in(user).get(detail).status_code == 200, name
-        assert signed_in(user).get("/kiem-tra/").status_code == 200, name
+        assert signed_in(user).get("/kiem-tra/ho-so/").status_code == 200, name
         assert bearer(user).get("/api/v1/party-inspections").json()["count"] == 1, name
     for name, user in others.items():
         assert not Inspection.objects.visible_to(user).exists(), name
         assert signed_in(user).get(detail).status_code == 404, name
-        assert signed_in(user).get("/kiem-tra/").status_code in (302, 403), name
+        assert signed_in(user).get("/kiem-tra/ho-so/").status_code in (302, 403), name
         assert signed_in(user).get("/kiem-tra/xuat-excel/").status_code in (302, 403), name
         assert bearer(user).get(f"/api/v1/party-inspections/{i.pk}").status_code in (401, 404), name
         page = signed_in(user).get(f"/giay-to/quyet-dinh-kiem-tra/{i.pk}.docx")
@@ -210,7 +210,7 @@ def test_only_the_commission_the_board_and_the_subject_read_the_files(world):
     body = page.content.decode()
     assert "Báo cáo tự kiểm tra." in body and "GHI CHÚ NỘI BỘ CỦA ĐOÀN" not in body
     assert "GHI CHÚ NỘI BỘ CỦA ĐOÀN" in signed_in(world.inspector).get(detail).content.decode()
-    assert signed_in(subject).get("/kiem-tra/").status_code == 403
+    assert signed_in(subject).get("/kiem-tra/ho-so/").status_code == 403
     assert signed_in(subject).post(f"/kiem-tra/{i.pk}/du-thao/", {"du-thao-text": "x"}).status_code == 403
     # the figures, counts only, for the office and the administrator too
     for user in (world.office, world.admin):
@@ -255,7 +255,7 @@ def test_the_demo_personas_read_what_their_role_allows(demo, db):
         user = User.objects.get(username=username)
         board = username in ("kiemtra", "bithu")
         web, api = signed_in(user), bearer(user)
-        assert web.get("/kiem-tra/").status_code == (200 if board else 403), username
+        assert web.get("/kiem-tra/ho-so/").status_code == (200 if board else 403), username
         assert web.get("/kiem-tra/ky-luat/xuat-excel/").status_code == (200 if board else 403), username
         assert web.get(f"/kiem-tra/{case.pk}/").status_code == (200 if board else 404), username
         assert web.get(f"/giay-to/quyet-dinh-kiem-tra/{case.pk}.docx").status_code == (200 if board else 404), username

@@ -13,7 +13,7 @@
   var wall = document.querySelector("[data-ioc-rotate]");
   if (wall) {
     var seconds = parseInt(wall.getAttribute("data-ioc-rotate"), 10) || 20;
-    var cards = Array.prototype.slice.call(wall.querySelectorAll(".ioc-grid > .ioc-card, .ioc-stack > .ioc-card"));
+    var cards = Array.prototype.slice.call(wall.querySelectorAll(".ioc-grid > .ioc-card, .ioc-main > .ioc-card, .ioc-stack > .ioc-card"));
     var step = 0;
     window.setInterval(function () {
       cards.forEach(function (card) { card.classList.remove("is-focused"); });

@@ -79,3 +79,29 @@ def svg(parts: list[SafeString], width: int, height: int, title: str) -> SafeStr
         '<svg class="chart" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" aria-label="{t}" '
         'xmlns="http://www.w3.org/2000/svg"><title>{t}</title>{body}</svg>',
         w=width, h=height, t=title, body=body)
+
+
+def grouped_bars(rows: Sequence[tuple[str, Sequence[int]]], series: Series, title: str, *, width: int = 880,
+                 label_w: int = 230, value_w: int = 44, legend_gap: int = 30) -> SafeString:
+    """Horizontal grouped bars: a group per row (its label, and a value for each of `series`), a bar
+    per series, with the legend, the grid and each bar's value. Empty for no rows."""
+    if not rows:
+        return format_html("")
+    top, bar_h, gap = 46, 9, 14
+    plot_w = width - label_w - value_w - 10
+    group_h = bar_h * len(series) + gap
+    height = top + group_h * len(rows) + 26
+    peak, step = axis(max(max(values) for _label, values in rows))
+    parts = legend(series, label_w, gap=legend_gap) + grid(peak, step, label_w, plot_w, top, height)
+    for index, (label, values) in enumerate(rows):
+        y0 = top + index * group_h
+        parts.append(row_label(label, label_w - 8, n(y0 + group_h / 2 - 2)))
+        for s, ((_key, name, colour), value) in enumerate(zip(series, values, strict=True)):
+            w = plot_w * value / peak if peak else 0
+            by = y0 + s * bar_h
+            parts.append(format_html(
+                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {} {}</title></rect>'
+                '<text x="{}" y="{}" class="chart__value">{}</text>',
+                label_w, by, n(max(w, 0.5 if value else 0)), bar_h - 1, colour, label, str(name).lower(),
+                group_digits(value), n(label_w + w + 4), by + bar_h - 1, group_digits(value) if value else ""))
+    return svg(parts, width, height, title)

@@ -14,16 +14,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
-from django.utils.html import format_html
-from django.utils.safestring import SafeString, mark_safe
+from django.db.models import Count, F, Q
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy
 
 from dieuhanh.core import charts, replicas
 from dieuhanh.core.http import AnyUser
-from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.inspection.choices import (
     CONCLUDED_STATES,
+    SENSITIVE_FIELDS,
     SUPERVISION_KINDS,
     Body,
     DisciplineState,
@@ -232,12 +231,8 @@ def figures(user: AnyUser, *, unit_ids: set[int] | None = None, level: str = "")
     for unit_level, kind, n in inspections.values_list("unit__level", "kind").annotate(n=Count("id")).order_by():
         level_counts[level_of(unit_level)][1 if kind in SUPERVISION_KINDS else 0] += n
     concluded = inspections.filter(state__in=CONCLUDED_STATES)
-    from django.db.models import F
-
     tasks = _scoped(Finding, user, unit_ids).filter(task__isnull=False).filter(
         Q(inspection__in=inspections) | Q(review__in=reviews))
-    from dieuhanh.inspection.choices import SENSITIVE_FIELDS
-
     return Figures(
         rows=rows,
         by_kind=[(str(k.label), kind_counts.get(k.value, 0)) for k in Kind],
@@ -255,6 +250,7 @@ def figures(user: AnyUser, *, unit_ids: set[int] | None = None, level: str = "")
 
 SERIES = (
     ("inspected", gettext_lazy("Tổ chức, đảng viên được kiểm tra"), "#1f3a5f"),
+    ("inspections", gettext_lazy("Cuộc kiểm tra"), "#3d7a5c"),
     ("supervisions", gettext_lazy("Cuộc giám sát"), "#6b8fc2"),
     ("signs", gettext_lazy("Kiểm tra khi có dấu hiệu vi phạm"), "#c77c02"),
     ("disciplined", gettext_lazy("Bị kỷ luật"), "#b42318"),
@@ -272,25 +268,6 @@ def _value(row: Row, key: str) -> int:
 
 
 def chart(rows: list[Row], title: str, width: int = 1060) -> SafeString:
-    """Horizontal grouped bars, one group per period, one bar per series."""
-    if not rows:
-        return mark_safe("")
-    label_w, value_w, top, bar_h, gap = 230, 50, 46, 9, 14
-    plot_w = width - label_w - value_w - 10
-    group_h = bar_h * len(SERIES) + gap
-    height = top + group_h * len(rows) + 26
-    peak, step = charts.axis(max(max(_value(r, key) for key, _l, _c in SERIES) for r in rows))
-    parts = charts.legend(SERIES, label_w, gap=22) + charts.grid(peak, step, label_w, plot_w, top, height)
-    for index, r in enumerate(rows):
-        y0 = top + index * group_h
-        parts.append(charts.row_label(r.label, label_w - 8, charts.n(y0 + group_h / 2 - 2)))
-        for s, (key, name, colour) in enumerate(SERIES):
-            value = _value(r, key)
-            w = plot_w * value / peak if peak else 0
-            by = y0 + s * bar_h
-            parts.append(format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {} {}</title></rect>'
-                '<text x="{}" y="{}" class="chart__value">{}</text>',
-                label_w, by, charts.n(max(w, 0.5 if value else 0)), bar_h - 1, colour, r.label, str(name).lower(),
-                group_digits(value), charts.n(label_w + w + 4), by + bar_h - 1, group_digits(value) if value else ""))
-    return charts.svg(parts, width, height, title)
+    """Horizontal grouped bars, one group per period, one bar per series (`core.charts`)."""
+    groups = [(r.label, [_value(r, key) for key, _l, _c in SERIES]) for r in rows]
+    return charts.grouped_bars(groups, SERIES, title, width=width, value_w=50, legend_gap=22)

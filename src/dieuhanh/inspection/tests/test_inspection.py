@@ -277,3 +277,41 @@ def test_the_demo_personas_read_what_their_role_allows(demo, db):
     assert (chi_linh.orgs_signs, chi_linh.members_signs, chi_linh.orgs_disciplined, chi_linh.members_disciplined) == (
         4, 12, 2, 139)
     assert signed_in(User.objects.get(username="vanphong")).get("/kiem-tra/so-lieu/").status_code == 200
+
+
+def test_the_documents_figures_api_and_derived_indicators(world):
+    import io
+
+    from docx import Document as read_docx
+
+    from dieuhanh.indicators import derived
+
+    commission = _commission(world)
+    d = services.do_propose_discipline(actor=world.leader, organisation=commission, subject_type=SubjectType.MEMBER,
+                                       subject_person=world.officer_a_person, violation="Vi phạm quy định về đất đai.",
+                                       violated_on=D(2025, 3, 1), proposed_form=Form.WARNING, on=D(2026, 9, 1))
+    services.do_decide_discipline(actor=world.leader, discipline=d, on=D(2026, 9, 10), form=Form.WARNING,
+                                  decision_number="03-QĐ/UBKTTU")
+    response = signed_in(world.inspector).get(f"/giay-to/quyet-dinh-ky-luat/{d.pk}.docx")
+    assert response.status_code == 200
+    doc = read_docx(io.BytesIO(response.content))
+    text = "\n".join(p.text for p in doc.paragraphs) + "\n".join(
+        c.text for t in doc.tables for row in t.rows for c in row.cells)
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" in text and "Số 03-QĐ/UBKTTU" in text
+    assert "Thi hành kỷ luật bằng hình thức cảnh cáo đối với đảng viên Lê Thị An" in text
+    assert "30 ngày" in text and "296-QĐ/TW" in text  # the appeal period, from the rule table
+    assert signed_in(world.office).get(f"/giay-to/quyet-dinh-ky-luat/{d.pk}.docx").status_code == 404
+    # the figures over the API: counts for the office, no names anywhere
+    _decide(world)
+    answer = bearer(world.office).get("/api/v1/inspection-figures")
+    assert answer.status_code == 200
+    body = answer.json()
+    year = next(p for p in body["periods"] if p["year_from"] == 2026)
+    assert year["committee_members"] == 1 and year["members_disciplined"] == 1 and body["by_form"]["warning"] == 1
+    assert "Lê Thị An" not in answer.content.decode()
+    assert bearer(world.onestop_a).get("/api/v1/inspection-figures").status_code == 403
+    # the derived indicators, by unit and year
+    counts = derived.sources()["inspections_decided"].function(world.office, [2026], D(2026, 12, 1), {})
+    assert counts == {(world.city.pk, 2026): (1, 0)}
+    disciplined = derived.sources()["members_disciplined"].function(world.office, [2026], D(2026, 12, 1), {})
+    assert disciplined == {(world.city.pk, 2026): (1, 0)}

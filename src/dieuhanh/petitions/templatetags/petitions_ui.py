@@ -14,7 +14,6 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from dieuhanh.core import charts, html
-from dieuhanh.core.templatetags.dieuhanh import group_digits
 from dieuhanh.petitions.choices import State
 
 register = template.Library()
@@ -148,25 +147,5 @@ SERIES = (
 @register.simple_tag
 def bar_chart(rows: list[Any], title: str = "", width: int = 880, limit: int = 15) -> SafeString:
     """Horizontal grouped bars, one group per row (unit or field), one bar per series."""
-    rows = list(rows)[:limit]
-    if not rows:
-        return mark_safe("")
-    label_w, value_w, top, bar_h, gap = 230, 44, 46, 9, 14
-    plot_w = width - label_w - value_w - 10
-    group_h = bar_h * len(SERIES) + gap
-    height = top + group_h * len(rows) + 26
-    peak, step = charts.axis(max(max(getattr(r, key) for key, _l, _c in SERIES) for r in rows))
-    parts = charts.legend(SERIES, label_w, gap=30) + charts.grid(peak, step, label_w, plot_w, top, height)
-    for index, row in enumerate(rows):
-        y0 = top + index * group_h
-        parts.append(charts.row_label(row.label, label_w - 8, charts.n(y0 + group_h / 2 - 2)))
-        for s, (key, name, colour) in enumerate(SERIES):
-            value = getattr(row, key)
-            w = plot_w * value / peak if peak else 0
-            by = y0 + s * bar_h
-            parts.append(format_html(
-                '<rect x="{}" y="{}" width="{}" height="{}" fill="{}"><title>{}: {} {}</title></rect>'
-                '<text x="{}" y="{}" class="chart__value">{}</text>',
-                label_w, by, charts.n(max(w, 0.5 if value else 0)), bar_h - 1, colour, row.label, name.lower(),
-                group_digits(value), charts.n(label_w + w + 4), by + bar_h - 1, group_digits(value) if value else ""))
-    return charts.svg(parts, width, height, title)
+    groups = [(r.label, [getattr(r, key) for key, _l, _c in SERIES]) for r in list(rows)[:limit]]
+    return charts.grouped_bars(groups, SERIES, title, width=width)

@@ -6,6 +6,7 @@ own case; not the office, a ward's officer, the one-stop desk or the system admi
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -219,6 +220,13 @@ def test_only_the_commission_the_board_and_the_subject_read_the_files(world):
         assert world.officer_a_person.full_name not in response.content.decode()
         assert response.context["f"].total("committee_members") == 1
     assert signed_in(world.onestop_a).get("/kiem-tra/so-lieu/").status_code == 403
+    # each entry form draws each of its fields once
+    for url in ("/kiem-tra/quyet-dinh/", "/kiem-tra/ky-luat/de-nghi/", "/kiem-tra/kiem-diem/goi-y/",
+                "/kiem-tra/chuong-trinh/moi/"):
+        page = signed_in(world.leader).get(url)
+        names = re.findall(r'<(?:input|select|textarea)\b[^>]*\bname="([^"]+)"', page.content.decode())
+        fields = [n for n in names if n != "csrfmiddlewaretoken"]
+        assert page.status_code == 200 and fields and len(fields) == len(set(fields)), (url, fields)
 
 
 def test_reminders_reach_the_commission_never_the_office_and_name_no_subject(world):

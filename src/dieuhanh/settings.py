@@ -309,7 +309,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, the signed-in user's row kept per process under a stamp (core/signin.py)
+    "dieuhanh.core.signin.UserBackend",
 ]
 # Lock an account+address pair after 5 failed logins for 30 minutes.
 AXES_FAILURE_LIMIT = 5
@@ -374,6 +375,8 @@ FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 SESSION_COOKIE_HTTPONLY = True
+# Django's database sessions, read by one fixed statement (core/signin.py)
+SESSION_ENGINE = "dieuhanh.core.signin"
 SESSION_COOKIE_AGE = 8 * 3600
 # A session nobody used for this long is ended (core.middleware.IdleTimeoutMiddleware): an office
 # PC left signed in is not left open to whoever sits down next. The 8 hours above stay the limit

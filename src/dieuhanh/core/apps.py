@@ -53,6 +53,9 @@ class CoreConfig(platform.PlatformApp):
 
         units_loaded.connect(record_unit_load, dispatch_uid="core.record_unit_load")
         _forget_on_change()
+        from dieuhanh.core.signin import watch_users
+
+        watch_users()  # the signed-in user kept per process (core/signin.py)
         post_migrate.connect(sync_rules_after_migrate, sender=self)
         post_migrate.connect(load_announced_schedule_after_migrate, sender=self)
         post_migrate.connect(create_cache_table_after_migrate, sender=self)

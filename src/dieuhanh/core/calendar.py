@@ -241,6 +241,9 @@ class WorkCalendar:
         self._off = frozenset(off)
         self._worked = frozenset(worked)
         self._lock = threading.Lock()
+        # `add`'s answers: a page asks the same (today + the days of "due soon") several times, and
+        # each costs numpy's searches; a new calendar (its stamp moved) starts empty
+        self._added: dict[tuple[int, int, bool], dt.date] = {}
         self._state: tuple[tuple[int, int], np.ndarray] | None = None
         if years is not None:
             self._state = (years, self._build(*years))
@@ -320,6 +323,16 @@ class WorkCalendar:
             raise ValueError("Số ngày của thời hạn không được âm")
         if days == 0:
             return start
+        key = (s, days, working)
+        found = self._added.get(key)
+        if found is None:
+            found = self._add(s, days, working)
+            if len(self._added) >= 10_000:
+                self._added.clear()
+            self._added[key] = found
+        return found
+
+    def _add(self, s: int, days: int, working: bool) -> dt.date:
         hi = s + 2 * days + 60
         while True:
             work = self._cover(s, hi)

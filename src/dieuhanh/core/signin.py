@@ -10,7 +10,8 @@ than running them (the load benchmark, bench/bench_load.py). Here:
   stamp `users` (core/generations.py), which the database moves on any insert, delete, or update
   of a column but the time of the last sign-in, from any process, command or SQL. A password
   changed, an account closed or its person changed is read again on the next request; each
-  request gets its own copy of the row. Django still checks the session's password hash against
+  request gets its own copy of the row. An API token's user is read the same way
+  (core/tokens.py). Django still checks the session's password hash against
   that row on every request (`django.contrib.auth.get_user`)."""
 
 from __future__ import annotations
@@ -71,22 +72,28 @@ def _users() -> generations.Kept[Any]:
     return _kept
 
 
+def user_by_id(user_id: Any) -> Any:
+    """The user `user_id` (a number, or its text as a session keeps it), read once per process
+    while the `users` stamp stands: a copy of its own for the caller (what a request caches on its
+    user stays there), or None when there is no such user. Closed accounts are returned: the
+    caller decides (`is_active`)."""
+    model = get_user_model()
+    try:
+        pk = model._meta.pk.to_python(user_id)  # type: ignore[union-attr]
+    except ValidationError:  # a session's id that is no id: nobody
+        return None
+
+    def read() -> Any:
+        return model._default_manager.filter(pk=pk).first()
+
+    kept = _users().get(pk, read)
+    return None if kept is None else copy.copy(kept)
+
+
 class UserBackend(ModelBackend):
     """Django's model backend (passwords, `is_active`), whose `get_user` reads a user's row once
-    per process while the `users` stamp stands."""
+    per process while the `users` stamp stands (`user_by_id`)."""
 
     def get_user(self, user_id: Any) -> Any:
-        model = get_user_model()
-        try:
-            pk = model._meta.pk.to_python(user_id)  # type: ignore[union-attr]
-        except ValidationError:  # a session's id that is no id: nobody signed in
-            return None
-
-        def read() -> Any:
-            return model._default_manager.filter(pk=pk).first()
-
-        kept = _users().get(pk, read)
-        if kept is None:
-            return None
-        user = copy.copy(kept)  # its own copy: a request caches on its user (permissions, person)
-        return user if self.user_can_authenticate(user) else None
+        user = user_by_id(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

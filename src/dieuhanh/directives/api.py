@@ -9,13 +9,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, Field
 
 from dieuhanh.core import audit
-from dieuhanh.core.api_pages import Page, PageQuery, filters_of, page_of, page_of_rows
+from dieuhanh.core.api_pages import Page, PageQuery, answer, filters_of, page_of, page_of_rows
 from dieuhanh.core.api_refs import Ref, UnitRef
 from dieuhanh.core.http import signed_in_user
 from dieuhanh.directives import cycle, services
@@ -339,10 +339,11 @@ def _resolve(model: Any, pk: int | None, field: str, label: str, errors: dict[st
 
 
 @tasks_router.get("", response=TaskPage, summary="Danh sách nhiệm vụ (lọc theo đơn vị, trạng thái, lãnh đạo, văn bản, thời hạn)")
-def list_tasks(request: HttpRequest, query: Query[TaskQuery]) -> dict[str, Any]:
+def list_tasks(request: HttpRequest, query: Query[TaskQuery]) -> HttpResponse:
     params = filters_of(query)
     qs = TaskFilter.from_params({k: v for k, v in params.items() if v not in (None, False)}).apply(_task_queryset(request))
-    return page_of_rows(qs.order_by("due_date", "id"), query, task_outs)
+    # written as it stands (core.api_pages.answer): `task_outs` builds exactly `TaskPage`, tested
+    return answer(page_of_rows(qs.order_by("due_date", "id"), query, task_outs))
 
 
 @tasks_router.post("", response={201: TaskOut}, summary="Giao nhiệm vụ theo \"5 rõ\"")

@@ -12,6 +12,7 @@ import pytest
 from django.contrib.auth import load_backend
 from django.contrib.auth.models import update_last_login
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -115,3 +116,40 @@ def test_an_expired_or_unknown_session_is_not_read(world):
     assert store.load() == {} and store.session_key is None
     assert SessionStore("no-such-session-key-here").load() == {}
     assert client.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.django_db
+def test_an_api_tokens_user_is_kept_and_its_use_recorded_once_a_minute(world):
+    from dieuhanh.core.models import ApiToken
+    from dieuhanh.core.tokens import do_create_token
+
+    token, row = do_create_token(user=world.officer_a, actor=world.admin)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    client = Client()
+    assert client.get("/api/v1/tasks", **auth).status_code == 200
+    first = ApiToken.objects.get(pk=row.pk).last_used_at
+    assert first is not None
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get("/api/v1/tasks", **auth).status_code == 200
+    assert ApiToken.objects.get(pk=row.pk).last_used_at == first  # within the minute: no write
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in sql if 'FROM "org_user"' in s or s.startswith("UPDATE")], sql
+    _sql("UPDATE core_apitoken SET last_used_at = %s WHERE id = %s", [timezone.now() - dt.timedelta(minutes=2), row.pk])
+    assert client.get("/api/v1/tasks", **auth).status_code == 200
+    assert ApiToken.objects.get(pk=row.pk).last_used_at > first
+
+
+@pytest.mark.django_db
+def test_an_api_token_revoked_or_of_a_closed_account_in_sql_is_refused_at_the_next_call(world):
+    from dieuhanh.core.tokens import do_create_token
+
+    client = Client()
+    token, row = do_create_token(user=world.officer_a, actor=world.admin)
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+    assert client.get("/api/v1/tasks", **auth).status_code == 200
+    _sql("UPDATE org_user SET is_active = %s WHERE id = %s", [False, world.officer_a.pk])
+    assert client.get("/api/v1/tasks", **auth).status_code == 401
+    _sql("UPDATE org_user SET is_active = %s WHERE id = %s", [True, world.officer_a.pk])
+    assert client.get("/api/v1/tasks", **auth).status_code == 200
+    _sql("UPDATE core_apitoken SET revoked_at = %s WHERE id = %s", [timezone.now(), row.pk])
+    assert client.get("/api/v1/tasks", **auth).status_code == 401

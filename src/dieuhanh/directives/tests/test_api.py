@@ -263,3 +263,22 @@ def test_the_task_list_builds_no_model_objects(world):
             post_init.disconnect(count, sender=model)
     assert len(results) == 3 and all(r["milestones"] for r in results)
     assert built == []
+
+
+def test_the_task_list_answers_exactly_its_schema(world):
+    """The list is written as it is built (core.api_pages.answer), not validated by django-ninja:
+    what it writes must be what the documented `TaskPage` makes of it, field for field, with
+    milestones, resources, a task done late and the empty fields of a task without them."""
+    from dieuhanh.core.api_pages import assert_answers_its_schema
+    from dieuhanh.directives.api import TaskPage
+    from dieuhanh.directives.services import MilestoneInput
+
+    client = bearer(world.office)
+    client.post("/api/v1/tasks", task_body(world), content_type="application/json")
+    world.task(title="Không mốc", milestones=[MilestoneInput("Khảo sát", timezone.localdate() + dt.timedelta(days=5))])
+    response = client.get("/api/v1/tasks", {"page_size": 200})
+    assert response.status_code == 200 and response["Content-Type"] == "application/json; charset=utf-8"
+    listed = assert_answers_its_schema(response.content, TaskPage)
+    assert listed["count"] == len(listed["results"]) >= 2
+    assert {t["resources"]["budget_vnd"] for t in listed["results"]} >= {2_000_000_000, None}
+    assert all(isinstance(t["due_date"], str) and len(t["due_date"]) == 10 for t in listed["results"])

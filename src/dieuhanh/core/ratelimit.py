@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from typing import TypeAlias
 
 from django.conf import settings
-from django.db import IntegrityError, connections, router, transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest
 from django.utils import timezone
 
+from dieuhanh.core import fixedsql
 from dieuhanh.core.models import RateCounter
 
 Address: TypeAlias = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -170,14 +171,7 @@ def held_back(kind: str, address: str | None, *, limit: int) -> int:
     key = f"{kind}:{address or 'unknown'}"[:100]
     # Asked before every API call and sign-in: the count by one fixed statement, the row only
     # when the limit is reached.
-    connection = connections[router.db_for_read(RateCounter)]
-    quote = connection.ops.quote_name
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT {quote('count')} FROM {quote(RateCounter._meta.db_table)} WHERE key = %s AND expires_at > %s",  # noqa: S608 - the model's table
-            [key, connection.ops.adapt_datetimefield_value(timezone.now())],
-        )
-        row = cur.fetchone()
+    row = fixedsql.read_row(RateCounter, '"count"', "key = %s AND expires_at > %s", [key, timezone.now()])
     if row is None or row[0] < limit:
         return 0
     counter = RateCounter.objects.filter(key=key, expires_at__gt=timezone.now()).first()

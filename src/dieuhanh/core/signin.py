@@ -23,10 +23,9 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.sessions.backends import db
 from django.core.exceptions import ValidationError
-from django.db import connections, router
 from django.utils import timezone
 
-from dieuhanh.core import generations
+from dieuhanh.core import fixedsql, generations
 
 
 def watch_users() -> None:
@@ -46,16 +45,8 @@ class SessionStore(db.SessionStore):
         if not key:
             self._session_key = None
             return {}
-        model = self.model
-        connection = connections[router.db_for_read(model)]
-        table = connection.ops.quote_name(model._meta.db_table)
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cur:
-            cur.execute(
-                f"SELECT session_data FROM {table} WHERE session_key = %s AND expire_date > %s",  # noqa: S608 - the model's table
-                [key, now],
-            )
-            row = cur.fetchone()
+        row = fixedsql.read_row(self.model, "session_data", "session_key = %s AND expire_date > %s",
+                                [key, timezone.now()])
         if row is None:
             self._session_key = None  # as Django's: an unknown or expired key is not kept
             return {}

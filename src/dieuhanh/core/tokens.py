@@ -7,7 +7,7 @@ import hashlib
 import secrets
 from typing import TYPE_CHECKING
 
-from django.db import connections, router, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from dieuhanh.core import audit
@@ -42,21 +42,15 @@ def user_for_token(token: str) -> User | None:
     """The active user whose unrevoked token this is, else None. Every API call asks: the token's
     row is read by one fixed statement, its user kept per process (core.signin.user_by_id), and
     its use recorded at most once a minute so that reads do not turn into writes."""
-    from dieuhanh.core import signin
+    from dieuhanh.core import fixedsql, signin
 
     if not token or not token.startswith(PREFIX):
         return None
-    connection = connections[router.db_for_read(ApiToken)]
-    quote = connection.ops.quote_name
     now = timezone.now()
-    a_minute_ago = connection.ops.adapt_datetimefield_value(now - dt.timedelta(seconds=60))
-    with connection.cursor() as cur:
-        cur.execute(
-            f"SELECT id, user_id, CASE WHEN last_used_at IS NULL OR last_used_at < %s THEN 1 ELSE 0 END"  # noqa: S608 - the model's table
-            f" FROM {quote(ApiToken._meta.db_table)} WHERE key_hash = %s AND revoked_at IS NULL",
-            [a_minute_ago, _hash(token)],
-        )
-        row = cur.fetchone()
+    row = fixedsql.read_row(
+        ApiToken, "id, user_id, CASE WHEN last_used_at IS NULL OR last_used_at < %s THEN 1 ELSE 0 END",
+        "key_hash = %s AND revoked_at IS NULL", [now - dt.timedelta(seconds=60), _hash(token)],
+    )
     if row is None:
         return None
     pk, user_id, unrecorded = row
